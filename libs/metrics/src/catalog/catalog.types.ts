@@ -1,0 +1,71 @@
+/**
+ * How a metric's daily values combine into a weekly, monthly or range value (metrics.md, "Kinds of metric").
+ * - flow: summed over the bucket.
+ * - stock: the value on the bucket's last day.
+ * - opening: the value on the bucket's first day (a stock "at the start", used as a ratio's denominator).
+ * - distinct: distinct users; the `rollup` field says how each bucket gets it.
+ * - ratio: recomputed from its components over the bucket, never averaged.
+ */
+export type MetricKind = 'flow' | 'stock' | 'opening' | 'distinct' | 'ratio';
+
+export type MetricUnit = 'count' | 'percent' | 'currency' | 'usd' | 'seconds' | 'milliseconds' | 'tokens' | 'months' | 'ratio';
+
+export type MetricGroup = 'users' | 'engagement' | 'activation' | 'jobs' | 'operations' | 'ai' | 'revenue' | 'financial';
+
+/** Where a metric's numbers come from; a source that is not connected makes its metrics null. */
+export type MetricSource = 'lifecycle' | 'activity' | 'activation' | 'jobs' | 'ai' | 'api' | 'billing' | 'config';
+
+/** The SQL type of the snapshot column that stores the metric. */
+export type ColumnType = 'integer' | 'bigint' | 'numeric(20,2)' | 'numeric(20,4)' | 'numeric(12,2)' | 'bigint[]';
+
+/** How a daily value is obtained from the per-day facts of the sources. */
+export type DailyRule =
+  /** A per-day fact, taken as it is. */
+  | { fact: string }
+  /** A distinct count over the day, from the bucket-level facts (the same fact gives weekly and monthly values). */
+  | { bucketFact: string }
+  /** The running total of a per-day delta fact since the beginning of time. */
+  | { cumulative: string }
+  /** The value of another metric at the end of the previous day. */
+  | { previousDay: string }
+  /** A value from the configuration (financial inputs). */
+  | { config: 'monthly_burn_rate' | 'cash_balance' | 'runway_months' }
+  /** Computed from other metrics of the same row (ratios). */
+  | { derived: true }
+  /** Filled by the revenue ledger; null until billing is connected. */
+  | { billing: true };
+
+/** How a distinct-user metric is obtained for a bucket wider than a day. */
+export type DistinctRollup = 'average' | 'last' | 'bucket_distinct';
+
+export interface RatioDefinition {
+  numerator: string;
+  denominator: string;
+  /** 100 for a percentage, 1 for a plain ratio. */
+  scale: 100 | 1;
+  /** Null until this many days after the bucket's end (activation needs a 7-day window to close). */
+  maturesAfterDays?: number;
+  /** Rounding of the stored value. */
+  decimals: number;
+  /** Special ratio computations that a plain division cannot express. */
+  special?: 'histogram_p95';
+}
+
+export interface MetricDefinition {
+  key: string;
+  label: string;
+  unit: MetricUnit;
+  kind: MetricKind;
+  group: MetricGroup;
+  source: MetricSource;
+  description: string;
+  column: ColumnType;
+  daily: DailyRule;
+  /** For distinct metrics: how weekly and monthly buckets get their value. */
+  rollup?: { weekly: DistinctRollup; monthly: DistinctRollup; range: DistinctRollup };
+  /** For bucket_distinct rollups: which bucket-level fact to read. */
+  bucketFact?: string;
+  ratio?: RatioDefinition;
+  /** A component stored for exact re-aggregation; not part of the public catalog, the CSV or the dashboard. */
+  internal?: boolean;
+}

@@ -1,0 +1,43 @@
+import { Body, Controller, Get, HttpCode, Inject, Param, Post, Req, UseGuards, UsePipes } from '@nestjs/common';
+import { METRICS_OPTIONS } from '../metrics.module-definition.js';
+import type { ResolvedMetricsOptions } from '../metrics.options.js';
+import { badRequest, metricsValidationPipe } from '../read/validation.js';
+import { MetricsAccess, MetricsAccessGuard, type RequestWithActor } from '../security/metrics-access.guard.js';
+import { BackfillDto } from './backfill.dto.js';
+import { daysBetween } from './calendar-dates.js';
+import { MetricsRunsService, type RunState } from './runs.service.js';
+
+/** Backfills and their runs (contract.md, "Computing"). The path prefix comes from the module options. */
+@Controller()
+@UseGuards(MetricsAccessGuard)
+@MetricsAccess('admin')
+export class ComputeController {
+  constructor(
+    private readonly runs: MetricsRunsService,
+    @Inject(METRICS_OPTIONS) private readonly options: ResolvedMetricsOptions,
+  ) {}
+
+  @Post('backfill')
+  @HttpCode(202)
+  @UsePipes(metricsValidationPipe)
+  async backfill(@Body() body: BackfillDto, @Req() request: RequestWithActor): Promise<{ run_id: string }> {
+    if (body.start > body.end) throw badRequest([{ field: 'start', message: 'must not be after end' }]);
+    const days = daysBetween(body.start, body.end) + 1;
+    if (days > this.options.maxRangeDays.daily) {
+      throw badRequest([{ field: 'end', message: `range is ${days} days; at most ${this.options.maxRangeDays.daily}` }]);
+    }
+    const run = await this.runs.start({
+      start: body.start,
+      end: body.end,
+      tenant: body.tenant ?? null,
+      trigger: 'backfill',
+      requestedBy: request.metricsActor?.id ?? null,
+    });
+    return { run_id: run.run_id };
+  }
+
+  @Get('runs/:id')
+  run(@Param('id') id: string): Promise<RunState> {
+    return this.runs.get(id);
+  }
+}

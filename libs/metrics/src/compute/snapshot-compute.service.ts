@@ -1,0 +1,131 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
+import { MetricsConfigService } from '../config/metrics-config.service.js';
+import { compileSql } from '../database/named-sql.js';
+import { METRICS_OPTIONS } from '../metrics.module-definition.js';
+import type { ResolvedMetricsOptions, SourceName } from '../metrics.options.js';
+import { addDays, daysBetween, monthAlignedChunks, monthStart } from './calendar-dates.js';
+import { bucketFactsSql } from './sql/bucket-facts.sql.js';
+import { cohortsUpsertSql, COHORT_CURVE_WEEKS } from './sql/cohorts.sql.js';
+import { dailyWorkSql } from './sql/daily-work.sql.js';
+import { BUCKET_DATE, rollupSql, type RollupBucket } from './sql/rollup.sql.js';
+import { snapshotUpsertSql } from './sql/snapshot-upsert.sql.js';
+import { resolveSourceRelations } from './sql/source-relations.js';
+
+export interface ComputeRequest {
+  /** First and last local day (YYYY-MM-DD), both included. */
+  start: string;
+  end: string;
+  /** One tenant only; absent or null: the global view and every tenant. */
+  tenant?: string | null;
+  /** "Now", for maturity rules; tests pin it. */
+  asOf?: Date;
+  onProgress?: (done: number, total: number) => void;
+}
+
+export interface ComputeResult {
+  days: number;
+  durationMs: number;
+}
+
+/** Months per chunk of a long backfill: bounds the work table and gives progress to report. */
+const CHUNK_MONTHS = 3;
+
+/** The work range: the requested days widened to the whole weeks and months they touch, up to today. */
+const WORK_RANGE_SQL = `SELECT
+    least(date_trunc('week', :d0::date)::date, date_trunc('month', :d0::date)::date)::text AS w0,
+    greatest(:d1::date, least(
+      greatest(date_trunc('week', :d1::date)::date + 6, (date_trunc('month', :d1::date) + interval '1 month')::date - 1),
+      (:as_of::timestamptz AT TIME ZONE :tz)::date))::text AS w1`;
+
+/**
+ * Computes snapshots in set-based SQL: for each chunk of the range, one statement builds every scope's
+ * daily values into a work table, and one statement per bucket type rolls them up and upserts them.
+ * The whole range runs in one transaction, so a failure leaves the previous numbers intact.
+ */
+@Injectable()
+export class SnapshotComputeService {
+  private readonly logger = new Logger('MetricsCompute');
+  private readonly relations: Record<SourceName, string>;
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly config: MetricsConfigService,
+    @Inject(METRICS_OPTIONS) private readonly options: ResolvedMetricsOptions,
+  ) {
+    this.relations = resolveSourceRelations(options.sources);
+  }
+
+  async computeRange(request: ComputeRequest): Promise<ComputeResult> {
+    const started = Date.now();
+    const config = await this.config.get();
+    const enabled = MetricsConfigService.enabledSources(config);
+    const totalDays = daysBetween(request.start, request.end) + 1;
+    const base = {
+      tz: config.timezone,
+      tenant: request.tenant ?? null,
+      actions: config.activation_actions,
+      as_of: (request.asOf ?? new Date()).toISOString(),
+      env: this.options.environment,
+      monthly_burn_rate: config.monthly_burn_rate,
+      cash_balance: config.cash_balance,
+      runway_months: MetricsConfigService.runwayMonths(config),
+    };
+
+    await this.dataSource.transaction(async (manager) => {
+      const run = (sql: string, params: Record<string, unknown>) => {
+        const compiled = compileSql(sql, params);
+        return manager.query(compiled.text, compiled.values) as Promise<Record<string, string>[]>;
+      };
+      let done = 0;
+      for (const [d0, d1] of monthAlignedChunks(request.start, request.end, CHUNK_MONTHS)) {
+        const [{ w0, w1 }] = await run(WORK_RANGE_SQL, { ...base, d0, d1 });
+        const params = { ...base, d0, d1, w0, w1 };
+        await run('DROP TABLE IF EXISTS metrics_work', {});
+        await run(`CREATE TEMP TABLE metrics_work ON COMMIT DROP AS ${dailyWorkSql(this.relations, enabled)}`, params);
+        await this.upsertBucket(run, enabled, 'daily', params, 'day BETWEEN :d0::date AND :d1::date');
+        await this.upsertBucket(run, enabled, 'weekly', params);
+        await this.upsertBucket(run, enabled, 'monthly', params);
+        done += daysBetween(d0, d1) + 1;
+        request.onProgress?.(done, totalDays);
+      }
+      await this.computeCohorts(manager, request, base);
+    });
+
+    const durationMs = Date.now() - started;
+    this.logger.log(
+      `computed ${request.start}..${request.end} ${request.tenant ? `tenant ${request.tenant}` : 'all tenants'} in ${durationMs} ms`,
+    );
+    return { days: totalDays, durationMs };
+  }
+
+  private async upsertBucket(
+    run: (sql: string, params: Record<string, unknown>) => Promise<unknown>,
+    enabled: ReadonlySet<string>,
+    bucket: Exclude<RollupBucket, 'range'>,
+    params: Record<string, unknown>,
+    dayFilter = 'true',
+  ): Promise<void> {
+    const bucketOf = BUCKET_DATE[bucket];
+    const rows = rollupSql(
+      `SELECT * FROM metrics_work WHERE ${dayFilter}`,
+      bucketFactsSql(this.relations, enabled, bucketOf),
+      bucket,
+    );
+    // Only buckets that lie wholly inside the work range are written (the work range covers every bucket touching [d0, d1]).
+    const where = `bucket_date BETWEEN ${bucketOf(':d0::date')} AND ${bucketOf(':d1::date')}`;
+    await run(snapshotUpsertSql(rows, where), { ...params, bucket_type: bucket });
+  }
+
+  /** Cohorts whose 26-week curve overlaps the range are recomputed. */
+  private async computeCohorts(
+    manager: EntityManager,
+    request: ComputeRequest,
+    base: Record<string, unknown>,
+  ): Promise<void> {
+    const c0 = monthStart(addDays(request.start, -7 * (COHORT_CURVE_WEEKS + 1) - 31));
+    const compiled = compileSql(cohortsUpsertSql(this.relations), { ...base, c0, c1: monthStart(request.end) });
+    await manager.query(compiled.text, compiled.values);
+  }
+}

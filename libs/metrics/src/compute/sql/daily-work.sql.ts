@@ -1,0 +1,79 @@
+import { METRIC_CATALOG } from '../../catalog/metric-catalog.js';
+import type { MetricDefinition } from '../../catalog/catalog.types.js';
+import type { SourceName } from '../../metrics.options.js';
+import { quoteIdent } from '../../database/named-sql.js';
+import { EVE, FACTS, factSubqueries, sourceCtes } from './source-facts.js';
+
+/**
+ * The per-day values of every stored metric that is not a ratio, for every scope (the global view and each
+ * tenant) and every day of the work range [:w0, :w1], in one statement. Ratios, bucket-level distinct counts
+ * and breakdowns are added afterwards by the rollup, for days and wider buckets alike.
+ *
+ * Output columns: is_global, tenant_id, day, then one column per metric of `workMetrics()`.
+ */
+export function workMetrics(): MetricDefinition[] {
+  return METRIC_CATALOG.filter(
+    (metric) => metric.kind !== 'ratio' && !('billing' in metric.daily) && !('bucketFact' in metric.daily),
+  );
+}
+
+function metricExpression(metric: MetricDefinition, enabled: ReadonlySet<string>): string {
+  const rule = metric.daily;
+  const connected = enabled.has(metric.source);
+  if ('config' in rule) return `:${rule.config}::numeric`;
+  if (!connected) return 'NULL';
+  if ('fact' in rule) {
+    return FACTS[rule.fact].sqlType === 'bigint[]' ? `f.${rule.fact}` : `coalesce(f.${rule.fact}, 0)`;
+  }
+  if ('cumulative' in rule) return `sum(coalesce(f.${rule.cumulative}, 0)) OVER running`;
+  throw new Error(`metric ${metric.key}: no daily expression for ${JSON.stringify(rule)}`);
+}
+
+export function dailyWorkSql(relations: Record<SourceName, string>, enabled: ReadonlySet<string>): string {
+  const factNames = Object.keys(FACTS);
+  const subqueries = factSubqueries(relations).map(
+    ({ facts, sql }, index) =>
+      `SELECT tenant_id, day, ${factNames
+        .map((name) => (facts.includes(name) ? name : `NULL::${FACTS[name].sqlType} AS ${name}`))
+        .join(', ')}
+      FROM (${sql}) AS source_${index}`,
+  );
+  const aggregates = factNames.map((name) =>
+    FACTS[name].sqlType === 'bigint[]' ? `metrics_histogram_sum(${name}) AS ${name}` : `sum(${name}) AS ${name}`,
+  );
+  const metrics = workMetrics();
+  const direct = metrics.filter((metric) => !('previousDay' in metric.daily));
+  const previousDay = metrics.filter((metric) => 'previousDay' in metric.daily);
+
+  return `WITH ${sourceCtes(relations).join(',\n')},
+    all_facts AS (${subqueries.join('\nUNION ALL\n')}),
+    facts AS (
+      SELECT grouping(tenant_id) = 1 AS is_global, tenant_id, day, ${aggregates.join(', ')}
+      FROM all_facts GROUP BY GROUPING SETS ((tenant_id, day), (day))),
+    -- Events of no tenant count in the global view only.
+    scoped_facts AS (
+      SELECT * FROM facts WHERE (is_global AND :tenant::varchar IS NULL) OR (NOT is_global AND tenant_id IS NOT NULL)),
+    scopes AS (
+      SELECT DISTINCT is_global, tenant_id FROM scoped_facts
+      UNION SELECT true, NULL::varchar WHERE :tenant::varchar IS NULL
+      UNION SELECT false, :tenant::varchar WHERE :tenant::varchar IS NOT NULL),
+    grid AS (
+      SELECT s.is_global, s.tenant_id, d::date AS day
+      FROM scopes s CROSS JOIN generate_series(${EVE}, :w1::date, interval '1 day') AS d),
+    base AS (
+      SELECT g.is_global, g.tenant_id, g.day,
+        ${direct.map((metric) => `${metricExpression(metric, enabled)} AS ${quoteIdent(metric.key)}`).join(',\n        ')}
+      FROM grid g
+      LEFT JOIN scoped_facts f ON f.is_global = g.is_global AND f.tenant_id IS NOT DISTINCT FROM g.tenant_id AND f.day = g.day
+      WINDOW running AS (PARTITION BY g.is_global, g.tenant_id ORDER BY g.day))
+    SELECT * FROM (
+      SELECT base.*${previousDay
+        .map((metric) => {
+          const rule = metric.daily as { previousDay: string };
+          return `,
+        lag(${quoteIdent(rule.previousDay)}) OVER (PARTITION BY is_global, tenant_id ORDER BY day) AS ${quoteIdent(metric.key)}`;
+        })
+        .join('')}
+      FROM base) AS with_previous
+    WHERE day >= :w0::date`;
+}

@@ -1,0 +1,114 @@
+import { LATENCY_BUCKETS_MS, METRIC_CATALOG } from '../../catalog/metric-catalog.js';
+import type { DistinctRollup, MetricDefinition } from '../../catalog/catalog.types.js';
+import { quoteIdent } from '../../database/named-sql.js';
+import { DAY_START } from './source-facts.js';
+import { workMetrics } from './daily-work.sql.js';
+
+/** The buckets a rollup can produce; `range` is one bucket spanning a summary's whole date range. */
+export type RollupBucket = 'daily' | 'weekly' | 'monthly' | 'range';
+
+export const BUCKET_DATE: Record<RollupBucket, (day: string) => string> = {
+  daily: (day) => `(${day})::date`,
+  weekly: (day) => `date_trunc('week', ${day})::date`,
+  monthly: (day) => `date_trunc('month', ${day})::date`,
+  range: () => `:range_start::date`,
+};
+
+/** The last calendar day of a bucket (for the maturity of ratios such as the activation rate). */
+const BUCKET_LAST_DAY: Record<RollupBucket, (bucketDate: string) => string> = {
+  daily: (date) => date,
+  weekly: (date) => `(${date} + 6)`,
+  monthly: (date) => `((${date} + interval '1 month')::date - 1)`,
+  range: () => `:range_end::date`,
+};
+
+const last = (column: string) => `(array_agg(${column} ORDER BY day DESC))[1]`;
+const first = (column: string) => `(array_agg(${column} ORDER BY day))[1]`;
+
+function distinctRule(metric: MetricDefinition, bucket: RollupBucket): DistinctRollup | 'value' {
+  if ('bucketFact' in metric.daily) return 'bucket_distinct';
+  if (bucket === 'daily' || !metric.rollup) return 'value';
+  return metric.rollup[bucket];
+}
+
+function bucketFactKey(metric: MetricDefinition): string {
+  const rule = metric.daily;
+  return 'bucketFact' in rule ? rule.bucketFact : (metric.bucketFact ?? metric.key);
+}
+
+/** How a work metric's daily values combine over a bucket. */
+function aggregate(metric: MetricDefinition, bucket: RollupBucket): string {
+  const column = quoteIdent(metric.key);
+  switch (metric.kind) {
+    case 'flow':
+      return metric.column === 'bigint[]' ? `metrics_histogram_sum(${column})` : `sum(${column})`;
+    case 'stock':
+      return last(column);
+    case 'opening':
+      return first(column);
+    case 'distinct': {
+      const rule = distinctRule(metric, bucket);
+      if (rule === 'average') return `round(avg(${column}), 2)`;
+      // bucket_distinct values are replaced from the bucket facts; the daily value stands in until then.
+      return last(column);
+    }
+    default:
+      throw new Error(`metric ${metric.key}: kind ${metric.kind} is not aggregated`);
+  }
+}
+
+function ratioExpression(metric: MetricDefinition, bucket: RollupBucket): string {
+  const ratio = metric.ratio!;
+  const numerator = quoteIdent(ratio.numerator);
+  const denominator = quoteIdent(ratio.denominator);
+  let value =
+    ratio.special === 'histogram_p95'
+      ? `round(metrics_histogram_quantile(${numerator}, ARRAY[${LATENCY_BUCKETS_MS.join(', ')}]::numeric[], 0.95), ${ratio.decimals})`
+      : `round(${numerator}::numeric * ${ratio.scale} / nullif(${denominator}, 0), ${ratio.decimals})`;
+  if (ratio.maturesAfterDays) {
+    const matureAt = DAY_START(`${BUCKET_LAST_DAY[bucket]('bucket_date')} + 1 + ${ratio.maturesAfterDays}`);
+    value = `CASE WHEN ${matureAt} <= :as_of::timestamptz THEN ${value} END`;
+  }
+  return `${value} AS ${quoteIdent(metric.key)}`;
+}
+
+/**
+ * Rolls daily rows up into buckets and finishes every stored column: sums, last and first values by kind,
+ * distinct counts from the bucket facts, ratios from their rolled-up components (never averaged), and
+ * null for metrics whose source is not connected yet.
+ *
+ * `dailyRows` yields is_global, tenant_id, day and the work metrics; `bucketFacts` is bucketFactsSql().
+ */
+export function rollupSql(dailyRows: string, bucketFacts: string, bucket: RollupBucket): string {
+  const work = workMetrics();
+  const bucketDate = BUCKET_DATE[bucket]('day');
+  const rolled = work.map((metric) => `${aggregate(metric, bucket)} AS ${quoteIdent(metric.key)}`);
+
+  const finished = METRIC_CATALOG.filter((metric) => metric.kind !== 'ratio').map((metric) => {
+    const column = quoteIdent(metric.key);
+    if ('billing' in metric.daily) return `NULL::numeric AS ${column}`;
+    if (metric.kind === 'distinct' && distinctRule(metric, bucket) === 'bucket_distinct') {
+      const fact = `(bf.facts ->> '${bucketFactKey(metric)}')::bigint`;
+      // Without any activity in the bucket the fact is absent: zero when the source is connected.
+      const connected = 'bucketFact' in metric.daily ? 'true' : `r.${column} IS NOT NULL`;
+      return `CASE WHEN ${connected} THEN coalesce(${fact}, 0) END AS ${column}`;
+    }
+    return `r.${column}`;
+  });
+
+  const ratios = METRIC_CATALOG.filter((metric) => metric.kind === 'ratio').map((metric) =>
+    'billing' in metric.daily ? `NULL::numeric AS ${quoteIdent(metric.key)}` : ratioExpression(metric, bucket),
+  );
+
+  return `SELECT finished.*, ${ratios.join(',\n      ')}
+    FROM (
+      SELECT r.is_global, r.tenant_id, r.bucket_date, ${finished.join(', ')},
+             bf.activation_breakdown, bf.ai_breakdown
+      FROM (
+        SELECT is_global, tenant_id, ${bucketDate} AS bucket_date, ${rolled.join(',\n          ')}
+        FROM (${dailyRows}) AS daily_rows
+        GROUP BY is_global, tenant_id, ${bucketDate}) AS r
+      LEFT JOIN (${bucketFacts}) AS bf
+        ON bf.is_global = r.is_global AND bf.tenant_id IS NOT DISTINCT FROM r.tenant_id AND bf.bucket_date = r.bucket_date
+    ) AS finished`;
+}

@@ -1,0 +1,178 @@
+import type { SourceName } from '../../metrics.options.js';
+
+/**
+ * Per-day facts of each source, as SQL over the source relations: every subquery yields
+ * (tenant_id, day, <its facts>) with `day` a local date in the reporting timezone.
+ *
+ * Facts that feed running totals (stocks) read the whole history: everything before the work range is
+ * folded into its eve (:w0 - 1), so the running total starts from the right base in one pass.
+ * Parameters: :tz, :tenant, :w0, :w1 (the work range), :actions (configured key actions).
+ */
+export interface FactDefinition {
+  sqlType: 'bigint' | 'numeric' | 'bigint[]';
+}
+
+export const FACTS: Record<string, FactDefinition> = {
+  signups: { sqlType: 'bigint' },
+  deactivations: { sqlType: 'bigint' },
+  reactivations: { sqlType: 'bigint' },
+  active_delta: { sqlType: 'bigint' },
+  trials_started: { sqlType: 'bigint' },
+  trials_converted: { sqlType: 'bigint' },
+  active_users: { sqlType: 'bigint' },
+  wau_delta: { sqlType: 'bigint' },
+  mau_delta: { sqlType: 'bigint' },
+  first_key_actions: { sqlType: 'bigint' },
+  signups_activated_7d: { sqlType: 'bigint' },
+  jobs_total: { sqlType: 'bigint' },
+  jobs_succeeded: { sqlType: 'bigint' },
+  jobs_failed: { sqlType: 'bigint' },
+  jobs_duration_sum_sec: { sqlType: 'numeric' },
+  ai_tokens: { sqlType: 'bigint' },
+  ai_cost_usd: { sqlType: 'numeric' },
+  api_requests: { sqlType: 'bigint' },
+  api_server_errors: { sqlType: 'bigint' },
+  api_client_errors: { sqlType: 'bigint' },
+  api_latency_sum_ms: { sqlType: 'numeric' },
+  api_latency_histogram: { sqlType: 'bigint[]' },
+};
+
+export const LOCAL_DAY = (column: string) => `(${column} AT TIME ZONE :tz)::date`;
+export const DAY_START = (dateExpr: string) => `((${dateExpr})::timestamp AT TIME ZONE :tz)`;
+export const EVE = `(:w0::date - 1)`;
+export const WORK_START = DAY_START(':w0::date');
+export const WORK_END = DAY_START(':w1::date + 1');
+/** The longest rolling window (MAU, 30 days) reaches this far back from the first work day. */
+export const WINDOW_START = DAY_START(':w0::date - 29');
+export const TENANT_FILTER = `(:tenant::varchar IS NULL OR tenant_id = :tenant)`;
+
+/** Helper CTEs shared by several fact subqueries. */
+export function sourceCtes(rel: Record<SourceName, string>): string[] {
+  return [
+    `lifecycle_events AS (
+      SELECT tenant_id, user_id, type, occurred_at, ${LOCAL_DAY('occurred_at')} AS day
+      FROM ${rel.lifecycle} WHERE occurred_at < ${WORK_END} AND ${TENANT_FILTER})`,
+    `first_signups AS (
+      SELECT tenant_id, user_id, min(occurred_at) AS signup_at
+      FROM lifecycle_events WHERE type = 'signup' GROUP BY tenant_id, user_id)`,
+    `user_days AS (
+      SELECT DISTINCT tenant_id, user_id, ${LOCAL_DAY('occurred_at')} AS day
+      FROM ${rel.activity} WHERE occurred_at >= ${WINDOW_START} AND occurred_at < ${WORK_END} AND ${TENANT_FILTER})`,
+    `key_actions AS (
+      SELECT tenant_id, user_id, action, occurred_at
+      FROM ${rel.activation} WHERE action = ANY(:actions::text[]) AND occurred_at < ${WORK_END} AND ${TENANT_FILTER})`,
+    ...ROLLING_WINDOWS.map(islandsCte),
+  ];
+}
+
+/**
+ * Users active on at least one day of a rolling window of `days` days, as +1/−1 changes per day:
+ * a user's active days that lie within `days` of each other form one covered interval
+ * [first, last + days − 1] (an "island"), so counting open intervals gives the distinct count in one pass.
+ */
+export const ROLLING_WINDOWS = [7, 30] as const;
+
+function islandsCte(days: number): string {
+  return `islands_${days} AS (
+      SELECT tenant_id, user_id, min(day) AS first_day, max(day) AS last_day FROM (
+        SELECT tenant_id, user_id, day, sum(starts_island) OVER (PARTITION BY tenant_id, user_id ORDER BY day) AS island
+        FROM (
+          SELECT tenant_id, user_id, day,
+                 CASE WHEN day - lag(day) OVER (PARTITION BY tenant_id, user_id ORDER BY day) <= ${days} THEN 0 ELSE 1 END
+                   AS starts_island
+          FROM user_days) AS gaps) AS numbered
+      GROUP BY tenant_id, user_id, island)`;
+}
+
+function rollingWindowDeltas(days: number, fact: string): string {
+  return `SELECT tenant_id, day, sum(delta) AS ${fact} FROM (
+      SELECT tenant_id, greatest(first_day, ${EVE}) AS day, 1 AS delta FROM islands_${days}
+      UNION ALL
+      SELECT tenant_id, greatest(last_day + ${days}, ${EVE}), -1 FROM islands_${days} WHERE last_day + ${days} <= :w1::date
+    ) AS changes GROUP BY tenant_id, day`;
+}
+
+/** Each source's fact subqueries, keyed by the source that must be enabled for them to count. */
+export function factSubqueries(rel: Record<SourceName, string>): { source: SourceName; facts: string[]; sql: string }[] {
+  return [
+    {
+      source: 'lifecycle',
+      facts: ['signups', 'deactivations', 'reactivations', 'active_delta'],
+      sql: `SELECT tenant_id, greatest(day, ${EVE}) AS day,
+          count(*) FILTER (WHERE type = 'signup') AS signups,
+          count(*) FILTER (WHERE type = 'deactivate') AS deactivations,
+          count(*) FILTER (WHERE type = 'reactivate') AS reactivations,
+          sum(CASE WHEN active_after AND NOT active_before THEN 1
+                   WHEN active_before AND NOT active_after THEN -1 ELSE 0 END) AS active_delta
+        FROM (
+          SELECT tenant_id, day, type, type IN ('signup', 'reactivate') AS active_after,
+                 coalesce(lag(type IN ('signup', 'reactivate'))
+                   OVER (PARTITION BY tenant_id, user_id ORDER BY occurred_at), false) AS active_before
+          FROM lifecycle_events WHERE type IN ('signup', 'deactivate', 'reactivate')) AS transitions
+        GROUP BY 1, 2`,
+    },
+    {
+      source: 'lifecycle',
+      facts: ['trials_started', 'trials_converted'],
+      sql: `SELECT tenant_id, day,
+          count(*) FILTER (WHERE type = 'trial_started') AS trials_started,
+          count(*) FILTER (WHERE type = 'trial_converted') AS trials_converted
+        FROM lifecycle_events WHERE type IN ('trial_started', 'trial_converted') AND day >= :w0::date
+        GROUP BY 1, 2`,
+    },
+    {
+      source: 'activity',
+      facts: ['active_users'],
+      sql: `SELECT tenant_id, day, count(*) AS active_users FROM user_days WHERE day >= :w0::date GROUP BY 1, 2`,
+    },
+    { source: 'activity', facts: ['wau_delta'], sql: rollingWindowDeltas(7, 'wau_delta') },
+    { source: 'activity', facts: ['mau_delta'], sql: rollingWindowDeltas(30, 'mau_delta') },
+    {
+      source: 'activation',
+      facts: ['first_key_actions'],
+      sql: `SELECT tenant_id, ${LOCAL_DAY('first_at')} AS day, count(*) AS first_key_actions
+        FROM (SELECT tenant_id, user_id, min(occurred_at) AS first_at FROM key_actions GROUP BY 1, 2) AS firsts
+        WHERE first_at >= ${WORK_START} GROUP BY 1, 2`,
+    },
+    {
+      source: 'activation',
+      facts: ['signups_activated_7d'],
+      sql: `SELECT s.tenant_id, ${LOCAL_DAY('s.signup_at')} AS day, count(*) AS signups_activated_7d
+        FROM first_signups s
+        WHERE s.signup_at >= ${WORK_START} AND EXISTS (
+          SELECT 1 FROM key_actions k
+          WHERE k.user_id = s.user_id AND (k.tenant_id = s.tenant_id OR (k.tenant_id IS NULL AND s.tenant_id IS NULL))
+            AND k.occurred_at >= s.signup_at AND k.occurred_at <= s.signup_at + interval '7 days')
+        GROUP BY 1, 2`,
+    },
+    {
+      source: 'jobs',
+      facts: ['jobs_total', 'jobs_succeeded', 'jobs_failed', 'jobs_duration_sum_sec'],
+      sql: `SELECT tenant_id, ${LOCAL_DAY('finished_at')} AS day,
+          count(*) AS jobs_total,
+          count(*) FILTER (WHERE status = 'succeeded') AS jobs_succeeded,
+          count(*) FILTER (WHERE status = 'failed') AS jobs_failed,
+          sum(extract(epoch FROM finished_at - started_at)) AS jobs_duration_sum_sec
+        FROM ${rel.jobs} WHERE finished_at >= ${WORK_START} AND finished_at < ${WORK_END} AND ${TENANT_FILTER}
+        GROUP BY 1, 2`,
+    },
+    {
+      source: 'ai',
+      facts: ['ai_tokens', 'ai_cost_usd'],
+      sql: `SELECT tenant_id, ${LOCAL_DAY('occurred_at')} AS day,
+          sum(input_tokens + output_tokens) AS ai_tokens, sum(cost_usd) AS ai_cost_usd
+        FROM ${rel.ai} WHERE occurred_at >= ${WORK_START} AND occurred_at < ${WORK_END} AND ${TENANT_FILTER}
+        GROUP BY 1, 2`,
+    },
+    {
+      source: 'api',
+      facts: ['api_requests', 'api_server_errors', 'api_client_errors', 'api_latency_sum_ms', 'api_latency_histogram'],
+      sql: `SELECT tenant_id, ${LOCAL_DAY('minute')} AS day,
+          sum(requests) AS api_requests, sum(server_errors) AS api_server_errors,
+          sum(client_errors) AS api_client_errors, sum(latency_sum_ms) AS api_latency_sum_ms,
+          metrics_histogram_sum(latency_histogram) AS api_latency_histogram
+        FROM ${rel.api} WHERE minute >= ${WORK_START} AND minute < ${WORK_END} AND ${TENANT_FILTER}
+        GROUP BY 1, 2`,
+    },
+  ];
+}

@@ -1,0 +1,31 @@
+/**
+ * SQL with named parameters (`:name`), compiled to PostgreSQL's positional `$n`.
+ * Only the parameters a statement uses are bound, so PostgreSQL never sees an unreferenced one.
+ */
+export interface CompiledSql {
+  text: string;
+  values: unknown[];
+}
+
+const NAMED_PARAM = /(?<![:\w]):([a-z][a-z0-9_]*)/g;
+
+export function compileSql(text: string, params: Record<string, unknown>): CompiledSql {
+  const positions = new Map<string, number>();
+  const values: unknown[] = [];
+  const compiled = text.replace(NAMED_PARAM, (_match, name: string) => {
+    if (!(name in params)) throw new Error(`SQL parameter :${name} has no value`);
+    let position = positions.get(name);
+    if (position === undefined) {
+      values.push(params[name]);
+      position = values.length;
+      positions.set(name, position);
+    }
+    return `$${position}`;
+  });
+  return { text: compiled, values };
+}
+
+/** Quotes an SQL identifier (a column or table name built from our own catalog keys). */
+export function quoteIdent(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
+}

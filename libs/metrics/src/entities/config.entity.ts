@@ -1,0 +1,59 @@
+import { BaseEntity, Column, Entity, PrimaryColumn } from 'typeorm';
+
+/** The single configuration row (id = 1). Field names are the API's snake_case names. */
+@Entity({ name: 'system_metrics_config' })
+export class MetricsConfigEntity extends BaseEntity {
+  @PrimaryColumn({ type: 'integer', default: 1 })
+  id: number;
+
+  @Column({ type: 'varchar', length: 64, default: 'UTC' })
+  timezone: string;
+
+  @Column({ type: 'varchar', length: 3, default: 'USD' })
+  currency: string;
+
+  @Column({ type: 'numeric', precision: 12, scale: 2, default: 5 })
+  churn_spike_threshold_pct: string;
+
+  @Column({ type: 'integer', default: 3 })
+  payment_failure_threshold: number;
+
+  @Column({ type: 'numeric', precision: 12, scale: 2, default: 5 })
+  error_rate_threshold_pct: string;
+
+  @Column({ type: 'numeric', precision: 12, scale: 2, default: 10 })
+  job_failure_rate_threshold_pct: string;
+
+  @Column({ type: 'numeric', precision: 20, scale: 2, nullable: true })
+  monthly_burn_rate: string | null;
+
+  @Column({ type: 'numeric', precision: 20, scale: 2, nullable: true })
+  cash_balance: string | null;
+
+  @Column({ type: 'date', nullable: true })
+  cash_balance_as_of: string | null;
+
+  @Column({ type: 'numeric', precision: 12, scale: 2, nullable: true })
+  manual_runway_months: string | null;
+
+  @Column({ type: 'text', array: true, default: () => "ARRAY['file_upload','worklog_create','report_generate']" })
+  activation_actions: string[];
+
+  @Column({ type: 'boolean', default: true })
+  ai_tracking_enabled: boolean;
+
+  @Column({ type: 'boolean', default: true })
+  api_tracking_enabled: boolean;
+
+  @Column({ type: 'boolean', default: true })
+  jobs_tracking_enabled: boolean;
+
+  @Column({ type: 'jsonb', default: () => "'{}'::jsonb" })
+  currency_rates: Record<string, number>;
+
+  @Column({ type: 'varchar', length: 255, nullable: true })
+  updated_by: string | null;
+
+  @Column({ type: 'timestamptz', default: () => 'now()' })
+  updated_at: Date;
+}

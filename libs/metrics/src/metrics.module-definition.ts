@@ -1,0 +1,16 @@
+import { ConfigurableModuleBuilder } from '@nestjs/common';
+import { DEFAULT_ROUTE_PREFIX, type MetricsModuleOptions } from './metrics.options.js';
+
+/** forRoot/forRootAsync and the options token, as the official Nest plugins build them. */
+export const {
+  ConfigurableModuleClass: MetricsConfigurableModule,
+  MODULE_OPTIONS_TOKEN: METRICS_MODULE_OPTIONS,
+  OPTIONS_TYPE: METRICS_OPTIONS_TYPE,
+  ASYNC_OPTIONS_TYPE: METRICS_ASYNC_OPTIONS_TYPE,
+} = new ConfigurableModuleBuilder<MetricsModuleOptions>()
+  .setClassMethodName('forRoot')
+  .setExtras({ routePrefix: DEFAULT_ROUTE_PREFIX }, (definition) => definition)
+  .build();
+
+/** The options with defaults applied (see resolveOptions). */
+export const METRICS_OPTIONS = Symbol('METRICS_OPTIONS');

@@ -1,0 +1,71 @@
+import { Module, type DynamicModule, type Type } from '@nestjs/common';
+import { PATH_METADATA } from '@nestjs/common/constants.js';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { ComputeController } from './compute/compute.controller.js';
+import { MetricsRunsService } from './compute/runs.service.js';
+import { SnapshotComputeService } from './compute/snapshot-compute.service.js';
+import { MetricsConfigService } from './config/metrics-config.service.js';
+import { METRICS_ENTITIES } from './entities/index.js';
+import { EventsController } from './ingest/events.controller.js';
+import { MetricsRecorder } from './ingest/metrics-recorder.service.js';
+import {
+  METRICS_ASYNC_OPTIONS_TYPE,
+  METRICS_MODULE_OPTIONS,
+  METRICS_OPTIONS,
+  METRICS_OPTIONS_TYPE,
+  MetricsConfigurableModule,
+} from './metrics.module-definition.js';
+import { resolveOptions, type MetricsModuleOptions } from './metrics.options.js';
+import { MetricsService } from './metrics.service.js';
+import { CohortsService } from './read/cohorts.service.js';
+import { SummaryService } from './read/summary.service.js';
+import { MetricsAccessGuard } from './security/metrics-access.guard.js';
+
+const CONTROLLERS: Type[] = [EventsController, ComputeController];
+
+const PROVIDERS = [
+  MetricsConfigService,
+  SnapshotComputeService,
+  MetricsRunsService,
+  SummaryService,
+  CohortsService,
+  MetricsRecorder,
+  MetricsService,
+  MetricsAccessGuard,
+];
+
+/**
+ * The metrics plugin. Wiring only: the host's TypeORM data source must include METRICS_ENTITIES and
+ * METRICS_MIGRATIONS (metricsDataSourceOptions() builds such options).
+ */
+@Module({})
+export class MetricsModule extends MetricsConfigurableModule {
+  static forRoot(options: typeof METRICS_OPTIONS_TYPE): DynamicModule {
+    return MetricsModule.wire(super.forRoot(options), options.routePrefix);
+  }
+
+  static forRootAsync(options: typeof METRICS_ASYNC_OPTIONS_TYPE): DynamicModule {
+    return MetricsModule.wire(super.forRootAsync(options), options.routePrefix);
+  }
+
+  private static wire(definition: DynamicModule, routePrefix?: string): DynamicModule {
+    const prefix = (routePrefix ?? 'api/system/metrics').replace(/^\/+|\/+$/g, '');
+    // One prefix for every route of the module, taken from the options (a host mounts the module once).
+    for (const controller of CONTROLLERS) Reflect.defineMetadata(PATH_METADATA, prefix, controller);
+    return {
+      ...definition,
+      imports: [...(definition.imports ?? []), TypeOrmModule.forFeature(METRICS_ENTITIES)],
+      controllers: CONTROLLERS,
+      providers: [
+        ...(definition.providers ?? []),
+        {
+          provide: METRICS_OPTIONS,
+          useFactory: (options: MetricsModuleOptions) => resolveOptions(options, prefix),
+          inject: [METRICS_MODULE_OPTIONS],
+        },
+        ...PROVIDERS,
+      ],
+      exports: [MetricsService, MetricsRecorder, MetricsConfigService, METRICS_OPTIONS],
+    };
+  }
+}

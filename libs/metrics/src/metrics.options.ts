@@ -1,0 +1,68 @@
+import type { Request } from 'express';
+
+/** The sources the compute reads; each can be pointed at a relation of the host's (see README, "Sources"). */
+export type SourceName = 'lifecycle' | 'activity' | 'activation' | 'jobs' | 'ai' | 'api';
+
+export interface MetricsScheduleOptions {
+  /** Run the cron jobs (default true). */
+  enabled?: boolean;
+  /** Daily snapshot for yesterday (default '0 1 * * *', in the reporting timezone). */
+  daily?: string;
+  /** Monthly cohorts for last month (default '0 2 1 * *'). */
+  cohorts?: string;
+}
+
+export interface MetricsStripeOptions {
+  secretKey?: string;
+  webhookSecret?: string;
+  /** The customer metadata key that names the tenant (default 'tenant_id'). */
+  tenantMetadataKey?: string;
+  apiHost?: string;
+  apiPort?: number;
+  apiProtocol?: 'http' | 'https';
+}
+
+export interface MetricsModuleOptions {
+  /** Snapshot environment name (default: NODE_ENV, else 'production'). */
+  environment?: string;
+  /** The reporting timezone written to the configuration on first start (default 'UTC'). */
+  timezone?: string;
+  /** Reporting currency on first start (default 'USD'). */
+  currency?: string;
+  /** Key actions on first start (default file_upload, worklog_create, report_generate). */
+  activationActions?: string[];
+  /** Who may read and change metrics. Default: request.user with isAdmin, is_staff or the role 'admin'. */
+  isAdmin?: (request: Request) => boolean | Promise<boolean>;
+  /** Bearer tokens with admin rights (reads, config, runs) and tokens that may only post events. */
+  adminTokens?: string[];
+  ingestTokens?: string[];
+  schedule?: MetricsScheduleOptions;
+  stripe?: MetricsStripeOptions;
+  /**
+   * Per source, a relation of the host's to read instead of the module's own table: a table or view name,
+   * or a parenthesised SELECT. It must expose the columns listed in the README for that source.
+   */
+  sources?: Partial<Record<SourceName, string>>;
+  /** Longest range per bucket type that a read or backfill may ask for, in days (daily default: 3 years). */
+  maxRangeDays?: Partial<Record<'daily' | 'weekly' | 'monthly', number>>;
+}
+
+export const DEFAULT_ROUTE_PREFIX = 'api/system/metrics';
+
+/** Options with their defaults applied. */
+export interface ResolvedMetricsOptions extends MetricsModuleOptions {
+  environment: string;
+  routePrefix: string;
+  sources: Partial<Record<SourceName, string>>;
+  maxRangeDays: Record<'daily' | 'weekly' | 'monthly', number>;
+}
+
+export function resolveOptions(options: MetricsModuleOptions, routePrefix: string): ResolvedMetricsOptions {
+  return {
+    ...options,
+    environment: options.environment ?? process.env.NODE_ENV ?? 'production',
+    routePrefix,
+    sources: options.sources ?? {},
+    maxRangeDays: { daily: 3 * 366, weekly: 10 * 366, monthly: 20 * 366, ...(options.maxRangeDays ?? {}) },
+  };
+}

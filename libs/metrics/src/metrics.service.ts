@@ -1,0 +1,43 @@
+import { Injectable } from '@nestjs/common';
+import { MetricsRunsService, type RunRequest, type RunState } from './compute/runs.service.js';
+import { SnapshotComputeService, type ComputeRequest, type ComputeResult } from './compute/snapshot-compute.service.js';
+import { CohortsService, type CohortRow } from './read/cohorts.service.js';
+import { SummaryService, type MetricsSummary, type SummaryQuery } from './read/summary.service.js';
+
+/** What a host calls to compute and read metrics from its own code (the REST routes use the same services). */
+@Injectable()
+export class MetricsService {
+  constructor(
+    private readonly compute: SnapshotComputeService,
+    private readonly runs: MetricsRunsService,
+    private readonly summaries: SummaryService,
+    private readonly cohortReader: CohortsService,
+  ) {}
+
+  /** Computes daily, weekly and monthly snapshots and cohorts for [start, end] now, in one transaction. */
+  computeRange(request: ComputeRequest): Promise<ComputeResult> {
+    return this.compute.computeRange(request);
+  }
+
+  /** Starts a background run (see getRun for its progress). */
+  backfill(request: Omit<RunRequest, 'trigger'> & { trigger?: RunRequest['trigger'] }): Promise<RunState> {
+    return this.runs.start({ trigger: 'backfill', ...request });
+  }
+
+  /** Runs a computation as a recorded run and waits for its end. */
+  run(request: RunRequest): Promise<RunState> {
+    return this.runs.runNow(request);
+  }
+
+  getRun(id: string): Promise<RunState> {
+    return this.runs.get(id);
+  }
+
+  summary(query: SummaryQuery): Promise<MetricsSummary> {
+    return this.summaries.summary(query);
+  }
+
+  cohorts(tenant: string | null = null, months = 6): Promise<CohortRow[]> {
+    return this.cohortReader.cohorts(tenant, months);
+  }
+}

@@ -1,0 +1,117 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { thresholdAlerts, type ThresholdAlert } from '../alerts/threshold-alerts.js';
+import { MetricsConfigService } from '../config/metrics-config.service.js';
+import { bucketFactsSql } from '../compute/sql/bucket-facts.sql.js';
+import { workMetrics } from '../compute/sql/daily-work.sql.js';
+import { BUCKET_DATE, rollupSql } from '../compute/sql/rollup.sql.js';
+import { resolveSourceRelations } from '../compute/sql/source-relations.js';
+import { compileSql, quoteIdent } from '../database/named-sql.js';
+import type { BucketType } from '../entities/snapshot.entity.js';
+import { METRICS_OPTIONS } from '../metrics.module-definition.js';
+import type { ResolvedMetricsOptions } from '../metrics.options.js';
+import { metricValues, type MetricValues } from './metric-values.js';
+
+export interface SummaryQuery {
+  start: string;
+  end: string;
+  tenant?: string | null;
+  bucket?: BucketType;
+  asOf?: Date;
+}
+
+export interface MetricsSummary {
+  range: { start: string; end: string; tenant: string | null; bucket: BucketType; days_with_data: number };
+  metrics: MetricValues;
+  latest: { bucket_type: BucketType; bucket_date: string; computed_at: string; metrics: MetricValues } | null;
+  alerts: ThresholdAlert[];
+  unavailable: Record<string, string>;
+}
+
+/**
+ * A date range at a glance: every metric aggregated over the range by its kind (from the stored daily
+ * snapshots, with distinct users counted over the range from the sources), the latest snapshot and the
+ * alerts it triggers.
+ */
+@Injectable()
+export class SummaryService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly config: MetricsConfigService,
+    @Inject(METRICS_OPTIONS) private readonly options: ResolvedMetricsOptions,
+  ) {}
+
+  async summary(query: SummaryQuery): Promise<MetricsSummary> {
+    const config = await this.config.get();
+    const enabled = MetricsConfigService.enabledSources(config);
+    const tenant = query.tenant ?? null;
+    const bucket = query.bucket ?? 'daily';
+    const params = {
+      env: this.options.environment,
+      scope_tenant: tenant,
+      tenant,
+      tz: config.timezone,
+      actions: config.activation_actions,
+      as_of: (query.asOf ?? new Date()).toISOString(),
+      range_start: query.start,
+      range_end: query.end,
+      w0: query.start,
+      w1: query.end,
+    };
+    const dailyRows = `SELECT tenant_id IS NULL AS is_global, tenant_id, bucket_date AS day,
+        ${workMetrics().map((metric) => quoteIdent(metric.key)).join(', ')}
+      FROM system_metrics_snapshot
+      WHERE environment = :env AND bucket_type = 'daily' AND tenant_id IS NOT DISTINCT FROM :scope_tenant::varchar
+        AND bucket_date BETWEEN :range_start::date AND :range_end::date`;
+    const relations = resolveSourceRelations(this.options.sources);
+    const aggregated = compileSql(
+      `SELECT * FROM (${rollupSql(dailyRows, bucketFactsSql(relations, enabled, BUCKET_DATE.range), 'range')}) AS r
+       WHERE r.tenant_id IS NOT DISTINCT FROM :scope_tenant::varchar`,
+      params,
+    );
+    const counted = compileSql(
+      `SELECT count(*)::int AS days FROM system_metrics_snapshot
+       WHERE environment = :env AND bucket_type = 'daily' AND tenant_id IS NOT DISTINCT FROM :scope_tenant::varchar
+         AND bucket_date BETWEEN :range_start::date AND :range_end::date`,
+      params,
+    );
+    const latest = compileSql(
+      `SELECT *, bucket_date::text AS bucket_day FROM system_metrics_snapshot
+       WHERE environment = :env AND bucket_type = :bucket::varchar AND tenant_id IS NOT DISTINCT FROM :scope_tenant::varchar
+         AND bucket_date <= :range_end::date
+       ORDER BY bucket_date DESC LIMIT 1`,
+      { ...params, bucket },
+    );
+    const [rangeRow] = (await this.dataSource.query(aggregated.text, aggregated.values)) as Record<string, unknown>[];
+    const [{ days }] = (await this.dataSource.query(counted.text, counted.values)) as { days: number }[];
+    const [latestRow] = (await this.dataSource.query(latest.text, latest.values)) as Record<string, unknown>[];
+
+    const latestValues = latestRow ? metricValues(latestRow) : null;
+    return {
+      range: { start: query.start, end: query.end, tenant, bucket, days_with_data: days },
+      metrics: metricValues(rangeRow),
+      latest: latestRow
+        ? {
+            bucket_type: bucket,
+            bucket_date: String(latestRow.bucket_day),
+            computed_at: new Date(latestRow.computed_at as string).toISOString(),
+            metrics: latestValues!,
+          }
+        : null,
+      alerts: latestRow
+        ? thresholdAlerts(latestValues!, config, { bucket_type: bucket, bucket_date: String(latestRow.bucket_day), tenant })
+        : [],
+      unavailable: unavailableReasons(enabled),
+    };
+  }
+}
+
+/** Why some metrics are null: their source is not connected (metrics.md: null, not 0, and the API says why). */
+export function unavailableReasons(enabled: ReadonlySet<string>): Record<string, string> {
+  const reasons: Record<string, string> = { billing: 'Stripe is not configured: revenue metrics are null' };
+  if (!enabled.has('ai')) reasons.ai = 'AI tracking is switched off in the configuration';
+  if (!enabled.has('api')) reasons.api = 'API tracking is switched off in the configuration';
+  if (!enabled.has('jobs')) reasons.jobs = 'Job tracking is switched off in the configuration';
+  return reasons;
+}

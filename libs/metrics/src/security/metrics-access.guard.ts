@@ -1,0 +1,81 @@
+import {
+  type CanActivate,
+  type ExecutionContext,
+  ForbiddenException,
+  Inject,
+  Injectable,
+  SetMetadata,
+  UnauthorizedException,
+} from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import type { Request } from 'express';
+import { timingSafeEqual, createHash } from 'node:crypto';
+import { METRICS_OPTIONS } from '../metrics.module-definition.js';
+import type { ResolvedMetricsOptions } from '../metrics.options.js';
+
+export type AccessScope = 'admin' | 'ingest';
+const ACCESS_SCOPE = 'metrics:access-scope';
+
+/** The least a route needs: 'admin' (reads, config, runs) or 'ingest' (posting events; admins may too). */
+export const MetricsAccess = (scope: AccessScope) => SetMetadata(ACCESS_SCOPE, scope);
+
+/** Who made a request, as the audit trail and `updated_by` record it. */
+export interface MetricsActor {
+  kind: 'token' | 'user';
+  id: string;
+  scope: AccessScope;
+}
+
+export type RequestWithActor = Request & { metricsActor?: MetricsActor; user?: unknown };
+
+/** The default admin test of contract.md: request.user with isAdmin, is_staff or the role 'admin'. */
+export function defaultIsAdmin(request: Request): boolean {
+  const user = (request as RequestWithActor).user as
+    | { isAdmin?: unknown; is_staff?: unknown; role?: unknown; roles?: unknown }
+    | undefined;
+  if (!user || typeof user !== 'object') return false;
+  const roles = Array.isArray(user.roles) ? user.roles : [];
+  return user.isAdmin === true || user.is_staff === true || user.role === 'admin' || roles.includes('admin');
+}
+
+const digest = (value: string) => createHash('sha256').update(value).digest();
+const sameSecret = (a: string, b: string) => timingSafeEqual(digest(a), digest(b));
+
+/** 401 when nobody is identified, 403 when someone is but may not do this. */
+@Injectable()
+export class MetricsAccessGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    @Inject(METRICS_OPTIONS) private readonly options: ResolvedMetricsOptions,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const scope =
+      this.reflector.getAllAndOverride<AccessScope>(ACCESS_SCOPE, [context.getHandler(), context.getClass()]) ?? 'admin';
+    const request = context.switchToHttp().getRequest<RequestWithActor>();
+    const header = request.headers.authorization;
+    if (header !== undefined) {
+      const match = /^Bearer\s+(\S+)$/i.exec(header);
+      if (!match) throw new UnauthorizedException('Authorization must be "Bearer <token>"');
+      const actor = this.actorForToken(match[1]);
+      if (!actor) throw new UnauthorizedException('Unknown or revoked token');
+      if (scope === 'admin' && actor.scope !== 'admin') throw new ForbiddenException('This token may only post events');
+      request.metricsActor = actor;
+      return true;
+    }
+    const user = request.user as { id?: unknown; email?: unknown } | undefined;
+    if (!user) throw new UnauthorizedException('Sign in as an admin or send a bearer token');
+    const isAdmin = await (this.options.isAdmin ?? defaultIsAdmin)(request);
+    if (!isAdmin) throw new ForbiddenException('Only admins may use the metrics');
+    request.metricsActor = { kind: 'user', id: String(user.email ?? user.id ?? 'admin'), scope: 'admin' };
+    return true;
+  }
+
+  private actorForToken(token: string): MetricsActor | undefined {
+    const admin = (this.options.adminTokens ?? []).find((candidate) => sameSecret(candidate, token));
+    if (admin) return { kind: 'token', id: `token:${digest(token).toString('hex').slice(0, 8)}`, scope: 'admin' };
+    const ingest = (this.options.ingestTokens ?? []).find((candidate) => sameSecret(candidate, token));
+    if (ingest) return { kind: 'token', id: `token:${digest(token).toString('hex').slice(0, 8)}`, scope: 'ingest' };
+    return undefined;
+  }
+}

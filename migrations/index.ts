@@ -1,0 +1,4 @@
+import { MetricsCore1764028800000 } from './1764028800000-metrics-core.js';
+
+/** Every migration of the metrics module, oldest first. Hosts add these to their data source. */
+export const METRICS_MIGRATIONS = [MetricsCore1764028800000];

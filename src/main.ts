@@ -1,0 +1,45 @@
+import 'reflect-metadata';
+import { Logger } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { DataSource } from 'typeorm';
+import { DEFAULT_ROUTE_PREFIX, MetricsRecorder, MetricsService } from '../libs/metrics/src/index.js';
+import { AppModule } from './app.module.js';
+import { readDemoEnvironment } from './demo-environment.js';
+import { databaseIsEmpty, seedDemoData } from './seed-demo-data.js';
+
+async function bootstrap(): Promise<void> {
+  const environment = readDemoEnvironment();
+  const logger = new Logger('Demo');
+  // rawBody: the Stripe webhook verifies its signature on the body exactly as it arrived.
+  const app = await NestFactory.create(AppModule.forEnvironment(environment), { rawBody: true });
+  app.enableShutdownHooks();
+
+  const dataSource = app.get(DataSource);
+  const seed = environment.demoData === true || (environment.demoData === 'auto' && (await databaseIsEmpty(dataSource)));
+  if (seed) {
+    logger.log('Empty database: generating 12 months of demo history (DEMO_DATA=off skips this)…');
+    await seedDemoData(app.get(MetricsRecorder), app.get(MetricsService), environment.timezone);
+  }
+
+  await app.listen(environment.port);
+  const base = `http://localhost:${environment.port}`;
+  const lines = [
+    '',
+    `Exec Metrics demo is ready (${environment.databaseUrl ? 'PostgreSQL' : `embedded PGlite in ${environment.pgliteDir}`})`,
+    `  Admin panel:  ${base}/admin`,
+    `  Metrics API:  ${base}/${DEFAULT_ROUTE_PREFIX}/summary?start=…&end=…  (Authorization: Bearer <admin token>)`,
+    `  Events:       POST ${base}/${DEFAULT_ROUTE_PREFIX}/events`,
+  ];
+  if (environment.generated.includes('ADMIN_EMAIL') || environment.generated.includes('ADMIN_PASSWORD')) {
+    lines.push(`  Panel login:  ${environment.adminEmail} / ${environment.adminPassword}  (set ADMIN_EMAIL, ADMIN_PASSWORD)`);
+  }
+  if (environment.generated.includes('METRICS_ADMIN_TOKEN')) {
+    lines.push(`  Admin token:  ${environment.adminToken}  (set METRICS_ADMIN_TOKEN to keep one)`);
+  }
+  console.log(lines.join('\n'));
+}
+
+bootstrap().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
