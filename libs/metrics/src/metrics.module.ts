@@ -4,6 +4,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { ComputeController } from './compute/compute.controller.js';
 import { MetricsRunsService } from './compute/runs.service.js';
 import { SnapshotComputeService } from './compute/snapshot-compute.service.js';
+import { ConfigController } from './config/config.controller.js';
 import { MetricsConfigService } from './config/metrics-config.service.js';
 import { METRICS_ENTITIES } from './entities/index.js';
 import { EventsController } from './ingest/events.controller.js';
@@ -18,10 +19,15 @@ import {
 import { resolveOptions, type MetricsModuleOptions } from './metrics.options.js';
 import { MetricsService } from './metrics.service.js';
 import { CohortsService } from './read/cohorts.service.js';
+import { MetricsReadController } from './read/metrics-read.controller.js';
+import { RangeChecks } from './read/range-checks.js';
+import { CsvExportService } from './read/csv-export.service.js';
+import { ExportController } from './read/export.controller.js';
+import { TimeseriesService } from './read/timeseries.service.js';
 import { SummaryService } from './read/summary.service.js';
 import { MetricsAccessGuard } from './security/metrics-access.guard.js';
 
-const CONTROLLERS: Type[] = [EventsController, ComputeController];
+const CONTROLLERS: Type[] = [EventsController, ComputeController, MetricsReadController, ConfigController, ExportController];
 
 const PROVIDERS = [
   MetricsConfigService,
@@ -29,6 +35,9 @@ const PROVIDERS = [
   MetricsRunsService,
   SummaryService,
   CohortsService,
+  TimeseriesService,
+  RangeChecks,
+  CsvExportService,
   MetricsRecorder,
   MetricsService,
   MetricsAccessGuard,

@@ -3,6 +3,7 @@ import { MetricsRunsService, type RunRequest, type RunState } from './compute/ru
 import { SnapshotComputeService, type ComputeRequest, type ComputeResult } from './compute/snapshot-compute.service.js';
 import { CohortsService, type CohortRow } from './read/cohorts.service.js';
 import { SummaryService, type MetricsSummary, type SummaryQuery } from './read/summary.service.js';
+import { TimeseriesService, type Timeseries, type TimeseriesQuery } from './read/timeseries.service.js';
 
 /** What a host calls to compute and read metrics from its own code (the REST routes use the same services). */
 @Injectable()
@@ -12,6 +13,7 @@ export class MetricsService {
     private readonly runs: MetricsRunsService,
     private readonly summaries: SummaryService,
     private readonly cohortReader: CohortsService,
+    private readonly timeseriesReader: TimeseriesService,
   ) {}
 
   /** Computes daily, weekly and monthly snapshots and cohorts for [start, end] now, in one transaction. */
@@ -35,6 +37,10 @@ export class MetricsService {
 
   summary(query: SummaryQuery): Promise<MetricsSummary> {
     return this.summaries.summary(query);
+  }
+
+  timeseries(query: TimeseriesQuery): Promise<Timeseries> {
+    return this.timeseriesReader.timeseries(query);
   }
 
   cohorts(tenant: string | null = null, months = 6): Promise<CohortRow[]> {

@@ -5,6 +5,27 @@ import { MetricsConfigEntity } from '../entities/config.entity.js';
 import { METRICS_OPTIONS } from '../metrics.module-definition.js';
 import type { ResolvedMetricsOptions } from '../metrics.options.js';
 
+export interface MetricsConfigJson {
+  timezone: string;
+  currency: string;
+  churn_spike_threshold_pct: number;
+  payment_failure_threshold: number;
+  error_rate_threshold_pct: number;
+  job_failure_rate_threshold_pct: number;
+  monthly_burn_rate: number | null;
+  cash_balance: number | null;
+  cash_balance_as_of: string | null;
+  manual_runway_months: number | null;
+  runway_months: number | null;
+  activation_actions: string[];
+  ai_tracking_enabled: boolean;
+  api_tracking_enabled: boolean;
+  jobs_tracking_enabled: boolean;
+  currency_rates: Record<string, number>;
+  updated_by: string | null;
+  updated_at: string;
+}
+
 /** The single configuration row: created from the module options on first use, then owned by admins. */
 @Injectable()
 export class MetricsConfigService {
@@ -29,6 +50,47 @@ export class MetricsConfigService {
       .orIgnore()
       .execute();
     return repository.findOneByOrFail({ id: 1 });
+  }
+
+  /** Applies a validated change in one transaction and returns the configuration before and after. */
+  async update(
+    patch: Partial<Record<keyof MetricsConfigEntity, unknown>>,
+    updatedBy: string,
+  ): Promise<{ before: MetricsConfigJson; after: MetricsConfigJson }> {
+    return this.dataSource.transaction(async (manager) => {
+      const before = await this.get(manager);
+      const changes = Object.fromEntries(Object.entries(patch).filter(([, value]) => value !== undefined));
+      await manager
+        .getRepository(MetricsConfigEntity)
+        .update({ id: 1 }, { ...changes, updated_by: updatedBy, updated_at: new Date() } as Partial<MetricsConfigEntity>);
+      const after = await this.get(manager);
+      return { before: MetricsConfigService.toJson(before), after: MetricsConfigService.toJson(after) };
+    });
+  }
+
+  /** The configuration as the API shows it: numbers as numbers, dates as YYYY-MM-DD. */
+  static toJson(config: MetricsConfigEntity): MetricsConfigJson {
+    const number = (value: string | number | null) => (value === null ? null : Number(value));
+    return {
+      timezone: config.timezone,
+      currency: config.currency,
+      churn_spike_threshold_pct: Number(config.churn_spike_threshold_pct),
+      payment_failure_threshold: Number(config.payment_failure_threshold),
+      error_rate_threshold_pct: Number(config.error_rate_threshold_pct),
+      job_failure_rate_threshold_pct: Number(config.job_failure_rate_threshold_pct),
+      monthly_burn_rate: number(config.monthly_burn_rate),
+      cash_balance: number(config.cash_balance),
+      cash_balance_as_of: config.cash_balance_as_of,
+      manual_runway_months: number(config.manual_runway_months),
+      runway_months: MetricsConfigService.runwayMonths(config),
+      activation_actions: config.activation_actions,
+      ai_tracking_enabled: config.ai_tracking_enabled,
+      api_tracking_enabled: config.api_tracking_enabled,
+      jobs_tracking_enabled: config.jobs_tracking_enabled,
+      currency_rates: config.currency_rates,
+      updated_by: config.updated_by,
+      updated_at: new Date(config.updated_at).toISOString(),
+    };
   }
 
   /** Runway per metrics.md: cash ÷ burn (null when burn ≤ 0), else the manual runway when no cash is given. */

@@ -1,0 +1,83 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { stringify } from 'csv-stringify';
+import { Readable } from 'node:stream';
+import { DataSource } from 'typeorm';
+import { PUBLIC_METRICS } from '../catalog/metric-catalog.js';
+import { compileSql, quoteIdent } from '../database/named-sql.js';
+import type { BucketType } from '../entities/snapshot.entity.js';
+import { METRICS_OPTIONS } from '../metrics.module-definition.js';
+import type { ResolvedMetricsOptions } from '../metrics.options.js';
+
+export interface ExportQuery {
+  start: string;
+  end: string;
+  tenant?: string | null;
+  bucket?: BucketType;
+}
+
+/** Rows are read in pages of this size, so memory stays flat however long the export is. */
+const PAGE_SIZE = 2_000;
+const KEY_COLUMNS = ['bucket_type', 'bucket_date', 'tenant_id', 'environment', 'computed_at'];
+export const CSV_HEADER = [...KEY_COLUMNS, ...PUBLIC_METRICS.map((metric) => metric.key)];
+
+const NUMBER = /^-?\d+(\.\d+)?(e[+-]?\d+)?$/i;
+
+/**
+ * A cell a spreadsheet would run as a formula (=, +, -, @, tab, carriage return first) is prefixed with a quote,
+ * unless it is a plain number. Every cell is then quoted per RFC 4180 where needed.
+ */
+export function neutraliseFormula(value: unknown): string {
+  if (value === null || value === undefined) return '';
+  const text = value instanceof Date ? value.toISOString() : String(value);
+  return /^[=+\-@\t\r]/.test(text) && !NUMBER.test(text) ? `'${text}` : text;
+}
+
+/** Snapshots as CSV, one row per snapshot, the header from the catalog, streamed page by page (keyset paging). */
+@Injectable()
+export class CsvExportService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(METRICS_OPTIONS) private readonly options: ResolvedMetricsOptions,
+  ) {}
+
+  stream(query: ExportQuery): Readable {
+    const rows = Readable.from(this.rows(query));
+    const csv = stringify({ header: true, columns: CSV_HEADER });
+    rows.on('error', (error) => csv.destroy(error));
+    return rows.pipe(csv);
+  }
+
+  private async *rows(query: ExportQuery): AsyncGenerator<string[]> {
+    const columns = CSV_HEADER.map((column) =>
+      column === 'bucket_date' ? 'bucket_date::text AS bucket_date' : quoteIdent(column),
+    );
+    let after = { date: '0001-01-01', id: '0' };
+    for (;;) {
+      const compiled = compileSql(
+        `SELECT id::text AS row_id, ${columns.join(', ')} FROM system_metrics_snapshot
+         WHERE environment = :env AND bucket_type = :bucket::varchar
+           AND tenant_id IS NOT DISTINCT FROM :tenant::varchar
+           AND bucket_date BETWEEN :start::date AND :end::date
+           AND (bucket_date, id) > (:after_date::date, :after_id::bigint)
+         ORDER BY bucket_date, id LIMIT ${PAGE_SIZE}`,
+        {
+          env: this.options.environment,
+          bucket: query.bucket ?? 'daily',
+          tenant: query.tenant ?? null,
+          start: query.start,
+          end: query.end,
+          after_date: after.date,
+          after_id: after.id,
+        },
+      );
+      const page = (await this.dataSource.query(compiled.text, compiled.values)) as Record<string, unknown>[];
+      for (const row of page) {
+        yield CSV_HEADER.map((column) => neutraliseFormula(row[column]));
+      }
+      if (page.length < PAGE_SIZE) return;
+      const last = page[page.length - 1];
+      after = { date: String(last.bucket_date), id: String(last.row_id) };
+    }
+  }
+}

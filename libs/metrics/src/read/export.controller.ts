@@ -1,0 +1,32 @@
+import { Controller, Get, Query, Res, UseGuards, UsePipes } from '@nestjs/common';
+import type { Response } from 'express';
+import { MetricsAccess, MetricsAccessGuard } from '../security/metrics-access.guard.js';
+import { CsvExportService } from './csv-export.service.js';
+import { RangeChecks } from './range-checks.js';
+import { RangeQueryDto } from './read-query.dto.js';
+import { metricsValidationPipe } from './validation.js';
+
+/** GET export.csv: the snapshots of a range as a CSV attachment, streamed. */
+@Controller()
+@UseGuards(MetricsAccessGuard)
+@MetricsAccess('admin')
+export class ExportController {
+  constructor(
+    private readonly exporter: CsvExportService,
+    private readonly checks: RangeChecks,
+  ) {}
+
+  @Get('export.csv')
+  @UsePipes(metricsValidationPipe)
+  async export(@Query() query: RangeQueryDto, @Res() response: Response): Promise<void> {
+    await this.checks.check(query);
+    const scope = query.tenant ?? 'all-tenants';
+    const filename = `metrics-${query.bucket ?? 'daily'}-${scope}-${query.start}-to-${query.end}.csv`;
+    response.status(200);
+    response.setHeader('content-type', 'text/csv; charset=utf-8');
+    response.setHeader('content-disposition', `attachment; filename="${filename}"`);
+    const csv = this.exporter.stream(query);
+    csv.on('error', (error) => response.destroy(error));
+    csv.pipe(response);
+  }
+}

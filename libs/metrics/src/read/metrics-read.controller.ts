@@ -1,0 +1,61 @@
+import { Controller, Get, Query, UseGuards, UsePipes } from '@nestjs/common';
+import { PUBLIC_METRICS } from '../catalog/metric-catalog.js';
+import { MetricsAccess, MetricsAccessGuard } from '../security/metrics-access.guard.js';
+import { CohortsService, type CohortRow } from './cohorts.service.js';
+import { RangeChecks } from './range-checks.js';
+import { CohortsQueryDto, RangeQueryDto, TimeseriesQueryDto } from './read-query.dto.js';
+import { SummaryService, type MetricsSummary } from './summary.service.js';
+import { TimeseriesService, type Timeseries } from './timeseries.service.js';
+import { badRequest } from './validation.js';
+import { metricsValidationPipe } from './validation.js';
+
+/** The dashboard reads (contract.md, "Reading"). The path prefix comes from the module options. */
+@Controller()
+@UseGuards(MetricsAccessGuard)
+@MetricsAccess('admin')
+@UsePipes(metricsValidationPipe)
+export class MetricsReadController {
+  constructor(
+    private readonly summaries: SummaryService,
+    private readonly timeseriesReader: TimeseriesService,
+    private readonly cohortReader: CohortsService,
+    private readonly checks: RangeChecks,
+  ) {}
+
+  @Get('summary')
+  async summary(@Query() query: RangeQueryDto): Promise<MetricsSummary> {
+    await this.checks.check(query);
+    return this.summaries.summary(query);
+  }
+
+  @Get('timeseries')
+  async timeseries(@Query() query: TimeseriesQueryDto): Promise<Timeseries> {
+    const metrics = [...new Set(query.metric.split(','))];
+    await this.checks.check(query, metrics);
+    return this.timeseriesReader.timeseries({ ...query, metrics });
+  }
+
+  @Get('cohorts')
+  async cohorts(@Query() query: CohortsQueryDto): Promise<{ cohorts: CohortRow[] }> {
+    if (query.tenant) {
+      const errors: { field: string; message: string }[] = [];
+      await this.checks.checkTenant(query.tenant, errors);
+      if (errors.length > 0) throw badRequest(errors);
+    }
+    return { cohorts: await this.cohortReader.cohorts(query.tenant ?? null, query.months ?? 6) };
+  }
+
+  @Get('catalog')
+  catalog() {
+    return {
+      metrics: PUBLIC_METRICS.map(({ key, label, unit, kind, group, description }) => ({
+        key,
+        label,
+        unit,
+        kind,
+        group,
+        description,
+      })),
+    };
+  }
+}

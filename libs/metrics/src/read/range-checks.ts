@@ -1,0 +1,40 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { isPublicMetricKey } from '../catalog/metric-catalog.js';
+import { daysBetween } from '../compute/calendar-dates.js';
+import { METRICS_OPTIONS } from '../metrics.module-definition.js';
+import type { ResolvedMetricsOptions } from '../metrics.options.js';
+import type { RangeQueryDto } from './read-query.dto.js';
+import { badRequest, type FieldError } from './validation.js';
+
+/** The checks a DTO cannot make alone: start ≤ end, the range limit per bucket, known metrics and tenants. */
+@Injectable()
+export class RangeChecks {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(METRICS_OPTIONS) private readonly options: ResolvedMetricsOptions,
+  ) {}
+
+  async check(query: RangeQueryDto, metricKeys: string[] = []): Promise<void> {
+    const errors: FieldError[] = [];
+    if (query.start > query.end) errors.push({ field: 'start', message: 'must not be after end' });
+    const bucket = query.bucket ?? 'daily';
+    const days = daysBetween(query.start, query.end) + 1;
+    const limit = this.options.maxRangeDays[bucket];
+    if (days > limit) errors.push({ field: 'end', message: `a ${bucket} range may span at most ${limit} days; this one spans ${days}` });
+    for (const key of metricKeys.filter((candidate) => !isPublicMetricKey(candidate))) {
+      errors.push({ field: 'metric', message: `unknown metric "${key}" (GET catalog lists them)` });
+    }
+    if (errors.length === 0 && query.tenant) await this.checkTenant(query.tenant, errors);
+    if (errors.length > 0) throw badRequest(errors);
+  }
+
+  async checkTenant(tenant: string, errors: FieldError[] = []): Promise<void> {
+    const rows = (await this.dataSource.query(
+      'SELECT 1 FROM system_metrics_snapshot WHERE environment = $1 AND tenant_id = $2 LIMIT 1',
+      [this.options.environment, tenant],
+    )) as unknown[];
+    if (rows.length === 0) errors.push({ field: 'tenant', message: `no metrics for tenant "${tenant}"` });
+  }
+}

@@ -1,0 +1,57 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { compileSql, quoteIdent } from '../database/named-sql.js';
+import type { BucketType } from '../entities/snapshot.entity.js';
+import { BUCKET_DATE } from '../compute/sql/rollup.sql.js';
+import { METRICS_OPTIONS } from '../metrics.module-definition.js';
+import type { ResolvedMetricsOptions } from '../metrics.options.js';
+import { toNumber } from './metric-values.js';
+
+export interface TimeseriesQuery {
+  metrics: string[];
+  start: string;
+  end: string;
+  tenant?: string | null;
+  bucket?: BucketType;
+}
+
+export interface Timeseries {
+  bucket: BucketType;
+  series: Record<string, { date: string; value: number | null }[]>;
+}
+
+const STEP: Record<BucketType, string> = { daily: '1 day', weekly: '1 week', monthly: '1 month' };
+
+/**
+ * Metric values per bucket: one point for every bucket that touches [start, end], null where no snapshot was
+ * computed. The metric keys must come from the catalog (the caller validates them) and are quoted anyway.
+ */
+@Injectable()
+export class TimeseriesService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(METRICS_OPTIONS) private readonly options: ResolvedMetricsOptions,
+  ) {}
+
+  async timeseries(query: TimeseriesQuery): Promise<Timeseries> {
+    const bucket = query.bucket ?? 'daily';
+    const first = BUCKET_DATE[bucket](':start::date');
+    const columns = query.metrics.map((key) => `s.${quoteIdent(key)} AS ${quoteIdent(key)}`).join(', ');
+    const compiled = compileSql(
+      `SELECT b::date::text AS date, ${columns}
+       FROM generate_series(${first}, :end::date, interval '${STEP[bucket]}') AS b
+       LEFT JOIN system_metrics_snapshot s
+         ON s.bucket_date = b::date AND s.bucket_type = :bucket::varchar AND s.environment = :env
+        AND s.tenant_id IS NOT DISTINCT FROM :tenant::varchar
+       ORDER BY b`,
+      { start: query.start, end: query.end, bucket, env: this.options.environment, tenant: query.tenant ?? null },
+    );
+    const rows = (await this.dataSource.query(compiled.text, compiled.values)) as Record<string, unknown>[];
+    const series: Timeseries['series'] = {};
+    for (const key of query.metrics) {
+      series[key] = rows.map((row) => ({ date: String(row.date), value: toNumber(row[key]) }));
+    }
+    return { bucket, series };
+  }
+}
