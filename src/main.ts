@@ -12,6 +12,8 @@ async function bootstrap(): Promise<void> {
   const logger = new Logger('Demo');
   // rawBody: the Stripe webhook verifies its signature on the body exactly as it arrived.
   const app = await NestFactory.create(AppModule.forEnvironment(environment), { rawBody: true });
+  // A full batch of 10,000 events is a few MB of JSON: above Express's 100 kB default.
+  app.useBodyParser('json', { limit: '16mb' });
   app.enableShutdownHooks();
 
   const dataSource = app.get(DataSource);

@@ -73,6 +73,8 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
   class TestHostModule {}
 
   const app = await NestFactory.create(TestHostModule, { rawBody: true, logger: ['error'] });
+  // A full batch of 10,000 events is a few MB of JSON: above Express's 100 kB default.
+  app.useBodyParser('json', { limit: '16mb' });
   await app.listen(0, '127.0.0.1');
   const { port } = app.getHttpServer().address() as AddressInfo;
   const dataSource = app.get(DataSource);
