@@ -226,18 +226,18 @@ export class MetricsCore1764028800000 implements MigrationInterface {
     // Element-wise sum of latency histograms, as an aggregate, so buckets of any width add up in SQL.
     await db.query(`
       CREATE FUNCTION metrics_histogram_add(a bigint[], b bigint[]) RETURNS bigint[]
-      LANGUAGE sql IMMUTABLE AS \$\$
+      LANGUAGE sql IMMUTABLE AS $$
         SELECT CASE WHEN a IS NULL THEN b WHEN b IS NULL THEN a ELSE
           ARRAY(SELECT coalesce(a[i], 0) + coalesce(b[i], 0)
                 FROM generate_series(1, greatest(cardinality(a), cardinality(b))) AS i) END
-      \$\$`);
+      $$`);
     await db.query(`CREATE AGGREGATE metrics_histogram_sum(bigint[]) (SFUNC = metrics_histogram_add, STYPE = bigint[])`);
 
     // The q-quantile of a histogram, interpolated linearly inside the bucket that holds it.
     // bounds[i] is the upper bound of bucket i; the last bucket (beyond the bounds) reports its lower bound.
     await db.query(`
       CREATE FUNCTION metrics_histogram_quantile(hist bigint[], bounds numeric[], q numeric) RETURNS numeric
-      LANGUAGE sql IMMUTABLE AS \$\$
+      LANGUAGE sql IMMUTABLE AS $$
         WITH buckets AS (
           SELECT i, hist[i] AS n,
                  sum(hist[i]) OVER (ORDER BY i) AS cum,
@@ -250,7 +250,7 @@ export class MetricsCore1764028800000 implements MigrationInterface {
         FROM buckets b, total t
         WHERE t.n > 0 AND b.n > 0 AND b.cum >= q * t.n
         ORDER BY b.i LIMIT 1
-      \$\$`);
+      $$`);
   }
 
   async down(db: QueryRunner): Promise<void> {

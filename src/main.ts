@@ -1,8 +1,9 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DataSource } from 'typeorm';
-import { DEFAULT_ROUTE_PREFIX, MetricsRecorder, MetricsService } from '../libs/metrics/src/index.js';
+import { DEFAULT_ROUTE_PREFIX, MetricsConfigService, MetricsRecorder, MetricsService } from '../libs/metrics/src/index.js';
 import { AppModule } from './app.module.js';
 import { readDemoEnvironment } from './demo-environment.js';
 import { databaseIsEmpty, seedDemoData } from './seed-demo-data.js';
@@ -11,7 +12,7 @@ async function bootstrap(): Promise<void> {
   const environment = readDemoEnvironment();
   const logger = new Logger('Demo');
   // rawBody: the Stripe webhook verifies its signature on the body exactly as it arrived.
-  const app = await NestFactory.create(AppModule.forEnvironment(environment), { rawBody: true });
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forEnvironment(environment), { rawBody: true });
   // A full batch of 10,000 events is a few MB of JSON: above Express's 100 kB default.
   app.useBodyParser('json', { limit: '16mb' });
   app.enableShutdownHooks();
@@ -20,7 +21,7 @@ async function bootstrap(): Promise<void> {
   const seed = environment.demoData === true || (environment.demoData === 'auto' && (await databaseIsEmpty(dataSource)));
   if (seed) {
     logger.log('Empty database: generating 12 months of demo history (DEMO_DATA=off skips this)…');
-    await seedDemoData(app.get(MetricsRecorder), app.get(MetricsService), environment.timezone);
+    await seedDemoData(app.get(MetricsRecorder), app.get(MetricsService), app.get(MetricsConfigService), environment.timezone);
   }
 
   await app.listen(environment.port);

@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
-import { MetricsRecorder, MetricsService } from '../libs/metrics/src/index.js';
+import { MetricsConfigService, MetricsRecorder, MetricsService } from '../libs/metrics/src/index.js';
 import { generateDemoEvents } from './demo/demo-data.js';
 
 const BATCH = 5_000;
@@ -17,8 +17,15 @@ export async function databaseIsEmpty(dataSource: DataSource): Promise<boolean> 
  * Fills an empty database with a year of realistic history for three tenants, through the same recorder a
  * host uses, then backfills every snapshot and cohort so the panel has numbers at once.
  */
-export async function seedDemoData(recorder: MetricsRecorder, metrics: MetricsService, timezone: string): Promise<void> {
+export async function seedDemoData(
+  recorder: MetricsRecorder,
+  metrics: MetricsService,
+  config: MetricsConfigService,
+  timezone: string,
+): Promise<void> {
   const logger = new Logger('DemoData');
+  // Financial inputs so that burn and runway have numbers too.
+  await config.update({ monthly_burn_rate: '85000', cash_balance: '1275000' }, 'demo-seed');
   const yesterday = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
   const started = Date.now();
   const events = generateDemoEvents({ endDate: yesterday, months: 12 });
@@ -26,7 +33,7 @@ export async function seedDemoData(recorder: MetricsRecorder, metrics: MetricsSe
     await recorder.recordBatch(events.slice(index, index + BATCH));
   }
   logger.log(`recorded ${events.length} demo events in ${Date.now() - started} ms`);
-  const first = events.reduce((min, event) => {
+  const first = events.reduce((min: string, event) => {
     const at = new Date(event.at).toISOString().slice(0, 10);
     return at < min ? at : min;
   }, yesterday);

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { Module, type DynamicModule, type INestApplication, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
@@ -72,7 +73,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
   })
   class TestHostModule {}
 
-  const app = await NestFactory.create(TestHostModule, { rawBody: true, logger: ['error'] });
+  const app = await NestFactory.create<NestExpressApplication>(TestHostModule, { rawBody: true, logger: ['error'] });
   // A full batch of 10,000 events is a few MB of JSON: above Express's 100 kB default.
   app.useBodyParser('json', { limit: '16mb' });
   await app.listen(0, '127.0.0.1');

@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import { mkdirSync } from 'node:fs';
 import { PGlite, types, type PGliteOptions } from '@electric-sql/pglite';
 
 /**
@@ -20,6 +21,7 @@ type QueryCallback = (error: Error | null, result?: unknown) => void;
 export function createPgliteDriver(dataDir?: string, options: PGliteOptions = {}): PgliteDriverHandle {
   let db: Promise<PGlite> | undefined;
   const instance = (): Promise<PGlite> => {
+    if (!db && dataDir && !dataDir.includes('://')) mkdirSync(dataDir, { recursive: true });
     db ??= PGlite.create({
       ...options,
       dataDir,
