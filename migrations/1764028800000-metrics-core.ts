@@ -81,7 +81,9 @@ export class MetricsCore1764028800000 implements MigrationInterface {
         CONSTRAINT system_metrics_snapshot_bucket_key
           UNIQUE NULLS NOT DISTINCT (environment, tenant_id, bucket_type, bucket_date)
       )`);
-    await db.query(`CREATE INDEX system_metrics_snapshot_range ON system_metrics_snapshot (environment, bucket_type, bucket_date)`);
+    await db.query(
+      `CREATE INDEX system_metrics_snapshot_range ON system_metrics_snapshot (environment, bucket_type, bucket_date)`,
+    );
 
     await db.query(`
       CREATE TABLE system_metrics_config (
@@ -132,7 +134,9 @@ export class MetricsCore1764028800000 implements MigrationInterface {
         action varchar(64) NOT NULL,
         occurred_at timestamptz NOT NULL
       )`);
-    await db.query(`CREATE INDEX system_activation_event_user ON system_activation_event (tenant_id, user_id, occurred_at)`);
+    await db.query(
+      `CREATE INDEX system_activation_event_user ON system_activation_event (tenant_id, user_id, occurred_at)`,
+    );
     await db.query(`CREATE INDEX system_activation_event_at ON system_activation_event (occurred_at)`);
 
     await db.query(`
@@ -144,7 +148,9 @@ export class MetricsCore1764028800000 implements MigrationInterface {
           CHECK (type IN ('signup', 'deactivate', 'reactivate', 'trial_started', 'trial_converted')),
         occurred_at timestamptz NOT NULL
       )`);
-    await db.query(`CREATE INDEX metrics_lifecycle_event_user ON metrics_lifecycle_event (tenant_id, user_id, occurred_at)`);
+    await db.query(
+      `CREATE INDEX metrics_lifecycle_event_user ON metrics_lifecycle_event (tenant_id, user_id, occurred_at)`,
+    );
     await db.query(`CREATE INDEX metrics_lifecycle_event_at ON metrics_lifecycle_event (occurred_at)`);
 
     await db.query(`
@@ -155,8 +161,12 @@ export class MetricsCore1764028800000 implements MigrationInterface {
         type varchar(16) NOT NULL CHECK (type IN ('login', 'activity')),
         occurred_at timestamptz NOT NULL
       )`);
-    await db.query(`CREATE INDEX metrics_activity_event_at ON metrics_activity_event (occurred_at) INCLUDE (tenant_id, user_id)`);
-    await db.query(`CREATE INDEX metrics_activity_event_user ON metrics_activity_event (tenant_id, user_id, occurred_at)`);
+    await db.query(
+      `CREATE INDEX metrics_activity_event_at ON metrics_activity_event (occurred_at) INCLUDE (tenant_id, user_id)`,
+    );
+    await db.query(
+      `CREATE INDEX metrics_activity_event_user ON metrics_activity_event (tenant_id, user_id, occurred_at)`,
+    );
 
     await db.query(`
       CREATE TABLE metrics_job_event (
@@ -231,7 +241,9 @@ export class MetricsCore1764028800000 implements MigrationInterface {
           ARRAY(SELECT coalesce(a[i], 0) + coalesce(b[i], 0)
                 FROM generate_series(1, greatest(cardinality(a), cardinality(b))) AS i) END
       $$`);
-    await db.query(`CREATE AGGREGATE metrics_histogram_sum(bigint[]) (SFUNC = metrics_histogram_add, STYPE = bigint[])`);
+    await db.query(
+      `CREATE AGGREGATE metrics_histogram_sum(bigint[]) (SFUNC = metrics_histogram_add, STYPE = bigint[])`,
+    );
 
     // The q-quantile of a histogram, interpolated linearly inside the bucket that holds it.
     // bounds[i] is the upper bound of bucket i; the last bucket (beyond the bounds) reports its lower bound.
@@ -258,9 +270,17 @@ export class MetricsCore1764028800000 implements MigrationInterface {
     await db.query('DROP AGGREGATE IF EXISTS metrics_histogram_sum(bigint[])');
     await db.query('DROP FUNCTION IF EXISTS metrics_histogram_add(bigint[], bigint[])');
     for (const table of [
-      'metrics_run', 'metrics_ingested_event', 'metrics_api_request_rollup', 'metrics_ai_usage_event',
-      'metrics_job_event', 'metrics_activity_event', 'metrics_lifecycle_event', 'system_activation_event',
-      'system_cohort_retention', 'system_metrics_config', 'system_metrics_snapshot',
+      'metrics_run',
+      'metrics_ingested_event',
+      'metrics_api_request_rollup',
+      'metrics_ai_usage_event',
+      'metrics_job_event',
+      'metrics_activity_event',
+      'metrics_lifecycle_event',
+      'system_activation_event',
+      'system_cohort_retention',
+      'system_metrics_config',
+      'system_metrics_snapshot',
     ]) {
       await db.query(`DROP TABLE IF EXISTS ${table}`);
     }

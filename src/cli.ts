@@ -27,10 +27,16 @@ function date(value: string | undefined, name: string): string {
 async function main(): Promise<void> {
   const { positionals, values } = parseArgs({
     allowPositionals: true,
-    options: { start: { type: 'string' }, end: { type: 'string' }, date: { type: 'string' }, tenant: { type: 'string' } },
+    options: {
+      start: { type: 'string' },
+      end: { type: 'string' },
+      date: { type: 'string' },
+      tenant: { type: 'string' },
+    },
   });
   const [command] = positionals;
-  if (!command || !['migrate', 'backfill', 'compute'].includes(command)) fail(`Unknown command: ${command ?? '(none)'}`);
+  if (!command || !['migrate', 'backfill', 'compute'].includes(command))
+    fail(`Unknown command: ${command ?? '(none)'}`);
   const range =
     command === 'backfill'
       ? { start: date(values.start, 'start'), end: date(values.end, 'end') }
@@ -42,8 +48,14 @@ async function main(): Promise<void> {
   const environment = readDemoEnvironment();
   @Module({
     imports: [
-      TypeOrmModule.forRoot(metricsDataSourceOptions({ databaseUrl: environment.databaseUrl, pgliteDir: environment.pgliteDir })),
-      MetricsModule.forRoot({ environment: environment.environment, timezone: environment.timezone, schedule: { enabled: false } }),
+      TypeOrmModule.forRoot(
+        metricsDataSourceOptions({ databaseUrl: environment.databaseUrl, pgliteDir: environment.pgliteDir }),
+      ),
+      MetricsModule.forRoot({
+        environment: environment.environment,
+        timezone: environment.timezone,
+        schedule: { enabled: false },
+      }),
     ],
   })
   class CliModule {}

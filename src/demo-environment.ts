@@ -12,7 +12,13 @@ export interface DemoEnvironment {
   demoData: boolean | 'auto';
   timezone: string;
   environment: string;
-  stripe: { secretKey?: string; webhookSecret?: string; apiHost?: string; apiPort?: number; apiProtocol?: 'http' | 'https' };
+  stripe: {
+    secretKey?: string;
+    webhookSecret?: string;
+    apiHost?: string;
+    apiPort?: number;
+    apiProtocol?: 'http' | 'https';
+  };
   /** Which secrets were generated (and so must be printed for the person who started the app). */
   generated: string[];
 }

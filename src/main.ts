@@ -3,7 +3,12 @@ import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DataSource } from 'typeorm';
-import { DEFAULT_ROUTE_PREFIX, MetricsConfigService, MetricsRecorder, MetricsService } from '../libs/metrics/src/index.js';
+import {
+  DEFAULT_ROUTE_PREFIX,
+  MetricsConfigService,
+  MetricsRecorder,
+  MetricsService,
+} from '../libs/metrics/src/index.js';
 import { AppModule } from './app.module.js';
 import { readDemoEnvironment } from './demo-environment.js';
 import { databaseIsEmpty, seedDemoData } from './seed-demo-data.js';
@@ -12,16 +17,24 @@ async function bootstrap(): Promise<void> {
   const environment = readDemoEnvironment();
   const logger = new Logger('Demo');
   // rawBody: the Stripe webhook verifies its signature on the body exactly as it arrived.
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forEnvironment(environment), { rawBody: true });
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forEnvironment(environment), {
+    rawBody: true,
+  });
   // A full batch of 10,000 events is a few MB of JSON: above Express's 100 kB default.
   app.useBodyParser('json', { limit: '16mb' });
   app.enableShutdownHooks();
 
   const dataSource = app.get(DataSource);
-  const seed = environment.demoData === true || (environment.demoData === 'auto' && (await databaseIsEmpty(dataSource)));
+  const seed =
+    environment.demoData === true || (environment.demoData === 'auto' && (await databaseIsEmpty(dataSource)));
   if (seed) {
     logger.log('Empty database: generating 12 months of demo history (DEMO_DATA=off skips this)…');
-    await seedDemoData(app.get(MetricsRecorder), app.get(MetricsService), app.get(MetricsConfigService), environment.timezone);
+    await seedDemoData(
+      app.get(MetricsRecorder),
+      app.get(MetricsService),
+      app.get(MetricsConfigService),
+      environment.timezone,
+    );
   }
 
   await app.listen(environment.port);
@@ -34,7 +47,9 @@ async function bootstrap(): Promise<void> {
     `  Events:       POST ${base}/${DEFAULT_ROUTE_PREFIX}/events`,
   ];
   if (environment.generated.includes('ADMIN_EMAIL') || environment.generated.includes('ADMIN_PASSWORD')) {
-    lines.push(`  Panel login:  ${environment.adminEmail} / ${environment.adminPassword}  (set ADMIN_EMAIL, ADMIN_PASSWORD)`);
+    lines.push(
+      `  Panel login:  ${environment.adminEmail} / ${environment.adminPassword}  (set ADMIN_EMAIL, ADMIN_PASSWORD)`,
+    );
   }
   if (environment.generated.includes('METRICS_ADMIN_TOKEN')) {
     lines.push(`  Admin token:  ${environment.adminToken}  (set METRICS_ADMIN_TOKEN to keep one)`);

@@ -65,7 +65,12 @@ describe('snapshot compute (hand-computed dataset, UTC)', () => {
     expect(a1!.customer_churn_rate).toBeNull(); // no customers the day before: denominator 0
 
     const a3 = await snapshot(test.dataSource, 'daily', '2025-03-03', 'a');
-    expect(a3).toMatchObject({ churned_customers: 1, total_customers: 2, customers_at_start: 3, customer_churn_rate: 33.33 });
+    expect(a3).toMatchObject({
+      churned_customers: 1,
+      total_customers: 2,
+      customers_at_start: 3,
+      customer_churn_rate: 33.33,
+    });
 
     const a5 = await snapshot(test.dataSource, 'daily', '2025-03-05', 'a');
     expect(a5).toMatchObject({ reactivated_customers: 1, total_customers: 3, signups_total: 3 });

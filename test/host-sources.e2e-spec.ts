@@ -30,7 +30,9 @@ describe('sources option: reading a host table of users', () => {
            ('initech', 'cy@initech.test', '2025-05-02T08:00:00Z', NULL)`,
       ],
     });
-    await test.app.get(MetricsService).computeRange({ start: '2025-05-01', end: '2025-05-04', asOf: new Date('2025-07-01Z') });
+    await test.app
+      .get(MetricsService)
+      .computeRange({ start: '2025-05-01', end: '2025-05-04', asOf: new Date('2025-07-01Z') });
   });
 
   afterAll(() => test.close());

@@ -29,10 +29,43 @@ const batch = [
   { id: 'e4', type: 'activity', at: '2025-06-03T09:05:00Z', tenant: 'acme', user: 'bob' },
   { id: 'e5', type: 'activation', at: '2025-06-03T09:06:00Z', tenant: 'acme', user: 'bob', action: 'report_generate' },
   { id: 'e6', type: 'trial_started', at: '2025-06-02T09:01:00Z', tenant: 'acme', user: 'ann' },
-  { id: 'e7', type: 'job', at: '2025-06-03T12:00:30Z', tenant: 'acme', job: 'export', status: 'failed', started_at: '2025-06-03T12:00:00Z' },
-  { id: 'e8', type: 'ai_usage', at: '2025-06-03T12:00:00Z', tenant: 'acme', model: 'small', input_tokens: 900, output_tokens: 100, cost_usd: 0.0125 },
-  { id: 'e9', type: 'api_request', at: '2025-06-03T12:00:01Z', tenant: 'acme', status: 200, duration_ms: 30, route: 'GET /x' },
-  { id: 'e10', type: 'api_request', at: '2025-06-03T12:00:59Z', tenant: 'acme', status: 503, duration_ms: 250, route: 'GET /x' },
+  {
+    id: 'e7',
+    type: 'job',
+    at: '2025-06-03T12:00:30Z',
+    tenant: 'acme',
+    job: 'export',
+    status: 'failed',
+    started_at: '2025-06-03T12:00:00Z',
+  },
+  {
+    id: 'e8',
+    type: 'ai_usage',
+    at: '2025-06-03T12:00:00Z',
+    tenant: 'acme',
+    model: 'small',
+    input_tokens: 900,
+    output_tokens: 100,
+    cost_usd: 0.0125,
+  },
+  {
+    id: 'e9',
+    type: 'api_request',
+    at: '2025-06-03T12:00:01Z',
+    tenant: 'acme',
+    status: 200,
+    duration_ms: 30,
+    route: 'GET /x',
+  },
+  {
+    id: 'e10',
+    type: 'api_request',
+    at: '2025-06-03T12:00:59Z',
+    tenant: 'acme',
+    status: 503,
+    duration_ms: 250,
+    route: 'GET /x',
+  },
   { type: 'deactivate', at: '2025-06-04T08:00:00Z', tenant: 'acme', user: 'ann' },
   { type: 'login', at: '2025-06-04T08:00:00Z', tenant: null, user: 'anonymous-1' },
 ];
@@ -47,7 +80,10 @@ describe('POST /events', () => {
   afterAll(() => test.close());
 
   it('stores a batch and, after a backfill, gives exactly the numbers metrics.md defines', async () => {
-    const { status, body } = await call(test, 'POST', `${PREFIX}/events`, { token: test.ingestToken, body: { events: batch } });
+    const { status, body } = await call(test, 'POST', `${PREFIX}/events`, {
+      token: test.ingestToken,
+      body: { events: batch },
+    });
     expect(status).toBe(200);
     expect(body).toEqual({ accepted: 12, duplicates: 0 });
     expect(await rowCounts(test.dataSource)).toEqual({
@@ -71,7 +107,9 @@ describe('POST /events', () => {
       h: '{0,0,0,1,0,0,0,0,1,0,0,0,0,0,0,0,0,0,0}', // 30 ms in [25, 50), 250 ms in [200, 300)
     });
 
-    const backfill = await call(test, 'POST', `${PREFIX}/backfill`, { body: { start: '2025-06-01', end: '2025-06-30' } });
+    const backfill = await call(test, 'POST', `${PREFIX}/backfill`, {
+      body: { start: '2025-06-01', end: '2025-06-30' },
+    });
     expect(backfill.status).toBe(202);
     const runId = (backfill.body as { run_id: string }).run_id;
     let run: { status: string; done: number; total: number } = { status: 'queued', done: 0, total: 0 };
@@ -116,8 +154,13 @@ describe('POST /events', () => {
     const before = await rowCounts(test.dataSource);
     const again = await call(test, 'POST', `${PREFIX}/events`, {
       token: test.ingestToken,
-      body: { events: [...batch.slice(0, 10), { id: 'new-1', type: 'login', at: '2025-06-05T10:00:00Z', tenant: 'acme', user: 'bob' },
-        { id: 'new-1', type: 'login', at: '2025-06-05T11:00:00Z', tenant: 'acme', user: 'bob' }] },
+      body: {
+        events: [
+          ...batch.slice(0, 10),
+          { id: 'new-1', type: 'login', at: '2025-06-05T10:00:00Z', tenant: 'acme', user: 'bob' },
+          { id: 'new-1', type: 'login', at: '2025-06-05T11:00:00Z', tenant: 'acme', user: 'bob' },
+        ],
+      },
     });
     expect(again.body).toEqual({ accepted: 1, duplicates: 11 });
     const after = await rowCounts(test.dataSource);
@@ -133,8 +176,16 @@ describe('POST /events', () => {
     ['a missing user', { type: 'login', at: '2025-06-05T10:00:00Z', tenant: 'acme' }, 'user'],
     ['a tenant with spaces', { ...valid, tenant: 'acme corp' }, 'tenant'],
     ['an action that is not configured', { ...valid, type: 'activation', action: 'dance' }, 'action'],
-    ['negative tokens', { type: 'ai_usage', at: valid.at, tenant: 'acme', model: 'm', input_tokens: -1, output_tokens: 0, cost_usd: 0 }, 'input_tokens'],
-    ['a job started after it finished', { type: 'job', at: valid.at, tenant: 'acme', job: 'j', status: 'failed', started_at: '2025-06-06T00:00:00Z' }, 'started_at'],
+    [
+      'negative tokens',
+      { type: 'ai_usage', at: valid.at, tenant: 'acme', model: 'm', input_tokens: -1, output_tokens: 0, cost_usd: 0 },
+      'input_tokens',
+    ],
+    [
+      'a job started after it finished',
+      { type: 'job', at: valid.at, tenant: 'acme', job: 'j', status: 'failed', started_at: '2025-06-06T00:00:00Z' },
+      'started_at',
+    ],
     ['a field of another type', { ...valid, model: 'x' }, 'model'],
     ['an over-long id', { ...valid, id: 'x'.repeat(129) }, 'id'],
   ])('refuses a batch with %s, naming the event and field, storing nothing', async (_name, bad, field) => {
@@ -174,7 +225,10 @@ describe('POST /events', () => {
       tenant: `t${index % 7}`,
       user: `u${index % 500}`,
     }));
-    const { status, body } = await call(test, 'POST', `${PREFIX}/events`, { token: test.ingestToken, body: { events } });
+    const { status, body } = await call(test, 'POST', `${PREFIX}/events`, {
+      token: test.ingestToken,
+      body: { events },
+    });
     expect(status).toBe(200);
     expect(body).toEqual({ accepted: 10_000, duplicates: 0 });
   });

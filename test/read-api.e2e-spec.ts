@@ -31,8 +31,17 @@ describe('read API over HTTP', () => {
   it('summarises a range, with the latest snapshot and its alerts', async () => {
     const { status, body } = await call(test, 'GET', `${PREFIX}/summary?start=2025-04-01&end=2025-04-03&tenant=acme`);
     expect(status).toBe(200);
-    const summary = body as { metrics: Record<string, number | null>; latest: { bucket_date: string }; alerts: unknown[] };
-    expect(summary.metrics).toMatchObject({ new_customers: 2, churned_customers: 1, total_customers: 1, jobs_failed: 1 });
+    const summary = body as {
+      metrics: Record<string, number | null>;
+      latest: { bucket_date: string };
+      alerts: unknown[];
+    };
+    expect(summary.metrics).toMatchObject({
+      new_customers: 2,
+      churned_customers: 1,
+      total_customers: 1,
+      jobs_failed: 1,
+    });
     expect(summary.metrics.mrr).toBeNull();
     expect(summary.latest.bucket_date).toBe('2025-04-03');
     // 04-03: 1 churned of 2 customers = 50% ≥ 2 × the 5% default threshold.
@@ -65,7 +74,11 @@ describe('read API over HTTP', () => {
         ],
       },
     });
-    const monthly = await call(test, 'GET', `${PREFIX}/timeseries?metric=new_customers&start=2025-04-15&end=2025-05-02&bucket=monthly`);
+    const monthly = await call(
+      test,
+      'GET',
+      `${PREFIX}/timeseries?metric=new_customers&start=2025-04-15&end=2025-05-02&bucket=monthly`,
+    );
     expect((monthly.body as { series: unknown }).series).toEqual({
       new_customers: [
         { date: '2025-04-01', value: 3 }, // acme's two and -calc's one, in the global view
@@ -91,7 +104,11 @@ describe('read API over HTTP', () => {
       body: { churn_spike_threshold_pct: 7.5, monthly_burn_rate: 50000, cash_balance: 600000 },
     });
     expect(changed.status).toBe(200);
-    expect(changed.body).toMatchObject({ churn_spike_threshold_pct: 7.5, runway_months: 12, updated_by: expect.any(String) });
+    expect(changed.body).toMatchObject({
+      churn_spike_threshold_pct: 7.5,
+      runway_months: 12,
+      updated_by: expect.any(String),
+    });
     const read = await call(test, 'GET', `${PREFIX}/config`);
     expect(read.body).toMatchObject({ churn_spike_threshold_pct: 7.5, monthly_burn_rate: 50000 });
 
@@ -113,7 +130,7 @@ describe('read API over HTTP', () => {
     ['a reversed range', 'summary?start=2025-04-02&end=2025-04-01', 'start'],
     ['a range over the daily limit', 'summary?start=2020-01-01&end=2025-01-01', 'end'],
     ['an unknown metric', 'timeseries?metric=dau,nope&start=2025-04-01&end=2025-04-02', 'metric'],
-    ['an SQL fragment as metric', "timeseries?metric=dau;drop%20table&start=2025-04-01&end=2025-04-02", 'metric'],
+    ['an SQL fragment as metric', 'timeseries?metric=dau;drop%20table&start=2025-04-01&end=2025-04-02', 'metric'],
     ['a tenant with spaces', 'summary?start=2025-04-01&end=2025-04-02&tenant=acme%20corp', 'tenant'],
     ['an unknown tenant', 'summary?start=2025-04-01&end=2025-04-02&tenant=nobody', 'tenant'],
     ['an unknown bucket', 'summary?start=2025-04-01&end=2025-04-02&bucket=hourly', 'bucket'],
@@ -127,12 +144,20 @@ describe('read API over HTTP', () => {
   });
 
   it('exports a CSV that a CSV parser reads back to the same values, with formula cells neutralised', async () => {
-    const { status, text, headers } = await call(test, 'GET', `${PREFIX}/export.csv?start=2025-04-01&end=2025-04-03&tenant=acme`);
+    const { status, text, headers } = await call(
+      test,
+      'GET',
+      `${PREFIX}/export.csv?start=2025-04-01&end=2025-04-03&tenant=acme`,
+    );
     expect(status).toBe(200);
     expect(headers.get('content-type')).toContain('text/csv');
-    expect(headers.get('content-disposition')).toBe('attachment; filename="metrics-daily-acme-2025-04-01-to-2025-04-03.csv"');
+    expect(headers.get('content-disposition')).toBe(
+      'attachment; filename="metrics-daily-acme-2025-04-01-to-2025-04-03.csv"',
+    );
     const rows = parse(text, { columns: true }) as Record<string, string>[];
-    expect(rows.map((row) => [row.bucket_date, row.tenant_id, row.new_customers, row.total_customers, row.mrr])).toEqual([
+    expect(
+      rows.map((row) => [row.bucket_date, row.tenant_id, row.new_customers, row.total_customers, row.mrr]),
+    ).toEqual([
       ['2025-04-01', 'acme', '1', '1', ''],
       ['2025-04-02', 'acme', '1', '2', ''],
       ['2025-04-03', 'acme', '0', '1', ''],

@@ -24,10 +24,20 @@ const MODELS = [
   { model: 'claude-sonnet', inPerM: 3, outPerM: 15, weight: 0.25 },
   { model: 'text-embedding', inPerM: 0.02, outPerM: 0, weight: 0.15 },
 ];
-const ROUTES = ['GET /api/projects', 'GET /api/projects/:id', 'POST /api/worklogs', 'GET /api/reports', 'POST /api/files'];
+const ROUTES = [
+  'GET /api/projects',
+  'GET /api/projects/:id',
+  'POST /api/worklogs',
+  'GET /api/reports',
+  'POST /api/files',
+];
 
 /** An event as the simulation builds it: the instant as epoch milliseconds, the id added on the way out. */
-type DemoEvent = MetricsEvent extends infer E ? (E extends MetricsEvent ? Omit<E, 'id' | 'at'> & { at: number } : never) : never;
+type DemoEvent = MetricsEvent extends infer E
+  ? E extends MetricsEvent
+    ? Omit<E, 'id' | 'at'> & { at: number }
+    : never
+  : never;
 
 class DemoHistory {
   readonly events: MetricsEvent[] = [];
@@ -57,7 +67,8 @@ function simulateUser(history: DemoHistory, tenant: string, user: string, signup
   history.add({ type: 'signup', at: signupAt, tenant, user });
   if (random.chance(0.4)) {
     history.add({ type: 'trial_started', at: signupAt + 60_000, tenant, user });
-    if (random.chance(0.35)) history.add({ type: 'trial_converted', at: signupAt + random.int(7, 14) * DAY, tenant, user });
+    if (random.chance(0.35))
+      history.add({ type: 'trial_converted', at: signupAt + random.int(7, 14) * DAY, tenant, user });
   }
   const activationDelay = random.chance(0.75) ? random.int(0, 6) : random.chance(0.4) ? random.int(8, 30) : null;
   let active = true;
@@ -92,7 +103,12 @@ function simulateUser(history: DemoHistory, tenant: string, user: string, signup
   }
 }
 
-function simulateOperations(history: DemoHistory, tenant: string, weight: number, growth: (day: number) => number): void {
+function simulateOperations(
+  history: DemoHistory,
+  tenant: string,
+  weight: number,
+  growth: (day: number) => number,
+): void {
   const { random } = history;
   for (let day = history.start; day < history.end; day += DAY) {
     const scale = weight * growth(day);
@@ -102,7 +118,11 @@ function simulateOperations(history: DemoHistory, tenant: string, weight: number
       const duration = Math.round(random.logNormal(45, 0.9) * 1000);
       const failed = random.chance(badDay ? 0.25 : 0.04);
       history.add({
-        type: 'job', at: finished, tenant, job: random.pick(JOBS), status: failed ? 'failed' : 'succeeded',
+        type: 'job',
+        at: finished,
+        tenant,
+        job: random.pick(JOBS),
+        status: failed ? 'failed' : 'succeeded',
         started_at: new Date(finished - duration).toISOString(),
       });
     }
@@ -112,16 +132,25 @@ function simulateOperations(history: DemoHistory, tenant: string, weight: number
       const output = pricing.outPerM === 0 ? 0 : random.int(50, 1000);
       const cost = (input * pricing.inPerM + output * pricing.outPerM) / 1_000_000;
       history.add({
-        type: 'ai_usage', at: history.during(day), tenant, model: pricing.model,
-        input_tokens: input, output_tokens: output, cost_usd: Number(cost.toFixed(6)),
+        type: 'ai_usage',
+        at: history.during(day),
+        tenant,
+        model: pricing.model,
+        input_tokens: input,
+        output_tokens: output,
+        cost_usd: Number(cost.toFixed(6)),
       });
     }
     for (let n = random.count(150 * scale); n > 0; n -= 1) {
       const roll = random.next();
       const status = roll < (badDay ? 0.04 : 0.007) ? 503 : roll < 0.05 ? random.pick([400, 401, 404, 422]) : 200;
       history.add({
-        type: 'api_request', at: history.during(day), tenant, status,
-        duration_ms: Math.round(random.logNormal(status >= 500 ? 400 : 70, 0.7) * 10) / 10, route: random.pick(ROUTES),
+        type: 'api_request',
+        at: history.during(day),
+        tenant,
+        status,
+        duration_ms: Math.round(random.logNormal(status >= 500 ? 400 : 70, 0.7) * 10) / 10,
+        route: random.pick(ROUTES),
       });
     }
   }

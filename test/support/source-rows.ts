@@ -10,7 +10,15 @@ export interface SourceRows {
   activation?: [tenant: string | null, user: string, action: string, at: string][];
   jobs?: [tenant: string | null, status: 'succeeded' | 'failed', started: string, finished: string][];
   ai?: [tenant: string | null, model: string, input: number, output: number, cost: string, at: string][];
-  api?: [tenant: string | null, minute: string, requests: number, clientErrors: number, serverErrors: number, latencySum: number, histogram: number[]][];
+  api?: [
+    tenant: string | null,
+    minute: string,
+    requests: number,
+    clientErrors: number,
+    serverErrors: number,
+    latencySum: number,
+    histogram: number[],
+  ][];
 }
 
 export async function insertSourceRows(dataSource: DataSource, rows: SourceRows): Promise<void> {

@@ -1,7 +1,12 @@
 /** The public surface of the metrics library: hosts import from here and nowhere else. */
 export { MetricsModule } from './metrics.module.js';
 export { METRICS_OPTIONS } from './metrics.module-definition.js';
-export type { MetricsModuleOptions, SourceName, MetricsScheduleOptions, MetricsStripeOptions } from './metrics.options.js';
+export type {
+  MetricsModuleOptions,
+  SourceName,
+  MetricsScheduleOptions,
+  MetricsStripeOptions,
+} from './metrics.options.js';
 export { DEFAULT_ROUTE_PREFIX } from './metrics.options.js';
 export { MetricsService } from './metrics.service.js';
 export { MetricsRecorder } from './ingest/metrics-recorder.service.js';

@@ -27,7 +27,13 @@ import { TimeseriesService } from './read/timeseries.service.js';
 import { SummaryService } from './read/summary.service.js';
 import { MetricsAccessGuard } from './security/metrics-access.guard.js';
 
-const CONTROLLERS: Type[] = [EventsController, ComputeController, MetricsReadController, ConfigController, ExportController];
+const CONTROLLERS: Type[] = [
+  EventsController,
+  ComputeController,
+  MetricsReadController,
+  ConfigController,
+  ExportController,
+];
 
 const PROVIDERS = [
   MetricsConfigService,

@@ -16,10 +16,18 @@ export interface ThresholdAlert {
 
 /** The thresholds of metrics.md, each read from the configuration. */
 const THRESHOLDS: { metric: string; setting: keyof MetricsConfigEntity; describe: (value: number) => string }[] = [
-  { metric: 'customer_churn_rate', setting: 'churn_spike_threshold_pct', describe: (v) => `Customer churn spiked to ${v}%` },
+  {
+    metric: 'customer_churn_rate',
+    setting: 'churn_spike_threshold_pct',
+    describe: (v) => `Customer churn spiked to ${v}%`,
+  },
   { metric: 'stripe_failed_payments', setting: 'payment_failure_threshold', describe: (v) => `${v} payments failed` },
   { metric: 'error_rate', setting: 'error_rate_threshold_pct', describe: (v) => `API error rate reached ${v}%` },
-  { metric: 'job_failure_rate', setting: 'job_failure_rate_threshold_pct', describe: (v) => `Job failure rate reached ${v}%` },
+  {
+    metric: 'job_failure_rate',
+    setting: 'job_failure_rate_threshold_pct',
+    describe: (v) => `Job failure rate reached ${v}%`,
+  },
 ];
 
 /** Alerts a snapshot triggers: warning at the threshold, critical at twice it. */

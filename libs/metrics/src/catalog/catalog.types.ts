@@ -8,9 +8,11 @@
  */
 export type MetricKind = 'flow' | 'stock' | 'opening' | 'distinct' | 'ratio';
 
-export type MetricUnit = 'count' | 'percent' | 'currency' | 'usd' | 'seconds' | 'milliseconds' | 'tokens' | 'months' | 'ratio';
+export type MetricUnit =
+  'count' | 'percent' | 'currency' | 'usd' | 'seconds' | 'milliseconds' | 'tokens' | 'months' | 'ratio';
 
-export type MetricGroup = 'users' | 'engagement' | 'activation' | 'jobs' | 'operations' | 'ai' | 'revenue' | 'financial';
+export type MetricGroup =
+  'users' | 'engagement' | 'activation' | 'jobs' | 'operations' | 'ai' | 'revenue' | 'financial';
 
 /** Where a metric's numbers come from; a source that is not connected makes its metrics null. */
 export type MetricSource = 'lifecycle' | 'activity' | 'activation' | 'jobs' | 'ai' | 'api' | 'billing' | 'config';

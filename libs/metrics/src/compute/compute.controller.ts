@@ -24,7 +24,9 @@ export class ComputeController {
     if (body.start > body.end) throw badRequest([{ field: 'start', message: 'must not be after end' }]);
     const days = daysBetween(body.start, body.end) + 1;
     if (days > this.options.maxRangeDays.daily) {
-      throw badRequest([{ field: 'end', message: `range is ${days} days; at most ${this.options.maxRangeDays.daily}` }]);
+      throw badRequest([
+        { field: 'end', message: `range is ${days} days; at most ${this.options.maxRangeDays.daily}` },
+      ]);
     }
     const run = await this.runs.start({
       start: body.start,

@@ -77,7 +77,10 @@ export class MetricsRunsService {
       }),
     );
     this.live.set(run.id, run);
-    this.settled.set(run.id, new Promise((resolve) => setImmediate(() => resolve(this.execute(run, request.onProgress)))));
+    this.settled.set(
+      run.id,
+      new Promise((resolve) => setImmediate(() => resolve(this.execute(run, request.onProgress)))),
+    );
     return toState(run);
   }
 

@@ -57,13 +57,23 @@ export class ConfigPatchDto {
   @IsOptional() @IsNumber(money) @Min(0, nonNegative) @Max(1_000_000) error_rate_threshold_pct?: number;
   @IsOptional() @IsNumber(money) @Min(0, nonNegative) @Max(1_000_000) job_failure_rate_threshold_pct?: number;
 
-  @ValidateIf((_, value) => value !== null && value !== undefined) @IsNumber(money) @Min(0, nonNegative) @Max(1e15)
+  @ValidateIf((_, value) => value !== null && value !== undefined)
+  @IsNumber(money)
+  @Min(0, nonNegative)
+  @Max(1e15)
   monthly_burn_rate?: number | null;
-  @ValidateIf((_, value) => value !== null && value !== undefined) @IsNumber(money) @Max(1e15) @Min(-1e15)
+  @ValidateIf((_, value) => value !== null && value !== undefined)
+  @IsNumber(money)
+  @Max(1e15)
+  @Min(-1e15)
   cash_balance?: number | null;
-  @ValidateIf((_, value) => value !== null && value !== undefined) @Validate(IsCalendarDateConstraint)
+  @ValidateIf((_, value) => value !== null && value !== undefined)
+  @Validate(IsCalendarDateConstraint)
   cash_balance_as_of?: string | null;
-  @ValidateIf((_, value) => value !== null && value !== undefined) @IsNumber(money) @Min(0, nonNegative) @Max(10_000)
+  @ValidateIf((_, value) => value !== null && value !== undefined)
+  @IsNumber(money)
+  @Min(0, nonNegative)
+  @Max(10_000)
   manual_runway_months?: number | null;
 
   @IsOptional()

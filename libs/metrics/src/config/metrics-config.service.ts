@@ -60,9 +60,11 @@ export class MetricsConfigService {
     return this.dataSource.transaction(async (manager) => {
       const before = await this.get(manager);
       const changes = Object.fromEntries(Object.entries(patch).filter(([, value]) => value !== undefined));
-      await manager
-        .getRepository(MetricsConfigEntity)
-        .update({ id: 1 }, { ...changes, updated_by: updatedBy, updated_at: new Date() } as Partial<MetricsConfigEntity>);
+      await manager.getRepository(MetricsConfigEntity).update({ id: 1 }, {
+        ...changes,
+        updated_by: updatedBy,
+        updated_at: new Date(),
+      } as Partial<MetricsConfigEntity>);
       const after = await this.get(manager);
       return { before: MetricsConfigService.toJson(before), after: MetricsConfigService.toJson(after) };
     });

@@ -45,7 +45,9 @@ export function createPgliteDriver(dataDir?: string, options: PGliteOptions = {}
       const cb = typeof params === 'function' ? params : callback;
       const values = Array.isArray(params) ? params : undefined;
       const run = instance().then((pg) =>
-        values && values.length > 0 ? pg.query(text, values) : pg.exec(text).then((all) => all[all.length - 1] ?? { rows: [] }),
+        values && values.length > 0
+          ? pg.query(text, values)
+          : pg.exec(text).then((all) => all[all.length - 1] ?? { rows: [] }),
       );
       run.then(
         (result) => cb?.(null, result),
@@ -71,7 +73,10 @@ export function createPgliteDriver(dataDir?: string, options: PGliteOptions = {}
     end(callback?: (error?: Error) => void): void {
       instance()
         .then((pg) => pg.close())
-        .then(() => callback?.(), (error: Error) => callback?.(error));
+        .then(
+          () => callback?.(),
+          (error: Error) => callback?.(error),
+        );
     }
   }
 

@@ -1,5 +1,11 @@
 import { BadRequestException } from '@nestjs/common';
-import { EVENT_TYPES, MAX_EVENTS_PER_BATCH, TENANT_PATTERN, USER_EVENT_TYPES, type MetricsEventType } from './event.types.js';
+import {
+  EVENT_TYPES,
+  MAX_EVENTS_PER_BATCH,
+  TENANT_PATTERN,
+  USER_EVENT_TYPES,
+  type MetricsEventType,
+} from './event.types.js';
 
 /** One problem with one event of a batch. */
 export interface EventError {
@@ -64,7 +70,13 @@ function parseInstant(value: unknown): Date | string {
   if (!match) return 'must be an ISO-8601 timestamp with a zone offset or Z, e.g. 2025-03-01T10:00:00Z';
   const [year, month, day, hour, minute, second] = [1, 2, 3, 4, 5, 7].map((i) => Number(match[i] ?? 0));
   const calendar = new Date(Date.UTC(year, month - 1, day));
-  if (calendar.getUTCMonth() !== month - 1 || calendar.getUTCDate() !== day || hour > 23 || minute > 59 || second > 59) {
+  if (
+    calendar.getUTCMonth() !== month - 1 ||
+    calendar.getUTCDate() !== day ||
+    hour > 23 ||
+    minute > 59 ||
+    second > 59
+  ) {
     return `is not a real date and time: ${value}`;
   }
   const date = new Date(value);
@@ -76,7 +88,12 @@ function text(value: unknown, max: number): string | undefined {
 }
 
 /** Checks one event; pushes its problems and returns the stored form when there are none. */
-function validateEvent(raw: unknown, index: number, actions: readonly string[], errors: EventError[]): ValidEvent | null {
+function validateEvent(
+  raw: unknown,
+  index: number,
+  actions: readonly string[],
+  errors: EventError[],
+): ValidEvent | null {
   const fail = (field: string, message: string) => errors.push({ index, field, message });
   if (!raw || typeof raw !== 'object' || Array.isArray(raw)) {
     fail('', 'each event must be a JSON object');
@@ -144,13 +161,15 @@ function validateEvent(raw: unknown, index: number, actions: readonly string[], 
   let duration: number | null = null;
   let route: string | null = null;
   if (type === 'api_request') {
-    status = Number.isInteger(event.status) && (event.status as number) >= 100 && (event.status as number) <= 599
-      ? (event.status as number)
-      : null;
+    status =
+      Number.isInteger(event.status) && (event.status as number) >= 100 && (event.status as number) <= 599
+        ? (event.status as number)
+        : null;
     if (status === null) fail('status', 'must be an HTTP status code from 100 to 599');
-    duration = typeof event.duration_ms === 'number' && Number.isFinite(event.duration_ms) && event.duration_ms >= 0
-      ? event.duration_ms
-      : null;
+    duration =
+      typeof event.duration_ms === 'number' && Number.isFinite(event.duration_ms) && event.duration_ms >= 0
+        ? event.duration_ms
+        : null;
     if (duration === null || duration > 86_400_000) fail('duration_ms', 'must be a number of milliseconds ≥ 0');
     if (event.route !== undefined && event.route !== null && !text(event.route, 255)) {
       fail('route', 'must be a string of at most 255 characters');
@@ -159,9 +178,21 @@ function validateEvent(raw: unknown, index: number, actions: readonly string[], 
   }
   if (errors.length > before) return null;
   return {
-    type, id: id ?? null, at: at as Date, tenant: tenant as string | null, user: user ?? null, action, job, status,
-    started_at: startedAt, model, input_tokens: inputTokens, output_tokens: outputTokens, cost_usd: cost,
-    duration_ms: duration, route,
+    type,
+    id: id ?? null,
+    at: at as Date,
+    tenant: tenant as string | null,
+    user: user ?? null,
+    action,
+    job,
+    status,
+    started_at: startedAt,
+    model,
+    input_tokens: inputTokens,
+    output_tokens: outputTokens,
+    cost_usd: cost,
+    duration_ms: duration,
+    route,
   };
 }
 
@@ -172,7 +203,11 @@ export function validateEvents(events: unknown, actions: readonly string[]): Val
   }
   if (events.length > MAX_EVENTS_PER_BATCH) {
     throw new MetricsEventsRejected([
-      { index: null, field: 'events', message: `at most ${MAX_EVENTS_PER_BATCH} events per batch; got ${events.length}` },
+      {
+        index: null,
+        field: 'events',
+        message: `at most ${MAX_EVENTS_PER_BATCH} events per batch; got ${events.length}`,
+      },
     ]);
   }
   const errors: EventError[] = [];
@@ -184,7 +219,9 @@ export function validateEvents(events: unknown, actions: readonly string[]): Val
 /** The body of POST /events: `{ "events": [...] }` and nothing else. */
 export function validateEventBatch(body: unknown, actions: readonly string[]): ValidEvent[] {
   if (!body || typeof body !== 'object' || Array.isArray(body)) {
-    throw new MetricsEventsRejected([{ index: null, field: 'body', message: 'must be a JSON object {"events": [...]}' }]);
+    throw new MetricsEventsRejected([
+      { index: null, field: 'body', message: 'must be a JSON object {"events": [...]}' },
+    ]);
   }
   const extra = Object.keys(body).filter((key) => key !== 'events');
   if (extra.length > 0) {

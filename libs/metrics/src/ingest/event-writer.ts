@@ -41,7 +41,13 @@ function rollUpRequests(events: ValidEvent[]): ApiRollup[] {
     let rollup = rollups.get(key);
     if (!rollup) {
       rollup = {
-        tenant_id: event.tenant, minute, route, requests: 0, client_errors: 0, server_errors: 0, latency_sum_ms: 0,
+        tenant_id: event.tenant,
+        minute,
+        route,
+        requests: 0,
+        client_errors: 0,
+        server_errors: 0,
+        latency_sum_ms: 0,
         histogram: new Array<number>(LATENCY_BUCKETS_MS.length + 1).fill(0),
       };
       rollups.set(key, rollup);
@@ -54,7 +60,10 @@ function rollUpRequests(events: ValidEvent[]): ApiRollup[] {
     rollup.latency_sum_ms += duration;
     rollup.histogram[latencySlot(duration)] += 1;
   }
-  return [...rollups.values()].map((rollup) => ({ ...rollup, latency_sum_ms: Math.round(rollup.latency_sum_ms * 100) / 100 }));
+  return [...rollups.values()].map((rollup) => ({
+    ...rollup,
+    latency_sum_ms: Math.round(rollup.latency_sum_ms * 100) / 100,
+  }));
 }
 
 export async function writeEvents(manager: EntityManager, events: ValidEvent[]): Promise<void> {
@@ -82,7 +91,13 @@ export async function writeEvents(manager: EntityManager, events: ValidEvent[]):
     `INSERT INTO metrics_job_event (tenant_id, job, status, started_at, finished_at)
      SELECT tenant, job, status, started_at, at
      FROM jsonb_to_recordset($1::jsonb) AS e(tenant varchar, job varchar, status varchar, started_at timestamptz, at timestamptz)`,
-    of((event) => event.type === 'job').map(({ tenant, job, status, started_at, at }) => ({ tenant, job, status, started_at, at })),
+    of((event) => event.type === 'job').map(({ tenant, job, status, started_at, at }) => ({
+      tenant,
+      job,
+      status,
+      started_at,
+      at,
+    })),
   );
   await insertRows(
     manager,
@@ -90,9 +105,17 @@ export async function writeEvents(manager: EntityManager, events: ValidEvent[]):
      SELECT tenant, "user", model, input_tokens, output_tokens, cost_usd, at
      FROM jsonb_to_recordset($1::jsonb)
        AS e(tenant varchar, "user" varchar, model varchar, input_tokens bigint, output_tokens bigint, cost_usd numeric, at timestamptz)`,
-    of((event) => event.type === 'ai_usage').map(({ tenant, user, model, input_tokens, output_tokens, cost_usd, at }) => ({
-      tenant, user, model, input_tokens, output_tokens, cost_usd, at,
-    })),
+    of((event) => event.type === 'ai_usage').map(
+      ({ tenant, user, model, input_tokens, output_tokens, cost_usd, at }) => ({
+        tenant,
+        user,
+        model,
+        input_tokens,
+        output_tokens,
+        cost_usd,
+        at,
+      }),
+    ),
   );
   await insertRows(
     manager,

@@ -58,11 +58,7 @@ export interface ApiRequestMetricsEvent extends EventBase {
 }
 
 export type MetricsEvent =
-  | UserEvent
-  | ActivationMetricsEvent
-  | JobMetricsEvent
-  | AiUsageMetricsEvent
-  | ApiRequestMetricsEvent;
+  UserEvent | ActivationMetricsEvent | JobMetricsEvent | AiUsageMetricsEvent | ApiRequestMetricsEvent;
 
 export interface IngestResult {
   accepted: number;

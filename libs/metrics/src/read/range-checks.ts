@@ -22,7 +22,11 @@ export class RangeChecks {
     const bucket = query.bucket ?? 'daily';
     const days = daysBetween(query.start, query.end) + 1;
     const limit = this.options.maxRangeDays[bucket];
-    if (days > limit) errors.push({ field: 'end', message: `a ${bucket} range may span at most ${limit} days; this one spans ${days}` });
+    if (days > limit)
+      errors.push({
+        field: 'end',
+        message: `a ${bucket} range may span at most ${limit} days; this one spans ${days}`,
+      });
     for (const key of metricKeys.filter((candidate) => !isPublicMetricKey(candidate))) {
       errors.push({ field: 'metric', message: `unknown metric "${key}" (GET catalog lists them)` });
     }

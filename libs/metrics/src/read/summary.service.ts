@@ -60,7 +60,9 @@ export class SummaryService {
       w1: query.end,
     };
     const dailyRows = `SELECT tenant_id IS NULL AS is_global, tenant_id, bucket_date AS day,
-        ${workMetrics().map((metric) => quoteIdent(metric.key)).join(', ')}
+        ${workMetrics()
+          .map((metric) => quoteIdent(metric.key))
+          .join(', ')}
       FROM system_metrics_snapshot
       WHERE environment = :env AND bucket_type = 'daily' AND tenant_id IS NOT DISTINCT FROM :scope_tenant::varchar
         AND bucket_date BETWEEN :range_start::date AND :range_end::date`;
@@ -100,7 +102,11 @@ export class SummaryService {
           }
         : null,
       alerts: latestRow
-        ? thresholdAlerts(latestValues!, config, { bucket_type: bucket, bucket_date: String(latestRow.bucket_day), tenant })
+        ? thresholdAlerts(latestValues!, config, {
+            bucket_type: bucket,
+            bucket_date: String(latestRow.bucket_day),
+            tenant,
+          })
         : [],
       unavailable: unavailableReasons(enabled),
     };

@@ -31,8 +31,7 @@ export type RequestWithActor = Request & { metricsActor?: MetricsActor; user?: u
 /** The default admin test of contract.md: request.user with isAdmin, is_staff or the role 'admin'. */
 export function defaultIsAdmin(request: Request): boolean {
   const user = (request as RequestWithActor).user as
-    | { isAdmin?: unknown; is_staff?: unknown; role?: unknown; roles?: unknown }
-    | undefined;
+    { isAdmin?: unknown; is_staff?: unknown; role?: unknown; roles?: unknown } | undefined;
   if (!user || typeof user !== 'object') return false;
   const roles = Array.isArray(user.roles) ? user.roles : [];
   return user.isAdmin === true || user.is_staff === true || user.role === 'admin' || roles.includes('admin');
@@ -51,7 +50,8 @@ export class MetricsAccessGuard implements CanActivate {
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const scope =
-      this.reflector.getAllAndOverride<AccessScope>(ACCESS_SCOPE, [context.getHandler(), context.getClass()]) ?? 'admin';
+      this.reflector.getAllAndOverride<AccessScope>(ACCESS_SCOPE, [context.getHandler(), context.getClass()]) ??
+      'admin';
     const request = context.switchToHttp().getRequest<RequestWithActor>();
     const header = request.headers.authorization;
     if (header !== undefined) {

@@ -93,7 +93,9 @@ function rollingWindowDeltas(days: number, fact: string): string {
 }
 
 /** Each source's fact subqueries, keyed by the source that must be enabled for them to count. */
-export function factSubqueries(rel: Record<SourceName, string>): { source: SourceName; facts: string[]; sql: string }[] {
+export function factSubqueries(
+  rel: Record<SourceName, string>,
+): { source: SourceName; facts: string[]; sql: string }[] {
   return [
     {
       source: 'lifecycle',

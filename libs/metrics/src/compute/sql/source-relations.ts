@@ -12,7 +12,15 @@ export const SOURCE_TABLES: Record<SourceName, { table: string; columns: string[
   },
   api: {
     table: 'metrics_api_request_rollup',
-    columns: ['tenant_id', 'minute', 'requests', 'client_errors', 'server_errors', 'latency_sum_ms', 'latency_histogram'],
+    columns: [
+      'tenant_id',
+      'minute',
+      'requests',
+      'client_errors',
+      'server_errors',
+      'latency_sum_ms',
+      'latency_histogram',
+    ],
   },
 };
 

@@ -1,0 +1,27 @@
+import type { MetricDefinition } from '../catalog.types.js';
+
+/** AI / compute. */
+export const AI_METRICS: MetricDefinition[] = [
+  {
+    key: 'ai_tokens_used',
+    label: 'AI tokens',
+    unit: 'tokens',
+    kind: 'flow',
+    group: 'ai',
+    source: 'ai',
+    column: 'bigint',
+    daily: { fact: 'ai_tokens' },
+    description: 'Input + output tokens used (per-model breakdown in ai_breakdown).',
+  },
+  {
+    key: 'ai_cost_usd',
+    label: 'AI cost',
+    unit: 'usd',
+    kind: 'flow',
+    group: 'ai',
+    source: 'ai',
+    column: 'numeric(20,4)',
+    daily: { fact: 'ai_cost_usd' },
+    description: 'Cost of AI usage in USD, 4 decimals (per-model breakdown in ai_breakdown).',
+  },
+];
