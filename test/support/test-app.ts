@@ -25,6 +25,8 @@ export interface TestAppOptions {
   /** Host entities and modules (a host with its own tables, auth middleware, …). */
   entities?: Type[];
   imports?: (Type | DynamicModule)[];
+  /** Host middleware and the like, applied before the app listens. */
+  configure?: (app: NestExpressApplication) => void;
   /** SQL run once the schema exists (host tables for the `sources` option). */
   setupSql?: string[];
 }
@@ -76,6 +78,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
   const app = await NestFactory.create<NestExpressApplication>(TestHostModule, { rawBody: true, logger: ['error'] });
   // A full batch of 10,000 events is a few MB of JSON: above Express's 100 kB default.
   app.useBodyParser('json', { limit: '16mb' });
+  options.configure?.(app);
   await app.listen(0, '127.0.0.1');
   const { port } = app.getHttpServer().address() as AddressInfo;
   const dataSource = app.get(DataSource);

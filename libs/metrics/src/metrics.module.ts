@@ -25,7 +25,13 @@ import { CsvExportService } from './read/csv-export.service.js';
 import { ExportController } from './read/export.controller.js';
 import { TimeseriesService } from './read/timeseries.service.js';
 import { SummaryService } from './read/summary.service.js';
+import { AuditController } from './security/audit.controller.js';
+import { AuditInterceptor } from './security/audit.interceptor.js';
+import { AuditService } from './security/audit.service.js';
 import { MetricsAccessGuard } from './security/metrics-access.guard.js';
+import { TokenBootstrap } from './security/token-bootstrap.js';
+import { TokensController } from './security/tokens.controller.js';
+import { TokensService } from './security/tokens.service.js';
 
 const CONTROLLERS: Type[] = [
   EventsController,
@@ -33,6 +39,8 @@ const CONTROLLERS: Type[] = [
   MetricsReadController,
   ConfigController,
   ExportController,
+  TokensController,
+  AuditController,
 ];
 
 const PROVIDERS = [
@@ -47,6 +55,10 @@ const PROVIDERS = [
   MetricsRecorder,
   MetricsService,
   MetricsAccessGuard,
+  TokensService,
+  TokenBootstrap,
+  AuditService,
+  AuditInterceptor,
 ];
 
 /**
@@ -80,7 +92,7 @@ export class MetricsModule extends MetricsConfigurableModule {
         },
         ...PROVIDERS,
       ],
-      exports: [MetricsService, MetricsRecorder, MetricsConfigService, METRICS_OPTIONS],
+      exports: [MetricsService, MetricsRecorder, MetricsConfigService, TokensService, METRICS_OPTIONS],
     };
   }
 }

@@ -1,4 +1,17 @@
-import { Body, Controller, Get, HttpCode, Inject, Param, Post, Req, UseGuards, UsePipes } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  Inject,
+  Param,
+  Post,
+  Req,
+  UseGuards,
+  UseInterceptors,
+  UsePipes,
+} from '@nestjs/common';
+import { Audited, AuditInterceptor } from '../security/audit.interceptor.js';
 import { METRICS_OPTIONS } from '../metrics.module-definition.js';
 import type { ResolvedMetricsOptions } from '../metrics.options.js';
 import { badRequest, metricsValidationPipe } from '../read/validation.js';
@@ -11,6 +24,7 @@ import { MetricsRunsService, type RunState } from './runs.service.js';
 @Controller()
 @UseGuards(MetricsAccessGuard)
 @MetricsAccess('admin')
+@UseInterceptors(AuditInterceptor)
 export class ComputeController {
   constructor(
     private readonly runs: MetricsRunsService,
@@ -18,6 +32,7 @@ export class ComputeController {
   ) {}
 
   @Post('backfill')
+  @Audited('run')
   @HttpCode(202)
   @UsePipes(metricsValidationPipe)
   async backfill(@Body() body: BackfillDto, @Req() request: RequestWithActor): Promise<{ run_id: string }> {
@@ -39,6 +54,7 @@ export class ComputeController {
   }
 
   @Get('runs/:id')
+  @Audited('read')
   run(@Param('id') id: string): Promise<RunState> {
     return this.runs.get(id);
   }

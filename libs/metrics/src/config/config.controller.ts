@@ -1,4 +1,6 @@
-import { Body, Controller, Get, Patch, Req, UseGuards, UsePipes } from '@nestjs/common';
+import { Body, Controller, Get, Patch, Req, UseGuards, UseInterceptors, UsePipes } from '@nestjs/common';
+import { Audited, AuditInterceptor, auditEntryFor } from '../security/audit.interceptor.js';
+import { AuditService, changedFields } from '../security/audit.service.js';
 import { metricsValidationPipe } from '../read/validation.js';
 import { MetricsAccess, MetricsAccessGuard, type RequestWithActor } from '../security/metrics-access.guard.js';
 import { ConfigPatchDto } from './config-patch.dto.js';
@@ -8,18 +10,37 @@ import { MetricsConfigService, type MetricsConfigJson } from './metrics-config.s
 @Controller()
 @UseGuards(MetricsAccessGuard)
 @MetricsAccess('admin')
+@UseInterceptors(AuditInterceptor)
 export class ConfigController {
-  constructor(private readonly config: MetricsConfigService) {}
+  constructor(
+    private readonly config: MetricsConfigService,
+    private readonly audit: AuditService,
+  ) {}
 
   @Get('config')
+  @Audited('read')
   async read(): Promise<MetricsConfigJson> {
     return MetricsConfigService.toJson(await this.config.get());
   }
 
   @Patch('config')
+  @Audited('config_change', { byHandler: true })
   @UsePipes(metricsValidationPipe)
   async change(@Body() patch: ConfigPatchDto, @Req() request: RequestWithActor): Promise<MetricsConfigJson> {
-    const { after } = await this.config.update({ ...patch }, request.metricsActor?.id ?? 'unknown');
+    const fields = Object.keys(patch);
+    const { after } = await this.config.update(
+      { ...patch },
+      request.metricsActor?.id ?? 'unknown',
+      (before, now, manager) =>
+        this.audit.record(
+          {
+            ...auditEntryFor(request, 'config_change'),
+            changes: changedFields({ ...before }, { ...now }, fields),
+            outcome: 200,
+          },
+          manager,
+        ),
+    );
     return after;
   }
 }

@@ -56,6 +56,8 @@ export class MetricsConfigService {
   async update(
     patch: Partial<Record<keyof MetricsConfigEntity, unknown>>,
     updatedBy: string,
+    /** Runs in the same transaction (the audit record of the change: both are written or neither). */
+    alsoWithin?: (before: MetricsConfigJson, after: MetricsConfigJson, manager: EntityManager) => Promise<void>,
   ): Promise<{ before: MetricsConfigJson; after: MetricsConfigJson }> {
     return this.dataSource.transaction(async (manager) => {
       const before = await this.get(manager);
@@ -66,7 +68,9 @@ export class MetricsConfigService {
         updated_at: new Date(),
       } as Partial<MetricsConfigEntity>);
       const after = await this.get(manager);
-      return { before: MetricsConfigService.toJson(before), after: MetricsConfigService.toJson(after) };
+      const result = { before: MetricsConfigService.toJson(before), after: MetricsConfigService.toJson(after) };
+      await alsoWithin?.(result.before, result.after, manager);
+      return result;
     });
   }
 

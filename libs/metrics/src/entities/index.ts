@@ -2,6 +2,7 @@ import { MetricsSnapshot } from './snapshot.entity.js';
 import { MetricsConfigEntity } from './config.entity.js';
 import { CohortRetention } from './cohort-retention.entity.js';
 import { MetricsRun } from './run.entity.js';
+import { MetricsApiToken, MetricsAuditLog } from './security.entity.js';
 import {
   ActivationEvent,
   ActivityEvent,
@@ -15,6 +16,7 @@ export * from './snapshot.entity.js';
 export * from './config.entity.js';
 export * from './cohort-retention.entity.js';
 export * from './run.entity.js';
+export * from './security.entity.js';
 export * from './source-events.entity.js';
 
 /** Every entity of the module: hosts add these to their TypeORM data source. */
@@ -29,4 +31,6 @@ export const METRICS_ENTITIES = [
   JobEvent,
   AiUsageEvent,
   ApiRequestRollup,
+  MetricsApiToken,
+  MetricsAuditLog,
 ];

@@ -1,4 +1,5 @@
-import { Controller, Get, Query, Res, UseGuards, UsePipes } from '@nestjs/common';
+import { Controller, Get, Query, Res, UseGuards, UseInterceptors, UsePipes } from '@nestjs/common';
+import { Audited, AuditInterceptor } from '../security/audit.interceptor.js';
 import type { Response } from 'express';
 import { MetricsAccess, MetricsAccessGuard } from '../security/metrics-access.guard.js';
 import { CsvExportService } from './csv-export.service.js';
@@ -10,6 +11,7 @@ import { metricsValidationPipe } from './validation.js';
 @Controller()
 @UseGuards(MetricsAccessGuard)
 @MetricsAccess('admin')
+@UseInterceptors(AuditInterceptor)
 export class ExportController {
   constructor(
     private readonly exporter: CsvExportService,
@@ -17,6 +19,7 @@ export class ExportController {
   ) {}
 
   @Get('export.csv')
+  @Audited('export', { before: true })
   @UsePipes(metricsValidationPipe)
   async export(@Query() query: RangeQueryDto, @Res() response: Response): Promise<void> {
     await this.checks.check(query);

@@ -1,4 +1,5 @@
-import { Controller, Get, Query, UseGuards, UsePipes } from '@nestjs/common';
+import { Controller, Get, Query, UseGuards, UseInterceptors, UsePipes } from '@nestjs/common';
+import { Audited, AuditInterceptor } from '../security/audit.interceptor.js';
 import { PUBLIC_METRICS } from '../catalog/metric-catalog.js';
 import { MetricsAccess, MetricsAccessGuard } from '../security/metrics-access.guard.js';
 import { CohortsService, type CohortRow } from './cohorts.service.js';
@@ -14,6 +15,7 @@ import { metricsValidationPipe } from './validation.js';
 @UseGuards(MetricsAccessGuard)
 @MetricsAccess('admin')
 @UsePipes(metricsValidationPipe)
+@UseInterceptors(AuditInterceptor)
 export class MetricsReadController {
   constructor(
     private readonly summaries: SummaryService,
@@ -23,12 +25,14 @@ export class MetricsReadController {
   ) {}
 
   @Get('summary')
+  @Audited('read')
   async summary(@Query() query: RangeQueryDto): Promise<MetricsSummary> {
     await this.checks.check(query);
     return this.summaries.summary(query);
   }
 
   @Get('timeseries')
+  @Audited('read')
   async timeseries(@Query() query: TimeseriesQueryDto): Promise<Timeseries> {
     const metrics = [...new Set(query.metric.split(','))];
     await this.checks.check(query, metrics);
@@ -36,6 +40,7 @@ export class MetricsReadController {
   }
 
   @Get('cohorts')
+  @Audited('read')
   async cohorts(@Query() query: CohortsQueryDto): Promise<{ cohorts: CohortRow[] }> {
     if (query.tenant) {
       const errors: { field: string; message: string }[] = [];
@@ -46,6 +51,7 @@ export class MetricsReadController {
   }
 
   @Get('catalog')
+  @Audited('read')
   catalog() {
     return {
       metrics: PUBLIC_METRICS.map(({ key, label, unit, kind, group, description }) => ({

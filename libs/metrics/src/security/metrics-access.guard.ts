@@ -9,9 +9,9 @@ import {
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
-import { timingSafeEqual, createHash } from 'node:crypto';
 import { METRICS_OPTIONS } from '../metrics.module-definition.js';
 import type { ResolvedMetricsOptions } from '../metrics.options.js';
+import { TokensService } from './tokens.service.js';
 
 export type AccessScope = 'admin' | 'ingest';
 const ACCESS_SCOPE = 'metrics:access-scope';
@@ -37,14 +37,12 @@ export function defaultIsAdmin(request: Request): boolean {
   return user.isAdmin === true || user.is_staff === true || user.role === 'admin' || roles.includes('admin');
 }
 
-const digest = (value: string) => createHash('sha256').update(value).digest();
-const sameSecret = (a: string, b: string) => timingSafeEqual(digest(a), digest(b));
-
 /** 401 when nobody is identified, 403 when someone is but may not do this. */
 @Injectable()
 export class MetricsAccessGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
+    private readonly tokens: TokensService,
     @Inject(METRICS_OPTIONS) private readonly options: ResolvedMetricsOptions,
   ) {}
 
@@ -57,8 +55,9 @@ export class MetricsAccessGuard implements CanActivate {
     if (header !== undefined) {
       const match = /^Bearer\s+(\S+)$/i.exec(header);
       if (!match) throw new UnauthorizedException('Authorization must be "Bearer <token>"');
-      const actor = this.actorForToken(match[1]);
-      if (!actor) throw new UnauthorizedException('Unknown or revoked token');
+      const token = match[1].length <= 200 ? await this.tokens.verify(match[1]) : null;
+      if (!token) throw new UnauthorizedException('Unknown or revoked token');
+      const actor: MetricsActor = { kind: 'token', id: `token:${token.name}`, scope: token.scope };
       if (scope === 'admin' && actor.scope !== 'admin') throw new ForbiddenException('This token may only post events');
       request.metricsActor = actor;
       return true;
@@ -69,13 +68,5 @@ export class MetricsAccessGuard implements CanActivate {
     if (!isAdmin) throw new ForbiddenException('Only admins may use the metrics');
     request.metricsActor = { kind: 'user', id: String(user.email ?? user.id ?? 'admin'), scope: 'admin' };
     return true;
-  }
-
-  private actorForToken(token: string): MetricsActor | undefined {
-    const admin = (this.options.adminTokens ?? []).find((candidate) => sameSecret(candidate, token));
-    if (admin) return { kind: 'token', id: `token:${digest(token).toString('hex').slice(0, 8)}`, scope: 'admin' };
-    const ingest = (this.options.ingestTokens ?? []).find((candidate) => sameSecret(candidate, token));
-    if (ingest) return { kind: 'token', id: `token:${digest(token).toString('hex').slice(0, 8)}`, scope: 'ingest' };
-    return undefined;
   }
 }

@@ -1,0 +1,20 @@
+import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
+import { METRICS_OPTIONS } from '../metrics.module-definition.js';
+import type { ResolvedMetricsOptions } from '../metrics.options.js';
+import { TokensService } from './tokens.service.js';
+
+/** Tokens named in the module options (the demo's METRICS_ADMIN_TOKEN, say) become stored, hashed tokens. */
+@Injectable()
+export class TokenBootstrap implements OnApplicationBootstrap {
+  constructor(
+    private readonly tokens: TokensService,
+    @Inject(METRICS_OPTIONS) private readonly options: ResolvedMetricsOptions,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    for (const token of this.options.adminTokens ?? [])
+      await this.tokens.ensure(token, 'admin token (options)', 'admin');
+    for (const token of this.options.ingestTokens ?? [])
+      await this.tokens.ensure(token, 'ingest token (options)', 'ingest');
+  }
+}

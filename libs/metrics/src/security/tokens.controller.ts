@@ -1,0 +1,67 @@
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  Param,
+  ParseUUIDPipe,
+  Post,
+  Req,
+  UseGuards,
+  UseInterceptors,
+} from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { IsIn, Matches } from 'class-validator';
+import { DataSource } from 'typeorm';
+import { metricsValidationPipe } from '../read/validation.js';
+import { Audited, AuditInterceptor, auditEntryFor } from './audit.interceptor.js';
+import { AuditService } from './audit.service.js';
+import { MetricsAccess, MetricsAccessGuard, type RequestWithActor } from './metrics-access.guard.js';
+import { TokensService, type TokenView } from './tokens.service.js';
+
+export class CreateTokenDto {
+  @Matches(/^[\w .@-]{1,100}$/, { message: 'must be 1 to 100 letters, digits, spaces or _ . @ -' })
+  name: string;
+
+  @IsIn(['admin', 'ingest'], { message: 'must be admin or ingest' })
+  scope: 'admin' | 'ingest';
+}
+
+/** Integration tokens: list, create (the token is shown once), revoke. Each change is audited with it. */
+@Controller()
+@UseGuards(MetricsAccessGuard)
+@MetricsAccess('admin')
+@UseInterceptors(AuditInterceptor)
+export class TokensController {
+  constructor(
+    private readonly tokens: TokensService,
+    private readonly audit: AuditService,
+    @InjectDataSource() private readonly dataSource: DataSource,
+  ) {}
+
+  @Get('tokens')
+  @Audited('read')
+  list(): Promise<TokenView[]> {
+    return this.tokens.list();
+  }
+
+  @Post('tokens')
+  @Audited('token_create', { byHandler: true })
+  create(@Body(metricsValidationPipe) body: CreateTokenDto, @Req() request: RequestWithActor) {
+    return this.dataSource.transaction(async (manager) => {
+      const created = await this.tokens.create(body.name, body.scope, request.metricsActor?.id ?? 'unknown', manager);
+      await this.audit.record({ ...auditEntryFor(request, 'token_create'), outcome: 201 }, manager);
+      return created;
+    });
+  }
+
+  @Delete('tokens/:id')
+  @Audited('token_revoke', { byHandler: true })
+  revoke(@Param('id', new ParseUUIDPipe()) id: string, @Req() request: RequestWithActor): Promise<TokenView> {
+    return this.dataSource.transaction(async (manager) => {
+      const revoked = await this.tokens.revoke(id, request.metricsActor?.id ?? 'unknown', manager);
+      await this.audit.record({ ...auditEntryFor(request, 'token_revoke'), outcome: 200 }, manager);
+      return revoked;
+    });
+  }
+}
