@@ -123,3 +123,24 @@ describe('access, tokens and the audit trail', () => {
     }
   });
 });
+
+describe('rate limiting', () => {
+  let test: TestApp;
+
+  beforeAll(async () => {
+    test = await createTestApp({ metrics: { rateLimit: { limit: 5, ttlMs: 60_000 } } });
+  });
+
+  afterAll(() => test.close());
+
+  it('answers 429 past the configured number of requests per window, tokens or not', async () => {
+    const statuses: number[] = [];
+    for (let index = 0; index < 7; index += 1) {
+      statuses.push(
+        (await call(test, 'GET', `${PREFIX}/catalog`, { token: index % 2 ? 'guess' : test.adminToken })).status,
+      );
+    }
+    expect(statuses.slice(0, 5)).toEqual([200, 401, 200, 401, 200]);
+    expect(statuses.slice(5)).toEqual([429, 429]);
+  });
+});

@@ -7,7 +7,12 @@ import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import pg from 'pg';
 import { DataSource } from 'typeorm';
-import { MetricsModule, metricsDataSourceOptions, type MetricsModuleOptions } from '../../libs/metrics/src/index.js';
+import {
+  MetricsModule,
+  metricsDataSourceOptions,
+  type MetricsModuleExtras,
+  type MetricsModuleOptions,
+} from '../../libs/metrics/src/index.js';
 
 export interface TestApp {
   app: INestApplication;
@@ -21,7 +26,7 @@ export interface TestApp {
 }
 
 export interface TestAppOptions {
-  metrics?: Partial<MetricsModuleOptions> & { routePrefix?: string };
+  metrics?: Partial<MetricsModuleOptions> & MetricsModuleExtras;
   /** Host entities and modules (a host with its own tables, auth middleware, …). */
   entities?: Type[];
   imports?: (Type | DynamicModule)[];

@@ -1,6 +1,6 @@
 /** The public surface of the metrics library: hosts import from here and nowhere else. */
 export { MetricsModule } from './metrics.module.js';
-export { METRICS_OPTIONS } from './metrics.module-definition.js';
+export { METRICS_OPTIONS, type MetricsModuleExtras } from './metrics.module-definition.js';
 export type {
   MetricsModuleOptions,
   SourceName,

@@ -1,6 +1,14 @@
 import { ConfigurableModuleBuilder } from '@nestjs/common';
 import { DEFAULT_ROUTE_PREFIX, type MetricsModuleOptions } from './metrics.options.js';
 
+/** Options that shape the module itself, so they are given directly, not by an async factory. */
+export interface MetricsModuleExtras {
+  /** Where the routes live (default api/system/metrics). */
+  routePrefix?: string;
+  /** Requests per client IP and window on the module's routes (default 600 a minute); false: no limit. */
+  rateLimit?: { limit: number; ttlMs: number } | false;
+}
+
 /** forRoot/forRootAsync and the options token, as the official Nest plugins build them. */
 export const {
   ConfigurableModuleClass: MetricsConfigurableModule,
@@ -9,7 +17,7 @@ export const {
   ASYNC_OPTIONS_TYPE: METRICS_ASYNC_OPTIONS_TYPE,
 } = new ConfigurableModuleBuilder<MetricsModuleOptions>()
   .setClassMethodName('forRoot')
-  .setExtras({ routePrefix: DEFAULT_ROUTE_PREFIX }, (definition) => definition)
+  .setExtras<MetricsModuleExtras>({ routePrefix: DEFAULT_ROUTE_PREFIX }, (definition) => definition)
   .build();
 
 /** The options with defaults applied (see resolveOptions). */

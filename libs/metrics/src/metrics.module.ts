@@ -15,6 +15,7 @@ import {
   METRICS_OPTIONS,
   METRICS_OPTIONS_TYPE,
   MetricsConfigurableModule,
+  type MetricsModuleExtras,
 } from './metrics.module-definition.js';
 import { resolveOptions, type MetricsModuleOptions } from './metrics.options.js';
 import { MetricsService } from './metrics.service.js';
@@ -26,6 +27,7 @@ import { ExportController } from './read/export.controller.js';
 import { TimeseriesService } from './read/timeseries.service.js';
 import { SummaryService } from './read/summary.service.js';
 import { AuditController } from './security/audit.controller.js';
+import { RateLimitModule } from './security/rate-limit.module.js';
 import { AuditInterceptor } from './security/audit.interceptor.js';
 import { AuditService } from './security/audit.service.js';
 import { MetricsAccessGuard } from './security/metrics-access.guard.js';
@@ -68,20 +70,25 @@ const PROVIDERS = [
 @Module({})
 export class MetricsModule extends MetricsConfigurableModule {
   static forRoot(options: typeof METRICS_OPTIONS_TYPE): DynamicModule {
-    return MetricsModule.wire(super.forRoot(options), options.routePrefix);
+    return MetricsModule.wire(super.forRoot(options), options);
   }
 
   static forRootAsync(options: typeof METRICS_ASYNC_OPTIONS_TYPE): DynamicModule {
-    return MetricsModule.wire(super.forRootAsync(options), options.routePrefix);
+    return MetricsModule.wire(super.forRootAsync(options), options);
   }
 
-  private static wire(definition: DynamicModule, routePrefix?: string): DynamicModule {
-    const prefix = (routePrefix ?? 'api/system/metrics').replace(/^\/+|\/+$/g, '');
+  private static wire(definition: DynamicModule, extras: MetricsModuleExtras): DynamicModule {
+    const prefix = (extras.routePrefix ?? 'api/system/metrics').replace(/^\/+|\/+$/g, '');
+    const rateLimit = extras.rateLimit === false ? false : (extras.rateLimit ?? { limit: 600, ttlMs: 60_000 });
     // One prefix for every route of the module, taken from the options (a host mounts the module once).
     for (const controller of CONTROLLERS) Reflect.defineMetadata(PATH_METADATA, prefix, controller);
     return {
       ...definition,
-      imports: [...(definition.imports ?? []), TypeOrmModule.forFeature(METRICS_ENTITIES)],
+      imports: [
+        ...(definition.imports ?? []),
+        TypeOrmModule.forFeature(METRICS_ENTITIES),
+        RateLimitModule.forRoutes(prefix, rateLimit),
+      ],
       controllers: CONTROLLERS,
       providers: [
         ...(definition.providers ?? []),
