@@ -8,6 +8,7 @@ import {
   MetricsConfigService,
   MetricsRecorder,
   MetricsService,
+  setupMetricsOpenApi,
 } from '../libs/metrics/src/index.js';
 import { AppModule } from './app.module.js';
 import { readDemoEnvironment } from './demo-environment.js';
@@ -23,6 +24,7 @@ async function bootstrap(): Promise<void> {
   // A full batch of 10,000 events is a few MB of JSON: above Express's 100 kB default.
   app.useBodyParser('json', { limit: '16mb' });
   app.enableShutdownHooks();
+  setupMetricsOpenApi(app, 'api/docs');
 
   const dataSource = app.get(DataSource);
   const seed =
@@ -45,6 +47,7 @@ async function bootstrap(): Promise<void> {
     `  Admin panel:  ${base}/admin`,
     `  Metrics API:  ${base}/${DEFAULT_ROUTE_PREFIX}/summary?start=…&end=…  (Authorization: Bearer <admin token>)`,
     `  Events:       POST ${base}/${DEFAULT_ROUTE_PREFIX}/events`,
+    `  API docs:     ${base}/api/docs (OpenAPI: ${base}/api/docs-json)`,
   ];
   if (environment.generated.includes('ADMIN_EMAIL') || environment.generated.includes('ADMIN_PASSWORD')) {
     lines.push(

@@ -24,3 +24,4 @@ export type { MetricsSummary, SummaryQuery } from './read/summary.service.js';
 export type { RunState } from './compute/runs.service.js';
 export type { ComputeRequest, ComputeResult } from './compute/snapshot-compute.service.js';
 export { metricsAdminResources } from './admin/admin-resources.js';
+export { setupMetricsOpenApi } from './openapi/setup-openapi.js';

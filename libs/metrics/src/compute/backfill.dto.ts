@@ -1,3 +1,4 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, Matches, Validate, ValidatorConstraint, type ValidatorConstraintInterface } from 'class-validator';
 import { TENANT_PATTERN } from '../ingest/event.types.js';
 import { isCalendarDate } from './calendar-dates.js';
@@ -13,12 +14,15 @@ export class IsCalendarDateConstraint implements ValidatorConstraintInterface {
 }
 
 export class BackfillDto {
+  @ApiProperty({ description: 'First local day to compute', example: '2025-01-01', format: 'date' })
   @Validate(IsCalendarDateConstraint)
   start: string;
 
+  @ApiProperty({ description: 'Last local day to compute (included)', example: '2025-12-31', format: 'date' })
   @Validate(IsCalendarDateConstraint)
   end: string;
 
+  @ApiPropertyOptional({ description: 'Only this tenant (default: the global view and every tenant)', example: 'acme' })
   @IsOptional()
   @Matches(TENANT_PATTERN, { message: 'must be 1 to 64 of A-Z, a-z, 0-9, _, . and -' })
   tenant?: string;

@@ -1,3 +1,5 @@
+import { ApiAcceptedResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiMetricsErrors, RUN_SCHEMA } from '../openapi/api-docs.js';
 import {
   Body,
   Controller,
@@ -25,6 +27,8 @@ import { MetricsRunsService, type RunState } from './runs.service.js';
 @UseGuards(MetricsAccessGuard)
 @MetricsAccess('admin')
 @UseInterceptors(AuditInterceptor)
+@ApiTags('metrics: compute')
+@ApiMetricsErrors()
 export class ComputeController {
   constructor(
     private readonly runs: MetricsRunsService,
@@ -32,6 +36,8 @@ export class ComputeController {
   ) {}
 
   @Post('backfill')
+  @ApiOperation({ summary: 'Compute daily, weekly, monthly snapshots and cohorts for a range, in the background' })
+  @ApiAcceptedResponse({ schema: { type: 'object', properties: { run_id: { type: 'string', format: 'uuid' } } } })
   @Audited('run')
   @HttpCode(202)
   @UsePipes(metricsValidationPipe)
@@ -54,6 +60,9 @@ export class ComputeController {
   }
 
   @Get('runs/:id')
+  @ApiOperation({ summary: 'The state and progress of a run' })
+  @ApiOkResponse({ schema: RUN_SCHEMA })
+  @ApiNotFoundResponse({ description: 'No such run' })
   @Audited('read')
   run(@Param('id') id: string): Promise<RunState> {
     return this.runs.get(id);

@@ -1,3 +1,4 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
 import {
   ArrayMaxSize,
   ArrayMinSize,
@@ -49,33 +50,71 @@ const nonNegative = { message: 'must not be negative' };
 
 /** Every field an admin may change; any subset is accepted, unknown fields are refused. */
 export class ConfigPatchDto {
-  @IsOptional() @Validate(IsIanaTimezone) timezone?: string;
-  @IsOptional() @IsIn(CURRENCIES, { message: 'must be a known ISO 4217 currency code such as USD' }) currency?: string;
+  @ApiPropertyOptional({ description: 'Reporting timezone (IANA)', example: 'Europe/Paris' })
+  @IsOptional()
+  @Validate(IsIanaTimezone)
+  timezone?: string;
 
-  @IsOptional() @IsNumber(money) @Min(0, nonNegative) @Max(1_000_000) churn_spike_threshold_pct?: number;
-  @IsOptional() @IsInt() @Min(0, nonNegative) @Max(1_000_000) payment_failure_threshold?: number;
-  @IsOptional() @IsNumber(money) @Min(0, nonNegative) @Max(1_000_000) error_rate_threshold_pct?: number;
-  @IsOptional() @IsNumber(money) @Min(0, nonNegative) @Max(1_000_000) job_failure_rate_threshold_pct?: number;
+  @ApiPropertyOptional({ description: 'Reporting currency (ISO 4217)', example: 'USD' })
+  @IsOptional()
+  @IsIn(CURRENCIES, { message: 'must be a known ISO 4217 currency code such as USD' })
+  currency?: string;
 
+  @ApiPropertyOptional({ description: 'Alert when the customer churn rate reaches this %', example: 5 })
+  @IsOptional()
+  @IsNumber(money)
+  @Min(0, nonNegative)
+  @Max(1_000_000)
+  churn_spike_threshold_pct?: number;
+
+  @ApiPropertyOptional({ description: 'Alert when failed payments in a day reach this count', example: 3 })
+  @IsOptional()
+  @IsInt()
+  @Min(0, nonNegative)
+  @Max(1_000_000)
+  payment_failure_threshold?: number;
+
+  @ApiPropertyOptional({ description: 'Alert when the API error rate reaches this %', example: 5 })
+  @IsOptional()
+  @IsNumber(money)
+  @Min(0, nonNegative)
+  @Max(1_000_000)
+  error_rate_threshold_pct?: number;
+
+  @ApiPropertyOptional({ description: 'Alert when the job failure rate reaches this %', example: 10 })
+  @IsOptional()
+  @IsNumber(money)
+  @Min(0, nonNegative)
+  @Max(1_000_000)
+  job_failure_rate_threshold_pct?: number;
+
+  @ApiPropertyOptional({ description: 'Monthly cash burn', nullable: true, example: 85000 })
   @ValidateIf((_, value) => value !== null && value !== undefined)
   @IsNumber(money)
   @Min(0, nonNegative)
   @Max(1e15)
   monthly_burn_rate?: number | null;
+
+  @ApiPropertyOptional({ description: 'Cash balance', nullable: true, example: 1275000 })
   @ValidateIf((_, value) => value !== null && value !== undefined)
   @IsNumber(money)
   @Max(1e15)
   @Min(-1e15)
   cash_balance?: number | null;
+
+  @ApiPropertyOptional({ description: 'Date of the cash balance', nullable: true, format: 'date' })
   @ValidateIf((_, value) => value !== null && value !== undefined)
   @Validate(IsCalendarDateConstraint)
   cash_balance_as_of?: string | null;
+
+  @ApiPropertyOptional({ description: 'Runway in months, used when no cash balance is given', nullable: true })
   @ValidateIf((_, value) => value !== null && value !== undefined)
   @IsNumber(money)
   @Min(0, nonNegative)
   @Max(10_000)
   manual_runway_months?: number | null;
 
+  @ApiPropertyOptional({ description: 'Key actions that count as activation', example: ['file_upload'] })
   @IsOptional()
   @IsArray()
   @ArrayMinSize(1)
@@ -83,9 +122,24 @@ export class ConfigPatchDto {
   @Matches(/^[a-z][a-z0-9_]{0,63}$/, { each: true, message: 'each action must be a lower-case key like file_upload' })
   activation_actions?: string[];
 
-  @IsOptional() @IsBoolean() ai_tracking_enabled?: boolean;
-  @IsOptional() @IsBoolean() api_tracking_enabled?: boolean;
-  @IsOptional() @IsBoolean() jobs_tracking_enabled?: boolean;
+  @ApiPropertyOptional({ description: 'Compute AI metrics (off: they are null)' })
+  @IsOptional()
+  @IsBoolean()
+  ai_tracking_enabled?: boolean;
 
-  @IsOptional() @IsObject() @Validate(IsCurrencyRates) currency_rates?: Record<string, number>;
+  @ApiPropertyOptional({ description: 'Compute API metrics (off: they are null)' })
+  @IsOptional()
+  @IsBoolean()
+  api_tracking_enabled?: boolean;
+
+  @ApiPropertyOptional({ description: 'Compute job metrics (off: they are null)' })
+  @IsOptional()
+  @IsBoolean()
+  jobs_tracking_enabled?: boolean;
+
+  @ApiPropertyOptional({ description: 'Rates to the reporting currency', example: { EUR: 1.08 } })
+  @IsOptional()
+  @IsObject()
+  @Validate(IsCurrencyRates)
+  currency_rates?: Record<string, number>;
 }

@@ -1,3 +1,5 @@
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiMetricsErrors } from '../openapi/api-docs.js';
 import { Body, Controller, Get, Patch, Req, UseGuards, UseInterceptors, UsePipes } from '@nestjs/common';
 import { Audited, AuditInterceptor, auditEntryFor } from '../security/audit.interceptor.js';
 import { AuditService, changedFields } from '../security/audit.service.js';
@@ -11,6 +13,8 @@ import { MetricsConfigService, type MetricsConfigJson } from './metrics-config.s
 @UseGuards(MetricsAccessGuard)
 @MetricsAccess('admin')
 @UseInterceptors(AuditInterceptor)
+@ApiTags('metrics: configuration')
+@ApiMetricsErrors()
 export class ConfigController {
   constructor(
     private readonly config: MetricsConfigService,
@@ -18,12 +22,16 @@ export class ConfigController {
   ) {}
 
   @Get('config')
+  @ApiOperation({ summary: 'The configuration: thresholds, financial inputs, toggles, timezone, currency' })
+  @ApiOkResponse({ description: 'The configuration, snake_case fields' })
   @Audited('read')
   async read(): Promise<MetricsConfigJson> {
     return MetricsConfigService.toJson(await this.config.get());
   }
 
   @Patch('config')
+  @ApiOperation({ summary: 'Change any subset of the configuration (validated and audited)' })
+  @ApiOkResponse({ description: 'The configuration after the change' })
   @Audited('config_change', { byHandler: true })
   @UsePipes(metricsValidationPipe)
   async change(@Body() patch: ConfigPatchDto, @Req() request: RequestWithActor): Promise<MetricsConfigJson> {

@@ -1,3 +1,5 @@
+import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiMetricsErrors } from '../openapi/api-docs.js';
 import { Controller, Get, Query, Res, UseGuards, UseInterceptors, UsePipes } from '@nestjs/common';
 import { Audited, AuditInterceptor } from '../security/audit.interceptor.js';
 import type { Response } from 'express';
@@ -12,6 +14,8 @@ import { metricsValidationPipe } from './validation.js';
 @UseGuards(MetricsAccessGuard)
 @MetricsAccess('admin')
 @UseInterceptors(AuditInterceptor)
+@ApiTags('metrics: read')
+@ApiMetricsErrors()
 export class ExportController {
   constructor(
     private readonly exporter: CsvExportService,
@@ -19,6 +23,9 @@ export class ExportController {
   ) {}
 
   @Get('export.csv')
+  @ApiOperation({ summary: 'Snapshots of a range as a CSV attachment (header: catalog keys), streamed' })
+  @ApiProduces('text/csv')
+  @ApiOkResponse({ description: 'text/csv; formula-like cells are prefixed with a quote' })
   @Audited('export', { before: true })
   @UsePipes(metricsValidationPipe)
   async export(@Query() query: RangeQueryDto, @Res() response: Response): Promise<void> {

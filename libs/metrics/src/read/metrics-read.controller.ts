@@ -1,3 +1,5 @@
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiMetricsErrors, COHORTS_SCHEMA, SUMMARY_SCHEMA, TIMESERIES_SCHEMA } from '../openapi/api-docs.js';
 import { Controller, Get, Query, UseGuards, UseInterceptors, UsePipes } from '@nestjs/common';
 import { Audited, AuditInterceptor } from '../security/audit.interceptor.js';
 import { PUBLIC_METRICS } from '../catalog/metric-catalog.js';
@@ -16,6 +18,8 @@ import { metricsValidationPipe } from './validation.js';
 @MetricsAccess('admin')
 @UsePipes(metricsValidationPipe)
 @UseInterceptors(AuditInterceptor)
+@ApiTags('metrics: read')
+@ApiMetricsErrors()
 export class MetricsReadController {
   constructor(
     private readonly summaries: SummaryService,
@@ -25,6 +29,8 @@ export class MetricsReadController {
   ) {}
 
   @Get('summary')
+  @ApiOperation({ summary: 'Every metric aggregated over a range by its kind, the latest snapshot and its alerts' })
+  @ApiOkResponse({ schema: SUMMARY_SCHEMA })
   @Audited('read')
   async summary(@Query() query: RangeQueryDto): Promise<MetricsSummary> {
     await this.checks.check(query);
@@ -32,6 +38,8 @@ export class MetricsReadController {
   }
 
   @Get('timeseries')
+  @ApiOperation({ summary: 'Metric values per bucket, one point per bucket, null where none was computed' })
+  @ApiOkResponse({ schema: TIMESERIES_SCHEMA })
   @Audited('read')
   async timeseries(@Query() query: TimeseriesQueryDto): Promise<Timeseries> {
     const metrics = [...new Set(query.metric.split(','))];
@@ -40,6 +48,8 @@ export class MetricsReadController {
   }
 
   @Get('cohorts')
+  @ApiOperation({ summary: 'Monthly signup cohorts with week 1/4/12 retention and the full curve' })
+  @ApiOkResponse({ schema: COHORTS_SCHEMA })
   @Audited('read')
   async cohorts(@Query() query: CohortsQueryDto): Promise<{ cohorts: CohortRow[] }> {
     if (query.tenant) {
@@ -51,6 +61,8 @@ export class MetricsReadController {
   }
 
   @Get('catalog')
+  @ApiOperation({ summary: 'Every metric: key, label, unit, kind, group, description' })
+  @ApiOkResponse({ description: '{ metrics: [{ key, label, unit, kind, group, description }] }' })
   @Audited('read')
   catalog() {
     return {

@@ -1,3 +1,4 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, Matches, Max, Min, Validate } from 'class-validator';
 import { IsCalendarDateConstraint } from '../compute/backfill.dto.js';
@@ -8,16 +9,20 @@ const TENANT_MESSAGE = { message: 'must be 1 to 64 of A-Z, a-z, 0-9, _, . and -'
 
 /** start, end, tenant?, bucket?: the filters every dashboard read shares. */
 export class RangeQueryDto {
+  @ApiProperty({ description: 'First day (YYYY-MM-DD, reporting timezone)', example: '2025-01-01', format: 'date' })
   @Validate(IsCalendarDateConstraint)
   start: string;
 
+  @ApiProperty({ description: 'Last day, included', example: '2025-01-31', format: 'date' })
   @Validate(IsCalendarDateConstraint)
   end: string;
 
+  @ApiPropertyOptional({ description: 'A tenant; absent: the global view', example: 'acme' })
   @IsOptional()
   @Matches(TENANT_PATTERN, TENANT_MESSAGE)
   tenant?: string;
 
+  @ApiPropertyOptional({ enum: BUCKET_TYPES, default: 'daily' })
   @IsOptional()
   @IsIn(BUCKET_TYPES, { message: `must be one of ${BUCKET_TYPES.join(', ')}` })
   bucket?: BucketType;
@@ -25,15 +30,18 @@ export class RangeQueryDto {
 
 export class TimeseriesQueryDto extends RangeQueryDto {
   /** One catalog key or a comma-separated list (checked against the catalog by the controller). */
+  @ApiProperty({ description: 'One catalog key or a comma-separated list (GET catalog)', example: 'dau,wau,mau' })
   @Matches(/^[a-z0-9_]+(,[a-z0-9_]+)*$/, { message: 'must be one or more catalog keys separated by commas' })
   metric: string;
 }
 
 export class CohortsQueryDto {
+  @ApiPropertyOptional({ description: 'A tenant; absent: all tenants', example: 'acme' })
   @IsOptional()
   @Matches(TENANT_PATTERN, TENANT_MESSAGE)
   tenant?: string;
 
+  @ApiPropertyOptional({ description: 'How many of the newest cohorts', default: 6, minimum: 1, maximum: 36 })
   @IsOptional()
   @Type(() => Number)
   @IsInt({ message: 'must be a whole number' })

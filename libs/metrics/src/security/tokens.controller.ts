@@ -1,3 +1,6 @@
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiMetricsErrors } from '../openapi/api-docs.js';
+import { ApiProperty } from '@nestjs/swagger';
 import {
   Body,
   Controller,
@@ -20,9 +23,11 @@ import { MetricsAccess, MetricsAccessGuard, type RequestWithActor } from './metr
 import { TokensService, type TokenView } from './tokens.service.js';
 
 export class CreateTokenDto {
+  @ApiProperty({ description: 'What the token is for', example: 'warehouse sync' })
   @Matches(/^[\w .@-]{1,100}$/, { message: 'must be 1 to 100 letters, digits, spaces or _ . @ -' })
   name: string;
 
+  @ApiProperty({ enum: ['admin', 'ingest'], description: 'admin: read, configure, run; ingest: post events only' })
   @IsIn(['admin', 'ingest'], { message: 'must be admin or ingest' })
   scope: 'admin' | 'ingest';
 }
@@ -32,6 +37,8 @@ export class CreateTokenDto {
 @UseGuards(MetricsAccessGuard)
 @MetricsAccess('admin')
 @UseInterceptors(AuditInterceptor)
+@ApiTags('metrics: security')
+@ApiMetricsErrors()
 export class TokensController {
   constructor(
     private readonly tokens: TokensService,
@@ -40,12 +47,18 @@ export class TokensController {
   ) {}
 
   @Get('tokens')
+  @ApiOperation({ summary: 'Integration tokens (never the tokens themselves)' })
+  @ApiOkResponse({
+    description: '[{ id, name, scope, token_prefix, created_by, created_at, last_used_at, revoked_at }]',
+  })
   @Audited('read')
   list(): Promise<TokenView[]> {
     return this.tokens.list();
   }
 
   @Post('tokens')
+  @ApiOperation({ summary: 'Create a token; the answer shows it once' })
+  @ApiCreatedResponse({ description: 'The token record and `token`, shown only now' })
   @Audited('token_create', { byHandler: true })
   create(@Body(metricsValidationPipe) body: CreateTokenDto, @Req() request: RequestWithActor) {
     return this.dataSource.transaction(async (manager) => {
@@ -56,6 +69,8 @@ export class TokensController {
   }
 
   @Delete('tokens/:id')
+  @ApiOperation({ summary: 'Revoke a token' })
+  @ApiOkResponse({ description: 'The revoked token record' })
   @Audited('token_revoke', { byHandler: true })
   revoke(@Param('id', new ParseUUIDPipe()) id: string, @Req() request: RequestWithActor): Promise<TokenView> {
     return this.dataSource.transaction(async (manager) => {

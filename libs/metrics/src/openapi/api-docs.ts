@@ -1,0 +1,196 @@
+import { applyDecorators } from '@nestjs/common';
+import {
+  ApiBadRequestResponse,
+  ApiBearerAuth,
+  ApiForbiddenResponse,
+  ApiTooManyRequestsResponse,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
+import type { SchemaObject } from '@nestjs/swagger';
+import { PUBLIC_METRICS } from '../catalog/metric-catalog.js';
+import { EVENT_TYPES, MAX_EVENTS_PER_BATCH, TENANT_PATTERN } from '../ingest/event.types.js';
+
+const ERROR: SchemaObject = {
+  type: 'object',
+  properties: {
+    statusCode: { type: 'integer' },
+    error: { type: 'string' },
+    message: { type: 'string' },
+    errors: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: {
+          field: { type: 'string' },
+          message: { type: 'string' },
+          index: { type: 'integer', nullable: true },
+        },
+      },
+    },
+  },
+};
+
+/** The answers every metrics route may give besides its own: bad input, no credentials, not an admin, too many. */
+export const ApiMetricsErrors = () =>
+  applyDecorators(
+    ApiBearerAuth(),
+    ApiBadRequestResponse({ description: 'A parameter is invalid; `errors` names each one and why', schema: ERROR }),
+    ApiUnauthorizedResponse({ description: 'No or unknown credentials' }),
+    ApiForbiddenResponse({ description: 'Not an admin (or an ingest-only token on an admin route)' }),
+    ApiTooManyRequestsResponse({ description: 'Rate limit reached' }),
+  );
+
+/** Every public metric of the catalog as a nullable number, with its description. */
+export const METRIC_VALUES_SCHEMA: SchemaObject = {
+  type: 'object',
+  properties: Object.fromEntries(
+    PUBLIC_METRICS.map((metric) => [
+      metric.key,
+      {
+        type: 'number',
+        nullable: true,
+        description: `${metric.label} (${metric.unit}, ${metric.kind}): ${metric.description}`,
+      },
+    ]),
+  ),
+};
+
+export const SUMMARY_SCHEMA: SchemaObject = {
+  type: 'object',
+  properties: {
+    range: {
+      type: 'object',
+      properties: {
+        start: { type: 'string', format: 'date' },
+        end: { type: 'string', format: 'date' },
+        tenant: { type: 'string', nullable: true },
+        bucket: { type: 'string', enum: ['daily', 'weekly', 'monthly'] },
+        days_with_data: { type: 'integer' },
+      },
+    },
+    metrics: { ...METRIC_VALUES_SCHEMA, description: 'Every metric aggregated over the range by its kind' },
+    latest: {
+      type: 'object',
+      nullable: true,
+      properties: {
+        bucket_type: { type: 'string' },
+        bucket_date: { type: 'string', format: 'date' },
+        computed_at: { type: 'string', format: 'date-time' },
+        metrics: METRIC_VALUES_SCHEMA,
+      },
+    },
+    alerts: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: {
+          metric: { type: 'string' },
+          value: { type: 'number' },
+          threshold: { type: 'number' },
+          severity: { type: 'string', enum: ['warning', 'critical'] },
+          bucket_type: { type: 'string' },
+          bucket_date: { type: 'string', format: 'date' },
+          tenant: { type: 'string', nullable: true },
+          message: { type: 'string' },
+        },
+      },
+    },
+    unavailable: { type: 'object', additionalProperties: { type: 'string' }, description: 'Why some metrics are null' },
+  },
+};
+
+export const TIMESERIES_SCHEMA: SchemaObject = {
+  type: 'object',
+  properties: {
+    bucket: { type: 'string', enum: ['daily', 'weekly', 'monthly'] },
+    series: {
+      type: 'object',
+      additionalProperties: {
+        type: 'array',
+        items: {
+          type: 'object',
+          properties: { date: { type: 'string', format: 'date' }, value: { type: 'number', nullable: true } },
+        },
+      },
+    },
+  },
+};
+
+const PCT = { type: 'number', nullable: true } as const;
+const COUNT = { type: 'integer', nullable: true } as const;
+export const COHORTS_SCHEMA: SchemaObject = {
+  type: 'object',
+  properties: {
+    cohorts: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: {
+          cohort_month: { type: 'string', format: 'date' },
+          cohort_size: { type: 'integer' },
+          week_1_retained: COUNT,
+          week_1_pct: PCT,
+          week_4_retained: COUNT,
+          week_4_pct: PCT,
+          week_12_retained: COUNT,
+          week_12_pct: PCT,
+          curve: {
+            type: 'array',
+            description: 'Weeks 0..26; null until the week has matured for the whole cohort',
+            items: { type: 'object', properties: { week: { type: 'integer' }, retained: COUNT, pct: PCT } },
+          },
+          computed_at: { type: 'string', format: 'date-time' },
+        },
+      },
+    },
+  },
+};
+
+export const RUN_SCHEMA: SchemaObject = {
+  type: 'object',
+  properties: {
+    run_id: { type: 'string', format: 'uuid' },
+    status: { type: 'string', enum: ['queued', 'running', 'succeeded', 'failed'] },
+    done: { type: 'integer' },
+    total: { type: 'integer' },
+    error: { type: 'string' },
+    trigger: { type: 'string' },
+    start: { type: 'string', format: 'date' },
+    end: { type: 'string', format: 'date' },
+    tenant: { type: 'string', nullable: true },
+  },
+};
+
+/** POST events: the union of the event shapes of contract.md. */
+export const EVENTS_BODY_SCHEMA: SchemaObject = {
+  type: 'object',
+  required: ['events'],
+  properties: {
+    events: {
+      type: 'array',
+      minItems: 1,
+      maxItems: MAX_EVENTS_PER_BATCH,
+      items: {
+        type: 'object',
+        required: ['type', 'at', 'tenant'],
+        properties: {
+          type: { type: 'string', enum: [...EVENT_TYPES] },
+          id: { type: 'string', maxLength: 128, description: 'Idempotency key: a repeated id is skipped' },
+          at: { type: 'string', format: 'date-time', description: 'ISO-8601 with a zone offset or Z' },
+          tenant: { type: 'string', nullable: true, pattern: TENANT_PATTERN.source },
+          user: { type: 'string', description: 'user events and activation (optional for ai_usage)' },
+          action: { type: 'string', description: 'activation: one of the configured key actions' },
+          job: { type: 'string' },
+          status: { oneOf: [{ type: 'string', enum: ['succeeded', 'failed'] }, { type: 'integer' }] },
+          started_at: { type: 'string', format: 'date-time' },
+          model: { type: 'string' },
+          input_tokens: { type: 'integer', minimum: 0 },
+          output_tokens: { type: 'integer', minimum: 0 },
+          cost_usd: { type: 'number', minimum: 0 },
+          duration_ms: { type: 'number', minimum: 0 },
+          route: { type: 'string' },
+        },
+      },
+    },
+  },
+};

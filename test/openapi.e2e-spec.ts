@@ -1,0 +1,49 @@
+import { setupMetricsOpenApi } from '../libs/metrics/src/index.js';
+import { call, createTestApp, type TestApp } from './support/test-app.js';
+
+describe('OpenAPI document', () => {
+  let test: TestApp;
+
+  beforeAll(async () => {
+    test = await createTestApp({ configure: (app) => setupMetricsOpenApi(app, 'api/docs') });
+  });
+
+  afterAll(() => test.close());
+
+  it('documents every route with its parameters and answers', async () => {
+    const { status, body } = await call(test, 'GET', '/api/docs-json', { token: null });
+    expect(status).toBe(200);
+    const document = body as {
+      paths: Record<string, Record<string, { parameters?: { name: string }[]; responses: Record<string, unknown> }>>;
+    };
+    const prefix = '/api/system/metrics';
+    const routes = Object.entries(document.paths).flatMap(([path, methods]) =>
+      Object.keys(methods).map((method) => `${method.toUpperCase()} ${path}`),
+    );
+    expect(routes.sort()).toEqual(
+      [
+        `POST ${prefix}/events`,
+        `POST ${prefix}/backfill`,
+        `GET ${prefix}/runs/{id}`,
+        `GET ${prefix}/summary`,
+        `GET ${prefix}/timeseries`,
+        `GET ${prefix}/cohorts`,
+        `GET ${prefix}/catalog`,
+        `GET ${prefix}/export.csv`,
+        `GET ${prefix}/config`,
+        `PATCH ${prefix}/config`,
+        `GET ${prefix}/tokens`,
+        `POST ${prefix}/tokens`,
+        `DELETE ${prefix}/tokens/{id}`,
+        `GET ${prefix}/audit`,
+      ].sort(),
+    );
+    const timeseries = document.paths[`${prefix}/timeseries`].get;
+    expect(timeseries.parameters!.map((parameter) => parameter.name).sort()).toEqual(
+      ['bucket', 'end', 'metric', 'start', 'tenant'].sort(),
+    );
+    expect(Object.keys(timeseries.responses)).toEqual(expect.arrayContaining(['200', '400', '401', '403', '429']));
+    const summary = JSON.stringify(document.paths[`${prefix}/summary`].get.responses['200']);
+    expect(summary).toContain('stickiness');
+  });
+});
