@@ -137,6 +137,27 @@ describe('read API over HTTP', () => {
     ['an unknown parameter', 'summary?start=2025-04-01&end=2025-04-02&debug=1', 'debug'],
     ['a missing start', 'summary?end=2025-04-02', 'start'],
     ['too many cohort months', 'cohorts?months=99', 'months'],
+    ['non-numeric cohort months', 'cohorts?months=abc', 'months'],
+    ['negative cohort months', 'cohorts?months=-1', 'months'],
+    ['a unicode tenant', 'summary?start=2025-04-01&end=2025-04-02&tenant=%C3%A4cme', 'tenant'],
+    ['an over-long tenant', `summary?start=2025-04-01&end=2025-04-02&tenant=${'a'.repeat(65)}`, 'tenant'],
+    ['an SQL fragment as tenant', "summary?start=2025-04-01&end=2025-04-02&tenant=a'%20OR%20'1'='1", 'tenant'],
+    ['a control character in the tenant', 'summary?start=2025-04-01&end=2025-04-02&tenant=a%00b', 'tenant'],
+    ['a script tag as metric', 'timeseries?metric=%3Cscript%3E&start=2025-04-01&end=2025-04-02', 'metric'],
+    [
+      'a 10,000-character metric list',
+      `timeseries?metric=${'dau,'.repeat(2500)}x&start=2025-04-01&end=2025-04-02`,
+      'metric',
+    ],
+    ['no metric at all', 'timeseries?start=2025-04-01&end=2025-04-02', 'metric'],
+    ['a date without dashes', 'summary?start=20250401&end=2025-04-02', 'start'],
+    ['a timestamp instead of a date', 'summary?start=2025-04-01T00:00:00Z&end=2025-04-02', 'start'],
+    ['a five-digit year', 'summary?start=99999-01-01&end=2025-04-02', 'start'],
+    ['an empty start', 'summary?start=&end=2025-04-02', 'start'],
+    ['a duplicated start', 'summary?start=2025-04-01&start=2025-04-02&end=2025-04-02', 'start'],
+    ['an upper-case bucket', 'summary?start=2025-04-01&end=2025-04-02&bucket=DAILY', 'bucket'],
+    ['a huge daily timeseries range', 'timeseries?metric=dau&start=1900-01-01&end=2099-12-31', 'end'],
+    ['a huge export range', 'export.csv?start=1900-01-01&end=2099-12-31', 'end'],
   ])('refuses %s with a 400 naming the parameter', async (_name, path, field) => {
     const { status, body } = await call(test, 'GET', `${PREFIX}/${path}`);
     expect(status).toBe(400);
@@ -175,5 +196,38 @@ describe('read API over HTTP', () => {
     expect((await call(test, 'GET', `${PREFIX}/catalog`, { token: null })).status).toBe(401);
     expect((await call(test, 'GET', `${PREFIX}/catalog`, { token: 'wrong' })).status).toBe(401);
     expect((await call(test, 'GET', `${PREFIX}/catalog`, { token: test.ingestToken })).status).toBe(403);
+  });
+});
+
+describe('read cache', () => {
+  let test: TestApp;
+
+  beforeAll(async () => {
+    test = await createTestApp();
+    await insertSourceRows(test.dataSource, {
+      lifecycle: [['acme', 'u1', 'signup', '2025-04-01T10:00:00Z']],
+      activation: [['acme', 'u1', 'file_upload', '2025-04-01T11:00:00Z']],
+    });
+    await test.app.get(MetricsService).computeRange({ start: '2025-04-01', end: '2025-04-03' });
+  });
+
+  afterAll(() => test.close());
+
+  it('serves cached answers until the snapshots or the configuration change', async () => {
+    const path = `${PREFIX}/summary?start=2025-04-01&end=2025-04-03&tenant=acme`;
+    const first = (await call(test, 'GET', path)).body as { metrics: Record<string, number> };
+    expect(first.metrics.users_uploaded_file).toBe(1);
+    // New source rows are not in the snapshots yet: the cached answer stands.
+    await insertSourceRows(test.dataSource, { activation: [['acme', 'u2', 'file_upload', '2025-04-02T11:00:00Z']] });
+    const cached = (await call(test, 'GET', path)).body as { metrics: Record<string, number> };
+    expect(cached).toEqual(first);
+    await test.app.get(MetricsService).computeRange({ start: '2025-04-02', end: '2025-04-02' });
+    const fresh = (await call(test, 'GET', path)).body as { metrics: Record<string, number> };
+    expect(fresh.metrics.users_uploaded_file).toBe(2);
+
+    await call(test, 'PATCH', `${PREFIX}/config`, { body: { churn_spike_threshold_pct: 1 } });
+    await insertSourceRows(test.dataSource, { activation: [['acme', 'u3', 'file_upload', '2025-04-02T12:00:00Z']] });
+    const afterConfig = (await call(test, 'GET', path)).body as { metrics: Record<string, number> };
+    expect(afterConfig.metrics.users_uploaded_file).toBe(3);
   });
 });

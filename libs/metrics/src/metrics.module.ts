@@ -22,6 +22,7 @@ import { MetricsService } from './metrics.service.js';
 import { CohortsService } from './read/cohorts.service.js';
 import { MetricsReadController } from './read/metrics-read.controller.js';
 import { RangeChecks } from './read/range-checks.js';
+import { ReadCache } from './read/read-cache.service.js';
 import { CsvExportService } from './read/csv-export.service.js';
 import { ExportController } from './read/export.controller.js';
 import { TimeseriesService } from './read/timeseries.service.js';
@@ -53,6 +54,7 @@ const PROVIDERS = [
   CohortsService,
   TimeseriesService,
   RangeChecks,
+  ReadCache,
   CsvExportService,
   MetricsRecorder,
   MetricsService,

@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { MetricsConfigService } from '../config/metrics-config.service.js';
+import { ReadCache } from '../read/read-cache.service.js';
 import { compileSql } from '../database/named-sql.js';
 import { METRICS_OPTIONS } from '../metrics.module-definition.js';
 import type { ResolvedMetricsOptions, SourceName } from '../metrics.options.js';
@@ -52,6 +53,7 @@ export class SnapshotComputeService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly config: MetricsConfigService,
+    private readonly cache: ReadCache,
     @Inject(METRICS_OPTIONS) private readonly options: ResolvedMetricsOptions,
   ) {
     this.relations = resolveSourceRelations(options.sources);
@@ -91,6 +93,7 @@ export class SnapshotComputeService {
         request.onProgress?.(done, totalDays);
       }
       await this.computeCohorts(manager, request, base);
+      await this.cache.bump(manager);
     });
 
     const durationMs = Date.now() - started;

@@ -4,6 +4,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { MetricsConfigEntity } from '../entities/config.entity.js';
 import { METRICS_OPTIONS } from '../metrics.module-definition.js';
 import type { ResolvedMetricsOptions } from '../metrics.options.js';
+import { ReadCache } from '../read/read-cache.service.js';
 
 export interface MetricsConfigJson {
   timezone: string;
@@ -32,6 +33,7 @@ export class MetricsConfigService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(METRICS_OPTIONS) private readonly options: ResolvedMetricsOptions,
+    private readonly cache: ReadCache,
   ) {}
 
   async get(manager: EntityManager = this.dataSource.manager): Promise<MetricsConfigEntity> {
@@ -70,6 +72,8 @@ export class MetricsConfigService {
       const after = await this.get(manager);
       const result = { before: MetricsConfigService.toJson(before), after: MetricsConfigService.toJson(after) };
       await alsoWithin?.(result.before, result.after, manager);
+      // Thresholds and toggles shape the answers: cached ones must go.
+      await this.cache.bump(manager);
       return result;
     });
   }

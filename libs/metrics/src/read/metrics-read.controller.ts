@@ -6,6 +6,7 @@ import { PUBLIC_METRICS } from '../catalog/metric-catalog.js';
 import { MetricsAccess, MetricsAccessGuard } from '../security/metrics-access.guard.js';
 import { CohortsService, type CohortRow } from './cohorts.service.js';
 import { RangeChecks } from './range-checks.js';
+import { ReadCache } from './read-cache.service.js';
 import { CohortsQueryDto, RangeQueryDto, TimeseriesQueryDto } from './read-query.dto.js';
 import { SummaryService, type MetricsSummary } from './summary.service.js';
 import { TimeseriesService, type Timeseries } from './timeseries.service.js';
@@ -26,6 +27,7 @@ export class MetricsReadController {
     private readonly timeseriesReader: TimeseriesService,
     private readonly cohortReader: CohortsService,
     private readonly checks: RangeChecks,
+    private readonly cache: ReadCache,
   ) {}
 
   @Get('summary')
@@ -34,7 +36,7 @@ export class MetricsReadController {
   @Audited('read')
   async summary(@Query() query: RangeQueryDto): Promise<MetricsSummary> {
     await this.checks.check(query);
-    return this.summaries.summary(query);
+    return this.cache.getOrCompute(`summary:${JSON.stringify(query)}`, () => this.summaries.summary(query));
   }
 
   @Get('timeseries')
@@ -44,7 +46,9 @@ export class MetricsReadController {
   async timeseries(@Query() query: TimeseriesQueryDto): Promise<Timeseries> {
     const metrics = [...new Set(query.metric.split(','))];
     await this.checks.check(query, metrics);
-    return this.timeseriesReader.timeseries({ ...query, metrics });
+    return this.cache.getOrCompute(`timeseries:${JSON.stringify({ ...query, metrics })}`, () =>
+      this.timeseriesReader.timeseries({ ...query, metrics }),
+    );
   }
 
   @Get('cohorts')

@@ -1,0 +1,48 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
+import { METRICS_OPTIONS } from '../metrics.module-definition.js';
+import type { ResolvedMetricsOptions } from '../metrics.options.js';
+
+const MAX_ENTRIES = 500;
+const MAX_AGE_MS = 10 * 60_000;
+
+/**
+ * Caches dashboard answers (summary, timeseries) until the snapshots change. Every compute bumps a version
+ * row in its own transaction, so every instance of the host sees a recompute at its next read: one primary
+ * key lookup instead of the aggregation.
+ */
+@Injectable()
+export class ReadCache {
+  private readonly entries = new Map<string, { value: unknown; storedAt: number }>();
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(METRICS_OPTIONS) private readonly options: ResolvedMetricsOptions,
+  ) {}
+
+  /** Called inside a compute's transaction: the new version is visible exactly when the snapshots are. */
+  async bump(manager: EntityManager): Promise<void> {
+    await manager.query(
+      `INSERT INTO metrics_snapshot_version (environment, version) VALUES ($1, 1)
+       ON CONFLICT (environment) DO UPDATE SET version = metrics_snapshot_version.version + 1, changed_at = now()`,
+      [this.options.environment],
+    );
+  }
+
+  async getOrCompute<T>(key: string, compute: () => Promise<T>): Promise<T> {
+    const [row] = (await this.dataSource.query(
+      'SELECT version::text AS version FROM metrics_snapshot_version WHERE environment = $1',
+      [this.options.environment],
+    )) as { version: string }[];
+    const versionedKey = `${row?.version ?? '0'}:${key}`;
+    const hit = this.entries.get(versionedKey);
+    if (hit && Date.now() - hit.storedAt < MAX_AGE_MS) return hit.value as T;
+    const value = await compute();
+    this.entries.delete(versionedKey);
+    this.entries.set(versionedKey, { value, storedAt: Date.now() });
+    // A Map keeps insertion order: the first keys are the oldest.
+    while (this.entries.size > MAX_ENTRIES) this.entries.delete(this.entries.keys().next().value as string);
+    return value;
+  }
+}
