@@ -3,7 +3,13 @@ import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { parseArgs } from 'node:util';
-import { MetricsModule, MetricsService, metricsDataSourceOptions } from '../libs/metrics/src/index.js';
+import {
+  AuditService,
+  MetricsModule,
+  MetricsService,
+  TokensService,
+  metricsDataSourceOptions,
+} from '../libs/metrics/src/index.js';
 import { isCalendarDate } from '../libs/metrics/src/compute/calendar-dates.js';
 import { readDemoEnvironment } from './demo-environment.js';
 
@@ -12,6 +18,10 @@ const USAGE = `Usage: npm run metrics -- <command> [options]
   backfill --start YYYY-MM-DD --end YYYY-MM-DD [--tenant T]
                                             compute daily, weekly, monthly snapshots and cohorts
   compute --date YYYY-MM-DD [--tenant T]    compute one day (and its week and month)
+  token create --name NAME --scope admin|ingest
+                                            create an integration token (printed once)
+  token revoke --id ID                      revoke a token
+  token list                                list tokens (never the tokens themselves)
 The database is DATABASE_URL, else the embedded PGlite in PGLITE_DIR (./.data/pglite).`;
 
 function fail(message: string): never {
@@ -32,11 +42,21 @@ async function main(): Promise<void> {
       end: { type: 'string' },
       date: { type: 'string' },
       tenant: { type: 'string' },
+      name: { type: 'string' },
+      scope: { type: 'string' },
+      id: { type: 'string' },
     },
   });
-  const [command] = positionals;
-  if (!command || !['migrate', 'backfill', 'compute'].includes(command))
+  const [command, subcommand] = positionals;
+  if (!command || !['migrate', 'backfill', 'compute', 'token'].includes(command)) {
     fail(`Unknown command: ${command ?? '(none)'}`);
+  }
+  if (command === 'token' && !['create', 'revoke', 'list'].includes(subcommand ?? ''))
+    fail('token needs create, revoke or list');
+  if (subcommand === 'create' && (!values.name || !['admin', 'ingest'].includes(values.scope ?? ''))) {
+    fail('token create needs --name and --scope admin|ingest');
+  }
+  if (subcommand === 'revoke' && !values.id) fail('token revoke needs --id');
   const range =
     command === 'backfill'
       ? { start: date(values.start, 'start'), end: date(values.end, 'end') }
@@ -80,11 +100,51 @@ async function main(): Promise<void> {
       process.stdout.write('\n');
       if (run.status !== 'succeeded') throw new Error(`run ${run.run_id} failed: ${run.error ?? run.status}`);
       console.log(`run ${run.run_id}: computed ${run.total} day(s) in ${Date.now() - started} ms`);
+    } else if (command === 'token') {
+      await tokenCommand(context.get(TokensService), context.get(AuditService), subcommand!, values);
     } else {
       console.log('migrations are up to date');
     }
   } finally {
     await context.close();
+  }
+}
+
+/** Changes made from the command line are audited like those made over HTTP (outcome 0: no HTTP status). */
+const CLI_ACTOR = { actor: `cli:${process.env.USER ?? 'unknown'}`, actor_kind: 'cli', ip: null, method: 'CLI' };
+
+async function tokenCommand(
+  tokens: TokensService,
+  audit: AuditService,
+  subcommand: string,
+  values: { name?: string; scope?: string; id?: string },
+): Promise<void> {
+  if (subcommand === 'create') {
+    const created = await tokens.create(values.name!, values.scope as 'admin' | 'ingest', 'cli');
+    console.log(`token ${created.id} (${created.scope}): ${created.token}`);
+    console.log('Keep it now: it is stored hashed and cannot be shown again.');
+    await audit.record({
+      ...CLI_ACTOR,
+      route: 'token create',
+      action: 'token_create',
+      params: { name: values.name, scope: values.scope },
+      outcome: 0,
+    });
+  } else if (subcommand === 'revoke') {
+    const revoked = await tokens.revoke(values.id!, 'cli');
+    console.log(`token ${revoked.id} (${revoked.name}) revoked at ${revoked.revoked_at}`);
+    await audit.record({
+      ...CLI_ACTOR,
+      route: 'token revoke',
+      action: 'token_revoke',
+      params: { id: values.id },
+      outcome: 0,
+    });
+  } else {
+    for (const token of await tokens.list()) {
+      const state = token.revoked_at ? '  (revoked)' : '';
+      console.log(`${token.id}  ${token.scope.padEnd(6)}  ${token.token_prefix}…  ${token.name}${state}`);
+    }
   }
 }
 

@@ -101,7 +101,7 @@ export class MetricsModule extends MetricsConfigurableModule {
         },
         ...PROVIDERS,
       ],
-      exports: [MetricsService, MetricsRecorder, MetricsConfigService, TokensService, METRICS_OPTIONS],
+      exports: [MetricsService, MetricsRecorder, MetricsConfigService, TokensService, AuditService, METRICS_OPTIONS],
     };
   }
 }
