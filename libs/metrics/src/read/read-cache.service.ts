@@ -14,7 +14,7 @@ const MAX_AGE_MS = 10 * 60_000;
  */
 @Injectable()
 export class ReadCache {
-  private readonly entries = new Map<string, { value: unknown; storedAt: number }>();
+  private readonly entries = new Map<string, { value: Promise<unknown>; storedAt: number }>();
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -37,10 +37,12 @@ export class ReadCache {
     )) as { version: string }[];
     const versionedKey = `${row?.version ?? '0'}:${key}`;
     const hit = this.entries.get(versionedKey);
-    if (hit && Date.now() - hit.storedAt < MAX_AGE_MS) return hit.value as T;
-    const value = await compute();
+    if (hit && Date.now() - hit.storedAt < MAX_AGE_MS) return hit.value as Promise<T>;
+    // The promise itself is cached, so concurrent requests for the same answer compute it once.
+    const value = compute();
     this.entries.delete(versionedKey);
     this.entries.set(versionedKey, { value, storedAt: Date.now() });
+    value.catch(() => this.entries.delete(versionedKey));
     // A Map keeps insertion order: the first keys are the oldest.
     while (this.entries.size > MAX_ENTRIES) this.entries.delete(this.entries.keys().next().value as string);
     return value;

@@ -1,6 +1,22 @@
 import type { MetricDefinition } from '../catalog.types.js';
 import { percent } from './percent.js';
 
+/** Distinct users with one key action during the period (every configured action is in activation_breakdown). */
+function keyActionUsers(key: string, label: string, action: string): MetricDefinition {
+  return {
+    key,
+    label,
+    unit: 'count',
+    kind: 'distinct',
+    group: 'activation',
+    source: 'activation',
+    column: 'integer',
+    daily: { bucketFact: `action:${action}` },
+    rollup: { weekly: 'bucket_distinct', monthly: 'bucket_distinct', range: 'bucket_distinct' },
+    description: `Distinct users with a ${action} key action during the period.`,
+  };
+}
+
 /** Activation. */
 export const ACTIVATION_METRICS: MetricDefinition[] = [
   {
@@ -14,42 +30,9 @@ export const ACTIVATION_METRICS: MetricDefinition[] = [
     daily: { fact: 'first_key_actions' },
     description: 'Users whose first key action ever happened during the period.',
   },
-  {
-    key: 'users_uploaded_file',
-    label: 'Users who uploaded a file',
-    unit: 'count',
-    kind: 'distinct',
-    group: 'activation',
-    source: 'activation',
-    column: 'integer',
-    daily: { bucketFact: 'action:file_upload' },
-    rollup: { weekly: 'bucket_distinct', monthly: 'bucket_distinct', range: 'bucket_distinct' },
-    description: 'Distinct users with a file_upload key action during the period.',
-  },
-  {
-    key: 'users_created_worklog',
-    label: 'Users who created a worklog',
-    unit: 'count',
-    kind: 'distinct',
-    group: 'activation',
-    source: 'activation',
-    column: 'integer',
-    daily: { bucketFact: 'action:worklog_create' },
-    rollup: { weekly: 'bucket_distinct', monthly: 'bucket_distinct', range: 'bucket_distinct' },
-    description: 'Distinct users with a worklog_create key action during the period.',
-  },
-  {
-    key: 'users_generated_report',
-    label: 'Users who generated a report',
-    unit: 'count',
-    kind: 'distinct',
-    group: 'activation',
-    source: 'activation',
-    column: 'integer',
-    daily: { bucketFact: 'action:report_generate' },
-    rollup: { weekly: 'bucket_distinct', monthly: 'bucket_distinct', range: 'bucket_distinct' },
-    description: 'Distinct users with a report_generate key action during the period.',
-  },
+  keyActionUsers('users_uploaded_file', 'Users who uploaded a file', 'file_upload'),
+  keyActionUsers('users_created_worklog', 'Users who created a worklog', 'worklog_create'),
+  keyActionUsers('users_generated_report', 'Users who generated a report', 'report_generate'),
   {
     key: 'signups_activated_7d',
     label: 'Signups activated within 7 days',
