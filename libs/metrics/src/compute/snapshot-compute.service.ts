@@ -4,6 +4,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { MetricsConfigService } from '../config/metrics-config.service.js';
 import { ReadCache } from '../read/read-cache.service.js';
 import { compileSql } from '../database/named-sql.js';
+import { NO_JIT } from '../database/session-settings.js';
 import { METRICS_OPTIONS } from '../metrics.module-definition.js';
 import type { ResolvedMetricsOptions, SourceName } from '../metrics.options.js';
 import { addDays, daysBetween, monthAlignedChunks, monthStart } from './calendar-dates.js';
@@ -80,6 +81,7 @@ export class SnapshotComputeService {
         const compiled = compileSql(sql, params);
         return manager.query(compiled.text, compiled.values) as Promise<Record<string, string>[]>;
       };
+      await manager.query(NO_JIT);
       let done = 0;
       for (const [d0, d1] of monthAlignedChunks(request.start, request.end, CHUNK_MONTHS)) {
         const [{ w0, w1 }] = await run(WORK_RANGE_SQL, { ...base, d0, d1 });

@@ -7,6 +7,7 @@ import { bucketFactsSql } from '../compute/sql/bucket-facts.sql.js';
 import { workMetrics } from '../compute/sql/daily-work.sql.js';
 import { BUCKET_DATE, rollupSql } from '../compute/sql/rollup.sql.js';
 import { resolveSourceRelations } from '../compute/sql/source-relations.js';
+import { NO_JIT } from '../database/session-settings.js';
 import { compileSql, quoteIdent } from '../database/named-sql.js';
 import type { BucketType } from '../entities/snapshot.entity.js';
 import { METRICS_OPTIONS } from '../metrics.module-definition.js';
@@ -85,9 +86,14 @@ export class SummaryService {
        ORDER BY bucket_date DESC LIMIT 1`,
       { ...params, bucket },
     );
-    const [rangeRow] = (await this.dataSource.query(aggregated.text, aggregated.values)) as Record<string, unknown>[];
-    const [{ days }] = (await this.dataSource.query(counted.text, counted.values)) as { days: number }[];
-    const [latestRow] = (await this.dataSource.query(latest.text, latest.values)) as Record<string, unknown>[];
+    const [[rangeRow], [{ days }], [latestRow]] = await this.dataSource.transaction(async (manager) => {
+      await manager.query(NO_JIT);
+      return [
+        (await manager.query(aggregated.text, aggregated.values)) as Record<string, unknown>[],
+        (await manager.query(counted.text, counted.values)) as { days: number }[],
+        (await manager.query(latest.text, latest.values)) as Record<string, unknown>[],
+      ] as const;
+    });
 
     const latestValues = latestRow ? metricValues(latestRow) : null;
     return {
