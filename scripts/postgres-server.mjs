@@ -28,7 +28,7 @@ function freePort() {
   });
 }
 
-export async function startTemporaryPostgres({ port } = {}) {
+export async function startTemporaryPostgres({ port, durable = false } = {}) {
   const bin = findBinaries();
   const dir = mkdtempSync(join(tmpdir(), 'exec-metrics-pg-'));
   const asRoot = process.getuid?.() === 0;
@@ -52,7 +52,8 @@ export async function startTemporaryPostgres({ port } = {}) {
     `-k ${dir}`,
     '-c listen_addresses=127.0.0.1',
     '-c fsync=off',
-    '-c synchronous_commit=off',
+    // A durable server keeps every acknowledged commit across a crash (fault tests); others favour speed.
+    `-c synchronous_commit=${durable ? 'on' : 'off'}`,
     '-c full_page_writes=off',
     '-c max_connections=200',
     '-c shared_buffers=256MB',
@@ -61,6 +62,14 @@ export async function startTemporaryPostgres({ port } = {}) {
   run('createdb', ['-h', '127.0.0.1', '-p', String(chosenPort), '-U', 'postgres', 'metrics_test']);
   return {
     url: `postgresql://postgres@127.0.0.1:${chosenPort}/metrics_test`,
+    /** Stops the server abruptly, as a crash or a lost database host would (for fault tests). */
+    crash() {
+      run('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']);
+    },
+    /** Starts the same server again, on the same port and data. */
+    restart() {
+      run('pg_ctl', ['-D', data, '-o', settings, '-l', join(dir, 'server.log'), '-w', '-t', '60', 'start']);
+    },
     stop() {
       try {
         run('pg_ctl', ['-D', data, '-m', 'fast', '-w', 'stop']);

@@ -25,6 +25,8 @@ describe('OpenAPI document', () => {
         `POST ${prefix}/events`,
         `POST ${prefix}/backfill`,
         `GET ${prefix}/runs/{id}`,
+        `GET ${prefix}/runs`,
+        `POST ${prefix}/runs/{id}/retry`,
         `GET ${prefix}/summary`,
         `GET ${prefix}/timeseries`,
         `GET ${prefix}/cohorts`,

@@ -26,6 +26,10 @@ export interface TestApp {
 }
 
 export interface TestAppOptions {
+  /** A PostgreSQL server to use instead of TEST_DATABASE_URL or PGlite. */
+  databaseUrl?: string;
+  /** A schema shared by several apps (created by the first, never dropped by any). */
+  sharedSchema?: string;
   metrics?: Partial<MetricsModuleOptions> & MetricsModuleExtras;
   /** Host entities and modules (a host with its own tables, auth middleware, …). */
   entities?: Type[];
@@ -46,6 +50,13 @@ async function createSchema(url: string): Promise<string> {
   return schema;
 }
 
+async function ensureSchema(url: string, schema: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  await client.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+  await client.end();
+}
+
 async function dropSchema(url: string, schema: string): Promise<void> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
@@ -58,8 +69,10 @@ async function dropSchema(url: string, schema: string): Promise<void> {
  * memory or, when TEST_DATABASE_URL is set, on that PostgreSQL server in a schema of its own.
  */
 export async function createTestApp(options: TestAppOptions = {}): Promise<TestApp> {
-  const url = process.env.TEST_DATABASE_URL;
-  const schema = url ? await createSchema(url) : undefined;
+  const url = options.databaseUrl ?? process.env.TEST_DATABASE_URL;
+  const ownSchema = url && !options.sharedSchema ? await createSchema(url) : undefined;
+  if (url && options.sharedSchema) await ensureSchema(url, options.sharedSchema);
+  const schema = options.sharedSchema ?? ownSchema;
   const adminToken = `admin-${randomBytes(12).toString('hex')}`;
   const ingestToken = `ingest-${randomBytes(12).toString('hex')}`;
 
@@ -98,7 +111,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     database: url ? 'postgres' : 'pglite',
     async close() {
       await app.close();
-      if (url && schema) await dropSchema(url, schema);
+      if (url && ownSchema) await dropSchema(url, ownSchema);
     },
   };
 }

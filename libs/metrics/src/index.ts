@@ -9,6 +9,8 @@ export type {
 } from './metrics.options.js';
 export { DEFAULT_ROUTE_PREFIX } from './metrics.options.js';
 export { MetricsService } from './metrics.service.js';
+export { MetricsScheduler } from './schedule/metrics-scheduler.service.js';
+export { RUN_EVENTS } from './observability/run-observer.js';
 export { MetricsRecorder } from './ingest/metrics-recorder.service.js';
 export { MetricsConfigService } from './config/metrics-config.service.js';
 export { TokensService, type TokenView } from './security/tokens.service.js';

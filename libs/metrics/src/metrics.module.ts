@@ -35,6 +35,9 @@ import { MetricsAccessGuard } from './security/metrics-access.guard.js';
 import { TokenBootstrap } from './security/token-bootstrap.js';
 import { TokensController } from './security/tokens.controller.js';
 import { TokensService } from './security/tokens.service.js';
+import { RunObserver } from './observability/run-observer.js';
+import { MetricsScheduler } from './schedule/metrics-scheduler.service.js';
+import { PgLeaseLocker } from './schedule/pg-lease-locker.js';
 
 const CONTROLLERS: Type[] = [
   EventsController,
@@ -63,6 +66,9 @@ const PROVIDERS = [
   TokenBootstrap,
   AuditService,
   AuditInterceptor,
+  RunObserver,
+  MetricsScheduler,
+  PgLeaseLocker,
 ];
 
 /**
@@ -101,7 +107,15 @@ export class MetricsModule extends MetricsConfigurableModule {
         },
         ...PROVIDERS,
       ],
-      exports: [MetricsService, MetricsRecorder, MetricsConfigService, TokensService, AuditService, METRICS_OPTIONS],
+      exports: [
+        MetricsService,
+        MetricsRecorder,
+        MetricsConfigService,
+        MetricsScheduler,
+        TokensService,
+        AuditService,
+        METRICS_OPTIONS,
+      ],
     };
   }
 }

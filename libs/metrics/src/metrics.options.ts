@@ -1,4 +1,5 @@
 import type { Request } from 'express';
+import type { Registry } from 'prom-client';
 
 /** The sources the compute reads; each can be pointed at a relation of the host's (see README, "Sources"). */
 export type SourceName = 'lifecycle' | 'activity' | 'activation' | 'jobs' | 'ai' | 'api';
@@ -37,6 +38,8 @@ export interface MetricsModuleOptions {
   adminTokens?: string[];
   ingestTokens?: string[];
   schedule?: MetricsScheduleOptions;
+  /** Expose run counts and durations to Prometheus: true (prom-client's default registry) or a registry. */
+  prometheus?: boolean | { registry: Registry };
   stripe?: MetricsStripeOptions;
   /**
    * Per source, a relation of the host's to read instead of the module's own table: a table or view name,

@@ -31,6 +31,11 @@ export class MetricsService {
     return this.runs.runNow(request);
   }
 
+  /** Runs whose process died are marked failed (done at start and by each scheduled tick). */
+  recoverInterruptedRuns(): Promise<number> {
+    return this.runs.recoverInterrupted();
+  }
+
   getRun(id: string): Promise<RunState> {
     return this.runs.get(id);
   }

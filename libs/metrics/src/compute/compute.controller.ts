@@ -7,7 +7,9 @@ import {
   HttpCode,
   Inject,
   Param,
+  ParseUUIDPipe,
   Post,
+  Query,
   Req,
   UseGuards,
   UseInterceptors,
@@ -18,7 +20,7 @@ import { METRICS_OPTIONS } from '../metrics.module-definition.js';
 import type { ResolvedMetricsOptions } from '../metrics.options.js';
 import { badRequest, metricsValidationPipe } from '../read/validation.js';
 import { MetricsAccess, MetricsAccessGuard, type RequestWithActor } from '../security/metrics-access.guard.js';
-import { BackfillDto } from './backfill.dto.js';
+import { BackfillDto, RunsQueryDto } from './backfill.dto.js';
 import { daysBetween } from './calendar-dates.js';
 import { MetricsRunsService, type RunState } from './runs.service.js';
 
@@ -57,6 +59,24 @@ export class ComputeController {
       requestedBy: request.metricsActor?.id ?? null,
     });
     return { run_id: run.run_id };
+  }
+
+  @Get('runs')
+  @Audited('read')
+  @ApiOperation({ summary: 'The latest runs, newest first' })
+  @ApiOkResponse({ schema: { type: 'array', items: RUN_SCHEMA } })
+  @UsePipes(metricsValidationPipe)
+  list(@Query() query: RunsQueryDto): Promise<RunState[]> {
+    return this.runs.list(query.limit ?? 50);
+  }
+
+  @Post('runs/:id/retry')
+  @HttpCode(202)
+  @Audited('run')
+  @ApiOperation({ summary: 'Start a failed run again, for the same range and tenant' })
+  @ApiAcceptedResponse({ schema: RUN_SCHEMA })
+  retry(@Param('id', new ParseUUIDPipe()) id: string, @Req() request: RequestWithActor): Promise<RunState> {
+    return this.runs.retry(id, request.metricsActor?.id ?? null);
   }
 
   @Get('runs/:id')

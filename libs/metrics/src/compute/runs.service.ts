@@ -1,7 +1,8 @@
-import { Injectable, Logger, NotFoundException } from '@nestjs/common';
+import { BadRequestException, Injectable, NotFoundException, type OnApplicationBootstrap } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { MetricsRun, type RunTrigger } from '../entities/run.entity.js';
+import { RunObserver } from '../observability/run-observer.js';
 import { daysBetween } from './calendar-dates.js';
 import { SnapshotComputeService } from './snapshot-compute.service.js';
 
@@ -30,6 +31,12 @@ export interface RunState {
   finished_at: string | null;
 }
 
+const HEARTBEAT_MS = 5_000;
+/** A run whose heartbeat is older than this belongs to a process that stopped. */
+const STALE_AFTER = '60 seconds';
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+const iso = (value: Date | string | null) => (value ? new Date(value).toISOString() : null);
 const toState = (run: MetricsRun): RunState => ({
   run_id: run.id,
   status: run.status,
@@ -42,40 +49,49 @@ const toState = (run: MetricsRun): RunState => ({
   total: run.total,
   ...(run.error ? { error: run.error } : {}),
   created_at: new Date(run.created_at).toISOString(),
-  started_at: run.started_at ? new Date(run.started_at).toISOString() : null,
-  finished_at: run.finished_at ? new Date(run.finished_at).toISOString() : null,
+  started_at: iso(run.started_at),
+  finished_at: iso(run.finished_at),
 });
 
 /**
- * Every computation is a run: stored with its trigger, range, progress and outcome. Runs execute in the
- * background; their live state is kept in memory too, because on the embedded database a long compute
- * holds the only connection and a status read would otherwise wait for it to finish.
+ * Every computation is a run: stored with its trigger, range, progress and outcome. Across instances a range is
+ * computed by one run at a time (a unique index on active runs; asking again returns the active run), and
+ * computations themselves take turns (an advisory lock in the compute). Live state is also kept in memory,
+ * because on the embedded database a long compute holds the only connection.
  */
 @Injectable()
-export class MetricsRunsService {
-  private readonly logger = new Logger('MetricsRuns');
+export class MetricsRunsService implements OnApplicationBootstrap {
   private readonly live = new Map<string, MetricsRun>();
   private readonly settled = new Map<string, Promise<RunState>>();
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly compute: SnapshotComputeService,
+    private readonly observer: RunObserver,
   ) {}
 
-  /** Queues a run and starts it in the background; resolves once the run is recorded. */
+  async onApplicationBootstrap(): Promise<void> {
+    await this.recoverInterrupted();
+  }
+
+  /** Queues a run and starts it in the background, unless the same range is already being computed. */
   async start(request: RunRequest): Promise<RunState> {
-    const run = await this.dataSource.getRepository(MetricsRun).save(
-      this.dataSource.getRepository(MetricsRun).create({
-        trigger: request.trigger,
-        requested_by: request.requestedBy ?? null,
-        start_date: request.start,
-        end_date: request.end,
-        tenant_id: request.tenant ?? null,
-        status: 'queued',
-        done: 0,
-        total: daysBetween(request.start, request.end) + 1,
-      }),
-    );
+    const inserted = (await this.dataSource.query(
+      `INSERT INTO metrics_run (trigger, requested_by, start_date, end_date, tenant_id, status, done, total, heartbeat_at)
+       VALUES ($1, $2, $3, $4, $5, 'queued', 0, $6, now())
+       ON CONFLICT (start_date, end_date, tenant_id) WHERE status IN ('queued', 'running') DO NOTHING
+       RETURNING id`,
+      [
+        request.trigger,
+        request.requestedBy ?? null,
+        request.start,
+        request.end,
+        request.tenant ?? null,
+        daysBetween(request.start, request.end) + 1,
+      ],
+    )) as { id: string }[];
+    if (inserted.length === 0) return this.activeRunFor(request);
+    const run = await this.dataSource.getRepository(MetricsRun).findOneByOrFail({ id: inserted[0].id });
     this.live.set(run.id, run);
     this.settled.set(
       run.id,
@@ -91,23 +107,80 @@ export class MetricsRunsService {
   }
 
   async waitFor(id: string): Promise<RunState> {
-    return (await this.settled.get(id)) ?? this.get(id);
+    const settled = this.settled.get(id);
+    if (settled) return settled;
+    // A run of another instance: follow it through the database.
+    for (;;) {
+      const state = await this.get(id);
+      if (state.status === 'succeeded' || state.status === 'failed') return state;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
   }
 
   async get(id: string): Promise<RunState> {
     const live = this.live.get(id);
     if (live) return toState(live);
-    const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-    const run = uuid.test(id) ? await this.dataSource.getRepository(MetricsRun).findOneBy({ id }) : null;
+    const run = UUID.test(id) ? await this.dataSource.getRepository(MetricsRun).findOneBy({ id }) : null;
     if (!run) throw new NotFoundException(`No run with id ${id}`);
     return toState(run);
+  }
+
+  async list(limit: number): Promise<RunState[]> {
+    const runs = await this.dataSource.getRepository(MetricsRun).find({ order: { created_at: 'DESC' }, take: limit });
+    return runs.map((run) => (this.live.has(run.id) ? toState(this.live.get(run.id)!) : toState(run)));
+  }
+
+  /** Starts a failed run again, for the same range and tenant. */
+  async retry(id: string, requestedBy: string | null): Promise<RunState> {
+    const previous = await this.get(id);
+    if (previous.status !== 'failed')
+      throw new BadRequestException(`Run ${id} is ${previous.status}; only failed runs are retried`);
+    return this.start({
+      start: previous.start,
+      end: previous.end,
+      tenant: previous.tenant,
+      trigger: previous.trigger,
+      requestedBy,
+    });
+  }
+
+  /** Marks failed the runs whose process stopped (no heartbeat for a minute): never "running" forever. */
+  async recoverInterrupted(): Promise<number> {
+    // TypeORM answers an UPDATE with [rows, affected].
+    const [, recovered] = (await this.dataSource.query(
+      `UPDATE metrics_run SET status = 'failed', finished_at = now(),
+         error = 'Interrupted: the process computing it stopped before it finished. Retry the run.'
+       WHERE status IN ('queued', 'running') AND coalesce(heartbeat_at, created_at) < now() - interval '${STALE_AFTER}'
+       RETURNING id`,
+    )) as [unknown[], number];
+    return recovered;
+  }
+
+  private async activeRunFor(request: RunRequest): Promise<RunState> {
+    const [active] = (await this.dataSource.query(
+      `SELECT id FROM metrics_run
+       WHERE start_date = $1 AND end_date = $2 AND tenant_id IS NOT DISTINCT FROM $3::varchar AND status IN ('queued', 'running')`,
+      [request.start, request.end, request.tenant ?? null],
+    )) as { id: string }[];
+    // The active run finished between the insert and this read: start a fresh one.
+    return active ? this.get(active.id) : this.start(request);
   }
 
   private async execute(run: MetricsRun, onProgress?: RunRequest['onProgress']): Promise<RunState> {
     const repository = this.dataSource.getRepository(MetricsRun);
     run.status = 'running';
     run.started_at = new Date();
-    await repository.update(run.id, { status: 'running', started_at: run.started_at });
+    await repository.update(run.id, { status: 'running', started_at: run.started_at, heartbeat_at: new Date() });
+    this.observer.started(toState(run));
+    // Off the compute's transaction: on PostgreSQL it lands at once, on PGlite once the compute lets go.
+    const heartbeat = setInterval(() => {
+      void this.dataSource
+        .query(`UPDATE metrics_run SET heartbeat_at = now(), done = $2 WHERE id = $1 AND status = 'running'`, [
+          run.id,
+          run.done,
+        ])
+        .catch(() => undefined);
+    }, HEARTBEAT_MS);
     try {
       await this.compute.computeRange({
         start: run.start_date,
@@ -123,21 +196,32 @@ export class MetricsRunsService {
     } catch (error) {
       run.status = 'failed';
       run.error = error instanceof Error ? error.message : String(error);
-      this.logger.error(`run ${run.id} failed: ${run.error}`);
+    } finally {
+      clearInterval(heartbeat);
     }
     run.finished_at = new Date();
-    try {
-      await repository.update(run.id, {
-        status: run.status,
-        done: run.done,
-        error: run.error,
-        finished_at: run.finished_at,
-      });
-    } catch (error) {
-      this.logger.error(`run ${run.id}: could not record its outcome: ${String(error)}`);
-    }
+    await this.recordOutcome(run);
     this.live.delete(run.id);
     this.settled.delete(run.id);
-    return toState(run);
+    const state = toState(run);
+    this.observer.finished(state);
+    return state;
+  }
+
+  /** The outcome is written even if the database was away for a while (it is what the run is remembered by). */
+  private async recordOutcome(run: MetricsRun): Promise<void> {
+    for (let attempt = 0; attempt < 20; attempt += 1) {
+      try {
+        await this.dataSource.getRepository(MetricsRun).update(run.id, {
+          status: run.status,
+          done: run.done,
+          error: run.error,
+          finished_at: run.finished_at,
+        });
+        return;
+      } catch {
+        await new Promise((resolve) => setTimeout(resolve, 500 * (attempt + 1)));
+      }
+    }
   }
 }

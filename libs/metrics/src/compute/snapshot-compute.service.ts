@@ -82,6 +82,8 @@ export class SnapshotComputeService {
         return manager.query(compiled.text, compiled.values) as Promise<Record<string, string>[]>;
       };
       await manager.query(NO_JIT);
+      // Computations take turns across instances: overlapping upserts in parallel could deadlock.
+      await manager.query(`SELECT pg_advisory_xact_lock(hashtext('exec-metrics:compute:' || $1::text))`, [base.env]);
       let done = 0;
       for (const [d0, d1] of monthAlignedChunks(request.start, request.end, CHUNK_MONTHS)) {
         const [{ w0, w1 }] = await run(WORK_RANGE_SQL, { ...base, d0, d1 });
@@ -132,5 +134,24 @@ export class SnapshotComputeService {
     const c0 = monthStart(addDays(request.start, -7 * (COHORT_CURVE_WEEKS + 1) - 31));
     const compiled = compileSql(cohortsUpsertSql(this.relations), { ...base, c0, c1: monthStart(request.end) });
     await manager.query(compiled.text, compiled.values);
+  }
+
+  /** The cohorts of the months [first, last] (each YYYY-MM-01), global and per tenant, in one transaction. */
+  async computeCohortMonths(first: string, last: string, asOf = new Date()): Promise<void> {
+    const config = await this.config.get();
+    const params = {
+      tz: config.timezone,
+      tenant: null,
+      as_of: asOf.toISOString(),
+      env: this.options.environment,
+      c0: first,
+      c1: last,
+    };
+    await this.dataSource.transaction(async (manager) => {
+      await manager.query(NO_JIT);
+      const compiled = compileSql(cohortsUpsertSql(this.relations), params);
+      await manager.query(compiled.text, compiled.values);
+      await this.cache.bump(manager);
+    });
   }
 }

@@ -44,4 +44,8 @@ export class MetricsRun extends BaseEntity {
 
   @Column({ type: 'timestamptz', nullable: true })
   finished_at: Date | null;
+
+  /** Refreshed while the run computes: a run whose heartbeat stopped belongs to a process that died. */
+  @Column({ type: 'timestamptz', nullable: true })
+  heartbeat_at: Date | null;
 }

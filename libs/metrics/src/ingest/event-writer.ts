@@ -134,3 +134,26 @@ export async function writeEvents(manager: EntityManager, events: ValidEvent[]):
     rollUpRequests(of((event) => event.type === 'api_request')),
   );
 }
+
+/**
+ * An event for a past day that already has snapshots makes that day stale: it is marked, and the next
+ * scheduled catch-up recomputes it. Days never computed need no mark (the catch-up finds them anyway).
+ */
+/** Every timezone offset is a multiple of 15 minutes: instants rounded down to one keep their local day. */
+const QUARTER_HOUR = 900_000;
+
+export async function markLateDays(manager: EntityManager, events: ValidEvent[], timezone: string): Promise<void> {
+  if (events.length === 0) return;
+  const instants = [...new Set(events.map((event) => Math.floor(event.at.getTime() / QUARTER_HOUR)))].map((quarter) =>
+    new Date(quarter * QUARTER_HOUR).toISOString(),
+  );
+  await manager.query(
+    `INSERT INTO metrics_dirty_day (day)
+     SELECT DISTINCT (at AT TIME ZONE $2)::date FROM unnest($1::timestamptz[]) AS at
+     WHERE (at AT TIME ZONE $2)::date < (now() AT TIME ZONE $2)::date
+       AND EXISTS (SELECT 1 FROM system_metrics_snapshot s
+                   WHERE s.bucket_type = 'daily' AND s.tenant_id IS NULL AND s.bucket_date = (at AT TIME ZONE $2)::date)
+     ON CONFLICT (day) DO UPDATE SET marked_at = now()`,
+    [instants, timezone],
+  );
+}

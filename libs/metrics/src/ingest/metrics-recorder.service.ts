@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { MetricsConfigService } from '../config/metrics-config.service.js';
 import { validateEventBatch, validateEvents, type ValidEvent } from './event-validation.js';
-import { writeEvents } from './event-writer.js';
+import { markLateDays, writeEvents } from './event-writer.js';
 import type { IngestResult, MetricsEvent } from './event.types.js';
 
 /**
@@ -23,16 +23,16 @@ export class MetricsRecorder {
 
   async recordBatch(events: MetricsEvent[]): Promise<IngestResult> {
     const config = await this.config.get();
-    return this.store(validateEvents(events, config.activation_actions));
+    return this.store(validateEvents(events, config.activation_actions), config.timezone);
   }
 
   /** The body of POST /events, as it came. */
   async recordBody(body: unknown): Promise<IngestResult> {
     const config = await this.config.get();
-    return this.store(validateEventBatch(body, config.activation_actions));
+    return this.store(validateEventBatch(body, config.activation_actions), config.timezone);
   }
 
-  private store(events: ValidEvent[]): Promise<IngestResult> {
+  private store(events: ValidEvent[], timezone: string): Promise<IngestResult> {
     return this.dataSource.transaction(async (manager) => {
       const withId = events.filter((event) => event.id !== null);
       const fresh = new Set<string>();
@@ -47,6 +47,7 @@ export class MetricsRecorder {
       // The first event with a new id is stored; later ones with the same id (in this batch or before) are not.
       const accepted = events.filter((event) => event.id === null || fresh.delete(event.id));
       await writeEvents(manager, accepted);
+      await markLateDays(manager, accepted, timezone);
       return { accepted: accepted.length, duplicates: events.length - accepted.length };
     });
   }
