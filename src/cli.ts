@@ -18,6 +18,7 @@ const USAGE = `Usage: npm run metrics -- <command> [options]
   backfill --start YYYY-MM-DD --end YYYY-MM-DD [--tenant T]
                                             compute daily, weekly, monthly snapshots and cohorts
   compute --date YYYY-MM-DD [--tenant T]    compute one day (and its week and month)
+  cohorts --month YYYY-MM                   compute the signup cohorts of one month
   token create --name NAME --scope admin|ingest
                                             create an integration token (printed once)
   token revoke --id ID                      revoke a token
@@ -34,6 +35,12 @@ function date(value: string | undefined, name: string): string {
   return value;
 }
 
+function monthDate(value: string | undefined): string {
+  if (!value || !/^\d{4}-\d{2}$/.test(value) || !isCalendarDate(`${value}-01`))
+    fail('--month must be a month as YYYY-MM');
+  return `${value}-01`;
+}
+
 async function main(): Promise<void> {
   const { positionals, values } = parseArgs({
     allowPositionals: true,
@@ -45,10 +52,11 @@ async function main(): Promise<void> {
       name: { type: 'string' },
       scope: { type: 'string' },
       id: { type: 'string' },
+      month: { type: 'string' },
     },
   });
   const [command, subcommand] = positionals;
-  if (!command || !['migrate', 'backfill', 'compute', 'token'].includes(command)) {
+  if (!command || !['migrate', 'backfill', 'compute', 'cohorts', 'token'].includes(command)) {
     fail(`Unknown command: ${command ?? '(none)'}`);
   }
   if (command === 'token' && !['create', 'revoke', 'list'].includes(subcommand ?? ''))
@@ -57,6 +65,7 @@ async function main(): Promise<void> {
     fail('token create needs --name and --scope admin|ingest');
   }
   if (subcommand === 'revoke' && !values.id) fail('token revoke needs --id');
+  const month = command === 'cohorts' ? monthDate(values.month) : undefined;
   const range =
     command === 'backfill'
       ? { start: date(values.start, 'start'), end: date(values.end, 'end') }
@@ -100,6 +109,9 @@ async function main(): Promise<void> {
       process.stdout.write('\n');
       if (run.status !== 'succeeded') throw new Error(`run ${run.run_id} failed: ${run.error ?? run.status}`);
       console.log(`run ${run.run_id}: computed ${run.total} day(s) in ${Date.now() - started} ms`);
+    } else if (month) {
+      await context.get(MetricsService).computeCohorts(month);
+      console.log(`computed the cohorts of ${month.slice(0, 7)}`);
     } else if (command === 'token') {
       await tokenCommand(context.get(TokensService), context.get(AuditService), subcommand!, values);
     } else {

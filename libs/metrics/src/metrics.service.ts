@@ -21,6 +21,11 @@ export class MetricsService {
     return this.compute.computeRange(request);
   }
 
+  /** The signup cohorts of one month (YYYY-MM-01), global and per tenant. */
+  computeCohorts(month: string): Promise<void> {
+    return this.compute.computeCohortMonths(month, month);
+  }
+
   /** Starts a background run (see getRun for its progress). */
   backfill(request: Omit<RunRequest, 'trigger'> & { trigger?: RunRequest['trigger'] }): Promise<RunState> {
     return this.runs.start({ trigger: 'backfill', ...request });
