@@ -23,20 +23,23 @@ export class IsCalendarDateConstraint implements ValidatorConstraintInterface {
   }
 }
 
-export class BackfillDto {
-  @ApiProperty({ description: 'First local day to compute', example: '2025-01-01', format: 'date' })
+/** start, end (local days, both included) and an optional tenant: what backfills and dashboard reads share. */
+export class DateRangeDto {
+  @ApiProperty({ description: 'First day (YYYY-MM-DD, reporting timezone)', example: '2025-01-01', format: 'date' })
   @Validate(IsCalendarDateConstraint)
   start: string;
 
-  @ApiProperty({ description: 'Last local day to compute (included)', example: '2025-12-31', format: 'date' })
+  @ApiProperty({ description: 'Last day, included', example: '2025-12-31', format: 'date' })
   @Validate(IsCalendarDateConstraint)
   end: string;
 
-  @ApiPropertyOptional({ description: 'Only this tenant (default: the global view and every tenant)', example: 'acme' })
+  @ApiPropertyOptional({ description: 'One tenant; absent: the global view (and, for a backfill, every tenant)' })
   @IsOptional()
   @Matches(TENANT_PATTERN, { message: 'must be 1 to 64 of A-Z, a-z, 0-9, _, . and -' })
   tenant?: string;
 }
+
+export class BackfillDto extends DateRangeDto {}
 
 export class RunsQueryDto {
   @ApiPropertyOptional({ default: 50, maximum: 500 })

@@ -1,27 +1,14 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, Matches, Max, Min, Validate } from 'class-validator';
-import { IsCalendarDateConstraint } from '../compute/backfill.dto.js';
+import { IsIn, IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
+import { DateRangeDto } from '../compute/backfill.dto.js';
 import { BUCKET_TYPES, type BucketType } from '../entities/snapshot.entity.js';
 import { TENANT_PATTERN } from '../ingest/event.types.js';
 
 const TENANT_MESSAGE = { message: 'must be 1 to 64 of A-Z, a-z, 0-9, _, . and -' };
 
 /** start, end, tenant?, bucket?: the filters every dashboard read shares. */
-export class RangeQueryDto {
-  @ApiProperty({ description: 'First day (YYYY-MM-DD, reporting timezone)', example: '2025-01-01', format: 'date' })
-  @Validate(IsCalendarDateConstraint)
-  start: string;
-
-  @ApiProperty({ description: 'Last day, included', example: '2025-01-31', format: 'date' })
-  @Validate(IsCalendarDateConstraint)
-  end: string;
-
-  @ApiPropertyOptional({ description: 'A tenant; absent: the global view', example: 'acme' })
-  @IsOptional()
-  @Matches(TENANT_PATTERN, TENANT_MESSAGE)
-  tenant?: string;
-
+export class RangeQueryDto extends DateRangeDto {
   @ApiPropertyOptional({ enum: BUCKET_TYPES, default: 'daily' })
   @IsOptional()
   @IsIn(BUCKET_TYPES, { message: `must be one of ${BUCKET_TYPES.join(', ')}` })
