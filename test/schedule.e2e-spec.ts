@@ -1,5 +1,5 @@
 import { CronTime } from 'cron';
-import { MetricsScheduler } from '../libs/metrics/src/index.js';
+import { MetricsScheduler, MetricsService } from '../libs/metrics/src/index.js';
 import { insertSourceRows } from './support/source-rows.js';
 import { call, createTestApp, type TestApp } from './support/test-app.js';
 
@@ -40,8 +40,10 @@ describe('the daily schedule in America/New_York', () => {
       ],
     });
     // The history before the first tick is computed once, as a backfill would.
-    await call(test, 'POST', '/api/system/metrics/backfill', { body: { start: '2025-02-20', end: '2025-02-28' } });
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    const backfill = await call(test, 'POST', '/api/system/metrics/backfill', {
+      body: { start: '2025-02-20', end: '2025-02-28' },
+    });
+    await test.app.get(MetricsService).waitForRun((backfill.body as { run_id: string }).run_id);
   });
 
   afterAll(() => test.close());

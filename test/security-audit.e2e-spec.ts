@@ -1,4 +1,5 @@
 import type { NextFunction, Request, Response } from 'express';
+import { MetricsService } from '../libs/metrics/src/index.js';
 import { call, createTestApp, type TestApp } from './support/test-app.js';
 
 const PREFIX = '/api/system/metrics';
@@ -93,7 +94,10 @@ describe('access, tokens and the audit trail', () => {
 
   it('records exports and runs, and masks secrets in parameters', async () => {
     await call(test, 'GET', `${PREFIX}/export.csv?start=2025-01-01&end=2025-01-02`);
-    await call(test, 'POST', `${PREFIX}/backfill`, { body: { start: '2025-01-01', end: '2025-01-01' } });
+    const backfill = await call(test, 'POST', `${PREFIX}/backfill`, {
+      body: { start: '2025-01-01', end: '2025-01-01' },
+    });
+    await test.app.get(MetricsService).waitForRun((backfill.body as { run_id: string }).run_id);
     const rows = await audit();
     expect(rows.find((row) => row.action === 'export')).toMatchObject({
       params: { start: '2025-01-01', end: '2025-01-02' },

@@ -41,6 +41,11 @@ export class MetricsService {
     return this.runs.recoverInterrupted();
   }
 
+  /** Resolves when the run has ended (succeeded or failed). */
+  waitForRun(id: string): Promise<RunState> {
+    return this.runs.waitFor(id);
+  }
+
   getRun(id: string): Promise<RunState> {
     return this.runs.get(id);
   }

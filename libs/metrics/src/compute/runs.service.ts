@@ -1,4 +1,10 @@
-import { BadRequestException, Injectable, NotFoundException, type OnApplicationBootstrap } from '@nestjs/common';
+import {
+  BadRequestException,
+  Injectable,
+  NotFoundException,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { MetricsRun, type RunTrigger } from '../entities/run.entity.js';
@@ -60,8 +66,9 @@ const toState = (run: MetricsRun): RunState => ({
  * because on the embedded database a long compute holds the only connection.
  */
 @Injectable()
-export class MetricsRunsService implements OnApplicationBootstrap {
+export class MetricsRunsService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly live = new Map<string, MetricsRun>();
+  private shuttingDown = false;
   private readonly settled = new Map<string, Promise<RunState>>();
 
   constructor(
@@ -72,6 +79,11 @@ export class MetricsRunsService implements OnApplicationBootstrap {
 
   async onApplicationBootstrap(): Promise<void> {
     await this.recoverInterrupted();
+  }
+
+  /** A run cut short by the shutdown stays "running" and is marked failed at the next start. */
+  onApplicationShutdown(): void {
+    this.shuttingDown = true;
   }
 
   /** Queues a run and starts it in the background, unless the same range is already being computed. */
@@ -110,11 +122,12 @@ export class MetricsRunsService implements OnApplicationBootstrap {
     const settled = this.settled.get(id);
     if (settled) return settled;
     // A run of another instance: follow it through the database.
-    for (;;) {
+    while (!this.shuttingDown) {
       const state = await this.get(id);
       if (state.status === 'succeeded' || state.status === 'failed') return state;
       await new Promise((resolve) => setTimeout(resolve, 250));
     }
+    return this.get(id);
   }
 
   async get(id: string): Promise<RunState> {
@@ -210,7 +223,7 @@ export class MetricsRunsService implements OnApplicationBootstrap {
 
   /** The outcome is written even if the database was away for a while (it is what the run is remembered by). */
   private async recordOutcome(run: MetricsRun): Promise<void> {
-    for (let attempt = 0; attempt < 20; attempt += 1) {
+    for (let attempt = 0; attempt < 20 && !this.shuttingDown; attempt += 1) {
       try {
         await this.dataSource.getRepository(MetricsRun).update(run.id, {
           status: run.status,
