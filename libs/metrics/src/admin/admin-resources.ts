@@ -16,7 +16,7 @@ const READ_ONLY = {
 
 /**
  * The module's AdminJS resources, for a host's existing panel: `resources: [...metricsAdminResources()]`.
- * Snapshots, cohorts, runs and activation events are read-only; the configuration is one editable row.
+ * Everything is read-only here: configuration changes go through PATCH config, which validates and audits them.
  */
 export function metricsAdminResources(): ResourceWithOptions[] {
   const headline = ['total_customers', 'dau', 'mau', 'mrr', 'jobs_total', 'error_rate'].filter((key) =>
@@ -35,11 +35,8 @@ export function metricsAdminResources(): ResourceWithOptions[] {
     },
     {
       resource: MetricsConfigEntity,
-      options: {
-        navigation: NAVIGATION,
-        actions: { new: { isAccessible: false }, delete: { isAccessible: false }, bulkDelete: { isAccessible: false } },
-        properties: { id: { isVisible: { edit: false, list: true, show: true, filter: false } } },
-      },
+      // Read-only here until the panel's own edit action validates and audits changes like PATCH config does.
+      options: { navigation: NAVIGATION, actions: READ_ONLY },
     },
     {
       resource: CohortRetention,
