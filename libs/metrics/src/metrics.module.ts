@@ -1,6 +1,14 @@
 import { Module, type DynamicModule, type Type } from '@nestjs/common';
 import { PATH_METADATA } from '@nestjs/common/constants.js';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { BillingStatus } from './billing/billing-status.service.js';
+import { BillingStore } from './billing/billing-store.js';
+import { ManualRevenueService } from './billing/manual-revenue.service.js';
+import { RevenueController } from './billing/revenue.controller.js';
+import { StripeEventsService } from './billing/stripe-events.service.js';
+import { StripeSyncController } from './billing/stripe-sync.controller.js';
+import { StripeSyncService } from './billing/stripe-sync.service.js';
+import { StripeWebhookController } from './billing/stripe-webhook.controller.js';
 import { ComputeController } from './compute/compute.controller.js';
 import { MetricsRunsService } from './compute/runs.service.js';
 import { SnapshotComputeService } from './compute/snapshot-compute.service.js';
@@ -47,6 +55,9 @@ const CONTROLLERS: Type[] = [
   ExportController,
   TokensController,
   AuditController,
+  StripeWebhookController,
+  StripeSyncController,
+  RevenueController,
 ];
 
 const PROVIDERS = [
@@ -69,6 +80,11 @@ const PROVIDERS = [
   RunObserver,
   MetricsScheduler,
   PgLeaseLocker,
+  BillingStore,
+  BillingStatus,
+  StripeEventsService,
+  StripeSyncService,
+  ManualRevenueService,
 ];
 
 /**
@@ -114,6 +130,8 @@ export class MetricsModule extends MetricsConfigurableModule {
         MetricsScheduler,
         TokensService,
         AuditService,
+        StripeSyncService,
+        ManualRevenueService,
         METRICS_OPTIONS,
       ],
     };

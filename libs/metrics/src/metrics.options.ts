@@ -18,9 +18,12 @@ export interface MetricsStripeOptions {
   webhookSecret?: string;
   /** The customer metadata key that names the tenant (default 'tenant_id'). */
   tenantMetadataKey?: string;
+  /** Point the SDK at another server (tests: a local Stripe-shaped server). */
   apiHost?: string;
   apiPort?: number;
   apiProtocol?: 'http' | 'https';
+  /** How old a signed webhook may be, in seconds (default 300, Stripe's). */
+  webhookToleranceSeconds?: number;
 }
 
 export interface MetricsModuleOptions {

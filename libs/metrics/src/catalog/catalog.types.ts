@@ -24,7 +24,10 @@ export type ColumnType = 'integer' | 'bigint' | 'numeric(20,2)' | 'numeric(20,4)
 export type DailyRule =
   /** A per-day fact, taken as it is. */
   | { fact: string }
-  /** A distinct count over the day, from the bucket-level facts (the same fact gives weekly and monthly values). */
+  /**
+   * A value that only exists per bucket, from the bucket-level facts: a distinct count, or a sum that depends
+   * on the bucket's start (the movements of customers paying when the bucket began).
+   */
   | { bucketFact: string }
   /** The running total of a per-day delta fact since the beginning of time. */
   | { cumulative: string }
@@ -33,9 +36,7 @@ export type DailyRule =
   /** A value from the configuration (financial inputs). */
   | { config: 'monthly_burn_rate' | 'cash_balance' | 'runway_months' }
   /** Computed from other metrics of the same row (ratios). */
-  | { derived: true }
-  /** Filled by the revenue ledger; null until billing is connected. */
-  | { billing: true };
+  | { derived: true };
 
 /** How a distinct-user metric is obtained for a bucket wider than a day. */
 export type DistinctRollup = 'average' | 'last' | 'bucket_distinct';
@@ -51,6 +52,11 @@ export interface RatioDefinition {
   decimals: number;
   /** Special ratio computations that a plain division cannot express. */
   special?: 'histogram_p95';
+  /**
+   * Retention rates start from the denominator (the opening base): (denominator ± numerator) ÷ denominator.
+   * NRR adds the retained customers' net change, GRR subtracts their losses.
+   */
+  retention?: 'add' | 'subtract';
 }
 
 export interface MetricDefinition {

@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
+import { BillingStatus } from '../billing/billing-status.service.js';
 import { MetricsConfigService } from '../config/metrics-config.service.js';
 import { ReadCache } from '../read/read-cache.service.js';
 import { compileSql } from '../database/named-sql.js';
@@ -58,6 +59,7 @@ export class SnapshotComputeService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly config: MetricsConfigService,
     private readonly cache: ReadCache,
+    private readonly billing: BillingStatus,
     @Inject(METRICS_OPTIONS) private readonly options: ResolvedMetricsOptions,
   ) {
     this.relations = resolveSourceRelations(options.sources);
@@ -66,7 +68,7 @@ export class SnapshotComputeService {
   async computeRange(request: ComputeRequest): Promise<ComputeResult> {
     const started = Date.now();
     const config = await this.config.get();
-    const enabled = MetricsConfigService.enabledSources(config);
+    const enabled = MetricsConfigService.enabledSources(config, await this.billing.connected());
     const totalDays = daysBetween(request.start, request.end) + 1;
     const base = {
       tz: config.timezone,
@@ -77,6 +79,8 @@ export class SnapshotComputeService {
       monthly_burn_rate: config.monthly_burn_rate,
       cash_balance: config.cash_balance,
       runway_months: MetricsConfigService.runwayMonths(config),
+      currency: config.currency,
+      rates: JSON.stringify(config.currency_rates ?? {}),
     };
 
     await this.dataSource.transaction(async (manager) => {
@@ -123,6 +127,7 @@ export class SnapshotComputeService {
       `SELECT * FROM metrics_work WHERE ${dayFilter}`,
       bucketFactsSql(this.relations, enabled, bucketOf),
       bucket,
+      enabled,
     );
     // Only buckets that lie wholly inside the work range are written (the work range covers every bucket touching [d0, d1]).
     const where = `bucket_date BETWEEN ${bucketOf(':d0::date')} AND ${bucketOf(':d1::date')}`;
@@ -149,7 +154,8 @@ export class SnapshotComputeService {
     const own = (Object.keys(SOURCE_TABLES) as SourceName[])
       .filter((source) => this.relations[source] === SOURCE_TABLES[source].table)
       .map((source) => SOURCE_TABLES[source].table);
-    if (own.length > 0) await manager.query(`ANALYZE ${own.join(', ')}`);
+    const billing = ['metrics_revenue_ledger', 'metrics_billing_customer', 'metrics_billing_invoice_state'];
+    await manager.query(`ANALYZE ${[...own, ...billing].join(', ')}`);
   }
 
   /** The cohorts of the months [first, last] (each YYYY-MM-01), global and per tenant, in one transaction. */

@@ -113,8 +113,9 @@ export class MetricsConfigService {
   }
 
   /** The sources whose metrics are computed (a switched-off source reports null, not 0). */
-  static enabledSources(config: MetricsConfigEntity): Set<string> {
+  static enabledSources(config: MetricsConfigEntity, billingConnected = false): Set<string> {
     const enabled = new Set(['lifecycle', 'activity', 'activation', 'config']);
+    if (billingConnected) enabled.add('billing');
     if (config.jobs_tracking_enabled) enabled.add('jobs');
     if (config.ai_tracking_enabled) enabled.add('ai');
     if (config.api_tracking_enabled) enabled.add('api');

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { thresholdAlerts, type ThresholdAlert } from '../alerts/threshold-alerts.js';
+import { BillingStatus } from '../billing/billing-status.service.js';
 import { MetricsConfigService } from '../config/metrics-config.service.js';
 import { bucketFactsSql } from '../compute/sql/bucket-facts.sql.js';
 import { workMetrics } from '../compute/sql/daily-work.sql.js';
@@ -40,12 +41,13 @@ export class SummaryService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly config: MetricsConfigService,
+    private readonly billing: BillingStatus,
     @Inject(METRICS_OPTIONS) private readonly options: ResolvedMetricsOptions,
   ) {}
 
   async summary(query: SummaryQuery): Promise<MetricsSummary> {
     const config = await this.config.get();
-    const enabled = MetricsConfigService.enabledSources(config);
+    const enabled = MetricsConfigService.enabledSources(config, await this.billing.connected());
     const tenant = query.tenant ?? null;
     const bucket = query.bucket ?? 'daily';
     const params = {
@@ -59,6 +61,8 @@ export class SummaryService {
       range_end: query.end,
       w0: query.start,
       w1: query.end,
+      currency: config.currency,
+      rates: JSON.stringify(config.currency_rates ?? {}),
     };
     const dailyRows = `SELECT tenant_id IS NULL AS is_global, tenant_id, bucket_date AS day,
         ${workMetrics()
@@ -69,7 +73,7 @@ export class SummaryService {
         AND bucket_date BETWEEN :range_start::date AND :range_end::date`;
     const relations = resolveSourceRelations(this.options.sources);
     const aggregated = compileSql(
-      `SELECT * FROM (${rollupSql(dailyRows, bucketFactsSql(relations, enabled, BUCKET_DATE.range), 'range')}) AS r
+      `SELECT * FROM (${rollupSql(dailyRows, bucketFactsSql(relations, enabled, BUCKET_DATE.range), 'range', enabled)}) AS r
        WHERE r.tenant_id IS NOT DISTINCT FROM :scope_tenant::varchar`,
       params,
     );
@@ -114,14 +118,35 @@ export class SummaryService {
             tenant,
           })
         : [],
-      unavailable: unavailableReasons(enabled),
+      unavailable: {
+        ...unavailableReasons(enabled),
+        ...(await this.unconvertedReason(enabled, config.currency, config.currency_rates ?? {})),
+      },
     };
+  }
+
+  /** Revenue in a currency without a rate is left out of the revenue metrics: said, never silently dropped. */
+  private async unconvertedReason(
+    enabled: ReadonlySet<string>,
+    currency: string,
+    rates: Record<string, number>,
+  ): Promise<Record<string, string>> {
+    if (!enabled.has('billing')) return {};
+    const missing = await this.billing.unconvertedCurrencies(currency, rates);
+    return missing.length === 0
+      ? {}
+      : {
+          currency_rates: `Revenue in ${missing.join(', ')} is left out of the revenue metrics: no rate to ${currency} in currency_rates`,
+        };
   }
 }
 
 /** Why some metrics are null: their source is not connected (metrics.md: null, not 0, and the API says why). */
 export function unavailableReasons(enabled: ReadonlySet<string>): Record<string, string> {
-  const reasons: Record<string, string> = { billing: 'Stripe is not configured: revenue metrics are null' };
+  const reasons: Record<string, string> = {};
+  if (!enabled.has('billing')) {
+    reasons.billing = 'Stripe is not configured and no revenue was entered by hand: revenue metrics are null';
+  }
   if (!enabled.has('ai')) reasons.ai = 'AI tracking is switched off in the configuration';
   if (!enabled.has('api')) reasons.api = 'API tracking is switched off in the configuration';
   if (!enabled.has('jobs')) reasons.jobs = 'Job tracking is switched off in the configuration';

@@ -1,4 +1,5 @@
 import type { SourceName } from '../../metrics.options.js';
+import { billingBucketFacts } from './billing-facts.js';
 import { LOCAL_DAY, WORK_START, sourceCtes } from './source-facts.js';
 
 /**
@@ -22,6 +23,7 @@ export function bucketFactsSql(
     counts.push(`SELECT tenant_id, ${bucket(LOCAL_DAY('occurred_at'))}, 'action:' || action, count(DISTINCT user_id)
       FROM key_actions WHERE occurred_at >= ${WORK_START} GROUP BY 1, 2, 3`);
   }
+  if (enabled.has('billing')) counts.push(...billingBucketFacts(bucket));
   counts.push(`SELECT NULL::varchar, NULL::date, NULL::text, NULL::bigint WHERE false`);
 
   const aiUsage = enabled.has('ai')

@@ -12,16 +12,15 @@ import { EVE, FACTS, factSubqueries, sourceCtes } from './source-facts.js';
  * Output columns: is_global, tenant_id, day, then one column per metric of `workMetrics()`.
  */
 export function workMetrics(): MetricDefinition[] {
-  return METRIC_CATALOG.filter(
-    (metric) => metric.kind !== 'ratio' && !('billing' in metric.daily) && !('bucketFact' in metric.daily),
-  );
+  return METRIC_CATALOG.filter((metric) => metric.kind !== 'ratio' && !('bucketFact' in metric.daily));
 }
 
 function metricExpression(metric: MetricDefinition, enabled: ReadonlySet<string>): string {
   const rule = metric.daily;
   const connected = enabled.has(metric.source);
   if ('config' in rule) return `:${rule.config}::numeric`;
-  if (!connected) return 'NULL';
+  // Typed, so the work table's column can still be summed and rolled up.
+  if (!connected) return metric.column === 'bigint[]' ? 'NULL::bigint[]' : 'NULL::numeric';
   if ('fact' in rule) {
     return FACTS[rule.fact].sqlType === 'bigint[]' ? `f.${rule.fact}` : `coalesce(f.${rule.fact}, 0)`;
   }

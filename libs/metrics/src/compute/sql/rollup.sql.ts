@@ -61,10 +61,13 @@ function ratioExpression(metric: MetricDefinition, bucket: RollupBucket): string
   const ratio = metric.ratio!;
   const numerator = quoteIdent(ratio.numerator);
   const denominator = quoteIdent(ratio.denominator);
+  const dividend = ratio.retention
+    ? `(${denominator} ${ratio.retention === 'add' ? '+' : '-'} coalesce(${numerator}, 0))`
+    : numerator;
   let value =
     ratio.special === 'histogram_p95'
       ? `round(metrics_histogram_quantile(${numerator}, ARRAY[${LATENCY_BUCKETS_MS.join(', ')}]::numeric[], 0.95), ${ratio.decimals})`
-      : `round(${numerator}::numeric * ${ratio.scale} / nullif(${denominator}, 0), ${ratio.decimals})`;
+      : `round(${dividend}::numeric * ${ratio.scale} / nullif(${denominator}, 0), ${ratio.decimals})`;
   if (ratio.maturesAfterDays) {
     const matureAt = DAY_START(`${BUCKET_LAST_DAY[bucket]('bucket_date')} + 1 + ${ratio.maturesAfterDays}`);
     value = `CASE WHEN ${matureAt} <= :as_of::timestamptz THEN ${value} END`;
@@ -79,14 +82,23 @@ function ratioExpression(metric: MetricDefinition, bucket: RollupBucket): string
  *
  * `dailyRows` yields is_global, tenant_id, day and the work metrics; `bucketFacts` is bucketFactsSql().
  */
-export function rollupSql(dailyRows: string, bucketFacts: string, bucket: RollupBucket): string {
+export function rollupSql(
+  dailyRows: string,
+  bucketFacts: string,
+  bucket: RollupBucket,
+  enabled: ReadonlySet<string>,
+): string {
   const work = workMetrics();
   const bucketDate = BUCKET_DATE[bucket]('day');
   const rolled = work.map((metric) => `${aggregate(metric, bucket)} AS ${quoteIdent(metric.key)}`);
 
   const finished = METRIC_CATALOG.filter((metric) => metric.kind !== 'ratio').map((metric) => {
     const column = quoteIdent(metric.key);
-    if ('billing' in metric.daily) return `NULL::numeric AS ${column}`;
+    if ('bucketFact' in metric.daily && metric.kind !== 'distinct') {
+      // Sums per bucket (NRR's components): zero without movements, null when the source is not connected.
+      const fact = `(bf.facts ->> '${metric.daily.bucketFact}')::numeric`;
+      return enabled.has(metric.source) ? `coalesce(${fact}, 0) AS ${column}` : `NULL::numeric AS ${column}`;
+    }
     if (metric.kind === 'distinct' && distinctRule(metric, bucket) === 'bucket_distinct') {
       const fact = `(bf.facts ->> '${bucketFactKey(metric)}')::bigint`;
       // Without any activity in the bucket the fact is absent: zero when the source is connected.
@@ -97,7 +109,7 @@ export function rollupSql(dailyRows: string, bucketFacts: string, bucket: Rollup
   });
 
   const ratios = METRIC_CATALOG.filter((metric) => metric.kind === 'ratio').map((metric) =>
-    'billing' in metric.daily ? `NULL::numeric AS ${quoteIdent(metric.key)}` : ratioExpression(metric, bucket),
+    ratioExpression(metric, bucket),
   );
 
   return `SELECT finished.*, ${ratios.join(',\n      ')}

@@ -1,4 +1,6 @@
 import type { SourceName } from '../../metrics.options.js';
+import { BILLING_FACTS, billingCtes, billingFactSubqueries } from './billing-facts.js';
+import { EVE, LOCAL_DAY, TENANT_FILTER, WINDOW_START, WORK_END, WORK_START } from './sql-fragments.js';
 
 /**
  * Per-day facts of each source, as SQL over the source relations: every subquery yields
@@ -6,7 +8,8 @@ import type { SourceName } from '../../metrics.options.js';
  *
  * Facts that feed running totals (stocks) read the whole history: everything before the work range is
  * folded into its eve (:w0 - 1), so the running total starts from the right base in one pass.
- * Parameters: :tz, :tenant, :w0, :w1 (the work range), :actions (configured key actions).
+ * Parameters: :tz, :tenant, :w0, :w1 (the work range), :actions (configured key actions), and billing's
+ * :currency and :rates (see billing-facts.ts).
  */
 export interface FactDefinition {
   sqlType: 'bigint' | 'numeric' | 'bigint[]';
@@ -35,16 +38,10 @@ export const FACTS: Record<string, FactDefinition> = {
   api_client_errors: { sqlType: 'bigint' },
   api_latency_sum_ms: { sqlType: 'numeric' },
   api_latency_histogram: { sqlType: 'bigint[]' },
+  ...Object.fromEntries(Object.entries(BILLING_FACTS).map(([fact, sqlType]) => [fact, { sqlType }])),
 };
 
-export const LOCAL_DAY = (column: string) => `(${column} AT TIME ZONE :tz)::date`;
-export const DAY_START = (dateExpr: string) => `((${dateExpr})::timestamp AT TIME ZONE :tz)`;
-export const EVE = `(:w0::date - 1)`;
-export const WORK_START = DAY_START(':w0::date');
-export const WORK_END = DAY_START(':w1::date + 1');
-/** The longest rolling window (MAU, 30 days) reaches this far back from the first work day. */
-export const WINDOW_START = DAY_START(':w0::date - 29');
-export const TENANT_FILTER = `(:tenant::varchar IS NULL OR tenant_id = :tenant)`;
+export { DAY_START, EVE, LOCAL_DAY, TENANT_FILTER, WINDOW_START, WORK_END, WORK_START } from './sql-fragments.js';
 
 /** Helper CTEs shared by several fact subqueries. */
 export function sourceCtes(rel: Record<SourceName, string>): string[] {
@@ -62,6 +59,7 @@ export function sourceCtes(rel: Record<SourceName, string>): string[] {
       SELECT tenant_id, user_id, action, occurred_at
       FROM ${rel.activation} WHERE action = ANY(:actions::text[]) AND occurred_at < ${WORK_END} AND ${TENANT_FILTER})`,
     ...ROLLING_WINDOWS.map(islandsCte),
+    ...billingCtes(),
   ];
 }
 
@@ -95,8 +93,9 @@ function rollingWindowDeltas(days: number, fact: string): string {
 /** Each source's fact subqueries, keyed by the source that must be enabled for them to count. */
 export function factSubqueries(
   rel: Record<SourceName, string>,
-): { source: SourceName; facts: string[]; sql: string }[] {
+): { source: SourceName | 'billing'; facts: string[]; sql: string }[] {
   return [
+    ...billingFactSubqueries().map((subquery) => ({ source: 'billing' as const, ...subquery })),
     {
       source: 'lifecycle',
       facts: ['signups', 'deactivations', 'reactivations', 'active_delta'],

@@ -1,0 +1,190 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { ledgerRows, type SubscriptionState } from './revenue-ledger.js';
+import type { SubscriptionTerms } from './subscription-mrr.js';
+
+export interface CustomerRecord {
+  id: string;
+  tenant: string | null;
+  name: string | null;
+  email: string | null;
+  deleted: boolean;
+  source: 'stripe' | 'manual';
+  /** When this state of the customer took effect; an older state never overwrites a newer one. */
+  stateAt: Date;
+}
+
+export interface InvoiceState {
+  invoiceId: string;
+  customerId: string;
+  validFrom: Date;
+  sourceId: string;
+  rank: number;
+  status: string;
+  currency: string;
+  amountRemaining: number;
+}
+
+/** What a stored state row holds besides its columns: enough to recompute MRR at any instant. */
+type StoredTerms = Pick<SubscriptionTerms, 'items' | 'discounts' | 'periodMonths' | 'tenant'>;
+
+/**
+ * Billing's tables: customers, the states of subscriptions and invoices, and the revenue ledger rebuilt
+ * from a subscription's states whenever one is added. Every method runs on the caller's transaction.
+ */
+@Injectable()
+export class BillingStore {
+  async saveCustomer(manager: EntityManager, customer: CustomerRecord): Promise<void> {
+    await manager.query(
+      `INSERT INTO metrics_billing_customer AS c (id, tenant_id, name, email, deleted, source, state_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7)
+       ON CONFLICT (id) DO UPDATE SET tenant_id = excluded.tenant_id, name = excluded.name, email = excluded.email,
+         deleted = excluded.deleted, source = excluded.source, state_at = excluded.state_at, updated_at = now()
+       WHERE c.state_at IS NULL OR c.state_at <= excluded.state_at`,
+      [
+        customer.id,
+        customer.tenant,
+        customer.name,
+        customer.email,
+        customer.deleted,
+        customer.source,
+        customer.stateAt,
+      ],
+    );
+  }
+
+  /**
+   * A customer known only from a subscription or invoice (its own event may come later): a row without a
+   * state, whose tenant comes from the subscription's metadata until the customer's event says otherwise.
+   */
+  async ensureCustomer(manager: EntityManager, id: string, tenant: string | null, source = 'stripe'): Promise<void> {
+    await manager.query(
+      `INSERT INTO metrics_billing_customer AS c (id, tenant_id, source) VALUES ($1, $2, $3)
+       ON CONFLICT (id) DO UPDATE SET tenant_id = excluded.tenant_id, updated_at = now()
+       WHERE c.state_at IS NULL AND c.tenant_id IS NULL AND excluded.tenant_id IS NOT NULL`,
+      [id, tenant, source],
+    );
+  }
+
+  /** Adds a state (once per source) and rebuilds the subscription's ledger; false when it was known. */
+  async addSubscriptionState(manager: EntityManager, state: SubscriptionState): Promise<boolean> {
+    const { terms } = state;
+    const stored: StoredTerms = {
+      items: terms.items,
+      discounts: terms.discounts,
+      periodMonths: terms.periodMonths,
+      tenant: terms.tenant,
+    };
+    const rows = ledgerRows([state]);
+    const inserted = (await manager.query(
+      `INSERT INTO metrics_billing_subscription_state
+         (subscription_id, valid_from, source_id, rank, cause, customer_id, status, currency, mrr, discounted_mrr,
+          discount_end, items)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+       ON CONFLICT DO NOTHING RETURNING source_id`,
+      [
+        terms.subscriptionId,
+        state.validFrom,
+        state.sourceId,
+        state.rank,
+        state.cause,
+        terms.customerId,
+        terms.status,
+        terms.currency,
+        terms.items.reduce((sum, item) => sum + item.monthly, 0).toFixed(4),
+        rows[0].mrr.toFixed(4),
+        rows.find((row) => row.cause === 'discount_ended')?.effectiveAt ?? null,
+        JSON.stringify(stored),
+      ],
+    )) as unknown[];
+    if (inserted.length === 0) return false;
+    await this.rebuildLedger(manager, terms.subscriptionId);
+    return true;
+  }
+
+  async subscriptionStates(manager: EntityManager, subscriptionId: string): Promise<SubscriptionState[]> {
+    const rows = (await manager.query(
+      `SELECT valid_from, source_id, rank, cause, customer_id, status, currency, items
+       FROM metrics_billing_subscription_state WHERE subscription_id = $1`,
+      [subscriptionId],
+    )) as {
+      valid_from: Date | string;
+      source_id: string;
+      rank: number;
+      cause: string;
+      customer_id: string;
+      status: string;
+      currency: string;
+      items: StoredTerms | string;
+    }[];
+    return rows.map((row) => {
+      const stored = (typeof row.items === 'string' ? JSON.parse(row.items) : row.items) as StoredTerms;
+      return {
+        validFrom: new Date(row.valid_from),
+        sourceId: row.source_id,
+        rank: row.rank,
+        cause: row.cause,
+        terms: {
+          subscriptionId,
+          customerId: row.customer_id,
+          status: row.status,
+          currency: row.currency,
+          ...stored,
+        },
+      };
+    });
+  }
+
+  /** Replaces a subscription's ledger rows with the ones its states give. */
+  async rebuildLedger(manager: EntityManager, subscriptionId: string): Promise<void> {
+    const rows = ledgerRows(await this.subscriptionStates(manager, subscriptionId));
+    await manager.query(`DELETE FROM metrics_revenue_ledger WHERE subscription_id = $1`, [subscriptionId]);
+    if (rows.length === 0) return;
+    await manager.query(
+      `INSERT INTO metrics_revenue_ledger
+         (customer_id, subscription_id, effective_at, seq, status, currency, mrr, cause, source_id)
+       SELECT * FROM unnest($1::varchar[], $2::varchar[], $3::timestamptz[], $4::int[], $5::varchar[], $6::varchar[],
+                            $7::numeric[], $8::varchar[], $9::varchar[])`,
+      [
+        rows.map((row) => row.customerId),
+        rows.map((row) => row.subscriptionId),
+        rows.map((row) => row.effectiveAt.toISOString()),
+        rows.map((row) => row.seq),
+        rows.map((row) => row.status),
+        rows.map((row) => row.currency),
+        rows.map((row) => row.mrr.toFixed(4)),
+        rows.map((row) => row.cause),
+        rows.map((row) => row.sourceId),
+      ],
+    );
+  }
+
+  /** Adds an invoice state once per source; false when it was known. */
+  async addInvoiceState(manager: EntityManager, state: InvoiceState): Promise<boolean> {
+    const inserted = (await manager.query(
+      `INSERT INTO metrics_billing_invoice_state
+         (invoice_id, valid_from, source_id, rank, customer_id, status, currency, amount_remaining)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING RETURNING source_id`,
+      [
+        state.invoiceId,
+        state.validFrom,
+        state.sourceId,
+        state.rank,
+        state.customerId,
+        state.status,
+        state.currency,
+        state.amountRemaining.toFixed(4),
+      ],
+    )) as unknown[];
+    return inserted.length === 1;
+  }
+
+  /** The status each invoice has now (its latest state), for reconciliation with Stripe. */
+  async currentInvoiceStatuses(manager: EntityManager): Promise<Map<string, string>> {
+    const rows = (await manager.query(
+      `SELECT DISTINCT ON (invoice_id) invoice_id, status FROM metrics_billing_invoice_state
+       ORDER BY invoice_id, valid_from DESC, rank DESC, source_id DESC`,
+    )) as { invoice_id: string; status: string }[];
+    return new Map(rows.map((row) => [row.invoice_id, row.status]));
+  }
+}

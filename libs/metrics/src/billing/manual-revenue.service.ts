@@ -1,0 +1,103 @@
+import { BadRequestException, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { MetricsConfigService } from '../config/metrics-config.service.js';
+import { AuditService } from '../security/audit.service.js';
+import type { AuditEntry } from '../security/audit.service.js';
+import { markBillingDaysDirty } from './billing-dirty-days.js';
+import type { LedgerQueryDto, ManualRevenueEntryDto } from './manual-revenue.dto.js';
+
+export interface LedgerEntryView {
+  id: string;
+  customer: string;
+  tenant: string | null;
+  subscription: string;
+  effective_at: string;
+  status: string;
+  currency: string;
+  mrr: number;
+  cause: string;
+  source: string | null;
+  note: string | null;
+  recorded_by: string | null;
+}
+
+/**
+ * Revenue entered by hand, in the same ledger as Stripe's: a customer's MRR from a day on. Each customer's
+ * manual entries form one pseudo-subscription (`manual:<customer>`), so the movements come out of the same SQL.
+ */
+@Injectable()
+export class ManualRevenueService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly config: MetricsConfigService,
+    private readonly audit: AuditService,
+  ) {}
+
+  async record(
+    entry: ManualRevenueEntryDto,
+    actor: string,
+    auditEntry: Omit<AuditEntry, 'outcome'>,
+  ): Promise<LedgerEntryView> {
+    const config = await this.config.get();
+    const currency = entry.currency ?? config.currency;
+    const id = await this.dataSource.transaction(async (manager) => {
+      const [customer] = (await manager.query(
+        `INSERT INTO metrics_billing_customer AS c (id, tenant_id, source, state_at) VALUES ($1, $2, 'manual', now())
+         ON CONFLICT (id) DO UPDATE SET tenant_id = coalesce(excluded.tenant_id, c.tenant_id), updated_at = now()
+         WHERE c.source = 'manual'
+         RETURNING id`,
+        [entry.customer, entry.tenant ?? null],
+      )) as { id: string }[];
+      if (!customer) {
+        throw new BadRequestException({
+          statusCode: 400,
+          error: 'Bad Request',
+          message: `customer: ${entry.customer} is a Stripe customer; manual entries are for customers not on Stripe`,
+          errors: [{ field: 'customer', message: 'is a Stripe customer' }],
+        });
+      }
+      const [row] = (await manager.query(
+        `INSERT INTO metrics_revenue_ledger
+           (customer_id, subscription_id, effective_at, seq, status, currency, mrr, cause, note, recorded_by)
+         SELECT $1, 'manual:' || $1, ($2::date)::timestamp AT TIME ZONE $3,
+                coalesce((SELECT max(seq) + 1 FROM metrics_revenue_ledger WHERE subscription_id = 'manual:' || $1), 0),
+                CASE WHEN $4::numeric > 0 THEN 'active' ELSE 'canceled' END, $5, $4::numeric, 'manual', $6, $7
+         RETURNING id, effective_at`,
+        [entry.customer, entry.effective_date, config.timezone, entry.mrr, currency, entry.note ?? null, actor],
+      )) as { id: string; effective_at: Date }[];
+      await markBillingDaysDirty(manager, new Date(row.effective_at), config.timezone);
+      await this.audit.record({ ...auditEntry, outcome: 201 }, manager);
+      return row.id;
+    });
+    const [view] = await this.ledger({ id });
+    return view;
+  }
+
+  async ledger(query: LedgerQueryDto & { id?: string }): Promise<LedgerEntryView[]> {
+    const rows = (await this.dataSource.query(
+      `SELECT l.id::text, l.customer_id, c.tenant_id, l.subscription_id, l.effective_at, l.status, l.currency,
+              l.mrr::float8 AS mrr, l.cause, l.source_id, l.note, l.recorded_by
+       FROM metrics_revenue_ledger l JOIN metrics_billing_customer c ON c.id = l.customer_id
+       WHERE ($1::varchar IS NULL OR l.customer_id = $1) AND ($2::varchar IS NULL OR c.tenant_id = $2)
+         AND ($3::bigint IS NULL OR l.id = $3)
+       ORDER BY l.customer_id, l.effective_at, l.subscription_id, l.seq
+       LIMIT $4`,
+      [query.customer ?? null, query.tenant ?? null, query.id ?? null, query.limit ?? 100],
+    )) as Record<string, unknown>[];
+    return rows.map((row) => ({
+      id: String(row.id),
+      customer: String(row.customer_id),
+      tenant: (row.tenant_id as string | null) ?? null,
+      subscription: String(row.subscription_id),
+      effective_at: new Date(row.effective_at as string).toISOString(),
+      status: String(row.status),
+      currency: String(row.currency),
+      mrr: Number(row.mrr),
+      cause: String(row.cause),
+      source: (row.source_id as string | null) ?? null,
+      note: (row.note as string | null) ?? null,
+      recorded_by: (row.recorded_by as string | null) ?? null,
+    }));
+  }
+}

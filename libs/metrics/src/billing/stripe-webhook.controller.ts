@@ -1,0 +1,82 @@
+import {
+  BadRequestException,
+  Controller,
+  Headers,
+  HttpCode,
+  Inject,
+  InternalServerErrorException,
+  NotFoundException,
+  Post,
+  Req,
+  type RawBodyRequest,
+} from '@nestjs/common';
+import { ApiExcludeEndpoint } from '@nestjs/swagger';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { Request } from 'express';
+import Stripe from 'stripe';
+import { DataSource } from 'typeorm';
+import { MetricsConfigService } from '../config/metrics-config.service.js';
+import { METRICS_OPTIONS } from '../metrics.module-definition.js';
+import type { ResolvedMetricsOptions } from '../metrics.options.js';
+import type { StripeEventEnvelope } from './stripe-objects.js';
+import { StripeEventsService, type StripeEventOutcome } from './stripe-events.service.js';
+
+/** Stripe's default tolerance: a signed payload older than five minutes is a replay. */
+const DEFAULT_TOLERANCE_SECONDS = 300;
+
+const refuse = (field: string, message: string) =>
+  new BadRequestException({
+    statusCode: 400,
+    error: 'Bad Request',
+    message: `${field}: ${message}`,
+    errors: [{ field, message }],
+  });
+
+/**
+ * POST stripe/webhook (contract.md, "Stripe"). No token: the signature over the raw body is the proof.
+ * A verified event is stored once by id and applied in one transaction; the answer comes as soon as it is.
+ */
+@Controller()
+export class StripeWebhookController {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly events: StripeEventsService,
+    private readonly config: MetricsConfigService,
+    @Inject(METRICS_OPTIONS) private readonly options: ResolvedMetricsOptions,
+  ) {}
+
+  @Post('stripe/webhook')
+  @ApiExcludeEndpoint()
+  @HttpCode(200)
+  async receive(
+    @Req() request: RawBodyRequest<Request>,
+    @Headers('stripe-signature') signature: string | undefined,
+  ): Promise<{ received: true; id: string; outcome: StripeEventOutcome }> {
+    const secret = this.options.stripe?.webhookSecret;
+    if (!secret) throw new NotFoundException('Stripe webhooks are not configured (stripe.webhookSecret)');
+    if (!signature) throw refuse('stripe-signature', 'the Stripe-Signature header is missing');
+    if (!request.is('application/json')) throw refuse('content-type', 'must be application/json');
+    if (!request.rawBody) {
+      throw new InternalServerErrorException(
+        'The Stripe webhook needs the raw body: create the app with NestFactory.create(AppModule, { rawBody: true })',
+      );
+    }
+    let event: StripeEventEnvelope;
+    try {
+      event = Stripe.webhooks.constructEvent(
+        request.rawBody,
+        signature,
+        secret,
+        this.options.stripe?.webhookToleranceSeconds ?? DEFAULT_TOLERANCE_SECONDS,
+      ) as unknown as StripeEventEnvelope;
+    } catch (error) {
+      throw refuse('stripe-signature', (error as Error).message);
+    }
+    if (typeof event.id !== 'string' || typeof event.type !== 'string' || !Number.isInteger(event.created)) {
+      throw refuse('body', 'a Stripe event needs id, type and created');
+    }
+    const { timezone } = await this.config.get();
+    const outcome = await this.dataSource.transaction((manager) => this.events.apply(manager, event, timezone));
+    return { received: true, id: event.id, outcome };
+  }
+}

@@ -1,0 +1,155 @@
+/**
+ * Revenue facts from the billing ledger (metrics.md, "Revenue"; ChartMogul conventions).
+ *
+ * Each subscription's ledger rows give its MRR from each row's time on; the change of each row against the
+ * subscription's previous row, summed per customer and local day, gives the customer's MRR at the end of
+ * every day it changed. Comparing it with the end of the previous such day classifies the movement (new,
+ * reactivation, expansion, contraction, churn), and running totals of the changes give the stocks.
+ *
+ * Amounts are converted to the reporting currency with the configured rates (:currency, :rates); an amount in
+ * a currency without a rate counts as nothing here and is reported by the summary (`unconverted`).
+ * Parameters: those of source-facts.ts plus :currency and :rates (jsonb text).
+ */
+import { EVE, LOCAL_DAY, WORK_END, WORK_START } from './sql-fragments.js';
+
+const TO_REPORTING = (amount: string, currency: string) =>
+  `${amount} * CASE WHEN ${currency} = upper(:currency::text) THEN 1 ELSE (:rates::jsonb ->> ${currency})::numeric END`;
+
+const CUSTOMER_TENANT_FILTER = `(:tenant::varchar IS NULL OR c.tenant_id = :tenant)`;
+
+export const BILLING_FACTS = {
+  mrr_delta: 'numeric',
+  arr_delta: 'numeric',
+  paying_delta: 'bigint',
+  mrr_new: 'numeric',
+  mrr_expansion: 'numeric',
+  mrr_contraction: 'numeric',
+  mrr_churn: 'numeric',
+  mrr_reactivation: 'numeric',
+  mrr_net_new: 'numeric',
+  mrr_gained: 'numeric',
+  mrr_lost: 'numeric',
+  subscriptions_active_delta: 'bigint',
+  subscriptions_past_due_delta: 'bigint',
+  subscriptions_canceled: 'bigint',
+  failed_payments: 'bigint',
+  open_invoices_delta: 'bigint',
+  open_invoices_value_delta: 'numeric',
+} as const;
+
+export function billingCtes(): string[] {
+  return [
+    `billing_ledger AS (
+      SELECT l.subscription_id, l.customer_id, c.tenant_id, l.effective_at, l.seq, l.status,
+             ${TO_REPORTING('l.mrr', 'l.currency')} AS mrr
+      FROM metrics_revenue_ledger l JOIN metrics_billing_customer c ON c.id = l.customer_id
+      WHERE l.effective_at < ${WORK_END} AND ${CUSTOMER_TENANT_FILTER})`,
+    `billing_customer_days AS (
+      SELECT customer_id, tenant_id, ${LOCAL_DAY('effective_at')} AS day, sum(delta) AS delta FROM (
+        SELECT customer_id, tenant_id, effective_at,
+               coalesce(mrr, 0) - coalesce(lag(mrr) OVER (PARTITION BY subscription_id ORDER BY effective_at, seq), 0) AS delta
+        FROM billing_ledger) AS changes
+      GROUP BY 1, 2, 3)`,
+    // paying_since: the first day of the customer's current paying streak (NRR counts customers paying at a bucket's start).
+    `billing_movements AS (
+      SELECT customer_id, tenant_id, day, mrr_before, mrr_after,
+             coalesce(bool_or(mrr_after > 0) OVER earlier, false) AS had_mrr,
+             max(CASE WHEN mrr_before <= 0 AND mrr_after > 0 THEN day END)
+               OVER (PARTITION BY customer_id ORDER BY day) AS paying_since
+      FROM (
+        SELECT customer_id, tenant_id, day,
+               sum(delta) OVER running - delta AS mrr_before, sum(delta) OVER running AS mrr_after
+        FROM billing_customer_days WINDOW running AS (PARTITION BY customer_id ORDER BY day)) AS levels
+      WINDOW earlier AS (PARTITION BY customer_id ORDER BY day ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING))`,
+  ];
+}
+
+/** Daily fact subqueries: (tenant_id, day, facts…), stocks' history folded into the eve of the work range. */
+export function billingFactSubqueries(): { facts: (keyof typeof BILLING_FACTS)[]; sql: string }[] {
+  const inRange = `day >= :w0::date`;
+  return [
+    {
+      facts: [
+        'mrr_delta',
+        'arr_delta',
+        'paying_delta',
+        'mrr_new',
+        'mrr_reactivation',
+        'mrr_expansion',
+        'mrr_contraction',
+        'mrr_churn',
+        'mrr_net_new',
+        'mrr_gained',
+        'mrr_lost',
+      ],
+      sql: `SELECT tenant_id, greatest(day, ${EVE}) AS day,
+          sum(mrr_after - mrr_before) AS mrr_delta,
+          sum(mrr_after - mrr_before) * 12 AS arr_delta,
+          sum((mrr_after > 0)::int - (mrr_before > 0)::int) AS paying_delta,
+          sum(mrr_after) FILTER (WHERE ${inRange} AND mrr_before <= 0 AND NOT had_mrr) AS mrr_new,
+          sum(mrr_after) FILTER (WHERE ${inRange} AND mrr_before <= 0 AND had_mrr) AS mrr_reactivation,
+          sum(mrr_after - mrr_before) FILTER (WHERE ${inRange} AND mrr_before > 0 AND mrr_after > mrr_before) AS mrr_expansion,
+          sum(mrr_before - mrr_after) FILTER (WHERE ${inRange} AND mrr_after > 0 AND mrr_after < mrr_before) AS mrr_contraction,
+          sum(mrr_before) FILTER (WHERE ${inRange} AND mrr_before > 0 AND mrr_after <= 0) AS mrr_churn,
+          sum(mrr_after - mrr_before) FILTER (WHERE ${inRange}) AS mrr_net_new,
+          sum(greatest(mrr_after - mrr_before, 0)) FILTER (WHERE ${inRange}) AS mrr_gained,
+          sum(greatest(mrr_before - mrr_after, 0)) FILTER (WHERE ${inRange}) AS mrr_lost
+        FROM billing_movements WHERE mrr_after <> mrr_before
+        GROUP BY 1, 2`,
+    },
+    {
+      facts: ['subscriptions_active_delta', 'subscriptions_past_due_delta', 'subscriptions_canceled'],
+      sql: `SELECT tenant_id, greatest(${LOCAL_DAY('effective_at')}, ${EVE}) AS day,
+          sum((status = 'active')::int - coalesce((previous_status = 'active')::int, 0)) AS subscriptions_active_delta,
+          sum((status = 'past_due')::int - coalesce((previous_status = 'past_due')::int, 0)) AS subscriptions_past_due_delta,
+          count(*) FILTER (WHERE status = 'canceled' AND effective_at >= ${WORK_START}) AS subscriptions_canceled
+        FROM (
+          SELECT tenant_id, subscription_id, effective_at, status,
+                 lag(status) OVER (PARTITION BY subscription_id ORDER BY effective_at, seq) AS previous_status
+          FROM billing_ledger) AS transitions
+        -- Manual entries are revenue without a Stripe subscription behind them.
+        WHERE subscription_id NOT LIKE 'manual:%' AND status IS DISTINCT FROM previous_status
+        GROUP BY 1, 2`,
+    },
+    {
+      facts: ['failed_payments'],
+      sql: `SELECT c.tenant_id, ${LOCAL_DAY('e.created_at')} AS day, count(*) AS failed_payments
+        FROM metrics_stripe_event e LEFT JOIN metrics_billing_customer c ON c.id = e.customer_id
+        WHERE e.type = 'invoice.payment_failed' AND e.created_at >= ${WORK_START} AND e.created_at < ${WORK_END}
+          AND ${CUSTOMER_TENANT_FILTER}
+        GROUP BY 1, 2`,
+    },
+    {
+      facts: ['open_invoices_delta', 'open_invoices_value_delta'],
+      sql: `SELECT tenant_id, greatest(${LOCAL_DAY('valid_from')}, ${EVE}) AS day,
+          sum(is_open - coalesce(lag_open, 0)) AS open_invoices_delta,
+          sum(open_value - coalesce(lag_value, 0)) AS open_invoices_value_delta
+        FROM (
+          SELECT c.tenant_id, i.valid_from, (i.status = 'open')::int AS is_open,
+                 CASE WHEN i.status = 'open' THEN ${TO_REPORTING('i.amount_remaining', 'i.currency')} ELSE 0 END AS open_value,
+                 lag((i.status = 'open')::int) OVER invoice AS lag_open,
+                 lag(CASE WHEN i.status = 'open' THEN ${TO_REPORTING('i.amount_remaining', 'i.currency')} ELSE 0 END)
+                   OVER invoice AS lag_value
+          FROM metrics_billing_invoice_state i JOIN metrics_billing_customer c ON c.id = i.customer_id
+          WHERE i.valid_from < ${WORK_END} AND ${CUSTOMER_TENANT_FILTER}
+          WINDOW invoice AS (PARTITION BY i.invoice_id ORDER BY i.valid_from, i.rank, i.source_id)) AS states
+        GROUP BY 1, 2`,
+    },
+  ];
+}
+
+/**
+ * Bucket facts for NRR and GRR: the movements of customers who were paying when the bucket began (their
+ * paying streak started before the bucket's first day); new and reactivated revenue is left out.
+ * `bucketStart` maps a day to its bucket's first day.
+ */
+export function billingBucketFacts(bucketStart: (day: string) => string): string[] {
+  const retained = `day >= :w0::date AND mrr_before > 0 AND paying_since < ${bucketStart('day')}`;
+  return [
+    `SELECT tenant_id, ${bucketStart('day')} AS bucket_date, 'mrr_retained_change' AS fact,
+        sum(mrr_after - mrr_before) AS value
+      FROM billing_movements WHERE ${retained} GROUP BY 1, 2`,
+    `SELECT tenant_id, ${bucketStart('day')}, 'mrr_retained_loss', sum(mrr_before - greatest(mrr_after, 0))
+      FROM billing_movements WHERE ${retained} AND mrr_after < mrr_before GROUP BY 1, 2`,
+  ];
+}
