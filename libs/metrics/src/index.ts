@@ -15,6 +15,8 @@ export { MetricsRecorder } from './ingest/metrics-recorder.service.js';
 export { MetricsConfigService } from './config/metrics-config.service.js';
 export { TokensService, type TokenView } from './security/tokens.service.js';
 export { AuditService, type AuditEntry } from './security/audit.service.js';
+export { StripeSyncService, type StripeSyncResult } from './billing/stripe-sync.service.js';
+export { ManualRevenueService, type LedgerEntryView } from './billing/manual-revenue.service.js';
 export * from './ingest/event.types.js';
 export { METRIC_CATALOG, PUBLIC_METRICS, findMetric } from './catalog/metric-catalog.js';
 export type { MetricDefinition, MetricKind, MetricUnit } from './catalog/catalog.types.js';

@@ -60,8 +60,8 @@ export class ManualRevenueService {
       const [row] = (await manager.query(
         `INSERT INTO metrics_revenue_ledger
            (customer_id, subscription_id, effective_at, seq, status, currency, mrr, cause, note, recorded_by)
-         SELECT $1, 'manual:' || $1, ($2::date)::timestamp AT TIME ZONE $3,
-                coalesce((SELECT max(seq) + 1 FROM metrics_revenue_ledger WHERE subscription_id = 'manual:' || $1), 0),
+         SELECT $1::varchar, 'manual:' || $1::varchar, ($2::date)::timestamp AT TIME ZONE $3,
+                coalesce((SELECT max(seq) + 1 FROM metrics_revenue_ledger WHERE subscription_id = 'manual:' || $1::varchar), 0),
                 CASE WHEN $4::numeric > 0 THEN 'active' ELSE 'canceled' END, $5, $4::numeric, 'manual', $6, $7
          RETURNING id, effective_at`,
         [entry.customer, entry.effective_date, config.timezone, entry.mrr, currency, entry.note ?? null, actor],

@@ -19,16 +19,16 @@ export function historyStates(subscription: StripeSubscription, terms: Subscript
   const state = (validFrom: Date, status: string, cause: string, rank: number) =>
     states.push({ validFrom, sourceId: `${sourceId}:${cause}`, rank, cause, terms: { ...terms, status } });
 
-  const endedStatus = subscription.status === 'incomplete_expired' ? 'incomplete_expired' : 'canceled';
-  const final = ended ? endedStatus : subscription.status;
+  // Before it ended, a canceled subscription was paying; an expired incomplete one never was.
+  const living = ended ? (subscription.status.startsWith('incomplete') ? 'incomplete' : 'active') : subscription.status;
   if (trialEnd && trialEnd > started) {
     state(started, 'trialing', 'history_trial_started', 0);
     // A trial that ended with the subscription did not convert.
-    if (!ended || ended > trialEnd) state(trialEnd, ended ? 'active' : final, 'history_trial_ended', 1);
+    if (!ended || ended > trialEnd) state(trialEnd, living, 'history_trial_ended', 1);
   } else {
-    state(started, ended && ended <= started ? final : final === endedStatus ? 'active' : final, 'history_started', 0);
+    state(started, living, 'history_started', 0);
   }
-  if (ended) state(ended, endedStatus, 'history_ended', 2);
+  if (ended) state(ended, subscription.status, 'history_ended', 2);
   return states;
 }
 
