@@ -8,6 +8,7 @@ import {
   MetricsConfigService,
   MetricsRecorder,
   MetricsService,
+  StripeEventsService,
   setupMetricsOpenApi,
 } from '../libs/metrics/src/index.js';
 import { AppModule } from './app.module.js';
@@ -32,9 +33,13 @@ async function bootstrap(): Promise<void> {
   if (seed) {
     logger.log('Empty database: generating 12 months of demo history (DEMO_DATA=off skips this)…');
     await seedDemoData(
-      app.get(MetricsRecorder),
-      app.get(MetricsService),
-      app.get(MetricsConfigService),
+      dataSource,
+      {
+        recorder: app.get(MetricsRecorder),
+        metrics: app.get(MetricsService),
+        config: app.get(MetricsConfigService),
+        stripe: app.get(StripeEventsService),
+      },
       environment.timezone,
     );
   }

@@ -1,6 +1,12 @@
 import { Logger } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
-import { MetricsConfigService, MetricsRecorder, MetricsService } from '../libs/metrics/src/index.js';
+import {
+  MetricsConfigService,
+  MetricsRecorder,
+  MetricsService,
+  StripeEventsService,
+} from '../libs/metrics/src/index.js';
+import { generateDemoStripeEvents } from './demo/demo-stripe.js';
 import { generateDemoEvents } from './demo/demo-data.js';
 
 const BATCH = 5_000;
@@ -18,11 +24,16 @@ export async function databaseIsEmpty(dataSource: DataSource): Promise<boolean> 
  * host uses, then backfills every snapshot and cohort so the panel has numbers at once.
  */
 export async function seedDemoData(
-  recorder: MetricsRecorder,
-  metrics: MetricsService,
-  config: MetricsConfigService,
+  dataSource: DataSource,
+  services: {
+    recorder: MetricsRecorder;
+    metrics: MetricsService;
+    config: MetricsConfigService;
+    stripe: StripeEventsService;
+  },
   timezone: string,
 ): Promise<void> {
+  const { recorder, metrics, config, stripe } = services;
   const logger = new Logger('DemoData');
   // Financial inputs so that burn and runway have numbers too.
   await config.update({ monthly_burn_rate: '85000', cash_balance: '1275000' }, 'demo-seed');
@@ -33,6 +44,12 @@ export async function seedDemoData(
     await recorder.recordBatch(events.slice(index, index + BATCH));
   }
   logger.log(`recorded ${events.length} demo events in ${Date.now() - started} ms`);
+  // Billing history through the code that handles real Stripe webhooks, in the order Stripe sent it.
+  const stripeEvents = generateDemoStripeEvents({ endDate: yesterday, months: 12 });
+  await dataSource.transaction(async (manager) => {
+    for (const event of stripeEvents) await stripe.apply(manager, event, timezone);
+  });
+  logger.log(`replayed ${stripeEvents.length} demo Stripe events`);
   const first = events.reduce((min: string, event) => {
     const at = new Date(event.at).toISOString().slice(0, 10);
     return at < min ? at : min;

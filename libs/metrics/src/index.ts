@@ -16,6 +16,8 @@ export { MetricsConfigService } from './config/metrics-config.service.js';
 export { TokensService, type TokenView } from './security/tokens.service.js';
 export { AuditService, type AuditEntry } from './security/audit.service.js';
 export { StripeSyncService, type StripeSyncResult } from './billing/stripe-sync.service.js';
+export { StripeEventsService, type StripeEventOutcome } from './billing/stripe-events.service.js';
+export type { StripeEventEnvelope } from './billing/stripe-objects.js';
 export { ManualRevenueService, type LedgerEntryView } from './billing/manual-revenue.service.js';
 export * from './ingest/event.types.js';
 export { METRIC_CATALOG, PUBLIC_METRICS, findMetric } from './catalog/metric-catalog.js';

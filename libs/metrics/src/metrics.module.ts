@@ -131,6 +131,7 @@ export class MetricsModule extends MetricsConfigurableModule {
         TokensService,
         AuditService,
         StripeSyncService,
+        StripeEventsService,
         ManualRevenueService,
         METRICS_OPTIONS,
       ],

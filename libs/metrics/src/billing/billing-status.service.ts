@@ -6,7 +6,8 @@ import type { ResolvedMetricsOptions } from '../metrics.options.js';
 import { stripeConfigured } from './stripe-client.js';
 
 /**
- * Whether revenue metrics can be computed: Stripe is configured, or an admin has entered revenue by hand.
+ * Whether revenue metrics can be computed: Stripe is configured, or the ledger holds revenue (entered by hand,
+ * or replayed Stripe history).
  * Otherwise they are null with a reason (metrics.md: a metric whose source is not connected is null, not 0).
  */
 @Injectable()
@@ -18,10 +19,10 @@ export class BillingStatus {
 
   async connected(manager: EntityManager = this.dataSource.manager): Promise<boolean> {
     if (stripeConfigured(this.options.stripe)) return true;
-    const [{ manual }] = (await manager.query(
-      `SELECT EXISTS (SELECT 1 FROM metrics_revenue_ledger WHERE subscription_id LIKE 'manual:%') AS manual`,
-    )) as { manual: boolean }[];
-    return manual;
+    const [{ recorded }] = (await manager.query(
+      `SELECT EXISTS (SELECT 1 FROM metrics_revenue_ledger) AS recorded`,
+    )) as { recorded: boolean }[];
+    return recorded;
   }
 
   /** Currencies of revenue that cannot be converted to the reporting currency (no rate configured). */

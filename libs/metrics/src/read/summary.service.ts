@@ -145,7 +145,7 @@ export class SummaryService {
 export function unavailableReasons(enabled: ReadonlySet<string>): Record<string, string> {
   const reasons: Record<string, string> = {};
   if (!enabled.has('billing')) {
-    reasons.billing = 'Stripe is not configured and no revenue was entered by hand: revenue metrics are null';
+    reasons.billing = 'Stripe is not configured and the revenue ledger is empty: revenue metrics are null';
   }
   if (!enabled.has('ai')) reasons.ai = 'AI tracking is switched off in the configuration';
   if (!enabled.has('api')) reasons.api = 'API tracking is switched off in the configuration';

@@ -4,14 +4,7 @@ import { DataSource, LessThan, type EntityManager } from 'typeorm';
 import { MetricsAuditLog } from '../entities/security.entity.js';
 
 export type AuditAction =
-  | 'read'
-  | 'export'
-  | 'config_change'
-  | 'token_create'
-  | 'token_revoke'
-  | 'run'
-  | 'stripe_sync'
-  | 'revenue_entry';
+  'read' | 'export' | 'config_change' | 'token_create' | 'token_revoke' | 'run' | 'stripe_sync' | 'revenue_entry';
 
 export interface AuditEntry {
   actor: string;
