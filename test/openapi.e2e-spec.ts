@@ -38,6 +38,10 @@ describe('OpenAPI document', () => {
         `POST ${prefix}/tokens`,
         `DELETE ${prefix}/tokens/{id}`,
         `GET ${prefix}/audit`,
+        `POST ${prefix}/stripe/webhook`,
+        `POST ${prefix}/stripe/sync`,
+        `GET ${prefix}/revenue/ledger`,
+        `POST ${prefix}/revenue/entries`,
       ].sort(),
     );
     const timeseries = document.paths[`${prefix}/timeseries`].get;

@@ -84,24 +84,31 @@ describe('the daily schedule in America/New_York', () => {
     expect(again).toEqual([]); // the same tick twice computes nothing twice
   });
 
-  it('recomputes a past day whose events arrive late', async () => {
+  it('recomputes the days a late event reaches (a login counts in WAU and MAU for 29 more days)', async () => {
     const before = await test.dataSource.query(
       `SELECT dau::float8 AS dau FROM system_metrics_snapshot WHERE bucket_type = 'daily' AND tenant_id = 't' AND bucket_date = '2025-11-05'`,
     );
     expect(before[0].dau).toBe(0);
     const late = { type: 'login', at: '2025-11-05T15:00:00Z', tenant: 't', user: 'u1' };
     expect((await call(test, 'POST', '/api/system/metrics/events', { body: { events: [late] } })).status).toBe(200);
-    const [dirty] = await test.dataSource.query(`SELECT day::text AS day FROM metrics_dirty_day`);
-    expect(dirty.day).toBe('2025-11-05');
+    const dirty = await test.dataSource.query(
+      `SELECT min(day)::text AS first, max(day)::text AS last FROM metrics_dirty_day`,
+    );
+    expect(dirty).toEqual([{ first: '2025-11-05', last: '2025-11-15' }]); // every computed day it reaches
     const runs = await scheduler.runDaily(new Date('2025-11-17T06:00:00Z'));
     expect(runs.map((run) => [run.trigger, run.start, run.end])).toEqual([
       ['cron', '2025-11-16', '2025-11-16'],
-      ['catch_up', '2025-11-05', '2025-11-05'],
+      ['catch_up', '2025-11-05', '2025-11-15'],
     ]);
     const after = await test.dataSource.query(
       `SELECT dau::float8 AS dau FROM system_metrics_snapshot WHERE bucket_type = 'daily' AND tenant_id = 't' AND bucket_date = '2025-11-05'`,
     );
     expect(after[0].dau).toBe(1);
+    const wau = await test.dataSource.query(
+      `SELECT bucket_date::text AS day, wau::float8 AS wau FROM system_metrics_snapshot
+       WHERE bucket_type = 'daily' AND tenant_id = 't' AND bucket_date IN ('2025-11-11', '2025-11-12') ORDER BY 1`,
+    );
+    expect(wau.map((row: { wau: number }) => row.wau)).toEqual([1, 0]); // 11-05..11-11 is the last window with it
     expect(await test.dataSource.query(`SELECT * FROM metrics_dirty_day`)).toEqual([]);
   });
 });

@@ -10,7 +10,7 @@ import {
   Req,
   type RawBodyRequest,
 } from '@nestjs/common';
-import { ApiExcludeEndpoint } from '@nestjs/swagger';
+import { ApiBadRequestResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Request } from 'express';
 import Stripe from 'stripe';
@@ -37,6 +37,7 @@ const refuse = (field: string, message: string) =>
  * A verified event is stored once by id and applied in one transaction; the answer comes as soon as it is.
  */
 @Controller()
+@ApiTags('metrics: billing')
 export class StripeWebhookController {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -46,7 +47,15 @@ export class StripeWebhookController {
   ) {}
 
   @Post('stripe/webhook')
-  @ApiExcludeEndpoint()
+  @ApiOperation({ summary: 'Stripe webhook endpoint: verified by signature (no token), each event stored once' })
+  @ApiHeader({ name: 'stripe-signature', required: true, description: 'Stripe’s signature over the raw body' })
+  @ApiOkResponse({
+    schema: {
+      type: 'object',
+      properties: { received: { type: 'boolean' }, id: { type: 'string' }, outcome: { type: 'string' } },
+    },
+  })
+  @ApiBadRequestResponse({ description: 'Missing or bad signature, stale timestamp, not JSON: nothing stored' })
   @HttpCode(200)
   async receive(
     @Req() request: RawBodyRequest<Request>,

@@ -1,6 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import { LATENCY_BUCKETS_MS } from '../catalog/metric-catalog.js';
 import type { ValidEvent } from './event-validation.js';
+import type { MetricsEventType } from './event.types.js';
 
 /**
  * Writes validated events set-based: one statement per source table, the rows passed as one JSON parameter
@@ -136,24 +137,50 @@ export async function writeEvents(manager: EntityManager, events: ValidEvent[]):
 }
 
 /**
- * An event for a past day that already has snapshots makes that day stale: it is marked, and the next
- * scheduled catch-up recomputes it. Days never computed need no mark (the catch-up finds them anyway).
+ * How far a late event's effect reaches around its own local day, in days: a login counts in WAU and MAU
+ * for the next 29 days; a signup or deactivation changes a running total up to today (null: no end); a key
+ * action can become a user's first one and changes the 7-day activation of signups up to 7 days before.
  */
+const LATE_REACH: Record<MetricsEventType, { back: number; forward: number | null }> = {
+  signup: { back: 0, forward: null },
+  deactivate: { back: 0, forward: null },
+  reactivate: { back: 0, forward: null },
+  trial_started: { back: 0, forward: 0 },
+  trial_converted: { back: 0, forward: 0 },
+  login: { back: 0, forward: 29 },
+  activity: { back: 0, forward: 29 },
+  activation: { back: 7, forward: null },
+  job: { back: 0, forward: 0 },
+  ai_usage: { back: 0, forward: 0 },
+  api_request: { back: 0, forward: 0 },
+};
+
 /** Every timezone offset is a multiple of 15 minutes: instants rounded down to one keep their local day. */
 const QUARTER_HOUR = 900_000;
 
+/**
+ * An event for a past day that already has snapshots makes the days it reaches stale: they are marked, and
+ * the next scheduled catch-up recomputes them. Days never computed need no mark (the catch-up finds them anyway).
+ */
 export async function markLateDays(manager: EntityManager, events: ValidEvent[], timezone: string): Promise<void> {
   if (events.length === 0) return;
-  const instants = [...new Set(events.map((event) => Math.floor(event.at.getTime() / QUARTER_HOUR)))].map((quarter) =>
-    new Date(quarter * QUARTER_HOUR).toISOString(),
-  );
+  const reaches = new Map<string, { at: string; back: number; forward: number | null }>();
+  for (const event of events) {
+    const at = new Date(Math.floor(event.at.getTime() / QUARTER_HOUR) * QUARTER_HOUR).toISOString();
+    const reach = LATE_REACH[event.type];
+    reaches.set(`${at}|${reach.back}|${reach.forward}`, { at, ...reach });
+  }
+  const list = [...reaches.values()];
   await manager.query(
     `INSERT INTO metrics_dirty_day (day)
-     SELECT DISTINCT (at AT TIME ZONE $2)::date FROM unnest($1::timestamptz[]) AS at
-     WHERE (at AT TIME ZONE $2)::date < (now() AT TIME ZONE $2)::date
-       AND EXISTS (SELECT 1 FROM system_metrics_snapshot s
-                   WHERE s.bucket_type = 'daily' AND s.tenant_id IS NULL AND s.bucket_date = (at AT TIME ZONE $2)::date)
+     SELECT DISTINCT s.bucket_date
+     FROM unnest($1::timestamptz[], $2::int[], $3::int[]) AS r(at, back, forward)
+     JOIN system_metrics_snapshot s
+       ON s.bucket_type = 'daily' AND s.tenant_id IS NULL
+      AND s.bucket_date BETWEEN (r.at AT TIME ZONE $4)::date - r.back
+                            AND coalesce((r.at AT TIME ZONE $4)::date + r.forward, 'infinity'::date)
+     WHERE s.bucket_date < (now() AT TIME ZONE $4)::date
      ON CONFLICT (day) DO UPDATE SET marked_at = now()`,
-    [instants, timezone],
+    [list.map((r) => r.at), list.map((r) => r.back), list.map((r) => r.forward), timezone],
   );
 }
