@@ -93,7 +93,10 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
   })
   class TestHostModule {}
 
-  const app = await NestFactory.create<NestExpressApplication>(TestHostModule, { rawBody: true, logger: process.env.TEST_LOG ? ['error', 'warn', 'log'] : ['error'] });
+  const app = await NestFactory.create<NestExpressApplication>(TestHostModule, {
+    rawBody: true,
+    logger: process.env.TEST_LOG ? ['error', 'warn', 'log'] : ['error'],
+  });
   // A full batch of 10,000 events is a few MB of JSON: above Express's 100 kB default.
   app.useBodyParser('json', { limit: '16mb' });
   options.configure?.(app);
