@@ -1,30 +1,14 @@
-import {
-  Body,
-  Controller,
-  Get,
-  HttpCode,
-  Post,
-  Query,
-  Req,
-  UseGuards,
-  UseInterceptors,
-  UsePipes,
-} from '@nestjs/common';
-import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ApiMetricsErrors } from '../openapi/api-docs.js';
+import { AdminRoutes } from '../security/admin-routes.decorator.js';
+import { Body, Get, HttpCode, Post, Query, Req, UsePipes } from '@nestjs/common';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation } from '@nestjs/swagger';
 import { metricsValidationPipe } from '../read/validation.js';
-import { Audited, AuditInterceptor, auditEntryFor } from '../security/audit.interceptor.js';
-import { MetricsAccess, MetricsAccessGuard, type RequestWithActor } from '../security/metrics-access.guard.js';
+import { Audited, auditEntryFor } from '../security/audit.interceptor.js';
+import { type RequestWithActor } from '../security/metrics-access.guard.js';
 import { LedgerQueryDto, ManualRevenueEntryDto } from './manual-revenue.dto.js';
 import { ManualRevenueService, type LedgerEntryView } from './manual-revenue.service.js';
 
 /** The revenue ledger (every MRR change with its cause) and manual revenue entries, admin only. */
-@Controller()
-@UseGuards(MetricsAccessGuard)
-@MetricsAccess('admin')
-@UseInterceptors(AuditInterceptor)
-@ApiTags('metrics: billing')
-@ApiMetricsErrors()
+@AdminRoutes('metrics: billing')
 export class RevenueController {
   constructor(private readonly manual: ManualRevenueService) {}
 

@@ -1,17 +1,11 @@
-import { Controller, HttpCode, Post, UseGuards, UseInterceptors } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ApiMetricsErrors } from '../openapi/api-docs.js';
-import { Audited, AuditInterceptor } from '../security/audit.interceptor.js';
-import { MetricsAccess, MetricsAccessGuard } from '../security/metrics-access.guard.js';
+import { AdminRoutes } from '../security/admin-routes.decorator.js';
+import { HttpCode, Post } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation } from '@nestjs/swagger';
+import { Audited } from '../security/audit.interceptor.js';
 import { StripeSyncService, type StripeSyncResult } from './stripe-sync.service.js';
 
 /** POST stripe/sync: reconcile with Stripe's API (admin only, audited). */
-@Controller()
-@UseGuards(MetricsAccessGuard)
-@MetricsAccess('admin')
-@UseInterceptors(AuditInterceptor)
-@ApiTags('metrics: billing')
-@ApiMetricsErrors()
+@AdminRoutes('metrics: billing')
 export class StripeSyncController {
   constructor(private readonly sync: StripeSyncService) {}
 

@@ -1,36 +1,18 @@
-import { ApiAcceptedResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ApiMetricsErrors, RUN_SCHEMA } from '../openapi/api-docs.js';
-import {
-  Body,
-  Controller,
-  Get,
-  HttpCode,
-  Inject,
-  Param,
-  ParseUUIDPipe,
-  Post,
-  Query,
-  Req,
-  UseGuards,
-  UseInterceptors,
-  UsePipes,
-} from '@nestjs/common';
-import { Audited, AuditInterceptor } from '../security/audit.interceptor.js';
+import { AdminRoutes } from '../security/admin-routes.decorator.js';
+import { ApiAcceptedResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation } from '@nestjs/swagger';
+import { RUN_SCHEMA } from '../openapi/api-docs.js';
+import { Body, Get, HttpCode, Inject, Param, ParseUUIDPipe, Post, Query, Req, UsePipes } from '@nestjs/common';
+import { Audited } from '../security/audit.interceptor.js';
 import { METRICS_OPTIONS } from '../metrics.module-definition.js';
 import type { ResolvedMetricsOptions } from '../metrics.options.js';
 import { badRequest, metricsValidationPipe } from '../read/validation.js';
-import { MetricsAccess, MetricsAccessGuard, type RequestWithActor } from '../security/metrics-access.guard.js';
+import { type RequestWithActor } from '../security/metrics-access.guard.js';
 import { BackfillDto, RunsQueryDto } from './backfill.dto.js';
 import { daysBetween } from './calendar-dates.js';
 import { MetricsRunsService, type RunState } from './runs.service.js';
 
 /** Backfills and their runs (contract.md, "Computing"). The path prefix comes from the module options. */
-@Controller()
-@UseGuards(MetricsAccessGuard)
-@MetricsAccess('admin')
-@UseInterceptors(AuditInterceptor)
-@ApiTags('metrics: compute')
-@ApiMetricsErrors()
+@AdminRoutes('metrics: compute')
 export class ComputeController {
   constructor(
     private readonly runs: MetricsRunsService,

@@ -1,20 +1,15 @@
-import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ApiMetricsErrors } from '../openapi/api-docs.js';
-import { Body, Controller, Get, Patch, Req, UseGuards, UseInterceptors, UsePipes } from '@nestjs/common';
-import { Audited, AuditInterceptor, auditEntryFor } from '../security/audit.interceptor.js';
+import { AdminRoutes } from '../security/admin-routes.decorator.js';
+import { ApiOkResponse, ApiOperation } from '@nestjs/swagger';
+import { Body, Get, Patch, Req, UsePipes } from '@nestjs/common';
+import { Audited, auditEntryFor } from '../security/audit.interceptor.js';
 import { AuditService, changedFields } from '../security/audit.service.js';
 import { metricsValidationPipe } from '../read/validation.js';
-import { MetricsAccess, MetricsAccessGuard, type RequestWithActor } from '../security/metrics-access.guard.js';
+import { type RequestWithActor } from '../security/metrics-access.guard.js';
 import { ConfigPatchDto } from './config-patch.dto.js';
 import { MetricsConfigService, type MetricsConfigJson } from './metrics-config.service.js';
 
 /** GET and PATCH of the single configuration row. The path prefix comes from the module options. */
-@Controller()
-@UseGuards(MetricsAccessGuard)
-@MetricsAccess('admin')
-@UseInterceptors(AuditInterceptor)
-@ApiTags('metrics: configuration')
-@ApiMetricsErrors()
+@AdminRoutes('metrics: configuration')
 export class ConfigController {
   constructor(
     private readonly config: MetricsConfigService,

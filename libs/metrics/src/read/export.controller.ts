@@ -1,21 +1,15 @@
-import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
-import { ApiMetricsErrors } from '../openapi/api-docs.js';
-import { Controller, Get, Query, Res, UseGuards, UseInterceptors, UsePipes } from '@nestjs/common';
-import { Audited, AuditInterceptor } from '../security/audit.interceptor.js';
+import { AdminRoutes } from '../security/admin-routes.decorator.js';
+import { ApiOkResponse, ApiOperation, ApiProduces } from '@nestjs/swagger';
+import { Get, Query, Res, UsePipes } from '@nestjs/common';
+import { Audited } from '../security/audit.interceptor.js';
 import type { Response } from 'express';
-import { MetricsAccess, MetricsAccessGuard } from '../security/metrics-access.guard.js';
 import { CsvExportService } from './csv-export.service.js';
 import { RangeChecks } from './range-checks.js';
 import { RangeQueryDto } from './read-query.dto.js';
 import { metricsValidationPipe } from './validation.js';
 
 /** GET export.csv: the snapshots of a range as a CSV attachment, streamed. */
-@Controller()
-@UseGuards(MetricsAccessGuard)
-@MetricsAccess('admin')
-@UseInterceptors(AuditInterceptor)
-@ApiTags('metrics: read')
-@ApiMetricsErrors()
+@AdminRoutes('metrics: read')
 export class ExportController {
   constructor(
     private readonly exporter: CsvExportService,

@@ -1,9 +1,9 @@
-import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ApiMetricsErrors, COHORTS_SCHEMA, SUMMARY_SCHEMA, TIMESERIES_SCHEMA } from '../openapi/api-docs.js';
-import { Controller, Get, Query, UseGuards, UseInterceptors, UsePipes } from '@nestjs/common';
-import { Audited, AuditInterceptor } from '../security/audit.interceptor.js';
+import { AdminRoutes } from '../security/admin-routes.decorator.js';
+import { ApiOkResponse, ApiOperation } from '@nestjs/swagger';
+import { COHORTS_SCHEMA, SUMMARY_SCHEMA, TIMESERIES_SCHEMA } from '../openapi/api-docs.js';
+import { Get, Query, UsePipes } from '@nestjs/common';
+import { Audited } from '../security/audit.interceptor.js';
 import { PUBLIC_METRICS } from '../catalog/metric-catalog.js';
-import { MetricsAccess, MetricsAccessGuard } from '../security/metrics-access.guard.js';
 import { CohortsService, type CohortRow } from './cohorts.service.js';
 import { RangeChecks } from './range-checks.js';
 import { ReadCache } from './read-cache.service.js';
@@ -14,13 +14,8 @@ import { badRequest } from './validation.js';
 import { metricsValidationPipe } from './validation.js';
 
 /** The dashboard reads (contract.md, "Reading"). The path prefix comes from the module options. */
-@Controller()
-@UseGuards(MetricsAccessGuard)
-@MetricsAccess('admin')
+@AdminRoutes('metrics: read')
 @UsePipes(metricsValidationPipe)
-@UseInterceptors(AuditInterceptor)
-@ApiTags('metrics: read')
-@ApiMetricsErrors()
 export class MetricsReadController {
   constructor(
     private readonly summaries: SummaryService,

@@ -1,13 +1,12 @@
-import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ApiMetricsErrors } from '../openapi/api-docs.js';
+import { AdminRoutes } from './admin-routes.decorator.js';
+import { ApiOkResponse, ApiOperation } from '@nestjs/swagger';
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Controller, Get, Query, UseGuards, UsePipes } from '@nestjs/common';
+import { Get, Query, UsePipes } from '@nestjs/common';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
 import { metricsValidationPipe } from '../read/validation.js';
 import type { MetricsAuditLog } from '../entities/security.entity.js';
 import { AuditService } from './audit.service.js';
-import { MetricsAccess, MetricsAccessGuard } from './metrics-access.guard.js';
 
 export class AuditQueryDto {
   @ApiPropertyOptional({ default: 100, maximum: 1000 })
@@ -27,11 +26,7 @@ export class AuditQueryDto {
 }
 
 /** The audit trail, newest first, for admins. */
-@Controller()
-@UseGuards(MetricsAccessGuard)
-@MetricsAccess('admin')
-@ApiTags('metrics: security')
-@ApiMetricsErrors()
+@AdminRoutes('metrics: security')
 export class AuditController {
   constructor(private readonly audit: AuditService) {}
 

@@ -1,25 +1,14 @@
-import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ApiMetricsErrors } from '../openapi/api-docs.js';
+import { AdminRoutes } from './admin-routes.decorator.js';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation } from '@nestjs/swagger';
 import { ApiProperty } from '@nestjs/swagger';
-import {
-  Body,
-  Controller,
-  Delete,
-  Get,
-  Param,
-  ParseUUIDPipe,
-  Post,
-  Req,
-  UseGuards,
-  UseInterceptors,
-} from '@nestjs/common';
+import { Body, Delete, Get, Param, ParseUUIDPipe, Post, Req } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { IsIn, Matches } from 'class-validator';
 import { DataSource } from 'typeorm';
 import { metricsValidationPipe } from '../read/validation.js';
-import { Audited, AuditInterceptor, auditEntryFor } from './audit.interceptor.js';
+import { Audited, auditEntryFor } from './audit.interceptor.js';
 import { AuditService } from './audit.service.js';
-import { MetricsAccess, MetricsAccessGuard, type RequestWithActor } from './metrics-access.guard.js';
+import { type RequestWithActor } from './metrics-access.guard.js';
 import { TokensService, type TokenView } from './tokens.service.js';
 
 export class CreateTokenDto {
@@ -33,12 +22,7 @@ export class CreateTokenDto {
 }
 
 /** Integration tokens: list, create (the token is shown once), revoke. Each change is audited with it. */
-@Controller()
-@UseGuards(MetricsAccessGuard)
-@MetricsAccess('admin')
-@UseInterceptors(AuditInterceptor)
-@ApiTags('metrics: security')
-@ApiMetricsErrors()
+@AdminRoutes('metrics: security')
 export class TokensController {
   constructor(
     private readonly tokens: TokensService,
