@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import { LATENCY_BUCKETS_MS } from '../catalog/metric-catalog.js';
+import { ApiRollupAccumulator, type ApiRollup } from './api-rollup.js';
 import type { ValidEvent } from './event-validation.js';
 
 /**
@@ -13,57 +13,43 @@ async function insertRows(manager: EntityManager, sql: string, rows: object[]): 
   if (rows.length > 0) await manager.query(sql, [JSON.stringify(rows)]);
 }
 
-/** The histogram slot of a duration: slot i (0-based) holds [bound[i-1], bound[i]); the last is open-ended. */
-export function latencySlot(durationMs: number): number {
-  let slot = 0;
-  while (slot < LATENCY_BUCKETS_MS.length && durationMs >= LATENCY_BUCKETS_MS[slot]) slot += 1;
-  return slot;
-}
-
-interface ApiRollup {
-  tenant_id: string | null;
-  minute: string;
-  route: string;
-  requests: number;
-  client_errors: number;
-  server_errors: number;
-  latency_sum_ms: number;
-  histogram: number[];
-}
-
 /** API requests are never stored one by one: they are added to per-minute rollups with a latency histogram. */
 function rollUpRequests(events: ValidEvent[]): ApiRollup[] {
-  const rollups = new Map<string, ApiRollup>();
+  const rollups = new ApiRollupAccumulator();
   for (const event of events) {
-    const minute = new Date(Math.floor(event.at.getTime() / 60_000) * 60_000).toISOString();
-    const route = event.route ?? '';
-    const key = JSON.stringify([event.tenant, minute, route]);
-    let rollup = rollups.get(key);
-    if (!rollup) {
-      rollup = {
-        tenant_id: event.tenant,
-        minute,
-        route,
-        requests: 0,
-        client_errors: 0,
-        server_errors: 0,
-        latency_sum_ms: 0,
-        histogram: new Array<number>(LATENCY_BUCKETS_MS.length + 1).fill(0),
-      };
-      rollups.set(key, rollup);
-    }
-    const status = event.status as number;
-    const duration = event.duration_ms ?? 0;
-    rollup.requests += 1;
-    if (status >= 400 && status < 500) rollup.client_errors += 1;
-    if (status >= 500) rollup.server_errors += 1;
-    rollup.latency_sum_ms += duration;
-    rollup.histogram[latencySlot(duration)] += 1;
+    rollups.add({
+      tenant: event.tenant,
+      at: event.at,
+      route: event.route ?? '',
+      status: event.status as number,
+      durationMs: event.duration_ms ?? 0,
+    });
   }
-  return [...rollups.values()].map((rollup) => ({
-    ...rollup,
-    latency_sum_ms: Math.round(rollup.latency_sum_ms * 100) / 100,
-  }));
+  return rollups.drain();
+}
+
+/**
+ * Adds rollup rows to metrics_api_request_rollup in ONE statement: the events endpoint and the API metrics
+ * interceptor both write through here. Rows must have distinct (tenant, minute, route) keys (an upsert cannot
+ * touch a row twice), which ApiRollupAccumulator guarantees.
+ */
+export async function upsertApiRollups(manager: EntityManager, rollups: readonly ApiRollup[]): Promise<void> {
+  await insertRows(
+    manager,
+    `INSERT INTO metrics_api_request_rollup AS t
+       (tenant_id, minute, route, requests, client_errors, server_errors, latency_sum_ms, latency_histogram)
+     SELECT tenant_id, minute, route, requests, client_errors, server_errors, latency_sum_ms,
+            ARRAY(SELECT jsonb_array_elements_text(histogram)::bigint)
+     FROM jsonb_to_recordset($1::jsonb) AS r(tenant_id varchar, minute timestamptz, route varchar, requests bigint,
+       client_errors bigint, server_errors bigint, latency_sum_ms numeric, histogram jsonb)
+     ON CONFLICT ON CONSTRAINT metrics_api_request_rollup_key DO UPDATE SET
+       requests = t.requests + EXCLUDED.requests,
+       client_errors = t.client_errors + EXCLUDED.client_errors,
+       server_errors = t.server_errors + EXCLUDED.server_errors,
+       latency_sum_ms = t.latency_sum_ms + EXCLUDED.latency_sum_ms,
+       latency_histogram = metrics_histogram_add(t.latency_histogram, EXCLUDED.latency_histogram)`,
+    [...rollups],
+  );
 }
 
 export async function writeEvents(manager: EntityManager, events: ValidEvent[]): Promise<void> {
@@ -117,22 +103,7 @@ export async function writeEvents(manager: EntityManager, events: ValidEvent[]):
       }),
     ),
   );
-  await insertRows(
-    manager,
-    `INSERT INTO metrics_api_request_rollup AS t
-       (tenant_id, minute, route, requests, client_errors, server_errors, latency_sum_ms, latency_histogram)
-     SELECT tenant_id, minute, route, requests, client_errors, server_errors, latency_sum_ms,
-            ARRAY(SELECT jsonb_array_elements_text(histogram)::bigint)
-     FROM jsonb_to_recordset($1::jsonb) AS r(tenant_id varchar, minute timestamptz, route varchar, requests bigint,
-       client_errors bigint, server_errors bigint, latency_sum_ms numeric, histogram jsonb)
-     ON CONFLICT ON CONSTRAINT metrics_api_request_rollup_key DO UPDATE SET
-       requests = t.requests + EXCLUDED.requests,
-       client_errors = t.client_errors + EXCLUDED.client_errors,
-       server_errors = t.server_errors + EXCLUDED.server_errors,
-       latency_sum_ms = t.latency_sum_ms + EXCLUDED.latency_sum_ms,
-       latency_histogram = metrics_histogram_add(t.latency_histogram, EXCLUDED.latency_histogram)`,
-    rollUpRequests(of((event) => event.type === 'api_request')),
-  );
+  await upsertApiRollups(manager, rollUpRequests(of((event) => event.type === 'api_request')));
 }
 
 /**
@@ -142,9 +113,18 @@ export async function writeEvents(manager: EntityManager, events: ValidEvent[]):
 /** Every timezone offset is a multiple of 15 minutes: instants rounded down to one keep their local day. */
 const QUARTER_HOUR = 900_000;
 
-export async function markLateDays(manager: EntityManager, events: ValidEvent[], timezone: string): Promise<void> {
-  if (events.length === 0) return;
-  const instants = [...new Set(events.map((event) => Math.floor(event.at.getTime() / QUARTER_HOUR)))].map((quarter) =>
+export function markLateDays(manager: EntityManager, events: ValidEvent[], timezone: string): Promise<void> {
+  return markLateInstants(
+    manager,
+    events.map((event) => event.at),
+    timezone,
+  );
+}
+
+/** markLateDays for bare instants (the interceptor's rollup minutes). */
+export async function markLateInstants(manager: EntityManager, at: readonly Date[], timezone: string): Promise<void> {
+  if (at.length === 0) return;
+  const instants = [...new Set(at.map((instant) => Math.floor(instant.getTime() / QUARTER_HOUR)))].map((quarter) =>
     new Date(quarter * QUARTER_HOUR).toISOString(),
   );
   await manager.query(
