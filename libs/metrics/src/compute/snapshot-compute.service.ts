@@ -77,6 +77,8 @@ export class SnapshotComputeService {
       monthly_burn_rate: config.monthly_burn_rate,
       cash_balance: config.cash_balance,
       runway_months: MetricsConfigService.runwayMonths(config),
+      outstanding_invoices_count: config.outstanding_invoices_count,
+      outstanding_invoices_value: config.outstanding_invoices_value,
     };
 
     await this.dataSource.transaction(async (manager) => {

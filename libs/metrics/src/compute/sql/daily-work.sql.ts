@@ -1,5 +1,6 @@
 import { METRIC_CATALOG } from '../../catalog/metric-catalog.js';
 import type { MetricDefinition } from '../../catalog/catalog.types.js';
+import { billingConfigFallback } from '../../catalog/metrics/financial.js';
 import type { SourceName } from '../../metrics.options.js';
 import { quoteIdent } from '../../database/named-sql.js';
 import { EVE, FACTS, factSubqueries, sourceCtes } from './source-facts.js';
@@ -13,7 +14,10 @@ import { EVE, FACTS, factSubqueries, sourceCtes } from './source-facts.js';
  */
 export function workMetrics(): MetricDefinition[] {
   return METRIC_CATALOG.filter(
-    (metric) => metric.kind !== 'ratio' && !('billing' in metric.daily) && !('bucketFact' in metric.daily),
+    (metric) =>
+      metric.kind !== 'ratio' &&
+      (!('billing' in metric.daily) || billingConfigFallback(metric) !== undefined) &&
+      !('bucketFact' in metric.daily),
   );
 }
 
@@ -21,6 +25,9 @@ function metricExpression(metric: MetricDefinition, enabled: ReadonlySet<string>
   const rule = metric.daily;
   const connected = enabled.has(metric.source);
   if ('config' in rule) return `:${rule.config}::numeric`;
+  // A billing metric the configuration stands in for while billing is not connected (financial.ts).
+  const fallback = billingConfigFallback(metric);
+  if (fallback) return connected ? 'NULL' : `:${fallback}::numeric`;
   if (!connected) return 'NULL';
   if ('fact' in rule) {
     return FACTS[rule.fact].sqlType === 'bigint[]' ? `f.${rule.fact}` : `coalesce(f.${rule.fact}, 0)`;

@@ -1,6 +1,7 @@
 import { LATENCY_BUCKETS_MS, METRIC_CATALOG } from '../../catalog/metric-catalog.js';
 import type { DistinctRollup, MetricDefinition } from '../../catalog/catalog.types.js';
 import { quoteIdent } from '../../database/named-sql.js';
+import { billingConfigFallback } from '../../catalog/metrics/financial.js';
 import { DAY_START } from './source-facts.js';
 import { workMetrics } from './daily-work.sql.js';
 
@@ -86,7 +87,7 @@ export function rollupSql(dailyRows: string, bucketFacts: string, bucket: Rollup
 
   const finished = METRIC_CATALOG.filter((metric) => metric.kind !== 'ratio').map((metric) => {
     const column = quoteIdent(metric.key);
-    if ('billing' in metric.daily) return `NULL::numeric AS ${column}`;
+    if ('billing' in metric.daily && !billingConfigFallback(metric)) return `NULL::numeric AS ${column}`;
     if (metric.kind === 'distinct' && distinctRule(metric, bucket) === 'bucket_distinct') {
       const fact = `(bf.facts ->> '${bucketFactKey(metric)}')::bigint`;
       // Without any activity in the bucket the fact is absent: zero when the source is connected.
