@@ -1,4 +1,4 @@
-import { MetricsService } from '../libs/metrics/src/index.js';
+import { MetricsRecorder, MetricsService } from '../libs/metrics/src/index.js';
 import { call, createTestApp, type TestApp } from './support/test-app.js';
 
 const PREFIX = '/api/system/metrics';
@@ -106,6 +106,21 @@ describe('AI price table and financial inputs', () => {
       ['small', '0.000002'],
       ['mystery', '0.010000'],
     ]);
+
+    // From inside the host, the same: one million tokens each way at 2.5 and 10 USD per million = 12.5 USD.
+    const recorded = await test.app.get(MetricsRecorder).record({
+      type: 'ai_usage',
+      at: '2025-06-04T08:00:00Z',
+      tenant: 'acme',
+      model: 'gpt-4o',
+      input_tokens: 1_000_000,
+      output_tokens: 1_000_000,
+    });
+    expect(recorded).toEqual({ accepted: 1, duplicates: 0 });
+    const [last] = (await test.dataSource.query(
+      `SELECT cost_usd::text AS cost FROM metrics_ai_usage_event ORDER BY id DESC LIMIT 1`,
+    )) as { cost: string }[];
+    expect(last.cost).toBe('12.500000');
   });
 
   it('shows the per-model breakdown in the snapshot, the summary and the timeseries', async () => {
