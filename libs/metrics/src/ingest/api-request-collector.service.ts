@@ -94,7 +94,7 @@ export class ApiRequestCollector implements OnModuleInit, BeforeApplicationShutd
           registers,
         }),
     );
-    const collector = this;
+    const pendingRows = () => this.pending.size;
     prometheus.metric(
       'exec_metrics_api_pending_rows',
       (registers) =>
@@ -103,7 +103,7 @@ export class ApiRequestCollector implements OnModuleInit, BeforeApplicationShutd
           help: 'Per-minute API rollup rows waiting for the next flush',
           registers,
           collect() {
-            this.set(collector.pendingRows);
+            this.set(pendingRows());
           },
         }),
     );
