@@ -44,7 +44,8 @@ export class ApiRequestCollector implements OnModuleInit, BeforeApplicationShutd
   private flushing: Promise<boolean> | null = null;
   private flushQueued = false;
   private failuresInARow = 0;
-  private readonly counted: Counter<'class'>;
+  /** Requests counted per status class (index 1 = 1xx … 5 = 5xx). */
+  private readonly byClass = [0, 0, 0, 0, 0, 0];
   private readonly flushes: Counter<'outcome'>;
   private readonly rowsWritten: Counter;
   private readonly dropped: Counter;
@@ -56,7 +57,9 @@ export class ApiRequestCollector implements OnModuleInit, BeforeApplicationShutd
     prometheus: MetricsPrometheus,
   ) {
     this.settings = { ...API_METRICS_DEFAULTS, ...options.apiMetrics };
-    this.counted = prometheus.metric(
+    // Plain integers on the request path; prom-client reads them when scraped.
+    const byClass = this.byClass;
+    prometheus.metric(
       'exec_metrics_api_requests_counted_total',
       (registers) =>
         new Counter({
@@ -64,6 +67,10 @@ export class ApiRequestCollector implements OnModuleInit, BeforeApplicationShutd
           help: 'API requests counted by the metrics interceptor, by status class',
           labelNames: ['class'],
           registers,
+          collect() {
+            this.reset();
+            byClass.forEach((count, hundreds) => count > 0 && this.inc({ class: `${hundreds}xx` }, count));
+          },
         }),
     );
     this.flushes = prometheus.metric(
@@ -121,7 +128,7 @@ export class ApiRequestCollector implements OnModuleInit, BeforeApplicationShutd
   /** Counts one request; never waits for anything. */
   record(sample: ApiRequestSample): void {
     this.pending.add(sample);
-    this.counted.inc({ class: `${Math.floor(sample.status / 100)}xx` });
+    this.byClass[Math.floor(sample.status / 100)] += 1;
     this.requestsSinceFlush += 1;
     if (this.pending.size >= this.settings.flushAtRows || this.requestsSinceFlush >= this.settings.flushAtRequests) {
       this.flushSoon();

@@ -37,19 +37,20 @@ const MINUTE = 60_000;
  * accumulators (or an accumulator and the table) merge by adding.
  */
 export class ApiRollupAccumulator {
-  private readonly rows = new Map<string, ApiRollup>();
+  /** minute (epoch ms) → tenant → route → row: numbers and already-hashed strings, no key built per request. */
+  private readonly minutes = new Map<number, Map<string | null, Map<string, ApiRollup>>>();
+  private rowCount = 0;
 
   get size(): number {
-    return this.rows.size;
+    return this.rowCount;
   }
 
   add(sample: ApiRequestSample): void {
     const at = typeof sample.at === 'number' ? sample.at : sample.at.getTime();
-    const minute = Math.floor(at / MINUTE) * MINUTE;
-    const row = this.row(sample.tenant, minute, sample.route);
+    const row = this.row(sample.tenant, at - (at % MINUTE), sample.route);
     row.requests += 1;
-    if (sample.status >= 400 && sample.status < 500) row.client_errors += 1;
     if (sample.status >= 500) row.server_errors += 1;
+    else if (sample.status >= 400) row.client_errors += 1;
     row.latency_sum_ms += sample.durationMs;
     row.histogram[latencySlot(sample.durationMs)] += 1;
   }
@@ -68,27 +69,36 @@ export class ApiRollupAccumulator {
 
   /** Takes every row out, oldest minute first; the accumulator is empty afterwards. */
   drain(): ApiRollup[] {
-    const rows = [...this.rows.values()].sort((a, b) => a.minute.localeCompare(b.minute));
-    this.rows.clear();
+    const rows: ApiRollup[] = [];
+    for (const minute of [...this.minutes.keys()].sort((a, b) => a - b)) {
+      for (const routes of this.minutes.get(minute)!.values()) rows.push(...routes.values());
+    }
+    this.minutes.clear();
+    this.rowCount = 0;
     // The table stores two decimals of milliseconds.
     return rows.map((row) => ({ ...row, latency_sum_ms: Math.round(row.latency_sum_ms * 100) / 100 }));
   }
 
   /** Removes the rows of the oldest minutes until at most `max` remain; returns how many requests they held. */
   dropOldest(max: number): number {
-    if (this.rows.size <= max) return 0;
-    const oldest = [...this.rows.entries()].sort(([, a], [, b]) => a.minute.localeCompare(b.minute));
     let dropped = 0;
-    for (const [key, row] of oldest.slice(0, this.rows.size - max)) {
-      dropped += row.requests;
-      this.rows.delete(key);
+    for (const minute of [...this.minutes.keys()].sort((a, b) => a - b)) {
+      if (this.rowCount <= max) break;
+      for (const routes of this.minutes.get(minute)!.values()) {
+        for (const row of routes.values()) dropped += row.requests;
+        this.rowCount -= routes.size;
+      }
+      this.minutes.delete(minute);
     }
     return dropped;
   }
 
   private row(tenant: string | null, minute: number, route: string): ApiRollup {
-    const key = `${tenant ?? '\u0000'}\u0001${minute}\u0001${route}`;
-    let row = this.rows.get(key);
+    let tenants = this.minutes.get(minute);
+    if (!tenants) this.minutes.set(minute, (tenants = new Map()));
+    let routes = tenants.get(tenant);
+    if (!routes) tenants.set(tenant, (routes = new Map()));
+    let row = routes.get(route);
     if (!row) {
       row = {
         tenant_id: tenant,
@@ -100,7 +110,8 @@ export class ApiRollupAccumulator {
         latency_sum_ms: 0,
         histogram: new Array<number>(LATENCY_BUCKETS_MS.length + 1).fill(0),
       };
-      this.rows.set(key, row);
+      routes.set(route, row);
+      this.rowCount += 1;
     }
     return row;
   }
