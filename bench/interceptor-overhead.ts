@@ -28,9 +28,12 @@ import {
   metricsDataSourceOptions,
 } from '../libs/metrics/src/index.js';
 
-const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 16);
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 10);
-const REQUESTS_PER_ROUND = Number(process.env.BENCH_REQUESTS ?? 2000);
+/** Sequential requests (service time alone) and concurrent ones (with queueing). */
+const CLIENT_COUNTS = (process.env.BENCH_CLIENTS ?? '1,16').split(',').map(Number);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 30);
+const REQUESTS_PER_ROUND = Number(process.env.BENCH_REQUESTS ?? 500);
+const VARIANTS = ['plain', 'counted', 'noop'] as const;
+type Variant = (typeof VARIANTS)[number];
 
 @Controller('plain')
 class PlainController {
@@ -70,10 +73,10 @@ function quantile(sorted: number[], q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
 }
 
-async function load(base: string, path: string, count: number, into: number[]): Promise<void> {
+async function load(base: string, path: string, count: number, clients: number, into: number[]): Promise<void> {
   let next = 0;
   await Promise.all(
-    Array.from({ length: CLIENTS }, async () => {
+    Array.from({ length: clients }, async () => {
       while (next < count) {
         const id = next;
         next += 1;
@@ -108,22 +111,20 @@ async function main(): Promise<void> {
   await app.listen(0, '127.0.0.1');
   const base = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
 
-  // Warm-up of both paths (JIT, connection pool), not measured.
-  await load(base, '/plain/ping', 1000, []);
-  await load(base, '/counted/ping', 1000, []);
-  await load(base, '/noop/ping', 1000, []);
+  // Warm-up of every path (JIT, sockets), not measured.
+  for (const variant of VARIANTS) await load(base, `/${variant}/ping`, 1000, 8, []);
 
-  const plain: number[] = [];
-  const counted: number[] = [];
-  const noop: number[] = [];
-  const into = { plain, counted, noop };
-  const variants = ['plain', 'counted', 'noop'] as const;
-  for (let round = 0; round < ROUNDS; round += 1) {
-    // Rotate which goes first, so none always runs on a warmer or busier machine.
-    for (let step = 0; step < variants.length; step += 1) {
-      const variant = variants[(round + step) % variants.length];
-      await load(base, `/${variant}/ping`, REQUESTS_PER_ROUND, into[variant]);
+  const runs: Record<string, Record<Variant, number[]>> = {};
+  for (const clients of CLIENT_COUNTS) {
+    const into: Record<Variant, number[]> = { plain: [], counted: [], noop: [] };
+    for (let round = 0; round < ROUNDS; round += 1) {
+      // Short rounds, rotating which goes first, so all variants see the same (shared, noisy) machine.
+      for (let step = 0; step < VARIANTS.length; step += 1) {
+        const variant = VARIANTS[(round + step) % VARIANTS.length];
+        await load(base, `/${variant}/ping`, REQUESTS_PER_ROUND, clients, into[variant]);
+      }
     }
+    runs[`clients_${clients}`] = into;
   }
   const collector = app.get(ApiRequestCollector);
   await collector.flush();
@@ -141,32 +142,50 @@ async function main(): Promise<void> {
   const recordNs = ((performance.now() - started) * 1e6) / samples;
   await app.close();
 
+  const cases = Object.fromEntries(
+    Object.entries(runs).map(([name, into]) => {
+      const [plain, counted, noop] = [stats(into.plain), stats(into.counted), stats(into.noop)];
+      return [
+        name,
+        {
+          plain,
+          with_interceptor: counted,
+          nest_noop_interceptor: noop,
+          p50_ratio: counted.p50 / plain.p50,
+          p99_ratio: counted.p99 / plain.p99,
+        },
+      ];
+    }),
+  );
+  const countedRequests = Object.values(runs).reduce((sum, into) => sum + into.counted.length, 1000);
   const results = {
     date: new Date().toISOString(),
     database: process.env.DATABASE_URL ? 'postgresql' : 'pglite',
-    clients: CLIENTS,
-    requests_per_variant: plain.length,
-    plain: stats(plain),
-    counted: stats(counted),
-    noop_interceptor: stats(noop),
-    p50_ratio: stats(counted).p50 / stats(plain).p50,
-    p99_ratio: stats(counted).p99 / stats(plain).p99,
-    requests_counted: counted.length + 1000,
+    requests_per_variant_and_case: ROUNDS * REQUESTS_PER_ROUND,
+    cases,
+    requests_counted: countedRequests,
     requests_stored: stored,
     record_ns_per_request: Math.round(recordNs),
   };
-  console.log(`database ${results.database}, ${CLIENTS} clients, ${plain.length} requests per variant`);
-  console.table({
-    plain: { p50_ms: results.plain.p50.toFixed(3), p99_ms: results.plain.p99.toFixed(3) },
-    with_interceptor: { p50_ms: results.counted.p50.toFixed(3), p99_ms: results.counted.p99.toFixed(3) },
-    nest_noop_interceptor: {
-      p50_ms: results.noop_interceptor.p50.toFixed(3),
-      p99_ms: results.noop_interceptor.p99.toFixed(3),
-    },
-  });
+  console.log(`database ${results.database}, ${results.requests_per_variant_and_case} requests per variant and case`);
+  console.table(
+    Object.fromEntries(
+      Object.entries(cases).flatMap(([name, result]) =>
+        (['plain', 'with_interceptor', 'nest_noop_interceptor'] as const).map((variant) => [
+          `${name} ${variant}`,
+          { p50_ms: result[variant].p50.toFixed(3), p99_ms: result[variant].p99.toFixed(3) },
+        ]),
+      ),
+    ),
+  );
+  for (const [name, result] of Object.entries(cases)) {
+    console.log(
+      `${name}: with/without interceptor p50 ${result.p50_ratio.toFixed(3)}, p99 ${result.p99_ratio.toFixed(3)}`,
+    );
+  }
   console.log(
-    `ratio with/without: p50 ${results.p50_ratio.toFixed(3)}, p99 ${results.p99_ratio.toFixed(3)}; ` +
-      `counting one request in memory: ${results.record_ns_per_request} ns; stored ${String(stored)} requests`,
+    `counting one request in memory: ${results.record_ns_per_request} ns; ` +
+      `counted ${countedRequests}, stored ${String(stored)} requests`,
   );
   writeFileSync(`bench/results/interceptor-overhead-${results.database}.json`, JSON.stringify(results, null, 2));
 }

@@ -1,5 +1,5 @@
 import { ApiRequestCollector, MetricsService } from '../libs/metrics/src/index.js';
-import { applyApiMetrics, burst, OpsModule } from './support/ops-host.js';
+import { applyApiMetrics, applyApiMetricsMiddleware, burst, OpsModule } from './support/ops-host.js';
 import { call, createTestApp, type TestApp } from './support/test-app.js';
 
 const PREFIX = '/api/system/metrics';
@@ -109,5 +109,55 @@ describe('API metrics interceptor: a burst of real requests', () => {
        FROM metrics_api_request_rollup`,
     )) as { requests: number; client: number; server: number }[];
     expect(row).toEqual({ requests: 60, client: 9, server: 6 });
+  });
+});
+
+describe('API metrics middleware: the same counts, plus what guards refuse and unmatched routes', () => {
+  let test: TestApp;
+
+  beforeAll(async () => {
+    test = await createTestApp({
+      metrics: { apiMetrics: { flushIntervalMs: 3_600_000 }, rateLimit: false },
+      imports: [OpsModule],
+      configure: applyApiMetricsMiddleware,
+      quiet: true,
+    });
+  });
+
+  afterAll(() => test.close());
+
+  it('counts answers, thrown errors, guard refusals and 404s by route pattern, and skips the module routes', async () => {
+    expect(Object.fromEntries(await burst(test.baseUrl, 600, 25))).toEqual({
+      200: 450,
+      404: 60,
+      418: 30,
+      500: 30,
+      503: 30,
+    });
+    for (let index = 0; index < 10; index += 1) {
+      const refused = await fetch(`${test.baseUrl}/ops/private`, { headers: { 'x-tenant-id': 'acme' } });
+      expect(refused.status).toBe(401);
+      expect((await fetch(`${test.baseUrl}/nowhere/${index}`)).status).toBe(404);
+    }
+    expect((await call(test, 'GET', `${PREFIX}/catalog`)).status).toBe(200);
+    expect((await call(test, 'GET', `${PREFIX}/summary?start=2025-01-01&end=2025-01-02`)).status).toBe(200);
+
+    expect(await test.app.get(ApiRequestCollector).flush()).toBe(true);
+    expect(await routeCounts(test)).toEqual({
+      '': 10,
+      'GET /ops/boom': 30,
+      'GET /ops/items/:id': 390,
+      'GET /ops/missing/:id': 60,
+      'GET /ops/private': 10,
+      'GET /ops/slow': 60,
+      'GET /ops/teapot': 30,
+      'GET /ops/unavailable': 30,
+    });
+    const [acme] = (await test.dataSource.query(
+      `SELECT sum(requests)::int AS requests, sum(client_errors)::int AS client, sum(server_errors)::int AS server
+       FROM metrics_api_request_rollup WHERE tenant_id = 'acme'`,
+    )) as { requests: number; client: number; server: number }[];
+    // 200 of the burst (30 client and 20 server errors) and the 10 refused requests.
+    expect(acme).toEqual({ requests: 210, client: 40, server: 20 });
   });
 });

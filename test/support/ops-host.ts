@@ -1,14 +1,26 @@
 import {
+  type CanActivate,
   Controller,
   Get,
   HttpCode,
+  Injectable,
   Module,
   NotFoundException,
   Param,
   ServiceUnavailableException,
+  UnauthorizedException,
+  UseGuards,
 } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { MetricsApiInterceptor } from '../../libs/metrics/src/index.js';
+import { MetricsApiInterceptor, MetricsApiMiddleware } from '../../libs/metrics/src/index.js';
+
+/** A host guard that refuses everyone (interceptors never see these requests; middleware does). */
+@Injectable()
+class NobodyGuard implements CanActivate {
+  canActivate(): boolean {
+    throw new UnauthorizedException('nobody may');
+  }
+}
 
 /** A host's own API: answers, thrown HTTP errors, a thrown plain Error, a 4xx without exception, a slow route. */
 @Controller('ops')
@@ -40,6 +52,12 @@ export class OpsController {
     throw new Error('an unexpected failure');
   }
 
+  @Get('private')
+  @UseGuards(NobodyGuard)
+  private() {
+    return { secret: true };
+  }
+
   @Get('unavailable')
   unavailable() {
     throw new ServiceUnavailableException('try later');
@@ -52,6 +70,12 @@ export class OpsModule {}
 /** The interceptor applied globally, as a host does in main.ts. */
 export function applyApiMetrics(app: NestExpressApplication): void {
   app.useGlobalInterceptors(app.get(MetricsApiInterceptor));
+}
+
+/** The middleware variant, applied to every request before routing. */
+export function applyApiMetricsMiddleware(app: NestExpressApplication): void {
+  const middleware = app.get(MetricsApiMiddleware);
+  app.use(middleware.use.bind(middleware));
 }
 
 /**

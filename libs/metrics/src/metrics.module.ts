@@ -46,6 +46,7 @@ import {
 import { MetricsPrometheus } from './observability/prometheus-registry.js';
 import { ApiRequestCollector } from './ingest/api-request-collector.service.js';
 import { MetricsApiInterceptor } from './ingest/metrics-api.interceptor.js';
+import { MetricsApiMiddleware } from './ingest/metrics-api.middleware.js';
 import { OWN_ROUTES } from './metrics-own-routes.js';
 import { MetricsScheduler } from './schedule/metrics-scheduler.service.js';
 import { PgLeaseLocker } from './schedule/pg-lease-locker.js';
@@ -83,6 +84,7 @@ const PROVIDERS = [
   PrometheusScrapeGuard,
   ApiRequestCollector,
   MetricsApiInterceptor,
+  MetricsApiMiddleware,
   MetricsScheduler,
   PgLeaseLocker,
 ];
@@ -107,6 +109,7 @@ export class MetricsModule extends MetricsConfigurableModule {
     if (!endpoint) return null;
     const settings = endpoint === true ? {} : endpoint;
     return {
+      enabled: true,
       path: (settings.path ?? 'metrics').replace(/^\/+|\/+$/g, ''),
       scrapeToken: settings.scrapeToken ?? null,
     };
@@ -136,7 +139,10 @@ export class MetricsModule extends MetricsConfigurableModule {
           useFactory: (options: MetricsModuleOptions) => resolveOptions(options, prefix),
           inject: [METRICS_MODULE_OPTIONS],
         },
-        { provide: PROMETHEUS_ENDPOINT, useValue: prometheus ?? { path: 'metrics', scrapeToken: null } },
+        {
+          provide: PROMETHEUS_ENDPOINT,
+          useValue: prometheus ?? { enabled: false, path: 'metrics', scrapeToken: null },
+        },
         ...PROVIDERS,
       ],
       exports: [
@@ -148,6 +154,7 @@ export class MetricsModule extends MetricsConfigurableModule {
         AuditService,
         METRICS_OPTIONS,
         MetricsApiInterceptor,
+        MetricsApiMiddleware,
         ApiRequestCollector,
         MetricsPrometheus,
       ],

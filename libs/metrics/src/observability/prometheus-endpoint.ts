@@ -20,6 +20,7 @@ import { MetricsPrometheus } from './prometheus-registry.js';
 
 /** The resolved `prometheusEndpoint` extra: where the route lives and the optional scrape token. */
 export interface PrometheusEndpointSettings {
+  enabled: boolean;
   path: string;
   scrapeToken: string | null;
 }
