@@ -11,8 +11,10 @@ import {
   type ExecutionContext,
   Get,
   Injectable,
+  type MiddlewareConsumer,
   Module,
   type NestInterceptor,
+  type NestModule,
   UseInterceptors,
 } from '@nestjs/common';
 import type { Observable } from 'rxjs';
@@ -24,6 +26,7 @@ import { DataSource } from 'typeorm';
 import {
   ApiRequestCollector,
   MetricsApiInterceptor,
+  MetricsApiMiddleware,
   MetricsModule,
   metricsDataSourceOptions,
 } from '../libs/metrics/src/index.js';
@@ -32,7 +35,7 @@ import {
 const CLIENT_COUNTS = (process.env.BENCH_CLIENTS ?? '1,16').split(',').map(Number);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 30);
 const REQUESTS_PER_ROUND = Number(process.env.BENCH_REQUESTS ?? 500);
-const VARIANTS = ['plain', 'counted', 'noop'] as const;
+const VARIANTS = ['plain', 'counted', 'noop', 'middleware'] as const;
 type Variant = (typeof VARIANTS)[number];
 
 @Controller('plain')
@@ -63,6 +66,14 @@ class NoopInterceptor implements NestInterceptor {
 @Controller('noop')
 @UseInterceptors(NoopInterceptor)
 class NoopController {
+  @Get('ping/:id')
+  ping() {
+    return { ok: true };
+  }
+}
+
+@Controller('middleware')
+class MiddlewareController {
   @Get('ping/:id')
   ping() {
     return { ok: true };
@@ -103,9 +114,13 @@ async function main(): Promise<void> {
       ),
       MetricsModule.forRoot({ environment: 'bench', rateLimit: false, schedule: { enabled: false } }),
     ],
-    controllers: [PlainController, NoopController, CountedController],
+    controllers: [PlainController, NoopController, CountedController, MiddlewareController],
   })
-  class BenchModule {}
+  class BenchModule implements NestModule {
+    configure(consumer: MiddlewareConsumer): void {
+      consumer.apply(MetricsApiMiddleware).forRoutes(MiddlewareController);
+    }
+  }
 
   const app = await NestFactory.create(BenchModule, { logger: ['error'] });
   await app.listen(0, '127.0.0.1');
@@ -116,7 +131,7 @@ async function main(): Promise<void> {
 
   const runs: Record<string, Record<Variant, number[]>> = {};
   for (const clients of CLIENT_COUNTS) {
-    const into: Record<Variant, number[]> = { plain: [], counted: [], noop: [] };
+    const into: Record<Variant, number[]> = { plain: [], counted: [], noop: [], middleware: [] };
     for (let round = 0; round < ROUNDS; round += 1) {
       // Short rounds, rotating which goes first, so all variants see the same (shared, noisy) machine.
       for (let step = 0; step < VARIANTS.length; step += 1) {
@@ -144,20 +159,27 @@ async function main(): Promise<void> {
 
   const cases = Object.fromEntries(
     Object.entries(runs).map(([name, into]) => {
-      const [plain, counted, noop] = [stats(into.plain), stats(into.counted), stats(into.noop)];
+      const [plain, counted, noop, middleware] = VARIANTS.map((variant) => stats(into[variant]));
       return [
         name,
         {
           plain,
           with_interceptor: counted,
           nest_noop_interceptor: noop,
+          with_middleware: middleware,
           p50_ratio: counted.p50 / plain.p50,
           p99_ratio: counted.p99 / plain.p99,
+          middleware_p50_ratio: middleware.p50 / plain.p50,
+          middleware_p99_ratio: middleware.p99 / plain.p99,
         },
       ];
     }),
   );
-  const countedRequests = Object.values(runs).reduce((sum, into) => sum + into.counted.length, 1000);
+  // Warm-up included: 1000 through the interceptor and 1000 through the middleware.
+  const countedRequests = Object.values(runs).reduce(
+    (sum, into) => sum + into.counted.length + into.middleware.length,
+    2000,
+  );
   const results = {
     date: new Date().toISOString(),
     database: process.env.DATABASE_URL ? 'postgresql' : 'pglite',
@@ -171,7 +193,7 @@ async function main(): Promise<void> {
   console.table(
     Object.fromEntries(
       Object.entries(cases).flatMap(([name, result]) =>
-        (['plain', 'with_interceptor', 'nest_noop_interceptor'] as const).map((variant) => [
+        (['plain', 'with_interceptor', 'nest_noop_interceptor', 'with_middleware'] as const).map((variant) => [
           `${name} ${variant}`,
           { p50_ms: result[variant].p50.toFixed(3), p99_ms: result[variant].p99.toFixed(3) },
         ]),
@@ -180,7 +202,8 @@ async function main(): Promise<void> {
   );
   for (const [name, result] of Object.entries(cases)) {
     console.log(
-      `${name}: with/without interceptor p50 ${result.p50_ratio.toFixed(3)}, p99 ${result.p99_ratio.toFixed(3)}`,
+      `${name}: with/without interceptor p50 ${result.p50_ratio.toFixed(3)}, p99 ${result.p99_ratio.toFixed(3)}; ` +
+        `middleware p50 ${result.middleware_p50_ratio.toFixed(3)}, p99 ${result.middleware_p99_ratio.toFixed(3)}`,
     );
   }
   console.log(

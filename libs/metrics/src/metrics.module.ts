@@ -157,6 +157,8 @@ export class MetricsModule extends MetricsConfigurableModule {
         MetricsApiMiddleware,
         ApiRequestCollector,
         MetricsPrometheus,
+        // Hosts instantiate the middleware and interceptor in their own modules: their dependencies go with them.
+        PROMETHEUS_ENDPOINT,
       ],
     };
   }
