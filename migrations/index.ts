@@ -3,6 +3,7 @@ import { TokensAndAudit1764115200000 } from './1764115200000-tokens-and-audit.js
 import { SnapshotVersion1764201600000 } from './1764201600000-snapshot-version.js';
 import { SchedulesAndRuns1764288000000 } from './1764288000000-schedules-and-runs.js';
 import { BillingLedger1764374400000 } from './1764374400000-billing-ledger.js';
+import { OpsAiFinancials1764460800000 } from './1764460800000-ops-ai-financials.js';
 
 /** Every migration of the metrics module, oldest first. Hosts add these to their data source. */
 export const METRICS_MIGRATIONS = [
@@ -11,4 +12,5 @@ export const METRICS_MIGRATIONS = [
   SnapshotVersion1764201600000,
   SchedulesAndRuns1764288000000,
   BillingLedger1764374400000,
+  OpsAiFinancials1764460800000,
 ];

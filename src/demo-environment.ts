@@ -12,6 +12,8 @@ export interface DemoEnvironment {
   demoData: boolean | 'auto';
   timezone: string;
   environment: string;
+  /** METRICS_PROMETHEUS_TOKEN: enables GET /metrics for a scraper holding this bearer token. */
+  prometheusToken?: string;
   stripe: {
     secretKey?: string;
     webhookSecret?: string;
@@ -46,6 +48,7 @@ export function readDemoEnvironment(env: NodeJS.ProcessEnv = process.env): DemoE
     demoData: demo === 'off' || demo === 'false' || demo === '0' ? false : demo === 'on' ? true : 'auto',
     timezone: env.METRICS_TIMEZONE ?? 'UTC',
     environment: env.METRICS_ENVIRONMENT ?? 'demo',
+    prometheusToken: env.METRICS_PROMETHEUS_TOKEN || undefined,
     stripe: {
       secretKey: env.STRIPE_SECRET_KEY || undefined,
       webhookSecret: env.STRIPE_WEBHOOK_SECRET || undefined,

@@ -46,7 +46,7 @@ describe('OpenAPI document', () => {
     );
     const timeseries = document.paths[`${prefix}/timeseries`].get;
     expect(timeseries.parameters!.map((parameter) => parameter.name).sort()).toEqual(
-      ['bucket', 'end', 'metric', 'start', 'tenant'].sort(),
+      ['breakdown', 'bucket', 'end', 'metric', 'start', 'tenant'].sort(),
     );
     expect(Object.keys(timeseries.responses)).toEqual(expect.arrayContaining(['200', '400', '401', '403', '429']));
     const summary = JSON.stringify(document.paths[`${prefix}/summary`].get.responses['200']);

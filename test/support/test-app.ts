@@ -28,6 +28,8 @@ export interface TestApp {
 export interface TestAppOptions {
   /** A PostgreSQL server to use instead of TEST_DATABASE_URL or PGlite. */
   databaseUrl?: string;
+  /** Where PGlite keeps its files (default memory://): a directory lets a second app reopen the same database. */
+  pgliteDir?: string;
   /** A schema shared by several apps (created by the first, never dropped by any). */
   sharedSchema?: string;
   metrics?: Partial<MetricsModuleOptions> & MetricsModuleExtras;
@@ -36,6 +38,8 @@ export interface TestAppOptions {
   imports?: (Type | DynamicModule)[];
   /** Host middleware and the like, applied before the app listens. */
   configure?: (app: NestExpressApplication) => void;
+  /** No Nest logging at all (a suite that provokes hundreds of expected 500s). */
+  quiet?: boolean;
   /** SQL run once the schema exists (host tables for the `sources` option). */
   setupSql?: string[];
 }
@@ -79,7 +83,12 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
   @Module({
     imports: [
       TypeOrmModule.forRoot({
-        ...metricsDataSourceOptions({ databaseUrl: url, schema, pgliteDir: 'memory://', entities: options.entities }),
+        ...metricsDataSourceOptions({
+          databaseUrl: url,
+          schema,
+          pgliteDir: options.pgliteDir ?? 'memory://',
+          entities: options.entities,
+        }),
       }),
       MetricsModule.forRoot({
         environment: 'test',
@@ -95,7 +104,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
 
   const app = await NestFactory.create<NestExpressApplication>(TestHostModule, {
     rawBody: true,
-    logger: process.env.TEST_LOG ? ['error', 'warn', 'log'] : ['error'],
+    logger: options.quiet ? false : process.env.TEST_LOG ? ['error', 'warn', 'log'] : ['error'],
   });
   // A full batch of 10,000 events is a few MB of JSON: above Express's 100 kB default.
   app.useBodyParser('json', { limit: '16mb' });

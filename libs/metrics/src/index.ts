@@ -6,12 +6,18 @@ export type {
   SourceName,
   MetricsScheduleOptions,
   MetricsStripeOptions,
+  MetricsApiOptions,
 } from './metrics.options.js';
 export { DEFAULT_ROUTE_PREFIX } from './metrics.options.js';
 export { MetricsService } from './metrics.service.js';
 export { MetricsScheduler } from './schedule/metrics-scheduler.service.js';
 export { RUN_EVENTS } from './observability/run-observer.js';
 export { MetricsRecorder } from './ingest/metrics-recorder.service.js';
+export { MetricsApiInterceptor } from './ingest/metrics-api.interceptor.js';
+export { MetricsApiMiddleware } from './ingest/metrics-api.middleware.js';
+export { ApiRequestCollector } from './ingest/api-request-collector.service.js';
+export { defaultApiTenant } from './ingest/api-tenant.js';
+export { MetricsPrometheus } from './observability/prometheus-registry.js';
 export { MetricsConfigService } from './config/metrics-config.service.js';
 export { TokensService, type TokenView } from './security/tokens.service.js';
 export { AuditService, type AuditEntry } from './security/audit.service.js';

@@ -7,6 +7,12 @@ export interface MetricsModuleExtras {
   routePrefix?: string;
   /** Requests per client IP and window on the module's routes (default 600 a minute); false: no limit. */
   rateLimit?: { limit: number; ttlMs: number } | false;
+  /**
+   * A Prometheus scrape route (off by default): `true` or `{ path, scrapeToken }`. Path default `metrics`
+   * (outside the route prefix, i.e. GET /metrics). Admins (isAdmin or an admin token) may read it, and so may
+   * `Authorization: Bearer <scrapeToken>` when a scrape token is set.
+   */
+  prometheusEndpoint?: boolean | { path?: string; scrapeToken?: string };
 }
 
 /** forRoot/forRootAsync and the options token, as the official Nest plugins build them. */

@@ -44,6 +44,18 @@ import { TokenBootstrap } from './security/token-bootstrap.js';
 import { TokensController } from './security/tokens.controller.js';
 import { TokensService } from './security/tokens.service.js';
 import { RunObserver } from './observability/run-observer.js';
+import { HeadlineGauges } from './observability/headline-gauges.js';
+import {
+  PROMETHEUS_ENDPOINT,
+  PrometheusController,
+  PrometheusScrapeGuard,
+  type PrometheusEndpointSettings,
+} from './observability/prometheus-endpoint.js';
+import { MetricsPrometheus } from './observability/prometheus-registry.js';
+import { ApiRequestCollector } from './ingest/api-request-collector.service.js';
+import { MetricsApiInterceptor } from './ingest/metrics-api.interceptor.js';
+import { MetricsApiMiddleware } from './ingest/metrics-api.middleware.js';
+import { OWN_ROUTES } from './metrics-own-routes.js';
 import { MetricsScheduler } from './schedule/metrics-scheduler.service.js';
 import { PgLeaseLocker } from './schedule/pg-lease-locker.js';
 
@@ -78,6 +90,12 @@ const PROVIDERS = [
   AuditService,
   AuditInterceptor,
   RunObserver,
+  MetricsPrometheus,
+  HeadlineGauges,
+  PrometheusScrapeGuard,
+  ApiRequestCollector,
+  MetricsApiInterceptor,
+  MetricsApiMiddleware,
   MetricsScheduler,
   PgLeaseLocker,
   BillingStore,
@@ -101,11 +119,27 @@ export class MetricsModule extends MetricsConfigurableModule {
     return MetricsModule.wire(super.forRootAsync(options), options);
   }
 
+  /** The `prometheusEndpoint` extra resolved: null when the route is off (the default). */
+  private static prometheusEndpoint(extras: MetricsModuleExtras): PrometheusEndpointSettings | null {
+    const endpoint = extras.prometheusEndpoint;
+    if (!endpoint) return null;
+    const settings = endpoint === true ? {} : endpoint;
+    return {
+      enabled: true,
+      path: (settings.path ?? 'metrics').replace(/^\/+|\/+$/g, ''),
+      scrapeToken: settings.scrapeToken ?? null,
+    };
+  }
+
   private static wire(definition: DynamicModule, extras: MetricsModuleExtras): DynamicModule {
     const prefix = (extras.routePrefix ?? 'api/system/metrics').replace(/^\/+|\/+$/g, '');
     const rateLimit = extras.rateLimit === false ? false : (extras.rateLimit ?? { limit: 600, ttlMs: 60_000 });
     // One prefix for every route of the module, taken from the options (a host mounts the module once).
     for (const controller of CONTROLLERS) Reflect.defineMetadata(PATH_METADATA, prefix, controller);
+    const prometheus = MetricsModule.prometheusEndpoint(extras);
+    const controllers = prometheus ? [...CONTROLLERS, PrometheusController] : CONTROLLERS;
+    if (prometheus) Reflect.defineMetadata(PATH_METADATA, prometheus.path, PrometheusController);
+    for (const controller of controllers) Reflect.defineMetadata(OWN_ROUTES, true, controller);
     return {
       ...definition,
       imports: [
@@ -113,13 +147,17 @@ export class MetricsModule extends MetricsConfigurableModule {
         TypeOrmModule.forFeature(METRICS_ENTITIES),
         RateLimitModule.forRoutes(prefix, rateLimit),
       ],
-      controllers: CONTROLLERS,
+      controllers,
       providers: [
         ...(definition.providers ?? []),
         {
           provide: METRICS_OPTIONS,
           useFactory: (options: MetricsModuleOptions) => resolveOptions(options, prefix),
           inject: [METRICS_MODULE_OPTIONS],
+        },
+        {
+          provide: PROMETHEUS_ENDPOINT,
+          useValue: prometheus ?? { enabled: false, path: 'metrics', scrapeToken: null },
         },
         ...PROVIDERS,
       ],
@@ -134,6 +172,12 @@ export class MetricsModule extends MetricsConfigurableModule {
         StripeEventsService,
         ManualRevenueService,
         METRICS_OPTIONS,
+        MetricsApiInterceptor,
+        MetricsApiMiddleware,
+        ApiRequestCollector,
+        MetricsPrometheus,
+        // Hosts instantiate the middleware and interceptor in their own modules: their dependencies go with them.
+        PROMETHEUS_ENDPOINT,
       ],
     };
   }

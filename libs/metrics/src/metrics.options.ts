@@ -26,6 +26,23 @@ export interface MetricsStripeOptions {
   webhookToleranceSeconds?: number;
 }
 
+/** The API metrics interceptor's buffering (README, "Operations, AI and financials"). */
+export interface MetricsApiOptions {
+  /** Flush the counted requests at least this often (default 2000 ms). */
+  flushIntervalMs?: number;
+  /** Flush early when this many (tenant, minute, route) rows are pending (default 1000). */
+  flushAtRows?: number;
+  /** Flush early when this many requests were counted since the last flush (default 10,000). */
+  flushAtRequests?: number;
+  /**
+   * Most rows kept while the database cannot be written (default 100,000, about 30 MB): beyond it the oldest
+   * minutes are dropped, logged and counted (exec_metrics_api_requests_dropped_total).
+   */
+  maxPendingRows?: number;
+  /** Count the module's own routes too (default false). */
+  includeOwnRoutes?: boolean;
+}
+
 export interface MetricsModuleOptions {
   /** Snapshot environment name (default: NODE_ENV, else 'production'). */
   environment?: string;
@@ -44,6 +61,12 @@ export interface MetricsModuleOptions {
   /** Expose run counts and durations to Prometheus: true (prom-client's default registry) or a registry. */
   prometheus?: boolean | { registry: Registry };
   stripe?: MetricsStripeOptions;
+  /**
+   * The tenant of a request counted by MetricsApiInterceptor; null or undefined: no tenant (global view only).
+   * Default (defaultApiTenant): request.user.tenantId / tenant_id / tenant, else the X-Tenant-Id header.
+   */
+  apiTenant?: (request: Request) => string | null | undefined;
+  apiMetrics?: MetricsApiOptions;
   /**
    * Per source, a relation of the host's to read instead of the module's own table: a table or view name,
    * or a parenthesised SELECT. It must expose the columns listed in the README for that source.

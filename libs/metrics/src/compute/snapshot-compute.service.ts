@@ -81,6 +81,8 @@ export class SnapshotComputeService {
       runway_months: MetricsConfigService.runwayMonths(config),
       currency: config.currency,
       rates: JSON.stringify(config.currency_rates ?? {}),
+      outstanding_invoices_count: config.outstanding_invoices_count,
+      outstanding_invoices_value: config.outstanding_invoices_value,
     };
 
     await this.dataSource.transaction(async (manager) => {

@@ -15,6 +15,7 @@ import {
   Validate,
   ValidateIf,
   ValidatorConstraint,
+  type ValidationArguments,
   type ValidatorConstraintInterface,
 } from 'class-validator';
 import { IsCalendarDateConstraint } from '../compute/backfill.dto.js';
@@ -42,6 +43,48 @@ class IsCurrencyRates implements ValidatorConstraintInterface {
   }
   defaultMessage(): string {
     return 'must map known currency codes to positive rates, e.g. {"EUR": 1.08}';
+  }
+}
+
+const PRICE_FIELDS = ['input_per_1m', 'output_per_1m'];
+const MAX_PRICED_MODELS = 500;
+
+/** The first problem of an AI price table, or null when it is valid. */
+function aiPriceProblem(value: unknown): string | null {
+  if (!value || typeof value !== 'object' || Array.isArray(value)) {
+    return 'must map model names to {"input_per_1m": USD, "output_per_1m": USD}';
+  }
+  const entries = Object.entries(value);
+  if (entries.length > MAX_PRICED_MODELS) return `may price at most ${MAX_PRICED_MODELS} models`;
+  for (const [model, price] of entries) {
+    if (model.length === 0 || model.length > 128) return 'model names must have 1 to 128 characters';
+    if (!price || typeof price !== 'object' || Array.isArray(price)) {
+      return `${model}: must be {"input_per_1m": USD, "output_per_1m": USD}`;
+    }
+    const keys = Object.keys(price);
+    const extra = keys.find((key) => !PRICE_FIELDS.includes(key));
+    if (extra) return `${model}.${extra} is not a price field (input_per_1m, output_per_1m)`;
+    for (const field of PRICE_FIELDS) {
+      const amount = (price as Record<string, unknown>)[field];
+      const valid =
+        typeof amount === 'number' &&
+        Number.isFinite(amount) &&
+        amount >= 0 &&
+        amount <= 1_000_000 &&
+        /^\d+(\.\d{1,6})?$/.test(String(amount));
+      if (!valid) return `${model}.${field} must be a number of USD per million tokens, ≥ 0, at most 6 decimals`;
+    }
+  }
+  return null;
+}
+
+@ValidatorConstraint({ name: 'aiPrices' })
+class IsAiPriceTable implements ValidatorConstraintInterface {
+  validate(value: unknown): boolean {
+    return aiPriceProblem(value) === null;
+  }
+  defaultMessage(args: ValidationArguments): string {
+    return `ai_prices: ${aiPriceProblem(args.value) ?? 'is invalid'}`;
   }
 }
 
@@ -136,6 +179,28 @@ export class ConfigPatchDto {
   @IsOptional()
   @IsBoolean()
   jobs_tracking_enabled?: boolean;
+
+  @ApiPropertyOptional({
+    description: 'AI prices in USD per million tokens, per model (replaces the whole table)',
+    example: { 'gpt-4o': { input_per_1m: 2.5, output_per_1m: 10 } },
+  })
+  @IsOptional()
+  @Validate(IsAiPriceTable)
+  ai_prices?: Record<string, { input_per_1m: number; output_per_1m: number }>;
+
+  @ApiPropertyOptional({ description: 'Open invoices, reported while billing is not connected', nullable: true })
+  @ValidateIf((_, value) => value !== null && value !== undefined)
+  @IsInt()
+  @Min(0, nonNegative)
+  @Max(100_000_000)
+  outstanding_invoices_count?: number | null;
+
+  @ApiPropertyOptional({ description: 'Amount remaining on open invoices (billing not connected)', nullable: true })
+  @ValidateIf((_, value) => value !== null && value !== undefined)
+  @IsNumber(money)
+  @Min(0, nonNegative)
+  @Max(1e15)
+  outstanding_invoices_value?: number | null;
 
   @ApiPropertyOptional({ description: 'Rates to the reporting currency', example: { EUR: 1.08 } })
   @IsOptional()

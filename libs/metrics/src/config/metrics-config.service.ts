@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
-import { MetricsConfigEntity } from '../entities/config.entity.js';
+import { MetricsConfigEntity, type AiModelPrice } from '../entities/config.entity.js';
 import { METRICS_OPTIONS } from '../metrics.module-definition.js';
 import type { ResolvedMetricsOptions } from '../metrics.options.js';
 import { ReadCache } from '../read/read-cache.service.js';
@@ -23,6 +23,9 @@ export interface MetricsConfigJson {
   api_tracking_enabled: boolean;
   jobs_tracking_enabled: boolean;
   currency_rates: Record<string, number>;
+  ai_prices: Record<string, AiModelPrice>;
+  outstanding_invoices_count: number | null;
+  outstanding_invoices_value: number | null;
   updated_by: string | null;
   updated_at: string;
 }
@@ -98,6 +101,9 @@ export class MetricsConfigService {
       api_tracking_enabled: config.api_tracking_enabled,
       jobs_tracking_enabled: config.jobs_tracking_enabled,
       currency_rates: config.currency_rates,
+      ai_prices: config.ai_prices,
+      outstanding_invoices_count: config.outstanding_invoices_count,
+      outstanding_invoices_value: number(config.outstanding_invoices_value),
       updated_by: config.updated_by,
       updated_at: new Date(config.updated_at).toISOString(),
     };

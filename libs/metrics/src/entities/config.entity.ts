@@ -1,5 +1,11 @@
 import { BaseEntity, Column, Entity, PrimaryColumn } from 'typeorm';
 
+/** A model's price in USD per million tokens. */
+export interface AiModelPrice {
+  input_per_1m: number;
+  output_per_1m: number;
+}
+
 /** The single configuration row (id = 1). Field names are the API's snake_case names. */
 @Entity({ name: 'system_metrics_config' })
 export class MetricsConfigEntity extends BaseEntity {
@@ -50,6 +56,17 @@ export class MetricsConfigEntity extends BaseEntity {
 
   @Column({ type: 'jsonb', default: () => "'{}'::jsonb" })
   currency_rates: Record<string, number>;
+
+  /** USD per million tokens, per model: the cost of an ai_usage event recorded without one. */
+  @Column({ type: 'jsonb', default: () => "'{}'::jsonb" })
+  ai_prices: Record<string, AiModelPrice>;
+
+  /** Open invoices entered by an admin, reported while billing is not connected. */
+  @Column({ type: 'integer', nullable: true })
+  outstanding_invoices_count: number | null;
+
+  @Column({ type: 'numeric', precision: 20, scale: 2, nullable: true })
+  outstanding_invoices_value: string | null;
 
   @Column({ type: 'varchar', length: 255, nullable: true })
   updated_by: string | null;

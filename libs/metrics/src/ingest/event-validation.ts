@@ -6,6 +6,7 @@ import {
   USER_EVENT_TYPES,
   type MetricsEventType,
 } from './event.types.js';
+import { aiCostUsd, priceOf, type AiPriceTable } from './ai-cost.js';
 
 /** One problem with one event of a batch. */
 export interface EventError {
@@ -92,6 +93,7 @@ function validateEvent(
   raw: unknown,
   index: number,
   actions: readonly string[],
+  prices: AiPriceTable,
   errors: EventError[],
 ): ValidEvent | null {
   const fail = (field: string, message: string) => errors.push({ index, field, message });
@@ -154,9 +156,21 @@ function validateEvent(
     }
     inputTokens = event.input_tokens as number;
     outputTokens = event.output_tokens as number;
-    const rawCost = typeof event.cost_usd === 'number' ? String(event.cost_usd) : event.cost_usd;
-    cost = typeof rawCost === 'string' && DECIMAL.test(rawCost) ? rawCost : null;
-    if (cost === null) fail('cost_usd', 'must be a decimal ≥ 0 with at most 6 decimals');
+    if (event.cost_usd === undefined || event.cost_usd === null) {
+      // Only tokens: the cost comes from the configured price, frozen at ingest (a later price change does
+      // not rewrite history). A model without a price is refused, never stored at a silent cost of 0.
+      const price = model ? priceOf(prices, model) : undefined;
+      if (!price) {
+        fail('cost_usd', `is required: the configuration's ai_prices has no price for model "${model ?? ''}"`);
+      } else if (Number.isSafeInteger(inputTokens) && Number.isSafeInteger(outputTokens)) {
+        cost = aiCostUsd(price, inputTokens!, outputTokens!);
+        if (cost === null) fail('cost_usd', 'the cost computed from the price table is too large to store');
+      }
+    } else {
+      const rawCost = typeof event.cost_usd === 'number' ? String(event.cost_usd) : event.cost_usd;
+      cost = typeof rawCost === 'string' && DECIMAL.test(rawCost) ? rawCost : null;
+      if (cost === null) fail('cost_usd', 'must be a decimal ≥ 0 with at most 6 decimals');
+    }
   }
   let duration: number | null = null;
   let route: string | null = null;
@@ -197,7 +211,7 @@ function validateEvent(
 }
 
 /** Validates a whole batch; throws MetricsEventsRejected listing every problem when any event is invalid. */
-export function validateEvents(events: unknown, actions: readonly string[]): ValidEvent[] {
+export function validateEvents(events: unknown, actions: readonly string[], prices: AiPriceTable = {}): ValidEvent[] {
   if (!Array.isArray(events) || events.length === 0) {
     throw new MetricsEventsRejected([{ index: null, field: 'events', message: 'must be a non-empty array of events' }]);
   }
@@ -211,13 +225,13 @@ export function validateEvents(events: unknown, actions: readonly string[]): Val
     ]);
   }
   const errors: EventError[] = [];
-  const valid = events.map((event, index) => validateEvent(event, index, actions, errors));
+  const valid = events.map((event, index) => validateEvent(event, index, actions, prices, errors));
   if (errors.length > 0) throw new MetricsEventsRejected(errors);
   return valid as ValidEvent[];
 }
 
 /** The body of POST /events: `{ "events": [...] }` and nothing else. */
-export function validateEventBatch(body: unknown, actions: readonly string[]): ValidEvent[] {
+export function validateEventBatch(body: unknown, actions: readonly string[], prices: AiPriceTable = {}): ValidEvent[] {
   if (!body || typeof body !== 'object' || Array.isArray(body)) {
     throw new MetricsEventsRejected([
       { index: null, field: 'body', message: 'must be a JSON object {"events": [...]}' },
@@ -227,5 +241,5 @@ export function validateEventBatch(body: unknown, actions: readonly string[]): V
   if (extra.length > 0) {
     throw new MetricsEventsRejected(extra.map((field) => ({ index: null, field, message: 'is not allowed' })));
   }
-  return validateEvents((body as { events?: unknown }).events, actions);
+  return validateEvents((body as { events?: unknown }).events, actions, prices);
 }

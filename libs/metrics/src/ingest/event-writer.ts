@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import { LATENCY_BUCKETS_MS } from '../catalog/metric-catalog.js';
+import { ApiRollupAccumulator, type ApiRollup } from './api-rollup.js';
 import type { ValidEvent } from './event-validation.js';
 import type { MetricsEventType } from './event.types.js';
 
@@ -14,57 +14,43 @@ async function insertRows(manager: EntityManager, sql: string, rows: object[]): 
   if (rows.length > 0) await manager.query(sql, [JSON.stringify(rows)]);
 }
 
-/** The histogram slot of a duration: slot i (0-based) holds [bound[i-1], bound[i]); the last is open-ended. */
-export function latencySlot(durationMs: number): number {
-  let slot = 0;
-  while (slot < LATENCY_BUCKETS_MS.length && durationMs >= LATENCY_BUCKETS_MS[slot]) slot += 1;
-  return slot;
-}
-
-interface ApiRollup {
-  tenant_id: string | null;
-  minute: string;
-  route: string;
-  requests: number;
-  client_errors: number;
-  server_errors: number;
-  latency_sum_ms: number;
-  histogram: number[];
-}
-
 /** API requests are never stored one by one: they are added to per-minute rollups with a latency histogram. */
 function rollUpRequests(events: ValidEvent[]): ApiRollup[] {
-  const rollups = new Map<string, ApiRollup>();
+  const rollups = new ApiRollupAccumulator();
   for (const event of events) {
-    const minute = new Date(Math.floor(event.at.getTime() / 60_000) * 60_000).toISOString();
-    const route = event.route ?? '';
-    const key = JSON.stringify([event.tenant, minute, route]);
-    let rollup = rollups.get(key);
-    if (!rollup) {
-      rollup = {
-        tenant_id: event.tenant,
-        minute,
-        route,
-        requests: 0,
-        client_errors: 0,
-        server_errors: 0,
-        latency_sum_ms: 0,
-        histogram: new Array<number>(LATENCY_BUCKETS_MS.length + 1).fill(0),
-      };
-      rollups.set(key, rollup);
-    }
-    const status = event.status as number;
-    const duration = event.duration_ms ?? 0;
-    rollup.requests += 1;
-    if (status >= 400 && status < 500) rollup.client_errors += 1;
-    if (status >= 500) rollup.server_errors += 1;
-    rollup.latency_sum_ms += duration;
-    rollup.histogram[latencySlot(duration)] += 1;
+    rollups.add({
+      tenant: event.tenant,
+      at: event.at,
+      route: event.route ?? '',
+      status: event.status as number,
+      durationMs: event.duration_ms ?? 0,
+    });
   }
-  return [...rollups.values()].map((rollup) => ({
-    ...rollup,
-    latency_sum_ms: Math.round(rollup.latency_sum_ms * 100) / 100,
-  }));
+  return rollups.drain();
+}
+
+/**
+ * Adds rollup rows to metrics_api_request_rollup in ONE statement: the events endpoint and the API metrics
+ * interceptor both write through here. Rows must have distinct (tenant, minute, route) keys (an upsert cannot
+ * touch a row twice), which ApiRollupAccumulator guarantees.
+ */
+export async function upsertApiRollups(manager: EntityManager, rollups: readonly ApiRollup[]): Promise<void> {
+  await insertRows(
+    manager,
+    `INSERT INTO metrics_api_request_rollup AS t
+       (tenant_id, minute, route, requests, client_errors, server_errors, latency_sum_ms, latency_histogram)
+     SELECT tenant_id, minute, route, requests, client_errors, server_errors, latency_sum_ms,
+            ARRAY(SELECT jsonb_array_elements_text(histogram)::bigint)
+     FROM jsonb_to_recordset($1::jsonb) AS r(tenant_id varchar, minute timestamptz, route varchar, requests bigint,
+       client_errors bigint, server_errors bigint, latency_sum_ms numeric, histogram jsonb)
+     ON CONFLICT ON CONSTRAINT metrics_api_request_rollup_key DO UPDATE SET
+       requests = t.requests + EXCLUDED.requests,
+       client_errors = t.client_errors + EXCLUDED.client_errors,
+       server_errors = t.server_errors + EXCLUDED.server_errors,
+       latency_sum_ms = t.latency_sum_ms + EXCLUDED.latency_sum_ms,
+       latency_histogram = metrics_histogram_add(t.latency_histogram, EXCLUDED.latency_histogram)`,
+    [...rollups],
+  );
 }
 
 export async function writeEvents(manager: EntityManager, events: ValidEvent[]): Promise<void> {
@@ -118,22 +104,7 @@ export async function writeEvents(manager: EntityManager, events: ValidEvent[]):
       }),
     ),
   );
-  await insertRows(
-    manager,
-    `INSERT INTO metrics_api_request_rollup AS t
-       (tenant_id, minute, route, requests, client_errors, server_errors, latency_sum_ms, latency_histogram)
-     SELECT tenant_id, minute, route, requests, client_errors, server_errors, latency_sum_ms,
-            ARRAY(SELECT jsonb_array_elements_text(histogram)::bigint)
-     FROM jsonb_to_recordset($1::jsonb) AS r(tenant_id varchar, minute timestamptz, route varchar, requests bigint,
-       client_errors bigint, server_errors bigint, latency_sum_ms numeric, histogram jsonb)
-     ON CONFLICT ON CONSTRAINT metrics_api_request_rollup_key DO UPDATE SET
-       requests = t.requests + EXCLUDED.requests,
-       client_errors = t.client_errors + EXCLUDED.client_errors,
-       server_errors = t.server_errors + EXCLUDED.server_errors,
-       latency_sum_ms = t.latency_sum_ms + EXCLUDED.latency_sum_ms,
-       latency_histogram = metrics_histogram_add(t.latency_histogram, EXCLUDED.latency_histogram)`,
-    rollUpRequests(of((event) => event.type === 'api_request')),
-  );
+  await upsertApiRollups(manager, rollUpRequests(of((event) => event.type === 'api_request')));
 }
 
 /**
@@ -158,14 +129,27 @@ const LATE_REACH: Record<MetricsEventType, { back: number; forward: number | nul
 /** Every timezone offset is a multiple of 15 minutes: instants rounded down to one keep their local day. */
 const QUARTER_HOUR = 900_000;
 
+export function markLateDays(manager: EntityManager, events: ValidEvent[], timezone: string): Promise<void> {
+  return markLateInstants(
+    manager,
+    events.map((event) => ({ at: event.at, type: event.type })),
+    timezone,
+  );
+}
+
 /**
- * An event for a past day that already has snapshots makes the days it reaches stale: they are marked, and
- * the next scheduled catch-up recomputes them. Days never computed need no mark (the catch-up finds them anyway).
+ * Instants of late events (or of the interceptor's rollup minutes, which count as API requests) make the
+ * computed days they reach stale: they are marked, and the next scheduled catch-up recomputes them. Days never
+ * computed need no mark (the catch-up finds them anyway).
  */
-export async function markLateDays(manager: EntityManager, events: ValidEvent[], timezone: string): Promise<void> {
-  if (events.length === 0) return;
+export async function markLateInstants(
+  manager: EntityManager,
+  late: readonly { at: Date; type: MetricsEventType }[],
+  timezone: string,
+): Promise<void> {
+  if (late.length === 0) return;
   const reaches = new Map<string, { at: string; back: number; forward: number | null }>();
-  for (const event of events) {
+  for (const event of late) {
     const at = new Date(Math.floor(event.at.getTime() / QUARTER_HOUR) * QUARTER_HOUR).toISOString();
     const reach = LATE_REACH[event.type];
     reaches.set(`${at}|${reach.back}|${reach.forward}`, { at, ...reach });

@@ -46,7 +46,8 @@ export interface AiUsageMetricsEvent extends EventBase {
   model: string;
   input_tokens: number;
   output_tokens: number;
-  cost_usd: number | string;
+  /** Optional when the configuration's ai_prices has a price for the model: the cost is computed from tokens. */
+  cost_usd?: number | string | null;
   user?: string | null;
 }
 

@@ -23,13 +23,13 @@ export class MetricsRecorder {
 
   async recordBatch(events: MetricsEvent[]): Promise<IngestResult> {
     const config = await this.config.get();
-    return this.store(validateEvents(events, config.activation_actions), config.timezone);
+    return this.store(validateEvents(events, config.activation_actions, config.ai_prices), config.timezone);
   }
 
   /** The body of POST /events, as it came. */
   async recordBody(body: unknown): Promise<IngestResult> {
     const config = await this.config.get();
-    return this.store(validateEventBatch(body, config.activation_actions), config.timezone);
+    return this.store(validateEventBatch(body, config.activation_actions, config.ai_prices), config.timezone);
   }
 
   private store(events: ValidEvent[], timezone: string): Promise<IngestResult> {

@@ -1,9 +1,8 @@
-import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
+import { Injectable, Logger, Optional } from '@nestjs/common';
 import { EventEmitter2 } from '@nestjs/event-emitter';
-import { Counter, Histogram, register as defaultRegistry, type Registry } from 'prom-client';
+import { Counter, Histogram } from 'prom-client';
 import type { RunState } from '../compute/runs.service.js';
-import { METRICS_OPTIONS } from '../metrics.module-definition.js';
-import type { ResolvedMetricsOptions } from '../metrics.options.js';
+import { MetricsPrometheus } from './prometheus-registry.js';
 
 export const RUN_EVENTS = {
   started: 'metrics.run.started',
@@ -19,33 +18,35 @@ export const RUN_EVENTS = {
 @Injectable()
 export class RunObserver {
   private readonly logger = new Logger('MetricsRuns');
-  private readonly runs?: Counter<'trigger' | 'status'>;
-  private readonly durations?: Histogram<'trigger' | 'status'>;
+  private readonly runs: Counter<'trigger' | 'status'>;
+  private readonly durations: Histogram<'trigger' | 'status'>;
 
   constructor(
-    @Inject(METRICS_OPTIONS) options: ResolvedMetricsOptions,
+    prometheus: MetricsPrometheus,
     @Optional() private readonly events?: EventEmitter2,
   ) {
-    if (!options.prometheus) return;
-    const registry: Registry = options.prometheus === true ? defaultRegistry : options.prometheus.registry;
-    const existing = registry.getSingleMetric('exec_metrics_runs_total');
-    this.runs =
-      (existing as Counter<'trigger' | 'status'> | undefined) ??
-      new Counter({
-        name: 'exec_metrics_runs_total',
-        help: 'Metric computations (backfills, cron, compute now) by trigger and outcome',
-        labelNames: ['trigger', 'status'],
-        registers: [registry],
-      });
-    this.durations =
-      (registry.getSingleMetric('exec_metrics_run_duration_seconds') as Histogram<'trigger' | 'status'> | undefined) ??
-      new Histogram({
-        name: 'exec_metrics_run_duration_seconds',
-        help: 'Duration of metric computations',
-        labelNames: ['trigger', 'status'],
-        buckets: [0.1, 0.5, 1, 2, 5, 10, 30, 60, 120, 300, 900],
-        registers: [registry],
-      });
+    // In the module's own registry (its /metrics route) and the host's when the `prometheus` option is set.
+    this.runs = prometheus.metric(
+      'exec_metrics_runs_total',
+      (registers) =>
+        new Counter({
+          name: 'exec_metrics_runs_total',
+          help: 'Metric computations (backfills, cron, compute now) by trigger and outcome',
+          labelNames: ['trigger', 'status'],
+          registers,
+        }),
+    );
+    this.durations = prometheus.metric(
+      'exec_metrics_run_duration_seconds',
+      (registers) =>
+        new Histogram({
+          name: 'exec_metrics_run_duration_seconds',
+          help: 'Duration of metric computations',
+          labelNames: ['trigger', 'status'],
+          buckets: [0.1, 0.5, 1, 2, 5, 10, 30, 60, 120, 300, 900],
+          registers,
+        }),
+    );
   }
 
   started(run: RunState): void {
@@ -58,8 +59,8 @@ export class RunObserver {
     const line = `run ${run.run_id} (${run.trigger}) ${run.start}..${run.end} ${run.tenant ?? 'all tenants'}: ${run.status} in ${seconds.toFixed(2)} s`;
     if (run.status === 'succeeded') this.logger.log(line);
     else this.logger.error(`${line}: ${run.error ?? 'unknown error'}`);
-    this.runs?.inc({ trigger: run.trigger, status: run.status });
-    this.durations?.observe({ trigger: run.trigger, status: run.status }, seconds);
+    this.runs.inc({ trigger: run.trigger, status: run.status });
+    this.durations.observe({ trigger: run.trigger, status: run.status }, seconds);
     this.events?.emit(run.status === 'succeeded' ? RUN_EVENTS.succeeded : RUN_EVENTS.failed, run);
   }
 }

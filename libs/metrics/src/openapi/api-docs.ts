@@ -55,6 +55,26 @@ export const METRIC_VALUES_SCHEMA: SchemaObject = {
   ),
 };
 
+const AI_BREAKDOWN_SCHEMA: SchemaObject = {
+  type: 'object',
+  nullable: true,
+  description: 'Per model: tokens, cost_usd (4 decimals), requests',
+  additionalProperties: {
+    type: 'object',
+    properties: { tokens: { type: 'integer' }, cost_usd: { type: 'number' }, requests: { type: 'integer' } },
+  },
+};
+const ACTIVATION_BREAKDOWN_SCHEMA: SchemaObject = {
+  type: 'object',
+  nullable: true,
+  description: 'Per key action: distinct users',
+  additionalProperties: { type: 'integer' },
+};
+const BREAKDOWNS_SCHEMA: SchemaObject = {
+  type: 'object',
+  properties: { ai: AI_BREAKDOWN_SCHEMA, activation: ACTIVATION_BREAKDOWN_SCHEMA },
+};
+
 export const SUMMARY_SCHEMA: SchemaObject = {
   type: 'object',
   properties: {
@@ -69,6 +89,7 @@ export const SUMMARY_SCHEMA: SchemaObject = {
       },
     },
     metrics: { ...METRIC_VALUES_SCHEMA, description: 'Every metric aggregated over the range by its kind' },
+    breakdowns: BREAKDOWNS_SCHEMA,
     latest: {
       type: 'object',
       nullable: true,
@@ -77,6 +98,7 @@ export const SUMMARY_SCHEMA: SchemaObject = {
         bucket_date: { type: 'string', format: 'date' },
         computed_at: { type: 'string', format: 'date-time' },
         metrics: METRIC_VALUES_SCHEMA,
+        breakdowns: BREAKDOWNS_SCHEMA,
       },
     },
     alerts: {
@@ -110,6 +132,20 @@ export const TIMESERIES_SCHEMA: SchemaObject = {
         items: {
           type: 'object',
           properties: { date: { type: 'string', format: 'date' }, value: { type: 'number', nullable: true } },
+        },
+      },
+    },
+    breakdowns: {
+      type: 'object',
+      description: 'Only with ?breakdown=ai or activation (comma list): one point per bucket',
+      properties: {
+        ai: {
+          type: 'array',
+          items: { type: 'object', properties: { date: { type: 'string' }, value: AI_BREAKDOWN_SCHEMA } },
+        },
+        activation: {
+          type: 'array',
+          items: { type: 'object', properties: { date: { type: 'string' }, value: ACTIVATION_BREAKDOWN_SCHEMA } },
         },
       },
     },
@@ -186,7 +222,11 @@ export const EVENTS_BODY_SCHEMA: SchemaObject = {
           model: { type: 'string' },
           input_tokens: { type: 'integer', minimum: 0 },
           output_tokens: { type: 'integer', minimum: 0 },
-          cost_usd: { type: 'number', minimum: 0 },
+          cost_usd: {
+            type: 'number',
+            minimum: 0,
+            description: 'ai_usage: optional when the configuration prices the model (ai_prices); required otherwise',
+          },
           duration_ms: { type: 'number', minimum: 0 },
           route: { type: 'string' },
         },

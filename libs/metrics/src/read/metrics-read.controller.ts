@@ -9,7 +9,7 @@ import { RangeChecks } from './range-checks.js';
 import { ReadCache } from './read-cache.service.js';
 import { CohortsQueryDto, RangeQueryDto, TimeseriesQueryDto } from './read-query.dto.js';
 import { SummaryService, type MetricsSummary } from './summary.service.js';
-import { TimeseriesService, type Timeseries } from './timeseries.service.js';
+import { TimeseriesService, type BreakdownKind, type Timeseries } from './timeseries.service.js';
 import { badRequest } from './validation.js';
 import { metricsValidationPipe } from './validation.js';
 
@@ -40,9 +40,10 @@ export class MetricsReadController {
   @Audited('read')
   async timeseries(@Query() query: TimeseriesQueryDto): Promise<Timeseries> {
     const metrics = [...new Set(query.metric.split(','))];
+    const breakdowns = [...new Set(query.breakdown?.split(',') ?? [])] as BreakdownKind[];
     await this.checks.check(query, metrics);
-    return this.cache.getOrCompute(`timeseries:${JSON.stringify({ ...query, metrics })}`, () =>
-      this.timeseriesReader.timeseries({ ...query, metrics }),
+    return this.cache.getOrCompute(`timeseries:${JSON.stringify({ ...query, metrics, breakdowns })}`, () =>
+      this.timeseriesReader.timeseries({ ...query, metrics, breakdowns }),
     );
   }
 

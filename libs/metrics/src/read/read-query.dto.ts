@@ -20,6 +20,12 @@ export class TimeseriesQueryDto extends RangeQueryDto {
   @ApiProperty({ description: 'One catalog key or a comma-separated list (GET catalog)', example: 'dau,wau,mau' })
   @Matches(/^[a-z0-9_]+(,[a-z0-9_]+)*$/, { message: 'must be one or more catalog keys separated by commas' })
   metric: string;
+
+  /** Breakdowns per bucket as well: ai (per model), activation (per key action), or both. */
+  @ApiPropertyOptional({ description: 'ai, activation or ai,activation: breakdowns per bucket', example: 'ai' })
+  @IsOptional()
+  @Matches(/^(ai|activation)(,(ai|activation))?$/, { message: 'must be ai, activation or ai,activation' })
+  breakdown?: string;
 }
 
 export class CohortsQueryDto {

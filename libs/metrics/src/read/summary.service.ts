@@ -13,7 +13,7 @@ import { compileSql, quoteIdent } from '../database/named-sql.js';
 import type { BucketType } from '../entities/snapshot.entity.js';
 import { METRICS_OPTIONS } from '../metrics.module-definition.js';
 import type { ResolvedMetricsOptions } from '../metrics.options.js';
-import { metricValues, type MetricValues } from './metric-values.js';
+import { breakdownsOf, metricValues, type Breakdowns, type MetricValues } from './metric-values.js';
 
 export interface SummaryQuery {
   start: string;
@@ -26,7 +26,15 @@ export interface SummaryQuery {
 export interface MetricsSummary {
   range: { start: string; end: string; tenant: string | null; bucket: BucketType; days_with_data: number };
   metrics: MetricValues;
-  latest: { bucket_type: BucketType; bucket_date: string; computed_at: string; metrics: MetricValues } | null;
+  /** Per-model AI usage and per-action activation over the range. */
+  breakdowns: Breakdowns;
+  latest: {
+    bucket_type: BucketType;
+    bucket_date: string;
+    computed_at: string;
+    metrics: MetricValues;
+    breakdowns: Breakdowns;
+  } | null;
   alerts: ThresholdAlert[];
   unavailable: Record<string, string>;
 }
@@ -103,12 +111,14 @@ export class SummaryService {
     return {
       range: { start: query.start, end: query.end, tenant, bucket, days_with_data: days },
       metrics: metricValues(rangeRow),
+      breakdowns: breakdownsOf(rangeRow),
       latest: latestRow
         ? {
             bucket_type: bucket,
             bucket_date: String(latestRow.bucket_day),
             computed_at: new Date(latestRow.computed_at as string).toISOString(),
             metrics: latestValues!,
+            breakdowns: breakdownsOf(latestRow),
           }
         : null,
       alerts: latestRow

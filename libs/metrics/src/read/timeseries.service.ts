@@ -6,7 +6,7 @@ import type { BucketType } from '../entities/snapshot.entity.js';
 import { BUCKET_DATE } from '../compute/sql/rollup.sql.js';
 import { METRICS_OPTIONS } from '../metrics.module-definition.js';
 import type { ResolvedMetricsOptions } from '../metrics.options.js';
-import { toNumber } from './metric-values.js';
+import { breakdownsOf, toNumber, type Breakdowns } from './metric-values.js';
 
 export interface TimeseriesQuery {
   metrics: string[];
@@ -14,11 +14,16 @@ export interface TimeseriesQuery {
   end: string;
   tenant?: string | null;
   bucket?: BucketType;
+  /** Breakdowns per bucket as well. */
+  breakdowns?: BreakdownKind[];
 }
+
+export type BreakdownKind = keyof Breakdowns;
 
 export interface Timeseries {
   bucket: BucketType;
   series: Record<string, { date: string; value: number | null }[]>;
+  breakdowns?: { [K in BreakdownKind]?: { date: string; value: Breakdowns[K] }[] };
 }
 
 const STEP: Record<BucketType, string> = { daily: '1 day', weekly: '1 week', monthly: '1 month' };
@@ -37,7 +42,11 @@ export class TimeseriesService {
   async timeseries(query: TimeseriesQuery): Promise<Timeseries> {
     const bucket = query.bucket ?? 'daily';
     const first = BUCKET_DATE[bucket](':start::date');
-    const columns = query.metrics.map((key) => `s.${quoteIdent(key)} AS ${quoteIdent(key)}`).join(', ');
+    const kinds = query.breakdowns ?? [];
+    const columns = [
+      ...query.metrics.map((key) => `s.${quoteIdent(key)} AS ${quoteIdent(key)}`),
+      ...kinds.map((kind) => `s.${kind}_breakdown`),
+    ].join(', ');
     const compiled = compileSql(
       `SELECT b::date::text AS date, ${columns}
        FROM generate_series(${first}, :end::date, interval '${STEP[bucket]}') AS b
@@ -52,6 +61,11 @@ export class TimeseriesService {
     for (const key of query.metrics) {
       series[key] = rows.map((row) => ({ date: String(row.date), value: toNumber(row[key]) }));
     }
-    return { bucket, series };
+    if (kinds.length === 0) return { bucket, series };
+    const breakdowns: NonNullable<Timeseries['breakdowns']> = {};
+    for (const kind of kinds) {
+      breakdowns[kind] = rows.map((row) => ({ date: String(row.date), value: breakdownsOf(row)[kind] })) as never;
+    }
+    return { bucket, series, breakdowns };
   }
 }

@@ -1,5 +1,6 @@
 import { METRIC_CATALOG } from '../../catalog/metric-catalog.js';
 import type { MetricDefinition } from '../../catalog/catalog.types.js';
+import { billingConfigFallback } from '../../catalog/metrics/financial.js';
 import type { SourceName } from '../../metrics.options.js';
 import { quoteIdent } from '../../database/named-sql.js';
 import { EVE, FACTS, factSubqueries, sourceCtes } from './source-facts.js';
@@ -19,6 +20,9 @@ function metricExpression(metric: MetricDefinition, enabled: ReadonlySet<string>
   const rule = metric.daily;
   const connected = enabled.has(metric.source);
   if ('config' in rule) return `:${rule.config}::numeric`;
+  // A billing metric the configuration stands in for while billing is not connected (financial.ts).
+  const fallback = billingConfigFallback(metric);
+  if (fallback && !connected) return `:${fallback}::numeric`;
   // Typed, so the work table's column can still be summed and rolled up.
   if (!connected) return metric.column === 'bigint[]' ? 'NULL::bigint[]' : 'NULL::numeric';
   if ('fact' in rule) {

@@ -1,0 +1,57 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { Gauge } from 'prom-client';
+import { DataSource } from 'typeorm';
+import { PUBLIC_METRICS } from '../catalog/metric-catalog.js';
+import { quoteIdent } from '../database/named-sql.js';
+import { METRICS_OPTIONS } from '../metrics.module-definition.js';
+import type { ResolvedMetricsOptions } from '../metrics.options.js';
+import { toNumber } from '../read/metric-values.js';
+import { MetricsPrometheus } from './prometheus-registry.js';
+
+/**
+ * The latest global daily snapshot as gauges: `exec_metrics_latest_value{metric="<catalog key>"}` for every public
+ * metric that has a value (a null metric is absent, not 0), and the snapshot's day as a Unix timestamp. Read from
+ * the catalog, so a new metric appears here without code. Registered in the module's own registry only.
+ */
+@Injectable()
+export class HeadlineGauges {
+  private readonly values: Gauge<'metric'>;
+  private readonly day: Gauge;
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(METRICS_OPTIONS) private readonly options: ResolvedMetricsOptions,
+    prometheus: MetricsPrometheus,
+  ) {
+    this.values = new Gauge({
+      name: 'exec_metrics_latest_value',
+      help: 'Latest global daily snapshot, one series per catalog metric (null metrics are absent)',
+      labelNames: ['metric'],
+      registers: [prometheus.registry],
+    });
+    this.day = new Gauge({
+      name: 'exec_metrics_latest_snapshot_day_seconds',
+      help: 'The day of the latest global daily snapshot (its bucket_date at 00:00 UTC), Unix seconds',
+      registers: [prometheus.registry],
+    });
+  }
+
+  async refresh(): Promise<void> {
+    const [row] = (await this.dataSource.query(
+      `SELECT bucket_date::text AS day, ${PUBLIC_METRICS.map((metric) => quoteIdent(metric.key)).join(', ')}
+       FROM system_metrics_snapshot
+       WHERE environment = $1 AND bucket_type = 'daily' AND tenant_id IS NULL
+       ORDER BY bucket_date DESC LIMIT 1`,
+      [this.options.environment],
+    )) as Record<string, unknown>[];
+    this.values.reset();
+    this.day.reset();
+    if (!row) return;
+    this.day.set(Date.parse(`${String(row.day)}T00:00:00Z`) / 1000);
+    for (const metric of PUBLIC_METRICS) {
+      const value = toNumber(row[metric.key]);
+      if (value !== null) this.values.set({ metric: metric.key }, value);
+    }
+  }
+}
