@@ -1,6 +1,7 @@
 import { Module, type DynamicModule, type Type } from '@nestjs/common';
 import { PATH_METADATA } from '@nestjs/common/constants.js';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { ALERT_PROVIDERS, AlertsController } from './alerts/alerts.providers.js';
 import { ComputeController } from './compute/compute.controller.js';
 import { MetricsRunsService } from './compute/runs.service.js';
 import { SnapshotComputeService } from './compute/snapshot-compute.service.js';
@@ -47,6 +48,7 @@ const CONTROLLERS: Type[] = [
   ExportController,
   TokensController,
   AuditController,
+  AlertsController,
 ];
 
 const PROVIDERS = [
@@ -69,6 +71,7 @@ const PROVIDERS = [
   RunObserver,
   MetricsScheduler,
   PgLeaseLocker,
+  ...ALERT_PROVIDERS,
 ];
 
 /**

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { thresholdAlerts, type ThresholdAlert } from '../alerts/threshold-alerts.js';
+import { AlertsService, type SummaryAlert } from '../alerts/alerts.service.js';
 import { MetricsConfigService } from '../config/metrics-config.service.js';
 import { bucketFactsSql } from '../compute/sql/bucket-facts.sql.js';
 import { workMetrics } from '../compute/sql/daily-work.sql.js';
@@ -26,7 +26,7 @@ export interface MetricsSummary {
   range: { start: string; end: string; tenant: string | null; bucket: BucketType; days_with_data: number };
   metrics: MetricValues;
   latest: { bucket_type: BucketType; bucket_date: string; computed_at: string; metrics: MetricValues } | null;
-  alerts: ThresholdAlert[];
+  alerts: SummaryAlert[];
   unavailable: Record<string, string>;
 }
 
@@ -41,6 +41,7 @@ export class SummaryService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly config: MetricsConfigService,
     @Inject(METRICS_OPTIONS) private readonly options: ResolvedMetricsOptions,
+    private readonly alerts: AlertsService,
   ) {}
 
   async summary(query: SummaryQuery): Promise<MetricsSummary> {
@@ -108,7 +109,7 @@ export class SummaryService {
           }
         : null,
       alerts: latestRow
-        ? thresholdAlerts(latestValues!, config, {
+        ? await this.alerts.forSnapshot(latestValues!, config, {
             bucket_type: bucket,
             bucket_date: String(latestRow.bucket_day),
             tenant,
