@@ -36,7 +36,7 @@ async function postWebhook(
   } catch (error) {
     const reason =
       error instanceof Error && error.name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : errorText(error);
-    throw new Error(`POST ${maskUrl(webhook.url)}: ${reason}`);
+    throw new Error(`POST ${maskUrl(webhook.url)}: ${reason}`, { cause: error });
   }
   const text = await response.text().catch(() => '');
   if (!response.ok)
@@ -76,7 +76,7 @@ async function sendEmail(
       overall,
     ]);
   } catch (error) {
-    throw new Error(`SMTP ${email.host}:${email.port}: ${errorText(error)}`);
+    throw new Error(`SMTP ${email.host}:${email.port}: ${errorText(error)}`, { cause: error });
   } finally {
     clearTimeout(timer);
     signal.removeEventListener('abort', abort);

@@ -47,9 +47,11 @@ export interface ResolvedAlertsSettings {
   delivery: DeliverySettings;
 }
 
-/** The metrics watched for anomalies unless the host names others (those not in the catalog are skipped). */
+/**
+ * The metrics watched for anomalies unless the host names others (those not in the catalog are skipped):
+ * daily flows and rates, where a day can depart from its usual level. Stocks (running totals) are left out.
+ */
 export const DEFAULT_ANOMALY_METRICS = [
-  'signups_total',
   'new_customers',
   'churned_customers',
   'dau',
