@@ -13,7 +13,14 @@ import {
   UseGuards,
   UseInterceptors,
 } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { ApiMetricsErrors } from '../openapi/api-docs.js';
@@ -64,6 +71,9 @@ export class AlertsController {
   @Post('alerts/:id/acknowledge')
   @HttpCode(200)
   @ApiOperation({ summary: 'Acknowledge an open alert (409 when it is already resolved)' })
+  @ApiOkResponse({ description: 'The alert, status acknowledged, with acknowledged_by and acknowledged_at' })
+  @ApiNotFoundResponse({ description: 'No such alert' })
+  @ApiConflictResponse({ description: 'The alert is resolved' })
   @Audited('alert_ack', { byHandler: true })
   acknowledge(@Param('id') id: string, @Req() request: RequestWithActor): Promise<AlertView> {
     if (!ALERT_ID.test(id)) throw badRequest([{ field: 'id', message: 'must be an alert id' }]);
@@ -74,6 +84,7 @@ export class AlertsController {
 
   @Get('alerts/rules')
   @ApiOperation({ summary: "Admins' threshold rules" })
+  @ApiOkResponse({ description: '[{ id, name, metric, direction, warning, critical, bucket, tenant, enabled, … }]' })
   @Audited('read')
   listRules(): Promise<AlertRuleView[]> {
     return this.rules.list();
@@ -81,6 +92,7 @@ export class AlertsController {
 
   @Post('alerts/rules')
   @ApiOperation({ summary: 'Add a threshold rule on any catalog metric (above or below, warning and/or critical)' })
+  @ApiCreatedResponse({ description: 'The rule' })
   @Audited('alert_rule_change', { byHandler: true })
   createRule(
     @Body(metricsValidationPipe) body: AlertRuleDto,
@@ -93,6 +105,8 @@ export class AlertsController {
 
   @Put('alerts/rules/:id')
   @ApiOperation({ summary: 'Replace a rule' })
+  @ApiOkResponse({ description: 'The rule' })
+  @ApiNotFoundResponse({ description: 'No such rule' })
   @Audited('alert_rule_change', { byHandler: true })
   replaceRule(
     @Param('id', new ParseUUIDPipe()) id: string,
@@ -104,6 +118,8 @@ export class AlertsController {
 
   @Delete('alerts/rules/:id')
   @ApiOperation({ summary: 'Delete a rule (its open alerts resolve at the next evaluation)' })
+  @ApiOkResponse({ description: 'The deleted rule' })
+  @ApiNotFoundResponse({ description: 'No such rule' })
   @Audited('alert_rule_change', { byHandler: true })
   deleteRule(@Param('id', new ParseUUIDPipe()) id: string, @Req() request: RequestWithActor): Promise<AlertRuleView> {
     return this.audited(request, 'alert_rule_change', 200, (manager) => this.rules.remove(id, manager));
@@ -111,6 +127,7 @@ export class AlertsController {
 
   @Get('alerts/channels')
   @ApiOperation({ summary: 'Delivery channels (passwords, webhook URLs and header values masked)' })
+  @ApiOkResponse({ description: '[{ id, name, type, enabled, email | webhook }] with secrets masked' })
   @Audited('read')
   listChannels(): Promise<ChannelView[]> {
     return this.channels.list();
@@ -118,6 +135,7 @@ export class AlertsController {
 
   @Post('alerts/channels')
   @ApiOperation({ summary: 'Add an email (SMTP) or webhook (JSON or Slack) channel' })
+  @ApiCreatedResponse({ description: 'The channel, secrets masked' })
   @Audited('alert_channel_change', { byHandler: true })
   createChannel(
     @Body(metricsValidationPipe) body: AlertChannelDto,
@@ -131,6 +149,8 @@ export class AlertsController {
 
   @Put('alerts/channels/:id')
   @ApiOperation({ summary: 'Replace a channel (send the secrets again: they are never read back)' })
+  @ApiOkResponse({ description: 'The channel, secrets masked' })
+  @ApiNotFoundResponse({ description: 'No such channel' })
   @Audited('alert_channel_change', { byHandler: true })
   replaceChannel(
     @Param('id', new ParseUUIDPipe()) id: string,
@@ -145,6 +165,8 @@ export class AlertsController {
 
   @Delete('alerts/channels/:id')
   @ApiOperation({ summary: 'Remove a channel (its log stays; its pending deliveries fail)' })
+  @ApiOkResponse({ description: 'The removed channel, secrets masked' })
+  @ApiNotFoundResponse({ description: 'No such channel' })
   @Audited('alert_channel_change', { byHandler: true })
   deleteChannel(@Param('id', new ParseUUIDPipe()) id: string, @Req() request: RequestWithActor): Promise<ChannelView> {
     return this.audited(request, 'alert_channel_change', 200, async (manager) => {
@@ -155,6 +177,10 @@ export class AlertsController {
 
   @Get('alerts/deliveries')
   @ApiOperation({ summary: 'The delivery log: each alert event per channel with attempts, status and last error' })
+  @ApiOkResponse({
+    description:
+      '{ deliveries: [{ id, alert_id, channel_name, event, status, attempts, last_error, next_attempt_at, … }], total, limit, offset }',
+  })
   @Audited('read')
   deliveries(@Query(metricsValidationPipe) query: DeliveriesQueryDto) {
     return this.alerts.deliveries(query);

@@ -21,28 +21,21 @@ points AS (
     AND s.bucket_date BETWEEN :d0::date - 7 * :weeks::int AND :d1::date
     AND (:tenant::varchar IS NULL OR s.tenant_id = :tenant::varchar)
 ),
-history AS (
-  SELECT t.tenant_id, t.day, t.key, t.v AS value, h.v AS past
-  FROM points t
-  JOIN points h ON h.tenant_id IS NOT DISTINCT FROM t.tenant_id AND h.key = t.key
-   AND h.day < t.day AND h.day >= t.day - 7 * :weeks::int AND (t.day - h.day) % 7 = 0
-  WHERE t.day BETWEEN :d0::date AND :d1::date AND t.v IS NOT NULL AND h.v IS NOT NULL
-),
-medians AS (
-  SELECT tenant_id, day, key, value, count(*)::int AS n,
-         percentile_cont(0.5) WITHIN GROUP (ORDER BY past) AS median,
-         min(past) AS low, max(past) AS high
-  FROM history GROUP BY tenant_id, day, key, value
-),
-spreads AS (
-  SELECT m.tenant_id, m.day, m.key,
-         percentile_cont(0.5) WITHIN GROUP (ORDER BY abs(h.past - m.median)) AS mad
-  FROM medians m
-  JOIN history h ON h.tenant_id IS NOT DISTINCT FROM m.tenant_id AND h.day = m.day AND h.key = m.key
-  GROUP BY m.tenant_id, m.day, m.key
+-- One pass: each day's same-weekday values of the previous :weeks weeks, gathered by a window.
+windowed AS (
+  SELECT tenant_id, day, key, v AS value,
+         array_agg(v) FILTER (WHERE v IS NOT NULL) OVER (
+           PARTITION BY tenant_id, key, extract(isodow FROM day) ORDER BY day
+           RANGE BETWEEN make_interval(days => 7 * :weeks::int) PRECEDING AND interval '1 day' PRECEDING) AS past
+  FROM points
 )
-SELECT m.tenant_id, m.day::text AS day, m.key, m.value, m.n, m.median, m.low, m.high, s.mad,
-       greatest(1.4826 * s.mad, :min_rel_change::float8 * abs(m.median) / :warning_z::float8) AS sigma
-FROM medians m
-JOIN spreads s ON s.tenant_id IS NOT DISTINCT FROM m.tenant_id AND s.day = m.day AND s.key = m.key
-ORDER BY m.day, m.tenant_id NULLS FIRST, m.key`;
+SELECT w.tenant_id, w.day::text AS day, w.key, w.value, m.n, m.median, m.low, m.high, d.mad,
+       greatest(1.4826 * d.mad, :min_rel_change::float8 * abs(m.median) / :warning_z::float8) AS sigma
+FROM windowed w
+CROSS JOIN LATERAL (
+  SELECT count(*)::int AS n, percentile_cont(0.5) WITHIN GROUP (ORDER BY p) AS median, min(p) AS low, max(p) AS high
+  FROM unnest(w.past) AS p) m
+CROSS JOIN LATERAL (
+  SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY abs(p - m.median)) AS mad FROM unnest(w.past) AS p) d
+WHERE w.day BETWEEN :d0::date AND :d1::date AND w.value IS NOT NULL AND m.n > 0
+ORDER BY w.day, w.tenant_id NULLS FIRST, w.key`;
