@@ -4,6 +4,7 @@ import { SnapshotVersion1764201600000 } from './1764201600000-snapshot-version.j
 import { SchedulesAndRuns1764288000000 } from './1764288000000-schedules-and-runs.js';
 import { BillingLedger1764374400000 } from './1764374400000-billing-ledger.js';
 import { OpsAiFinancials1764460800000 } from './1764460800000-ops-ai-financials.js';
+import { Alerts1764547200000 } from './1764547200000-alerts.js';
 
 /** Every migration of the metrics module, oldest first. Hosts add these to their data source. */
 export const METRICS_MIGRATIONS = [
@@ -13,4 +14,5 @@ export const METRICS_MIGRATIONS = [
   SchedulesAndRuns1764288000000,
   BillingLedger1764374400000,
   OpsAiFinancials1764460800000,
+  Alerts1764547200000,
 ];

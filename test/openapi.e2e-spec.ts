@@ -42,6 +42,17 @@ describe('OpenAPI document', () => {
         `POST ${prefix}/stripe/sync`,
         `GET ${prefix}/revenue/ledger`,
         `POST ${prefix}/revenue/entries`,
+        `GET ${prefix}/alerts`,
+        `POST ${prefix}/alerts/{id}/acknowledge`,
+        `GET ${prefix}/alerts/rules`,
+        `POST ${prefix}/alerts/rules`,
+        `PUT ${prefix}/alerts/rules/{id}`,
+        `DELETE ${prefix}/alerts/rules/{id}`,
+        `GET ${prefix}/alerts/channels`,
+        `POST ${prefix}/alerts/channels`,
+        `PUT ${prefix}/alerts/channels/{id}`,
+        `DELETE ${prefix}/alerts/channels/{id}`,
+        `GET ${prefix}/alerts/deliveries`,
       ].sort(),
     );
     const timeseries = document.paths[`${prefix}/timeseries`].get;

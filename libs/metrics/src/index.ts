@@ -39,3 +39,8 @@ export type { RunState } from './compute/runs.service.js';
 export type { ComputeRequest, ComputeResult } from './compute/snapshot-compute.service.js';
 export { metricsAdminResources } from './admin/admin-resources.js';
 export { setupMetricsOpenApi } from './openapi/setup-openapi.js';
+export { metricsAlertsAdminResources } from './admin/alerts-resources.js';
+export { AlertEvaluator, type EvaluationRequest, type EvaluationResult } from './alerts/alert-evaluator.service.js';
+export { AlertsService, type AlertPage, type DeliveryView, type SummaryAlert } from './alerts/alerts.service.js';
+export type { AlertView } from './alerts/alert-view.js';
+export type { MetricsAlertsOptions, AnomalySettings, DeliverySettings } from './alerts/alerts.options.js';

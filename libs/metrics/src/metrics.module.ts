@@ -9,6 +9,7 @@ import { StripeEventsService } from './billing/stripe-events.service.js';
 import { StripeSyncController } from './billing/stripe-sync.controller.js';
 import { StripeSyncService } from './billing/stripe-sync.service.js';
 import { StripeWebhookController } from './billing/stripe-webhook.controller.js';
+import { ALERT_PROVIDERS, AlertsController } from './alerts/alerts.providers.js';
 import { ComputeController } from './compute/compute.controller.js';
 import { MetricsRunsService } from './compute/runs.service.js';
 import { SnapshotComputeService } from './compute/snapshot-compute.service.js';
@@ -70,6 +71,7 @@ const CONTROLLERS: Type[] = [
   StripeWebhookController,
   StripeSyncController,
   RevenueController,
+  AlertsController,
 ];
 
 const PROVIDERS = [
@@ -103,6 +105,7 @@ const PROVIDERS = [
   StripeEventsService,
   StripeSyncService,
   ManualRevenueService,
+  ...ALERT_PROVIDERS,
 ];
 
 /**

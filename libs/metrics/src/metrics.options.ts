@@ -1,5 +1,6 @@
 import type { Request } from 'express';
 import type { Registry } from 'prom-client';
+import type { MetricsAlertsOptions } from './alerts/alerts.options.js';
 
 /** The sources the compute reads; each can be pointed at a relation of the host's (see README, "Sources"). */
 export type SourceName = 'lifecycle' | 'activity' | 'activation' | 'jobs' | 'ai' | 'api';
@@ -74,6 +75,8 @@ export interface MetricsModuleOptions {
   sources?: Partial<Record<SourceName, string>>;
   /** Longest range per bucket type that a read or backfill may ask for, in days (daily default: 3 years). */
   maxRangeDays?: Partial<Record<'daily' | 'weekly' | 'monthly', number>>;
+  /** Alert evaluation, anomaly detection and delivery settings (see README, "Alerts"). */
+  alerts?: MetricsAlertsOptions;
 }
 
 export const DEFAULT_ROUTE_PREFIX = 'api/system/metrics';

@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { BillingStatus } from '../billing/billing-status.service.js';
+import { AlertEvaluator } from '../alerts/alert-evaluator.service.js';
 import { MetricsConfigService } from '../config/metrics-config.service.js';
 import { ReadCache } from '../read/read-cache.service.js';
 import { compileSql } from '../database/named-sql.js';
@@ -61,6 +62,7 @@ export class SnapshotComputeService {
     private readonly cache: ReadCache,
     private readonly billing: BillingStatus,
     @Inject(METRICS_OPTIONS) private readonly options: ResolvedMetricsOptions,
+    private readonly alerts: AlertEvaluator,
   ) {
     this.relations = resolveSourceRelations(options.sources);
   }
@@ -110,6 +112,8 @@ export class SnapshotComputeService {
       await this.cache.bump(manager);
     });
 
+    // Alerts look at the committed snapshots, queued in the background: they never fail or delay a computation.
+    this.alerts.afterCompute({ start: request.start, end: request.end, tenant: request.tenant, asOf: request.asOf });
     const durationMs = Date.now() - started;
     this.logger.log(
       `computed ${request.start}..${request.end} ${request.tenant ? `tenant ${request.tenant}` : 'all tenants'} in ${durationMs} ms`,

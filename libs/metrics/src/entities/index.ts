@@ -11,6 +11,7 @@ import {
   JobEvent,
   LifecycleEvent,
 } from './source-events.entity.js';
+import { ALERT_ENTITIES } from '../alerts/alert.entities.js';
 
 export * from './snapshot.entity.js';
 export * from './config.entity.js';
@@ -18,6 +19,7 @@ export * from './cohort-retention.entity.js';
 export * from './run.entity.js';
 export * from './security.entity.js';
 export * from './source-events.entity.js';
+export * from '../alerts/alert.entities.js';
 
 /** Every entity of the module: hosts add these to their TypeORM data source. */
 export const METRICS_ENTITIES = [
@@ -33,4 +35,5 @@ export const METRICS_ENTITIES = [
   ApiRequestRollup,
   MetricsApiToken,
   MetricsAuditLog,
+  ...ALERT_ENTITIES,
 ];

@@ -1,8 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { thresholdAlerts, type ThresholdAlert } from '../alerts/threshold-alerts.js';
 import { BillingStatus } from '../billing/billing-status.service.js';
+import { AlertsService, type SummaryAlert } from '../alerts/alerts.service.js';
 import { MetricsConfigService } from '../config/metrics-config.service.js';
 import { bucketFactsSql } from '../compute/sql/bucket-facts.sql.js';
 import { workMetrics } from '../compute/sql/daily-work.sql.js';
@@ -35,7 +35,7 @@ export interface MetricsSummary {
     metrics: MetricValues;
     breakdowns: Breakdowns;
   } | null;
-  alerts: ThresholdAlert[];
+  alerts: SummaryAlert[];
   unavailable: Record<string, string>;
 }
 
@@ -51,6 +51,7 @@ export class SummaryService {
     private readonly config: MetricsConfigService,
     private readonly billing: BillingStatus,
     @Inject(METRICS_OPTIONS) private readonly options: ResolvedMetricsOptions,
+    private readonly alerts: AlertsService,
   ) {}
 
   async summary(query: SummaryQuery): Promise<MetricsSummary> {
@@ -122,7 +123,7 @@ export class SummaryService {
           }
         : null,
       alerts: latestRow
-        ? thresholdAlerts(latestValues!, config, {
+        ? await this.alerts.forSnapshot(latestValues!, config, {
             bucket_type: bucket,
             bucket_date: String(latestRow.bucket_day),
             tenant,

@@ -4,7 +4,17 @@ import { DataSource, LessThan, type EntityManager } from 'typeorm';
 import { MetricsAuditLog } from '../entities/security.entity.js';
 
 export type AuditAction =
-  'read' | 'export' | 'config_change' | 'token_create' | 'token_revoke' | 'run' | 'stripe_sync' | 'revenue_entry';
+  | 'read'
+  | 'export'
+  | 'config_change'
+  | 'token_create'
+  | 'token_revoke'
+  | 'run'
+  | 'stripe_sync'
+  | 'revenue_entry'
+  | 'alert_ack'
+  | 'alert_rule_change'
+  | 'alert_channel_change';
 
 export interface AuditEntry {
   actor: string;
@@ -18,8 +28,21 @@ export interface AuditEntry {
   outcome: number;
 }
 
-const SECRET = /token|password|secret|authorization|key/i;
+// A webhook URL and its headers are secrets too (a Slack URL carries its key in the path).
+const SECRET = /token|password|secret|authorization|key|^url$|^headers$/i;
 const MAX_TEXT = 200;
+
+/** Nested values with their secret fields masked, so that stringifying them cannot leak one. */
+function maskNested(value: unknown, depth = 0): unknown {
+  if (depth > 5) return '…';
+  if (Array.isArray(value)) return value.slice(0, 20).map((item) => maskNested(item, depth + 1));
+  if (!value || typeof value !== 'object') return value;
+  return Object.fromEntries(
+    Object.entries(value)
+      .slice(0, 50)
+      .map(([key, item]) => [key, SECRET.test(key) ? '***' : maskNested(item, depth + 1)]),
+  );
+}
 
 /** Request parameters as the audit keeps them: secrets masked, long strings cut, nothing nested deeply. */
 export function auditParams(values: Record<string, unknown>): Record<string, unknown> {
@@ -28,7 +51,7 @@ export function auditParams(values: Record<string, unknown>): Record<string, unk
     if (SECRET.test(key)) kept[key] = '***';
     else if (typeof value === 'string') kept[key] = value.length > MAX_TEXT ? `${value.slice(0, MAX_TEXT)}…` : value;
     else if (value === null || typeof value === 'number' || typeof value === 'boolean') kept[key] = value;
-    else kept[key] = JSON.stringify(value).slice(0, MAX_TEXT);
+    else kept[key] = JSON.stringify(maskNested(value)).slice(0, MAX_TEXT);
   }
   return kept;
 }

@@ -1,0 +1,129 @@
+import { Injectable, NotFoundException } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
+import { badRequest } from '../read/validation.js';
+import { MetricsAlertChannel } from './alert.entities.js';
+import type { AlertChannelDto, EmailSettingsDto, WebhookSettingsDto } from './alert-channel.dto.js';
+
+export type ChannelSettings =
+  { type: 'email'; email: EmailSettingsDto } | { type: 'webhook'; webhook: WebhookSettingsDto };
+
+/** A channel as the API shows it: secrets masked (password, webhook path and query, header values). */
+export interface ChannelView {
+  id: string;
+  name: string;
+  type: 'email' | 'webhook';
+  enabled: boolean;
+  email?: Omit<EmailSettingsDto, 'password'> & { password: '***' | null };
+  webhook?: { url: string; format: 'json' | 'slack'; headers: Record<string, '***'> };
+  created_by: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export const MASK = '***';
+
+/** A webhook URL with only its origin shown: Slack-style URLs carry their secret in the path. */
+export function maskUrl(url: string): string {
+  try {
+    return `${new URL(url).origin}/${MASK}`;
+  } catch {
+    return MASK;
+  }
+}
+
+function view(channel: MetricsAlertChannel, settings: ChannelSettings): ChannelView {
+  const base = {
+    id: channel.id,
+    name: channel.name,
+    type: channel.type,
+    enabled: channel.enabled,
+    created_by: channel.created_by,
+    created_at: new Date(channel.created_at).toISOString(),
+    updated_at: new Date(channel.updated_at).toISOString(),
+  };
+  if (settings.type === 'email') {
+    const { password, ...email } = settings.email;
+    return { ...base, email: { ...email, password: password ? MASK : null } };
+  }
+  const { url, format, headers } = settings.webhook;
+  return {
+    ...base,
+    webhook: {
+      url: maskUrl(url),
+      format,
+      headers: Object.fromEntries(Object.keys(headers ?? {}).map((name) => [name, MASK])),
+    },
+  };
+}
+
+/** Delivery channels, stored with their secrets; the secrets never leave through this service's views. */
+@Injectable()
+export class AlertChannelsService {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  async list(): Promise<ChannelView[]> {
+    const channels = await this.withSettings(this.dataSource.manager);
+    return channels.map(({ channel, settings }) => view(channel, settings));
+  }
+
+  /** Every channel with its secrets, for the delivery worker only. */
+  async withSettings(
+    manager: EntityManager,
+    ids?: string[],
+  ): Promise<{ channel: MetricsAlertChannel; settings: ChannelSettings }[]> {
+    const query = manager
+      .getRepository(MetricsAlertChannel)
+      .createQueryBuilder('c')
+      .addSelect('c.settings')
+      .orderBy('c.created_at', 'ASC');
+    if (ids) query.where('c.id IN (:...ids)', { ids: ids.length > 0 ? ids : ['00000000-0000-0000-0000-000000000000'] });
+    const channels = await query.getMany();
+    return channels.map((channel) => ({ channel, settings: channel.settings as unknown as ChannelSettings }));
+  }
+
+  async create(dto: AlertChannelDto, createdBy: string, manager: EntityManager): Promise<ChannelView> {
+    const settings = this.settingsOf(dto);
+    const repository = manager.getRepository(MetricsAlertChannel);
+    const saved = await repository.save(
+      repository.create({
+        name: dto.name,
+        type: dto.type,
+        enabled: dto.enabled ?? true,
+        settings: settings as unknown as Record<string, unknown>,
+        created_by: createdBy,
+      }),
+    );
+    const channel = await repository.findOneByOrFail({ id: saved.id });
+    return view(channel, settings);
+  }
+
+  async replace(id: string, dto: AlertChannelDto, manager: EntityManager): Promise<ChannelView> {
+    const settings = this.settingsOf(dto);
+    const repository = manager.getRepository(MetricsAlertChannel);
+    const existing = await repository.findOneBy({ id });
+    if (!existing) throw new NotFoundException(`No alert channel with id ${id}`);
+    await manager.query(
+      `UPDATE metrics_alert_channel SET name = $2, type = $3, enabled = $4, settings = $5::jsonb, updated_at = now()
+       WHERE id = $1`,
+      [id, dto.name, dto.type, dto.enabled ?? true, JSON.stringify(settings)],
+    );
+    return view(await repository.findOneByOrFail({ id }), settings);
+  }
+
+  async remove(id: string, manager: EntityManager): Promise<ChannelView> {
+    const [found] = await this.withSettings(manager, [id]);
+    if (!found) throw new NotFoundException(`No alert channel with id ${id}`);
+    await manager.getRepository(MetricsAlertChannel).delete(id);
+    return view(found.channel, found.settings);
+  }
+
+  private settingsOf(dto: AlertChannelDto): ChannelSettings {
+    if (dto.type === 'email') {
+      if (dto.webhook) throw badRequest([{ field: 'webhook', message: 'must be absent for an email channel' }]);
+      return { type: 'email', email: { ...dto.email! } };
+    }
+    if (dto.email) throw badRequest([{ field: 'email', message: 'must be absent for a webhook channel' }]);
+    return { type: 'webhook', webhook: { ...dto.webhook! } };
+  }
+}

@@ -1,0 +1,108 @@
+/**
+ * Alert settings a host may tune through the module option `alerts`. Defaults are documented in the README
+ * ("Alerts"); tests shorten the delivery delays.
+ */
+export interface AnomalySettings {
+  /** Look for anomalies at all (default true). */
+  enabled: boolean;
+  /** The metrics watched (catalog keys; unknown keys are ignored). */
+  metrics: string[];
+  /** How many previous same weekdays form the history (default 8, i.e. 8 weeks). */
+  weeks: number;
+  /** Fewer same-weekday points than this: no verdict (default 4). */
+  minHistory: number;
+  /** Robust z-score from which a value is a warning (default 3.5) and critical (default 6). */
+  warningZ: number;
+  criticalZ: number;
+  /** The departure from the median must also be at least this share of the median (default 0.25)... */
+  minRelativeChange: number;
+  /** ...and at least this many units of the metric, per unit (count 5, percent 2 points, ...). */
+  minAbsoluteChange: Partial<Record<string, number>>;
+}
+
+export interface DeliverySettings {
+  /** Send deliveries from this process (default true; a host may run them on one worker instance only). */
+  enabled: boolean;
+  /** Attempts before a delivery is given up as failed (default 6). */
+  maxAttempts: number;
+  /** Delay before the 2nd attempt; it doubles each time up to maxDelayMs (defaults 30 s and 1 h). */
+  baseDelayMs: number;
+  maxDelayMs: number;
+  /** How often the outbox is looked at when nothing woke it (default 10 s). */
+  pollIntervalMs: number;
+  /** Time allowed for one HTTP request or SMTP conversation (default 10 s). */
+  timeoutMs: number;
+}
+
+export interface MetricsAlertsOptions {
+  /** Evaluate alerts after each computation (default true). */
+  enabled?: boolean;
+  anomaly?: Partial<AnomalySettings>;
+  delivery?: Partial<DeliverySettings>;
+}
+
+export interface ResolvedAlertsSettings {
+  enabled: boolean;
+  anomaly: AnomalySettings;
+  delivery: DeliverySettings;
+}
+
+/**
+ * The metrics watched for anomalies unless the host names others (those not in the catalog are skipped):
+ * daily flows and rates, where a day can depart from its usual level. Stocks (running totals) are left out.
+ */
+export const DEFAULT_ANOMALY_METRICS = [
+  'new_customers',
+  'churned_customers',
+  'dau',
+  'jobs_total',
+  'jobs_failed',
+  'job_failure_rate',
+  'api_requests_total',
+  'api_errors_total',
+  'error_rate',
+  'api_p95_latency_ms',
+  'ai_tokens_used',
+  'ai_cost_usd',
+  'mrr',
+  'stripe_failed_payments',
+];
+
+/** Below these departures a change is noise whatever its z-score (tiny numbers swing wildly). */
+export const DEFAULT_MIN_ABSOLUTE_CHANGE: Record<string, number> = {
+  count: 5,
+  percent: 2,
+  currency: 50,
+  usd: 5,
+  seconds: 30,
+  milliseconds: 50,
+  tokens: 10_000,
+  months: 1,
+  ratio: 0.1,
+};
+
+export function resolveAlertsSettings(options: MetricsAlertsOptions | undefined): ResolvedAlertsSettings {
+  return {
+    enabled: options?.enabled ?? true,
+    anomaly: {
+      enabled: true,
+      metrics: DEFAULT_ANOMALY_METRICS,
+      weeks: 8,
+      minHistory: 4,
+      warningZ: 3.5,
+      criticalZ: 6,
+      minRelativeChange: 0.25,
+      ...options?.anomaly,
+      minAbsoluteChange: { ...DEFAULT_MIN_ABSOLUTE_CHANGE, ...options?.anomaly?.minAbsoluteChange },
+    },
+    delivery: {
+      enabled: true,
+      maxAttempts: 6,
+      baseDelayMs: 30_000,
+      maxDelayMs: 3_600_000,
+      pollIntervalMs: 10_000,
+      timeoutMs: 10_000,
+      ...options?.delivery,
+    },
+  };
+}

@@ -1,0 +1,91 @@
+import type { EntityManager } from 'typeorm';
+import { findMetric } from '../catalog/metric-catalog.js';
+import { compileSql } from '../database/named-sql.js';
+import { formatNumber, scopeLabel, type AlertCondition } from './alert-condition.js';
+import type { AnomalySettings } from './alerts.options.js';
+import { ANOMALY_SCORES_SQL } from './anomaly.sql.js';
+
+export interface AnomalyQuery {
+  environment: string;
+  /** Null: the global view and every tenant. */
+  tenant: string | null;
+  /** The target days (both included); evaluation after a run passes the latest day twice. */
+  start: string;
+  end: string;
+}
+
+interface ScoreRow {
+  tenant_id: string | null;
+  day: string;
+  key: string;
+  value: number;
+  n: number;
+  median: number;
+  low: number;
+  high: number;
+  mad: number;
+  sigma: number;
+}
+
+const WEEKDAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
+const round = (value: number) => Math.round(value * 100) / 100;
+
+/**
+ * Values that depart from their own history: one set-based query scores every watched metric of every scope
+ * and day (see anomaly.sql.ts); a score counts as an anomaly when there is enough history, the robust
+ * z-score reaches `warningZ` and the change is large in absolute terms too.
+ */
+export async function detectAnomalies(
+  manager: EntityManager,
+  query: AnomalyQuery,
+  settings: AnomalySettings,
+): Promise<AlertCondition[]> {
+  const metrics = settings.metrics.map((key) => findMetric(key)).filter((metric) => metric && !metric.internal);
+  if (metrics.length === 0) return [];
+  const compiled = compileSql(ANOMALY_SCORES_SQL, {
+    env: query.environment,
+    tenant: query.tenant,
+    d0: query.start,
+    d1: query.end,
+    weeks: settings.weeks,
+    keys: metrics.map((metric) => metric!.key),
+    min_rel_change: settings.minRelativeChange,
+    warning_z: settings.warningZ,
+  });
+  const rows = (await manager.query(compiled.text, compiled.values)) as ScoreRow[];
+  const conditions: AlertCondition[] = [];
+  for (const raw of rows) {
+    const row = { ...raw, value: Number(raw.value), median: Number(raw.median), sigma: Number(raw.sigma) };
+    if (Number(row.n) < settings.minHistory) continue;
+    const metric = findMetric(row.key)!;
+    const change = row.value - row.median;
+    const minChange = settings.minAbsoluteChange[metric.key] ?? settings.minAbsoluteChange[metric.unit] ?? 0;
+    if (Math.abs(change) < Math.max(minChange, settings.minRelativeChange * Math.abs(row.median))) continue;
+    const z = row.sigma > 0 ? change / row.sigma : Math.sign(change) * Infinity;
+    if (Math.abs(z) < settings.warningZ) continue;
+    const halfWidth = Math.max(settings.warningZ * row.sigma, minChange);
+    const low = round(row.median - halfWidth);
+    const high = round(row.median + halfWidth);
+    const weekday = WEEKDAYS[new Date(`${row.day}T00:00:00Z`).getUTCDay()];
+    conditions.push({
+      kind: 'anomaly',
+      rule_key: 'anomaly',
+      metric: metric.key,
+      value: row.value,
+      threshold: null,
+      expected: round(row.median),
+      expected_low: low,
+      expected_high: high,
+      severity: Math.abs(z) >= settings.criticalZ ? 'critical' : 'warning',
+      bucket_type: 'daily',
+      bucket_date: row.day,
+      tenant: row.tenant_id,
+      message:
+        `${metric.label} was ${formatNumber(row.value)} on ${weekday} ${row.day}, ${change > 0 ? 'above' : 'below'} ` +
+        `the expected ${formatNumber(round(row.median))} (usual range ${formatNumber(low)} to ${formatNumber(high)}, ` +
+        `from the ${row.n} previous ${weekday}s; robust z-score ${Number.isFinite(z) ? z.toFixed(1) : '∞'}), ` +
+        scopeLabel(row.tenant_id),
+    });
+  }
+  return conditions;
+}
