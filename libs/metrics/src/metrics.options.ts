@@ -36,7 +36,7 @@ export interface MetricsApiOptions {
   /** Flush early when this many requests were counted since the last flush (default 10,000). */
   flushAtRequests?: number;
   /**
-   * Most rows kept while the database cannot be written (default 100,000, about 30 MB): beyond it the oldest
+   * Most rows kept while the database cannot be written (default 100,000, about 50 MB): beyond it the oldest
    * minutes are dropped, logged and counted (exec_metrics_api_requests_dropped_total).
    */
   maxPendingRows?: number;
