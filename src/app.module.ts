@@ -1,13 +1,24 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import type { Request } from 'express';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { MetricsModule, metricsDataSourceOptions } from '../libs/metrics/src/index.js';
+import {
+  DEFAULT_ROUTE_PREFIX,
+  MetricsModule,
+  adminSessionIsAdmin,
+  defaultIsAdmin,
+  metricsDataSourceOptions,
+} from '../libs/metrics/src/index.js';
 import { adminPanelModule } from './admin/admin-panel.module.js';
+import { AdminSessionBridgeModule, createAdminSession } from './admin/admin-session.js';
 import type { DemoEnvironment } from './demo-environment.js';
+
+const panelAdmin = adminSessionIsAdmin();
 
 /** The demo host: its database, the metrics module, and the AdminJS panel. */
 @Module({})
 export class AppModule {
   static forEnvironment(environment: DemoEnvironment): DynamicModule {
+    const adminSession = createAdminSession();
     return {
       module: AppModule,
       imports: [
@@ -20,8 +31,11 @@ export class AppModule {
           adminTokens: [environment.adminToken],
           ingestTokens: environment.ingestToken ? [environment.ingestToken] : [],
           stripe: environment.stripe,
+          // The panel's logged-in admin reads the same API as integrations (the contract default stays too).
+          isAdmin: (request: Request) => defaultIsAdmin(request) || panelAdmin(request),
         }),
-        adminPanelModule(environment),
+        AdminSessionBridgeModule.forRoutes(adminSession, DEFAULT_ROUTE_PREFIX),
+        adminPanelModule(environment, adminSession),
       ],
     };
   }

@@ -25,6 +25,8 @@ async function bootstrap(): Promise<void> {
   app.useBodyParser('json', { limit: '16mb' });
   app.enableShutdownHooks();
   setupMetricsOpenApi(app, 'api/docs');
+  // Production: the panel's browser files were bundled ahead of time (`npm run admin:bundle`).
+  if (process.env.ADMIN_JS_SKIP_BUNDLE === 'true') app.useStaticAssets('admin-assets', { prefix: '/admin-assets/' });
 
   const dataSource = app.get(DataSource);
   const seed =

@@ -1,28 +1,44 @@
 import { AdminModule } from '@adminjs/nestjs';
 import * as AdminJSTypeorm from '@adminjs/typeorm';
 import AdminJS from 'adminjs';
-import { randomBytes, timingSafeEqual, createHash } from 'node:crypto';
+import { timingSafeEqual, createHash } from 'node:crypto';
 import { DataSource, BaseEntity } from 'typeorm';
 import { getDataSourceToken } from '@nestjs/typeorm';
-import { metricsAdminResources } from '../../libs/metrics/src/index.js';
+import { metricsAdmin, type MetricsAdmin } from '../../libs/metrics/src/index.js';
 import type { DemoEnvironment } from '../demo-environment.js';
+import type { AdminSession } from './admin-session.js';
 
 AdminJS.registerAdapter({ Database: AdminJSTypeorm.Database, Resource: AdminJSTypeorm.Resource });
 
 const same = (a: string, b: string) =>
   timingSafeEqual(createHash('sha256').update(a).digest(), createHash('sha256').update(b).digest());
 
-/** The demo's AdminJS panel at /admin: the metrics resources behind a single admin login. */
-export function adminPanelModule(environment: DemoEnvironment) {
+/** The metrics' part of the panel; also used by `npm run admin:bundle` to bundle the same components. */
+export function demoMetricsAdmin(): MetricsAdmin {
+  return metricsAdmin({ refreshSeconds: Number(process.env.METRICS_REFRESH_SECONDS ?? 60) });
+}
+
+/**
+ * The demo's AdminJS panel at /admin behind a single admin login. Plugging the metrics in takes the lines marked
+ * "metrics": a host with its own panel adds its resources next to ours.
+ */
+export function adminPanelModule(environment: DemoEnvironment, adminSession: AdminSession) {
   return AdminModule.createAdminAsync({
     inject: [getDataSourceToken()],
     useFactory: (dataSource: DataSource) => {
       // @adminjs/typeorm reaches the tables through BaseEntity, which must know the data source.
       BaseEntity.useDataSource(dataSource);
+      const metrics = demoMetricsAdmin(); // metrics
       return {
         adminJsOptions: {
           rootPath: '/admin',
-          resources: metricsAdminResources(),
+          componentLoader: metrics.componentLoader, // metrics
+          resources: [...metrics.resources], // metrics (a host puts its own resources first)
+          dashboard: metrics.dashboard, // metrics
+          pages: metrics.pages, // metrics
+          env: metrics.env, // metrics
+          // Production: components bundled ahead of time by `npm run admin:bundle`, served from /admin-assets.
+          ...(process.env.ADMIN_JS_SKIP_BUNDLE === 'true' ? { assetsCDN: '/admin-assets/' } : {}),
           branding: { companyName: 'Exec Metrics', withMadeWithLove: false },
         },
         auth: {
@@ -30,10 +46,16 @@ export function adminPanelModule(environment: DemoEnvironment) {
             same(email, environment.adminEmail) && same(password, environment.adminPassword)
               ? { email, title: 'Administrator', role: 'admin' }
               : null,
-          cookieName: 'exec_metrics_admin',
-          cookiePassword: randomBytes(32).toString('hex'),
+          cookieName: adminSession.cookieName,
+          cookiePassword: adminSession.cookiePassword,
         },
-        sessionOptions: { resave: false, saveUninitialized: false, secret: randomBytes(32).toString('hex') },
+        // The same store and secret as the API's session middleware (admin-session.ts): one login for both.
+        sessionOptions: {
+          resave: false,
+          saveUninitialized: false,
+          store: adminSession.store,
+          secret: adminSession.cookiePassword,
+        },
       };
     },
   });

@@ -26,6 +26,7 @@ import { ReadCache } from './read/read-cache.service.js';
 import { CsvExportService } from './read/csv-export.service.js';
 import { ExportController } from './read/export.controller.js';
 import { TimeseriesService } from './read/timeseries.service.js';
+import { TenantsController } from './read/tenants.controller.js';
 import { SummaryService } from './read/summary.service.js';
 import { AuditController } from './security/audit.controller.js';
 import { RateLimitModule } from './security/rate-limit.module.js';
@@ -47,6 +48,7 @@ const CONTROLLERS: Type[] = [
   ExportController,
   TokensController,
   AuditController,
+  TenantsController,
 ];
 
 const PROVIDERS = [
