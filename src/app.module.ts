@@ -31,6 +31,7 @@ export class AppModule {
           adminTokens: [environment.adminToken],
           ingestTokens: environment.ingestToken ? [environment.ingestToken] : [],
           stripe: environment.stripe,
+          schedule: { enabled: environment.schedule },
           // The panel's logged-in admin reads the same API as integrations (the contract default stays too).
           isAdmin: (request: Request) => defaultIsAdmin(request) || panelAdmin(request),
         }),

@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
+import { rmSync } from 'node:fs';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DataSource } from 'typeorm';
@@ -43,6 +44,14 @@ async function bootstrap(): Promise<void> {
 
   await app.listen(environment.port);
   const base = `http://localhost:${environment.port}`;
+  if (process.env.ADMIN_JS_SKIP_BUNDLE !== 'true') {
+    // Development: AdminJS bundles the panel's components on the first request for them; ask now, so the bundle
+    // is ready (and current: the old one is removed) before anyone opens the panel.
+    rmSync('.adminjs/bundle.js', { force: true });
+    fetch(`${base}/admin/frontend/assets/components.bundle.js`)
+      .then((response) => logger.log(`Admin panel components bundled (${response.status})`))
+      .catch((error: unknown) => logger.warn(`Admin panel bundling failed: ${String(error)}`));
+  }
   const lines = [
     '',
     `Exec Metrics demo is ready (${environment.databaseUrl ? 'PostgreSQL' : `embedded PGlite in ${environment.pgliteDir}`})`,

@@ -101,7 +101,6 @@ export function metricsAdminResources(options: MetricsAdminResourceOptions = {})
                 revoke: {
                   actionType: 'record',
                   icon: 'Slash',
-                  guard: 'Revoke this token? Integrations using it stop working at once.',
                   ...throughApi(
                     components.tokenRevoke,
                     (context) => allowed(context) && !context.record?.params.revoked_at,

@@ -55,7 +55,12 @@ export default function Dashboard() {
   const state = error ? 'error' : loading || !data || !catalog ? 'loading' : 'ready';
 
   return (
-    <Box p={['default', 'xl']} data-testid="metrics-dashboard" data-state={state}>
+    <Box
+      p={['default', 'xl']}
+      data-testid="metrics-dashboard"
+      data-state={state}
+      data-loaded-query={data ? JSON.stringify(data.query) : ''}
+    >
       <H2>Exec Metrics</H2>
       <Text color="grey60" mb="lg">
         <span data-testid="range-start">{query.start}</span> → <span data-testid="range-end">{query.end}</span> ·{' '}

@@ -14,6 +14,8 @@ export interface Summary {
 }
 
 export interface DashboardData {
+  /** The filters these answers are for (shown on the page so a reader, or a test, knows what it sees). */
+  query: Query;
   current: Summary;
   previous: Summary;
   series: Series;
@@ -60,7 +62,7 @@ export function useDashboardData(query: Query) {
     ])
       .then(([current, previous, timeseries, cohorts]) => {
         if (mine !== generation.current) return;
-        setData({ current, previous, series: timeseries.series, cohorts: cohorts.cohorts });
+        setData({ query, current, previous, series: timeseries.series, cohorts: cohorts.cohorts });
         setError(null);
       })
       .catch((failure: Error) => {
@@ -69,7 +71,7 @@ export function useDashboardData(query: Query) {
       .finally(() => {
         if (mine === generation.current) setLoading(false);
       });
-  }, [query.start, query.end, query.tenant, query.bucket]);
+  }, [query]);
 
   useEffect(load, [load]);
   return { catalog, data, error, loading, reload: load };
