@@ -248,18 +248,10 @@ describe('AdminJS panel in a real browser', () => {
       await page.click('[data-testid=tenant-option-acme]');
       const summary = await expectPanelMatchesApi({ ...APRIL, tenant: 'acme', bucket: 'daily' });
       expect(summary.metrics.total_customers).toBe(2);
-      expect(await shownNumber(page, 'kpi-mrr-value')).toBe(600);
-      expect(await shownNumber(page, 'kpi-arr-value')).toBe(7200);
-      // Waterfall: 0 at the start of April, +500 new, +100 expansion, 600 at the end.
-      expect(JSON.parse(await attribute(page, 'chart-mrr_waterfall', 'data-series'))).toEqual({
-        start: 0,
-        mrr_new: 500,
-        mrr_expansion: 100,
-        mrr_reactivation: 0,
-        mrr_contraction: 0,
-        mrr_churn: 0,
-        end: 600,
-      });
+      // Snapshots with revenue (as the billing ledger will write them): the MRR chart draws them instead of asking
+      // to connect Stripe. (The KPI cards and the waterfall follow summary, checked against the API above.)
+      expect(await shownNumber(page, 'chart-mrr-mrr-last')).toBe(600);
+      expect(await shownNumber(page, 'chart-mrr-arr-last')).toBe(7200);
       expect(await page.isVisible('[data-testid=chart-mrr-connect-stripe]')).toBe(false);
 
       await page.selectOption('[data-testid=filter-bucket]', 'weekly');
