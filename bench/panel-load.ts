@@ -10,6 +10,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { chromium, type Page } from 'playwright-core';
 import { DataSource } from 'typeorm';
+import { warmAdminBundle } from '../src/admin/warm-admin-bundle.js';
 import { AppModule } from '../src/app.module.js';
 import { readDemoEnvironment } from '../src/demo-environment.js';
 
@@ -92,7 +93,7 @@ async function main(): Promise<void> {
   const end = isoDay(-1);
   const start = isoDay(-DAYS);
   const rows = await seedSnapshots(app.get(DataSource), start, end);
-  await fetch(`${base}/admin/frontend/assets/components.bundle.js`); // bundle once, outside the timings
+  await warmAdminBundle(base, environment.adminEmail, environment.adminPassword); // bundle outside the timings
 
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',

@@ -8,7 +8,7 @@ import {
   defaultIsAdmin,
   metricsDataSourceOptions,
 } from '../libs/metrics/src/index.js';
-import { adminPanelModule } from './admin/admin-panel.module.js';
+import { AdminPanelModule } from './admin/admin-panel.module.js';
 import { AdminSessionBridgeModule, createAdminSession } from './admin/admin-session.js';
 import type { DemoEnvironment } from './demo-environment.js';
 
@@ -36,7 +36,7 @@ export class AppModule {
           isAdmin: (request: Request) => defaultIsAdmin(request) || panelAdmin(request),
         }),
         AdminSessionBridgeModule.forRoutes(adminSession, DEFAULT_ROUTE_PREFIX),
-        adminPanelModule(environment, adminSession),
+        AdminPanelModule.forEnvironment(environment, adminSession),
       ],
     };
   }

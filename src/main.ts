@@ -11,12 +11,15 @@ import {
   MetricsService,
   setupMetricsOpenApi,
 } from '../libs/metrics/src/index.js';
+import { warmAdminBundle } from './admin/warm-admin-bundle.js';
 import { AppModule } from './app.module.js';
 import { readDemoEnvironment } from './demo-environment.js';
 import { databaseIsEmpty, seedDemoData } from './seed-demo-data.js';
 
 async function bootstrap(): Promise<void> {
   const environment = readDemoEnvironment();
+  // Development bundles the components on first request and reuses .adminjs/bundle.js: drop a stale one.
+  if (process.env.ADMIN_JS_SKIP_BUNDLE !== 'true') rmSync('.adminjs/bundle.js', { force: true });
   const logger = new Logger('Demo');
   // rawBody: the Stripe webhook verifies its signature on the body exactly as it arrived.
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forEnvironment(environment), {
@@ -45,11 +48,9 @@ async function bootstrap(): Promise<void> {
   await app.listen(environment.port);
   const base = `http://localhost:${environment.port}`;
   if (process.env.ADMIN_JS_SKIP_BUNDLE !== 'true') {
-    // Development: AdminJS bundles the panel's components on the first request for them; ask now, so the bundle
-    // is ready (and current: the old one is removed) before anyone opens the panel.
-    rmSync('.adminjs/bundle.js', { force: true });
-    fetch(`${base}/admin/frontend/assets/components.bundle.js`)
-      .then((response) => logger.log(`Admin panel components bundled (${response.status})`))
+    // Development: bundle the panel's components now (tens of seconds), so they are ready when someone opens it.
+    warmAdminBundle(base, environment.adminEmail, environment.adminPassword)
+      .then((size) => logger.log(`Admin panel components bundled (${Math.round(size / 1024)} kB)`))
       .catch((error: unknown) => logger.warn(`Admin panel bundling failed: ${String(error)}`));
   }
   const lines = [

@@ -1,9 +1,9 @@
 import React from 'react';
 import { Box, H4 } from '@adminjs/design-system';
 import { Bar, BarChart, CartesianGrid, Cell, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
-import { MRR_MOVEMENTS } from './dashboard-spec';
 import EmptyState from './empty-state';
 import { formatValue, type CatalogMetric } from './format';
+import { waterfallSteps } from './waterfall-steps';
 
 interface Props {
   /** Range values from the summary: MRR at the end (a stock) and each movement summed over the range (flows). */
@@ -12,33 +12,19 @@ interface Props {
   currency: string;
 }
 
-/**
- * MRR at the start of the range, each movement as a floating bar, MRR at the end. The start is the end minus the
- * net of the movements, so the steps always land on the reported MRR.
- */
+/** The MRR waterfall of the range (steps from waterfallSteps), or a "connect Stripe" state without billing. */
 export default function MrrWaterfall({ metrics, catalog, currency }: Props) {
-  const end = metrics.mrr ?? null;
-  const connected =
-    end !== null || MRR_MOVEMENTS.some(({ key }) => metrics[key] !== null && metrics[key] !== undefined);
-  const movements = MRR_MOVEMENTS.map(({ key, sign }) => ({ key, delta: sign * (metrics[key] ?? 0) }));
-  const start = (end ?? 0) - movements.reduce((sum, { delta }) => sum + delta, 0);
-  let level = start;
-  const steps = [
-    { key: 'start', label: 'MRR at start', base: 0, size: start, value: start, color: '#667085' },
-    ...movements.map(({ key, delta }) => {
-      const base = delta >= 0 ? level : level + delta;
-      level += delta;
-      return {
-        key,
-        label: catalog[key]?.label ?? key,
-        base,
-        size: Math.abs(delta),
-        value: delta,
-        color: delta >= 0 ? '#12B76A' : '#F04438',
-      };
-    }),
-    { key: 'end', label: 'MRR at end', base: 0, size: end ?? 0, value: end ?? 0, color: '#3040D6' },
-  ];
+  const computed = waterfallSteps(metrics);
+  const label = (key: string) =>
+    key === 'start' ? 'MRR at start' : key === 'end' ? 'MRR at end' : (catalog[key]?.label ?? key);
+  const color = (key: string, value: number) =>
+    key === 'start' ? '#667085' : key === 'end' ? '#3040D6' : value >= 0 ? '#12B76A' : '#F04438';
+  const steps = (computed ?? []).map((step) => ({
+    ...step,
+    label: label(step.key),
+    color: color(step.key, step.value),
+  }));
+  const connected = computed !== null;
   const data = Object.fromEntries(steps.map((step) => [step.key, step.value]));
   return (
     <Box
