@@ -215,6 +215,23 @@ describe('AdminJS panel in a real browser', () => {
     SLOW,
   );
 
+  it('lists tenants for the picker: searched, limited, validated and audited', async () => {
+    expect(JSON.parse((await api('tenants')).text)).toEqual({ tenants: ['acme', 'globex'], total: 2 });
+    expect(JSON.parse((await api('tenants', { search: 'GLO' })).text)).toEqual({ tenants: ['globex'], total: 1 });
+    expect(JSON.parse((await api('tenants', { limit: 1 })).text)).toEqual({ tenants: ['acme'], total: 2 });
+    expect(JSON.parse((await api('tenants', { search: 'zzz' })).text)).toEqual({ tenants: [], total: 0 });
+    const badLimit = await api('tenants', { limit: 0 });
+    expect(badLimit.status).toBe(400);
+    expect(JSON.parse(badLimit.text).errors).toEqual([expect.objectContaining({ field: 'limit' })]);
+    const badSearch = await api('tenants', { search: "a' OR 1=1" });
+    expect(badSearch.status).toBe(400);
+    expect(JSON.parse(badSearch.text).errors).toEqual([expect.objectContaining({ field: 'search' })]);
+    const audit = (await dataSource.query(
+      `SELECT count(*)::int AS n FROM metrics_audit_log WHERE route LIKE '%tenants' AND action = 'read'`,
+    )) as { n: number }[];
+    expect(audit[0].n).toBeGreaterThanOrEqual(4);
+  });
+
   it(
     'logs in and shows the empty state, then the numbers the API gives for the same filters',
     async () => {
@@ -253,6 +270,21 @@ describe('AdminJS panel in a real browser', () => {
       expect(await shownNumber(page, 'chart-mrr-mrr-last')).toBe(600);
       expect(await shownNumber(page, 'chart-mrr-arr-last')).toBe(7200);
       expect(await page.isVisible('[data-testid=chart-mrr-connect-stripe]')).toBe(false);
+
+      // Ending on 04-15, the day u2 left: the latest snapshot's churn (1 of 3 customers) is a critical alert.
+      await page.fill('[data-testid=filter-end]', '2025-04-15');
+      const midApril = await expectPanelMatchesApi({
+        start: APRIL.start,
+        end: '2025-04-15',
+        tenant: 'acme',
+        bucket: 'daily',
+      });
+      expect(midApril.alerts).toEqual([
+        expect.objectContaining({ metric: 'customer_churn_rate', severity: 'critical' }),
+      ]);
+      expect(await page.isVisible('[data-testid=alert-customer_churn_rate]')).toBe(true);
+      await page.fill('[data-testid=filter-end]', APRIL.end);
+      await waitForDashboard(page, { ...APRIL, tenant: 'acme', bucket: 'daily' });
 
       await page.selectOption('[data-testid=filter-bucket]', 'weekly');
       await expectPanelMatchesApi({ ...APRIL, tenant: 'acme', bucket: 'weekly' });

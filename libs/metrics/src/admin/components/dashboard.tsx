@@ -18,7 +18,7 @@ const STRIPE_HINT = 'Connect Stripe to see revenue';
 const grid = (min: number): React.CSSProperties => ({
   display: 'grid',
   gap: 16,
-  gridTemplateColumns: `repeat(auto-fill, minmax(${min}px, 1fr))`,
+  gridTemplateColumns: `repeat(auto-fill, minmax(min(${min}px, 100%), 1fr))`,
 });
 
 function initialFilters(): Filters {
