@@ -33,9 +33,12 @@ export function adminPanelOptions(environment: DemoEnvironment, adminSession: Ad
       dashboard: metrics.dashboard, // metrics
       pages: metrics.pages, // metrics
       env: metrics.env, // metrics
-      // Production: components bundled ahead of time by `npm run admin:bundle`, served from /admin-assets.
-      ...(process.env.ADMIN_JS_SKIP_BUNDLE === 'true' ? { assetsCDN: '/admin-assets/' } : {}),
-      branding: { companyName: 'Exec Metrics', withMadeWithLove: false },
+      // Production: browser files bundled ahead of time by `npm run admin:bundle`, served by main.ts at
+      // /admin-assets/ (AdminJS wants an absolute URL; ADMIN_ASSETS_URL points elsewhere, a CDN say).
+      ...(process.env.ADMIN_JS_SKIP_BUNDLE === 'true'
+        ? { assetsCDN: process.env.ADMIN_ASSETS_URL ?? `http://localhost:${environment.port}/admin-assets/` }
+        : {}),
+      branding: { companyName: 'Exec Metrics', withMadeWithLove: false, logo: false },
     },
     auth: {
       authenticate: async (email: string, password: string) =>
