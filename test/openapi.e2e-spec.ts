@@ -38,6 +38,7 @@ describe('OpenAPI document', () => {
         `POST ${prefix}/tokens`,
         `DELETE ${prefix}/tokens/{id}`,
         `GET ${prefix}/audit`,
+        `GET ${prefix}/tenants`,
       ].sort(),
     );
     const timeseries = document.paths[`${prefix}/timeseries`].get;
@@ -47,5 +48,7 @@ describe('OpenAPI document', () => {
     expect(Object.keys(timeseries.responses)).toEqual(expect.arrayContaining(['200', '400', '401', '403', '429']));
     const summary = JSON.stringify(document.paths[`${prefix}/summary`].get.responses['200']);
     expect(summary).toContain('stickiness');
+    const tenants = document.paths[`${prefix}/tenants`].get;
+    expect(tenants.parameters!.map((parameter) => parameter.name).sort()).toEqual(['limit', 'search']);
   });
 });
