@@ -2,8 +2,10 @@ import 'reflect-metadata';
 import { parse } from 'csv-parse/sync';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
+import pg from 'pg';
 import type { Browser, Page } from 'playwright-core';
 import { DataSource } from 'typeorm';
 import { MetricsService } from '../libs/metrics/src/index.js';
@@ -21,6 +23,25 @@ import {
 } from './support/panel-browser.js';
 
 const PREFIX = '/api/system/metrics';
+
+/** A fresh database on the test server, for an app that cannot be told a schema (the demo's AppModule). */
+function ownDatabase(serverUrl: string) {
+  const name = `panel_${randomBytes(6).toString('hex')}`;
+  const url = new URL(serverUrl);
+  const admin = () => new pg.Client({ connectionString: serverUrl });
+  const run = async (sql: string) => {
+    const client = admin();
+    await client.connect();
+    await client.query(sql);
+    await client.end();
+  };
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    create: () => run(`CREATE DATABASE ${name}`),
+    drop: () => run(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`),
+  };
+}
 const KPIS = [
   'mrr',
   'arr',
@@ -47,7 +68,10 @@ type Summary = { metrics: Record<string, number | null>; alerts: { metric: strin
 
 /** The real demo app (AppModule, AdminJS panel, shared session) on in-memory PGlite, on a free port. */
 describe('AdminJS panel in a real browser', () => {
+  // On PostgreSQL (TEST_DATABASE_URL, as `npm run test:pg` sets it) the demo gets a database of its own.
+  const postgres = process.env.TEST_DATABASE_URL ? ownDatabase(process.env.TEST_DATABASE_URL) : undefined;
   const environment = readDemoEnvironment({
+    DATABASE_URL: postgres?.url,
     PGLITE_DIR: 'memory://',
     DEMO_DATA: 'off',
     ADMIN_EMAIL: 'ceo@example.com',
@@ -132,6 +156,7 @@ describe('AdminJS panel in a real browser', () => {
   }
 
   beforeAll(async () => {
+    await postgres?.create();
     // The dev path bundles the components on the first request; an old bundle would hide today's components.
     rmSync('.adminjs', { recursive: true, force: true });
     app = await NestFactory.create<NestExpressApplication>(AppModule.forEnvironment(environment), {
@@ -188,6 +213,7 @@ describe('AdminJS panel in a real browser', () => {
   afterAll(async () => {
     await browser?.close();
     await app?.close();
+    await postgres?.drop();
   });
 
   it(
