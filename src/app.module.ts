@@ -1,15 +1,27 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_INTERCEPTOR } from '@nestjs/core';
+import type { Request } from 'express';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { MetricsApiInterceptor, MetricsModule, metricsDataSourceOptions } from '../libs/metrics/src/index.js';
+import {
+  DEFAULT_ROUTE_PREFIX,
+  MetricsApiInterceptor,
+  MetricsModule,
+  adminSessionIsAdmin,
+  defaultIsAdmin,
+  metricsDataSourceOptions,
+} from '../libs/metrics/src/index.js';
 import { DemoApiController } from './demo/demo-api.controller.js';
-import { adminPanelModule } from './admin/admin-panel.module.js';
+import { AdminPanelModule } from './admin/admin-panel.module.js';
+import { AdminSessionBridgeModule, createAdminSession } from './admin/admin-session.js';
 import type { DemoEnvironment } from './demo-environment.js';
+
+const panelAdmin = adminSessionIsAdmin();
 
 /** The demo host: its database, the metrics module, and the AdminJS panel. */
 @Module({})
 export class AppModule {
   static forEnvironment(environment: DemoEnvironment): DynamicModule {
+    const adminSession = createAdminSession();
     return {
       module: AppModule,
       imports: [
@@ -24,8 +36,12 @@ export class AppModule {
           stripe: environment.stripe,
           // GET /metrics for Prometheus when METRICS_PROMETHEUS_TOKEN is set (admins may read it too).
           ...(environment.prometheusToken ? { prometheusEndpoint: { scrapeToken: environment.prometheusToken } } : {}),
+          schedule: { enabled: environment.schedule },
+          // The panel's logged-in admin reads the same API as integrations (the contract default stays too).
+          isAdmin: (request: Request) => defaultIsAdmin(request) || panelAdmin(request),
         }),
-        adminPanelModule(environment),
+        AdminSessionBridgeModule.forRoutes(adminSession, DEFAULT_ROUTE_PREFIX),
+        AdminPanelModule.forEnvironment(environment, adminSession),
       ],
       controllers: [DemoApiController],
       // Every request of the host's own API is counted for the operations metrics (not the module's routes).

@@ -10,6 +10,8 @@ export interface DemoEnvironment {
   adminEmail: string;
   adminPassword: string;
   demoData: boolean | 'auto';
+  /** METRICS_SCHEDULE=off: no cron jobs and no catch-up (tests and one-off runs); on by default. */
+  schedule: boolean;
   timezone: string;
   environment: string;
   /** METRICS_PROMETHEUS_TOKEN: enables GET /metrics for a scraper holding this bearer token. */
@@ -46,6 +48,7 @@ export function readDemoEnvironment(env: NodeJS.ProcessEnv = process.env): DemoE
     adminEmail: orGenerate('ADMIN_EMAIL', () => 'admin@example.com'),
     adminPassword: orGenerate('ADMIN_PASSWORD', secret),
     demoData: demo === 'off' || demo === 'false' || demo === '0' ? false : demo === 'on' ? true : 'auto',
+    schedule: (env.METRICS_SCHEDULE ?? 'on').toLowerCase() !== 'off',
     timezone: env.METRICS_TIMEZONE ?? 'UTC',
     environment: env.METRICS_ENVIRONMENT ?? 'demo',
     prometheusToken: env.METRICS_PROMETHEUS_TOKEN || undefined,

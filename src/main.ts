@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
+import { rmSync } from 'node:fs';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DataSource } from 'typeorm';
@@ -11,12 +12,15 @@ import {
   StripeEventsService,
   setupMetricsOpenApi,
 } from '../libs/metrics/src/index.js';
+import { warmAdminBundle } from './admin/warm-admin-bundle.js';
 import { AppModule } from './app.module.js';
 import { readDemoEnvironment } from './demo-environment.js';
 import { databaseIsEmpty, seedDemoData } from './seed-demo-data.js';
 
 async function bootstrap(): Promise<void> {
   const environment = readDemoEnvironment();
+  // Development bundles the components on first request and reuses .adminjs/bundle.js: drop a stale one.
+  if (process.env.ADMIN_JS_SKIP_BUNDLE !== 'true') rmSync('.adminjs/bundle.js', { force: true });
   const logger = new Logger('Demo');
   // rawBody: the Stripe webhook verifies its signature on the body exactly as it arrived.
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forEnvironment(environment), {
@@ -26,6 +30,8 @@ async function bootstrap(): Promise<void> {
   app.useBodyParser('json', { limit: '16mb' });
   app.enableShutdownHooks();
   setupMetricsOpenApi(app, 'api/docs');
+  // Production: the panel's browser files were bundled ahead of time (`npm run admin:bundle`).
+  if (process.env.ADMIN_JS_SKIP_BUNDLE === 'true') app.useStaticAssets('admin-assets', { prefix: '/admin-assets/' });
 
   const dataSource = app.get(DataSource);
   const seed =
@@ -46,6 +52,12 @@ async function bootstrap(): Promise<void> {
 
   await app.listen(environment.port);
   const base = `http://localhost:${environment.port}`;
+  if (process.env.ADMIN_JS_SKIP_BUNDLE !== 'true') {
+    // Development: bundle the panel's components now (tens of seconds), so they are ready when someone opens it.
+    warmAdminBundle(base, environment.adminEmail, environment.adminPassword)
+      .then((size) => logger.log(`Admin panel components bundled (${Math.round(size / 1024)} kB)`))
+      .catch((error: unknown) => logger.warn(`Admin panel bundling failed: ${String(error)}`));
+  }
   const lines = [
     '',
     `Exec Metrics demo is ready (${environment.databaseUrl ? 'PostgreSQL' : `embedded PGlite in ${environment.pgliteDir}`})`,

@@ -53,6 +53,7 @@ describe('OpenAPI document', () => {
         `PUT ${prefix}/alerts/channels/{id}`,
         `DELETE ${prefix}/alerts/channels/{id}`,
         `GET ${prefix}/alerts/deliveries`,
+        `GET ${prefix}/tenants`,
       ].sort(),
     );
     const timeseries = document.paths[`${prefix}/timeseries`].get;
@@ -62,5 +63,7 @@ describe('OpenAPI document', () => {
     expect(Object.keys(timeseries.responses)).toEqual(expect.arrayContaining(['200', '400', '401', '403', '429']));
     const summary = JSON.stringify(document.paths[`${prefix}/summary`].get.responses['200']);
     expect(summary).toContain('stickiness');
+    const tenants = document.paths[`${prefix}/tenants`].get;
+    expect(tenants.parameters!.map((parameter) => parameter.name).sort()).toEqual(['limit', 'search']);
   });
 });

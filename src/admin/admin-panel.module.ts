@@ -1,40 +1,90 @@
-import { AdminModule } from '@adminjs/nestjs';
+import { ExpressLoader, type AdminModuleOptions } from '@adminjs/nestjs';
 import * as AdminJSTypeorm from '@adminjs/typeorm';
+import { Inject, Module, type DynamicModule, type OnModuleInit } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
 import AdminJS from 'adminjs';
-import { randomBytes, timingSafeEqual, createHash } from 'node:crypto';
+import { timingSafeEqual, createHash } from 'node:crypto';
 import { DataSource, BaseEntity } from 'typeorm';
-import { getDataSourceToken } from '@nestjs/typeorm';
-import { metricsAdminResources } from '../../libs/metrics/src/index.js';
+import { metricsAdmin, type MetricsAdmin } from '../../libs/metrics/src/index.js';
 import type { DemoEnvironment } from '../demo-environment.js';
+import type { AdminSession } from './admin-session.js';
 
 AdminJS.registerAdapter({ Database: AdminJSTypeorm.Database, Resource: AdminJSTypeorm.Resource });
 
 const same = (a: string, b: string) =>
   timingSafeEqual(createHash('sha256').update(a).digest(), createHash('sha256').update(b).digest());
 
-/** The demo's AdminJS panel at /admin: the metrics resources behind a single admin login. */
-export function adminPanelModule(environment: DemoEnvironment) {
-  return AdminModule.createAdminAsync({
-    inject: [getDataSourceToken()],
-    useFactory: (dataSource: DataSource) => {
-      // @adminjs/typeorm reaches the tables through BaseEntity, which must know the data source.
-      BaseEntity.useDataSource(dataSource);
-      return {
-        adminJsOptions: {
-          rootPath: '/admin',
-          resources: metricsAdminResources(),
-          branding: { companyName: 'Exec Metrics', withMadeWithLove: false },
-        },
-        auth: {
-          authenticate: async (email: string, password: string) =>
-            same(email, environment.adminEmail) && same(password, environment.adminPassword)
-              ? { email, title: 'Administrator', role: 'admin' }
-              : null,
-          cookieName: 'exec_metrics_admin',
-          cookiePassword: randomBytes(32).toString('hex'),
-        },
-        sessionOptions: { resave: false, saveUninitialized: false, secret: randomBytes(32).toString('hex') },
-      };
+/** The metrics' part of the panel; also used by `npm run admin:bundle` to bundle the same components. */
+export function demoMetricsAdmin(): MetricsAdmin {
+  return metricsAdmin({ refreshSeconds: Number(process.env.METRICS_REFRESH_SECONDS ?? 60) });
+}
+
+/**
+ * The demo's AdminJS options: the panel at /admin behind a single admin login. Plugging the metrics in takes the
+ * lines marked "metrics": a host with its own panel adds its resources next to ours.
+ */
+export function adminPanelOptions(environment: DemoEnvironment, adminSession: AdminSession): AdminModuleOptions {
+  const metrics = demoMetricsAdmin(); // metrics
+  return {
+    adminJsOptions: {
+      rootPath: '/admin',
+      componentLoader: metrics.componentLoader, // metrics
+      resources: [...metrics.resources], // metrics (a host puts its own resources first)
+      dashboard: metrics.dashboard, // metrics
+      pages: metrics.pages, // metrics
+      env: metrics.env, // metrics
+      // Production: browser files bundled ahead of time by `npm run admin:bundle`, served by main.ts at
+      // /admin-assets/ (AdminJS wants an absolute URL; ADMIN_ASSETS_URL points elsewhere, a CDN say).
+      ...(process.env.ADMIN_JS_SKIP_BUNDLE === 'true'
+        ? { assetsCDN: process.env.ADMIN_ASSETS_URL ?? `http://localhost:${environment.port}/admin-assets/` }
+        : {}),
+      branding: { companyName: 'Exec Metrics', withMadeWithLove: false, logo: false },
     },
-  });
+    auth: {
+      authenticate: async (email: string, password: string) =>
+        same(email, environment.adminEmail) && same(password, environment.adminPassword)
+          ? { email, title: 'Administrator', role: 'admin' }
+          : null,
+      cookieName: adminSession.cookieName,
+      cookiePassword: adminSession.cookiePassword,
+    },
+    // The same store and secret as the API's session middleware (admin-session.ts): one login for both.
+    sessionOptions: {
+      resave: false,
+      saveUninitialized: false,
+      store: adminSession.store,
+      secret: adminSession.cookiePassword,
+    },
+  };
+}
+
+const PANEL = Symbol('ADMIN_PANEL');
+
+/**
+ * Mounts the panel like @adminjs/nestjs's AdminModule does, minus its `admin.watch()`: that starts a file watcher
+ * that is never closed, so the app could not shut down cleanly. Components are bundled once instead — at the first
+ * request in development (main.ts asks right after start: warmAdminBundle), ahead of time in production.
+ */
+@Module({})
+export class AdminPanelModule implements OnModuleInit {
+  constructor(
+    private readonly adapterHost: HttpAdapterHost,
+    private readonly dataSource: DataSource,
+    @Inject(PANEL) private readonly settings: { environment: DemoEnvironment; adminSession: AdminSession },
+  ) {}
+
+  static forEnvironment(environment: DemoEnvironment, adminSession: AdminSession): DynamicModule {
+    return { module: AdminPanelModule, providers: [{ provide: PANEL, useValue: { environment, adminSession } }] };
+  }
+
+  async onModuleInit(): Promise<void> {
+    // @adminjs/typeorm reaches the tables through BaseEntity, which must know the data source.
+    BaseEntity.useDataSource(this.dataSource);
+    const options = adminPanelOptions(this.settings.environment, this.settings.adminSession);
+    const admin = new AdminJS(options.adminJsOptions);
+    await new ExpressLoader().register(admin, this.adapterHost.httpAdapter, {
+      ...options,
+      adminJsOptions: admin.options,
+    });
+  }
 }

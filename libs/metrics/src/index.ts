@@ -37,7 +37,10 @@ export { defaultIsAdmin, type MetricsActor } from './security/metrics-access.gua
 export type { MetricsSummary, SummaryQuery } from './read/summary.service.js';
 export type { RunState } from './compute/runs.service.js';
 export type { ComputeRequest, ComputeResult } from './compute/snapshot-compute.service.js';
-export { metricsAdminResources } from './admin/admin-resources.js';
+export { metricsAdminResources, type MetricsAdminResourceOptions } from './admin/admin-resources.js';
+export { metricsAdmin, type MetricsAdmin, type MetricsAdminOptions } from './admin/metrics-admin.js';
+export { registerMetricsComponents, type MetricsComponentNames } from './admin/admin-components.js';
+export { adminSessionIsAdmin, defaultPanelAdmin, type PanelAdminTest } from './admin/admin-access.js';
 export { setupMetricsOpenApi } from './openapi/setup-openapi.js';
 export { metricsAlertsAdminResources } from './admin/alerts-resources.js';
 export { AlertEvaluator, type EvaluationRequest, type EvaluationResult } from './alerts/alert-evaluator.service.js';

@@ -35,6 +35,7 @@ import { ReadCache } from './read/read-cache.service.js';
 import { CsvExportService } from './read/csv-export.service.js';
 import { ExportController } from './read/export.controller.js';
 import { TimeseriesService } from './read/timeseries.service.js';
+import { TenantsController } from './read/tenants.controller.js';
 import { SummaryService } from './read/summary.service.js';
 import { AuditController } from './security/audit.controller.js';
 import { RateLimitModule } from './security/rate-limit.module.js';
@@ -72,6 +73,7 @@ const CONTROLLERS: Type[] = [
   StripeSyncController,
   RevenueController,
   AlertsController,
+  TenantsController,
 ];
 
 const PROVIDERS = [

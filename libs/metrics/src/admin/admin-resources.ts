@@ -1,51 +1,127 @@
-import type { ResourceWithOptions } from 'adminjs';
+import { ForbiddenError, type ActionContext, type ActionRequest, type ResourceWithOptions } from 'adminjs';
+import { PUBLIC_METRICS } from '../catalog/metric-catalog.js';
 import { CohortRetention } from '../entities/cohort-retention.entity.js';
 import { MetricsConfigEntity } from '../entities/config.entity.js';
 import { MetricsRun } from '../entities/run.entity.js';
+import { MetricsApiToken, MetricsAuditLog } from '../entities/security.entity.js';
 import { MetricsSnapshot } from '../entities/snapshot.entity.js';
 import { ActivationEvent } from '../entities/source-events.entity.js';
-import { PUBLIC_METRICS } from '../catalog/metric-catalog.js';
+import { defaultPanelAdmin, type PanelAdminTest } from './admin-access.js';
+import { metricsAlertsAdminResources } from './alerts-resources.js';
+import type { MetricsComponentNames } from './admin-components.js';
 
 const NAVIGATION = { name: 'Exec Metrics', icon: 'Activity' };
-const READ_ONLY = {
-  new: { isAccessible: false },
-  edit: { isAccessible: false },
-  delete: { isAccessible: false },
-  bulkDelete: { isAccessible: false },
-};
+const BUILT_IN = ['list', 'show', 'search', 'new', 'edit', 'delete', 'bulkDelete'] as const;
+const WRITES = ['new', 'edit', 'delete', 'bulkDelete'] as const;
+
+export interface MetricsAdminResourceOptions {
+  isAdmin?: PanelAdminTest;
+  /** Component names from registerMetricsComponents; without them config and tokens are read-only. */
+  components?: MetricsComponentNames;
+}
+
+type ActionOptions = Record<string, Record<string, unknown>>;
+
+/**
+ * A write that must go through the REST API (validation, audit, token hashing): the form component calls the API;
+ * the AdminJS handler only serves the record and refuses a direct POST.
+ */
+function throughApi(component: string, isAccessible: (context: ActionContext) => boolean) {
+  return {
+    component,
+    isAccessible,
+    handler: async (request: ActionRequest, _response: unknown, context: ActionContext) => {
+      if (request.method === 'post') throw new ForbiddenError('This form saves through the metrics API');
+      return { record: context.record?.toJSON(context.currentAdmin) };
+    },
+  };
+}
+
+/** Every built-in action admin-only; writes off unless `writes` replaces them. */
+function adminOnlyActions(isAccessible: (context: ActionContext) => boolean, writes: ActionOptions = {}) {
+  const actions: ActionOptions = {};
+  for (const name of BUILT_IN) actions[name] = { isAccessible };
+  for (const name of WRITES) actions[name] = { isAccessible: false };
+  return { ...actions, ...writes };
+}
 
 /**
  * The module's AdminJS resources, for a host's existing panel: `resources: [...metricsAdminResources()]`.
- * Everything is read-only here: configuration changes go through PATCH config, which validates and audits them.
+ * Snapshots, cohorts, runs, activation events and the audit log are read-only. The configuration and the tokens
+ * change only through the REST API (which validates and audits); their forms call it.
  */
-export function metricsAdminResources(): ResourceWithOptions[] {
+export function metricsAdminResources(options: MetricsAdminResourceOptions = {}): ResourceWithOptions[] {
+  const isAdmin = options.isAdmin ?? defaultPanelAdmin;
+  const allowed = ({ currentAdmin }: ActionContext) => isAdmin(currentAdmin);
+  const components = options.components;
   const headline = ['total_customers', 'dau', 'mau', 'mrr', 'jobs_total', 'error_rate'].filter((key) =>
     PUBLIC_METRICS.some((metric) => metric.key === key),
   );
+  const readOnly = { navigation: NAVIGATION, actions: adminOnlyActions(allowed) };
   return [
     {
       resource: MetricsSnapshot,
       options: {
-        navigation: NAVIGATION,
+        ...readOnly,
         listProperties: ['bucket_type', 'bucket_date', 'tenant_id', ...headline, 'computed_at'],
         filterProperties: ['bucket_type', 'bucket_date', 'tenant_id', 'environment'],
         sort: { sortBy: 'bucket_date', direction: 'desc' },
-        actions: READ_ONLY,
       },
     },
     {
       resource: MetricsConfigEntity,
-      // Read-only here until the panel's own edit action validates and audits changes like PATCH config does.
-      options: { navigation: NAVIGATION, actions: READ_ONLY },
+      options: {
+        navigation: NAVIGATION,
+        actions: adminOnlyActions(allowed, components ? { edit: throughApi(components.configEdit, allowed) } : {}),
+      },
+    },
+    { resource: CohortRetention, options: { ...readOnly, sort: { sortBy: 'cohort_month', direction: 'desc' } } },
+    { resource: MetricsRun, options: { ...readOnly, sort: { sortBy: 'created_at', direction: 'desc' } } },
+    { resource: ActivationEvent, options: readOnly },
+    {
+      resource: MetricsAuditLog,
+      options: {
+        ...readOnly,
+        listProperties: ['at', 'actor', 'action', 'method', 'route', 'outcome'],
+        filterProperties: ['at', 'actor', 'action', 'outcome'],
+        sort: { sortBy: 'at', direction: 'desc' },
+      },
     },
     {
-      resource: CohortRetention,
-      options: { navigation: NAVIGATION, sort: { sortBy: 'cohort_month', direction: 'desc' }, actions: READ_ONLY },
+      resource: MetricsApiToken,
+      options: {
+        navigation: NAVIGATION,
+        // The hash never leaves the server (the entity does not even select it).
+        properties: { token_hash: { isVisible: false } },
+        listProperties: ['name', 'scope', 'token_prefix', 'created_by', 'created_at', 'last_used_at', 'revoked_at'],
+        actions: adminOnlyActions(
+          allowed,
+          components
+            ? {
+                new: { ...throughApi(components.tokenCreate, allowed), handler: tokenFormHandler },
+                revoke: {
+                  actionType: 'record',
+                  icon: 'Slash',
+                  ...throughApi(
+                    components.tokenRevoke,
+                    (context) => allowed(context) && !context.record?.params.revoked_at,
+                  ),
+                },
+              }
+            : {},
+        ),
+      },
     },
-    {
-      resource: MetricsRun,
-      options: { navigation: NAVIGATION, sort: { sortBy: 'created_at', direction: 'desc' }, actions: READ_ONLY },
-    },
-    { resource: ActivationEvent, options: { navigation: NAVIGATION, actions: READ_ONLY } },
+    // Alert history, rules and deliveries: read-only here (acknowledging and rules go through the audited API).
+    ...metricsAlertsAdminResources().map((entry) => ({
+      ...entry,
+      options: { ...entry.options, actions: adminOnlyActions(allowed) },
+    })),
   ];
+}
+
+/** The "new token" form is a resource action: it has no record to serve. */
+async function tokenFormHandler(request: ActionRequest) {
+  if (request.method === 'post') throw new ForbiddenError('This form saves through the metrics API');
+  return {};
 }

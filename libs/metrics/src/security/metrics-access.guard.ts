@@ -37,6 +37,13 @@ export function defaultIsAdmin(request: Request): boolean {
   return user.isAdmin === true || user.is_staff === true || user.role === 'admin' || roles.includes('admin');
 }
 
+/** The signed-in person: the host's request.user, else the AdminJS panel's session user (`session.adminUser`). */
+function signedInUser(request: RequestWithActor): { id?: unknown; email?: unknown } | undefined {
+  const session = (request as { session?: { adminUser?: unknown } }).session;
+  const user = request.user ?? session?.adminUser;
+  return user && typeof user === 'object' ? (user as { id?: unknown; email?: unknown }) : undefined;
+}
+
 /** 401 when nobody is identified, 403 when someone is but may not do this. */
 @Injectable()
 export class MetricsAccessGuard implements CanActivate {
@@ -62,11 +69,12 @@ export class MetricsAccessGuard implements CanActivate {
       request.metricsActor = actor;
       return true;
     }
-    const user = request.user as { id?: unknown; email?: unknown } | undefined;
-    if (!user) throw new UnauthorizedException('Sign in as an admin or send a bearer token');
+    // A host's isAdmin may recognise someone other than request.user (an AdminJS session, say): ask it first.
+    const user = signedInUser(request);
     const isAdmin = await (this.options.isAdmin ?? defaultIsAdmin)(request);
+    if (!isAdmin && !user) throw new UnauthorizedException('Sign in as an admin or send a bearer token');
     if (!isAdmin) throw new ForbiddenException('Only admins may use the metrics');
-    request.metricsActor = { kind: 'user', id: String(user.email ?? user.id ?? 'admin'), scope: 'admin' };
+    request.metricsActor = { kind: 'user', id: String(user?.email ?? user?.id ?? 'admin'), scope: 'admin' };
     return true;
   }
 }

@@ -1,0 +1,78 @@
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { apiGet } from './api';
+import type { Alert } from './alerts-list';
+import type { CohortRow } from './cohort-heatmap';
+import { CHARTS, chartMetrics } from './dashboard-spec';
+import { previousRange, type Bucket } from './dates';
+import type { CatalogMetric } from './format';
+import type { Series } from './series-chart';
+
+export interface Summary {
+  range: { start: string; end: string; tenant: string | null; bucket: Bucket; days_with_data: number };
+  metrics: Record<string, number | null>;
+  alerts: Alert[];
+}
+
+export interface DashboardData {
+  /** The filters these answers are for (shown on the page so a reader, or a test, knows what it sees). */
+  query: Query;
+  current: Summary;
+  previous: Summary;
+  series: Series;
+  cohorts: CohortRow[];
+}
+
+export interface Query {
+  start: string;
+  end: string;
+  tenant: string | null;
+  bucket: Bucket;
+}
+
+/** Every metric the dashboard draws, asked for in one timeseries request. */
+const SERIES_KEYS = [...new Set(CHARTS.flatMap(chartMetrics))];
+
+/**
+ * The dashboard's reads (summary now and before, timeseries, cohorts) and the catalog, with loading and error
+ * states. A newer request wins: an answer to an older filter never overwrites a newer one.
+ */
+export function useDashboardData(query: Query) {
+  const [catalog, setCatalog] = useState<Record<string, CatalogMetric> | null>(null);
+  const [data, setData] = useState<DashboardData | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [loading, setLoading] = useState(true);
+  const generation = useRef(0);
+
+  useEffect(() => {
+    apiGet<{ metrics: CatalogMetric[] }>('catalog')
+      .then((answer) => setCatalog(Object.fromEntries(answer.metrics.map((metric) => [metric.key, metric]))))
+      .catch((failure: Error) => setError(failure.message));
+  }, []);
+
+  const load = useCallback(() => {
+    const mine = ++generation.current;
+    setLoading(true);
+    const range = { start: query.start, end: query.end, tenant: query.tenant, bucket: query.bucket };
+    const before = previousRange(query.start, query.end);
+    Promise.all([
+      apiGet<Summary>('summary', range),
+      apiGet<Summary>('summary', { ...range, ...before }),
+      apiGet<{ series: Series }>('timeseries', { ...range, metric: SERIES_KEYS.join(',') }),
+      apiGet<{ cohorts: CohortRow[] }>('cohorts', { tenant: query.tenant, months: 12 }),
+    ])
+      .then(([current, previous, timeseries, cohorts]) => {
+        if (mine !== generation.current) return;
+        setData({ query, current, previous, series: timeseries.series, cohorts: cohorts.cohorts });
+        setError(null);
+      })
+      .catch((failure: Error) => {
+        if (mine === generation.current) setError(failure.message);
+      })
+      .finally(() => {
+        if (mine === generation.current) setLoading(false);
+      });
+  }, [query]);
+
+  useEffect(load, [load]);
+  return { catalog, data, error, loading, reload: load };
+}

@@ -1,0 +1,419 @@
+import 'reflect-metadata';
+import { parse } from 'csv-parse/sync';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import pg from 'pg';
+import type { Browser, Page } from 'playwright-core';
+import { DataSource } from 'typeorm';
+import { MetricsService } from '../libs/metrics/src/index.js';
+import { warmAdminBundle } from '../src/admin/warm-admin-bundle.js';
+import { AppModule } from '../src/app.module.js';
+import { readDemoEnvironment } from '../src/demo-environment.js';
+import { insertSourceRows } from './support/source-rows.js';
+import {
+  attribute,
+  launchChromium,
+  logIn,
+  shownNumber,
+  waitForDashboard,
+  type DashboardQuery,
+} from './support/panel-browser.js';
+
+const PREFIX = '/api/system/metrics';
+
+/** A fresh database on the test server, for an app that cannot be told a schema (the demo's AppModule). */
+function ownDatabase(serverUrl: string) {
+  const name = `panel_${randomBytes(6).toString('hex')}`;
+  const url = new URL(serverUrl);
+  const admin = () => new pg.Client({ connectionString: serverUrl });
+  const run = async (sql: string) => {
+    const client = admin();
+    await client.connect();
+    await client.query(sql);
+    await client.end();
+  };
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    create: () => run(`CREATE DATABASE ${name}`),
+    drop: () => run(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`),
+  };
+}
+const KPIS = [
+  'mrr',
+  'arr',
+  'total_customers',
+  'stickiness',
+  'customer_churn_rate',
+  'runway_months',
+  'job_success_rate',
+  'ai_cost_usd',
+];
+const CHARTS: Record<string, string[]> = {
+  active_users: ['dau', 'wau', 'mau'],
+  customers: ['new_customers', 'reactivated_customers', 'churned_customers', 'total_customers'],
+  mrr: ['mrr', 'arr'],
+  jobs: ['jobs_succeeded', 'jobs_failed'],
+  api: ['api_requests_total', 'api_errors_total', 'api_avg_latency_ms', 'api_p95_latency_ms'],
+  ai: ['ai_tokens_used', 'ai_cost_usd'],
+};
+/** Browser steps wait on real rendering and real runs: generous, as the suite runs on a shared machine. */
+const SLOW = 180_000;
+const APRIL = { start: '2025-04-01', end: '2025-04-30' };
+
+type Summary = { metrics: Record<string, number | null>; alerts: { metric: string; severity: string }[] };
+
+/** The real demo app (AppModule, AdminJS panel, shared session) on in-memory PGlite, on a free port. */
+describe('AdminJS panel in a real browser', () => {
+  // On PostgreSQL (TEST_DATABASE_URL, as `npm run test:pg` sets it) the demo gets a database of its own.
+  const postgres = process.env.TEST_DATABASE_URL ? ownDatabase(process.env.TEST_DATABASE_URL) : undefined;
+  const environment = readDemoEnvironment({
+    DATABASE_URL: postgres?.url,
+    PGLITE_DIR: 'memory://',
+    DEMO_DATA: 'off',
+    ADMIN_EMAIL: 'ceo@example.com',
+    ADMIN_PASSWORD: 'panel-password',
+    METRICS_ADMIN_TOKEN: 'panel-admin-token',
+    METRICS_INGEST_TOKEN: 'panel-ingest-token',
+    // No cron catch-up computing days behind the test's back: the test computes what it shows.
+    METRICS_SCHEDULE: 'off',
+  });
+  let app: NestExpressApplication;
+  let baseUrl: string;
+  let dataSource: DataSource;
+  let browser: Browser;
+  let page: Page;
+
+  const api = async (path: string, params: Record<string, string | number | null> = {}, token?: string | null) => {
+    const query = new URLSearchParams(
+      Object.entries(params).filter((entry): entry is [string, string | number] => entry[1] !== null) as [
+        string,
+        string,
+      ][],
+    );
+    const response = await fetch(`${baseUrl}${PREFIX}/${path}?${query}`, {
+      headers: token === null ? {} : { authorization: `Bearer ${token ?? environment.adminToken}` },
+    });
+    return { status: response.status, text: await response.text() };
+  };
+  const apiJson = async <T>(path: string, params: Record<string, string | number | null> = {}) =>
+    JSON.parse((await api(path, params)).text) as T;
+
+  /** Every KPI card, chart, alert and cohort cell against the API's answer for the same filters. */
+  async function expectPanelMatchesApi(query: DashboardQuery): Promise<Summary> {
+    await waitForDashboard(page, query);
+    const filters = { start: query.start, end: query.end, tenant: query.tenant, bucket: query.bucket };
+    const summary = await apiJson<Summary>('summary', filters);
+    const length = (Date.parse(query.end) - Date.parse(query.start)) / 86_400_000 + 1;
+    const before = {
+      ...filters,
+      start: new Date(Date.parse(query.start) - length * 86_400_000).toISOString().slice(0, 10),
+      end: new Date(Date.parse(query.start) - 86_400_000).toISOString().slice(0, 10),
+    };
+    const previous = await apiJson<Summary>('summary', before);
+    for (const key of KPIS) {
+      expect([key, await shownNumber(page, `kpi-${key}-value`)]).toEqual([key, summary.metrics[key]]);
+      const now = summary.metrics[key];
+      const then = previous.metrics[key];
+      if (now !== null && then !== null && then !== 0) {
+        const change = Math.round(((now - then) / Math.abs(then)) * 1000) / 10;
+        expect([key, await shownNumber(page, `kpi-${key}-change`)]).toEqual([key, change]);
+      }
+    }
+    const metrics = Object.values(CHARTS).flat().join(',');
+    const timeseries = await apiJson<{ series: Record<string, { date: string; value: number | null }[]> }>(
+      'timeseries',
+      { ...filters, metric: metrics },
+    );
+    for (const [chart, keys] of Object.entries(CHARTS)) {
+      const shown = JSON.parse(await attribute(page, `chart-${chart}`, 'data-series')) as Record<string, unknown>;
+      const expected = Object.fromEntries(keys.map((key) => [key, timeseries.series[key].map((point) => point.value)]));
+      expect([chart, shown]).toEqual([chart, expected]);
+      const dates = JSON.parse(await attribute(page, `chart-${chart}`, 'data-dates')) as string[];
+      expect(dates).toEqual(timeseries.series[keys[0]].map((point) => point.date));
+    }
+    expect(Number(await attribute(page, 'alerts', 'data-count'))).toBe(summary.alerts.length);
+    for (const alert of summary.alerts) {
+      expect(await attribute(page, `alert-${alert.metric}`, 'data-severity')).toBe(alert.severity);
+    }
+    const { cohorts } = await apiJson<{
+      cohorts: { cohort_month: string; curve: { week: number; pct: number | null }[] }[];
+    }>('cohorts', { tenant: query.tenant, months: 12 });
+    for (const cohort of cohorts) {
+      for (const point of cohort.curve) {
+        expect(await shownNumber(page, `cohort-${cohort.cohort_month.slice(0, 7)}-w${point.week}`)).toBe(point.pct);
+      }
+    }
+    return summary;
+  }
+
+  async function setRange(start: string, end: string): Promise<void> {
+    await page.fill('[data-testid=filter-start]', start);
+    await page.fill('[data-testid=filter-end]', end);
+  }
+
+  beforeAll(async () => {
+    await postgres?.create();
+    // The dev path bundles the components on the first request; an old bundle would hide today's components.
+    rmSync('.adminjs', { recursive: true, force: true });
+    app = await NestFactory.create<NestExpressApplication>(AppModule.forEnvironment(environment), {
+      rawBody: true,
+      logger: ['error'],
+    });
+    await app.listen(0, '127.0.0.1');
+    baseUrl = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
+    dataSource = app.get(DataSource);
+    await insertSourceRows(dataSource, {
+      lifecycle: [
+        ['acme', 'u1', 'signup', '2025-04-01T10:00:00Z'],
+        ['acme', 'u2', 'signup', '2025-04-02T10:00:00Z'],
+        ['acme', 'u3', 'signup', '2025-04-10T10:00:00Z'],
+        ['acme', 'u2', 'deactivate', '2025-04-15T10:00:00Z'],
+        ['acme', 'u4', 'signup', '2025-05-02T10:00:00Z'],
+        ['globex', 'g1', 'signup', '2025-04-05T10:00:00Z'],
+        ['globex', 'g2', 'signup', '2025-04-06T10:00:00Z'],
+      ],
+      activity: [
+        ['acme', 'u1', '2025-04-01T11:00:00Z'],
+        ['acme', 'u1', '2025-04-02T11:00:00Z'],
+        ['acme', 'u1', '2025-04-10T11:00:00Z'],
+        ['acme', 'u3', '2025-04-10T12:00:00Z'],
+        ['acme', 'u3', '2025-04-11T12:00:00Z'],
+        ['globex', 'g1', '2025-04-05T11:00:00Z'],
+      ],
+      jobs: [
+        ['acme', 'succeeded', '2025-04-02T11:00:00Z', '2025-04-02T11:00:10Z'],
+        ['acme', 'failed', '2025-04-03T11:00:00Z', '2025-04-03T11:00:20Z'],
+        ['globex', 'succeeded', '2025-04-05T11:00:00Z', '2025-04-05T11:00:05Z'],
+      ],
+      ai: [['acme', 'gpt-x', 1000, 500, '0.25', '2025-04-03T12:00:00Z']],
+      api: [['acme', '2025-04-03T12:00:00Z', 3, 1, 1, 130, [0, 0, 2, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]]],
+    });
+    await app.get(MetricsService).computeRange({ start: '2025-03-01', end: '2025-04-30' });
+    // Revenue as the Stripe ledger will write it (another issue): the panel must show it once it is not null.
+    await dataSource.query(
+      `UPDATE system_metrics_snapshot SET
+         mrr = CASE WHEN bucket_date >= '2025-04-20' THEN 600 ELSE 500 END,
+         arr = CASE WHEN bucket_date >= '2025-04-20' THEN 7200 ELSE 6000 END,
+         mrr_new = CASE WHEN bucket_date = '2025-04-10' THEN 500 ELSE 0 END,
+         mrr_expansion = CASE WHEN bucket_date = '2025-04-20' THEN 100 ELSE 0 END
+       WHERE tenant_id = 'acme' AND bucket_type = 'daily' AND bucket_date BETWEEN '2025-04-10' AND '2025-04-30'`,
+    );
+    // The first request builds the components bundle (tens of seconds): as main.ts does, before a browser waits.
+    expect(await warmAdminBundle(baseUrl, environment.adminEmail, environment.adminPassword)).toBeGreaterThan(0);
+    browser = await launchChromium();
+    page = await browser.newPage({ viewport: { width: 1440, height: 900 }, acceptDownloads: true });
+    page.setDefaultTimeout(60_000);
+    mkdirSync('test-output', { recursive: true });
+  }, 300_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await app?.close();
+    await postgres?.drop();
+  });
+
+  it(
+    'refuses a non-admin: no session goes to the login page; the API answers 401 and 403',
+    async () => {
+      const anonymous = await browser.newPage();
+      await anonymous.goto(`${baseUrl}/admin`);
+      expect(anonymous.url()).toBe(`${baseUrl}/admin/login`);
+      await anonymous.goto(`${baseUrl}/admin/resources/MetricsConfigEntity`);
+      expect(anonymous.url()).toBe(`${baseUrl}/admin/login`);
+      await anonymous.close();
+      expect((await api('summary', APRIL, null)).status).toBe(401);
+      expect((await api('tenants', {}, null)).status).toBe(401);
+      expect((await api('summary', APRIL, environment.ingestToken)).status).toBe(403);
+      // A wrong password is refused by the panel's login form.
+      const intruder = await browser.newPage();
+      await intruder.goto(`${baseUrl}/admin/login`);
+      await intruder.fill('input[name=email]', environment.adminEmail);
+      await intruder.fill('input[name=password]', 'wrong');
+      await intruder.click('form button');
+      await intruder.waitForSelector('input[name=password]');
+      expect(intruder.url()).toBe(`${baseUrl}/admin/login`);
+      await intruder.close();
+    },
+    SLOW,
+  );
+
+  it('lists tenants for the picker: searched, limited, validated and audited', async () => {
+    expect(JSON.parse((await api('tenants')).text)).toEqual({ tenants: ['acme', 'globex'], total: 2 });
+    expect(JSON.parse((await api('tenants', { search: 'GLO' })).text)).toEqual({ tenants: ['globex'], total: 1 });
+    expect(JSON.parse((await api('tenants', { limit: 1 })).text)).toEqual({ tenants: ['acme'], total: 2 });
+    expect(JSON.parse((await api('tenants', { search: 'zzz' })).text)).toEqual({ tenants: [], total: 0 });
+    const badLimit = await api('tenants', { limit: 0 });
+    expect(badLimit.status).toBe(400);
+    expect(JSON.parse(badLimit.text).errors).toEqual([expect.objectContaining({ field: 'limit' })]);
+    const badSearch = await api('tenants', { search: "a' OR 1=1" });
+    expect(badSearch.status).toBe(400);
+    expect(JSON.parse(badSearch.text).errors).toEqual([expect.objectContaining({ field: 'search' })]);
+    const audit = (await dataSource.query(
+      `SELECT count(*)::int AS n FROM metrics_audit_log WHERE route LIKE '%tenants' AND action = 'read'`,
+    )) as { n: number }[];
+    expect(audit[0].n).toBeGreaterThanOrEqual(4);
+  });
+
+  it(
+    'logs in and shows the empty state, then the numbers the API gives for the same filters',
+    async () => {
+      await logIn(page, baseUrl, environment.adminEmail, environment.adminPassword);
+      const end = await page.inputValue('[data-testid=filter-end]');
+      const start = await page.inputValue('[data-testid=filter-start]');
+      await waitForDashboard(page, { start, end, tenant: null, bucket: 'daily' });
+      // Nothing was computed in January 2024: the page says what to do.
+      await setRange('2024-01-01', '2024-01-31');
+      await waitForDashboard(page, { start: '2024-01-01', end: '2024-01-31', tenant: null, bucket: 'daily' });
+      expect(await page.isVisible('[data-testid=dashboard-empty]')).toBe(true);
+
+      await setRange(APRIL.start, APRIL.end);
+      const summary = await expectPanelMatchesApi({ ...APRIL, tenant: null, bucket: 'daily' });
+      // Hand-computed: 5 signups in April (acme 3, globex 2), one deactivation: 4 customers on 04-30.
+      expect(summary.metrics.total_customers).toBe(4);
+      expect(await shownNumber(page, 'kpi-total_customers-value')).toBe(4);
+      // No revenue globally: the panel asks to connect Stripe instead of drawing zeros.
+      expect(await page.isVisible('[data-testid=chart-mrr-connect-stripe]')).toBe(true);
+      expect(await page.isVisible('[data-testid=chart-mrr_waterfall-connect-stripe]')).toBe(true);
+      expect(await page.isVisible('[data-testid=kpi-mrr-hint]')).toBe(true);
+      await page.screenshot({ path: 'test-output/dashboard-1440x900.png' });
+    },
+    SLOW,
+  );
+
+  it(
+    'changes the filters: a searched tenant, then weekly buckets; revenue shows once it exists',
+    async () => {
+      await page.fill('[data-testid=tenant-search]', 'acm');
+      await page.click('[data-testid=tenant-option-acme]');
+      const summary = await expectPanelMatchesApi({ ...APRIL, tenant: 'acme', bucket: 'daily' });
+      expect(summary.metrics.total_customers).toBe(2);
+      // Snapshots with revenue (as the billing ledger will write them): the MRR chart draws them instead of asking
+      // to connect Stripe. (The KPI cards and the waterfall follow summary, checked against the API above.)
+      expect(await shownNumber(page, 'chart-mrr-mrr-last')).toBe(600);
+      expect(await shownNumber(page, 'chart-mrr-arr-last')).toBe(7200);
+      expect(await page.isVisible('[data-testid=chart-mrr-connect-stripe]')).toBe(false);
+
+      // Ending on 04-15, the day u2 left: the latest snapshot's churn (1 of 3 customers) is a critical alert.
+      await page.fill('[data-testid=filter-end]', '2025-04-15');
+      const midApril = await expectPanelMatchesApi({
+        start: APRIL.start,
+        end: '2025-04-15',
+        tenant: 'acme',
+        bucket: 'daily',
+      });
+      expect(midApril.alerts).toEqual([
+        expect.objectContaining({ metric: 'customer_churn_rate', severity: 'critical' }),
+      ]);
+      expect(await page.isVisible('[data-testid=alert-customer_churn_rate]')).toBe(true);
+      await page.fill('[data-testid=filter-end]', APRIL.end);
+      await waitForDashboard(page, { ...APRIL, tenant: 'acme', bucket: 'daily' });
+
+      await page.selectOption('[data-testid=filter-bucket]', 'weekly');
+      await expectPanelMatchesApi({ ...APRIL, tenant: 'acme', bucket: 'weekly' });
+      await page.selectOption('[data-testid=filter-bucket]', 'auto');
+      await waitForDashboard(page, { ...APRIL, tenant: 'acme', bucket: 'daily' });
+
+      await page.setViewportSize({ width: 390, height: 844 });
+      await page.screenshot({ path: 'test-output/dashboard-390x844.png' });
+      await page.setViewportSize({ width: 1440, height: 900 });
+    },
+    SLOW,
+  );
+
+  it(
+    'exports a CSV with the dashboard filters, audited under the logged-in admin',
+    async () => {
+      const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=export-csv]')]);
+      const fromPanel = parse(readFileSync(await download.path()), { columns: true }) as Record<string, string>[];
+      const fromApi = parse((await api('export.csv', { ...APRIL, tenant: 'acme', bucket: 'daily' })).text, {
+        columns: true,
+      }) as Record<string, string>[];
+      expect(fromPanel).toEqual(fromApi);
+      expect(fromPanel).toHaveLength(30);
+      expect(fromPanel.find((row) => row.bucket_date === '2025-04-30')?.mrr).toBe('600.00');
+      const audit = (await dataSource.query(
+        `SELECT actor, actor_kind, params FROM metrics_audit_log WHERE action = 'export' ORDER BY id`,
+      )) as { actor: string; actor_kind: string; params: Record<string, unknown> }[];
+      expect(audit[0]).toMatchObject({ actor: environment.adminEmail, actor_kind: 'user' });
+      expect(audit[0].params).toMatchObject({ ...APRIL, tenant: 'acme', bucket: 'daily' });
+    },
+    SLOW,
+  );
+
+  it(
+    'runs a backfill from the form and follows it until it has finished',
+    async () => {
+      await page.goto(`${baseUrl}/admin/pages/Backfill`);
+      await page.fill('[data-testid=backfill-start]', '2025-05-01');
+      await page.fill('[data-testid=backfill-end]', '2025-05-03');
+      await page.click('[data-testid=backfill-submit]');
+      await page.waitForSelector('[data-testid=run-progress][data-status=succeeded]');
+      expect(await page.textContent('[data-testid=run-done]')).toBe('3');
+      expect(await page.textContent('[data-testid=run-total]')).toBe('3');
+      const runId = await attribute(page, 'run-progress', 'data-run-id');
+      expect(await apiJson('runs/' + runId)).toMatchObject({
+        status: 'succeeded',
+        start: '2025-05-01',
+        end: '2025-05-03',
+      });
+      // The run computed May: acme's 05-02 signup is there.
+      const may = await apiJson<Summary>('summary', { start: '2025-05-01', end: '2025-05-03', tenant: 'acme' });
+      expect(may.metrics.new_customers).toBe(1);
+      const audit = (await dataSource.query(
+        `SELECT actor FROM metrics_audit_log WHERE action = 'run' AND route LIKE '%backfill'`,
+      )) as { actor: string }[];
+      expect(audit.map((row) => row.actor)).toEqual([environment.adminEmail]);
+    },
+    SLOW,
+  );
+
+  it(
+    'edits the configuration through validation and the audit log',
+    async () => {
+      const [{ id }] = (await dataSource.query('SELECT id FROM system_metrics_config')) as { id: string }[];
+      await page.goto(`${baseUrl}/admin/resources/MetricsConfigEntity/records/${id}/edit`);
+      await page.fill('[data-testid=config-churn_spike_threshold_pct]', '-3');
+      await page.click('[data-testid=config-save]');
+      await page.waitForSelector('[data-testid=config-error-churn_spike_threshold_pct]');
+      expect((await apiJson<{ churn_spike_threshold_pct: number }>('config')).churn_spike_threshold_pct).toBe(5);
+
+      await page.fill('[data-testid=config-churn_spike_threshold_pct]', '7.5');
+      await page.click('[data-testid=config-save]');
+      await page.waitForSelector('[data-testid=config-saved]');
+      expect((await apiJson<{ churn_spike_threshold_pct: number }>('config')).churn_spike_threshold_pct).toBe(7.5);
+      const audit = (await dataSource.query(
+        `SELECT actor, changes FROM metrics_audit_log WHERE action = 'config_change' AND outcome = 200`,
+      )) as { actor: string; changes: Record<string, unknown> }[];
+      expect(audit).toEqual([
+        { actor: environment.adminEmail, changes: { churn_spike_threshold_pct: { before: 5, after: 7.5 } } },
+      ]);
+    },
+    SLOW,
+  );
+
+  it(
+    'creates an integration token shown once, and revokes it',
+    async () => {
+      await page.goto(`${baseUrl}/admin/resources/MetricsApiToken/actions/new`);
+      await page.fill('[data-testid=token-name]', 'warehouse');
+      await page.selectOption('[data-testid=token-scope]', 'admin');
+      await page.click('[data-testid=token-submit]');
+      const token = (await page.textContent('[data-testid=token-value]')) ?? '';
+      expect((await api('summary', APRIL, token)).status).toBe(200);
+      const [row] = (await dataSource.query(`SELECT id FROM metrics_api_token WHERE name = 'warehouse'`)) as {
+        id: string;
+      }[];
+      await page.goto(`${baseUrl}/admin/resources/MetricsApiToken`);
+      expect(await page.content()).not.toContain(token);
+      await page.goto(`${baseUrl}/admin/resources/MetricsApiToken/records/${row.id}/revoke`);
+      await page.click('[data-testid=token-revoke-confirm]');
+      await page.waitForSelector('[data-testid=token-revoked]');
+      expect((await api('summary', APRIL, token)).status).toBe(401);
+    },
+    SLOW,
+  );
+});

@@ -1,0 +1,51 @@
+import { chromium, type Browser, type Page } from 'playwright-core';
+
+/** Debian's Chromium, headless, with the flags that keep it off the network (stack.md). */
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+}
+
+/** Logs into the AdminJS panel through its own login form. */
+export async function logIn(page: Page, baseUrl: string, email: string, password: string): Promise<void> {
+  await page.goto(`${baseUrl}/admin/login`);
+  await page.fill('input[name=email]', email);
+  await page.fill('input[name=password]', password);
+  await Promise.all([page.waitForURL(`${baseUrl}/admin`), page.click('form button')]);
+}
+
+export interface DashboardQuery {
+  start: string;
+  end: string;
+  tenant: string | null;
+  bucket: string;
+}
+
+/** Waits until the dashboard shows data loaded for exactly this query (not an older answer still on screen). */
+export async function waitForDashboard(page: Page, query: DashboardQuery): Promise<void> {
+  await page.waitForSelector(
+    `[data-testid=metrics-dashboard][data-state=ready][data-loaded-query='${JSON.stringify(query)}']`,
+  );
+}
+
+export async function attribute(page: Page, testId: string, name: string): Promise<string> {
+  const value = await page.getAttribute(`[data-testid="${testId}"]`, name);
+  if (value === null) throw new Error(`${testId} has no ${name}`);
+  return value;
+}
+
+/** A number shown with data-value ('null' for no value). */
+export async function shownNumber(page: Page, testId: string): Promise<number | null> {
+  const value = await attribute(page, testId, 'data-value');
+  return value === 'null' ? null : Number(value);
+}
