@@ -147,7 +147,7 @@ export function buildPopulation(volumes: BenchVolumes, start: string, days: numb
 
 /** The source tables' generators, in load order; each draws from its own seed so adding one changes no other. */
 export function tableGenerators(population: Population): TableGenerator[] {
-  const { days, volumes, tenantOf, signupDay, activeUntil } = population;
+  const { volumes, tenantOf, signupDay, activeUntil } = population;
   const first = Date.parse(`${population.start}T00:00:00Z`);
   const at = (day: number, second: number) => new Date(first + day * DAY_MS + second * 1000).toISOString();
   const maxWeight = Math.max(...population.dayWeight);

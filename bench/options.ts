@@ -17,8 +17,10 @@ export interface BenchOptions {
   ingestEvents: number;
   sampleDays: number;
   sampleTenants: number;
-  /** Last day of the three years (default: yesterday). */
+  /** Last day of the range (default: yesterday). */
   end?: string;
+  /** Days in the range, ending on `end` (default: three years). */
+  days: number;
   outDir?: string;
   log?: (line: string) => void;
 }
@@ -38,6 +40,7 @@ export function parseBenchArgs(argv: string[]): BenchOptions {
       'sample-days': { type: 'string', default: '6' },
       'sample-tenants': { type: 'string', default: '5' },
       end: { type: 'string' },
+      days: { type: 'string', default: String(3 * 365 + 1) },
       out: { type: 'string' },
     },
   });
@@ -61,6 +64,7 @@ export function parseBenchArgs(argv: string[]): BenchOptions {
     sampleDays: number('sample-days', values['sample-days']),
     sampleTenants: number('sample-tenants', values['sample-tenants']),
     end: values.end,
+    days: Math.max(7, Math.round(number('days', values.days))),
     outDir: values.out,
   };
 }

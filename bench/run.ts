@@ -63,7 +63,7 @@ async function loadScale(bench: BenchApp, scale: number, start: string, days: nu
 export async function runBench(options: BenchOptions): Promise<BenchReport> {
   const log = options.log ?? ((line: string) => console.log(line));
   const end = options.end ?? addDays(new Date().toISOString().slice(0, 10), -1);
-  const start = addDays(end, -3 * 365);
+  const start = addDays(end, 1 - options.days);
   const days = daysOf(start, end);
   const range = { start, end };
   const asOf = new Date(`${addDays(end, 1)}T06:00:00Z`);
@@ -81,7 +81,9 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
   }
   const bench = await startBenchApp(url);
   try {
-    const [{ version }] = await bench.db.query<{ version: string }>('SELECT current_setting(\'server_version\') AS version');
+    const [{ version }] = await bench.db.query<{ version: string }>(
+      "SELECT current_setting('server_version') AS version",
+    );
     const backfill = () => bench.metrics.computeRange({ start, end, asOf });
 
     // 7. Growth: the same range at a quarter and half of the data, then the full data set below.

@@ -48,6 +48,8 @@ export interface ReferenceResult {
   /** Sampled values that differ from our snapshots (none when both agree). */
   mismatches: { scope: string; day: string; metric: string; reference: number; ours: number | null }[];
   compared: number;
+  /** Compared values that are not zero: the comparison is not one of empty days. */
+  nonZero: number;
 }
 
 /** Evenly spread days of the range, and the global view plus tenants of every size. */
@@ -69,6 +71,7 @@ export async function measureReference(
   let seconds = 0;
   let queries = 0;
   let compared = 0;
+  let nonZero = 0;
   for (const scope of sample.scopes) {
     const tenant = scope === null ? 'true' : `tenant_id = '${scope.replace(/'/g, "''")}'`;
     for (const day of sample.days) {
@@ -89,6 +92,7 @@ export async function measureReference(
       );
       for (const metric of REFERENCE_METRICS) {
         compared += 1;
+        if (values[metric] !== 0) nonZero += 1;
         const value = ours?.[metric] === undefined || ours[metric] === null ? null : Number(ours[metric]);
         // A tenant with no rows yet on that day has no snapshot; the reference then counts zero.
         if (value !== values[metric] && !(value === null && values[metric] === 0 && !ours)) {
@@ -105,5 +109,6 @@ export async function measureReference(
     extrapolatedSeconds: (seconds / tenantDays) * totalScopeDays,
     mismatches,
     compared,
+    nonZero,
   };
 }

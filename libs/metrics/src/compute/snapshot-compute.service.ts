@@ -4,7 +4,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { MetricsConfigService } from '../config/metrics-config.service.js';
 import { ReadCache } from '../read/read-cache.service.js';
 import { compileSql } from '../database/named-sql.js';
-import { NO_JIT } from '../database/session-settings.js';
+import { COMPUTE_WORK_MEM, NO_JIT } from '../database/session-settings.js';
 import { METRICS_OPTIONS } from '../metrics.module-definition.js';
 import type { ResolvedMetricsOptions, SourceName } from '../metrics.options.js';
 import { addDays, daysBetween, monthAlignedChunks, monthStart } from './calendar-dates.js';
@@ -85,6 +85,7 @@ export class SnapshotComputeService {
         return manager.query(compiled.text, compiled.values) as Promise<Record<string, string>[]>;
       };
       await manager.query(NO_JIT);
+      await manager.query(COMPUTE_WORK_MEM);
       // Computations take turns across instances: overlapping upserts in parallel could deadlock.
       await manager.query(`SELECT pg_advisory_xact_lock(hashtext('exec-metrics:compute:' || $1::text))`, [base.env]);
       if (totalDays > ANALYZE_AFTER_DAYS) await this.refreshStatistics(manager);
@@ -165,6 +166,7 @@ export class SnapshotComputeService {
     };
     await this.dataSource.transaction(async (manager) => {
       await manager.query(NO_JIT);
+      await manager.query(COMPUTE_WORK_MEM);
       const compiled = compileSql(cohortsUpsertSql(this.relations), params);
       await manager.query(compiled.text, compiled.values);
       await this.cache.bump(manager);

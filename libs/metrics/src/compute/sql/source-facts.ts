@@ -61,34 +61,30 @@ export function sourceCtes(rel: Record<SourceName, string>): string[] {
     `key_actions AS (
       SELECT tenant_id, user_id, action, occurred_at
       FROM ${rel.activation} WHERE action = ANY(:actions::text[]) AND occurred_at < ${WORK_END} AND ${TENANT_FILTER})`,
-    ...ROLLING_WINDOWS.map(islandsCte),
+    activityGapsCte,
   ];
 }
 
 /**
- * Users active on at least one day of a rolling window of `days` days, as +1/−1 changes per day:
- * a user's active days that lie within `days` of each other form one covered interval
- * [first, last + days − 1] (an "island"), so counting open intervals gives the distinct count in one pass.
+ * Users active on at least one day of a rolling window of `days` days, as +1/−1 changes per day: a user's
+ * active days that lie within `days` of each other form one covered interval [first, last + days − 1], so
+ * counting open intervals gives the distinct count in one pass. An interval opens on an active day whose
+ * previous active day is more than `days` before (or absent) and closes `days` after an active day whose next
+ * one is more than `days` after (or absent); `activity_gaps` gives every user-day both neighbours in one sort,
+ * shared by all windows.
  */
-export const ROLLING_WINDOWS = [7, 30] as const;
-
-function islandsCte(days: number): string {
-  return `islands_${days} AS (
-      SELECT tenant_id, user_id, min(day) AS first_day, max(day) AS last_day FROM (
-        SELECT tenant_id, user_id, day, sum(starts_island) OVER (PARTITION BY tenant_id, user_id ORDER BY day) AS island
-        FROM (
-          SELECT tenant_id, user_id, day,
-                 CASE WHEN day - lag(day) OVER (PARTITION BY tenant_id, user_id ORDER BY day) <= ${days} THEN 0 ELSE 1 END
-                   AS starts_island
-          FROM user_days) AS gaps) AS numbered
-      GROUP BY tenant_id, user_id, island)`;
-}
+const activityGapsCte = `activity_gaps AS (
+      SELECT tenant_id, day,
+             day - lag(day) OVER by_user AS days_since_previous, lead(day) OVER by_user - day AS days_to_next
+      FROM user_days WINDOW by_user AS (PARTITION BY tenant_id, user_id ORDER BY day))`;
 
 function rollingWindowDeltas(days: number, fact: string): string {
   return `SELECT tenant_id, day, sum(delta) AS ${fact} FROM (
-      SELECT tenant_id, greatest(first_day, ${EVE}) AS day, 1 AS delta FROM islands_${days}
+      SELECT tenant_id, greatest(day, ${EVE}) AS day, 1 AS delta FROM activity_gaps
+      WHERE coalesce(days_since_previous > ${days}, true)
       UNION ALL
-      SELECT tenant_id, greatest(last_day + ${days}, ${EVE}), -1 FROM islands_${days} WHERE last_day + ${days} <= :w1::date
+      SELECT tenant_id, greatest(day + ${days}, ${EVE}), -1 FROM activity_gaps
+      WHERE coalesce(days_to_next > ${days}, true) AND day + ${days} <= :w1::date
     ) AS changes GROUP BY tenant_id, day`;
 }
 
