@@ -46,8 +46,18 @@ export const WORK_END = DAY_START(':w1::date + 1');
 export const WINDOW_START = DAY_START(':w0::date - 29');
 export const TENANT_FILTER = `(:tenant::varchar IS NULL OR tenant_id = :tenant)`;
 
+/**
+ * Each user's active days (local dates) from 29 days before the work range to its end: what DAU, the rolling
+ * windows and the bucket distinct counts read. A computation materialises it once per chunk (`userDays` names
+ * that table) so the daily work and every bucket's facts share one pass over the activity source.
+ */
+export function userDaysSql(rel: Record<SourceName, string>): string {
+  return `SELECT DISTINCT tenant_id, user_id, ${LOCAL_DAY('occurred_at')} AS day
+      FROM ${rel.activity} WHERE occurred_at >= ${WINDOW_START} AND occurred_at < ${WORK_END} AND ${TENANT_FILTER}`;
+}
+
 /** Helper CTEs shared by several fact subqueries. */
-export function sourceCtes(rel: Record<SourceName, string>): string[] {
+export function sourceCtes(rel: Record<SourceName, string>, userDays?: string): string[] {
   return [
     `lifecycle_events AS (
       SELECT tenant_id, user_id, type, occurred_at, ${LOCAL_DAY('occurred_at')} AS day
@@ -55,9 +65,7 @@ export function sourceCtes(rel: Record<SourceName, string>): string[] {
     `first_signups AS (
       SELECT tenant_id, user_id, min(occurred_at) AS signup_at
       FROM lifecycle_events WHERE type = 'signup' GROUP BY tenant_id, user_id)`,
-    `user_days AS (
-      SELECT DISTINCT tenant_id, user_id, ${LOCAL_DAY('occurred_at')} AS day
-      FROM ${rel.activity} WHERE occurred_at >= ${WINDOW_START} AND occurred_at < ${WORK_END} AND ${TENANT_FILTER})`,
+    `user_days AS (${userDays ? `SELECT tenant_id, user_id, day FROM ${userDays}` : userDaysSql(rel)})`,
     `key_actions AS (
       SELECT tenant_id, user_id, action, occurred_at
       FROM ${rel.activation} WHERE action = ANY(:actions::text[]) AND occurred_at < ${WORK_END} AND ${TENANT_FILTER})`,
