@@ -4,3 +4,9 @@
  * It is switched off for the enclosing transaction only.
  */
 export const NO_JIT = 'SET LOCAL jit = off';
+
+/**
+ * A backfill sorts and hashes a chunk's user-days several times (islands of activity, distinct counts); at the
+ * default 4 MB each of those spills to disk (measured with `npm run bench`). Raised for the compute transaction only.
+ */
+export const COMPUTE_WORK_MEM = "SET LOCAL work_mem = '64MB'";

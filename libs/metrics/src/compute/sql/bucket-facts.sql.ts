@@ -5,7 +5,8 @@ import { LOCAL_DAY, WORK_START, sourceCtes } from './source-facts.js';
 /**
  * Facts that only exist per bucket, because distinct users do not add up across days: active users in
  * the bucket, users per key action (the activation breakdown) and AI usage per model.
- * `bucket` maps a local date column to its bucket_date (the day itself, its ISO Monday, the 1st, …).
+ * `bucket` maps a local date column to its bucket_date (the day itself, its ISO Monday, the 1st, …);
+ * `userDays` names a table of the chunk's user-days already built (see userDaysSql).
  *
  * Output: is_global, tenant_id, bucket_date, facts (jsonb: fact → value), activation_breakdown, ai_breakdown.
  */
@@ -13,6 +14,7 @@ export function bucketFactsSql(
   relations: Record<SourceName, string>,
   enabled: ReadonlySet<string>,
   bucket: (day: string) => string,
+  userDays?: string,
 ): string {
   const counts: string[] = [];
   if (enabled.has('activity')) {
@@ -37,7 +39,7 @@ export function bucketFactsSql(
           NULL::bigint AS tokens, NULL::numeric AS cost_usd, NULL::bigint AS requests WHERE false`;
 
   const inScope = `((is_global AND :tenant::varchar IS NULL) OR (NOT is_global AND tenant_id IS NOT NULL))`;
-  return `WITH ${sourceCtes(relations).join(',\n')},
+  return `WITH ${sourceCtes(relations, userDays).join(',\n')},
     bucket_counts AS (${counts.join('\nUNION ALL\n')}),
     scoped_counts AS (
       SELECT * FROM (

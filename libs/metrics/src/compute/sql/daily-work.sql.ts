@@ -32,7 +32,11 @@ function metricExpression(metric: MetricDefinition, enabled: ReadonlySet<string>
   throw new Error(`metric ${metric.key}: no daily expression for ${JSON.stringify(rule)}`);
 }
 
-export function dailyWorkSql(relations: Record<SourceName, string>, enabled: ReadonlySet<string>): string {
+export function dailyWorkSql(
+  relations: Record<SourceName, string>,
+  enabled: ReadonlySet<string>,
+  userDays?: string,
+): string {
   const factNames = Object.keys(FACTS);
   const subqueries = factSubqueries(relations).map(
     ({ facts, sql }, index) =>
@@ -48,7 +52,7 @@ export function dailyWorkSql(relations: Record<SourceName, string>, enabled: Rea
   const direct = metrics.filter((metric) => !('previousDay' in metric.daily));
   const previousDay = metrics.filter((metric) => 'previousDay' in metric.daily);
 
-  return `WITH ${sourceCtes(relations).join(',\n')},
+  return `WITH ${sourceCtes(relations, userDays).join(',\n')},
     all_facts AS (${subqueries.join('\nUNION ALL\n')}),
     facts AS (
       SELECT grouping(tenant_id) = 1 AS is_global, tenant_id, day, ${aggregates.join(', ')}

@@ -43,8 +43,18 @@ export const FACTS: Record<string, FactDefinition> = {
 
 export { DAY_START, EVE, LOCAL_DAY, TENANT_FILTER, WINDOW_START, WORK_END, WORK_START } from './sql-fragments.js';
 
+/**
+ * Each user's active days (local dates) from 29 days before the work range to its end: what DAU, the rolling
+ * windows and the bucket distinct counts read. A computation materialises it once per chunk (`userDays` names
+ * that table) so the daily work and every bucket's facts share one pass over the activity source.
+ */
+export function userDaysSql(rel: Record<SourceName, string>): string {
+  return `SELECT DISTINCT tenant_id, user_id, ${LOCAL_DAY('occurred_at')} AS day
+      FROM ${rel.activity} WHERE occurred_at >= ${WINDOW_START} AND occurred_at < ${WORK_END} AND ${TENANT_FILTER}`;
+}
+
 /** Helper CTEs shared by several fact subqueries. */
-export function sourceCtes(rel: Record<SourceName, string>): string[] {
+export function sourceCtes(rel: Record<SourceName, string>, userDays?: string): string[] {
   return [
     `lifecycle_events AS (
       SELECT tenant_id, user_id, type, occurred_at, ${LOCAL_DAY('occurred_at')} AS day
@@ -52,41 +62,35 @@ export function sourceCtes(rel: Record<SourceName, string>): string[] {
     `first_signups AS (
       SELECT tenant_id, user_id, min(occurred_at) AS signup_at
       FROM lifecycle_events WHERE type = 'signup' GROUP BY tenant_id, user_id)`,
-    `user_days AS (
-      SELECT DISTINCT tenant_id, user_id, ${LOCAL_DAY('occurred_at')} AS day
-      FROM ${rel.activity} WHERE occurred_at >= ${WINDOW_START} AND occurred_at < ${WORK_END} AND ${TENANT_FILTER})`,
+    `user_days AS (${userDays ? `SELECT tenant_id, user_id, day FROM ${userDays}` : userDaysSql(rel)})`,
     `key_actions AS (
       SELECT tenant_id, user_id, action, occurred_at
       FROM ${rel.activation} WHERE action = ANY(:actions::text[]) AND occurred_at < ${WORK_END} AND ${TENANT_FILTER})`,
-    ...ROLLING_WINDOWS.map(islandsCte),
+    activityGapsCte,
     ...billingCtes(),
   ];
 }
 
 /**
- * Users active on at least one day of a rolling window of `days` days, as +1/−1 changes per day:
- * a user's active days that lie within `days` of each other form one covered interval
- * [first, last + days − 1] (an "island"), so counting open intervals gives the distinct count in one pass.
+ * Users active on at least one day of a rolling window of `days` days, as +1/−1 changes per day: a user's
+ * active days that lie within `days` of each other form one covered interval [first, last + days − 1], so
+ * counting open intervals gives the distinct count in one pass. An interval opens on an active day whose
+ * previous active day is more than `days` before (or absent) and closes `days` after an active day whose next
+ * one is more than `days` after (or absent); `activity_gaps` gives every user-day both neighbours in one sort,
+ * shared by all windows.
  */
-export const ROLLING_WINDOWS = [7, 30] as const;
-
-function islandsCte(days: number): string {
-  return `islands_${days} AS (
-      SELECT tenant_id, user_id, min(day) AS first_day, max(day) AS last_day FROM (
-        SELECT tenant_id, user_id, day, sum(starts_island) OVER (PARTITION BY tenant_id, user_id ORDER BY day) AS island
-        FROM (
-          SELECT tenant_id, user_id, day,
-                 CASE WHEN day - lag(day) OVER (PARTITION BY tenant_id, user_id ORDER BY day) <= ${days} THEN 0 ELSE 1 END
-                   AS starts_island
-          FROM user_days) AS gaps) AS numbered
-      GROUP BY tenant_id, user_id, island)`;
-}
+const activityGapsCte = `activity_gaps AS (
+      SELECT tenant_id, day,
+             day - lag(day) OVER by_user AS days_since_previous, lead(day) OVER by_user - day AS days_to_next
+      FROM user_days WINDOW by_user AS (PARTITION BY tenant_id, user_id ORDER BY day))`;
 
 function rollingWindowDeltas(days: number, fact: string): string {
   return `SELECT tenant_id, day, sum(delta) AS ${fact} FROM (
-      SELECT tenant_id, greatest(first_day, ${EVE}) AS day, 1 AS delta FROM islands_${days}
+      SELECT tenant_id, greatest(day, ${EVE}) AS day, 1 AS delta FROM activity_gaps
+      WHERE coalesce(days_since_previous > ${days}, true)
       UNION ALL
-      SELECT tenant_id, greatest(last_day + ${days}, ${EVE}), -1 FROM islands_${days} WHERE last_day + ${days} <= :w1::date
+      SELECT tenant_id, greatest(day + ${days}, ${EVE}), -1 FROM activity_gaps
+      WHERE coalesce(days_to_next > ${days}, true) AND day + ${days} <= :w1::date
     ) AS changes GROUP BY tenant_id, day`;
 }
 

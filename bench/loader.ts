@@ -1,0 +1,46 @@
+import type { BenchDb } from './bench-db.js';
+import type { TableGenerator } from './generator.js';
+
+export interface LoadedTable {
+  table: string;
+  rows: number;
+  seconds: number;
+}
+
+export interface LoadResult {
+  tables: LoadedTable[];
+  notes: string[];
+}
+
+/** Streams each generator's rows into its table with COPY; optional tables that do not exist are skipped with a note. */
+export async function loadSources(db: BenchDb, generators: TableGenerator[]): Promise<LoadResult> {
+  const tables: LoadedTable[] = [];
+  const notes: string[] = [];
+  for (const generator of generators) {
+    if (generator.optional) {
+      const [{ exists }] = await db.query<{ exists: boolean }>('SELECT to_regclass($1) IS NOT NULL AS exists', [
+        generator.table,
+      ]);
+      if (!exists) {
+        notes.push(`${generator.table}: table not present in this build, skipped`);
+        continue;
+      }
+    }
+    const started = performance.now();
+    const rows = await db.copyIn(generator.table, generator.columns, generator.rows());
+    tables.push({ table: generator.table, rows, seconds: (performance.now() - started) / 1000 });
+  }
+  await db.query(`ANALYZE ${tables.map((table) => table.table).join(', ')}`);
+  return { tables, notes };
+}
+
+/** Empties the source tables and snapshots between two data sets (the growth series). */
+export async function emptySources(db: BenchDb, generators: TableGenerator[]): Promise<void> {
+  for (const generator of generators) {
+    const [{ exists }] = await db.query<{ exists: boolean }>('SELECT to_regclass($1) IS NOT NULL AS exists', [
+      generator.table,
+    ]);
+    if (exists) await db.query(`TRUNCATE ${generator.table}`);
+  }
+  await db.query('TRUNCATE system_metrics_snapshot, system_cohort_retention');
+}

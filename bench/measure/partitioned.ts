@@ -1,0 +1,64 @@
+import type { BenchDb } from '../bench-db.js';
+import { SOURCE_TIME_COLUMNS } from './floor.js';
+
+/**
+ * Every snapshot and cohort row (without ids and computation times), hashed: two computations of the same
+ * data agree exactly when their digests are equal.
+ */
+export async function snapshotDigest(db: BenchDb): Promise<string> {
+  const [row] = await db.query<{ digest: string }>(
+    `SELECT md5(
+       coalesce((SELECT string_agg((to_jsonb(s) - 'id' - 'computed_at')::text, '|'
+                 ORDER BY s.bucket_type, s.bucket_date, s.tenant_id NULLS FIRST) FROM system_metrics_snapshot s), '') ||
+       coalesce((SELECT string_agg((to_jsonb(c) - 'id' - 'computed_at')::text, '|'
+                 ORDER BY c.cohort_month, c.tenant_id NULLS FIRST) FROM system_cohort_retention c), '')) AS digest`,
+  );
+  return row.digest;
+}
+
+/**
+ * Rebuilds each source table as PARTITION BY HASH (tenant_id) with `partitions` partitions — the layout of a
+ * distributed PostgreSQL such as Citus with tenant_id as distribution column — keeping its name, columns,
+ * defaults, id sequence, indexes and rows. A partitioned table's unique keys must contain the partition key,
+ * so the primary key on id becomes a plain index (ids still come from the same sequence).
+ */
+export async function partitionSources(db: BenchDb, partitions: number): Promise<void> {
+  for (const table of Object.keys(SOURCE_TIME_COLUMNS)) {
+    const indexes = await db.query<{ name: string; definition: string }>(
+      `SELECT i.indexname AS name, i.indexdef AS definition FROM pg_indexes i
+       WHERE i.tablename = $1 AND i.schemaname = current_schema()
+         AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname)`,
+      [table],
+    );
+    const uniques = await db.query<{ name: string; definition: string }>(
+      `SELECT conname AS name, pg_get_constraintdef(oid) AS definition FROM pg_constraint
+       WHERE conrelid = $1::regclass AND contype = 'u'`,
+      [table],
+    );
+    const [{ sequence }] = await db.query<{ sequence: string }>(`SELECT pg_get_serial_sequence($1, 'id') AS sequence`, [
+      table,
+    ]);
+    await db.query(`ALTER TABLE ${table} RENAME TO ${table}_plain`);
+    for (const index of indexes) await db.query(`ALTER INDEX ${index.name} RENAME TO ${index.name}_plain`);
+    for (const unique of uniques)
+      await db.query(`ALTER TABLE ${table}_plain RENAME CONSTRAINT ${unique.name} TO ${unique.name}_plain`);
+    await db.query(`CREATE TABLE ${table} (LIKE ${table}_plain INCLUDING DEFAULTS) PARTITION BY HASH (tenant_id)`);
+    for (let remainder = 0; remainder < partitions; remainder += 1) {
+      await db.query(
+        `CREATE TABLE ${table}_p${remainder} PARTITION OF ${table} FOR VALUES WITH (MODULUS ${partitions}, REMAINDER ${remainder})`,
+      );
+    }
+    await db.query(`ALTER SEQUENCE ${sequence} OWNED BY ${table}.id`);
+    await db.query(`INSERT INTO ${table} SELECT * FROM ${table}_plain`);
+    await db.query(`DROP TABLE ${table}_plain`);
+    await db.query(`CREATE INDEX ${table}_id ON ${table} (id)`);
+    for (const index of indexes) await db.query(index.definition);
+    // NULLS NOT DISTINCT keys (the API rollup's upsert target) stay unique once they include tenant_id.
+    for (const unique of uniques) {
+      if (unique.definition.includes('tenant_id')) {
+        await db.query(`ALTER TABLE ${table} ADD CONSTRAINT ${unique.name} ${unique.definition}`);
+      }
+    }
+    await db.query(`ANALYZE ${table}`);
+  }
+}

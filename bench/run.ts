@@ -1,0 +1,320 @@
+/**
+ * `npm run bench`: generates a SaaS data set at a chosen scale, loads it with COPY and measures the
+ * compute, the reads, the export and the ingest, each as a ratio against a baseline measured in the same run.
+ * Options: see `parseBenchArgs` (bench/options.ts). DATABASE_URL selects a PostgreSQL server; without it a
+ * throw-away PostgreSQL is started (or, with --pglite, the embedded PGlite is used).
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { startBenchApp, type BenchApp } from './bench-app.js';
+import { atLeast, atMost, below, formatFigures, ms, perSecond, seconds, type Figure } from './figures.js';
+import { buildPopulation, tableGenerators, tenantName, volumesAt, type BenchVolumes } from './generator.js';
+import { emptySources, loadSources, type LoadResult } from './loader.js';
+import { measureCsvExport, type CsvExportResult } from './measure/csv-export.js';
+import { measureFloor } from './measure/floor.js';
+import { measureIngest, type IngestResult } from './measure/ingest.js';
+import { partitionSources, snapshotDigest } from './measure/partitioned.js';
+import { measureReadLatency, type ReadLatencyResult } from './measure/read-latency.js';
+import { measureReference, sampleOf, type ReferenceResult } from './measure/reference.js';
+import { parseBenchArgs, type BenchOptions } from './options.js';
+
+export interface BenchReport {
+  date: string;
+  machine: { cpus: number; memoryGb: number; database: string; version: string };
+  scale: number;
+  range: { start: string; end: string; days: number };
+  volumes: BenchVolumes;
+  load: LoadResult;
+  floorSeconds: number;
+  backfillSeconds: number;
+  incrementalSeconds: number;
+  reference: ReferenceResult;
+  readLatency?: ReadLatencyResult;
+  csvExport?: CsvExportResult;
+  ingest?: IngestResult;
+  growth?: { multiplier: number; activityEvents: number; backfillSeconds: number }[];
+  partitioned?: { partitions: number; backfillSeconds: number; digestPlain: string; digestPartitioned: string };
+  figures: Figure[];
+}
+
+const addDays = (day: string, days: number) =>
+  new Date(Date.parse(`${day}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+
+function daysOf(start: string, end: string): string[] {
+  const days: string[] = [];
+  for (let day = start; day <= end; day = addDays(day, 1)) days.push(day);
+  return days;
+}
+
+async function timed<T>(work: () => Promise<T>): Promise<[T, number]> {
+  const started = performance.now();
+  const result = await work();
+  return [result, (performance.now() - started) / 1000];
+}
+
+/** Generates and loads the data set at `scale`; returns what was loaded. */
+async function loadScale(bench: BenchApp, scale: number, start: string, days: number): Promise<LoadResult> {
+  const population = buildPopulation(volumesAt(scale), start, days);
+  return loadSources(bench.db, tableGenerators(population));
+}
+
+export async function runBench(options: BenchOptions): Promise<BenchReport> {
+  const log = options.log ?? ((line: string) => console.log(line));
+  const end = options.end ?? addDays(new Date().toISOString().slice(0, 10), -1);
+  const start = addDays(end, 1 - options.days);
+  const days = daysOf(start, end);
+  const range = { start, end };
+  const asOf = new Date(`${addDays(end, 1)}T06:00:00Z`);
+  const volumes = volumesAt(options.scale);
+
+  let server: { url: string; stop(): void } | undefined;
+  let url = options.pglite ? undefined : options.databaseUrl;
+  if (!options.pglite && !url) {
+    const module = (await import(pathToFileURL(resolve('scripts/postgres-server.mjs')).href)) as {
+      startTemporaryPostgres(): Promise<{ url: string; stop(): void }>;
+    };
+    server = await module.startTemporaryPostgres();
+    url = server.url;
+    log(`throw-away PostgreSQL at ${url}`);
+  }
+  const bench = await startBenchApp(url);
+  try {
+    const [{ version }] = await bench.db.query<{ version: string }>(
+      "SELECT current_setting('server_version') AS version",
+    );
+    const backfill = () => bench.metrics.computeRange({ start, end, asOf });
+
+    // 7. Growth: the same range at a quarter and half of the data, then the full data set below.
+    let growth: BenchReport['growth'];
+    if (options.growth) {
+      growth = [];
+      for (const multiplier of [0.25, 0.5]) {
+        const scale = options.scale * multiplier;
+        log(`growth: loading scale ${scale}`);
+        await loadScale(bench, scale, start, days.length);
+        const [, took] = await timed(backfill);
+        growth.push({ multiplier, activityEvents: volumesAt(scale).activity, backfillSeconds: took });
+        log(`growth: scale ${scale} backfill ${seconds(took)}`);
+        await emptySources(bench.db, tableGenerators(buildPopulation(volumesAt(scale), start, 1)));
+      }
+    }
+
+    log(
+      `loading scale ${options.scale}: ${volumes.tenants} tenants, ${volumes.users} users, ${volumes.activity} activity events`,
+    );
+    const load = await loadScale(bench, options.scale, start, days.length);
+    for (const table of load.tables) log(`  ${table.table}: ${table.rows} rows in ${seconds(table.seconds)}`);
+    for (const note of load.notes) log(`  note: ${note}`);
+
+    // 1. The floor (after one warm-up pass, so both sides read from the same cache), then our full backfill.
+    await measureFloor(bench.db, 'UTC');
+    const floor = await measureFloor(bench.db, 'UTC');
+    log(`floor: ${seconds(floor.seconds)} (${floor.groups} tenant-days)`);
+    const [, backfillSeconds] = await timed(backfill);
+    log(`full backfill: ${seconds(backfillSeconds)}`);
+    growth?.push({ multiplier: 1, activityEvents: volumes.activity, backfillSeconds });
+
+    // 2. The reference way on a sample of tenant-days, compared value by value with our snapshots.
+    const tenants = Array.from({ length: volumes.tenants }, (_, index) => tenantName(index));
+    const sample = sampleOf(days, tenants, options.sampleDays, options.sampleTenants);
+    const reference = await measureReference(bench.db, sample, (volumes.tenants + 1) * days.length, 'bench');
+    log(
+      `reference: ${reference.tenantDays} tenant-days in ${seconds(reference.seconds)}, ${reference.mismatches.length} mismatches of ${reference.compared}`,
+    );
+
+    // 3. The nightly run: yesterday, every tenant.
+    const [, incrementalSeconds] = await timed(() => bench.metrics.computeRange({ start: end, end, asOf }));
+    log(`nightly (one day): ${seconds(incrementalSeconds)}`);
+
+    const report: BenchReport = {
+      date: new Date().toISOString(),
+      machine: {
+        cpus: cpus().length,
+        memoryGb: Math.round(totalmem() / 2 ** 30),
+        database: bench.db.kind,
+        version,
+      },
+      scale: options.scale,
+      range: { start, end, days: days.length },
+      volumes,
+      load,
+      floorSeconds: floor.seconds,
+      backfillSeconds,
+      incrementalSeconds,
+      reference,
+      growth,
+      figures: [],
+    };
+
+    // 4–6. Reads, export and ingest through the app's HTTP routes.
+    if (options.http) {
+      report.readLatency = await measureReadLatency(bench.baseUrl, range, options.clients, options.requestsPerClient);
+      log('read latency measured');
+      report.csvExport = await measureCsvExport(bench.baseUrl, bench.db, [null, ...tenants], range, 'bench');
+      log(`csv export: ${report.csvExport.rows} rows`);
+      report.ingest = await measureIngest(bench.baseUrl, bench.db, options.ingestEvents, end);
+      log(`ingest: ${report.ingest.events} events`);
+    }
+
+    // Scale-out: the same data hash-partitioned by tenant_id, computed again, compared digest to digest.
+    if (options.partitions > 0) {
+      const digestPlain = await snapshotDigest(bench.db);
+      await partitionSources(bench.db, options.partitions);
+      await bench.db.query('TRUNCATE system_metrics_snapshot, system_cohort_retention');
+      const [, took] = await timed(backfill);
+      report.partitioned = {
+        partitions: options.partitions,
+        backfillSeconds: took,
+        digestPlain,
+        digestPartitioned: await snapshotDigest(bench.db),
+      };
+      log(
+        `partitioned (${options.partitions}): ${seconds(took)}, digests ${digestPlain === report.partitioned.digestPartitioned ? 'equal' : 'DIFFER'}`,
+      );
+    }
+
+    report.figures = figuresOf(report);
+    return report;
+  } finally {
+    await bench.close();
+    server?.stop();
+  }
+}
+
+function latencyFigure(name: string, result: { p99Ms: number }, trivial: { p99Ms: number }): Figure {
+  return atMost(`4. ${name} p99 ÷ trivial p99`, ms(result.p99Ms), ms(trivial.p99Ms), result.p99Ms / trivial.p99Ms, 2);
+}
+
+export function figuresOf(report: BenchReport): Figure[] {
+  const figures: Figure[] = [
+    atMost(
+      '1. full backfill ÷ floor',
+      seconds(report.backfillSeconds),
+      seconds(report.floorSeconds),
+      report.backfillSeconds / report.floorSeconds,
+      3,
+    ),
+    atLeast(
+      '2. reference loop (extrapolated) ÷ ours',
+      seconds(report.backfillSeconds),
+      seconds(report.reference.extrapolatedSeconds),
+      report.reference.extrapolatedSeconds / report.backfillSeconds,
+      100,
+    ),
+    {
+      figure: '2. sampled values ours = reference',
+      ours: `${report.reference.compared - report.reference.mismatches.length} equal`,
+      baseline: `${report.reference.compared} compared`,
+      ratio: report.reference.mismatches.length,
+      goal: '0 differ',
+      met: report.reference.mismatches.length === 0,
+    },
+    below(
+      '3. nightly (1 day) ÷ full backfill',
+      seconds(report.incrementalSeconds),
+      seconds(report.backfillSeconds),
+      report.incrementalSeconds / report.backfillSeconds,
+      0.02,
+    ),
+  ];
+  const read = report.readLatency;
+  if (read) {
+    figures.push(
+      latencyFigure('summary (warm)', read.summaryWarm, read.trivial),
+      latencyFigure('timeseries (warm)', read.timeseriesWarm, read.trivial),
+      latencyFigure('summary (cold)', read.summaryCold, read.trivial),
+      latencyFigure('timeseries (cold)', read.timeseriesCold, read.trivial),
+    );
+  }
+  const csv = report.csvExport;
+  if (csv) {
+    figures.push(
+      atLeast(
+        '5. CSV export rows/s ÷ COPY TO STDOUT',
+        perSecond(csv.rowsPerSecond, 'rows'),
+        perSecond(csv.copyRowsPerSecond, 'rows'),
+        csv.rowsPerSecond / csv.copyRowsPerSecond,
+        0.5,
+      ),
+      {
+        figure: `5. peak RSS growth, ${csv.rows} rows (MB)`,
+        ours: `${csv.peakRssGrowthMb.toFixed(1)} MB`,
+        baseline: '50 MB',
+        ratio: Number(csv.peakRssGrowthMb.toFixed(1)),
+        goal: '< 50',
+        met: csv.peakRssGrowthMb < 50,
+      },
+    );
+  }
+  const ingest = report.ingest;
+  if (ingest) {
+    figures.push(
+      atLeast(
+        '6. POST /events ÷ raw COPY',
+        perSecond(ingest.eventsPerSecond, 'ev'),
+        perSecond(ingest.copyEventsPerSecond, 'ev'),
+        ingest.eventsPerSecond / ingest.copyEventsPerSecond,
+        0.25,
+      ),
+    );
+  }
+  const growth = report.growth;
+  if (growth && growth.length === 3) {
+    const [quarter, half, full] = growth;
+    // Time grows at most linearly: the time ratio divided by the data ratio stays ≤ 1 (10% for noise).
+    figures.push(
+      atMost(
+        '7. growth 2×: time ratio ÷ data ratio',
+        seconds(half.backfillSeconds),
+        seconds(quarter.backfillSeconds),
+        half.backfillSeconds / quarter.backfillSeconds / 2,
+        1.1,
+      ),
+      atMost(
+        '7. growth 4×: time ratio ÷ data ratio',
+        seconds(full.backfillSeconds),
+        seconds(quarter.backfillSeconds),
+        full.backfillSeconds / quarter.backfillSeconds / 4,
+        1.1,
+      ),
+    );
+  }
+  const partitioned = report.partitioned;
+  if (partitioned) {
+    figures.push({
+      figure: `scale-out: hash-partitioned (${partitioned.partitions}) ÷ plain`,
+      ours: seconds(partitioned.backfillSeconds),
+      baseline: seconds(report.backfillSeconds),
+      ratio: Number((partitioned.backfillSeconds / report.backfillSeconds).toPrecision(3)),
+      goal: 'same digest',
+      met: partitioned.digestPlain === partitioned.digestPartitioned,
+    });
+  }
+  return figures;
+}
+
+async function main(): Promise<void> {
+  const options = parseBenchArgs(process.argv.slice(2));
+  const report = await runBench(options);
+  console.log(
+    `\n${report.date.slice(0, 10)} · ${report.machine.cpus} CPUs, ${report.machine.memoryGb} GB · ${report.machine.database} ${report.machine.version} · scale ${report.scale} (${report.volumes.tenants} tenants, ${report.volumes.activity} activity events, ${report.range.days} days)\n`,
+  );
+  console.log(formatFigures(report.figures));
+  const dir = options.outDir ?? 'bench/results';
+  mkdirSync(dir, { recursive: true });
+  const file = join(
+    dir,
+    `bench-${report.machine.database}-scale-${report.scale}${report.partitioned ? '-partitioned' : ''}.json`,
+  );
+  writeFileSync(file, JSON.stringify(report, null, 2));
+  console.log(`\nwritten ${file}`);
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  main().catch((error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  });
+}
