@@ -1,4 +1,4 @@
-import { Module, type DynamicModule, type Type } from '@nestjs/common';
+import { Module, UseFilters, type DynamicModule, type Type } from '@nestjs/common';
 import { PATH_METADATA } from '@nestjs/common/constants.js';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ComputeController } from './compute/compute.controller.js';
@@ -32,6 +32,7 @@ import { RateLimitModule } from './security/rate-limit.module.js';
 import { AuditInterceptor } from './security/audit.interceptor.js';
 import { AuditService } from './security/audit.service.js';
 import { MetricsAccessGuard } from './security/metrics-access.guard.js';
+import { MetricsErrorFilter } from './security/metrics-error.filter.js';
 import { TokenBootstrap } from './security/token-bootstrap.js';
 import { TokensController } from './security/tokens.controller.js';
 import { TokensService } from './security/tokens.service.js';
@@ -90,6 +91,8 @@ export class MetricsModule extends MetricsConfigurableModule {
     const rateLimit = extras.rateLimit === false ? false : (extras.rateLimit ?? { limit: 600, ttlMs: 60_000 });
     // One prefix for every route of the module, taken from the options (a host mounts the module once).
     for (const controller of CONTROLLERS) Reflect.defineMetadata(PATH_METADATA, prefix, controller);
+    // Every route answers JSON with a reason, database outages included (503), never an unexplained 500.
+    for (const controller of CONTROLLERS) UseFilters(MetricsErrorFilter)(controller);
     return {
       ...definition,
       imports: [

@@ -84,7 +84,7 @@ export class ComputeController {
   @ApiOkResponse({ schema: RUN_SCHEMA })
   @ApiNotFoundResponse({ description: 'No such run' })
   @Audited('read')
-  run(@Param('id') id: string): Promise<RunState> {
+  run(@Param('id', new ParseUUIDPipe()) id: string): Promise<RunState> {
     return this.runs.get(id);
   }
 }

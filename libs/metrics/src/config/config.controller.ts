@@ -1,9 +1,9 @@
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiMetricsErrors } from '../openapi/api-docs.js';
-import { Body, Controller, Get, Patch, Req, UseGuards, UseInterceptors, UsePipes } from '@nestjs/common';
+import { Body, Controller, Get, Patch, Query, Req, UseGuards, UseInterceptors, UsePipes } from '@nestjs/common';
 import { Audited, AuditInterceptor, auditEntryFor } from '../security/audit.interceptor.js';
 import { AuditService, changedFields } from '../security/audit.service.js';
-import { metricsValidationPipe } from '../read/validation.js';
+import { badRequest, metricsValidationPipe, NoQueryDto } from '../read/validation.js';
 import { MetricsAccess, MetricsAccessGuard, type RequestWithActor } from '../security/metrics-access.guard.js';
 import { ConfigPatchDto } from './config-patch.dto.js';
 import { MetricsConfigService, type MetricsConfigJson } from './metrics-config.service.js';
@@ -25,7 +25,9 @@ export class ConfigController {
   @ApiOperation({ summary: 'The configuration: thresholds, financial inputs, toggles, timezone, currency' })
   @ApiOkResponse({ description: 'The configuration, snake_case fields' })
   @Audited('read')
-  async read(): Promise<MetricsConfigJson> {
+  @UsePipes(metricsValidationPipe)
+  // The query is validated only, so that an unknown parameter is refused by name rather than ignored.
+  async read(@Query() _query: NoQueryDto): Promise<MetricsConfigJson> {
     return MetricsConfigService.toJson(await this.config.get());
   }
 
@@ -36,6 +38,8 @@ export class ConfigController {
   @UsePipes(metricsValidationPipe)
   async change(@Body() patch: ConfigPatchDto, @Req() request: RequestWithActor): Promise<MetricsConfigJson> {
     const fields = Object.keys(patch);
+    // An empty change would still stamp updated_by/updated_at: refuse it rather than record a non-event.
+    if (fields.length === 0) throw badRequest([{ field: 'body', message: 'names no field to change' }]);
     const { after } = await this.config.update(
       { ...patch },
       request.metricsActor?.id ?? 'unknown',

@@ -10,8 +10,7 @@ import { ReadCache } from './read-cache.service.js';
 import { CohortsQueryDto, RangeQueryDto, TimeseriesQueryDto } from './read-query.dto.js';
 import { SummaryService, type MetricsSummary } from './summary.service.js';
 import { TimeseriesService, type Timeseries } from './timeseries.service.js';
-import { badRequest } from './validation.js';
-import { metricsValidationPipe } from './validation.js';
+import { badRequest, metricsValidationPipe, NoQueryDto } from './validation.js';
 
 /** The dashboard reads (contract.md, "Reading"). The path prefix comes from the module options. */
 @Controller()
@@ -68,7 +67,8 @@ export class MetricsReadController {
   @ApiOperation({ summary: 'Every metric: key, label, unit, kind, group, description' })
   @ApiOkResponse({ description: '{ metrics: [{ key, label, unit, kind, group, description }] }' })
   @Audited('read')
-  catalog() {
+  // The query is validated only, so that an unknown parameter is refused by name rather than ignored.
+  catalog(@Query() _query: NoQueryDto) {
     return {
       metrics: PUBLIC_METRICS.map(({ key, label, unit, kind, group, description }) => ({
         key,

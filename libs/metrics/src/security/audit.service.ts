@@ -19,15 +19,31 @@ export interface AuditEntry {
 
 const SECRET = /token|password|secret|authorization|key/i;
 const MAX_TEXT = 200;
+// PostgreSQL's jsonb refuses \u0000, and control characters make a log hard to read: they are shown escaped.
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u001f\u007f]/g;
+const printable = (text: string) =>
+  text.replace(CONTROL, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
+const cut = (text: string) => printable(text.length > MAX_TEXT ? `${text.slice(0, MAX_TEXT)}…` : text);
+
+/** JSON of a request value, or a note when it cannot be (too deep for the stack: hostile input). */
+function safeJson(value: unknown): string {
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return '(not serialisable)';
+  }
+}
 
 /** Request parameters as the audit keeps them: secrets masked, long strings cut, nothing nested deeply. */
 export function auditParams(values: Record<string, unknown>): Record<string, unknown> {
   const kept: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(values).slice(0, 50)) {
+  for (const [rawKey, value] of Object.entries(values).slice(0, 50)) {
+    const key = cut(rawKey);
     if (SECRET.test(key)) kept[key] = '***';
-    else if (typeof value === 'string') kept[key] = value.length > MAX_TEXT ? `${value.slice(0, MAX_TEXT)}…` : value;
+    else if (typeof value === 'string') kept[key] = cut(value);
     else if (value === null || typeof value === 'number' || typeof value === 'boolean') kept[key] = value;
-    else kept[key] = JSON.stringify(value).slice(0, MAX_TEXT);
+    else kept[key] = cut(safeJson(value));
   }
   return kept;
 }

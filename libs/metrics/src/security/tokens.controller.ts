@@ -9,6 +9,7 @@ import {
   Param,
   ParseUUIDPipe,
   Post,
+  Query,
   Req,
   UseGuards,
   UseInterceptors,
@@ -16,7 +17,7 @@ import {
 import { InjectDataSource } from '@nestjs/typeorm';
 import { IsIn, Matches } from 'class-validator';
 import { DataSource } from 'typeorm';
-import { metricsValidationPipe } from '../read/validation.js';
+import { metricsValidationPipe, NoQueryDto } from '../read/validation.js';
 import { Audited, AuditInterceptor, auditEntryFor } from './audit.interceptor.js';
 import { AuditService } from './audit.service.js';
 import { MetricsAccess, MetricsAccessGuard, type RequestWithActor } from './metrics-access.guard.js';
@@ -52,7 +53,8 @@ export class TokensController {
     description: '[{ id, name, scope, token_prefix, created_by, created_at, last_used_at, revoked_at }]',
   })
   @Audited('read')
-  list(): Promise<TokenView[]> {
+  // The query is validated only, so that an unknown parameter is refused by name rather than ignored.
+  list(@Query(metricsValidationPipe) _query: NoQueryDto): Promise<TokenView[]> {
     return this.tokens.list();
   }
 
