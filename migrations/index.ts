@@ -2,6 +2,7 @@ import { MetricsCore1764028800000 } from './1764028800000-metrics-core.js';
 import { TokensAndAudit1764115200000 } from './1764115200000-tokens-and-audit.js';
 import { SnapshotVersion1764201600000 } from './1764201600000-snapshot-version.js';
 import { SchedulesAndRuns1764288000000 } from './1764288000000-schedules-and-runs.js';
+import { AuditChain1764806400000 } from './1764806400000-audit-chain.js';
 
 /** Every migration of the metrics module, oldest first. Hosts add these to their data source. */
 export const METRICS_MIGRATIONS = [
@@ -9,4 +10,5 @@ export const METRICS_MIGRATIONS = [
   TokensAndAudit1764115200000,
   SnapshotVersion1764201600000,
   SchedulesAndRuns1764288000000,
+  AuditChain1764806400000,
 ];
