@@ -38,6 +38,7 @@ describe('OpenAPI document', () => {
         `POST ${prefix}/tokens`,
         `DELETE ${prefix}/tokens/{id}`,
         `GET ${prefix}/audit`,
+        `GET ${prefix}/audit/verify`,
       ].sort(),
     );
     const timeseries = document.paths[`${prefix}/timeseries`].get;

@@ -19,7 +19,12 @@ import { Audited, AuditInterceptor } from '../security/audit.interceptor.js';
 import { METRICS_OPTIONS } from '../metrics.module-definition.js';
 import type { ResolvedMetricsOptions } from '../metrics.options.js';
 import { badRequest, metricsValidationPipe } from '../read/validation.js';
-import { MetricsAccess, MetricsAccessGuard, type RequestWithActor } from '../security/metrics-access.guard.js';
+import {
+  MetricsAccess,
+  MetricsAccessGuard,
+  TenantScoped,
+  type RequestWithActor,
+} from '../security/metrics-access.guard.js';
 import { BackfillDto, RunsQueryDto } from './backfill.dto.js';
 import { daysBetween } from './calendar-dates.js';
 import { MetricsRunsService, type RunState } from './runs.service.js';
@@ -41,6 +46,7 @@ export class ComputeController {
   @ApiOperation({ summary: 'Compute daily, weekly, monthly snapshots and cohorts for a range, in the background' })
   @ApiAcceptedResponse({ schema: { type: 'object', properties: { run_id: { type: 'string', format: 'uuid' } } } })
   @Audited('run')
+  @TenantScoped('body')
   @HttpCode(202)
   @UsePipes(metricsValidationPipe)
   async backfill(@Body() body: BackfillDto, @Req() request: RequestWithActor): Promise<{ run_id: string }> {

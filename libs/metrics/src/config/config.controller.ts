@@ -4,7 +4,12 @@ import { Body, Controller, Get, Patch, Query, Req, UseGuards, UseInterceptors, U
 import { Audited, AuditInterceptor, auditEntryFor } from '../security/audit.interceptor.js';
 import { AuditService, changedFields } from '../security/audit.service.js';
 import { badRequest, metricsValidationPipe, NoQueryDto } from '../read/validation.js';
-import { MetricsAccess, MetricsAccessGuard, type RequestWithActor } from '../security/metrics-access.guard.js';
+import {
+  MetricsAccess,
+  MetricsAccessGuard,
+  TenantScoped,
+  type RequestWithActor,
+} from '../security/metrics-access.guard.js';
 import { ConfigPatchDto } from './config-patch.dto.js';
 import { MetricsConfigService, type MetricsConfigJson } from './metrics-config.service.js';
 
@@ -25,6 +30,7 @@ export class ConfigController {
   @ApiOperation({ summary: 'The configuration: thresholds, financial inputs, toggles, timezone, currency' })
   @ApiOkResponse({ description: 'The configuration, snake_case fields' })
   @Audited('read')
+  @TenantScoped('none')
   @UsePipes(metricsValidationPipe)
   // The query is validated only, so that an unknown parameter is refused by name rather than ignored.
   async read(@Query() _query: NoQueryDto): Promise<MetricsConfigJson> {

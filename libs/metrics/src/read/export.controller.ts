@@ -3,7 +3,7 @@ import { ApiMetricsErrors } from '../openapi/api-docs.js';
 import { Controller, Get, Query, Res, UseGuards, UseInterceptors, UsePipes } from '@nestjs/common';
 import { Audited, AuditInterceptor } from '../security/audit.interceptor.js';
 import type { Response } from 'express';
-import { MetricsAccess, MetricsAccessGuard } from '../security/metrics-access.guard.js';
+import { MetricsAccess, MetricsAccessGuard, TenantScoped } from '../security/metrics-access.guard.js';
 import { CsvExportService } from './csv-export.service.js';
 import { RangeChecks } from './range-checks.js';
 import { RangeQueryDto } from './read-query.dto.js';
@@ -27,6 +27,7 @@ export class ExportController {
   @ApiProduces('text/csv')
   @ApiOkResponse({ description: 'text/csv; formula-like cells are prefixed with a quote' })
   @Audited('export', { before: true })
+  @TenantScoped('query')
   @UsePipes(metricsValidationPipe)
   async export(@Query() query: RangeQueryDto, @Res() response: Response): Promise<void> {
     await this.checks.check(query);

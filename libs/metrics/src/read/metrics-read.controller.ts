@@ -3,7 +3,7 @@ import { ApiMetricsErrors, COHORTS_SCHEMA, SUMMARY_SCHEMA, TIMESERIES_SCHEMA } f
 import { Controller, Get, Query, UseGuards, UseInterceptors, UsePipes } from '@nestjs/common';
 import { Audited, AuditInterceptor } from '../security/audit.interceptor.js';
 import { PUBLIC_METRICS } from '../catalog/metric-catalog.js';
-import { MetricsAccess, MetricsAccessGuard } from '../security/metrics-access.guard.js';
+import { MetricsAccess, MetricsAccessGuard, TenantScoped } from '../security/metrics-access.guard.js';
 import { CohortsService, type CohortRow } from './cohorts.service.js';
 import { RangeChecks } from './range-checks.js';
 import { ReadCache } from './read-cache.service.js';
@@ -33,6 +33,7 @@ export class MetricsReadController {
   @ApiOperation({ summary: 'Every metric aggregated over a range by its kind, the latest snapshot and its alerts' })
   @ApiOkResponse({ schema: SUMMARY_SCHEMA })
   @Audited('read')
+  @TenantScoped('query')
   async summary(@Query() query: RangeQueryDto): Promise<MetricsSummary> {
     await this.checks.check(query);
     return this.cache.getOrCompute(`summary:${JSON.stringify(query)}`, () => this.summaries.summary(query));
@@ -42,6 +43,7 @@ export class MetricsReadController {
   @ApiOperation({ summary: 'Metric values per bucket, one point per bucket, null where none was computed' })
   @ApiOkResponse({ schema: TIMESERIES_SCHEMA })
   @Audited('read')
+  @TenantScoped('query')
   async timeseries(@Query() query: TimeseriesQueryDto): Promise<Timeseries> {
     const metrics = [...new Set(query.metric.split(','))];
     await this.checks.check(query, metrics);
@@ -54,6 +56,7 @@ export class MetricsReadController {
   @ApiOperation({ summary: 'Monthly signup cohorts with week 1/4/12 retention and the full curve' })
   @ApiOkResponse({ schema: COHORTS_SCHEMA })
   @Audited('read')
+  @TenantScoped('query')
   async cohorts(@Query() query: CohortsQueryDto): Promise<{ cohorts: CohortRow[] }> {
     if (query.tenant) {
       const errors: { field: string; message: string }[] = [];
@@ -67,6 +70,7 @@ export class MetricsReadController {
   @ApiOperation({ summary: 'Every metric: key, label, unit, kind, group, description' })
   @ApiOkResponse({ description: '{ metrics: [{ key, label, unit, kind, group, description }] }' })
   @Audited('read')
+  @TenantScoped('none')
   // The query is validated only, so that an unknown parameter is refused by name rather than ignored.
   catalog(@Query() _query: NoQueryDto) {
     return {
