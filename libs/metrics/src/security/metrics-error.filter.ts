@@ -53,7 +53,10 @@ export class MetricsErrorFilter implements ExceptionFilter {
       return;
     }
     const failure = describeFailure(exception);
-    if (failure.status >= 500)
+    // An outage is the operator's (a warning per refused request); an unexplained 500 is a bug (an error).
+    if (failure.status === 503)
+      this.logger.warn(`${failure.message}: ${exception instanceof Error ? exception.message : String(exception)}`);
+    else if (failure.status >= 500)
       this.logger.error(
         `${failure.message}: ${exception instanceof Error ? exception.message : String(exception)}`,
         failure.status === 500 && exception instanceof Error ? exception.stack : undefined,
