@@ -33,7 +33,14 @@ export function adminPanelModule(environment: DemoEnvironment) {
           cookieName: 'exec_metrics_admin',
           cookiePassword: randomBytes(32).toString('hex'),
         },
-        sessionOptions: { resave: false, saveUninitialized: false, secret: randomBytes(32).toString('hex') },
+        sessionOptions: {
+          resave: false,
+          saveUninitialized: false,
+          secret: randomBytes(32).toString('hex'),
+          // Not readable by scripts, not sent on cross-site POSTs, and https-only when the request came over TLS
+          // ('auto' follows request.secure, i.e. X-Forwarded-Proto behind a trusted proxy: see TRUST_PROXY).
+          cookie: { httpOnly: true, sameSite: 'lax', secure: 'auto' },
+        },
       };
     },
   });
