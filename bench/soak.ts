@@ -1,7 +1,8 @@
 /**
  * Soak: several minutes of mixed traffic (ingest, reads, exports) on loopback with a bounded request count;
  * prints memory after GC per round, database connections, pool state and p50/p99 per kind of request.
- * `npm run soak` (SOAK_ROUNDS, SOAK_CLIENTS; DATABASE_URL for PostgreSQL, else PGlite).
+ * `npm run soak` (SOAK_ROUNDS, SOAK_CLIENTS; DATABASE_URL or TEST_DATABASE_URL for PostgreSQL, else PGlite;
+ * `node scripts/with-postgres.mjs npm run soak` on a throw-away PostgreSQL).
  */
 import 'reflect-metadata';
 import { Module } from '@nestjs/common';
@@ -17,7 +18,7 @@ const ADMIN = 'soak-admin-token';
 const INGEST = 'soak-ingest-token';
 
 async function main(): Promise<void> {
-  const databaseUrl = process.env.DATABASE_URL;
+  const databaseUrl = process.env.DATABASE_URL ?? process.env.TEST_DATABASE_URL;
   @Module({
     imports: [
       TypeOrmModule.forRoot(metricsDataSourceOptions({ databaseUrl, pgliteDir: 'memory://' })),
