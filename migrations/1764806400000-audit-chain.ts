@@ -26,7 +26,8 @@ export class AuditChain1764806400000 implements MigrationInterface {
       CREATE FUNCTION metrics_audit_log_chain() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN
         PERFORM pg_advisory_xact_lock(hashtext('exec-metrics:audit-chain'));
-        -- Under the lock the id is taken again, so id order is chain order even when writers raced for ids.
+        -- Under the lock the id is taken again, so id order is chain order even when writers raced for ids
+        -- (ids therefore have gaps: removals show in the chain, not in id continuity).
         NEW.id := nextval(pg_get_serial_sequence('metrics_audit_log', 'id'));
         SELECT hash INTO NEW.prev_hash FROM metrics_audit_log ORDER BY id DESC LIMIT 1;
         NEW.hash := metrics_audit_record_hash(NEW.prev_hash, NEW);
