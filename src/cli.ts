@@ -23,6 +23,7 @@ const USAGE = `Usage: npm run metrics -- <command> [options]
                                             create an integration token (printed once)
   token revoke --id ID                      revoke a token
   token list                                list tokens (never the tokens themselves)
+  audit verify                              verify the audit trail's hash chain (exit 1 when broken)
 The database is DATABASE_URL, else the embedded PGlite in PGLITE_DIR (./.data/pglite).`;
 
 function fail(message: string): never {
@@ -56,7 +57,7 @@ async function main(): Promise<void> {
     },
   });
   const [command, subcommand] = positionals;
-  if (!command || !['migrate', 'backfill', 'compute', 'cohorts', 'token'].includes(command)) {
+  if (!command || !['migrate', 'backfill', 'compute', 'cohorts', 'token', 'audit'].includes(command)) {
     fail(`Unknown command: ${command ?? '(none)'}`);
   }
   if (command === 'token' && !['create', 'revoke', 'list'].includes(subcommand ?? ''))
@@ -65,6 +66,7 @@ async function main(): Promise<void> {
     fail('token create needs --name and --scope admin|ingest');
   }
   if (subcommand === 'revoke' && !values.id) fail('token revoke needs --id');
+  if (command === 'audit' && subcommand !== 'verify') fail('audit needs verify');
   const month = command === 'cohorts' ? monthDate(values.month) : undefined;
   const range =
     command === 'backfill'
@@ -112,6 +114,13 @@ async function main(): Promise<void> {
     } else if (month) {
       await context.get(MetricsService).computeCohorts(month);
       console.log(`computed the cohorts of ${month.slice(0, 7)}`);
+    } else if (command === 'audit') {
+      const report = await context.get(AuditService).verify();
+      if (report.ok) console.log(`audit chain intact: ${report.records} record(s), head ${report.head ?? '(empty)'}`);
+      else {
+        console.error(`audit chain BROKEN at record ${report.first_broken!.id}: ${report.first_broken!.reason}`);
+        process.exitCode = 1;
+      }
     } else if (command === 'token') {
       await tokenCommand(context.get(TokensService), context.get(AuditService), subcommand!, values);
     } else {

@@ -16,6 +16,7 @@ import { warmAdminBundle } from './admin/warm-admin-bundle.js';
 import { AppModule } from './app.module.js';
 import { readDemoEnvironment } from './demo-environment.js';
 import { databaseIsEmpty, seedDemoData } from './seed-demo-data.js';
+import { applySecurityHeaders, readTrustProxy } from './security-headers.js';
 
 async function bootstrap(): Promise<void> {
   const environment = readDemoEnvironment();
@@ -29,6 +30,9 @@ async function bootstrap(): Promise<void> {
   // A full batch of 10,000 events is a few MB of JSON: above Express's 100 kB default.
   app.useBodyParser('json', { limit: '16mb' });
   app.enableShutdownHooks();
+  // Initialised first so that the AdminJS router exists: the security headers go in front of it.
+  await app.init();
+  applySecurityHeaders(app, readTrustProxy(process.env.TRUST_PROXY));
   setupMetricsOpenApi(app, 'api/docs');
   // Production: the panel's browser files were bundled ahead of time (`npm run admin:bundle`).
   if (process.env.ADMIN_JS_SKIP_BUNDLE === 'true') app.useStaticAssets('admin-assets', { prefix: '/admin-assets/' });

@@ -54,6 +54,7 @@ describe('OpenAPI document', () => {
         `DELETE ${prefix}/alerts/channels/{id}`,
         `GET ${prefix}/alerts/deliveries`,
         `GET ${prefix}/tenants`,
+        `GET ${prefix}/audit/verify`,
       ].sort(),
     );
     const timeseries = document.paths[`${prefix}/timeseries`].get;

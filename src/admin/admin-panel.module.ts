@@ -54,6 +54,9 @@ export function adminPanelOptions(environment: DemoEnvironment, adminSession: Ad
       saveUninitialized: false,
       store: adminSession.store,
       secret: adminSession.cookiePassword,
+      // Not readable by scripts, not sent on cross-site POSTs, and https-only when the request came over TLS
+      // ('auto' follows request.secure, i.e. X-Forwarded-Proto behind a trusted proxy: see TRUST_PROXY).
+      cookie: { httpOnly: true, sameSite: 'lax', secure: 'auto' },
     },
   };
 }

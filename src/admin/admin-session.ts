@@ -30,6 +30,7 @@ export function createAdminSession(): AdminSession {
     name: cookieName,
     resave: false,
     saveUninitialized: false,
+    cookie: { httpOnly: true, sameSite: 'lax', secure: 'auto' },
   });
   return { cookieName, cookiePassword, store, middleware };
 }

@@ -1,4 +1,4 @@
-import { Module, type DynamicModule, type Type } from '@nestjs/common';
+import { Module, UseFilters, type DynamicModule, type Type } from '@nestjs/common';
 import { PATH_METADATA } from '@nestjs/common/constants.js';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { BillingStatus } from './billing/billing-status.service.js';
@@ -42,6 +42,7 @@ import { RateLimitModule } from './security/rate-limit.module.js';
 import { AuditInterceptor } from './security/audit.interceptor.js';
 import { AuditService } from './security/audit.service.js';
 import { MetricsAccessGuard } from './security/metrics-access.guard.js';
+import { MetricsErrorFilter } from './security/metrics-error.filter.js';
 import { TokenBootstrap } from './security/token-bootstrap.js';
 import { TokensController } from './security/tokens.controller.js';
 import { TokensService } from './security/tokens.service.js';
@@ -145,6 +146,8 @@ export class MetricsModule extends MetricsConfigurableModule {
     const controllers = prometheus ? [...CONTROLLERS, PrometheusController] : CONTROLLERS;
     if (prometheus) Reflect.defineMetadata(PATH_METADATA, prometheus.path, PrometheusController);
     for (const controller of controllers) Reflect.defineMetadata(OWN_ROUTES, true, controller);
+    // Every route answers JSON with a reason, database outages included (503), never an unexplained 500.
+    for (const controller of controllers) UseFilters(MetricsErrorFilter)(controller);
     return {
       ...definition,
       imports: [

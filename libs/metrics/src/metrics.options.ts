@@ -55,6 +55,18 @@ export interface MetricsModuleOptions {
   activationActions?: string[];
   /** Who may read and change metrics. Default: request.user with isAdmin, is_staff or the role 'admin'. */
   isAdmin?: (request: Request) => boolean | Promise<boolean>;
+  /**
+   * The tenants a signed-in admin may see: an array of tenant ids, or null for all (the default for everyone).
+   * A scoped user gets 403 on the global view, on a tenant outside the array and on every route that is not
+   * about one tenant (configuration changes, runs, tokens, audit, events). Bearer tokens are never scoped.
+   */
+  tenantScope?: (request: Request) => readonly string[] | null | Promise<readonly string[] | null>;
+  /**
+   * CSRF protection for cookie-authenticated (request.user) requests that change something: they must come with
+   * an Origin (or Referer) of this site or of `trustedOrigins`, or with an `x-csrf-token` header equal to the
+   * `metrics_csrf` cookie (double submit). Bearer-token requests are exempt. On by default; false turns it off.
+   */
+  csrf?: false | { trustedOrigins?: string[] };
   /** Bearer tokens with admin rights (reads, config, runs) and tokens that may only post events. */
   adminTokens?: string[];
   ingestTokens?: string[];

@@ -6,7 +6,7 @@ import { Audited } from '../security/audit.interceptor.js';
 import { METRICS_OPTIONS } from '../metrics.module-definition.js';
 import type { ResolvedMetricsOptions } from '../metrics.options.js';
 import { badRequest, metricsValidationPipe } from '../read/validation.js';
-import { type RequestWithActor } from '../security/metrics-access.guard.js';
+import { TenantScoped, type RequestWithActor } from '../security/metrics-access.guard.js';
 import { BackfillDto, RunsQueryDto } from './backfill.dto.js';
 import { daysBetween } from './calendar-dates.js';
 import { MetricsRunsService, type RunState } from './runs.service.js';
@@ -23,6 +23,7 @@ export class ComputeController {
   @ApiOperation({ summary: 'Compute daily, weekly, monthly snapshots and cohorts for a range, in the background' })
   @ApiAcceptedResponse({ schema: { type: 'object', properties: { run_id: { type: 'string', format: 'uuid' } } } })
   @Audited('run')
+  @TenantScoped('body')
   @HttpCode(202)
   @UsePipes(metricsValidationPipe)
   async backfill(@Body() body: BackfillDto, @Req() request: RequestWithActor): Promise<{ run_id: string }> {
@@ -66,7 +67,7 @@ export class ComputeController {
   @ApiOkResponse({ schema: RUN_SCHEMA })
   @ApiNotFoundResponse({ description: 'No such run' })
   @Audited('read')
-  run(@Param('id') id: string): Promise<RunState> {
+  run(@Param('id', new ParseUUIDPipe()) id: string): Promise<RunState> {
     return this.runs.get(id);
   }
 }

@@ -1,10 +1,10 @@
 import { AdminRoutes } from '../security/admin-routes.decorator.js';
 import { ApiOkResponse, ApiOperation } from '@nestjs/swagger';
-import { Body, Get, Patch, Req, UsePipes } from '@nestjs/common';
+import { Body, Get, Patch, Query, Req, UsePipes } from '@nestjs/common';
 import { Audited, auditEntryFor } from '../security/audit.interceptor.js';
 import { AuditService, changedFields } from '../security/audit.service.js';
-import { metricsValidationPipe } from '../read/validation.js';
-import { type RequestWithActor } from '../security/metrics-access.guard.js';
+import { badRequest, metricsValidationPipe, NoQueryDto } from '../read/validation.js';
+import { TenantScoped, type RequestWithActor } from '../security/metrics-access.guard.js';
 import { ConfigPatchDto } from './config-patch.dto.js';
 import { MetricsConfigService, type MetricsConfigJson } from './metrics-config.service.js';
 
@@ -20,7 +20,10 @@ export class ConfigController {
   @ApiOperation({ summary: 'The configuration: thresholds, financial inputs, toggles, timezone, currency' })
   @ApiOkResponse({ description: 'The configuration, snake_case fields' })
   @Audited('read')
-  async read(): Promise<MetricsConfigJson> {
+  @TenantScoped('none')
+  @UsePipes(metricsValidationPipe)
+  // The query is validated only, so that an unknown parameter is refused by name rather than ignored.
+  async read(@Query() _query: NoQueryDto): Promise<MetricsConfigJson> {
     return MetricsConfigService.toJson(await this.config.get());
   }
 
@@ -31,6 +34,8 @@ export class ConfigController {
   @UsePipes(metricsValidationPipe)
   async change(@Body() patch: ConfigPatchDto, @Req() request: RequestWithActor): Promise<MetricsConfigJson> {
     const fields = Object.keys(patch);
+    // An empty change would still stamp updated_by/updated_at: refuse it rather than record a non-event.
+    if (fields.length === 0) throw badRequest([{ field: 'body', message: 'names no field to change' }]);
     const { after } = await this.config.update(
       { ...patch },
       request.metricsActor?.id ?? 'unknown',

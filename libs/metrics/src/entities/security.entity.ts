@@ -71,4 +71,12 @@ export class MetricsAuditLog extends BaseEntity {
 
   @Column({ type: 'integer' })
   outcome: number;
+
+  /** The hash of the record before this one (null for the first): see AuditService.verify. */
+  @Column({ type: 'char', length: 64, nullable: true })
+  prev_hash: string | null;
+
+  /** sha256 over prev_hash and this record, filled by a trigger. */
+  @Column({ type: 'char', length: 64, nullable: true })
+  hash: string | null;
 }

@@ -3,6 +3,7 @@ import { ApiOkResponse, ApiOperation, ApiProduces } from '@nestjs/swagger';
 import { Get, Query, Res, UsePipes } from '@nestjs/common';
 import { Audited } from '../security/audit.interceptor.js';
 import type { Response } from 'express';
+import { TenantScoped } from '../security/metrics-access.guard.js';
 import { CsvExportService } from './csv-export.service.js';
 import { RangeChecks } from './range-checks.js';
 import { RangeQueryDto } from './read-query.dto.js';
@@ -21,6 +22,7 @@ export class ExportController {
   @ApiProduces('text/csv')
   @ApiOkResponse({ description: 'text/csv; formula-like cells are prefixed with a quote' })
   @Audited('export', { before: true })
+  @TenantScoped('query')
   @UsePipes(metricsValidationPipe)
   async export(@Query() query: RangeQueryDto, @Res() response: Response): Promise<void> {
     await this.checks.check(query);

@@ -4,14 +4,14 @@ import { COHORTS_SCHEMA, SUMMARY_SCHEMA, TIMESERIES_SCHEMA } from '../openapi/ap
 import { Get, Query, UsePipes } from '@nestjs/common';
 import { Audited } from '../security/audit.interceptor.js';
 import { PUBLIC_METRICS } from '../catalog/metric-catalog.js';
+import { TenantScoped } from '../security/metrics-access.guard.js';
 import { CohortsService, type CohortRow } from './cohorts.service.js';
 import { RangeChecks } from './range-checks.js';
 import { ReadCache } from './read-cache.service.js';
 import { CohortsQueryDto, RangeQueryDto, TimeseriesQueryDto } from './read-query.dto.js';
 import { SummaryService, type MetricsSummary } from './summary.service.js';
 import { TimeseriesService, type BreakdownKind, type Timeseries } from './timeseries.service.js';
-import { badRequest } from './validation.js';
-import { metricsValidationPipe } from './validation.js';
+import { badRequest, metricsValidationPipe, NoQueryDto } from './validation.js';
 
 /** The dashboard reads (contract.md, "Reading"). The path prefix comes from the module options. */
 @AdminRoutes('metrics: read')
@@ -29,6 +29,7 @@ export class MetricsReadController {
   @ApiOperation({ summary: 'Every metric aggregated over a range by its kind, the latest snapshot and its alerts' })
   @ApiOkResponse({ schema: SUMMARY_SCHEMA })
   @Audited('read')
+  @TenantScoped('query')
   async summary(@Query() query: RangeQueryDto): Promise<MetricsSummary> {
     await this.checks.check(query);
     return this.cache.getOrCompute(`summary:${JSON.stringify(query)}`, () => this.summaries.summary(query));
@@ -38,6 +39,7 @@ export class MetricsReadController {
   @ApiOperation({ summary: 'Metric values per bucket, one point per bucket, null where none was computed' })
   @ApiOkResponse({ schema: TIMESERIES_SCHEMA })
   @Audited('read')
+  @TenantScoped('query')
   async timeseries(@Query() query: TimeseriesQueryDto): Promise<Timeseries> {
     const metrics = [...new Set(query.metric.split(','))];
     const breakdowns = [...new Set(query.breakdown?.split(',') ?? [])] as BreakdownKind[];
@@ -51,6 +53,7 @@ export class MetricsReadController {
   @ApiOperation({ summary: 'Monthly signup cohorts with week 1/4/12 retention and the full curve' })
   @ApiOkResponse({ schema: COHORTS_SCHEMA })
   @Audited('read')
+  @TenantScoped('query')
   async cohorts(@Query() query: CohortsQueryDto): Promise<{ cohorts: CohortRow[] }> {
     if (query.tenant) {
       const errors: { field: string; message: string }[] = [];
@@ -64,7 +67,9 @@ export class MetricsReadController {
   @ApiOperation({ summary: 'Every metric: key, label, unit, kind, group, description' })
   @ApiOkResponse({ description: '{ metrics: [{ key, label, unit, kind, group, description }] }' })
   @Audited('read')
-  catalog() {
+  @TenantScoped('none')
+  // The query is validated only, so that an unknown parameter is refused by name rather than ignored.
+  catalog(@Query() _query: NoQueryDto) {
     return {
       metrics: PUBLIC_METRICS.map(({ key, label, unit, kind, group, description }) => ({
         key,

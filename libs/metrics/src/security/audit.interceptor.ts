@@ -12,6 +12,7 @@ import type { Response } from 'express';
 import { catchError, from, mergeMap, map, throwError, type Observable } from 'rxjs';
 import { AuditService, auditParams, type AuditAction, type AuditEntry } from './audit.service.js';
 import type { RequestWithActor } from './metrics-access.guard.js';
+import { describeFailure } from './metrics-error.filter.js';
 
 interface AuditOptions {
   action: AuditAction;
@@ -64,7 +65,7 @@ export class AuditInterceptor implements NestInterceptor {
 
     const handled = (options.before ? from(write(200)).pipe(mergeMap(() => next.handle())) : next.handle()).pipe(
       catchError((error: unknown) => {
-        const status = error instanceof HttpException ? error.getStatus() : 500;
+        const status = error instanceof HttpException ? error.getStatus() : describeFailure(error).status;
         // A failure is recorded too; if even that fails, the original error is what the client needs.
         return from(this.audit.record({ ...entry, outcome: status }).catch(() => undefined)).pipe(
           mergeMap(() => throwError(() => error)),

@@ -31,6 +31,29 @@ export interface AuditEntry {
 // A webhook URL and its headers are secrets too (a Slack URL carries its key in the path).
 const SECRET = /token|password|secret|authorization|key|^url$|^headers$/i;
 const MAX_TEXT = 200;
+// PostgreSQL's jsonb refuses \u0000, and control characters make a log hard to read: they are shown escaped.
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u001f\u007f]/g;
+const printable = (text: string) =>
+  text.replace(CONTROL, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
+const cut = (text: string) => printable(text.length > MAX_TEXT ? `${text.slice(0, MAX_TEXT)}…` : text);
+
+/** JSON of a request value, or a note when it cannot be (too deep for the stack: hostile input). */
+function safeJson(value: unknown): string {
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return '(not serialisable)';
+  }
+}
+
+/**
+ * JSON text that jsonb accepts: jsonb refuses the escape \u0000, so a NUL in any string is kept as the six
+ * characters "\u0000" instead (an escaped backslash before it is left alone).
+ */
+function jsonbText(value: unknown): string {
+  return JSON.stringify(value).replace(/(?<!\\)((?:\\\\)*)\\u0000/g, '$1\\\\u0000');
+}
 
 /** Nested values with their secret fields masked, so that stringifying them cannot leak one. */
 function maskNested(value: unknown, depth = 0): unknown {
@@ -47,11 +70,12 @@ function maskNested(value: unknown, depth = 0): unknown {
 /** Request parameters as the audit keeps them: secrets masked, long strings cut, nothing nested deeply. */
 export function auditParams(values: Record<string, unknown>): Record<string, unknown> {
   const kept: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(values).slice(0, 50)) {
+  for (const [rawKey, value] of Object.entries(values).slice(0, 50)) {
+    const key = cut(rawKey);
     if (SECRET.test(key)) kept[key] = '***';
-    else if (typeof value === 'string') kept[key] = value.length > MAX_TEXT ? `${value.slice(0, MAX_TEXT)}…` : value;
+    else if (typeof value === 'string') kept[key] = cut(value);
     else if (value === null || typeof value === 'number' || typeof value === 'boolean') kept[key] = value;
-    else kept[key] = JSON.stringify(maskNested(value)).slice(0, MAX_TEXT);
+    else kept[key] = cut(safeJson(maskNested(value)));
   }
   return kept;
 }
@@ -71,6 +95,14 @@ export function changedFields(
   return changes;
 }
 
+export interface AuditChainReport {
+  ok: boolean;
+  records: number;
+  /** The newest record's hash: note it to detect later removal of the newest records. */
+  head: string | null;
+  first_broken: { id: string; reason: string } | null;
+}
+
 /** Appends audit records (the table refuses updates and deletes) and reads them back for admins. */
 @Injectable()
 export class AuditService {
@@ -87,11 +119,54 @@ export class AuditService {
         entry.method,
         entry.route,
         entry.action,
-        JSON.stringify(entry.params),
-        entry.changes ? JSON.stringify(entry.changes) : null,
+        jsonbText(entry.params),
+        entry.changes ? jsonbText(entry.changes) : null,
         entry.outcome,
       ],
     );
+  }
+
+  /**
+   * Recomputes the chain in one pass: every record's hash must match its content and its predecessor's hash
+   * (the first record has none). Reports the first record where either fails — a changed record, or a record
+   * whose predecessor was removed. Removing the newest records leaves a shorter valid chain: compare `head`
+   * with one noted earlier to see that.
+   */
+  async verify(): Promise<AuditChainReport> {
+    const [row] = (await this.dataSource.query(`
+      WITH chain AS (
+        SELECT id, hash, prev_hash, metrics_audit_record_hash(prev_hash, a) AS expected,
+               lag(hash) OVER (ORDER BY id) AS previous_hash, lag(id) OVER (ORDER BY id) AS previous_id
+        FROM metrics_audit_log a
+      ), broken AS (
+        SELECT id, previous_id, hash IS DISTINCT FROM expected AS altered FROM chain
+        WHERE hash IS DISTINCT FROM expected OR prev_hash IS DISTINCT FROM previous_hash
+        ORDER BY id LIMIT 1
+      )
+      SELECT (SELECT count(*)::int FROM chain) AS records,
+             (SELECT hash FROM chain ORDER BY id DESC LIMIT 1) AS head,
+             broken.id::text AS broken_id, broken.previous_id::text AS previous_id, broken.altered
+      FROM (SELECT 1) one LEFT JOIN broken ON true`)) as {
+      records: number;
+      head: string | null;
+      broken_id: string | null;
+      previous_id: string | null;
+      altered: boolean | null;
+    }[];
+    if (row.broken_id === null) return { ok: true, records: row.records, head: row.head, first_broken: null };
+    return {
+      ok: false,
+      records: row.records,
+      head: row.head,
+      first_broken: {
+        id: row.broken_id,
+        reason: row.altered
+          ? 'the record does not match its hash: it was changed'
+          : row.previous_id === null
+            ? 'the first record points to a predecessor that is missing: records were removed before it'
+            : `its predecessor is not record ${row.previous_id}: records between them were removed`,
+      },
+    };
   }
 
   async list(limit: number, beforeId?: string): Promise<MetricsAuditLog[]> {

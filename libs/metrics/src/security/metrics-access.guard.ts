@@ -11,6 +11,7 @@ import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
 import { METRICS_OPTIONS } from '../metrics.module-definition.js';
 import type { ResolvedMetricsOptions } from '../metrics.options.js';
+import { assertSameSite, assertTenantInScope, type TenantSource } from './request-checks.js';
 import { TokensService } from './tokens.service.js';
 
 export type AccessScope = 'admin' | 'ingest';
@@ -19,6 +20,13 @@ const ACCESS_SCOPE = 'metrics:access-scope';
 /** The least a route needs: 'admin' (reads, config, runs) or 'ingest' (posting events; admins may too). */
 export const MetricsAccess = (scope: AccessScope) => SetMetadata(ACCESS_SCOPE, scope);
 
+const TENANT_SOURCE = 'metrics:tenant-source';
+/**
+ * Marks a route a tenant-scoped user (the tenantScope option) may use, and where its tenant is. Routes without
+ * it are refused to scoped users: the safe default for routes added later.
+ */
+export const TenantScoped = (source: TenantSource) => SetMetadata(TENANT_SOURCE, source);
+
 /** Who made a request, as the audit trail and `updated_by` record it. */
 export interface MetricsActor {
   kind: 'token' | 'user';
@@ -26,7 +34,12 @@ export interface MetricsActor {
   scope: AccessScope;
 }
 
-export type RequestWithActor = Request & { metricsActor?: MetricsActor; user?: unknown };
+export type RequestWithActor = Request & {
+  metricsActor?: MetricsActor;
+  user?: unknown;
+  /** The tenants this request may see (null: all), set by the guard. */
+  metricsTenantScope?: readonly string[] | null;
+};
 
 /** The default admin test of contract.md: request.user with isAdmin, is_staff or the role 'admin'. */
 export function defaultIsAdmin(request: Request): boolean {
@@ -75,6 +88,17 @@ export class MetricsAccessGuard implements CanActivate {
     if (!isAdmin && !user) throw new UnauthorizedException('Sign in as an admin or send a bearer token');
     if (!isAdmin) throw new ForbiddenException('Only admins may use the metrics');
     request.metricsActor = { kind: 'user', id: String(user?.email ?? user?.id ?? 'admin'), scope: 'admin' };
+    // A browser sends the session cookie with any site's form or script: changes must prove they are same-site.
+    if (this.options.csrf !== false) assertSameSite(request, this.options.csrf?.trustedOrigins);
+    const tenants = this.options.tenantScope ? await this.options.tenantScope(request) : null;
+    request.metricsTenantScope = tenants;
+    if (tenants) {
+      const source = this.reflector.getAllAndOverride<TenantSource | undefined>(TENANT_SOURCE, [
+        context.getHandler(),
+        context.getClass(),
+      ]);
+      assertTenantInScope(request, tenants, source);
+    }
     return true;
   }
 }

@@ -1,5 +1,6 @@
 import { Inject, Module, type DynamicModule, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
 import { rateLimit } from 'express-rate-limit';
+import { JsonOnlyMiddleware } from './json-only.middleware.js';
 
 /**
  * Requests per client IP and window on the module's routes only (the host's routes are the host's business).
@@ -22,6 +23,8 @@ export class RateLimitModule implements NestModule {
 
   configure(consumer: MiddlewareConsumer): void {
     const settings = this.settings;
+    // Not a rate limit, but the same "module routes only" middleware slot: bodies must be JSON (415 otherwise).
+    consumer.apply(JsonOnlyMiddleware).forRoutes(`${settings.prefix}/*path`);
     if (settings.limit === false) return;
     const { limit, ttlMs } = settings.limit;
     consumer

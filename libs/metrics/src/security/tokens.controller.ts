@@ -1,11 +1,11 @@
 import { AdminRoutes } from './admin-routes.decorator.js';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation } from '@nestjs/swagger';
 import { ApiProperty } from '@nestjs/swagger';
-import { Body, Delete, Get, Param, ParseUUIDPipe, Post, Req } from '@nestjs/common';
+import { Body, Delete, Get, Param, ParseUUIDPipe, Post, Query, Req } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { IsIn, Matches } from 'class-validator';
 import { DataSource } from 'typeorm';
-import { metricsValidationPipe } from '../read/validation.js';
+import { metricsValidationPipe, NoQueryDto } from '../read/validation.js';
 import { Audited, auditEntryFor } from './audit.interceptor.js';
 import { AuditService } from './audit.service.js';
 import { type RequestWithActor } from './metrics-access.guard.js';
@@ -36,7 +36,8 @@ export class TokensController {
     description: '[{ id, name, scope, token_prefix, created_by, created_at, last_used_at, revoked_at }]',
   })
   @Audited('read')
-  list(): Promise<TokenView[]> {
+  // The query is validated only, so that an unknown parameter is refused by name rather than ignored.
+  list(@Query(metricsValidationPipe) _query: NoQueryDto): Promise<TokenView[]> {
     return this.tokens.list();
   }
 
