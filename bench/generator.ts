@@ -278,31 +278,51 @@ export function tableGenerators(population: Population): TableGenerator[] {
         }
       },
     },
-    subscriptionGenerator(population),
+    ...subscriptionGenerators(population),
   ];
 }
 
 /**
- * Subscriptions for the billing tables, which another branch is building: filled only when the table
- * exists. When they land, align `table` and `columns` with their migration.
+ * Billing: one customer per subscription (in a user's tenant) and the revenue ledger the webhooks would have
+ * built: each subscription starts paying at its start, a tenth of them upgrade once, a fifth cancel.
  */
-function subscriptionGenerator(population: Population): TableGenerator {
+function subscriptionGenerators(population: Population): TableGenerator[] {
   const { volumes, tenantOf, signupDay, days } = population;
   const first = Date.parse(`${population.start}T00:00:00Z`);
-  return {
-    table: 'metrics_stripe_subscription',
-    columns: ['tenant_id', 'stripe_subscription_id', 'status', 'amount_cents', 'currency', 'started_at', 'canceled_at'],
-    optional: true,
-    *rows() {
-      const random = seededRandom(606);
-      for (let index = 0; index < volumes.subscriptions; index += 1) {
-        const user = Math.floor(random() * volumes.users);
-        const started = signupDay[user];
-        const canceled = random() < 0.2 ? started + 30 + Math.floor(random() * 400) : days;
-        const iso = (day: number) => new Date(first + day * DAY_MS).toISOString();
-        const amount = [2900, 9900, 29900][Math.floor(random() * 3)];
-        yield `${tenantName(tenantOf[user])}\tsub_${index}\t${canceled < days ? 'canceled' : 'active'}\t${amount}\tusd\t${iso(started)}\t${canceled < days ? iso(canceled) : '\\N'}\n`;
-      }
-    },
+  const iso = (day: number) => new Date(first + day * DAY_MS + 36_000_000).toISOString();
+  // Both tables walk the same seeded sequence, so customer i is the owner of subscription i.
+  const subscriptions = function* () {
+    const random = seededRandom(606);
+    for (let index = 0; index < volumes.subscriptions; index += 1) {
+      const user = Math.floor(random() * volumes.users);
+      const started = Math.min(signupDay[user] + Math.floor(random() * 30), days - 1);
+      const canceled = random() < 0.2 ? started + 30 + Math.floor(random() * 400) : days;
+      const upgraded = random() < 0.1 ? started + 15 + Math.floor(random() * 200) : days;
+      const amount = [29, 99, 299][Math.floor(random() * 3)];
+      yield { index, tenant: tenantName(tenantOf[user]), started, canceled, upgraded, amount };
+    }
   };
+  return [
+    {
+      table: 'metrics_billing_customer',
+      columns: ['id', 'tenant_id', 'source'],
+      *rows() {
+        for (const sub of subscriptions()) yield `cus_${sub.index}\t${sub.tenant}\tstripe\n`;
+      },
+    },
+    {
+      table: 'metrics_revenue_ledger',
+      columns: ['customer_id', 'subscription_id', 'effective_at', 'seq', 'status', 'currency', 'mrr', 'cause'],
+      *rows() {
+        for (const sub of subscriptions()) {
+          const row = (day: number, seq: number, status: string, mrr: number, cause: string) =>
+            `cus_${sub.index}\tsub_${sub.index}\t${iso(day)}\t${seq}\t${status}\tUSD\t${mrr}\t${cause}\n`;
+          yield row(sub.started, 0, 'active', sub.amount, 'created');
+          if (sub.upgraded < Math.min(sub.canceled, days))
+            yield row(sub.upgraded, 1, 'active', sub.amount * 2, 'updated');
+          if (sub.canceled < days) yield row(sub.canceled, 2, 'canceled', 0, 'deleted');
+        }
+      },
+    },
+  ];
 }
