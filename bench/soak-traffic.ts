@@ -108,9 +108,14 @@ interface PgPool {
   waitingCount: number;
 }
 
+/** How long a sample waits for background work (the API-traffic flush, dirty-day recompute) to hand back its client. */
+const QUIESCE_MS = 3000;
+
 /**
  * The connections the app holds: server sessions of this database (PostgreSQL only) and the driver pool's
- * clients, with how many are checked out (a leak keeps clients checked out after the traffic stopped).
+ * clients, with how many are checked out. Background work may hold a client for a moment when the sample is
+ * taken, so the sample waits (up to QUIESCE_MS) for the pool to go idle; a leaked client never comes back, so a
+ * leak still shows.
  */
 export async function poolState(dataSource: {
   driver: unknown;
@@ -118,6 +123,10 @@ export async function poolState(dataSource: {
 }): Promise<Record<string, number>> {
   const pool = (dataSource.driver as { master?: PgPool }).master;
   if (!pool || typeof pool.totalCount !== 'number') return {};
+  const deadline = Date.now() + QUIESCE_MS;
+  while (pool.totalCount - pool.idleCount > 0 && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
   const [{ sessions }] = (await dataSource.query(
     'SELECT count(*)::int AS sessions FROM pg_stat_activity WHERE datname = current_database()',
   )) as { sessions: number }[];

@@ -65,9 +65,9 @@ describe('anomaly detection with weekday seasonality', () => {
   it('alarms on a planted spike, saying what was expected', async () => {
     await signups(test.dataSource, 'acme', { '2025-05-06': 60 });
     await computeAndEvaluate(test, '2025-05-06');
-    // The eight previous Tuesdays: 18 20 20 21 22 19 23 20 → median 20; deviations 2 0 0 1 2 1 3 0 → MAD 1;
-    // σ = max(1.4826 × 1, 0.25 × 20 / 3.5) = 1.4826; z = (60 − 20) / 1.4826 = 27.0 → critical (≥ 6).
-    // Usual range: 20 ± max(3.5 × 1.4826, 5) = 20 ± 5.19.
+    // The eight previous Tuesdays: 18 20 20 21 22 19 23 20 → median 20; deviations 2 0 0 1 2 1 3 0 → MAD 1.
+    // σ = max(1.4826 × MAD, 0.3 × 20 / 4 (relative floor), √20 (a count's Poisson noise)) = √20 = 4.4721;
+    // z = (60 − 20) / 4.4721 = 8.94 → critical (≥ 7). Usual range: 20 ± max(4 × 4.4721, 5) = 2.11 to 37.89.
     const found = (await anomalies(test)).map((alert) => [
       alert.metric,
       alert.tenant,
@@ -80,13 +80,13 @@ describe('anomaly detection with weekday seasonality', () => {
     ]);
     expect(found.sort()).toEqual(
       [
-        ['new_customers', 'acme', 'critical', 60, 20, 14.81, 25.19, '2025-05-06'],
-        ['new_customers', null, 'critical', 60, 20, 14.81, 25.19, '2025-05-06'],
+        ['new_customers', 'acme', 'critical', 60, 20, 2.11, 37.89, '2025-05-06'],
+        ['new_customers', null, 'critical', 60, 20, 2.11, 37.89, '2025-05-06'],
       ].sort(),
     );
     const [alert] = await anomalies(test);
     expect(alert.message).toMatch(
-      /^New customers was 60 on Tuesday 2025-05-06, above the expected 20 \(usual range 14\.81 to 25\.19, from the 8 previous Tuesdays; robust z-score 27\.0\), (all tenants|tenant acme)$/,
+      /^New customers was 60 on Tuesday 2025-05-06, above the expected 20 \(usual range 2\.11 to 37\.89, from the 8 previous Tuesdays; robust z-score 8\.9\), (all tenants|tenant acme)$/,
     );
     // GET summary lists it with the shape of a threshold alert (the threshold being the expected value).
     const summary = await call(test, 'GET', `${PREFIX}/summary?start=2025-05-01&end=2025-05-06&tenant=acme`);
@@ -120,7 +120,7 @@ describe('anomaly detection refuses to judge on thin evidence', () => {
     await computeAndEvaluate(test, '2025-04-15', '2025-05-06', 'young');
     expect(await anomalies(test)).toEqual([]);
 
-    // Tenant "tiny": eight Tuesdays of 1 signup, then 4: a z-score of infinity, but only 3 more.
+    // Tenant "tiny": eight Tuesdays of 1 signup, then 4: z = 3 / √1 = 3, and only 3 more than usual.
     const tiny: Record<string, number> = {};
     for (const day of days('2025-03-11', 56).filter((day) => weekday(day) === 2)) tiny[day] = 1;
     tiny['2025-05-06'] = 4;
@@ -128,14 +128,14 @@ describe('anomaly detection refuses to judge on thin evidence', () => {
     await computeAndEvaluate(test, '2025-03-01', '2025-05-06', 'tiny');
     expect(await anomalies(test)).toEqual([]);
 
-    // The same tenant with 7 instead: now the change (6) is large enough.
+    // The same tenant with 7 instead: the change (6) is large enough, and z = 6 / √1 = 6 ≥ 4: a warning.
     await test.dataSource.query(
       `DELETE FROM metrics_lifecycle_event WHERE tenant_id = 'tiny' AND occurred_at >= '2025-05-06'`,
     );
     await signups(test.dataSource, 'tiny', { '2025-05-06': 7 });
     await computeAndEvaluate(test, '2025-05-06', '2025-05-06', 'tiny');
-    expect((await anomalies(test)).map((alert) => [alert.metric, alert.tenant, alert.value, alert.expected])).toEqual([
-      ['new_customers', 'tiny', 7, 1],
-    ]);
+    expect(
+      (await anomalies(test)).map((alert) => [alert.metric, alert.tenant, alert.severity, alert.value, alert.expected]),
+    ).toEqual([['new_customers', 'tiny', 'warning', 7, 1]]);
   });
 });

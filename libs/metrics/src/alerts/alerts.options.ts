@@ -11,10 +11,12 @@ export interface AnomalySettings {
   weeks: number;
   /** Fewer same-weekday points than this: no verdict (default 4). */
   minHistory: number;
-  /** Robust z-score from which a value is a warning (default 3.5) and critical (default 6). */
+  /** A rate, average or percentile over fewer items than this on the day (its denominator) is not judged (default 20). */
+  minSample: number;
+  /** Robust z-score from which a value is a warning (default 4) and critical (default 7). */
   warningZ: number;
   criticalZ: number;
-  /** The departure from the median must also be at least this share of the median (default 0.25)... */
+  /** The departure from the median must also be at least this share of the median (default 0.3)... */
   minRelativeChange: number;
   /** ...and at least this many units of the metric, per unit (count 5, percent 2 points, ...). */
   minAbsoluteChange: Partial<Record<string, number>>;
@@ -89,9 +91,10 @@ export function resolveAlertsSettings(options: MetricsAlertsOptions | undefined)
       metrics: DEFAULT_ANOMALY_METRICS,
       weeks: 8,
       minHistory: 4,
-      warningZ: 3.5,
-      criticalZ: 6,
-      minRelativeChange: 0.25,
+      minSample: 20,
+      warningZ: 4,
+      criticalZ: 7,
+      minRelativeChange: 0.3,
       ...options?.anomaly,
       minAbsoluteChange: { ...DEFAULT_MIN_ABSOLUTE_CHANGE, ...options?.anomaly?.minAbsoluteChange },
     },

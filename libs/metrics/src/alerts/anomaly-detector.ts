@@ -3,7 +3,7 @@ import { findMetric } from '../catalog/metric-catalog.js';
 import { compileSql } from '../database/named-sql.js';
 import { formatNumber, scopeLabel, type AlertCondition } from './alert-condition.js';
 import type { AnomalySettings } from './alerts.options.js';
-import { ANOMALY_SCORES_SQL } from './anomaly.sql.js';
+import { anomalyScoresSql } from './anomaly.sql.js';
 
 export interface AnomalyQuery {
   environment: string;
@@ -19,6 +19,7 @@ interface ScoreRow {
   day: string;
   key: string;
   value: number;
+  denominator: number | null;
   n: number;
   median: number;
   low: number;
@@ -29,6 +30,21 @@ interface ScoreRow {
 
 const WEEKDAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
 const round = (value: number) => Math.round(value * 100) / 100;
+
+/**
+ * The spread that chance alone gives a value, below which a history's spread is not believed: a count
+ * around m varies by about √m (Poisson), a percentage of n items around p by 100·√(p(1−p)/n) (binomial),
+ * with p at least 1/(n+1) so that a rate that was always 0 % is not certain to stay 0 % on a dozen items.
+ */
+function noiseFloor(unit: string, median: number, denominator: number | null): number {
+  if (unit === 'count') return Math.sqrt(Math.max(Math.abs(median), 1));
+  if (unit === 'percent' && denominator !== null && Number(denominator) > 0) {
+    const n = Number(denominator);
+    const p = Math.min(Math.max(median / 100, 1 / (n + 1)), 1 - 1 / (n + 1));
+    return 100 * Math.sqrt((p * (1 - p)) / n);
+  }
+  return 0;
+}
 
 /**
  * Values that depart from their own history: one set-based query scores every watched metric of every scope
@@ -42,13 +58,17 @@ export async function detectAnomalies(
 ): Promise<AlertCondition[]> {
   const metrics = settings.metrics.map((key) => findMetric(key)).filter((metric) => metric && !metric.internal);
   if (metrics.length === 0) return [];
-  const compiled = compileSql(ANOMALY_SCORES_SQL, {
+  const keys = metrics.map((metric) => metric!.key);
+  const denominators = metrics.map((metric) => metric!.ratio?.denominator ?? null);
+  const sql = anomalyScoresSql(keys, [...new Set(denominators.filter((key): key is string => key !== null))]);
+  const compiled = compileSql(sql, {
     env: query.environment,
     tenant: query.tenant,
     d0: query.start,
     d1: query.end,
     weeks: settings.weeks,
-    keys: metrics.map((metric) => metric!.key),
+    keys,
+    denominators,
     min_rel_change: settings.minRelativeChange,
     warning_z: settings.warningZ,
   });
@@ -57,13 +77,16 @@ export async function detectAnomalies(
   for (const raw of rows) {
     const row = { ...raw, value: Number(raw.value), median: Number(raw.median), sigma: Number(raw.sigma) };
     if (Number(row.n) < settings.minHistory) continue;
+    // A rate, average or percentile of a handful of items is mostly chance.
+    if (raw.denominator !== null && Number(raw.denominator) < settings.minSample) continue;
     const metric = findMetric(row.key)!;
     const change = row.value - row.median;
     const minChange = settings.minAbsoluteChange[metric.key] ?? settings.minAbsoluteChange[metric.unit] ?? 0;
     if (Math.abs(change) < Math.max(minChange, settings.minRelativeChange * Math.abs(row.median))) continue;
-    const z = row.sigma > 0 ? change / row.sigma : Math.sign(change) * Infinity;
+    const sigma = Math.max(row.sigma, noiseFloor(metric.unit, row.median, raw.denominator));
+    const z = sigma > 0 ? change / sigma : Math.sign(change) * Infinity;
     if (Math.abs(z) < settings.warningZ) continue;
-    const halfWidth = Math.max(settings.warningZ * row.sigma, minChange);
+    const halfWidth = Math.max(settings.warningZ * sigma, minChange);
     const low = round(row.median - halfWidth);
     const high = round(row.median + halfWidth);
     const weekday = WEEKDAYS[new Date(`${row.day}T00:00:00Z`).getUTCDay()];

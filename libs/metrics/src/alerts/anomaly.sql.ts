@@ -1,3 +1,13 @@
+import { quoteIdent } from '../database/named-sql.js';
+
+/** A metric's column of the snapshot row, picked by the key of the current row of `keys` (catalog keys only). */
+function columnByKey(keyColumn: string, keys: string[]): string {
+  if (keys.length === 0) return 'NULL::float8';
+  return `CASE ${keyColumn} ${keys.map((key) => `WHEN ${quoteLiteral(key)} THEN s.${quoteIdent(key)}::float8`).join(' ')} END`;
+}
+
+const quoteLiteral = (value: string) => `'${value.replace(/'/g, "''")}'`;
+
 /**
  * Robust z-scores with weekday seasonality, for every watched metric, scope and target day at once.
  *
@@ -8,14 +18,19 @@
  * The spread has a floor (:min_rel_change of the median over :warning_z) so that a perfectly flat history
  * does not turn every small change into an infinite score.
  *
- * Parameters: :env, :tenant (null: every scope), :d0 and :d1 (the target days), :weeks, :keys (text[]).
+ * Parameters: :env, :tenant (null: every scope), :d0 and :d1 (the target days), :weeks, :keys (text[]) and
+ * :denominators (text[], the same length: a ratio's denominator metric, or null), to judge its sample size.
  * A row per (scope, day, metric) that has a value and at least one point of history; the caller applies
  * the minimum history, the z limits and the minimum absolute change.
+ *
+ * The metrics' values are read as columns (a CASE over the catalog keys asked for), never through to_jsonb:
+ * converting a whole snapshot row per metric made the statement 13 times slower.
  */
-export const ANOMALY_SCORES_SQL = `
-WITH keys AS (SELECT unnest(:keys::text[]) AS key),
+export const anomalyScoresSql = (keys: string[], denominators: string[]) => `
+WITH keys AS (SELECT * FROM unnest(:keys::text[], :denominators::text[]) AS k(key, denominator)),
 points AS (
-  SELECT s.tenant_id, s.bucket_date AS day, k.key, (to_jsonb(s) ->> k.key)::float8 AS v
+  SELECT s.tenant_id, s.bucket_date AS day, k.key, ${columnByKey('k.key', keys)} AS v,
+         ${columnByKey('k.denominator', denominators)} AS denominator
   FROM system_metrics_snapshot s CROSS JOIN keys k
   WHERE s.environment = :env AND s.bucket_type = 'daily'
     AND s.bucket_date BETWEEN :d0::date - 7 * :weeks::int AND :d1::date
@@ -23,13 +38,13 @@ points AS (
 ),
 -- One pass: each day's same-weekday values of the previous :weeks weeks, gathered by a window.
 windowed AS (
-  SELECT tenant_id, day, key, v AS value,
+  SELECT tenant_id, day, key, v AS value, denominator,
          array_agg(v) FILTER (WHERE v IS NOT NULL) OVER (
            PARTITION BY tenant_id, key, extract(isodow FROM day) ORDER BY day
            RANGE BETWEEN make_interval(days => 7 * :weeks::int) PRECEDING AND interval '1 day' PRECEDING) AS past
   FROM points
 )
-SELECT w.tenant_id, w.day::text AS day, w.key, w.value, m.n, m.median, m.low, m.high, d.mad,
+SELECT w.tenant_id, w.day::text AS day, w.key, w.value, w.denominator, m.n, m.median, m.low, m.high, d.mad,
        greatest(1.4826 * d.mad, :min_rel_change::float8 * abs(m.median) / :warning_z::float8) AS sigma
 FROM windowed w
 CROSS JOIN LATERAL (
