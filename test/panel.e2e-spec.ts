@@ -12,7 +12,9 @@ import { MetricsService } from '../libs/metrics/src/index.js';
 import { warmAdminBundle } from '../src/admin/warm-admin-bundle.js';
 import { AppModule } from '../src/app.module.js';
 import { readDemoEnvironment } from '../src/demo-environment.js';
+import { FakeStripe } from './support/fake-stripe.js';
 import { insertSourceRows } from './support/source-rows.js';
+import { customer, epoch, subscription } from './support/stripe-fixtures.js';
 import {
   attribute,
   launchChromium,
@@ -70,17 +72,25 @@ type Summary = { metrics: Record<string, number | null>; alerts: { metric: strin
 describe('AdminJS panel in a real browser', () => {
   // On PostgreSQL (TEST_DATABASE_URL, as `npm run test:pg` sets it) the demo gets a database of its own.
   const postgres = process.env.TEST_DATABASE_URL ? ownDatabase(process.env.TEST_DATABASE_URL) : undefined;
-  const environment = readDemoEnvironment({
-    DATABASE_URL: postgres?.url,
-    PGLITE_DIR: 'memory://',
-    DEMO_DATA: 'off',
-    ADMIN_EMAIL: 'ceo@example.com',
-    ADMIN_PASSWORD: 'panel-password',
-    METRICS_ADMIN_TOKEN: 'panel-admin-token',
-    METRICS_INGEST_TOKEN: 'panel-ingest-token',
-    // No cron catch-up computing days behind the test's back: the test computes what it shows.
-    METRICS_SCHEDULE: 'off',
-  });
+  // Stripe's API is a local server that answers like it (the panel's Stripe sync button calls it).
+  const stripe = new FakeStripe();
+  let environment: ReturnType<typeof readDemoEnvironment>;
+  const demoEnvironment = (stripePort: number) =>
+    readDemoEnvironment({
+      DATABASE_URL: postgres?.url,
+      PGLITE_DIR: 'memory://',
+      DEMO_DATA: 'off',
+      ADMIN_EMAIL: 'ceo@example.com',
+      ADMIN_PASSWORD: 'panel-password',
+      METRICS_ADMIN_TOKEN: 'panel-admin-token',
+      METRICS_INGEST_TOKEN: 'panel-ingest-token',
+      // No cron catch-up computing days behind the test's back: the test computes what it shows.
+      METRICS_SCHEDULE: 'off',
+      STRIPE_SECRET_KEY: 'sk_test_panel',
+      STRIPE_API_HOST: '127.0.0.1',
+      STRIPE_API_PORT: String(stripePort),
+      STRIPE_API_PROTOCOL: 'http',
+    });
   let app: NestExpressApplication;
   let baseUrl: string;
   let dataSource: DataSource;
@@ -156,6 +166,25 @@ describe('AdminJS panel in a real browser', () => {
   }
 
   beforeAll(async () => {
+    environment = demoEnvironment(await stripe.start());
+    stripe.data = {
+      customers: [customer('cus_panel', 'acme')],
+      subscriptions: [
+        subscription('sub_panel_1', 'cus_panel', 'active', [{ amount: 4900 }], {
+          start_date: epoch('2026-01-10T00:00:00Z'),
+        }),
+        subscription('sub_panel_2', 'cus_panel', 'canceled', [{ amount: 9900 }], {
+          start_date: epoch('2026-01-01T00:00:00Z'),
+          ended_at: epoch('2026-01-09T00:00:00Z'),
+        }),
+        subscription('sub_panel_3', 'cus_panel', 'trialing', [{ amount: 1900 }], {
+          start_date: epoch('2026-02-01T00:00:00Z'),
+          trial_start: epoch('2026-02-01T00:00:00Z'),
+          trial_end: epoch('2026-02-15T00:00:00Z'),
+        }),
+      ],
+      invoices: [],
+    };
     await postgres?.create();
     // The dev path bundles the components on the first request; an old bundle would hide today's components.
     rmSync('.adminjs', { recursive: true, force: true });
@@ -213,6 +242,7 @@ describe('AdminJS panel in a real browser', () => {
   afterAll(async () => {
     await browser?.close();
     await app?.close();
+    await stripe.stop();
     await postgres?.drop();
   });
 
@@ -413,6 +443,33 @@ describe('AdminJS panel in a real browser', () => {
       await page.click('[data-testid=token-revoke-confirm]');
       await page.waitForSelector('[data-testid=token-revoked]');
       expect((await api('summary', APRIL, token)).status).toBe(401);
+    },
+    SLOW,
+  );
+
+  it(
+    'syncs with Stripe from the Backfill page: spinner, then the counts the API answered, audited',
+    async () => {
+      await page.goto(`${baseUrl}/admin/pages/Backfill`);
+      await page.click('[data-testid=stripe-sync-submit]');
+      await page.waitForSelector('[data-testid=stripe-sync-result]');
+      const shown = async (key: string) => Number(await page.textContent(`[data-testid=stripe-sync-${key}]`));
+      // Three subscriptions on pages of two: the second page was refused once with a 429, then retried.
+      expect({
+        customers: await shown('customers'),
+        subscriptions: await shown('subscriptions'),
+        open_invoices: await shown('open_invoices'),
+        rebuilt_subscriptions: await shown('rebuilt_subscriptions'),
+        retries: await shown('retries'),
+      }).toEqual({ customers: 1, subscriptions: 3, open_invoices: 0, rebuilt_subscriptions: 3, retries: 1 });
+      const ledger = (await dataSource.query(
+        `SELECT DISTINCT subscription_id FROM metrics_billing_subscription_state ORDER BY 1`,
+      )) as { subscription_id: string }[];
+      expect(ledger.map((row) => row.subscription_id)).toEqual(['sub_panel_1', 'sub_panel_2', 'sub_panel_3']);
+      const audit = (await dataSource.query(
+        `SELECT actor, outcome FROM metrics_audit_log WHERE action = 'stripe_sync'`,
+      )) as { actor: string; outcome: number }[];
+      expect(audit).toEqual([{ actor: environment.adminEmail, outcome: 200 }]);
     },
     SLOW,
   );

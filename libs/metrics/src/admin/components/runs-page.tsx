@@ -4,11 +4,13 @@ import { apiSend } from './api';
 import { addDays, defaultEnd } from './dates';
 import RecentRuns from './recent-runs';
 import RunProgress from './run-progress';
+import StripeSyncCard from './stripe-sync-card';
 import TenantPicker from './tenant-picker';
 
 /**
  * Manual runs: a backfill of any range (optionally one tenant) and "compute now" (yesterday and today). Both go
  * through POST backfill, so they are validated, admin-only and audited like the API; progress comes from GET runs/:id.
+ * Below them, the Stripe sync.
  */
 export default function RunsPage() {
   const [start, setStart] = useState(addDays(defaultEnd(), -29));
@@ -93,6 +95,7 @@ export default function RunsPage() {
         )}
         {runId && <RunProgress key={runId} runId={runId} onFinished={() => setFinished((count) => count + 1)} />}
       </Box>
+      <StripeSyncCard />
       <RecentRuns refreshKey={finished} />
     </Box>
   );
