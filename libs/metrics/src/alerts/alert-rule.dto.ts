@@ -53,7 +53,26 @@ export class AlertRuleDto {
   enabled?: boolean;
 }
 
-export class AlertsQueryDto {
+/** Paging shared by the alert lists (validation metadata is inherited by the subclasses). */
+class PageQueryDto {
+  @ApiPropertyOptional({ default: 50, minimum: 1, maximum: 500 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: 'must be a whole number' })
+  @Min(1)
+  @Max(500)
+  limit?: number;
+
+  @ApiPropertyOptional({ default: 0, minimum: 0 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: 'must be a whole number' })
+  @Min(0)
+  @Max(1_000_000)
+  offset?: number;
+}
+
+export class AlertsQueryDto extends PageQueryDto {
   @ApiPropertyOptional({
     enum: ['open', 'acknowledged', 'resolved', 'active'],
     description: 'active: open or acknowledged',
@@ -76,25 +95,9 @@ export class AlertsQueryDto {
   @IsOptional()
   @IsIn(['threshold', 'anomaly'], { message: 'must be threshold or anomaly' })
   kind?: 'threshold' | 'anomaly';
-
-  @ApiPropertyOptional({ default: 50, minimum: 1, maximum: 500 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt({ message: 'must be a whole number' })
-  @Min(1)
-  @Max(500)
-  limit?: number;
-
-  @ApiPropertyOptional({ default: 0, minimum: 0 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt({ message: 'must be a whole number' })
-  @Min(0)
-  @Max(1_000_000)
-  offset?: number;
 }
 
-export class DeliveriesQueryDto {
+export class DeliveriesQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ enum: ['pending', 'sending', 'delivered', 'failed'] })
   @IsOptional()
   @IsIn(['pending', 'sending', 'delivered', 'failed'], { message: 'must be pending, sending, delivered or failed' })
@@ -104,20 +107,4 @@ export class DeliveriesQueryDto {
   @IsOptional()
   @Matches(/^[1-9]\d{0,17}$/, { message: 'must be an alert id' })
   alert_id?: string;
-
-  @ApiPropertyOptional({ default: 50, minimum: 1, maximum: 500 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt({ message: 'must be a whole number' })
-  @Min(1)
-  @Max(500)
-  limit?: number;
-
-  @ApiPropertyOptional({ default: 0, minimum: 0 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt({ message: 'must be a whole number' })
-  @Min(0)
-  @Max(1_000_000)
-  offset?: number;
 }

@@ -7,9 +7,24 @@ export type AlertStatus = 'open' | 'acknowledged' | 'resolved';
 export type DeliveryEvent = 'opened' | 'escalated' | 'resolved';
 export type DeliveryStatus = 'pending' | 'sending' | 'delivered' | 'failed';
 
+/** What an admin sets up and can switch off: who created it and when (columns inherited by the entities below). */
+abstract class AdminConfiguredEntity extends BaseEntity {
+  @Column({ type: 'boolean', default: true })
+  enabled: boolean;
+
+  @Column({ type: 'varchar', length: 255, nullable: true })
+  created_by: string | null;
+
+  @Column({ type: 'timestamptz', default: () => 'now()' })
+  created_at: Date;
+
+  @Column({ type: 'timestamptz', default: () => 'now()' })
+  updated_at: Date;
+}
+
 /** An admin's threshold on a catalog metric (the thresholds of metrics.md live in the configuration). */
 @Entity({ name: 'metrics_alert_rule' })
-export class MetricsAlertRule extends BaseEntity {
+export class MetricsAlertRule extends AdminConfiguredEntity {
   @PrimaryGeneratedColumn('uuid')
   id: string;
 
@@ -33,18 +48,6 @@ export class MetricsAlertRule extends BaseEntity {
 
   @Column({ type: 'varchar', length: 64, nullable: true })
   tenant_id: string | null;
-
-  @Column({ type: 'boolean', default: true })
-  enabled: boolean;
-
-  @Column({ type: 'varchar', length: 255, nullable: true })
-  created_by: string | null;
-
-  @Column({ type: 'timestamptz', default: () => 'now()' })
-  created_at: Date;
-
-  @Column({ type: 'timestamptz', default: () => 'now()' })
-  updated_at: Date;
 }
 
 /** One alert: a condition from its first to its last sighting, until it clears (resolved). */
@@ -116,7 +119,7 @@ export class MetricsAlert extends BaseEntity {
 
 /** Where alerts go: an SMTP mailbox list or a webhook. `settings` holds secrets and never leaves the module. */
 @Entity({ name: 'metrics_alert_channel' })
-export class MetricsAlertChannel extends BaseEntity {
+export class MetricsAlertChannel extends AdminConfiguredEntity {
   @PrimaryGeneratedColumn('uuid')
   id: string;
 
@@ -128,18 +131,6 @@ export class MetricsAlertChannel extends BaseEntity {
 
   @Column({ type: 'jsonb', select: false })
   settings: Record<string, unknown>;
-
-  @Column({ type: 'boolean', default: true })
-  enabled: boolean;
-
-  @Column({ type: 'varchar', length: 255, nullable: true })
-  created_by: string | null;
-
-  @Column({ type: 'timestamptz', default: () => 'now()' })
-  created_at: Date;
-
-  @Column({ type: 'timestamptz', default: () => 'now()' })
-  updated_at: Date;
 }
 
 /** The outbox and its log: one row per alert event and channel, with its attempts and outcome. */
