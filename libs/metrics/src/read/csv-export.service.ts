@@ -8,6 +8,7 @@ import { compileSql, quoteIdent } from '../database/named-sql.js';
 import type { BucketType } from '../entities/snapshot.entity.js';
 import { METRICS_OPTIONS } from '../metrics.module-definition.js';
 import type { ResolvedMetricsOptions } from '../metrics.options.js';
+import { tenantIs } from './tenant-predicate.js';
 
 export interface ExportQuery {
   start: string;
@@ -52,23 +53,21 @@ export class CsvExportService {
     const columns = CSV_HEADER.map((column) =>
       column === 'bucket_date' ? 'bucket_date::text AS bucket_date' : quoteIdent(column),
     );
-    let after = { date: '0001-01-01', id: '0' };
+    // One scope and bucket have one row per date (the snapshot's unique key), so the date alone pages.
+    let after = '0001-01-01';
     for (;;) {
       const compiled = compileSql(
-        `SELECT id::text AS row_id, ${columns.join(', ')} FROM system_metrics_snapshot
-         WHERE environment = :env AND bucket_type = :bucket::varchar
-           AND tenant_id IS NOT DISTINCT FROM :tenant::varchar
-           AND bucket_date BETWEEN :start::date AND :end::date
-           AND (bucket_date, id) > (:after_date::date, :after_id::bigint)
-         ORDER BY bucket_date, id LIMIT ${PAGE_SIZE}`,
+        `SELECT ${columns.join(', ')} FROM system_metrics_snapshot
+         WHERE environment = :env AND bucket_type = :bucket::varchar AND ${tenantIs('tenant_id', query.tenant)}
+           AND bucket_date BETWEEN :start::date AND :end::date AND bucket_date > :after::date
+         ORDER BY bucket_date LIMIT ${PAGE_SIZE}`,
         {
           env: this.options.environment,
           bucket: query.bucket ?? 'daily',
           tenant: query.tenant ?? null,
           start: query.start,
           end: query.end,
-          after_date: after.date,
-          after_id: after.id,
+          after,
         },
       );
       const page = (await this.dataSource.query(compiled.text, compiled.values)) as Record<string, unknown>[];
@@ -76,8 +75,7 @@ export class CsvExportService {
         yield CSV_HEADER.map((column) => neutraliseFormula(row[column]));
       }
       if (page.length < PAGE_SIZE) return;
-      const last = page[page.length - 1];
-      after = { date: String(last.bucket_date), id: String(last.row_id) };
+      after = String(page[page.length - 1].bucket_date);
     }
   }
 }

@@ -14,6 +14,7 @@ import type { BucketType } from '../entities/snapshot.entity.js';
 import { METRICS_OPTIONS } from '../metrics.module-definition.js';
 import type { ResolvedMetricsOptions } from '../metrics.options.js';
 import { breakdownsOf, metricValues, type Breakdowns, type MetricValues } from './metric-values.js';
+import { tenantIs } from './tenant-predicate.js';
 
 export interface SummaryQuery {
   start: string;
@@ -73,28 +74,29 @@ export class SummaryService {
       currency: config.currency,
       rates: JSON.stringify(config.currency_rates ?? {}),
     };
+    const scope = tenantIs('tenant_id', tenant, 'scope_tenant');
     const dailyRows = `SELECT tenant_id IS NULL AS is_global, tenant_id, bucket_date AS day,
         ${workMetrics()
           .map((metric) => quoteIdent(metric.key))
           .join(', ')}
       FROM system_metrics_snapshot
-      WHERE environment = :env AND bucket_type = 'daily' AND tenant_id IS NOT DISTINCT FROM :scope_tenant::varchar
+      WHERE environment = :env AND bucket_type = 'daily' AND ${scope}
         AND bucket_date BETWEEN :range_start::date AND :range_end::date`;
     const relations = resolveSourceRelations(this.options.sources);
     const aggregated = compileSql(
       `SELECT * FROM (${rollupSql(dailyRows, bucketFactsSql(relations, enabled, BUCKET_DATE.range), 'range', enabled)}) AS r
-       WHERE r.tenant_id IS NOT DISTINCT FROM :scope_tenant::varchar`,
+       WHERE ${tenantIs('r.tenant_id', tenant, 'scope_tenant')}`,
       params,
     );
     const counted = compileSql(
       `SELECT count(*)::int AS days FROM system_metrics_snapshot
-       WHERE environment = :env AND bucket_type = 'daily' AND tenant_id IS NOT DISTINCT FROM :scope_tenant::varchar
+       WHERE environment = :env AND bucket_type = 'daily' AND ${scope}
          AND bucket_date BETWEEN :range_start::date AND :range_end::date`,
       params,
     );
     const latest = compileSql(
       `SELECT *, bucket_date::text AS bucket_day FROM system_metrics_snapshot
-       WHERE environment = :env AND bucket_type = :bucket::varchar AND tenant_id IS NOT DISTINCT FROM :scope_tenant::varchar
+       WHERE environment = :env AND bucket_type = :bucket::varchar AND ${scope}
          AND bucket_date <= :range_end::date
        ORDER BY bucket_date DESC LIMIT 1`,
       { ...params, bucket },

@@ -7,6 +7,7 @@ import { BUCKET_DATE } from '../compute/sql/rollup.sql.js';
 import { METRICS_OPTIONS } from '../metrics.module-definition.js';
 import type { ResolvedMetricsOptions } from '../metrics.options.js';
 import { breakdownsOf, toNumber, type Breakdowns } from './metric-values.js';
+import { tenantIs } from './tenant-predicate.js';
 
 export interface TimeseriesQuery {
   metrics: string[];
@@ -52,7 +53,7 @@ export class TimeseriesService {
        FROM generate_series(${first}, :end::date, interval '${STEP[bucket]}') AS b
        LEFT JOIN system_metrics_snapshot s
          ON s.bucket_date = b::date AND s.bucket_type = :bucket::varchar AND s.environment = :env
-        AND s.tenant_id IS NOT DISTINCT FROM :tenant::varchar
+        AND ${tenantIs('s.tenant_id', query.tenant)}
        ORDER BY b`,
       { start: query.start, end: query.end, bucket, env: this.options.environment, tenant: query.tenant ?? null },
     );
