@@ -108,22 +108,22 @@ interface PgPool {
   waitingCount: number;
 }
 
-/** How long a sample waits for background work (the API-traffic flush, dirty-day recompute) to hand back its client. */
-const QUIESCE_MS = 3000;
-
 /**
  * The connections the app holds: server sessions of this database (PostgreSQL only) and the driver pool's
- * clients, with how many are checked out. Background work may hold a client for a moment when the sample is
- * taken, so the sample waits (up to QUIESCE_MS) for the pool to go idle; a leaked client never comes back, so a
- * leak still shows.
+ * clients, with how many are checked out. Background work (the API-traffic flush, the recompute of days that late
+ * events made dirty) may hold a client when the sample is taken, so the sample first waits up to `quiesceMs` for
+ * the pool to go idle; a leaked client never comes back, so after a long enough wait a leak still shows.
  */
-export async function poolState(dataSource: {
-  driver: unknown;
-  query: (sql: string) => Promise<unknown>;
-}): Promise<Record<string, number>> {
+export async function poolState(
+  dataSource: {
+    driver: unknown;
+    query: (sql: string) => Promise<unknown>;
+  },
+  quiesceMs = 3000,
+): Promise<Record<string, number>> {
   const pool = (dataSource.driver as { master?: PgPool }).master;
   if (!pool || typeof pool.totalCount !== 'number') return {};
-  const deadline = Date.now() + QUIESCE_MS;
+  const deadline = Date.now() + quiesceMs;
   while (pool.totalCount - pool.idleCount > 0 && Date.now() < deadline) {
     await new Promise((resolve) => setTimeout(resolve, 25));
   }

@@ -44,15 +44,19 @@ describe('soak: mixed traffic', () => {
     for (const sample of warm) {
       // Live heap after a full GC: a leak of even a few kB per request (thousands of requests) would exceed this.
       expect(sample.heap_mb).toBeLessThan(baseline.heap_mb + 8);
-      // The pool never grows past its size, no client stays checked out between rounds, no one waits.
+      // The pool never grows past its size and no one waits for a client. (A client may be busy between rounds:
+      // the days the soak's events made dirty are recomputed in the background.)
       expect(sample.pool_total).toBeLessThanOrEqual(10);
-      expect(sample.pool_checked_out).toBe(0);
       expect(sample.pool_waiting).toBe(0);
       expect(sample.db_sessions).toBeLessThanOrEqual(10);
     }
+    // Once the traffic and the background work it caused are over, every client is back in the pool: none leaked.
+    const after = await poolState(test.dataSource, 30_000);
+    expect(after.pool_checked_out).toBe(0);
+    expect(after.db_sessions).toBeLessThanOrEqual(10);
     const [{ stored }] = await test.dataSource.query(
       `SELECT count(*)::int AS stored FROM metrics_ingested_event WHERE event_id LIKE 'soak-%'`,
     );
     expect(stored).toBe(ROUNDS * CLIENTS * 50);
-  });
+  }, 300_000);
 });

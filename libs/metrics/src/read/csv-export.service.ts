@@ -3,11 +3,13 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { stringify } from 'csv-stringify';
 import { Readable } from 'node:stream';
 import { DataSource } from 'typeorm';
+import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver.js';
 import { PUBLIC_METRICS } from '../catalog/metric-catalog.js';
 import { compileSql, quoteIdent } from '../database/named-sql.js';
 import type { BucketType } from '../entities/snapshot.entity.js';
 import { METRICS_OPTIONS } from '../metrics.module-definition.js';
 import type { ResolvedMetricsOptions } from '../metrics.options.js';
+import { copyCsvStream, type CopyClient } from './csv-copy.js';
 import { tenantIs } from './tenant-predicate.js';
 
 export interface ExportQuery {
@@ -34,7 +36,17 @@ export function neutraliseFormula(value: unknown): string {
   return /^[=+\-@\t\r]/.test(text) && !NUMBER.test(text) ? `'${text}` : text;
 }
 
-/** Snapshots as CSV, one row per snapshot, the header from the catalog, streamed page by page (keyset paging). */
+/** A `pg` client (COPY streams need its protocol connection); PGlite's session is not one. */
+function isCopyClient(client: unknown): client is CopyClient {
+  const candidate = client as { escapeLiteral?: unknown; connection?: unknown } | null;
+  return typeof candidate?.escapeLiteral === 'function' && typeof candidate.connection === 'object';
+}
+
+/**
+ * Snapshots as CSV, one row per snapshot, the header from the catalog. On PostgreSQL the database writes the CSV
+ * (`COPY ... TO STDOUT`, see csv-copy.ts); on PGlite, which has no COPY to a client, rows are read in keyset pages
+ * and written by csv-stringify. Both stream, and both write the same cells.
+ */
 @Injectable()
 export class CsvExportService {
   constructor(
@@ -42,7 +54,35 @@ export class CsvExportService {
     @Inject(METRICS_OPTIONS) private readonly options: ResolvedMetricsOptions,
   ) {}
 
-  stream(query: ExportQuery): Readable {
+  /** Resolves once the database connection is held, so an outage fails the request before any byte is sent. */
+  async open(query: ExportQuery): Promise<Readable> {
+    const [client, release] = await (this.dataSource.driver as PostgresDriver).obtainMasterConnection();
+    if (!isCopyClient(client)) {
+      release();
+      return this.pagedStream(query);
+    }
+    const csv = copyCsvStream(client, CSV_HEADER, {
+      environment: this.options.environment,
+      bucket: query.bucket ?? 'daily',
+      tenant: query.tenant ?? null,
+      start: query.start,
+      end: query.end,
+    });
+    // Back to the pool once the COPY has ended; a COPY cut short (client gone, error) takes its connection with it.
+    let held = true;
+    const done = (error?: Error) => {
+      if (!held) return;
+      held = false;
+      (release as (error?: Error) => void)(error);
+    };
+    csv.once('end', () => done());
+    csv.once('error', (error: Error) => done(error));
+    csv.once('close', () => done(csv.readableEnded ? undefined : new Error('CSV export stopped before its end')));
+    return csv;
+  }
+
+  /** The JavaScript writer: PGlite's path, and what the COPY path is checked against (test/csv-export). */
+  pagedStream(query: ExportQuery): Readable {
     const rows = Readable.from(this.rows(query));
     const csv = stringify({ header: true, columns: CSV_HEADER });
     rows.on('error', (error) => csv.destroy(error));

@@ -3,6 +3,7 @@ import { ApiOkResponse, ApiOperation, ApiProduces } from '@nestjs/swagger';
 import { Get, Query, Res, UsePipes } from '@nestjs/common';
 import { Audited } from '../security/audit.interceptor.js';
 import type { Response } from 'express';
+import { pipeline } from 'node:stream';
 import { TenantScoped } from '../security/metrics-access.guard.js';
 import { CsvExportService } from './csv-export.service.js';
 import { RangeChecks } from './range-checks.js';
@@ -26,13 +27,13 @@ export class ExportController {
   @UsePipes(metricsValidationPipe)
   async export(@Query() query: RangeQueryDto, @Res() response: Response): Promise<void> {
     await this.checks.check(query);
+    const csv = await this.exporter.open(query);
     const scope = query.tenant ?? 'all-tenants';
     const filename = `metrics-${query.bucket ?? 'daily'}-${scope}-${query.start}-to-${query.end}.csv`;
     response.status(200);
     response.setHeader('content-type', 'text/csv; charset=utf-8');
     response.setHeader('content-disposition', `attachment; filename="${filename}"`);
-    const csv = this.exporter.stream(query);
-    csv.on('error', (error) => response.destroy(error));
-    csv.pipe(response);
+    // A client that goes away mid-way destroys the export too, so its database connection is given back.
+    pipeline(csv, response, () => undefined);
   }
 }

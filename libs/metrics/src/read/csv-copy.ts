@@ -1,0 +1,52 @@
+import type { Readable } from 'node:stream';
+import { to as copyTo } from 'pg-copy-streams';
+import { quoteIdent } from '../database/named-sql.js';
+
+/** What the export asks of a `pg` client: a COPY stream and safe literals (COPY takes no bind parameters). */
+export interface CopyClient {
+  escapeLiteral(value: string): string;
+  query(copy: ReturnType<typeof copyTo>): Readable;
+}
+
+export interface CopyExportQuery {
+  environment: string;
+  bucket: string;
+  tenant: string | null;
+  start: string;
+  end: string;
+}
+
+/**
+ * A text cell as `neutraliseFormula` writes it, in SQL: prefixed with a quote when a spreadsheet would run it as a
+ * formula (=, +, -, @, tab or carriage return first), unless it is a plain number.
+ */
+function neutralisedText(column: string): string {
+  return `CASE WHEN left(${column}, 1) IN ('=', '+', '-', '@', chr(9), chr(13))
+    AND ${column} !~ '^-?[0-9]+(\\.[0-9]+)?([eE][+-]?[0-9]+)?$' THEN '''' || ${column} ELSE ${column} END`;
+}
+
+/** The export's columns as the JavaScript path writes them (dates as text, computed_at as an ISO instant). */
+function exportColumn(column: string): string {
+  const name = quoteIdent(column);
+  if (column === 'bucket_date') return `bucket_date::text AS ${name}`;
+  if (column === 'computed_at')
+    return `to_char(computed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS ${name}`;
+  if (column === 'tenant_id' || column === 'environment' || column === 'bucket_type')
+    return `${neutralisedText(column)} AS ${name}`;
+  return name; // numbers: PostgreSQL prints numeric and integer columns as the driver returns them
+}
+
+/**
+ * `COPY (one scope's snapshots) TO STDOUT` as CSV: PostgreSQL formats the rows, so the export runs at COPY's speed
+ * and streams with back-pressure (the client's socket paces the server). Values are literals quoted by the
+ * driver (COPY cannot take parameters), and every one was validated before.
+ */
+export function copyCsvStream(client: CopyClient, header: string[], query: CopyExportQuery): Readable {
+  const literal = (value: string) => client.escapeLiteral(value);
+  const tenant = query.tenant === null ? 'tenant_id IS NULL' : `tenant_id = ${literal(query.tenant)}`;
+  const select = `SELECT ${header.map(exportColumn).join(', ')} FROM system_metrics_snapshot
+    WHERE environment = ${literal(query.environment)} AND bucket_type = ${literal(query.bucket)} AND ${tenant}
+      AND bucket_date BETWEEN ${literal(query.start)}::date AND ${literal(query.end)}::date
+    ORDER BY bucket_date`;
+  return client.query(copyTo(`COPY (${select}) TO STDOUT WITH (FORMAT csv, HEADER true)`));
+}
