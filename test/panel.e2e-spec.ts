@@ -72,25 +72,17 @@ type Summary = { metrics: Record<string, number | null>; alerts: { metric: strin
 describe('AdminJS panel in a real browser', () => {
   // On PostgreSQL (TEST_DATABASE_URL, as `npm run test:pg` sets it) the demo gets a database of its own.
   const postgres = process.env.TEST_DATABASE_URL ? ownDatabase(process.env.TEST_DATABASE_URL) : undefined;
-  // Stripe's API is a local server that answers like it (the panel's Stripe sync button calls it).
-  const stripe = new FakeStripe();
-  let environment: ReturnType<typeof readDemoEnvironment>;
-  const demoEnvironment = (stripePort: number) =>
-    readDemoEnvironment({
-      DATABASE_URL: postgres?.url,
-      PGLITE_DIR: 'memory://',
-      DEMO_DATA: 'off',
-      ADMIN_EMAIL: 'ceo@example.com',
-      ADMIN_PASSWORD: 'panel-password',
-      METRICS_ADMIN_TOKEN: 'panel-admin-token',
-      METRICS_INGEST_TOKEN: 'panel-ingest-token',
-      // No cron catch-up computing days behind the test's back: the test computes what it shows.
-      METRICS_SCHEDULE: 'off',
-      STRIPE_SECRET_KEY: 'sk_test_panel',
-      STRIPE_API_HOST: '127.0.0.1',
-      STRIPE_API_PORT: String(stripePort),
-      STRIPE_API_PROTOCOL: 'http',
-    });
+  const environment = readDemoEnvironment({
+    DATABASE_URL: postgres?.url,
+    PGLITE_DIR: 'memory://',
+    DEMO_DATA: 'off',
+    ADMIN_EMAIL: 'ceo@example.com',
+    ADMIN_PASSWORD: 'panel-password',
+    METRICS_ADMIN_TOKEN: 'panel-admin-token',
+    METRICS_INGEST_TOKEN: 'panel-ingest-token',
+    // No cron catch-up computing days behind the test's back: the test computes what it shows.
+    METRICS_SCHEDULE: 'off',
+  });
   let app: NestExpressApplication;
   let baseUrl: string;
   let dataSource: DataSource;
@@ -166,25 +158,6 @@ describe('AdminJS panel in a real browser', () => {
   }
 
   beforeAll(async () => {
-    environment = demoEnvironment(await stripe.start());
-    stripe.data = {
-      customers: [customer('cus_panel', 'acme')],
-      subscriptions: [
-        subscription('sub_panel_1', 'cus_panel', 'active', [{ amount: 4900 }], {
-          start_date: epoch('2026-01-10T00:00:00Z'),
-        }),
-        subscription('sub_panel_2', 'cus_panel', 'canceled', [{ amount: 9900 }], {
-          start_date: epoch('2026-01-01T00:00:00Z'),
-          ended_at: epoch('2026-01-09T00:00:00Z'),
-        }),
-        subscription('sub_panel_3', 'cus_panel', 'trialing', [{ amount: 1900 }], {
-          start_date: epoch('2026-02-01T00:00:00Z'),
-          trial_start: epoch('2026-02-01T00:00:00Z'),
-          trial_end: epoch('2026-02-15T00:00:00Z'),
-        }),
-      ],
-      invoices: [],
-    };
     await postgres?.create();
     // The dev path bundles the components on the first request; an old bundle would hide today's components.
     rmSync('.adminjs', { recursive: true, force: true });
@@ -242,7 +215,6 @@ describe('AdminJS panel in a real browser', () => {
   afterAll(async () => {
     await browser?.close();
     await app?.close();
-    await stripe.stop();
     await postgres?.drop();
   });
 
@@ -446,10 +418,80 @@ describe('AdminJS panel in a real browser', () => {
     },
     SLOW,
   );
+});
+
+/**
+ * The Backfill page's Stripe sync, on a second demo app whose Stripe is a local server that answers like Stripe's
+ * API (the first app has no Stripe: it shows the "Connect Stripe" empty states).
+ */
+describe('AdminJS panel: Stripe sync', () => {
+  const postgres = process.env.TEST_DATABASE_URL ? ownDatabase(process.env.TEST_DATABASE_URL) : undefined;
+  const stripe = new FakeStripe();
+  let environment: ReturnType<typeof readDemoEnvironment>;
+  let app: NestExpressApplication;
+  let baseUrl: string;
+  let dataSource: DataSource;
+  let browser: Browser;
+  let page: Page;
+
+  beforeAll(async () => {
+    const port = await stripe.start();
+    stripe.data = {
+      customers: [customer('cus_panel', 'acme')],
+      subscriptions: [
+        subscription('sub_panel_1', 'cus_panel', 'active', [{ amount: 4900 }], {
+          start_date: epoch('2026-01-10T00:00:00Z'),
+        }),
+        subscription('sub_panel_2', 'cus_panel', 'canceled', [{ amount: 9900 }], {
+          start_date: epoch('2026-01-01T00:00:00Z'),
+          ended_at: epoch('2026-01-09T00:00:00Z'),
+        }),
+        subscription('sub_panel_3', 'cus_panel', 'trialing', [{ amount: 1900 }], {
+          start_date: epoch('2026-02-01T00:00:00Z'),
+          trial_start: epoch('2026-02-01T00:00:00Z'),
+          trial_end: epoch('2026-02-15T00:00:00Z'),
+        }),
+      ],
+      invoices: [],
+    };
+    environment = readDemoEnvironment({
+      DATABASE_URL: postgres?.url,
+      PGLITE_DIR: 'memory://',
+      DEMO_DATA: 'off',
+      ADMIN_EMAIL: 'cfo@example.com',
+      ADMIN_PASSWORD: 'stripe-panel-password',
+      METRICS_ADMIN_TOKEN: 'stripe-panel-admin-token',
+      METRICS_SCHEDULE: 'off',
+      STRIPE_SECRET_KEY: 'sk_test_panel',
+      STRIPE_API_HOST: '127.0.0.1',
+      STRIPE_API_PORT: String(port),
+      STRIPE_API_PROTOCOL: 'http',
+    });
+    await postgres?.create();
+    app = await NestFactory.create<NestExpressApplication>(AppModule.forEnvironment(environment), {
+      rawBody: true,
+      logger: ['error'],
+    });
+    await app.listen(0, '127.0.0.1');
+    baseUrl = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
+    dataSource = app.get(DataSource);
+    expect(await warmAdminBundle(baseUrl, environment.adminEmail, environment.adminPassword)).toBeGreaterThan(0);
+    browser = await launchChromium();
+    page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    page.setDefaultTimeout(60_000);
+  }, 300_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await app?.close();
+    await stripe.stop();
+    await postgres?.drop();
+  });
 
   it(
-    'syncs with Stripe from the Backfill page: spinner, then the counts the API answered, audited',
+    'syncs from the Backfill page and shows the counts the API answered, audited',
     async () => {
+      await logIn(page, baseUrl, environment.adminEmail, environment.adminPassword);
       await page.goto(`${baseUrl}/admin/pages/Backfill`);
       await page.click('[data-testid=stripe-sync-submit]');
       await page.waitForSelector('[data-testid=stripe-sync-result]');
