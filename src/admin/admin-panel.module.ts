@@ -1,6 +1,6 @@
 import { ExpressLoader, type AdminModuleOptions } from '@adminjs/nestjs';
 import * as AdminJSTypeorm from '@adminjs/typeorm';
-import { Inject, Module, type DynamicModule, type OnModuleInit } from '@nestjs/common';
+import { Inject, Module, type DynamicModule, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import AdminJS from 'adminjs';
 import { timingSafeEqual, createHash } from 'node:crypto';
@@ -69,7 +69,9 @@ const PANEL = Symbol('ADMIN_PANEL');
  * request in development (main.ts asks right after start: warmAdminBundle), ahead of time in production.
  */
 @Module({})
-export class AdminPanelModule implements OnModuleInit {
+export class AdminPanelModule implements OnModuleInit, OnApplicationShutdown {
+  private bundling?: Promise<void>;
+
   constructor(
     private readonly adapterHost: HttpAdapterHost,
     private readonly dataSource: DataSource,
@@ -85,9 +87,17 @@ export class AdminPanelModule implements OnModuleInit {
     BaseEntity.useDataSource(this.dataSource);
     const options = adminPanelOptions(this.settings.environment, this.settings.adminSession);
     const admin = new AdminJS(options.adminJsOptions);
+    // In production (without ADMIN_JS_SKIP_BUNDLE) the router starts bundling in the background and never awaits
+    // it: keep hold of that work so that closing the app waits for it instead of cutting the bundler off mid-file.
+    const initialize = admin.initialize.bind(admin);
+    admin.initialize = () => (this.bundling = initialize());
     await new ExpressLoader().register(admin, this.adapterHost.httpAdapter, {
       ...options,
       adminJsOptions: admin.options,
     });
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.bundling?.catch(() => undefined);
   }
 }

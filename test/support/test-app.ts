@@ -128,6 +128,11 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
   };
 }
 
+function isConnectionReset(error: unknown): boolean {
+  const cause = (error as { cause?: { code?: unknown } }).cause;
+  return error instanceof TypeError && ['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET'].includes(String(cause?.code));
+}
+
 /** fetch() against the app with a bearer token and JSON. */
 export async function call(
   test: TestApp,
@@ -136,15 +141,26 @@ export async function call(
   options: { token?: string | null; body?: unknown; rawBody?: string; headers?: Record<string, string> } = {},
 ): Promise<{ status: number; body: unknown; text: string; headers: Headers }> {
   const token = options.token === undefined ? test.adminToken : options.token;
-  const response = await fetch(`${test.baseUrl}${path}`, {
-    method,
-    headers: {
-      ...(token ? { authorization: `Bearer ${token}` } : {}),
-      ...(options.body !== undefined || options.rawBody !== undefined ? { 'content-type': 'application/json' } : {}),
-      ...options.headers,
-    },
-    body: options.rawBody ?? (options.body === undefined ? undefined : JSON.stringify(options.body)),
-  });
+  const send = () =>
+    fetch(`${test.baseUrl}${path}`, {
+      method,
+      headers: {
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+        ...(options.body !== undefined || options.rawBody !== undefined ? { 'content-type': 'application/json' } : {}),
+        ...options.headers,
+      },
+      body: options.rawBody ?? (options.body === undefined ? undefined : JSON.stringify(options.body)),
+    });
+  let response: Response;
+  try {
+    response = await send();
+  } catch (error) {
+    // A kept-alive connection that the server closes (idle timeout) just as the next request goes out on it fails
+    // with ECONNRESET before the request reached the app: send once more, on a new connection. A server that
+    // really resets the request fails the second time too.
+    if (!isConnectionReset(error)) throw error;
+    response = await send();
+  }
   const text = await response.text();
   let body: unknown = text;
   try {
