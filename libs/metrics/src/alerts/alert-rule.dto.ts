@@ -1,9 +1,9 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsNumber, IsOptional, Matches, Max, Min, ValidateIf } from 'class-validator';
+import { IsBoolean, IsIn, IsNumber, IsOptional, Matches, Max, Min, ValidateIf } from 'class-validator';
 import { PUBLIC_METRICS } from '../catalog/metric-catalog.js';
 import { BUCKET_TYPES, type BucketType } from '../entities/snapshot.entity.js';
 import { TENANT_PATTERN } from '../ingest/event.types.js';
+import { OptionalWholeNumber } from '../read/whole-number-param.js';
 
 const METRIC_KEYS = PUBLIC_METRICS.map((metric) => metric.key);
 const LEVEL = { allowNaN: false, allowInfinity: false, maxDecimalPlaces: 4 };
@@ -55,20 +55,10 @@ export class AlertRuleDto {
 
 /** Paging shared by the alert lists (validation metadata is inherited by the subclasses). */
 class PageQueryDto {
-  @ApiPropertyOptional({ default: 50, minimum: 1, maximum: 500 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt({ message: 'must be a whole number' })
-  @Min(1)
-  @Max(500)
+  @OptionalWholeNumber({ default: 50, minimum: 1, maximum: 500 })
   limit?: number;
 
-  @ApiPropertyOptional({ default: 0, minimum: 0 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt({ message: 'must be a whole number' })
-  @Min(0)
-  @Max(1_000_000)
+  @OptionalWholeNumber({ default: 0, minimum: 0, maximum: 1_000_000 })
   offset?: number;
 }
 

@@ -1,9 +1,9 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
+import { IsIn, IsOptional, Matches } from 'class-validator';
 import { DateRangeDto } from '../compute/backfill.dto.js';
 import { BUCKET_TYPES, type BucketType } from '../entities/snapshot.entity.js';
 import { TENANT_PATTERN } from '../ingest/event.types.js';
+import { OptionalWholeNumber } from './whole-number-param.js';
 
 const TENANT_MESSAGE = { message: 'must be 1 to 64 of A-Z, a-z, 0-9, _, . and -' };
 
@@ -34,11 +34,6 @@ export class CohortsQueryDto {
   @Matches(TENANT_PATTERN, TENANT_MESSAGE)
   tenant?: string;
 
-  @ApiPropertyOptional({ description: 'How many of the newest cohorts', default: 6, minimum: 1, maximum: 36 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt({ message: 'must be a whole number' })
-  @Min(1)
-  @Max(36)
+  @OptionalWholeNumber({ description: 'How many of the newest cohorts', default: 6, minimum: 1, maximum: 36 })
   months?: number;
 }

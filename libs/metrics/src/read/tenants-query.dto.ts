@@ -1,6 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
+import { IsOptional, Matches } from 'class-validator';
+import { OptionalWholeNumber } from './whole-number-param.js';
 
 /** search?, limit?: a tenant picker asks for the tenants whose name contains what was typed. */
 export class TenantsQueryDto {
@@ -9,11 +9,6 @@ export class TenantsQueryDto {
   @Matches(/^[A-Za-z0-9_.-]{0,64}$/, { message: 'must be at most 64 of A-Z, a-z, 0-9, _, . and -' })
   search?: string;
 
-  @ApiPropertyOptional({ description: 'At most this many tenants', default: 50, minimum: 1, maximum: 500 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt({ message: 'must be a whole number' })
-  @Min(1)
-  @Max(500)
+  @OptionalWholeNumber({ description: 'At most this many tenants', default: 50, minimum: 1, maximum: 500 })
   limit?: number;
 }
