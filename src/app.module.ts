@@ -26,7 +26,11 @@ export class AppModule {
       module: AppModule,
       imports: [
         TypeOrmModule.forRoot(
-          metricsDataSourceOptions({ databaseUrl: environment.databaseUrl, pgliteDir: environment.pgliteDir }),
+          metricsDataSourceOptions({
+            databaseUrl: environment.databaseUrl,
+            readReplicaUrl: environment.readDatabaseUrl,
+            pgliteDir: environment.pgliteDir,
+          }),
         ),
         MetricsModule.forRoot({
           environment: environment.environment,

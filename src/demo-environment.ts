@@ -4,6 +4,8 @@ import { randomBytes } from 'node:crypto';
 export interface DemoEnvironment {
   port: number;
   databaseUrl?: string;
+  /** READ_DATABASE_URL: a hot standby of DATABASE_URL for the dashboard's reads. */
+  readDatabaseUrl?: string;
   pgliteDir: string;
   adminToken: string;
   ingestToken?: string;
@@ -42,6 +44,7 @@ export function readDemoEnvironment(env: NodeJS.ProcessEnv = process.env): DemoE
   return {
     port: Number(env.PORT ?? 3000),
     databaseUrl: env.DATABASE_URL || undefined,
+    readDatabaseUrl: env.READ_DATABASE_URL || undefined,
     pgliteDir: env.PGLITE_DIR ?? './.data/pglite',
     adminToken: orGenerate('METRICS_ADMIN_TOKEN', () => `mat_${secret()}`),
     ingestToken: env.METRICS_INGEST_TOKEN || undefined,

@@ -28,6 +28,8 @@ export interface TestApp {
 export interface TestAppOptions {
   /** A PostgreSQL server to use instead of TEST_DATABASE_URL or PGlite. */
   databaseUrl?: string;
+  /** A hot standby of databaseUrl for the dashboard's reads. */
+  readReplicaUrl?: string;
   /** Where PGlite keeps its files (default memory://): a directory lets a second app reopen the same database. */
   pgliteDir?: string;
   /** A schema shared by several apps (created by the first, never dropped by any). */
@@ -85,6 +87,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
       TypeOrmModule.forRoot({
         ...metricsDataSourceOptions({
           databaseUrl: url,
+          readReplicaUrl: options.readReplicaUrl,
           schema,
           pgliteDir: options.pgliteDir ?? 'memory://',
           entities: options.entities,

@@ -6,6 +6,11 @@ import { createPgliteDriver } from './pglite-driver.js';
 export interface MetricsDatabaseOptions {
   /** A PostgreSQL URL; absent: the embedded PGlite database. */
   databaseUrl?: string;
+  /**
+   * A read replica (hot standby) of `databaseUrl` for the dashboard's reads: summary, timeseries, cohorts, the CSV
+   * export, the tenant list and the read cache's version. Everything else, audit records included, uses the primary.
+   */
+  readReplicaUrl?: string;
   /** Where PGlite keeps its files (default ./.data/pglite); 'memory://' keeps it in memory. */
   pgliteDir?: string;
   /** A schema to work in (created when missing), e.g. to isolate test runs on one server. */
@@ -29,10 +34,23 @@ export function metricsDataSourceOptions(options: MetricsDatabaseOptions = {}): 
     synchronize: false,
     logging: false,
   };
+  if (options.readReplicaUrl && !options.databaseUrl) {
+    throw new Error('readReplicaUrl needs databaseUrl: a read replica is of a PostgreSQL primary, not of PGlite');
+  }
   if (options.databaseUrl) {
+    const connection = options.readReplicaUrl
+      ? {
+          // Primary by default: only the reads that ask for the replica (database/read-replica.ts) go there.
+          replication: {
+            master: { url: options.databaseUrl },
+            slaves: [{ url: options.readReplicaUrl }],
+            defaultMode: 'master' as const,
+          },
+        }
+      : { url: options.databaseUrl };
     return {
       ...common,
-      url: options.databaseUrl,
+      ...connection,
       ...(options.schema ? { schema: options.schema, extra: { options: `-c search_path=${options.schema}` } } : {}),
       poolSize: 10,
     };

@@ -5,6 +5,7 @@ import type { CohortCurvePoint } from '../entities/cohort-retention.entity.js';
 import { METRICS_OPTIONS } from '../metrics.module-definition.js';
 import type { ResolvedMetricsOptions } from '../metrics.options.js';
 import { toNumber } from './metric-values.js';
+import { readQuery } from '../database/read-replica.js';
 
 export interface CohortRow {
   cohort_month: string;
@@ -28,7 +29,8 @@ export class CohortsService {
   ) {}
 
   async cohorts(tenant: string | null, months = 6): Promise<CohortRow[]> {
-    const rows = (await this.dataSource.query(
+    const rows = (await readQuery(
+      this.dataSource,
       `SELECT * FROM (
          SELECT cohort_month::text AS cohort_month, cohort_size, week_1_retained, week_1_pct, week_4_retained, week_4_pct,
                 week_12_retained, week_12_pct, curve, computed_at

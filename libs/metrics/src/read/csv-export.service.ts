@@ -3,7 +3,6 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { stringify } from 'csv-stringify';
 import { Readable } from 'node:stream';
 import { DataSource } from 'typeorm';
-import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver.js';
 import { PUBLIC_METRICS } from '../catalog/metric-catalog.js';
 import { compileSql, quoteIdent } from '../database/named-sql.js';
 import type { BucketType } from '../entities/snapshot.entity.js';
@@ -11,6 +10,7 @@ import { METRICS_OPTIONS } from '../metrics.module-definition.js';
 import type { ResolvedMetricsOptions } from '../metrics.options.js';
 import { copyCsvStream, type CopyClient } from './csv-copy.js';
 import { tenantIs } from './tenant-predicate.js';
+import { obtainReadConnection, readQuery } from '../database/read-replica.js';
 
 export interface ExportQuery {
   start: string;
@@ -56,7 +56,7 @@ export class CsvExportService {
 
   /** Resolves once the database connection is held, so an outage fails the request before any byte is sent. */
   async open(query: ExportQuery): Promise<Readable> {
-    const [client, release] = await (this.dataSource.driver as PostgresDriver).obtainMasterConnection();
+    const [client, release] = await obtainReadConnection(this.dataSource);
     if (!isCopyClient(client)) {
       release();
       return this.pagedStream(query);
@@ -73,7 +73,7 @@ export class CsvExportService {
     const done = (error?: Error) => {
       if (!held) return;
       held = false;
-      (release as (error?: Error) => void)(error);
+      release(error);
     };
     csv.once('end', () => done());
     csv.once('error', (error: Error) => done(error));
@@ -110,7 +110,7 @@ export class CsvExportService {
           after,
         },
       );
-      const page = (await this.dataSource.query(compiled.text, compiled.values)) as Record<string, unknown>[];
+      const page = await readQuery(this.dataSource, compiled.text, compiled.values);
       for (const row of page) {
         yield CSV_HEADER.map((column) => neutraliseFormula(row[column]));
       }

@@ -7,6 +7,7 @@ import { METRICS_OPTIONS } from '../metrics.module-definition.js';
 import type { ResolvedMetricsOptions } from '../metrics.options.js';
 import type { RangeQueryDto } from './read-query.dto.js';
 import { badRequest, type FieldError } from './validation.js';
+import { readQuery } from '../database/read-replica.js';
 
 /** The checks a DTO cannot make alone: start ≤ end, the range limit per bucket, known metrics and tenants. */
 @Injectable()
@@ -35,7 +36,8 @@ export class RangeChecks {
   }
 
   async checkTenant(tenant: string, errors: FieldError[] = []): Promise<void> {
-    const rows = (await this.dataSource.query(
+    const rows = (await readQuery(
+      this.dataSource,
       'SELECT 1 FROM system_metrics_snapshot WHERE environment = $1 AND tenant_id = $2 LIMIT 1',
       [this.options.environment, tenant],
     )) as unknown[];

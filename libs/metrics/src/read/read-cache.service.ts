@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { METRICS_OPTIONS } from '../metrics.module-definition.js';
 import type { ResolvedMetricsOptions } from '../metrics.options.js';
+import { readQuery } from '../database/read-replica.js';
 
 const MAX_ENTRIES = 500;
 const MAX_AGE_MS = 10 * 60_000;
@@ -31,7 +32,9 @@ export class ReadCache {
   }
 
   async getOrCompute<T>(key: string, compute: () => Promise<T>): Promise<T> {
-    const [row] = (await this.dataSource.query(
+    // From where the answer will be read: with a read replica, its version says which snapshots it holds.
+    const [row] = (await readQuery(
+      this.dataSource,
       'SELECT version::text AS version FROM metrics_snapshot_version WHERE environment = $1',
       [this.options.environment],
     )) as { version: string }[];

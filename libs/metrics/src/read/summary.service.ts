@@ -15,6 +15,7 @@ import { METRICS_OPTIONS } from '../metrics.module-definition.js';
 import type { ResolvedMetricsOptions } from '../metrics.options.js';
 import { breakdownsOf, metricValues, type Breakdowns, type MetricValues } from './metric-values.js';
 import { tenantIs } from './tenant-predicate.js';
+import { withReadConnection } from '../database/read-replica.js';
 
 export interface SummaryQuery {
   start: string;
@@ -101,14 +102,18 @@ export class SummaryService {
        ORDER BY bucket_date DESC LIMIT 1`,
       { ...params, bucket },
     );
-    const [[rangeRow], [{ days }], [latestRow]] = await this.dataSource.transaction(async (manager) => {
-      await manager.query(NO_JIT);
-      return [
-        (await manager.query(aggregated.text, aggregated.values)) as Record<string, unknown>[],
-        (await manager.query(counted.text, counted.values)) as { days: number }[],
-        (await manager.query(latest.text, latest.values)) as Record<string, unknown>[],
-      ] as const;
-    });
+    const [[rangeRow], [{ days }], [latestRow]] = await withReadConnection(
+      this.dataSource,
+      async (query) => {
+        await query(NO_JIT);
+        return [
+          await query(aggregated.text, aggregated.values),
+          await query<{ days: number }>(counted.text, counted.values),
+          await query(latest.text, latest.values),
+        ] as const;
+      },
+      true,
+    );
 
     const latestValues = latestRow ? metricValues(latestRow) : null;
     return {

@@ -9,6 +9,7 @@ import { Audited, AuditInterceptor } from '../security/audit.interceptor.js';
 import { MetricsAccess, MetricsAccessGuard } from '../security/metrics-access.guard.js';
 import { TenantsQueryDto } from './tenants-query.dto.js';
 import { metricsValidationPipe } from './validation.js';
+import { readQuery } from '../database/read-replica.js';
 
 /**
  * The tenants that have snapshots, for the panel's searchable tenant picker: with hundreds of tenants the picker
@@ -33,7 +34,8 @@ export class TenantsController {
   @Audited('read')
   async tenants(@Query() query: TenantsQueryDto): Promise<{ tenants: string[]; total: number }> {
     // Monthly rows: every computed day also writes its month, and there are ~30× fewer of them than daily rows.
-    const rows = (await this.dataSource.query(
+    const rows = (await readQuery(
+      this.dataSource,
       `SELECT tenant_id, (count(*) OVER ())::int AS total
          FROM (SELECT DISTINCT tenant_id FROM system_metrics_snapshot
                 WHERE environment = $1 AND bucket_type = 'monthly' AND tenant_id IS NOT NULL

@@ -8,6 +8,7 @@ import { METRICS_OPTIONS } from '../metrics.module-definition.js';
 import type { ResolvedMetricsOptions } from '../metrics.options.js';
 import { breakdownsOf, toNumber, type Breakdowns } from './metric-values.js';
 import { tenantIs } from './tenant-predicate.js';
+import { readQuery } from '../database/read-replica.js';
 
 export interface TimeseriesQuery {
   metrics: string[];
@@ -57,7 +58,7 @@ export class TimeseriesService {
        ORDER BY b`,
       { start: query.start, end: query.end, bucket, env: this.options.environment, tenant: query.tenant ?? null },
     );
-    const rows = (await this.dataSource.query(compiled.text, compiled.values)) as Record<string, unknown>[];
+    const rows = await readQuery(this.dataSource, compiled.text, compiled.values);
     const series: Timeseries['series'] = {};
     for (const key of query.metrics) {
       series[key] = rows.map((row) => ({ date: String(row.date), value: toNumber(row[key]) }));
