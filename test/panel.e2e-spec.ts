@@ -66,6 +66,17 @@ const CHARTS: Record<string, string[]> = {
 const SLOW = 180_000;
 const APRIL = { start: '2025-04-01', end: '2025-04-30' };
 
+/** The demo host as main.ts builds it, on a free loopback port. */
+async function startDemo(environment: ReturnType<typeof readDemoEnvironment>) {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forEnvironment(environment), {
+    rawBody: true,
+    logger: ['error'],
+  });
+  await app.listen(0, '127.0.0.1');
+  const baseUrl = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
+  return { app, baseUrl, dataSource: app.get(DataSource) };
+}
+
 type Summary = { metrics: Record<string, number | null>; alerts: { metric: string; severity: string }[] };
 
 /** The real demo app (AppModule, AdminJS panel, shared session) on in-memory PGlite, on a free port. */
@@ -161,13 +172,7 @@ describe('AdminJS panel in a real browser', () => {
     await postgres?.create();
     // The dev path bundles the components on the first request; an old bundle would hide today's components.
     rmSync('.adminjs', { recursive: true, force: true });
-    app = await NestFactory.create<NestExpressApplication>(AppModule.forEnvironment(environment), {
-      rawBody: true,
-      logger: ['error'],
-    });
-    await app.listen(0, '127.0.0.1');
-    baseUrl = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
-    dataSource = app.get(DataSource);
+    ({ app, baseUrl, dataSource } = await startDemo(environment));
     await insertSourceRows(dataSource, {
       lifecycle: [
         ['acme', 'u1', 'signup', '2025-04-01T10:00:00Z'],
@@ -468,13 +473,7 @@ describe('AdminJS panel: Stripe sync', () => {
       STRIPE_API_PROTOCOL: 'http',
     });
     await postgres?.create();
-    app = await NestFactory.create<NestExpressApplication>(AppModule.forEnvironment(environment), {
-      rawBody: true,
-      logger: ['error'],
-    });
-    await app.listen(0, '127.0.0.1');
-    baseUrl = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
-    dataSource = app.get(DataSource);
+    ({ app, baseUrl, dataSource } = await startDemo(environment));
     expect(await warmAdminBundle(baseUrl, environment.adminEmail, environment.adminPassword)).toBeGreaterThan(0);
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1440, height: 900 } });

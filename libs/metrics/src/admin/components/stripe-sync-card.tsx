@@ -1,15 +1,7 @@
 import React, { useState } from 'react';
 import { Box, Button, H4, Loader, MessageBox, Text } from '@adminjs/design-system';
+import type { StripeSyncResult as SyncResult } from '../../billing/stripe-sync.service';
 import { apiSend } from './api';
-
-interface SyncResult {
-  customers: number;
-  subscriptions: number;
-  open_invoices: number;
-  rebuilt_subscriptions: number;
-  reconciled: number;
-  retries: number;
-}
 
 const FIGURES: [keyof SyncResult, string][] = [
   ['customers', 'Customers read'],
