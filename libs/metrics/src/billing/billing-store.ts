@@ -35,20 +35,28 @@ type StoredTerms = Pick<SubscriptionTerms, 'items' | 'discounts' | 'periodMonths
 @Injectable()
 export class BillingStore {
   async saveCustomer(manager: EntityManager, customer: CustomerRecord): Promise<void> {
+    await this.saveCustomers(manager, [customer]);
+  }
+
+  /** Customers in one statement (a sync's whole list); the last record of an id counts. */
+  async saveCustomers(manager: EntityManager, customers: CustomerRecord[]): Promise<void> {
+    const unique = [...new Map(customers.map((customer) => [customer.id, customer])).values()];
+    if (unique.length === 0) return;
     await manager.query(
       `INSERT INTO metrics_billing_customer AS c (id, tenant_id, name, email, deleted, source, state_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7)
+       SELECT * FROM unnest($1::varchar[], $2::varchar[], $3::varchar[], $4::varchar[], $5::boolean[], $6::varchar[],
+                            $7::timestamptz[])
        ON CONFLICT (id) DO UPDATE SET tenant_id = excluded.tenant_id, name = excluded.name, email = excluded.email,
          deleted = excluded.deleted, source = excluded.source, state_at = excluded.state_at, updated_at = now()
        WHERE c.state_at IS NULL OR c.state_at <= excluded.state_at`,
       [
-        customer.id,
-        customer.tenant,
-        customer.name,
-        customer.email,
-        customer.deleted,
-        customer.source,
-        customer.stateAt,
+        unique.map((customer) => customer.id),
+        unique.map((customer) => customer.tenant),
+        unique.map((customer) => customer.name),
+        unique.map((customer) => customer.email),
+        unique.map((customer) => customer.deleted),
+        unique.map((customer) => customer.source),
+        unique.map((customer) => customer.stateAt),
       ],
     );
   }
@@ -58,11 +66,24 @@ export class BillingStore {
    * state, whose tenant comes from the subscription's metadata until the customer's event says otherwise.
    */
   async ensureCustomer(manager: EntityManager, id: string, tenant: string | null, source = 'stripe'): Promise<void> {
+    await this.ensureCustomers(manager, [{ id, tenant }], source);
+  }
+
+  /** ensureCustomer for many in one statement; of several mentions of an id, one that names a tenant counts. */
+  async ensureCustomers(
+    manager: EntityManager,
+    customers: { id: string; tenant: string | null }[],
+    source = 'stripe',
+  ): Promise<void> {
+    const byId = new Map<string, string | null>();
+    for (const { id, tenant } of customers) byId.set(id, tenant ?? byId.get(id) ?? null);
+    if (byId.size === 0) return;
     await manager.query(
-      `INSERT INTO metrics_billing_customer AS c (id, tenant_id, source) VALUES ($1, $2, $3)
+      `INSERT INTO metrics_billing_customer AS c (id, tenant_id, source)
+       SELECT id, tenant_id, $3 FROM unnest($1::varchar[], $2::varchar[]) AS given(id, tenant_id)
        ON CONFLICT (id) DO UPDATE SET tenant_id = excluded.tenant_id, updated_at = now()
        WHERE c.state_at IS NULL AND c.tenant_id IS NULL AND excluded.tenant_id IS NOT NULL`,
-      [id, tenant, source],
+      [[...byId.keys()], [...byId.values()], source],
     );
   }
 
@@ -103,11 +124,20 @@ export class BillingStore {
   }
 
   async subscriptionStates(manager: EntityManager, subscriptionId: string): Promise<SubscriptionState[]> {
+    return (await this.subscriptionStatesOf(manager, [subscriptionId])).get(subscriptionId) ?? [];
+  }
+
+  /** The stored states of many subscriptions in one query (a sync's whole list), by subscription id. */
+  async subscriptionStatesOf(
+    manager: EntityManager,
+    subscriptionIds: string[],
+  ): Promise<Map<string, SubscriptionState[]>> {
     const rows = (await manager.query(
-      `SELECT valid_from, source_id, rank, cause, customer_id, status, currency, items
-       FROM metrics_billing_subscription_state WHERE subscription_id = $1`,
-      [subscriptionId],
+      `SELECT subscription_id, valid_from, source_id, rank, cause, customer_id, status, currency, items
+       FROM metrics_billing_subscription_state WHERE subscription_id = ANY($1::varchar[])`,
+      [subscriptionIds],
     )) as {
+      subscription_id: string;
       valid_from: Date | string;
       source_id: string;
       rank: number;
@@ -117,22 +147,25 @@ export class BillingStore {
       currency: string;
       items: StoredTerms | string;
     }[];
-    return rows.map((row) => {
+    const states = new Map<string, SubscriptionState[]>();
+    for (const row of rows) {
       const stored = (typeof row.items === 'string' ? JSON.parse(row.items) : row.items) as StoredTerms;
-      return {
+      const state: SubscriptionState = {
         validFrom: new Date(row.valid_from),
         sourceId: row.source_id,
         rank: row.rank,
         cause: row.cause,
         terms: {
-          subscriptionId,
+          subscriptionId: row.subscription_id,
           customerId: row.customer_id,
           status: row.status,
           currency: row.currency,
           ...stored,
         },
       };
-    });
+      states.set(row.subscription_id, [...(states.get(row.subscription_id) ?? []), state]);
+    }
+    return states;
   }
 
   /** Replaces a subscription's ledger rows with the ones its states give. */

@@ -113,21 +113,32 @@ export class StripeSyncService {
       let rebuilt = 0;
       let reconciled = 0;
       let earliest = now;
-      for (const customer of customers) {
-        await this.store.saveCustomer(manager, {
+      await this.store.saveCustomers(
+        manager,
+        customers.map((customer) => ({
           id: customer.id,
           tenant: customer.metadata?.[tenantKey] ?? null,
           name: customer.name?.slice(0, 255) ?? null,
           email: customer.email?.slice(0, 255) ?? null,
           deleted: customer.deleted === true,
-          source: 'stripe',
+          source: 'stripe' as const,
           stateAt: now,
-        });
-      }
-      for (const subscription of subscriptions) {
-        const terms = subscriptionTerms(subscription, tenantKey);
-        const known = (await this.store.subscriptionStates(manager, subscription.id)).sort(compareStates);
-        await this.store.ensureCustomer(manager, terms.customerId, terms.tenant);
+        })),
+      );
+      const listed = subscriptions.map((subscription) => ({
+        subscription,
+        terms: subscriptionTerms(subscription, tenantKey),
+      }));
+      await this.store.ensureCustomers(
+        manager,
+        listed.map(({ terms }) => ({ id: terms.customerId, tenant: terms.tenant })),
+      );
+      const stored = await this.store.subscriptionStatesOf(
+        manager,
+        listed.map(({ subscription }) => subscription.id),
+      );
+      for (const { subscription, terms } of listed) {
+        const known = (stored.get(subscription.id) ?? []).sort(compareStates);
         if (known.length === 0) {
           const history = historyStates(subscription, terms);
           for (const state of history) await this.store.addSubscriptionState(manager, state);
