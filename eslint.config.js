@@ -3,7 +3,7 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', '.adminjs/', 'coverage/', 'test-output/', '.data/', 'admin-assets/'] },
+  { ignores: ['dist/', 'libs/metrics/dist/', 'test/host-app/node_modules/', 'node_modules/', '.adminjs/', 'coverage/', 'test-output/', '.data/', 'admin-assets/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -4,12 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import type { AddressInfo } from 'node:net';
-import {
-  createPgliteDriver,
-  MetricsModule,
-  metricsDataSourceOptions,
-  MetricsService,
-} from '../libs/metrics/src/index.js';
+import { createPgliteDriver, MetricsModule, metricsDataSourceOptions, MetricsService } from '@exec-metrics/metrics';
 import { postgresBenchDb, pgliteBenchDb, type BenchDb } from './bench-db.js';
 
 export const BENCH_TOKEN = 'bench-admin-token';

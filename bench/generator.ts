@@ -1,4 +1,4 @@
-import { LATENCY_BUCKETS_MS } from '../libs/metrics/src/catalog/metric-catalog.js';
+import { LATENCY_BUCKETS_MS } from '@exec-metrics/metrics';
 import { seededRandom, weightedPicker } from './random.js';
 
 /**

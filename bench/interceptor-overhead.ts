@@ -29,7 +29,7 @@ import {
   MetricsApiMiddleware,
   MetricsModule,
   metricsDataSourceOptions,
-} from '../libs/metrics/src/index.js';
+} from '@exec-metrics/metrics';
 
 /** Sequential requests (service time alone) and concurrent ones (with queueing). */
 const CLIENT_COUNTS = (process.env.BENCH_CLIENTS ?? '1,16').split(',').map(Number);

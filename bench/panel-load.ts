@@ -10,7 +10,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { chromium, type Page } from 'playwright-core';
 import { DataSource } from 'typeorm';
-import { warmAdminBundle } from '../src/admin/warm-admin-bundle.js';
+import { AdminPanelModule } from '../src/admin/admin-panel.module.js';
 import { AppModule } from '../src/app.module.js';
 import { readDemoEnvironment } from '../src/demo-environment.js';
 
@@ -93,7 +93,7 @@ async function main(): Promise<void> {
   const end = isoDay(-1);
   const start = isoDay(-DAYS);
   const rows = await seedSnapshots(app.get(DataSource), start, end);
-  await warmAdminBundle(base, environment.adminEmail, environment.adminPassword); // bundle outside the timings
+  await app.get(AdminPanelModule).bundleComponents(); // bundle outside the timings
 
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',

@@ -8,7 +8,7 @@ import { NestFactory } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { MetricsModule, MetricsRecorder, MetricsService, metricsDataSourceOptions } from '../libs/metrics/src/index.js';
+import { MetricsModule, MetricsRecorder, MetricsService, metricsDataSourceOptions } from '@exec-metrics/metrics';
 import { generateDemoEvents } from '../src/demo/demo-data.js';
 
 const CLIENTS = 50;

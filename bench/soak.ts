@@ -11,7 +11,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { DataSource } from 'typeorm';
-import { MetricsModule, MetricsService, metricsDataSourceOptions } from '../libs/metrics/src/index.js';
+import { MetricsModule, MetricsService, metricsDataSourceOptions } from '@exec-metrics/metrics';
 import { poolState, soak } from './soak-traffic.js';
 
 const ADMIN = 'soak-admin-token';

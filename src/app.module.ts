@@ -6,10 +6,10 @@ import {
   DEFAULT_ROUTE_PREFIX,
   MetricsApiInterceptor,
   MetricsModule,
-  adminSessionIsAdmin,
   defaultIsAdmin,
   metricsDataSourceOptions,
-} from '../libs/metrics/src/index.js';
+} from '@exec-metrics/metrics';
+import { adminSessionIsAdmin } from '@exec-metrics/metrics/admin';
 import { DemoApiController } from './demo/demo-api.controller.js';
 import { AdminPanelModule } from './admin/admin-panel.module.js';
 import { AdminSessionBridgeModule, createAdminSession } from './admin/admin-session.js';

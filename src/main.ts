@@ -11,8 +11,8 @@ import {
   MetricsService,
   StripeEventsService,
   setupMetricsOpenApi,
-} from '../libs/metrics/src/index.js';
-import { warmAdminBundle } from './admin/warm-admin-bundle.js';
+} from '@exec-metrics/metrics';
+import { AdminPanelModule } from './admin/admin-panel.module.js';
 import { AppModule } from './app.module.js';
 import { readDemoEnvironment } from './demo-environment.js';
 import { databaseIsEmpty, seedDemoData } from './seed-demo-data.js';
@@ -58,8 +58,11 @@ async function bootstrap(): Promise<void> {
   const base = `http://localhost:${environment.port}`;
   if (process.env.ADMIN_JS_SKIP_BUNDLE !== 'true') {
     // Development: bundle the panel's components now (tens of seconds), so they are ready when someone opens it.
-    warmAdminBundle(base, environment.adminEmail, environment.adminPassword)
-      .then((size) => logger.log(`Admin panel components bundled (${Math.round(size / 1024)} kB)`))
+    const started = Date.now();
+    app
+      .get(AdminPanelModule)
+      .bundleComponents()
+      .then(() => logger.log(`Admin panel components bundled in ${((Date.now() - started) / 1000).toFixed(1)} s`))
       .catch((error: unknown) => logger.warn(`Admin panel bundling failed: ${String(error)}`));
   }
   const lines = [

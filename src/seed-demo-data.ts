@@ -1,11 +1,6 @@
 import { Logger } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
-import {
-  MetricsConfigService,
-  MetricsRecorder,
-  MetricsService,
-  StripeEventsService,
-} from '../libs/metrics/src/index.js';
+import { MetricsConfigService, MetricsRecorder, MetricsService, StripeEventsService } from '@exec-metrics/metrics';
 import { generateDemoStripeEvents } from './demo/demo-stripe.js';
 import { generateDemoEvents } from './demo/demo-data.js';
 

@@ -1,6 +1,6 @@
 import type { NextFunction, Request, Response } from 'express';
 import { insertSourceRows } from './support/source-rows.js';
-import { MetricsService, setupMetricsOpenApi } from '../libs/metrics/src/index.js';
+import { MetricsService, setupMetricsOpenApi } from '@exec-metrics/metrics';
 import { call, createTestApp, type TestApp } from './support/test-app.js';
 
 const PREFIX = '/api/system/metrics';

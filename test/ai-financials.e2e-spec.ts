@@ -1,4 +1,4 @@
-import { MetricsRecorder, MetricsService } from '../libs/metrics/src/index.js';
+import { MetricsRecorder, MetricsService } from '@exec-metrics/metrics';
 import { call, createTestApp, type TestApp } from './support/test-app.js';
 
 const PREFIX = '/api/system/metrics';

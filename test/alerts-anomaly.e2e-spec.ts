@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import type { AlertView } from '../libs/metrics/src/index.js';
+import type { AlertView } from '@exec-metrics/metrics';
 import { computeAndEvaluate } from './support/alert-helpers.js';
 import { call, createTestApp, type TestApp } from './support/test-app.js';
 

@@ -1,4 +1,4 @@
-import { AlertEvaluator, MetricsService, type DeliveryView } from '../libs/metrics/src/index.js';
+import { AlertEvaluator, MetricsService, type DeliveryView } from '@exec-metrics/metrics';
 import { computeAndEvaluate, eventually, jobs } from './support/alert-helpers.js';
 import { SmtpReceiver, WebhookReceiver } from './support/receivers.js';
 import { insertSourceRows, snapshot } from './support/source-rows.js';

@@ -1,4 +1,4 @@
-import { MetricsRecorder, MetricsService } from '../libs/metrics/src/index.js';
+import { MetricsRecorder, MetricsService } from '@exec-metrics/metrics';
 import type { AlertCondition } from '../libs/metrics/src/alerts/alert-condition.js';
 import { resolveAlertsSettings } from '../libs/metrics/src/alerts/alerts.options.js';
 import { detectAnomalies } from '../libs/metrics/src/alerts/anomaly-detector.js';

@@ -1,4 +1,4 @@
-import type { AlertView } from '../libs/metrics/src/index.js';
+import type { AlertView } from '@exec-metrics/metrics';
 import { computeAndEvaluate, jobs } from './support/alert-helpers.js';
 import { insertSourceRows } from './support/source-rows.js';
 import { call, createTestApp, type TestApp } from './support/test-app.js';

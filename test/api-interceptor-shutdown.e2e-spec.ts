@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { MetricsService } from '../libs/metrics/src/index.js';
+import { MetricsService } from '@exec-metrics/metrics';
 import { applyApiMetrics, burst, OpsModule } from './support/ops-host.js';
 import { call, createTestApp, type TestApp, type TestAppOptions } from './support/test-app.js';
 

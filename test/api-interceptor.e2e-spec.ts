@@ -1,4 +1,4 @@
-import { ApiRequestCollector, MetricsService } from '../libs/metrics/src/index.js';
+import { ApiRequestCollector, MetricsService } from '@exec-metrics/metrics';
 import { applyApiMetrics, applyApiMetricsMiddleware, burst, OpsModule } from './support/ops-host.js';
 import { call, createTestApp, type TestApp } from './support/test-app.js';
 

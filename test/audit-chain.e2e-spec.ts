@@ -1,4 +1,4 @@
-import { AuditService } from '../libs/metrics/src/index.js';
+import { AuditService } from '@exec-metrics/metrics';
 import { call, createTestApp, type TestApp } from './support/test-app.js';
 
 const PREFIX = '/api/system/metrics';

@@ -1,6 +1,6 @@
 import type { Readable } from 'node:stream';
 import { to as copyTo } from 'pg-copy-streams';
-import { MetricsService } from '../libs/metrics/src/index.js';
+import { MetricsService } from '@exec-metrics/metrics';
 import { CsvExportService } from '../libs/metrics/src/read/csv-export.service.js';
 import type { TemporaryPostgres } from '../scripts/postgres-server.mjs';
 import { ownPostgres } from './support/postgres.js';

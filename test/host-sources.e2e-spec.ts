@@ -1,4 +1,4 @@
-import { MetricsService } from '../libs/metrics/src/index.js';
+import { MetricsService } from '@exec-metrics/metrics';
 import { createTestApp, type TestApp } from './support/test-app.js';
 import { snapshot } from './support/source-rows.js';
 

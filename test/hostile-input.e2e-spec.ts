@@ -1,4 +1,4 @@
-import { MetricsService } from '../libs/metrics/src/index.js';
+import { MetricsService } from '@exec-metrics/metrics';
 import { HOSTILE_CASES, type Credential, type HostileCase } from './support/hostile-cases.js';
 import { tableDigest } from './support/table-digest.js';
 import { WEBHOOK_SECRET } from './support/stripe-fixtures.js';

@@ -1,6 +1,6 @@
 import { EventEmitter2, EventEmitterModule } from '@nestjs/event-emitter';
 import { Registry } from 'prom-client';
-import { MetricsService, RUN_EVENTS, type RunState } from '../libs/metrics/src/index.js';
+import { MetricsService, RUN_EVENTS, type RunState } from '@exec-metrics/metrics';
 import { createTestApp, type TestApp } from './support/test-app.js';
 
 describe('run events and Prometheus', () => {

@@ -1,4 +1,4 @@
-import { setupMetricsOpenApi } from '../libs/metrics/src/index.js';
+import { setupMetricsOpenApi } from '@exec-metrics/metrics';
 import { call, createTestApp, type TestApp } from './support/test-app.js';
 
 describe('OpenAPI document', () => {

@@ -3,13 +3,13 @@ import { parse } from 'csv-parse/sync';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import pg from 'pg';
 import type { Browser, Page } from 'playwright-core';
 import { DataSource } from 'typeorm';
-import { MetricsService } from '../libs/metrics/src/index.js';
-import { warmAdminBundle } from '../src/admin/warm-admin-bundle.js';
+import { MetricsService } from '@exec-metrics/metrics';
+import { AdminPanelModule } from '../src/admin/admin-panel.module.js';
 import { AppModule } from '../src/app.module.js';
 import { readDemoEnvironment } from '../src/demo-environment.js';
 import { FakeStripe } from './support/fake-stripe.js';
@@ -170,8 +170,6 @@ describe('AdminJS panel in a real browser', () => {
 
   beforeAll(async () => {
     await postgres?.create();
-    // The dev path bundles the components on the first request; an old bundle would hide today's components.
-    rmSync('.adminjs', { recursive: true, force: true });
     ({ app, baseUrl, dataSource } = await startDemo(environment));
     await insertSourceRows(dataSource, {
       lifecycle: [
@@ -209,8 +207,8 @@ describe('AdminJS panel in a real browser', () => {
          mrr_expansion = CASE WHEN bucket_date = '2025-04-20' THEN 100 ELSE 0 END
        WHERE tenant_id = 'acme' AND bucket_type = 'daily' AND bucket_date BETWEEN '2025-04-10' AND '2025-04-30'`,
     );
-    // The first request builds the components bundle (tens of seconds): as main.ts does, before a browser waits.
-    expect(await warmAdminBundle(baseUrl, environment.adminEmail, environment.adminPassword)).toBeGreaterThan(0);
+    // Today's components, bundled before any browser opens the panel (minutes on a cold, busy machine).
+    await app.get(AdminPanelModule).bundleComponents();
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1440, height: 900 }, acceptDownloads: true });
     page.setDefaultTimeout(60_000);
@@ -474,7 +472,7 @@ describe('AdminJS panel: Stripe sync', () => {
     });
     await postgres?.create();
     ({ app, baseUrl, dataSource } = await startDemo(environment));
-    expect(await warmAdminBundle(baseUrl, environment.adminEmail, environment.adminPassword)).toBeGreaterThan(0);
+    await app.get(AdminPanelModule).bundleComponents();
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
     page.setDefaultTimeout(60_000);

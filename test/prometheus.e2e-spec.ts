@@ -1,5 +1,5 @@
 import { Counter, register } from 'prom-client';
-import { ApiRequestCollector, MetricsService } from '../libs/metrics/src/index.js';
+import { ApiRequestCollector, MetricsService } from '@exec-metrics/metrics';
 import { applyApiMetrics, burst, OpsModule } from './support/ops-host.js';
 import { call, createTestApp, type TestApp } from './support/test-app.js';
 

@@ -1,5 +1,5 @@
 import { parse } from 'csv-parse/sync';
-import { MetricsService } from '../libs/metrics/src/index.js';
+import { MetricsService } from '@exec-metrics/metrics';
 import { call, createTestApp, type TestApp } from './support/test-app.js';
 import { insertSourceRows } from './support/source-rows.js';
 

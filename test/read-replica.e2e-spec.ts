@@ -1,5 +1,5 @@
 import { parse } from 'csv-parse/sync';
-import { MetricsService } from '../libs/metrics/src/index.js';
+import { MetricsService } from '@exec-metrics/metrics';
 import type { TemporaryPostgres, TemporaryStandby } from '../scripts/postgres-server.mjs';
 import { ownPostgres } from './support/postgres.js';
 import { insertSourceRows } from './support/source-rows.js';

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { MetricsScheduler } from '../libs/metrics/src/index.js';
+import { MetricsScheduler } from '@exec-metrics/metrics';
 import type { TemporaryPostgres } from '../scripts/postgres-server.mjs';
 import { ownPostgres } from './support/postgres.js';
 import { insertSourceRows } from './support/source-rows.js';

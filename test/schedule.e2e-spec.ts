@@ -1,5 +1,5 @@
 import { CronTime } from 'cron';
-import { MetricsScheduler, MetricsService } from '../libs/metrics/src/index.js';
+import { MetricsScheduler, MetricsService } from '@exec-metrics/metrics';
 import { insertSourceRows } from './support/source-rows.js';
 import { call, createTestApp, type TestApp } from './support/test-app.js';
 

@@ -1,5 +1,5 @@
 import { Logger, type LoggerService } from '@nestjs/common';
-import { setupMetricsOpenApi } from '../libs/metrics/src/index.js';
+import { setupMetricsOpenApi } from '@exec-metrics/metrics';
 import { call, createTestApp, type TestApp } from './support/test-app.js';
 
 const PREFIX = '/api/system/metrics';

@@ -1,5 +1,5 @@
 import type { NextFunction, Request, Response } from 'express';
-import { MetricsService } from '../libs/metrics/src/index.js';
+import { MetricsService } from '@exec-metrics/metrics';
 import { call, createTestApp, type TestApp } from './support/test-app.js';
 
 const PREFIX = '/api/system/metrics';

@@ -1,5 +1,5 @@
 import { poolState, soak } from '../bench/soak-traffic.js';
-import { MetricsService } from '../libs/metrics/src/index.js';
+import { MetricsService } from '@exec-metrics/metrics';
 import type { TemporaryPostgres } from '../scripts/postgres-server.mjs';
 import { ownPostgres } from './support/postgres.js';
 import { createTestApp, type TestApp } from './support/test-app.js';

@@ -1,4 +1,4 @@
-import { MetricsService } from '../libs/metrics/src/index.js';
+import { MetricsService } from '@exec-metrics/metrics';
 import type { TemporaryPostgres } from '../scripts/postgres-server.mjs';
 import { ownPostgres } from './support/postgres.js';
 import { REVENUE_EVENTS } from './support/revenue-scenario.js';

@@ -1,4 +1,4 @@
-import { MetricsService, StripeSyncService } from '../libs/metrics/src/index.js';
+import { MetricsService, StripeSyncService } from '@exec-metrics/metrics';
 import { FakeStripe } from './support/fake-stripe.js';
 import { snapshot } from './support/source-rows.js';
 import { customer, epoch, invoice, subscription } from './support/stripe-fixtures.js';

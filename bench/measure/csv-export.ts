@@ -1,5 +1,4 @@
-import { CSV_HEADER } from '../../libs/metrics/src/read/csv-export.service.js';
-import { quoteIdent } from '../../libs/metrics/src/database/named-sql.js';
+import { CSV_HEADER } from '@exec-metrics/metrics';
 import { BENCH_TOKEN } from '../bench-app.js';
 import type { BenchDb } from '../bench-db.js';
 
@@ -53,7 +52,7 @@ export async function measureCsvExport(
   }
   const seconds = (performance.now() - started) / 1000;
 
-  const columns = CSV_HEADER.map((column) => quoteIdent(column)).join(', ');
+  const columns = CSV_HEADER.map((column) => `"${column}"`).join(', ');
   const copyStarted = performance.now();
   for (const scope of scopes) {
     const tenant = scope === null ? 'tenant_id IS NULL' : `tenant_id = '${scope.replace(/'/g, "''")}'`;

@@ -5,7 +5,7 @@ import { HttpAdapterHost } from '@nestjs/core';
 import AdminJS from 'adminjs';
 import { timingSafeEqual, createHash } from 'node:crypto';
 import { DataSource, BaseEntity } from 'typeorm';
-import { metricsAdmin, type MetricsAdmin } from '../../libs/metrics/src/index.js';
+import { bundleAdminComponents, metricsAdmin, type MetricsAdmin } from '@exec-metrics/metrics/admin';
 import type { DemoEnvironment } from '../demo-environment.js';
 import type { AdminSession } from './admin-session.js';
 
@@ -71,6 +71,7 @@ const PANEL = Symbol('ADMIN_PANEL');
 @Module({})
 export class AdminPanelModule implements OnModuleInit, OnApplicationShutdown {
   private bundling?: Promise<void>;
+  private admin?: AdminJS;
 
   constructor(
     private readonly adapterHost: HttpAdapterHost,
@@ -86,7 +87,7 @@ export class AdminPanelModule implements OnModuleInit, OnApplicationShutdown {
     // @adminjs/typeorm reaches the tables through BaseEntity, which must know the data source.
     BaseEntity.useDataSource(this.dataSource);
     const options = adminPanelOptions(this.settings.environment, this.settings.adminSession);
-    const admin = new AdminJS(options.adminJsOptions);
+    const admin = (this.admin = new AdminJS(options.adminJsOptions));
     // In production (without ADMIN_JS_SKIP_BUNDLE) the router starts bundling in the background and never awaits
     // it: keep hold of that work so that closing the app waits for it instead of cutting the bundler off mid-file.
     const initialize = admin.initialize.bind(admin);
@@ -95,6 +96,17 @@ export class AdminPanelModule implements OnModuleInit, OnApplicationShutdown {
       ...options,
       adminJsOptions: admin.options,
     });
+  }
+
+  /**
+   * Development: builds the components bundle that AdminJS would otherwise build at the first request for it, and
+   * resolves once the panel can render. main.ts starts it right after start-up; tests await it before a browser opens
+   * the panel, so no page ever waits on a bundle still being built (on a cold machine that takes minutes).
+   */
+  bundleComponents(): Promise<void> {
+    if (!this.admin) throw new Error('the admin panel is not initialised yet');
+    this.bundling ??= bundleAdminComponents(this.admin);
+    return this.bundling;
   }
 
   async onApplicationShutdown(): Promise<void> {

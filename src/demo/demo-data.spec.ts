@@ -1,4 +1,4 @@
-import { EVENT_TYPES, TENANT_PATTERN, type MetricsEvent } from '../../libs/metrics/src/ingest/event.types.js';
+import { EVENT_TYPES, TENANT_PATTERN, type MetricsEvent } from '@exec-metrics/metrics';
 import { generateDemoEvents } from './demo-data.js';
 
 describe('demo data', () => {

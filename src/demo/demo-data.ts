@@ -1,4 +1,4 @@
-import type { MetricsEvent } from '../../libs/metrics/src/ingest/event.types.js';
+import type { MetricsEvent } from '@exec-metrics/metrics';
 import { DemoRandom } from './demo-random.js';
 
 export interface DemoDataOptions {

@@ -1,4 +1,4 @@
-import type { StripeEventEnvelope } from '../../libs/metrics/src/index.js';
+import type { StripeEventEnvelope } from '@exec-metrics/metrics';
 import { DemoRandom } from './demo-random.js';
 
 /**

@@ -1,4 +1,4 @@
-import { AlertEvaluator, MetricsService } from '../../libs/metrics/src/index.js';
+import { AlertEvaluator, MetricsService } from '@exec-metrics/metrics';
 import type { TestApp } from './test-app.js';
 
 /** Runs a computation of [start, end] and waits for the alert evaluation it queues. */

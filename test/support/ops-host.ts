@@ -12,7 +12,7 @@ import {
   UseGuards,
 } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { MetricsApiInterceptor, MetricsApiMiddleware } from '../../libs/metrics/src/index.js';
+import { MetricsApiInterceptor, MetricsApiMiddleware } from '@exec-metrics/metrics';
 
 /** A host guard that refuses everyone (interceptors never see these requests; middleware does). */
 @Injectable()

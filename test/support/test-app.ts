@@ -12,7 +12,7 @@ import {
   metricsDataSourceOptions,
   type MetricsModuleExtras,
   type MetricsModuleOptions,
-} from '../../libs/metrics/src/index.js';
+} from '@exec-metrics/metrics';
 
 export interface TestApp {
   app: INestApplication;

@@ -3,6 +3,7 @@ export { MetricsModule } from './metrics.module.js';
 export { METRICS_OPTIONS, type MetricsModuleExtras } from './metrics.module-definition.js';
 export type {
   MetricsModuleOptions,
+  MetricsRequest,
   SourceName,
   MetricsScheduleOptions,
   MetricsStripeOptions,
@@ -26,24 +27,21 @@ export { StripeEventsService, type StripeEventOutcome } from './billing/stripe-e
 export type { StripeEventEnvelope } from './billing/stripe-objects.js';
 export { ManualRevenueService, type LedgerEntryView } from './billing/manual-revenue.service.js';
 export * from './ingest/event.types.js';
-export { METRIC_CATALOG, PUBLIC_METRICS, findMetric } from './catalog/metric-catalog.js';
+export { METRIC_CATALOG, PUBLIC_METRICS, LATENCY_BUCKETS_MS, findMetric } from './catalog/metric-catalog.js';
+export { CSV_HEADER } from './read/csv-export.service.js';
 export type { MetricDefinition, MetricKind, MetricUnit } from './catalog/catalog.types.js';
 export { METRICS_ENTITIES } from './entities/index.js';
 export * from './entities/index.js';
-export { METRICS_MIGRATIONS } from '../../../migrations/index.js';
+export { METRICS_MIGRATIONS } from '#migrations';
 export { metricsDataSourceOptions, type MetricsDatabaseOptions } from './database/data-source-options.js';
 export { createPgliteDriver } from './database/pglite-driver.js';
 export { defaultIsAdmin, TenantScoped, type MetricsActor } from './security/metrics-access.guard.js';
 export type { MetricsSummary, SummaryQuery } from './read/summary.service.js';
 export type { RunState } from './compute/runs.service.js';
 export type { ComputeRequest, ComputeResult } from './compute/snapshot-compute.service.js';
-export { metricsAdminResources, type MetricsAdminResourceOptions } from './admin/admin-resources.js';
-export { metricsAdmin, type MetricsAdmin, type MetricsAdminOptions } from './admin/metrics-admin.js';
-export { registerMetricsComponents, type MetricsComponentNames } from './admin/admin-components.js';
-export { adminSessionIsAdmin, defaultPanelAdmin, type PanelAdminTest } from './admin/admin-access.js';
 export { setupMetricsOpenApi } from './openapi/setup-openapi.js';
-export { metricsAlertsAdminResources } from './admin/alerts-resources.js';
 export { AlertEvaluator, type EvaluationRequest, type EvaluationResult } from './alerts/alert-evaluator.service.js';
 export { AlertsService, type AlertPage, type DeliveryView, type SummaryAlert } from './alerts/alerts.service.js';
 export type { AlertView } from './alerts/alert-view.js';
 export type { MetricsAlertsOptions, AnomalySettings, DeliverySettings } from './alerts/alerts.options.js';
+export { runMetricsCli, type MetricsCliOptions } from './cli/metrics-cli.js';

@@ -9,6 +9,7 @@ import { StripeEventsService } from './billing/stripe-events.service.js';
 import { StripeSyncController } from './billing/stripe-sync.controller.js';
 import { StripeSyncService } from './billing/stripe-sync.service.js';
 import { StripeWebhookController } from './billing/stripe-webhook.controller.js';
+import { STRIPE_SDK_PROVIDER } from './billing/stripe-client.js';
 import { ALERT_PROVIDERS, AlertsController } from './alerts/alerts.providers.js';
 import { ComputeController } from './compute/compute.controller.js';
 import { MetricsRunsService } from './compute/runs.service.js';
@@ -54,7 +55,7 @@ import {
   PrometheusScrapeGuard,
   type PrometheusEndpointSettings,
 } from './observability/prometheus-endpoint.js';
-import { MetricsPrometheus } from './observability/prometheus-registry.js';
+import { MetricsPrometheus, PROM_CLIENT_PROVIDER } from './observability/prometheus-registry.js';
 import { ApiRequestCollector } from './ingest/api-request-collector.service.js';
 import { MetricsApiInterceptor } from './ingest/metrics-api.interceptor.js';
 import { MetricsApiMiddleware } from './ingest/metrics-api.middleware.js';
@@ -96,6 +97,7 @@ const PROVIDERS = [
   AuditInterceptor,
   RunObserver,
   MetricsPrometheus,
+  PROM_CLIENT_PROVIDER,
   HeadlineGauges,
   PrometheusScrapeGuard,
   ApiRequestCollector,
@@ -107,6 +109,7 @@ const PROVIDERS = [
   BillingStatus,
   StripeEventsService,
   StripeSyncService,
+  STRIPE_SDK_PROVIDER,
   ManualRevenueService,
   ...ALERT_PROVIDERS,
 ];

@@ -2,6 +2,12 @@ import type { Request } from 'express';
 import type { Registry } from 'prom-client';
 import type { MetricsAlertsOptions } from './alerts/alerts.options.js';
 
+/**
+ * A request as `isAdmin`, `tenantScope` and `apiTenant` see it: Express's, with the host's logged-in user (whatever
+ * its auth puts on `request.user`) readable without a cast, e.g. `(request) => request.user?.role === 'owner'`.
+ */
+export type MetricsRequest = Request & { user?: Record<string, unknown> };
+
 /** The sources the compute reads; each can be pointed at a relation of the host's (see README, "Sources"). */
 export type SourceName = 'lifecycle' | 'activity' | 'activation' | 'jobs' | 'ai' | 'api';
 
@@ -54,13 +60,13 @@ export interface MetricsModuleOptions {
   /** Key actions on first start (default file_upload, worklog_create, report_generate). */
   activationActions?: string[];
   /** Who may read and change metrics. Default: request.user with isAdmin, is_staff or the role 'admin'. */
-  isAdmin?: (request: Request) => boolean | Promise<boolean>;
+  isAdmin?: (request: MetricsRequest) => boolean | Promise<boolean>;
   /**
    * The tenants a signed-in admin may see: an array of tenant ids, or null for all (the default for everyone).
    * A scoped user gets 403 on the global view, on a tenant outside the array and on every route that is not
    * about one tenant (configuration changes, runs, tokens, audit, events). Bearer tokens are never scoped.
    */
-  tenantScope?: (request: Request) => readonly string[] | null | Promise<readonly string[] | null>;
+  tenantScope?: (request: MetricsRequest) => readonly string[] | null | Promise<readonly string[] | null>;
   /**
    * CSRF protection for cookie-authenticated (request.user) requests that change something: they must come with
    * an Origin (or Referer) of this site or of `trustedOrigins`, or with an `x-csrf-token` header equal to the
@@ -78,7 +84,7 @@ export interface MetricsModuleOptions {
    * The tenant of a request counted by MetricsApiInterceptor; null or undefined: no tenant (global view only).
    * Default (defaultApiTenant): request.user.tenantId / tenant_id / tenant, else the X-Tenant-Id header.
    */
-  apiTenant?: (request: Request) => string | null | undefined;
+  apiTenant?: (request: MetricsRequest) => string | null | undefined;
   apiMetrics?: MetricsApiOptions;
   /**
    * Per source, a relation of the host's to read instead of the module's own table: a table or view name,

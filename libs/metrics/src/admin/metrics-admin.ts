@@ -1,4 +1,6 @@
 import { ComponentLoader, type ResourceWithOptions } from 'adminjs';
+import { createRequire } from 'node:module';
+import { MissingPackageError } from '../common/optional-package.js';
 import { DEFAULT_ROUTE_PREFIX } from '../metrics.options.js';
 import { defaultPanelAdmin, type PanelAdminTest } from './admin-access.js';
 import { registerMetricsComponents } from './admin-components.js';
@@ -32,6 +34,7 @@ export interface MetricsAdmin {
  * `{ componentLoader, resources: [...mine, ...m.resources], dashboard: m.dashboard, pages: m.pages, env: m.env }`.
  */
 export function metricsAdmin(options: MetricsAdminOptions = {}): MetricsAdmin {
+  requirePanelPackages();
   const componentLoader = options.componentLoader ?? new ComponentLoader();
   const components = registerMetricsComponents(componentLoader);
   const isAdmin = options.isAdmin ?? defaultPanelAdmin;
@@ -49,4 +52,16 @@ export function metricsAdmin(options: MetricsAdminOptions = {}): MetricsAdmin {
     },
     env: { METRICS_API_PREFIX: prefix, METRICS_REFRESH_SECONDS: String(options.refreshSeconds ?? 60) },
   };
+}
+
+/**
+ * The charts are bundled by AdminJS in the host, from the host's node_modules: without recharts the bundle would
+ * fail when the panel opens, so say so when the panel is set up.
+ */
+function requirePanelPackages(): void {
+  try {
+    createRequire(import.meta.url).resolve('recharts');
+  } catch {
+    throw new MissingPackageError('recharts', 'The metrics dashboard in AdminJS (metricsAdmin)');
+  }
 }

@@ -1,4 +1,4 @@
-import nodemailer from 'nodemailer';
+import { loadOptionalPackage } from '../common/optional-package.js';
 import type { ChannelSettings } from './alert-channels.service.js';
 import { maskUrl } from './alert-channels.service.js';
 import { slackBodyOf, subjectOf, textOf, type DeliveryPayload } from './alert-message.js';
@@ -49,7 +49,9 @@ async function sendEmail(
   timeoutMs: number,
   signal: AbortSignal,
 ): Promise<void> {
-  const transport = nodemailer.createTransport({
+  // nodemailer is an optional peer: without it an email delivery fails with the package's name as its reason.
+  const nodemailer = await loadOptionalPackage('nodemailer', 'Email alert delivery', () => import('nodemailer'));
+  const transport = nodemailer.default.createTransport({
     host: email.host,
     port: email.port,
     secure: email.secure ?? false,

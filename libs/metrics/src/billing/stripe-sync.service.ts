@@ -8,7 +8,7 @@ import type { ResolvedMetricsOptions } from '../metrics.options.js';
 import { BillingStore } from './billing-store.js';
 import { markBillingDaysDirty } from './billing-dirty-days.js';
 import { compareStates } from './revenue-ledger.js';
-import { createStripeClient } from './stripe-client.js';
+import { createStripeClient, InjectStripeSdk, type StripeSdk } from './stripe-client.js';
 import { StripeEventsService } from './stripe-events.service.js';
 import type { StripeCustomer, StripeInvoice, StripeSubscription } from './stripe-objects.js';
 import { allPages, DEFAULT_RETRY, type RetryPolicy } from './stripe-pages.js';
@@ -43,6 +43,7 @@ export class StripeSyncService {
     private readonly events: StripeEventsService,
     private readonly config: MetricsConfigService,
     @Inject(METRICS_OPTIONS) private readonly options: ResolvedMetricsOptions,
+    @InjectStripeSdk() private readonly sdk: StripeSdk,
   ) {}
 
   async sync(): Promise<StripeSyncResult> {
@@ -53,7 +54,8 @@ export class StripeSyncService {
         message: 'Stripe sync needs the stripe.secretKey option (STRIPE_SECRET_KEY in the demo app)',
       });
     }
-    const stripe = createStripeClient(this.options.stripe);
+    // A secret key means Stripe is configured, so the SDK was loaded at start.
+    const stripe = createStripeClient(this.sdk!, this.options.stripe);
     let retries = 0;
     const onRetry = (attempt: number, delayMs: number, error: unknown) => {
       retries += 1;

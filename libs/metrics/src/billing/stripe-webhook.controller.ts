@@ -13,7 +13,7 @@ import {
 import { ApiBadRequestResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Request } from 'express';
-import Stripe from 'stripe';
+import { InjectStripeSdk, type StripeSdk } from './stripe-client.js';
 import { DataSource } from 'typeorm';
 import { MetricsConfigService } from '../config/metrics-config.service.js';
 import { METRICS_OPTIONS } from '../metrics.module-definition.js';
@@ -44,6 +44,7 @@ export class StripeWebhookController {
     private readonly events: StripeEventsService,
     private readonly config: MetricsConfigService,
     @Inject(METRICS_OPTIONS) private readonly options: ResolvedMetricsOptions,
+    @InjectStripeSdk() private readonly sdk: StripeSdk,
   ) {}
 
   @Post('stripe/webhook')
@@ -72,7 +73,8 @@ export class StripeWebhookController {
     }
     let event: StripeEventEnvelope;
     try {
-      event = Stripe.webhooks.constructEvent(
+      // A webhook secret means Stripe is configured, so the SDK was loaded at start.
+      event = this.sdk!.webhooks.constructEvent(
         request.rawBody,
         signature,
         secret,

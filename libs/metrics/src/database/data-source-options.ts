@@ -1,6 +1,6 @@
 import type { DataSourceOptions } from 'typeorm';
 import { METRICS_ENTITIES } from '../entities/index.js';
-import { METRICS_MIGRATIONS } from '../../../../migrations/index.js';
+import { METRICS_MIGRATIONS } from '#migrations';
 import { createPgliteDriver } from './pglite-driver.js';
 
 export interface MetricsDatabaseOptions {

@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { mkdirSync } from 'node:fs';
-import { PGlite, types, type PGliteOptions } from '@electric-sql/pglite';
+import type { PGlite, PGliteOptions } from '@electric-sql/pglite';
+import { loadOptionalPackage } from '../common/optional-package.js';
 
 /**
  * A `pg`-shaped driver for TypeORM over one in-process PGlite database.
@@ -22,12 +23,19 @@ export function createPgliteDriver(dataDir?: string, options: PGliteOptions = {}
   let db: Promise<PGlite> | undefined;
   const instance = (): Promise<PGlite> => {
     if (!db && dataDir && !dataDir.includes('://')) mkdirSync(dataDir, { recursive: true });
-    db ??= PGlite.create({
-      ...options,
-      dataDir,
-      // Same shape as `pg` for dates: a DATE stays the 'YYYY-MM-DD' string it is.
-      parsers: { [types.DATE]: (value: string) => value, ...(options.parsers ?? {}) },
-    });
+    // PGlite is an optional peer, loaded when a data source without a URL first connects.
+    db ??= loadOptionalPackage(
+      '@electric-sql/pglite',
+      'The embedded database (no databaseUrl)',
+      () => import('@electric-sql/pglite'),
+    ).then(({ PGlite, types }) =>
+      PGlite.create({
+        ...options,
+        dataDir,
+        // Same shape as `pg` for dates: a DATE stays the 'YYYY-MM-DD' string it is.
+        parsers: { [types.DATE]: (value: string) => value, ...(options.parsers ?? {}) },
+      }),
+    );
     return db;
   };
 

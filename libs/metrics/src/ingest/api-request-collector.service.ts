@@ -7,7 +7,7 @@ import {
   type OnModuleInit,
 } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { Counter, Gauge } from 'prom-client';
+import type { Counter } from 'prom-client';
 import { DataSource } from 'typeorm';
 import { MetricsConfigService } from '../config/metrics-config.service.js';
 import { METRICS_OPTIONS } from '../metrics.module-definition.js';
@@ -61,8 +61,8 @@ export class ApiRequestCollector implements OnModuleInit, BeforeApplicationShutd
     const byClass = this.byClass;
     prometheus.metric(
       'exec_metrics_api_requests_counted_total',
-      (registers) =>
-        new Counter({
+      (client, registers) =>
+        new client.Counter({
           name: 'exec_metrics_api_requests_counted_total',
           help: 'API requests counted by the metrics interceptor, by status class',
           labelNames: ['class'],
@@ -75,8 +75,8 @@ export class ApiRequestCollector implements OnModuleInit, BeforeApplicationShutd
     );
     this.flushes = prometheus.metric(
       'exec_metrics_api_flushes_total',
-      (registers) =>
-        new Counter({
+      (client, registers) =>
+        new client.Counter({
           name: 'exec_metrics_api_flushes_total',
           help: 'Batched writes of counted API requests, by outcome',
           labelNames: ['outcome'],
@@ -85,8 +85,8 @@ export class ApiRequestCollector implements OnModuleInit, BeforeApplicationShutd
     );
     this.rowsWritten = prometheus.metric(
       'exec_metrics_api_rollup_rows_written_total',
-      (registers) =>
-        new Counter({
+      (client, registers) =>
+        new client.Counter({
           name: 'exec_metrics_api_rollup_rows_written_total',
           help: 'Per-minute API rollup rows upserted by the interceptor flushes',
           registers,
@@ -94,8 +94,8 @@ export class ApiRequestCollector implements OnModuleInit, BeforeApplicationShutd
     );
     this.dropped = prometheus.metric(
       'exec_metrics_api_requests_dropped_total',
-      (registers) =>
-        new Counter({
+      (client, registers) =>
+        new client.Counter({
           name: 'exec_metrics_api_requests_dropped_total',
           help: 'Counted API requests dropped because the database could not be written for too long',
           registers,
@@ -104,8 +104,8 @@ export class ApiRequestCollector implements OnModuleInit, BeforeApplicationShutd
     const pendingRows = () => this.pending.size;
     prometheus.metric(
       'exec_metrics_api_pending_rows',
-      (registers) =>
-        new Gauge({
+      (client, registers) =>
+        new client.Gauge({
           name: 'exec_metrics_api_pending_rows',
           help: 'Per-minute API rollup rows waiting for the next flush',
           registers,

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { Gauge } from 'prom-client';
+import type { Gauge } from 'prom-client';
 import { DataSource } from 'typeorm';
 import { PUBLIC_METRICS } from '../catalog/metric-catalog.js';
 import { quoteIdent } from '../database/named-sql.js';
@@ -24,17 +24,23 @@ export class HeadlineGauges {
     @Inject(METRICS_OPTIONS) private readonly options: ResolvedMetricsOptions,
     prometheus: MetricsPrometheus,
   ) {
-    this.values = new Gauge({
-      name: 'exec_metrics_latest_value',
-      help: 'Latest global daily snapshot, one series per catalog metric (null metrics are absent)',
-      labelNames: ['metric'],
-      registers: [prometheus.registry],
-    });
-    this.day = new Gauge({
-      name: 'exec_metrics_latest_snapshot_day_seconds',
-      help: 'The day of the latest global daily snapshot (its bucket_date at 00:00 UTC), Unix seconds',
-      registers: [prometheus.registry],
-    });
+    this.values = prometheus.ownMetric(
+      (client, registers) =>
+        new client.Gauge({
+          name: 'exec_metrics_latest_value',
+          help: 'Latest global daily snapshot, one series per catalog metric (null metrics are absent)',
+          labelNames: ['metric'],
+          registers,
+        }),
+    );
+    this.day = prometheus.ownMetric(
+      (client, registers) =>
+        new client.Gauge({
+          name: 'exec_metrics_latest_snapshot_day_seconds',
+          help: 'The day of the latest global daily snapshot (its bucket_date at 00:00 UTC), Unix seconds',
+          registers,
+        }),
+    );
   }
 
   async refresh(): Promise<void> {

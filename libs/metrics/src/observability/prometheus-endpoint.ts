@@ -16,15 +16,10 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { Audited, AuditInterceptor } from '../security/audit.interceptor.js';
 import { MetricsAccessGuard, type RequestWithActor } from '../security/metrics-access.guard.js';
 import { HeadlineGauges } from './headline-gauges.js';
+import { PROMETHEUS_ENDPOINT, type PrometheusEndpointSettings } from './prometheus-endpoint.settings.js';
 import { MetricsPrometheus } from './prometheus-registry.js';
 
-/** The resolved `prometheusEndpoint` extra: where the route lives and the optional scrape token. */
-export interface PrometheusEndpointSettings {
-  enabled: boolean;
-  path: string;
-  scrapeToken: string | null;
-}
-export const PROMETHEUS_ENDPOINT = Symbol('PROMETHEUS_ENDPOINT');
+export { PROMETHEUS_ENDPOINT, type PrometheusEndpointSettings } from './prometheus-endpoint.settings.js';
 
 const digest = (value: string) => createHash('sha256').update(value).digest();
 
@@ -75,7 +70,9 @@ export class PrometheusController {
     } catch {
       throw new ServiceUnavailableException('The latest snapshot could not be read');
     }
-    response.setHeader('content-type', this.prometheus.registry.contentType);
-    return this.prometheus.registry.metrics();
+    // The route exists only with prometheusEndpoint on, which loads prom-client: the registry is there.
+    const registry = this.prometheus.registry!;
+    response.setHeader('content-type', registry.contentType);
+    return registry.metrics();
   }
 }

@@ -1,6 +1,6 @@
 import { Injectable, Logger, Optional } from '@nestjs/common';
 import { EventEmitter2 } from '@nestjs/event-emitter';
-import { Counter, Histogram } from 'prom-client';
+import type { Counter, Histogram } from 'prom-client';
 import type { RunState } from '../compute/runs.service.js';
 import { MetricsPrometheus } from './prometheus-registry.js';
 
@@ -28,8 +28,8 @@ export class RunObserver {
     // In the module's own registry (its /metrics route) and the host's when the `prometheus` option is set.
     this.runs = prometheus.metric(
       'exec_metrics_runs_total',
-      (registers) =>
-        new Counter({
+      (client, registers) =>
+        new client.Counter({
           name: 'exec_metrics_runs_total',
           help: 'Metric computations (backfills, cron, compute now) by trigger and outcome',
           labelNames: ['trigger', 'status'],
@@ -38,8 +38,8 @@ export class RunObserver {
     );
     this.durations = prometheus.metric(
       'exec_metrics_run_duration_seconds',
-      (registers) =>
-        new Histogram({
+      (client, registers) =>
+        new client.Histogram({
           name: 'exec_metrics_run_duration_seconds',
           help: 'Duration of metric computations',
           labelNames: ['trigger', 'status'],

@@ -1,3 +1,4 @@
+import { inCliMode } from '../cli/cli-mode.js';
 import {
   Inject,
   Injectable,
@@ -49,7 +50,8 @@ export class MetricsScheduler implements OnApplicationBootstrap, OnApplicationSh
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    if (this.options.schedule?.enabled === false) return;
+    // The command line (runMetricsCli) does only the work it names: no cron, no catch-up.
+    if (this.options.schedule?.enabled === false || inCliMode()) return;
     const { timezone } = await this.config.get();
     const schedule = this.options.schedule ?? {};
     this.addJob('exec-metrics-daily', schedule.daily ?? '0 1 * * *', timezone, () => this.runDaily());

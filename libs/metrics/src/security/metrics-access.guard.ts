@@ -10,7 +10,7 @@ import {
 import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
 import { METRICS_OPTIONS } from '../metrics.module-definition.js';
-import type { ResolvedMetricsOptions } from '../metrics.options.js';
+import type { MetricsRequest, ResolvedMetricsOptions } from '../metrics.options.js';
 import { assertSameSite, assertTenantInScope, type TenantSource } from './request-checks.js';
 import { TokensService } from './tokens.service.js';
 
@@ -34,9 +34,8 @@ export interface MetricsActor {
   scope: AccessScope;
 }
 
-export type RequestWithActor = Request & {
+export type RequestWithActor = MetricsRequest & {
   metricsActor?: MetricsActor;
-  user?: unknown;
   /** The tenants this request may see (null: all), set by the guard. */
   metricsTenantScope?: readonly string[] | null;
 };
