@@ -42,7 +42,7 @@ export interface TestAppOptions {
   configure?: (app: NestExpressApplication) => void;
   /** No Nest logging at all (a suite that provokes hundreds of expected 500s). */
   quiet?: boolean;
-  /** SQL run once the schema exists (host tables for the `sources` option). */
+  /** SQL run once the schema exists, before the module starts (host tables for the `sources` option). */
   setupSql?: string[];
 }
 
@@ -84,14 +84,21 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
 
   @Module({
     imports: [
-      TypeOrmModule.forRoot({
-        ...metricsDataSourceOptions({
-          databaseUrl: url,
-          readReplicaUrl: options.readReplicaUrl,
-          schema,
-          pgliteDir: options.pgliteDir ?? 'memory://',
-          entities: options.entities,
-        }),
+      TypeOrmModule.forRootAsync({
+        useFactory: () =>
+          metricsDataSourceOptions({
+            databaseUrl: url,
+            readReplicaUrl: options.readReplicaUrl,
+            schema,
+            pgliteDir: options.pgliteDir ?? 'memory://',
+            entities: options.entities,
+          }),
+        // The host's tables exist before the module starts, as in a real host: `sources` are checked at start.
+        dataSourceFactory: async (dataSourceOptions) => {
+          const dataSource = await new DataSource(dataSourceOptions!).initialize();
+          for (const statement of options.setupSql ?? []) await dataSource.query(statement);
+          return dataSource;
+        },
       }),
       MetricsModule.forRoot({
         environment: 'test',
@@ -115,7 +122,6 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
   await app.listen(0, '127.0.0.1');
   const { port } = app.getHttpServer().address() as AddressInfo;
   const dataSource = app.get(DataSource);
-  for (const statement of options.setupSql ?? []) await dataSource.query(statement);
 
   return {
     app,
