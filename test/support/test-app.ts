@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { Module, type DynamicModule, type INestApplication, type Type } from '@nestjs/common';
+import { Module, type DynamicModule, type INestApplication, type LoggerService, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { TypeOrmModule } from '@nestjs/typeorm';
@@ -42,6 +42,8 @@ export interface TestAppOptions {
   configure?: (app: NestExpressApplication) => void;
   /** No Nest logging at all (a suite that provokes hundreds of expected 500s). */
   quiet?: boolean;
+  /** A logger of the test's own, to read what the app logged. */
+  logger?: LoggerService;
   /** SQL run once the schema exists, before the module starts (host tables for the `sources` option). */
   setupSql?: string[];
 }
@@ -114,12 +116,19 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
 
   const app = await NestFactory.create<NestExpressApplication>(TestHostModule, {
     rawBody: true,
-    logger: options.quiet ? false : process.env.TEST_LOG ? ['error', 'warn', 'log'] : ['error'],
+    logger: options.logger ?? (options.quiet ? false : process.env.TEST_LOG ? ['error', 'warn', 'log'] : ['error']),
   });
   // A full batch of 10,000 events is a few MB of JSON: above Express's 100 kB default.
   app.useBodyParser('json', { limit: '16mb' });
   options.configure?.(app);
-  await app.listen(0, '127.0.0.1');
+  try {
+    await app.listen(0, '127.0.0.1');
+  } catch (error) {
+    // A module that refuses to start (a bad `sources` relation): nothing is left open, and the error is the test's.
+    await app.close().catch(() => undefined);
+    if (url && ownSchema) await dropSchema(url, ownSchema);
+    throw error;
+  }
   const { port } = app.getHttpServer().address() as AddressInfo;
   const dataSource = app.get(DataSource);
 
