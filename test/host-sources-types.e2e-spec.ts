@@ -92,7 +92,7 @@ async function expectHandCounts(test: TestApp, flavour: IdFlavour): Promise<void
   expect(Number(stored.n)).toBe(0); // nothing was copied into the module's own tables
 }
 
-describe('sources: integer org ids and uuid users, computed by the start-up catch-up', () => {
+describe('sources: integer org ids and uuid users, computed by the catch-up (what the app runs at start)', () => {
   let test: TestApp;
   const logger = new RecordingLogger();
 
@@ -152,7 +152,16 @@ describe('sources: integer ids through views, tables and a SELECT for the rest, 
   });
   afterAll(() => test.close());
 
-  it('computes the same numbers', async () => {
+  it('computes one integer tenant alone, then the same numbers for all', async () => {
+    const compute = test.app.get(MetricsService);
+    await compute.computeRange({ start: '2025-05-02', end: '2025-05-02', tenant: '2', asOf: new Date('2025-07-01Z') });
+    expect(await snapshot(test.dataSource, 'daily', '2025-05-02', '2')).toMatchObject({
+      new_customers: 1,
+      dau: 1,
+      jobs_total: 1,
+      ai_tokens_used: 1500,
+    });
+    expect(await snapshot(test.dataSource, 'daily', '2025-05-02', '1')).toBeUndefined();
     await test.app
       .get(MetricsService)
       .computeRange({ start: '2025-05-01', end: '2025-05-12', asOf: new Date('2025-07-01T00:00:00Z') });

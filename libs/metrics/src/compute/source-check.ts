@@ -108,7 +108,8 @@ export class MetricsSources implements OnModuleInit {
       return error;
     }
     try {
-      await this.check();
+      // Still readable (a column's type changed, say): the next statement uses casts for the types it has now.
+      this.current = await this.check();
     } catch (checkError) {
       if (checkError instanceof SourceCheckError) return checkError;
     }
