@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { Module, type DynamicModule, type INestApplication, type Type } from '@nestjs/common';
+import { Module, type DynamicModule, type INestApplication, type LoggerService, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { TypeOrmModule } from '@nestjs/typeorm';
@@ -42,7 +42,9 @@ export interface TestAppOptions {
   configure?: (app: NestExpressApplication) => void;
   /** No Nest logging at all (a suite that provokes hundreds of expected 500s). */
   quiet?: boolean;
-  /** SQL run once the schema exists (host tables for the `sources` option). */
+  /** A logger of the test's own, to read what the app logged. */
+  logger?: LoggerService;
+  /** SQL run once the schema exists, before the module starts (host tables for the `sources` option). */
   setupSql?: string[];
 }
 
@@ -84,14 +86,21 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
 
   @Module({
     imports: [
-      TypeOrmModule.forRoot({
-        ...metricsDataSourceOptions({
-          databaseUrl: url,
-          readReplicaUrl: options.readReplicaUrl,
-          schema,
-          pgliteDir: options.pgliteDir ?? 'memory://',
-          entities: options.entities,
-        }),
+      TypeOrmModule.forRootAsync({
+        useFactory: () =>
+          metricsDataSourceOptions({
+            databaseUrl: url,
+            readReplicaUrl: options.readReplicaUrl,
+            schema,
+            pgliteDir: options.pgliteDir ?? 'memory://',
+            entities: options.entities,
+          }),
+        // The host's tables exist before the module starts, as in a real host: `sources` are checked at start.
+        dataSourceFactory: async (dataSourceOptions) => {
+          const dataSource = await new DataSource(dataSourceOptions!).initialize();
+          for (const statement of options.setupSql ?? []) await dataSource.query(statement);
+          return dataSource;
+        },
       }),
       MetricsModule.forRoot({
         environment: 'test',
@@ -107,15 +116,21 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
 
   const app = await NestFactory.create<NestExpressApplication>(TestHostModule, {
     rawBody: true,
-    logger: options.quiet ? false : process.env.TEST_LOG ? ['error', 'warn', 'log'] : ['error'],
+    logger: options.logger ?? (options.quiet ? false : process.env.TEST_LOG ? ['error', 'warn', 'log'] : ['error']),
   });
   // A full batch of 10,000 events is a few MB of JSON: above Express's 100 kB default.
   app.useBodyParser('json', { limit: '16mb' });
   options.configure?.(app);
-  await app.listen(0, '127.0.0.1');
+  try {
+    await app.listen(0, '127.0.0.1');
+  } catch (error) {
+    // A module that refuses to start (a bad `sources` relation): nothing is left open, and the error is the test's.
+    await app.close().catch(() => undefined);
+    if (url && ownSchema) await dropSchema(url, ownSchema);
+    throw error;
+  }
   const { port } = app.getHttpServer().address() as AddressInfo;
   const dataSource = app.get(DataSource);
-  for (const statement of options.setupSql ?? []) await dataSource.query(statement);
 
   return {
     app,

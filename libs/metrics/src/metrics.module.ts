@@ -14,6 +14,7 @@ import { ALERT_PROVIDERS, AlertsController } from './alerts/alerts.providers.js'
 import { ComputeController } from './compute/compute.controller.js';
 import { MetricsRunsService } from './compute/runs.service.js';
 import { SnapshotComputeService } from './compute/snapshot-compute.service.js';
+import { MetricsSources } from './compute/source-check.js';
 import { ConfigController } from './config/config.controller.js';
 import { MetricsConfigService } from './config/metrics-config.service.js';
 import { METRICS_ENTITIES } from './entities/index.js';
@@ -80,6 +81,7 @@ const CONTROLLERS: Type[] = [
 
 const PROVIDERS = [
   MetricsConfigService,
+  MetricsSources,
   SnapshotComputeService,
   MetricsRunsService,
   SummaryService,

@@ -8,14 +8,15 @@ import { ReadCache } from '../read/read-cache.service.js';
 import { compileSql } from '../database/named-sql.js';
 import { COMPUTE_WORK_MEM, NO_JIT } from '../database/session-settings.js';
 import { METRICS_OPTIONS } from '../metrics.module-definition.js';
-import type { ResolvedMetricsOptions, SourceName } from '../metrics.options.js';
+import type { ResolvedMetricsOptions } from '../metrics.options.js';
 import { addDays, daysBetween, monthAlignedChunks, monthStart } from './calendar-dates.js';
 import { bucketFactsSql } from './sql/bucket-facts.sql.js';
 import { cohortsUpsertSql, COHORT_CURVE_WEEKS } from './sql/cohorts.sql.js';
 import { dailyWorkSql } from './sql/daily-work.sql.js';
 import { BUCKET_DATE, rollupSql, type RollupBucket } from './sql/rollup.sql.js';
 import { snapshotUpsertSql } from './sql/snapshot-upsert.sql.js';
-import { resolveSourceRelations, SOURCE_TABLES } from './sql/source-relations.js';
+import { MetricsSources } from './source-check.js';
+import { SOURCE_NAMES, SOURCE_TABLES, type SourceRelations } from './sql/source-relations.js';
 import { userDaysSql } from './sql/source-facts.js';
 
 export interface ComputeRequest {
@@ -55,8 +56,6 @@ const WORK_RANGE_SQL = `SELECT
 @Injectable()
 export class SnapshotComputeService {
   private readonly logger = new Logger('MetricsCompute');
-  private readonly relations: Record<SourceName, string>;
-
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly config: MetricsConfigService,
@@ -64,8 +63,12 @@ export class SnapshotComputeService {
     private readonly billing: BillingStatus,
     @Inject(METRICS_OPTIONS) private readonly options: ResolvedMetricsOptions,
     private readonly alerts: AlertEvaluator,
-  ) {
-    this.relations = resolveSourceRelations(options.sources);
+    private readonly sources: MetricsSources,
+  ) {}
+
+  /** Checked at start: a host relation's columns are read through casts chosen from its types. */
+  private get relations(): SourceRelations {
+    return this.sources.relations;
   }
 
   async computeRange(request: ComputeRequest): Promise<ComputeResult> {
@@ -88,35 +91,37 @@ export class SnapshotComputeService {
       outstanding_invoices_value: config.outstanding_invoices_value,
     };
 
-    await this.dataSource.transaction(async (manager) => {
-      const run = (sql: string, params: Record<string, unknown>) => {
-        const compiled = compileSql(sql, params);
-        return manager.query(compiled.text, compiled.values) as Promise<Record<string, string>[]>;
-      };
-      await manager.query(NO_JIT);
-      await manager.query(COMPUTE_WORK_MEM);
-      // Computations take turns across instances: overlapping upserts in parallel could deadlock.
-      await manager.query(`SELECT pg_advisory_xact_lock(hashtext('exec-metrics:compute:' || $1::text))`, [base.env]);
-      if (totalDays > ANALYZE_AFTER_DAYS) await this.refreshStatistics(manager);
-      let done = 0;
-      for (const [d0, d1] of monthAlignedChunks(request.start, request.end, CHUNK_MONTHS)) {
-        const [{ w0, w1 }] = await run(WORK_RANGE_SQL, { ...base, d0, d1 });
-        const params = { ...base, d0, d1, w0, w1 };
-        const userDays = await this.materialiseUserDays(run, enabled, params);
-        await run('DROP TABLE IF EXISTS metrics_work', {});
-        await run(
-          `CREATE TEMP TABLE metrics_work ON COMMIT DROP AS ${dailyWorkSql(this.relations, enabled, userDays)}`,
-          params,
-        );
-        await this.upsertBucket(run, enabled, 'daily', params, userDays, 'day BETWEEN :d0::date AND :d1::date');
-        await this.upsertBucket(run, enabled, 'weekly', params, userDays);
-        await this.upsertBucket(run, enabled, 'monthly', params, userDays);
-        done += daysBetween(d0, d1) + 1;
-        request.onProgress?.(done, totalDays);
-      }
-      await this.computeCohorts(manager, request, base);
-      await this.cache.bump(manager);
-    });
+    await this.dataSource
+      .transaction(async (manager) => {
+        const run = (sql: string, params: Record<string, unknown>) => {
+          const compiled = compileSql(sql, params);
+          return manager.query(compiled.text, compiled.values) as Promise<Record<string, string>[]>;
+        };
+        await manager.query(NO_JIT);
+        await manager.query(COMPUTE_WORK_MEM);
+        // Computations take turns across instances: overlapping upserts in parallel could deadlock.
+        await manager.query(`SELECT pg_advisory_xact_lock(hashtext('exec-metrics:compute:' || $1::text))`, [base.env]);
+        if (totalDays > ANALYZE_AFTER_DAYS) await this.refreshStatistics(manager);
+        let done = 0;
+        for (const [d0, d1] of monthAlignedChunks(request.start, request.end, CHUNK_MONTHS)) {
+          const [{ w0, w1 }] = await run(WORK_RANGE_SQL, { ...base, d0, d1 });
+          const params = { ...base, d0, d1, w0, w1 };
+          const userDays = await this.materialiseUserDays(run, enabled, params);
+          await run('DROP TABLE IF EXISTS metrics_work', {});
+          await run(
+            `CREATE TEMP TABLE metrics_work ON COMMIT DROP AS ${dailyWorkSql(this.relations, enabled, userDays)}`,
+            params,
+          );
+          await this.upsertBucket(run, enabled, 'daily', params, userDays, 'day BETWEEN :d0::date AND :d1::date');
+          await this.upsertBucket(run, enabled, 'weekly', params, userDays);
+          await this.upsertBucket(run, enabled, 'monthly', params, userDays);
+          done += daysBetween(d0, d1) + 1;
+          request.onProgress?.(done, totalDays);
+        }
+        await this.computeCohorts(manager, request, base);
+        await this.cache.bump(manager);
+      })
+      .catch(this.explainFailure);
 
     // Alerts look at the committed snapshots, queued in the background: they never fail or delay a computation.
     this.alerts.afterCompute({ start: request.start, end: request.end, tenant: request.tenant, asOf: request.asOf });
@@ -181,9 +186,9 @@ export class SnapshotComputeService {
    * 0.5 s on PGlite, which has no autovacuum to do this on its own).
    */
   private async refreshStatistics(manager: EntityManager): Promise<void> {
-    const own = (Object.keys(SOURCE_TABLES) as SourceName[])
-      .filter((source) => this.relations[source] === SOURCE_TABLES[source].table)
-      .map((source) => SOURCE_TABLES[source].table);
+    const own = SOURCE_NAMES.filter((source) => this.relations.isOwn(source)).map(
+      (source) => SOURCE_TABLES[source].table,
+    );
     const billing = ['metrics_revenue_ledger', 'metrics_billing_customer', 'metrics_billing_invoice_state'];
     await manager.query(`ANALYZE ${[...own, ...billing].join(', ')}`);
   }
@@ -199,12 +204,19 @@ export class SnapshotComputeService {
       c0: first,
       c1: last,
     };
-    await this.dataSource.transaction(async (manager) => {
-      await manager.query(NO_JIT);
-      await manager.query(COMPUTE_WORK_MEM);
-      const compiled = compileSql(cohortsUpsertSql(this.relations), params);
-      await manager.query(compiled.text, compiled.values);
-      await this.cache.bump(manager);
-    });
+    await this.dataSource
+      .transaction(async (manager) => {
+        await manager.query(NO_JIT);
+        await manager.query(COMPUTE_WORK_MEM);
+        const compiled = compileSql(cohortsUpsertSql(this.relations), params);
+        await manager.query(compiled.text, compiled.values);
+        await this.cache.bump(manager);
+      })
+      .catch(this.explainFailure);
   }
+
+  /** A failure caused by a host relation changed since start names the source and column (the run records it). */
+  private readonly explainFailure = async (error: unknown): Promise<never> => {
+    throw await this.sources.explain(error);
+  };
 }

@@ -7,7 +7,7 @@ import { MetricsConfigService } from '../config/metrics-config.service.js';
 import { bucketFactsSql } from '../compute/sql/bucket-facts.sql.js';
 import { workMetrics } from '../compute/sql/daily-work.sql.js';
 import { BUCKET_DATE, rollupSql } from '../compute/sql/rollup.sql.js';
-import { resolveSourceRelations } from '../compute/sql/source-relations.js';
+import { MetricsSources } from '../compute/source-check.js';
 import { NO_JIT } from '../database/session-settings.js';
 import { compileSql, quoteIdent } from '../database/named-sql.js';
 import type { BucketType } from '../entities/snapshot.entity.js';
@@ -54,6 +54,7 @@ export class SummaryService {
     private readonly billing: BillingStatus,
     @Inject(METRICS_OPTIONS) private readonly options: ResolvedMetricsOptions,
     private readonly alerts: AlertsService,
+    private readonly sources: MetricsSources,
   ) {}
 
   async summary(query: SummaryQuery): Promise<MetricsSummary> {
@@ -83,7 +84,7 @@ export class SummaryService {
       FROM system_metrics_snapshot
       WHERE environment = :env AND bucket_type = 'daily' AND ${scope}
         AND bucket_date BETWEEN :range_start::date AND :range_end::date`;
-    const relations = resolveSourceRelations(this.options.sources);
+    const relations = this.sources.relations;
     const aggregated = compileSql(
       `SELECT * FROM (${rollupSql(dailyRows, bucketFactsSql(relations, enabled, BUCKET_DATE.range), 'range', enabled)}) AS r
        WHERE ${tenantIs('r.tenant_id', tenant, 'scope_tenant')}`,
@@ -113,7 +114,10 @@ export class SummaryService {
         ] as const;
       },
       true,
-    );
+    ).catch(async (error: unknown) => {
+      // A host relation changed since start: answered as 503 naming the source and column, not a bare 500.
+      throw await this.sources.explain(error);
+    });
 
     const latestValues = latestRow ? metricValues(latestRow) : null;
     return {

@@ -16,8 +16,8 @@ import { MetricsRunsService, type RunState } from '../compute/runs.service.js';
 import { SnapshotComputeService } from '../compute/snapshot-compute.service.js';
 import { MetricsConfigService } from '../config/metrics-config.service.js';
 import { METRICS_OPTIONS } from '../metrics.module-definition.js';
-import type { ResolvedMetricsOptions, SourceName } from '../metrics.options.js';
-import { resolveSourceRelations } from '../compute/sql/source-relations.js';
+import type { ResolvedMetricsOptions } from '../metrics.options.js';
+import { MetricsSources } from '../compute/source-check.js';
 import { contiguousRanges, localDate } from './local-clock.js';
 import { PgLeaseLocker } from './pg-lease-locker.js';
 
@@ -35,7 +35,6 @@ const LEASE_MS = 120_000;
 export class MetricsScheduler implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('MetricsScheduler');
   private readonly jobs: CronJob[] = [];
-  private readonly relations: Record<SourceName, string>;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -43,11 +42,10 @@ export class MetricsScheduler implements OnApplicationBootstrap, OnApplicationSh
     private readonly compute: SnapshotComputeService,
     private readonly config: MetricsConfigService,
     private readonly locker: PgLeaseLocker,
+    private readonly sources: MetricsSources,
     @Inject(METRICS_OPTIONS) private readonly options: ResolvedMetricsOptions,
     @Optional() private readonly registry?: SchedulerRegistry,
-  ) {
-    this.relations = resolveSourceRelations(options.sources);
-  }
+  ) {}
 
   async onApplicationBootstrap(): Promise<void> {
     // The command line (runMetricsCli) does only the work it names: no cron, no catch-up.
@@ -112,7 +110,7 @@ export class MetricsScheduler implements OnApplicationBootstrap, OnApplicationSh
       `WITH bounds AS (
          SELECT CASE WHEN min(occurred_at) IS NOT NULL
                      THEN greatest((min(occurred_at) AT TIME ZONE $1)::date, $2::date - $3::int) END AS first_day
-         FROM ${this.relations.lifecycle})
+         FROM ${this.sources.relations.from('lifecycle')})
        SELECT d::date::text AS day FROM bounds, generate_series(bounds.first_day, $2::date, interval '1 day') AS d
        WHERE NOT EXISTS (
          SELECT 1 FROM system_metrics_snapshot s
@@ -139,7 +137,13 @@ export class MetricsScheduler implements OnApplicationBootstrap, OnApplicationSh
       }
       results.push(run);
     }
-    if (results.length > 0) this.logger.log(`caught up ${results.length} range(s) of days`);
+    // A failed run is reported as one, with its error: never counted as caught up.
+    const failed = results.filter((run) => run.status !== 'succeeded');
+    for (const run of failed) {
+      this.logger.error(`catch-up of ${run.start}..${run.end} ${run.status}: ${run.error ?? 'no error recorded'}`);
+    }
+    const succeeded = results.length - failed.length;
+    if (succeeded > 0) this.logger.log(`caught up ${succeeded} range(s) of days`);
     return results;
   }
 

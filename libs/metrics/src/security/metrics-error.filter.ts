@@ -1,5 +1,6 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { Response } from 'express';
+import { SourceCheckError } from '../compute/source-check.js';
 
 interface DatabaseError {
   code?: string;
@@ -12,6 +13,8 @@ const CONNECTION = /ECONNREFUSED|ECONNRESET|Connection terminated|connection.*(c
 
 /** The answer for an error that is not an HttpException, with a reason a client can act on. */
 export function describeFailure(error: unknown): { status: number; error: string; message: string } {
+  if (error instanceof SourceCheckError)
+    return { status: 503, error: 'Service Unavailable', message: `${error.message}; fix the host relation` };
   const { code, message = '' } = (error ?? {}) as DatabaseError;
   if (typeof code === 'string' && code.startsWith('53'))
     return {

@@ -1,4 +1,4 @@
-import type { SourceName } from '../../metrics.options.js';
+import type { SourceRelations } from './source-relations.js';
 import { billingBucketFacts } from './billing-facts.js';
 import { LOCAL_DAY, WORK_START, sourceCtes } from './source-facts.js';
 
@@ -11,7 +11,7 @@ import { LOCAL_DAY, WORK_START, sourceCtes } from './source-facts.js';
  * Output: is_global, tenant_id, bucket_date, facts (jsonb: fact → value), activation_breakdown, ai_breakdown.
  */
 export function bucketFactsSql(
-  relations: Record<SourceName, string>,
+  relations: SourceRelations,
   enabled: ReadonlySet<string>,
   bucket: (day: string) => string,
   userDays?: string,
@@ -31,7 +31,7 @@ export function bucketFactsSql(
   const aiUsage = enabled.has('ai')
     ? `SELECT tenant_id, ${bucket(LOCAL_DAY('occurred_at'))} AS bucket_date, model,
           sum(input_tokens + output_tokens) AS tokens, sum(cost_usd) AS cost_usd, count(*) AS requests
-        FROM ${relations.ai}
+        FROM ${relations.from('ai')}
         WHERE occurred_at >= ${WORK_START} AND occurred_at < ((:w1::date + 1)::timestamp AT TIME ZONE :tz)
           AND (:tenant::varchar IS NULL OR tenant_id = :tenant)
         GROUP BY 1, 2, 3`

@@ -1,4 +1,4 @@
-import type { SourceName } from '../../metrics.options.js';
+import type { SourceRelations } from './source-relations.js';
 import { DAY_START, LOCAL_DAY } from './source-facts.js';
 
 export const COHORT_CURVE_WEEKS = 26;
@@ -9,7 +9,7 @@ const MILESTONES = [1, 4, 12] as const;
  * system_cohort_retention. Week N of a user is days [7N, 7N+6] after their own signup day (day 0); a week
  * is null until the window of the cohort's last-signing user has ended (metrics.md, "Cohort retention").
  */
-export function cohortsUpsertSql(rel: Record<SourceName, string>): string {
+export function cohortsUpsertSql(rel: SourceRelations): string {
   const tenantFilter = `(:tenant::varchar IS NULL OR tenant_id = :tenant)`;
   const inScope = `((is_global AND :tenant::varchar IS NULL) OR (NOT is_global AND tenant_id IS NOT NULL))`;
   const milestoneColumns = MILESTONES.map(
@@ -21,14 +21,14 @@ export function cohortsUpsertSql(rel: Record<SourceName, string>): string {
   return `WITH members AS (
       SELECT tenant_id, user_id, signup_day, date_trunc('month', signup_day)::date AS cohort_month FROM (
         SELECT tenant_id, user_id, ${LOCAL_DAY('min(occurred_at)')} AS signup_day
-        FROM ${rel.lifecycle} WHERE type = 'signup' AND ${tenantFilter}
+        FROM ${rel.from('lifecycle')} WHERE type = 'signup' AND ${tenantFilter}
         GROUP BY tenant_id, user_id) AS signups
       WHERE signup_day >= :c0::date AND signup_day < (:c1::date + interval '1 month')),
     active_weeks AS (
       SELECT DISTINCT m.tenant_id, m.user_id, m.cohort_month,
              (${LOCAL_DAY('a.occurred_at')} - m.signup_day) / 7 AS week
       FROM members m
-      JOIN ${rel.activity} a ON a.user_id = m.user_id
+      JOIN ${rel.from('activity', 'a')} ON a.user_id = m.user_id
         AND (a.tenant_id = m.tenant_id OR (a.tenant_id IS NULL AND m.tenant_id IS NULL))
       WHERE a.occurred_at >= ${DAY_START('m.signup_day')}
         AND a.occurred_at < ${DAY_START(`m.signup_day + ${7 * (COHORT_CURVE_WEEKS + 1)}`)}),

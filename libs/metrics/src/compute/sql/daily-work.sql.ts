@@ -1,7 +1,7 @@
 import { METRIC_CATALOG } from '../../catalog/metric-catalog.js';
 import type { MetricDefinition } from '../../catalog/catalog.types.js';
 import { billingConfigFallback } from '../../catalog/metrics/financial.js';
-import type { SourceName } from '../../metrics.options.js';
+import type { SourceRelations } from './source-relations.js';
 import { quoteIdent } from '../../database/named-sql.js';
 import { EVE, FACTS, factSubqueries, sourceCtes } from './source-facts.js';
 
@@ -32,11 +32,7 @@ function metricExpression(metric: MetricDefinition, enabled: ReadonlySet<string>
   throw new Error(`metric ${metric.key}: no daily expression for ${JSON.stringify(rule)}`);
 }
 
-export function dailyWorkSql(
-  relations: Record<SourceName, string>,
-  enabled: ReadonlySet<string>,
-  userDays?: string,
-): string {
+export function dailyWorkSql(relations: SourceRelations, enabled: ReadonlySet<string>, userDays?: string): string {
   const factNames = Object.keys(FACTS);
   const subqueries = factSubqueries(relations).map(
     ({ facts, sql }, index) =>

@@ -1,4 +1,5 @@
 import type { SourceName } from '../../metrics.options.js';
+import type { SourceRelations } from './source-relations.js';
 import { BILLING_FACTS, billingCtes, billingFactSubqueries } from './billing-facts.js';
 import { EVE, LOCAL_DAY, TENANT_FILTER, WINDOW_START, WORK_END, WORK_START } from './sql-fragments.js';
 
@@ -48,24 +49,24 @@ export { DAY_START, EVE, LOCAL_DAY, TENANT_FILTER, WINDOW_START, WORK_END, WORK_
  * windows and the bucket distinct counts read. A computation materialises it once per chunk (`userDays` names
  * that table) so the daily work and every bucket's facts share one pass over the activity source.
  */
-export function userDaysSql(rel: Record<SourceName, string>): string {
+export function userDaysSql(rel: SourceRelations): string {
   return `SELECT DISTINCT tenant_id, user_id, ${LOCAL_DAY('occurred_at')} AS day
-      FROM ${rel.activity} WHERE occurred_at >= ${WINDOW_START} AND occurred_at < ${WORK_END} AND ${TENANT_FILTER}`;
+      FROM ${rel.from('activity')} WHERE occurred_at >= ${WINDOW_START} AND occurred_at < ${WORK_END} AND ${TENANT_FILTER}`;
 }
 
 /** Helper CTEs shared by several fact subqueries. */
-export function sourceCtes(rel: Record<SourceName, string>, userDays?: string): string[] {
+export function sourceCtes(rel: SourceRelations, userDays?: string): string[] {
   return [
     `lifecycle_events AS (
       SELECT tenant_id, user_id, type, occurred_at, ${LOCAL_DAY('occurred_at')} AS day
-      FROM ${rel.lifecycle} WHERE occurred_at < ${WORK_END} AND ${TENANT_FILTER})`,
+      FROM ${rel.from('lifecycle')} WHERE occurred_at < ${WORK_END} AND ${TENANT_FILTER})`,
     `first_signups AS (
       SELECT tenant_id, user_id, min(occurred_at) AS signup_at
       FROM lifecycle_events WHERE type = 'signup' GROUP BY tenant_id, user_id)`,
     `user_days AS (${userDays ? `SELECT tenant_id, user_id, day FROM ${userDays}` : userDaysSql(rel)})`,
     `key_actions AS (
       SELECT tenant_id, user_id, action, occurred_at
-      FROM ${rel.activation} WHERE action = ANY(:actions::text[]) AND occurred_at < ${WORK_END} AND ${TENANT_FILTER})`,
+      FROM ${rel.from('activation')} WHERE action = ANY(:actions::text[]) AND occurred_at < ${WORK_END} AND ${TENANT_FILTER})`,
     activityGapsCte,
     ...billingCtes(),
   ];
@@ -96,7 +97,7 @@ function rollingWindowDeltas(days: number, fact: string): string {
 
 /** Each source's fact subqueries, keyed by the source that must be enabled for them to count. */
 export function factSubqueries(
-  rel: Record<SourceName, string>,
+  rel: SourceRelations,
 ): { source: SourceName | 'billing'; facts: string[]; sql: string }[] {
   return [
     ...billingFactSubqueries().map((subquery) => ({ source: 'billing' as const, ...subquery })),
@@ -158,7 +159,7 @@ export function factSubqueries(
           count(*) FILTER (WHERE status = 'succeeded') AS jobs_succeeded,
           count(*) FILTER (WHERE status = 'failed') AS jobs_failed,
           sum(extract(epoch FROM finished_at - started_at)) AS jobs_duration_sum_sec
-        FROM ${rel.jobs} WHERE finished_at >= ${WORK_START} AND finished_at < ${WORK_END} AND ${TENANT_FILTER}
+        FROM ${rel.from('jobs')} WHERE finished_at >= ${WORK_START} AND finished_at < ${WORK_END} AND ${TENANT_FILTER}
         GROUP BY 1, 2`,
     },
     {
@@ -166,7 +167,7 @@ export function factSubqueries(
       facts: ['ai_tokens', 'ai_cost_usd'],
       sql: `SELECT tenant_id, ${LOCAL_DAY('occurred_at')} AS day,
           sum(input_tokens + output_tokens) AS ai_tokens, sum(cost_usd) AS ai_cost_usd
-        FROM ${rel.ai} WHERE occurred_at >= ${WORK_START} AND occurred_at < ${WORK_END} AND ${TENANT_FILTER}
+        FROM ${rel.from('ai')} WHERE occurred_at >= ${WORK_START} AND occurred_at < ${WORK_END} AND ${TENANT_FILTER}
         GROUP BY 1, 2`,
     },
     {
@@ -176,7 +177,7 @@ export function factSubqueries(
           sum(requests) AS api_requests, sum(server_errors) AS api_server_errors,
           sum(client_errors) AS api_client_errors, sum(latency_sum_ms) AS api_latency_sum_ms,
           metrics_histogram_sum(latency_histogram) AS api_latency_histogram
-        FROM ${rel.api} WHERE minute >= ${WORK_START} AND minute < ${WORK_END} AND ${TENANT_FILTER}
+        FROM ${rel.from('api')} WHERE minute >= ${WORK_START} AND minute < ${WORK_END} AND ${TENANT_FILTER}
         GROUP BY 1, 2`,
     },
   ];
