@@ -21,7 +21,7 @@ function isNotFound(error: unknown, packageName: string): boolean {
   return notFound && String(message).includes(packageName);
 }
 
-/** `load` is the literal `() => import('name')`, so that bundlers and test runners see the import. */
+/** `load` is a literal dynamic import of the package, so that bundlers and test runners see it. */
 export async function loadOptionalPackage<T>(packageName: string, feature: string, load: () => Promise<T>): Promise<T> {
   try {
     return await load();
