@@ -3,7 +3,7 @@ import { parse } from 'csv-parse/sync';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, statSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import pg from 'pg';
 import type { Browser, Page } from 'playwright-core';
@@ -208,7 +208,9 @@ describe('AdminJS panel in a real browser', () => {
        WHERE tenant_id = 'acme' AND bucket_type = 'daily' AND bucket_date BETWEEN '2025-04-10' AND '2025-04-30'`,
     );
     // Today's components, bundled before any browser opens the panel (minutes on a cold, busy machine).
+    const bundleStarted = Date.now();
     await app.get(AdminPanelModule).bundleComponents();
+    expect(statSync('.adminjs/bundle.js').mtimeMs).toBeGreaterThanOrEqual(bundleStarted - 1000);
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1440, height: 900 }, acceptDownloads: true });
     page.setDefaultTimeout(60_000);

@@ -70,6 +70,9 @@ const PANEL = Symbol('ADMIN_PANEL');
  */
 @Module({})
 export class AdminPanelModule implements OnModuleInit, OnApplicationShutdown {
+  /** AdminJS's own initialize(): the production bundling, when it bundles at start. */
+  private initializing?: Promise<void>;
+  /** The development bundle built by bundleComponents(). */
   private bundling?: Promise<void>;
   private admin?: AdminJS;
 
@@ -91,7 +94,7 @@ export class AdminPanelModule implements OnModuleInit, OnApplicationShutdown {
     // In production (without ADMIN_JS_SKIP_BUNDLE) the router starts bundling in the background and never awaits
     // it: keep hold of that work so that closing the app waits for it instead of cutting the bundler off mid-file.
     const initialize = admin.initialize.bind(admin);
-    admin.initialize = () => (this.bundling = initialize());
+    admin.initialize = () => (this.initializing = initialize());
     await new ExpressLoader().register(admin, this.adapterHost.httpAdapter, {
       ...options,
       adminJsOptions: admin.options,
@@ -105,11 +108,13 @@ export class AdminPanelModule implements OnModuleInit, OnApplicationShutdown {
    */
   bundleComponents(): Promise<void> {
     if (!this.admin) throw new Error('the admin panel is not initialised yet');
+    // Production bundles in initialize() (or ahead of time); development bundles here.
+    if (process.env.NODE_ENV === 'production') return this.initializing ?? Promise.resolve();
     this.bundling ??= bundleAdminComponents(this.admin);
     return this.bundling;
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await this.bundling?.catch(() => undefined);
+    await Promise.all([this.initializing, this.bundling].map((work) => work?.catch(() => undefined)));
   }
 }
