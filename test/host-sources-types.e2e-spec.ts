@@ -102,6 +102,8 @@ describe('sources: integer org ids and uuid users, computed by the catch-up (wha
       { lifecycle: 'select', activity: 'select', activation: 'view', jobs: 'table', ai: 'select', api: 'view' },
       logger,
     );
+    // Sign-ups are a `timestamp` column, read as UTC whatever the session's zone (PGlite: the one session).
+    await test.dataSource.query(`SET TIME ZONE 'Asia/Tokyo'`);
   });
   afterAll(() => test.close());
 

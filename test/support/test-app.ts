@@ -6,7 +6,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import pg from 'pg';
-import { DataSource } from 'typeorm';
+import { DataSource, type DataSourceOptions } from 'typeorm';
 import {
   MetricsModule,
   metricsDataSourceOptions,
@@ -72,6 +72,19 @@ async function dropSchema(url: string, schema: string): Promise<void> {
   await client.end();
 }
 
+/** The host's TypeORM module; its setup SQL runs once migrated, before the metrics module starts (and checks `sources`). */
+function hostDatabase(dataSourceOptions: DataSourceOptions, setupSql: string[] = []): DynamicModule {
+  if (setupSql.length === 0) return TypeOrmModule.forRoot(dataSourceOptions);
+  return TypeOrmModule.forRootAsync({
+    useFactory: () => dataSourceOptions,
+    dataSourceFactory: async () => {
+      const dataSource = await new DataSource(dataSourceOptions).initialize();
+      for (const statement of setupSql) await dataSource.query(statement);
+      return dataSource;
+    },
+  });
+}
+
 /**
  * Boots the real Nest app with the metrics module on a real HTTP server (loopback, random port), on PGlite in
  * memory or, when TEST_DATABASE_URL is set, on that PostgreSQL server in a schema of its own.
@@ -86,22 +99,16 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
 
   @Module({
     imports: [
-      TypeOrmModule.forRootAsync({
-        useFactory: () =>
-          metricsDataSourceOptions({
-            databaseUrl: url,
-            readReplicaUrl: options.readReplicaUrl,
-            schema,
-            pgliteDir: options.pgliteDir ?? 'memory://',
-            entities: options.entities,
-          }),
-        // The host's tables exist before the module starts, as in a real host: `sources` are checked at start.
-        dataSourceFactory: async (dataSourceOptions) => {
-          const dataSource = await new DataSource(dataSourceOptions!).initialize();
-          for (const statement of options.setupSql ?? []) await dataSource.query(statement);
-          return dataSource;
-        },
-      }),
+      hostDatabase(
+        metricsDataSourceOptions({
+          databaseUrl: url,
+          readReplicaUrl: options.readReplicaUrl,
+          schema,
+          pgliteDir: options.pgliteDir ?? 'memory://',
+          entities: options.entities,
+        }),
+        options.setupSql,
+      ),
       MetricsModule.forRoot({
         environment: 'test',
         adminTokens: [adminToken],
