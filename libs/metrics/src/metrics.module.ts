@@ -1,3 +1,4 @@
+import { ConventionsChangeService } from './billing/conventions-change.service.js';
 import { Module, UseFilters, type DynamicModule, type Type } from '@nestjs/common';
 import { PATH_METADATA } from '@nestjs/common/constants.js';
 import { TypeOrmModule } from '@nestjs/typeorm';
@@ -108,6 +109,7 @@ const PROVIDERS = [
   StripeEventsService,
   StripeSyncService,
   ManualRevenueService,
+  ConventionsChangeService,
   ...ALERT_PROVIDERS,
 ];
 
