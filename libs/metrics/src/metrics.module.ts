@@ -1,8 +1,9 @@
-import { ConventionsChangeService } from './billing/conventions-change.service.js';
 import { Module, UseFilters, type DynamicModule, type Type } from '@nestjs/common';
 import { PATH_METADATA } from '@nestjs/common/constants.js';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { BillingStatus } from './billing/billing-status.service.js';
+import { ConventionsChangeService } from './billing/conventions-change.service.js';
+import { RevenueChecksController } from './billing/revenue-checks.controller.js';
 import { BillingStore } from './billing/billing-store.js';
 import { ManualRevenueService } from './billing/manual-revenue.service.js';
 import { RevenueController } from './billing/revenue.controller.js';
@@ -74,6 +75,7 @@ const CONTROLLERS: Type[] = [
   StripeWebhookController,
   StripeSyncController,
   RevenueController,
+  RevenueChecksController,
   AlertsController,
   TenantsController,
 ];
