@@ -172,6 +172,63 @@ describe('revenue conventions', () => {
     });
   });
 
+  it('compares the conventions side by side on February and March without changing stored numbers', async () => {
+    const stored = await test.dataSource.query(
+      `SELECT md5(string_agg(s::text, ',' ORDER BY id)) AS digest FROM system_metrics_snapshot s`,
+    );
+    const ledger = await test.dataSource.query(
+      `SELECT md5(string_agg(l::text, ',' ORDER BY id)) AS digest FROM metrics_revenue_ledger l`,
+    );
+    const { status, body } = await call(
+      test,
+      'GET',
+      `${PREFIX}/revenue/conventions/compare?start=2026-02-01&end=2026-03-31`,
+    );
+    expect(status).toBe(200);
+    const keys = [
+      'mrr_at_start',
+      'mrr',
+      'mrr_expansion',
+      'mrr_churn',
+      'mrr_reactivation',
+      'mrr_net_new',
+      'nrr',
+      'grr',
+      'quick_ratio',
+      'logo_churn_rate',
+    ];
+    const table = (body as { variants: { name: string; metrics: Record<string, number | null> }[] }).variants.map(
+      (variant) => [variant.name, ...keys.map((key) => variant.metrics[key])],
+    );
+    expect(table).toEqual([
+      // name, at start, at end, expansion, churn, reactivation, net new, NRR, GRR, quick ratio, logo churn
+      ['configured', 760, 520, 0, 300, 60, -240, 60.53, 60.53, 0.2, 16.67],
+      // d1 pays 50 until 02-05: its coupon's end is a 50 expansion of a customer paying at the start.
+      ['mrr_discounts=all', 710, 520, 50, 300, 60, -190, 64.79, 57.75, 0.37, 16.67],
+      ['mrr_discounts=forever_only', 810, 570, 0, 300, 60, -240, 62.96, 62.96, 0.2, 16.67], // d2 at 200
+      ['mrr_discounts=none', 830, 590, 0, 300, 60, -240, 63.86, 63.86, 0.2, 16.67], // and d3 at 80
+      // p30 and p45 churn on 03-03; p45 comes back on 03-18.
+      ['past_due_churn_after_days=30', 760, 520, 0, 350, 110, -240, 53.95, 53.95, 0.31, 33.33],
+      ['quick_ratio_includes_reactivation=false', 760, 520, 0, 300, 60, -240, 60.53, 60.53, 0, 16.67],
+    ]);
+    const acme = await call(
+      test,
+      'GET',
+      `${PREFIX}/revenue/conventions/compare?start=2026-02-01&end=2026-03-31&tenant=acme`,
+    );
+    expect((acme.body as { variants: { metrics: { mrr: number } }[] }).variants[0].metrics.mrr).toBe(520);
+    expect(
+      await test.dataSource.query(
+        `SELECT md5(string_agg(s::text, ',' ORDER BY id)) AS digest FROM system_metrics_snapshot s`,
+      ),
+    ).toEqual(stored);
+    expect(
+      await test.dataSource.query(
+        `SELECT md5(string_agg(l::text, ',' ORDER BY id)) AS digest FROM metrics_revenue_ledger l`,
+      ),
+    ).toEqual(ledger);
+  });
+
   it('past_due_churn_after_days 30: p30 and p45 churn on 03-03, p45 paying again is a reactivation, p10 stays', async () => {
     await change(test, { past_due_churn_after_days: 30 });
     const [audit] = (await test.dataSource.query(

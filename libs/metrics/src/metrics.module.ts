@@ -3,7 +3,10 @@ import { PATH_METADATA } from '@nestjs/common/constants.js';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { BillingStatus } from './billing/billing-status.service.js';
 import { ConventionsChangeService } from './billing/conventions-change.service.js';
+import { ConventionsCompareService } from './billing/conventions-compare.service.js';
 import { RevenueChecksController } from './billing/revenue-checks.controller.js';
+import { RevenueCustomersController } from './billing/revenue-customers.controller.js';
+import { RevenueCustomersService } from './billing/revenue-customers.service.js';
 import { BillingStore } from './billing/billing-store.js';
 import { ManualRevenueService } from './billing/manual-revenue.service.js';
 import { RevenueController } from './billing/revenue.controller.js';
@@ -76,6 +79,7 @@ const CONTROLLERS: Type[] = [
   StripeSyncController,
   RevenueController,
   RevenueChecksController,
+  RevenueCustomersController,
   AlertsController,
   TenantsController,
 ];
@@ -112,6 +116,8 @@ const PROVIDERS = [
   StripeSyncService,
   ManualRevenueService,
   ConventionsChangeService,
+  ConventionsCompareService,
+  RevenueCustomersService,
   ...ALERT_PROVIDERS,
 ];
 

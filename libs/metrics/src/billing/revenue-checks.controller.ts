@@ -12,15 +12,31 @@ import { metricsValidationPipe } from '../read/validation.js';
 import { Audited } from '../security/audit.interceptor.js';
 import { TenantScoped } from '../security/metrics-access.guard.js';
 import { reconcile, type ReconciliationReport } from './revenue-reconciliation.js';
+import { ConventionsCompareService, type ConventionsComparison } from './conventions-compare.service.js';
 
-/** Checks on the revenue numbers: the reconciliation of MRR movements with MRR levels. */
+/** Checks on the revenue numbers: the reconciliation of MRR movements with MRR levels, and the conventions side by side. */
 @AdminRoutes('metrics: billing')
 export class RevenueChecksController {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(METRICS_OPTIONS) private readonly options: ResolvedMetricsOptions,
     private readonly ranges: RangeChecks,
+    private readonly comparison: ConventionsCompareService,
   ) {}
+
+  @Get('revenue/conventions/compare')
+  @ApiOperation({
+    summary:
+      'The headline revenue metrics of a range under the configured conventions and each alternative, side by side; stored numbers are not changed',
+  })
+  @ApiOkResponse({ description: '{ start, end, tenant, variants: [{ name, conventions, metrics }] }' })
+  @Audited('read')
+  @TenantScoped('query')
+  @UsePipes(metricsValidationPipe)
+  async compare(@Query() query: DateRangeDto): Promise<ConventionsComparison> {
+    await this.ranges.check(query);
+    return this.comparison.compare(query.start, query.end, query.tenant ?? null);
+  }
 
   @Get('revenue/reconciliation')
   @ApiOperation({
