@@ -83,6 +83,59 @@ describe('revenue customers', () => {
     expect(eight.ledger).toHaveLength(4);
   });
 
+  it('breaks MRR down by plan at the end of each day, week and month; the plans add up to MRR', async () => {
+    const series = async (bucket: string, start: string, end: string, tenant = '') => {
+      const { status, body } = await call(
+        test,
+        'GET',
+        `${PREFIX}/timeseries?metric=mrr&breakdown=plan&bucket=${bucket}&start=${start}&end=${end}${tenant}`,
+      );
+      expect(status).toBe(200);
+      const answer = body as {
+        series: { mrr: { date: string; value: number }[] };
+        breakdowns: { plan: { date: string; value: Record<string, number> }[] };
+      };
+      answer.breakdowns.plan.forEach((point, index) => {
+        const total = Object.values(point.value).reduce((sum, mrr) => sum + mrr, 0);
+        expect([point.date, Math.round(total * 100) / 100]).toEqual([point.date, answer.series.mrr[index].value]);
+      });
+      return answer.breakdowns.plan.map((point) => [point.date, point.value]);
+    };
+    const january = {
+      price_15000_month: 150, // c1 after its upgrade
+      price_120000_year: 100, // c2
+      price_2000_month: 100, // c3, 5 seats
+      price_20000_month: 100, // c4 with 50% off
+      price_5000_month: 50, // c5
+      price_30000_month: 300, // c7
+    };
+    const february = {
+      ...january,
+      price_30000_month: undefined,
+      price_120000_year: undefined,
+      price_60000_year: 50, // c2 downgraded
+      price_2000_month: 160, // c3, 8 seats
+      price_9000_month: 90, // c8 back
+    };
+    const clean = (plans: Record<string, number | undefined>) =>
+      Object.fromEntries(Object.entries(plans).filter(([, mrr]) => mrr !== undefined));
+    expect(await series('monthly', '2026-01-01', '2026-04-30')).toEqual([
+      ['2026-01-01', january],
+      ['2026-02-01', clean(february)],
+      ['2026-03-01', clean({ ...february, price_10000_month: 110 })], // c9's €100
+      ['2026-04-01', clean({ ...february, price_10000_month: 110, price_20000_month: 200 })],
+    ]);
+    expect(await series('daily', '2026-01-20', '2026-01-20')).toEqual([
+      ['2026-01-20', { ...january, price_4000_month: 40 }], // c8 before its cancellation
+    ]);
+    expect(await series('weekly', '2026-02-23', '2026-02-23')).toEqual([
+      ['2026-02-23', clean({ ...february, price_10000_month: 110 })], // the week ends on 03-01
+    ]);
+    expect(await series('monthly', '2026-03-01', '2026-03-31', '&tenant=globex')).toEqual([
+      ['2026-03-01', { price_2000_month: 160, price_20000_month: 100, price_10000_month: 110 }],
+    ]);
+  });
+
   it('answers 404 for a customer without revenue and 400 for a malformed id or parameter', async () => {
     expect((await call(test, 'GET', `${PREFIX}/revenue/customers/cus_nobody`)).status).toBe(404);
     const bad = await call(test, 'GET', `${PREFIX}/revenue/customers/bad%20id`);
