@@ -1,5 +1,5 @@
 import React, { useState } from 'react';
-import { Box, Button, H4, MessageBox, Text } from '@adminjs/design-system';
+import { Box, H4, MessageBox, Text } from '@adminjs/design-system';
 import { ApiError, apiSend } from './api';
 import { lineOf, parseRevenueCsv, REVENUE_CSV_COLUMNS, type CsvLineError } from './revenue-csv';
 
