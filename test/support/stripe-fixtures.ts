@@ -61,6 +61,28 @@ export function percentDiscount(id: string, percent: number, startIso: string, e
   };
 }
 
+export interface CouponSpec {
+  percent_off?: number;
+  /** In cents of the subscription's currency. */
+  amount_off?: number;
+  duration: 'once' | 'repeating' | 'forever';
+  duration_in_months?: number;
+}
+
+/** A discount as Stripe sends it: `end` is set for repeating coupons only (once and forever have none). */
+export function couponDiscount(id: string, coupon: CouponSpec, startIso: string, endIso: string | null = null) {
+  return {
+    id,
+    object: 'discount',
+    start: epoch(startIso),
+    end: endIso ? epoch(endIso) : null,
+    source: {
+      type: 'coupon',
+      coupon: { id: `coupon_${id}`, object: 'coupon', currency: coupon.amount_off ? 'usd' : null, ...coupon },
+    },
+  };
+}
+
 export const customer = (id: string, tenant: string | null) => ({
   id,
   object: 'customer',

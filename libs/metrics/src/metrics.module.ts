@@ -2,6 +2,11 @@ import { Module, UseFilters, type DynamicModule, type Type } from '@nestjs/commo
 import { PATH_METADATA } from '@nestjs/common/constants.js';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { BillingStatus } from './billing/billing-status.service.js';
+import { ConventionsChangeService } from './billing/conventions-change.service.js';
+import { ConventionsCompareService } from './billing/conventions-compare.service.js';
+import { RevenueChecksController } from './billing/revenue-checks.controller.js';
+import { RevenueCustomersController } from './billing/revenue-customers.controller.js';
+import { RevenueCustomersService } from './billing/revenue-customers.service.js';
 import { BillingStore } from './billing/billing-store.js';
 import { ManualRevenueService } from './billing/manual-revenue.service.js';
 import { RevenueController } from './billing/revenue.controller.js';
@@ -75,6 +80,8 @@ const CONTROLLERS: Type[] = [
   StripeWebhookController,
   StripeSyncController,
   RevenueController,
+  RevenueChecksController,
+  RevenueCustomersController,
   AlertsController,
   TenantsController,
 ];
@@ -113,6 +120,9 @@ const PROVIDERS = [
   StripeSyncService,
   STRIPE_SDK_PROVIDER,
   ManualRevenueService,
+  ConventionsChangeService,
+  ConventionsCompareService,
+  RevenueCustomersService,
   ...ALERT_PROVIDERS,
 ];
 

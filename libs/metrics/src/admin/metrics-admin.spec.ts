@@ -29,10 +29,11 @@ describe('metricsAdmin()', () => {
       'MetricsAlertRule',
     ]);
     expect(panel.dashboard).toEqual({ component: 'MetricsDashboard' });
-    expect(Object.keys(panel.pages)).toEqual(['Backfill']);
+    expect(Object.keys(panel.pages)).toEqual(['Backfill', 'Revenue']);
     expect(Object.keys(panel.componentLoader.getComponents()).sort()).toEqual([
       'MetricsConfigEdit',
       'MetricsDashboard',
+      'MetricsRevenuePage',
       'MetricsRunsPage',
       'MetricsTokenCreate',
       'MetricsTokenRevoke',
@@ -60,6 +61,8 @@ describe('metricsAdmin()', () => {
     }
     expect(panel.pages.Backfill.isAccessible({ currentAdmin: viewer })).toBe(false);
     expect(panel.pages.Backfill.isAccessible({ currentAdmin: admin })).toBe(true);
+    expect(panel.pages.Revenue.isAccessible({ currentAdmin: viewer })).toBe(false);
+    expect(panel.pages.Revenue.isAccessible({ currentAdmin: admin })).toBe(true);
   });
 
   it('refuses a direct AdminJS save of the configuration: changes go through the validated, audited API', async () => {

@@ -49,6 +49,11 @@ export function metricsAdmin(options: MetricsAdminOptions = {}): MetricsAdmin {
         icon: 'Play',
         isAccessible: ({ currentAdmin }) => isAdmin(currentAdmin as Parameters<PanelAdminTest>[0]),
       },
+      Revenue: {
+        component: components.revenuePage,
+        icon: 'DollarSign',
+        isAccessible: ({ currentAdmin }) => isAdmin(currentAdmin as Parameters<PanelAdminTest>[0]),
+      },
     },
     env: { METRICS_API_PREFIX: prefix, METRICS_REFRESH_SECONDS: String(options.refreshSeconds ?? 60) },
   };

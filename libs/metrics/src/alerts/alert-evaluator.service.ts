@@ -16,6 +16,8 @@ import { AlertDeliveryWorker } from './alert-delivery.worker.js';
 import { AlertLifecycleService, type LifecycleOutcome } from './alert-lifecycle.service.js';
 import { resolveAlertsSettings, type ResolvedAlertsSettings } from './alerts.options.js';
 import { detectAnomalies } from './anomaly-detector.js';
+import { reconcile } from '../billing/revenue-reconciliation.js';
+import { reconciliationConditions } from './reconciliation-alerts.js';
 import { builtInRules, evaluateThresholds, ruleFromEntity, type ThresholdRule } from './threshold-alerts.js';
 
 export interface EvaluationRequest {
@@ -130,6 +132,24 @@ export class AlertEvaluator implements BeforeApplicationShutdown {
         { environment: this.options.environment, tenant, buckets, kinds },
         conditions,
       );
+      // Revenue reconciliation over the whole computed range, every bucket type (metrics.md: a difference is a bug).
+      const report = await reconcile((text, values) => manager.query(text, values), {
+        env: this.options.environment,
+        start: request.start,
+        end: request.end,
+        tenant,
+      });
+      const reconciled = await this.lifecycle.apply(
+        manager,
+        {
+          environment: this.options.environment,
+          tenant,
+          buckets: ['daily', 'weekly', 'monthly'],
+          kinds: ['reconciliation'],
+        },
+        reconciliationConditions(report),
+      );
+      for (const key of ['opened', 'escalated', 'updated', 'resolved'] as const) outcome[key].push(...reconciled[key]);
       // GET summary shows the stored alerts' ids and statuses: cached answers must go when they change.
       if (outcome.opened.length + outcome.escalated.length + outcome.resolved.length > 0)
         await this.cache.bump(manager);

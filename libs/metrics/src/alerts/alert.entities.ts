@@ -2,7 +2,7 @@ import { BaseEntity, Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
 import type { BucketType } from '../entities/snapshot.entity.js';
 
 export type AlertSeverity = 'warning' | 'critical';
-export type AlertKind = 'threshold' | 'anomaly';
+export type AlertKind = 'threshold' | 'anomaly' | 'reconciliation';
 export type AlertStatus = 'open' | 'acknowledged' | 'resolved';
 export type DeliveryEvent = 'opened' | 'escalated' | 'resolved';
 export type DeliveryStatus = 'pending' | 'sending' | 'delivered' | 'failed';

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { ledgerRows, type SubscriptionState } from './revenue-ledger.js';
-import type { SubscriptionTerms } from './subscription-mrr.js';
+import { readConventions } from './revenue-conventions.js';
+import type { RevenueConventions, SubscriptionTerms } from './subscription-mrr.js';
 
 export interface CustomerRecord {
   id: string;
@@ -96,7 +97,8 @@ export class BillingStore {
       periodMonths: terms.periodMonths,
       tenant: terms.tenant,
     };
-    const rows = ledgerRows([state]);
+    const conventions = await readConventions(manager);
+    const rows = ledgerRows([state], conventions);
     const inserted = (await manager.query(
       `INSERT INTO metrics_billing_subscription_state
          (subscription_id, valid_from, source_id, rank, cause, customer_id, status, currency, mrr, discounted_mrr,
@@ -119,7 +121,7 @@ export class BillingStore {
       ],
     )) as unknown[];
     if (inserted.length === 0) return false;
-    await this.rebuildLedger(manager, terms.subscriptionId);
+    await this.rebuildLedger(manager, terms.subscriptionId, conventions);
     return true;
   }
 
@@ -169,9 +171,41 @@ export class BillingStore {
   }
 
   /** Replaces a subscription's ledger rows with the ones its states give. */
-  async rebuildLedger(manager: EntityManager, subscriptionId: string): Promise<void> {
-    const rows = ledgerRows(await this.subscriptionStates(manager, subscriptionId));
-    await manager.query(`DELETE FROM metrics_revenue_ledger WHERE subscription_id = $1`, [subscriptionId]);
+  async rebuildLedger(manager: EntityManager, subscriptionId: string, conventions?: RevenueConventions): Promise<void> {
+    await this.rebuildLedgers(manager, [subscriptionId], conventions ?? (await readConventions(manager)));
+  }
+
+  /**
+   * Rebuilds the ledger of every Stripe subscription from its stored states (a convention changed): no Stripe
+   * call, manual entries untouched. Pages through the subscriptions so memory stays bounded; returns how many.
+   */
+  async rebuildAllLedgers(manager: EntityManager, conventions: RevenueConventions): Promise<number> {
+    let after = '';
+    let count = 0;
+    for (;;) {
+      const page = (await manager.query(
+        `SELECT DISTINCT subscription_id FROM metrics_billing_subscription_state
+         WHERE subscription_id > $1 ORDER BY subscription_id LIMIT 500`,
+        [after],
+      )) as { subscription_id: string }[];
+      if (page.length === 0) return count;
+      const ids = page.map((row) => row.subscription_id);
+      await this.rebuildLedgers(manager, ids, conventions);
+      count += ids.length;
+      after = ids[ids.length - 1];
+    }
+  }
+
+  private async rebuildLedgers(
+    manager: EntityManager,
+    subscriptionIds: string[],
+    conventions: RevenueConventions,
+  ): Promise<void> {
+    const states = await this.subscriptionStatesOf(manager, subscriptionIds);
+    const rows = [...states.values()].flatMap((history) => ledgerRows(history, conventions));
+    await manager.query(`DELETE FROM metrics_revenue_ledger WHERE subscription_id = ANY($1::varchar[])`, [
+      subscriptionIds,
+    ]);
     if (rows.length === 0) return;
     await manager.query(
       `INSERT INTO metrics_revenue_ledger

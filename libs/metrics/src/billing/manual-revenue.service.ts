@@ -6,6 +6,7 @@ import { AuditService } from '../security/audit.service.js';
 import type { AuditEntry } from '../security/audit.service.js';
 import { markBillingDaysDirty } from './billing-dirty-days.js';
 import type { LedgerQueryDto, ManualRevenueEntryDto } from './manual-revenue.dto.js';
+import { rowErrors, validateEntries } from './manual-revenue-batch.js';
 
 export interface LedgerEntryView {
   id: string;
@@ -72,6 +73,77 @@ export class ManualRevenueService {
     });
     const [view] = await this.ledger({ id });
     return view;
+  }
+
+  /**
+   * Many entries at once (a finance team's spreadsheet): validated row by row, then stored in one transaction
+   * with one audit record, set-based. Any bad row, or a customer that is on Stripe, refuses the whole batch.
+   */
+  async recordBatch(
+    raw: Record<string, unknown>[],
+    actor: string,
+    auditEntry: Omit<AuditEntry, 'outcome'>,
+  ): Promise<{ accepted: number; customers: number }> {
+    const entries = await validateEntries(raw);
+    const config = await this.config.get();
+    const tenants = new Map<string, string | null>();
+    for (const entry of entries) tenants.set(entry.customer, entry.tenant ?? tenants.get(entry.customer) ?? null);
+    await this.dataSource.transaction(async (manager) => {
+      const saved = (await manager.query(
+        `INSERT INTO metrics_billing_customer AS c (id, tenant_id, source, state_at)
+         SELECT id, tenant_id, 'manual', now() FROM unnest($1::varchar[], $2::varchar[]) AS given(id, tenant_id)
+         ON CONFLICT (id) DO UPDATE SET tenant_id = coalesce(excluded.tenant_id, c.tenant_id), updated_at = now()
+         WHERE c.source = 'manual'
+         RETURNING id`,
+        [[...tenants.keys()], [...tenants.values()]],
+      )) as { id: string }[];
+      const manual = new Set(saved.map((row) => row.id));
+      const onStripe = entries.flatMap((entry, index) =>
+        manual.has(entry.customer)
+          ? []
+          : [
+              {
+                index,
+                field: 'customer',
+                message: `${entry.customer} is a Stripe customer; manual entries are for customers not on Stripe`,
+              },
+            ],
+      );
+      if (onStripe.length > 0) throw rowErrors(onStripe);
+      // Within a customer, entries keep the batch's order after its earlier ones (as one POST after another would).
+      const [{ first }] = (await manager.query(
+        `WITH given AS (
+           SELECT * FROM unnest($1::varchar[], $2::date[], $3::numeric[], $4::varchar[], $5::text[])
+             WITH ORDINALITY AS e(customer, day, mrr, currency, note, ord)),
+         inserted AS (
+           INSERT INTO metrics_revenue_ledger
+             (customer_id, subscription_id, effective_at, seq, status, currency, mrr, cause, note, recorded_by)
+           SELECT g.customer, 'manual:' || g.customer, g.day::timestamp AT TIME ZONE $6,
+                  coalesce(m.last_seq, -1) + row_number() OVER (PARTITION BY g.customer ORDER BY g.ord),
+                  CASE WHEN g.mrr > 0 THEN 'active' ELSE 'canceled' END, g.currency, g.mrr, 'manual', g.note, $7
+           FROM given g
+           LEFT JOIN (SELECT subscription_id, max(seq) AS last_seq FROM metrics_revenue_ledger
+                      WHERE subscription_id = ANY(SELECT 'manual:' || customer FROM given) GROUP BY 1) m
+             ON m.subscription_id = 'manual:' || g.customer
+           RETURNING effective_at)
+         SELECT min(effective_at) AS first FROM inserted`,
+        [
+          entries.map((entry) => entry.customer),
+          entries.map((entry) => entry.effective_date),
+          entries.map((entry) => String(entry.mrr)),
+          entries.map((entry) => entry.currency ?? config.currency),
+          entries.map((entry) => entry.note ?? null),
+          config.timezone,
+          actor,
+        ],
+      )) as { first: Date }[];
+      await markBillingDaysDirty(manager, new Date(first), config.timezone);
+      await this.audit.record(
+        { ...auditEntry, params: { entries: entries.length, customers: tenants.size }, outcome: 201 },
+        manager,
+      );
+    });
+    return { accepted: entries.length, customers: tenants.size };
   }
 
   async ledger(query: LedgerQueryDto & { id?: string }): Promise<LedgerEntryView[]> {

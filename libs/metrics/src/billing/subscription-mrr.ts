@@ -25,9 +25,30 @@ export interface MonthlyItem {
   monthly: number;
 }
 
+/**
+ * Which discounts reduce MRR (metrics.md, "Conventions the configuration chooses"): `recurring` forever and
+ * repeating ones, `all` every one while it lasts, `forever_only` forever ones, `none` no discount at all.
+ */
+export const MRR_DISCOUNT_CONVENTIONS = ['recurring', 'all', 'forever_only', 'none'] as const;
+export type MrrDiscountConvention = (typeof MRR_DISCOUNT_CONVENTIONS)[number];
+
+/** The conventions that shape a subscription's MRR (the quick ratio's is applied by the compute). */
+export interface RevenueConventions {
+  mrrDiscounts: MrrDiscountConvention;
+  /** A subscription past due this many days contributes 0 from then on; null: until it is canceled. */
+  pastDueChurnAfterDays: number | null;
+}
+
+export const DEFAULT_CONVENTIONS: RevenueConventions = { mrrDiscounts: 'recurring', pastDueChurnAfterDays: null };
+
 /** A discount as MRR sees it: from `start` until `end` (epoch ms, null = open-ended). */
 export interface MrrDiscount {
   coupon: string | null;
+  /**
+   * The coupon's duration. States stored before it was kept have none: an open-ended discount is read as
+   * `forever`, one with an end as `repeating` (see durationOf).
+   */
+  duration?: 'once' | 'repeating' | 'forever' | null;
   percentOff: number | null;
   /** Amount off per month, in the subscription's currency. */
   amountOffMonthly: number | null;
@@ -93,8 +114,10 @@ function discountTerms(
     coupon.amount_off && (!coupon.currency || coupon.currency.toUpperCase() === currency)
       ? fromMinorUnits(coupon.amount_off, currency) / periodMonths
       : null;
+  const duration = coupon.duration === 'once' || coupon.duration === 'repeating' ? coupon.duration : 'forever';
   return {
     coupon: coupon.id ?? null,
+    duration,
     percentOff: coupon.percent_off ?? null,
     amountOffMonthly: amountOff,
     start,
@@ -155,11 +178,35 @@ export function fullMrr(terms: Pick<SubscriptionTerms, 'items'>): number {
   return round4(terms.items.reduce((sum, item) => sum + item.monthly, 0));
 }
 
+const durationOf = (discount: MrrDiscount) => discount.duration ?? (discount.end === null ? 'forever' : 'repeating');
+
+/** Whether a discount reduces MRR under the chosen convention. */
+export function discountCounts(discount: MrrDiscount, convention: MrrDiscountConvention): boolean {
+  switch (convention) {
+    case 'all':
+      return true;
+    case 'none':
+      return false;
+    case 'forever_only':
+      return durationOf(discount) === 'forever';
+    default:
+      // A one-off is not recurring revenue, and its end is not an expansion.
+      return durationOf(discount) !== 'once';
+  }
+}
+
 /** The MRR of a subscription at instant `at` (epoch ms): 0 unless its status pays, discounts applied. */
-export function mrrAt(terms: Pick<SubscriptionTerms, 'items' | 'discounts' | 'status'>, at: number): number {
+export function mrrAt(
+  terms: Pick<SubscriptionTerms, 'items' | 'discounts' | 'status'>,
+  at: number,
+  convention: MrrDiscountConvention = DEFAULT_CONVENTIONS.mrrDiscounts,
+): number {
   if (!PAYING_STATUSES.has(terms.status)) return 0;
   const live = terms.discounts.filter(
-    (discount) => (discount.start === null || discount.start <= at) && (discount.end === null || at < discount.end),
+    (discount) =>
+      discountCounts(discount, convention) &&
+      (discount.start === null || discount.start <= at) &&
+      (discount.end === null || at < discount.end),
   );
   const applyTo = (amount: number, discounts: MrrDiscount[]) => {
     let value = amount;
@@ -184,9 +231,16 @@ export function mrrAt(terms: Pick<SubscriptionTerms, 'items' | 'discounts' | 'st
   );
 }
 
-/** The instants after `from` and before `until` where a discount starts or ends: MRR may change there. */
-export function discountBoundaries(terms: Pick<SubscriptionTerms, 'discounts'>, from: number, until: number): number[] {
-  const instants = terms.discounts.flatMap((discount) => [discount.start, discount.end]);
+/** The instants after `from` and before `until` where a counted discount starts or ends: MRR may change there. */
+export function discountBoundaries(
+  terms: Pick<SubscriptionTerms, 'discounts'>,
+  from: number,
+  until: number,
+  convention: MrrDiscountConvention = DEFAULT_CONVENTIONS.mrrDiscounts,
+): number[] {
+  const instants = terms.discounts
+    .filter((discount) => discountCounts(discount, convention))
+    .flatMap((discount) => [discount.start, discount.end]);
   return [...new Set(instants.filter((at): at is number => at !== null && at > from && at < until))].sort(
     (a, b) => a - b,
   );

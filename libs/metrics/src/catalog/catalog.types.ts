@@ -50,13 +50,19 @@ export interface RatioDefinition {
   maturesAfterDays?: number;
   /** Rounding of the stored value. */
   decimals: number;
-  /** Special ratio computations that a plain division cannot express. */
-  special?: 'histogram_p95';
+  /**
+   * Special ratio computations that a plain division cannot express. ltv: ARPA at the end ÷ the logo churn
+   * rate, from their components (mrr × paying_at_start ÷ (paying_customers × paying_retained_lost)); only
+   * over a month or a range, since it needs a monthly churn rate.
+   */
+  special?: 'histogram_p95' | 'ltv';
   /**
    * Retention rates start from the denominator (the opening base): (denominator ± numerator) ÷ denominator.
    * NRR adds the retained customers' net change, GRR subtracts their losses.
    */
   retention?: 'add' | 'subtract';
+  /** growth: (numerator − denominator) ÷ denominator (a level against its opening); negated: −numerator ÷ denominator. */
+  change?: 'growth' | 'negated';
 }
 
 export interface MetricDefinition {

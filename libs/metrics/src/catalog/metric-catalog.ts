@@ -6,6 +6,7 @@ import { JOBS_METRICS } from './metrics/jobs.js';
 import { OPERATIONS_METRICS } from './metrics/operations.js';
 import { AI_METRICS } from './metrics/ai.js';
 import { REVENUE_METRICS } from './metrics/revenue.js';
+import { INVESTOR_REVENUE_METRICS } from './metrics/revenue-investor.js';
 import { FINANCIAL_METRICS } from './metrics/financial.js';
 
 /**
@@ -22,6 +23,7 @@ export const METRIC_CATALOG: readonly MetricDefinition[] = [
   ...OPERATIONS_METRICS,
   ...AI_METRICS,
   ...REVENUE_METRICS,
+  ...INVESTOR_REVENUE_METRICS,
   ...FINANCIAL_METRICS,
 ];
 

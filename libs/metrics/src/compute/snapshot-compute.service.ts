@@ -87,6 +87,7 @@ export class SnapshotComputeService {
       runway_months: MetricsConfigService.runwayMonths(config),
       currency: config.currency,
       rates: JSON.stringify(config.currency_rates ?? {}),
+      quick_reactivation: config.quick_ratio_includes_reactivation ?? true,
       outstanding_invoices_count: config.outstanding_invoices_count,
       outstanding_invoices_value: config.outstanding_invoices_value,
     };

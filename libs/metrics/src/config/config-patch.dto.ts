@@ -19,6 +19,7 @@ import {
   type ValidatorConstraintInterface,
 } from 'class-validator';
 import { IsCalendarDateConstraint } from '../compute/backfill.dto.js';
+import { MRR_DISCOUNT_CONVENTIONS, type MrrDiscountConvention } from '../billing/subscription-mrr.js';
 
 const TIMEZONES = new Set(Intl.supportedValuesOf('timeZone').concat(['UTC', 'Etc/UTC']));
 const CURRENCIES = Intl.supportedValuesOf('currency');
@@ -201,6 +202,36 @@ export class ConfigPatchDto {
   @Min(0, nonNegative)
   @Max(1e15)
   outstanding_invoices_value?: number | null;
+
+  @ApiPropertyOptional({
+    description:
+      'Which discounts reduce MRR: recurring (forever and repeating), all (a once coupon for one period too), ' +
+      'forever_only (Stripe Billing), none. Changing it rebuilds the revenue ledger and recomputes history',
+    enum: MRR_DISCOUNT_CONVENTIONS,
+  })
+  @IsOptional()
+  @IsIn(MRR_DISCOUNT_CONVENTIONS, { message: `must be one of ${MRR_DISCOUNT_CONVENTIONS.join(', ')}` })
+  mrr_discounts?: MrrDiscountConvention;
+
+  @ApiPropertyOptional({
+    description:
+      'A subscription past due this many days counts 0 MRR from then on (a churn; Baremetrics uses 30); ' +
+      'null: past_due counts until canceled',
+    nullable: true,
+    example: 30,
+  })
+  @ValidateIf((_, value) => value !== null && value !== undefined)
+  @IsInt({ message: 'must be a whole number of days or null' })
+  @Min(1, { message: 'must be at least 1' })
+  @Max(365, { message: 'must be at most 365' })
+  past_due_churn_after_days?: number | null;
+
+  @ApiPropertyOptional({
+    description: 'Quick ratio counts reactivation MRR as a gain (ChartMogul) or not (Baremetrics)',
+  })
+  @IsOptional()
+  @IsBoolean()
+  quick_ratio_includes_reactivation?: boolean;
 
   @ApiPropertyOptional({ description: 'Rates to the reporting currency', example: { EUR: 1.08 } })
   @IsOptional()

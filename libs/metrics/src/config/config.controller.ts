@@ -6,6 +6,7 @@ import { AuditService, changedFields } from '../security/audit.service.js';
 import { badRequest, metricsValidationPipe, NoQueryDto } from '../read/validation.js';
 import { TenantScoped, type RequestWithActor } from '../security/metrics-access.guard.js';
 import { ConfigPatchDto } from './config-patch.dto.js';
+import { ConventionsChangeService } from '../billing/conventions-change.service.js';
 import { MetricsConfigService, type MetricsConfigJson } from './metrics-config.service.js';
 
 /** GET and PATCH of the single configuration row. The path prefix comes from the module options. */
@@ -14,6 +15,7 @@ export class ConfigController {
   constructor(
     private readonly config: MetricsConfigService,
     private readonly audit: AuditService,
+    private readonly conventions: ConventionsChangeService,
   ) {}
 
   @Get('config')
@@ -32,23 +34,28 @@ export class ConfigController {
   @ApiOkResponse({ description: 'The configuration after the change' })
   @Audited('config_change', { byHandler: true })
   @UsePipes(metricsValidationPipe)
-  async change(@Body() patch: ConfigPatchDto, @Req() request: RequestWithActor): Promise<MetricsConfigJson> {
+  async change(
+    @Body() patch: ConfigPatchDto,
+    @Req() request: RequestWithActor,
+  ): Promise<MetricsConfigJson & { revenue_recompute_run_id?: string | null }> {
     const fields = Object.keys(patch);
     // An empty change would still stamp updated_by/updated_at: refuse it rather than record a non-event.
     if (fields.length === 0) throw badRequest([{ field: 'body', message: 'names no field to change' }]);
-    const { after } = await this.config.update(
-      { ...patch },
-      request.metricsActor?.id ?? 'unknown',
-      (before, now, manager) =>
-        this.audit.record(
-          {
-            ...auditEntryFor(request, 'config_change'),
-            changes: changedFields({ ...before }, { ...now }, fields),
-            outcome: 200,
-          },
-          manager,
-        ),
-    );
-    return after;
+    const actor = request.metricsActor?.id ?? 'unknown';
+    const { before, after } = await this.config.update({ ...patch }, actor, async (before, now, manager) => {
+      await this.conventions.rebuildIfNeeded(before, now, manager);
+      await this.audit.record(
+        {
+          ...auditEntryFor(request, 'config_change'),
+          changes: changedFields({ ...before }, { ...now }, fields),
+          outcome: 200,
+        },
+        manager,
+      );
+    });
+    if (!ConventionsChangeService.changed(before, after)) return after;
+    // A revenue convention changed: history is recomputed in the background, the answer names the run.
+    const run = await this.conventions.recompute(after, actor);
+    return { ...after, revenue_recompute_run_id: run?.run_id ?? null };
   }
 }

@@ -5,6 +5,7 @@ import { MetricsConfigEntity, type AiModelPrice } from '../entities/config.entit
 import { METRICS_OPTIONS } from '../metrics.module-definition.js';
 import type { ResolvedMetricsOptions } from '../metrics.options.js';
 import { ReadCache } from '../read/read-cache.service.js';
+import type { MrrDiscountConvention } from '../billing/subscription-mrr.js';
 
 export interface MetricsConfigJson {
   timezone: string;
@@ -26,6 +27,9 @@ export interface MetricsConfigJson {
   ai_prices: Record<string, AiModelPrice>;
   outstanding_invoices_count: number | null;
   outstanding_invoices_value: number | null;
+  mrr_discounts: MrrDiscountConvention;
+  past_due_churn_after_days: number | null;
+  quick_ratio_includes_reactivation: boolean;
   updated_by: string | null;
   updated_at: string;
 }
@@ -104,6 +108,9 @@ export class MetricsConfigService {
       ai_prices: config.ai_prices,
       outstanding_invoices_count: config.outstanding_invoices_count,
       outstanding_invoices_value: number(config.outstanding_invoices_value),
+      mrr_discounts: config.mrr_discounts,
+      past_due_churn_after_days: config.past_due_churn_after_days,
+      quick_ratio_includes_reactivation: config.quick_ratio_includes_reactivation,
       updated_by: config.updated_by,
       updated_at: new Date(config.updated_at).toISOString(),
     };

@@ -1,4 +1,5 @@
 import { BaseEntity, Column, Entity, PrimaryColumn } from 'typeorm';
+import type { MrrDiscountConvention } from '../billing/subscription-mrr.js';
 
 /** A model's price in USD per million tokens. */
 export interface AiModelPrice {
@@ -67,6 +68,16 @@ export class MetricsConfigEntity extends BaseEntity {
 
   @Column({ type: 'numeric', precision: 20, scale: 2, nullable: true })
   outstanding_invoices_value: string | null;
+
+  /** Revenue conventions (metrics.md, "Conventions the configuration chooses"). */
+  @Column({ type: 'varchar', length: 16, default: 'recurring' })
+  mrr_discounts: MrrDiscountConvention;
+
+  @Column({ type: 'integer', nullable: true })
+  past_due_churn_after_days: number | null;
+
+  @Column({ type: 'boolean', default: true })
+  quick_ratio_includes_reactivation: boolean;
 
   @Column({ type: 'varchar', length: 255, nullable: true })
   updated_by: string | null;

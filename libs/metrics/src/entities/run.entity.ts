@@ -1,7 +1,7 @@
 import { BaseEntity, Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
 
 export type RunStatus = 'queued' | 'running' | 'succeeded' | 'failed';
-export type RunTrigger = 'backfill' | 'compute' | 'cron' | 'cli' | 'catch_up';
+export type RunTrigger = 'backfill' | 'compute' | 'cron' | 'cli' | 'catch_up' | 'conventions';
 
 /** One computation: a backfill, a nightly run, a "compute now". */
 @Entity({ name: 'metrics_run' })

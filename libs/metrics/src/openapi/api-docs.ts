@@ -141,8 +141,19 @@ export const TIMESERIES_SCHEMA: SchemaObject = {
     },
     breakdowns: {
       type: 'object',
-      description: 'Only with ?breakdown=ai or activation (comma list): one point per bucket',
+      description: 'Only with ?breakdown=ai, activation or plan (comma list): one point per bucket',
       properties: {
+        plan: {
+          type: 'array',
+          description: 'MRR per plan (Stripe price, `manual` for manual entries) at the end of each bucket',
+          items: {
+            type: 'object',
+            properties: {
+              date: { type: 'string' },
+              value: { type: 'object', additionalProperties: { type: 'number' }, nullable: true },
+            },
+          },
+        },
         ai: {
           type: 'array',
           items: { type: 'object', properties: { date: { type: 'string' }, value: AI_BREAKDOWN_SCHEMA } },

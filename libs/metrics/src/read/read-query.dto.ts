@@ -21,10 +21,15 @@ export class TimeseriesQueryDto extends RangeQueryDto {
   @Matches(/^[a-z0-9_]+(,[a-z0-9_]+)*$/, { message: 'must be one or more catalog keys separated by commas' })
   metric: string;
 
-  /** Breakdowns per bucket as well: ai (per model), activation (per key action), or both. */
-  @ApiPropertyOptional({ description: 'ai, activation or ai,activation: breakdowns per bucket', example: 'ai' })
+  /** Breakdowns per bucket as well: ai (per model), activation (per key action), plan (MRR per plan at the end). */
+  @ApiPropertyOptional({
+    description: 'Comma list of ai, activation, plan: breakdowns per bucket (plan: MRR per price at the bucket end)',
+    example: 'ai',
+  })
   @IsOptional()
-  @Matches(/^(ai|activation)(,(ai|activation))?$/, { message: 'must be ai, activation or ai,activation' })
+  @Matches(/^(ai|activation|plan)(,(ai|activation|plan)){0,2}$/, {
+    message: 'must be a comma list of ai, activation and plan',
+  })
   breakdown?: string;
 }
 

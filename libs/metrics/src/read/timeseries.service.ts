@@ -9,6 +9,8 @@ import type { ResolvedMetricsOptions } from '../metrics.options.js';
 import { breakdownsOf, toNumber, type Breakdowns } from './metric-values.js';
 import { tenantIs } from './tenant-predicate.js';
 import { readQuery } from '../database/read-replica.js';
+import { MetricsConfigService } from '../config/metrics-config.service.js';
+import { planBreakdown } from '../billing/plan-breakdown.js';
 
 export interface TimeseriesQuery {
   metrics: string[];
@@ -20,12 +22,14 @@ export interface TimeseriesQuery {
   breakdowns?: BreakdownKind[];
 }
 
-export type BreakdownKind = keyof Breakdowns;
+/** Stored breakdowns (ai, activation) and MRR by plan (read from the revenue ledger). */
+export type BreakdownKind = keyof Breakdowns | 'plan';
+type BreakdownValues = Breakdowns & { plan: Record<string, number> | null };
 
 export interface Timeseries {
   bucket: BucketType;
   series: Record<string, { date: string; value: number | null }[]>;
-  breakdowns?: { [K in BreakdownKind]?: { date: string; value: Breakdowns[K] }[] };
+  breakdowns?: { [K in BreakdownKind]?: { date: string; value: BreakdownValues[K] }[] };
 }
 
 const STEP: Record<BucketType, string> = { daily: '1 day', weekly: '1 week', monthly: '1 month' };
@@ -39,6 +43,7 @@ export class TimeseriesService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(METRICS_OPTIONS) private readonly options: ResolvedMetricsOptions,
+    private readonly config: MetricsConfigService,
   ) {}
 
   async timeseries(query: TimeseriesQuery): Promise<Timeseries> {
@@ -47,7 +52,7 @@ export class TimeseriesService {
     const kinds = query.breakdowns ?? [];
     const columns = [
       ...query.metrics.map((key) => `s.${quoteIdent(key)} AS ${quoteIdent(key)}`),
-      ...kinds.map((kind) => `s.${kind}_breakdown`),
+      ...kinds.filter((kind) => kind !== 'plan').map((kind) => `s.${kind}_breakdown`),
     ].join(', ');
     const compiled = compileSql(
       `SELECT b::date::text AS date, ${columns}
@@ -65,8 +70,20 @@ export class TimeseriesService {
     }
     if (kinds.length === 0) return { bucket, series };
     const breakdowns: NonNullable<Timeseries['breakdowns']> = {};
-    for (const kind of kinds) {
+    for (const kind of kinds.filter((name) => name !== 'plan')) {
       breakdowns[kind] = rows.map((row) => ({ date: String(row.date), value: breakdownsOf(row)[kind] })) as never;
+    }
+    if (kinds.includes('plan')) {
+      const config = await this.config.get();
+      const plans = await planBreakdown((text, values) => readQuery(this.dataSource, text, values), bucket, {
+        start: query.start,
+        end: query.end,
+        tz: config.timezone,
+        tenant: query.tenant ?? null,
+        currency: config.currency,
+        rates: JSON.stringify(config.currency_rates ?? {}),
+      });
+      breakdowns.plan = rows.map((row) => ({ date: String(row.date), value: plans.get(String(row.date)) ?? null }));
     }
     return { bucket, series, breakdowns };
   }

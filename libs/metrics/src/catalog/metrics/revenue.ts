@@ -1,39 +1,8 @@
-import type {
-  ColumnType,
-  DailyRule,
-  MetricDefinition,
-  MetricKind,
-  MetricUnit,
-  RatioDefinition,
-} from '../catalog.types.js';
+import { money, rate, revenue } from './revenue-metric.js';
+import type { MetricDefinition } from '../catalog.types.js';
 import { percent } from './percent.js';
 
 /** Revenue (metrics.md, "Revenue"; ChartMogul conventions), computed from the billing ledger. */
-const revenue = (
-  key: string,
-  label: string,
-  unit: MetricUnit,
-  kind: MetricKind,
-  column: ColumnType,
-  daily: DailyRule,
-  description: string,
-  extra: { ratio?: RatioDefinition; internal?: boolean } = {},
-): MetricDefinition => ({
-  key,
-  label,
-  unit,
-  kind,
-  column,
-  daily,
-  description,
-  group: 'revenue',
-  source: 'billing',
-  ...extra,
-});
-
-const money = 'numeric(20,2)' as const;
-const rate = 'numeric(12,2)' as const;
-
 export const REVENUE_METRICS: MetricDefinition[] = [
   revenue(
     'mrr',

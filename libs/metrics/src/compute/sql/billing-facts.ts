@@ -29,6 +29,8 @@ export const BILLING_FACTS = {
   mrr_net_new: 'numeric',
   mrr_gained: 'numeric',
   mrr_lost: 'numeric',
+  new_paying_customers: 'bigint',
+  paying_customers_churned: 'bigint',
   subscriptions_active_delta: 'bigint',
   subscriptions_past_due_delta: 'bigint',
   subscriptions_canceled: 'bigint',
@@ -81,6 +83,8 @@ export function billingFactSubqueries(): { facts: (keyof typeof BILLING_FACTS)[]
         'mrr_net_new',
         'mrr_gained',
         'mrr_lost',
+        'new_paying_customers',
+        'paying_customers_churned',
       ],
       sql: `SELECT tenant_id, greatest(day, ${EVE}) AS day,
           sum(mrr_after - mrr_before) AS mrr_delta,
@@ -91,9 +95,17 @@ export function billingFactSubqueries(): { facts: (keyof typeof BILLING_FACTS)[]
           sum(mrr_after - mrr_before) FILTER (WHERE ${inRange} AND mrr_before > 0 AND mrr_after > mrr_before) AS mrr_expansion,
           sum(mrr_before - mrr_after) FILTER (WHERE ${inRange} AND mrr_after > 0 AND mrr_after < mrr_before) AS mrr_contraction,
           sum(mrr_before) FILTER (WHERE ${inRange} AND mrr_before > 0 AND mrr_after <= 0) AS mrr_churn,
-          sum(mrr_after - mrr_before) FILTER (WHERE ${inRange}) AS mrr_net_new,
-          sum(greatest(mrr_after - mrr_before, 0)) FILTER (WHERE ${inRange}) AS mrr_gained,
-          sum(greatest(mrr_before - mrr_after, 0)) FILTER (WHERE ${inRange}) AS mrr_lost
+          -- The sum of the classified movements, not of the changes: a change no movement explains (a customer's
+          -- MRR below 0 from a broken ledger row) makes MRR at start + net new differ from MRR at the end, and
+          -- the reconciliation reports it.
+          sum(CASE WHEN mrr_after > 0 THEN mrr_after - greatest(mrr_before, 0)
+                   WHEN mrr_before > 0 THEN -mrr_before ELSE 0 END) FILTER (WHERE ${inRange}) AS mrr_net_new,
+          -- The quick ratio's gains; reactivation only when the configuration counts it (:quick_reactivation).
+          sum(greatest(mrr_after - mrr_before, 0))
+            FILTER (WHERE ${inRange} AND (:quick_reactivation::boolean OR NOT (mrr_before <= 0 AND had_mrr))) AS mrr_gained,
+          sum(greatest(mrr_before - mrr_after, 0)) FILTER (WHERE ${inRange}) AS mrr_lost,
+          count(*) FILTER (WHERE ${inRange} AND mrr_before <= 0 AND mrr_after > 0 AND NOT had_mrr) AS new_paying_customers,
+          count(*) FILTER (WHERE ${inRange} AND mrr_before > 0 AND mrr_after <= 0) AS paying_customers_churned
         FROM billing_movements WHERE mrr_after <> mrr_before
         GROUP BY 1, 2`,
     },
@@ -151,5 +163,8 @@ export function billingBucketFacts(bucketStart: (day: string) => string): string
       FROM billing_movements WHERE ${retained} GROUP BY 1, 2`,
     `SELECT tenant_id, ${bucketStart('day')}, 'mrr_retained_loss', sum(mrr_before - greatest(mrr_after, 0))
       FROM billing_movements WHERE ${retained} AND mrr_after < mrr_before GROUP BY 1, 2`,
+    // Logo churn: customers paying at the bucket's start whose paying streak ended in it (one row each at most).
+    `SELECT tenant_id, ${bucketStart('day')}, 'paying_retained_lost', count(*)
+      FROM billing_movements WHERE ${retained} AND mrr_after <= 0 GROUP BY 1, 2`,
   ];
 }

@@ -61,13 +61,20 @@ function ratioExpression(metric: MetricDefinition, bucket: RollupBucket): string
   const ratio = metric.ratio!;
   const numerator = quoteIdent(ratio.numerator);
   const denominator = quoteIdent(ratio.denominator);
-  const dividend = ratio.retention
-    ? `(${denominator} ${ratio.retention === 'add' ? '+' : '-'} coalesce(${numerator}, 0))`
-    : numerator;
-  let value =
-    ratio.special === 'histogram_p95'
-      ? `round(metrics_histogram_quantile(${numerator}, ARRAY[${LATENCY_BUCKETS_MS.join(', ')}]::numeric[], 0.95), ${ratio.decimals})`
-      : `round(${dividend}::numeric * ${ratio.scale} / nullif(${denominator}, 0), ${ratio.decimals})`;
+  let dividend = numerator;
+  if (ratio.retention) dividend = `(${denominator} ${ratio.retention === 'add' ? '+' : '-'} coalesce(${numerator}, 0))`;
+  if (ratio.change === 'growth') dividend = `(${numerator} - ${denominator})`;
+  if (ratio.change === 'negated') dividend = `(-${numerator})`;
+  let value = `round(${dividend}::numeric * ${ratio.scale} / nullif(${denominator}, 0), ${ratio.decimals})`;
+  if (ratio.special === 'histogram_p95') {
+    value = `round(metrics_histogram_quantile(${numerator}, ARRAY[${LATENCY_BUCKETS_MS.join(', ')}]::numeric[], 0.95), ${ratio.decimals})`;
+  }
+  if (ratio.special === 'ltv') {
+    value =
+      bucket === 'monthly' || bucket === 'range'
+        ? `round(mrr::numeric * paying_at_start / nullif(paying_customers::numeric * paying_retained_lost, 0), ${ratio.decimals})`
+        : 'NULL::numeric';
+  }
   if (ratio.maturesAfterDays) {
     const matureAt = DAY_START(`${BUCKET_LAST_DAY[bucket]('bucket_date')} + 1 + ${ratio.maturesAfterDays}`);
     value = `CASE WHEN ${matureAt} <= :as_of::timestamptz THEN ${value} END`;

@@ -1,0 +1,165 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, type QueryRunner } from 'typeorm';
+import { bucketFactsSql } from '../compute/sql/bucket-facts.sql.js';
+import { dailyWorkSql } from '../compute/sql/daily-work.sql.js';
+import { BUCKET_DATE, rollupSql } from '../compute/sql/rollup.sql.js';
+import { MetricsSources } from '../compute/source-check.js';
+import { MetricsConfigService } from '../config/metrics-config.service.js';
+import { compileSql } from '../database/named-sql.js';
+import { NO_JIT } from '../database/session-settings.js';
+import { METRICS_OPTIONS } from '../metrics.module-definition.js';
+import type { ResolvedMetricsOptions } from '../metrics.options.js';
+import { toNumber } from '../read/metric-values.js';
+import { BillingStore } from './billing-store.js';
+import { toConventionsJson, type AllConventions, type ConventionsJson } from './revenue-conventions.js';
+import { MRR_DISCOUNT_CONVENTIONS } from './subscription-mrr.js';
+
+/** The headline revenue metrics the comparison shows (issue 17: what each vendor's convention would say). */
+export const COMPARED_METRICS = [
+  'mrr_at_start',
+  'mrr',
+  'mrr_new',
+  'mrr_expansion',
+  'mrr_contraction',
+  'mrr_churn',
+  'mrr_reactivation',
+  'mrr_net_new',
+  'nrr',
+  'grr',
+  'quick_ratio',
+  'logo_churn_rate',
+] as const;
+
+export interface ConventionVariant {
+  /** `configured`, or the one field changed from it (`mrr_discounts=all`, …). */
+  name: string;
+  conventions: ConventionsJson;
+  metrics: Record<(typeof COMPARED_METRICS)[number], number | null>;
+}
+
+export interface ConventionsComparison {
+  start: string;
+  end: string;
+  tenant: string | null;
+  variants: ConventionVariant[];
+}
+
+/** The configured conventions, then each alternative changing one of them (Baremetrics' 30 days for past due). */
+function variantsOf(configured: AllConventions): { name: string; conventions: AllConventions }[] {
+  return [
+    { name: 'configured', conventions: configured },
+    ...MRR_DISCOUNT_CONVENTIONS.filter((value) => value !== configured.mrrDiscounts).map((value) => ({
+      name: `mrr_discounts=${value}`,
+      conventions: { ...configured, mrrDiscounts: value },
+    })),
+    {
+      name: `past_due_churn_after_days=${configured.pastDueChurnAfterDays === null ? 30 : null}`,
+      conventions: { ...configured, pastDueChurnAfterDays: configured.pastDueChurnAfterDays === null ? 30 : null },
+    },
+    {
+      name: `quick_ratio_includes_reactivation=${!configured.quickRatioIncludesReactivation}`,
+      conventions: { ...configured, quickRatioIncludesReactivation: !configured.quickRatioIncludesReactivation },
+    },
+  ];
+}
+
+/**
+ * The revenue of a range under each convention, side by side, without changing stored numbers: in one
+ * transaction that is always rolled back, each variant rebuilds the ledger from the stored subscription states
+ * and computes the range from it with the same SQL as the snapshots (a range bucket, as GET summary has it).
+ */
+@Injectable()
+export class ConventionsCompareService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly config: MetricsConfigService,
+    private readonly store: BillingStore,
+    @Inject(METRICS_OPTIONS) private readonly options: ResolvedMetricsOptions,
+    private readonly sources: MetricsSources,
+  ) {}
+
+  /** The host relations as the start-up check resolved them (casts chosen from their column types). */
+  private get relations() {
+    return this.sources.relations;
+  }
+
+  async compare(start: string, end: string, tenant: string | null): Promise<ConventionsComparison> {
+    const config = await this.config.get();
+    const configured: AllConventions = {
+      mrrDiscounts: config.mrr_discounts,
+      pastDueChurnAfterDays: config.past_due_churn_after_days,
+      quickRatioIncludesReactivation: config.quick_ratio_includes_reactivation,
+    };
+    const params = {
+      tz: config.timezone,
+      tenant,
+      actions: config.activation_actions,
+      as_of: new Date().toISOString(),
+      env: this.options.environment,
+      monthly_burn_rate: config.monthly_burn_rate,
+      cash_balance: config.cash_balance,
+      runway_months: MetricsConfigService.runwayMonths(config),
+      currency: config.currency,
+      rates: JSON.stringify(config.currency_rates ?? {}),
+      outstanding_invoices_count: config.outstanding_invoices_count,
+      outstanding_invoices_value: config.outstanding_invoices_value,
+      w0: start,
+      w1: end,
+      range_start: start,
+      range_end: end,
+    };
+    const runner = this.dataSource.createQueryRunner();
+    await runner.connect();
+    await runner.startTransaction();
+    try {
+      await runner.query(NO_JIT);
+      const variants: ConventionVariant[] = [];
+      let ledgerOf: AllConventions = configured;
+      for (const { name, conventions } of variantsOf(configured)) {
+        const ledgerChanged =
+          conventions.mrrDiscounts !== ledgerOf.mrrDiscounts ||
+          conventions.pastDueChurnAfterDays !== ledgerOf.pastDueChurnAfterDays;
+        if (ledgerChanged) await this.store.rebuildAllLedgers(runner.manager, conventions);
+        ledgerOf = conventions;
+        const row = await this.rangeRow(runner, {
+          ...params,
+          quick_reactivation: conventions.quickRatioIncludesReactivation,
+        });
+        variants.push({
+          name,
+          conventions: toConventionsJson(conventions),
+          metrics: Object.fromEntries(
+            COMPARED_METRICS.map((key) => [key, toNumber(row?.[key])]),
+          ) as ConventionVariant['metrics'],
+        });
+      }
+      return { start, end, tenant, variants };
+    } finally {
+      // Nothing of the comparison is kept: the stored ledger and snapshots stay as they were.
+      await runner.rollbackTransaction();
+      await runner.release();
+    }
+  }
+
+  /** The range's revenue from the ledger as it is in this transaction, for the scope asked. */
+  private async rangeRow(runner: QueryRunner, params: Record<string, unknown>) {
+    const enabled = new Set(['billing']);
+    const run = (sql: string) => {
+      const compiled = compileSql(sql, params);
+      return runner.query(compiled.text, compiled.values) as Promise<Record<string, unknown>[]>;
+    };
+    await run('DROP TABLE IF EXISTS metrics_compare_work');
+    await run(`CREATE TEMP TABLE metrics_compare_work ON COMMIT DROP AS ${dailyWorkSql(this.relations, enabled)}`);
+    const rows = await run(
+      `SELECT * FROM (${rollupSql(
+        'SELECT * FROM metrics_compare_work',
+        bucketFactsSql(this.relations, enabled, BUCKET_DATE.range),
+        'range',
+        enabled,
+      )}) AS r
+       WHERE CASE WHEN :tenant::varchar IS NULL THEN r.is_global ELSE r.tenant_id = :tenant::varchar END`,
+    );
+    return rows[0];
+  }
+}

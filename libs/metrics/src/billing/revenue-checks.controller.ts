@@ -1,0 +1,58 @@
+import { AdminRoutes } from '../security/admin-routes.decorator.js';
+import { Get, Inject, Query, UsePipes } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { ApiOkResponse, ApiOperation } from '@nestjs/swagger';
+import { DataSource } from 'typeorm';
+import { DateRangeDto } from '../compute/backfill.dto.js';
+import { readQuery } from '../database/read-replica.js';
+import { METRICS_OPTIONS } from '../metrics.module-definition.js';
+import type { ResolvedMetricsOptions } from '../metrics.options.js';
+import { RangeChecks } from '../read/range-checks.js';
+import { metricsValidationPipe } from '../read/validation.js';
+import { Audited } from '../security/audit.interceptor.js';
+import { TenantScoped } from '../security/metrics-access.guard.js';
+import { reconcile, type ReconciliationReport } from './revenue-reconciliation.js';
+import { ConventionsCompareService, type ConventionsComparison } from './conventions-compare.service.js';
+
+/** Checks on the revenue numbers: the reconciliation of MRR movements with MRR levels, and the conventions side by side. */
+@AdminRoutes('metrics: billing')
+export class RevenueChecksController {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(METRICS_OPTIONS) private readonly options: ResolvedMetricsOptions,
+    private readonly ranges: RangeChecks,
+    private readonly comparison: ConventionsCompareService,
+  ) {}
+
+  @Get('revenue/conventions/compare')
+  @ApiOperation({
+    summary:
+      'The headline revenue metrics of a range under the configured conventions and each alternative, side by side; stored numbers are not changed',
+  })
+  @ApiOkResponse({ description: '{ start, end, tenant, variants: [{ name, conventions, metrics }] }' })
+  @Audited('read')
+  @TenantScoped('query')
+  @UsePipes(metricsValidationPipe)
+  async compare(@Query() query: DateRangeDto): Promise<ConventionsComparison> {
+    await this.ranges.check(query);
+    return this.comparison.compare(query.start, query.end, query.tenant ?? null);
+  }
+
+  @Get('revenue/reconciliation')
+  @ApiOperation({
+    summary: 'Buckets whose MRR at start + net new MRR differs from MRR at the end (by more than a cent of rounding)',
+  })
+  @ApiOkResponse({ description: '{ start, end, tenant, checked, differences: [...] }' })
+  @Audited('read')
+  @TenantScoped('query')
+  @UsePipes(metricsValidationPipe)
+  async reconciliation(@Query() query: DateRangeDto): Promise<ReconciliationReport> {
+    await this.ranges.check(query);
+    return reconcile((text, values) => readQuery(this.dataSource, text, values) as Promise<unknown[]>, {
+      env: this.options.environment,
+      start: query.start,
+      end: query.end,
+      tenant: query.tenant ?? null,
+    });
+  }
+}
