@@ -72,5 +72,5 @@ describe('API metrics interceptor: graceful shutdown', () => {
       const metrics = (body as { metrics: Record<string, number> }).metrics;
       expect([metrics.api_requests_total, metrics.api_client_errors_total, metrics.api_errors_total]).toEqual(expected);
     }
-  });
+  }, 180_000); // two app starts on an on-disk PGlite: about 20 s alone, over a minute on a loaded machine
 });
