@@ -50,13 +50,21 @@ export interface RatioDefinition {
   maturesAfterDays?: number;
   /** Rounding of the stored value. */
   decimals: number;
-  /** Special ratio computations that a plain division cannot express. */
-  special?: 'histogram_p95';
+  /**
+   * Special ratio computations that a plain division cannot express: a p95 from a latency histogram, or the
+   * mean of the daily ratios over the bucket's days with data (stickiness, metrics.md).
+   */
+  special?: 'histogram_p95' | 'mean_of_daily';
   /**
    * Retention rates start from the denominator (the opening base): (denominator ± numerator) ÷ denominator.
    * NRR adds the retained customers' net change, GRR subtracts their losses.
    */
   retention?: 'add' | 'subtract';
+  /**
+   * A rate per period (churn): over a range longer than one calendar month it is the average monthly rate,
+   * weighted by each month's share of days inside the range (metrics.md, "Rates per period").
+   */
+  perPeriod?: true;
 }
 
 export interface MetricDefinition {

@@ -68,7 +68,7 @@ export const USERS_METRICS: MetricDefinition[] = [
     source: 'lifecycle',
     column: 'numeric(12,2)',
     daily: { derived: true },
-    ratio: percent('churned_customers', 'customers_at_start'),
+    ratio: { ...percent('churned_customers', 'customers_at_start'), perPeriod: true },
     description: 'Churned customers in the period ÷ total customers at the end of the day before the period × 100.',
   },
   {
