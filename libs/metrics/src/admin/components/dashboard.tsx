@@ -1,10 +1,12 @@
 import React, { useMemo, useState } from 'react';
-import { Box, H2, Loader, MessageBox, Text } from '@adminjs/design-system';
+import { Box, H2, H3, Loader, MessageBox, Text } from '@adminjs/design-system';
 import { ViewHelpers } from 'adminjs';
 import AlertsList from './alerts-list';
 import { apiUrl } from './api';
 import CohortHeatmap from './cohort-heatmap';
-import { CHARTS, KPIS } from './dashboard-spec';
+import { CHARTS, REVENUE_KPIS, USER_KPIS, type KpiSpec } from './dashboard-spec';
+import { formatValue } from './format';
+import OpenAlerts from './open-alerts';
 import { autoBucket, defaultEnd, presetRange } from './dates';
 import EmptyState from './empty-state';
 import FiltersBar, { type Filters } from './filters-bar';
@@ -53,6 +55,27 @@ export default function Dashboard() {
   const exportUrl = apiUrl('export.csv', query);
   const backfillUrl = new ViewHelpers().pageUrl('Backfill');
   const state = error ? 'error' : loading || !data || !catalog ? 'loading' : 'ready';
+  const card = (kpi: KpiSpec) =>
+    data &&
+    catalog && (
+      <KpiCard
+        key={kpi.key}
+        metricKey={kpi.key}
+        metric={catalog[kpi.key]}
+        value={data.current.metrics[kpi.key] ?? null}
+        previous={data.previous.metrics[kpi.key] ?? null}
+        previousCoverage={data.previous.range}
+        better={kpi.better}
+        currency={currency}
+        per={data.current.per?.[kpi.key]}
+        note={
+          kpi.key === 'mrr' && data.current.metrics.arr !== null
+            ? { testId: 'kpi-mrr-arr', text: `ARR ${formatValue(data.current.metrics.arr, 'currency', currency)}` }
+            : undefined
+        }
+        emptyHint={catalog[kpi.key]?.group === 'revenue' ? STRIPE_HINT : 'No data in this range'}
+      />
+    );
 
   return (
     <Box
@@ -94,19 +117,17 @@ export default function Dashboard() {
               </EmptyState>
             </Box>
           )}
-          <Box style={grid(200)} mb="lg">
-            {KPIS.map((kpi) => (
-              <KpiCard
-                key={kpi.key}
-                metricKey={kpi.key}
-                metric={catalog[kpi.key]}
-                value={data.current.metrics[kpi.key] ?? null}
-                previous={data.previous.metrics[kpi.key] ?? null}
-                better={kpi.better}
-                currency={currency}
-                emptyHint={catalog[kpi.key]?.group === 'revenue' ? STRIPE_HINT : 'No data in this range'}
-              />
-            ))}
+          {[
+            { id: 'revenue', title: 'Revenue', kpis: REVENUE_KPIS },
+            { id: 'users', title: 'Users and engagement', kpis: USER_KPIS },
+          ].map((row) => (
+            <Box key={row.id} mb="lg" data-testid={`kpi-row-${row.id}`}>
+              <H3 mb="default">{row.title}</H3>
+              <Box style={grid(190)}>{row.kpis.map(card)}</Box>
+            </Box>
+          ))}
+          <Box mb="lg">
+            <OpenAlerts tenant={query.tenant} />
           </Box>
           <Box mb="lg">
             <AlertsList alerts={data.current.alerts} />

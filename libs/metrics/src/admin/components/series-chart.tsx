@@ -1,11 +1,23 @@
 import React from 'react';
 import { Box, H4, Text } from '@adminjs/design-system';
-import { Bar, CartesianGrid, ComposedChart, Legend, Line, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
-import { COLORS, chartMetrics, type ChartSpec } from './dashboard-spec';
+import {
+  Bar,
+  CartesianGrid,
+  Cell,
+  ComposedChart,
+  Legend,
+  Line,
+  ReferenceLine,
+  ResponsiveContainer,
+  Tooltip,
+  XAxis,
+  YAxis,
+} from 'recharts';
+import { chartMetrics, colorOf, type ChartSpec } from './dashboard-spec';
 import EmptyState from './empty-state';
-import { formatValue, type CatalogMetric } from './format';
+import { formatTick, formatValue, type CatalogMetric } from './format';
 
-export type Series = Record<string, { date: string; value: number | null }[]>;
+export type Series = Record<string, { date: string; value: number | null; complete?: boolean }[]>;
 
 interface Props {
   chart: ChartSpec;
@@ -14,24 +26,55 @@ interface Props {
   currency: string;
 }
 
-/** One chart of the declarative list: bars and lines of catalog metrics over the buckets of the range. */
+/** The dashed continuation of a line into the bucket still in progress. */
+const TO_DATE = '__to_date';
+
+/**
+ * One chart of the declarative list: bars and lines of catalog metrics over the buckets of the range. The bucket
+ * still in progress is drawn as such (a dashed line, a pale bar, "to date" on its date), never as a cliff.
+ */
 export default function SeriesChart({ chart, series, catalog, currency }: Props) {
   const keys = chartMetrics(chart).filter((key) => series[key]);
-  const dates = series[keys[0]]?.map((point) => point.date) ?? [];
+  const points = series[keys[0]] ?? [];
+  const dates = points.map((point) => point.date);
+  const toDate = new Set(points.filter((point) => point.complete === false).map((point) => point.date));
+  const negative = new Set(chart.negative ?? []);
+  const lines = (chart.lines ?? []).filter((key) => series[key]);
+  const bars = (chart.bars ?? []).filter((key) => series[key]);
   const rows = dates.map((date, index) => {
     const row: Record<string, string | number | null> = { date };
-    for (const key of keys) row[key] = series[key][index]?.value ?? null;
+    for (const key of keys) {
+      const value = series[key][index]?.value ?? null;
+      row[key] = value !== null && negative.has(key) ? -value : value;
+    }
     return row;
   });
-  const empty = rows.every((row) => keys.every((key) => row[key] === null));
+  // Lines stop at the last complete bucket; the dashed copy joins it to the bucket still in progress.
+  for (const key of lines) {
+    rows.forEach((row, index) => {
+      const next = rows[index + 1];
+      const inProgress = toDate.has(String(row.date));
+      const joinsNext = next !== undefined && toDate.has(String(next.date));
+      row[`${key}${TO_DATE}`] = inProgress || joinsNext ? row[key] : null;
+      if (inProgress) row[key] = null;
+    });
+  }
+  const empty = rows.every((row) => keys.every((key) => row[key] === null && row[`${key}${TO_DATE}`] == null));
   const right = new Set(chart.rightAxis ?? []);
-  const label = (key: string) => catalog[key]?.label ?? key;
+  const baseKey = (key: string) => key.replace(TO_DATE, '');
+  const label = (key: string) => catalog[baseKey(key)]?.label ?? baseKey(key);
+  const unitOf = (axisKeys: string[]) => catalog[axisKeys[0]]?.unit;
+  const leftUnit = unitOf(keys.filter((key) => !right.has(key)));
+  const rightUnit = unitOf(keys.filter((key) => right.has(key)));
   const data = Object.fromEntries(keys.map((key) => [key, series[key].map((point) => point.value)]));
+  const colors = new Map(keys.map((key, index) => [key, colorOf(key, index)]));
+  const tickDate = (date: string) => (toDate.has(date) ? `${date} (to date)` : date);
   return (
     <Box
       data-testid={`chart-${chart.id}`}
       data-series={JSON.stringify(data)}
       data-dates={JSON.stringify(dates)}
+      data-to-date={JSON.stringify([...toDate])}
       bg="white"
       p="lg"
       style={{ borderRadius: 8, boxShadow: '0 1px 3px rgba(16,24,40,.1)', minWidth: 0 }}
@@ -48,43 +91,82 @@ export default function SeriesChart({ chart, series, catalog, currency }: Props)
           backfill.
         </EmptyState>
       ) : (
-        <ResponsiveContainer width="100%" height={240}>
-          <ComposedChart data={rows} margin={{ top: 8, right: 8, bottom: 0, left: 0 }}>
+        <ResponsiveContainer width="100%" height={260}>
+          <ComposedChart data={rows} margin={{ top: 8, right: 8, bottom: 0, left: 0 }} stackOffset="sign">
             <CartesianGrid strokeDasharray="3 3" stroke="#eaecf0" />
-            <XAxis dataKey="date" tick={{ fontSize: 11 }} minTickGap={24} />
-            <YAxis yAxisId="left" tick={{ fontSize: 11 }} width={56} />
-            {right.size > 0 && <YAxis yAxisId="right" orientation="right" tick={{ fontSize: 11 }} width={56} />}
+            <XAxis dataKey="date" tick={{ fontSize: 11 }} minTickGap={24} tickFormatter={tickDate} />
+            <YAxis
+              yAxisId="left"
+              tick={{ fontSize: 11 }}
+              width={60}
+              tickFormatter={(value: number) => formatTick(value, leftUnit, currency)}
+            />
+            {right.size > 0 && (
+              <YAxis
+                yAxisId="right"
+                orientation="right"
+                tick={{ fontSize: 11 }}
+                width={60}
+                tickFormatter={(value: number) => formatTick(value, rightUnit, currency)}
+              />
+            )}
+            {negative.size > 0 && <ReferenceLine y={0} yAxisId={right.size > 0 ? 'right' : 'left'} stroke="#98a2b3" />}
             <Tooltip
-              formatter={(value: number, key: string) => [formatValue(value, catalog[key]?.unit, currency), label(key)]}
+              labelFormatter={(date: string) => tickDate(date)}
+              formatter={(value: number, key: string) => {
+                const base = baseKey(key);
+                const shown = negative.has(base) ? Math.abs(value) : value;
+                return [formatValue(shown, catalog[base]?.unit, currency), label(key)];
+              }}
             />
             <Legend formatter={(key: string) => label(key)} />
-            {(chart.bars ?? [])
-              .filter((key) => series[key])
-              .map((key, index) => (
-                <Bar
-                  key={key}
-                  dataKey={key}
-                  yAxisId={right.has(key) ? 'right' : 'left'}
-                  stackId={chart.stacked ? 'stack' : undefined}
-                  fill={COLORS[index % COLORS.length]}
-                  isAnimationActive={false}
-                />
-              ))}
-            {(chart.lines ?? [])
-              .filter((key) => series[key])
-              .map((key, index) => (
-                <Line
-                  key={key}
-                  dataKey={key}
-                  yAxisId={right.has(key) ? 'right' : 'left'}
-                  stroke={COLORS[(index + (chart.bars?.length ?? 0)) % COLORS.length]}
-                  dot={false}
-                  connectNulls
-                  isAnimationActive={false}
-                />
-              ))}
+            {bars.map((key) => (
+              <Bar
+                key={key}
+                dataKey={key}
+                name={key}
+                yAxisId={right.has(key) ? 'right' : 'left'}
+                stackId={chart.stacked ? 'stack' : undefined}
+                fill={colors.get(key)}
+                isAnimationActive={false}
+              >
+                {rows.map((row) => (
+                  <Cell key={String(row.date)} fillOpacity={toDate.has(String(row.date)) ? 0.4 : 1} />
+                ))}
+              </Bar>
+            ))}
+            {lines.map((key) => [
+              <Line
+                key={key}
+                dataKey={key}
+                name={key}
+                yAxisId={right.has(key) ? 'right' : 'left'}
+                stroke={colors.get(key)}
+                strokeWidth={2}
+                dot={false}
+                connectNulls
+                isAnimationActive={false}
+              />,
+              <Line
+                key={`${key}${TO_DATE}`}
+                dataKey={`${key}${TO_DATE}`}
+                name={`${key}${TO_DATE}`}
+                yAxisId={right.has(key) ? 'right' : 'left'}
+                stroke={colors.get(key)}
+                strokeWidth={2}
+                strokeDasharray="5 4"
+                dot={false}
+                legendType="none"
+                isAnimationActive={false}
+              />,
+            ])}
           </ComposedChart>
         </ResponsiveContainer>
+      )}
+      {toDate.size > 0 && !empty && (
+        <Text fontSize="sm" color="grey60" data-testid={`chart-${chart.id}-to-date`}>
+          Dashed / pale: {[...toDate].join(', ')} is to date (not finished yet).
+        </Text>
       )}
       <Box flex flexDirection="row" flexWrap="wrap" style={{ gap: 12 }}>
         {keys.map((key) => {

@@ -8,8 +8,10 @@ import type { CatalogMetric } from './format';
 import type { Series } from './series-chart';
 
 export interface Summary {
-  range: { start: string; end: string; tenant: string | null; bucket: Bucket; days_with_data: number };
+  range: { start: string; end: string; tenant: string | null; bucket: Bucket; days: number; days_with_data: number };
   metrics: Record<string, number | null>;
+  /** The period of each churn rate: an average monthly rate ('month') or the range's own. */
+  per: Record<string, 'month' | 'range'>;
   alerts: Alert[];
 }
 
