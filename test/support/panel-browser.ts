@@ -49,3 +49,18 @@ export async function shownNumber(page: Page, testId: string): Promise<number | 
   const value = await attribute(page, testId, 'data-value');
   return value === 'null' ? null : Number(value);
 }
+
+/**
+ * A screenshot of the whole page: AdminJS scrolls an inner box, not the document, so a "full page" screenshot
+ * would stop at the viewport. The viewport grows to the tallest scrolling box for the shot, then goes back.
+ */
+export async function screenshotWhole(page: Page, path: string): Promise<void> {
+  const size = page.viewportSize()!;
+  const height = await page.evaluate(() =>
+    Math.max(...Array.from(document.querySelectorAll('body, body *')).map((element) => element.scrollHeight)),
+  );
+  await page.setViewportSize({ width: size.width, height: Math.min(Math.max(height, size.height), 6000) });
+  await page.waitForTimeout(300);
+  await page.screenshot({ path });
+  await page.setViewportSize(size);
+}

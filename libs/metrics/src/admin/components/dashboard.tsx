@@ -123,7 +123,7 @@ export default function Dashboard() {
           ].map((row) => (
             <Box key={row.id} mb="lg" data-testid={`kpi-row-${row.id}`}>
               <H3 mb="default">{row.title}</H3>
-              <Box style={grid(190)}>{row.kpis.map(card)}</Box>
+              <Box style={grid(150)}>{row.kpis.map(card)}</Box>
             </Box>
           ))}
           <Box mb="lg">
