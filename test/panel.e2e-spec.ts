@@ -591,8 +591,18 @@ describe('AdminJS panel in a real browser', () => {
       for (const raw of ['Metrics Config Entity', 'Metrics Api Token', 'Metrics Audit Log']) {
         expect([raw, body.includes(raw)]).toEqual([raw, false]);
       }
+      // The audit record of the configuration change (an earlier test): its parameters and before/after as tables.
+      const [change] = (await dataSource.query(
+        `SELECT id FROM metrics_audit_log WHERE action = 'config_change' AND outcome = 200`,
+      )) as { id: string }[];
+      await page.goto(`${baseUrl}/admin/resources/MetricsAuditLog/records/${change.id}/show`);
+      await page.waitForSelector('[data-testid=audit-changes]');
+      expect(await page.textContent('[data-testid=audit-change-churn_spike_threshold_pct-before]')).toBe('5');
+      expect(await page.textContent('[data-testid=audit-change-churn_spike_threshold_pct-after]')).toBe('7.5');
+      expect(await page.textContent('[data-testid=audit-actor]')).toBe(environment.adminEmail);
       const [{ id }] = (await dataSource.query('SELECT id FROM system_metrics_config')) as { id: string }[];
       const pages: [string, string][] = [
+        ['audit-record', `/admin/resources/MetricsAuditLog/records/${change.id}/show`],
         ['backfill', '/admin/pages/Backfill'],
         ['config', `/admin/resources/MetricsConfigEntity/records/${id}/edit`],
         ['audit-list', '/admin/resources/MetricsAuditLog'],

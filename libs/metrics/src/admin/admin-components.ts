@@ -8,6 +8,7 @@ const FILES = {
   configEdit: 'config-edit',
   tokenCreate: 'token-create',
   tokenRevoke: 'token-revoke',
+  auditShow: 'audit-show',
 } as const;
 
 export type MetricsComponentNames = Record<keyof typeof FILES, string>;

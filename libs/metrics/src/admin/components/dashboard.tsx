@@ -7,6 +7,7 @@ import CohortHeatmap from './cohort-heatmap';
 import { CHARTS, REVENUE_KPIS, USER_KPIS, type KpiSpec } from './dashboard-spec';
 import { formatValue } from './format';
 import OpenAlerts from './open-alerts';
+import './open-navigation';
 import { autoBucket, defaultEnd, presetRange } from './dates';
 import EmptyState from './empty-state';
 import FiltersBar, { type Filters } from './filters-bar';

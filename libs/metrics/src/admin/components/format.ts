@@ -45,6 +45,7 @@ export function formatTick(value: number, unit: string | undefined, currency = '
         style: 'currency',
         currency: unit === 'usd' ? 'USD' : currency,
         notation: 'compact',
+        minimumFractionDigits: 0,
         maximumFractionDigits: 1,
       }).format(value);
     case 'milliseconds':
