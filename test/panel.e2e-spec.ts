@@ -20,6 +20,7 @@ import {
   launchChromium,
   logIn,
   screenshotWhole,
+  seriousViolations,
   shownNumber,
   waitForDashboard,
   type DashboardQuery,
@@ -324,7 +325,7 @@ describe('AdminJS panel in a real browser', () => {
       expect(await page.isVisible('[data-testid=chart-mrr-connect-stripe]')).toBe(true);
       expect(await page.isVisible('[data-testid=chart-mrr_waterfall-connect-stripe]')).toBe(true);
       expect(await page.isVisible('[data-testid=kpi-mrr-hint]')).toBe(true);
-      await page.screenshot({ path: 'test-output/dashboard-1440x900.png' });
+      await screenshotWhole(page, 'test-output/dashboard-1440x900.png');
     },
     SLOW,
   );
@@ -364,7 +365,7 @@ describe('AdminJS panel in a real browser', () => {
       await waitForDashboard(page, { ...APRIL, tenant: 'acme', bucket: 'daily' });
 
       await page.setViewportSize({ width: 390, height: 844 });
-      await page.screenshot({ path: 'test-output/dashboard-390x844.png' });
+      await screenshotWhole(page, 'test-output/dashboard-390x844.png');
       await page.setViewportSize({ width: 1440, height: 900 });
     },
     SLOW,
@@ -496,6 +497,14 @@ describe('AdminJS panel in a real browser', () => {
       const initech = active.alerts.find((alert) => alert.tenant === 'initech' && alert.status === 'open');
       expect(initech).toBeDefined();
 
+      // An admin marks the day of the first departure; every chart shows it on that day's week.
+      const marked = await fetch(`${baseUrl}${PREFIX}/annotations`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${environment.adminToken}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ day: after40, label: 'Pricing change' }),
+      });
+      expect(marked.status).toBe(201);
+
       await page.goto(`${baseUrl}/admin`);
       await page.selectOption('[data-testid=filter-preset]', '12m');
       const query = { start, end, tenant: null, bucket: 'weekly' };
@@ -513,6 +522,12 @@ describe('AdminJS panel in a real browser', () => {
         return new Date(value.getTime() - ((value.getUTCDay() + 6) % 7) * 86_400_000).toISOString().slice(0, 10);
       };
       const sunday = new Date(`${end}T00:00:00Z`).getUTCDay() === 0;
+      for (const chart of ['active_users', 'customers', 'jobs']) {
+        expect(JSON.parse(await attribute(page, `chart-${chart}`, 'data-annotations'))).toEqual([
+          { date: monday(after40), label: 'Pricing change' },
+        ]);
+      }
+      expect(await page.isVisible('[data-testid=chart-active_users] >> text=Pricing change')).toBe(true);
       expect(JSON.parse(await attribute(page, 'chart-active_users', 'data-to-date'))).toEqual(
         sunday ? [] : [monday(end)],
       );
@@ -601,18 +616,21 @@ describe('AdminJS panel in a real browser', () => {
       expect(await page.textContent('[data-testid=audit-change-churn_spike_threshold_pct-after]')).toBe('7.5');
       expect(await page.textContent('[data-testid=audit-actor]')).toBe(environment.adminEmail);
       const [{ id }] = (await dataSource.query('SELECT id FROM system_metrics_config')) as { id: string }[];
-      const pages: [string, string][] = [
-        ['audit-record', `/admin/resources/MetricsAuditLog/records/${change.id}/show`],
-        ['backfill', '/admin/pages/Backfill'],
-        ['config', `/admin/resources/MetricsConfigEntity/records/${id}/edit`],
-        ['audit-list', '/admin/resources/MetricsAuditLog'],
-        ['tokens', '/admin/resources/MetricsApiToken'],
-        ['alerts', '/admin/resources/MetricsAlert'],
-        ['snapshots', '/admin/resources/MetricsSnapshot'],
+      // [name, path, the module's own component on it (checked with axe-core) or null for AdminJS's own lists].
+      const pages: [string, string, string | null][] = [
+        ['dashboard', '/admin', '[data-testid=metrics-dashboard]'],
+        ['audit-record', `/admin/resources/MetricsAuditLog/records/${change.id}/show`, '[data-testid=audit-record]'],
+        ['backfill', '/admin/pages/Backfill', '[data-testid=runs-page]'],
+        ['config', `/admin/resources/MetricsConfigEntity/records/${id}/edit`, '[data-testid=config-form]'],
+        ['audit-list', '/admin/resources/MetricsAuditLog', null],
+        ['tokens', '/admin/resources/MetricsApiToken', null],
+        ['alerts', '/admin/resources/MetricsAlert', null],
+        ['snapshots', '/admin/resources/MetricsSnapshot', null],
       ];
       const errors: string[] = [];
       page.on('pageerror', (error) => errors.push(error.message));
-      for (const [name, path] of pages) {
+      const violations: object[] = [];
+      for (const [name, path, own] of pages) {
         for (const [width, height] of [
           [1440, 900],
           [390, 844],
@@ -621,10 +639,14 @@ describe('AdminJS panel in a real browser', () => {
           await page.goto(`${baseUrl}${path}`);
           await page.waitForLoadState('networkidle');
           await screenshotWhole(page, `test-output/${name}-${width}x${height}.png`);
+          if (own === null) continue;
+          await page.waitForSelector(own);
+          violations.push(...(await seriousViolations(page, own)).map((found) => ({ page: name, width, ...found })));
         }
       }
       await page.setViewportSize({ width: 1440, height: 900 });
       expect(errors).toEqual([]);
+      expect(violations).toEqual([]);
     },
     SLOW,
   );

@@ -10,6 +10,8 @@ import { StripeSyncController } from './billing/stripe-sync.controller.js';
 import { StripeSyncService } from './billing/stripe-sync.service.js';
 import { StripeWebhookController } from './billing/stripe-webhook.controller.js';
 import { ALERT_PROVIDERS, AlertsController } from './alerts/alerts.providers.js';
+import { AnnotationsController } from './annotations/annotations.controller.js';
+import { AnnotationsService } from './annotations/annotations.service.js';
 import { ComputeController } from './compute/compute.controller.js';
 import { MetricsRunsService } from './compute/runs.service.js';
 import { SnapshotComputeService } from './compute/snapshot-compute.service.js';
@@ -75,9 +77,11 @@ const CONTROLLERS: Type[] = [
   RevenueController,
   AlertsController,
   TenantsController,
+  AnnotationsController,
 ];
 
 const PROVIDERS = [
+  AnnotationsService,
   MetricsConfigService,
   SnapshotComputeService,
   MetricsRunsService,

@@ -1,4 +1,14 @@
 import type { LocaleTranslations } from 'adminjs';
+import { PUBLIC_METRICS } from '../catalog/metric-catalog.js';
+
+/** The snapshot list's column names: the catalog's labels, not "Dau" and "Mrr". */
+const SNAPSHOT_PROPERTIES: Record<string, string> = {
+  bucket_type: 'Bucket',
+  bucket_date: 'Date',
+  tenant_id: 'Tenant',
+  computed_at: 'Computed at',
+  ...Object.fromEntries(PUBLIC_METRICS.map((metric) => [metric.key, metric.label])),
+};
 
 /**
  * The panel's words instead of AdminJS's defaults: the login page names the product (not "Welcome to AdminJS"),
@@ -23,5 +33,9 @@ export const METRICS_ADMIN_TRANSLATIONS: LocaleTranslations = {
     MetricsAlert: 'Alerts',
     MetricsAlertDelivery: 'Alert deliveries',
     MetricsAlertRule: 'Alert rules',
+  },
+  resources: {
+    MetricsSnapshot: { properties: SNAPSHOT_PROPERTIES },
+    MetricsAuditLog: { properties: { at: 'When', actor: 'Who', outcome: 'Outcome' } },
   },
 };

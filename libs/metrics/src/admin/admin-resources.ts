@@ -65,6 +65,8 @@ export function metricsAdminResources(options: MetricsAdminResourceOptions = {})
       options: {
         ...readOnly,
         listProperties: ['bucket_type', 'bucket_date', 'tenant_id', ...headline, 'computed_at'],
+        // The title column is the one a phone still shows.
+        properties: { bucket_date: { isTitle: true } },
         filterProperties: ['bucket_type', 'bucket_date', 'tenant_id', 'environment'],
         sort: { sortBy: 'bucket_date', direction: 'desc' },
       },
@@ -98,6 +100,7 @@ export function metricsAdminResources(options: MetricsAdminResourceOptions = {})
           components ? { show: { isAccessible: allowed, component: components.auditShow } } : {},
         ),
         listProperties: ['at', 'actor', 'action', 'method', 'route', 'outcome'],
+        properties: { action: { isTitle: true } },
         filterProperties: ['at', 'actor', 'action', 'outcome'],
         sort: { sortBy: 'at', direction: 'desc' },
       },

@@ -97,7 +97,7 @@ export default function CohortHeatmap({ cohorts }: { cohorts: CohortRow[] }) {
           </table>
         </div>
       )}
-      <Text fontSize="sm" color="grey60">
+      <Text fontSize="sm" color="grey80">
         Empty cells: the week has not ended yet.
       </Text>
     </Box>

@@ -53,7 +53,7 @@ export const CHARTS: ChartSpec[] = [
   { id: 'active_users', title: 'Active users', lines: ['dau', 'wau', 'mau'] },
   {
     id: 'customers',
-    title: 'Customer growth',
+    title: 'User growth',
     bars: ['new_customers', 'reactivated_customers', 'churned_customers'],
     lines: ['total_customers'],
     rightAxis: ['total_customers'],

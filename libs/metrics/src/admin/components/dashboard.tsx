@@ -8,7 +8,8 @@ import { CHARTS, REVENUE_KPIS, USER_KPIS, type KpiSpec } from './dashboard-spec'
 import { formatValue } from './format';
 import OpenAlerts from './open-alerts';
 import './open-navigation';
-import { autoBucket, defaultEnd, presetRange } from './dates';
+import './panel-style';
+import { autoBucket, bucketOf, defaultEnd, presetRange } from './dates';
 import EmptyState from './empty-state';
 import FiltersBar, { type Filters } from './filters-bar';
 import KpiCard from './kpi-card';
@@ -86,7 +87,7 @@ export default function Dashboard() {
       data-loaded-query={data ? JSON.stringify(data.query) : ''}
     >
       <H2>Exec Metrics</H2>
-      <Text color="grey60" mb="lg">
+      <Text color="grey80" mb="lg">
         <span data-testid="range-start">{query.start}</span> → <span data-testid="range-end">{query.end}</span> ·{' '}
         <span data-testid="range-bucket">{bucket}</span> ·{' '}
         <span data-testid="range-tenant">{query.tenant ?? 'all tenants'}</span>
@@ -135,7 +136,17 @@ export default function Dashboard() {
           </Box>
           <Box style={grid(420)} mb="lg">
             {CHARTS.map((chart) => (
-              <SeriesChart key={chart.id} chart={chart} series={data.series} catalog={catalog} currency={currency} />
+              <SeriesChart
+                key={chart.id}
+                chart={chart}
+                series={data.series}
+                catalog={catalog}
+                currency={currency}
+                annotations={data.annotations.map((annotation) => ({
+                  date: bucketOf(annotation.day, bucket),
+                  label: annotation.label,
+                }))}
+              />
             ))}
             <MrrWaterfall metrics={data.current.metrics} catalog={catalog} currency={currency} />
           </Box>

@@ -50,3 +50,11 @@ export function autoBucket(start: string, end: string): Bucket {
   if (days <= 550) return 'weekly';
   return 'monthly';
 }
+
+/** The bucket a day belongs to: the day, its ISO week's Monday, or its month's 1st (where charts draw it). */
+export function bucketOf(day: string, bucket: Bucket): string {
+  if (bucket === 'daily') return day;
+  if (bucket === 'monthly') return `${day.slice(0, 7)}-01`;
+  const weekday = (toDate(day).getUTCDay() + 6) % 7;
+  return addDays(day, -weekday);
+}

@@ -33,7 +33,7 @@ export default function KpiCard(props: Props) {
   const { metric, metricKey, value, previous, better, currency, emptyHint, per, note } = props;
   const change = kpiChange(value, previous, metric?.unit, props.previousCoverage);
   const good = change.value === null || change.value === 0 ? null : change.value > 0 === (better === 'up');
-  const color = good === null ? 'grey60' : good ? 'success' : 'error';
+  const color = good === null ? 'grey80' : good ? 'success' : 'error';
   return (
     <Box
       data-testid={`kpi-${metricKey}`}
@@ -42,7 +42,7 @@ export default function KpiCard(props: Props) {
       style={{ borderRadius: 8, boxShadow: '0 1px 3px rgba(16,24,40,.1)', minWidth: 0 }}
       title={metric?.description}
     >
-      <Text fontSize="sm" color="grey60" data-testid={`kpi-${metricKey}-label`}>
+      <Text fontSize="sm" color="grey80" data-testid={`kpi-${metricKey}-label`}>
         {metric?.label ?? metricKey}
         {per === 'month' && <span data-testid={`kpi-${metricKey}-per-month`}> · avg per month</span>}
       </Text>
@@ -61,7 +61,7 @@ export default function KpiCard(props: Props) {
         </Text>
       )}
       {value === null && emptyHint ? (
-        <Text fontSize="sm" color="grey60" data-testid={`kpi-${metricKey}-hint`}>
+        <Text fontSize="sm" color="grey80" data-testid={`kpi-${metricKey}-hint`}>
           {emptyHint}
         </Text>
       ) : (

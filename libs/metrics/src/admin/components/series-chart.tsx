@@ -24,6 +24,8 @@ interface Props {
   series: Series;
   catalog: Record<string, CatalogMetric>;
   currency: string;
+  /** Marked days, each already placed on its bucket's date. */
+  annotations?: { date: string; label: string }[];
 }
 
 /** The dashed continuation of a line into the bucket still in progress. */
@@ -33,7 +35,7 @@ const TO_DATE = '__to_date';
  * One chart of the declarative list: bars and lines of catalog metrics over the buckets of the range. The bucket
  * still in progress is drawn as such (a dashed line, a pale bar, "to date" on its date), never as a cliff.
  */
-export default function SeriesChart({ chart, series, catalog, currency }: Props) {
+export default function SeriesChart({ chart, series, catalog, currency, annotations = [] }: Props) {
   const keys = chartMetrics(chart).filter((key) => series[key]);
   const points = series[keys[0]] ?? [];
   const dates = points.map((point) => point.date);
@@ -69,12 +71,14 @@ export default function SeriesChart({ chart, series, catalog, currency }: Props)
   const data = Object.fromEntries(keys.map((key) => [key, series[key].map((point) => point.value)]));
   const colors = new Map(keys.map((key, index) => [key, colorOf(key, index)]));
   const tickDate = (date: string) => (toDate.has(date) ? `${date} (to date)` : date);
+  const marks = annotations.filter((annotation) => dates.includes(annotation.date));
   return (
     <Box
       data-testid={`chart-${chart.id}`}
       data-series={JSON.stringify(data)}
       data-dates={JSON.stringify(dates)}
       data-to-date={JSON.stringify([...toDate])}
+      data-annotations={JSON.stringify(marks)}
       bg="white"
       p="lg"
       style={{ borderRadius: 8, boxShadow: '0 1px 3px rgba(16,24,40,.1)', minWidth: 0 }}
@@ -110,6 +114,16 @@ export default function SeriesChart({ chart, series, catalog, currency }: Props)
                 tickFormatter={(value: number) => formatTick(value, rightUnit, currency)}
               />
             )}
+            {marks.map((mark) => (
+              <ReferenceLine
+                key={`${mark.date}-${mark.label}`}
+                x={mark.date}
+                yAxisId="left"
+                stroke="#475467"
+                strokeDasharray="2 3"
+                label={{ value: mark.label, position: 'insideTopLeft', fontSize: 11, fill: '#344054' }}
+              />
+            ))}
             {negative.size > 0 && <ReferenceLine y={0} yAxisId={right.size > 0 ? 'right' : 'left'} stroke="#98a2b3" />}
             <Tooltip
               labelFormatter={(date: string) => tickDate(date)}
@@ -164,7 +178,7 @@ export default function SeriesChart({ chart, series, catalog, currency }: Props)
         </ResponsiveContainer>
       )}
       {toDate.size > 0 && !empty && (
-        <Text fontSize="sm" color="grey60" data-testid={`chart-${chart.id}-to-date`}>
+        <Text fontSize="sm" color="grey80" data-testid={`chart-${chart.id}-to-date`}>
           Dashed / pale: {[...toDate].join(', ')} is to date (not finished yet).
         </Text>
       )}
@@ -175,7 +189,7 @@ export default function SeriesChart({ chart, series, catalog, currency }: Props)
             <Text
               key={key}
               fontSize="sm"
-              color="grey60"
+              color="grey80"
               data-testid={`chart-${chart.id}-${key}-last`}
               data-value={String(last)}
             >

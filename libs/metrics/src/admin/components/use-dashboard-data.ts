@@ -15,6 +15,13 @@ export interface Summary {
   alerts: Alert[];
 }
 
+export interface Annotation {
+  id: string;
+  day: string;
+  label: string;
+  tenant: string | null;
+}
+
 export interface DashboardData {
   /** The filters these answers are for (shown on the page so a reader, or a test, knows what it sees). */
   query: Query;
@@ -22,6 +29,8 @@ export interface DashboardData {
   previous: Summary;
   series: Series;
   cohorts: CohortRow[];
+  /** Days admins marked (POST annotations), drawn on every chart. */
+  annotations: Annotation[];
 }
 
 export interface Query {
@@ -61,10 +70,22 @@ export function useDashboardData(query: Query) {
       apiGet<Summary>('summary', { ...range, ...before }),
       apiGet<{ series: Series }>('timeseries', { ...range, metric: SERIES_KEYS.join(',') }),
       apiGet<{ cohorts: CohortRow[] }>('cohorts', { tenant: query.tenant, months: 12 }),
+      apiGet<{ annotations: Annotation[] }>('annotations', {
+        start: query.start,
+        end: query.end,
+        tenant: query.tenant,
+      }),
     ])
-      .then(([current, previous, timeseries, cohorts]) => {
+      .then(([current, previous, timeseries, cohorts, annotations]) => {
         if (mine !== generation.current) return;
-        setData({ query, current, previous, series: timeseries.series, cohorts: cohorts.cohorts });
+        setData({
+          query,
+          current,
+          previous,
+          series: timeseries.series,
+          cohorts: cohorts.cohorts,
+          annotations: annotations.annotations,
+        });
         setError(null);
       })
       .catch((failure: Error) => {
