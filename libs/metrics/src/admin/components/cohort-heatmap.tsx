@@ -26,8 +26,12 @@ export default function CohortHeatmap({ cohorts }: { cohorts: CohortRow[] }) {
   const weeks = [...new Set(cohorts.flatMap((cohort) => cohort.curve.map((point) => point.week)))].sort(
     (a, b) => a - b,
   );
+  // Darker = more retained, in two bands so every number stays readable (WCAG AA contrast): pale cells with dark
+  // text up to 60 %, dark cells with white text above.
   const cell = (pct: number | null) =>
-    pct === null ? '#f2f4f7' : `rgba(48, 64, 214, ${Math.max(0.08, Math.min(1, pct / 100)).toFixed(2)})`;
+    pct === null
+      ? '#f2f4f7'
+      : `rgba(48, 64, 214, ${(pct < 60 ? 0.06 + (pct / 60) * 0.32 : 0.75 + ((pct - 60) / 40) * 0.25).toFixed(2)})`;
   return (
     <Box
       data-testid="cohort-heatmap"
@@ -84,7 +88,7 @@ export default function CohortHeatmap({ cohorts }: { cohorts: CohortRow[] }) {
                           minWidth: 36,
                           textAlign: 'center',
                           background: cell(pct),
-                          color: (pct ?? 0) > 50 ? 'white' : '#101828',
+                          color: (pct ?? 0) >= 60 ? 'white' : '#101828',
                         }}
                       >
                         {pct === null ? '' : `${Math.round(pct)}`}

@@ -71,9 +71,18 @@ export default function OpenAlerts({ tenant }: { tenant: string | null }) {
           <Badge variant={alert.severity === 'critical' ? 'danger' : 'secondary'} size="sm">
             {alert.severity}
           </Badge>
-          <Badge outline size="sm">
+          <span
+            data-testid={`open-alert-${alert.id}-tenant`}
+            style={{
+              border: '1px solid #475467',
+              borderRadius: 12,
+              color: '#344054',
+              fontSize: 12,
+              padding: '1px 8px',
+            }}
+          >
             {alert.tenant ?? 'all tenants'}
-          </Badge>
+          </span>
           <Text style={{ flex: '1 1 240px', minWidth: 0 }}>
             {alert.message} ({alert.bucket_date})
           </Text>
