@@ -618,7 +618,7 @@ describe('AdminJS panel in a real browser', () => {
       const [{ id }] = (await dataSource.query('SELECT id FROM system_metrics_config')) as { id: string }[];
       // [name, path, the module's own component on it (checked with axe-core) or null for AdminJS's own lists].
       const pages: [string, string, string | null][] = [
-        ['dashboard', '/admin', '[data-testid=metrics-dashboard]'],
+        ['dashboard-30d', '/admin', '[data-testid=metrics-dashboard]'],
         ['audit-record', `/admin/resources/MetricsAuditLog/records/${change.id}/show`, '[data-testid=audit-record]'],
         ['backfill', '/admin/pages/Backfill', '[data-testid=runs-page]'],
         ['config', `/admin/resources/MetricsConfigEntity/records/${id}/edit`, '[data-testid=config-form]'],

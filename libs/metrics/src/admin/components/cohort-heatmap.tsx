@@ -31,7 +31,7 @@ export default function CohortHeatmap({ cohorts }: { cohorts: CohortRow[] }) {
   const cell = (pct: number | null) =>
     pct === null
       ? '#f2f4f7'
-      : `rgba(48, 64, 214, ${(pct < 60 ? 0.06 + (pct / 60) * 0.32 : 0.75 + ((pct - 60) / 40) * 0.25).toFixed(2)})`;
+      : `rgba(48, 64, 214, ${(pct < 60 ? 0.06 + (pct / 60) * 0.32 : 0.85 + ((pct - 60) / 40) * 0.15).toFixed(2)})`;
   return (
     <Box
       data-testid="cohort-heatmap"

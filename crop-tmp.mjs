@@ -1,0 +1,10 @@
+import { chromium } from 'playwright-core';
+import { readFileSync } from 'node:fs';
+const [file, y, h, out, w] = process.argv.slice(2);
+const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox'] });
+const page = await browser.newPage({ viewport: { width: Number(w ?? 390), height: Number(h) } });
+const data = readFileSync(file).toString('base64');
+await page.setContent(`<body style="margin:0"><img style="display:block" src="data:image/png;base64,${data}"></body>`);
+await page.evaluate((top) => window.scrollTo(0, top), Number(y));
+await page.screenshot({ path: out });
+await browser.close();
