@@ -579,6 +579,28 @@ describe('AdminJS panel in a real browser', () => {
       expect(JSON.parse(await attribute(page, 'chart-customers', 'data-to-date'))).toEqual(
         lastOfMonth ? [] : [`${end.slice(0, 7)}-01`],
       );
+      // Compare with the same months a year earlier: each line gets the earlier year's buckets, one for one.
+      await page.selectOption('[data-testid=compare]', 'year');
+      const shift = (date: string) => `${Number(date.slice(0, 4)) - 1}${date.slice(4)}`;
+      await page.waitForSelector(`[data-testid=compare][data-loaded="year:${shift(start)}:${shift(end)}"]`);
+      const earlier = await apiJson<{ series: Record<string, Point[]> }>('timeseries', {
+        start: shift(start),
+        end: shift(end),
+        tenant: null,
+        bucket: 'monthly',
+        metric: 'total_customers,dau,wau,mau',
+      });
+      const shownDates = JSON.parse(await attribute(page, 'chart-customers', 'data-dates')) as string[];
+      expect(JSON.parse(await attribute(page, 'chart-customers', 'data-compare'))).toEqual({
+        total_customers: earlier.series.total_customers.slice(0, shownDates.length).map((point) => point.value),
+      });
+      expect(JSON.parse(await attribute(page, 'chart-active_users', 'data-compare'))).toEqual({
+        dau: earlier.series.dau.slice(0, shownDates.length).map((point) => point.value),
+        wau: earlier.series.wau.slice(0, shownDates.length).map((point) => point.value),
+        mau: earlier.series.mau.slice(0, shownDates.length).map((point) => point.value),
+      });
+      // The 2025 test data (April: acme and globex) is in last year's line.
+      expect(earlier.series.total_customers.some((point) => (point.value ?? 0) > 0)).toBe(true);
       await screenshotWhole(page, 'test-output/dashboard-12m-monthly-1440x900.png');
     },
     SLOW,

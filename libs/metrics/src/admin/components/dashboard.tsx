@@ -9,7 +9,8 @@ import { formatValue } from './format';
 import OpenAlerts from './open-alerts';
 import './open-navigation';
 import './panel-style';
-import { autoBucket, bucketOf, defaultEnd, presetRange } from './dates';
+import { autoBucket, bucketOf, defaultEnd, presetRange, type Compare } from './dates';
+import { useCompareSeries } from './use-compare-series';
 import EmptyState from './empty-state';
 import FiltersBar, { type Filters } from './filters-bar';
 import KpiCard from './kpi-card';
@@ -45,6 +46,9 @@ export default function Dashboard() {
     [filters.start, filters.end, filters.tenant, bucket],
   );
   const { catalog, data, error, loading, reload } = useDashboardData(query);
+  const [compare, setCompare] = useState<Compare>('none');
+  const compared = useCompareSeries(query, compare);
+  const overlayName = compare === 'year' ? 'a year earlier' : 'previous period';
   useAutoRefresh(refreshSeconds, reload);
 
   const change = (patch: Partial<Filters>) =>
@@ -134,6 +138,25 @@ export default function Dashboard() {
           <Box mb="lg">
             <AlertsList alerts={data.current.alerts} />
           </Box>
+          <Box mb="default" flex flexDirection="row" alignItems="center" style={{ gap: 8 }}>
+            <label htmlFor="metrics-compare">
+              <Text fontSize="sm" color="grey80">
+                Compare with
+              </Text>
+            </label>
+            <select
+              id="metrics-compare"
+              data-testid="compare"
+              data-loaded={compared.loadedFor}
+              value={compare}
+              onChange={(event) => setCompare(event.target.value as Compare)}
+              style={{ height: 32, border: '1px solid #d0d5dd', borderRadius: 4, background: 'white' }}
+            >
+              <option value="none">Nothing</option>
+              <option value="previous">Previous period</option>
+              <option value="year">Same period last year</option>
+            </select>
+          </Box>
           <Box style={grid(420)} mb="lg">
             {CHARTS.map((chart) => (
               <SeriesChart
@@ -142,6 +165,7 @@ export default function Dashboard() {
                 series={data.series}
                 catalog={catalog}
                 currency={currency}
+                overlay={compared.series ? { series: compared.series, name: overlayName } : null}
                 annotations={data.annotations.map((annotation) => ({
                   date: bucketOf(annotation.day, bucket),
                   label: annotation.label,

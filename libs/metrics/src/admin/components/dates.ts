@@ -58,3 +58,16 @@ export function bucketOf(day: string, bucket: Bucket): string {
   const weekday = (toDate(day).getUTCDay() + 6) % 7;
   return addDays(day, -weekday);
 }
+
+export type Compare = 'none' | 'previous' | 'year';
+
+/** The range a chart overlays: the previous period of the same length, or the same days a year earlier. */
+export function compareRange(start: string, end: string, compare: Exclude<Compare, 'none'>) {
+  if (compare === 'previous') return previousRange(start, end);
+  const yearEarlier = (iso: string) => {
+    const date = toDate(iso);
+    date.setUTCFullYear(date.getUTCFullYear() - 1);
+    return toIso(date);
+  };
+  return { start: yearEarlier(start), end: yearEarlier(end) };
+}

@@ -26,16 +26,20 @@ interface Props {
   currency: string;
   /** Marked days, each already placed on its bucket's date. */
   annotations?: { date: string; label: string }[];
+  /** The lines over an earlier period, drawn grey and dashed under the same buckets; its name for the legend. */
+  overlay?: { series: Series; name: string } | null;
 }
 
 /** The dashed continuation of a line into the bucket still in progress. */
 const TO_DATE = '__to_date';
+/** The same line over the compared period. */
+const COMPARE = '__compare';
 
 /**
  * One chart of the declarative list: bars and lines of catalog metrics over the buckets of the range. The bucket
  * still in progress is drawn as such (a dashed line, a pale bar, "to date" on its date), never as a cliff.
  */
-export default function SeriesChart({ chart, series, catalog, currency, annotations = [] }: Props) {
+export default function SeriesChart({ chart, series, catalog, currency, annotations = [], overlay }: Props) {
   const keys = chartMetrics(chart).filter((key) => series[key]);
   const points = series[keys[0]] ?? [];
   const dates = points.map((point) => point.date);
@@ -61,10 +65,18 @@ export default function SeriesChart({ chart, series, catalog, currency, annotati
       if (inProgress) row[key] = null;
     });
   }
+  // The earlier period, bucket by bucket: its i-th bucket under this range's i-th.
+  const compared = lines.filter((key) => overlay?.series[key]);
+  for (const key of compared) {
+    rows.forEach((row, index) => {
+      row[`${key}${COMPARE}`] = overlay!.series[key][index]?.value ?? null;
+    });
+  }
   const empty = rows.every((row) => keys.every((key) => row[key] === null && row[`${key}${TO_DATE}`] == null));
   const right = new Set(chart.rightAxis ?? []);
-  const baseKey = (key: string) => key.replace(TO_DATE, '');
-  const label = (key: string) => catalog[baseKey(key)]?.label ?? baseKey(key);
+  const baseKey = (key: string) => key.replace(TO_DATE, '').replace(COMPARE, '');
+  const label = (key: string) =>
+    `${catalog[baseKey(key)]?.label ?? baseKey(key)}${key.endsWith(COMPARE) ? ` (${overlay?.name ?? 'earlier'})` : ''}`;
   const unitOf = (axisKeys: string[]) => catalog[axisKeys[0]]?.unit;
   const leftUnit = unitOf(keys.filter((key) => !right.has(key)));
   const rightUnit = unitOf(keys.filter((key) => right.has(key)));
@@ -79,6 +91,11 @@ export default function SeriesChart({ chart, series, catalog, currency, annotati
       data-dates={JSON.stringify(dates)}
       data-to-date={JSON.stringify([...toDate])}
       data-annotations={JSON.stringify(marks)}
+      data-compare={JSON.stringify(
+        Object.fromEntries(
+          compared.map((key) => [key, overlay!.series[key].slice(0, rows.length).map((p) => p.value)]),
+        ),
+      )}
       bg="white"
       p="lg"
       style={{ borderRadius: 8, boxShadow: '0 1px 3px rgba(16,24,40,.1)', minWidth: 0 }}
@@ -148,6 +165,20 @@ export default function SeriesChart({ chart, series, catalog, currency, annotati
                   <Cell key={String(row.date)} fillOpacity={toDate.has(String(row.date)) ? 0.4 : 1} />
                 ))}
               </Bar>
+            ))}
+            {compared.map((key) => (
+              <Line
+                key={`${key}${COMPARE}`}
+                dataKey={`${key}${COMPARE}`}
+                name={`${key}${COMPARE}`}
+                yAxisId={right.has(key) ? 'right' : 'left'}
+                stroke="#667085"
+                strokeWidth={1.5}
+                strokeDasharray="3 3"
+                dot={false}
+                connectNulls
+                isAnimationActive={false}
+              />
             ))}
             {lines.map((key) => [
               <Line
