@@ -50,7 +50,8 @@ describe('dashboard logic', () => {
 
   it('formats axis ticks with their unit', () => {
     expect(formatTick(600000, 'currency')).toBe('$600K');
-    expect(formatTick(0.26, 'percent')).toBe('0.3%');
+    expect(formatTick(0.26, 'percent')).toBe('0.26%');
+    expect(formatTick(0.05, 'usd')).toBe('$0.05');
     expect(formatTick(1500, 'count')).toBe('1.5K');
     expect(formatTick(340, 'milliseconds')).toBe('340 ms');
   });

@@ -35,7 +35,9 @@ export function formatValue(value: number | null | undefined, unit: string | und
 
 /** Axis ticks: short, with the unit ($12k, 1.2M, 26%, 340 ms). */
 export function formatTick(value: number, unit: string | undefined, currency = 'USD'): string {
-  const short = new Intl.NumberFormat('en-US', { notation: 'compact', maximumFractionDigits: 1 }).format(value);
+  // Small values keep two decimals, so ticks such as $0.05 and $0.10 stay apart.
+  const digits = Math.abs(value) < 10 ? 2 : 1;
+  const short = new Intl.NumberFormat('en-US', { notation: 'compact', maximumFractionDigits: digits }).format(value);
   switch (unit) {
     case 'percent':
       return `${short}%`;
@@ -46,7 +48,7 @@ export function formatTick(value: number, unit: string | undefined, currency = '
         currency: unit === 'usd' ? 'USD' : currency,
         notation: 'compact',
         minimumFractionDigits: 0,
-        maximumFractionDigits: 1,
+        maximumFractionDigits: digits,
       }).format(value);
     case 'milliseconds':
       return `${short} ms`;

@@ -32,6 +32,8 @@ interface Props {
 
 /** The dashed continuation of a line into the bucket still in progress. */
 const TO_DATE = '__to_date';
+/** Units counted in whole numbers: their axes have no 0.3 ticks. */
+const WHOLE = new Set(['count', 'tokens']);
 /** The same line over the compared period. */
 const COMPARE = '__compare';
 
@@ -118,6 +120,7 @@ export default function SeriesChart({ chart, series, catalog, currency, annotati
             <XAxis dataKey="date" tick={{ fontSize: 11 }} minTickGap={24} tickFormatter={tickDate} />
             <YAxis
               yAxisId="left"
+              allowDecimals={!WHOLE.has(leftUnit ?? '')}
               tick={{ fontSize: 11 }}
               width={60}
               tickFormatter={(value: number) => formatTick(value, leftUnit, currency)}
@@ -126,6 +129,7 @@ export default function SeriesChart({ chart, series, catalog, currency, annotati
               <YAxis
                 yAxisId="right"
                 orientation="right"
+                allowDecimals={!WHOLE.has(rightUnit ?? '')}
                 tick={{ fontSize: 11 }}
                 width={60}
                 tickFormatter={(value: number) => formatTick(value, rightUnit, currency)}
