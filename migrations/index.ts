@@ -6,6 +6,7 @@ import { BillingLedger1764374400000 } from './1764374400000-billing-ledger.js';
 import { OpsAiFinancials1764460800000 } from './1764460800000-ops-ai-financials.js';
 import { Alerts1764547200000 } from './1764547200000-alerts.js';
 import { AuditChain1764806400000 } from './1764806400000-audit-chain.js';
+import { Annotations1764892800000 } from './1764892800000-annotations.js';
 import { RevenueConventions1764979200000 } from './1764979200000-revenue-conventions.js';
 
 /** Every migration of the metrics module, oldest first. Hosts add these to their data source. */
@@ -18,5 +19,6 @@ export const METRICS_MIGRATIONS = [
   OpsAiFinancials1764460800000,
   Alerts1764547200000,
   AuditChain1764806400000,
+  Annotations1764892800000,
   RevenueConventions1764979200000,
 ];

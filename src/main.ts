@@ -1,8 +1,5 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
-import { rmSync } from 'node:fs';
-import { NestFactory } from '@nestjs/core';
-import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DataSource } from 'typeorm';
 import {
   DEFAULT_ROUTE_PREFIX,
@@ -10,32 +7,16 @@ import {
   MetricsRecorder,
   MetricsService,
   StripeEventsService,
-  setupMetricsOpenApi,
 } from '@exec-metrics/metrics';
 import { AdminPanelModule } from './admin/admin-panel.module.js';
-import { AppModule } from './app.module.js';
+import { createDemoApp } from './demo-app.js';
 import { readDemoEnvironment } from './demo-environment.js';
 import { databaseIsEmpty, seedDemoData } from './seed-demo-data.js';
-import { applySecurityHeaders, readTrustProxy } from './security-headers.js';
 
 async function bootstrap(): Promise<void> {
   const environment = readDemoEnvironment();
-  // Development bundles the components on first request and reuses .adminjs/bundle.js: drop a stale one.
-  if (process.env.ADMIN_JS_SKIP_BUNDLE !== 'true') rmSync('.adminjs/bundle.js', { force: true });
   const logger = new Logger('Demo');
-  // rawBody: the Stripe webhook verifies its signature on the body exactly as it arrived.
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forEnvironment(environment), {
-    rawBody: true,
-  });
-  // A full batch of 10,000 events is a few MB of JSON: above Express's 100 kB default.
-  app.useBodyParser('json', { limit: '16mb' });
-  app.enableShutdownHooks();
-  // Initialised first so that the AdminJS router exists: the security headers go in front of it.
-  await app.init();
-  applySecurityHeaders(app, readTrustProxy(process.env.TRUST_PROXY));
-  setupMetricsOpenApi(app, 'api/docs');
-  // Production: the panel's browser files were bundled ahead of time (`npm run admin:bundle`).
-  if (process.env.ADMIN_JS_SKIP_BUNDLE === 'true') app.useStaticAssets('admin-assets', { prefix: '/admin-assets/' });
+  const app = await createDemoApp(environment);
 
   const dataSource = app.get(DataSource);
   const seed =
@@ -57,7 +38,8 @@ async function bootstrap(): Promise<void> {
   await app.listen(environment.port);
   const base = `http://localhost:${environment.port}`;
   if (process.env.ADMIN_JS_SKIP_BUNDLE !== 'true') {
-    // Development: bundle the panel's components now (tens of seconds), so they are ready when someone opens it.
+    // Development: bundle the panel's components now (tens of seconds), so they are ready when someone opens it
+    // (until then AdminJS serves the previous bundle, if there is one, rather than bundle a second time).
     const started = Date.now();
     app
       .get(AdminPanelModule)

@@ -144,7 +144,8 @@ describe('AI price table and financial inputs', () => {
     );
     expect(series.body).toEqual({
       bucket: 'daily',
-      series: { ai_cost_usd: [{ date: DAY, value: 0.5224 }] },
+      per: 'day',
+      series: { ai_cost_usd: [{ date: DAY, value: 0.5224, complete: true }] },
       breakdowns: { ai: [{ date: DAY, value: breakdown }] },
     });
     const wrong = await call(test, 'GET', `${PREFIX}/timeseries?metric=dau&breakdown=revenue&start=${DAY}&end=${DAY}`);

@@ -86,7 +86,7 @@ describe('anomaly detection with weekday seasonality', () => {
     );
     const [alert] = await anomalies(test);
     expect(alert.message).toMatch(
-      /^New customers was 60 on Tuesday 2025-05-06, above the expected 20 \(usual range 2\.11 to 37\.89, from the 8 previous Tuesdays; robust z-score 8\.9\), (all tenants|tenant acme)$/,
+      /^New users was 60 on Tuesday 2025-05-06, above the expected 20 \(usual range 2\.11 to 37\.89, from the 8 previous Tuesdays; robust z-score 8\.9\), (all tenants|tenant acme)$/,
     );
     // GET summary lists it with the shape of a threshold alert (the threshold being the expected value).
     const summary = await call(test, 'GET', `${PREFIX}/summary?start=2025-05-01&end=2025-05-06&tenant=acme`);

@@ -1,5 +1,5 @@
 import type { LoggerService } from '@nestjs/common';
-import { MetricsService } from '../libs/metrics/src/index.js';
+import { MetricsService } from '@exec-metrics/metrics';
 import { MetricsScheduler } from '../libs/metrics/src/schedule/metrics-scheduler.service.js';
 import { hostRelation } from '../libs/metrics/src/compute/sql/source-relations.js';
 import type { SourceName } from '../libs/metrics/src/metrics.options.js';

@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import pg from 'pg';
 import type { Browser, Page } from 'playwright-core';
 import { DataSource } from 'typeorm';
-import { MetricsService } from '@exec-metrics/metrics';
+import { AlertEvaluator, MetricsService } from '@exec-metrics/metrics';
 import { AdminPanelModule } from '../src/admin/admin-panel.module.js';
 import { AppModule } from '../src/app.module.js';
 import { readDemoEnvironment } from '../src/demo-environment.js';
@@ -19,6 +19,8 @@ import {
   attribute,
   launchChromium,
   logIn,
+  screenshotWhole,
+  seriousViolations,
   shownNumber,
   waitForDashboard,
   type DashboardQuery,
@@ -46,18 +48,26 @@ function ownDatabase(serverUrl: string) {
 }
 const KPIS = [
   'mrr',
-  'arr',
+  'mrr_net_new',
+  'nrr',
+  'grr',
+  'paying_customers',
+  'arpa',
+  'quick_ratio',
+  'runway_months',
   'total_customers',
+  'new_customers',
+  'dau',
+  'mau',
   'stickiness',
   'customer_churn_rate',
-  'runway_months',
   'job_success_rate',
   'ai_cost_usd',
 ];
 const CHARTS: Record<string, string[]> = {
   active_users: ['dau', 'wau', 'mau'],
   customers: ['new_customers', 'reactivated_customers', 'churned_customers', 'total_customers'],
-  mrr: ['mrr', 'arr'],
+  mrr: ['mrr_new', 'mrr_expansion', 'mrr_reactivation', 'mrr_contraction', 'mrr_churn', 'mrr'],
   jobs: ['jobs_succeeded', 'jobs_failed'],
   api: ['api_requests_total', 'api_errors_total', 'api_avg_latency_ms', 'api_p95_latency_ms'],
   ai: ['ai_tokens_used', 'ai_cost_usd'],
@@ -77,7 +87,13 @@ async function startDemo(environment: ReturnType<typeof readDemoEnvironment>) {
   return { app, baseUrl, dataSource: app.get(DataSource) };
 }
 
-type Summary = { metrics: Record<string, number | null>; alerts: { metric: string; severity: string }[] };
+type Summary = {
+  range: { days: number; days_with_data: number };
+  metrics: Record<string, number | null>;
+  per: Record<string, string>;
+  alerts: { metric: string; severity: string }[];
+};
+type Point = { date: string; value: number | null; complete: boolean };
 
 /** The real demo app (AppModule, AdminJS panel, shared session) on in-memory PGlite, on a free port. */
 describe('AdminJS panel in a real browser', () => {
@@ -127,26 +143,49 @@ describe('AdminJS panel in a real browser', () => {
       end: new Date(Date.parse(query.start) - 86_400_000).toISOString().slice(0, 10),
     };
     const previous = await apiJson<Summary>('summary', before);
+    const units = Object.fromEntries(
+      (await apiJson<{ metrics: { key: string; unit: string }[] }>('catalog')).metrics.map((m) => [m.key, m.unit]),
+    );
+    // metrics.md: no comparison without snapshots for 90% of the previous period's days; percentages in points.
+    const history = previous.range.days_with_data >= 0.9 * previous.range.days;
     for (const key of KPIS) {
       expect([key, await shownNumber(page, `kpi-${key}-value`)]).toEqual([key, summary.metrics[key]]);
       const now = summary.metrics[key];
       const then = previous.metrics[key];
-      if (now !== null && then !== null && then !== 0) {
+      if (now === null) continue;
+      if (!history) {
+        expect([key, await attribute(page, `kpi-${key}-change`, 'data-reason')]).toEqual([key, 'no-history']);
+        expect(await page.textContent(`[data-testid=kpi-${key}-change]`)).toBe('not enough history to compare');
+      } else if (then !== null && units[key] === 'percent') {
+        const points = Math.round((now - then) * 10) / 10;
+        expect([key, await shownNumber(page, `kpi-${key}-change`)]).toEqual([key, points]);
+        expect(await attribute(page, `kpi-${key}-change`, 'data-unit')).toBe('pt');
+      } else if (then !== null && then !== 0) {
         const change = Math.round(((now - then) / Math.abs(then)) * 1000) / 10;
         expect([key, await shownNumber(page, `kpi-${key}-change`)]).toEqual([key, change]);
       }
     }
+    for (const [key, per] of Object.entries(summary.per)) {
+      if (!KPIS.includes(key) || summary.metrics[key] === null) continue;
+      expect([key, await page.isVisible(`[data-testid=kpi-${key}-per-month]`)]).toEqual([key, per === 'month']);
+    }
     const metrics = Object.values(CHARTS).flat().join(',');
-    const timeseries = await apiJson<{ series: Record<string, { date: string; value: number | null }[]> }>(
-      'timeseries',
-      { ...filters, metric: metrics },
-    );
+    const timeseries = await apiJson<{ series: Record<string, Point[]> }>('timeseries', {
+      ...filters,
+      metric: metrics,
+    });
     for (const [chart, keys] of Object.entries(CHARTS)) {
       const shown = JSON.parse(await attribute(page, `chart-${chart}`, 'data-series')) as Record<string, unknown>;
       const expected = Object.fromEntries(keys.map((key) => [key, timeseries.series[key].map((point) => point.value)]));
       expect([chart, shown]).toEqual([chart, expected]);
       const dates = JSON.parse(await attribute(page, `chart-${chart}`, 'data-dates')) as string[];
       expect(dates).toEqual(timeseries.series[keys[0]].map((point) => point.date));
+      // The buckets still in progress are drawn "to date", exactly those the API marks incomplete.
+      const toDate = JSON.parse(await attribute(page, `chart-${chart}`, 'data-to-date')) as string[];
+      expect([chart, toDate]).toEqual([
+        chart,
+        timeseries.series[keys[0]].filter((point) => !point.complete).map((point) => point.date),
+      ]);
     }
     expect(Number(await attribute(page, 'alerts', 'data-count'))).toBe(summary.alerts.length);
     for (const alert of summary.alerts) {
@@ -286,7 +325,7 @@ describe('AdminJS panel in a real browser', () => {
       expect(await page.isVisible('[data-testid=chart-mrr-connect-stripe]')).toBe(true);
       expect(await page.isVisible('[data-testid=chart-mrr_waterfall-connect-stripe]')).toBe(true);
       expect(await page.isVisible('[data-testid=kpi-mrr-hint]')).toBe(true);
-      await page.screenshot({ path: 'test-output/dashboard-1440x900.png' });
+      await screenshotWhole(page, 'test-output/dashboard-1440x900.png');
     },
     SLOW,
   );
@@ -301,7 +340,8 @@ describe('AdminJS panel in a real browser', () => {
       // Snapshots with revenue (as the billing ledger will write them): the MRR chart draws them instead of asking
       // to connect Stripe. (The KPI cards and the waterfall follow summary, checked against the API above.)
       expect(await shownNumber(page, 'chart-mrr-mrr-last')).toBe(600);
-      expect(await shownNumber(page, 'chart-mrr-arr-last')).toBe(7200);
+      // ARR is a number under MRR, not a second line that flattens MRR on a shared axis.
+      expect(await page.textContent('[data-testid=kpi-mrr-arr]')).toBe('ARR $7,200');
       expect(await page.isVisible('[data-testid=chart-mrr-connect-stripe]')).toBe(false);
 
       // Ending on 04-15, the day u2 left: the latest snapshot's churn (1 of 3 customers) is a critical alert.
@@ -325,7 +365,7 @@ describe('AdminJS panel in a real browser', () => {
       await waitForDashboard(page, { ...APRIL, tenant: 'acme', bucket: 'daily' });
 
       await page.setViewportSize({ width: 390, height: 844 });
-      await page.screenshot({ path: 'test-output/dashboard-390x844.png' });
+      await screenshotWhole(page, 'test-output/dashboard-390x844.png');
       await page.setViewportSize({ width: 1440, height: 900 });
     },
     SLOW,
@@ -420,6 +460,215 @@ describe('AdminJS panel in a real browser', () => {
       await page.click('[data-testid=token-revoke-confirm]');
       await page.waitForSelector('[data-testid=token-revoked]');
       expect((await api('summary', APRIL, token)).status).toBe(401);
+    },
+    SLOW,
+  );
+
+  it(
+    "shows the last 12 months honestly and every tenant's open alert in the global view, acknowledged from there",
+    async () => {
+      // Yesterday is the dashboard's default end (UTC, the demo's timezone); "Last 12 months" starts a year before.
+      const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
+      const end = day(-1);
+      const yearBefore = new Date(`${end}T00:00:00Z`);
+      yearBefore.setUTCFullYear(yearBefore.getUTCFullYear() - 1);
+      const start = new Date(yearBefore.getTime() + 86_400_000).toISOString().slice(0, 10);
+      const at = (date: string, hour: string) => `${date}T${hour}:00:00Z`;
+      // initech: six users on the range's first day; one leaves 40 days later, one yesterday (1 of 5: critical).
+      const users = ['i1', 'i2', 'i3', 'i4', 'i5', 'i6'];
+      const after40 = new Date(Date.parse(`${start}T00:00:00Z`) + 40 * 86_400_000).toISOString().slice(0, 10);
+      await insertSourceRows(dataSource, {
+        lifecycle: [
+          ...users.map((user) => ['initech', user, 'signup', at(start, '10')] as [string, string, string, string]),
+          ['initech', 'i1', 'deactivate', at(after40, '10')],
+          ['initech', 'i2', 'deactivate', at(end, '10')],
+        ],
+        activity: [
+          ['initech', 'i3', at(day(-3), '11')],
+          ['initech', 'i3', at(end, '11')],
+          ['initech', 'i4', at(end, '12')],
+        ],
+      });
+      await app.get(MetricsService).computeRange({ start: yearBefore.toISOString().slice(0, 10), end });
+      await app.get(AlertEvaluator).settled();
+      const active = await apiJson<{ alerts: { id: string; tenant: string | null; status: string }[] }>('alerts', {
+        status: 'active',
+      });
+      const initech = active.alerts.find((alert) => alert.tenant === 'initech' && alert.status === 'open');
+      expect(initech).toBeDefined();
+
+      // An admin marks the day of the first departure; every chart shows it on that day's week.
+      const marked = await fetch(`${baseUrl}${PREFIX}/annotations`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${environment.adminToken}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ day: after40, label: 'Pricing change' }),
+      });
+      expect(marked.status).toBe(201);
+
+      await page.goto(`${baseUrl}/admin`);
+      await page.selectOption('[data-testid=filter-preset]', '12m');
+      const query = { start, end, tenant: null, bucket: 'weekly' };
+      const summary = await expectPanelMatchesApi(query);
+      // A monthly average (the year's churned ÷ the first day's users would be far above it), said on the card.
+      expect(summary.per.customer_churn_rate).toBe('month');
+      expect(summary.metrics.customer_churn_rate).toBeGreaterThan(0);
+      expect(summary.metrics.customer_churn_rate).toBeLessThan(100);
+      expect(await page.isVisible('[data-testid=kpi-customer_churn_rate-per-month]')).toBe(true);
+      // The year before holds only the 2025 test days: not enough history, so no comparison anywhere.
+      expect(await attribute(page, 'kpi-total_customers-change', 'data-reason')).toBe('no-history');
+      // The week of yesterday is to date unless yesterday was a Sunday (hand-computed from the calendar).
+      const monday = (date: string) => {
+        const value = new Date(`${date}T00:00:00Z`);
+        return new Date(value.getTime() - ((value.getUTCDay() + 6) % 7) * 86_400_000).toISOString().slice(0, 10);
+      };
+      const sunday = new Date(`${end}T00:00:00Z`).getUTCDay() === 0;
+      for (const chart of ['active_users', 'customers', 'jobs']) {
+        expect(JSON.parse(await attribute(page, `chart-${chart}`, 'data-annotations'))).toEqual([
+          { date: monday(after40), label: 'Pricing change' },
+        ]);
+      }
+      expect(await page.isVisible('[data-testid=chart-active_users] >> text=Pricing change')).toBe(true);
+      expect(JSON.parse(await attribute(page, 'chart-active_users', 'data-to-date'))).toEqual(
+        sunday ? [] : [monday(end)],
+      );
+      expect(await page.isVisible('[data-testid=chart-active_users-to-date]')).toBe(!sunday);
+
+      // Every tenant's open alert is listed in the global view, with its tenant and severity.
+      await page.waitForSelector(`[data-testid=open-alert-${initech!.id}]`);
+      expect(await attribute(page, `open-alert-${initech!.id}`, 'data-tenant')).toBe('initech');
+      expect(await attribute(page, `open-alert-${initech!.id}`, 'data-severity')).toBe('critical');
+      const open = active.alerts.filter((alert) => alert.status === 'open').length;
+      expect(Number(await attribute(page, 'open-alerts', 'data-count'))).toBe(open);
+      await screenshotWhole(page, 'test-output/dashboard-12m-1440x900.png');
+
+      // The heatmap scrolls sideways on a phone while the cohort column stays in place.
+      await page.setViewportSize({ width: 390, height: 844 });
+      const scroller = page.locator('[data-testid=cohort-scroller]');
+      expect(await scroller.evaluate((element) => element.scrollWidth > element.clientWidth)).toBe(true);
+      const firstCell = page.locator('[data-testid=cohort-scroller] tbody tr td').first();
+      const before = (await firstCell.boundingBox())!.x;
+      await scroller.evaluate((element) => element.scrollTo({ left: element.scrollWidth }));
+      expect((await firstCell.boundingBox())!.x).toBe(before);
+      const lastWeek = page.locator('[data-testid=cohort-scroller] thead th').last();
+      const box = (await scroller.boundingBox())!;
+      const last = (await lastWeek.boundingBox())!;
+      expect(last.x + last.width).toBeLessThanOrEqual(box.x + box.width + 1);
+      await screenshotWhole(page, 'test-output/dashboard-12m-390x844.png');
+      await page.setViewportSize({ width: 1440, height: 900 });
+
+      // Acknowledged from the panel, through the API, audited under the admin.
+      await page.click(`[data-testid=open-alert-${initech!.id}-ack]`);
+      await page.waitForSelector(`[data-testid=open-alert-${initech!.id}][data-status=acknowledged]`);
+      const after = await apiJson<{ alerts: { id: string; status: string; acknowledged_by: string }[] }>('alerts', {
+        tenant: 'initech',
+        status: 'active',
+      });
+      expect(after.alerts.find((alert) => alert.id === initech!.id)).toMatchObject({
+        status: 'acknowledged',
+        acknowledged_by: environment.adminEmail,
+      });
+      const audit = (await dataSource.query(
+        `SELECT actor, outcome FROM metrics_audit_log WHERE action = 'alert_ack'`,
+      )) as { actor: string; outcome: number }[];
+      expect(audit).toEqual([{ actor: environment.adminEmail, outcome: 200 }]);
+
+      // Monthly buckets: the month of yesterday is to date unless yesterday was its last day.
+      await page.selectOption('[data-testid=filter-bucket]', 'monthly');
+      await expectPanelMatchesApi({ ...query, bucket: 'monthly' });
+      const lastOfMonth = day(0).endsWith('-01');
+      expect(JSON.parse(await attribute(page, 'chart-customers', 'data-to-date'))).toEqual(
+        lastOfMonth ? [] : [`${end.slice(0, 7)}-01`],
+      );
+      // Compare with the same months a year earlier: each line gets the earlier year's buckets, one for one.
+      await page.selectOption('[data-testid=compare]', 'year');
+      const shift = (date: string) => `${Number(date.slice(0, 4)) - 1}${date.slice(4)}`;
+      await page.waitForSelector(`[data-testid=compare][data-loaded="year:${shift(start)}:${shift(end)}"]`);
+      const earlier = await apiJson<{ series: Record<string, Point[]> }>('timeseries', {
+        start: shift(start),
+        end: shift(end),
+        tenant: null,
+        bucket: 'monthly',
+        metric: 'total_customers,dau,wau,mau',
+      });
+      const shownDates = JSON.parse(await attribute(page, 'chart-customers', 'data-dates')) as string[];
+      expect(JSON.parse(await attribute(page, 'chart-customers', 'data-compare'))).toEqual({
+        total_customers: earlier.series.total_customers.slice(0, shownDates.length).map((point) => point.value),
+      });
+      expect(JSON.parse(await attribute(page, 'chart-active_users', 'data-compare'))).toEqual({
+        dau: earlier.series.dau.slice(0, shownDates.length).map((point) => point.value),
+        wau: earlier.series.wau.slice(0, shownDates.length).map((point) => point.value),
+        mau: earlier.series.mau.slice(0, shownDates.length).map((point) => point.value),
+      });
+      // The 2025 test data (April: acme and globex) is in last year's line.
+      expect(earlier.series.total_customers.some((point) => (point.value ?? 0) > 0)).toBe(true);
+      await screenshotWhole(page, 'test-output/dashboard-12m-monthly-1440x900.png');
+    },
+    SLOW,
+  );
+
+  it(
+    'is a panel of our own on every page, at both sizes: product name, human resource names, no AdminJS welcome',
+    async () => {
+      const visitor = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+      await visitor.goto(`${baseUrl}/admin/login`);
+      const login = (await visitor.textContent('body')) ?? '';
+      expect(login).toContain('Exec Metrics');
+      expect(login).not.toContain('AdminJS');
+      await visitor.screenshot({ path: 'test-output/login-1440x900.png' });
+      await visitor.setViewportSize({ width: 390, height: 844 });
+      await visitor.screenshot({ path: 'test-output/login-390x844.png' });
+      await visitor.close();
+
+      await page.goto(`${baseUrl}/admin`);
+      const sidebar = (await page.textContent('section[data-css=sidebar], aside, nav')) ?? '';
+      const body = (await page.textContent('body')) ?? '';
+      for (const name of ['Configuration', 'Audit log', 'API tokens', 'Snapshots']) {
+        expect([name, body.includes(name) || sidebar.includes(name)]).toEqual([name, true]);
+      }
+      for (const raw of ['Metrics Config Entity', 'Metrics Api Token', 'Metrics Audit Log']) {
+        expect([raw, body.includes(raw)]).toEqual([raw, false]);
+      }
+      // The audit record of the configuration change (an earlier test): its parameters and before/after as tables.
+      const [change] = (await dataSource.query(
+        `SELECT id FROM metrics_audit_log WHERE action = 'config_change' AND outcome = 200`,
+      )) as { id: string }[];
+      await page.goto(`${baseUrl}/admin/resources/MetricsAuditLog/records/${change.id}/show`);
+      await page.waitForSelector('[data-testid=audit-changes]');
+      expect(await page.textContent('[data-testid=audit-change-churn_spike_threshold_pct-before]')).toBe('5');
+      expect(await page.textContent('[data-testid=audit-change-churn_spike_threshold_pct-after]')).toBe('7.5');
+      expect(await page.textContent('[data-testid=audit-actor]')).toBe(environment.adminEmail);
+      const [{ id }] = (await dataSource.query('SELECT id FROM system_metrics_config')) as { id: string }[];
+      // [name, path, the module's own component on it (checked with axe-core) or null for AdminJS's own lists].
+      const pages: [string, string, string | null][] = [
+        ['dashboard-30d', '/admin', '[data-testid=metrics-dashboard]'],
+        ['audit-record', `/admin/resources/MetricsAuditLog/records/${change.id}/show`, '[data-testid=audit-record]'],
+        ['backfill', '/admin/pages/Backfill', '[data-testid=runs-page]'],
+        ['config', `/admin/resources/MetricsConfigEntity/records/${id}/edit`, '[data-testid=config-form]'],
+        ['audit-list', '/admin/resources/MetricsAuditLog', null],
+        ['tokens', '/admin/resources/MetricsApiToken', null],
+        ['alerts', '/admin/resources/MetricsAlert', null],
+        ['snapshots', '/admin/resources/MetricsSnapshot', null],
+      ];
+      const errors: string[] = [];
+      page.on('pageerror', (error) => errors.push(error.message));
+      const violations: object[] = [];
+      for (const [name, path, own] of pages) {
+        for (const [width, height] of [
+          [1440, 900],
+          [390, 844],
+        ]) {
+          await page.setViewportSize({ width, height });
+          await page.goto(`${baseUrl}${path}`);
+          await page.waitForLoadState('networkidle');
+          await screenshotWhole(page, `test-output/${name}-${width}x${height}.png`);
+          if (own === null) continue;
+          await page.waitForSelector(own);
+          violations.push(...(await seriousViolations(page, own)).map((found) => ({ page: name, width, ...found })));
+        }
+      }
+      await page.setViewportSize({ width: 1440, height: 900 });
+      expect(errors).toEqual([]);
+      expect(violations).toEqual([]);
     },
     SLOW,
   );

@@ -59,18 +59,19 @@ describe('read API over HTTP', () => {
     expect(status).toBe(200);
     expect(body).toEqual({
       bucket: 'daily',
+      per: 'day',
       series: {
         new_customers: [
-          { date: '2025-03-30', value: null },
-          { date: '2025-03-31', value: null },
-          { date: '2025-04-01', value: 1 },
-          { date: '2025-04-02', value: 1 },
+          { date: '2025-03-30', value: null, complete: true },
+          { date: '2025-03-31', value: null, complete: true },
+          { date: '2025-04-01', value: 1, complete: true },
+          { date: '2025-04-02', value: 1, complete: true },
         ],
         total_customers: [
-          { date: '2025-03-30', value: null },
-          { date: '2025-03-31', value: null },
-          { date: '2025-04-01', value: 1 },
-          { date: '2025-04-02', value: 2 },
+          { date: '2025-03-30', value: null, complete: true },
+          { date: '2025-03-31', value: null, complete: true },
+          { date: '2025-04-01', value: 1, complete: true },
+          { date: '2025-04-02', value: 2, complete: true },
         ],
       },
     });
@@ -81,8 +82,8 @@ describe('read API over HTTP', () => {
     );
     expect((monthly.body as { series: unknown }).series).toEqual({
       new_customers: [
-        { date: '2025-04-01', value: 3 }, // acme's two and -calc's one, in the global view
-        { date: '2025-05-01', value: null },
+        { date: '2025-04-01', value: 3, complete: true }, // acme's two and -calc's one, in the global view
+        { date: '2025-05-01', value: null, complete: true },
       ],
     });
   });

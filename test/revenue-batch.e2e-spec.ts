@@ -1,4 +1,4 @@
-import { MetricsService } from '../libs/metrics/src/index.js';
+import { MetricsService } from '@exec-metrics/metrics';
 import { snapshot } from './support/source-rows.js';
 import { call, createTestApp, type TestApp } from './support/test-app.js';
 

@@ -1,4 +1,4 @@
-import { MetricsService } from '../libs/metrics/src/index.js';
+import { MetricsService } from '@exec-metrics/metrics';
 import { CONVENTION_EVENTS } from './support/conventions-scenario.js';
 import { snapshot } from './support/source-rows.js';
 import { deliver, WEBHOOK_SECRET } from './support/stripe-fixtures.js';

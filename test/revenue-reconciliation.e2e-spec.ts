@@ -1,4 +1,4 @@
-import { AlertEvaluator, MetricsService } from '../libs/metrics/src/index.js';
+import { AlertEvaluator, MetricsService } from '@exec-metrics/metrics';
 import { REVENUE_EVENTS } from './support/revenue-scenario.js';
 import { deliver, WEBHOOK_SECRET } from './support/stripe-fixtures.js';
 import { call, createTestApp, type TestApp } from './support/test-app.js';

@@ -33,6 +33,7 @@ export function adminPanelOptions(environment: DemoEnvironment, adminSession: Ad
       dashboard: metrics.dashboard, // metrics
       pages: metrics.pages, // metrics
       env: metrics.env, // metrics
+      locale: metrics.locale, // metrics: the login page and the sidebar in the product's words
       // Production: browser files bundled ahead of time by `npm run admin:bundle`, served by main.ts at
       // /admin-assets/ (AdminJS wants an absolute URL; ADMIN_ASSETS_URL points elsewhere, a CDN say).
       ...(process.env.ADMIN_JS_SKIP_BUNDLE === 'true'

@@ -1,4 +1,34 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { chromium, type Browser, type Page } from 'playwright-core';
+
+const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+export interface AxeViolation {
+  id: string;
+  impact: string;
+  nodes: string[];
+}
+
+/**
+ * axe-core's serious and critical accessibility violations inside `include` (a selector: the module's own
+ * components; AdminJS's list pages and chrome are its own) as the page is now (rule id, the first few elements). axe is evaluated through the DevTools protocol, so the panel's Content-Security-Policy still holds.
+ */
+export async function seriousViolations(page: Page, include: string): Promise<AxeViolation[]> {
+  await page.evaluate(AXE);
+  const violations = await page.evaluate(async (selector) => {
+    const axe = (window as unknown as { axe: { run: (context: unknown) => Promise<unknown> } }).axe;
+    const result = (await axe.run({ include: [selector] })) as {
+      violations: { id: string; impact: string; nodes: { target: string[] }[] }[];
+    };
+    return result.violations.map((violation) => ({
+      id: violation.id,
+      impact: violation.impact,
+      nodes: violation.nodes.slice(0, 4).map((node) => node.target.join(' ')),
+    }));
+  }, include);
+  return violations.filter((violation) => violation.impact === 'serious' || violation.impact === 'critical');
+}
 
 /** Debian's Chromium, headless, with the flags that keep it off the network (stack.md). */
 export function launchChromium(): Promise<Browser> {
@@ -48,4 +78,19 @@ export async function attribute(page: Page, testId: string, name: string): Promi
 export async function shownNumber(page: Page, testId: string): Promise<number | null> {
   const value = await attribute(page, testId, 'data-value');
   return value === 'null' ? null : Number(value);
+}
+
+/**
+ * A screenshot of the whole page: AdminJS scrolls an inner box, not the document, so a "full page" screenshot
+ * would stop at the viewport. The viewport grows to the tallest scrolling box for the shot, then goes back.
+ */
+export async function screenshotWhole(page: Page, path: string): Promise<void> {
+  const size = page.viewportSize()!;
+  const height = await page.evaluate(() =>
+    Math.max(...Array.from(document.querySelectorAll('body, body *')).map((element) => element.scrollHeight)),
+  );
+  await page.setViewportSize({ width: size.width, height: Math.min(Math.max(height, size.height), 6000) });
+  await page.waitForTimeout(300);
+  await page.screenshot({ path });
+  await page.setViewportSize(size);
 }

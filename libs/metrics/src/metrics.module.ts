@@ -16,6 +16,8 @@ import { StripeSyncService } from './billing/stripe-sync.service.js';
 import { StripeWebhookController } from './billing/stripe-webhook.controller.js';
 import { STRIPE_SDK_PROVIDER } from './billing/stripe-client.js';
 import { ALERT_PROVIDERS, AlertsController } from './alerts/alerts.providers.js';
+import { AnnotationsController } from './annotations/annotations.controller.js';
+import { AnnotationsService } from './annotations/annotations.service.js';
 import { ComputeController } from './compute/compute.controller.js';
 import { MetricsRunsService } from './compute/runs.service.js';
 import { SnapshotComputeService } from './compute/snapshot-compute.service.js';
@@ -84,9 +86,11 @@ const CONTROLLERS: Type[] = [
   RevenueCustomersController,
   AlertsController,
   TenantsController,
+  AnnotationsController,
 ];
 
 const PROVIDERS = [
+  AnnotationsService,
   MetricsConfigService,
   MetricsSources,
   SnapshotComputeService,

@@ -9,6 +9,7 @@ const FILES = {
   tokenCreate: 'token-create',
   tokenRevoke: 'token-revoke',
   revenuePage: 'revenue-page',
+  auditShow: 'audit-show',
 } as const;
 
 export type MetricsComponentNames = Record<keyof typeof FILES, string>;

@@ -10,6 +10,7 @@ import { defaultPanelAdmin, type PanelAdminTest } from './admin-access.js';
 import { metricsAlertsAdminResources } from './alerts-resources.js';
 import type { MetricsComponentNames } from './admin-components.js';
 
+/** The sidebar group (components/open-navigation.ts opens it for a new admin: keep the names equal). */
 const NAVIGATION = { name: 'Exec Metrics', icon: 'Activity' };
 const BUILT_IN = ['list', 'show', 'search', 'new', 'edit', 'delete', 'bulkDelete'] as const;
 const WRITES = ['new', 'edit', 'delete', 'bulkDelete'] as const;
@@ -64,6 +65,8 @@ export function metricsAdminResources(options: MetricsAdminResourceOptions = {})
       options: {
         ...readOnly,
         listProperties: ['bucket_type', 'bucket_date', 'tenant_id', ...headline, 'computed_at'],
+        // The title column is the one a phone still shows.
+        properties: { bucket_date: { isTitle: true } },
         filterProperties: ['bucket_type', 'bucket_date', 'tenant_id', 'environment'],
         sort: { sortBy: 'bucket_date', direction: 'desc' },
       },
@@ -72,6 +75,15 @@ export function metricsAdminResources(options: MetricsAdminResourceOptions = {})
       resource: MetricsConfigEntity,
       options: {
         navigation: NAVIGATION,
+        // A few short columns: with every field the list was cut off on the right and cells wrapped per character.
+        listProperties: [
+          'timezone',
+          'currency',
+          'churn_spike_threshold_pct',
+          'monthly_burn_rate',
+          'updated_by',
+          'updated_at',
+        ],
         actions: adminOnlyActions(allowed, components ? { edit: throughApi(components.configEdit, allowed) } : {}),
       },
     },
@@ -81,8 +93,14 @@ export function metricsAdminResources(options: MetricsAdminResourceOptions = {})
     {
       resource: MetricsAuditLog,
       options: {
-        ...readOnly,
+        navigation: NAVIGATION,
+        // The record page shows its parameters and before/after changes as tables (AdminJS leaves JSON empty).
+        actions: adminOnlyActions(
+          allowed,
+          components ? { show: { isAccessible: allowed, component: components.auditShow } } : {},
+        ),
         listProperties: ['at', 'actor', 'action', 'method', 'route', 'outcome'],
+        properties: { action: { isTitle: true } },
         filterProperties: ['at', 'actor', 'action', 'outcome'],
         sort: { sortBy: 'at', direction: 'desc' },
       },

@@ -31,6 +31,7 @@ describe('metricsAdmin()', () => {
     expect(panel.dashboard).toEqual({ component: 'MetricsDashboard' });
     expect(Object.keys(panel.pages)).toEqual(['Backfill', 'Revenue']);
     expect(Object.keys(panel.componentLoader.getComponents()).sort()).toEqual([
+      'MetricsAuditShow',
       'MetricsConfigEdit',
       'MetricsDashboard',
       'MetricsRevenuePage',

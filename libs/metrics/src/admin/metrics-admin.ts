@@ -1,6 +1,7 @@
-import { ComponentLoader, type ResourceWithOptions } from 'adminjs';
+import { ComponentLoader, type LocaleTranslations, type ResourceWithOptions } from 'adminjs';
 import { createRequire } from 'node:module';
 import { MissingPackageError } from '../common/optional-package.js';
+import { METRICS_ADMIN_TRANSLATIONS } from './admin-locale.js';
 import { DEFAULT_ROUTE_PREFIX } from '../metrics.options.js';
 import { defaultPanelAdmin, type PanelAdminTest } from './admin-access.js';
 import { registerMetricsComponents } from './admin-components.js';
@@ -27,11 +28,14 @@ export interface MetricsAdmin {
   >;
   /** Browser-side settings (AdminJS `env`): the components read the API prefix and refresh interval from here. */
   env: Record<string, string>;
+  /** The panel's English words (login page, resource names): AdminJS `locale`. */
+  locale: { language: string; availableLanguages: string[]; translations: { en: LocaleTranslations } };
 }
 
 /**
  * Everything the metrics add to an AdminJS panel. A host with a panel spreads it into its options:
- * `{ componentLoader, resources: [...mine, ...m.resources], dashboard: m.dashboard, pages: m.pages, env: m.env }`.
+ * `{ componentLoader, resources: [...mine, ...m.resources], dashboard: m.dashboard, pages: m.pages, env: m.env,
+ * locale: m.locale }`.
  */
 export function metricsAdmin(options: MetricsAdminOptions = {}): MetricsAdmin {
   requirePanelPackages();
@@ -56,6 +60,7 @@ export function metricsAdmin(options: MetricsAdminOptions = {}): MetricsAdmin {
       },
     },
     env: { METRICS_API_PREFIX: prefix, METRICS_REFRESH_SECONDS: String(options.refreshSeconds ?? 60) },
+    locale: { language: 'en', availableLanguages: ['en'], translations: { en: METRICS_ADMIN_TRANSLATIONS } },
   };
 }
 

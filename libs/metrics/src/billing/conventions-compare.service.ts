@@ -157,6 +157,8 @@ export class ConventionsCompareService {
         bucketFactsSql(this.relations, enabled, BUCKET_DATE.range),
         'range',
         enabled,
+        // Every work row is a computed day of the range.
+        ':range_end::date',
       )}) AS r
        WHERE CASE WHEN :tenant::varchar IS NULL THEN r.is_global ELSE r.tenant_id = :tenant::varchar END`,
     );

@@ -51,11 +51,12 @@ export interface RatioDefinition {
   /** Rounding of the stored value. */
   decimals: number;
   /**
-   * Special ratio computations that a plain division cannot express. ltv: ARPA at the end ÷ the logo churn
-   * rate, from their components (mrr × paying_at_start ÷ (paying_customers × paying_retained_lost)); only
+   * Special ratio computations that a plain division cannot express: a p95 from a latency histogram; the mean of
+   * the daily ratios over the bucket's days with data (stickiness, metrics.md); ltv: ARPA at the end ÷ the logo
+   * churn rate, from their components (mrr × paying_at_start ÷ (paying_customers × paying_retained_lost)), only
    * over a month or a range, since it needs a monthly churn rate.
    */
-  special?: 'histogram_p95' | 'ltv';
+  special?: 'histogram_p95' | 'mean_of_daily' | 'ltv';
   /**
    * Retention rates start from the denominator (the opening base): (denominator ± numerator) ÷ denominator.
    * NRR adds the retained customers' net change, GRR subtracts their losses.
@@ -63,6 +64,11 @@ export interface RatioDefinition {
   retention?: 'add' | 'subtract';
   /** growth: (numerator − denominator) ÷ denominator (a level against its opening); negated: −numerator ÷ denominator. */
   change?: 'growth' | 'negated';
+  /**
+   * A rate per period (churn): over a range longer than one calendar month it is the average monthly rate,
+   * weighted by each month's share of days inside the range (metrics.md, "Rates per period").
+   */
+  perPeriod?: true;
 }
 
 export interface MetricDefinition {

@@ -49,6 +49,12 @@ const WORK_RANGE_SQL = `SELECT
       (:as_of::timestamptz AT TIME ZONE :tz)::date))::text AS w1`;
 
 /**
+ * The last day that counts in a bucket's averages: the last day asked for, or yesterday when the work range runs
+ * on into today (today is to date: its DAU so far is not a day's DAU, metrics.md).
+ */
+const AVERAGES_THROUGH = `greatest(:d1::date, (:as_of::timestamptz AT TIME ZONE :tz)::date - 1)`;
+
+/**
  * Computes snapshots in set-based SQL: for each chunk of the range, one statement builds every scope's
  * daily values into a work table, and one statement per bucket type rolls them up and upserts them.
  * The whole range runs in one transaction, so a failure leaves the previous numbers intact.
@@ -147,6 +153,7 @@ export class SnapshotComputeService {
       bucketFactsSql(this.relations, enabled, bucketOf, userDays),
       bucket,
       enabled,
+      AVERAGES_THROUGH,
     );
     // Only buckets that lie wholly inside the work range are written (the work range covers every bucket touching [d0, d1]).
     const where = `bucket_date BETWEEN ${bucketOf(':d0::date')} AND ${bucketOf(':d1::date')}`;

@@ -85,10 +85,20 @@ export const SUMMARY_SCHEMA: SchemaObject = {
         end: { type: 'string', format: 'date' },
         tenant: { type: 'string', nullable: true },
         bucket: { type: 'string', enum: ['daily', 'weekly', 'monthly'] },
-        days_with_data: { type: 'integer' },
+        days: { type: 'integer', description: 'Days in the range' },
+        days_with_data: {
+          type: 'integer',
+          description: 'Days with a daily snapshot (a comparison with this period needs at least 90 % of its days)',
+        },
       },
     },
     metrics: { ...METRIC_VALUES_SCHEMA, description: 'Every metric aggregated over the range by its kind' },
+    per: {
+      type: 'object',
+      description:
+        'The period of each churn rate: month (average monthly rate, for a range longer than one calendar month) or range',
+      additionalProperties: { type: 'string', enum: ['month', 'range'] },
+    },
     breakdowns: BREAKDOWNS_SCHEMA,
     latest: {
       type: 'object',
@@ -129,13 +139,18 @@ export const TIMESERIES_SCHEMA: SchemaObject = {
   type: 'object',
   properties: {
     bucket: { type: 'string', enum: ['daily', 'weekly', 'monthly'] },
+    per: { type: 'string', enum: ['day', 'week', 'month'], description: 'The period of the churn rates' },
     series: {
       type: 'object',
       additionalProperties: {
         type: 'array',
         items: {
           type: 'object',
-          properties: { date: { type: 'string', format: 'date' }, value: { type: 'number', nullable: true } },
+          properties: {
+            date: { type: 'string', format: 'date' },
+            value: { type: 'number', nullable: true },
+            complete: { type: 'boolean', description: 'false while the bucket has not ended (to date)' },
+          },
         },
       },
     },

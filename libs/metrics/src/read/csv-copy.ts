@@ -1,6 +1,8 @@
 import type { Readable } from 'node:stream';
 import { to as copyTo } from 'pg-copy-streams';
 import { quoteIdent } from '../database/named-sql.js';
+import { BUCKET_DATE, BUCKET_LAST_DAY } from '../compute/sql/rollup.sql.js';
+import type { BucketType } from '../entities/snapshot.entity.js';
 
 /** What the export asks of a `pg` client: a COPY stream and safe literals (COPY takes no bind parameters). */
 export interface CopyClient {
@@ -14,6 +16,14 @@ export interface CopyExportQuery {
   tenant: string | null;
   start: string;
   end: string;
+  /** Today in the reporting timezone (YYYY-MM-DD). */
+  today: string;
+}
+
+/** The `complete` cell in SQL, the same text on both writers: has the bucket's last day ended before `today`? */
+export function completeCell(bucket: string, today: string): string {
+  const lastDay = BUCKET_LAST_DAY[bucket as BucketType]('bucket_date');
+  return `CASE WHEN ${lastDay} < ${today} THEN 'true' ELSE 'false' END`;
 }
 
 /**
@@ -26,8 +36,9 @@ function neutralisedText(column: string): string {
 }
 
 /** The export's columns as the JavaScript path writes them (dates as text, computed_at as an ISO instant). */
-function exportColumn(column: string): string {
+function exportColumn(column: string, complete: string): string {
   const name = quoteIdent(column);
+  if (column === 'complete') return `${complete} AS ${name}`;
   if (column === 'bucket_date') return `bucket_date::text AS ${name}`;
   if (column === 'computed_at')
     return `to_char(computed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS ${name}`;
@@ -44,9 +55,11 @@ function exportColumn(column: string): string {
 export function copyCsvStream(client: CopyClient, header: string[], query: CopyExportQuery): Readable {
   const literal = (value: string) => client.escapeLiteral(value);
   const tenant = query.tenant === null ? 'tenant_id IS NULL' : `tenant_id = ${literal(query.tenant)}`;
-  const select = `SELECT ${header.map(exportColumn).join(', ')} FROM system_metrics_snapshot
-    WHERE environment = ${literal(query.environment)} AND bucket_type = ${literal(query.bucket)} AND ${tenant}
-      AND bucket_date BETWEEN ${literal(query.start)}::date AND ${literal(query.end)}::date
+  const bucket = query.bucket as BucketType;
+  const complete = completeCell(bucket, `${literal(query.today)}::date`);
+  const select = `SELECT ${header.map((column) => exportColumn(column, complete)).join(', ')} FROM system_metrics_snapshot
+    WHERE environment = ${literal(query.environment)} AND bucket_type = ${literal(bucket)} AND ${tenant}
+      AND bucket_date BETWEEN ${BUCKET_DATE[bucket](`${literal(query.start)}::date`)} AND ${literal(query.end)}::date
     ORDER BY bucket_date`;
   return client.query(copyTo(`COPY (${select}) TO STDOUT WITH (FORMAT csv, HEADER true)`));
 }

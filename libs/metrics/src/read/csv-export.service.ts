@@ -8,7 +8,10 @@ import { compileSql, quoteIdent } from '../database/named-sql.js';
 import type { BucketType } from '../entities/snapshot.entity.js';
 import { METRICS_OPTIONS } from '../metrics.module-definition.js';
 import type { ResolvedMetricsOptions } from '../metrics.options.js';
-import { copyCsvStream, type CopyClient } from './csv-copy.js';
+import { completeCell, copyCsvStream, type CopyClient } from './csv-copy.js';
+import { BUCKET_DATE } from '../compute/sql/rollup.sql.js';
+import { MetricsConfigService } from '../config/metrics-config.service.js';
+import { localDate } from '../schedule/local-clock.js';
 import { tenantIs } from './tenant-predicate.js';
 import { obtainReadConnection, readQuery } from '../database/read-replica.js';
 
@@ -17,11 +20,14 @@ export interface ExportQuery {
   end: string;
   tenant?: string | null;
   bucket?: BucketType;
+  /** "Now", which decides the buckets still in progress; tests pin it. */
+  asOf?: Date;
 }
 
 /** Rows are read in pages of this size, so memory stays flat however long the export is. */
 const PAGE_SIZE = 2_000;
-const KEY_COLUMNS = ['bucket_type', 'bucket_date', 'tenant_id', 'environment', 'computed_at'];
+/** `complete`: false while the bucket's last day has not ended in the reporting timezone (to date). */
+const KEY_COLUMNS = ['bucket_type', 'bucket_date', 'tenant_id', 'environment', 'computed_at', 'complete'];
 export const CSV_HEADER = [...KEY_COLUMNS, ...PUBLIC_METRICS.map((metric) => metric.key)];
 
 const NUMBER = /^-?\d+(\.\d+)?(e[+-]?\d+)?$/i;
@@ -43,7 +49,7 @@ function isCopyClient(client: unknown): client is CopyClient {
 }
 
 /**
- * Snapshots as CSV, one row per snapshot, the header from the catalog. On PostgreSQL the database writes the CSV
+ * Snapshots as CSV, one row per snapshot of every bucket that touches the range (the timeseries' buckets), the header from the catalog. On PostgreSQL the database writes the CSV
  * (`COPY ... TO STDOUT`, see csv-copy.ts); on PGlite, which has no COPY to a client, rows are read in keyset pages
  * and written by csv-stringify. Both stream, and both write the same cells.
  */
@@ -52,14 +58,21 @@ export class CsvExportService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(METRICS_OPTIONS) private readonly options: ResolvedMetricsOptions,
+    private readonly config: MetricsConfigService,
   ) {}
+
+  /** Today in the reporting timezone: the buckets that have not ended by then are to date. */
+  private async today(asOf?: Date): Promise<string> {
+    return localDate(asOf ?? new Date(), (await this.config.get()).timezone);
+  }
 
   /** Resolves once the database connection is held, so an outage fails the request before any byte is sent. */
   async open(query: ExportQuery): Promise<Readable> {
+    const today = await this.today(query.asOf);
     const [client, release] = await obtainReadConnection(this.dataSource);
     if (!isCopyClient(client)) {
       release();
-      return this.pagedStream(query);
+      return this.pagedStream(query, today);
     }
     const csv = copyCsvStream(client, CSV_HEADER, {
       environment: this.options.environment,
@@ -67,6 +80,7 @@ export class CsvExportService {
       tenant: query.tenant ?? null,
       start: query.start,
       end: query.end,
+      today,
     });
     // Back to the pool once the COPY has ended; a COPY cut short (client gone, error) takes its connection with it.
     let held = true;
@@ -82,32 +96,36 @@ export class CsvExportService {
   }
 
   /** The JavaScript writer: PGlite's path, and what the COPY path is checked against (test/csv-export). */
-  pagedStream(query: ExportQuery): Readable {
-    const rows = Readable.from(this.rows(query));
+  pagedStream(query: ExportQuery, today: string): Readable {
+    const rows = Readable.from(this.rows(query, today));
     const csv = stringify({ header: true, columns: CSV_HEADER });
     rows.on('error', (error) => csv.destroy(error));
     return rows.pipe(csv);
   }
 
-  private async *rows(query: ExportQuery): AsyncGenerator<string[]> {
-    const columns = CSV_HEADER.map((column) =>
-      column === 'bucket_date' ? 'bucket_date::text AS bucket_date' : quoteIdent(column),
-    );
+  private async *rows(query: ExportQuery, today: string): AsyncGenerator<string[]> {
+    const bucket = query.bucket ?? 'daily';
+    const columns = CSV_HEADER.map((column) => {
+      if (column === 'bucket_date') return 'bucket_date::text AS bucket_date';
+      if (column === 'complete') return `${completeCell(bucket, ':today::date')} AS complete`;
+      return quoteIdent(column);
+    });
     // One scope and bucket have one row per date (the snapshot's unique key), so the date alone pages.
     let after = '0001-01-01';
     for (;;) {
       const compiled = compileSql(
         `SELECT ${columns.join(', ')} FROM system_metrics_snapshot
          WHERE environment = :env AND bucket_type = :bucket::varchar AND ${tenantIs('tenant_id', query.tenant)}
-           AND bucket_date BETWEEN :start::date AND :end::date AND bucket_date > :after::date
+           AND bucket_date BETWEEN ${BUCKET_DATE[bucket](':start::date')} AND :end::date AND bucket_date > :after::date
          ORDER BY bucket_date LIMIT ${PAGE_SIZE}`,
         {
           env: this.options.environment,
-          bucket: query.bucket ?? 'daily',
+          bucket,
           tenant: query.tenant ?? null,
           start: query.start,
           end: query.end,
           after,
+          today,
         },
       );
       const page = await readQuery(this.dataSource, compiled.text, compiled.values);

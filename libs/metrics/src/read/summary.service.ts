@@ -13,7 +13,9 @@ import { compileSql, quoteIdent } from '../database/named-sql.js';
 import type { BucketType } from '../entities/snapshot.entity.js';
 import { METRICS_OPTIONS } from '../metrics.module-definition.js';
 import type { ResolvedMetricsOptions } from '../metrics.options.js';
-import { breakdownsOf, metricValues, type Breakdowns, type MetricValues } from './metric-values.js';
+import { breakdownsOf, metricValues, toNumber, type Breakdowns, type MetricValues } from './metric-values.js';
+import { monthlyRatesSql, PER_PERIOD_RATES } from './monthly-rates.js';
+import { daysBetween } from '../compute/calendar-dates.js';
 import { tenantIs } from './tenant-predicate.js';
 import { withReadConnection } from '../database/read-replica.js';
 
@@ -26,8 +28,18 @@ export interface SummaryQuery {
 }
 
 export interface MetricsSummary {
-  range: { start: string; end: string; tenant: string | null; bucket: BucketType; days_with_data: number };
+  /** `days`: the range's length; `days_with_data`: its days with a daily snapshot (a comparison needs ≥ 90%). */
+  range: {
+    start: string;
+    end: string;
+    tenant: string | null;
+    bucket: BucketType;
+    days: number;
+    days_with_data: number;
+  };
   metrics: MetricValues;
+  /** The period each rate per period covers: `month` (an average monthly rate) or the whole `range`. */
+  per: Record<string, 'month' | 'range'>;
   /** Per-model AI usage and per-action activation over the range. */
   breakdowns: Breakdowns;
   latest: {
@@ -44,7 +56,7 @@ export interface MetricsSummary {
 /**
  * A date range at a glance: every metric aggregated over the range by its kind (from the stored daily
  * snapshots, with distinct users counted over the range from the sources), the latest snapshot and the
- * alerts it triggers.
+ * alerts it triggers. Over more than a calendar month the churn rates are average monthly rates.
  */
 @Injectable()
 export class SummaryService {
@@ -85,8 +97,16 @@ export class SummaryService {
       WHERE environment = :env AND bucket_type = 'daily' AND ${scope}
         AND bucket_date BETWEEN :range_start::date AND :range_end::date`;
     const relations = this.sources.relations;
+    const rolledUp = rollupSql(
+      dailyRows,
+      bucketFactsSql(relations, enabled, BUCKET_DATE.range),
+      'range',
+      enabled,
+      // The rows are stored daily snapshots: every one of them is a computed day.
+      ':range_end::date',
+    );
     const aggregated = compileSql(
-      `SELECT * FROM (${rollupSql(dailyRows, bucketFactsSql(relations, enabled, BUCKET_DATE.range), 'range', enabled)}) AS r
+      `SELECT * FROM (${rolledUp}) AS r
        WHERE ${tenantIs('r.tenant_id', tenant, 'scope_tenant')}`,
       params,
     );
@@ -96,6 +116,7 @@ export class SummaryService {
          AND bucket_date BETWEEN :range_start::date AND :range_end::date`,
       params,
     );
+    const monthly = compileSql(monthlyRatesSql(tenant), params);
     const latest = compileSql(
       `SELECT *, bucket_date::text AS bucket_day FROM system_metrics_snapshot
        WHERE environment = :env AND bucket_type = :bucket::varchar AND ${scope}
@@ -103,13 +124,14 @@ export class SummaryService {
        ORDER BY bucket_date DESC LIMIT 1`,
       { ...params, bucket },
     );
-    const [[rangeRow], [{ days }], [latestRow]] = await withReadConnection(
+    const [[rangeRow], [{ days }], [monthlyRow], [latestRow]] = await withReadConnection(
       this.dataSource,
       async (query) => {
         await query(NO_JIT);
         return [
           await query(aggregated.text, aggregated.values),
           await query<{ days: number }>(counted.text, counted.values),
+          await query(monthly.text, monthly.values),
           await query(latest.text, latest.values),
         ] as const;
       },
@@ -120,9 +142,24 @@ export class SummaryService {
     });
 
     const latestValues = latestRow ? metricValues(latestRow) : null;
+    const perMonth = monthlyRow.per_month === true;
+    const metrics = metricValues(rangeRow);
+    const per: Record<string, 'month' | 'range'> = {};
+    for (const key of PER_PERIOD_RATES) {
+      per[key] = perMonth ? 'month' : 'range';
+      if (perMonth) metrics[key] = toNumber(monthlyRow[key]);
+    }
     return {
-      range: { start: query.start, end: query.end, tenant, bucket, days_with_data: days },
-      metrics: metricValues(rangeRow),
+      range: {
+        start: query.start,
+        end: query.end,
+        tenant,
+        bucket,
+        days: daysBetween(query.start, query.end) + 1,
+        days_with_data: days,
+      },
+      metrics,
+      per,
       breakdowns: breakdownsOf(rangeRow),
       latest: latestRow
         ? {

@@ -3,13 +3,14 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { compileSql, quoteIdent } from '../database/named-sql.js';
 import type { BucketType } from '../entities/snapshot.entity.js';
-import { BUCKET_DATE } from '../compute/sql/rollup.sql.js';
+import { BUCKET_DATE, BUCKET_LAST_DAY } from '../compute/sql/rollup.sql.js';
+import { MetricsConfigService } from '../config/metrics-config.service.js';
+import { localDate } from '../schedule/local-clock.js';
 import { METRICS_OPTIONS } from '../metrics.module-definition.js';
 import type { ResolvedMetricsOptions } from '../metrics.options.js';
 import { breakdownsOf, toNumber, type Breakdowns } from './metric-values.js';
 import { tenantIs } from './tenant-predicate.js';
 import { readQuery } from '../database/read-replica.js';
-import { MetricsConfigService } from '../config/metrics-config.service.js';
 import { planBreakdown } from '../billing/plan-breakdown.js';
 
 export interface TimeseriesQuery {
@@ -20,23 +21,35 @@ export interface TimeseriesQuery {
   bucket?: BucketType;
   /** Breakdowns per bucket as well. */
   breakdowns?: BreakdownKind[];
+  /** "Now", which decides the buckets still in progress; tests pin it. */
+  asOf?: Date;
 }
 
 /** Stored breakdowns (ai, activation) and MRR by plan (read from the revenue ledger). */
 export type BreakdownKind = keyof Breakdowns | 'plan';
 type BreakdownValues = Breakdowns & { plan: Record<string, number> | null };
 
+/** One bucket's value; `complete` is false while the bucket's last day has not ended (the value is to date). */
+export interface TimeseriesPoint {
+  date: string;
+  value: number | null;
+  complete: boolean;
+}
+
 export interface Timeseries {
   bucket: BucketType;
-  series: Record<string, { date: string; value: number | null }[]>;
+  /** The period of the rates per period (churn): each bucket's own. */
+  per: 'day' | 'week' | 'month';
+  series: Record<string, TimeseriesPoint[]>;
   breakdowns?: { [K in BreakdownKind]?: { date: string; value: BreakdownValues[K] }[] };
 }
 
 const STEP: Record<BucketType, string> = { daily: '1 day', weekly: '1 week', monthly: '1 month' };
+const PER: Record<BucketType, Timeseries['per']> = { daily: 'day', weekly: 'week', monthly: 'month' };
 
 /**
- * Metric values per bucket: one point for every bucket that touches [start, end], null where no snapshot was
- * computed. The metric keys must come from the catalog (the caller validates them) and are quoted anyway.
+ * Metric values per bucket: one point for every bucket that touches [start, end] (the CSV export has the same
+ * buckets), null where no snapshot was computed, each marked complete or to date. The metric keys must come from the catalog (the caller validates them) and are quoted anyway.
  */
 @Injectable()
 export class TimeseriesService {
@@ -54,21 +67,34 @@ export class TimeseriesService {
       ...query.metrics.map((key) => `s.${quoteIdent(key)} AS ${quoteIdent(key)}`),
       ...kinds.filter((kind) => kind !== 'plan').map((kind) => `s.${kind}_breakdown`),
     ].join(', ');
+    const { timezone } = await this.config.get();
+    const today = localDate(query.asOf ?? new Date(), timezone);
     const compiled = compileSql(
-      `SELECT b::date::text AS date, ${columns}
+      `SELECT b::date::text AS date, ${BUCKET_LAST_DAY[bucket]('b::date')} < :today::date AS complete, ${columns}
        FROM generate_series(${first}, :end::date, interval '${STEP[bucket]}') AS b
        LEFT JOIN system_metrics_snapshot s
          ON s.bucket_date = b::date AND s.bucket_type = :bucket::varchar AND s.environment = :env
         AND ${tenantIs('s.tenant_id', query.tenant)}
        ORDER BY b`,
-      { start: query.start, end: query.end, bucket, env: this.options.environment, tenant: query.tenant ?? null },
+      {
+        start: query.start,
+        end: query.end,
+        bucket,
+        env: this.options.environment,
+        tenant: query.tenant ?? null,
+        today,
+      },
     );
     const rows = await readQuery(this.dataSource, compiled.text, compiled.values);
     const series: Timeseries['series'] = {};
     for (const key of query.metrics) {
-      series[key] = rows.map((row) => ({ date: String(row.date), value: toNumber(row[key]) }));
+      series[key] = rows.map((row) => ({
+        date: String(row.date),
+        value: toNumber(row[key]),
+        complete: row.complete === true,
+      }));
     }
-    if (kinds.length === 0) return { bucket, series };
+    if (kinds.length === 0) return { bucket, per: PER[bucket], series };
     const breakdowns: NonNullable<Timeseries['breakdowns']> = {};
     for (const kind of kinds.filter((name) => name !== 'plan')) {
       breakdowns[kind] = rows.map((row) => ({ date: String(row.date), value: breakdownsOf(row)[kind] })) as never;
@@ -85,6 +111,6 @@ export class TimeseriesService {
       });
       breakdowns.plan = rows.map((row) => ({ date: String(row.date), value: plans.get(String(row.date)) ?? null }));
     }
-    return { bucket, series, breakdowns };
+    return { bucket, per: PER[bucket], series, breakdowns };
   }
 }

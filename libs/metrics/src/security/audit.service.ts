@@ -6,6 +6,7 @@ import { MetricsAuditLog } from '../entities/security.entity.js';
 export type AuditAction =
   | 'read'
   | 'export'
+  | 'annotation_change'
   | 'config_change'
   | 'token_create'
   | 'token_revoke'

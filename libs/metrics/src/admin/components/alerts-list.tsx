@@ -22,10 +22,10 @@ export default function AlertsList({ alerts }: { alerts: Alert[] }) {
       p="lg"
       style={{ borderRadius: 8, boxShadow: '0 1px 3px rgba(16,24,40,.1)' }}
     >
-      <H4>Alerts</H4>
+      <H4>Thresholds on the range's latest snapshot</H4>
       {sorted.length === 0 ? (
         <Box data-testid="alerts-none">
-          <MessageBox variant="success" message="No alerts: every threshold is respected." />
+          <MessageBox variant="success" message="Every threshold is respected on this snapshot." />
         </Box>
       ) : (
         sorted.map((alert, index) => (

@@ -8,19 +8,36 @@ export interface CohortRow {
   curve: { week: number; retained: number | null; pct: number | null }[];
 }
 
+/** The first two columns stay in place while the weeks scroll under them. */
+const STICKY_FIRST: React.CSSProperties = {
+  position: 'sticky',
+  left: 0,
+  zIndex: 1,
+  background: 'white',
+  padding: 4,
+  minWidth: 72,
+  boxSizing: 'border-box',
+  whiteSpace: 'nowrap',
+};
+const STICKY_SECOND: React.CSSProperties = { ...STICKY_FIRST, left: 72, minWidth: 40 };
+
 /** Retention as a grid: one row per signup month, one column per week, darker = more retained. */
 export default function CohortHeatmap({ cohorts }: { cohorts: CohortRow[] }) {
   const weeks = [...new Set(cohorts.flatMap((cohort) => cohort.curve.map((point) => point.week)))].sort(
     (a, b) => a - b,
   );
+  // Darker = more retained, in two bands so every number stays readable (WCAG AA contrast): pale cells with dark
+  // text up to 60 %, dark cells with white text above.
   const cell = (pct: number | null) =>
-    pct === null ? '#f2f4f7' : `rgba(48, 64, 214, ${Math.max(0.08, Math.min(1, pct / 100)).toFixed(2)})`;
+    pct === null
+      ? '#f2f4f7'
+      : `rgba(48, 64, 214, ${(pct < 60 ? 0.06 + (pct / 60) * 0.32 : 0.85 + ((pct - 60) / 40) * 0.15).toFixed(2)})`;
   return (
     <Box
       data-testid="cohort-heatmap"
       bg="white"
       p="lg"
-      style={{ borderRadius: 8, boxShadow: '0 1px 3px rgba(16,24,40,.1)', overflowX: 'auto' }}
+      style={{ borderRadius: 8, boxShadow: '0 1px 3px rgba(16,24,40,.1)', minWidth: 0 }}
     >
       <H4>Cohort retention (weekly, % of each signup month)</H4>
       {cohorts.length === 0 ? (
@@ -29,52 +46,62 @@ export default function CohortHeatmap({ cohorts }: { cohorts: CohortRow[] }) {
           backfill that covers a full month.
         </EmptyState>
       ) : (
-        <table style={{ borderCollapse: 'collapse', fontSize: 12 }}>
-          <thead>
-            <tr>
-              <th style={{ textAlign: 'left', padding: 4 }}>Cohort</th>
-              <th style={{ padding: 4 }}>Users</th>
-              {weeks.map((week) => (
-                <th key={week} style={{ padding: 4 }}>
-                  W{week}
-                </th>
-              ))}
-            </tr>
-          </thead>
-          <tbody>
-            {cohorts.map((cohort) => (
-              <tr key={cohort.cohort_month}>
-                <td style={{ padding: 4, whiteSpace: 'nowrap' }}>{cohort.cohort_month.slice(0, 7)}</td>
-                <td style={{ padding: 4, textAlign: 'right' }}>{cohort.cohort_size}</td>
-                {weeks.map((week) => {
-                  const point = cohort.curve.find((candidate) => candidate.week === week);
-                  const pct = point?.pct ?? null;
-                  return (
-                    <td
-                      key={week}
-                      data-testid={`cohort-${cohort.cohort_month.slice(0, 7)}-w${week}`}
-                      data-value={String(pct)}
-                      title={
-                        point?.retained === null || point === undefined ? 'not matured yet' : `${point.retained} users`
-                      }
-                      style={{
-                        padding: 4,
-                        minWidth: 36,
-                        textAlign: 'center',
-                        background: cell(pct),
-                        color: (pct ?? 0) > 50 ? 'white' : '#101828',
-                      }}
-                    >
-                      {pct === null ? '' : `${Math.round(pct)}`}
-                    </td>
-                  );
-                })}
+        // Scrolls sideways within the card (26 weeks do not fit a phone), the cohort and its size stay in view.
+        <div
+          data-testid="cohort-scroller"
+          tabIndex={0}
+          aria-label="Cohort retention table, scrolls sideways"
+          style={{ overflowX: 'auto', maxWidth: '100%' }}
+        >
+          <table style={{ borderCollapse: 'separate', borderSpacing: 0, fontSize: 12 }}>
+            <thead>
+              <tr>
+                <th style={{ ...STICKY_FIRST, textAlign: 'left' }}>Cohort</th>
+                <th style={STICKY_SECOND}>Users</th>
+                {weeks.map((week) => (
+                  <th key={week} style={{ padding: 4 }}>
+                    W{week}
+                  </th>
+                ))}
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {cohorts.map((cohort) => (
+                <tr key={cohort.cohort_month}>
+                  <td style={STICKY_FIRST}>{cohort.cohort_month.slice(0, 7)}</td>
+                  <td style={{ ...STICKY_SECOND, textAlign: 'right' }}>{cohort.cohort_size}</td>
+                  {weeks.map((week) => {
+                    const point = cohort.curve.find((candidate) => candidate.week === week);
+                    const pct = point?.pct ?? null;
+                    return (
+                      <td
+                        key={week}
+                        data-testid={`cohort-${cohort.cohort_month.slice(0, 7)}-w${week}`}
+                        data-value={String(pct)}
+                        title={
+                          point?.retained === null || point === undefined
+                            ? 'not matured yet'
+                            : `${point.retained} users`
+                        }
+                        style={{
+                          padding: 4,
+                          minWidth: 36,
+                          textAlign: 'center',
+                          background: cell(pct),
+                          color: (pct ?? 0) >= 60 ? 'white' : '#101828',
+                        }}
+                      >
+                        {pct === null ? '' : `${Math.round(pct)}`}
+                      </td>
+                    );
+                  })}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       )}
-      <Text fontSize="sm" color="grey60">
+      <Text fontSize="sm" color="grey80">
         Empty cells: the week has not ended yet.
       </Text>
     </Box>

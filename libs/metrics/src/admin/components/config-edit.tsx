@@ -100,7 +100,7 @@ export default function ConfigEdit() {
   return (
     <Box as="form" p="xl" bg="white" onSubmit={save} data-testid="config-form">
       <H2>Metrics configuration</H2>
-      <Text color="grey60" mb="lg">
+      <Text color="grey80" mb="lg">
         Saved through the metrics API: every change is validated and written to the audit log with its before and after.
       </Text>
       {message && (

@@ -1,6 +1,7 @@
 // The dashboard's pure logic, run by jest as plain TypeScript (the React files are bundled by AdminJS).
 import { addDays, autoBucket, presetRange, previousRange } from './dates';
-import { formatValue, percentChange } from './format';
+import { formatTick, formatValue, hasHistory, kpiChange, percentChange } from './format';
+import { flatten } from './json-rows';
 import { waterfallSteps } from './waterfall-steps';
 
 describe('dashboard logic', () => {
@@ -29,6 +30,41 @@ describe('dashboard logic', () => {
     expect(formatValue(null, 'currency')).toBe('—');
     expect(formatValue(1234.5, 'currency')).toBe('$1,235');
     expect(formatValue(12.345, 'percent')).toBe('12.35%');
+  });
+
+  it('compares only with enough history, percentages in points', () => {
+    const full = { days: 30, days_with_data: 30 };
+    expect(hasHistory({ days: 30, days_with_data: 27 })).toBe(true); // 90 %
+    expect(hasHistory({ days: 30, days_with_data: 26 })).toBe(false);
+    expect(hasHistory({ days: 365, days_with_data: 1 })).toBe(false);
+    expect(kpiChange(1538, 3, 'count', { days: 365, days_with_data: 1 })).toEqual({
+      value: null,
+      unit: '%',
+      reason: 'no-history',
+    });
+    // 20.43 % → 21.04 %: +0.6 pt, not "+3 %".
+    expect(kpiChange(21.04, 20.43, 'percent', full)).toEqual({ value: 0.6, unit: 'pt' });
+    expect(kpiChange(120, 100, 'currency', full)).toEqual({ value: 20, unit: '%' });
+    expect(kpiChange(null, 100, 'percent', full)).toEqual({ value: null, unit: 'pt' });
+  });
+
+  it('formats axis ticks with their unit', () => {
+    expect(formatTick(600000, 'currency')).toBe('$600K');
+    expect(formatTick(0.26, 'percent')).toBe('0.26%');
+    expect(formatTick(0.05, 'usd')).toBe('$0.05');
+    expect(formatTick(1500, 'count')).toBe('1.5K');
+    expect(formatTick(340, 'milliseconds')).toBe('340 ms');
+  });
+
+  it("shows an audit record's JSON columns as rows, flattened by AdminJS or whole", () => {
+    expect(flatten({ 'params.start': '2025-04-01', 'params.tenant': 'acme', actor: 'x' }, 'params')).toEqual([
+      ['start', '2025-04-01'],
+      ['tenant', 'acme'],
+    ]);
+    expect(flatten({ changes: { rate: { before: 5, after: 7.5 } } }, 'changes')).toEqual([
+      ['rate.before', 5],
+      ['rate.after', 7.5],
+    ]);
   });
 
   it('lays out the MRR waterfall so the steps land on the reported MRR', () => {

@@ -17,31 +17,59 @@ export interface ChartSpec {
   lines?: string[];
   rightAxis?: string[];
   stacked?: boolean;
+  /** Drawn below zero (losses such as churned MRR), stored and exported as positive amounts. */
+  negative?: string[];
   /** Filled by the Stripe billing ledger: null until billing is connected, then an empty state says so. */
   billing?: boolean;
 }
 
-export const KPIS: KpiSpec[] = [
+/** The headline row: revenue first, what an investor reads (ARR is shown under MRR as a number). */
+export const REVENUE_KPIS: KpiSpec[] = [
   { key: 'mrr', better: 'up' },
-  { key: 'arr', better: 'up' },
+  { key: 'mrr_net_new', better: 'up' },
+  { key: 'nrr', better: 'up' },
+  { key: 'grr', better: 'up' },
+  { key: 'paying_customers', better: 'up' },
+  { key: 'arpa', better: 'up' },
+  { key: 'quick_ratio', better: 'up' },
+  { key: 'runway_months', better: 'up' },
+];
+
+/** The second row: users and engagement, then operations. */
+export const USER_KPIS: KpiSpec[] = [
   { key: 'total_customers', better: 'up' },
+  { key: 'new_customers', better: 'up' },
+  { key: 'dau', better: 'up' },
+  { key: 'mau', better: 'up' },
   { key: 'stickiness', better: 'up' },
   { key: 'customer_churn_rate', better: 'down' },
-  { key: 'runway_months', better: 'up' },
   { key: 'job_success_rate', better: 'up' },
   { key: 'ai_cost_usd', better: 'down' },
 ];
+
+export const KPIS: KpiSpec[] = [...REVENUE_KPIS, ...USER_KPIS];
 
 export const CHARTS: ChartSpec[] = [
   { id: 'active_users', title: 'Active users', lines: ['dau', 'wau', 'mau'] },
   {
     id: 'customers',
-    title: 'Customer growth',
+    title: 'User growth',
     bars: ['new_customers', 'reactivated_customers', 'churned_customers'],
     lines: ['total_customers'],
     rightAxis: ['total_customers'],
+    negative: ['churned_customers'],
+    stacked: true,
   },
-  { id: 'mrr', title: 'MRR', lines: ['mrr', 'arr'], billing: true },
+  {
+    id: 'mrr',
+    title: 'MRR and its movements',
+    bars: ['mrr_new', 'mrr_expansion', 'mrr_reactivation', 'mrr_contraction', 'mrr_churn'],
+    lines: ['mrr'],
+    rightAxis: ['mrr_new', 'mrr_expansion', 'mrr_reactivation', 'mrr_contraction', 'mrr_churn'],
+    negative: ['mrr_contraction', 'mrr_churn'],
+    stacked: true,
+    billing: true,
+  },
   { id: 'jobs', title: 'Jobs', bars: ['jobs_succeeded', 'jobs_failed'], stacked: true },
   {
     id: 'api',
@@ -70,4 +98,24 @@ export const MRR_MOVEMENTS: { key: string; sign: 1 | -1 }[] = [
 
 export const chartMetrics = (chart: ChartSpec) => [...(chart.bars ?? []), ...(chart.lines ?? [])];
 
-export const COLORS = ['#3040D6', '#0BA5EC', '#12B76A', '#F79009', '#F04438', '#7A5AF8', '#667085'];
+export const COLORS = ['#3040D6', '#0BA5EC', '#7A5AF8', '#F79009', '#667085', '#0E9384'];
+
+/** One colour meaning throughout: gains are green, losses red, whatever the chart. */
+export const GAIN = '#12B76A';
+export const LOSS = '#D92D20';
+const SEMANTIC: Record<string, string> = {
+  new_customers: GAIN,
+  reactivated_customers: '#6CE9A6',
+  churned_customers: LOSS,
+  mrr_new: GAIN,
+  mrr_expansion: '#6CE9A6',
+  mrr_reactivation: '#039855',
+  mrr_contraction: '#FDA29B',
+  mrr_churn: LOSS,
+  jobs_succeeded: GAIN,
+  jobs_failed: LOSS,
+  api_errors_total: LOSS,
+};
+
+/** The colour of a metric in a chart: its gain/loss colour, or the next of the palette. */
+export const colorOf = (key: string, index: number) => SEMANTIC[key] ?? COLORS[index % COLORS.length];

@@ -1,11 +1,16 @@
 import React, { useMemo, useState } from 'react';
-import { Box, H2, Loader, MessageBox, Text } from '@adminjs/design-system';
+import { Box, H2, H3, Loader, MessageBox, Text } from '@adminjs/design-system';
 import { ViewHelpers } from 'adminjs';
 import AlertsList from './alerts-list';
 import { apiUrl } from './api';
 import CohortHeatmap from './cohort-heatmap';
-import { CHARTS, KPIS } from './dashboard-spec';
-import { autoBucket, defaultEnd, presetRange } from './dates';
+import { CHARTS, REVENUE_KPIS, USER_KPIS, type KpiSpec } from './dashboard-spec';
+import { formatValue } from './format';
+import OpenAlerts from './open-alerts';
+import './open-navigation';
+import './panel-style';
+import { autoBucket, bucketOf, defaultEnd, presetRange, type Compare } from './dates';
+import { useCompareSeries } from './use-compare-series';
 import EmptyState from './empty-state';
 import FiltersBar, { type Filters } from './filters-bar';
 import KpiCard from './kpi-card';
@@ -41,6 +46,9 @@ export default function Dashboard() {
     [filters.start, filters.end, filters.tenant, bucket],
   );
   const { catalog, data, error, loading, reload } = useDashboardData(query);
+  const [compare, setCompare] = useState<Compare>('none');
+  const compared = useCompareSeries(query, compare);
+  const overlayName = compare === 'year' ? 'a year earlier' : 'previous period';
   useAutoRefresh(refreshSeconds, reload);
 
   const change = (patch: Partial<Filters>) =>
@@ -53,6 +61,27 @@ export default function Dashboard() {
   const exportUrl = apiUrl('export.csv', query);
   const backfillUrl = new ViewHelpers().pageUrl('Backfill');
   const state = error ? 'error' : loading || !data || !catalog ? 'loading' : 'ready';
+  const card = (kpi: KpiSpec) =>
+    data &&
+    catalog && (
+      <KpiCard
+        key={kpi.key}
+        metricKey={kpi.key}
+        metric={catalog[kpi.key]}
+        value={data.current.metrics[kpi.key] ?? null}
+        previous={data.previous.metrics[kpi.key] ?? null}
+        previousCoverage={data.previous.range}
+        better={kpi.better}
+        currency={currency}
+        per={data.current.per?.[kpi.key]}
+        note={
+          kpi.key === 'mrr' && data.current.metrics.arr !== null
+            ? { testId: 'kpi-mrr-arr', text: `ARR ${formatValue(data.current.metrics.arr, 'currency', currency)}` }
+            : undefined
+        }
+        emptyHint={catalog[kpi.key]?.group === 'revenue' ? STRIPE_HINT : 'No data in this range'}
+      />
+    );
 
   return (
     <Box
@@ -62,7 +91,7 @@ export default function Dashboard() {
       data-loaded-query={data ? JSON.stringify(data.query) : ''}
     >
       <H2>Exec Metrics</H2>
-      <Text color="grey60" mb="lg">
+      <Text color="grey80" mb="lg">
         <span data-testid="range-start">{query.start}</span> → <span data-testid="range-end">{query.end}</span> ·{' '}
         <span data-testid="range-bucket">{bucket}</span> ·{' '}
         <span data-testid="range-tenant">{query.tenant ?? 'all tenants'}</span>
@@ -94,26 +123,54 @@ export default function Dashboard() {
               </EmptyState>
             </Box>
           )}
-          <Box style={grid(200)} mb="lg">
-            {KPIS.map((kpi) => (
-              <KpiCard
-                key={kpi.key}
-                metricKey={kpi.key}
-                metric={catalog[kpi.key]}
-                value={data.current.metrics[kpi.key] ?? null}
-                previous={data.previous.metrics[kpi.key] ?? null}
-                better={kpi.better}
-                currency={currency}
-                emptyHint={catalog[kpi.key]?.group === 'revenue' ? STRIPE_HINT : 'No data in this range'}
-              />
-            ))}
+          {[
+            { id: 'revenue', title: 'Revenue', kpis: REVENUE_KPIS },
+            { id: 'users', title: 'Users and engagement', kpis: USER_KPIS },
+          ].map((row) => (
+            <Box key={row.id} mb="lg" data-testid={`kpi-row-${row.id}`}>
+              <H3 mb="default">{row.title}</H3>
+              <Box style={grid(150)}>{row.kpis.map(card)}</Box>
+            </Box>
+          ))}
+          <Box mb="lg">
+            <OpenAlerts tenant={query.tenant} />
           </Box>
           <Box mb="lg">
             <AlertsList alerts={data.current.alerts} />
           </Box>
+          <Box mb="default" flex flexDirection="row" alignItems="center" style={{ gap: 8 }}>
+            <label htmlFor="metrics-compare">
+              <Text fontSize="sm" color="grey80">
+                Compare with
+              </Text>
+            </label>
+            <select
+              id="metrics-compare"
+              data-testid="compare"
+              data-loaded={compared.loadedFor}
+              value={compare}
+              onChange={(event) => setCompare(event.target.value as Compare)}
+              style={{ height: 32, border: '1px solid #d0d5dd', borderRadius: 4, background: 'white' }}
+            >
+              <option value="none">Nothing</option>
+              <option value="previous">Previous period</option>
+              <option value="year">Same period last year</option>
+            </select>
+          </Box>
           <Box style={grid(420)} mb="lg">
             {CHARTS.map((chart) => (
-              <SeriesChart key={chart.id} chart={chart} series={data.series} catalog={catalog} currency={currency} />
+              <SeriesChart
+                key={chart.id}
+                chart={chart}
+                series={data.series}
+                catalog={catalog}
+                currency={currency}
+                overlay={compared.series ? { series: compared.series, name: overlayName } : null}
+                annotations={data.annotations.map((annotation) => ({
+                  date: bucketOf(annotation.day, bucket),
+                  label: annotation.label,
+                }))}
+              />
             ))}
             <MrrWaterfall metrics={data.current.metrics} catalog={catalog} currency={currency} />
           </Box>

@@ -50,3 +50,24 @@ export function autoBucket(start: string, end: string): Bucket {
   if (days <= 550) return 'weekly';
   return 'monthly';
 }
+
+/** The bucket a day belongs to: the day, its ISO week's Monday, or its month's 1st (where charts draw it). */
+export function bucketOf(day: string, bucket: Bucket): string {
+  if (bucket === 'daily') return day;
+  if (bucket === 'monthly') return `${day.slice(0, 7)}-01`;
+  const weekday = (toDate(day).getUTCDay() + 6) % 7;
+  return addDays(day, -weekday);
+}
+
+export type Compare = 'none' | 'previous' | 'year';
+
+/** The range a chart overlays: the previous period of the same length, or the same days a year earlier. */
+export function compareRange(start: string, end: string, compare: Exclude<Compare, 'none'>) {
+  if (compare === 'previous') return previousRange(start, end);
+  const yearEarlier = (iso: string) => {
+    const date = toDate(iso);
+    date.setUTCFullYear(date.getUTCFullYear() - 1);
+    return toIso(date);
+  };
+  return { start: yearEarlier(start), end: yearEarlier(end) };
+}

@@ -36,7 +36,7 @@ export default function FiltersBar(props: Props) {
   return (
     <Box flex flexDirection="row" flexWrap="wrap" alignItems="flex-end" style={{ gap: 12 }} mb="lg">
       <label>
-        <Text fontSize="sm" color="grey60">
+        <Text fontSize="sm" color="grey80">
           Range
         </Text>
         <select
@@ -53,7 +53,7 @@ export default function FiltersBar(props: Props) {
         </select>
       </label>
       <label>
-        <Text fontSize="sm" color="grey60">
+        <Text fontSize="sm" color="grey80">
           From
         </Text>
         <input
@@ -66,7 +66,7 @@ export default function FiltersBar(props: Props) {
         />
       </label>
       <label>
-        <Text fontSize="sm" color="grey60">
+        <Text fontSize="sm" color="grey80">
           To
         </Text>
         <input
@@ -79,7 +79,7 @@ export default function FiltersBar(props: Props) {
         />
       </label>
       <label>
-        <Text fontSize="sm" color="grey60">
+        <Text fontSize="sm" color="grey80">
           Bucket
         </Text>
         <select
@@ -96,7 +96,7 @@ export default function FiltersBar(props: Props) {
       </label>
       <TenantPicker value={filters.tenant} onChange={(tenant) => onChange({ tenant })} />
       <label>
-        <Text fontSize="sm" color="grey60">
+        <Text fontSize="sm" color="grey80">
           Auto-refresh
         </Text>
         <select

@@ -1,8 +1,9 @@
 import React from 'react';
 import { Box, H4 } from '@adminjs/design-system';
-import { Bar, BarChart, CartesianGrid, Cell, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { Bar, BarChart, CartesianGrid, Cell, LabelList, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { GAIN, LOSS } from './dashboard-spec';
 import EmptyState from './empty-state';
-import { formatValue, type CatalogMetric } from './format';
+import { formatTick, formatValue, type CatalogMetric } from './format';
 import { waterfallSteps } from './waterfall-steps';
 
 interface Props {
@@ -18,7 +19,7 @@ export default function MrrWaterfall({ metrics, catalog, currency }: Props) {
   const label = (key: string) =>
     key === 'start' ? 'MRR at start' : key === 'end' ? 'MRR at end' : (catalog[key]?.label ?? key);
   const color = (key: string, value: number) =>
-    key === 'start' ? '#667085' : key === 'end' ? '#3040D6' : value >= 0 ? '#12B76A' : '#F04438';
+    key === 'start' ? '#667085' : key === 'end' ? '#3040D6' : value >= 0 ? GAIN : LOSS;
   const steps = (computed ?? []).map((step) => ({
     ...step,
     label: label(step.key),
@@ -41,21 +42,39 @@ export default function MrrWaterfall({ metrics, catalog, currency }: Props) {
           STRIPE_WEBHOOK_SECRET, point a Stripe webhook at the metrics API, then run a Stripe sync and a backfill.
         </EmptyState>
       ) : (
-        <ResponsiveContainer width="100%" height={240}>
-          <BarChart data={steps} margin={{ top: 8, right: 8, bottom: 0, left: 0 }}>
-            <CartesianGrid strokeDasharray="3 3" stroke="#eaecf0" />
-            <XAxis dataKey="label" tick={{ fontSize: 11 }} interval={0} />
-            <YAxis tick={{ fontSize: 11 }} width={64} />
+        // Horizontal bars: the step names stay readable on a phone, each bar carries its signed amount.
+        <ResponsiveContainer width="100%" height={300}>
+          <BarChart data={steps} layout="vertical" margin={{ top: 8, right: 72, bottom: 0, left: 0 }}>
+            <CartesianGrid strokeDasharray="3 3" stroke="#eaecf0" horizontal={false} />
+            <XAxis
+              type="number"
+              tick={{ fontSize: 11 }}
+              tickFormatter={(value: number) => formatTick(value, 'currency', currency)}
+            />
+            <YAxis type="category" dataKey="label" tick={{ fontSize: 11 }} width={112} interval={0} />
             <Tooltip
-              formatter={(_v: number, _n: string, item: { payload?: { value: number } }) =>
-                formatValue(item.payload?.value ?? null, 'currency', currency)
-              }
+              cursor={{ fill: '#f2f4f7' }}
+              content={({ payload }) => {
+                const step = payload?.[0]?.payload as (typeof steps)[number] | undefined;
+                return step ? (
+                  <Box bg="white" p="sm" style={{ border: '1px solid #d0d5dd', borderRadius: 4 }}>
+                    {step.label}: {formatValue(step.value, 'currency', currency)}
+                  </Box>
+                ) : null;
+              }}
             />
             <Bar dataKey="base" stackId="w" fill="transparent" isAnimationActive={false} />
             <Bar dataKey="size" stackId="w" isAnimationActive={false}>
               {steps.map((step) => (
                 <Cell key={step.key} fill={step.color} />
               ))}
+              <LabelList
+                dataKey="value"
+                position="right"
+                fontSize={11}
+                fill="#344054"
+                formatter={(value: number) => formatValue(value, 'currency', currency)}
+              />
             </Bar>
           </BarChart>
         </ResponsiveContainer>

@@ -27,7 +27,7 @@ export default function RecentRuns({ refreshKey }: { refreshKey: number }) {
     <Box bg="white" p="xl" style={{ borderRadius: 8 }} data-testid="recent-runs">
       <H4>Latest runs</H4>
       {error && <Text color="error">{error}</Text>}
-      {runs?.length === 0 && <Text color="grey60">No runs yet: start a backfill above.</Text>}
+      {runs?.length === 0 && <Text color="grey80">No runs yet: start a backfill above.</Text>}
       {runs && runs.length > 0 && (
         <table style={{ fontSize: 13, borderCollapse: 'collapse', width: '100%' }}>
           <thead>

@@ -41,7 +41,7 @@ export default function RunsPage() {
       <H2>Backfill &amp; compute</H2>
       <Box bg="white" p="xl" mb="lg" style={{ borderRadius: 8 }}>
         <H4>Backfill a range</H4>
-        <Text color="grey60" mb="lg">
+        <Text color="grey80" mb="lg">
           Recomputes daily snapshots for every day from start to end (both included), the weeks and months they touch,
           and the cohorts. Without a tenant: global and every tenant.
         </Text>

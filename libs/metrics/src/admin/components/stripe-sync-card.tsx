@@ -37,7 +37,7 @@ export default function StripeSyncCard() {
   return (
     <Box bg="white" p="xl" mb="lg" style={{ borderRadius: 8 }} data-testid="stripe-sync">
       <H4>Stripe sync</H4>
-      <Text color="grey60" mb="lg">
+      <Text color="grey80" mb="lg">
         Reads every customer, subscription and open invoice from Stripe and corrects what webhooks stored: a fresh
         install gets its subscription history rebuilt. Days whose revenue changed are recomputed by the next scheduled
         run (or a backfill above).
@@ -54,7 +54,7 @@ export default function StripeSyncCard() {
       {busy && (
         <Box data-testid="stripe-sync-busy" mt="lg">
           <Loader />
-          <Text color="grey60">Paging through Stripe…</Text>
+          <Text color="grey80">Paging through Stripe…</Text>
         </Box>
       )}
       {error && (
@@ -66,7 +66,7 @@ export default function StripeSyncCard() {
         <Box data-testid="stripe-sync-result" mt="lg" flex flexDirection="row" flexWrap="wrap" style={{ gap: 24 }}>
           {FIGURES.map(([key, label]) => (
             <Box key={key}>
-              <Text color="grey60">{label}</Text>
+              <Text color="grey80">{label}</Text>
               <Text fontSize="xl" data-testid={`stripe-sync-${key}`}>
                 {result[key]}
               </Text>

@@ -38,7 +38,7 @@ export default function TenantPicker({ value, onChange }: Props) {
 
   return (
     <Box style={{ position: 'relative', minWidth: 220 }}>
-      <Text fontSize="sm" color="grey60">
+      <Text fontSize="sm" color="grey80">
         Tenant: <strong data-testid="filter-tenant-current">{value ?? 'All tenants'}</strong>
       </Text>
       <Input
@@ -83,7 +83,7 @@ export default function TenantPicker({ value, onChange }: Props) {
             </Button>
           ))}
           {result && result.total > result.tenants.length && (
-            <Text fontSize="sm" color="grey60">
+            <Text fontSize="sm" color="grey80">
               {result.total - result.tenants.length} more: keep typing to narrow down
             </Text>
           )}

@@ -8,9 +8,18 @@ import type { CatalogMetric } from './format';
 import type { Series } from './series-chart';
 
 export interface Summary {
-  range: { start: string; end: string; tenant: string | null; bucket: Bucket; days_with_data: number };
+  range: { start: string; end: string; tenant: string | null; bucket: Bucket; days: number; days_with_data: number };
   metrics: Record<string, number | null>;
+  /** The period of each churn rate: an average monthly rate ('month') or the range's own. */
+  per: Record<string, 'month' | 'range'>;
   alerts: Alert[];
+}
+
+export interface Annotation {
+  id: string;
+  day: string;
+  label: string;
+  tenant: string | null;
 }
 
 export interface DashboardData {
@@ -20,6 +29,8 @@ export interface DashboardData {
   previous: Summary;
   series: Series;
   cohorts: CohortRow[];
+  /** Days admins marked (POST annotations), drawn on every chart. */
+  annotations: Annotation[];
 }
 
 export interface Query {
@@ -59,10 +70,22 @@ export function useDashboardData(query: Query) {
       apiGet<Summary>('summary', { ...range, ...before }),
       apiGet<{ series: Series }>('timeseries', { ...range, metric: SERIES_KEYS.join(',') }),
       apiGet<{ cohorts: CohortRow[] }>('cohorts', { tenant: query.tenant, months: 12 }),
+      apiGet<{ annotations: Annotation[] }>('annotations', {
+        start: query.start,
+        end: query.end,
+        tenant: query.tenant,
+      }),
     ])
-      .then(([current, previous, timeseries, cohorts]) => {
+      .then(([current, previous, timeseries, cohorts, annotations]) => {
         if (mine !== generation.current) return;
-        setData({ query, current, previous, series: timeseries.series, cohorts: cohorts.cohorts });
+        setData({
+          query,
+          current,
+          previous,
+          series: timeseries.series,
+          cohorts: cohorts.cohorts,
+          annotations: annotations.annotations,
+        });
         setError(null);
       })
       .catch((failure: Error) => {

@@ -13,7 +13,8 @@ export const ENGAGEMENT_METRICS: MetricDefinition[] = [
     column: 'numeric(12,2)',
     daily: { fact: 'active_users' },
     rollup: { weekly: 'average', monthly: 'average', range: 'average' },
-    description: 'Distinct users with a login or activity during the day. Weekly and monthly: the average daily value.',
+    description:
+      'Distinct users with a login or activity during the day. Weekly and monthly: the average over the days computed so far.',
   },
   {
     key: 'wau',
@@ -51,7 +52,9 @@ export const ENGAGEMENT_METRICS: MetricDefinition[] = [
     source: 'activity',
     column: 'numeric(12,2)',
     daily: { derived: true },
-    ratio: percent('dau', 'mau'),
-    description: 'DAU ÷ MAU × 100.',
+    // A month's DAU average over its MAU of distinct users is not what anyone reads as stickiness: the mean of
+    // the daily ratios is, and it is the same rule for a bucket and a range (metrics.md).
+    ratio: { ...percent('dau', 'mau'), special: 'mean_of_daily' },
+    description: 'DAU ÷ MAU × 100 for a day; a week, a month or a range: the mean of its daily values.',
   },
 ];

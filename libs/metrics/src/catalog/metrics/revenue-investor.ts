@@ -50,7 +50,7 @@ export const INVESTOR_REVENUE_METRICS: MetricDefinition[] = [
     rate,
     { derived: true },
     'Paying customers lost among those paying at the start ÷ paying customers at the start × 100.',
-    { ratio: percent('paying_retained_lost', 'paying_at_start') },
+    { ratio: { ...percent('paying_retained_lost', 'paying_at_start'), perPeriod: true } },
   ),
   revenue(
     'net_mrr_churn_rate',
@@ -60,7 +60,7 @@ export const INVESTOR_REVENUE_METRICS: MetricDefinition[] = [
     rate,
     { derived: true },
     '100 − NRR: negative when expansion outweighs contraction and churn.',
-    { ratio: { ...percent('mrr_retained_change', 'mrr_at_start'), change: 'negated' } },
+    { ratio: { ...percent('mrr_retained_change', 'mrr_at_start'), change: 'negated', perPeriod: true } },
   ),
   revenue(
     'mrr_growth_rate',

@@ -153,7 +153,7 @@ export const REVENUE_METRICS: MetricDefinition[] = [
     rate,
     { derived: true },
     '(Churn + contraction) ÷ MRR at start × 100, customers paying at the start only (= 100 − GRR).',
-    { ratio: percent('mrr_retained_loss', 'mrr_at_start') },
+    { ratio: { ...percent('mrr_retained_loss', 'mrr_at_start'), perPeriod: true } },
   ),
   revenue(
     'quick_ratio',

@@ -1,11 +1,11 @@
 import type { MetricDefinition } from '../catalog.types.js';
 import { percent } from './percent.js';
 
-/** Users. */
+/** Users: the host app's user accounts (the seed calls them customers; the keys keep its names, the labels say users). */
 export const USERS_METRICS: MetricDefinition[] = [
   {
     key: 'total_customers',
-    label: 'Total customers',
+    label: 'Users',
     unit: 'count',
     kind: 'stock',
     group: 'users',
@@ -16,7 +16,7 @@ export const USERS_METRICS: MetricDefinition[] = [
   },
   {
     key: 'new_customers',
-    label: 'New customers',
+    label: 'New users',
     unit: 'count',
     kind: 'flow',
     group: 'users',
@@ -27,7 +27,7 @@ export const USERS_METRICS: MetricDefinition[] = [
   },
   {
     key: 'churned_customers',
-    label: 'Churned customers',
+    label: 'Churned users',
     unit: 'count',
     kind: 'flow',
     group: 'users',
@@ -38,7 +38,7 @@ export const USERS_METRICS: MetricDefinition[] = [
   },
   {
     key: 'reactivated_customers',
-    label: 'Reactivated customers',
+    label: 'Reactivated users',
     unit: 'count',
     kind: 'flow',
     group: 'users',
@@ -61,14 +61,14 @@ export const USERS_METRICS: MetricDefinition[] = [
   },
   {
     key: 'customer_churn_rate',
-    label: 'Customer churn rate',
+    label: 'User churn rate',
     unit: 'percent',
     kind: 'ratio',
     group: 'users',
     source: 'lifecycle',
     column: 'numeric(12,2)',
     daily: { derived: true },
-    ratio: percent('churned_customers', 'customers_at_start'),
+    ratio: { ...percent('churned_customers', 'customers_at_start'), perPeriod: true },
     description: 'Churned customers in the period ÷ total customers at the end of the day before the period × 100.',
   },
   {

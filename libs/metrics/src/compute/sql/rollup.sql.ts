@@ -14,8 +14,8 @@ export const BUCKET_DATE: Record<RollupBucket, (day: string) => string> = {
   range: () => `:range_start::date`,
 };
 
-/** The last calendar day of a bucket (for the maturity of ratios such as the activation rate). */
-const BUCKET_LAST_DAY: Record<RollupBucket, (bucketDate: string) => string> = {
+/** The last calendar day of a bucket (maturity of ratios such as the activation rate, completeness of a bucket). */
+export const BUCKET_LAST_DAY: Record<RollupBucket, (bucketDate: string) => string> = {
   daily: (date) => date,
   weekly: (date) => `(${date} + 6)`,
   monthly: (date) => `((${date} + interval '1 month')::date - 1)`,
@@ -36,8 +36,8 @@ function bucketFactKey(metric: MetricDefinition): string {
   return 'bucketFact' in rule ? rule.bucketFact : (metric.bucketFact ?? metric.key);
 }
 
-/** How a work metric's daily values combine over a bucket. */
-function aggregate(metric: MetricDefinition, bucket: RollupBucket): string {
+/** How a work metric's daily values combine over a bucket; averages only over days up to `through`. */
+function aggregate(metric: MetricDefinition, bucket: RollupBucket, through: string): string {
   const column = quoteIdent(metric.key);
   switch (metric.kind) {
     case 'flow':
@@ -48,7 +48,8 @@ function aggregate(metric: MetricDefinition, bucket: RollupBucket): string {
       return first(column);
     case 'distinct': {
       const rule = distinctRule(metric, bucket);
-      if (rule === 'average') return `round(avg(${column}), 2)`;
+      // A day not computed yet (today, to date) is not a 0 in the average (metrics.md).
+      if (rule === 'average') return `round(avg(${column}) FILTER (WHERE day <= ${through}), 2)`;
       // bucket_distinct values are replaced from the bucket facts; the daily value stands in until then.
       return last(column);
     }
@@ -69,6 +70,7 @@ function ratioExpression(metric: MetricDefinition, bucket: RollupBucket): string
   if (ratio.special === 'histogram_p95') {
     value = `round(metrics_histogram_quantile(${numerator}, ARRAY[${LATENCY_BUCKETS_MS.join(', ')}]::numeric[], 0.95), ${ratio.decimals})`;
   }
+  if (ratio.special === 'mean_of_daily') value = quoteIdent(dailyMeanColumn(metric));
   if (ratio.special === 'ltv') {
     value =
       bucket === 'monthly' || bucket === 'range'
@@ -82,22 +84,40 @@ function ratioExpression(metric: MetricDefinition, bucket: RollupBucket): string
   return `${value} AS ${quoteIdent(metric.key)}`;
 }
 
+const dailyMeanColumn = (metric: MetricDefinition) => `${metric.key}__daily_mean`;
+
+/**
+ * The mean of a ratio's daily values (each rounded as a daily snapshot stores it) over the bucket's days with
+ * data: days where the denominator is 0 have no ratio, days after `through` are not computed yet.
+ */
+function dailyMean(metric: MetricDefinition, through: string): string {
+  const ratio = metric.ratio!;
+  const daily = `round(${quoteIdent(ratio.numerator)}::numeric * ${ratio.scale} / nullif(${quoteIdent(ratio.denominator)}, 0), ${ratio.decimals})`;
+  return `round(avg(${daily}) FILTER (WHERE day <= ${through}), ${ratio.decimals}) AS ${quoteIdent(dailyMeanColumn(metric))}`;
+}
+
 /**
  * Rolls daily rows up into buckets and finishes every stored column: sums, last and first values by kind,
  * distinct counts from the bucket facts, ratios from their rolled-up components (never averaged), and
  * null for metrics whose source is not connected yet.
  *
- * `dailyRows` yields is_global, tenant_id, day and the work metrics; `bucketFacts` is bucketFactsSql().
+ * `dailyRows` yields is_global, tenant_id, day and the work metrics; `bucketFacts` is bucketFactsSql();
+ * `averagesThrough` is a date expression: the last day whose value counts in averages (days after it are to date).
  */
 export function rollupSql(
   dailyRows: string,
   bucketFacts: string,
   bucket: RollupBucket,
   enabled: ReadonlySet<string>,
+  averagesThrough: string,
 ): string {
   const work = workMetrics();
   const bucketDate = BUCKET_DATE[bucket]('day');
-  const rolled = work.map((metric) => `${aggregate(metric, bucket)} AS ${quoteIdent(metric.key)}`);
+  const means = METRIC_CATALOG.filter((metric) => metric.ratio?.special === 'mean_of_daily');
+  const rolled = [
+    ...work.map((metric) => `${aggregate(metric, bucket, averagesThrough)} AS ${quoteIdent(metric.key)}`),
+    ...means.map((metric) => dailyMean(metric, averagesThrough)),
+  ];
 
   const finished = METRIC_CATALOG.filter((metric) => metric.kind !== 'ratio').map((metric) => {
     const column = quoteIdent(metric.key);
@@ -114,6 +134,7 @@ export function rollupSql(
     }
     return `r.${column}`;
   });
+  finished.push(...means.map((metric) => `r.${quoteIdent(dailyMeanColumn(metric))}`));
 
   const ratios = METRIC_CATALOG.filter((metric) => metric.kind === 'ratio').map((metric) =>
     ratioExpression(metric, bucket),
