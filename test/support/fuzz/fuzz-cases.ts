@@ -107,11 +107,11 @@ export function requestOf(operation: FuzzOperation, baseline: Baseline, mutation
   const query = new URLSearchParams(baseline.query);
   const pathValues: Record<string, string> = { ...baseline.path };
   const headers: Record<string, string> = { ...baseline.headers };
-  let body: Record<string, unknown> | undefined = takesBody(operation)
+  const body: Record<string, unknown> | undefined = takesBody(operation)
     ? bodyFor(baseline, mutation.kind === 'field' && mutation.target.in === 'body' ? mutation.target.name : undefined)
     : undefined;
   let raw: string | undefined;
-  let names: string[] = [];
+  let names: string[];
   const asStrings = (value: unknown) => (Array.isArray(value) ? value.map(String) : [String(value)]);
   if (mutation.kind === 'field') {
     const { target, value } = mutation;
