@@ -7,6 +7,7 @@ import {
   AuditService,
   MetricsModule,
   MetricsService,
+  MetricsVerifier,
   TokensService,
   metricsDataSourceOptions,
 } from '../libs/metrics/src/index.js';
@@ -24,6 +25,9 @@ const USAGE = `Usage: npm run metrics -- <command> [options]
   token revoke --id ID                      revoke a token
   token list                                list tokens (never the tokens themselves)
   audit verify                              verify the audit trail's hash chain (exit 1 when broken)
+  verify [--sample N]                       check the stored data: audit chain, revenue reconciliation, N days of
+                                            snapshots recomputed (5), dirty days, stuck runs, failing deliveries,
+                                            pending migrations (exit 1 when a check fails; runs no migration)
 The database is DATABASE_URL, else the embedded PGlite in PGLITE_DIR (./.data/pglite).`;
 
 function fail(message: string): never {
@@ -54,10 +58,11 @@ async function main(): Promise<void> {
       scope: { type: 'string' },
       id: { type: 'string' },
       month: { type: 'string' },
+      sample: { type: 'string' },
     },
   });
   const [command, subcommand] = positionals;
-  if (!command || !['migrate', 'backfill', 'compute', 'cohorts', 'token', 'audit'].includes(command)) {
+  if (!command || !['migrate', 'backfill', 'compute', 'cohorts', 'token', 'audit', 'verify'].includes(command)) {
     fail(`Unknown command: ${command ?? '(none)'}`);
   }
   if (command === 'token' && !['create', 'revoke', 'list'].includes(subcommand ?? ''))
@@ -67,6 +72,9 @@ async function main(): Promise<void> {
   }
   if (subcommand === 'revoke' && !values.id) fail('token revoke needs --id');
   if (command === 'audit' && subcommand !== 'verify') fail('audit needs verify');
+  const sample = values.sample === undefined ? 5 : Number(values.sample);
+  if (!Number.isInteger(sample) || sample < 1 || sample > 366)
+    fail('--sample must be a whole number of days, 1 to 366');
   const month = command === 'cohorts' ? monthDate(values.month) : undefined;
   const range =
     command === 'backfill'
@@ -79,9 +87,11 @@ async function main(): Promise<void> {
   const environment = readDemoEnvironment();
   @Module({
     imports: [
-      TypeOrmModule.forRoot(
-        metricsDataSourceOptions({ databaseUrl: environment.databaseUrl, pgliteDir: environment.pgliteDir }),
-      ),
+      TypeOrmModule.forRoot({
+        ...metricsDataSourceOptions({ databaseUrl: environment.databaseUrl, pgliteDir: environment.pgliteDir }),
+        // verify reports pending migrations rather than applying them.
+        ...(command === 'verify' ? { migrationsRun: false } : {}),
+      }),
       MetricsModule.forRoot({
         environment: environment.environment,
         timezone: environment.timezone,
@@ -121,6 +131,14 @@ async function main(): Promise<void> {
         console.error(`audit chain BROKEN at record ${report.first_broken!.id}: ${report.first_broken!.reason}`);
         process.exitCode = 1;
       }
+    } else if (command === 'verify') {
+      const report = await context.get(MetricsVerifier).verify(sample);
+      for (const check of report.checks) {
+        console.log(`${check.verdict.toUpperCase().padEnd(7)} ${check.name}: ${check.detail}`);
+        for (const example of check.examples ?? []) console.log(`        ${JSON.stringify(example)}`);
+      }
+      console.log(report.ok ? 'verify: OK' : 'verify: FAILED');
+      if (!report.ok) process.exitCode = 1;
     } else if (command === 'token') {
       await tokenCommand(context.get(TokensService), context.get(AuditService), subcommand!, values);
     } else {

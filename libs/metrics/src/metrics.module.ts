@@ -45,6 +45,8 @@ import { MetricsAccessGuard } from './security/metrics-access.guard.js';
 import { MetricsErrorFilter } from './security/metrics-error.filter.js';
 import { TokenBootstrap } from './security/token-bootstrap.js';
 import { TokensController } from './security/tokens.controller.js';
+import { MetricsVerifier } from './verify/metrics-verifier.service.js';
+import { VerifyController } from './verify/verify.controller.js';
 import { TokensService } from './security/tokens.service.js';
 import { RunObserver } from './observability/run-observer.js';
 import { HeadlineGauges } from './observability/headline-gauges.js';
@@ -75,10 +77,12 @@ const CONTROLLERS: Type[] = [
   RevenueController,
   AlertsController,
   TenantsController,
+  VerifyController,
 ];
 
 const PROVIDERS = [
   MetricsConfigService,
+  MetricsVerifier,
   SnapshotComputeService,
   MetricsRunsService,
   SummaryService,
@@ -176,6 +180,7 @@ export class MetricsModule extends MetricsConfigurableModule {
         MetricsScheduler,
         TokensService,
         AuditService,
+        MetricsVerifier,
         StripeSyncService,
         StripeEventsService,
         ManualRevenueService,

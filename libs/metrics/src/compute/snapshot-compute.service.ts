@@ -27,7 +27,15 @@ export interface ComputeRequest {
   /** "Now", for maturity rules; tests pin it. */
   asOf?: Date;
   onProgress?: (done: number, total: number) => void;
+  /**
+   * A dry run (verify): called inside the computation's transaction once every row is written, then the
+   * transaction is rolled back and no alert is evaluated; the stored snapshots stay as they were.
+   */
+  inspectThenRollBack?: (manager: EntityManager) => Promise<void>;
 }
+
+/** Thrown to roll a dry run back. */
+const DRY_RUN = Symbol('dry run');
 
 export interface ComputeResult {
   days: number;
@@ -88,7 +96,7 @@ export class SnapshotComputeService {
       outstanding_invoices_value: config.outstanding_invoices_value,
     };
 
-    await this.dataSource.transaction(async (manager) => {
+    const computed = this.dataSource.transaction(async (manager) => {
       const run = (sql: string, params: Record<string, unknown>) => {
         const compiled = compileSql(sql, params);
         return manager.query(compiled.text, compiled.values) as Promise<Record<string, string>[]>;
@@ -115,8 +123,20 @@ export class SnapshotComputeService {
         request.onProgress?.(done, totalDays);
       }
       await this.computeCohorts(manager, request, base);
+      if (request.inspectThenRollBack) {
+        await request.inspectThenRollBack(manager);
+        throw DRY_RUN;
+      }
       await this.cache.bump(manager);
     });
+    const dryRun = await computed.then(
+      () => false,
+      (error: unknown) => {
+        if (error === DRY_RUN) return true;
+        throw error;
+      },
+    );
+    if (dryRun) return { days: totalDays, durationMs: Date.now() - started };
 
     // Alerts look at the committed snapshots, queued in the background: they never fail or delay a computation.
     this.alerts.afterCompute({ start: request.start, end: request.end, tenant: request.tenant, asOf: request.asOf });
