@@ -6,6 +6,7 @@ import { BillingLedger1764374400000 } from './1764374400000-billing-ledger.js';
 import { OpsAiFinancials1764460800000 } from './1764460800000-ops-ai-financials.js';
 import { Alerts1764547200000 } from './1764547200000-alerts.js';
 import { AuditChain1764806400000 } from './1764806400000-audit-chain.js';
+import { AuditRefreshIndex1765065600000 } from './1765065600000-audit-refresh-index.js';
 
 /** Every migration of the metrics module, oldest first. Hosts add these to their data source. */
 export const METRICS_MIGRATIONS = [
@@ -17,4 +18,5 @@ export const METRICS_MIGRATIONS = [
   OpsAiFinancials1764460800000,
   Alerts1764547200000,
   AuditChain1764806400000,
+  AuditRefreshIndex1765065600000,
 ];

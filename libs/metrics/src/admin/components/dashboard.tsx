@@ -40,8 +40,8 @@ export default function Dashboard() {
     () => ({ start: filters.start, end: filters.end, tenant: filters.tenant, bucket }),
     [filters.start, filters.end, filters.tenant, bucket],
   );
-  const { catalog, data, error, loading, reload } = useDashboardData(query);
-  useAutoRefresh(refreshSeconds, reload);
+  const { catalog, data, error, loading, reload, autoReload } = useDashboardData(query);
+  useAutoRefresh(refreshSeconds, autoReload);
 
   const change = (patch: Partial<Filters>) =>
     setFilters((current) => {
