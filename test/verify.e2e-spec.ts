@@ -1,4 +1,5 @@
-import { MetricsService, type VerifyReport } from '../libs/metrics/src/index.js';
+import { HealthCheckService, TerminusModule } from '@nestjs/terminus';
+import { MetricsHealthIndicator, MetricsService, type VerifyReport } from '../libs/metrics/src/index.js';
 import { REVENUE_EVENTS } from './support/revenue-scenario.js';
 import { insertSourceRows } from './support/source-rows.js';
 import { deliver, WEBHOOK_SECRET } from './support/stripe-fixtures.js';
@@ -137,5 +138,46 @@ describe('verify', () => {
     const warned = await verify(test, 1);
     expect(warned.ok).toBe(true);
     expect(verdicts(warned)).toEqual({ ...healthy, dirty_days: 'warning' });
+  });
+});
+
+describe('verify as a @nestjs/terminus health indicator', () => {
+  let test: TestApp;
+  const check = () =>
+    test.app
+      .get(HealthCheckService)
+      .check([() => test.app.get(MetricsHealthIndicator).isHealthy('metrics')])
+      .then(
+        (result) => ({ status: 200, body: result as unknown }),
+        (error: { getStatus(): number; getResponse(): unknown }) => ({
+          status: error.getStatus(),
+          body: error.getResponse(),
+        }),
+      );
+
+  beforeAll(async () => {
+    test = await createTestApp({ imports: [TerminusModule] });
+    await insertSourceRows(test.dataSource, { activity: [['acme', 'u1', '2026-03-02T10:00:00Z']] });
+    await test.app.get(MetricsService).computeRange({ start: '2026-03-01', end: '2026-03-03' });
+  });
+
+  afterAll(() => test.close());
+
+  it('is up when every check is ok, degraded on a warning, down (503) on a failure', async () => {
+    const up = await check();
+    expect(up).toMatchObject({ status: 200, body: { status: 'ok', info: { metrics: { status: 'up' } } } });
+    await test.dataSource.query(
+      `INSERT INTO metrics_dirty_day (day, marked_at) VALUES ('2026-03-01', now() - interval '2 hours')`,
+    );
+    const degraded = await check();
+    expect(degraded).toMatchObject({ status: 200, body: { info: { metrics: { status: 'degraded' } } } });
+    await test.dataSource.query(
+      `UPDATE system_metrics_snapshot SET dau = dau + 1 WHERE bucket_type = 'daily' AND bucket_date = '2026-03-03'`,
+    );
+    const down = await check();
+    expect(down).toMatchObject({
+      status: 503,
+      body: { status: 'error', error: { metrics: { status: 'down', checks: { snapshots_sample: 'failed' } } } },
+    });
   });
 });

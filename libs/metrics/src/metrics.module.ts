@@ -45,6 +45,7 @@ import { MetricsAccessGuard } from './security/metrics-access.guard.js';
 import { MetricsErrorFilter } from './security/metrics-error.filter.js';
 import { TokenBootstrap } from './security/token-bootstrap.js';
 import { TokensController } from './security/tokens.controller.js';
+import { MetricsHealthIndicator } from './verify/metrics-health.indicator.js';
 import { MetricsVerifier } from './verify/metrics-verifier.service.js';
 import { VerifyController } from './verify/verify.controller.js';
 import { TokensService } from './security/tokens.service.js';
@@ -83,6 +84,7 @@ const CONTROLLERS: Type[] = [
 const PROVIDERS = [
   MetricsConfigService,
   MetricsVerifier,
+  MetricsHealthIndicator,
   SnapshotComputeService,
   MetricsRunsService,
   SummaryService,
@@ -181,6 +183,7 @@ export class MetricsModule extends MetricsConfigurableModule {
         TokensService,
         AuditService,
         MetricsVerifier,
+        MetricsHealthIndicator,
         StripeSyncService,
         StripeEventsService,
         ManualRevenueService,
