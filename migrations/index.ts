@@ -8,6 +8,7 @@ import { Alerts1764547200000 } from './1764547200000-alerts.js';
 import { AuditChain1764806400000 } from './1764806400000-audit-chain.js';
 import { Annotations1764892800000 } from './1764892800000-annotations.js';
 import { RevenueConventions1764979200000 } from './1764979200000-revenue-conventions.js';
+import { AuditRefreshIndex1765065600000 } from './1765065600000-audit-refresh-index.js';
 
 /** Every migration of the metrics module, oldest first. Hosts add these to their data source. */
 export const METRICS_MIGRATIONS = [
@@ -21,4 +22,5 @@ export const METRICS_MIGRATIONS = [
   AuditChain1764806400000,
   Annotations1764892800000,
   RevenueConventions1764979200000,
+  AuditRefreshIndex1765065600000,
 ];

@@ -41,6 +41,8 @@ export class AppModule {
           // GET /metrics for Prometheus when METRICS_PROMETHEUS_TOKEN is set (admins may read it too).
           ...(environment.prometheusToken ? { prometheusEndpoint: { scrapeToken: environment.prometheusToken } } : {}),
           schedule: { enabled: environment.schedule },
+          // METRICS_ALERTS_ALLOW_PRIVATE=on: alert webhooks and SMTP may target loopback and private addresses.
+          alerts: { delivery: { allowPrivateNetworks: environment.alertsAllowPrivate } },
           // The panel's logged-in admin reads the same API as integrations (the contract default stays too).
           isAdmin: (request: Request) => defaultIsAdmin(request) || panelAdmin(request),
         }),

@@ -10,12 +10,15 @@ import { readDemoEnvironment } from './demo-environment.js';
  * with its own AppModule: docs/host-integration.md.
  */
 const environment = readDemoEnvironment();
+// verify reports pending migrations rather than applying them.
+const verifying = process.argv[2] === 'verify';
 
 @Module({
   imports: [
-    TypeOrmModule.forRoot(
-      metricsDataSourceOptions({ databaseUrl: environment.databaseUrl, pgliteDir: environment.pgliteDir }),
-    ),
+    TypeOrmModule.forRoot({
+      ...metricsDataSourceOptions({ databaseUrl: environment.databaseUrl, pgliteDir: environment.pgliteDir }),
+      ...(verifying ? { migrationsRun: false } : {}),
+    }),
     MetricsModule.forRoot({ environment: environment.environment, timezone: environment.timezone }),
   ],
 })

@@ -25,6 +25,8 @@ export interface DemoEnvironment {
     apiPort?: number;
     apiProtocol?: 'http' | 'https';
   };
+  /** METRICS_ALERTS_ALLOW_PRIVATE=on: alert deliveries may target loopback and private networks (off by default). */
+  alertsAllowPrivate: boolean;
   /** Which secrets were generated (and so must be printed for the person who started the app). */
   generated: string[];
 }
@@ -62,6 +64,7 @@ export function readDemoEnvironment(env: NodeJS.ProcessEnv = process.env): DemoE
       apiPort: env.STRIPE_API_PORT ? Number(env.STRIPE_API_PORT) : undefined,
       apiProtocol: protocol === 'http' || protocol === 'https' ? protocol : undefined,
     },
+    alertsAllowPrivate: (env.METRICS_ALERTS_ALLOW_PRIVATE ?? 'off').toLowerCase() === 'on',
     generated,
   };
 }

@@ -9,8 +9,15 @@ const SMTP_PASSWORD = 'smtp-pa55word-never-shown';
 const HOOK_TOKEN = 'Bearer hook-secret-never-shown';
 // A Slack incoming-webhook URL carries its secret in the path.
 const SLACK_PATH = '/slack/T0001/B0002/slack-path-secret';
-/** Retries after 40, 80, 160 ms… so that a test sees several attempts quickly. */
-const FAST_DELIVERY = { baseDelayMs: 40, maxDelayMs: 200, pollIntervalMs: 100, timeoutMs: 2_000, maxAttempts: 4 };
+/** Retries after 40, 80, 160 ms… so that a test sees several attempts quickly; the receivers are on loopback. */
+const FAST_DELIVERY = {
+  baseDelayMs: 40,
+  maxDelayMs: 200,
+  pollIntervalMs: 100,
+  timeoutMs: 2_000,
+  maxAttempts: 4,
+  allowPrivateNetworks: true,
+};
 
 async function deliveries(test: TestApp, query = ''): Promise<DeliveryView[]> {
   const { status, body } = await call(test, 'GET', `${PREFIX}/alerts/deliveries${query}`);

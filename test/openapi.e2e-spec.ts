@@ -63,6 +63,7 @@ describe('OpenAPI document', () => {
         `GET ${prefix}/alerts/deliveries`,
         `GET ${prefix}/tenants`,
         `GET ${prefix}/audit/verify`,
+        `GET ${prefix}/verify`,
       ].sort(),
     );
     const timeseries = document.paths[`${prefix}/timeseries`].get;

@@ -128,23 +128,43 @@ describe('access, tokens and the audit trail', () => {
   });
 });
 
+const LOGIN = { type: 'login', at: '2025-01-01T00:00:00Z', tenant: null, user: 'u1', id: 'rate-limit-login' };
+
 describe('rate limiting', () => {
   let test: TestApp;
 
   beforeAll(async () => {
-    test = await createTestApp({ metrics: { rateLimit: { limit: 5, ttlMs: 60_000 } } });
+    test = await createTestApp({ metrics: { rateLimit: { limit: 5, ttlMs: 60_000, authFailures: 3 } } });
   });
 
   afterAll(() => test.close());
 
-  it('answers 429 past the configured number of requests per window, tokens or not', async () => {
+  it('gives each caller its own budget: a busy token does not starve another one behind the same address', async () => {
     const statuses: number[] = [];
-    for (let index = 0; index < 7; index += 1) {
-      statuses.push(
-        (await call(test, 'GET', `${PREFIX}/catalog`, { token: index % 2 ? 'guess' : test.adminToken })).status,
+    for (let index = 0; index < 7; index += 1) statuses.push((await call(test, 'GET', `${PREFIX}/catalog`)).status);
+    expect(statuses).toEqual([200, 200, 200, 200, 200, 429, 429]);
+    const refused = await call(test, 'GET', `${PREFIX}/catalog`);
+    expect(refused.body).toMatchObject({
+      message: 'At most 5 requests per 60 s per caller on the metrics routes; retry later',
+    });
+    // The ingest token, from the same 127.0.0.1, still has its five.
+    const ingest: number[] = [];
+    for (let index = 0; index < 6; index += 1)
+      ingest.push(
+        (await call(test, 'POST', `${PREFIX}/events`, { token: test.ingestToken, body: { events: [LOGIN] } })).status,
       );
-    }
-    expect(statuses.slice(0, 5)).toEqual([200, 401, 200, 401, 200]);
-    expect(statuses.slice(5)).toEqual([429, 429]);
+    expect(ingest).toEqual([200, 200, 200, 200, 200, 429]);
+  });
+
+  it('counts failed authentications per address, whatever token is guessed', async () => {
+    const statuses: number[] = [];
+    for (let index = 0; index < 5; index += 1)
+      statuses.push((await call(test, 'GET', `${PREFIX}/catalog`, { token: `guess-${index}` })).status);
+    expect(statuses).toEqual([401, 401, 401, 429, 429]);
+    const refused = await call(test, 'GET', `${PREFIX}/catalog`, { token: null });
+    expect(refused.status).toBe(429);
+    expect(refused.body).toMatchObject({
+      message: 'Too many failed authentications from this address (3 per 60 s); retry later',
+    });
   });
 });

@@ -22,6 +22,8 @@ export { MetricsPrometheus } from './observability/prometheus-registry.js';
 export { MetricsConfigService } from './config/metrics-config.service.js';
 export { TokensService, type TokenView } from './security/tokens.service.js';
 export { AuditService, type AuditEntry, type AuditChainReport } from './security/audit.service.js';
+export { MetricsVerifier, type VerifyReport } from './verify/metrics-verifier.service.js';
+export { MetricsHealthIndicator, type MetricsHealthStatus } from './verify/metrics-health.indicator.js';
 export { StripeSyncService, type StripeSyncResult } from './billing/stripe-sync.service.js';
 export { StripeEventsService, type StripeEventOutcome } from './billing/stripe-events.service.js';
 export type { StripeEventEnvelope } from './billing/stripe-objects.js';

@@ -5,8 +5,12 @@ import { DEFAULT_ROUTE_PREFIX, type MetricsModuleOptions } from './metrics.optio
 export interface MetricsModuleExtras {
   /** Where the routes live (default api/system/metrics). */
   routePrefix?: string;
-  /** Requests per client IP and window on the module's routes (default 600 a minute); false: no limit. */
-  rateLimit?: { limit: number; ttlMs: number } | false;
+  /**
+   * Requests per caller (token, signed-in user or session, else client IP) and window on the module's routes
+   * (default 600 a minute), and failed authentications (401) per client IP (`authFailures`, default
+   * `limit`); false: no limit. Behind a proxy, set Express's `trust proxy` so the client IP is right.
+   */
+  rateLimit?: { limit: number; ttlMs: number; authFailures?: number } | false;
   /**
    * A Prometheus scrape route (off by default): `true` or `{ path, scrapeToken }`. Path default `metrics`
    * (outside the route prefix, i.e. GET /metrics). Admins (isAdmin or an admin token) may read it, and so may

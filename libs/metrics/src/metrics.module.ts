@@ -54,6 +54,9 @@ import { MetricsAccessGuard } from './security/metrics-access.guard.js';
 import { MetricsErrorFilter } from './security/metrics-error.filter.js';
 import { TokenBootstrap } from './security/token-bootstrap.js';
 import { TokensController } from './security/tokens.controller.js';
+import { MetricsHealthIndicator } from './verify/metrics-health.indicator.js';
+import { MetricsVerifier } from './verify/metrics-verifier.service.js';
+import { VerifyController } from './verify/verify.controller.js';
 import { TokensService } from './security/tokens.service.js';
 import { RunObserver } from './observability/run-observer.js';
 import { HeadlineGauges } from './observability/headline-gauges.js';
@@ -87,12 +90,15 @@ const CONTROLLERS: Type[] = [
   AlertsController,
   TenantsController,
   AnnotationsController,
+  VerifyController,
 ];
 
 const PROVIDERS = [
   AnnotationsService,
   MetricsConfigService,
   MetricsSources,
+  MetricsVerifier,
+  MetricsHealthIndicator,
   SnapshotComputeService,
   MetricsRunsService,
   SummaryService,
@@ -195,6 +201,8 @@ export class MetricsModule extends MetricsConfigurableModule {
         MetricsScheduler,
         TokensService,
         AuditService,
+        MetricsVerifier,
+        MetricsHealthIndicator,
         StripeSyncService,
         StripeEventsService,
         ManualRevenueService,

@@ -1,7 +1,11 @@
-import { Injectable, NotFoundException } from '@nestjs/common';
+import { Inject, Injectable, NotFoundException } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
+import { METRICS_OPTIONS } from '../metrics.module-definition.js';
+import type { ResolvedMetricsOptions } from '../metrics.options.js';
 import { badRequest } from '../read/validation.js';
+import { resolveAlertsSettings } from './alerts.options.js';
+import { ALLOW_HINT, hostProblem } from './outbound-guard.js';
 import { MetricsAlertChannel } from './alert.entities.js';
 import type { AlertChannelDto, EmailSettingsDto, WebhookSettingsDto } from './alert-channel.dto.js';
 
@@ -60,7 +64,14 @@ function view(channel: MetricsAlertChannel, settings: ChannelSettings): ChannelV
 /** Delivery channels, stored with their secrets; the secrets never leave through this service's views. */
 @Injectable()
 export class AlertChannelsService {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  private readonly allowPrivate: boolean;
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(METRICS_OPTIONS) options: ResolvedMetricsOptions,
+  ) {
+    this.allowPrivate = resolveAlertsSettings(options.alerts).delivery.allowPrivateNetworks;
+  }
 
   async list(): Promise<ChannelView[]> {
     const channels = await this.withSettings(this.dataSource.manager);
@@ -121,9 +132,17 @@ export class AlertChannelsService {
   private settingsOf(dto: AlertChannelDto): ChannelSettings {
     if (dto.type === 'email') {
       if (dto.webhook) throw badRequest([{ field: 'webhook', message: 'must be absent for an email channel' }]);
+      this.assertPublic('email.host', dto.email!.host);
       return { type: 'email', email: { ...dto.email! } };
     }
     if (dto.email) throw badRequest([{ field: 'email', message: 'must be absent for a webhook channel' }]);
+    this.assertPublic('webhook.url', URL.parse(dto.webhook!.url)?.hostname ?? '');
     return { type: 'webhook', webhook: { ...dto.webhook! } };
+  }
+
+  /** An IP literal or internal name is refused when saved; names are checked again at each delivery. */
+  private assertPublic(field: string, host: string): void {
+    const problem = this.allowPrivate ? null : hostProblem(host);
+    if (problem) throw badRequest([{ field, message: `${problem}: ${ALLOW_HINT}` }]);
   }
 }

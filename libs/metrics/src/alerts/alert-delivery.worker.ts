@@ -135,7 +135,11 @@ export class AlertDeliveryWorker implements OnApplicationBootstrap, BeforeApplic
     const attempts = row.attempts + 1;
     try {
       if (!settings) throw new Error('the channel was removed');
-      await sendAlert(settings, row.payload, this.settings.timeoutMs, this.stopping.signal);
+      await sendAlert(settings, row.payload, {
+        timeoutMs: this.settings.timeoutMs,
+        signal: this.stopping.signal,
+        allowPrivate: this.settings.allowPrivateNetworks,
+      });
       await this.dataSource.query(
         `UPDATE metrics_alert_delivery SET status = 'delivered', attempts = $2, delivered_at = now(), last_error = NULL
          WHERE id = $1`,

@@ -2,57 +2,61 @@ import { loadOptionalPackage } from '../common/optional-package.js';
 import type { ChannelSettings } from './alert-channels.service.js';
 import { maskUrl } from './alert-channels.service.js';
 import { slackBodyOf, subjectOf, textOf, type DeliveryPayload } from './alert-message.js';
+import { resolvePublic } from './outbound-guard.js';
+import { postJson } from './webhook-post.js';
+
+export interface SendOptions {
+  timeoutMs: number;
+  /** Aborts the attempt (shutdown). */
+  signal: AbortSignal;
+  /** Allow loopback, private and link-local targets (alerts.delivery.allowPrivateNetworks). */
+  allowPrivate: boolean;
+}
 
 /**
  * Sends one delivery through one channel, within `timeoutMs` (a channel that hangs fails like one that
- * refuses), or when `signal` aborts (shutdown). Errors never carry a secret: URLs are masked.
+ * refuses), or when `signal` aborts (shutdown). Targets are checked on their resolved address (outbound-guard).
+ * Errors never carry a secret: URLs are masked.
  */
-export async function sendAlert(
-  settings: ChannelSettings,
-  payload: DeliveryPayload,
-  timeoutMs: number,
-  signal: AbortSignal,
-): Promise<void> {
-  if (settings.type === 'email') return sendEmail(settings.email, payload, timeoutMs, signal);
-  return postWebhook(settings.webhook, payload, timeoutMs, signal);
+export async function sendAlert(settings: ChannelSettings, payload: DeliveryPayload, options: SendOptions) {
+  if (settings.type === 'email') return sendEmail(settings.email, payload, options);
+  return postWebhook(settings.webhook, payload, options);
 }
 
 async function postWebhook(
   webhook: Extract<ChannelSettings, { type: 'webhook' }>['webhook'],
   payload: DeliveryPayload,
-  timeoutMs: number,
-  signal: AbortSignal,
+  options: SendOptions,
 ): Promise<void> {
   const body = webhook.format === 'slack' ? slackBodyOf(payload) : payload;
-  let response: Response;
+  let response: { status: number; text: string };
   try {
-    response = await fetch(webhook.url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...(webhook.headers ?? {}) },
-      body: JSON.stringify(body),
-      redirect: 'error',
-      signal: AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]),
-    });
+    response = await postJson(webhook.url, JSON.stringify(body), { ...options, headers: webhook.headers ?? {} });
   } catch (error) {
-    const reason =
-      error instanceof Error && error.name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : errorText(error);
-    throw new Error(`POST ${maskUrl(webhook.url)}: ${reason}`, { cause: error });
+    throw new Error(`POST ${maskUrl(webhook.url)}: ${errorText(error)}`, { cause: error });
   }
-  const text = await response.text().catch(() => '');
-  if (!response.ok)
-    throw new Error(`POST ${maskUrl(webhook.url)}: HTTP ${response.status} ${text.slice(0, 200)}`.trim());
+  if (response.status >= 300 && response.status < 400)
+    throw new Error(`POST ${maskUrl(webhook.url)}: HTTP ${response.status}, a redirect (not followed)`);
+  if (response.status < 200 || response.status >= 300)
+    throw new Error(`POST ${maskUrl(webhook.url)}: HTTP ${response.status} ${response.text}`.trim());
 }
 
 async function sendEmail(
   email: Extract<ChannelSettings, { type: 'email' }>['email'],
   payload: DeliveryPayload,
-  timeoutMs: number,
-  signal: AbortSignal,
+  { timeoutMs, signal, allowPrivate }: SendOptions,
 ): Promise<void> {
+  // Connect to the checked address itself (nodemailer would resolve the name again); TLS still verifies the name.
+  let address = email.host;
+  if (!allowPrivate)
+    address = await resolvePublic(email.host).catch((error: unknown) => {
+      throw new Error(`SMTP ${email.host}:${email.port}: ${errorText(error)}`, { cause: error });
+    });
   // nodemailer is an optional peer: without it an email delivery fails with the package's name as its reason.
   const nodemailer = await loadOptionalPackage('nodemailer', 'Email alert delivery', () => import('nodemailer'));
   const transport = nodemailer.default.createTransport({
-    host: email.host,
+    host: address,
+    ...(address !== email.host ? { tls: { servername: email.host } } : {}),
     port: email.port,
     secure: email.secure ?? false,
     auth: email.user ? { user: email.user, pass: email.password ?? '' } : undefined,

@@ -1,3 +1,4 @@
+import { uuidId } from '../security/id-param.js';
 import {
   Body,
   Controller,
@@ -5,7 +6,6 @@ import {
   Get,
   HttpCode,
   Param,
-  ParseUUIDPipe,
   Post,
   Put,
   Query,
@@ -109,7 +109,7 @@ export class AlertsController {
   @ApiNotFoundResponse({ description: 'No such rule' })
   @Audited('alert_rule_change', { byHandler: true })
   replaceRule(
-    @Param('id', new ParseUUIDPipe()) id: string,
+    @Param('id', uuidId()) id: string,
     @Body(metricsValidationPipe) body: AlertRuleDto,
     @Req() request: RequestWithActor,
   ): Promise<AlertRuleView> {
@@ -121,7 +121,7 @@ export class AlertsController {
   @ApiOkResponse({ description: 'The deleted rule' })
   @ApiNotFoundResponse({ description: 'No such rule' })
   @Audited('alert_rule_change', { byHandler: true })
-  deleteRule(@Param('id', new ParseUUIDPipe()) id: string, @Req() request: RequestWithActor): Promise<AlertRuleView> {
+  deleteRule(@Param('id', uuidId()) id: string, @Req() request: RequestWithActor): Promise<AlertRuleView> {
     return this.audited(request, 'alert_rule_change', 200, (manager) => this.rules.remove(id, manager));
   }
 
@@ -153,7 +153,7 @@ export class AlertsController {
   @ApiNotFoundResponse({ description: 'No such channel' })
   @Audited('alert_channel_change', { byHandler: true })
   replaceChannel(
-    @Param('id', new ParseUUIDPipe()) id: string,
+    @Param('id', uuidId()) id: string,
     @Body(metricsValidationPipe) body: AlertChannelDto,
     @Req() request: RequestWithActor,
   ): Promise<ChannelView> {
@@ -168,7 +168,7 @@ export class AlertsController {
   @ApiOkResponse({ description: 'The removed channel, secrets masked' })
   @ApiNotFoundResponse({ description: 'No such channel' })
   @Audited('alert_channel_change', { byHandler: true })
-  deleteChannel(@Param('id', new ParseUUIDPipe()) id: string, @Req() request: RequestWithActor): Promise<ChannelView> {
+  deleteChannel(@Param('id', uuidId()) id: string, @Req() request: RequestWithActor): Promise<ChannelView> {
     return this.audited(request, 'alert_channel_change', 200, async (manager) => {
       const removed = await this.channels.remove(id, manager);
       return { result: removed, changes: { channel: { before: removed, after: null } } };

@@ -34,6 +34,11 @@ export interface DeliverySettings {
   pollIntervalMs: number;
   /** Time allowed for one HTTP request or SMTP conversation (default 10 s). */
   timeoutMs: number;
+  /**
+   * Let webhooks and SMTP hosts be loopback, private, link-local or internal addresses (default false: such a
+   * target is refused when saved, and at each delivery after DNS resolution). For local setups and tests.
+   */
+  allowPrivateNetworks: boolean;
 }
 
 export interface MetricsAlertsOptions {
@@ -105,6 +110,7 @@ export function resolveAlertsSettings(options: MetricsAlertsOptions | undefined)
       maxDelayMs: 3_600_000,
       pollIntervalMs: 10_000,
       timeoutMs: 10_000,
+      allowPrivateNetworks: false,
       ...options?.delivery,
     },
   };

@@ -11,7 +11,10 @@ export const CLI_USAGE = `Commands:
                                             create an integration token (printed once)
   token revoke --id ID                      revoke a token
   token list                                list tokens (never the tokens themselves)
-  audit verify                              verify the audit trail's hash chain (exit 1 when broken)`;
+  audit verify                              verify the audit trail's hash chain (exit 1 when broken)
+  verify [--sample N]                       check the stored data: audit chain, revenue reconciliation, N days of
+                                            snapshots recomputed (5), dirty days, stuck runs, failing deliveries,
+                                            pending migrations (exit 1 when a check fails)`;
 
 /** One command line, checked before anything connects to the database. */
 export type CliCommand =
@@ -21,7 +24,8 @@ export type CliCommand =
   | { kind: 'token-create'; name: string; scope: 'admin' | 'ingest' }
   | { kind: 'token-revoke'; id: string }
   | { kind: 'token-list' }
-  | { kind: 'audit-verify' };
+  | { kind: 'audit-verify' }
+  | { kind: 'verify'; sample: number };
 
 /** A command line that cannot run: the message says what to change (exit code 2). */
 export class CliUsageError extends Error {}
@@ -45,6 +49,7 @@ export function parseCliCommand(argv: string[]): CliCommand {
       scope: { type: 'string' },
       id: { type: 'string' },
       month: { type: 'string' },
+      sample: { type: 'string' },
     },
   });
   const [command, subcommand] = positionals;
@@ -83,6 +88,12 @@ export function parseCliCommand(argv: string[]): CliCommand {
     case 'audit':
       if (subcommand === 'verify') return { kind: 'audit-verify' };
       throw new CliUsageError('audit needs verify');
+    case 'verify': {
+      const sample = values.sample === undefined ? 5 : Number(values.sample);
+      if (!Number.isInteger(sample) || sample < 1 || sample > 366)
+        throw new CliUsageError('--sample must be a whole number of days, 1 to 366');
+      return { kind: 'verify', sample };
+    }
     default:
       throw new CliUsageError(`Unknown command: ${command ?? '(none)'}`);
   }

@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import { MetricsService } from '../metrics.service.js';
 import { AuditService } from '../security/audit.service.js';
 import { TokensService } from '../security/tokens.service.js';
+import { MetricsVerifier } from '../verify/metrics-verifier.service.js';
 import { METRICS_CLI_ENV } from './cli-mode.js';
 import { CLI_USAGE, CliUsageError, parseCliCommand, type CliCommand } from './cli-command.js';
 
@@ -75,11 +76,23 @@ async function execute(context: INestApplicationContext, command: CliCommand): P
       console.error(`audit chain BROKEN at record ${report.first_broken?.id}: ${report.first_broken?.reason}`);
       return 1;
     }
+    case 'verify':
+      return verify(context.get(MetricsVerifier), command.sample);
     case 'token-create':
     case 'token-revoke':
     case 'token-list':
       return tokenCommand(context.get(TokensService), context.get(AuditService), command);
   }
+}
+
+async function verify(verifier: MetricsVerifier, sample: number): Promise<number> {
+  const report = await verifier.verify(sample);
+  for (const check of report.checks) {
+    console.log(`${check.verdict.toUpperCase().padEnd(7)} ${check.name}: ${check.detail}`);
+    for (const example of check.examples ?? []) console.log(`        ${JSON.stringify(example)}`);
+  }
+  console.log(report.ok ? 'verify: OK' : 'verify: FAILED');
+  return report.ok ? 0 : 1;
 }
 
 async function migrate(dataSource: DataSource): Promise<number> {

@@ -1,7 +1,8 @@
 import { AdminRoutes } from '../security/admin-routes.decorator.js';
 import { ApiAcceptedResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation } from '@nestjs/swagger';
 import { RUN_SCHEMA } from '../openapi/api-docs.js';
-import { Body, Get, HttpCode, Inject, Param, ParseUUIDPipe, Post, Query, Req, UsePipes } from '@nestjs/common';
+import { Body, Get, HttpCode, Inject, Param, Post, Query, Req, UsePipes } from '@nestjs/common';
+import { uuidId } from '../security/id-param.js';
 import { Audited } from '../security/audit.interceptor.js';
 import { METRICS_OPTIONS } from '../metrics.module-definition.js';
 import type { ResolvedMetricsOptions } from '../metrics.options.js';
@@ -58,7 +59,7 @@ export class ComputeController {
   @Audited('run')
   @ApiOperation({ summary: 'Start a failed run again, for the same range and tenant' })
   @ApiAcceptedResponse({ schema: RUN_SCHEMA })
-  retry(@Param('id', new ParseUUIDPipe()) id: string, @Req() request: RequestWithActor): Promise<RunState> {
+  retry(@Param('id', uuidId()) id: string, @Req() request: RequestWithActor): Promise<RunState> {
     return this.runs.retry(id, request.metricsActor?.id ?? null);
   }
 
@@ -67,7 +68,7 @@ export class ComputeController {
   @ApiOkResponse({ schema: RUN_SCHEMA })
   @ApiNotFoundResponse({ description: 'No such run' })
   @Audited('read')
-  run(@Param('id', new ParseUUIDPipe()) id: string): Promise<RunState> {
+  run(@Param('id', uuidId()) id: string): Promise<RunState> {
     return this.runs.get(id);
   }
 }

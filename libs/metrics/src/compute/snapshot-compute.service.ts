@@ -28,7 +28,15 @@ export interface ComputeRequest {
   /** "Now", for maturity rules; tests pin it. */
   asOf?: Date;
   onProgress?: (done: number, total: number) => void;
+  /**
+   * A dry run (verify): called inside the computation's transaction once every row is written, then the
+   * transaction is rolled back and no alert is evaluated; the stored snapshots stay as they were.
+   */
+  inspectThenRollBack?: (manager: EntityManager) => Promise<void>;
 }
+
+/** Thrown to roll a dry run back. */
+const DRY_RUN = Symbol('dry run');
 
 export interface ComputeResult {
   days: number;
@@ -98,37 +106,47 @@ export class SnapshotComputeService {
       outstanding_invoices_value: config.outstanding_invoices_value,
     };
 
-    await this.dataSource
-      .transaction(async (manager) => {
-        const run = (sql: string, params: Record<string, unknown>) => {
-          const compiled = compileSql(sql, params);
-          return manager.query(compiled.text, compiled.values) as Promise<Record<string, string>[]>;
-        };
-        await manager.query(NO_JIT);
-        await manager.query(COMPUTE_WORK_MEM);
-        // Computations take turns across instances: overlapping upserts in parallel could deadlock.
-        await manager.query(`SELECT pg_advisory_xact_lock(hashtext('exec-metrics:compute:' || $1::text))`, [base.env]);
-        if (totalDays > ANALYZE_AFTER_DAYS) await this.refreshStatistics(manager);
-        let done = 0;
-        for (const [d0, d1] of monthAlignedChunks(request.start, request.end, CHUNK_MONTHS)) {
-          const [{ w0, w1 }] = await run(WORK_RANGE_SQL, { ...base, d0, d1 });
-          const params = { ...base, d0, d1, w0, w1 };
-          const userDays = await this.materialiseUserDays(run, enabled, params);
-          await run('DROP TABLE IF EXISTS metrics_work', {});
-          await run(
-            `CREATE TEMP TABLE metrics_work ON COMMIT DROP AS ${dailyWorkSql(this.relations, enabled, userDays)}`,
-            params,
-          );
-          await this.upsertBucket(run, enabled, 'daily', params, userDays, 'day BETWEEN :d0::date AND :d1::date');
-          await this.upsertBucket(run, enabled, 'weekly', params, userDays);
-          await this.upsertBucket(run, enabled, 'monthly', params, userDays);
-          done += daysBetween(d0, d1) + 1;
-          request.onProgress?.(done, totalDays);
-        }
-        await this.computeCohorts(manager, request, base);
-        await this.cache.bump(manager);
-      })
-      .catch(this.explainFailure);
+    const computed = this.dataSource.transaction(async (manager) => {
+      const run = (sql: string, params: Record<string, unknown>) => {
+        const compiled = compileSql(sql, params);
+        return manager.query(compiled.text, compiled.values) as Promise<Record<string, string>[]>;
+      };
+      await manager.query(NO_JIT);
+      await manager.query(COMPUTE_WORK_MEM);
+      // Computations take turns across instances: overlapping upserts in parallel could deadlock.
+      await manager.query(`SELECT pg_advisory_xact_lock(hashtext('exec-metrics:compute:' || $1::text))`, [base.env]);
+      if (totalDays > ANALYZE_AFTER_DAYS) await this.refreshStatistics(manager);
+      let done = 0;
+      for (const [d0, d1] of monthAlignedChunks(request.start, request.end, CHUNK_MONTHS)) {
+        const [{ w0, w1 }] = await run(WORK_RANGE_SQL, { ...base, d0, d1 });
+        const params = { ...base, d0, d1, w0, w1 };
+        const userDays = await this.materialiseUserDays(run, enabled, params);
+        await run('DROP TABLE IF EXISTS metrics_work', {});
+        await run(
+          `CREATE TEMP TABLE metrics_work ON COMMIT DROP AS ${dailyWorkSql(this.relations, enabled, userDays)}`,
+          params,
+        );
+        await this.upsertBucket(run, enabled, 'daily', params, userDays, 'day BETWEEN :d0::date AND :d1::date');
+        await this.upsertBucket(run, enabled, 'weekly', params, userDays);
+        await this.upsertBucket(run, enabled, 'monthly', params, userDays);
+        done += daysBetween(d0, d1) + 1;
+        request.onProgress?.(done, totalDays);
+      }
+      await this.computeCohorts(manager, request, base);
+      if (request.inspectThenRollBack) {
+        await request.inspectThenRollBack(manager);
+        throw DRY_RUN;
+      }
+      await this.cache.bump(manager);
+    });
+    const dryRun = await computed.then(
+      () => false,
+      (error: unknown) => {
+        if (error === DRY_RUN) return true;
+        return this.explainFailure(error);
+      },
+    );
+    if (dryRun) return { days: totalDays, durationMs: Date.now() - started };
 
     // Alerts look at the committed snapshots, queued in the background: they never fail or delay a computation.
     this.alerts.afterCompute({ start: request.start, end: request.end, tenant: request.tenant, asOf: request.asOf });

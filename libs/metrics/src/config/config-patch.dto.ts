@@ -8,7 +8,6 @@ import {
   IsInt,
   IsNumber,
   IsObject,
-  IsOptional,
   Matches,
   Max,
   Min,
@@ -20,6 +19,7 @@ import {
 } from 'class-validator';
 import { IsCalendarDateConstraint } from '../compute/backfill.dto.js';
 import { MRR_DISCOUNT_CONVENTIONS, type MrrDiscountConvention } from '../billing/subscription-mrr.js';
+import { OptionalNotNull } from '../security/optional-not-null.js';
 
 const TIMEZONES = new Set(Intl.supportedValuesOf('timeZone').concat(['UTC', 'Etc/UTC']));
 const CURRENCIES = Intl.supportedValuesOf('currency');
@@ -95,38 +95,38 @@ const nonNegative = { message: 'must not be negative' };
 /** Every field an admin may change; any subset is accepted, unknown fields are refused. */
 export class ConfigPatchDto {
   @ApiPropertyOptional({ description: 'Reporting timezone (IANA)', example: 'Europe/Paris' })
-  @IsOptional()
+  @OptionalNotNull()
   @Validate(IsIanaTimezone)
   timezone?: string;
 
   @ApiPropertyOptional({ description: 'Reporting currency (ISO 4217)', example: 'USD' })
-  @IsOptional()
+  @OptionalNotNull()
   @IsIn(CURRENCIES, { message: 'must be a known ISO 4217 currency code such as USD' })
   currency?: string;
 
   @ApiPropertyOptional({ description: 'Alert when the customer churn rate reaches this %', example: 5 })
-  @IsOptional()
+  @OptionalNotNull()
   @IsNumber(money)
   @Min(0, nonNegative)
   @Max(1_000_000)
   churn_spike_threshold_pct?: number;
 
   @ApiPropertyOptional({ description: 'Alert when failed payments in a day reach this count', example: 3 })
-  @IsOptional()
+  @OptionalNotNull()
   @IsInt()
   @Min(0, nonNegative)
   @Max(1_000_000)
   payment_failure_threshold?: number;
 
   @ApiPropertyOptional({ description: 'Alert when the API error rate reaches this %', example: 5 })
-  @IsOptional()
+  @OptionalNotNull()
   @IsNumber(money)
   @Min(0, nonNegative)
   @Max(1_000_000)
   error_rate_threshold_pct?: number;
 
   @ApiPropertyOptional({ description: 'Alert when the job failure rate reaches this %', example: 10 })
-  @IsOptional()
+  @OptionalNotNull()
   @IsNumber(money)
   @Min(0, nonNegative)
   @Max(1_000_000)
@@ -159,7 +159,7 @@ export class ConfigPatchDto {
   manual_runway_months?: number | null;
 
   @ApiPropertyOptional({ description: 'Key actions that count as activation', example: ['file_upload'] })
-  @IsOptional()
+  @OptionalNotNull()
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(50)
@@ -167,17 +167,17 @@ export class ConfigPatchDto {
   activation_actions?: string[];
 
   @ApiPropertyOptional({ description: 'Compute AI metrics (off: they are null)' })
-  @IsOptional()
+  @OptionalNotNull()
   @IsBoolean()
   ai_tracking_enabled?: boolean;
 
   @ApiPropertyOptional({ description: 'Compute API metrics (off: they are null)' })
-  @IsOptional()
+  @OptionalNotNull()
   @IsBoolean()
   api_tracking_enabled?: boolean;
 
   @ApiPropertyOptional({ description: 'Compute job metrics (off: they are null)' })
-  @IsOptional()
+  @OptionalNotNull()
   @IsBoolean()
   jobs_tracking_enabled?: boolean;
 
@@ -185,7 +185,7 @@ export class ConfigPatchDto {
     description: 'AI prices in USD per million tokens, per model (replaces the whole table)',
     example: { 'gpt-4o': { input_per_1m: 2.5, output_per_1m: 10 } },
   })
-  @IsOptional()
+  @OptionalNotNull()
   @Validate(IsAiPriceTable)
   ai_prices?: Record<string, { input_per_1m: number; output_per_1m: number }>;
 
@@ -209,7 +209,7 @@ export class ConfigPatchDto {
       'forever_only (Stripe Billing), none. Changing it rebuilds the revenue ledger and recomputes history',
     enum: MRR_DISCOUNT_CONVENTIONS,
   })
-  @IsOptional()
+  @OptionalNotNull()
   @IsIn(MRR_DISCOUNT_CONVENTIONS, { message: `must be one of ${MRR_DISCOUNT_CONVENTIONS.join(', ')}` })
   mrr_discounts?: MrrDiscountConvention;
 
@@ -229,12 +229,12 @@ export class ConfigPatchDto {
   @ApiPropertyOptional({
     description: 'Quick ratio counts reactivation MRR as a gain (ChartMogul) or not (Baremetrics)',
   })
-  @IsOptional()
+  @OptionalNotNull()
   @IsBoolean()
   quick_ratio_includes_reactivation?: boolean;
 
   @ApiPropertyOptional({ description: 'Rates to the reporting currency', example: { EUR: 1.08 } })
-  @IsOptional()
+  @OptionalNotNull()
   @IsObject()
   @Validate(IsCurrencyRates)
   currency_rates?: Record<string, number>;

@@ -69,6 +69,10 @@ export class MetricsConfigService {
     alsoWithin?: (before: MetricsConfigJson, after: MetricsConfigJson, manager: EntityManager) => Promise<void>,
   ): Promise<{ before: MetricsConfigJson; after: MetricsConfigJson }> {
     return this.dataSource.transaction(async (manager) => {
+      await this.get(manager);
+      // Concurrent changes take turns on the row, so each one's "before" is what the previous one left: no
+      // lost update, and the audit trail's before/after pairs form one unbroken sequence.
+      await manager.query('SELECT id FROM system_metrics_config WHERE id = 1 FOR UPDATE');
       const before = await this.get(manager);
       const changes = Object.fromEntries(Object.entries(patch).filter(([, value]) => value !== undefined));
       await manager.getRepository(MetricsConfigEntity).update({ id: 1 }, {

@@ -98,7 +98,7 @@ function validateEvent(
 ): ValidEvent | null {
   const fail = (field: string, message: string) => errors.push({ index, field, message });
   if (!raw || typeof raw !== 'object' || Array.isArray(raw)) {
-    fail('', 'each event must be a JSON object');
+    fail('events', `events[${index}] must be a JSON object`);
     return null;
   }
   const event = raw as Record<string, unknown>;

@@ -23,6 +23,8 @@ interface AuditOptions {
 }
 
 const AUDIT = 'metrics:audit';
+/** Sent by the panel's dashboard on an automatic refresh (not on a load, a filter change or "refresh now"). */
+export const AUTO_REFRESH_HEADER = 'x-metrics-refresh';
 export const Audited = (action: AuditAction, options: Omit<AuditOptions, 'action'> = {}) =>
   SetMetadata(AUDIT, { action, ...options });
 
@@ -58,10 +60,17 @@ export class AuditInterceptor implements NestInterceptor {
     const request = context.switchToHttp().getRequest<RequestWithActor>();
     const response = context.switchToHttp().getResponse<Response>();
     const entry = auditEntryFor(request, options.action);
-    const write = (outcome: number) =>
-      this.audit.record({ ...entry, outcome }).catch(() => {
+    // One record per view, not per refresh: an automatic refresh of a read already recorded in the last 24 hours
+    // (same actor, route and parameters) adds nothing to "who saw what". A new view is always recorded.
+    const refresh = options.action === 'read' && request.headers[AUTO_REFRESH_HEADER] === 'auto';
+    const write = async (outcome: number) => {
+      try {
+        if (refresh && outcome === 200 && (await this.audit.readRecordedRecently(entry))) return;
+        await this.audit.record({ ...entry, outcome });
+      } catch {
         throw new ServiceUnavailableException('The audit record could not be written, so the request was not served');
-      });
+      }
+    };
 
     const handled = (options.before ? from(write(200)).pipe(mergeMap(() => next.handle())) : next.handle()).pipe(
       catchError((error: unknown) => {

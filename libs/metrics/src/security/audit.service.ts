@@ -128,6 +128,21 @@ export class AuditService {
   }
 
   /**
+   * Whether the same actor's same successful read (route and parameters) is already in the trail of the last
+   * 24 hours: a dashboard's auto-refresh of a view already recorded is then not recorded again.
+   */
+  async readRecordedRecently(entry: Omit<AuditEntry, 'outcome'>): Promise<boolean> {
+    const rows = (await this.dataSource.query(
+      `SELECT 1 FROM metrics_audit_log
+       WHERE actor = $1 AND route = $2 AND at > now() - interval '24 hours'
+         AND action = 'read' AND outcome = 200 AND params = $3::jsonb
+       LIMIT 1`,
+      [entry.actor, entry.route, jsonbText(entry.params)],
+    )) as unknown[];
+    return rows.length > 0;
+  }
+
+  /**
    * Recomputes the chain in one pass: every record's hash must match its content and its predecessor's hash
    * (the first record has none). Reports the first record where either fails — a changed record, or a record
    * whose predecessor was removed. Removing the newest records leaves a shorter valid chain: compare `head`

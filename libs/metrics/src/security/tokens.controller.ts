@@ -1,7 +1,8 @@
 import { AdminRoutes } from './admin-routes.decorator.js';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation } from '@nestjs/swagger';
 import { ApiProperty } from '@nestjs/swagger';
-import { Body, Delete, Get, Param, ParseUUIDPipe, Post, Query, Req } from '@nestjs/common';
+import { Body, Delete, Get, Param, Post, Query, Req } from '@nestjs/common';
+import { uuidId } from './id-param.js';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { IsIn, Matches } from 'class-validator';
 import { DataSource } from 'typeorm';
@@ -57,7 +58,7 @@ export class TokensController {
   @ApiOperation({ summary: 'Revoke a token' })
   @ApiOkResponse({ description: 'The revoked token record' })
   @Audited('token_revoke', { byHandler: true })
-  revoke(@Param('id', new ParseUUIDPipe()) id: string, @Req() request: RequestWithActor): Promise<TokenView> {
+  revoke(@Param('id', uuidId()) id: string, @Req() request: RequestWithActor): Promise<TokenView> {
     return this.dataSource.transaction(async (manager) => {
       const revoked = await this.tokens.revoke(id, request.metricsActor?.id ?? 'unknown', manager);
       await this.audit.record({ ...auditEntryFor(request, 'token_revoke'), outcome: 200 }, manager);

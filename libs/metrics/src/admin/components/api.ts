@@ -55,8 +55,14 @@ async function parse<T>(response: Response): Promise<T> {
   return body as T;
 }
 
-export async function apiGet<T>(path: string, params: Record<string, string | number | null | undefined> = {}) {
-  return parse<T>(await fetch(apiUrl(path, params), { credentials: 'same-origin' }));
+/** `autoRefresh`: an automatic refresh of a view already shown, which the audit trail need not record again. */
+export async function apiGet<T>(
+  path: string,
+  params: Record<string, string | number | null | undefined> = {},
+  options: { autoRefresh?: boolean } = {},
+) {
+  const headers: Record<string, string> = options.autoRefresh ? { 'x-metrics-refresh': 'auto' } : {};
+  return parse<T>(await fetch(apiUrl(path, params), { credentials: 'same-origin', headers }));
 }
 
 export async function apiSend<T>(method: 'POST' | 'PATCH' | 'DELETE', path: string, body?: unknown) {

@@ -45,11 +45,11 @@ export default function Dashboard() {
     () => ({ start: filters.start, end: filters.end, tenant: filters.tenant, bucket }),
     [filters.start, filters.end, filters.tenant, bucket],
   );
-  const { catalog, data, error, loading, reload } = useDashboardData(query);
+  const { catalog, data, error, loading, reload, autoReload } = useDashboardData(query);
   const [compare, setCompare] = useState<Compare>('none');
   const compared = useCompareSeries(query, compare);
   const overlayName = compare === 'year' ? 'a year earlier' : 'previous period';
-  useAutoRefresh(refreshSeconds, reload);
+  useAutoRefresh(refreshSeconds, autoReload);
 
   const change = (patch: Partial<Filters>) =>
     setFilters((current) => {

@@ -60,42 +60,48 @@ export function useDashboardData(query: Query) {
       .catch((failure: Error) => setError(failure.message));
   }, []);
 
-  const load = useCallback(() => {
-    const mine = ++generation.current;
-    setLoading(true);
-    const range = { start: query.start, end: query.end, tenant: query.tenant, bucket: query.bucket };
-    const before = previousRange(query.start, query.end);
-    Promise.all([
-      apiGet<Summary>('summary', range),
-      apiGet<Summary>('summary', { ...range, ...before }),
-      apiGet<{ series: Series }>('timeseries', { ...range, metric: SERIES_KEYS.join(',') }),
-      apiGet<{ cohorts: CohortRow[] }>('cohorts', { tenant: query.tenant, months: 12 }),
-      apiGet<{ annotations: Annotation[] }>('annotations', {
-        start: query.start,
-        end: query.end,
-        tenant: query.tenant,
-      }),
-    ])
-      .then(([current, previous, timeseries, cohorts, annotations]) => {
-        if (mine !== generation.current) return;
-        setData({
-          query,
-          current,
-          previous,
-          series: timeseries.series,
-          cohorts: cohorts.cohorts,
-          annotations: annotations.annotations,
+  // `auto`: the auto-refresh timer (the audit trail records a view once, not each refresh of it).
+  const load = useCallback(
+    (auto?: unknown) => {
+      const autoRefresh = { autoRefresh: auto === true };
+      const mine = ++generation.current;
+      setLoading(true);
+      const range = { start: query.start, end: query.end, tenant: query.tenant, bucket: query.bucket };
+      const before = previousRange(query.start, query.end);
+      Promise.all([
+        apiGet<Summary>('summary', range, autoRefresh),
+        apiGet<Summary>('summary', { ...range, ...before }, autoRefresh),
+        apiGet<{ series: Series }>('timeseries', { ...range, metric: SERIES_KEYS.join(',') }, autoRefresh),
+        apiGet<{ cohorts: CohortRow[] }>('cohorts', { tenant: query.tenant, months: 12 }, autoRefresh),
+        apiGet<{ annotations: Annotation[] }>(
+          'annotations',
+          { start: query.start, end: query.end, tenant: query.tenant },
+          autoRefresh,
+        ),
+      ])
+        .then(([current, previous, timeseries, cohorts, annotations]) => {
+          if (mine !== generation.current) return;
+          setData({
+            query,
+            current,
+            previous,
+            series: timeseries.series,
+            cohorts: cohorts.cohorts,
+            annotations: annotations.annotations,
+          });
+          setError(null);
+        })
+        .catch((failure: Error) => {
+          if (mine === generation.current) setError(failure.message);
+        })
+        .finally(() => {
+          if (mine === generation.current) setLoading(false);
         });
-        setError(null);
-      })
-      .catch((failure: Error) => {
-        if (mine === generation.current) setError(failure.message);
-      })
-      .finally(() => {
-        if (mine === generation.current) setLoading(false);
-      });
-  }, [query]);
+    },
+    [query],
+  );
 
-  useEffect(load, [load]);
-  return { catalog, data, error, loading, reload: load };
+  useEffect(() => load(), [load]);
+  const autoReload = useCallback(() => load(true), [load]);
+  return { catalog, data, error, loading, reload: load, autoReload };
 }

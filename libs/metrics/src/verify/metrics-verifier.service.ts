@@ -1,0 +1,60 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { SnapshotComputeService } from '../compute/snapshot-compute.service.js';
+import { METRICS_OPTIONS } from '../metrics.module-definition.js';
+import type { ResolvedMetricsOptions } from '../metrics.options.js';
+import { AuditService } from '../security/audit.service.js';
+import { snapshotSample } from './snapshot-sample.js';
+import {
+  dirtyDays,
+  failingDeliveries,
+  pendingMigrations,
+  revenueReconciliation,
+  stuckRuns,
+  type CheckResult,
+} from './verify-checks.js';
+
+export interface VerifyReport {
+  /** False when any check failed (warnings keep it true). */
+  ok: boolean;
+  checks: CheckResult[];
+}
+
+/**
+ * Proves the stored data is whole, for a cron, a health check or a person (`npm run metrics -- verify`,
+ * `GET verify`): each check gives a verdict, and the report is ok unless one failed.
+ */
+@Injectable()
+export class MetricsVerifier {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly audit: AuditService,
+    private readonly compute: SnapshotComputeService,
+    @Inject(METRICS_OPTIONS) private readonly options: ResolvedMetricsOptions,
+  ) {}
+
+  async verify(sample = 5): Promise<VerifyReport> {
+    const environment = this.options.environment;
+    const migrations = await pendingMigrations(this.dataSource);
+    // On an outdated schema the other checks would fail on missing tables or columns, not on the data.
+    if (migrations.verdict === 'failed') return { ok: false, checks: [migrations] };
+    const chain = await this.audit.verify();
+    const checks: CheckResult[] = [
+      chain.ok
+        ? { name: 'audit_chain', verdict: 'ok', detail: `${chain.records} record(s), head ${chain.head ?? '(empty)'}` }
+        : {
+            name: 'audit_chain',
+            verdict: 'failed',
+            detail: `record ${chain.first_broken!.id}: ${chain.first_broken!.reason}`,
+          },
+      await revenueReconciliation(this.dataSource, environment),
+      await snapshotSample(this.dataSource, this.compute, environment, sample),
+      await dirtyDays(this.dataSource),
+      await stuckRuns(this.dataSource),
+      await failingDeliveries(this.dataSource),
+      migrations,
+    ];
+    return { ok: checks.every((check) => check.verdict !== 'failed'), checks };
+  }
+}
