@@ -157,18 +157,19 @@ describe('revenue conventions', () => {
     });
   });
 
-  it('the investor metrics over a range: flows summed, ratios from the summed components', async () => {
+  it('the investor metrics over a range: flows summed, churn rates and LTV on average monthly rates', async () => {
     const { body } = await call(test, 'GET', `${PREFIX}/summary?start=2026-02-01&end=2026-03-31`);
     expect(pick((body as { metrics: Record<string, number | null> }).metrics, INVESTOR)).toEqual({
       mrr: 520,
       paying_customers: 6,
       new_paying_customers: 0,
       paying_customers_churned: 1,
-      logo_churn_rate: 16.67, // p30 of the 6 paying on 01-31 (r1 came back later)
-      net_mrr_churn_rate: 39.47, // p30's 300 / 760; r1's reactivation is not retained revenue
+      // Two calendar months: average monthly rates (metrics.md), the mean of February's 0 and March's 14.29.
+      logo_churn_rate: 7.15,
+      net_mrr_churn_rate: 18.3, // the mean of February's 0 and March's 36.59
       mrr_growth_rate: -31.58, // (520 − 760) / 760
       average_sale_price: null,
-      ltv: 520, // (520 / 6) / (1 / 6)
+      ltv: 1212.17, // ARPA 86.67 / (the average monthly logo churn 7.15 / 100)
     });
   });
 

@@ -14,6 +14,7 @@ import type { BucketType } from '../entities/snapshot.entity.js';
 import { METRICS_OPTIONS } from '../metrics.module-definition.js';
 import type { ResolvedMetricsOptions } from '../metrics.options.js';
 import { breakdownsOf, metricValues, toNumber, type Breakdowns, type MetricValues } from './metric-values.js';
+import { ltvFromMonthlyChurn } from '../catalog/metrics/revenue-investor.js';
 import { monthlyRatesSql, PER_PERIOD_RATES } from './monthly-rates.js';
 import { daysBetween } from '../compute/calendar-dates.js';
 import { tenantIs } from './tenant-predicate.js';
@@ -149,6 +150,7 @@ export class SummaryService {
       per[key] = perMonth ? 'month' : 'range';
       if (perMonth) metrics[key] = toNumber(monthlyRow[key]);
     }
+    if (perMonth) metrics.ltv = ltvFromMonthlyChurn(metrics.arpa, metrics.logo_churn_rate);
     return {
       range: {
         start: query.start,

@@ -30,6 +30,7 @@ const OWNER = { email: 'owner@host.test', password: 'host-panel-password' };
             dashboard: metrics.dashboard,
             pages: metrics.pages,
             env: metrics.env,
+            locale: metrics.locale,
             branding: { companyName: 'Host', withMadeWithLove: false },
           },
           auth: {

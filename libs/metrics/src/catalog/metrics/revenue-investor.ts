@@ -93,3 +93,12 @@ export const INVESTOR_REVENUE_METRICS: MetricDefinition[] = [
     { ratio: { numerator: 'arpa', denominator: 'logo_churn_rate', scale: 1, decimals: 2, special: 'ltv' } },
   ),
 ];
+
+/**
+ * LTV from ARPA and a monthly logo churn rate (the rule above). A range longer than a month has no monthly rate of
+ * its own components: its LTV uses the range's average monthly logo churn rate (metrics.md, "Rates per period").
+ */
+export function ltvFromMonthlyChurn(arpa: number | null, monthlyLogoChurnRate: number | null): number | null {
+  if (arpa === null || monthlyLogoChurnRate === null || monthlyLogoChurnRate === 0) return null;
+  return Math.round((arpa / (monthlyLogoChurnRate / 100)) * 100) / 100;
+}
