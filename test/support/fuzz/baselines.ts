@@ -79,6 +79,16 @@ export const BASELINES: Record<string, Baseline> = {
   'POST /revenue/entries': {
     bodies: [{ customer: 'fuzz-co', tenant: 'acme', mrr: 100, currency: 'USD', effective_date: '2025-01-01' }],
   },
+  'POST /revenue/entries/batch': {
+    bodies: [
+      { entries: [{ customer: 'fuzz-co', tenant: 'acme', mrr: 100, currency: 'USD', effective_date: '2025-01-01' }] },
+    ],
+  },
+  'GET /revenue/conventions/compare': { query: RANGE },
+  'GET /revenue/reconciliation': { query: RANGE },
+  'GET /revenue/customers/{id}': { path: { id: 'fuzz-missing-customer' } },
+  'GET /annotations': { query: RANGE },
+  'POST /annotations': { bodies: [{ day: '2025-01-10', label: 'Fuzz launch', tenant: 'acme' }] },
   'POST /alerts/{id}/acknowledge': { path: { id: '999999999' } },
   'POST /alerts/rules': { bodies: [{ name: 'fuzz rule', metric: 'dau', direction: 'below', warning: 10 }] },
   'PUT /alerts/rules/{id}': {
