@@ -3,8 +3,6 @@ import {
   Box,
   Button,
   H4,
-  Input,
-  Label,
   MessageBox,
   Table,
   TableBody,
@@ -15,6 +13,7 @@ import {
 } from '@adminjs/design-system';
 import type { ConventionsComparison } from '../../billing/conventions-compare.service';
 import { apiGet } from './api';
+import DateField from './date-field';
 import { addDays, defaultEnd } from './dates';
 import { formatValue } from './format';
 
@@ -61,26 +60,8 @@ export default function ConventionsCompareTable() {
         The same data counted under each convention (one changed at a time from yours), for the range you pick.
       </Text>
       <Box flex flexDirection="row" style={{ gap: 16 }} alignItems="flex-end" mb="lg">
-        <Box>
-          <Label htmlFor="compare-start">Start</Label>
-          <Input
-            id="compare-start"
-            type="date"
-            data-testid="compare-start"
-            value={start}
-            onChange={(e: React.ChangeEvent<HTMLInputElement>) => setStart(e.target.value)}
-          />
-        </Box>
-        <Box>
-          <Label htmlFor="compare-end">End</Label>
-          <Input
-            id="compare-end"
-            type="date"
-            data-testid="compare-end"
-            value={end}
-            onChange={(e: React.ChangeEvent<HTMLInputElement>) => setEnd(e.target.value)}
-          />
-        </Box>
+        <DateField id="compare-start" label="Start" value={start} onChange={setStart} />
+        <DateField id="compare-end" label="End" value={end} onChange={setEnd} />
         <Button
           type="button"
           variant="outlined"

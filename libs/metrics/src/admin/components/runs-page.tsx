@@ -1,6 +1,7 @@
 import React, { useState } from 'react';
-import { Box, Button, H2, H4, Input, Label, MessageBox, Text } from '@adminjs/design-system';
+import { Box, Button, H2, H4, MessageBox, Text } from '@adminjs/design-system';
 import { apiSend } from './api';
+import DateField from './date-field';
 import { addDays, defaultEnd } from './dates';
 import RecentRuns from './recent-runs';
 import RunProgress from './run-progress';
@@ -53,26 +54,8 @@ export default function RunsPage() {
           }}
         >
           <Box flex flexDirection="row" flexWrap="wrap" style={{ gap: 16 }} alignItems="flex-end">
-            <Box>
-              <Label htmlFor="backfill-start">Start</Label>
-              <Input
-                id="backfill-start"
-                type="date"
-                data-testid="backfill-start"
-                value={start}
-                onChange={(e: React.ChangeEvent<HTMLInputElement>) => setStart(e.target.value)}
-              />
-            </Box>
-            <Box>
-              <Label htmlFor="backfill-end">End</Label>
-              <Input
-                id="backfill-end"
-                type="date"
-                data-testid="backfill-end"
-                value={end}
-                onChange={(e: React.ChangeEvent<HTMLInputElement>) => setEnd(e.target.value)}
-              />
-            </Box>
+            <DateField id="backfill-start" label="Start" value={start} onChange={setStart} />
+            <DateField id="backfill-end" label="End" value={end} onChange={setEnd} />
             <TenantPicker value={tenant} onChange={setTenant} />
             <Button type="submit" variant="contained" data-testid="backfill-submit" disabled={busy}>
               Start backfill
