@@ -1,7 +1,7 @@
 // Jest runs the TypeScript sources directly as ESM; SWC strips types and keeps Nest's decorator metadata.
 export default {
   testEnvironment: 'node',
-  roots: ['<rootDir>/libs', '<rootDir>/src', '<rootDir>/test'],
+  roots: ['<rootDir>/libs', '<rootDir>/src', '<rootDir>/test', '<rootDir>/scripts'],
   testMatch: ['**/*.spec.ts', '**/*.e2e-spec.ts'],
   extensionsToTreatAsEsm: ['.ts'],
   // Tests, like the demo, import the library by its package name; they run its sources, not a build.
