@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { createDemoApp } from '../src/demo-app.js';
 import { readDemoEnvironment } from '../src/demo-environment.js';
 
-/** The API docs that the start banner and the README advertise, on the demo app exactly as `npm start` builds it. */
+/** The API docs that the start banner and docs/getting-started.md advertise, on the demo app exactly as `npm start` builds it. */
 describe('demo app: API docs', () => {
   let app: NestExpressApplication;
   let baseUrl: string;
