@@ -21,6 +21,9 @@ const ROLLUP: Record<Rollup['weekly'], string> = {
 };
 
 function overBucket(metric: MetricDefinition): string {
+  // Values that only exist per bucket, and ratios averaged day by day, do not follow their kind's usual rule.
+  if ('bucketFact' in metric.daily) return `${metric.kind}: computed per bucket from its bucket fact`;
+  if (metric.ratio?.special === 'mean_of_daily') return `${metric.kind}: mean of the daily values`;
   const base = KIND_OVER_BUCKET[metric.kind] ?? metric.kind;
   if (!metric.rollup) return `${metric.kind}: ${base}`;
   const { weekly, monthly, range } = metric.rollup;
@@ -32,8 +35,8 @@ function ratioFormula(ratio: Ratio): string {
   const den = code(ratio.denominator);
   const scale = ratio.scale === 100 ? ' × 100' : '';
   let formula: string;
-  if (ratio.special === 'histogram_p95') formula = `p95 of ${num} (histogram), over ${den} requests`;
-  else if (ratio.special === 'ltv') formula = `${num} ÷ ${den} (${ratio.special}, from their components)`;
+  if (ratio.special === 'histogram_p95') formula = `95th percentile of the histogram ${num} (of ${den})`;
+  else if (ratio.special === 'ltv') formula = `${num} ÷ ${den}, from their components (months and ranges only)`;
   else if (ratio.retention === 'add') formula = `(${den} + ${num}) ÷ ${den}${scale}`;
   else if (ratio.retention === 'subtract') formula = `(${den} − ${num}) ÷ ${den}${scale}`;
   else if (ratio.change === 'growth') formula = `(${num} − ${den}) ÷ ${den}${scale}`;
