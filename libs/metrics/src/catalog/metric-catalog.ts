@@ -29,14 +29,17 @@ const CATALOG = [
 /** A key of the catalog: what the dashboard, the alerts and anything else in code may name. */
 export type MetricKey = (typeof CATALOG)[number]['key'];
 
-export const METRIC_CATALOG: readonly MetricDefinition[] = CATALOG;
+/** A metric of the catalog, its key known to be one. */
+export type CatalogMetric = MetricDefinition & { key: MetricKey };
+
+export const METRIC_CATALOG: readonly CatalogMetric[] = CATALOG;
 
 /** The public catalog: what the API, the CSV and the dashboard show. */
-export const PUBLIC_METRICS: readonly MetricDefinition[] = METRIC_CATALOG.filter((metric) => !metric.internal);
+export const PUBLIC_METRICS: readonly CatalogMetric[] = METRIC_CATALOG.filter((metric) => !metric.internal);
 
-const byKey = new Map(METRIC_CATALOG.map((metric) => [metric.key, metric]));
+const byKey = new Map<string, CatalogMetric>(METRIC_CATALOG.map((metric) => [metric.key, metric]));
 
-export function findMetric(key: string): MetricDefinition | undefined {
+export function findMetric(key: string): CatalogMetric | undefined {
   return byKey.get(key);
 }
 
