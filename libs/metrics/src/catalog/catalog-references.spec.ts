@@ -7,7 +7,7 @@ import { COMPARED_METRICS } from '../billing/conventions-compare.service.js';
 import { factSubqueries } from '../compute/sql/source-facts.js';
 import { SourceRelations } from '../compute/sql/source-relations.js';
 import { MetricsConfigEntity } from '../entities/config.entity.js';
-import { BUCKET_FACTS, FACTS, findFact, isBucketFact } from './facts/fact-registry.js';
+import { BUCKET_FACTS, FACTS, findFact, foldsHistory, isBucketFact } from './facts/fact-registry.js';
 import { METRIC_CATALOG, findMetric, isPublicMetricKey } from './metric-catalog.js';
 
 /**
@@ -33,8 +33,9 @@ describe('catalog references', () => {
       expect(subquery.facts.length).toBeGreaterThan(0);
       for (const name of subquery.facts) {
         expect([name, findFact(name)!.source]).toEqual([name, subquery.source]);
-        // The alias the compute reads is the registered name.
+        // The alias the compute reads is the registered name; history counts on the eve where it is folded.
         expect(subquery.sql).toContain(` AS ${name}`);
+        expect([name, subquery.sql.includes('greatest(')]).toEqual([name, foldsHistory(findFact(name)!.query)]);
       }
     }
   });
@@ -52,6 +53,9 @@ describe('catalog references', () => {
         if (!fact) problems.push(`${metric.key}: fact ${factName} is not in the fact registry`);
         else if (fact.source !== metric.source) {
           problems.push(`${metric.key}: source ${metric.source} but fact ${factName} comes from ${fact.source}`);
+        } else if ('cumulative' in rule && !foldsHistory(fact.query)) {
+          // A running total of a fact that starts at the work range would restart with each computed chunk.
+          problems.push(`${metric.key}: running total of ${factName}, whose query does not fold history`);
         }
       }
       if ('bucketFact' in rule && !isBucketFact(rule.bucketFact)) {

@@ -1,4 +1,4 @@
-import type { BucketFactName, FactName } from './facts/fact-registry.js';
+import type { BucketFactName, FactName, RunningTotalFactName } from './facts/fact-registry.js';
 
 /**
  * How a metric's daily values combine into a weekly, monthly or range value (metrics.md, "Kinds of metric").
@@ -38,8 +38,8 @@ export type DailyRule =
    * on the bucket's start (the movements of customers paying when the bucket began).
    */
   | { bucketFact: BucketFactName }
-  /** The running total of a per-day delta fact since the beginning of time. */
-  | { cumulative: FactName }
+  /** The running total of a per-day delta fact since the beginning of time (one whose query folds history). */
+  | { cumulative: RunningTotalFactName }
   /** The value of another metric (its key) at the end of the previous day. */
   | { previousDay: string }
   /** A value from the configuration (financial inputs). */

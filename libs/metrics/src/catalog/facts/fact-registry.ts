@@ -1,13 +1,23 @@
-import type { FactDefinition, FactQueryName, FactSqlType } from './fact.types.js';
+import { RUNNING_TOTAL_QUERIES, type FactDefinition, type FactQueryName, type FactSqlType } from './fact.types.js';
 import { USAGE_FACTS } from './usage-facts.js';
 import { REVENUE_FACTS } from './revenue-facts.js';
 
-export type { FactDefinition, FactQueryName, FactSqlType } from './fact.types.js';
+export { RUNNING_TOTAL_QUERIES, type FactDefinition, type FactQueryName, type FactSqlType } from './fact.types.js';
 
 /** The one fact registry: every per-day fact, the host sources' and the billing ledger's (fact.types.ts). */
 export const FACTS = [...USAGE_FACTS, ...REVENUE_FACTS] as const satisfies readonly FactDefinition[];
 
 export type FactName = (typeof FACTS)[number]['name'];
+
+/** Facts whose running total is a stock (their query folds history into the eve): what `cumulative` may name. */
+export type RunningTotalFactName = Extract<
+  (typeof FACTS)[number],
+  { query: (typeof RUNNING_TOTAL_QUERIES)[number] }
+>['name'];
+
+export function foldsHistory(query: FactQueryName): boolean {
+  return (RUNNING_TOTAL_QUERIES as readonly string[]).includes(query);
+}
 
 export const FACT_NAMES: readonly FactName[] = FACTS.map((fact) => fact.name);
 

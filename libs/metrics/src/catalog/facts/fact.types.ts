@@ -23,6 +23,20 @@ export type FactQueryName =
   | 'billing_failed_payments'
   | 'billing_open_invoices';
 
+/**
+ * Fact queries that read the sources' whole history and fold every row before the work range into its eve
+ * (:w0 − 1): a running total of their facts starts from the right base whatever range is computed, so only their
+ * facts can feed a `cumulative` rule (a stock). The others read the work range only.
+ */
+export const RUNNING_TOTAL_QUERIES = [
+  'lifecycle_transitions',
+  'wau_window',
+  'mau_window',
+  'billing_movements',
+  'billing_subscriptions',
+  'billing_open_invoices',
+] as const satisfies readonly FactQueryName[];
+
 export type FactSqlType = 'bigint' | 'numeric' | 'bigint[]';
 
 export interface FactDefinition {

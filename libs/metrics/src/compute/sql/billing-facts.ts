@@ -10,7 +10,7 @@
  * a currency without a rate counts as nothing here and is reported by the summary (`unconverted`).
  * Parameters: those of source-facts.ts plus :currency and :rates (jsonb text).
  */
-import { EVE, LOCAL_DAY, WORK_END, WORK_START } from './sql-fragments.js';
+import { LOCAL_DAY, WORK_END, WORK_START } from './sql-fragments.js';
 
 const TO_REPORTING = (amount: string, currency: string) =>
   `${amount} * CASE WHEN ${currency} = upper(:currency::text) THEN 1 ELSE (:rates::jsonb ->> ${currency})::numeric END`;
@@ -46,15 +46,15 @@ export function billingCtes(): string[] {
 
 /**
  * The rows of the billing fact queries (the facts' aggregates are in the registry, catalog/facts/revenue-facts.ts):
- * stocks' history folded into the eve of the work range.
+ * they read the whole history, which source-facts.ts folds into the eve of the work range.
  */
 export const BILLING_FACT_QUERIES = {
   billing_movements: {
-    day: `greatest(day, ${EVE})`,
+    day: 'day',
     from: `billing_movements WHERE mrr_after <> mrr_before`,
   },
   billing_subscriptions: {
-    day: `greatest(${LOCAL_DAY('effective_at')}, ${EVE})`,
+    day: LOCAL_DAY('effective_at'),
     from: `(
           SELECT tenant_id, subscription_id, effective_at, status, effective_at >= ${WORK_START} AS in_work_range,
                  lag(status) OVER (PARTITION BY subscription_id ORDER BY effective_at, seq) AS previous_status
@@ -70,7 +70,7 @@ export const BILLING_FACT_QUERIES = {
           AND ${CUSTOMER_TENANT_FILTER}`,
   },
   billing_open_invoices: {
-    day: `greatest(${LOCAL_DAY('valid_from')}, ${EVE})`,
+    day: LOCAL_DAY('valid_from'),
     from: `(
           SELECT c.tenant_id, i.valid_from, (i.status = 'open')::int AS is_open,
                  CASE WHEN i.status = 'open' THEN ${TO_REPORTING('i.amount_remaining', 'i.currency')} ELSE 0 END AS open_value,

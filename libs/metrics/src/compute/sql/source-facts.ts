@@ -1,5 +1,5 @@
 import type { SourceName } from '../../metrics.options.js';
-import { factsOfQuery, type FactQueryName } from '../../catalog/facts/fact-registry.js';
+import { factsOfQuery, foldsHistory, type FactQueryName } from '../../catalog/facts/fact-registry.js';
 import type { SourceRelations } from './source-relations.js';
 import { BILLING_FACT_QUERIES, billingCtes } from './billing-facts.js';
 import { EVE, LOCAL_DAY, TENANT_FILTER, WINDOW_START, WORK_END, WORK_START } from './sql-fragments.js';
@@ -58,7 +58,10 @@ const activityGapsCte = `activity_gaps AS (
              day - lag(day) OVER by_user AS days_since_previous, lead(day) OVER by_user - day AS days_to_next
       FROM user_days WINDOW by_user AS (PARTITION BY tenant_id, user_id ORDER BY day))`;
 
-/** Where a fact query's rows come from: `from` is the text after FROM (with its WHERE), `day` each row's local day. */
+/**
+ * Where a fact query's rows come from: `from` is the text after FROM (with its WHERE), `day` each row's local day.
+ * The rows of a query that folds history (RUNNING_TOTAL_QUERIES) before the work range count on its eve.
+ */
 export interface FactQuery {
   /** Default tenant_id. */
   tenant?: string;
@@ -84,7 +87,7 @@ function factQueries(rel: SourceRelations): Record<FactQueryName, FactQuery> {
   return {
     ...BILLING_FACT_QUERIES,
     lifecycle_transitions: {
-      day: `greatest(day, ${EVE})`,
+      day: 'day',
       from: `(
           SELECT tenant_id, day, type, type IN ('signup', 'reactivate') AS active_after,
                  coalesce(lag(type IN ('signup', 'reactivate'))
@@ -133,10 +136,11 @@ export function factSubqueries(
 ): { source: SourceName | 'billing'; facts: string[]; sql: string }[] {
   return Object.entries(factQueries(rel)).map(([name, query]) => {
     const facts = factsOfQuery(name as FactQueryName);
+    const day = foldsHistory(name as FactQueryName) ? `greatest(${query.day}, ${EVE})` : query.day;
     return {
       source: facts[0].source,
       facts: facts.map((fact) => fact.name),
-      sql: `SELECT ${query.tenant ?? 'tenant_id'}, ${query.day} AS day,
+      sql: `SELECT ${query.tenant ?? 'tenant_id'}, ${day} AS day,
           ${facts.map((fact) => `${fact.sql} AS ${fact.name}`).join(',\n          ')}
         FROM ${query.from}
         GROUP BY 1, 2`,
