@@ -1,5 +1,5 @@
 import type { MetricUnit } from '../catalog/catalog.types.js';
-import { isMetricKey, type MetricKey } from '../catalog/metric-catalog.js';
+import { isMetricKey, isPublicMetricKey, type MetricKey } from '../catalog/metric-catalog.js';
 
 /**
  * Alert settings a host may tune through the module option `alerts`. Defaults are documented in the README
@@ -8,7 +8,7 @@ import { isMetricKey, type MetricKey } from '../catalog/metric-catalog.js';
 export interface AnomalySettings {
   /** Look for anomalies at all (default true). */
   enabled: boolean;
-  /** The metrics watched (catalog keys; an unknown key stops the module from starting, naming it). */
+  /** The metrics watched (public catalog keys; any other stops the module from starting, naming it). */
   metrics: MetricKey[];
   /** How many previous same weekdays form the history (default 8, i.e. 8 weeks). */
   weeks: number;
@@ -98,9 +98,11 @@ const UNITS = new Set<string>(Object.keys(DEFAULT_MIN_ABSOLUTE_CHANGE));
  * one would watch nothing without a word, so it stops the module from starting instead, naming the option.
  */
 function checkAnomalyKeys(anomaly: Partial<AnomalySettings> | undefined): void {
-  const unknownMetrics = (anomaly?.metrics ?? []).filter((key) => !isMetricKey(key));
+  const unknownMetrics = (anomaly?.metrics ?? []).filter((key) => !isPublicMetricKey(key));
   if (unknownMetrics.length > 0) {
-    throw new Error(`alerts.anomaly.metrics: not catalog metric keys: ${unknownMetrics.join(', ')}`);
+    throw new Error(
+      `alerts.anomaly.metrics: not public catalog metric keys (GET catalog): ${unknownMetrics.join(', ')}`,
+    );
   }
   const unknownChanges = Object.keys(anomaly?.minAbsoluteChange ?? {}).filter(
     (key) => !UNITS.has(key) && !isMetricKey(key),

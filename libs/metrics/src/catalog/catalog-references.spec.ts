@@ -131,11 +131,15 @@ describe('catalog references', () => {
 
   it('refuses to start with an anomaly option that names no metric, naming the option and the key', () => {
     expect(() => resolveAlertsSettings({ anomaly: { metrics: ['dau', 'daily_actives' as 'dau'] } })).toThrow(
-      'alerts.anomaly.metrics: not catalog metric keys: daily_actives',
+      'alerts.anomaly.metrics: not public catalog metric keys (GET catalog): daily_actives',
     );
     expect(() =>
       resolveAlertsSettings({ anomaly: { minAbsoluteChange: { percent: 1, dollars: 5 } as never } }),
     ).toThrow('alerts.anomaly.minAbsoluteChange: neither a unit nor a catalog metric key: dollars');
+    // An internal component (stored for re-aggregation) is not watched either.
+    expect(() => resolveAlertsSettings({ anomaly: { metrics: ['mrr_at_start'] } })).toThrow(
+      'alerts.anomaly.metrics: not public catalog metric keys (GET catalog): mrr_at_start',
+    );
     const settings = resolveAlertsSettings({ anomaly: { metrics: ['dau'], minAbsoluteChange: { dau: 7, count: 3 } } });
     expect(settings.anomaly.metrics).toEqual(['dau']);
     expect(settings.anomaly.minAbsoluteChange.dau).toBe(7);
