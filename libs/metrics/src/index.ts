@@ -30,6 +30,7 @@ export type { StripeEventEnvelope } from './billing/stripe-objects.js';
 export { ManualRevenueService, type LedgerEntryView } from './billing/manual-revenue.service.js';
 export * from './ingest/event.types.js';
 export { METRIC_CATALOG, PUBLIC_METRICS, LATENCY_BUCKETS_MS, findMetric } from './catalog/metric-catalog.js';
+export type { MetricKey } from './catalog/metric-catalog.js';
 export { CSV_HEADER } from './read/csv-export.service.js';
 export type { MetricDefinition, MetricKind, MetricUnit } from './catalog/catalog.types.js';
 export { METRICS_ENTITIES } from './entities/index.js';

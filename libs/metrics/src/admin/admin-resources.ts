@@ -1,5 +1,5 @@
 import { ForbiddenError, type ActionContext, type ActionRequest, type ResourceWithOptions } from 'adminjs';
-import { PUBLIC_METRICS } from '../catalog/metric-catalog.js';
+import type { MetricKey } from '../catalog/metric-catalog.js';
 import { CohortRetention } from '../entities/cohort-retention.entity.js';
 import { MetricsConfigEntity } from '../entities/config.entity.js';
 import { MetricsRun } from '../entities/run.entity.js';
@@ -46,6 +46,9 @@ function adminOnlyActions(isAccessible: (context: ActionContext) => boolean, wri
   return { ...actions, ...writes };
 }
 
+/** The metrics the snapshot list shows next to its keys (the rest are on each snapshot's page). */
+export const SNAPSHOT_LIST_METRICS: MetricKey[] = ['total_customers', 'dau', 'mau', 'mrr', 'jobs_total', 'error_rate'];
+
 /**
  * The module's AdminJS resources, for a host's existing panel: `resources: [...metricsAdminResources()]`.
  * Snapshots, cohorts, runs, activation events and the audit log are read-only. The configuration and the tokens
@@ -55,16 +58,13 @@ export function metricsAdminResources(options: MetricsAdminResourceOptions = {})
   const isAdmin = options.isAdmin ?? defaultPanelAdmin;
   const allowed = ({ currentAdmin }: ActionContext) => isAdmin(currentAdmin);
   const components = options.components;
-  const headline = ['total_customers', 'dau', 'mau', 'mrr', 'jobs_total', 'error_rate'].filter((key) =>
-    PUBLIC_METRICS.some((metric) => metric.key === key),
-  );
   const readOnly = { navigation: NAVIGATION, actions: adminOnlyActions(allowed) };
   return [
     {
       resource: MetricsSnapshot,
       options: {
         ...readOnly,
-        listProperties: ['bucket_type', 'bucket_date', 'tenant_id', ...headline, 'computed_at'],
+        listProperties: ['bucket_type', 'bucket_date', 'tenant_id', ...SNAPSHOT_LIST_METRICS, 'computed_at'],
         // The title column is the one a phone still shows.
         properties: { bucket_date: { isTitle: true } },
         filterProperties: ['bucket_type', 'bucket_date', 'tenant_id', 'environment'],

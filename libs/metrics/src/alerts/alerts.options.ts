@@ -1,3 +1,6 @@
+import type { MetricUnit } from '../catalog/catalog.types.js';
+import { isMetricKey, isPublicMetricKey, type MetricKey } from '../catalog/metric-catalog.js';
+
 /**
  * Alert settings a host may tune through the module option `alerts`. Defaults are documented in the README
  * ("Alerts"); tests shorten the delivery delays.
@@ -5,8 +8,8 @@
 export interface AnomalySettings {
   /** Look for anomalies at all (default true). */
   enabled: boolean;
-  /** The metrics watched (catalog keys; unknown keys are ignored). */
-  metrics: string[];
+  /** The metrics watched (public catalog keys; any other stops the module from starting, naming it). */
+  metrics: MetricKey[];
   /** How many previous same weekdays form the history (default 8, i.e. 8 weeks). */
   weeks: number;
   /** Fewer same-weekday points than this: no verdict (default 4). */
@@ -18,8 +21,8 @@ export interface AnomalySettings {
   criticalZ: number;
   /** The departure from the median must also be at least this share of the median (default 0.3)... */
   minRelativeChange: number;
-  /** ...and at least this many units of the metric, per unit (count 5, percent 2 points, ...). */
-  minAbsoluteChange: Partial<Record<string, number>>;
+  /** ...and at least this many units of the metric, per unit (count 5, percent 2 points, ...) or per metric key. */
+  minAbsoluteChange: Partial<Record<MetricUnit | MetricKey, number>>;
 }
 
 export interface DeliverySettings {
@@ -55,10 +58,10 @@ export interface ResolvedAlertsSettings {
 }
 
 /**
- * The metrics watched for anomalies unless the host names others (those not in the catalog are skipped):
- * daily flows and rates, where a day can depart from its usual level. Stocks (running totals) are left out.
+ * The metrics watched for anomalies unless the host names others: daily flows and rates, where a day can depart
+ * from its usual level. Stocks (running totals) are left out.
  */
-export const DEFAULT_ANOMALY_METRICS = [
+export const DEFAULT_ANOMALY_METRICS: MetricKey[] = [
   'new_customers',
   'churned_customers',
   'dau',
@@ -76,7 +79,7 @@ export const DEFAULT_ANOMALY_METRICS = [
 ];
 
 /** Below these departures a change is noise whatever its z-score (tiny numbers swing wildly). */
-export const DEFAULT_MIN_ABSOLUTE_CHANGE: Record<string, number> = {
+export const DEFAULT_MIN_ABSOLUTE_CHANGE: Record<MetricUnit, number> = {
   count: 5,
   percent: 2,
   currency: 50,
@@ -88,7 +91,31 @@ export const DEFAULT_MIN_ABSOLUTE_CHANGE: Record<string, number> = {
   ratio: 0.1,
 };
 
+const UNITS = new Set<string>(Object.keys(DEFAULT_MIN_ABSOLUTE_CHANGE));
+
+/**
+ * Keys a host writes in plain JavaScript or from its own configuration are not checked by the compiler: a wrong
+ * one would watch nothing without a word, so it stops the module from starting instead, naming the option.
+ */
+function checkAnomalyKeys(anomaly: Partial<AnomalySettings> | undefined): void {
+  const unknownMetrics = (anomaly?.metrics ?? []).filter((key) => !isPublicMetricKey(key));
+  if (unknownMetrics.length > 0) {
+    throw new Error(
+      `alerts.anomaly.metrics: not public catalog metric keys (GET catalog): ${unknownMetrics.join(', ')}`,
+    );
+  }
+  const unknownChanges = Object.keys(anomaly?.minAbsoluteChange ?? {}).filter(
+    (key) => !UNITS.has(key) && !isMetricKey(key),
+  );
+  if (unknownChanges.length > 0) {
+    throw new Error(
+      `alerts.anomaly.minAbsoluteChange: neither a unit nor a catalog metric key: ${unknownChanges.join(', ')}`,
+    );
+  }
+}
+
 export function resolveAlertsSettings(options: MetricsAlertsOptions | undefined): ResolvedAlertsSettings {
+  checkAnomalyKeys(options?.anomaly);
   return {
     enabled: options?.enabled ?? true,
     anomaly: {

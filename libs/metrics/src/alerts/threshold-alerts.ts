@@ -1,4 +1,4 @@
-import { findMetric } from '../catalog/metric-catalog.js';
+import { findMetric, type MetricKey } from '../catalog/metric-catalog.js';
 import type { MetricsConfigEntity } from '../entities/config.entity.js';
 import type { BucketType } from '../entities/snapshot.entity.js';
 import type { MetricValues } from '../read/metric-values.js';
@@ -34,7 +34,7 @@ export interface ThresholdRule {
 }
 
 /** The thresholds of metrics.md, each read from the configuration. */
-const BUILT_IN: { metric: string; setting: keyof MetricsConfigEntity; describe: (value: string) => string }[] = [
+const BUILT_IN: { metric: MetricKey; setting: keyof MetricsConfigEntity; describe: (value: string) => string }[] = [
   {
     metric: 'customer_churn_rate',
     setting: 'churn_spike_threshold_pct',
@@ -51,12 +51,12 @@ const BUILT_IN: { metric: string; setting: keyof MetricsConfigEntity; describe: 
 
 /**
  * The configuration's thresholds as rules: warning at the threshold, critical at twice it, on daily snapshots,
- * for every scope. A threshold of 0 switches its alert off; a metric not (yet) in the catalog is skipped.
+ * for every scope. A threshold of 0 switches its alert off.
  */
 export function builtInRules(config: MetricsConfigEntity): ThresholdRule[] {
   return BUILT_IN.flatMap(({ metric, setting, describe }) => {
     const threshold = Number(config[setting]);
-    if (!(threshold > 0) || !findMetric(metric)) return [];
+    if (!(threshold > 0)) return [];
     return [
       {
         rule_key: `builtin:${setting}`,

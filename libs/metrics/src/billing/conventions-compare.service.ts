@@ -12,6 +12,7 @@ import { METRICS_OPTIONS } from '../metrics.module-definition.js';
 import type { ResolvedMetricsOptions } from '../metrics.options.js';
 import { toNumber } from '../read/metric-values.js';
 import { BillingStore } from './billing-store.js';
+import type { MetricKey } from '../catalog/metric-catalog.js';
 import { toConventionsJson, type AllConventions, type ConventionsJson } from './revenue-conventions.js';
 import { MRR_DISCOUNT_CONVENTIONS } from './subscription-mrr.js';
 
@@ -29,7 +30,7 @@ export const COMPARED_METRICS = [
   'grr',
   'quick_ratio',
   'logo_churn_rate',
-] as const;
+] as const satisfies readonly MetricKey[];
 
 export interface ConventionVariant {
   /** `configured`, or the one field changed from it (`mrr_discounts=all`, …). */

@@ -1,3 +1,5 @@
+import type { BucketFactName, FactName, RunningTotalFactName } from './facts/fact-registry.js';
+
 /**
  * How a metric's daily values combine into a weekly, monthly or range value (metrics.md, "Kinds of metric").
  * - flow: summed over the bucket.
@@ -20,21 +22,28 @@ export type MetricSource = 'lifecycle' | 'activity' | 'activation' | 'jobs' | 'a
 /** The SQL type of the snapshot column that stores the metric. */
 export type ColumnType = 'integer' | 'bigint' | 'numeric(20,2)' | 'numeric(20,4)' | 'numeric(12,2)' | 'bigint[]';
 
-/** How a daily value is obtained from the per-day facts of the sources. */
+/**
+ * Configuration fields the compute reads as a metric's daily value: the financial inputs, and the billing
+ * figures an admin enters while billing is not connected (MetricDefinition.configFallback).
+ */
+export type ConfigFinancialField = 'monthly_burn_rate' | 'cash_balance' | 'runway_months';
+export type ConfigFallbackField = 'outstanding_invoices_count' | 'outstanding_invoices_value';
+
+/** How a daily value is obtained from the per-day facts of the sources (catalog/facts/, the fact registry). */
 export type DailyRule =
   /** A per-day fact, taken as it is. */
-  | { fact: string }
+  | { fact: FactName }
   /**
    * A value that only exists per bucket, from the bucket-level facts: a distinct count, or a sum that depends
    * on the bucket's start (the movements of customers paying when the bucket began).
    */
-  | { bucketFact: string }
-  /** The running total of a per-day delta fact since the beginning of time. */
-  | { cumulative: string }
-  /** The value of another metric at the end of the previous day. */
+  | { bucketFact: BucketFactName }
+  /** The running total of a per-day delta fact since the beginning of time (one whose query folds history). */
+  | { cumulative: RunningTotalFactName }
+  /** The value of another metric (its key) at the end of the previous day. */
   | { previousDay: string }
   /** A value from the configuration (financial inputs). */
-  | { config: 'monthly_burn_rate' | 'cash_balance' | 'runway_months' }
+  | { config: ConfigFinancialField }
   /** Computed from other metrics of the same row (ratios). */
   | { derived: true };
 
@@ -84,8 +93,15 @@ export interface MetricDefinition {
   /** For distinct metrics: how weekly and monthly buckets get their value. */
   rollup?: { weekly: DistinctRollup; monthly: DistinctRollup; range: DistinctRollup };
   /** For bucket_distinct rollups: which bucket-level fact to read. */
-  bucketFact?: string;
+  bucketFact?: BucketFactName;
   ratio?: RatioDefinition;
+  /**
+   * A billing metric an admin may enter in the configuration for a company whose billing is not connected
+   * (metrics.md: "outstanding invoices come from billing when connected, else from config"). While its source is
+   * off, the compute stores the configured value as its daily value (a stock, like the cash balance); once billing
+   * is connected, billing fills the metric and the configured value is ignored.
+   */
+  configFallback?: ConfigFallbackField;
   /** A component stored for exact re-aggregation; not part of the public catalog, the CSV or the dashboard. */
   internal?: boolean;
 }

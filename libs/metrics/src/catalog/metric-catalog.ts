@@ -12,10 +12,9 @@ import { FINANCIAL_METRICS } from './metrics/financial.js';
 /**
  * Every metric of docs/metrics.md, declared once. The snapshot columns, the SQL that fills them, the
  * weekly/monthly/range aggregation, the timeseries whitelist, the CSV header and the dashboard all read
- * this list: adding a metric means adding an entry here and a column in a migration.
+ * this list: adding a metric means adding an entry here and a generated migration (docs/adding-a-metric.md).
  */
-
-export const METRIC_CATALOG: readonly MetricDefinition[] = [
+const CATALOG = [
   ...USERS_METRICS,
   ...ENGAGEMENT_METRICS,
   ...ACTIVATION_METRICS,
@@ -25,18 +24,30 @@ export const METRIC_CATALOG: readonly MetricDefinition[] = [
   ...REVENUE_METRICS,
   ...INVESTOR_REVENUE_METRICS,
   ...FINANCIAL_METRICS,
-];
+] as const;
+
+/** A key of the catalog: what the dashboard, the alerts and anything else in code may name. */
+export type MetricKey = (typeof CATALOG)[number]['key'];
+
+/** A metric of the catalog, its key known to be one. */
+export type CatalogMetric = MetricDefinition & { key: MetricKey };
+
+export const METRIC_CATALOG: readonly CatalogMetric[] = CATALOG;
 
 /** The public catalog: what the API, the CSV and the dashboard show. */
-export const PUBLIC_METRICS: readonly MetricDefinition[] = METRIC_CATALOG.filter((metric) => !metric.internal);
+export const PUBLIC_METRICS: readonly CatalogMetric[] = METRIC_CATALOG.filter((metric) => !metric.internal);
 
-const byKey = new Map(METRIC_CATALOG.map((metric) => [metric.key, metric]));
+const byKey = new Map<string, CatalogMetric>(METRIC_CATALOG.map((metric) => [metric.key, metric]));
 
-export function findMetric(key: string): MetricDefinition | undefined {
+export function findMetric(key: string): CatalogMetric | undefined {
   return byKey.get(key);
 }
 
-export function isPublicMetricKey(key: string): boolean {
+export function isMetricKey(key: string): key is MetricKey {
+  return byKey.has(key);
+}
+
+export function isPublicMetricKey(key: string): key is MetricKey {
   const metric = byKey.get(key);
   return metric !== undefined && !metric.internal;
 }

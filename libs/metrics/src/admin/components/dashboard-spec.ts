@@ -1,10 +1,13 @@
 // What the dashboard shows, as data: catalog keys only. Labels and units come from GET catalog, so a metric
 // added to the catalog is shown by adding its key here (or it appears in "Other metrics" without any code).
+// The keys are typed against the catalog (a type import, erased when AdminJS bundles this file), and
+// catalog/catalog-references.spec.ts checks each one is a public metric.
+import type { MetricKey } from '../../catalog/metric-catalog.js';
 
 export type Better = 'up' | 'down';
 
 export interface KpiSpec {
-  key: string;
+  key: MetricKey;
   better: Better;
 }
 
@@ -12,13 +15,13 @@ export interface ChartSpec {
   id: string;
   title: string;
   /** Drawn as bars (stacked when `stacked`). */
-  bars?: string[];
+  bars?: MetricKey[];
   /** Drawn as lines; `rightAxis` lines use a second scale (latency next to counts, cost next to tokens). */
-  lines?: string[];
-  rightAxis?: string[];
+  lines?: MetricKey[];
+  rightAxis?: MetricKey[];
   stacked?: boolean;
   /** Drawn below zero (losses such as churned MRR), stored and exported as positive amounts. */
-  negative?: string[];
+  negative?: MetricKey[];
   /** Filled by the Stripe billing ledger: null until billing is connected, then an empty state says so. */
   billing?: boolean;
 }
@@ -88,7 +91,7 @@ export const CHARTS: ChartSpec[] = [
 ];
 
 /** MRR movements in waterfall order: what adds, then what takes away. */
-export const MRR_MOVEMENTS: { key: string; sign: 1 | -1 }[] = [
+export const MRR_MOVEMENTS: { key: MetricKey; sign: 1 | -1 }[] = [
   { key: 'mrr_new', sign: 1 },
   { key: 'mrr_expansion', sign: 1 },
   { key: 'mrr_reactivation', sign: 1 },
@@ -96,14 +99,14 @@ export const MRR_MOVEMENTS: { key: string; sign: 1 | -1 }[] = [
   { key: 'mrr_churn', sign: -1 },
 ];
 
-export const chartMetrics = (chart: ChartSpec) => [...(chart.bars ?? []), ...(chart.lines ?? [])];
+export const chartMetrics = (chart: ChartSpec): MetricKey[] => [...(chart.bars ?? []), ...(chart.lines ?? [])];
 
 export const COLORS = ['#3040D6', '#0BA5EC', '#7A5AF8', '#F79009', '#667085', '#0E9384'];
 
 /** One colour meaning throughout: gains are green, losses red, whatever the chart. */
 export const GAIN = '#12B76A';
 export const LOSS = '#D92D20';
-const SEMANTIC: Record<string, string> = {
+export const SEMANTIC_COLORS: Partial<Record<MetricKey, string>> = {
   new_customers: GAIN,
   reactivated_customers: '#6CE9A6',
   churned_customers: LOSS,
@@ -118,4 +121,5 @@ const SEMANTIC: Record<string, string> = {
 };
 
 /** The colour of a metric in a chart: its gain/loss colour, or the next of the palette. */
-export const colorOf = (key: string, index: number) => SEMANTIC[key] ?? COLORS[index % COLORS.length];
+export const colorOf = (key: string, index: number) =>
+  SEMANTIC_COLORS[key as MetricKey] ?? COLORS[index % COLORS.length];

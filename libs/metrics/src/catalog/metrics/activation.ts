@@ -2,7 +2,7 @@ import type { MetricDefinition } from '../catalog.types.js';
 import { percent } from './percent.js';
 
 /** Distinct users with one key action during the period (every configured action is in activation_breakdown). */
-function keyActionUsers(key: string, label: string, action: string): MetricDefinition {
+function keyActionUsers<K extends string>(key: K, label: string, action: string) {
   return {
     key,
     label,
@@ -14,11 +14,11 @@ function keyActionUsers(key: string, label: string, action: string): MetricDefin
     daily: { bucketFact: `action:${action}` },
     rollup: { weekly: 'bucket_distinct', monthly: 'bucket_distinct', range: 'bucket_distinct' },
     description: `Distinct users with a ${action} key action during the period.`,
-  };
+  } as const satisfies MetricDefinition;
 }
 
 /** Activation. */
-export const ACTIVATION_METRICS: MetricDefinition[] = [
+export const ACTIVATION_METRICS = [
   {
     key: 'activated_users',
     label: 'Activated users',
@@ -92,4 +92,4 @@ export const ACTIVATION_METRICS: MetricDefinition[] = [
     ratio: percent('trial_converted', 'trial_started'),
     description: 'Trials converted ÷ trials started during the period × 100.',
   },
-];
+] as const satisfies readonly MetricDefinition[];

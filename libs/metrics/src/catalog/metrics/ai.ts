@@ -1,7 +1,7 @@
 import type { MetricDefinition } from '../catalog.types.js';
 
 /** AI / compute. */
-export const AI_METRICS: MetricDefinition[] = [
+export const AI_METRICS = [
   {
     key: 'ai_tokens_used',
     label: 'AI tokens',
@@ -24,4 +24,4 @@ export const AI_METRICS: MetricDefinition[] = [
     daily: { fact: 'ai_cost_usd' },
     description: 'Cost of AI usage in USD, 4 decimals (per-model breakdown in ai_breakdown).',
   },
-];
+] as const satisfies readonly MetricDefinition[];

@@ -2,7 +2,7 @@ import type { MetricDefinition } from '../catalog.types.js';
 import { percent } from './percent.js';
 
 /** Engagement. */
-export const ENGAGEMENT_METRICS: MetricDefinition[] = [
+export const ENGAGEMENT_METRICS = [
   {
     key: 'dau',
     label: 'Daily active users',
@@ -57,4 +57,4 @@ export const ENGAGEMENT_METRICS: MetricDefinition[] = [
     ratio: { ...percent('dau', 'mau'), special: 'mean_of_daily' },
     description: 'DAU ÷ MAU × 100 for a day; a week, a month or a range: the mean of its daily values.',
   },
-];
+] as const satisfies readonly MetricDefinition[];

@@ -1,7 +1,7 @@
 import type { MetricDefinition } from '../catalog.types.js';
 
 /** Financial (inputs from the configuration). */
-export const FINANCIAL_METRICS: MetricDefinition[] = [
+export const FINANCIAL_METRICS = [
   {
     key: 'cash_burn_monthly',
     label: 'Monthly burn',
@@ -36,25 +36,4 @@ export const FINANCIAL_METRICS: MetricDefinition[] = [
     description:
       'Cash balance ÷ monthly burn (one decimal; null when burn ≤ 0), or the manual runway when no cash balance is set.',
   },
-];
-
-/** Configuration fields that stand in for a billing metric (see BILLING_CONFIG_FALLBACKS). */
-export type BillingFallbackField = 'outstanding_invoices_count' | 'outstanding_invoices_value';
-
-/**
- * Billing metrics an admin may enter in the configuration for a company whose billing is not connected
- * (metrics.md: "outstanding invoices come from billing when connected, else from config"). While the billing
- * source is off, the compute stores the configured value as the metric's daily value (a stock, like the cash
- * balance); once billing is connected, billing fills the metric and the configured value is ignored.
- * Keyed by catalog key; the metrics themselves stay defined in revenue.ts.
- */
-export const BILLING_CONFIG_FALLBACKS: Readonly<Record<string, BillingFallbackField>> = {
-  outstanding_invoices_count: 'outstanding_invoices_count',
-  outstanding_invoices_value: 'outstanding_invoices_value',
-};
-
-export function billingConfigFallback(metric: MetricDefinition): BillingFallbackField | undefined {
-  return metric.source === 'billing' && Object.hasOwn(BILLING_CONFIG_FALLBACKS, metric.key)
-    ? BILLING_CONFIG_FALLBACKS[metric.key]
-    : undefined;
-}
+] as const satisfies readonly MetricDefinition[];

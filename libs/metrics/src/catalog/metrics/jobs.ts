@@ -2,7 +2,7 @@ import type { MetricDefinition } from '../catalog.types.js';
 import { percent } from './percent.js';
 
 /** Jobs (a job counts on the day it finished). */
-export const JOBS_METRICS: MetricDefinition[] = [
+export const JOBS_METRICS = [
   {
     key: 'jobs_total',
     label: 'Jobs finished',
@@ -84,4 +84,4 @@ export const JOBS_METRICS: MetricDefinition[] = [
     ratio: percent('jobs_failed', 'jobs_total'),
     description: 'Jobs failed ÷ jobs finished × 100.',
   },
-];
+] as const satisfies readonly MetricDefinition[];

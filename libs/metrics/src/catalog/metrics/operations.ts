@@ -2,7 +2,7 @@ import type { MetricDefinition } from '../catalog.types.js';
 import { percent } from './percent.js';
 
 /** Operations (API). */
-export const OPERATIONS_METRICS: MetricDefinition[] = [
+export const OPERATIONS_METRICS = [
   {
     key: 'api_requests_total',
     label: 'API requests',
@@ -102,4 +102,4 @@ export const OPERATIONS_METRICS: MetricDefinition[] = [
     ratio: percent('api_errors_total', 'api_requests_total'),
     description: 'API server errors ÷ API requests × 100.',
   },
-];
+] as const satisfies readonly MetricDefinition[];

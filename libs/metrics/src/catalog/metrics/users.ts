@@ -2,7 +2,7 @@ import type { MetricDefinition } from '../catalog.types.js';
 import { percent } from './percent.js';
 
 /** Users: the host app's user accounts (the seed calls them customers; the keys keep its names, the labels say users). */
-export const USERS_METRICS: MetricDefinition[] = [
+export const USERS_METRICS = [
   {
     key: 'total_customers',
     label: 'Users',
@@ -82,4 +82,4 @@ export const USERS_METRICS: MetricDefinition[] = [
     daily: { cumulative: 'signups' },
     description: 'All signups ever, up to the end of the day.',
   },
-];
+] as const satisfies readonly MetricDefinition[];

@@ -10,34 +10,12 @@
  * a currency without a rate counts as nothing here and is reported by the summary (`unconverted`).
  * Parameters: those of source-facts.ts plus :currency and :rates (jsonb text).
  */
-import { EVE, LOCAL_DAY, WORK_END, WORK_START } from './sql-fragments.js';
+import { LOCAL_DAY, WORK_END, WORK_START } from './sql-fragments.js';
 
 const TO_REPORTING = (amount: string, currency: string) =>
   `${amount} * CASE WHEN ${currency} = upper(:currency::text) THEN 1 ELSE (:rates::jsonb ->> ${currency})::numeric END`;
 
 const CUSTOMER_TENANT_FILTER = `(:tenant::varchar IS NULL OR c.tenant_id = :tenant)`;
-
-export const BILLING_FACTS = {
-  mrr_delta: 'numeric',
-  arr_delta: 'numeric',
-  paying_delta: 'bigint',
-  mrr_new: 'numeric',
-  mrr_expansion: 'numeric',
-  mrr_contraction: 'numeric',
-  mrr_churn: 'numeric',
-  mrr_reactivation: 'numeric',
-  mrr_net_new: 'numeric',
-  mrr_gained: 'numeric',
-  mrr_lost: 'numeric',
-  new_paying_customers: 'bigint',
-  paying_customers_churned: 'bigint',
-  subscriptions_active_delta: 'bigint',
-  subscriptions_past_due_delta: 'bigint',
-  subscriptions_canceled: 'bigint',
-  failed_payments: 'bigint',
-  open_invoices_delta: 'bigint',
-  open_invoices_value_delta: 'numeric',
-} as const;
 
 export function billingCtes(): string[] {
   return [
@@ -66,77 +44,34 @@ export function billingCtes(): string[] {
   ];
 }
 
-/** Daily fact subqueries: (tenant_id, day, facts…), stocks' history folded into the eve of the work range. */
-export function billingFactSubqueries(): { facts: (keyof typeof BILLING_FACTS)[]; sql: string }[] {
-  const inRange = `day >= :w0::date`;
-  return [
-    {
-      facts: [
-        'mrr_delta',
-        'arr_delta',
-        'paying_delta',
-        'mrr_new',
-        'mrr_reactivation',
-        'mrr_expansion',
-        'mrr_contraction',
-        'mrr_churn',
-        'mrr_net_new',
-        'mrr_gained',
-        'mrr_lost',
-        'new_paying_customers',
-        'paying_customers_churned',
-      ],
-      sql: `SELECT tenant_id, greatest(day, ${EVE}) AS day,
-          sum(mrr_after - mrr_before) AS mrr_delta,
-          sum(mrr_after - mrr_before) * 12 AS arr_delta,
-          sum((mrr_after > 0)::int - (mrr_before > 0)::int) AS paying_delta,
-          sum(mrr_after) FILTER (WHERE ${inRange} AND mrr_before <= 0 AND NOT had_mrr) AS mrr_new,
-          sum(mrr_after) FILTER (WHERE ${inRange} AND mrr_before <= 0 AND had_mrr) AS mrr_reactivation,
-          sum(mrr_after - mrr_before) FILTER (WHERE ${inRange} AND mrr_before > 0 AND mrr_after > mrr_before) AS mrr_expansion,
-          sum(mrr_before - mrr_after) FILTER (WHERE ${inRange} AND mrr_after > 0 AND mrr_after < mrr_before) AS mrr_contraction,
-          sum(mrr_before) FILTER (WHERE ${inRange} AND mrr_before > 0 AND mrr_after <= 0) AS mrr_churn,
-          -- The sum of the classified movements, not of the changes: a change no movement explains (a customer's
-          -- MRR below 0 from a broken ledger row) makes MRR at start + net new differ from MRR at the end, and
-          -- the reconciliation reports it.
-          sum(CASE WHEN mrr_after > 0 THEN mrr_after - greatest(mrr_before, 0)
-                   WHEN mrr_before > 0 THEN -mrr_before ELSE 0 END) FILTER (WHERE ${inRange}) AS mrr_net_new,
-          -- The quick ratio's gains; reactivation only when the configuration counts it (:quick_reactivation).
-          sum(greatest(mrr_after - mrr_before, 0))
-            FILTER (WHERE ${inRange} AND (:quick_reactivation::boolean OR NOT (mrr_before <= 0 AND had_mrr))) AS mrr_gained,
-          sum(greatest(mrr_before - mrr_after, 0)) FILTER (WHERE ${inRange}) AS mrr_lost,
-          count(*) FILTER (WHERE ${inRange} AND mrr_before <= 0 AND mrr_after > 0 AND NOT had_mrr) AS new_paying_customers,
-          count(*) FILTER (WHERE ${inRange} AND mrr_before > 0 AND mrr_after <= 0) AS paying_customers_churned
-        FROM billing_movements WHERE mrr_after <> mrr_before
-        GROUP BY 1, 2`,
-    },
-    {
-      facts: ['subscriptions_active_delta', 'subscriptions_past_due_delta', 'subscriptions_canceled'],
-      sql: `SELECT tenant_id, greatest(${LOCAL_DAY('effective_at')}, ${EVE}) AS day,
-          sum((status = 'active')::int - coalesce((previous_status = 'active')::int, 0)) AS subscriptions_active_delta,
-          sum((status = 'past_due')::int - coalesce((previous_status = 'past_due')::int, 0)) AS subscriptions_past_due_delta,
-          count(*) FILTER (WHERE status = 'canceled' AND effective_at >= ${WORK_START}) AS subscriptions_canceled
-        FROM (
-          SELECT tenant_id, subscription_id, effective_at, status,
+/**
+ * The rows of the billing fact queries (the facts' aggregates are in the registry, catalog/facts/revenue-facts.ts):
+ * they read the whole history, which source-facts.ts folds into the eve of the work range.
+ */
+export const BILLING_FACT_QUERIES = {
+  billing_movements: {
+    day: 'day',
+    from: `billing_movements WHERE mrr_after <> mrr_before`,
+  },
+  billing_subscriptions: {
+    day: LOCAL_DAY('effective_at'),
+    from: `(
+          SELECT tenant_id, subscription_id, effective_at, status, effective_at >= ${WORK_START} AS in_work_range,
                  lag(status) OVER (PARTITION BY subscription_id ORDER BY effective_at, seq) AS previous_status
           FROM billing_ledger) AS transitions
         -- Manual entries are revenue without a Stripe subscription behind them.
-        WHERE subscription_id NOT LIKE 'manual:%' AND status IS DISTINCT FROM previous_status
-        GROUP BY 1, 2`,
-    },
-    {
-      facts: ['failed_payments'],
-      sql: `SELECT c.tenant_id, ${LOCAL_DAY('e.created_at')} AS day, count(*) AS failed_payments
-        FROM metrics_stripe_event e LEFT JOIN metrics_billing_customer c ON c.id = e.customer_id
+        WHERE subscription_id NOT LIKE 'manual:%' AND status IS DISTINCT FROM previous_status`,
+  },
+  billing_failed_payments: {
+    tenant: 'c.tenant_id',
+    day: LOCAL_DAY('e.created_at'),
+    from: `metrics_stripe_event e LEFT JOIN metrics_billing_customer c ON c.id = e.customer_id
         WHERE e.type = 'invoice.payment_failed' AND e.created_at >= ${WORK_START} AND e.created_at < ${WORK_END}
-          AND ${CUSTOMER_TENANT_FILTER}
-        GROUP BY 1, 2`,
-    },
-    {
-      facts: ['open_invoices_delta', 'open_invoices_value_delta'],
-      sql: `SELECT tenant_id, greatest(${LOCAL_DAY('valid_from')}, ${EVE}) AS day,
-          sum(is_open - coalesce(lag_open, 0)) AS open_invoices_delta,
-          sum(open_value - coalesce(lag_value, 0)) AS open_invoices_value_delta
-        FROM (
+          AND ${CUSTOMER_TENANT_FILTER}`,
+  },
+  billing_open_invoices: {
+    day: LOCAL_DAY('valid_from'),
+    from: `(
           SELECT c.tenant_id, i.valid_from, (i.status = 'open')::int AS is_open,
                  CASE WHEN i.status = 'open' THEN ${TO_REPORTING('i.amount_remaining', 'i.currency')} ELSE 0 END AS open_value,
                  lag((i.status = 'open')::int) OVER invoice AS lag_open,
@@ -144,11 +79,9 @@ export function billingFactSubqueries(): { facts: (keyof typeof BILLING_FACTS)[]
                    OVER invoice AS lag_value
           FROM metrics_billing_invoice_state i JOIN metrics_billing_customer c ON c.id = i.customer_id
           WHERE i.valid_from < ${WORK_END} AND ${CUSTOMER_TENANT_FILTER}
-          WINDOW invoice AS (PARTITION BY i.invoice_id ORDER BY i.valid_from, i.rank, i.source_id)) AS states
-        GROUP BY 1, 2`,
-    },
-  ];
-}
+          WINDOW invoice AS (PARTITION BY i.invoice_id ORDER BY i.valid_from, i.rank, i.source_id)) AS states`,
+  },
+};
 
 /**
  * Bucket facts for NRR and GRR: the movements of customers who were paying when the bucket began (their

@@ -1,9 +1,9 @@
 import { METRIC_CATALOG } from '../../catalog/metric-catalog.js';
 import type { MetricDefinition } from '../../catalog/catalog.types.js';
-import { billingConfigFallback } from '../../catalog/metrics/financial.js';
 import type { SourceRelations } from './source-relations.js';
 import { quoteIdent } from '../../database/named-sql.js';
-import { EVE, FACTS, factSubqueries, sourceCtes } from './source-facts.js';
+import { FACT_NAMES, FACT_SQL_TYPE } from '../../catalog/facts/fact-registry.js';
+import { EVE, factSubqueries, sourceCtes } from './source-facts.js';
 
 /**
  * The per-day values of every stored metric that is not a ratio, for every scope (the global view and each
@@ -20,29 +20,29 @@ function metricExpression(metric: MetricDefinition, enabled: ReadonlySet<string>
   const rule = metric.daily;
   const connected = enabled.has(metric.source);
   if ('config' in rule) return `:${rule.config}::numeric`;
-  // A billing metric the configuration stands in for while billing is not connected (financial.ts).
-  const fallback = billingConfigFallback(metric);
+  // A billing metric the configuration stands in for while billing is not connected (its configFallback).
+  const fallback = metric.configFallback;
   if (fallback && !connected) return `:${fallback}::numeric`;
   // Typed, so the work table's column can still be summed and rolled up.
   if (!connected) return metric.column === 'bigint[]' ? 'NULL::bigint[]' : 'NULL::numeric';
   if ('fact' in rule) {
-    return FACTS[rule.fact].sqlType === 'bigint[]' ? `f.${rule.fact}` : `coalesce(f.${rule.fact}, 0)`;
+    return FACT_SQL_TYPE[rule.fact] === 'bigint[]' ? `f.${rule.fact}` : `coalesce(f.${rule.fact}, 0)`;
   }
   if ('cumulative' in rule) return `sum(coalesce(f.${rule.cumulative}, 0)) OVER running`;
   throw new Error(`metric ${metric.key}: no daily expression for ${JSON.stringify(rule)}`);
 }
 
 export function dailyWorkSql(relations: SourceRelations, enabled: ReadonlySet<string>, userDays?: string): string {
-  const factNames = Object.keys(FACTS);
+  const factNames = FACT_NAMES;
   const subqueries = factSubqueries(relations).map(
     ({ facts, sql }, index) =>
       `SELECT tenant_id, day, ${factNames
-        .map((name) => (facts.includes(name) ? name : `NULL::${FACTS[name].sqlType} AS ${name}`))
+        .map((name) => (facts.includes(name) ? name : `NULL::${FACT_SQL_TYPE[name]} AS ${name}`))
         .join(', ')}
       FROM (${sql}) AS source_${index}`,
   );
   const aggregates = factNames.map((name) =>
-    FACTS[name].sqlType === 'bigint[]' ? `metrics_histogram_sum(${name}) AS ${name}` : `sum(${name}) AS ${name}`,
+    FACT_SQL_TYPE[name] === 'bigint[]' ? `metrics_histogram_sum(${name}) AS ${name}` : `sum(${name}) AS ${name}`,
   );
   const metrics = workMetrics();
   const direct = metrics.filter((metric) => !('previousDay' in metric.daily));
