@@ -76,7 +76,7 @@ describe('npm run bench, smoke run on PGlite', () => {
       '4. timeseries (warm) p99 ÷ trivial p99',
       '4. summary (cold) p99 ÷ trivial p99',
       '4. timeseries (cold) p99 ÷ trivial p99',
-      '5. CSV export rows/s ÷ COPY TO STDOUT',
+      '5. CSV export (all tenants) rows/s ÷ COPY TO STDOUT',
       `5. peak RSS growth, ${report.csvExport?.rows} rows (MB)`,
       '6. POST /events ÷ raw COPY',
       '7. growth 2×: time ratio ÷ data ratio',
