@@ -59,7 +59,7 @@ export async function measureCsvExport(
     peakHeap = Math.max(peakHeap, now.heapUsed);
     peakBuffers = Math.max(peakBuffers, now.arrayBuffers);
   }, 20);
-  let rows = 0;
+  let rows: number;
   const started = performance.now();
   try {
     const url = `${baseUrl}/api/system/metrics/export.csv?start=${range.start}&end=${range.end}&all_tenants=true`;

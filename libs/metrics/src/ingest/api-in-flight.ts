@@ -6,36 +6,73 @@ const INITIAL_SLOTS = 1024;
 
 type Tracked = { [SLOT]?: number; statusCode: number };
 
-/**
- * The requests the interceptor is timing, in preallocated slots: when each started (wall clock and monotonic),
- * its route's number and its tenant. A response carries only its slot number, and ONE listener function, made
- * once, counts every response when it closes — no closure, sample object or promise per request. Slots are
- * reused through a free list and double when all are taken (as many as requests answered at once).
- */
-export class InFlightRequests {
-  private startedAt = new Float64Array(INITIAL_SLOTS);
-  private wallAt = new Float64Array(INITIAL_SLOTS);
-  private routeOf = new Int32Array(INITIAL_SLOTS);
-  private tenantOf: (string | null)[] = new Array<string | null>(INITIAL_SLOTS).fill(null);
+/** The columns of the slots: when each request started (wall clock and monotonic), its route and its tenant. */
+class SlotTable {
+  startedAt = new Float64Array(INITIAL_SLOTS);
+  wallAt = new Float64Array(INITIAL_SLOTS);
+  routeOf = new Int32Array(INITIAL_SLOTS);
+  tenantOf: (string | null)[] = new Array<string | null>(INITIAL_SLOTS).fill(null);
   private free = Int32Array.from({ length: INITIAL_SLOTS }, (_, slot) => INITIAL_SLOTS - 1 - slot);
   private freeCount = INITIAL_SLOTS;
+
+  take(): number {
+    if (this.freeCount === 0) this.grow();
+    this.freeCount -= 1;
+    return this.free[this.freeCount];
+  }
+
+  release(slot: number): void {
+    this.tenantOf[slot] = null;
+    this.free[this.freeCount] = slot;
+    this.freeCount += 1;
+  }
+
+  /** Every slot is taken: twice as many (as many as requests answered at once, so rare). */
+  private grow(): void {
+    const size = this.startedAt.length;
+    const widen = (array: Float64Array) => {
+      const wider = new Float64Array(size * 2);
+      wider.set(array);
+      return wider;
+    };
+    this.startedAt = widen(this.startedAt);
+    this.wallAt = widen(this.wallAt);
+    const routes = new Int32Array(size * 2);
+    routes.set(this.routeOf);
+    this.routeOf = routes;
+    this.tenantOf = this.tenantOf.concat(new Array<string | null>(size).fill(null));
+    // The new slots, size … 2·size − 1, are the free ones.
+    const free = new Int32Array(size * 2);
+    for (let index = 0; index < size; index += 1) free[index] = size * 2 - 1 - index;
+    this.free = free;
+    this.freeCount = size;
+  }
+}
+
+/**
+ * The requests the interceptor is timing, in preallocated slots. A response carries only its slot number, and ONE
+ * listener function, made once, counts every response when it closes — no closure, sample object or promise per
+ * request. Slots are reused through a free list.
+ */
+export class InFlightRequests {
+  private readonly slots = new SlotTable();
   /** The 'close' listener of every tracked response; `this` is the response. */
   readonly onClose: (this: Tracked) => void;
 
   constructor(collector: ApiRequestCollector) {
-    const inFlight = this;
+    const slots = this.slots;
     this.onClose = function onClose(this: Tracked) {
       const slot = this[SLOT];
       if (slot === undefined || slot < 0) return;
       this[SLOT] = -1;
       collector.count(
-        inFlight.tenantOf[slot],
-        inFlight.routeOf[slot],
-        inFlight.wallAt[slot],
+        slots.tenantOf[slot],
+        slots.routeOf[slot],
+        slots.wallAt[slot],
         this.statusCode,
-        performance.now() - inFlight.startedAt[slot],
+        performance.now() - slots.startedAt[slot],
       );
-      inFlight.release(slot);
+      slots.release(slot);
     };
   }
 
@@ -50,40 +87,12 @@ export class InFlightRequests {
     route: number,
     tenant: string | null,
   ) {
-    if (this.freeCount === 0) this.grow();
-    this.freeCount -= 1;
-    const slot = this.free[this.freeCount];
-    this.wallAt[slot] = Date.now();
-    this.startedAt[slot] = performance.now();
-    this.routeOf[slot] = route;
-    this.tenantOf[slot] = tenant;
+    const slot = this.slots.take();
+    this.slots.wallAt[slot] = Date.now();
+    this.slots.startedAt[slot] = performance.now();
+    this.slots.routeOf[slot] = route;
+    this.slots.tenantOf[slot] = tenant;
     response[SLOT] = slot;
     response.on('close', this.onClose);
-  }
-
-  private release(slot: number): void {
-    this.tenantOf[slot] = null;
-    this.free[this.freeCount] = slot;
-    this.freeCount += 1;
-  }
-
-  private grow(): void {
-    const size = this.startedAt.length;
-    const widen = (array: Float64Array) => {
-      const wider = new Float64Array(size * 2);
-      wider.set(array);
-      return wider;
-    };
-    this.startedAt = widen(this.startedAt);
-    this.wallAt = widen(this.wallAt);
-    const routes = new Int32Array(size * 2);
-    routes.set(this.routeOf);
-    this.routeOf = routes;
-    this.tenantOf = this.tenantOf.concat(new Array<string | null>(size).fill(null));
-    // Every slot was taken: the new ones, size … 2·size − 1, are the free ones.
-    const free = new Int32Array(size * 2);
-    for (let index = 0; index < size; index += 1) free[index] = size * 2 - 1 - index;
-    this.free = free;
-    this.freeCount = size;
   }
 }
