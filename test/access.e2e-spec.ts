@@ -205,6 +205,7 @@ describe('tenantScope', () => {
       ['GET', `${PREFIX}/cohorts?tenant=globex`],
       ['GET', `${PREFIX}/export.csv?${range}`],
       ['GET', `${PREFIX}/export.csv?${range}&tenant=globex`],
+      ['GET', `${PREFIX}/export.csv?${range}&all_tenants=true`],
       ['POST', `${PREFIX}/backfill`, { start: '2025-01-01', end: '2025-01-02' }],
       ['POST', `${PREFIX}/backfill`, { start: '2025-01-01', end: '2025-01-02', tenant: 'globex' }],
       ['PATCH', `${PREFIX}/config`, { payment_failure_threshold: 9 }],

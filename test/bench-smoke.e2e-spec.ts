@@ -67,7 +67,8 @@ describe('npm run bench, smoke run on PGlite', () => {
 
   it('reports every figure as a ratio with its goal', () => {
     expect(report.figures.map((figure) => figure.figure)).toEqual([
-      '1. full backfill ÷ floor',
+      '1. full backfill ÷ distinct floor',
+      '1. full backfill ÷ count floor',
       '2. reference loop (extrapolated) ÷ ours',
       '2. sampled values ours = reference',
       '3. nightly (1 day) ÷ full backfill',
@@ -75,7 +76,7 @@ describe('npm run bench, smoke run on PGlite', () => {
       '4. timeseries (warm) p99 ÷ trivial p99',
       '4. summary (cold) p99 ÷ trivial p99',
       '4. timeseries (cold) p99 ÷ trivial p99',
-      '5. CSV export rows/s ÷ COPY TO STDOUT',
+      '5. CSV export (all tenants) rows/s ÷ COPY TO STDOUT',
       `5. peak RSS growth, ${report.csvExport?.rows} rows (MB)`,
       '6. POST /events ÷ raw COPY',
       '7. growth 2×: time ratio ÷ data ratio',
@@ -83,6 +84,10 @@ describe('npm run bench, smoke run on PGlite', () => {
       'scale-out: hash-partitioned (3) ÷ plain',
     ]);
     for (const figure of report.figures) expect(Number.isFinite(figure.ratio)).toBe(true);
+    // The distinct floor groups activity by tenant, user and day: at least one user-day per day with activity,
+    // at most one per event.
+    expect(report.distinctFloor.userDays).toBeGreaterThanOrEqual(60);
+    expect(report.distinctFloor.userDays).toBeLessThanOrEqual(volumesAt(scale).activity);
     // The export covers each scope's daily rows: the global view and every tenant, 120 days each.
     expect(report.csvExport?.rows).toBe((volumesAt(scale).tenants + 1) * 120);
     expect(report.ingest?.events).toBe(1500);

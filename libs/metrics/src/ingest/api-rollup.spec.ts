@@ -58,3 +58,30 @@ describe('ApiRollupAccumulator', () => {
     ]);
   });
 });
+
+describe('ApiRollupAccumulator beyond its first allocation', () => {
+  it('keeps every cell when it grows, and numbers a route once', () => {
+    const rollups = new ApiRollupAccumulator();
+    const route = rollups.routeId('GET /r');
+    expect(rollups.routeId('GET /r')).toBe(route);
+    // 600 tenants × 2 minutes = 1,200 cells (the columns double from 256 three times); each gets 1 + its index % 3.
+    for (let index = 0; index < 600; index += 1) {
+      for (let minute = 0; minute < 2; minute += 1) {
+        for (let request = 0; request <= index % 3; request += 1) {
+          rollups.count(`t${index}`, route, at(minute, request), 200 + (request % 2) * 300, 7);
+        }
+      }
+    }
+    expect(rollups.size).toBe(1200);
+    const rows = rollups.drain();
+    expect(rows).toHaveLength(1200);
+    expect(rows[0]).toMatchObject({ tenant_id: 't0', minute: '2025-06-03T12:00:00.000Z', requests: 1 });
+    expect(rows[1199]).toMatchObject({ tenant_id: 't599', minute: '2025-06-03T12:01:00.000Z', requests: 3 });
+    // Per minute: 200 tenants with 1 request, 200 with 2, 200 with 3 = 1,200; the second of each is a 500.
+    const total = rows.reduce((sum, row) => sum + row.requests, 0);
+    const errors = rows.reduce((sum, row) => sum + row.server_errors, 0);
+    expect([total, errors]).toEqual([2400, 800]);
+    expect(rows[1199].histogram[latencySlot(7)]).toBe(3);
+    expect(rows[1199].latency_sum_ms).toBe(21);
+  });
+});

@@ -41,13 +41,14 @@ export class MetricsApiMiddleware implements NestMiddleware {
       const path = (request.route as { path?: unknown } | undefined)?.path;
       const pattern = typeof path === 'string' ? path : '';
       if (pattern && this.isOwn(pattern)) return;
-      this.collector.record({
-        tenant: safeTenant(this.tenantOf, request),
+      const route = pattern ? `${request.method} ${pattern}`.slice(0, MAX_ROUTE_LENGTH) : '';
+      this.collector.count(
+        safeTenant(this.tenantOf, request),
+        this.collector.routeId(route),
         at,
-        route: pattern ? `${request.method} ${pattern}`.slice(0, MAX_ROUTE_LENGTH) : '',
-        status: response.statusCode,
-        durationMs: performance.now() - started,
-      });
+        response.statusCode,
+        performance.now() - started,
+      );
     });
     next();
   }

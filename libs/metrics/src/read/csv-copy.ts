@@ -3,6 +3,7 @@ import { to as copyTo } from 'pg-copy-streams';
 import { quoteIdent } from '../database/named-sql.js';
 import { BUCKET_DATE, BUCKET_LAST_DAY } from '../compute/sql/rollup.sql.js';
 import type { BucketType } from '../entities/snapshot.entity.js';
+import { allTenantsSelect } from './all-tenants-export.sql.js';
 
 /** What the export asks of a `pg` client: a COPY stream and safe literals (COPY takes no bind parameters). */
 export interface CopyClient {
@@ -61,5 +62,23 @@ export function copyCsvStream(client: CopyClient, header: string[], query: CopyE
     WHERE environment = ${literal(query.environment)} AND bucket_type = ${literal(bucket)} AND ${tenant}
       AND bucket_date BETWEEN ${BUCKET_DATE[bucket](`${literal(query.start)}::date`)} AND ${literal(query.end)}::date
     ORDER BY bucket_date`;
+  return client.query(copyTo(`COPY (${select}) TO STDOUT WITH (FORMAT csv, HEADER true)`));
+}
+
+/** `COPY (every scope's snapshots) TO STDOUT`: the all-tenants export, written by PostgreSQL like one scope's. */
+export function copyAllTenantsCsvStream(
+  client: CopyClient,
+  header: string[],
+  query: Omit<CopyExportQuery, 'tenant'>,
+): Readable {
+  const literal = (value: string) => client.escapeLiteral(value);
+  const bucket = query.bucket as BucketType;
+  const complete = completeCell(bucket, `${literal(query.today)}::date`);
+  const select = allTenantsSelect(header.map((column) => exportColumn(column, complete)).join(', '), bucket, {
+    environment: literal(query.environment),
+    bucketType: literal(bucket),
+    start: literal(query.start),
+    end: literal(query.end),
+  });
   return client.query(copyTo(`COPY (${select}) TO STDOUT WITH (FORMAT csv, HEADER true)`));
 }

@@ -8,7 +8,8 @@ import { compileSql, quoteIdent } from '../database/named-sql.js';
 import type { BucketType } from '../entities/snapshot.entity.js';
 import { METRICS_OPTIONS } from '../metrics.module-definition.js';
 import type { ResolvedMetricsOptions } from '../metrics.options.js';
-import { completeCell, copyCsvStream, type CopyClient } from './csv-copy.js';
+import { completeCell, copyAllTenantsCsvStream, copyCsvStream, type CopyClient } from './csv-copy.js';
+import { allTenantsPageSql } from './all-tenants-export.sql.js';
 import { BUCKET_DATE } from '../compute/sql/rollup.sql.js';
 import { MetricsConfigService } from '../config/metrics-config.service.js';
 import { localDate } from '../schedule/local-clock.js';
@@ -19,6 +20,8 @@ export interface ExportQuery {
   start: string;
   end: string;
   tenant?: string | null;
+  /** Every scope in one export: each tenant in name order, then the global view (`tenant` is then ignored). */
+  allTenants?: boolean;
   bucket?: BucketType;
   /** "Now", which decides the buckets still in progress; tests pin it. */
   asOf?: Date;
@@ -74,14 +77,16 @@ export class CsvExportService {
       release();
       return this.pagedStream(query, today);
     }
-    const csv = copyCsvStream(client, CSV_HEADER, {
+    const scope = {
       environment: this.options.environment,
       bucket: query.bucket ?? 'daily',
-      tenant: query.tenant ?? null,
       start: query.start,
       end: query.end,
       today,
-    });
+    };
+    const csv = query.allTenants
+      ? copyAllTenantsCsvStream(client, CSV_HEADER, scope)
+      : copyCsvStream(client, CSV_HEADER, { ...scope, tenant: query.tenant ?? null });
     // Back to the pool once the COPY has ended; a COPY cut short (client gone, error) takes its connection with it.
     let held = true;
     const done = (error?: Error) => {
@@ -103,18 +108,27 @@ export class CsvExportService {
     return rows.pipe(csv);
   }
 
-  private async *rows(query: ExportQuery, today: string): AsyncGenerator<string[]> {
-    const bucket = query.bucket ?? 'daily';
-    const columns = CSV_HEADER.map((column) => {
+  /** The cells of a row as the JavaScript writer selects them (formulas are neutralised afterwards). */
+  private columns(bucket: BucketType): string {
+    return CSV_HEADER.map((column) => {
       if (column === 'bucket_date') return 'bucket_date::text AS bucket_date';
       if (column === 'complete') return `${completeCell(bucket, ':today::date')} AS complete`;
       return quoteIdent(column);
-    });
+    }).join(', ');
+  }
+
+  private rows(query: ExportQuery, today: string): AsyncGenerator<string[]> {
+    return query.allTenants ? this.allTenantRows(query, today) : this.scopeRows(query, today);
+  }
+
+  private async *scopeRows(query: ExportQuery, today: string): AsyncGenerator<string[]> {
+    const bucket = query.bucket ?? 'daily';
+    const columns = this.columns(bucket);
     // One scope and bucket have one row per date (the snapshot's unique key), so the date alone pages.
     let after = '0001-01-01';
     for (;;) {
       const compiled = compileSql(
-        `SELECT ${columns.join(', ')} FROM system_metrics_snapshot
+        `SELECT ${columns} FROM system_metrics_snapshot
          WHERE environment = :env AND bucket_type = :bucket::varchar AND ${tenantIs('tenant_id', query.tenant)}
            AND bucket_date BETWEEN ${BUCKET_DATE[bucket](':start::date')} AND :end::date AND bucket_date > :after::date
          ORDER BY bucket_date LIMIT ${PAGE_SIZE}`,
@@ -135,5 +149,30 @@ export class CsvExportService {
       if (page.length < PAGE_SIZE) return;
       after = String(page[page.length - 1].bucket_date);
     }
+  }
+
+  /** Every tenant's rows in key pages (tenant, date), then the global view's: the order COPY writes them in. */
+  private async *allTenantRows(query: ExportQuery, today: string): AsyncGenerator<string[]> {
+    const bucket = query.bucket ?? 'daily';
+    const columns = this.columns(bucket);
+    let after: { tenant: string; date: string } | null = null;
+    for (;;) {
+      const compiled = compileSql(allTenantsPageSql(columns, bucket, PAGE_SIZE, after === null), {
+        env: this.options.environment,
+        bucket,
+        start: query.start,
+        end: query.end,
+        today,
+        ...(after ? { after_tenant: after.tenant, after_date: after.date } : {}),
+      });
+      const page = await readQuery(this.dataSource, compiled.text, compiled.values);
+      for (const row of page) {
+        yield CSV_HEADER.map((column) => neutraliseFormula(row[column]));
+      }
+      if (page.length < PAGE_SIZE) break;
+      const last = page[page.length - 1];
+      after = { tenant: String(last.tenant_id), date: String(last.bucket_date) };
+    }
+    yield* this.scopeRows({ ...query, allTenants: false, tenant: null }, today);
   }
 }
