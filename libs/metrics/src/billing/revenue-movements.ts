@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { IsIn, IsOptional } from 'class-validator';
+import { IsIn } from 'class-validator';
 import { DateRangeDto } from '../compute/backfill.dto.js';
 import { billingCtes } from '../compute/sql/billing-facts.js';
 import { OptionalWholeNumber } from '../read/whole-number-param.js';
