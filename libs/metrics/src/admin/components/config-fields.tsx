@@ -216,7 +216,15 @@ export default function ConfigFieldEditor({ field, value, onChange }: Props) {
           />
         );
       case 'choice':
-        return <Select id={id} value={String(value)} options={field.choices ?? []} onChange={onChange} />;
+        // The options say who counts this way; the chosen one is repeated in full below, as a select cuts it off.
+        return (
+          <>
+            <Select id={id} value={String(value)} options={field.choices ?? []} onChange={onChange} />
+            <Text fontSize="sm" mt="sm" data-testid={`${id}-explained`}>
+              {field.choices?.find((choice) => choice.value === String(value))?.label ?? String(value)}
+            </Text>
+          </>
+        );
       case 'prices':
         return <PricesEditor field={field} value={value} onChange={onChange} />;
       case 'rates':

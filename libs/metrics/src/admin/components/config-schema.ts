@@ -23,6 +23,8 @@ export interface ConfigField {
   unit?: string;
   help?: string;
   choices?: { value: string; label: string }[];
+  /** A choice whose values are whole numbers ('' for none), sent as a number or null. */
+  numeric?: boolean;
 }
 
 export interface ConfigGroup {
@@ -133,7 +135,7 @@ export const CONFIG_GROUPS: ConfigGroup[] = [
         key: 'past_due_churn_after_days',
         label: 'When a past-due subscription churns',
         kind: 'choice',
-        unit: 'days',
+        numeric: true,
         choices: PAST_DUE,
       },
       { key: 'quick_ratio_includes_reactivation', label: 'Quick ratio', kind: 'choice', choices: QUICK },

@@ -59,7 +59,7 @@ export function fromDraft(field: ConfigField, draft: Draft, original: ConfigValu
         .filter(Boolean);
     case 'choice':
       if (typeof original === 'boolean') return draft === 'true';
-      if (field.unit === 'days') return number(String(draft), true);
+      if (field.numeric) return number(String(draft), true);
       return String(draft);
     case 'prices':
       return Object.fromEntries(

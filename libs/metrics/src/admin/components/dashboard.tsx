@@ -139,10 +139,12 @@ export default function Dashboard() {
               <Box style={grid(150)}>{row.kpis.map(card)}</Box>
             </Box>
           ))}
-          {query.tenant === null && (
+          {/* The drill-down and MRR by plan follow the answers on screen (data.query), so they ask the database
+              only once the headline numbers for new filters are in, never ahead of them. */}
+          {data.query.tenant === null && (
             <TenantsTable
-              start={query.start}
-              end={query.end}
+              start={data.query.start}
+              end={data.query.end}
               currency={currency}
               onOpen={(tenant) => change({ tenant })}
             />
@@ -199,7 +201,7 @@ export default function Dashboard() {
               />
             ))}
             <MrrWaterfall metrics={data.current.metrics} catalog={catalog} currency={currency} range={query} />
-            <MrrByPlanChart query={query} currency={currency} />
+            <MrrByPlanChart query={data.query} currency={currency} />
           </Box>
           <CohortHeatmap cohorts={data.cohorts} />
         </Box>

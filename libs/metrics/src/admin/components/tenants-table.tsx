@@ -45,6 +45,7 @@ export default function TenantsTable({ start, end, currency, onOpen }: Props) {
   const [sort, setSort] = useState<TenantRankingSort>('mrr');
   const [offset, setOffset] = useState(0);
   const [page, setPage] = useState<TenantRanking | null>(null);
+  const [loadedFor, setLoadedFor] = useState('');
   const [error, setError] = useState<string | null>(null);
 
   useEffect(() => setOffset(0), [start, end]);
@@ -54,6 +55,7 @@ export default function TenantsTable({ start, end, currency, onOpen }: Props) {
       (answer) => {
         if (!current) return;
         setPage(answer);
+        setLoadedFor(`${start}:${end}:${sort}:${offset}`);
         setError(null);
       },
       (failure: Error) => current && setError(failure.message),
@@ -110,7 +112,14 @@ export default function TenantsTable({ start, end, currency, onOpen }: Props) {
   );
 
   return (
-    <Box className="em-card" p="lg" mb="lg" data-testid="tenants-table" style={{ borderRadius: 8, minWidth: 0 }}>
+    <Box
+      className="em-card"
+      p="lg"
+      mb="lg"
+      data-testid="tenants-table"
+      data-loaded={loadedFor}
+      style={{ borderRadius: 8, minWidth: 0 }}
+    >
       <H4>Tenants</H4>
       <Text fontSize="sm" className="em-muted" mb="default">
         Ranked over the range; MRR and active users (MAU) on its last day. Choose a tenant to open its dashboard.
