@@ -19,6 +19,12 @@ const LABELS: Record<string, string> = {
   churn: 'Churned MRR',
 };
 const PAGE = 25;
+
+interface MovementPage {
+  total: number;
+  total_amount: number;
+  customers: MovementCustomer[];
+}
 const cell: React.CSSProperties = {
   padding: '8px 12px',
   borderBottom: '1px solid var(--em-grid)',
@@ -38,10 +44,10 @@ export function movementFilterFromUrl(search: string): MovementFilter | null {
 /** The customers behind one bar of the dashboard's MRR waterfall (GET revenue/movements), largest amount first. */
 export default function MovementCustomers({ filter }: { filter: MovementFilter }) {
   const [offset, setOffset] = useState(0);
-  const [page, setPage] = useState<{ total: number; total_amount: number; customers: MovementCustomer[] } | null>(null);
+  const [page, setPage] = useState<MovementPage | null>(null);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
-    apiGet<typeof page & object>('revenue/movements', { ...filter, limit: PAGE, offset }).then(
+    apiGet<MovementPage>('revenue/movements', { ...filter, limit: PAGE, offset }).then(
       (answer) => {
         setPage(answer);
         setError(null);
