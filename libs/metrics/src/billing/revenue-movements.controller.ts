@@ -5,11 +5,10 @@ import { DataSource } from 'typeorm';
 import { MetricsConfigService } from '../config/metrics-config.service.js';
 import { compileSql } from '../database/named-sql.js';
 import { readQuery } from '../database/read-replica.js';
-import { metricsValidationPipe } from '../read/validation.js';
+import { badRequest, metricsValidationPipe } from '../read/validation.js';
 import { AdminRoutes } from '../security/admin-routes.decorator.js';
 import { Audited } from '../security/audit.interceptor.js';
 import { TenantScoped } from '../security/metrics-access.guard.js';
-import { badRequest } from '../read/validation.js';
 import { MOVEMENT_CUSTOMERS_SQL, RevenueMovementsQueryDto, type MovementCustomer } from './revenue-movements.js';
 
 interface MovementCustomers {
