@@ -116,6 +116,10 @@ async function main(): Promise<void> {
     await setRange(start, end);
     await ready(page, { start, end, tenant: null, bucket: 'monthly' });
   });
+  // The tenants drill-down (GET tenants/ranking) loads beside the dashboard: until its rows for the range are shown.
+  const threeYearsTenantsTable = await timed(() =>
+    page.waitForSelector(`[data-testid=tenants-table][data-loaded='${start}:${end}:mrr:0']`, { timeout: 300_000 }),
+  );
   const threeYearsDaily = await timed(async () => {
     await page.selectOption('[data-testid=filter-bucket]', 'daily');
     await ready(page, { start, end, tenant: null, bucket: 'daily' });
@@ -139,7 +143,15 @@ async function main(): Promise<void> {
     snapshot_rows: rows,
     tenants: TENANTS,
     days: DAYS,
-    ms: { loginPage, firstDashboard, threeYearsAuto, threeYearsDaily, tenantSearch, tenantThreeYears },
+    ms: {
+      loginPage,
+      firstDashboard,
+      threeYearsAuto,
+      threeYearsTenantsTable,
+      threeYearsDaily,
+      tenantSearch,
+      tenantThreeYears,
+    },
     ratio_vs_login_page: {
       threeYearsAuto: Math.round((threeYearsAuto / loginPage) * 10) / 10,
       tenantThreeYears: Math.round((tenantThreeYears / loginPage) * 10) / 10,

@@ -48,6 +48,7 @@ describe('OpenAPI document', () => {
         `POST ${prefix}/revenue/entries/batch`,
         `GET ${prefix}/revenue/customers`,
         `GET ${prefix}/revenue/customers/{id}`,
+        `GET ${prefix}/revenue/movements`,
         `GET ${prefix}/revenue/reconciliation`,
         `GET ${prefix}/revenue/conventions/compare`,
         `GET ${prefix}/alerts`,
@@ -62,6 +63,7 @@ describe('OpenAPI document', () => {
         `DELETE ${prefix}/alerts/channels/{id}`,
         `GET ${prefix}/alerts/deliveries`,
         `GET ${prefix}/tenants`,
+        `GET ${prefix}/tenants/ranking`,
         `GET ${prefix}/audit/verify`,
         `GET ${prefix}/verify`,
       ].sort(),
@@ -75,5 +77,13 @@ describe('OpenAPI document', () => {
     expect(summary).toContain('stickiness');
     const tenants = document.paths[`${prefix}/tenants`].get;
     expect(tenants.parameters!.map((parameter) => parameter.name).sort()).toEqual(['limit', 'search']);
+    const ranking = document.paths[`${prefix}/tenants/ranking`].get;
+    expect(ranking.parameters!.map((parameter) => parameter.name).sort()).toEqual(
+      ['end', 'limit', 'offset', 'order', 'sort', 'start'].sort(),
+    );
+    const movements = document.paths[`${prefix}/revenue/movements`].get;
+    expect(movements.parameters!.map((parameter) => parameter.name).sort()).toEqual(
+      ['end', 'limit', 'movement', 'offset', 'start', 'tenant'].sort(),
+    );
   });
 });

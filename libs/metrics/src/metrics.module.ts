@@ -6,6 +6,7 @@ import { ConventionsChangeService } from './billing/conventions-change.service.j
 import { ConventionsCompareService } from './billing/conventions-compare.service.js';
 import { RevenueChecksController } from './billing/revenue-checks.controller.js';
 import { RevenueCustomersController } from './billing/revenue-customers.controller.js';
+import { RevenueMovementsController } from './billing/revenue-movements.controller.js';
 import { RevenueCustomersService } from './billing/revenue-customers.service.js';
 import { BillingStore } from './billing/billing-store.js';
 import { ManualRevenueService } from './billing/manual-revenue.service.js';
@@ -45,6 +46,7 @@ import { CsvExportService } from './read/csv-export.service.js';
 import { ExportController } from './read/export.controller.js';
 import { TimeseriesService } from './read/timeseries.service.js';
 import { TenantsController } from './read/tenants.controller.js';
+import { TenantRankingController } from './read/tenant-ranking.controller.js';
 import { SummaryService } from './read/summary.service.js';
 import { AuditController } from './security/audit.controller.js';
 import { RateLimitModule } from './security/rate-limit.module.js';
@@ -87,8 +89,10 @@ const CONTROLLERS: Type[] = [
   RevenueController,
   RevenueChecksController,
   RevenueCustomersController,
+  RevenueMovementsController,
   AlertsController,
   TenantsController,
+  TenantRankingController,
   AnnotationsController,
   VerifyController,
 ];

@@ -87,6 +87,8 @@ export const BASELINES: Record<string, Baseline> = {
   'GET /revenue/conventions/compare': { query: RANGE },
   'GET /revenue/reconciliation': { query: RANGE },
   'GET /revenue/customers/{id}': { path: { id: 'fuzz-missing-customer' } },
+  'GET /revenue/movements': { query: { ...RANGE, movement: 'churn' } },
+  'GET /tenants/ranking': { query: RANGE },
   'GET /annotations': { query: RANGE },
   'POST /annotations': { bodies: [{ day: '2025-01-10', label: 'Fuzz launch', tenant: 'acme' }] },
   'POST /alerts/{id}/acknowledge': { path: { id: '999999999' } },

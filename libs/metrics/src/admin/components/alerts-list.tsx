@@ -18,7 +18,7 @@ export default function AlertsList({ alerts }: { alerts: Alert[] }) {
     <Box
       data-testid="alerts"
       data-count={String(alerts.length)}
-      bg="white"
+      className="em-card"
       p="lg"
       style={{ borderRadius: 8, boxShadow: '0 1px 3px rgba(16,24,40,.1)' }}
     >

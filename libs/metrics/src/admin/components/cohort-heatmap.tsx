@@ -13,7 +13,7 @@ const STICKY_FIRST: React.CSSProperties = {
   position: 'sticky',
   left: 0,
   zIndex: 1,
-  background: 'white',
+  background: 'var(--em-surface)',
   padding: 4,
   minWidth: 72,
   boxSizing: 'border-box',
@@ -35,7 +35,7 @@ export default function CohortHeatmap({ cohorts }: { cohorts: CohortRow[] }) {
   return (
     <Box
       data-testid="cohort-heatmap"
-      bg="white"
+      className="em-card"
       p="lg"
       style={{ borderRadius: 8, boxShadow: '0 1px 3px rgba(16,24,40,.1)', minWidth: 0 }}
     >

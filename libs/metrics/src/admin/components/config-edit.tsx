@@ -1,72 +1,55 @@
 import React, { useEffect, useState } from 'react';
-import { Box, Button, CheckBox, H2, Input, Label, MessageBox, Text, TextArea } from '@adminjs/design-system';
+import { Box, Button, H2, H3, MessageBox, Text } from '@adminjs/design-system';
 import { ApiError, apiGet, apiSend, type FieldError } from './api';
+import ConfigFieldEditor from './config-fields';
+import { CONFIG_GROUPS, SCHEMA_KEYS, type ConfigField, type ConfigGroup } from './config-schema';
+import { fromDraft, toDraft, type ConfigValue, type Draft } from './config-values';
+import RunProgress from './run-progress';
+import ThemeToggle from './theme-toggle';
 
-type ConfigValue = string | number | boolean | null | string[] | Record<string, number>;
 type Config = Record<string, ConfigValue>;
 
-/** Shown, never sent: derived (runway) or written by the server. */
-const READ_ONLY = new Set(['runway_months', 'updated_by', 'updated_at']);
-/** Numbers that may be cleared (null): the financial inputs. */
-const NULLABLE_NUMBERS = new Set(['monthly_burn_rate', 'cash_balance', 'manual_runway_months']);
-
-const asText = (value: ConfigValue) =>
-  value === null
-    ? ''
-    : Array.isArray(value)
-      ? value.join(', ')
-      : typeof value === 'object'
-        ? JSON.stringify(value)
-        : String(value);
-
-/** The text of a field back to the JSON type the API expects (the API validates it and names bad fields). */
-function fromText(key: string, text: string, original: ConfigValue): ConfigValue {
-  if (Array.isArray(original))
-    return text
-      .split(',')
-      .map((item) => item.trim())
-      .filter(Boolean);
-  if (original !== null && typeof original === 'object') {
-    try {
-      return JSON.parse(text) as Record<string, number>;
-    } catch {
-      return text as unknown as Record<string, number>;
-    }
-  }
-  if (typeof original === 'number' || NULLABLE_NUMBERS.has(key)) {
-    if (text.trim() === '') return null;
-    const number = Number(text);
-    return Number.isFinite(number) ? number : text;
-  }
-  if (original === null && text.trim() === '') return null;
-  return text;
-}
+/** A field GET config has that the schema does not know yet (a newer API): shown as text so it is never hidden. */
+const unknownField = (key: string): ConfigField => ({ key, label: key, kind: 'read-only' });
 
 /**
- * Edits the single configuration row through PATCH config: the server validates (ConfigPatchDto) and audits the
- * change, and only the fields that changed are sent. Fields are laid out from the configuration itself.
+ * Edits the single configuration row through PATCH config, grouped as config-schema.ts says: the server validates
+ * (ConfigPatchDto) and audits the change, only the fields that changed are sent, and a refused field's message
+ * is shown under it. A change of a revenue convention starts a recomputation, whose progress is shown.
  */
 export default function ConfigEdit() {
   const [config, setConfig] = useState<Config | null>(null);
-  const [texts, setTexts] = useState<Record<string, string>>({});
-  const [flags, setFlags] = useState<Record<string, boolean>>({});
+  const [drafts, setDrafts] = useState<Record<string, Draft>>({});
   const [errors, setErrors] = useState<FieldError[]>([]);
   const [message, setMessage] = useState<{ variant: 'success' | 'danger'; text: string } | null>(null);
+  const [runId, setRunId] = useState<string | null>(null);
+
+  const groups: ConfigGroup[] = config
+    ? [
+        ...CONFIG_GROUPS,
+        {
+          id: 'other',
+          title: 'Other',
+          fields: Object.keys(config)
+            .filter((key) => !SCHEMA_KEYS.has(key))
+            .map(unknownField),
+        },
+      ].filter((group) => group.fields.some((field) => field.key in config))
+    : [];
+  const fields = groups.flatMap((group) => group.fields.filter((field) => field.key in (config ?? {})));
 
   const show = (loaded: Config) => {
     setConfig(loaded);
-    setTexts(
+    const known = [...CONFIG_GROUPS.flatMap((group) => group.fields), ...Object.keys(loaded).map(unknownField)];
+    setDrafts(
       Object.fromEntries(
-        Object.entries(loaded)
-          .filter(([, v]) => typeof v !== 'boolean')
-          .map(([k, v]) => [k, asText(v)]),
-      ),
-    );
-    setFlags(
-      Object.fromEntries(
-        Object.entries(loaded)
-          .filter(([, v]) => typeof v === 'boolean')
-          .map(([k, v]) => [k, v as boolean]),
+        Object.keys(loaded).map((key) => [
+          key,
+          toDraft(
+            known.find((field) => field.key === key)!,
+            loaded[key],
+          ),
+        ]),
       ),
     );
   };
@@ -81,14 +64,18 @@ export default function ConfigEdit() {
   const save = async (event: React.FormEvent) => {
     event.preventDefault();
     const patch: Config = {};
-    for (const [key, original] of Object.entries(config)) {
-      if (READ_ONLY.has(key)) continue;
-      const next = typeof original === 'boolean' ? flags[key] : fromText(key, texts[key] ?? '', original);
-      if (JSON.stringify(next) !== JSON.stringify(original)) patch[key] = next;
+    for (const field of fields) {
+      if (field.kind === 'read-only') continue;
+      const next = fromDraft(field, drafts[field.key], config[field.key]);
+      if (JSON.stringify(next) !== JSON.stringify(config[field.key])) patch[field.key] = next;
     }
     if (Object.keys(patch).length === 0) return setMessage({ variant: 'success', text: 'Nothing changed' });
     try {
-      show(await apiSend<Config>('PATCH', 'config', patch));
+      const { revenue_recompute_run_id: run, ...saved } = await apiSend<
+        Config & { revenue_recompute_run_id?: string | null }
+      >('PATCH', 'config', patch);
+      show(saved);
+      setRunId(typeof run === 'string' ? run : null);
       setErrors([]);
       setMessage({ variant: 'success', text: `Saved: ${Object.keys(patch).join(', ')}` });
     } catch (failure) {
@@ -98,9 +85,12 @@ export default function ConfigEdit() {
   };
 
   return (
-    <Box as="form" p="xl" bg="white" onSubmit={save} data-testid="config-form">
-      <H2>Metrics configuration</H2>
-      <Text color="grey80" mb="lg">
+    <Box as="form" p={['default', 'xl']} className="em-root" onSubmit={save} data-testid="config-form">
+      <Box flex flexDirection="row" justifyContent="space-between" alignItems="center" flexWrap="wrap">
+        <H2>Metrics configuration</H2>
+        <ThemeToggle />
+      </Box>
+      <Text className="em-muted" mb="lg">
         Saved through the metrics API: every change is validated and written to the audit log with its before and after.
       </Text>
       {message && (
@@ -108,57 +98,50 @@ export default function ConfigEdit() {
           <MessageBox variant={message.variant} message={message.text} />
         </Box>
       )}
-      {Object.entries(config).map(([key, value]) => {
-        const fieldErrors = errors.filter((error) => error.field === key || error.field.startsWith(`${key}.`));
-        return (
-          <Box key={key} mb="lg">
-            {typeof value === 'boolean' ? (
-              <Box flex alignItems="center">
-                <CheckBox
-                  id={`config-${key}`}
-                  data-testid={`config-${key}`}
-                  checked={flags[key]}
-                  onChange={() => setFlags((all) => ({ ...all, [key]: !all[key] }))}
+      {runId && <RunProgress key={runId} runId={runId} />}
+      {groups.map((group) => (
+        <Box
+          as="section"
+          key={group.id}
+          className="em-card"
+          p="lg"
+          mb="lg"
+          style={{ borderRadius: 8 }}
+          data-testid={`config-group-${group.id}`}
+        >
+          <H3 mb="default">{group.title}</H3>
+          {group.intro && (
+            <Text className="em-muted" mb="lg" data-testid={`config-intro-${group.id}`}>
+              {group.intro}
+            </Text>
+          )}
+          {group.fields
+            .filter((field) => field.key in config)
+            .map((field) => (
+              <Box key={field.key}>
+                <ConfigFieldEditor
+                  field={field}
+                  value={drafts[field.key]}
+                  onChange={(value) => setDrafts((all) => ({ ...all, [field.key]: value }))}
                 />
-                <Label inline htmlFor={`config-${key}`} ml="default">
-                  {key}
-                </Label>
+                {errors
+                  .filter((error) => error.field === field.key || error.field.startsWith(`${field.key}.`))
+                  .map((error) => (
+                    <Text
+                      key={error.message}
+                      color="error"
+                      fontSize="sm"
+                      mt="-lg"
+                      mb="lg"
+                      data-testid={`config-error-${field.key}`}
+                    >
+                      {error.message}
+                    </Text>
+                  ))}
               </Box>
-            ) : (
-              <>
-                <Label htmlFor={`config-${key}`}>{key}</Label>
-                {value !== null && typeof value === 'object' && !Array.isArray(value) ? (
-                  <TextArea
-                    id={`config-${key}`}
-                    data-testid={`config-${key}`}
-                    value={texts[key]}
-                    width="100%"
-                    onChange={(e: React.ChangeEvent<HTMLTextAreaElement>) =>
-                      setTexts((all) => ({ ...all, [key]: e.target.value }))
-                    }
-                  />
-                ) : (
-                  <Input
-                    id={`config-${key}`}
-                    data-testid={`config-${key}`}
-                    value={texts[key]}
-                    width="100%"
-                    disabled={READ_ONLY.has(key)}
-                    onChange={(e: React.ChangeEvent<HTMLInputElement>) =>
-                      setTexts((all) => ({ ...all, [key]: e.target.value }))
-                    }
-                  />
-                )}
-              </>
-            )}
-            {fieldErrors.map((error) => (
-              <Text key={error.message} color="error" fontSize="sm" data-testid={`config-error-${key}`}>
-                {error.message}
-              </Text>
             ))}
-          </Box>
-        );
-      })}
+        </Box>
+      ))}
       <Button type="submit" variant="contained" data-testid="config-save">
         Save
       </Button>

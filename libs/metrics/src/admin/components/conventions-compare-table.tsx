@@ -54,7 +54,7 @@ export default function ConventionsCompareTable() {
   };
 
   return (
-    <Box bg="white" p="xl" mb="lg" style={{ borderRadius: 8 }} data-testid="conventions-compare">
+    <Box className="em-card" p="xl" mb="lg" style={{ borderRadius: 8 }} data-testid="conventions-compare">
       <H4>The conventions side by side</H4>
       <Text color="grey60" mb="lg">
         The same data counted under each convention (one changed at a time from yours), for the range you pick.

@@ -14,8 +14,11 @@ import { useCompareSeries } from './use-compare-series';
 import EmptyState from './empty-state';
 import FiltersBar, { type Filters } from './filters-bar';
 import KpiCard from './kpi-card';
+import MrrByPlanChart from './mrr-by-plan-chart';
 import MrrWaterfall from './mrr-waterfall';
 import SeriesChart from './series-chart';
+import TenantsTable from './tenants-table';
+import ThemeToggle from './theme-toggle';
 import { useAutoRefresh } from './use-auto-refresh';
 import { useDashboardData } from './use-dashboard-data';
 
@@ -86,12 +89,16 @@ export default function Dashboard() {
   return (
     <Box
       p={['default', 'xl']}
+      className="em-root"
       data-testid="metrics-dashboard"
       data-state={state}
       data-loaded-query={data ? JSON.stringify(data.query) : ''}
     >
-      <H2>Exec Metrics</H2>
-      <Text color="grey80" mb="lg">
+      <Box flex flexDirection="row" justifyContent="space-between" alignItems="center" flexWrap="wrap">
+        <H2>Exec Metrics</H2>
+        <ThemeToggle />
+      </Box>
+      <Text className="em-muted" mb="lg">
         <span data-testid="range-start">{query.start}</span> → <span data-testid="range-end">{query.end}</span> ·{' '}
         <span data-testid="range-bucket">{bucket}</span> ·{' '}
         <span data-testid="range-tenant">{query.tenant ?? 'all tenants'}</span>
@@ -132,15 +139,31 @@ export default function Dashboard() {
               <Box style={grid(150)}>{row.kpis.map(card)}</Box>
             </Box>
           ))}
+          {/* The drill-down and MRR by plan follow the answers on screen (data.query), so they ask the database
+              only once the headline numbers for new filters are in, never ahead of them. */}
+          {data.query.tenant === null && (
+            <TenantsTable
+              start={data.query.start}
+              end={data.query.end}
+              currency={currency}
+              onOpen={(tenant) => change({ tenant })}
+            />
+          )}
           <Box mb="lg">
             <OpenAlerts tenant={query.tenant} />
           </Box>
           <Box mb="lg">
             <AlertsList alerts={data.current.alerts} />
           </Box>
-          <Box mb="default" flex flexDirection="row" alignItems="center" style={{ gap: 8 }}>
+          <Box
+            mb="default"
+            flex
+            flexDirection="row"
+            alignItems="center"
+            style={{ gap: 8, background: 'var(--em-page)' }}
+          >
             <label htmlFor="metrics-compare">
-              <Text fontSize="sm" color="grey80">
+              <Text fontSize="sm" className="em-muted">
                 Compare with
               </Text>
             </label>
@@ -150,7 +173,12 @@ export default function Dashboard() {
               data-loaded={compared.loadedFor}
               value={compare}
               onChange={(event) => setCompare(event.target.value as Compare)}
-              style={{ height: 32, border: '1px solid #d0d5dd', borderRadius: 4, background: 'white' }}
+              style={{
+                height: 32,
+                border: '1px solid var(--em-border)',
+                borderRadius: 4,
+                background: 'var(--em-surface)',
+              }}
             >
               <option value="none">Nothing</option>
               <option value="previous">Previous period</option>
@@ -172,7 +200,8 @@ export default function Dashboard() {
                 }))}
               />
             ))}
-            <MrrWaterfall metrics={data.current.metrics} catalog={catalog} currency={currency} />
+            <MrrWaterfall metrics={data.current.metrics} catalog={catalog} currency={currency} range={query} />
+            <MrrByPlanChart query={data.query} currency={currency} />
           </Box>
           <CohortHeatmap cohorts={data.cohorts} />
         </Box>

@@ -10,7 +10,7 @@ interface Props {
 /** A friendly "nothing here yet" that says what to do next. */
 export default function EmptyState({ testId, title, children }: Props) {
   return (
-    <Box data-testid={testId} p="xl" bg="grey20" style={{ borderRadius: 8, textAlign: 'center' }}>
+    <Box data-testid={testId} p="xl" style={{ borderRadius: 8, textAlign: 'center', background: 'var(--em-raised)' }}>
       <H4>{title}</H4>
       <Text color="grey80">{children}</Text>
     </Box>

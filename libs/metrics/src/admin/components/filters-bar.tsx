@@ -26,7 +26,7 @@ const field: React.CSSProperties = {
   border: '1px solid #d0d5dd',
   borderRadius: 4,
   padding: '0 8px',
-  background: 'white',
+  background: 'var(--em-surface)',
 };
 const REFRESH = [0, 30, 60, 300];
 

@@ -37,7 +37,7 @@ export default function KpiCard(props: Props) {
   return (
     <Box
       data-testid={`kpi-${metricKey}`}
-      bg="white"
+      className="em-card"
       p="lg"
       style={{ borderRadius: 8, boxShadow: '0 1px 3px rgba(16,24,40,.1)', minWidth: 0 }}
       title={metric?.description}

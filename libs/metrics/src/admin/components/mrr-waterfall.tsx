@@ -1,5 +1,6 @@
 import React from 'react';
-import { Box, H4 } from '@adminjs/design-system';
+import { Box, H4, Text } from '@adminjs/design-system';
+import { ViewHelpers } from 'adminjs';
 import { Bar, BarChart, CartesianGrid, Cell, LabelList, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { GAIN, LOSS } from './dashboard-spec';
 import EmptyState from './empty-state';
@@ -11,10 +12,19 @@ interface Props {
   metrics: Record<string, number | null>;
   catalog: Record<string, CatalogMetric>;
   currency: string;
+  /** The dashboard's filters: each movement's bar links to the customers behind it over the same range. */
+  range: { start: string; end: string; tenant: string | null };
+}
+
+/** The customer list (Revenue page) filtered to one movement of the range: GET revenue/movements behind it. */
+export function movementListUrl(key: string, range: Props['range']): string {
+  const params = new URLSearchParams({ movement: key.replace(/^mrr_/, ''), start: range.start, end: range.end });
+  if (range.tenant) params.set('tenant', range.tenant);
+  return `${new ViewHelpers().pageUrl('Revenue')}?${params.toString()}#movement-customers`;
 }
 
 /** The MRR waterfall of the range (steps from waterfallSteps), or a "connect Stripe" state without billing. */
-export default function MrrWaterfall({ metrics, catalog, currency }: Props) {
+export default function MrrWaterfall({ metrics, catalog, currency, range }: Props) {
   const computed = waterfallSteps(metrics);
   const label = (key: string) =>
     key === 'start' ? 'MRR at start' : key === 'end' ? 'MRR at end' : (catalog[key]?.label ?? key);
@@ -27,11 +37,15 @@ export default function MrrWaterfall({ metrics, catalog, currency }: Props) {
   }));
   const connected = computed !== null;
   const data = Object.fromEntries(steps.map((step) => [step.key, step.value]));
+  const movements = steps.filter((step) => step.key !== 'start' && step.key !== 'end');
+  const open = (key: string) => {
+    if (key !== 'start' && key !== 'end') window.location.assign(movementListUrl(key, range));
+  };
   return (
     <Box
       data-testid="chart-mrr_waterfall"
       data-series={JSON.stringify(connected ? data : null)}
-      bg="white"
+      className="em-card"
       p="lg"
       style={{ borderRadius: 8, boxShadow: '0 1px 3px rgba(16,24,40,.1)', minWidth: 0 }}
     >
@@ -57,7 +71,7 @@ export default function MrrWaterfall({ metrics, catalog, currency }: Props) {
               content={({ payload }) => {
                 const step = payload?.[0]?.payload as (typeof steps)[number] | undefined;
                 return step ? (
-                  <Box bg="white" p="sm" style={{ border: '1px solid #d0d5dd', borderRadius: 4 }}>
+                  <Box className="em-card" p="sm" style={{ border: '1px solid #d0d5dd', borderRadius: 4 }}>
                     {step.label}: {formatValue(step.value, 'currency', currency)}
                   </Box>
                 ) : null;
@@ -66,7 +80,12 @@ export default function MrrWaterfall({ metrics, catalog, currency }: Props) {
             <Bar dataKey="base" stackId="w" fill="transparent" isAnimationActive={false} />
             <Bar dataKey="size" stackId="w" isAnimationActive={false}>
               {steps.map((step) => (
-                <Cell key={step.key} fill={step.color} />
+                <Cell
+                  key={step.key}
+                  fill={step.color}
+                  cursor={step.key === 'start' || step.key === 'end' ? undefined : 'pointer'}
+                  onClick={() => open(step.key)}
+                />
               ))}
               <LabelList
                 dataKey="value"
@@ -78,6 +97,20 @@ export default function MrrWaterfall({ metrics, catalog, currency }: Props) {
             </Bar>
           </BarChart>
         </ResponsiveContainer>
+      )}
+      {connected && (
+        // The same links for the keyboard and screen readers (a bar of an SVG chart is neither focusable nor named).
+        <Text fontSize="sm" className="em-muted" data-testid="waterfall-links">
+          Customers behind each bar:{' '}
+          {movements.map((step, index) => (
+            <React.Fragment key={step.key}>
+              {index > 0 && ' · '}
+              <a href={movementListUrl(step.key, range)} data-testid={`waterfall-link-${step.key}`}>
+                {step.label}
+              </a>
+            </React.Fragment>
+          ))}
+        </Text>
       )}
     </Box>
   );

@@ -41,7 +41,7 @@ export default function OpenAlerts({ tenant }: { tenant: string | null }) {
       data-testid="open-alerts"
       data-state={alerts === null ? 'loading' : 'ready'}
       data-count={String(open.length)}
-      bg="white"
+      className="em-card"
       p="lg"
       style={{ borderRadius: 8, boxShadow: '0 1px 3px rgba(16,24,40,.1)' }}
     >
@@ -66,7 +66,7 @@ export default function OpenAlerts({ tenant }: { tenant: string | null }) {
           flexWrap="wrap"
           alignItems="center"
           py="sm"
-          style={{ gap: 8, borderTop: '1px solid #eaecf0' }}
+          style={{ gap: 8, borderTop: '1px solid var(--em-grid)' }}
         >
           <Badge variant={alert.severity === 'critical' ? 'danger' : 'secondary'} size="sm">
             {alert.severity}
@@ -74,9 +74,9 @@ export default function OpenAlerts({ tenant }: { tenant: string | null }) {
           <span
             data-testid={`open-alert-${alert.id}-tenant`}
             style={{
-              border: '1px solid #475467',
+              border: '1px solid var(--em-muted)',
               borderRadius: 12,
-              color: '#344054',
+              color: 'var(--em-text)',
               fontSize: 12,
               padding: '1px 8px',
             }}

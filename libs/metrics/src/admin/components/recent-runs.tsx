@@ -24,7 +24,7 @@ export default function RecentRuns({ refreshKey }: { refreshKey: number }) {
       .catch((failure: Error) => setError(failure.message));
   }, [refreshKey]);
   return (
-    <Box bg="white" p="xl" style={{ borderRadius: 8 }} data-testid="recent-runs">
+    <Box className="em-card" p="xl" style={{ borderRadius: 8 }} data-testid="recent-runs">
       <H4>Latest runs</H4>
       {error && <Text color="error">{error}</Text>}
       {runs?.length === 0 && <Text color="grey80">No runs yet: start a backfill above.</Text>}

@@ -1,6 +1,7 @@
 import React, { useEffect, useState } from 'react';
 import { Box, Button, H4, Label, MessageBox, Text } from '@adminjs/design-system';
 import { apiGet, apiSend } from './api';
+import { DISCOUNTS, PAST_DUE, QUICK } from './revenue-conventions-text';
 import RunProgress from './run-progress';
 
 interface Conventions {
@@ -8,24 +9,6 @@ interface Conventions {
   past_due_churn_after_days: number | null;
   quick_ratio_includes_reactivation: boolean;
 }
-
-/** What each choice means, in the words a CFO compares vendors with (metrics.md, "Conventions"). */
-const DISCOUNTS = [
-  { value: 'recurring', label: 'Recurring (default): forever and repeating discounts; a once coupon does not count' },
-  { value: 'all', label: 'All: every discount while it lasts, a once coupon for one billing period (ChartMogul)' },
-  { value: 'forever_only', label: 'Forever only: only forever coupons reduce MRR (Stripe Billing)' },
-  { value: 'none', label: 'None: MRR before any discount' },
-];
-const PAST_DUE = [
-  { value: '', label: 'Never: past due counts until the subscription is canceled (ChartMogul)' },
-  { value: '30', label: 'After 30 days past due: churn then, a reactivation if paid later (Baremetrics)' },
-  { value: '45', label: 'After 45 days past due' },
-  { value: '60', label: 'After 60 days past due' },
-];
-const QUICK = [
-  { value: 'true', label: 'Includes reactivation: (new + expansion + reactivation) ÷ losses (ChartMogul)' },
-  { value: 'false', label: 'Leaves reactivation out: (new + expansion) ÷ losses (Baremetrics)' },
-];
 
 /** A plain select (testable, keyboard friendly); a value outside the list (a number of days set by API) is kept. */
 function Choice(props: {
@@ -92,7 +75,7 @@ export default function RevenueConventionsCard({ onSaved }: { onSaved?: () => vo
   };
 
   return (
-    <Box bg="white" p="xl" mb="lg" style={{ borderRadius: 8 }} data-testid="revenue-conventions">
+    <Box className="em-card" p="xl" mb="lg" style={{ borderRadius: 8 }} data-testid="revenue-conventions">
       <H4>Revenue conventions</H4>
       <Text color="grey60" mb="lg">
         Finance tools count revenue differently. Choose the conventions your finance team expects; the table below shows

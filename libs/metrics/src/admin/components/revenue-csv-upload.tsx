@@ -41,7 +41,7 @@ export default function RevenueCsvUpload({ onStored }: { onStored?: () => void }
   };
 
   return (
-    <Box bg="white" p="xl" mb="lg" style={{ borderRadius: 8 }} data-testid="revenue-csv">
+    <Box className="em-card" p="xl" mb="lg" style={{ borderRadius: 8 }} data-testid="revenue-csv">
       <H4>Import manual revenue (CSV)</H4>
       <Text color="grey60" mb="lg">
         A header row with the columns {REVENUE_CSV_COLUMNS.join(', ')} (customer, mrr and effective_date needed), one

@@ -42,7 +42,7 @@ export default function RevenueCustomerList({ tenant, refreshKey }: { tenant?: s
   }, [sort, offset, tenant, refreshKey]);
 
   return (
-    <Box bg="white" p="xl" mb="lg" style={{ borderRadius: 8 }} data-testid="revenue-customers">
+    <Box className="em-card" p="xl" mb="lg" style={{ borderRadius: 8 }} data-testid="revenue-customers">
       <H4>Customers</H4>
       {error && <MessageBox variant="danger" message={error} />}
       {page && (

@@ -40,7 +40,7 @@ export default function RunsPage() {
   return (
     <Box p="xl" data-testid="runs-page">
       <H2>Backfill &amp; compute</H2>
-      <Box bg="white" p="xl" mb="lg" style={{ borderRadius: 8 }}>
+      <Box className="em-card" p="xl" mb="lg" style={{ borderRadius: 8 }}>
         <H4>Backfill a range</H4>
         <Text color="grey80" mb="lg">
           Recomputes daily snapshots for every day from start to end (both included), the weeks and months they touch,

@@ -98,7 +98,7 @@ export default function SeriesChart({ chart, series, catalog, currency, annotati
           compared.map((key) => [key, overlay!.series[key].slice(0, rows.length).map((p) => p.value)]),
         ),
       )}
-      bg="white"
+      className="em-card"
       p="lg"
       style={{ borderRadius: 8, boxShadow: '0 1px 3px rgba(16,24,40,.1)', minWidth: 0 }}
     >

@@ -35,7 +35,7 @@ export default function StripeSyncCard() {
   };
 
   return (
-    <Box bg="white" p="xl" mb="lg" style={{ borderRadius: 8 }} data-testid="stripe-sync">
+    <Box className="em-card" p="xl" mb="lg" style={{ borderRadius: 8 }} data-testid="stripe-sync">
       <H4>Stripe sync</H4>
       <Text color="grey80" mb="lg">
         Reads every customer, subscription and open invoice from Stripe and corrects what webhooks stored: a fresh

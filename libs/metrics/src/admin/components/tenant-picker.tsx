@@ -55,7 +55,7 @@ export default function TenantPicker({ value, onChange }: Props) {
       {open && (
         <Box
           data-testid="tenant-options"
-          bg="white"
+          className="em-card"
           p="sm"
           style={{
             position: 'absolute',

@@ -28,7 +28,7 @@ export default function TokenCreate() {
 
   if (created) {
     return (
-      <Box p="xl" bg="white" data-testid="token-created">
+      <Box p="xl" className="em-card" data-testid="token-created">
         <H2>Token “{created.name}” created</H2>
         <MessageBox
           variant="warning"
@@ -46,7 +46,7 @@ export default function TokenCreate() {
     );
   }
   return (
-    <Box as="form" p="xl" bg="white" onSubmit={create} data-testid="token-form">
+    <Box as="form" p="xl" className="em-card" onSubmit={create} data-testid="token-form">
       <H2>New integration token</H2>
       {error && (
         <Box data-testid="token-error" mb="lg">

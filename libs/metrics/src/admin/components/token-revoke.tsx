@@ -16,7 +16,7 @@ export default function TokenRevoke({ record }: ActionProps) {
     }
   };
   return (
-    <Box p="xl" bg="white" data-testid="token-revoke">
+    <Box p="xl" className="em-card" data-testid="token-revoke">
       <H2>Revoke “{String(record?.params.name ?? id)}”</H2>
       {state.done ? (
         <Box data-testid="token-revoked">
