@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { compileSql } from '../database/named-sql.js';
 import type { BucketType } from '../entities/snapshot.entity.js';
-import type { AlertKind, DeliveryEvent } from './alert.entities.js';
+import type { AlertKind, DeliveryEvent } from '../entities/alert.entities.js';
 import type { AlertCondition } from './alert-condition.js';
 import { alertView, type AlertView } from './alert-view.js';
 

@@ -1,19 +1,19 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type QueryRunner } from 'typeorm';
-import { bucketFactsSql } from '../compute/sql/bucket-facts.sql.js';
-import { dailyWorkSql } from '../compute/sql/daily-work.sql.js';
-import { BUCKET_DATE, rollupSql } from '../compute/sql/rollup.sql.js';
-import { MetricsSources } from '../compute/source-check.js';
-import { MetricsConfigService } from '../config/metrics-config.service.js';
+import { bucketFactsSql } from '../sql/bucket-facts.sql.js';
+import { dailyWorkSql } from '../sql/daily-work.sql.js';
+import { BUCKET_DATE, rollupSql } from '../sql/rollup.sql.js';
+import { MetricsSources } from '../sources/source-check.js';
+import { MetricsConfigService } from '../repositories/metrics-config.service.js';
 import { compileSql } from '../database/named-sql.js';
 import { NO_JIT } from '../database/session-settings.js';
 import { METRICS_OPTIONS } from '../metrics.module-definition.js';
 import type { ResolvedMetricsOptions } from '../metrics.options.js';
-import { toNumber } from '../read/metric-values.js';
+import { toNumber } from '../common/metric-values.js';
 import { BillingStore } from './billing-store.js';
 import { toConventionsJson, type AllConventions, type ConventionsJson } from './revenue-conventions.js';
-import { MRR_DISCOUNT_CONVENTIONS } from './subscription-mrr.js';
+import { MRR_DISCOUNT_CONVENTIONS } from '../entities/revenue-conventions.types.js';
 
 /** The headline revenue metrics the comparison shows (issue 17: what each vendor's convention would say). */
 export const COMPARED_METRICS = [

@@ -7,35 +7,13 @@ import {
 } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { MetricsRun, type RunTrigger } from '../entities/run.entity.js';
+import { MetricsRun } from '../entities/run.entity.js';
 import { RunObserver } from '../observability/run-observer.js';
-import { daysBetween } from './calendar-dates.js';
+import { daysBetween } from '../common/calendar-dates.js';
 import { SnapshotComputeService } from './snapshot-compute.service.js';
+import type { RunRequest, RunState } from '../common/run.types.js';
 
-export interface RunRequest {
-  start: string;
-  end: string;
-  tenant?: string | null;
-  trigger: RunTrigger;
-  requestedBy?: string | null;
-  onProgress?: (done: number, total: number) => void;
-}
-
-export interface RunState {
-  run_id: string;
-  status: MetricsRun['status'];
-  trigger: RunTrigger;
-  requested_by: string | null;
-  start: string;
-  end: string;
-  tenant: string | null;
-  done: number;
-  total: number;
-  error?: string;
-  created_at: string;
-  started_at: string | null;
-  finished_at: string | null;
-}
+export type { RunRequest, RunState } from '../common/run.types.js';
 
 const HEARTBEAT_MS = 5_000;
 /** A run whose heartbeat is older than this belongs to a process that stopped. */

@@ -1,23 +1,23 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
-import { BillingStatus } from '../billing/billing-status.service.js';
+import { BillingStatus } from '../sources/billing-status.service.js';
 import { AlertEvaluator } from '../alerts/alert-evaluator.service.js';
-import { MetricsConfigService } from '../config/metrics-config.service.js';
-import { ReadCache } from '../read/read-cache.service.js';
+import { MetricsConfigService } from '../repositories/metrics-config.service.js';
+import { ReadCache } from '../repositories/read-cache.service.js';
 import { compileSql } from '../database/named-sql.js';
 import { COMPUTE_WORK_MEM, NO_JIT } from '../database/session-settings.js';
 import { METRICS_OPTIONS } from '../metrics.module-definition.js';
 import type { ResolvedMetricsOptions } from '../metrics.options.js';
-import { addDays, daysBetween, monthAlignedChunks, monthStart } from './calendar-dates.js';
-import { bucketFactsSql } from './sql/bucket-facts.sql.js';
-import { cohortsUpsertSql, COHORT_CURVE_WEEKS } from './sql/cohorts.sql.js';
-import { dailyWorkSql } from './sql/daily-work.sql.js';
-import { BUCKET_DATE, rollupSql, type RollupBucket } from './sql/rollup.sql.js';
-import { snapshotUpsertSql } from './sql/snapshot-upsert.sql.js';
-import { MetricsSources } from './source-check.js';
-import { SOURCE_NAMES, SOURCE_TABLES, type SourceRelations } from './sql/source-relations.js';
-import { userDaysSql } from './sql/source-facts.js';
+import { addDays, daysBetween, monthAlignedChunks, monthStart } from '../common/calendar-dates.js';
+import { bucketFactsSql } from '../sql/bucket-facts.sql.js';
+import { cohortsUpsertSql, COHORT_CURVE_WEEKS } from '../sql/cohorts.sql.js';
+import { dailyWorkSql } from '../sql/daily-work.sql.js';
+import { BUCKET_DATE, rollupSql, type RollupBucket } from '../sql/rollup.sql.js';
+import { snapshotUpsertSql } from '../sql/snapshot-upsert.sql.js';
+import { MetricsSources } from '../sources/source-check.js';
+import { SOURCE_NAMES, SOURCE_TABLES, type SourceRelations } from '../sql/source-relations.js';
+import { userDaysSql } from '../sql/source-facts.js';
 
 export interface ComputeRequest {
   /** First and last local day (YYYY-MM-DD), both included. */

@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import type { CohortCurvePoint } from '../entities/cohort-retention.entity.js';
 import { METRICS_OPTIONS } from '../metrics.module-definition.js';
 import type { ResolvedMetricsOptions } from '../metrics.options.js';
-import { toNumber } from './metric-values.js';
+import { toNumber } from '../common/metric-values.js';
 import { readQuery } from '../database/read-replica.js';
 
 export interface CohortRow {

@@ -6,12 +6,12 @@ import { Audited } from '../security/audit.interceptor.js';
 import { PUBLIC_METRICS } from '../catalog/metric-catalog.js';
 import { TenantScoped } from '../security/metrics-access.guard.js';
 import { CohortsService, type CohortRow } from './cohorts.service.js';
-import { RangeChecks } from './range-checks.js';
-import { ReadCache } from './read-cache.service.js';
+import { RangeChecks } from '../security/range-checks.js';
+import { ReadCache } from '../repositories/read-cache.service.js';
 import { CohortsQueryDto, RangeQueryDto, TimeseriesQueryDto } from './read-query.dto.js';
 import { SummaryService, type MetricsSummary } from './summary.service.js';
 import { TimeseriesService, type BreakdownKind, type Timeseries } from './timeseries.service.js';
-import { badRequest, metricsValidationPipe, NoQueryDto } from './validation.js';
+import { badRequest, metricsValidationPipe, NoQueryDto } from '../common/validation.js';
 
 /** The dashboard reads (contract.md, "Reading"). The path prefix comes from the module options. */
 @AdminRoutes('metrics: read')

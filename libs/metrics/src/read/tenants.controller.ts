@@ -8,7 +8,7 @@ import { ApiMetricsErrors } from '../openapi/api-docs.js';
 import { Audited, AuditInterceptor } from '../security/audit.interceptor.js';
 import { MetricsAccess, MetricsAccessGuard } from '../security/metrics-access.guard.js';
 import { TenantsQueryDto } from './tenants-query.dto.js';
-import { metricsValidationPipe } from './validation.js';
+import { metricsValidationPipe } from '../common/validation.js';
 import { readQuery } from '../database/read-replica.js';
 
 /**

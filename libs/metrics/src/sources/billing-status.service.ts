@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { METRICS_OPTIONS } from '../metrics.module-definition.js';
 import type { ResolvedMetricsOptions } from '../metrics.options.js';
-import { stripeConfigured } from './stripe-client.js';
+import { stripeConfigured } from '../common/stripe-configured.js';
 
 /**
  * Whether revenue metrics can be computed: Stripe is configured, or the ledger holds revenue (entered by hand,

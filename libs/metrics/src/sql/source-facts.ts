@@ -1,4 +1,4 @@
-import type { SourceName } from '../../metrics.options.js';
+import type { SourceName } from '../metrics.options.js';
 import type { SourceRelations } from './source-relations.js';
 import { BILLING_FACTS, billingCtes, billingFactSubqueries } from './billing-facts.js';
 import { EVE, LOCAL_DAY, TENANT_FILTER, WINDOW_START, WORK_END, WORK_START } from './sql-fragments.js';

@@ -1,6 +1,6 @@
-import { LATENCY_BUCKETS_MS, METRIC_CATALOG } from '../../catalog/metric-catalog.js';
-import type { DistinctRollup, MetricDefinition } from '../../catalog/catalog.types.js';
-import { quoteIdent } from '../../database/named-sql.js';
+import { LATENCY_BUCKETS_MS, METRIC_CATALOG } from '../catalog/metric-catalog.js';
+import type { DistinctRollup, MetricDefinition } from '../catalog/catalog.types.js';
+import { quoteIdent } from '../database/named-sql.js';
 import { DAY_START } from './source-facts.js';
 import { workMetrics } from './daily-work.sql.js';
 

@@ -1,13 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
-import { addDays, daysBetween } from '../compute/calendar-dates.js';
+import { addDays, daysBetween } from '../common/calendar-dates.js';
 import { MetricsRunsService, type RunState } from '../compute/runs.service.js';
-import type { MetricsConfigJson } from '../config/metrics-config.service.js';
+import type { MetricsConfigJson } from '../repositories/metrics-config.service.js';
 import { METRICS_OPTIONS } from '../metrics.module-definition.js';
 import type { ResolvedMetricsOptions } from '../metrics.options.js';
-import { BillingStore } from './billing-store.js';
-import { CONVENTION_FIELDS, LEDGER_CONVENTION_FIELDS, toConventions } from './revenue-conventions.js';
+import { BillingStore } from '../billing/billing-store.js';
+import { CONVENTION_FIELDS, LEDGER_CONVENTION_FIELDS, toConventions } from '../billing/revenue-conventions.js';
 
 /**
  * What a change of the revenue conventions does: the ledger is rebuilt from the stored subscription states in

@@ -1,8 +1,8 @@
-import { METRIC_CATALOG } from '../../catalog/metric-catalog.js';
-import type { MetricDefinition } from '../../catalog/catalog.types.js';
-import { billingConfigFallback } from '../../catalog/metrics/financial.js';
+import { METRIC_CATALOG } from '../catalog/metric-catalog.js';
+import type { MetricDefinition } from '../catalog/catalog.types.js';
+import { billingConfigFallback } from '../catalog/metrics/financial.js';
 import type { SourceRelations } from './source-relations.js';
-import { quoteIdent } from '../../database/named-sql.js';
+import { quoteIdent } from '../database/named-sql.js';
 import { EVE, FACTS, factSubqueries, sourceCtes } from './source-facts.js';
 
 /**

@@ -1,5 +1,5 @@
-import { METRIC_CATALOG } from '../../catalog/metric-catalog.js';
-import { quoteIdent } from '../../database/named-sql.js';
+import { METRIC_CATALOG } from '../catalog/metric-catalog.js';
+import { quoteIdent } from '../database/named-sql.js';
 
 const METRIC_COLUMNS = METRIC_CATALOG.map((metric) => quoteIdent(metric.key));
 const WRITTEN = [...METRIC_COLUMNS, 'activation_breakdown', 'ai_breakdown', 'computed_at'];
