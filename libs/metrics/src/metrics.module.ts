@@ -41,6 +41,7 @@ import { CohortsService } from './read/cohorts.service.js';
 import { MetricsReadController } from './read/metrics-read.controller.js';
 import { RangeChecks } from './security/range-checks.js';
 import { ReadCache } from './repositories/read-cache.service.js';
+import { REPOSITORIES } from './repositories/repositories.providers.js';
 import { CsvExportService } from './read/csv-export.service.js';
 import { ExportController } from './read/export.controller.js';
 import { TimeseriesService } from './read/timeseries.service.js';
@@ -134,6 +135,7 @@ const PROVIDERS = [
   ConventionsCompareService,
   RevenueCustomersService,
   ...ALERT_PROVIDERS,
+  ...REPOSITORIES,
 ];
 
 /**

@@ -12,7 +12,7 @@ import { completeCell, copyCsvStream, type CopyClient } from './csv-copy.js';
 import { BUCKET_DATE } from '../sql/rollup.sql.js';
 import { MetricsConfigService } from '../repositories/metrics-config.service.js';
 import { localDate } from '../common/local-clock.js';
-import { tenantIs } from './tenant-predicate.js';
+import { tenantIs } from '../sql/tenant-predicate.js';
 import { obtainReadConnection, readQuery } from '../database/read-replica.js';
 
 export interface ExportQuery {

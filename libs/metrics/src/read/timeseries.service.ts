@@ -1,15 +1,11 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { compileSql, quoteIdent } from '../database/named-sql.js';
 import type { BucketType } from '../entities/snapshot.entity.js';
-import { BUCKET_DATE, BUCKET_LAST_DAY } from '../sql/rollup.sql.js';
 import { MetricsConfigService } from '../repositories/metrics-config.service.js';
 import { localDate } from '../common/local-clock.js';
-import { METRICS_OPTIONS } from '../metrics.module-definition.js';
-import type { ResolvedMetricsOptions } from '../metrics.options.js';
 import { breakdownsOf, toNumber, type Breakdowns } from '../common/metric-values.js';
-import { tenantIs } from './tenant-predicate.js';
+import { SnapshotsRepository } from '../repositories/snapshots.repository.js';
 import { readQuery } from '../database/read-replica.js';
 import { planBreakdown } from '../billing/plan-breakdown.js';
 
@@ -44,7 +40,6 @@ export interface Timeseries {
   breakdowns?: { [K in BreakdownKind]?: { date: string; value: BreakdownValues[K] }[] };
 }
 
-const STEP: Record<BucketType, string> = { daily: '1 day', weekly: '1 week', monthly: '1 month' };
 const PER: Record<BucketType, Timeseries['per']> = { daily: 'day', weekly: 'week', monthly: 'month' };
 
 /**
@@ -55,37 +50,23 @@ const PER: Record<BucketType, Timeseries['per']> = { daily: 'day', weekly: 'week
 export class TimeseriesService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
-    @Inject(METRICS_OPTIONS) private readonly options: ResolvedMetricsOptions,
+    private readonly snapshots: SnapshotsRepository,
     private readonly config: MetricsConfigService,
   ) {}
 
   async timeseries(query: TimeseriesQuery): Promise<Timeseries> {
     const bucket = query.bucket ?? 'daily';
-    const first = BUCKET_DATE[bucket](':start::date');
     const kinds = query.breakdowns ?? [];
-    const columns = [
-      ...query.metrics.map((key) => `s.${quoteIdent(key)} AS ${quoteIdent(key)}`),
-      ...kinds.filter((kind) => kind !== 'plan').map((kind) => `s.${kind}_breakdown`),
-    ].join(', ');
     const { timezone } = await this.config.get();
-    const today = localDate(query.asOf ?? new Date(), timezone);
-    const compiled = compileSql(
-      `SELECT b::date::text AS date, ${BUCKET_LAST_DAY[bucket]('b::date')} < :today::date AS complete, ${columns}
-       FROM generate_series(${first}, :end::date, interval '${STEP[bucket]}') AS b
-       LEFT JOIN system_metrics_snapshot s
-         ON s.bucket_date = b::date AND s.bucket_type = :bucket::varchar AND s.environment = :env
-        AND ${tenantIs('s.tenant_id', query.tenant)}
-       ORDER BY b`,
-      {
-        start: query.start,
-        end: query.end,
-        bucket,
-        env: this.options.environment,
-        tenant: query.tenant ?? null,
-        today,
-      },
-    );
-    const rows = await readQuery(this.dataSource, compiled.text, compiled.values);
+    const rows = await this.snapshots.timeseries({
+      bucket,
+      start: query.start,
+      end: query.end,
+      tenant: query.tenant ?? null,
+      today: localDate(query.asOf ?? new Date(), timezone),
+      metrics: query.metrics,
+      breakdowns: kinds.filter((kind) => kind !== 'plan'),
+    });
     const series: Timeseries['series'] = {};
     for (const key of query.metrics) {
       series[key] = rows.map((row) => ({
