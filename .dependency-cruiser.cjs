@@ -26,8 +26,10 @@ module.exports = {
       comment:
         "The compute's statement builders (sql/) are composed by repositories and the compute, never by a reader.",
       severity: 'warn',
-      from: { path: '^libs/metrics/src/', pathNot: '^libs/metrics/src/(sql|repositories|compute|sources)/' },
-      to: { path: '^libs/metrics/src/sql/' },
+      from: { path: '^libs/metrics/src/', pathNot: '^libs/metrics/src/(sql|repositories|sources)/' },
+      to: {
+        path: '^libs/metrics/src/sql/(rollup|daily-work|bucket-facts|cohorts|snapshot-upsert|source-facts|billing-facts|monthly-rates)',
+      },
     },
   ],
   options: {

@@ -19,6 +19,8 @@ import {
 } from '../libs/metrics/src/repositories/snapshot-summary.repository.js';
 import { computeStatements, USER_DAYS_TABLE } from '../libs/metrics/src/repositories/snapshot-writes.repository.js';
 import { snapshotStatements } from '../libs/metrics/src/repositories/snapshots.repository.js';
+import { auditStatements } from '../libs/metrics/src/repositories/audit.repository.js';
+import { revenueCompareStatements } from '../libs/metrics/src/repositories/revenue-compare.repository.js';
 import { SourceRelations } from '../libs/metrics/src/sql/source-relations.js';
 
 const OUT_DIR = 'docs/sql';
@@ -100,6 +102,7 @@ export const SQL_DOCS: SqlDoc[] = [
           breakdowns: ['ai'],
         }),
       })),
+      { name: 'cohorts', built: {}, statement: snapshotStatements.cohorts(ENV, null, 6) },
       { name: 'version', built: {}, statement: snapshotStatements.version(ENV) },
       { name: 'bumpVersion', built: {}, statement: snapshotStatements.bumpVersion(ENV) },
     ],
@@ -180,6 +183,53 @@ export const SQL_DOCS: SqlDoc[] = [
       },
     ],
   },
+  {
+    file: 'revenue-compare.sql',
+    code: 'libs/metrics/src/repositories/revenue-compare.repository.ts (revenueCompareStatements), GET revenue conventions comparison',
+    samples: [
+      {
+        name: 'work',
+        built: { enabled: 'billing', relations: "the module's own tables" },
+        statement: revenueCompareStatements.work(OWN_TABLES, { ...COMPUTE_PARAMS, w0: '2026-01-01', w1: '2026-03-01' }),
+      },
+      {
+        name: 'range',
+        built: { enabled: 'billing', relations: "the module's own tables" },
+        statement: revenueCompareStatements.range(OWN_TABLES, {
+          ...COMPUTE_PARAMS,
+          range_start: '2026-01-01',
+          range_end: '2026-03-01',
+        }),
+      },
+    ],
+  },
+  {
+    file: 'audit.sql',
+    code: 'libs/metrics/src/repositories/audit.repository.ts (auditStatements)',
+    samples: [
+      {
+        name: 'insert',
+        built: {},
+        statement: auditStatements.insert({
+          actor: 'admin@example.com',
+          actor_kind: 'session',
+          ip: '203.0.113.7',
+          method: 'GET',
+          route: '/metrics/summary',
+          action: 'read',
+          params: '{"start":"2026-01-01","end":"2026-03-01"}',
+          changes: null,
+          outcome: 200,
+        }),
+      },
+      {
+        name: 'recentRead',
+        built: {},
+        statement: auditStatements.recentRead('admin@example.com', '/metrics/summary', '{"start":"2026-01-01"}'),
+      },
+      { name: 'verifyChain', built: {}, statement: auditStatements.verifyChain() },
+    ],
+  },
 ];
 
 /** Only the parameters the text names, in a stable order (the builders pass a shared bag). */
@@ -206,7 +256,9 @@ export function render(doc: SqlDoc): string {
     const sql = format(sample.statement.sql, {
       language: 'postgresql',
       paramTypes: { named: [':'] },
-      keywordCase: 'upper',
+      keywordCase: 'preserve',
+      dataTypeCase: 'preserve',
+      functionCase: 'preserve',
       tabWidth: 2,
     });
     parts.push(`${sql};`);

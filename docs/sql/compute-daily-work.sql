@@ -36,7 +36,7 @@ DROP AS
 SELECT DISTINCT
   tenant_id,
   user_id,
-  (occurred_at AT TIME ZONE :tz)::date AS DAY
+  (occurred_at AT TIME ZONE :tz)::date AS day
 FROM
   metrics_activity_event AS activity_source
 WHERE
@@ -60,7 +60,7 @@ WITH
       user_id,
       type,
       occurred_at,
-      (occurred_at AT TIME ZONE :tz)::date AS DAY
+      (occurred_at AT TIME ZONE :tz)::date AS day
     FROM
       metrics_lifecycle_event AS lifecycle_source
     WHERE
@@ -87,7 +87,7 @@ WITH
     SELECT
       tenant_id,
       user_id,
-      DAY
+      day
     FROM
       metrics_user_days
   ),
@@ -100,7 +100,7 @@ WITH
     FROM
       system_activation_event AS activation_source
     WHERE
-      action = ANY (:actions::TEXT[])
+      action = ANY (:actions::text[])
       AND occurred_at < ((:w1::date + 1)::timestamp AT TIME ZONE :tz)
       AND (
         :tenant::varchar IS NULL
@@ -110,9 +110,9 @@ WITH
   activity_gaps AS (
     SELECT
       tenant_id,
-      DAY,
-      DAY - lag(DAY) OVER by_user AS days_since_previous,
-      lead(DAY) OVER by_user - DAY AS days_to_next
+      day,
+      day - lag(day) OVER by_user AS days_since_previous,
+      lead(day) OVER by_user - day AS days_to_next
     FROM
       user_days
     WINDOW
@@ -121,7 +121,7 @@ WITH
           tenant_id,
           user_id
         ORDER BY
-          DAY
+          day
       )
   ),
   billing_ledger AS (
@@ -150,7 +150,7 @@ WITH
     SELECT
       customer_id,
       tenant_id,
-      (effective_at AT TIME ZONE :tz)::date AS DAY,
+      (effective_at AT TIME ZONE :tz)::date AS day,
       sum(delta) AS delta
     FROM
       (
@@ -180,27 +180,27 @@ WITH
     SELECT
       customer_id,
       tenant_id,
-      DAY,
+      day,
       mrr_before,
       mrr_after,
-      coalesce(bool_or(mrr_after > 0) OVER earlier, FALSE) AS had_mrr,
+      coalesce(bool_or(mrr_after > 0) OVER earlier, false) AS had_mrr,
       max(
         CASE
           WHEN mrr_before <= 0
-          AND mrr_after > 0 THEN DAY
+          AND mrr_after > 0 THEN day
         END
       ) OVER (
         PARTITION BY
           customer_id
         ORDER BY
-          DAY
+          day
       ) AS paying_since
     FROM
       (
         SELECT
           customer_id,
           tenant_id,
-          DAY,
+          day,
           sum(delta) OVER running - delta AS mrr_before,
           sum(delta) OVER running AS mrr_after
         FROM
@@ -210,7 +210,7 @@ WITH
             PARTITION BY
               customer_id
             ORDER BY
-              DAY
+              day
           )
       ) AS levels
     WINDOW
@@ -218,14 +218,14 @@ WITH
         PARTITION BY
           customer_id
         ORDER BY
-          DAY ROWS BETWEEN UNBOUNDED PRECEDING
+          day ROWS BETWEEN UNBOUNDED PRECEDING
           AND 1 PRECEDING
       )
   ),
   all_facts AS (
     SELECT
       tenant_id,
-      DAY,
+      day,
       NULL::bigint AS signups,
       NULL::bigint AS deactivations,
       NULL::bigint AS reactivations,
@@ -247,7 +247,7 @@ WITH
       NULL::bigint AS api_server_errors,
       NULL::bigint AS api_client_errors,
       NULL::numeric AS api_latency_sum_ms,
-      NULL::BIGINT[] AS api_latency_histogram,
+      NULL::bigint[] AS api_latency_histogram,
       mrr_delta,
       arr_delta,
       paying_delta,
@@ -271,37 +271,37 @@ WITH
       (
         SELECT
           tenant_id,
-          greatest(DAY, (:w0::date - 1)) AS DAY,
+          greatest(day, (:w0::date - 1)) AS day,
           sum(mrr_after - mrr_before) AS mrr_delta,
           sum(mrr_after - mrr_before) * 12 AS arr_delta,
           sum((mrr_after > 0)::int - (mrr_before > 0)::int) AS paying_delta,
           sum(mrr_after) FILTER (
             WHERE
-              DAY >= :w0::date
+              day >= :w0::date
               AND mrr_before <= 0
               AND NOT had_mrr
           ) AS mrr_new,
           sum(mrr_after) FILTER (
             WHERE
-              DAY >= :w0::date
+              day >= :w0::date
               AND mrr_before <= 0
               AND had_mrr
           ) AS mrr_reactivation,
           sum(mrr_after - mrr_before) FILTER (
             WHERE
-              DAY >= :w0::date
+              day >= :w0::date
               AND mrr_before > 0
               AND mrr_after > mrr_before
           ) AS mrr_expansion,
           sum(mrr_before - mrr_after) FILTER (
             WHERE
-              DAY >= :w0::date
+              day >= :w0::date
               AND mrr_after > 0
               AND mrr_after < mrr_before
           ) AS mrr_contraction,
           sum(mrr_before) FILTER (
             WHERE
-              DAY >= :w0::date
+              day >= :w0::date
               AND mrr_before > 0
               AND mrr_after <= 0
           ) AS mrr_churn,
@@ -316,12 +316,12 @@ WITH
             END
           ) FILTER (
             WHERE
-              DAY >= :w0::date
+              day >= :w0::date
           ) AS mrr_net_new,
           -- The quick ratio's gains; reactivation only when the configuration counts it (:quick_reactivation).
           sum(greatest(mrr_after - mrr_before, 0)) FILTER (
             WHERE
-              DAY >= :w0::date
+              day >= :w0::date
               AND (
                 :quick_reactivation::boolean
                 OR NOT (
@@ -332,18 +332,18 @@ WITH
           ) AS mrr_gained,
           sum(greatest(mrr_before - mrr_after, 0)) FILTER (
             WHERE
-              DAY >= :w0::date
+              day >= :w0::date
           ) AS mrr_lost,
           count(*) FILTER (
             WHERE
-              DAY >= :w0::date
+              day >= :w0::date
               AND mrr_before <= 0
               AND mrr_after > 0
               AND NOT had_mrr
           ) AS new_paying_customers,
           count(*) FILTER (
             WHERE
-              DAY >= :w0::date
+              day >= :w0::date
               AND mrr_before > 0
               AND mrr_after <= 0
           ) AS paying_customers_churned
@@ -358,7 +358,7 @@ WITH
     UNION ALL
     SELECT
       tenant_id,
-      DAY,
+      day,
       NULL::bigint AS signups,
       NULL::bigint AS deactivations,
       NULL::bigint AS reactivations,
@@ -380,7 +380,7 @@ WITH
       NULL::bigint AS api_server_errors,
       NULL::bigint AS api_client_errors,
       NULL::numeric AS api_latency_sum_ms,
-      NULL::BIGINT[] AS api_latency_histogram,
+      NULL::bigint[] AS api_latency_histogram,
       NULL::numeric AS mrr_delta,
       NULL::numeric AS arr_delta,
       NULL::bigint AS paying_delta,
@@ -407,7 +407,7 @@ WITH
           greatest(
             (effective_at AT TIME ZONE :tz)::date,
             (:w0::date - 1)
-          ) AS DAY,
+          ) AS day,
           sum(
             (status = 'active')::int - coalesce((previous_status = 'active')::int, 0)
           ) AS subscriptions_active_delta,
@@ -447,7 +447,7 @@ WITH
     UNION ALL
     SELECT
       tenant_id,
-      DAY,
+      day,
       NULL::bigint AS signups,
       NULL::bigint AS deactivations,
       NULL::bigint AS reactivations,
@@ -469,7 +469,7 @@ WITH
       NULL::bigint AS api_server_errors,
       NULL::bigint AS api_client_errors,
       NULL::numeric AS api_latency_sum_ms,
-      NULL::BIGINT[] AS api_latency_histogram,
+      NULL::bigint[] AS api_latency_histogram,
       NULL::numeric AS mrr_delta,
       NULL::numeric AS arr_delta,
       NULL::bigint AS paying_delta,
@@ -493,7 +493,7 @@ WITH
       (
         SELECT
           c.tenant_id,
-          (e.created_at AT TIME ZONE :tz)::date AS DAY,
+          (e.created_at AT TIME ZONE :tz)::date AS day,
           count(*) AS failed_payments
         FROM
           metrics_stripe_event e
@@ -513,7 +513,7 @@ WITH
     UNION ALL
     SELECT
       tenant_id,
-      DAY,
+      day,
       NULL::bigint AS signups,
       NULL::bigint AS deactivations,
       NULL::bigint AS reactivations,
@@ -535,7 +535,7 @@ WITH
       NULL::bigint AS api_server_errors,
       NULL::bigint AS api_client_errors,
       NULL::numeric AS api_latency_sum_ms,
-      NULL::BIGINT[] AS api_latency_histogram,
+      NULL::bigint[] AS api_latency_histogram,
       NULL::numeric AS mrr_delta,
       NULL::numeric AS arr_delta,
       NULL::bigint AS paying_delta,
@@ -562,7 +562,7 @@ WITH
           greatest(
             (valid_from AT TIME ZONE :tz)::date,
             (:w0::date - 1)
-          ) AS DAY,
+          ) AS day,
           sum(is_open - coalesce(lag_open, 0)) AS open_invoices_delta,
           sum(open_value - coalesce(lag_value, 0)) AS open_invoices_value_delta
         FROM
@@ -614,7 +614,7 @@ WITH
     UNION ALL
     SELECT
       tenant_id,
-      DAY,
+      day,
       signups,
       deactivations,
       reactivations,
@@ -636,7 +636,7 @@ WITH
       NULL::bigint AS api_server_errors,
       NULL::bigint AS api_client_errors,
       NULL::numeric AS api_latency_sum_ms,
-      NULL::BIGINT[] AS api_latency_histogram,
+      NULL::bigint[] AS api_latency_histogram,
       NULL::numeric AS mrr_delta,
       NULL::numeric AS arr_delta,
       NULL::bigint AS paying_delta,
@@ -660,7 +660,7 @@ WITH
       (
         SELECT
           tenant_id,
-          greatest(DAY, (:w0::date - 1)) AS DAY,
+          greatest(day, (:w0::date - 1)) AS day,
           count(*) FILTER (
             WHERE
               type = 'signup'
@@ -686,7 +686,7 @@ WITH
           (
             SELECT
               tenant_id,
-              DAY,
+              day,
               type,
               type IN ('signup', 'reactivate') AS active_after,
               coalesce(
@@ -697,7 +697,7 @@ WITH
                   ORDER BY
                     occurred_at
                 ),
-                FALSE
+                false
               ) AS active_before
             FROM
               lifecycle_events
@@ -711,7 +711,7 @@ WITH
     UNION ALL
     SELECT
       tenant_id,
-      DAY,
+      day,
       NULL::bigint AS signups,
       NULL::bigint AS deactivations,
       NULL::bigint AS reactivations,
@@ -733,7 +733,7 @@ WITH
       NULL::bigint AS api_server_errors,
       NULL::bigint AS api_client_errors,
       NULL::numeric AS api_latency_sum_ms,
-      NULL::BIGINT[] AS api_latency_histogram,
+      NULL::bigint[] AS api_latency_histogram,
       NULL::numeric AS mrr_delta,
       NULL::numeric AS arr_delta,
       NULL::bigint AS paying_delta,
@@ -757,7 +757,7 @@ WITH
       (
         SELECT
           tenant_id,
-          DAY,
+          day,
           count(*) FILTER (
             WHERE
               type = 'trial_started'
@@ -770,7 +770,7 @@ WITH
           lifecycle_events
         WHERE
           type IN ('trial_started', 'trial_converted')
-          AND DAY >= :w0::date
+          AND day >= :w0::date
         GROUP BY
           1,
           2
@@ -778,7 +778,7 @@ WITH
     UNION ALL
     SELECT
       tenant_id,
-      DAY,
+      day,
       NULL::bigint AS signups,
       NULL::bigint AS deactivations,
       NULL::bigint AS reactivations,
@@ -800,7 +800,7 @@ WITH
       NULL::bigint AS api_server_errors,
       NULL::bigint AS api_client_errors,
       NULL::numeric AS api_latency_sum_ms,
-      NULL::BIGINT[] AS api_latency_histogram,
+      NULL::bigint[] AS api_latency_histogram,
       NULL::numeric AS mrr_delta,
       NULL::numeric AS arr_delta,
       NULL::bigint AS paying_delta,
@@ -824,12 +824,12 @@ WITH
       (
         SELECT
           tenant_id,
-          DAY,
+          day,
           count(*) AS active_users
         FROM
           user_days
         WHERE
-          DAY >= :w0::date
+          day >= :w0::date
         GROUP BY
           1,
           2
@@ -837,7 +837,7 @@ WITH
     UNION ALL
     SELECT
       tenant_id,
-      DAY,
+      day,
       NULL::bigint AS signups,
       NULL::bigint AS deactivations,
       NULL::bigint AS reactivations,
@@ -859,7 +859,7 @@ WITH
       NULL::bigint AS api_server_errors,
       NULL::bigint AS api_client_errors,
       NULL::numeric AS api_latency_sum_ms,
-      NULL::BIGINT[] AS api_latency_histogram,
+      NULL::bigint[] AS api_latency_histogram,
       NULL::numeric AS mrr_delta,
       NULL::numeric AS arr_delta,
       NULL::bigint AS paying_delta,
@@ -883,37 +883,37 @@ WITH
       (
         SELECT
           tenant_id,
-          DAY,
+          day,
           sum(delta) AS wau_delta
         FROM
           (
             SELECT
               tenant_id,
-              greatest(DAY, (:w0::date - 1)) AS DAY,
+              greatest(day, (:w0::date - 1)) AS day,
               1 AS delta
             FROM
               activity_gaps
             WHERE
-              coalesce(days_since_previous > 7, TRUE)
+              coalesce(days_since_previous > 7, true)
             UNION ALL
             SELECT
               tenant_id,
-              greatest(DAY + 7, (:w0::date - 1)),
+              greatest(day + 7, (:w0::date - 1)),
               -1
             FROM
               activity_gaps
             WHERE
-              coalesce(days_to_next > 7, TRUE)
-              AND DAY + 7 <= :w1::date
+              coalesce(days_to_next > 7, true)
+              AND day + 7 <= :w1::date
           ) AS changes
         GROUP BY
           tenant_id,
-          DAY
+          day
       ) AS source_7
     UNION ALL
     SELECT
       tenant_id,
-      DAY,
+      day,
       NULL::bigint AS signups,
       NULL::bigint AS deactivations,
       NULL::bigint AS reactivations,
@@ -935,7 +935,7 @@ WITH
       NULL::bigint AS api_server_errors,
       NULL::bigint AS api_client_errors,
       NULL::numeric AS api_latency_sum_ms,
-      NULL::BIGINT[] AS api_latency_histogram,
+      NULL::bigint[] AS api_latency_histogram,
       NULL::numeric AS mrr_delta,
       NULL::numeric AS arr_delta,
       NULL::bigint AS paying_delta,
@@ -959,37 +959,37 @@ WITH
       (
         SELECT
           tenant_id,
-          DAY,
+          day,
           sum(delta) AS mau_delta
         FROM
           (
             SELECT
               tenant_id,
-              greatest(DAY, (:w0::date - 1)) AS DAY,
+              greatest(day, (:w0::date - 1)) AS day,
               1 AS delta
             FROM
               activity_gaps
             WHERE
-              coalesce(days_since_previous > 30, TRUE)
+              coalesce(days_since_previous > 30, true)
             UNION ALL
             SELECT
               tenant_id,
-              greatest(DAY + 30, (:w0::date - 1)),
+              greatest(day + 30, (:w0::date - 1)),
               -1
             FROM
               activity_gaps
             WHERE
-              coalesce(days_to_next > 30, TRUE)
-              AND DAY + 30 <= :w1::date
+              coalesce(days_to_next > 30, true)
+              AND day + 30 <= :w1::date
           ) AS changes
         GROUP BY
           tenant_id,
-          DAY
+          day
       ) AS source_8
     UNION ALL
     SELECT
       tenant_id,
-      DAY,
+      day,
       NULL::bigint AS signups,
       NULL::bigint AS deactivations,
       NULL::bigint AS reactivations,
@@ -1011,7 +1011,7 @@ WITH
       NULL::bigint AS api_server_errors,
       NULL::bigint AS api_client_errors,
       NULL::numeric AS api_latency_sum_ms,
-      NULL::BIGINT[] AS api_latency_histogram,
+      NULL::bigint[] AS api_latency_histogram,
       NULL::numeric AS mrr_delta,
       NULL::numeric AS arr_delta,
       NULL::bigint AS paying_delta,
@@ -1035,7 +1035,7 @@ WITH
       (
         SELECT
           tenant_id,
-          (first_at AT TIME ZONE :tz)::date AS DAY,
+          (first_at AT TIME ZONE :tz)::date AS day,
           count(*) AS first_key_actions
         FROM
           (
@@ -1058,7 +1058,7 @@ WITH
     UNION ALL
     SELECT
       tenant_id,
-      DAY,
+      day,
       NULL::bigint AS signups,
       NULL::bigint AS deactivations,
       NULL::bigint AS reactivations,
@@ -1080,7 +1080,7 @@ WITH
       NULL::bigint AS api_server_errors,
       NULL::bigint AS api_client_errors,
       NULL::numeric AS api_latency_sum_ms,
-      NULL::BIGINT[] AS api_latency_histogram,
+      NULL::bigint[] AS api_latency_histogram,
       NULL::numeric AS mrr_delta,
       NULL::numeric AS arr_delta,
       NULL::bigint AS paying_delta,
@@ -1104,7 +1104,7 @@ WITH
       (
         SELECT
           s.tenant_id,
-          (s.signup_at AT TIME ZONE :tz)::date AS DAY,
+          (s.signup_at AT TIME ZONE :tz)::date AS day,
           count(*) AS signups_activated_7d
         FROM
           first_signups s
@@ -1134,7 +1134,7 @@ WITH
     UNION ALL
     SELECT
       tenant_id,
-      DAY,
+      day,
       NULL::bigint AS signups,
       NULL::bigint AS deactivations,
       NULL::bigint AS reactivations,
@@ -1156,7 +1156,7 @@ WITH
       NULL::bigint AS api_server_errors,
       NULL::bigint AS api_client_errors,
       NULL::numeric AS api_latency_sum_ms,
-      NULL::BIGINT[] AS api_latency_histogram,
+      NULL::bigint[] AS api_latency_histogram,
       NULL::numeric AS mrr_delta,
       NULL::numeric AS arr_delta,
       NULL::bigint AS paying_delta,
@@ -1180,7 +1180,7 @@ WITH
       (
         SELECT
           tenant_id,
-          (finished_at AT TIME ZONE :tz)::date AS DAY,
+          (finished_at AT TIME ZONE :tz)::date AS day,
           count(*) AS jobs_total,
           count(*) FILTER (
             WHERE
@@ -1213,7 +1213,7 @@ WITH
     UNION ALL
     SELECT
       tenant_id,
-      DAY,
+      day,
       NULL::bigint AS signups,
       NULL::bigint AS deactivations,
       NULL::bigint AS reactivations,
@@ -1235,7 +1235,7 @@ WITH
       NULL::bigint AS api_server_errors,
       NULL::bigint AS api_client_errors,
       NULL::numeric AS api_latency_sum_ms,
-      NULL::BIGINT[] AS api_latency_histogram,
+      NULL::bigint[] AS api_latency_histogram,
       NULL::numeric AS mrr_delta,
       NULL::numeric AS arr_delta,
       NULL::bigint AS paying_delta,
@@ -1259,7 +1259,7 @@ WITH
       (
         SELECT
           tenant_id,
-          (occurred_at AT TIME ZONE :tz)::date AS DAY,
+          (occurred_at AT TIME ZONE :tz)::date AS day,
           sum(input_tokens + output_tokens) AS ai_tokens,
           sum(cost_usd) AS ai_cost_usd
         FROM
@@ -1278,7 +1278,7 @@ WITH
     UNION ALL
     SELECT
       tenant_id,
-      DAY,
+      day,
       NULL::bigint AS signups,
       NULL::bigint AS deactivations,
       NULL::bigint AS reactivations,
@@ -1324,7 +1324,7 @@ WITH
       (
         SELECT
           tenant_id,
-          (MINUTE AT TIME ZONE :tz)::date AS DAY,
+          (minute AT TIME ZONE :tz)::date AS day,
           sum(requests) AS api_requests,
           sum(server_errors) AS api_server_errors,
           sum(client_errors) AS api_client_errors,
@@ -1333,8 +1333,8 @@ WITH
         FROM
           metrics_api_request_rollup AS api_source
         WHERE
-          MINUTE >= ((:w0::date)::timestamp AT TIME ZONE :tz)
-          AND MINUTE < ((:w1::date + 1)::timestamp AT TIME ZONE :tz)
+          minute >= ((:w0::date)::timestamp AT TIME ZONE :tz)
+          AND minute < ((:w1::date + 1)::timestamp AT TIME ZONE :tz)
           AND (
             :tenant::varchar IS NULL
             OR tenant_id = :tenant
@@ -1348,7 +1348,7 @@ WITH
     SELECT
       grouping(tenant_id) = 1 AS is_global,
       tenant_id,
-      DAY,
+      day,
       sum(signups) AS signups,
       sum(deactivations) AS deactivations,
       sum(reactivations) AS reactivations,
@@ -1393,7 +1393,7 @@ WITH
     FROM
       all_facts
     GROUP BY
-      GROUPING SETS ((tenant_id, DAY), (DAY))
+      GROUPING SETS ((tenant_id, day), (day))
   ),
   -- Events of no tenant count in the global view only.
   scoped_facts AS (
@@ -1419,13 +1419,13 @@ WITH
       scoped_facts
     UNION
     SELECT
-      TRUE,
+      true,
       NULL::varchar
     WHERE
       :tenant::varchar IS NULL
     UNION
     SELECT
-      FALSE,
+      false,
       :tenant::varchar
     WHERE
       :tenant::varchar IS NOT NULL
@@ -1434,7 +1434,7 @@ WITH
     SELECT
       s.is_global,
       s.tenant_id,
-      d::date AS DAY
+      d::date AS day
     FROM
       scopes s
       CROSS JOIN generate_series((:w0::date - 1), :w1::date, interval '1 day') AS d
@@ -1514,24 +1514,24 @@ FROM
           is_global,
           tenant_id
         ORDER BY
-          DAY
+          day
       ) AS "customers_at_start",
       lag("mrr") OVER (
         PARTITION BY
           is_global,
           tenant_id
         ORDER BY
-          DAY
+          day
       ) AS "mrr_at_start",
       lag("paying_customers") OVER (
         PARTITION BY
           is_global,
           tenant_id
         ORDER BY
-          DAY
+          day
       ) AS "paying_at_start"
     FROM
       base
   ) AS with_previous
 WHERE
-  DAY >= :w0::date;
+  day >= :w0::date;

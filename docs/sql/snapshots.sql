@@ -98,6 +98,36 @@ FROM
 ORDER BY
   b;
 
+-- cohorts
+-- sample parameters: {"env":"production","months":6,"tenant":null}
+SELECT
+  *
+FROM
+  (
+    SELECT
+      cohort_month::text AS cohort_month,
+      cohort_size,
+      week_1_retained,
+      week_1_pct,
+      week_4_retained,
+      week_4_pct,
+      week_12_retained,
+      week_12_pct,
+      curve,
+      computed_at
+    FROM
+      system_cohort_retention
+    WHERE
+      environment = :env
+      AND tenant_id IS NOT DISTINCT FROM :tenant::varchar
+    ORDER BY
+      cohort_month DESC
+    LIMIT
+      :months
+  ) AS newest
+ORDER BY
+  cohort_month;
+
 -- version
 -- sample parameters: {"env":"production"}
 SELECT

@@ -1,6 +1,6 @@
 import { compileSql } from '../database/named-sql.js';
 import type { BucketType } from '../entities/snapshot.entity.js';
-import { BUCKET_DATE } from '../sql/rollup.sql.js';
+import { BUCKET_DATE } from '../sql/bucket-dates.js';
 
 const STEP: Record<BucketType, string> = { daily: '1 day', weekly: '1 week', monthly: '1 month' };
 const LAST_DAY: Record<BucketType, string> = {

@@ -9,7 +9,7 @@ import type { BucketType } from '../entities/snapshot.entity.js';
 import { METRICS_OPTIONS } from '../metrics.module-definition.js';
 import type { ResolvedMetricsOptions } from '../metrics.options.js';
 import { completeCell, copyCsvStream, type CopyClient } from './csv-copy.js';
-import { BUCKET_DATE } from '../sql/rollup.sql.js';
+import { BUCKET_DATE } from '../sql/bucket-dates.js';
 import { MetricsConfigService } from '../repositories/metrics-config.service.js';
 import { localDate } from '../common/local-clock.js';
 import { tenantIs } from '../sql/tenant-predicate.js';

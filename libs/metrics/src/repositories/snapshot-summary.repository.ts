@@ -6,7 +6,7 @@ import { withReadConnection } from '../database/read-replica.js';
 import { NO_JIT } from '../database/session-settings.js';
 import { run, type Statement } from '../database/statement.js';
 import type { BucketType } from '../entities/snapshot.entity.js';
-import { bucketFactsSql } from '../sql/bucket-facts.sql.js';
+import { bucketFactsCtes } from '../sql/bucket-facts.sql.js';
 import { workMetrics } from '../sql/daily-work.sql.js';
 import { monthlyRatesSql } from '../sql/monthly-rates.sql.js';
 import { BUCKET_DATE, rollupSql } from '../sql/rollup.sql.js';
@@ -74,18 +74,23 @@ export const summaryStatements = {
    * Every metric over the range by its kind: the stored days rolled up as one `range` bucket, with distinct users
    * counted over the whole range from the sources (bucket facts).
    */
-  range: (query: SummaryReadQuery): Statement => ({
-    sql: `SELECT * FROM (${rollupSql(
+  range: (query: SummaryReadQuery): Statement => {
+    const rolled = rollupSql(
       storedDays(query.tenant),
-      bucketFactsSql(query.relations, query.enabled, BUCKET_DATE.range),
+      bucketFactsCtes(query.relations, query.enabled, BUCKET_DATE.range),
       'range',
       query.enabled,
       // The rows are stored daily snapshots: every one of them is a computed day.
       ':range_end::date',
-    )}) AS r
-     WHERE ${tenantIs('r.tenant_id', query.tenant, 'scope_tenant')}`,
-    params: summaryParams(query),
-  }),
+    );
+    return {
+      sql: `WITH ${rolled.ctes.join(',\n')},
+        range_rows AS (${rolled.select})
+      SELECT * FROM range_rows AS r
+      WHERE ${tenantIs('r.tenant_id', query.tenant, 'scope_tenant')}`,
+      params: summaryParams(query),
+    };
+  },
 
   daysWithData: (query: SummaryReadQuery): Statement => ({
     sql: `SELECT count(*)::int AS days FROM system_metrics_snapshot

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { COMPUTE_WORK_MEM, NO_JIT } from '../database/session-settings.js';
 import { run, type Statement } from '../database/statement.js';
-import { bucketFactsSql } from '../sql/bucket-facts.sql.js';
+import { bucketFactsCtes } from '../sql/bucket-facts.sql.js';
 import { cohortsUpsertSql } from '../sql/cohorts.sql.js';
 import { dailyWorkSql } from '../sql/daily-work.sql.js';
 import { BUCKET_DATE, rollupSql, type RollupBucket } from '../sql/rollup.sql.js';
@@ -72,7 +72,7 @@ export const computeStatements = {
     const dayFilter = bucket === 'daily' ? 'day BETWEEN :d0::date AND :d1::date' : 'true';
     const rows = rollupSql(
       `SELECT * FROM metrics_work WHERE ${dayFilter}`,
-      bucketFactsSql(relations, enabled, bucketOf, userDays),
+      bucketFactsCtes(relations, enabled, bucketOf, userDays),
       bucket,
       enabled,
       AVERAGES_THROUGH,

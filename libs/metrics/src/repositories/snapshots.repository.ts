@@ -7,7 +7,7 @@ import { run, type Statement } from '../database/statement.js';
 import type { BucketType } from '../entities/snapshot.entity.js';
 import { METRICS_OPTIONS } from '../metrics.module-definition.js';
 import type { ResolvedMetricsOptions } from '../metrics.options.js';
-import { BUCKET_DATE, BUCKET_LAST_DAY } from '../sql/rollup.sql.js';
+import { BUCKET_DATE, BUCKET_LAST_DAY } from '../sql/bucket-dates.js';
 import { tenantIs } from '../sql/tenant-predicate.js';
 
 const STEP: Record<BucketType, string> = { daily: '1 day', weekly: '1 week', monthly: '1 month' };
@@ -67,6 +67,18 @@ export const snapshotStatements = {
     };
   },
 
+  /** The newest `months` stored cohorts of one scope, oldest first. */
+  cohorts: (env: string, tenant: string | null, months: number): Statement => ({
+    sql: `SELECT * FROM (
+        SELECT cohort_month::text AS cohort_month, cohort_size, week_1_retained, week_1_pct, week_4_retained, week_4_pct,
+               week_12_retained, week_12_pct, curve, computed_at
+        FROM system_cohort_retention
+        WHERE environment = :env AND tenant_id IS NOT DISTINCT FROM :tenant::varchar
+        ORDER BY cohort_month DESC LIMIT :months) AS newest
+      ORDER BY cohort_month`,
+    params: { env, tenant, months },
+  }),
+
   version: (env: string): Statement => ({
     sql: 'SELECT version::text AS version FROM metrics_snapshot_version WHERE environment = :env',
     params: { env },
@@ -105,6 +117,10 @@ export class SnapshotsRepository {
 
   timeseries(query: Omit<TimeseriesRowsQuery, 'env'>): Promise<Record<string, unknown>[]> {
     return this.read(snapshotStatements.timeseries({ ...query, env: this.options.environment }));
+  }
+
+  cohorts(tenant: string | null, months: number): Promise<Record<string, unknown>[]> {
+    return this.read(snapshotStatements.cohorts(this.options.environment, tenant, months));
   }
 
   /** The snapshots' version as the reads see it (with a read replica: the version it holds). */
