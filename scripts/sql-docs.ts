@@ -20,6 +20,7 @@ import {
 import { computeStatements, USER_DAYS_TABLE } from '../libs/metrics/src/repositories/snapshot-writes.repository.js';
 import { snapshotStatements } from '../libs/metrics/src/repositories/snapshots.repository.js';
 import { auditStatements } from '../libs/metrics/src/repositories/audit.repository.js';
+import { ledgerStatements } from '../libs/metrics/src/repositories/ledger.repository.js';
 import { revenueCompareStatements } from '../libs/metrics/src/repositories/revenue-compare.repository.js';
 import { SourceRelations } from '../libs/metrics/src/sql/source-relations.js';
 
@@ -228,6 +229,32 @@ export const SQL_DOCS: SqlDoc[] = [
         statement: auditStatements.recentRead('admin@example.com', '/metrics/summary', '{"start":"2026-01-01"}'),
       },
       { name: 'verifyChain', built: {}, statement: auditStatements.verifyChain() },
+    ],
+  },
+  {
+    file: 'ledger.sql',
+    code: 'libs/metrics/src/repositories/ledger.repository.ts (ledgerStatements)',
+    samples: [
+      { name: 'hasRevenue', built: {}, statement: ledgerStatements.hasRevenue() },
+      {
+        name: 'unconvertedCurrencies',
+        built: {},
+        statement: ledgerStatements.unconvertedCurrencies('USD', { EUR: 1.08 }),
+      },
+      { name: 'span', built: {}, statement: ledgerStatements.span('Europe/Berlin') },
+      ...(['daily', 'weekly', 'monthly'] as const).map((bucket) => ({
+        name: `planBreakdown (${bucket})`,
+        built: { bucket },
+        statement: ledgerStatements.planBreakdown({
+          bucket,
+          start: '2026-01-01',
+          end: '2026-03-01',
+          tz: 'Europe/Berlin',
+          tenant: null,
+          currency: 'USD',
+          rates: '{"EUR":1.08}',
+        }),
+      })),
     ],
   },
 ];

@@ -1,13 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import type { BucketType } from '../entities/snapshot.entity.js';
 import { MetricsConfigService } from '../repositories/metrics-config.service.js';
 import { localDate } from '../common/local-clock.js';
 import { breakdownsOf, toNumber, type Breakdowns } from '../common/metric-values.js';
 import { SnapshotsRepository } from '../repositories/snapshots.repository.js';
-import { readQuery } from '../database/read-replica.js';
-import { planBreakdown } from '../billing/plan-breakdown.js';
+import { LedgerRepository } from '../repositories/ledger.repository.js';
 
 export interface TimeseriesQuery {
   metrics: string[];
@@ -49,7 +46,7 @@ const PER: Record<BucketType, Timeseries['per']> = { daily: 'day', weekly: 'week
 @Injectable()
 export class TimeseriesService {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly ledger: LedgerRepository,
     private readonly snapshots: SnapshotsRepository,
     private readonly config: MetricsConfigService,
   ) {}
@@ -82,7 +79,8 @@ export class TimeseriesService {
     }
     if (kinds.includes('plan')) {
       const config = await this.config.get();
-      const plans = await planBreakdown((text, values) => readQuery(this.dataSource, text, values), bucket, {
+      const plans = await this.ledger.planBreakdown({
+        bucket,
         start: query.start,
         end: query.end,
         tz: config.timezone,

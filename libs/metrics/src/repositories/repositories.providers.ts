@@ -2,6 +2,7 @@ import { SnapshotsRepository } from './snapshots.repository.js';
 import { SnapshotSummaryRepository } from './snapshot-summary.repository.js';
 import { RunsRepository } from './runs.repository.js';
 import { AuditRepository } from './audit.repository.js';
+import { LedgerRepository } from './ledger.repository.js';
 import { SnapshotWritesRepository } from './snapshot-writes.repository.js';
 import { RevenueCompareRepository } from './revenue-compare.repository.js';
 
@@ -13,4 +14,5 @@ export const REPOSITORIES = [
   SnapshotWritesRepository,
   RevenueCompareRepository,
   AuditRepository,
+  LedgerRepository,
 ];

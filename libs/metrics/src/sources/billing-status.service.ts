@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, type EntityManager } from 'typeorm';
+import type { EntityManager } from 'typeorm';
+import { LedgerRepository } from '../repositories/ledger.repository.js';
 import { METRICS_OPTIONS } from '../metrics.module-definition.js';
 import type { ResolvedMetricsOptions } from '../metrics.options.js';
 import { stripeConfigured } from '../common/stripe-configured.js';
@@ -13,26 +13,17 @@ import { stripeConfigured } from '../common/stripe-configured.js';
 @Injectable()
 export class BillingStatus {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly ledger: LedgerRepository,
     @Inject(METRICS_OPTIONS) private readonly options: ResolvedMetricsOptions,
   ) {}
 
-  async connected(manager: EntityManager = this.dataSource.manager): Promise<boolean> {
+  async connected(manager?: EntityManager): Promise<boolean> {
     if (stripeConfigured(this.options.stripe)) return true;
-    const [{ recorded }] = (await manager.query(
-      `SELECT EXISTS (SELECT 1 FROM metrics_revenue_ledger) AS recorded`,
-    )) as { recorded: boolean }[];
-    return recorded;
+    return this.ledger.hasRevenue(manager);
   }
 
   /** Currencies of revenue that cannot be converted to the reporting currency (no rate configured). */
-  async unconvertedCurrencies(currency: string, rates: Record<string, number>): Promise<string[]> {
-    const rows = (await this.dataSource.query(
-      `SELECT DISTINCT currency FROM (
-         SELECT currency FROM metrics_revenue_ledger UNION SELECT currency FROM metrics_billing_invoice_state) AS used
-       WHERE currency <> upper($1::text) AND NOT ($2::jsonb ? currency) ORDER BY 1`,
-      [currency, JSON.stringify(rates)],
-    )) as { currency: string }[];
-    return rows.map((row) => row.currency);
+  unconvertedCurrencies(currency: string, rates: Record<string, number>): Promise<string[]> {
+    return this.ledger.unconvertedCurrencies(currency, rates);
   }
 }
