@@ -20,6 +20,7 @@ import {
 import { computeStatements, USER_DAYS_TABLE } from '../libs/metrics/src/repositories/snapshot-writes.repository.js';
 import { snapshotStatements } from '../libs/metrics/src/repositories/snapshots.repository.js';
 import { auditStatements } from '../libs/metrics/src/repositories/audit.repository.js';
+import { alertStatements } from '../libs/metrics/src/repositories/alerts.repository.js';
 import { ledgerStatements } from '../libs/metrics/src/repositories/ledger.repository.js';
 import { revenueCompareStatements } from '../libs/metrics/src/repositories/revenue-compare.repository.js';
 import { SourceRelations } from '../libs/metrics/src/sql/source-relations.js';
@@ -79,6 +80,9 @@ const SUMMARY: SummaryReadQuery = {
   enabled: ENABLED,
   relations: OWN_TABLES,
 };
+
+const ALERT_FILTER = { env: ENV, status: 'active', tenant: null, severity: null, kind: null, limit: 50, offset: 0 };
+const DELIVERY_FILTER = { env: ENV, status: 'failed', alert_id: null, limit: 50, offset: 0 };
 
 const SOURCES = { enabled: [...ENABLED].join(', '), relations: "the module's own tables" };
 
@@ -255,6 +259,28 @@ export const SQL_DOCS: SqlDoc[] = [
           rates: '{"EUR":1.08}',
         }),
       })),
+    ],
+  },
+  {
+    file: 'alerts.sql',
+    code: 'libs/metrics/src/repositories/alerts.repository.ts (alertStatements)',
+    samples: [
+      { name: 'page', built: {}, statement: alertStatements.page(ALERT_FILTER) },
+      { name: 'count', built: {}, statement: alertStatements.count(ALERT_FILTER) },
+      { name: 'lockOne', built: {}, statement: alertStatements.lockOne('42', ENV) },
+      { name: 'acknowledge', built: {}, statement: alertStatements.acknowledge('42', 'admin@example.com') },
+      { name: 'deliveries', built: {}, statement: alertStatements.deliveries(DELIVERY_FILTER) },
+      { name: 'deliveriesCount', built: {}, statement: alertStatements.deliveriesCount(DELIVERY_FILTER) },
+      {
+        name: 'activeForSnapshot (GET summary)',
+        built: {},
+        statement: alertStatements.activeForSnapshot({
+          env: ENV,
+          bucket_type: 'daily',
+          bucket_date: '2026-03-01',
+          tenant: null,
+        }),
+      },
     ],
   },
 ];

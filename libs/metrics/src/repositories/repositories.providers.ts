@@ -3,6 +3,7 @@ import { SnapshotSummaryRepository } from './snapshot-summary.repository.js';
 import { RunsRepository } from './runs.repository.js';
 import { AuditRepository } from './audit.repository.js';
 import { LedgerRepository } from './ledger.repository.js';
+import { AlertsRepository } from './alerts.repository.js';
 import { SnapshotWritesRepository } from './snapshot-writes.repository.js';
 import { RevenueCompareRepository } from './revenue-compare.repository.js';
 
@@ -15,4 +16,5 @@ export const REPOSITORIES = [
   RevenueCompareRepository,
   AuditRepository,
   LedgerRepository,
+  AlertsRepository,
 ];
