@@ -42,6 +42,7 @@ import { MetricsReadController } from './read/metrics-read.controller.js';
 import { RangeChecks } from './security/range-checks.js';
 import { ReadCache } from './repositories/read-cache.service.js';
 import { REPOSITORIES } from './repositories/repositories.providers.js';
+import { DashboardReads } from './read/dashboard-reads.service.js';
 import { CsvExportService } from './read/csv-export.service.js';
 import { ExportController } from './read/export.controller.js';
 import { TimeseriesService } from './read/timeseries.service.js';
@@ -103,6 +104,7 @@ const PROVIDERS = [
   SnapshotComputeService,
   MetricsRunsService,
   SummaryService,
+  DashboardReads,
   CohortsService,
   TimeseriesService,
   RangeChecks,
