@@ -20,6 +20,7 @@ import {
 import { computeStatements, USER_DAYS_TABLE } from '../libs/metrics/src/repositories/snapshot-writes.repository.js';
 import { snapshotStatements } from '../libs/metrics/src/repositories/snapshots.repository.js';
 import { auditStatements } from '../libs/metrics/src/repositories/audit.repository.js';
+import { alertDeliveryStatements } from '../libs/metrics/src/repositories/alert-deliveries.repository.js';
 import { alertStatements } from '../libs/metrics/src/repositories/alerts.repository.js';
 import { ledgerStatements } from '../libs/metrics/src/repositories/ledger.repository.js';
 import { revenueCompareStatements } from '../libs/metrics/src/repositories/revenue-compare.repository.js';
@@ -280,6 +281,21 @@ export const SQL_DOCS: SqlDoc[] = [
           bucket_date: '2026-03-01',
           tenant: null,
         }),
+      },
+    ],
+  },
+  {
+    file: 'alert-deliveries.sql',
+    code: 'libs/metrics/src/repositories/alert-deliveries.repository.ts (alertDeliveryStatements)',
+    samples: [
+      { name: 'nextWait', built: {}, statement: alertDeliveryStatements.nextWait() },
+      { name: 'claim', built: {}, statement: alertDeliveryStatements.claim(20, 35000) },
+      { name: 'delivered', built: {}, statement: alertDeliveryStatements.delivered('7', 1) },
+      { name: 'release', built: {}, statement: alertDeliveryStatements.release('7') },
+      {
+        name: 'failedAttempt',
+        built: {},
+        statement: alertDeliveryStatements.failedAttempt('7', 'pending', 2, 'HTTP 503 from the webhook', 4000),
       },
     ],
   },

@@ -4,6 +4,7 @@ import { RunsRepository } from './runs.repository.js';
 import { AuditRepository } from './audit.repository.js';
 import { LedgerRepository } from './ledger.repository.js';
 import { AlertsRepository } from './alerts.repository.js';
+import { AlertDeliveriesRepository } from './alert-deliveries.repository.js';
 import { SnapshotWritesRepository } from './snapshot-writes.repository.js';
 import { RevenueCompareRepository } from './revenue-compare.repository.js';
 
@@ -17,4 +18,5 @@ export const REPOSITORIES = [
   AuditRepository,
   LedgerRepository,
   AlertsRepository,
+  AlertDeliveriesRepository,
 ];
