@@ -269,6 +269,21 @@ export const SQL_DOCS: SqlDoc[] = [
       { name: 'page', built: {}, statement: alertStatements.page(ALERT_FILTER) },
       { name: 'count', built: {}, statement: alertStatements.count(ALERT_FILTER) },
       { name: 'lockOne', built: {}, statement: alertStatements.lockOne('42', ENV) },
+      { name: 'active', built: {}, statement: alertStatements.active(ENV, null) },
+      {
+        name: 'upsert',
+        built: {},
+        statement: alertStatements.upsert(
+          ENV,
+          '[{"kind":"threshold","rule_key":"config:churn","metric":"customer_churn_rate","bucket_type":"monthly","bucket_date":"2026-02-01","tenant":null,"value":7.5,"threshold":5,"severity":"warning","message":"Customer churn 7.5% is above 5%"}]',
+        ),
+      },
+      { name: 'resolve', built: {}, statement: alertStatements.resolve(['41', '42']) },
+      {
+        name: 'enqueue',
+        built: {},
+        statement: alertStatements.enqueue('[{"alert_id":"42","event":"opened","payload":{"event":"opened"}}]'),
+      },
       { name: 'acknowledge', built: {}, statement: alertStatements.acknowledge('42', 'admin@example.com') },
       { name: 'deliveries', built: {}, statement: alertStatements.deliveries(DELIVERY_FILTER) },
       { name: 'deliveriesCount', built: {}, statement: alertStatements.deliveriesCount(DELIVERY_FILTER) },

@@ -78,6 +78,137 @@ WHERE
   AND environment = :env
 FOR UPDATE;
 
+-- active
+-- sample parameters: {"env":"production","tenant":null}
+SELECT
+  id,
+  kind,
+  rule_key,
+  metric,
+  bucket_type,
+  tenant_id,
+  severity
+FROM
+  metrics_alert
+WHERE
+  environment = :env
+  AND status <> 'resolved'
+  AND (
+    :tenant::varchar IS NULL
+    OR tenant_id = :tenant::varchar
+  );
+
+-- upsert
+-- sample parameters: {"conditions":"[{\"kind\":\"threshold\",\"rule_key\":\"config:churn\",\"metric\":\"customer_churn_rate\",\"bucket_type\":\"monthly\",\"bucket_date\":\"2026-02-01\",\"tenant\":null,\"value\":7.5,\"threshold\":5,\"severity\":\"warning\",\"message\":\"Customer churn 7.5% is above 5%\"}]","env":"production"}
+INSERT INTO
+  metrics_alert AS a (
+    environment,
+    kind,
+    rule_key,
+    metric,
+    bucket_type,
+    bucket_date,
+    tenant_id,
+    value,
+    threshold,
+    expected,
+    expected_low,
+    expected_high,
+    severity,
+    message,
+    status,
+    first_seen,
+    last_seen
+  )
+SELECT
+  :env,
+  c.kind,
+  c.rule_key,
+  c.metric,
+  c.bucket_type,
+  c.bucket_date,
+  c.tenant,
+  c.value,
+  c.threshold,
+  c.expected,
+  c.expected_low,
+  c.expected_high,
+  c.severity,
+  c.message,
+  'open',
+  now(),
+  now()
+FROM
+  jsonb_to_recordset(:conditions::jsonb) AS c (
+    kind text,
+    rule_key text,
+    metric text,
+    bucket_type text,
+    bucket_date date,
+    tenant text,
+    value numeric,
+    threshold numeric,
+    expected numeric,
+    expected_low numeric,
+    expected_high numeric,
+    severity text,
+    message text
+  )
+ON CONFLICT (
+  environment,
+  rule_key,
+  metric,
+  bucket_type,
+  tenant_id
+)
+WHERE
+  status <> 'resolved' DO UPDATE
+SET
+  value = excluded.value,
+  threshold = excluded.threshold,
+  expected = excluded.expected,
+  expected_low = excluded.expected_low,
+  expected_high = excluded.expected_high,
+  severity = excluded.severity,
+  bucket_date = excluded.bucket_date,
+  message = excluded.message,
+  last_seen = now()
+RETURNING
+  a.*;
+
+-- resolve
+-- sample parameters: {"ids":["41","42"]}
+UPDATE metrics_alert
+SET
+  status = 'resolved',
+  resolved_at = now()
+WHERE
+  id = ANY (:ids::bigint[])
+RETURNING
+  *;
+
+-- enqueue
+-- sample parameters: {"events":"[{\"alert_id\":\"42\",\"event\":\"opened\",\"payload\":{\"event\":\"opened\"}}]"}
+INSERT INTO
+  metrics_alert_delivery (
+    alert_id,
+    channel_id,
+    channel_name,
+    event,
+    payload
+  )
+SELECT
+  e.alert_id,
+  c.id,
+  c.name,
+  e.event,
+  e.payload
+FROM
+  jsonb_to_recordset(:events::jsonb) AS e (alert_id bigint, event text, payload jsonb)
+  CROSS JOIN metrics_alert_channel c
+WHERE
+  c.enabled;
+
 -- acknowledge
 -- sample parameters: {"by":"admin@example.com","id":"42"}
 UPDATE metrics_alert

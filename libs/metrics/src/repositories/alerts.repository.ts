@@ -44,7 +44,28 @@ const DELIVERIES_FROM = `FROM metrics_alert_delivery d JOIN metrics_alert a ON a
     AND (:status::varchar IS NULL OR d.status = :status::varchar)
     AND (:alert_id::bigint IS NULL OR d.alert_id = :alert_id::bigint)`;
 
-/** The reads and acknowledgements of the alert history, as pure functions (rendered in docs/sql/alerts.sql). */
+const UPSERT_SQL = `
+INSERT INTO metrics_alert AS a (environment, kind, rule_key, metric, bucket_type, bucket_date, tenant_id, value,
+  threshold, expected, expected_low, expected_high, severity, message, status, first_seen, last_seen)
+SELECT :env, c.kind, c.rule_key, c.metric, c.bucket_type, c.bucket_date, c.tenant, c.value, c.threshold, c.expected,
+  c.expected_low, c.expected_high, c.severity, c.message, 'open', now(), now()
+FROM jsonb_to_recordset(:conditions::jsonb) AS c(kind text, rule_key text, metric text, bucket_type text,
+  bucket_date date, tenant text, value numeric, threshold numeric, expected numeric, expected_low numeric,
+  expected_high numeric, severity text, message text)
+ON CONFLICT (environment, rule_key, metric, bucket_type, tenant_id) WHERE status <> 'resolved'
+DO UPDATE SET value = excluded.value, threshold = excluded.threshold, expected = excluded.expected,
+  expected_low = excluded.expected_low, expected_high = excluded.expected_high, severity = excluded.severity,
+  bucket_date = excluded.bucket_date, message = excluded.message, last_seen = now()
+RETURNING a.*`;
+
+const ENQUEUE_SQL = `
+INSERT INTO metrics_alert_delivery (alert_id, channel_id, channel_name, event, payload)
+SELECT e.alert_id, c.id, c.name, e.event, e.payload
+FROM jsonb_to_recordset(:events::jsonb) AS e(alert_id bigint, event text, payload jsonb)
+CROSS JOIN metrics_alert_channel c
+WHERE c.enabled`;
+
+/** The statements on the alert history, as pure functions (rendered in docs/sql/alerts.sql). */
 export const alertStatements = {
   page: (filter: AlertFilter): Statement => ({
     sql: `SELECT * FROM metrics_alert WHERE ${ALERTS_WHERE} ORDER BY last_seen DESC, id DESC LIMIT :limit OFFSET :offset`,
@@ -78,6 +99,26 @@ export const alertStatements = {
     sql: `SELECT count(*)::int AS total ${DELIVERIES_FROM}`,
     params: { ...filter },
   }),
+
+  /** The alerts not resolved yet, of one tenant or all (an evaluation compares its conditions with them). */
+  active: (env: string, tenant: string | null): Statement => ({
+    sql: `SELECT id, kind, rule_key, metric, bucket_type, tenant_id, severity FROM metrics_alert
+      WHERE environment = :env AND status <> 'resolved'
+        AND (:tenant::varchar IS NULL OR tenant_id = :tenant::varchar)`,
+    params: { env, tenant },
+  }),
+
+  /** Opens an alert per new condition, updates the open alert of a lasting one (`conditions`: JSON array). */
+  upsert: (env: string, conditions: string): Statement => ({ sql: UPSERT_SQL, params: { env, conditions } }),
+
+  resolve: (ids: string[]): Statement => ({
+    sql: `UPDATE metrics_alert SET status = 'resolved', resolved_at = now()
+      WHERE id = ANY(:ids::bigint[]) RETURNING *`,
+    params: { ids },
+  }),
+
+  /** Queues each event (`events`: JSON array) for every enabled channel, in the evaluation's transaction. */
+  enqueue: (events: string): Statement => ({ sql: ENQUEUE_SQL, params: { events } }),
 
   /** The alerts of one snapshot that are not resolved (GET summary shows them with its thresholds). */
   activeForSnapshot: (key: SnapshotKey): Statement => ({
@@ -132,6 +173,24 @@ export class AlertsRepository {
 
   activeForSnapshot(key: Omit<SnapshotKey, 'env'>): Promise<Row[]> {
     return run(this.query, alertStatements.activeForSnapshot({ ...key, env: this.options.environment }));
+  }
+
+  active(manager: EntityManager, env: string, tenant: string | null): Promise<Row[]> {
+    return run((text, values) => manager.query(text, values), alertStatements.active(env, tenant));
+  }
+
+  upsert(manager: EntityManager, env: string, conditions: string): Promise<Row[]> {
+    return run((text, values) => manager.query(text, values), alertStatements.upsert(env, conditions));
+  }
+
+  async resolve(manager: EntityManager, ids: string[]): Promise<Row[]> {
+    const resolved = await run((text, values) => manager.query(text, values), alertStatements.resolve(ids));
+    // TypeORM answers an UPDATE with [rows, affected].
+    return (Array.isArray(resolved[0]) ? resolved[0] : resolved) as Row[];
+  }
+
+  async enqueue(manager: EntityManager, events: string): Promise<void> {
+    await run((text, values) => manager.query(text, values), alertStatements.enqueue(events));
   }
 
   enabledRules(): Promise<MetricsAlertRule[]> {
