@@ -109,6 +109,12 @@ export const SQL_DOCS: SqlDoc[] = [
         }),
       })),
       { name: 'cohorts', built: {}, statement: snapshotStatements.cohorts(ENV, null, 6) },
+      { name: 'heads (alert evaluation)', built: {}, statement: snapshotStatements.heads(ENV, null) },
+      {
+        name: 'at (alert evaluation)',
+        built: {},
+        statement: snapshotStatements.at(ENV, null, ['daily', 'monthly'], ['2026-03-01', '2026-03-01']),
+      },
       { name: 'version', built: {}, statement: snapshotStatements.version(ENV) },
       { name: 'bumpVersion', built: {}, statement: snapshotStatements.bumpVersion(ENV) },
     ],
@@ -269,6 +275,7 @@ export const SQL_DOCS: SqlDoc[] = [
       { name: 'page', built: {}, statement: alertStatements.page(ALERT_FILTER) },
       { name: 'count', built: {}, statement: alertStatements.count(ALERT_FILTER) },
       { name: 'lockOne', built: {}, statement: alertStatements.lockOne('42', ENV) },
+      { name: 'lock', built: {}, statement: alertStatements.lock(ENV) },
       { name: 'active', built: {}, statement: alertStatements.active(ENV, null) },
       {
         name: 'upsert',

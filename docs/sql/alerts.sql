@@ -78,6 +78,11 @@ WHERE
   AND environment = :env
 FOR UPDATE;
 
+-- lock
+-- sample parameters: {"env":"production"}
+SELECT
+  pg_advisory_xact_lock(hashtext ('exec-metrics:alerts:' || :env::text));
+
 -- active
 -- sample parameters: {"env":"production","tenant":null}
 SELECT

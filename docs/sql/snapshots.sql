@@ -128,6 +128,38 @@ FROM
 ORDER BY
   cohort_month;
 
+-- heads (alert evaluation)
+-- sample parameters: {"env":"production","tenant":null}
+SELECT
+  bucket_type,
+  max(bucket_date)::text AS head
+FROM
+  system_metrics_snapshot
+WHERE
+  environment = :env
+  AND (
+    :tenant::varchar IS NULL
+    OR tenant_id = :tenant::varchar
+  )
+GROUP BY
+  bucket_type;
+
+-- at (alert evaluation)
+-- sample parameters: {"dates":["2026-03-01","2026-03-01"],"env":"production","tenant":null,"types":["daily","monthly"]}
+SELECT
+  s.*,
+  s.bucket_date::text AS day
+FROM
+  system_metrics_snapshot s
+  JOIN unnest(:types::text[], :dates::date[]) AS h (bucket_type, bucket_date) ON h.bucket_type = s.bucket_type
+  AND h.bucket_date = s.bucket_date
+WHERE
+  s.environment = :env
+  AND (
+    :tenant::varchar IS NULL
+    OR s.tenant_id = :tenant::varchar
+  );
+
 -- version
 -- sample parameters: {"env":"production"}
 SELECT

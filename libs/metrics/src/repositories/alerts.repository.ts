@@ -100,6 +100,12 @@ export const alertStatements = {
     params: { ...filter },
   }),
 
+  /** Evaluations of several instances take turns: the dedup reads then writes the open alerts. */
+  lock: (env: string): Statement => ({
+    sql: `SELECT pg_advisory_xact_lock(hashtext('exec-metrics:alerts:' || :env::text))`,
+    params: { env },
+  }),
+
   /** The alerts not resolved yet, of one tenant or all (an evaluation compares its conditions with them). */
   active: (env: string, tenant: string | null): Statement => ({
     sql: `SELECT id, kind, rule_key, metric, bucket_type, tenant_id, severity FROM metrics_alert
@@ -173,6 +179,10 @@ export class AlertsRepository {
 
   activeForSnapshot(key: Omit<SnapshotKey, 'env'>): Promise<Row[]> {
     return run(this.query, alertStatements.activeForSnapshot({ ...key, env: this.options.environment }));
+  }
+
+  async lock(manager: EntityManager): Promise<void> {
+    await run((text, values) => manager.query(text, values), alertStatements.lock(this.options.environment));
   }
 
   active(manager: EntityManager, env: string, tenant: string | null): Promise<Row[]> {

@@ -79,6 +79,23 @@ export const snapshotStatements = {
     params: { env, tenant, months },
   }),
 
+  /** Per bucket type, the latest stored snapshot date of one tenant or any (alert evaluation). */
+  heads: (env: string, tenant: string | null): Statement => ({
+    sql: `SELECT bucket_type, max(bucket_date)::text AS head FROM system_metrics_snapshot
+      WHERE environment = :env AND (:tenant::varchar IS NULL OR tenant_id = :tenant::varchar)
+      GROUP BY bucket_type`,
+    params: { env, tenant },
+  }),
+
+  /** The snapshots at the given (bucket type, date) pairs, every scope or one tenant's (alert evaluation). */
+  at: (env: string, tenant: string | null, types: string[], dates: string[]): Statement => ({
+    sql: `SELECT s.*, s.bucket_date::text AS day FROM system_metrics_snapshot s
+      JOIN unnest(:types::text[], :dates::date[]) AS h(bucket_type, bucket_date)
+        ON h.bucket_type = s.bucket_type AND h.bucket_date = s.bucket_date
+      WHERE s.environment = :env AND (:tenant::varchar IS NULL OR s.tenant_id = :tenant::varchar)`,
+    params: { env, tenant, types, dates },
+  }),
+
   version: (env: string): Statement => ({
     sql: 'SELECT version::text AS version FROM metrics_snapshot_version WHERE environment = :env',
     params: { env },
@@ -121,6 +138,26 @@ export class SnapshotsRepository {
 
   cohorts(tenant: string | null, months: number): Promise<Record<string, unknown>[]> {
     return this.read(snapshotStatements.cohorts(this.options.environment, tenant, months));
+  }
+
+  /** In the caller's transaction (the alert evaluation's): per bucket type, the latest snapshot date. */
+  heads(manager: EntityManager, tenant: string | null): Promise<{ bucket_type: BucketType; head: string }[]> {
+    return run(
+      (text, values) => manager.query(text, values),
+      snapshotStatements.heads(this.options.environment, tenant),
+    );
+  }
+
+  at(
+    manager: EntityManager,
+    tenant: string | null,
+    types: string[],
+    dates: string[],
+  ): Promise<Record<string, unknown>[]> {
+    return run(
+      (text, values) => manager.query(text, values),
+      snapshotStatements.at(this.options.environment, tenant, types, dates),
+    );
   }
 
   /** The snapshots' version as the reads see it (with a read replica: the version it holds). */
