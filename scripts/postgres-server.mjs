@@ -9,7 +9,9 @@ import { join } from 'node:path';
 function findBinaries() {
   const root = '/usr/lib/postgresql';
   const versions = existsSync(root)
-    ? readdirSync(root).map(Number).filter((version) => version >= 15 && existsSync(join(root, String(version), 'bin', 'initdb')))
+    ? readdirSync(root)
+        .map(Number)
+        .filter((version) => version >= 15 && existsSync(join(root, String(version), 'bin', 'initdb')))
     : [];
   if (versions.length === 0) {
     throw new Error("No PostgreSQL 15+ server binaries under /usr/lib/postgresql: install Debian's postgresql package");
@@ -81,9 +83,36 @@ export async function startTemporaryPostgres({ port, durable = false } = {}) {
       if (asRoot) chownSync(standbyDir, statSync(dir).uid, statSync(dir).gid);
       const standbyData = join(standbyDir, 'data');
       const standbyPort = await freePort();
-      run('pg_basebackup', ['-h', '127.0.0.1', '-p', String(chosenPort), '-U', 'postgres', '-D', standbyData, '-R', '-X', 'stream', '-c', 'fast']);
-      const standbySettings = settings.replace(`-p ${chosenPort}`, `-p ${standbyPort}`).replace(`-k ${dir}`, `-k ${standbyDir}`);
-      run('pg_ctl', ['-D', standbyData, '-o', standbySettings, '-l', join(standbyDir, 'server.log'), '-w', '-t', '60', 'start']);
+      run('pg_basebackup', [
+        '-h',
+        '127.0.0.1',
+        '-p',
+        String(chosenPort),
+        '-U',
+        'postgres',
+        '-D',
+        standbyData,
+        '-R',
+        '-X',
+        'stream',
+        '-c',
+        'fast',
+      ]);
+      const standbySettings = settings
+        .replace(`-p ${chosenPort}`, `-p ${standbyPort}`)
+        .replace(`-k ${dir}`, `-k ${standbyDir}`);
+      run('pg_ctl', [
+        '-D',
+        standbyData,
+        '-o',
+        standbySettings,
+        '-l',
+        join(standbyDir, 'server.log'),
+        '-w',
+        '-t',
+        '60',
+        'start',
+      ]);
       const url = `postgresql://postgres@127.0.0.1:${standbyPort}/metrics_test`;
       const sql = (target, text) => {
         const result = spawnSync('psql', [target, '-Atc', text], { encoding: 'utf8' });

@@ -1,7 +1,7 @@
 import type { LoggerService } from '@nestjs/common';
 import { MetricsService } from '@exec-metrics/metrics';
 import { MetricsScheduler } from '../libs/metrics/src/schedule/metrics-scheduler.service.js';
-import { hostRelation } from '../libs/metrics/src/compute/sql/source-relations.js';
+import { hostRelation } from '../libs/metrics/src/sql/source-relations.js';
 import type { SourceName } from '../libs/metrics/src/metrics.options.js';
 import { HOST_IDS, hostSources, hostTablesSql, type IdFlavour, type RelationForm } from './support/host-schema.js';
 import { snapshot } from './support/source-rows.js';

@@ -19,7 +19,7 @@ export { MetricsApiMiddleware } from './ingest/metrics-api.middleware.js';
 export { ApiRequestCollector } from './ingest/api-request-collector.service.js';
 export { defaultApiTenant } from './ingest/api-tenant.js';
 export { MetricsPrometheus } from './observability/prometheus-registry.js';
-export { MetricsConfigService } from './config/metrics-config.service.js';
+export { MetricsConfigService } from './repositories/metrics-config.service.js';
 export { TokensService, type TokenView } from './security/tokens.service.js';
 export { AuditService, type AuditEntry, type AuditChainReport } from './security/audit.service.js';
 export { MetricsVerifier, type VerifyReport } from './verify/metrics-verifier.service.js';
@@ -28,7 +28,7 @@ export { StripeSyncService, type StripeSyncResult } from './billing/stripe-sync.
 export { StripeEventsService, type StripeEventOutcome } from './billing/stripe-events.service.js';
 export type { StripeEventEnvelope } from './billing/stripe-objects.js';
 export { ManualRevenueService, type LedgerEntryView } from './billing/manual-revenue.service.js';
-export * from './ingest/event.types.js';
+export * from './common/event.types.js';
 export { METRIC_CATALOG, PUBLIC_METRICS, LATENCY_BUCKETS_MS, findMetric } from './catalog/metric-catalog.js';
 export type { MetricKey } from './catalog/metric-catalog.js';
 export { CSV_HEADER } from './read/csv-export.service.js';

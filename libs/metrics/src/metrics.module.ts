@@ -1,8 +1,8 @@
 import { Module, UseFilters, type DynamicModule, type Type } from '@nestjs/common';
 import { PATH_METADATA } from '@nestjs/common/constants.js';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { BillingStatus } from './billing/billing-status.service.js';
-import { ConventionsChangeService } from './billing/conventions-change.service.js';
+import { BillingStatus } from './sources/billing-status.service.js';
+import { ConventionsChangeService } from './config/conventions-change.service.js';
 import { ConventionsCompareService } from './billing/conventions-compare.service.js';
 import { RevenueChecksController } from './billing/revenue-checks.controller.js';
 import { RevenueCustomersController } from './billing/revenue-customers.controller.js';
@@ -22,9 +22,9 @@ import { AnnotationsService } from './annotations/annotations.service.js';
 import { ComputeController } from './compute/compute.controller.js';
 import { MetricsRunsService } from './compute/runs.service.js';
 import { SnapshotComputeService } from './compute/snapshot-compute.service.js';
-import { MetricsSources } from './compute/source-check.js';
+import { MetricsSources } from './sources/source-check.js';
 import { ConfigController } from './config/config.controller.js';
-import { MetricsConfigService } from './config/metrics-config.service.js';
+import { MetricsConfigService } from './repositories/metrics-config.service.js';
 import { METRICS_ENTITIES } from './entities/index.js';
 import { EventsController } from './ingest/events.controller.js';
 import { MetricsRecorder } from './ingest/metrics-recorder.service.js';
@@ -40,8 +40,10 @@ import { resolveOptions, type MetricsModuleOptions } from './metrics.options.js'
 import { MetricsService } from './metrics.service.js';
 import { CohortsService } from './read/cohorts.service.js';
 import { MetricsReadController } from './read/metrics-read.controller.js';
-import { RangeChecks } from './read/range-checks.js';
-import { ReadCache } from './read/read-cache.service.js';
+import { RangeChecks } from './security/range-checks.js';
+import { ReadCache } from './repositories/read-cache.service.js';
+import { REPOSITORIES } from './repositories/repositories.providers.js';
+import { DashboardReads } from './read/dashboard-reads.service.js';
 import { CsvExportService } from './read/csv-export.service.js';
 import { ExportController } from './read/export.controller.js';
 import { TimeseriesService } from './read/timeseries.service.js';
@@ -106,6 +108,7 @@ const PROVIDERS = [
   SnapshotComputeService,
   MetricsRunsService,
   SummaryService,
+  DashboardReads,
   CohortsService,
   TimeseriesService,
   RangeChecks,
@@ -138,6 +141,7 @@ const PROVIDERS = [
   ConventionsCompareService,
   RevenueCustomersService,
   ...ALERT_PROVIDERS,
+  ...REPOSITORIES,
 ];
 
 /**

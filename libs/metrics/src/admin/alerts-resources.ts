@@ -1,5 +1,5 @@
 import type { ResourceWithOptions } from 'adminjs';
-import { MetricsAlert, MetricsAlertDelivery, MetricsAlertRule } from '../alerts/alert.entities.js';
+import { MetricsAlert, MetricsAlertDelivery, MetricsAlertRule } from '../entities/alert.entities.js';
 
 const NAVIGATION = { name: 'Exec Metrics', icon: 'Activity' };
 const READ_ONLY = {

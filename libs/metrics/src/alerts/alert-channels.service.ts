@@ -3,10 +3,10 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { METRICS_OPTIONS } from '../metrics.module-definition.js';
 import type { ResolvedMetricsOptions } from '../metrics.options.js';
-import { badRequest } from '../read/validation.js';
+import { badRequest } from '../common/validation.js';
 import { resolveAlertsSettings } from './alerts.options.js';
 import { ALLOW_HINT, hostProblem } from './outbound-guard.js';
-import { MetricsAlertChannel } from './alert.entities.js';
+import { MetricsAlertChannel } from '../entities/alert.entities.js';
 import type { AlertChannelDto, EmailSettingsDto, WebhookSettingsDto } from './alert-channel.dto.js';
 
 export type ChannelSettings =

@@ -1,5 +1,5 @@
 import type { BucketType } from '../entities/snapshot.entity.js';
-import type { AlertKind, AlertSeverity } from './alert.entities.js';
+import type { AlertKind, AlertSeverity } from '../entities/alert.entities.js';
 
 /** Where a condition was seen: one snapshot row. */
 export interface SnapshotScope {

@@ -7,6 +7,7 @@ import {
 } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { AlertDeliveriesRepository } from '../repositories/alert-deliveries.repository.js';
 import { METRICS_OPTIONS } from '../metrics.module-definition.js';
 import type { ResolvedMetricsOptions } from '../metrics.options.js';
 import { AlertChannelsService } from './alert-channels.service.js';
@@ -41,6 +42,7 @@ export class AlertDeliveryWorker implements OnApplicationBootstrap, BeforeApplic
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly channels: AlertChannelsService,
+    private readonly outbox: AlertDeliveriesRepository,
     @Inject(METRICS_OPTIONS) options: ResolvedMetricsOptions,
   ) {
     this.settings = resolveAlertsSettings(options.alerts).delivery;
@@ -98,11 +100,7 @@ export class AlertDeliveryWorker implements OnApplicationBootstrap, BeforeApplic
         );
         if (this.stopping.signal.aborted) return undefined;
       }
-      const [next] = (await this.dataSource.query(
-        `SELECT (extract(epoch FROM min(next_attempt_at) - now()) * 1000)::float8 AS wait_ms
-         FROM metrics_alert_delivery WHERE status IN ('pending', 'sending')`,
-      )) as { wait_ms: number | null }[];
-      return next?.wait_ms === null || next?.wait_ms === undefined ? undefined : Number(next.wait_ms);
+      return await this.outbox.nextWaitMs();
     } catch (error) {
       if (!this.stopping.signal.aborted) {
         this.logger.warn(`alert delivery paused: ${error instanceof Error ? error.message : String(error)}`);
@@ -114,20 +112,11 @@ export class AlertDeliveryWorker implements OnApplicationBootstrap, BeforeApplic
   private async claim(): Promise<ClaimedDelivery[]> {
     // The lease covers a whole send (timeout and its guard) with room to spare.
     const leaseMs = this.settings.timeoutMs * 3 + 5_000;
-    const result = (await this.dataSource.query(
-      `UPDATE metrics_alert_delivery d SET status = 'sending', next_attempt_at = now() + $2 * interval '1 millisecond'
-       WHERE d.id IN (
-         SELECT id FROM metrics_alert_delivery
-         WHERE status IN ('pending', 'sending') AND next_attempt_at <= now()
-         ORDER BY next_attempt_at, id LIMIT $1 FOR UPDATE SKIP LOCKED)
-       RETURNING d.id, d.channel_id, d.payload, d.attempts`,
-      [BATCH, leaseMs],
-    )) as [ClaimedDelivery[], number] | ClaimedDelivery[];
-    const rows = (Array.isArray(result[0]) ? result[0] : result) as ClaimedDelivery[];
+    const rows = await this.outbox.claim(BATCH, leaseMs);
     return rows.map((row) => ({
       ...row,
       id: String(row.id),
-      payload: typeof row.payload === 'string' ? (JSON.parse(row.payload) as DeliveryPayload) : row.payload,
+      payload: (typeof row.payload === 'string' ? JSON.parse(row.payload) : row.payload) as DeliveryPayload,
     }));
   }
 
@@ -140,30 +129,17 @@ export class AlertDeliveryWorker implements OnApplicationBootstrap, BeforeApplic
         signal: this.stopping.signal,
         allowPrivate: this.settings.allowPrivateNetworks,
       });
-      await this.dataSource.query(
-        `UPDATE metrics_alert_delivery SET status = 'delivered', attempts = $2, delivered_at = now(), last_error = NULL
-         WHERE id = $1`,
-        [row.id, attempts],
-      );
+      await this.outbox.delivered(row.id, attempts);
     } catch (error) {
       if (this.stopping.signal.aborted) {
         // Not the channel's fault: the row goes back to the outbox for the next start.
-        await this.dataSource
-          .query(`UPDATE metrics_alert_delivery SET status = 'pending', next_attempt_at = now() WHERE id = $1`, [
-            row.id,
-          ])
-          .catch(() => undefined);
+        await this.outbox.release(row.id).catch(() => undefined);
         return;
       }
       const message = (error instanceof Error ? error.message : String(error)).slice(0, 1000);
       const final = attempts >= this.settings.maxAttempts || !settings;
       const delay = Math.min(this.settings.maxDelayMs, this.settings.baseDelayMs * 2 ** (attempts - 1));
-      await this.dataSource.query(
-        `UPDATE metrics_alert_delivery SET status = $2, attempts = $3, last_error = $4,
-           next_attempt_at = now() + $5 * interval '1 millisecond'
-         WHERE id = $1`,
-        [row.id, final ? 'failed' : 'pending', attempts, message, final ? 0 : delay],
-      );
+      await this.outbox.failedAttempt(row.id, final ? 'failed' : 'pending', attempts, message, final ? 0 : delay);
       if (final) this.logger.warn(`alert delivery ${row.id} failed after ${attempts} attempts: ${message}`);
     }
   }

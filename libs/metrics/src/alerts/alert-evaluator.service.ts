@@ -1,16 +1,17 @@
 import { type BeforeApplicationShutdown, Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
-import { addDays, monthStart } from '../compute/calendar-dates.js';
-import { MetricsConfigService } from '../config/metrics-config.service.js';
-import { compileSql } from '../database/named-sql.js';
+import { addDays, monthStart } from '../common/calendar-dates.js';
+import { MetricsConfigService } from '../repositories/metrics-config.service.js';
+import { SnapshotsRepository } from '../repositories/snapshots.repository.js';
+import { AlertsRepository } from '../repositories/alerts.repository.js';
 import type { BucketType } from '../entities/snapshot.entity.js';
 import { METRICS_OPTIONS } from '../metrics.module-definition.js';
 import type { ResolvedMetricsOptions } from '../metrics.options.js';
-import { metricValues } from '../read/metric-values.js';
-import { ReadCache } from '../read/read-cache.service.js';
-import { localDate } from '../schedule/local-clock.js';
-import { MetricsAlertRule, type AlertKind } from './alert.entities.js';
+import { metricValues } from '../common/metric-values.js';
+import { ReadCache } from '../repositories/read-cache.service.js';
+import { localDate } from '../common/local-clock.js';
+import type { AlertKind } from '../entities/alert.entities.js';
 import type { AlertCondition } from './alert-condition.js';
 import { AlertDeliveryWorker } from './alert-delivery.worker.js';
 import { AlertLifecycleService, type LifecycleOutcome } from './alert-lifecycle.service.js';
@@ -61,6 +62,8 @@ export class AlertEvaluator implements BeforeApplicationShutdown {
     private readonly lifecycle: AlertLifecycleService,
     private readonly worker: AlertDeliveryWorker,
     private readonly cache: ReadCache,
+    private readonly snapshots: SnapshotsRepository,
+    private readonly history: AlertsRepository,
     @Inject(METRICS_OPTIONS) private readonly options: ResolvedMetricsOptions,
   ) {
     this.settings = resolveAlertsSettings(options.alerts);
@@ -92,16 +95,13 @@ export class AlertEvaluator implements BeforeApplicationShutdown {
   /** Evaluates now (also what afterCompute queues). */
   async evaluate(request: EvaluationRequest): Promise<EvaluationResult> {
     const config = await this.config.get();
-    const custom = await this.dataSource.getRepository(MetricsAlertRule).findBy({ enabled: true });
+    const custom = await this.history.enabledRules();
     const rules: ThresholdRule[] = [...builtInRules(config), ...custom.map(ruleFromEntity)];
     const tenant = request.tenant ?? null;
     const today = localDate(request.asOf ?? new Date(), config.timezone);
 
     const result = await this.dataSource.transaction(async (manager) => {
-      // Evaluations of several instances take turns: the dedup reads then writes the open alerts.
-      await manager.query(`SELECT pg_advisory_xact_lock(hashtext('exec-metrics:alerts:' || $1::text))`, [
-        this.options.environment,
-      ]);
+      await this.history.lock(manager);
       const evaluated = await this.heads(manager, request, tenant);
       const buckets = Object.keys(evaluated) as BucketType[];
       const conditions: AlertCondition[] = [];
@@ -170,17 +170,8 @@ export class AlertEvaluator implements BeforeApplicationShutdown {
     request: EvaluationRequest,
     tenant: string | null,
   ): Promise<Partial<Record<BucketType, string>>> {
-    const compiled = compileSql(
-      `SELECT bucket_type, max(bucket_date)::text AS head FROM system_metrics_snapshot
-       WHERE environment = :env AND (:tenant::varchar IS NULL OR tenant_id = :tenant::varchar)
-       GROUP BY bucket_type`,
-      { env: this.options.environment, tenant },
-    );
     const heads: Partial<Record<BucketType, string>> = {};
-    for (const { bucket_type, head } of (await manager.query(compiled.text, compiled.values)) as {
-      bucket_type: BucketType;
-      head: string;
-    }[]) {
+    for (const { bucket_type, head } of await this.snapshots.heads(manager, tenant)) {
       if (head >= bucketStart(request.start, bucket_type) && head <= request.end) heads[bucket_type] = head;
     }
     return heads;
@@ -193,18 +184,11 @@ export class AlertEvaluator implements BeforeApplicationShutdown {
   ): Promise<Record<string, unknown>[]> {
     const entries = Object.entries(heads);
     if (entries.length === 0) return [];
-    const compiled = compileSql(
-      `SELECT s.*, s.bucket_date::text AS day FROM system_metrics_snapshot s
-       JOIN unnest(:types::text[], :dates::date[]) AS h(bucket_type, bucket_date)
-         ON h.bucket_type = s.bucket_type AND h.bucket_date = s.bucket_date
-       WHERE s.environment = :env AND (:tenant::varchar IS NULL OR s.tenant_id = :tenant::varchar)`,
-      {
-        env: this.options.environment,
-        tenant,
-        types: entries.map(([type]) => type),
-        dates: entries.map(([, date]) => date),
-      },
+    return this.snapshots.at(
+      manager,
+      tenant,
+      entries.map(([type]) => type),
+      entries.map(([, date]) => date),
     );
-    return (await manager.query(compiled.text, compiled.values)) as Record<string, unknown>[];
   }
 }

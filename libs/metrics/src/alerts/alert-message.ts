@@ -1,5 +1,5 @@
 import { findMetric } from '../catalog/metric-catalog.js';
-import type { DeliveryEvent } from './alert.entities.js';
+import type { DeliveryEvent } from '../entities/alert.entities.js';
 import { formatNumber, scopeLabel } from './alert-condition.js';
 import type { AlertView } from './alert-view.js';
 

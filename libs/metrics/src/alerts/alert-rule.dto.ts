@@ -2,8 +2,8 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsIn, IsNumber, IsOptional, Matches, Max, Min, ValidateIf } from 'class-validator';
 import { PUBLIC_METRICS } from '../catalog/metric-catalog.js';
 import { BUCKET_TYPES, type BucketType } from '../entities/snapshot.entity.js';
-import { TENANT_PATTERN } from '../ingest/event.types.js';
-import { OptionalWholeNumber } from '../read/whole-number-param.js';
+import { TENANT_PATTERN } from '../common/event.types.js';
+import { OptionalWholeNumber } from '../common/whole-number-param.js';
 
 const METRIC_KEYS = PUBLIC_METRICS.map((metric) => metric.key);
 const LEVEL = { allowNaN: false, allowInfinity: false, maxDecimalPlaces: 4 };

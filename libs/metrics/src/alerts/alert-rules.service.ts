@@ -1,8 +1,8 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
-import { badRequest } from '../read/validation.js';
-import { MetricsAlertRule } from './alert.entities.js';
+import { badRequest } from '../common/validation.js';
+import { MetricsAlertRule } from '../entities/alert.entities.js';
 import type { AlertRuleDto } from './alert-rule.dto.js';
 
 export interface AlertRuleView {

@@ -1,4 +1,4 @@
-import type { MetricsAlert } from './alert.entities.js';
+import type { MetricsAlert } from '../entities/alert.entities.js';
 
 /** An alert as the API, the summary and the deliveries show it (snake_case, numbers as numbers). */
 export interface AlertView {

@@ -24,8 +24,8 @@ import {
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { ApiMetricsErrors } from '../openapi/api-docs.js';
-import { ReadCache } from '../read/read-cache.service.js';
-import { badRequest, metricsValidationPipe } from '../read/validation.js';
+import { ReadCache } from '../repositories/read-cache.service.js';
+import { badRequest, metricsValidationPipe } from '../common/validation.js';
 import { Audited, AuditInterceptor, auditEntryFor } from '../security/audit.interceptor.js';
 import { AuditService, type AuditAction } from '../security/audit.service.js';
 import { MetricsAccess, MetricsAccessGuard, type RequestWithActor } from '../security/metrics-access.guard.js';

@@ -1,12 +1,8 @@
-import { ConflictException, Inject, Injectable, NotFoundException } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, type EntityManager } from 'typeorm';
+import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
 import type { MetricsConfigEntity } from '../entities/config.entity.js';
-import { METRICS_OPTIONS } from '../metrics.module-definition.js';
-import type { ResolvedMetricsOptions } from '../metrics.options.js';
-import type { MetricValues } from '../read/metric-values.js';
-import { compileSql } from '../database/named-sql.js';
-import { MetricsAlertRule } from './alert.entities.js';
+import type { MetricValues } from '../common/metric-values.js';
+import { AlertsRepository } from '../repositories/alerts.repository.js';
 import type { SnapshotScope } from './alert-condition.js';
 import type { AlertsQueryDto, DeliveriesQueryDto } from './alert-rule.dto.js';
 import { alertView, type AlertView } from './alert-view.js';
@@ -47,53 +43,29 @@ const iso = (value: unknown) => (value ? new Date(value as string).toISOString()
 /** Reads and acknowledgements of the alert history and its delivery log. */
 @Injectable()
 export class AlertsService {
-  constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
-    @Inject(METRICS_OPTIONS) private readonly options: ResolvedMetricsOptions,
-  ) {}
+  constructor(private readonly history: AlertsRepository) {}
 
   async list(query: AlertsQueryDto): Promise<AlertPage> {
     const limit = query.limit ?? 50;
     const offset = query.offset ?? 0;
-    const where = `environment = :env
-      AND (:status::varchar IS NULL OR status = :status::varchar OR (:status::varchar = 'active' AND status <> 'resolved'))
-      AND (:tenant::varchar IS NULL OR tenant_id = :tenant::varchar)
-      AND (:severity::varchar IS NULL OR severity = :severity::varchar)
-      AND (:kind::varchar IS NULL OR kind = :kind::varchar)`;
-    const params = {
-      env: this.options.environment,
+    const { rows: alerts, total } = await this.history.page({
       status: query.status ?? null,
       tenant: query.tenant ?? null,
       severity: query.severity ?? null,
       kind: query.kind ?? null,
       limit,
       offset,
-    };
-    const rows = compileSql(
-      `SELECT * FROM metrics_alert WHERE ${where} ORDER BY last_seen DESC, id DESC LIMIT :limit OFFSET :offset`,
-      params,
-    );
-    const count = compileSql(`SELECT count(*)::int AS total FROM metrics_alert WHERE ${where}`, params);
-    const alerts = (await this.dataSource.query(rows.text, rows.values)) as Record<string, unknown>[];
-    const [{ total }] = (await this.dataSource.query(count.text, count.values)) as { total: number }[];
+    });
     return { alerts: alerts.map(alertView), total, limit, offset };
   }
 
   /** An admin has seen it: it stays listed (and can still escalate or resolve) but is marked acknowledged. */
   async acknowledge(id: string, by: string, manager: EntityManager): Promise<AlertView> {
-    const [row] = (await manager.query(`SELECT * FROM metrics_alert WHERE id = $1 AND environment = $2 FOR UPDATE`, [
-      id,
-      this.options.environment,
-    ])) as Record<string, unknown>[];
+    const row = await this.history.lockOne(id, manager);
     if (!row) throw new NotFoundException(`No alert with id ${id}`);
     if (row.status === 'resolved') throw new ConflictException(`Alert ${id} is already resolved`);
     if (row.status === 'acknowledged') return alertView(row);
-    const [rows] = (await manager.query(
-      `UPDATE metrics_alert SET status = 'acknowledged', acknowledged_by = $2, acknowledged_at = now()
-       WHERE id = $1 RETURNING *`,
-      [id, by],
-    )) as [Record<string, unknown>[], number];
-    return alertView(rows[0]);
+    return alertView(await this.history.acknowledge(id, by, manager));
   }
 
   async deliveries(
@@ -101,26 +73,12 @@ export class AlertsService {
   ): Promise<{ deliveries: DeliveryView[]; total: number; limit: number; offset: number }> {
     const limit = query.limit ?? 50;
     const offset = query.offset ?? 0;
-    const where = `a.environment = :env
-      AND (:status::varchar IS NULL OR d.status = :status::varchar)
-      AND (:alert_id::bigint IS NULL OR d.alert_id = :alert_id::bigint)`;
-    const params = {
-      env: this.options.environment,
+    const { rows: found, total } = await this.history.deliveries({
       status: query.status ?? null,
       alert_id: query.alert_id ?? null,
       limit,
       offset,
-    };
-    const from = `FROM metrics_alert_delivery d JOIN metrics_alert a ON a.id = d.alert_id WHERE ${where}`;
-    const rows = compileSql(
-      `SELECT d.id, d.alert_id, d.channel_id, d.channel_name, d.event, d.status, d.attempts, d.last_error,
-              d.next_attempt_at, d.created_at, d.delivered_at
-       ${from} ORDER BY d.id DESC LIMIT :limit OFFSET :offset`,
-      params,
-    );
-    const count = compileSql(`SELECT count(*)::int AS total ${from}`, params);
-    const found = (await this.dataSource.query(rows.text, rows.values)) as Record<string, unknown>[];
-    const [{ total }] = (await this.dataSource.query(count.text, count.values)) as { total: number }[];
+    });
     return {
       deliveries: found.map((row) => ({
         id: String(row.id as string),
@@ -147,14 +105,13 @@ export class AlertsService {
    * status when the alert history has it.
    */
   async forSnapshot(values: MetricValues, config: MetricsConfigEntity, where: SnapshotScope): Promise<SummaryAlert[]> {
-    const custom = await this.dataSource.getRepository(MetricsAlertRule).findBy({ enabled: true });
+    const custom = await this.history.enabledRules();
     const conditions = evaluateThresholds(values, [...builtInRules(config), ...custom.map(ruleFromEntity)], where);
-    const stored = (await this.dataSource.query(
-      `SELECT * FROM metrics_alert
-       WHERE environment = $1 AND bucket_type = $2 AND bucket_date = $3::date AND tenant_id IS NOT DISTINCT FROM $4::varchar
-         AND status <> 'resolved'`,
-      [this.options.environment, where.bucket_type, where.bucket_date, where.tenant],
-    )) as Record<string, unknown>[];
+    const stored = await this.history.activeForSnapshot({
+      bucket_type: where.bucket_type,
+      bucket_date: where.bucket_date,
+      tenant: where.tenant,
+    });
     const byKey = new Map(stored.map((row) => [`${row.rule_key as string}|${row.metric as string}`, alertView(row)]));
     const summary: SummaryAlert[] = conditions.map((condition) => {
       const known = byKey.get(`${condition.rule_key}|${condition.metric}`);

@@ -1,11 +1,11 @@
 import { findMetric, type MetricKey } from '../catalog/metric-catalog.js';
 import type { MetricsConfigEntity } from '../entities/config.entity.js';
 import type { BucketType } from '../entities/snapshot.entity.js';
-import type { MetricValues } from '../read/metric-values.js';
-import type { AlertSeverity, MetricsAlertRule } from './alert.entities.js';
+import type { MetricValues } from '../common/metric-values.js';
+import type { AlertSeverity, MetricsAlertRule } from '../entities/alert.entities.js';
 import { formatNumber, scopeLabel, type AlertCondition, type SnapshotScope } from './alert-condition.js';
 
-export type { AlertSeverity } from './alert.entities.js';
+export type { AlertSeverity } from '../entities/alert.entities.js';
 
 /** The alert shape of GET summary (metrics.md, "Alerts"); stored alerts add their id, kind and status. */
 export interface ThresholdAlert {

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, IsString, Length, Matches, Validate } from 'class-validator';
-import { DateRangeDto, IsCalendarDateConstraint } from '../compute/backfill.dto.js';
-import { TENANT_PATTERN } from '../ingest/event.types.js';
+import { DateRangeDto, IsCalendarDateConstraint } from '../common/date-range.dto.js';
+import { TENANT_PATTERN } from '../common/event.types.js';
 
 /** A day worth marking on every chart. */
 export class AnnotationDto {

@@ -1,20 +1,17 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type QueryRunner } from 'typeorm';
-import { bucketFactsSql } from '../compute/sql/bucket-facts.sql.js';
-import { dailyWorkSql } from '../compute/sql/daily-work.sql.js';
-import { BUCKET_DATE, rollupSql } from '../compute/sql/rollup.sql.js';
-import { MetricsSources } from '../compute/source-check.js';
-import { MetricsConfigService } from '../config/metrics-config.service.js';
-import { compileSql } from '../database/named-sql.js';
+import { RevenueCompareRepository } from '../repositories/revenue-compare.repository.js';
+import { MetricsSources } from '../sources/source-check.js';
+import { MetricsConfigService } from '../repositories/metrics-config.service.js';
 import { NO_JIT } from '../database/session-settings.js';
 import { METRICS_OPTIONS } from '../metrics.module-definition.js';
 import type { ResolvedMetricsOptions } from '../metrics.options.js';
-import { toNumber } from '../read/metric-values.js';
+import { toNumber } from '../common/metric-values.js';
 import { BillingStore } from './billing-store.js';
 import type { MetricKey } from '../catalog/metric-catalog.js';
 import { toConventionsJson, type AllConventions, type ConventionsJson } from './revenue-conventions.js';
-import { MRR_DISCOUNT_CONVENTIONS } from './subscription-mrr.js';
+import { MRR_DISCOUNT_CONVENTIONS } from '../entities/revenue-conventions.types.js';
 
 /** The headline revenue metrics the comparison shows (issue 17: what each vendor's convention would say). */
 export const COMPARED_METRICS = [
@@ -78,6 +75,7 @@ export class ConventionsCompareService {
     private readonly store: BillingStore,
     @Inject(METRICS_OPTIONS) private readonly options: ResolvedMetricsOptions,
     private readonly sources: MetricsSources,
+    private readonly revenue: RevenueCompareRepository,
   ) {}
 
   /** The host relations as the start-up check resolved them (casts chosen from their column types). */
@@ -144,25 +142,7 @@ export class ConventionsCompareService {
   }
 
   /** The range's revenue from the ledger as it is in this transaction, for the scope asked. */
-  private async rangeRow(runner: QueryRunner, params: Record<string, unknown>) {
-    const enabled = new Set(['billing']);
-    const run = (sql: string) => {
-      const compiled = compileSql(sql, params);
-      return runner.query(compiled.text, compiled.values) as Promise<Record<string, unknown>[]>;
-    };
-    await run('DROP TABLE IF EXISTS metrics_compare_work');
-    await run(`CREATE TEMP TABLE metrics_compare_work ON COMMIT DROP AS ${dailyWorkSql(this.relations, enabled)}`);
-    const rows = await run(
-      `SELECT * FROM (${rollupSql(
-        'SELECT * FROM metrics_compare_work',
-        bucketFactsSql(this.relations, enabled, BUCKET_DATE.range),
-        'range',
-        enabled,
-        // Every work row is a computed day of the range.
-        ':range_end::date',
-      )}) AS r
-       WHERE CASE WHEN :tenant::varchar IS NULL THEN r.is_global ELSE r.tenant_id = :tenant::varchar END`,
-    );
-    return rows[0];
+  private rangeRow(runner: QueryRunner, params: Record<string, unknown>) {
+    return this.revenue.rangeRow(runner, this.relations, params);
   }
 }

@@ -1,5 +1,5 @@
 import { type PipeTransform } from '@nestjs/common';
-import { badRequest } from '../read/validation.js';
+import { badRequest } from '../common/validation.js';
 
 const CUSTOMER_ID = /^[A-Za-z0-9_.:@-]{1,255}$/;
 

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsNumber, IsOptional, Matches, Max, MaxLength, Min, Validate } from 'class-validator';
-import { IsCalendarDateConstraint } from '../compute/backfill.dto.js';
+import { IsCalendarDateConstraint } from '../common/date-range.dto.js';
 
 const CURRENCIES = Intl.supportedValuesOf('currency');
 const ID = /^[A-Za-z0-9_.:@-]{1,200}$/;

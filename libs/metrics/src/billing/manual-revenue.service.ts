@@ -1,7 +1,7 @@
 import { BadRequestException, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { MetricsConfigService } from '../config/metrics-config.service.js';
+import { MetricsConfigService } from '../repositories/metrics-config.service.js';
 import { AuditService } from '../security/audit.service.js';
 import type { AuditEntry } from '../security/audit.service.js';
 import { markBillingDaysDirty } from './billing-dirty-days.js';

@@ -1,5 +1,6 @@
 import type { EntityManager } from 'typeorm';
-import { DEFAULT_CONVENTIONS, type MrrDiscountConvention, type RevenueConventions } from './subscription-mrr.js';
+import type { MrrDiscountConvention } from '../entities/revenue-conventions.types.js';
+import { DEFAULT_CONVENTIONS, type RevenueConventions } from './subscription-mrr.js';
 
 /** The configuration fields that are revenue conventions (metrics.md, "Conventions the configuration chooses"). */
 export const LEDGER_CONVENTION_FIELDS = ['mrr_discounts', 'past_due_churn_after_days'] as const;

@@ -1,7 +1,7 @@
 import { AdminRoutes } from '../security/admin-routes.decorator.js';
 import { Get, Param, Query, UsePipes } from '@nestjs/common';
 import { ApiNotFoundResponse, ApiOkResponse, ApiOperation } from '@nestjs/swagger';
-import { metricsValidationPipe, NoQueryDto } from '../read/validation.js';
+import { metricsValidationPipe, NoQueryDto } from '../common/validation.js';
 import { Audited } from '../security/audit.interceptor.js';
 import { TenantScoped } from '../security/metrics-access.guard.js';
 import { CustomerIdPipe } from './customer-id.pipe.js';

@@ -1,7 +1,7 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { MetricsConfigService } from '../config/metrics-config.service.js';
+import { MetricsConfigService } from '../repositories/metrics-config.service.js';
 import { compileSql } from '../database/named-sql.js';
 import { readQuery } from '../database/read-replica.js';
 import { ManualRevenueService, type LedgerEntryView } from './manual-revenue.service.js';

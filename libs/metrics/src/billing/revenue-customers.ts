@@ -1,7 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, Matches } from 'class-validator';
-import { TENANT_PATTERN } from '../ingest/event.types.js';
-import { OptionalWholeNumber } from '../read/whole-number-param.js';
+import { TENANT_PATTERN } from '../common/event.types.js';
+import { OptionalWholeNumber } from '../common/whole-number-param.js';
 
 export const CUSTOMER_SORTS = ['mrr', 'customer', 'first_paid', 'last_movement'] as const;
 

@@ -1,8 +1,8 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsIn } from 'class-validator';
-import { DateRangeDto } from '../compute/backfill.dto.js';
-import { billingCtes } from '../compute/sql/billing-facts.js';
-import { OptionalWholeNumber } from '../read/whole-number-param.js';
+import { DateRangeDto } from '../common/date-range.dto.js';
+import { billingCtes } from '../sql/billing-facts.js';
+import { OptionalWholeNumber } from '../common/whole-number-param.js';
 
 export const MOVEMENTS = ['new', 'expansion', 'reactivation', 'contraction', 'churn'] as const;
 export type Movement = (typeof MOVEMENTS)[number];

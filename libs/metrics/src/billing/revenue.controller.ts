@@ -1,7 +1,7 @@
 import { AdminRoutes } from '../security/admin-routes.decorator.js';
 import { Body, Get, HttpCode, Post, Query, Req, UsePipes } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation } from '@nestjs/swagger';
-import { metricsValidationPipe } from '../read/validation.js';
+import { metricsValidationPipe } from '../common/validation.js';
 import { Audited, auditEntryFor } from '../security/audit.interceptor.js';
 import { type RequestWithActor } from '../security/metrics-access.guard.js';
 import { LedgerQueryDto, ManualRevenueEntryDto } from './manual-revenue.dto.js';

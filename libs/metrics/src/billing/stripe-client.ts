@@ -1,12 +1,9 @@
 import { Inject, type Provider } from '@nestjs/common';
 import type Stripe from 'stripe';
 import { loadOptionalPackage } from '../common/optional-package.js';
+import { stripeConfigured } from '../common/stripe-configured.js';
 import { METRICS_OPTIONS } from '../metrics.module-definition.js';
 import type { MetricsStripeOptions, ResolvedMetricsOptions } from '../metrics.options.js';
-
-/** Stripe counts as configured when a webhook secret or a secret key is set (contract.md). */
-export const stripeConfigured = (options: MetricsStripeOptions | undefined): boolean =>
-  Boolean(options?.webhookSecret || options?.secretKey);
 
 /** The `stripe` SDK's class; null while Stripe is not configured. */
 export type StripeSdk = typeof Stripe | null;

@@ -15,7 +15,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { Request } from 'express';
 import { InjectStripeSdk, type StripeSdk } from './stripe-client.js';
 import { DataSource } from 'typeorm';
-import { MetricsConfigService } from '../config/metrics-config.service.js';
+import { MetricsConfigService } from '../repositories/metrics-config.service.js';
 import { METRICS_OPTIONS } from '../metrics.module-definition.js';
 import type { ResolvedMetricsOptions } from '../metrics.options.js';
 import type { StripeEventEnvelope } from './stripe-objects.js';

@@ -1,3 +1,4 @@
+import type { MrrDiscountConvention } from '../entities/revenue-conventions.types.js';
 import {
   idOf,
   type StripeCoupon,
@@ -24,13 +25,6 @@ export interface MonthlyItem {
   quantity: number;
   monthly: number;
 }
-
-/**
- * Which discounts reduce MRR (metrics.md, "Conventions the configuration chooses"): `recurring` forever and
- * repeating ones, `all` every one while it lasts, `forever_only` forever ones, `none` no discount at all.
- */
-export const MRR_DISCOUNT_CONVENTIONS = ['recurring', 'all', 'forever_only', 'none'] as const;
-export type MrrDiscountConvention = (typeof MRR_DISCOUNT_CONVENTIONS)[number];
 
 /** The conventions that shape a subscription's MRR (the quick ratio's is applied by the compute). */
 export interface RevenueConventions {

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { isCalendarDate } from '../compute/calendar-dates.js';
+import { isCalendarDate } from '../common/calendar-dates.js';
 
 export const CLI_USAGE = `Commands:
   migrate                                   apply pending migrations of the host's data source and exit

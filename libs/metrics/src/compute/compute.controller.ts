@@ -6,10 +6,10 @@ import { uuidId } from '../security/id-param.js';
 import { Audited } from '../security/audit.interceptor.js';
 import { METRICS_OPTIONS } from '../metrics.module-definition.js';
 import type { ResolvedMetricsOptions } from '../metrics.options.js';
-import { badRequest, metricsValidationPipe } from '../read/validation.js';
+import { badRequest, metricsValidationPipe } from '../common/validation.js';
 import { TenantScoped, type RequestWithActor } from '../security/metrics-access.guard.js';
 import { BackfillDto, RunsQueryDto } from './backfill.dto.js';
-import { daysBetween } from './calendar-dates.js';
+import { daysBetween } from '../common/calendar-dates.js';
 import { MetricsRunsService, type RunState } from './runs.service.js';
 
 /** Backfills and their runs (contract.md, "Computing"). The path prefix comes from the module options. */

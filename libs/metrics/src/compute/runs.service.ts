@@ -5,37 +5,14 @@ import {
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
 } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
-import { MetricsRun, type RunTrigger } from '../entities/run.entity.js';
+import type { MetricsRun } from '../entities/run.entity.js';
+import { RunsRepository } from '../repositories/runs.repository.js';
 import { RunObserver } from '../observability/run-observer.js';
-import { daysBetween } from './calendar-dates.js';
+import { daysBetween } from '../common/calendar-dates.js';
 import { SnapshotComputeService } from './snapshot-compute.service.js';
+import type { RunRequest, RunState } from '../common/run.types.js';
 
-export interface RunRequest {
-  start: string;
-  end: string;
-  tenant?: string | null;
-  trigger: RunTrigger;
-  requestedBy?: string | null;
-  onProgress?: (done: number, total: number) => void;
-}
-
-export interface RunState {
-  run_id: string;
-  status: MetricsRun['status'];
-  trigger: RunTrigger;
-  requested_by: string | null;
-  start: string;
-  end: string;
-  tenant: string | null;
-  done: number;
-  total: number;
-  error?: string;
-  created_at: string;
-  started_at: string | null;
-  finished_at: string | null;
-}
+export type { RunRequest, RunState } from '../common/run.types.js';
 
 const HEARTBEAT_MS = 5_000;
 /** A run whose heartbeat is older than this belongs to a process that stopped. */
@@ -72,7 +49,7 @@ export class MetricsRunsService implements OnApplicationBootstrap, OnApplication
   private readonly settled = new Map<string, Promise<RunState>>();
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly runs: RunsRepository,
     private readonly compute: SnapshotComputeService,
     private readonly observer: RunObserver,
   ) {}
@@ -88,22 +65,15 @@ export class MetricsRunsService implements OnApplicationBootstrap, OnApplication
 
   /** Queues a run and starts it in the background, unless the same range is already being computed. */
   async start(request: RunRequest): Promise<RunState> {
-    const inserted = (await this.dataSource.query(
-      `INSERT INTO metrics_run (trigger, requested_by, start_date, end_date, tenant_id, status, done, total, heartbeat_at)
-       VALUES ($1, $2, $3, $4, $5, 'queued', 0, $6, now())
-       ON CONFLICT (start_date, end_date, tenant_id) WHERE status IN ('queued', 'running') DO NOTHING
-       RETURNING id`,
-      [
-        request.trigger,
-        request.requestedBy ?? null,
-        request.start,
-        request.end,
-        request.tenant ?? null,
-        daysBetween(request.start, request.end) + 1,
-      ],
-    )) as { id: string }[];
-    if (inserted.length === 0) return this.activeRunFor(request);
-    const run = await this.dataSource.getRepository(MetricsRun).findOneByOrFail({ id: inserted[0].id });
+    const run = await this.runs.insertQueued({
+      trigger: request.trigger,
+      requestedBy: request.requestedBy ?? null,
+      start: request.start,
+      end: request.end,
+      tenant: request.tenant ?? null,
+      total: daysBetween(request.start, request.end) + 1,
+    });
+    if (!run) return this.activeRunFor(request);
     this.live.set(run.id, run);
     this.settled.set(
       run.id,
@@ -133,13 +103,13 @@ export class MetricsRunsService implements OnApplicationBootstrap, OnApplication
   async get(id: string): Promise<RunState> {
     const live = this.live.get(id);
     if (live) return toState(live);
-    const run = UUID.test(id) ? await this.dataSource.getRepository(MetricsRun).findOneBy({ id }) : null;
+    const run = UUID.test(id) ? await this.runs.find(id) : null;
     if (!run) throw new NotFoundException(`No run with id ${id}`);
     return toState(run);
   }
 
   async list(limit: number): Promise<RunState[]> {
-    const runs = await this.dataSource.getRepository(MetricsRun).find({ order: { created_at: 'DESC' }, take: limit });
+    const runs = await this.runs.latest(limit);
     return runs.map((run) => (this.live.has(run.id) ? toState(this.live.get(run.id)!) : toState(run)));
   }
 
@@ -159,40 +129,24 @@ export class MetricsRunsService implements OnApplicationBootstrap, OnApplication
 
   /** Marks failed the runs whose process stopped (no heartbeat for a minute): never "running" forever. */
   async recoverInterrupted(): Promise<number> {
-    // TypeORM answers an UPDATE with [rows, affected].
-    const [, recovered] = (await this.dataSource.query(
-      `UPDATE metrics_run SET status = 'failed', finished_at = now(),
-         error = 'Interrupted: the process computing it stopped before it finished. Retry the run.'
-       WHERE status IN ('queued', 'running') AND coalesce(heartbeat_at, created_at) < now() - interval '${STALE_AFTER}'
-       RETURNING id`,
-    )) as [unknown[], number];
+    const recovered = await this.runs.failInterrupted(STALE_AFTER);
     return recovered;
   }
 
   private async activeRunFor(request: RunRequest): Promise<RunState> {
-    const [active] = (await this.dataSource.query(
-      `SELECT id FROM metrics_run
-       WHERE start_date = $1 AND end_date = $2 AND tenant_id IS NOT DISTINCT FROM $3::varchar AND status IN ('queued', 'running')`,
-      [request.start, request.end, request.tenant ?? null],
-    )) as { id: string }[];
+    const active = await this.runs.activeRunId(request.start, request.end, request.tenant ?? null);
     // The active run finished between the insert and this read: start a fresh one.
-    return active ? this.get(active.id) : this.start(request);
+    return active ? this.get(active) : this.start(request);
   }
 
   private async execute(run: MetricsRun, onProgress?: RunRequest['onProgress']): Promise<RunState> {
-    const repository = this.dataSource.getRepository(MetricsRun);
     run.status = 'running';
     run.started_at = new Date();
-    await repository.update(run.id, { status: 'running', started_at: run.started_at, heartbeat_at: new Date() });
+    await this.runs.markRunning(run.id, run.started_at);
     this.observer.started(toState(run));
     // Off the compute's transaction: on PostgreSQL it lands at once, on PGlite once the compute lets go.
     const heartbeat = setInterval(() => {
-      void this.dataSource
-        .query(`UPDATE metrics_run SET heartbeat_at = now(), done = $2 WHERE id = $1 AND status = 'running'`, [
-          run.id,
-          run.done,
-        ])
-        .catch(() => undefined);
+      void this.runs.heartbeat(run.id, run.done).catch(() => undefined);
     }, HEARTBEAT_MS);
     try {
       await this.compute.computeRange({
@@ -225,12 +179,7 @@ export class MetricsRunsService implements OnApplicationBootstrap, OnApplication
   private async recordOutcome(run: MetricsRun): Promise<void> {
     for (let attempt = 0; attempt < 20 && !this.shuttingDown; attempt += 1) {
       try {
-        await this.dataSource.getRepository(MetricsRun).update(run.id, {
-          status: run.status,
-          done: run.done,
-          error: run.error,
-          finished_at: run.finished_at,
-        });
+        await this.runs.recordOutcome(run);
         return;
       } catch {
         await new Promise((resolve) => setTimeout(resolve, 500 * (attempt + 1)));

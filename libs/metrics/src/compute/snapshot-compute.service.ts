@@ -1,23 +1,21 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
-import { BillingStatus } from '../billing/billing-status.service.js';
+import { BillingStatus } from '../sources/billing-status.service.js';
 import { AlertEvaluator } from '../alerts/alert-evaluator.service.js';
-import { MetricsConfigService } from '../config/metrics-config.service.js';
-import { ReadCache } from '../read/read-cache.service.js';
-import { compileSql } from '../database/named-sql.js';
-import { COMPUTE_WORK_MEM, NO_JIT } from '../database/session-settings.js';
+import { MetricsConfigService } from '../repositories/metrics-config.service.js';
+import { ReadCache } from '../repositories/read-cache.service.js';
 import { METRICS_OPTIONS } from '../metrics.module-definition.js';
 import type { ResolvedMetricsOptions } from '../metrics.options.js';
-import { addDays, daysBetween, monthAlignedChunks, monthStart } from './calendar-dates.js';
-import { bucketFactsSql } from './sql/bucket-facts.sql.js';
-import { cohortsUpsertSql, COHORT_CURVE_WEEKS } from './sql/cohorts.sql.js';
-import { dailyWorkSql } from './sql/daily-work.sql.js';
-import { BUCKET_DATE, rollupSql, type RollupBucket } from './sql/rollup.sql.js';
-import { snapshotUpsertSql } from './sql/snapshot-upsert.sql.js';
-import { MetricsSources } from './source-check.js';
-import { SOURCE_NAMES, SOURCE_TABLES, type SourceRelations } from './sql/source-relations.js';
-import { userDaysSql } from './sql/source-facts.js';
+import { addDays, daysBetween, monthAlignedChunks, monthStart } from '../common/calendar-dates.js';
+import { MetricsSources } from '../sources/source-check.js';
+import { SOURCE_NAMES, SOURCE_TABLES, type SourceRelations } from '../sql/source-relations.js';
+import {
+  COHORT_CURVE_WEEKS,
+  SnapshotWritesRepository,
+  type Params,
+  type StoredBucket,
+} from '../repositories/snapshot-writes.repository.js';
 
 export interface ComputeRequest {
   /** First and last local day (YYYY-MM-DD), both included. */
@@ -49,18 +47,8 @@ const ANALYZE_AFTER_DAYS = 31;
 /** Months per chunk of a long backfill: bounds the work table and gives progress to report. */
 const CHUNK_MONTHS = 3;
 
-/** The work range: the requested days widened to the whole weeks and months they touch, up to today. */
-const WORK_RANGE_SQL = `SELECT
-    least(date_trunc('week', :d0::date)::date, date_trunc('month', :d0::date)::date)::text AS w0,
-    greatest(:d1::date, least(
-      greatest(date_trunc('week', :d1::date)::date + 6, (date_trunc('month', :d1::date) + interval '1 month')::date - 1),
-      (:as_of::timestamptz AT TIME ZONE :tz)::date))::text AS w1`;
-
-/**
- * The last day that counts in a bucket's averages: the last day asked for, or yesterday when the work range runs
- * on into today (today is to date: its DAU so far is not a day's DAU, metrics.md).
- */
-const AVERAGES_THROUGH = `greatest(:d1::date, (:as_of::timestamptz AT TIME ZONE :tz)::date - 1)`;
+/** Daily rows first: the weekly and monthly buckets roll up the same work table. */
+const STORED_BUCKETS: readonly StoredBucket[] = ['daily', 'weekly', 'monthly'];
 
 /**
  * Computes snapshots in set-based SQL: for each chunk of the range, one statement builds every scope's
@@ -78,6 +66,7 @@ export class SnapshotComputeService {
     @Inject(METRICS_OPTIONS) private readonly options: ResolvedMetricsOptions,
     private readonly alerts: AlertEvaluator,
     private readonly sources: MetricsSources,
+    private readonly writes: SnapshotWritesRepository,
   ) {}
 
   /** Checked at start: a host relation's columns are read through casts chosen from its types. */
@@ -107,28 +96,19 @@ export class SnapshotComputeService {
     };
 
     const computed = this.dataSource.transaction(async (manager) => {
-      const run = (sql: string, params: Record<string, unknown>) => {
-        const compiled = compileSql(sql, params);
-        return manager.query(compiled.text, compiled.values) as Promise<Record<string, string>[]>;
-      };
-      await manager.query(NO_JIT);
-      await manager.query(COMPUTE_WORK_MEM);
-      // Computations take turns across instances: overlapping upserts in parallel could deadlock.
-      await manager.query(`SELECT pg_advisory_xact_lock(hashtext('exec-metrics:compute:' || $1::text))`, [base.env]);
+      await this.writes.begin(manager, base.env);
       if (totalDays > ANALYZE_AFTER_DAYS) await this.refreshStatistics(manager);
       let done = 0;
       for (const [d0, d1] of monthAlignedChunks(request.start, request.end, CHUNK_MONTHS)) {
-        const [{ w0, w1 }] = await run(WORK_RANGE_SQL, { ...base, d0, d1 });
-        const params = { ...base, d0, d1, w0, w1 };
-        const userDays = await this.materialiseUserDays(run, enabled, params);
-        await run('DROP TABLE IF EXISTS metrics_work', {});
-        await run(
-          `CREATE TEMP TABLE metrics_work ON COMMIT DROP AS ${dailyWorkSql(this.relations, enabled, userDays)}`,
-          params,
-        );
-        await this.upsertBucket(run, enabled, 'daily', params, userDays, 'day BETWEEN :d0::date AND :d1::date');
-        await this.upsertBucket(run, enabled, 'weekly', params, userDays);
-        await this.upsertBucket(run, enabled, 'monthly', params, userDays);
+        const { w0, w1 } = await this.writes.workRange(manager, { ...base, d0, d1 });
+        const params: Params = { ...base, d0, d1, w0, w1 };
+        const userDays = enabled.has('activity')
+          ? await this.writes.materialiseUserDays(manager, this.relations, params)
+          : undefined;
+        await this.writes.buildDailyWork(manager, this.relations, enabled, userDays, params);
+        for (const bucket of STORED_BUCKETS) {
+          await this.writes.upsertBucket(manager, this.relations, enabled, bucket, userDays, params);
+        }
         done += daysBetween(d0, d1) + 1;
         request.onProgress?.(done, totalDays);
       }
@@ -157,44 +137,6 @@ export class SnapshotComputeService {
     return { days: totalDays, durationMs };
   }
 
-  private async upsertBucket(
-    run: (sql: string, params: Record<string, unknown>) => Promise<unknown>,
-    enabled: ReadonlySet<string>,
-    bucket: Exclude<RollupBucket, 'range'>,
-    params: Record<string, unknown>,
-    userDays: string | undefined,
-    dayFilter = 'true',
-  ): Promise<void> {
-    const bucketOf = BUCKET_DATE[bucket];
-    const rows = rollupSql(
-      `SELECT * FROM metrics_work WHERE ${dayFilter}`,
-      bucketFactsSql(this.relations, enabled, bucketOf, userDays),
-      bucket,
-      enabled,
-      AVERAGES_THROUGH,
-    );
-    // Only buckets that lie wholly inside the work range are written (the work range covers every bucket touching [d0, d1]).
-    const where = `bucket_date BETWEEN ${bucketOf(':d0::date')} AND ${bucketOf(':d1::date')}`;
-    await run(snapshotUpsertSql(rows, where), { ...params, bucket_type: bucket });
-  }
-
-  /**
-   * The chunk's user-days, built once: the daily work and the three buckets' distinct counts all read them,
-   * instead of each aggregating the activity source again (a third of a backfill, measured with `npm run bench`).
-   */
-  private async materialiseUserDays(
-    run: (sql: string, params: Record<string, unknown>) => Promise<unknown>,
-    enabled: ReadonlySet<string>,
-    params: Record<string, unknown>,
-  ): Promise<string | undefined> {
-    if (!enabled.has('activity')) return undefined;
-    await run('DROP TABLE IF EXISTS metrics_user_days', {});
-    await run(`CREATE TEMP TABLE metrics_user_days ON COMMIT DROP AS ${userDaysSql(this.relations)}`, params);
-    // A temporary table has no statistics until analysed; the planner needs its size to choose hash joins.
-    await run('ANALYZE metrics_user_days', {});
-    return 'metrics_user_days';
-  }
-
   /** Cohorts whose 26-week curve overlaps the range are recomputed. */
   private async computeCohorts(
     manager: EntityManager,
@@ -202,8 +144,7 @@ export class SnapshotComputeService {
     base: Record<string, unknown>,
   ): Promise<void> {
     const c0 = monthStart(addDays(request.start, -7 * (COHORT_CURVE_WEEKS + 1) - 31));
-    const compiled = compileSql(cohortsUpsertSql(this.relations), { ...base, c0, c1: monthStart(request.end) });
-    await manager.query(compiled.text, compiled.values);
+    await this.writes.upsertCohorts(manager, this.relations, { ...base, c0, c1: monthStart(request.end) });
   }
 
   /**
@@ -216,7 +157,7 @@ export class SnapshotComputeService {
       (source) => SOURCE_TABLES[source].table,
     );
     const billing = ['metrics_revenue_ledger', 'metrics_billing_customer', 'metrics_billing_invoice_state'];
-    await manager.query(`ANALYZE ${[...own, ...billing].join(', ')}`);
+    await this.writes.analyze(manager, [...own, ...billing]);
   }
 
   /** The cohorts of the months [first, last] (each YYYY-MM-01), global and per tenant, in one transaction. */
@@ -232,10 +173,8 @@ export class SnapshotComputeService {
     };
     await this.dataSource
       .transaction(async (manager) => {
-        await manager.query(NO_JIT);
-        await manager.query(COMPUTE_WORK_MEM);
-        const compiled = compileSql(cohortsUpsertSql(this.relations), params);
-        await manager.query(compiled.text, compiled.values);
+        await this.writes.settings(manager);
+        await this.writes.upsertCohorts(manager, this.relations, params);
         await this.cache.bump(manager);
       })
       .catch(this.explainFailure);

@@ -17,9 +17,9 @@ import {
   type ValidationArguments,
   type ValidatorConstraintInterface,
 } from 'class-validator';
-import { IsCalendarDateConstraint } from '../compute/backfill.dto.js';
-import { MRR_DISCOUNT_CONVENTIONS, type MrrDiscountConvention } from '../billing/subscription-mrr.js';
-import { OptionalNotNull } from '../security/optional-not-null.js';
+import { IsCalendarDateConstraint } from '../common/date-range.dto.js';
+import { MRR_DISCOUNT_CONVENTIONS, type MrrDiscountConvention } from '../entities/revenue-conventions.types.js';
+import { OptionalNotNull } from '../common/optional-not-null.js';
 
 const TIMEZONES = new Set(Intl.supportedValuesOf('timeZone').concat(['UTC', 'Etc/UTC']));
 const CURRENCIES = Intl.supportedValuesOf('currency');

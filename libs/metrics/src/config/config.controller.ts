@@ -3,11 +3,11 @@ import { ApiOkResponse, ApiOperation } from '@nestjs/swagger';
 import { Body, Get, Patch, Query, Req, UsePipes } from '@nestjs/common';
 import { Audited, auditEntryFor } from '../security/audit.interceptor.js';
 import { AuditService, changedFields } from '../security/audit.service.js';
-import { badRequest, metricsValidationPipe, NoQueryDto } from '../read/validation.js';
+import { badRequest, metricsValidationPipe, NoQueryDto } from '../common/validation.js';
 import { TenantScoped, type RequestWithActor } from '../security/metrics-access.guard.js';
 import { ConfigPatchDto } from './config-patch.dto.js';
-import { ConventionsChangeService } from '../billing/conventions-change.service.js';
-import { MetricsConfigService, type MetricsConfigJson } from './metrics-config.service.js';
+import { ConventionsChangeService } from './conventions-change.service.js';
+import { MetricsConfigService, type MetricsConfigJson } from '../repositories/metrics-config.service.js';
 
 /** GET and PATCH of the single configuration row. The path prefix comes from the module options. */
 @AdminRoutes('metrics: configuration')

@@ -1,5 +1,5 @@
 import { BaseEntity, Column, Entity, PrimaryColumn } from 'typeorm';
-import type { MrrDiscountConvention } from '../billing/subscription-mrr.js';
+import type { MrrDiscountConvention } from './revenue-conventions.types.js';
 
 /** A model's price in USD per million tokens. */
 export interface AiModelPrice {

@@ -11,7 +11,7 @@ import {
   JobEvent,
   LifecycleEvent,
 } from './source-events.entity.js';
-import { ALERT_ENTITIES } from '../alerts/alert.entities.js';
+import { ALERT_ENTITIES } from './alert.entities.js';
 
 export * from './snapshot.entity.js';
 export * from './config.entity.js';
@@ -19,7 +19,7 @@ export * from './cohort-retention.entity.js';
 export * from './run.entity.js';
 export * from './security.entity.js';
 export * from './source-events.entity.js';
-export * from '../alerts/alert.entities.js';
+export * from './alert.entities.js';
 
 /** Every entity of the module: hosts add these to their TypeORM data source. */
 export const METRICS_ENTITIES = [

@@ -9,7 +9,7 @@ import {
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Counter } from 'prom-client';
 import { DataSource } from 'typeorm';
-import { MetricsConfigService } from '../config/metrics-config.service.js';
+import { MetricsConfigService } from '../repositories/metrics-config.service.js';
 import { METRICS_OPTIONS } from '../metrics.module-definition.js';
 import type { MetricsApiOptions, ResolvedMetricsOptions } from '../metrics.options.js';
 import { MetricsPrometheus } from '../observability/prometheus-registry.js';

@@ -1,5 +1,5 @@
 import type { Request } from 'express';
-import { TENANT_PATTERN } from './event.types.js';
+import { TENANT_PATTERN } from '../common/event.types.js';
 
 /**
  * The default tenant of an API request: the signed-in user's tenantId / tenant_id / tenant (set by the host's

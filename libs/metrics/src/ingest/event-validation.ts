@@ -5,7 +5,7 @@ import {
   TENANT_PATTERN,
   USER_EVENT_TYPES,
   type MetricsEventType,
-} from './event.types.js';
+} from '../common/event.types.js';
 import { aiCostUsd, priceOf, type AiPriceTable } from './ai-cost.js';
 
 /** One problem with one event of a batch. */

@@ -1,7 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import { ApiRollupAccumulator, type ApiRollup } from './api-rollup.js';
 import type { ValidEvent } from './event-validation.js';
-import type { MetricsEventType } from './event.types.js';
+import type { MetricsEventType } from '../common/event.types.js';
 
 /**
  * Writes validated events set-based: one statement per source table, the rows passed as one JSON parameter

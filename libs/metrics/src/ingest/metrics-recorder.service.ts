@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { MetricsConfigService } from '../config/metrics-config.service.js';
+import { MetricsConfigService } from '../repositories/metrics-config.service.js';
 import { validateEventBatch, validateEvents, type ValidEvent } from './event-validation.js';
 import { markLateDays, writeEvents } from './event-writer.js';
-import type { IngestResult, MetricsEvent } from './event.types.js';
+import type { IngestResult, MetricsEvent } from '../common/event.types.js';
 
 /**
  * Records events from inside the host (and behind POST /events). A batch is validated whole, then stored

@@ -6,7 +6,7 @@ import { PUBLIC_METRICS } from '../catalog/metric-catalog.js';
 import { quoteIdent } from '../database/named-sql.js';
 import { METRICS_OPTIONS } from '../metrics.module-definition.js';
 import type { ResolvedMetricsOptions } from '../metrics.options.js';
-import { toNumber } from '../read/metric-values.js';
+import { toNumber } from '../common/metric-values.js';
 import { MetricsPrometheus } from './prometheus-registry.js';
 
 /**

@@ -1,7 +1,7 @@
 import { Injectable, Logger, Optional } from '@nestjs/common';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import type { Counter, Histogram } from 'prom-client';
-import type { RunState } from '../compute/runs.service.js';
+import type { RunState } from '../common/run.types.js';
 import { MetricsPrometheus } from './prometheus-registry.js';
 
 export const RUN_EVENTS = {

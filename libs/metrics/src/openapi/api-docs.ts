@@ -8,7 +8,7 @@ import {
 } from '@nestjs/swagger';
 import type { SchemaObject } from '@nestjs/swagger';
 import { PUBLIC_METRICS } from '../catalog/metric-catalog.js';
-import { EVENT_TYPES, MAX_EVENTS_PER_BATCH, TENANT_PATTERN } from '../ingest/event.types.js';
+import { EVENT_TYPES, MAX_EVENTS_PER_BATCH, TENANT_PATTERN } from '../common/event.types.js';
 
 const ERROR: SchemaObject = {
   type: 'object',

@@ -1,4 +1,4 @@
-import { BUCKET_DATE } from '../compute/sql/rollup.sql.js';
+import { BUCKET_DATE } from '../sql/bucket-dates.js';
 import type { BucketType } from '../entities/snapshot.entity.js';
 
 /**

@@ -1,11 +1,7 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { Injectable } from '@nestjs/common';
 import type { CohortCurvePoint } from '../entities/cohort-retention.entity.js';
-import { METRICS_OPTIONS } from '../metrics.module-definition.js';
-import type { ResolvedMetricsOptions } from '../metrics.options.js';
-import { toNumber } from './metric-values.js';
-import { readQuery } from '../database/read-replica.js';
+import { toNumber } from '../common/metric-values.js';
+import { SnapshotsRepository } from '../repositories/snapshots.repository.js';
 
 export interface CohortRow {
   cohort_month: string;
@@ -23,23 +19,10 @@ export interface CohortRow {
 /** The stored cohort retention, newest cohorts last. */
 @Injectable()
 export class CohortsService {
-  constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
-    @Inject(METRICS_OPTIONS) private readonly options: ResolvedMetricsOptions,
-  ) {}
+  constructor(private readonly snapshots: SnapshotsRepository) {}
 
   async cohorts(tenant: string | null, months = 6): Promise<CohortRow[]> {
-    const rows = (await readQuery(
-      this.dataSource,
-      `SELECT * FROM (
-         SELECT cohort_month::text AS cohort_month, cohort_size, week_1_retained, week_1_pct, week_4_retained, week_4_pct,
-                week_12_retained, week_12_pct, curve, computed_at
-         FROM system_cohort_retention
-         WHERE environment = $1 AND tenant_id IS NOT DISTINCT FROM $2::varchar
-         ORDER BY cohort_month DESC LIMIT $3) AS newest
-       ORDER BY cohort_month`,
-      [this.options.environment, tenant, months],
-    )) as Record<string, unknown>[];
+    const rows = await this.snapshots.cohorts(tenant, months);
     return rows.map((row) => ({
       cohort_month: String(row.cohort_month),
       cohort_size: Number(row.cohort_size),

@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream';
 import { to as copyTo } from 'pg-copy-streams';
 import { quoteIdent } from '../database/named-sql.js';
-import { BUCKET_DATE, BUCKET_LAST_DAY } from '../compute/sql/rollup.sql.js';
+import { BUCKET_DATE, BUCKET_LAST_DAY } from '../sql/bucket-dates.js';
 import type { BucketType } from '../entities/snapshot.entity.js';
 import { allTenantsSelect } from './all-tenants-export.sql.js';
 

@@ -10,10 +10,10 @@ import { METRICS_OPTIONS } from '../metrics.module-definition.js';
 import type { ResolvedMetricsOptions } from '../metrics.options.js';
 import { completeCell, copyAllTenantsCsvStream, copyCsvStream, type CopyClient } from './csv-copy.js';
 import { allTenantsPageSql } from './all-tenants-export.sql.js';
-import { BUCKET_DATE } from '../compute/sql/rollup.sql.js';
-import { MetricsConfigService } from '../config/metrics-config.service.js';
-import { localDate } from '../schedule/local-clock.js';
-import { tenantIs } from './tenant-predicate.js';
+import { BUCKET_DATE } from '../sql/bucket-dates.js';
+import { MetricsConfigService } from '../repositories/metrics-config.service.js';
+import { localDate } from '../common/local-clock.js';
+import { tenantIs } from '../sql/tenant-predicate.js';
 import { obtainReadConnection, readQuery } from '../database/read-replica.js';
 
 export interface ExportQuery {

@@ -6,9 +6,9 @@ import type { Response } from 'express';
 import { pipeline } from 'node:stream';
 import { TenantScoped } from '../security/metrics-access.guard.js';
 import { CsvExportService } from './csv-export.service.js';
-import { RangeChecks } from './range-checks.js';
+import { RangeChecks } from '../security/range-checks.js';
 import { ExportQueryDto } from './export-query.dto.js';
-import { badRequest, metricsValidationPipe } from './validation.js';
+import { badRequest, metricsValidationPipe } from '../common/validation.js';
 
 /**
  * GET export.csv: the snapshots of a range as a CSV attachment, streamed; one scope (a tenant, or the global view),

@@ -1,9 +1,9 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, Matches } from 'class-validator';
-import { DateRangeDto } from '../compute/backfill.dto.js';
+import { DateRangeDto } from '../common/date-range.dto.js';
 import { BUCKET_TYPES, type BucketType } from '../entities/snapshot.entity.js';
-import { TENANT_PATTERN } from '../ingest/event.types.js';
-import { OptionalWholeNumber } from './whole-number-param.js';
+import { TENANT_PATTERN } from '../common/event.types.js';
+import { OptionalWholeNumber } from '../common/whole-number-param.js';
 
 const TENANT_MESSAGE = { message: 'must be 1 to 64 of A-Z, a-z, 0-9, _, . and -' };
 

@@ -1,24 +1,15 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
-import { BillingStatus } from '../billing/billing-status.service.js';
+import { BillingStatus } from '../sources/billing-status.service.js';
 import { AlertsService, type SummaryAlert } from '../alerts/alerts.service.js';
-import { MetricsConfigService } from '../config/metrics-config.service.js';
-import { bucketFactsSql } from '../compute/sql/bucket-facts.sql.js';
-import { workMetrics } from '../compute/sql/daily-work.sql.js';
-import { BUCKET_DATE, rollupSql } from '../compute/sql/rollup.sql.js';
-import { MetricsSources } from '../compute/source-check.js';
-import { NO_JIT } from '../database/session-settings.js';
-import { compileSql, quoteIdent } from '../database/named-sql.js';
+import { MetricsConfigService } from '../repositories/metrics-config.service.js';
+import { MetricsSources } from '../sources/source-check.js';
 import type { BucketType } from '../entities/snapshot.entity.js';
 import { METRICS_OPTIONS } from '../metrics.module-definition.js';
 import type { ResolvedMetricsOptions } from '../metrics.options.js';
-import { breakdownsOf, metricValues, toNumber, type Breakdowns, type MetricValues } from './metric-values.js';
+import { breakdownsOf, metricValues, toNumber, type Breakdowns, type MetricValues } from '../common/metric-values.js';
 import { ltvFromMonthlyChurn } from '../catalog/metrics/revenue-investor.js';
-import { monthlyRatesSql, PER_PERIOD_RATES } from './monthly-rates.js';
-import { daysBetween } from '../compute/calendar-dates.js';
-import { tenantIs } from './tenant-predicate.js';
-import { withReadConnection } from '../database/read-replica.js';
+import { daysBetween } from '../common/calendar-dates.js';
+import { PER_PERIOD_RATES, SnapshotSummaryRepository } from '../repositories/snapshot-summary.repository.js';
 
 export interface SummaryQuery {
   start: string;
@@ -62,7 +53,7 @@ export interface MetricsSummary {
 @Injectable()
 export class SummaryService {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly snapshots: SnapshotSummaryRepository,
     private readonly config: MetricsConfigService,
     private readonly billing: BillingStatus,
     @Inject(METRICS_OPTIONS) private readonly options: ResolvedMetricsOptions,
@@ -75,72 +66,30 @@ export class SummaryService {
     const enabled = MetricsConfigService.enabledSources(config, await this.billing.connected());
     const tenant = query.tenant ?? null;
     const bucket = query.bucket ?? 'daily';
-    const params = {
-      env: this.options.environment,
-      scope_tenant: tenant,
-      tenant,
-      tz: config.timezone,
-      actions: config.activation_actions,
-      as_of: (query.asOf ?? new Date()).toISOString(),
-      range_start: query.start,
-      range_end: query.end,
-      w0: query.start,
-      w1: query.end,
-      currency: config.currency,
-      rates: JSON.stringify(config.currency_rates ?? {}),
-    };
-    const scope = tenantIs('tenant_id', tenant, 'scope_tenant');
-    const dailyRows = `SELECT tenant_id IS NULL AS is_global, tenant_id, bucket_date AS day,
-        ${workMetrics()
-          .map((metric) => quoteIdent(metric.key))
-          .join(', ')}
-      FROM system_metrics_snapshot
-      WHERE environment = :env AND bucket_type = 'daily' AND ${scope}
-        AND bucket_date BETWEEN :range_start::date AND :range_end::date`;
-    const relations = this.sources.relations;
-    const rolledUp = rollupSql(
-      dailyRows,
-      bucketFactsSql(relations, enabled, BUCKET_DATE.range),
-      'range',
-      enabled,
-      // The rows are stored daily snapshots: every one of them is a computed day.
-      ':range_end::date',
-    );
-    const aggregated = compileSql(
-      `SELECT * FROM (${rolledUp}) AS r
-       WHERE ${tenantIs('r.tenant_id', tenant, 'scope_tenant')}`,
-      params,
-    );
-    const counted = compileSql(
-      `SELECT count(*)::int AS days FROM system_metrics_snapshot
-       WHERE environment = :env AND bucket_type = 'daily' AND ${scope}
-         AND bucket_date BETWEEN :range_start::date AND :range_end::date`,
-      params,
-    );
-    const monthly = compileSql(monthlyRatesSql(tenant), params);
-    const latest = compileSql(
-      `SELECT *, bucket_date::text AS bucket_day FROM system_metrics_snapshot
-       WHERE environment = :env AND bucket_type = :bucket::varchar AND ${scope}
-         AND bucket_date <= :range_end::date
-       ORDER BY bucket_date DESC LIMIT 1`,
-      { ...params, bucket },
-    );
-    const [[rangeRow], [{ days }], [monthlyRow], [latestRow]] = await withReadConnection(
-      this.dataSource,
-      async (query) => {
-        await query(NO_JIT);
-        return [
-          await query(aggregated.text, aggregated.values),
-          await query<{ days: number }>(counted.text, counted.values),
-          await query(monthly.text, monthly.values),
-          await query(latest.text, latest.values),
-        ] as const;
-      },
-      true,
-    ).catch(async (error: unknown) => {
-      // A host relation changed since start: answered as 503 naming the source and column, not a bare 500.
-      throw await this.sources.explain(error);
-    });
+    const {
+      range: rangeRow,
+      daysWithData: days,
+      monthly: monthlyRow,
+      latest: latestRow,
+    } = await this.snapshots
+      .read({
+        env: this.options.environment,
+        start: query.start,
+        end: query.end,
+        tenant,
+        bucket,
+        asOf: (query.asOf ?? new Date()).toISOString(),
+        timezone: config.timezone,
+        activationActions: config.activation_actions,
+        currency: config.currency,
+        rates: config.currency_rates ?? {},
+        enabled,
+        relations: this.sources.relations,
+      })
+      .catch(async (error: unknown) => {
+        // A host relation changed since start: answered as 503 naming the source and column, not a bare 500.
+        throw await this.sources.explain(error);
+      });
 
     const latestValues = latestRow ? metricValues(latestRow) : null;
     const perMonth = monthlyRow.per_month === true;

@@ -2,16 +2,16 @@ import { Get, Inject, Query, Req, UsePipes } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation } from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { daysBetween } from '../compute/calendar-dates.js';
+import { daysBetween } from '../common/calendar-dates.js';
 import { METRICS_OPTIONS } from '../metrics.module-definition.js';
 import type { ResolvedMetricsOptions } from '../metrics.options.js';
 import { AdminRoutes } from '../security/admin-routes.decorator.js';
 import { Audited } from '../security/audit.interceptor.js';
 import { TenantScoped, type RequestWithActor } from '../security/metrics-access.guard.js';
-import { RangeChecks } from './range-checks.js';
+import { RangeChecks } from '../security/range-checks.js';
 import { TenantRankingQueryDto, type TenantRanking } from './tenant-ranking.dto.js';
 import { rankTenants } from './tenant-ranking.sql.js';
-import { metricsValidationPipe } from './validation.js';
+import { metricsValidationPipe } from '../common/validation.js';
 
 /** The sparkline's bucket: the dashboard's automatic one for the same range, so both draw the same points. */
 function sparklineBucket(start: string, end: string): TenantRanking['bucket'] {

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, Validate } from 'class-validator';
-import { IsCalendarDateConstraint } from '../compute/backfill.dto.js';
-import { OptionalWholeNumber } from './whole-number-param.js';
+import { IsCalendarDateConstraint } from '../common/date-range.dto.js';
+import { OptionalWholeNumber } from '../common/whole-number-param.js';
 
 export const TENANT_RANKING_SORTS = ['mrr', 'active_users', 'growth'] as const;
 export type TenantRankingSort = (typeof TENANT_RANKING_SORTS)[number];

@@ -1,7 +1,7 @@
 import { compileSql } from '../database/named-sql.js';
 import { readQuery } from '../database/read-replica.js';
 import type { DataSource } from 'typeorm';
-import { BUCKET_DATE } from '../compute/sql/rollup.sql.js';
+import { BUCKET_DATE } from '../sql/bucket-dates.js';
 import type { RankedTenant, SparkPoint, TenantRankingSort } from './tenant-ranking.dto.js';
 
 const SORT_COLUMN: Record<TenantRankingSort, string> = {

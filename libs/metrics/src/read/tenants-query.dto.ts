@@ -1,6 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, Matches } from 'class-validator';
-import { OptionalWholeNumber } from './whole-number-param.js';
+import { OptionalWholeNumber } from '../common/whole-number-param.js';
 
 /** search?, limit?: a tenant picker asks for the tenants whose name contains what was typed. */
 export class TenantsQueryDto {

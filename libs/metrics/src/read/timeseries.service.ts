@@ -1,17 +1,10 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
-import { compileSql, quoteIdent } from '../database/named-sql.js';
+import { Injectable } from '@nestjs/common';
 import type { BucketType } from '../entities/snapshot.entity.js';
-import { BUCKET_DATE, BUCKET_LAST_DAY } from '../compute/sql/rollup.sql.js';
-import { MetricsConfigService } from '../config/metrics-config.service.js';
-import { localDate } from '../schedule/local-clock.js';
-import { METRICS_OPTIONS } from '../metrics.module-definition.js';
-import type { ResolvedMetricsOptions } from '../metrics.options.js';
-import { breakdownsOf, toNumber, type Breakdowns } from './metric-values.js';
-import { tenantIs } from './tenant-predicate.js';
-import { readQuery } from '../database/read-replica.js';
-import { planBreakdown } from '../billing/plan-breakdown.js';
+import { MetricsConfigService } from '../repositories/metrics-config.service.js';
+import { localDate } from '../common/local-clock.js';
+import { breakdownsOf, toNumber, type Breakdowns } from '../common/metric-values.js';
+import { SnapshotsRepository } from '../repositories/snapshots.repository.js';
+import { LedgerRepository } from '../repositories/ledger.repository.js';
 
 export interface TimeseriesQuery {
   metrics: string[];
@@ -44,7 +37,6 @@ export interface Timeseries {
   breakdowns?: { [K in BreakdownKind]?: { date: string; value: BreakdownValues[K] }[] };
 }
 
-const STEP: Record<BucketType, string> = { daily: '1 day', weekly: '1 week', monthly: '1 month' };
 const PER: Record<BucketType, Timeseries['per']> = { daily: 'day', weekly: 'week', monthly: 'month' };
 
 /**
@@ -54,38 +46,24 @@ const PER: Record<BucketType, Timeseries['per']> = { daily: 'day', weekly: 'week
 @Injectable()
 export class TimeseriesService {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
-    @Inject(METRICS_OPTIONS) private readonly options: ResolvedMetricsOptions,
+    private readonly ledger: LedgerRepository,
+    private readonly snapshots: SnapshotsRepository,
     private readonly config: MetricsConfigService,
   ) {}
 
   async timeseries(query: TimeseriesQuery): Promise<Timeseries> {
     const bucket = query.bucket ?? 'daily';
-    const first = BUCKET_DATE[bucket](':start::date');
     const kinds = query.breakdowns ?? [];
-    const columns = [
-      ...query.metrics.map((key) => `s.${quoteIdent(key)} AS ${quoteIdent(key)}`),
-      ...kinds.filter((kind) => kind !== 'plan').map((kind) => `s.${kind}_breakdown`),
-    ].join(', ');
     const { timezone } = await this.config.get();
-    const today = localDate(query.asOf ?? new Date(), timezone);
-    const compiled = compileSql(
-      `SELECT b::date::text AS date, ${BUCKET_LAST_DAY[bucket]('b::date')} < :today::date AS complete, ${columns}
-       FROM generate_series(${first}, :end::date, interval '${STEP[bucket]}') AS b
-       LEFT JOIN system_metrics_snapshot s
-         ON s.bucket_date = b::date AND s.bucket_type = :bucket::varchar AND s.environment = :env
-        AND ${tenantIs('s.tenant_id', query.tenant)}
-       ORDER BY b`,
-      {
-        start: query.start,
-        end: query.end,
-        bucket,
-        env: this.options.environment,
-        tenant: query.tenant ?? null,
-        today,
-      },
-    );
-    const rows = await readQuery(this.dataSource, compiled.text, compiled.values);
+    const rows = await this.snapshots.timeseries({
+      bucket,
+      start: query.start,
+      end: query.end,
+      tenant: query.tenant ?? null,
+      today: localDate(query.asOf ?? new Date(), timezone),
+      metrics: query.metrics,
+      breakdowns: kinds.filter((kind) => kind !== 'plan'),
+    });
     const series: Timeseries['series'] = {};
     for (const key of query.metrics) {
       series[key] = rows.map((row) => ({
@@ -101,7 +79,8 @@ export class TimeseriesService {
     }
     if (kinds.includes('plan')) {
       const config = await this.config.get();
-      const plans = await planBreakdown((text, values) => readQuery(this.dataSource, text, values), bucket, {
+      const plans = await this.ledger.planBreakdown({
+        bucket,
         start: query.start,
         end: query.end,
         tz: config.timezone,

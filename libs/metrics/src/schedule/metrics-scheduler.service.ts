@@ -11,14 +11,14 @@ import { SchedulerRegistry } from '@nestjs/schedule';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { CronJob } from 'cron';
 import { DataSource } from 'typeorm';
-import { addDays, addMonths, monthStart } from '../compute/calendar-dates.js';
+import { addDays, addMonths, monthStart } from '../common/calendar-dates.js';
 import { MetricsRunsService, type RunState } from '../compute/runs.service.js';
 import { SnapshotComputeService } from '../compute/snapshot-compute.service.js';
-import { MetricsConfigService } from '../config/metrics-config.service.js';
+import { MetricsConfigService } from '../repositories/metrics-config.service.js';
 import { METRICS_OPTIONS } from '../metrics.module-definition.js';
 import type { ResolvedMetricsOptions } from '../metrics.options.js';
-import { MetricsSources } from '../compute/source-check.js';
-import { contiguousRanges, localDate } from './local-clock.js';
+import { MetricsSources } from '../sources/source-check.js';
+import { contiguousRanges, localDate } from '../common/local-clock.js';
 import { PgLeaseLocker } from './pg-lease-locker.js';
 
 const SCHEDULE_LEASE = 'exec-metrics:schedule';

@@ -5,7 +5,7 @@ import { Get, Query, UsePipes } from '@nestjs/common';
 import { Audited } from './audit.interceptor.js';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
-import { metricsValidationPipe, NoQueryDto } from '../read/validation.js';
+import { metricsValidationPipe, NoQueryDto } from '../common/validation.js';
 import type { MetricsAuditLog } from '../entities/security.entity.js';
 import { AuditService, type AuditChainReport } from './audit.service.js';
 

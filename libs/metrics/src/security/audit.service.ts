@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, LessThan, type EntityManager } from 'typeorm';
-import { MetricsAuditLog } from '../entities/security.entity.js';
+import type { EntityManager } from 'typeorm';
+import type { MetricsAuditLog } from '../entities/security.entity.js';
+import { AuditRepository } from '../repositories/audit.repository.js';
 
 export type AuditAction =
   | 'read'
@@ -107,23 +107,22 @@ export interface AuditChainReport {
 /** Appends audit records (the table refuses updates and deletes) and reads them back for admins. */
 @Injectable()
 export class AuditService {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(private readonly audit: AuditRepository) {}
 
-  async record(entry: AuditEntry, manager: EntityManager = this.dataSource.manager): Promise<void> {
-    await manager.query(
-      `INSERT INTO metrics_audit_log (actor, actor_kind, ip, method, route, action, params, changes, outcome)
-       VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8::jsonb, $9)`,
-      [
-        entry.actor,
-        entry.actor_kind,
-        entry.ip,
-        entry.method,
-        entry.route,
-        entry.action,
-        jsonbText(entry.params),
-        entry.changes ? jsonbText(entry.changes) : null,
-        entry.outcome,
-      ],
+  async record(entry: AuditEntry, manager?: EntityManager): Promise<void> {
+    await this.audit.insert(
+      {
+        actor: entry.actor,
+        actor_kind: entry.actor_kind,
+        ip: entry.ip,
+        method: entry.method,
+        route: entry.route,
+        action: entry.action,
+        params: jsonbText(entry.params),
+        changes: entry.changes ? jsonbText(entry.changes) : null,
+        outcome: entry.outcome,
+      },
+      manager,
     );
   }
 
@@ -132,14 +131,7 @@ export class AuditService {
    * 24 hours: a dashboard's auto-refresh of a view already recorded is then not recorded again.
    */
   async readRecordedRecently(entry: Omit<AuditEntry, 'outcome'>): Promise<boolean> {
-    const rows = (await this.dataSource.query(
-      `SELECT 1 FROM metrics_audit_log
-       WHERE actor = $1 AND route = $2 AND at > now() - interval '24 hours'
-         AND action = 'read' AND outcome = 200 AND params = $3::jsonb
-       LIMIT 1`,
-      [entry.actor, entry.route, jsonbText(entry.params)],
-    )) as unknown[];
-    return rows.length > 0;
+    return this.audit.hasRecentRead(entry.actor, entry.route, jsonbText(entry.params));
   }
 
   /**
@@ -149,26 +141,7 @@ export class AuditService {
    * with one noted earlier to see that.
    */
   async verify(): Promise<AuditChainReport> {
-    const [row] = (await this.dataSource.query(`
-      WITH chain AS (
-        SELECT id, hash, prev_hash, metrics_audit_record_hash(prev_hash, a) AS expected,
-               lag(hash) OVER (ORDER BY id) AS previous_hash, lag(id) OVER (ORDER BY id) AS previous_id
-        FROM metrics_audit_log a
-      ), broken AS (
-        SELECT id, previous_id, hash IS DISTINCT FROM expected AS altered FROM chain
-        WHERE hash IS DISTINCT FROM expected OR prev_hash IS DISTINCT FROM previous_hash
-        ORDER BY id LIMIT 1
-      )
-      SELECT (SELECT count(*)::int FROM chain) AS records,
-             (SELECT hash FROM chain ORDER BY id DESC LIMIT 1) AS head,
-             broken.id::text AS broken_id, broken.previous_id::text AS previous_id, broken.altered
-      FROM (SELECT 1) one LEFT JOIN broken ON true`)) as {
-      records: number;
-      head: string | null;
-      broken_id: string | null;
-      previous_id: string | null;
-      altered: boolean | null;
-    }[];
+    const row = await this.audit.chain();
     if (row.broken_id === null) return { ok: true, records: row.records, head: row.head, first_broken: null };
     return {
       ok: false,
@@ -185,11 +158,7 @@ export class AuditService {
     };
   }
 
-  async list(limit: number, beforeId?: string): Promise<MetricsAuditLog[]> {
-    return this.dataSource.getRepository(MetricsAuditLog).find({
-      where: beforeId ? { id: LessThan(beforeId) } : {},
-      order: { id: 'DESC' },
-      take: limit,
-    });
+  list(limit: number, beforeId?: string): Promise<MetricsAuditLog[]> {
+    return this.audit.list(limit, beforeId);
   }
 }

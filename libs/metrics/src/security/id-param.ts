@@ -1,5 +1,5 @@
 import { ParseUUIDPipe } from '@nestjs/common';
-import { badRequest } from '../read/validation.js';
+import { badRequest } from '../common/validation.js';
 
 /** A path `:id` that must be a UUID: a 400 naming `id` (Nest's own message, "uuid is expected", names nothing). */
 export const uuidId = () =>

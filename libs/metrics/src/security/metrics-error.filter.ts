@@ -1,6 +1,6 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { Response } from 'express';
-import { SourceCheckError } from '../compute/source-check.js';
+import { SourceCheckError } from '../sources/source-check.js';
 
 interface DatabaseError {
   code?: string;

@@ -6,7 +6,7 @@ import { uuidId } from './id-param.js';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { IsIn, Matches } from 'class-validator';
 import { DataSource } from 'typeorm';
-import { metricsValidationPipe, NoQueryDto } from '../read/validation.js';
+import { metricsValidationPipe, NoQueryDto } from '../common/validation.js';
 import { Audited, auditEntryFor } from './audit.interceptor.js';
 import { AuditService } from './audit.service.js';
 import { type RequestWithActor } from './metrics-access.guard.js';

@@ -1,7 +1,7 @@
 import { Get, Query, UsePipes } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation } from '@nestjs/swagger';
-import { metricsValidationPipe } from '../read/validation.js';
-import { OptionalWholeNumber } from '../read/whole-number-param.js';
+import { metricsValidationPipe } from '../common/validation.js';
+import { OptionalWholeNumber } from '../common/whole-number-param.js';
 import { AdminRoutes } from '../security/admin-routes.decorator.js';
 import { Audited } from '../security/audit.interceptor.js';
 import { MetricsVerifier, type VerifyReport } from './metrics-verifier.service.js';

@@ -1,5 +1,5 @@
-import type { SourceName } from '../../metrics.options.js';
-import { factsOfQuery, foldsHistory, type FactQueryName } from '../../catalog/facts/fact-registry.js';
+import type { SourceName } from '../metrics.options.js';
+import { factsOfQuery, foldsHistory, type FactQueryName } from '../catalog/facts/fact-registry.js';
 import type { SourceRelations } from './source-relations.js';
 import { BILLING_FACT_QUERIES, billingCtes } from './billing-facts.js';
 import { EVE, LOCAL_DAY, TENANT_FILTER, WINDOW_START, WORK_END, WORK_START } from './sql-fragments.js';

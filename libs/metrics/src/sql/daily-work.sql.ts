@@ -1,8 +1,8 @@
-import { METRIC_CATALOG } from '../../catalog/metric-catalog.js';
-import type { MetricDefinition } from '../../catalog/catalog.types.js';
+import { METRIC_CATALOG } from '../catalog/metric-catalog.js';
+import type { MetricDefinition } from '../catalog/catalog.types.js';
 import type { SourceRelations } from './source-relations.js';
-import { quoteIdent } from '../../database/named-sql.js';
-import { FACT_NAMES, FACT_SQL_TYPE } from '../../catalog/facts/fact-registry.js';
+import { quoteIdent } from '../database/named-sql.js';
+import { FACT_NAMES, FACT_SQL_TYPE } from '../catalog/facts/fact-registry.js';
 import { EVE, factSubqueries, sourceCtes } from './source-facts.js';
 
 /**

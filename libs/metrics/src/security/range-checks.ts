@@ -1,23 +1,22 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import { isPublicMetricKey } from '../catalog/metric-catalog.js';
-import { daysBetween } from '../compute/calendar-dates.js';
+import { daysBetween } from '../common/calendar-dates.js';
 import { METRICS_OPTIONS } from '../metrics.module-definition.js';
 import type { ResolvedMetricsOptions } from '../metrics.options.js';
-import type { RangeQueryDto } from './read-query.dto.js';
-import { badRequest, type FieldError } from './validation.js';
-import { readQuery } from '../database/read-replica.js';
+import type { DateRangeDto } from '../common/date-range.dto.js';
+import type { BucketType } from '../entities/snapshot.entity.js';
+import { badRequest, type FieldError } from '../common/validation.js';
+import { SnapshotsRepository } from '../repositories/snapshots.repository.js';
 
 /** The checks a DTO cannot make alone: start ≤ end, the range limit per bucket, known metrics and tenants. */
 @Injectable()
 export class RangeChecks {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly snapshots: SnapshotsRepository,
     @Inject(METRICS_OPTIONS) private readonly options: ResolvedMetricsOptions,
   ) {}
 
-  async check(query: RangeQueryDto, metricKeys: string[] = []): Promise<void> {
+  async check(query: DateRangeDto & { bucket?: BucketType }, metricKeys: string[] = []): Promise<void> {
     const errors: FieldError[] = [];
     if (query.start > query.end) errors.push({ field: 'start', message: 'must not be after end' });
     const bucket = query.bucket ?? 'daily';
@@ -36,11 +35,7 @@ export class RangeChecks {
   }
 
   async checkTenant(tenant: string, errors: FieldError[] = []): Promise<void> {
-    const rows = (await readQuery(
-      this.dataSource,
-      'SELECT 1 FROM system_metrics_snapshot WHERE environment = $1 AND tenant_id = $2 LIMIT 1',
-      [this.options.environment, tenant],
-    )) as unknown[];
-    if (rows.length === 0) errors.push({ field: 'tenant', message: `no metrics for tenant "${tenant}"` });
+    if (!(await this.snapshots.tenantExists(tenant)))
+      errors.push({ field: 'tenant', message: `no metrics for tenant "${tenant}"` });
   }
 }

@@ -1,9 +1,6 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, type EntityManager } from 'typeorm';
-import { METRICS_OPTIONS } from '../metrics.module-definition.js';
-import type { ResolvedMetricsOptions } from '../metrics.options.js';
-import { readQuery } from '../database/read-replica.js';
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { SnapshotsRepository } from './snapshots.repository.js';
 
 const MAX_ENTRIES = 500;
 const MAX_AGE_MS = 10 * 60_000;
@@ -17,28 +14,16 @@ const MAX_AGE_MS = 10 * 60_000;
 export class ReadCache {
   private readonly entries = new Map<string, { value: Promise<unknown>; storedAt: number }>();
 
-  constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
-    @Inject(METRICS_OPTIONS) private readonly options: ResolvedMetricsOptions,
-  ) {}
+  constructor(private readonly snapshots: SnapshotsRepository) {}
 
   /** Called inside a compute's transaction: the new version is visible exactly when the snapshots are. */
   async bump(manager: EntityManager): Promise<void> {
-    await manager.query(
-      `INSERT INTO metrics_snapshot_version (environment, version) VALUES ($1, 1)
-       ON CONFLICT (environment) DO UPDATE SET version = metrics_snapshot_version.version + 1, changed_at = now()`,
-      [this.options.environment],
-    );
+    await this.snapshots.bumpVersion(manager);
   }
 
   async getOrCompute<T>(key: string, compute: () => Promise<T>): Promise<T> {
     // From where the answer will be read: with a read replica, its version says which snapshots it holds.
-    const [row] = (await readQuery(
-      this.dataSource,
-      'SELECT version::text AS version FROM metrics_snapshot_version WHERE environment = $1',
-      [this.options.environment],
-    )) as { version: string }[];
-    const versionedKey = `${row?.version ?? '0'}:${key}`;
+    const versionedKey = `${await this.snapshots.version()}:${key}`;
     const hit = this.entries.get(versionedKey);
     if (hit && Date.now() - hit.storedAt < MAX_AGE_MS) return hit.value as Promise<T>;
     // The promise itself is cached, so concurrent requests for the same answer compute it once.

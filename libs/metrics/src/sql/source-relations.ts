@@ -1,4 +1,4 @@
-import type { SourceName } from '../../metrics.options.js';
+import type { SourceName } from '../metrics.options.js';
 
 /**
  * What a source column holds, which decides the types a host relation may give it and the cast that turns

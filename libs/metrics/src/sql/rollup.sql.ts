@@ -1,26 +1,11 @@
-import { LATENCY_BUCKETS_MS, METRIC_CATALOG } from '../../catalog/metric-catalog.js';
-import type { DistinctRollup, MetricDefinition } from '../../catalog/catalog.types.js';
-import { quoteIdent } from '../../database/named-sql.js';
+import { LATENCY_BUCKETS_MS, METRIC_CATALOG } from '../catalog/metric-catalog.js';
+import type { DistinctRollup, MetricDefinition } from '../catalog/catalog.types.js';
+import { quoteIdent } from '../database/named-sql.js';
 import { DAY_START } from './source-facts.js';
 import { workMetrics } from './daily-work.sql.js';
+import { BUCKET_DATE, BUCKET_LAST_DAY, type RollupBucket } from './bucket-dates.js';
 
-/** The buckets a rollup can produce; `range` is one bucket spanning a summary's whole date range. */
-export type RollupBucket = 'daily' | 'weekly' | 'monthly' | 'range';
-
-export const BUCKET_DATE: Record<RollupBucket, (day: string) => string> = {
-  daily: (day) => `(${day})::date`,
-  weekly: (day) => `date_trunc('week', ${day})::date`,
-  monthly: (day) => `date_trunc('month', ${day})::date`,
-  range: () => `:range_start::date`,
-};
-
-/** The last calendar day of a bucket (maturity of ratios such as the activation rate, completeness of a bucket). */
-export const BUCKET_LAST_DAY: Record<RollupBucket, (bucketDate: string) => string> = {
-  daily: (date) => date,
-  weekly: (date) => `(${date} + 6)`,
-  monthly: (date) => `((${date} + interval '1 month')::date - 1)`,
-  range: () => `:range_end::date`,
-};
+export { BUCKET_DATE, BUCKET_LAST_DAY, type RollupBucket } from './bucket-dates.js';
 
 const last = (column: string) => `(array_agg(${column} ORDER BY day DESC))[1]`;
 const first = (column: string) => `(array_agg(${column} ORDER BY day))[1]`;
@@ -96,21 +81,29 @@ function dailyMean(metric: MetricDefinition, through: string): string {
   return `round(avg(${daily}) FILTER (WHERE day <= ${through}), ${ratio.decimals}) AS ${quoteIdent(dailyMeanColumn(metric))}`;
 }
 
+/** A statement as named CTEs and the SELECT that reads them: callers add their own CTEs and final statement. */
+export interface ComposedSql {
+  ctes: string[];
+  select: string;
+}
+
 /**
  * Rolls daily rows up into buckets and finishes every stored column: sums, last and first values by kind,
  * distinct counts from the bucket facts, ratios from their rolled-up components (never averaged), and
  * null for metrics whose source is not connected yet.
  *
- * `dailyRows` yields is_global, tenant_id, day and the work metrics; `bucketFacts` is bucketFactsSql();
- * `averagesThrough` is a date expression: the last day whose value counts in averages (days after it are to date).
+ * `dailyRows` yields is_global, tenant_id, day and the work metrics; `bucketFacts` is bucketFactsCtes() (its last
+ * CTE is `bucket_facts`); `averagesThrough` is a date expression: the last day whose value counts in averages
+ * (days after it are to date). The CTEs, in order: the bucket facts', `daily_rows`, `rolled` (one row per bucket),
+ * `finished` (every stored column but the ratios); the SELECT adds the ratios.
  */
 export function rollupSql(
   dailyRows: string,
-  bucketFacts: string,
+  bucketFacts: string[],
   bucket: RollupBucket,
   enabled: ReadonlySet<string>,
   averagesThrough: string,
-): string {
+): ComposedSql {
   const work = workMetrics();
   const bucketDate = BUCKET_DATE[bucket]('day');
   const means = METRIC_CATALOG.filter((metric) => metric.ratio?.special === 'mean_of_daily');
@@ -140,15 +133,22 @@ export function rollupSql(
     ratioExpression(metric, bucket),
   );
 
-  return `SELECT finished.*, ${ratios.join(',\n      ')}
-    FROM (
-      SELECT r.is_global, r.tenant_id, r.bucket_date, ${finished.join(', ')},
-             bf.activation_breakdown, bf.ai_breakdown
-      FROM (
+  return {
+    ctes: [
+      ...bucketFacts,
+      `daily_rows AS (${dailyRows})`,
+      `rolled AS (
         SELECT is_global, tenant_id, ${bucketDate} AS bucket_date, ${rolled.join(',\n          ')}
-        FROM (${dailyRows}) AS daily_rows
-        GROUP BY is_global, tenant_id, ${bucketDate}) AS r
-      LEFT JOIN (${bucketFacts}) AS bf
-        ON bf.is_global = r.is_global AND bf.tenant_id IS NOT DISTINCT FROM r.tenant_id AND bf.bucket_date = r.bucket_date
-    ) AS finished`;
+        FROM daily_rows
+        GROUP BY is_global, tenant_id, ${bucketDate})`,
+      `finished AS (
+        SELECT r.is_global, r.tenant_id, r.bucket_date, ${finished.join(', ')},
+               bf.activation_breakdown, bf.ai_breakdown
+        FROM rolled AS r
+        LEFT JOIN bucket_facts AS bf
+          ON bf.is_global = r.is_global AND bf.tenant_id IS NOT DISTINCT FROM r.tenant_id AND bf.bucket_date = r.bucket_date)`,
+    ],
+    select: `SELECT finished.*, ${ratios.join(',\n      ')}
+    FROM finished`,
+  };
 }

@@ -11,7 +11,7 @@ import {
   SourceRelations,
   type ColumnKind,
   type ColumnType,
-} from './sql/source-relations.js';
+} from '../sql/source-relations.js';
 
 /** A host relation given in `sources` that the module cannot read, with what to change. */
 export class SourceCheckError extends Error {

@@ -1,13 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, type EntityManager } from 'typeorm';
-import { addDays, daysBetween } from '../compute/calendar-dates.js';
+import type { EntityManager } from 'typeorm';
+import { LedgerRepository } from '../repositories/ledger.repository.js';
+import { addDays, daysBetween } from '../common/calendar-dates.js';
 import { MetricsRunsService, type RunState } from '../compute/runs.service.js';
-import type { MetricsConfigJson } from '../config/metrics-config.service.js';
+import type { MetricsConfigJson } from '../repositories/metrics-config.service.js';
 import { METRICS_OPTIONS } from '../metrics.module-definition.js';
 import type { ResolvedMetricsOptions } from '../metrics.options.js';
-import { BillingStore } from './billing-store.js';
-import { CONVENTION_FIELDS, LEDGER_CONVENTION_FIELDS, toConventions } from './revenue-conventions.js';
+import { BillingStore } from '../billing/billing-store.js';
+import { CONVENTION_FIELDS, LEDGER_CONVENTION_FIELDS, toConventions } from '../billing/revenue-conventions.js';
 
 /**
  * What a change of the revenue conventions does: the ledger is rebuilt from the stored subscription states in
@@ -17,7 +17,7 @@ import { CONVENTION_FIELDS, LEDGER_CONVENTION_FIELDS, toConventions } from './re
 @Injectable()
 export class ConventionsChangeService {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly ledger: LedgerRepository,
     private readonly store: BillingStore,
     private readonly runs: MetricsRunsService,
     @Inject(METRICS_OPTIONS) private readonly options: ResolvedMetricsOptions,
@@ -38,12 +38,7 @@ export class ConventionsChangeService {
    * longest range a backfill may ask for, the most recent days); null when there is no revenue yet.
    */
   async recompute(after: MetricsConfigJson, requestedBy: string): Promise<RunState | null> {
-    const [row] = (await this.dataSource.query(
-      `SELECT to_char(min(effective_at) AT TIME ZONE $1, 'YYYY-MM-DD') AS first,
-              to_char(now() AT TIME ZONE $1, 'YYYY-MM-DD') AS today
-       FROM metrics_revenue_ledger`,
-      [after.timezone],
-    )) as { first: string | null; today: string }[];
+    const row = await this.ledger.span(after.timezone);
     if (!row?.first) return null;
     const longest = this.options.maxRangeDays.daily;
     const start = daysBetween(row.first, row.today) >= longest ? addDays(row.today, 1 - longest) : row.first;

@@ -4,8 +4,8 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { MetricsConfigEntity, type AiModelPrice } from '../entities/config.entity.js';
 import { METRICS_OPTIONS } from '../metrics.module-definition.js';
 import type { ResolvedMetricsOptions } from '../metrics.options.js';
-import { ReadCache } from '../read/read-cache.service.js';
-import type { MrrDiscountConvention } from '../billing/subscription-mrr.js';
+import { ReadCache } from './read-cache.service.js';
+import type { MrrDiscountConvention } from '../entities/revenue-conventions.types.js';
 
 export interface MetricsConfigJson {
   timezone: string;

@@ -1,5 +1,5 @@
 import { BaseEntity, Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
-import type { BucketType } from '../entities/snapshot.entity.js';
+import type { BucketType } from './snapshot.entity.js';
 
 export type AlertSeverity = 'warning' | 'critical';
 export type AlertKind = 'threshold' | 'anomaly' | 'reconciliation';

@@ -8,14 +8,15 @@ import { LOCAL_DAY, WORK_START, sourceCtes } from './source-facts.js';
  * `bucket` maps a local date column to its bucket_date (the day itself, its ISO Monday, the 1st, …);
  * `userDays` names a table of the chunk's user-days already built (see userDaysSql).
  *
- * Output: is_global, tenant_id, bucket_date, facts (jsonb: fact → value), activation_breakdown, ai_breakdown.
+ * Returned as named CTEs for a statement's WITH list; the last one, `bucket_facts`, has the output: is_global,
+ * tenant_id, bucket_date, facts (jsonb: fact → value), activation_breakdown, ai_breakdown.
  */
-export function bucketFactsSql(
+export function bucketFactsCtes(
   relations: SourceRelations,
   enabled: ReadonlySet<string>,
   bucket: (day: string) => string,
   userDays?: string,
-): string {
+): string[] {
   const counts: string[] = [];
   if (enabled.has('activity')) {
     counts.push(`SELECT tenant_id, ${bucket('day')} AS bucket_date, 'active_users' AS fact, count(DISTINCT user_id) AS value
@@ -39,34 +40,37 @@ export function bucketFactsSql(
           NULL::bigint AS tokens, NULL::numeric AS cost_usd, NULL::bigint AS requests WHERE false`;
 
   const inScope = `((is_global AND :tenant::varchar IS NULL) OR (NOT is_global AND tenant_id IS NOT NULL))`;
-  return `WITH ${sourceCtes(relations, userDays).join(',\n')},
-    bucket_counts AS (${counts.join('\nUNION ALL\n')}),
-    scoped_counts AS (
+  return [
+    ...sourceCtes(relations, userDays),
+    `bucket_counts AS (${counts.join('\nUNION ALL\n')})`,
+    `scoped_counts AS (
       SELECT * FROM (
         SELECT grouping(tenant_id) = 1 AS is_global, tenant_id, bucket_date, fact, sum(value) AS value
         FROM bucket_counts GROUP BY GROUPING SETS ((tenant_id, bucket_date, fact), (bucket_date, fact))) AS grouped
-      WHERE ${inScope}),
-    count_facts AS (
+      WHERE ${inScope})`,
+    `count_facts AS (
       SELECT is_global, tenant_id, bucket_date,
         jsonb_object_agg(fact, value) AS facts,
         jsonb_object_agg(substr(fact, 8), value) FILTER (WHERE fact LIKE 'action:%') AS activation_breakdown
-      FROM scoped_counts GROUP BY 1, 2, 3),
-    ai_usage AS (${aiUsage}),
-    scoped_ai AS (
+      FROM scoped_counts GROUP BY 1, 2, 3)`,
+    `ai_usage AS (${aiUsage})`,
+    `scoped_ai AS (
       SELECT * FROM (
         SELECT grouping(tenant_id) = 1 AS is_global, tenant_id, bucket_date, model,
           sum(tokens) AS tokens, sum(cost_usd) AS cost_usd, sum(requests) AS requests
         FROM ai_usage GROUP BY GROUPING SETS ((tenant_id, bucket_date, model), (bucket_date, model))) AS grouped
-      WHERE ${inScope}),
-    ai_facts AS (
+      WHERE ${inScope})`,
+    `ai_facts AS (
       SELECT is_global, tenant_id, bucket_date,
         jsonb_object_agg(model, jsonb_build_object(
           'tokens', tokens, 'cost_usd', round(cost_usd, 4), 'requests', requests)) AS ai_breakdown
-      FROM scoped_ai GROUP BY 1, 2, 3)
-    SELECT coalesce(c.is_global, a.is_global) AS is_global, coalesce(c.tenant_id, a.tenant_id) AS tenant_id,
-           coalesce(c.bucket_date, a.bucket_date) AS bucket_date,
-           coalesce(c.facts, '{}'::jsonb) AS facts, c.activation_breakdown, a.ai_breakdown
-    FROM count_facts c
-    FULL JOIN ai_facts a ON a.is_global = c.is_global AND a.tenant_id IS NOT DISTINCT FROM c.tenant_id
-      AND a.bucket_date = c.bucket_date`;
+      FROM scoped_ai GROUP BY 1, 2, 3)`,
+    `bucket_facts AS (
+      SELECT coalesce(c.is_global, a.is_global) AS is_global, coalesce(c.tenant_id, a.tenant_id) AS tenant_id,
+             coalesce(c.bucket_date, a.bucket_date) AS bucket_date,
+             coalesce(c.facts, '{}'::jsonb) AS facts, c.activation_breakdown, a.ai_breakdown
+      FROM count_facts c
+      FULL JOIN ai_facts a ON a.is_global = c.is_global AND a.tenant_id IS NOT DISTINCT FROM c.tenant_id
+        AND a.bucket_date = c.bucket_date)`,
+  ];
 }

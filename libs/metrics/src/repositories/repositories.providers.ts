@@ -1,0 +1,22 @@
+import { SnapshotsRepository } from './snapshots.repository.js';
+import { SnapshotSummaryRepository } from './snapshot-summary.repository.js';
+import { RunsRepository } from './runs.repository.js';
+import { AuditRepository } from './audit.repository.js';
+import { LedgerRepository } from './ledger.repository.js';
+import { AlertsRepository } from './alerts.repository.js';
+import { AlertDeliveriesRepository } from './alert-deliveries.repository.js';
+import { SnapshotWritesRepository } from './snapshot-writes.repository.js';
+import { RevenueCompareRepository } from './revenue-compare.repository.js';
+
+/** Every repository: the only classes that run SQL on the module's tables (docs/sql/ shows their statements). */
+export const REPOSITORIES = [
+  SnapshotsRepository,
+  SnapshotSummaryRepository,
+  RunsRepository,
+  SnapshotWritesRepository,
+  RevenueCompareRepository,
+  AuditRepository,
+  LedgerRepository,
+  AlertsRepository,
+  AlertDeliveriesRepository,
+];

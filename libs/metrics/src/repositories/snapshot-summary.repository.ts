@@ -1,0 +1,136 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { quoteIdent } from '../database/named-sql.js';
+import { withReadConnection } from '../database/read-replica.js';
+import { NO_JIT } from '../database/session-settings.js';
+import { run, type Statement } from '../database/statement.js';
+import type { BucketType } from '../entities/snapshot.entity.js';
+import { bucketFactsCtes } from '../sql/bucket-facts.sql.js';
+import { workMetrics } from '../sql/daily-work.sql.js';
+import { monthlyRatesSql } from '../sql/monthly-rates.sql.js';
+import { BUCKET_DATE, rollupSql } from '../sql/rollup.sql.js';
+import type { SourceRelations } from '../sql/source-relations.js';
+import { tenantIs } from '../sql/tenant-predicate.js';
+
+export { PER_PERIOD_RATES } from '../sql/monthly-rates.sql.js';
+
+/** What a summary reads: the range, its scope, the sources connected and the values of the rules' parameters. */
+export interface SummaryReadQuery {
+  env: string;
+  start: string;
+  end: string;
+  tenant: string | null;
+  bucket: BucketType;
+  asOf: string;
+  timezone: string;
+  activationActions: readonly string[];
+  currency: string;
+  rates: Record<string, number>;
+  enabled: ReadonlySet<string>;
+  relations: SourceRelations;
+}
+
+export type SummaryRow = Record<string, unknown>;
+
+export interface SummaryRows {
+  range: SummaryRow;
+  daysWithData: number;
+  monthly: SummaryRow;
+  latest: SummaryRow | undefined;
+}
+
+function summaryParams(query: SummaryReadQuery): Record<string, unknown> {
+  return {
+    env: query.env,
+    scope_tenant: query.tenant,
+    tenant: query.tenant,
+    tz: query.timezone,
+    actions: query.activationActions,
+    as_of: query.asOf,
+    range_start: query.start,
+    range_end: query.end,
+    w0: query.start,
+    w1: query.end,
+    currency: query.currency,
+    rates: JSON.stringify(query.rates),
+  };
+}
+
+/** The stored daily snapshots of the range, in one scope: the rows a summary rolls up. */
+function storedDays(tenant: string | null): string {
+  return `SELECT tenant_id IS NULL AS is_global, tenant_id, bucket_date AS day,
+      ${workMetrics()
+        .map((metric) => quoteIdent(metric.key))
+        .join(', ')}
+    FROM system_metrics_snapshot
+    WHERE environment = :env AND bucket_type = 'daily' AND ${tenantIs('tenant_id', tenant, 'scope_tenant')}
+      AND bucket_date BETWEEN :range_start::date AND :range_end::date`;
+}
+
+/** The summary's statements, as pure functions (rendered in docs/sql/summary.sql). */
+export const summaryStatements = {
+  /**
+   * Every metric over the range by its kind: the stored days rolled up as one `range` bucket, with distinct users
+   * counted over the whole range from the sources (bucket facts).
+   */
+  range: (query: SummaryReadQuery): Statement => {
+    const rolled = rollupSql(
+      storedDays(query.tenant),
+      bucketFactsCtes(query.relations, query.enabled, BUCKET_DATE.range),
+      'range',
+      query.enabled,
+      // The rows are stored daily snapshots: every one of them is a computed day.
+      ':range_end::date',
+    );
+    return {
+      sql: `WITH ${rolled.ctes.join(',\n')},
+        range_rows AS (${rolled.select})
+      SELECT * FROM range_rows AS r
+      WHERE ${tenantIs('r.tenant_id', query.tenant, 'scope_tenant')}`,
+      params: summaryParams(query),
+    };
+  },
+
+  daysWithData: (query: SummaryReadQuery): Statement => ({
+    sql: `SELECT count(*)::int AS days FROM system_metrics_snapshot
+      WHERE environment = :env AND bucket_type = 'daily' AND ${tenantIs('tenant_id', query.tenant, 'scope_tenant')}
+        AND bucket_date BETWEEN :range_start::date AND :range_end::date`,
+    params: summaryParams(query),
+  }),
+
+  monthlyRates: (query: SummaryReadQuery): Statement => ({
+    sql: monthlyRatesSql(query.tenant),
+    params: summaryParams(query),
+  }),
+
+  latest: (query: SummaryReadQuery): Statement => ({
+    sql: `SELECT *, bucket_date::text AS bucket_day FROM system_metrics_snapshot
+      WHERE environment = :env AND bucket_type = :bucket::varchar AND ${tenantIs('tenant_id', query.tenant, 'scope_tenant')}
+        AND bucket_date <= :range_end::date
+      ORDER BY bucket_date DESC LIMIT 1`,
+    params: { ...summaryParams(query), bucket: query.bucket },
+  }),
+};
+
+/** A summary's four reads, on one read connection in one transaction (the range and its latest snapshot agree). */
+@Injectable()
+export class SnapshotSummaryRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  read(query: SummaryReadQuery): Promise<SummaryRows> {
+    return withReadConnection(
+      this.dataSource,
+      async (query_) => {
+        const runs = (text: string, values: unknown[]) => query_(text, values);
+        await query_(NO_JIT);
+        const [range] = await run(runs, summaryStatements.range(query));
+        const [{ days }] = await run<{ days: number }>(runs, summaryStatements.daysWithData(query));
+        const [monthly] = await run(runs, summaryStatements.monthlyRates(query));
+        const [latest] = await run(runs, summaryStatements.latest(query));
+        return { range, daysWithData: days, monthly, latest };
+      },
+      true,
+    );
+  }
+}

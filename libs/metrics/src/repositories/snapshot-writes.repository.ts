@@ -1,0 +1,156 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { COMPUTE_WORK_MEM, NO_JIT } from '../database/session-settings.js';
+import { run, type Statement } from '../database/statement.js';
+import { bucketFactsCtes } from '../sql/bucket-facts.sql.js';
+import { cohortsUpsertSql } from '../sql/cohorts.sql.js';
+import { dailyWorkSql } from '../sql/daily-work.sql.js';
+import { BUCKET_DATE, rollupSql, type RollupBucket } from '../sql/rollup.sql.js';
+import { snapshotUpsertSql } from '../sql/snapshot-upsert.sql.js';
+import { userDaysSql } from '../sql/source-facts.js';
+import type { SourceRelations } from '../sql/source-relations.js';
+
+export { COHORT_CURVE_WEEKS } from '../sql/cohorts.sql.js';
+
+export type Params = Record<string, unknown>;
+export type StoredBucket = Exclude<RollupBucket, 'range'>;
+
+/** The work range: the requested days widened to the whole weeks and months they touch, up to today. */
+const WORK_RANGE_SQL = `SELECT
+    least(date_trunc('week', :d0::date)::date, date_trunc('month', :d0::date)::date)::text AS w0,
+    greatest(:d1::date, least(
+      greatest(date_trunc('week', :d1::date)::date + 6, (date_trunc('month', :d1::date) + interval '1 month')::date - 1),
+      (:as_of::timestamptz AT TIME ZONE :tz)::date))::text AS w1`;
+
+/**
+ * The last day that counts in a bucket's averages: the last day asked for, or yesterday when the work range runs
+ * on into today (today is to date: its DAU so far is not a day's DAU, metrics.md).
+ */
+const AVERAGES_THROUGH = `greatest(:d1::date, (:as_of::timestamptz AT TIME ZONE :tz)::date - 1)`;
+
+/** The table the chunk's user-days are built into once (the daily work and every bucket's distinct counts read it). */
+export const USER_DAYS_TABLE = 'metrics_user_days';
+
+/** The compute's statements, as pure functions (rendered in docs/sql/compute-*.sql). */
+export const computeStatements = {
+  /** Computations take turns across instances: overlapping upserts in parallel could deadlock. */
+  lock: (env: string): Statement => ({
+    sql: `SELECT pg_advisory_xact_lock(hashtext('exec-metrics:compute:' || :env::text))`,
+    params: { env },
+  }),
+
+  workRange: (params: Params): Statement => ({ sql: WORK_RANGE_SQL, params }),
+
+  userDays: (relations: SourceRelations, params: Params): Statement => ({
+    sql: `CREATE TEMP TABLE ${USER_DAYS_TABLE} ON COMMIT DROP AS ${userDaysSql(relations)}`,
+    params,
+  }),
+
+  /** Every scope's daily values of the chunk's work range, into a temporary work table. */
+  dailyWork: (
+    relations: SourceRelations,
+    enabled: ReadonlySet<string>,
+    userDays: string | undefined,
+    params: Params,
+  ): Statement => ({
+    sql: `CREATE TEMP TABLE metrics_work ON COMMIT DROP AS ${dailyWorkSql(relations, enabled, userDays)}`,
+    params,
+  }),
+
+  /**
+   * One bucket type rolled up from the work table and upserted. Only buckets that lie wholly inside the work range
+   * are written (the work range covers every bucket touching [d0, d1]); daily rows only for [d0, d1] themselves.
+   */
+  bucketUpsert: (
+    relations: SourceRelations,
+    enabled: ReadonlySet<string>,
+    bucket: StoredBucket,
+    userDays: string | undefined,
+    params: Params,
+  ): Statement => {
+    const bucketOf = BUCKET_DATE[bucket];
+    const dayFilter = bucket === 'daily' ? 'day BETWEEN :d0::date AND :d1::date' : 'true';
+    const rows = rollupSql(
+      `SELECT * FROM metrics_work WHERE ${dayFilter}`,
+      bucketFactsCtes(relations, enabled, bucketOf, userDays),
+      bucket,
+      enabled,
+      AVERAGES_THROUGH,
+    );
+    const where = `bucket_date BETWEEN ${bucketOf(':d0::date')} AND ${bucketOf(':d1::date')}`;
+    return { sql: snapshotUpsertSql(rows, where), params: { ...params, bucket_type: bucket } };
+  },
+
+  cohortsUpsert: (relations: SourceRelations, params: Params): Statement => ({
+    sql: cohortsUpsertSql(relations),
+    params,
+  }),
+};
+
+/**
+ * The compute's writes to `system_metrics_snapshot` and `system_cohort_retention`, each statement run in the
+ * caller's transaction (the whole range commits or nothing does).
+ */
+@Injectable()
+export class SnapshotWritesRepository {
+  private exec(manager: EntityManager, statement: Statement): Promise<Record<string, string>[]> {
+    return run<Record<string, string>>((text, values) => manager.query(text, values), statement);
+  }
+
+  async begin(manager: EntityManager, env: string): Promise<void> {
+    await manager.query(NO_JIT);
+    await manager.query(COMPUTE_WORK_MEM);
+    await this.exec(manager, computeStatements.lock(env));
+  }
+
+  /** Session settings for a statement that needs no lock (cohorts alone). */
+  async settings(manager: EntityManager): Promise<void> {
+    await manager.query(NO_JIT);
+    await manager.query(COMPUTE_WORK_MEM);
+  }
+
+  /** Fresh planner statistics for the given tables (names from our own table list, never user input). */
+  async analyze(manager: EntityManager, tables: readonly string[]): Promise<void> {
+    await manager.query(`ANALYZE ${tables.join(', ')}`);
+  }
+
+  async workRange(manager: EntityManager, params: Params): Promise<{ w0: string; w1: string }> {
+    const [range] = await this.exec(manager, computeStatements.workRange(params));
+    return { w0: range.w0, w1: range.w1 };
+  }
+
+  /** Builds the chunk's user-days table; answers its name. */
+  async materialiseUserDays(manager: EntityManager, relations: SourceRelations, params: Params): Promise<string> {
+    await manager.query(`DROP TABLE IF EXISTS ${USER_DAYS_TABLE}`);
+    await this.exec(manager, computeStatements.userDays(relations, params));
+    // A temporary table has no statistics until analysed; the planner needs its size to choose hash joins.
+    await manager.query(`ANALYZE ${USER_DAYS_TABLE}`);
+    return USER_DAYS_TABLE;
+  }
+
+  async buildDailyWork(
+    manager: EntityManager,
+    relations: SourceRelations,
+    enabled: ReadonlySet<string>,
+    userDays: string | undefined,
+    params: Params,
+  ): Promise<void> {
+    await manager.query('DROP TABLE IF EXISTS metrics_work');
+    await this.exec(manager, computeStatements.dailyWork(relations, enabled, userDays, params));
+  }
+
+  async upsertBucket(
+    manager: EntityManager,
+    relations: SourceRelations,
+    enabled: ReadonlySet<string>,
+    bucket: StoredBucket,
+    userDays: string | undefined,
+    params: Params,
+  ): Promise<void> {
+    await this.exec(manager, computeStatements.bucketUpsert(relations, enabled, bucket, userDays, params));
+  }
+
+  async upsertCohorts(manager: EntityManager, relations: SourceRelations, params: Params): Promise<void> {
+    await this.exec(manager, computeStatements.cohortsUpsert(relations, params));
+  }
+}

@@ -1,0 +1,173 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
+import { quoteIdent } from '../database/named-sql.js';
+import { readQuery } from '../database/read-replica.js';
+import { run, type Statement } from '../database/statement.js';
+import type { BucketType } from '../entities/snapshot.entity.js';
+import { METRICS_OPTIONS } from '../metrics.module-definition.js';
+import type { ResolvedMetricsOptions } from '../metrics.options.js';
+import { BUCKET_DATE, BUCKET_LAST_DAY } from '../sql/bucket-dates.js';
+import { tenantIs } from '../sql/tenant-predicate.js';
+
+const STEP: Record<BucketType, string> = { daily: '1 day', weekly: '1 week', monthly: '1 month' };
+
+export interface TimeseriesRowsQuery {
+  env: string;
+  bucket: BucketType;
+  start: string;
+  end: string;
+  tenant: string | null;
+  /** The reporting timezone's today: buckets ending before it are complete. */
+  today: string;
+  /** Catalog keys (validated by the caller, quoted anyway) and stored breakdown columns. */
+  metrics: readonly string[];
+  breakdowns: readonly string[];
+}
+
+/** The statements on `system_metrics_snapshot` and its version row, as pure functions (rendered in docs/sql/). */
+export const snapshotStatements = {
+  /** Monthly rows: every computed day also writes its month, and there are ~30× fewer of them than daily rows. */
+  tenants: (env: string, search: string, limit: number): Statement => ({
+    sql: `SELECT tenant_id, (count(*) OVER ())::int AS total
+      FROM (SELECT DISTINCT tenant_id FROM system_metrics_snapshot
+            WHERE environment = :env AND bucket_type = 'monthly' AND tenant_id IS NOT NULL
+              AND position(lower(:search) IN lower(tenant_id)) > 0) AS t
+      ORDER BY tenant_id LIMIT :limit`,
+    params: { env, search, limit },
+  }),
+
+  tenantExists: (env: string, tenant: string): Statement => ({
+    sql: 'SELECT 1 FROM system_metrics_snapshot WHERE environment = :env AND tenant_id = :tenant LIMIT 1',
+    params: { env, tenant },
+  }),
+
+  /** One row per bucket touching [start, end], null columns where nothing was computed. */
+  timeseries: (query: TimeseriesRowsQuery): Statement => {
+    const columns = [
+      ...query.metrics.map((key) => `s.${quoteIdent(key)} AS ${quoteIdent(key)}`),
+      ...query.breakdowns.map((kind) => `s.${quoteIdent(`${kind}_breakdown`)}`),
+    ].join(', ');
+    return {
+      sql: `SELECT b::date::text AS date, ${BUCKET_LAST_DAY[query.bucket]('b::date')} < :today::date AS complete, ${columns}
+        FROM generate_series(${BUCKET_DATE[query.bucket](':start::date')}, :end::date, :step::interval) AS b
+        LEFT JOIN system_metrics_snapshot s
+          ON s.bucket_date = b::date AND s.bucket_type = :bucket::varchar AND s.environment = :env
+         AND ${tenantIs('s.tenant_id', query.tenant)}
+        ORDER BY b`,
+      params: {
+        start: query.start,
+        end: query.end,
+        step: STEP[query.bucket],
+        bucket: query.bucket,
+        env: query.env,
+        tenant: query.tenant,
+        today: query.today,
+      },
+    };
+  },
+
+  /** The newest `months` stored cohorts of one scope, oldest first. */
+  cohorts: (env: string, tenant: string | null, months: number): Statement => ({
+    sql: `SELECT * FROM (
+        SELECT cohort_month::text AS cohort_month, cohort_size, week_1_retained, week_1_pct, week_4_retained, week_4_pct,
+               week_12_retained, week_12_pct, curve, computed_at
+        FROM system_cohort_retention
+        WHERE environment = :env AND tenant_id IS NOT DISTINCT FROM :tenant::varchar
+        ORDER BY cohort_month DESC LIMIT :months) AS newest
+      ORDER BY cohort_month`,
+    params: { env, tenant, months },
+  }),
+
+  /** Per bucket type, the latest stored snapshot date of one tenant or any (alert evaluation). */
+  heads: (env: string, tenant: string | null): Statement => ({
+    sql: `SELECT bucket_type, max(bucket_date)::text AS head FROM system_metrics_snapshot
+      WHERE environment = :env AND (:tenant::varchar IS NULL OR tenant_id = :tenant::varchar)
+      GROUP BY bucket_type`,
+    params: { env, tenant },
+  }),
+
+  /** The snapshots at the given (bucket type, date) pairs, every scope or one tenant's (alert evaluation). */
+  at: (env: string, tenant: string | null, types: string[], dates: string[]): Statement => ({
+    sql: `SELECT s.*, s.bucket_date::text AS day FROM system_metrics_snapshot s
+      JOIN unnest(:types::text[], :dates::date[]) AS h(bucket_type, bucket_date)
+        ON h.bucket_type = s.bucket_type AND h.bucket_date = s.bucket_date
+      WHERE s.environment = :env AND (:tenant::varchar IS NULL OR s.tenant_id = :tenant::varchar)`,
+    params: { env, tenant, types, dates },
+  }),
+
+  version: (env: string): Statement => ({
+    sql: 'SELECT version::text AS version FROM metrics_snapshot_version WHERE environment = :env',
+    params: { env },
+  }),
+
+  bumpVersion: (env: string): Statement => ({
+    sql: `INSERT INTO metrics_snapshot_version (environment, version) VALUES (:env, 1)
+      ON CONFLICT (environment) DO UPDATE SET version = metrics_snapshot_version.version + 1, changed_at = now()`,
+    params: { env },
+  }),
+};
+
+/** Reads of the stored snapshots (on the read replica when there is one) and the version that dates them. */
+@Injectable()
+export class SnapshotsRepository {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(METRICS_OPTIONS) private readonly options: ResolvedMetricsOptions,
+  ) {}
+
+  private read<T>(statement: Statement): Promise<T[]> {
+    return run<T>((text, values) => readQuery(this.dataSource, text, values), statement);
+  }
+
+  /** Tenants with snapshots whose id contains `search`, sorted, at most `limit`; `total` counts every match. */
+  async tenants(search: string, limit: number): Promise<{ tenants: string[]; total: number }> {
+    const rows = await this.read<{ tenant_id: string; total: number }>(
+      snapshotStatements.tenants(this.options.environment, search, limit),
+    );
+    return { tenants: rows.map((row) => row.tenant_id), total: rows[0]?.total ?? 0 };
+  }
+
+  async tenantExists(tenant: string): Promise<boolean> {
+    return (await this.read(snapshotStatements.tenantExists(this.options.environment, tenant))).length > 0;
+  }
+
+  timeseries(query: Omit<TimeseriesRowsQuery, 'env'>): Promise<Record<string, unknown>[]> {
+    return this.read(snapshotStatements.timeseries({ ...query, env: this.options.environment }));
+  }
+
+  cohorts(tenant: string | null, months: number): Promise<Record<string, unknown>[]> {
+    return this.read(snapshotStatements.cohorts(this.options.environment, tenant, months));
+  }
+
+  /** In the caller's transaction (the alert evaluation's): per bucket type, the latest snapshot date. */
+  heads(manager: EntityManager, tenant: string | null): Promise<{ bucket_type: BucketType; head: string }[]> {
+    return run(
+      (text, values) => manager.query(text, values),
+      snapshotStatements.heads(this.options.environment, tenant),
+    );
+  }
+
+  at(
+    manager: EntityManager,
+    tenant: string | null,
+    types: string[],
+    dates: string[],
+  ): Promise<Record<string, unknown>[]> {
+    return run(
+      (text, values) => manager.query(text, values),
+      snapshotStatements.at(this.options.environment, tenant, types, dates),
+    );
+  }
+
+  /** The snapshots' version as the reads see it (with a read replica: the version it holds). */
+  async version(): Promise<string> {
+    const [row] = await this.read<{ version: string }>(snapshotStatements.version(this.options.environment));
+    return row?.version ?? '0';
+  }
+
+  /** Called inside a compute's transaction: the new version is visible exactly when the snapshots are. */
+  async bumpVersion(manager: EntityManager): Promise<void> {
+    await run((text, values) => manager.query(text, values), snapshotStatements.bumpVersion(this.options.environment));
+  }
+}

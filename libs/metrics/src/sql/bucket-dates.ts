@@ -1,0 +1,19 @@
+// SQL date expressions per bucket type, shared by the rollup and the readers that list a range's buckets.
+
+/** The buckets a rollup can produce; `range` is one bucket spanning a summary's whole date range. */
+export type RollupBucket = 'daily' | 'weekly' | 'monthly' | 'range';
+
+export const BUCKET_DATE: Record<RollupBucket, (day: string) => string> = {
+  daily: (day) => `(${day})::date`,
+  weekly: (day) => `date_trunc('week', ${day})::date`,
+  monthly: (day) => `date_trunc('month', ${day})::date`,
+  range: () => `:range_start::date`,
+};
+
+/** The last calendar day of a bucket (maturity of ratios such as the activation rate, completeness of a bucket). */
+export const BUCKET_LAST_DAY: Record<RollupBucket, (bucketDate: string) => string> = {
+  daily: (date) => date,
+  weekly: (date) => `(${date} + 6)`,
+  monthly: (date) => `((${date} + interval '1 month')::date - 1)`,
+  range: () => `:range_end::date`,
+};

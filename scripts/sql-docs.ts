@@ -1,0 +1,385 @@
+/**
+ * Published SQL: renders every statement a repository or the compute runs, with sample parameters, into
+ * docs/sql/*.sql, so that a reviewer reads finished SQL in a diff (the model is immich's sync-sql).
+ *
+ *   npm run sql:generate   writes docs/sql/
+ *   npm run sql:check      renders in memory and fails naming each stale, missing or unexpected file
+ *
+ * Run by tsx, from the library's sources. The output depends only on the code and the samples below (no clock,
+ * no database), so it is the same on every machine.
+ */
+import { readdirSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { format } from 'sql-formatter';
+import type { Statement } from '../libs/metrics/src/database/statement.js';
+import { runStatements } from '../libs/metrics/src/repositories/runs.repository.js';
+import {
+  summaryStatements,
+  type SummaryReadQuery,
+} from '../libs/metrics/src/repositories/snapshot-summary.repository.js';
+import { computeStatements, USER_DAYS_TABLE } from '../libs/metrics/src/repositories/snapshot-writes.repository.js';
+import { snapshotStatements } from '../libs/metrics/src/repositories/snapshots.repository.js';
+import { auditStatements } from '../libs/metrics/src/repositories/audit.repository.js';
+import { alertDeliveryStatements } from '../libs/metrics/src/repositories/alert-deliveries.repository.js';
+import { alertStatements } from '../libs/metrics/src/repositories/alerts.repository.js';
+import { ledgerStatements } from '../libs/metrics/src/repositories/ledger.repository.js';
+import { revenueCompareStatements } from '../libs/metrics/src/repositories/revenue-compare.repository.js';
+import { SourceRelations } from '../libs/metrics/src/sql/source-relations.js';
+
+const OUT_DIR = 'docs/sql';
+
+/** One rendered statement: its name as the code calls it, and what it was built from. */
+export interface Sample {
+  name: string;
+  /** The builder's inputs that shape the text (sources, bucket, scope), shown in the header. */
+  built: Record<string, unknown>;
+  statement: Statement;
+}
+
+export interface SqlDoc {
+  file: string;
+  code: string;
+  samples: Sample[];
+}
+
+// Every source connected (the widest statements), the module's own tables as sources, the global view.
+const ENABLED = new Set(['lifecycle', 'activity', 'activation', 'config', 'billing', 'jobs', 'ai', 'api']);
+const OWN_TABLES = new SourceRelations({});
+const ENV = 'production';
+
+const COMPUTE_PARAMS = {
+  tz: 'Europe/Berlin',
+  tenant: null,
+  actions: ['created_project', 'invited_teammate'],
+  as_of: '2026-03-02T08:00:00.000Z',
+  env: ENV,
+  monthly_burn_rate: 50000,
+  cash_balance: 900000,
+  runway_months: 18,
+  currency: 'USD',
+  rates: '{"EUR":1.08}',
+  quick_reactivation: true,
+  outstanding_invoices_count: 3,
+  outstanding_invoices_value: 1200,
+  d0: '2026-01-01',
+  d1: '2026-03-01',
+  w0: '2025-12-29',
+  w1: '2026-03-02',
+};
+
+const SUMMARY: SummaryReadQuery = {
+  env: ENV,
+  start: '2026-01-01',
+  end: '2026-03-01',
+  tenant: null,
+  bucket: 'daily',
+  asOf: '2026-03-02T08:00:00.000Z',
+  timezone: 'Europe/Berlin',
+  activationActions: ['created_project', 'invited_teammate'],
+  currency: 'USD',
+  rates: { EUR: 1.08 },
+  enabled: ENABLED,
+  relations: OWN_TABLES,
+};
+
+const ALERT_FILTER = { env: ENV, status: 'active', tenant: null, severity: null, kind: null, limit: 50, offset: 0 };
+const DELIVERY_FILTER = { env: ENV, status: 'failed', alert_id: null, limit: 50, offset: 0 };
+
+const SOURCES = { enabled: [...ENABLED].join(', '), relations: "the module's own tables" };
+
+export const SQL_DOCS: SqlDoc[] = [
+  {
+    file: 'snapshots.sql',
+    code: 'libs/metrics/src/repositories/snapshots.repository.ts (snapshotStatements)',
+    samples: [
+      { name: 'tenants', built: {}, statement: snapshotStatements.tenants(ENV, 'acme', 50) },
+      { name: 'tenantExists', built: {}, statement: snapshotStatements.tenantExists(ENV, 'acme') },
+      ...(['daily', 'weekly', 'monthly'] as const).map((bucket) => ({
+        name: `timeseries (${bucket}, one tenant)`,
+        built: { bucket, metrics: 'dau, mrr', breakdowns: 'ai' },
+        statement: snapshotStatements.timeseries({
+          env: ENV,
+          bucket,
+          start: '2026-01-01',
+          end: '2026-03-01',
+          tenant: 'acme',
+          today: '2026-03-02',
+          metrics: ['dau', 'mrr'],
+          breakdowns: ['ai'],
+        }),
+      })),
+      { name: 'cohorts', built: {}, statement: snapshotStatements.cohorts(ENV, null, 6) },
+      { name: 'heads (alert evaluation)', built: {}, statement: snapshotStatements.heads(ENV, null) },
+      {
+        name: 'at (alert evaluation)',
+        built: {},
+        statement: snapshotStatements.at(ENV, null, ['daily', 'monthly'], ['2026-03-01', '2026-03-01']),
+      },
+      { name: 'version', built: {}, statement: snapshotStatements.version(ENV) },
+      { name: 'bumpVersion', built: {}, statement: snapshotStatements.bumpVersion(ENV) },
+    ],
+  },
+  {
+    file: 'summary.sql',
+    code: 'libs/metrics/src/repositories/snapshot-summary.repository.ts (summaryStatements), GET summary',
+    samples: [
+      { name: 'range (global view)', built: SOURCES, statement: summaryStatements.range(SUMMARY) },
+      {
+        name: 'range (one tenant)',
+        built: SOURCES,
+        statement: summaryStatements.range({ ...SUMMARY, tenant: 'acme' }),
+      },
+      { name: 'daysWithData', built: {}, statement: summaryStatements.daysWithData(SUMMARY) },
+      { name: 'monthlyRates', built: {}, statement: summaryStatements.monthlyRates(SUMMARY) },
+      { name: 'latest', built: {}, statement: summaryStatements.latest(SUMMARY) },
+    ],
+  },
+  {
+    file: 'runs.sql',
+    code: 'libs/metrics/src/repositories/runs.repository.ts (runStatements)',
+    samples: [
+      {
+        name: 'insertQueued',
+        built: {},
+        statement: runStatements.insertQueued({
+          trigger: 'backfill',
+          requestedBy: 'admin@example.com',
+          start: '2026-01-01',
+          end: '2026-03-01',
+          tenant: null,
+          total: 60,
+        }),
+      },
+      { name: 'activeRun', built: {}, statement: runStatements.activeRun('2026-01-01', '2026-03-01', null) },
+      { name: 'heartbeat', built: {}, statement: runStatements.heartbeat('0b7c4c1e-5d1a-4f57-9a57-1f0c6f1f2a10', 12) },
+      { name: 'failInterrupted', built: {}, statement: runStatements.failInterrupted('60 seconds') },
+    ],
+  },
+  {
+    file: 'compute-daily-work.sql',
+    code: 'libs/metrics/src/repositories/snapshot-writes.repository.ts (computeStatements), built from libs/metrics/src/sql/',
+    samples: [
+      { name: 'lock', built: {}, statement: computeStatements.lock(ENV) },
+      { name: 'workRange', built: {}, statement: computeStatements.workRange(COMPUTE_PARAMS) },
+      { name: 'userDays', built: SOURCES, statement: computeStatements.userDays(OWN_TABLES, COMPUTE_PARAMS) },
+      {
+        name: 'dailyWork',
+        built: { ...SOURCES, userDays: USER_DAYS_TABLE },
+        statement: computeStatements.dailyWork(OWN_TABLES, ENABLED, USER_DAYS_TABLE, COMPUTE_PARAMS),
+      },
+    ],
+  },
+  ...(['daily', 'weekly', 'monthly'] as const).map((bucket) => ({
+    file: `compute-rollup-${bucket}.sql`,
+    code: 'libs/metrics/src/repositories/snapshot-writes.repository.ts (computeStatements.bucketUpsert): rollup, bucket facts and upsert',
+    samples: [
+      {
+        name: `bucketUpsert (${bucket})`,
+        built: { ...SOURCES, bucket, userDays: USER_DAYS_TABLE },
+        statement: computeStatements.bucketUpsert(OWN_TABLES, ENABLED, bucket, USER_DAYS_TABLE, COMPUTE_PARAMS),
+      },
+    ],
+  })),
+  {
+    file: 'compute-cohorts.sql',
+    code: 'libs/metrics/src/repositories/snapshot-writes.repository.ts (computeStatements.cohortsUpsert)',
+    samples: [
+      {
+        name: 'cohortsUpsert',
+        built: SOURCES,
+        statement: computeStatements.cohortsUpsert(OWN_TABLES, {
+          ...COMPUTE_PARAMS,
+          c0: '2025-06-01',
+          c1: '2026-03-01',
+        }),
+      },
+    ],
+  },
+  {
+    file: 'revenue-compare.sql',
+    code: 'libs/metrics/src/repositories/revenue-compare.repository.ts (revenueCompareStatements), GET revenue conventions comparison',
+    samples: [
+      {
+        name: 'work',
+        built: { enabled: 'billing', relations: "the module's own tables" },
+        statement: revenueCompareStatements.work(OWN_TABLES, { ...COMPUTE_PARAMS, w0: '2026-01-01', w1: '2026-03-01' }),
+      },
+      {
+        name: 'range',
+        built: { enabled: 'billing', relations: "the module's own tables" },
+        statement: revenueCompareStatements.range(OWN_TABLES, {
+          ...COMPUTE_PARAMS,
+          range_start: '2026-01-01',
+          range_end: '2026-03-01',
+        }),
+      },
+    ],
+  },
+  {
+    file: 'audit.sql',
+    code: 'libs/metrics/src/repositories/audit.repository.ts (auditStatements)',
+    samples: [
+      {
+        name: 'insert',
+        built: {},
+        statement: auditStatements.insert({
+          actor: 'admin@example.com',
+          actor_kind: 'session',
+          ip: '203.0.113.7',
+          method: 'GET',
+          route: '/metrics/summary',
+          action: 'read',
+          params: '{"start":"2026-01-01","end":"2026-03-01"}',
+          changes: null,
+          outcome: 200,
+        }),
+      },
+      {
+        name: 'recentRead',
+        built: {},
+        statement: auditStatements.recentRead('admin@example.com', '/metrics/summary', '{"start":"2026-01-01"}'),
+      },
+      { name: 'verifyChain', built: {}, statement: auditStatements.verifyChain() },
+    ],
+  },
+  {
+    file: 'ledger.sql',
+    code: 'libs/metrics/src/repositories/ledger.repository.ts (ledgerStatements)',
+    samples: [
+      { name: 'hasRevenue', built: {}, statement: ledgerStatements.hasRevenue() },
+      {
+        name: 'unconvertedCurrencies',
+        built: {},
+        statement: ledgerStatements.unconvertedCurrencies('USD', { EUR: 1.08 }),
+      },
+      { name: 'span', built: {}, statement: ledgerStatements.span('Europe/Berlin') },
+      ...(['daily', 'weekly', 'monthly'] as const).map((bucket) => ({
+        name: `planBreakdown (${bucket})`,
+        built: { bucket },
+        statement: ledgerStatements.planBreakdown({
+          bucket,
+          start: '2026-01-01',
+          end: '2026-03-01',
+          tz: 'Europe/Berlin',
+          tenant: null,
+          currency: 'USD',
+          rates: '{"EUR":1.08}',
+        }),
+      })),
+    ],
+  },
+  {
+    file: 'alerts.sql',
+    code: 'libs/metrics/src/repositories/alerts.repository.ts (alertStatements)',
+    samples: [
+      { name: 'page', built: {}, statement: alertStatements.page(ALERT_FILTER) },
+      { name: 'count', built: {}, statement: alertStatements.count(ALERT_FILTER) },
+      { name: 'lockOne', built: {}, statement: alertStatements.lockOne('42', ENV) },
+      { name: 'lock', built: {}, statement: alertStatements.lock(ENV) },
+      { name: 'active', built: {}, statement: alertStatements.active(ENV, null) },
+      {
+        name: 'upsert',
+        built: {},
+        statement: alertStatements.upsert(
+          ENV,
+          '[{"kind":"threshold","rule_key":"config:churn","metric":"customer_churn_rate","bucket_type":"monthly","bucket_date":"2026-02-01","tenant":null,"value":7.5,"threshold":5,"severity":"warning","message":"Customer churn 7.5% is above 5%"}]',
+        ),
+      },
+      { name: 'resolve', built: {}, statement: alertStatements.resolve(['41', '42']) },
+      {
+        name: 'enqueue',
+        built: {},
+        statement: alertStatements.enqueue('[{"alert_id":"42","event":"opened","payload":{"event":"opened"}}]'),
+      },
+      { name: 'acknowledge', built: {}, statement: alertStatements.acknowledge('42', 'admin@example.com') },
+      { name: 'deliveries', built: {}, statement: alertStatements.deliveries(DELIVERY_FILTER) },
+      { name: 'deliveriesCount', built: {}, statement: alertStatements.deliveriesCount(DELIVERY_FILTER) },
+      {
+        name: 'activeForSnapshot (GET summary)',
+        built: {},
+        statement: alertStatements.activeForSnapshot({
+          env: ENV,
+          bucket_type: 'daily',
+          bucket_date: '2026-03-01',
+          tenant: null,
+        }),
+      },
+    ],
+  },
+  {
+    file: 'alert-deliveries.sql',
+    code: 'libs/metrics/src/repositories/alert-deliveries.repository.ts (alertDeliveryStatements)',
+    samples: [
+      { name: 'nextWait', built: {}, statement: alertDeliveryStatements.nextWait() },
+      { name: 'claim', built: {}, statement: alertDeliveryStatements.claim(20, 35000) },
+      { name: 'delivered', built: {}, statement: alertDeliveryStatements.delivered('7', 1) },
+      { name: 'release', built: {}, statement: alertDeliveryStatements.release('7') },
+      {
+        name: 'failedAttempt',
+        built: {},
+        statement: alertDeliveryStatements.failedAttempt('7', 'pending', 2, 'HTTP 503 from the webhook', 4000),
+      },
+    ],
+  },
+];
+
+/** Only the parameters the text names, in a stable order (the builders pass a shared bag). */
+function usedParams(statement: Statement): Record<string, unknown> {
+  const used = new Set([...statement.sql.matchAll(/(?<![:\w]):([a-z][a-z0-9_]*)/g)].map((match) => match[1]));
+  return Object.fromEntries(
+    Object.keys(statement.params)
+      .filter((name) => used.has(name))
+      .sort()
+      .map((name) => [name, statement.params[name]]),
+  );
+}
+
+export function render(doc: SqlDoc): string {
+  const parts = [
+    `-- Generated by \`npm run sql:generate\` (scripts/sql-docs.ts): do not edit; \`npm run sql:check\` fails when stale.`,
+    `-- Built by ${doc.code}.`,
+    '-- Named parameters (:name) are bound as $n when the statement runs.',
+  ];
+  for (const sample of doc.samples) {
+    parts.push('', `-- ${sample.name}`);
+    if (Object.keys(sample.built).length > 0) parts.push(`-- built with: ${JSON.stringify(sample.built)}`);
+    parts.push(`-- sample parameters: ${JSON.stringify(usedParams(sample.statement))}`);
+    const sql = format(sample.statement.sql, {
+      language: 'postgresql',
+      paramTypes: { named: [':'] },
+      keywordCase: 'preserve',
+      dataTypeCase: 'preserve',
+      functionCase: 'preserve',
+      tabWidth: 2,
+    });
+    parts.push(`${sql};`);
+  }
+  return `${parts.join('\n')}\n`;
+}
+
+function main(): void {
+  const check = process.argv.includes('--check');
+  const rendered = new Map(SQL_DOCS.map((doc) => [doc.file, render(doc)]));
+  if (!check) {
+    mkdirSync(OUT_DIR, { recursive: true });
+    for (const [file, text] of rendered) writeFileSync(join(OUT_DIR, file), text);
+    console.log(`sql:generate: wrote ${rendered.size} files to ${OUT_DIR}/`);
+    return;
+  }
+  const existing = readdirSync(OUT_DIR).filter((file) => file.endsWith('.sql'));
+  const problems: string[] = [];
+  for (const [file, text] of rendered) {
+    if (!existing.includes(file)) problems.push(`${OUT_DIR}/${file} is missing`);
+    else if (readFileSync(join(OUT_DIR, file), 'utf8') !== text) problems.push(`${OUT_DIR}/${file} is stale`);
+  }
+  for (const file of existing.filter((name) => !rendered.has(name))) {
+    problems.push(`${OUT_DIR}/${file} is rendered by no statement (remove it)`);
+  }
+  if (problems.length > 0) {
+    console.error(`sql:check: ${problems.join('; ')}. Run npm run sql:generate and commit docs/sql/.`);
+    process.exit(1);
+  }
+  console.log(`sql:check: ${rendered.size} files in ${OUT_DIR}/ are up to date`);
+}
+
+main();
