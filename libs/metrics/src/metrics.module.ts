@@ -1,5 +1,5 @@
-import { Module, UseFilters, type DynamicModule, type Type } from '@nestjs/common';
-import { PATH_METADATA } from '@nestjs/common/constants.js';
+import { Module, type DynamicModule, type Type } from '@nestjs/common';
+import { RouterModule, type Routes } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { BillingStatus } from './sources/billing-status.service.js';
 import { ConventionsChangeService } from './config/conventions-change.service.js';
@@ -55,7 +55,6 @@ import { RateLimitModule } from './security/rate-limit.module.js';
 import { AuditInterceptor } from './security/audit.interceptor.js';
 import { AuditService } from './security/audit.service.js';
 import { MetricsAccessGuard } from './security/metrics-access.guard.js';
-import { MetricsErrorFilter } from './security/metrics-error.filter.js';
 import { TokenBootstrap } from './security/token-bootstrap.js';
 import { TokensController } from './security/tokens.controller.js';
 import { MetricsHealthIndicator } from './verify/metrics-health.indicator.js';
@@ -74,7 +73,6 @@ import { MetricsPrometheus, PROM_CLIENT_PROVIDER } from './observability/prometh
 import { ApiRequestCollector } from './ingest/api-request-collector.service.js';
 import { MetricsApiInterceptor } from './ingest/metrics-api.interceptor.js';
 import { MetricsApiMiddleware } from './ingest/metrics-api.middleware.js';
-import { OWN_ROUTES } from './metrics-own-routes.js';
 import { MetricsScheduler } from './schedule/metrics-scheduler.service.js';
 import { PgLeaseLocker } from './schedule/pg-lease-locker.js';
 
@@ -144,6 +142,18 @@ const PROVIDERS = [
   ...REPOSITORIES,
 ];
 
+/** The providers of one MetricsModule import (see MetricsModule.wire). */
+@Module({})
+class MetricsCoreModule {}
+
+/** A module class of its own holding `controllers`, for RouterModule to mount under one import's path. */
+function routesModule(name: string, core: DynamicModule, controllers: Type[]): DynamicModule & { module: Type } {
+  // A fresh class per call, named for Nest's logs; Module({}) marks it as a module like a decorated class.
+  const routes = { [name]: class {} }[name];
+  Module({})(routes);
+  return { module: routes, imports: [core], controllers };
+}
+
 /**
  * The metrics plugin. Wiring only: the host's TypeORM data source must include METRICS_ENTITIES and
  * METRICS_MIGRATIONS (metricsDataSourceOptions() builds such options).
@@ -173,55 +183,48 @@ export class MetricsModule extends MetricsConfigurableModule {
   private static wire(definition: DynamicModule, extras: MetricsModuleExtras): DynamicModule {
     const prefix = (extras.routePrefix ?? 'api/system/metrics').replace(/^\/+|\/+$/g, '');
     const rateLimit = extras.rateLimit === false ? false : (extras.rateLimit ?? { limit: 600, ttlMs: 60_000 });
-    // One prefix for every route of the module, taken from the options (a host mounts the module once).
-    for (const controller of CONTROLLERS) Reflect.defineMetadata(PATH_METADATA, prefix, controller);
     const prometheus = MetricsModule.prometheusEndpoint(extras);
-    const controllers = prometheus ? [...CONTROLLERS, PrometheusController] : CONTROLLERS;
-    if (prometheus) Reflect.defineMetadata(PATH_METADATA, prometheus.path, PrometheusController);
-    for (const controller of controllers) Reflect.defineMetadata(OWN_ROUTES, true, controller);
-    // Every route answers JSON with a reason, database outages included (503), never an unexplained 500.
-    for (const controller of controllers) UseFilters(MetricsErrorFilter)(controller);
+    const entities = TypeOrmModule.forFeature(METRICS_ENTITIES);
+    // The providers live in one inner module that the route modules import: its exports reach only them and,
+    // re-exported below, the host.
+    const providers = [
+      ...(definition.providers ?? []),
+      {
+        provide: METRICS_OPTIONS,
+        useFactory: (options: MetricsModuleOptions) => resolveOptions(options, prefix),
+        inject: [METRICS_MODULE_OPTIONS],
+      },
+      {
+        provide: PROMETHEUS_ENDPOINT,
+        useValue: prometheus ?? { enabled: false, path: 'metrics', scrapeToken: null },
+      },
+      ...PROVIDERS,
+    ];
+    const core: DynamicModule = {
+      module: MetricsCoreModule,
+      imports: [...(definition.imports ?? []), entities],
+      providers,
+      exports: [...providers.map((provider) => ('provide' in provider ? provider.provide : provider)), entities],
+    };
+    // RouterModule mounts a module's controllers under a path and keys that path by module class: each forRoot
+    // gets route module classes of its own, so a second import under another prefix leaves the first one's
+    // routes where they are. The controller classes themselves carry no path (MetricsRoutes).
+    const api = routesModule('MetricsApiRoutes', core, CONTROLLERS);
+    const routes: Routes = [{ path: prefix, module: api.module }];
+    const scrape = prometheus ? routesModule('MetricsPrometheusRoute', core, [PrometheusController]) : null;
+    if (prometheus && scrape) routes.push({ path: prometheus.path, module: scrape.module });
     return {
-      ...definition,
+      module: MetricsModule,
+      global: definition.global,
       imports: [
-        ...(definition.imports ?? []),
-        TypeOrmModule.forFeature(METRICS_ENTITIES),
+        core,
+        api,
+        ...(scrape ? [scrape] : []),
+        RouterModule.register(routes),
         RateLimitModule.forRoutes(prefix, rateLimit),
       ],
-      controllers,
-      providers: [
-        ...(definition.providers ?? []),
-        {
-          provide: METRICS_OPTIONS,
-          useFactory: (options: MetricsModuleOptions) => resolveOptions(options, prefix),
-          inject: [METRICS_MODULE_OPTIONS],
-        },
-        {
-          provide: PROMETHEUS_ENDPOINT,
-          useValue: prometheus ?? { enabled: false, path: 'metrics', scrapeToken: null },
-        },
-        ...PROVIDERS,
-      ],
-      exports: [
-        MetricsService,
-        MetricsRecorder,
-        MetricsConfigService,
-        MetricsScheduler,
-        TokensService,
-        AuditService,
-        MetricsVerifier,
-        MetricsHealthIndicator,
-        StripeSyncService,
-        StripeEventsService,
-        ManualRevenueService,
-        METRICS_OPTIONS,
-        MetricsApiInterceptor,
-        MetricsApiMiddleware,
-        ApiRequestCollector,
-        MetricsPrometheus,
-        // Hosts instantiate the middleware and interceptor in their own modules: their dependencies go with them.
-        PROMETHEUS_ENDPOINT,
-      ],
+      // The host gets what the providers' module exports (the services of contract.md among them).
+      exports: [core],
     };
   }
 }

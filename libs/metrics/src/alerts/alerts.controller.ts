@@ -1,18 +1,5 @@
 import { uuidId } from '../security/id-param.js';
-import {
-  Body,
-  Controller,
-  Delete,
-  Get,
-  HttpCode,
-  Param,
-  Post,
-  Put,
-  Query,
-  Req,
-  UseGuards,
-  UseInterceptors,
-} from '@nestjs/common';
+import { Body, Delete, Get, HttpCode, Param, Post, Put, Query, Req, UseGuards, UseInterceptors } from '@nestjs/common';
 import {
   ApiConflictResponse,
   ApiCreatedResponse,
@@ -35,6 +22,7 @@ import { AlertRuleDto, AlertsQueryDto, DeliveriesQueryDto } from './alert-rule.d
 import { AlertRulesService, type AlertRuleView } from './alert-rules.service.js';
 import type { AlertView } from './alert-view.js';
 import { AlertsService, type AlertPage } from './alerts.service.js';
+import { MetricsRoutes } from '../security/metrics-routes.decorator.js';
 
 const ALERT_ID = /^[1-9]\d{0,17}$/;
 
@@ -42,7 +30,7 @@ const ALERT_ID = /^[1-9]\d{0,17}$/;
  * Alerts, their rules, delivery channels and the delivery log. Admin only; reads are audited, and every change
  * is audited in the same transaction as the change itself (channel secrets never reach the audit record).
  */
-@Controller()
+@MetricsRoutes()
 @UseGuards(MetricsAccessGuard)
 @MetricsAccess('admin')
 @UseInterceptors(AuditInterceptor)

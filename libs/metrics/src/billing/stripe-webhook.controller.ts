@@ -1,6 +1,5 @@
 import {
   BadRequestException,
-  Controller,
   Headers,
   HttpCode,
   Inject,
@@ -20,6 +19,7 @@ import { METRICS_OPTIONS } from '../metrics.module-definition.js';
 import type { ResolvedMetricsOptions } from '../metrics.options.js';
 import type { StripeEventEnvelope } from './stripe-objects.js';
 import { StripeEventsService, type StripeEventOutcome } from './stripe-events.service.js';
+import { MetricsRoutes } from '../security/metrics-routes.decorator.js';
 
 /** Stripe's default tolerance: a signed payload older than five minutes is a replay. */
 const DEFAULT_TOLERANCE_SECONDS = 300;
@@ -36,7 +36,7 @@ const refuse = (field: string, message: string) =>
  * POST stripe/webhook (contract.md, "Stripe"). No token: the signature over the raw body is the proof.
  * A verified event is stored once by id and applied in one transaction; the answer comes as soon as it is.
  */
-@Controller()
+@MetricsRoutes()
 @ApiTags('metrics: billing')
 export class StripeWebhookController {
   constructor(

@@ -1,12 +1,13 @@
 import { ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiMetricsErrors, EVENTS_BODY_SCHEMA } from '../openapi/api-docs.js';
-import { Body, Controller, HttpCode, Post, UseGuards } from '@nestjs/common';
+import { Body, HttpCode, Post, UseGuards } from '@nestjs/common';
 import { MetricsAccess, MetricsAccessGuard } from '../security/metrics-access.guard.js';
 import type { IngestResult } from '../common/event.types.js';
 import { MetricsRecorder } from './metrics-recorder.service.js';
+import { MetricsRoutes } from '../security/metrics-routes.decorator.js';
 
 /** POST events: a batch of 1 to 10,000 events, for admins and ingest-only tokens. */
-@Controller()
+@MetricsRoutes()
 @UseGuards(MetricsAccessGuard)
 @MetricsAccess('ingest')
 @ApiTags('metrics: ingest')

@@ -1,6 +1,5 @@
 import {
   type CanActivate,
-  Controller,
   type ExecutionContext,
   Get,
   Inject,
@@ -18,6 +17,7 @@ import { MetricsAccessGuard, type RequestWithActor } from '../security/metrics-a
 import { HeadlineGauges } from './headline-gauges.js';
 import { PROMETHEUS_ENDPOINT, type PrometheusEndpointSettings } from './prometheus-endpoint.settings.js';
 import { MetricsPrometheus } from './prometheus-registry.js';
+import { MetricsRoutes } from '../security/metrics-routes.decorator.js';
 
 export { PROMETHEUS_ENDPOINT, type PrometheusEndpointSettings } from './prometheus-endpoint.settings.js';
 
@@ -50,7 +50,7 @@ export class PrometheusScrapeGuard implements CanActivate {
 }
 
 /** GET /metrics (path configurable): the module's counters and the latest headline metrics, text format. */
-@Controller()
+@MetricsRoutes()
 @ApiTags('metrics: prometheus')
 export class PrometheusController {
   constructor(

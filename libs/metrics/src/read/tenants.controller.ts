@@ -1,4 +1,4 @@
-import { Controller, Get, Query, UseGuards, UseInterceptors, UsePipes } from '@nestjs/common';
+import { Get, Query, UseGuards, UseInterceptors, UsePipes } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiMetricsErrors } from '../openapi/api-docs.js';
 import { Audited, AuditInterceptor } from '../security/audit.interceptor.js';
@@ -6,12 +6,13 @@ import { MetricsAccess, MetricsAccessGuard } from '../security/metrics-access.gu
 import { TenantsQueryDto } from './tenants-query.dto.js';
 import { metricsValidationPipe } from '../common/validation.js';
 import { SnapshotsRepository } from '../repositories/snapshots.repository.js';
+import { MetricsRoutes } from '../security/metrics-routes.decorator.js';
 
 /**
  * The tenants that have snapshots, for the panel's searchable tenant picker: with hundreds of tenants the picker
  * asks for the few matching what was typed instead of loading them all.
  */
-@Controller()
+@MetricsRoutes()
 @UseGuards(MetricsAccessGuard)
 @MetricsAccess('admin')
 @UsePipes(metricsValidationPipe)
