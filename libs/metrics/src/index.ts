@@ -1,6 +1,6 @@
 /** The public surface of the metrics library: hosts import from here and nowhere else. */
 export { MetricsModule } from './metrics.module.js';
-export { METRICS_OPTIONS, type MetricsModuleExtras } from './metrics.module-definition.js';
+export { InjectMetricsOptions, METRICS_OPTIONS, type MetricsModuleExtras } from './metrics.module-definition.js';
 export type {
   MetricsModuleOptions,
   MetricsRequest,

@@ -1,4 +1,4 @@
-import { ConfigurableModuleBuilder } from '@nestjs/common';
+import { ConfigurableModuleBuilder, Inject } from '@nestjs/common';
 import { DEFAULT_ROUTE_PREFIX, type MetricsModuleOptions } from './metrics.options.js';
 
 /** Options that shape the module itself, so they are given directly, not by an async factory. */
@@ -32,3 +32,6 @@ export const {
 
 /** The options with defaults applied (see resolveOptions). */
 export const METRICS_OPTIONS = Symbol('METRICS_OPTIONS');
+
+/** Injects the resolved options (ResolvedMetricsOptions): `@InjectMetricsOptions() options: ResolvedMetricsOptions`. */
+export const InjectMetricsOptions = (): ReturnType<typeof Inject> => Inject(METRICS_OPTIONS);
