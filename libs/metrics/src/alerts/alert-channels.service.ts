@@ -1,7 +1,7 @@
-import { Inject, Injectable, NotFoundException } from '@nestjs/common';
+import { Injectable, NotFoundException } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
-import { METRICS_OPTIONS } from '../metrics.module-definition.js';
+import { InjectMetricsOptions } from '../metrics.module-definition.js';
 import type { ResolvedMetricsOptions } from '../metrics.options.js';
 import { badRequest } from '../common/validation.js';
 import { resolveAlertsSettings } from './alerts.options.js';
@@ -68,7 +68,7 @@ export class AlertChannelsService {
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
-    @Inject(METRICS_OPTIONS) options: ResolvedMetricsOptions,
+    @InjectMetricsOptions() options: ResolvedMetricsOptions,
   ) {
     this.allowPrivate = resolveAlertsSettings(options.alerts).delivery.allowPrivateNetworks;
   }

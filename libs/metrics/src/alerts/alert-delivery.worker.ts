@@ -1,14 +1,8 @@
-import {
-  type BeforeApplicationShutdown,
-  Inject,
-  Injectable,
-  Logger,
-  type OnApplicationBootstrap,
-} from '@nestjs/common';
+import { type BeforeApplicationShutdown, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AlertDeliveriesRepository } from '../repositories/alert-deliveries.repository.js';
-import { METRICS_OPTIONS } from '../metrics.module-definition.js';
+import { InjectMetricsOptions } from '../metrics.module-definition.js';
 import type { ResolvedMetricsOptions } from '../metrics.options.js';
 import { AlertChannelsService } from './alert-channels.service.js';
 import type { DeliveryPayload } from './alert-message.js';
@@ -43,7 +37,7 @@ export class AlertDeliveryWorker implements OnApplicationBootstrap, BeforeApplic
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly channels: AlertChannelsService,
     private readonly outbox: AlertDeliveriesRepository,
-    @Inject(METRICS_OPTIONS) options: ResolvedMetricsOptions,
+    @InjectMetricsOptions() options: ResolvedMetricsOptions,
   ) {
     this.settings = resolveAlertsSettings(options.alerts).delivery;
   }

@@ -1,4 +1,4 @@
-import { type BeforeApplicationShutdown, Inject, Injectable, Logger } from '@nestjs/common';
+import { type BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { addDays, monthStart } from '../common/calendar-dates.js';
@@ -6,7 +6,7 @@ import { MetricsConfigService } from '../repositories/metrics-config.service.js'
 import { SnapshotsRepository } from '../repositories/snapshots.repository.js';
 import { AlertsRepository } from '../repositories/alerts.repository.js';
 import type { BucketType } from '../entities/snapshot.entity.js';
-import { METRICS_OPTIONS } from '../metrics.module-definition.js';
+import { InjectMetricsOptions } from '../metrics.module-definition.js';
 import type { ResolvedMetricsOptions } from '../metrics.options.js';
 import { metricValues } from '../common/metric-values.js';
 import { ReadCache } from '../repositories/read-cache.service.js';
@@ -64,7 +64,7 @@ export class AlertEvaluator implements BeforeApplicationShutdown {
     private readonly cache: ReadCache,
     private readonly snapshots: SnapshotsRepository,
     private readonly history: AlertsRepository,
-    @Inject(METRICS_OPTIONS) private readonly options: ResolvedMetricsOptions,
+    @InjectMetricsOptions() private readonly options: ResolvedMetricsOptions,
   ) {
     this.settings = resolveAlertsSettings(options.alerts);
   }

@@ -1,9 +1,9 @@
-import { Inject, Injectable, NotFoundException } from '@nestjs/common';
+import { Injectable, NotFoundException } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { compileSql } from '../database/named-sql.js';
 import { readQuery } from '../database/read-replica.js';
-import { METRICS_OPTIONS } from '../metrics.module-definition.js';
+import { InjectMetricsOptions } from '../metrics.module-definition.js';
 import type { ResolvedMetricsOptions } from '../metrics.options.js';
 import type { AnnotationDto } from './annotation.dto.js';
 
@@ -34,7 +34,7 @@ function view(row: Record<string, unknown>): AnnotationView {
 export class AnnotationsService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
-    @Inject(METRICS_OPTIONS) private readonly options: ResolvedMetricsOptions,
+    @InjectMetricsOptions() private readonly options: ResolvedMetricsOptions,
   ) {}
 
   async list(start: string, end: string, tenant: string | null): Promise<AnnotationView[]> {

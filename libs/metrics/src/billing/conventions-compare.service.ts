@@ -1,11 +1,11 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type QueryRunner } from 'typeorm';
 import { RevenueCompareRepository } from '../repositories/revenue-compare.repository.js';
 import { MetricsSources } from '../sources/source-check.js';
 import { MetricsConfigService } from '../repositories/metrics-config.service.js';
 import { NO_JIT } from '../database/session-settings.js';
-import { METRICS_OPTIONS } from '../metrics.module-definition.js';
+import { InjectMetricsOptions } from '../metrics.module-definition.js';
 import type { ResolvedMetricsOptions } from '../metrics.options.js';
 import { toNumber } from '../common/metric-values.js';
 import { BillingStore } from './billing-store.js';
@@ -73,7 +73,7 @@ export class ConventionsCompareService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly config: MetricsConfigService,
     private readonly store: BillingStore,
-    @Inject(METRICS_OPTIONS) private readonly options: ResolvedMetricsOptions,
+    @InjectMetricsOptions() private readonly options: ResolvedMetricsOptions,
     private readonly sources: MetricsSources,
     private readonly revenue: RevenueCompareRepository,
   ) {}

@@ -1,11 +1,11 @@
 import { AdminRoutes } from '../security/admin-routes.decorator.js';
-import { Get, Inject, Query, UsePipes } from '@nestjs/common';
+import { Get, Query, UsePipes } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { ApiOkResponse, ApiOperation } from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
 import { DateRangeDto } from '../common/date-range.dto.js';
 import { readQuery } from '../database/read-replica.js';
-import { METRICS_OPTIONS } from '../metrics.module-definition.js';
+import { InjectMetricsOptions } from '../metrics.module-definition.js';
 import type { ResolvedMetricsOptions } from '../metrics.options.js';
 import { RangeChecks } from '../security/range-checks.js';
 import { metricsValidationPipe } from '../common/validation.js';
@@ -19,7 +19,7 @@ import { ConventionsCompareService, type ConventionsComparison } from './convent
 export class RevenueChecksController {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
-    @Inject(METRICS_OPTIONS) private readonly options: ResolvedMetricsOptions,
+    @InjectMetricsOptions() private readonly options: ResolvedMetricsOptions,
     private readonly ranges: RangeChecks,
     private readonly comparison: ConventionsCompareService,
   ) {}

@@ -1,6 +1,6 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { METRICS_OPTIONS } from '../metrics.module-definition.js';
+import { InjectMetricsOptions } from '../metrics.module-definition.js';
 import type { ResolvedMetricsOptions } from '../metrics.options.js';
 import { BillingStore } from './billing-store.js';
 import { markBillingDaysDirty } from './billing-dirty-days.js';
@@ -52,7 +52,7 @@ function customerIdOf(type: string, object: unknown): string | null {
 export class StripeEventsService {
   constructor(
     private readonly store: BillingStore,
-    @Inject(METRICS_OPTIONS) private readonly options: ResolvedMetricsOptions,
+    @InjectMetricsOptions() private readonly options: ResolvedMetricsOptions,
   ) {}
 
   private get tenantKey(): string {

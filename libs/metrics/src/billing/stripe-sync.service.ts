@@ -1,9 +1,9 @@
-import { BadRequestException, Inject, Injectable, Logger } from '@nestjs/common';
+import { BadRequestException, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type Stripe from 'stripe';
 import { DataSource } from 'typeorm';
 import { MetricsConfigService } from '../repositories/metrics-config.service.js';
-import { METRICS_OPTIONS } from '../metrics.module-definition.js';
+import { InjectMetricsOptions } from '../metrics.module-definition.js';
 import type { ResolvedMetricsOptions } from '../metrics.options.js';
 import { BillingStore } from './billing-store.js';
 import { markBillingDaysDirty } from './billing-dirty-days.js';
@@ -42,7 +42,7 @@ export class StripeSyncService {
     private readonly store: BillingStore,
     private readonly events: StripeEventsService,
     private readonly config: MetricsConfigService,
-    @Inject(METRICS_OPTIONS) private readonly options: ResolvedMetricsOptions,
+    @InjectMetricsOptions() private readonly options: ResolvedMetricsOptions,
     @InjectStripeSdk() private readonly sdk: StripeSdk,
   ) {}
 

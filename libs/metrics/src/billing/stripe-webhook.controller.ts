@@ -2,7 +2,6 @@ import {
   BadRequestException,
   Headers,
   HttpCode,
-  Inject,
   InternalServerErrorException,
   NotFoundException,
   Post,
@@ -15,7 +14,7 @@ import type { Request } from 'express';
 import { InjectStripeSdk, type StripeSdk } from './stripe-client.js';
 import { DataSource } from 'typeorm';
 import { MetricsConfigService } from '../repositories/metrics-config.service.js';
-import { METRICS_OPTIONS } from '../metrics.module-definition.js';
+import { InjectMetricsOptions } from '../metrics.module-definition.js';
 import type { ResolvedMetricsOptions } from '../metrics.options.js';
 import type { StripeEventEnvelope } from './stripe-objects.js';
 import { StripeEventsService, type StripeEventOutcome } from './stripe-events.service.js';
@@ -43,7 +42,7 @@ export class StripeWebhookController {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly events: StripeEventsService,
     private readonly config: MetricsConfigService,
-    @Inject(METRICS_OPTIONS) private readonly options: ResolvedMetricsOptions,
+    @InjectMetricsOptions() private readonly options: ResolvedMetricsOptions,
     @InjectStripeSdk() private readonly sdk: StripeSdk,
   ) {}
 

@@ -1,10 +1,10 @@
 import { AdminRoutes } from '../security/admin-routes.decorator.js';
 import { ApiAcceptedResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation } from '@nestjs/swagger';
 import { RUN_SCHEMA } from '../openapi/api-docs.js';
-import { Body, Get, HttpCode, Inject, Param, Post, Query, Req, UsePipes } from '@nestjs/common';
+import { Body, Get, HttpCode, Param, Post, Query, Req, UsePipes } from '@nestjs/common';
 import { uuidId } from '../security/id-param.js';
 import { Audited } from '../security/audit.interceptor.js';
-import { METRICS_OPTIONS } from '../metrics.module-definition.js';
+import { InjectMetricsOptions } from '../metrics.module-definition.js';
 import type { ResolvedMetricsOptions } from '../metrics.options.js';
 import { badRequest, metricsValidationPipe } from '../common/validation.js';
 import { TenantScoped, type RequestWithActor } from '../security/metrics-access.guard.js';
@@ -17,7 +17,7 @@ import { MetricsRunsService, type RunState } from './runs.service.js';
 export class ComputeController {
   constructor(
     private readonly runs: MetricsRunsService,
-    @Inject(METRICS_OPTIONS) private readonly options: ResolvedMetricsOptions,
+    @InjectMetricsOptions() private readonly options: ResolvedMetricsOptions,
   ) {}
 
   @Post('backfill')

@@ -1,11 +1,11 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { BillingStatus } from '../sources/billing-status.service.js';
 import { AlertEvaluator } from '../alerts/alert-evaluator.service.js';
 import { MetricsConfigService } from '../repositories/metrics-config.service.js';
 import { ReadCache } from '../repositories/read-cache.service.js';
-import { METRICS_OPTIONS } from '../metrics.module-definition.js';
+import { InjectMetricsOptions } from '../metrics.module-definition.js';
 import type { ResolvedMetricsOptions } from '../metrics.options.js';
 import { addDays, daysBetween, monthAlignedChunks, monthStart } from '../common/calendar-dates.js';
 import { MetricsSources } from '../sources/source-check.js';
@@ -63,7 +63,7 @@ export class SnapshotComputeService {
     private readonly config: MetricsConfigService,
     private readonly cache: ReadCache,
     private readonly billing: BillingStatus,
-    @Inject(METRICS_OPTIONS) private readonly options: ResolvedMetricsOptions,
+    @InjectMetricsOptions() private readonly options: ResolvedMetricsOptions,
     private readonly alerts: AlertEvaluator,
     private readonly sources: MetricsSources,
     private readonly writes: SnapshotWritesRepository,

@@ -1,10 +1,10 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { LedgerRepository } from '../repositories/ledger.repository.js';
 import { addDays, daysBetween } from '../common/calendar-dates.js';
 import { MetricsRunsService, type RunState } from '../compute/runs.service.js';
 import type { MetricsConfigJson } from '../repositories/metrics-config.service.js';
-import { METRICS_OPTIONS } from '../metrics.module-definition.js';
+import { InjectMetricsOptions } from '../metrics.module-definition.js';
 import type { ResolvedMetricsOptions } from '../metrics.options.js';
 import { BillingStore } from '../billing/billing-store.js';
 import { CONVENTION_FIELDS, LEDGER_CONVENTION_FIELDS, toConventions } from '../billing/revenue-conventions.js';
@@ -20,7 +20,7 @@ export class ConventionsChangeService {
     private readonly ledger: LedgerRepository,
     private readonly store: BillingStore,
     private readonly runs: MetricsRunsService,
-    @Inject(METRICS_OPTIONS) private readonly options: ResolvedMetricsOptions,
+    @InjectMetricsOptions() private readonly options: ResolvedMetricsOptions,
   ) {}
 
   static changed(before: MetricsConfigJson, after: MetricsConfigJson, fields: readonly string[] = CONVENTION_FIELDS) {

@@ -1,6 +1,5 @@
 import {
   type BeforeApplicationShutdown,
-  Inject,
   Injectable,
   Logger,
   type OnApplicationShutdown,
@@ -10,7 +9,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { Counter } from 'prom-client';
 import { DataSource } from 'typeorm';
 import { MetricsConfigService } from '../repositories/metrics-config.service.js';
-import { METRICS_OPTIONS } from '../metrics.module-definition.js';
+import { InjectMetricsOptions } from '../metrics.module-definition.js';
 import type { MetricsApiOptions, ResolvedMetricsOptions } from '../metrics.options.js';
 import { MetricsPrometheus } from '../observability/prometheus-registry.js';
 import { ApiRollupAccumulator, type ApiRequestSample } from './api-rollup.js';
@@ -53,7 +52,7 @@ export class ApiRequestCollector implements OnModuleInit, BeforeApplicationShutd
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly config: MetricsConfigService,
-    @Inject(METRICS_OPTIONS) options: ResolvedMetricsOptions,
+    @InjectMetricsOptions() options: ResolvedMetricsOptions,
     prometheus: MetricsPrometheus,
   ) {
     this.settings = { ...API_METRICS_DEFAULTS, ...options.apiMetrics };

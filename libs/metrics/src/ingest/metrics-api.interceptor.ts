@@ -1,9 +1,9 @@
-import { type CallHandler, type ExecutionContext, Inject, Injectable, type NestInterceptor } from '@nestjs/common';
+import { type CallHandler, type ExecutionContext, Injectable, type NestInterceptor } from '@nestjs/common';
 import { PATH_METADATA } from '@nestjs/common/constants.js';
 import type { Request } from 'express';
 import type { ServerResponse } from 'node:http';
 import type { Observable } from 'rxjs';
-import { METRICS_OPTIONS } from '../metrics.module-definition.js';
+import { InjectMetricsOptions } from '../metrics.module-definition.js';
 import type { ResolvedMetricsOptions } from '../metrics.options.js';
 import { isOwnController } from '../metrics-own-routes.js';
 import { ApiRequestCollector } from './api-request-collector.service.js';
@@ -47,7 +47,7 @@ export class MetricsApiInterceptor implements NestInterceptor {
 
   constructor(
     private readonly collector: ApiRequestCollector,
-    @Inject(METRICS_OPTIONS) options: ResolvedMetricsOptions,
+    @InjectMetricsOptions() options: ResolvedMetricsOptions,
   ) {
     this.tenantOf = options.apiTenant ?? defaultApiTenant;
     this.includeOwn = collector.settings.includeOwnRoutes;

@@ -1,6 +1,6 @@
 import { Inject, Injectable, type NestMiddleware } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
-import { METRICS_OPTIONS } from '../metrics.module-definition.js';
+import { InjectMetricsOptions } from '../metrics.module-definition.js';
 import type { ResolvedMetricsOptions } from '../metrics.options.js';
 import { PROMETHEUS_ENDPOINT, type PrometheusEndpointSettings } from '../observability/prometheus-endpoint.js';
 import { ApiRequestCollector } from './api-request-collector.service.js';
@@ -22,7 +22,7 @@ export class MetricsApiMiddleware implements NestMiddleware {
 
   constructor(
     private readonly collector: ApiRequestCollector,
-    @Inject(METRICS_OPTIONS) options: ResolvedMetricsOptions,
+    @InjectMetricsOptions() options: ResolvedMetricsOptions,
     @Inject(PROMETHEUS_ENDPOINT) prometheus: PrometheusEndpointSettings,
   ) {
     this.tenantOf = options.apiTenant ?? defaultApiTenant;

@@ -1,10 +1,10 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Gauge } from 'prom-client';
 import { DataSource } from 'typeorm';
 import { PUBLIC_METRICS } from '../catalog/metric-catalog.js';
 import { quoteIdent } from '../database/named-sql.js';
-import { METRICS_OPTIONS } from '../metrics.module-definition.js';
+import { InjectMetricsOptions } from '../metrics.module-definition.js';
 import type { ResolvedMetricsOptions } from '../metrics.options.js';
 import { toNumber } from '../common/metric-values.js';
 import { MetricsPrometheus } from './prometheus-registry.js';
@@ -21,7 +21,7 @@ export class HeadlineGauges {
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
-    @Inject(METRICS_OPTIONS) private readonly options: ResolvedMetricsOptions,
+    @InjectMetricsOptions() private readonly options: ResolvedMetricsOptions,
     prometheus: MetricsPrometheus,
   ) {
     this.values = prometheus.ownMetric(

@@ -2,7 +2,7 @@ import type { Provider } from '@nestjs/common';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Metric, Registry } from 'prom-client';
 import { loadOptionalPackage } from '../common/optional-package.js';
-import { METRICS_OPTIONS } from '../metrics.module-definition.js';
+import { InjectMetricsOptions, METRICS_OPTIONS } from '../metrics.module-definition.js';
 import type { ResolvedMetricsOptions } from '../metrics.options.js';
 import { PROMETHEUS_ENDPOINT, type PrometheusEndpointSettings } from './prometheus-endpoint.settings.js';
 
@@ -39,7 +39,7 @@ export class MetricsPrometheus {
   private readonly registries: Registry[];
 
   constructor(
-    @Inject(METRICS_OPTIONS) options: ResolvedMetricsOptions,
+    @InjectMetricsOptions() options: ResolvedMetricsOptions,
     @Inject(PROM_CLIENT) private readonly client: PromClient | null,
   ) {
     this.registry = client ? new client.Registry() : null;

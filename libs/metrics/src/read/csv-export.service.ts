@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { stringify } from 'csv-stringify';
 import { Readable } from 'node:stream';
@@ -6,7 +6,7 @@ import { DataSource } from 'typeorm';
 import { PUBLIC_METRICS } from '../catalog/metric-catalog.js';
 import { compileSql, quoteIdent } from '../database/named-sql.js';
 import type { BucketType } from '../entities/snapshot.entity.js';
-import { METRICS_OPTIONS } from '../metrics.module-definition.js';
+import { InjectMetricsOptions } from '../metrics.module-definition.js';
 import type { ResolvedMetricsOptions } from '../metrics.options.js';
 import { completeCell, copyAllTenantsCsvStream, copyCsvStream, type CopyClient } from './csv-copy.js';
 import { allTenantsPageSql } from './all-tenants-export.sql.js';
@@ -60,7 +60,7 @@ function isCopyClient(client: unknown): client is CopyClient {
 export class CsvExportService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
-    @Inject(METRICS_OPTIONS) private readonly options: ResolvedMetricsOptions,
+    @InjectMetricsOptions() private readonly options: ResolvedMetricsOptions,
     private readonly config: MetricsConfigService,
   ) {}
 

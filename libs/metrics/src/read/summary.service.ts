@@ -1,10 +1,10 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { BillingStatus } from '../sources/billing-status.service.js';
 import { AlertsService, type SummaryAlert } from '../alerts/alerts.service.js';
 import { MetricsConfigService } from '../repositories/metrics-config.service.js';
 import { MetricsSources } from '../sources/source-check.js';
 import type { BucketType } from '../entities/snapshot.entity.js';
-import { METRICS_OPTIONS } from '../metrics.module-definition.js';
+import { InjectMetricsOptions } from '../metrics.module-definition.js';
 import type { ResolvedMetricsOptions } from '../metrics.options.js';
 import { breakdownsOf, metricValues, toNumber, type Breakdowns, type MetricValues } from '../common/metric-values.js';
 import { ltvFromMonthlyChurn } from '../catalog/metrics/revenue-investor.js';
@@ -56,7 +56,7 @@ export class SummaryService {
     private readonly snapshots: SnapshotSummaryRepository,
     private readonly config: MetricsConfigService,
     private readonly billing: BillingStatus,
-    @Inject(METRICS_OPTIONS) private readonly options: ResolvedMetricsOptions,
+    @InjectMetricsOptions() private readonly options: ResolvedMetricsOptions,
     private readonly alerts: AlertsService,
     private readonly sources: MetricsSources,
   ) {}

@@ -1,9 +1,9 @@
-import { Get, Inject, Query, Req, UsePipes } from '@nestjs/common';
+import { Get, Query, Req, UsePipes } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation } from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { daysBetween } from '../common/calendar-dates.js';
-import { METRICS_OPTIONS } from '../metrics.module-definition.js';
+import { InjectMetricsOptions } from '../metrics.module-definition.js';
 import type { ResolvedMetricsOptions } from '../metrics.options.js';
 import { AdminRoutes } from '../security/admin-routes.decorator.js';
 import { Audited } from '../security/audit.interceptor.js';
@@ -27,7 +27,7 @@ function sparklineBucket(start: string, end: string): TenantRanking['bucket'] {
 export class TenantRankingController {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
-    @Inject(METRICS_OPTIONS) private readonly options: ResolvedMetricsOptions,
+    @InjectMetricsOptions() private readonly options: ResolvedMetricsOptions,
     private readonly ranges: RangeChecks,
   ) {}
 

@@ -1,9 +1,9 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { run, type RunsSql, type Statement } from '../database/statement.js';
 import { MetricsAlertRule } from '../entities/alert.entities.js';
-import { METRICS_OPTIONS } from '../metrics.module-definition.js';
+import { InjectMetricsOptions } from '../metrics.module-definition.js';
 import type { ResolvedMetricsOptions } from '../metrics.options.js';
 
 export interface AlertFilter {
@@ -140,7 +140,7 @@ export const alertStatements = {
 export class AlertsRepository {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
-    @Inject(METRICS_OPTIONS) private readonly options: ResolvedMetricsOptions,
+    @InjectMetricsOptions() private readonly options: ResolvedMetricsOptions,
   ) {}
 
   private readonly query: RunsSql = (text, values) => this.dataSource.query(text, values);

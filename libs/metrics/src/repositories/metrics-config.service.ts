@@ -1,8 +1,8 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { MetricsConfigEntity, type AiModelPrice } from '../entities/config.entity.js';
-import { METRICS_OPTIONS } from '../metrics.module-definition.js';
+import { InjectMetricsOptions } from '../metrics.module-definition.js';
 import type { ResolvedMetricsOptions } from '../metrics.options.js';
 import { ReadCache } from './read-cache.service.js';
 import type { MrrDiscountConvention } from '../entities/revenue-conventions.types.js';
@@ -39,7 +39,7 @@ export interface MetricsConfigJson {
 export class MetricsConfigService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
-    @Inject(METRICS_OPTIONS) private readonly options: ResolvedMetricsOptions,
+    @InjectMetricsOptions() private readonly options: ResolvedMetricsOptions,
     private readonly cache: ReadCache,
   ) {}
 

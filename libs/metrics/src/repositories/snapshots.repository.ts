@@ -1,11 +1,11 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { quoteIdent } from '../database/named-sql.js';
 import { readQuery } from '../database/read-replica.js';
 import { run, type Statement } from '../database/statement.js';
 import type { BucketType } from '../entities/snapshot.entity.js';
-import { METRICS_OPTIONS } from '../metrics.module-definition.js';
+import { InjectMetricsOptions } from '../metrics.module-definition.js';
 import type { ResolvedMetricsOptions } from '../metrics.options.js';
 import { BUCKET_DATE, BUCKET_LAST_DAY } from '../sql/bucket-dates.js';
 import { tenantIs } from '../sql/tenant-predicate.js';
@@ -113,7 +113,7 @@ export const snapshotStatements = {
 export class SnapshotsRepository {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
-    @Inject(METRICS_OPTIONS) private readonly options: ResolvedMetricsOptions,
+    @InjectMetricsOptions() private readonly options: ResolvedMetricsOptions,
   ) {}
 
   private read<T>(statement: Statement): Promise<T[]> {

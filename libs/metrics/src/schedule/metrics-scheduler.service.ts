@@ -1,12 +1,5 @@
 import { inCliMode } from '../cli/cli-mode.js';
-import {
-  Inject,
-  Injectable,
-  Logger,
-  Optional,
-  type OnApplicationBootstrap,
-  type OnApplicationShutdown,
-} from '@nestjs/common';
+import { Injectable, Logger, Optional, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { CronJob } from 'cron';
@@ -15,7 +8,7 @@ import { addDays, addMonths, monthStart } from '../common/calendar-dates.js';
 import { MetricsRunsService, type RunState } from '../compute/runs.service.js';
 import { SnapshotComputeService } from '../compute/snapshot-compute.service.js';
 import { MetricsConfigService } from '../repositories/metrics-config.service.js';
-import { METRICS_OPTIONS } from '../metrics.module-definition.js';
+import { InjectMetricsOptions } from '../metrics.module-definition.js';
 import type { ResolvedMetricsOptions } from '../metrics.options.js';
 import { MetricsSources } from '../sources/source-check.js';
 import { contiguousRanges, localDate } from '../common/local-clock.js';
@@ -43,7 +36,7 @@ export class MetricsScheduler implements OnApplicationBootstrap, OnApplicationSh
     private readonly config: MetricsConfigService,
     private readonly locker: PgLeaseLocker,
     private readonly sources: MetricsSources,
-    @Inject(METRICS_OPTIONS) private readonly options: ResolvedMetricsOptions,
+    @InjectMetricsOptions() private readonly options: ResolvedMetricsOptions,
     @Optional() private readonly registry?: SchedulerRegistry,
   ) {}
 

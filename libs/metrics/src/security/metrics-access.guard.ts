@@ -2,14 +2,13 @@ import {
   type CanActivate,
   type ExecutionContext,
   ForbiddenException,
-  Inject,
   Injectable,
   SetMetadata,
   UnauthorizedException,
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
-import { METRICS_OPTIONS } from '../metrics.module-definition.js';
+import { InjectMetricsOptions } from '../metrics.module-definition.js';
 import type { MetricsRequest, ResolvedMetricsOptions } from '../metrics.options.js';
 import { assertSameSite, assertTenantInScope, type TenantSource } from './request-checks.js';
 import { TokensService } from './tokens.service.js';
@@ -62,7 +61,7 @@ export class MetricsAccessGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     private readonly tokens: TokensService,
-    @Inject(METRICS_OPTIONS) private readonly options: ResolvedMetricsOptions,
+    @InjectMetricsOptions() private readonly options: ResolvedMetricsOptions,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {

@@ -1,7 +1,7 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { isPublicMetricKey } from '../catalog/metric-catalog.js';
 import { daysBetween } from '../common/calendar-dates.js';
-import { METRICS_OPTIONS } from '../metrics.module-definition.js';
+import { InjectMetricsOptions } from '../metrics.module-definition.js';
 import type { ResolvedMetricsOptions } from '../metrics.options.js';
 import type { DateRangeDto } from '../common/date-range.dto.js';
 import type { BucketType } from '../entities/snapshot.entity.js';
@@ -13,7 +13,7 @@ import { SnapshotsRepository } from '../repositories/snapshots.repository.js';
 export class RangeChecks {
   constructor(
     private readonly snapshots: SnapshotsRepository,
-    @Inject(METRICS_OPTIONS) private readonly options: ResolvedMetricsOptions,
+    @InjectMetricsOptions() private readonly options: ResolvedMetricsOptions,
   ) {}
 
   async check(query: DateRangeDto & { bucket?: BucketType }, metricKeys: string[] = []): Promise<void> {

@@ -1,5 +1,5 @@
-import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
-import { METRICS_OPTIONS } from '../metrics.module-definition.js';
+import { Injectable, type OnApplicationBootstrap } from '@nestjs/common';
+import { InjectMetricsOptions } from '../metrics.module-definition.js';
 import type { ResolvedMetricsOptions } from '../metrics.options.js';
 import { TokensService } from './tokens.service.js';
 
@@ -8,7 +8,7 @@ import { TokensService } from './tokens.service.js';
 export class TokenBootstrap implements OnApplicationBootstrap {
   constructor(
     private readonly tokens: TokensService,
-    @Inject(METRICS_OPTIONS) private readonly options: ResolvedMetricsOptions,
+    @InjectMetricsOptions() private readonly options: ResolvedMetricsOptions,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {

@@ -1,7 +1,7 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { LedgerRepository } from '../repositories/ledger.repository.js';
-import { METRICS_OPTIONS } from '../metrics.module-definition.js';
+import { InjectMetricsOptions } from '../metrics.module-definition.js';
 import type { ResolvedMetricsOptions } from '../metrics.options.js';
 import { stripeConfigured } from '../common/stripe-configured.js';
 
@@ -14,7 +14,7 @@ import { stripeConfigured } from '../common/stripe-configured.js';
 export class BillingStatus {
   constructor(
     private readonly ledger: LedgerRepository,
-    @Inject(METRICS_OPTIONS) private readonly options: ResolvedMetricsOptions,
+    @InjectMetricsOptions() private readonly options: ResolvedMetricsOptions,
   ) {}
 
   async connected(manager?: EntityManager): Promise<boolean> {

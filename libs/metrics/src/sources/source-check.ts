@@ -1,8 +1,8 @@
-import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { compileSql } from '../database/named-sql.js';
-import { METRICS_OPTIONS } from '../metrics.module-definition.js';
+import { InjectMetricsOptions } from '../metrics.module-definition.js';
 import type { ResolvedMetricsOptions, SourceName } from '../metrics.options.js';
 import {
   hostRelation,
@@ -67,7 +67,7 @@ export class MetricsSources implements OnModuleInit {
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
-    @Inject(METRICS_OPTIONS) private readonly options: ResolvedMetricsOptions,
+    @InjectMetricsOptions() private readonly options: ResolvedMetricsOptions,
   ) {
     // Not a name or a parenthesised SELECT: rejected here, before anything connects.
     this.current = new SourceRelations(options.sources);
