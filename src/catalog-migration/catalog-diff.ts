@@ -81,7 +81,7 @@ export function registerMigration(indexSource: string, migration: GeneratedMigra
   const end = indexSource.lastIndexOf('\n];');
   if (imports.length === 0 || end < 0) throw new Error('migrations/index.ts: no imports or no METRICS_MIGRATIONS list');
   const last = imports[imports.length - 1];
-  const afterImports = last.index! + last[0].length;
+  const afterImports = last.index + last[0].length;
   const line = `import { ${migration.className} } from './${migration.fileBase}.js';`;
   return (
     indexSource.slice(0, afterImports) +

@@ -52,7 +52,7 @@ class DemoHistory {
   add(event: DemoEvent): void {
     if (event.at >= this.end || event.at < this.start) return;
     this.sequence += 1;
-    this.events.push({ ...event, id: `demo-${this.sequence}`, at: new Date(event.at).toISOString() } as MetricsEvent);
+    this.events.push({ ...event, id: `demo-${this.sequence}`, at: new Date(event.at).toISOString() });
   }
 
   /** An instant during working hours (UTC) of the day starting at `day`. */

@@ -44,7 +44,7 @@ export class FakeStripe {
       });
     });
     await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
-    return (this.server!.address() as AddressInfo).port;
+    return (this.server.address() as AddressInfo).port;
   }
 
   stop(): Promise<void> {

@@ -25,13 +25,12 @@ export interface AlertView {
 
 const number = (value: unknown) => (value === null || value === undefined ? null : Number(value));
 const instant = (value: unknown) => (value ? new Date(value as string).toISOString() : null);
-const day = (value: unknown) =>
-  value instanceof Date ? value.toISOString().slice(0, 10) : String(value as string).slice(0, 10);
+const day = (value: unknown) => (value instanceof Date ? value.toISOString().slice(0, 10) : String(value).slice(0, 10));
 
 /** A row of metrics_alert (from a raw query or an entity) as its view. */
 export function alertView(row: Record<string, unknown>): AlertView {
   return {
-    id: String(row.id as string),
+    id: String(row.id),
     kind: row.kind as AlertView['kind'],
     metric: row.metric as string,
     value: Number(row.value),

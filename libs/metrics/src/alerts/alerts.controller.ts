@@ -199,7 +199,7 @@ export class AlertsController {
       );
       // Rules and acknowledgements show in GET summary: cached answers must go.
       await this.cache.bump(manager);
-      return wrapped ? (done as { result: T }).result : (done as T);
+      return wrapped ? (done as { result: T }).result : done;
     });
   }
 }

@@ -87,7 +87,7 @@ export class StripeSyncService {
       stripe,
       customers as unknown as StripeCustomer[],
       subscriptions as unknown as StripeSubscription[],
-      openInvoices as unknown as StripeInvoice[],
+      openInvoices,
     );
     this.logger.log(`Stripe sync: ${JSON.stringify({ ...result, retries })}`);
     return { ...result, retries };
@@ -109,7 +109,7 @@ export class StripeSyncService {
       .map(([id]) => id);
     // Invoices we hold as open that Stripe no longer lists as open: fetch what became of them.
     const closed: StripeInvoice[] = [];
-    for (const id of heldOpen) closed.push((await stripe.invoices.retrieve(id)) as unknown as StripeInvoice);
+    for (const id of heldOpen) closed.push(await stripe.invoices.retrieve(id));
 
     return this.dataSource.transaction(async (manager) => {
       let rebuilt = 0;

@@ -78,7 +78,7 @@ export class StripeWebhookController {
         signature,
         secret,
         this.options.stripe?.webhookToleranceSeconds ?? DEFAULT_TOLERANCE_SECONDS,
-      ) as unknown as StripeEventEnvelope;
+      );
     } catch (error) {
       throw refuse('stripe-signature', (error as Error).message);
     }

@@ -11,7 +11,7 @@ const sub = (items: object[], extra: Partial<StripeSubscription> = {}): StripeSu
   customer: 'cus',
   status: 'active',
   currency: 'usd',
-  items: { data: items as never },
+  items: { data: items },
   ...extra,
 });
 const mrr = (subscription: StripeSubscription, at = Date.parse('2026-06-01T00:00:00Z')) =>

@@ -56,5 +56,5 @@ export function metricsDataSourceOptions(options: MetricsDatabaseOptions = {}): 
     };
   }
   const dir = options.pgliteDir ?? './.data/pglite';
-  return { ...common, driver: createPgliteDriver(dir === 'memory://' ? undefined : dir).driver } as DataSourceOptions;
+  return { ...common, driver: createPgliteDriver(dir === 'memory://' ? undefined : dir).driver };
 }

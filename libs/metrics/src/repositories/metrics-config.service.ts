@@ -75,11 +75,14 @@ export class MetricsConfigService {
       await manager.query('SELECT id FROM system_metrics_config WHERE id = 1 FOR UPDATE');
       const before = await this.get(manager);
       const changes = Object.fromEntries(Object.entries(patch).filter(([, value]) => value !== undefined));
-      await manager.getRepository(MetricsConfigEntity).update({ id: 1 }, {
-        ...changes,
-        updated_by: updatedBy,
-        updated_at: new Date(),
-      } as Partial<MetricsConfigEntity>);
+      await manager.getRepository(MetricsConfigEntity).update(
+        { id: 1 },
+        {
+          ...changes,
+          updated_by: updatedBy,
+          updated_at: new Date(),
+        },
+      );
       const after = await this.get(manager);
       const result = { before: MetricsConfigService.toJson(before), after: MetricsConfigService.toJson(after) };
       await alsoWithin?.(result.before, result.after, manager);

@@ -157,6 +157,6 @@ export class MetricsScheduler implements OnApplicationBootstrap, OnApplicationSh
       onTick: () => void tick().catch((error: unknown) => this.logger.error(`${name} failed: ${String(error)}`)),
     });
     this.jobs.push(job);
-    if (this.registry && !this.registry.doesExist('cron', name)) this.registry.addCronJob(name, job as never);
+    if (this.registry && !this.registry.doesExist('cron', name)) this.registry.addCronJob(name, job);
   }
 }

@@ -52,7 +52,7 @@ export function defaultIsAdmin(request: Request): boolean {
 function signedInUser(request: RequestWithActor): { id?: unknown; email?: unknown } | undefined {
   const session = (request as { session?: { adminUser?: unknown } }).session;
   const user = request.user ?? session?.adminUser;
-  return user && typeof user === 'object' ? (user as { id?: unknown; email?: unknown }) : undefined;
+  return user && typeof user === 'object' ? user : undefined;
 }
 
 /** 401 when nobody is identified, 403 when someone is but may not do this. */
