@@ -47,9 +47,11 @@ async function main(): Promise<void> {
   const verifyStarted = performance.now();
   const report = await app.get(AuditService).verify();
   const verifySeconds = (performance.now() - verifyStarted) / 1000;
-  const [{ size }] = (await dataSource.query(`SELECT pg_total_relation_size('metrics_audit_log')::bigint AS size`)) as {
-    size: string;
-  }[];
+  const [{ size }] = await dataSource.query<
+    {
+      size: string;
+    }[]
+  >(`SELECT pg_total_relation_size('metrics_audit_log')::bigint AS size`);
   const result = {
     database: databaseUrl ? 'postgresql' : 'pglite',
     records: report.records,

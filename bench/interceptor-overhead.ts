@@ -144,9 +144,9 @@ async function main(): Promise<void> {
   const collector = app.get(ApiRequestCollector);
   await collector.flush();
   // Every counted request (warm-up included) reached the table: nothing was lost under load.
-  const [{ stored }] = (await app
+  const [{ stored }] = await app
     .get(DataSource)
-    .query(`SELECT sum(requests)::int AS stored FROM metrics_api_request_rollup`)) as { stored: number }[];
+    .query<{ stored: number }[]>(`SELECT sum(requests)::int AS stored FROM metrics_api_request_rollup`);
 
   // The in-memory cost of counting one request (what the interceptor adds besides rxjs plumbing): a numbered
   // route, as the interceptor counts it.

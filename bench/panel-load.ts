@@ -55,9 +55,11 @@ async function seedSnapshots(dataSource: DataSource, start: string, end: string)
       [bucket === 'week' ? 'weekly' : 'monthly', bucket],
     );
   }
-  const [{ rows }] = (await dataSource.query('SELECT count(*)::int AS rows FROM system_metrics_snapshot')) as {
-    rows: number;
-  }[];
+  const [{ rows }] = await dataSource.query<
+    {
+      rows: number;
+    }[]
+  >('SELECT count(*)::int AS rows FROM system_metrics_snapshot');
   return rows;
 }
 

@@ -8,9 +8,9 @@ const BATCH = 5_000;
 
 /** True when no event of any kind has been recorded yet. */
 export async function databaseIsEmpty(dataSource: DataSource): Promise<boolean> {
-  const [row] = (await dataSource.query(
+  const [row] = await dataSource.query<{ empty: boolean }[]>(
     `SELECT NOT EXISTS (SELECT 1 FROM metrics_lifecycle_event) AND NOT EXISTS (SELECT 1 FROM metrics_activity_event) AS empty`,
-  )) as { empty: boolean }[];
+  );
   return row.empty;
 }
 

@@ -59,10 +59,10 @@ describe('AI price table and financial inputs', () => {
     const changed = await patch({ ai_prices: PRICES });
     expect(changed.status).toBe(200);
     expect((changed.body as { ai_prices: unknown }).ai_prices).toEqual(PRICES);
-    const [audit] = (await test.dataSource.query(
+    const [audit] = await test.dataSource.query<{ changes: unknown }[]>(
       `SELECT action, outcome, changes FROM metrics_audit_log WHERE action = 'config_change' AND outcome = 200
        ORDER BY id DESC LIMIT 1`,
-    )) as { changes: unknown }[];
+    );
     expect(audit).toEqual({
       action: 'config_change',
       outcome: 200,
@@ -96,9 +96,9 @@ describe('AI price table and financial inputs', () => {
       },
     });
     expect(accepted.status).toBe(200);
-    const rows = (await test.dataSource.query(
+    const rows = await test.dataSource.query<{ model: string; cost: string }[]>(
       `SELECT model, cost_usd::text AS cost FROM metrics_ai_usage_event ORDER BY id`,
-    )) as { model: string; cost: string }[];
+    );
     expect(rows.map((row) => [row.model, row.cost])).toEqual([
       ['gpt-4o', '0.006500'],
       ['small', '0.005925'],
@@ -117,9 +117,9 @@ describe('AI price table and financial inputs', () => {
       output_tokens: 1_000_000,
     });
     expect(recorded).toEqual({ accepted: 1, duplicates: 0 });
-    const [last] = (await test.dataSource.query(
+    const [last] = await test.dataSource.query<{ cost: string }[]>(
       `SELECT cost_usd::text AS cost FROM metrics_ai_usage_event ORDER BY id DESC LIMIT 1`,
-    )) as { cost: string }[];
+    );
     expect(last.cost).toBe('12.500000');
   });
 

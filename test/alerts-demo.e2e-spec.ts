@@ -51,12 +51,12 @@ describe('anomaly detection on the demo data', () => {
 
   it("catches most of the demo's bad days of jobs", async () => {
     // A bad day fails about 25 % of a tenant's jobs instead of 4 %: those of acme (enough jobs to tell).
-    const bad = (await test.dataSource.query(
+    const bad = await test.dataSource.query<{ day: string }[]>(
       `SELECT bucket_date::text AS day FROM system_metrics_snapshot
        WHERE environment = 'test' AND bucket_type = 'daily' AND tenant_id = 'acme'
          AND bucket_date BETWEEN '2025-10-01' AND '2025-12-31' AND job_failure_rate >= 20 AND jobs_total >= 20
        ORDER BY 1`,
-    )) as { day: string }[];
+    );
     const caught = bad.filter(({ day }) =>
       found.some(
         (alert) =>

@@ -14,9 +14,9 @@ interface Annotation {
 describe('annotations API', () => {
   let test: TestApp;
   const audits = async () =>
-    (await test.dataSource.query(
+    await test.dataSource.query<{ action: string; method: string; outcome: number; params: Record<string, unknown> }[]>(
       `SELECT action, method, outcome, params FROM metrics_audit_log WHERE action = 'annotation_change' ORDER BY id`,
-    )) as { action: string; method: string; outcome: number; params: Record<string, unknown> }[];
+    );
 
   beforeAll(async () => {
     test = await createTestApp();
@@ -78,13 +78,15 @@ describe('annotations API', () => {
     [{ day: '2025-04-10', label: 'x', tenant: "a' OR 1=1" }, 'tenant'],
     [{ day: '2025-04-10', label: 'x', color: 'red' }, 'color'],
   ])('refuses %j naming %s, writing nothing', async (body, field) => {
-    const before = (await test.dataSource.query('SELECT count(*)::int AS n FROM metrics_annotation')) as {
-      n: number;
-    }[];
+    const before = await test.dataSource.query<
+      {
+        n: number;
+      }[]
+    >('SELECT count(*)::int AS n FROM metrics_annotation');
     const { status, body: answer } = await call(test, 'POST', `${PREFIX}/annotations`, { body });
     expect(status).toBe(400);
     expect((answer as { errors: { field: string }[] }).errors.map((error) => error.field)).toContain(field);
-    const after = (await test.dataSource.query('SELECT count(*)::int AS n FROM metrics_annotation')) as { n: number }[];
+    const after = await test.dataSource.query<{ n: number }[]>('SELECT count(*)::int AS n FROM metrics_annotation');
     expect(after[0].n).toBe(before[0].n);
   });
 

@@ -53,10 +53,10 @@ describe('API metrics interceptor: graceful shutdown', () => {
     await first.close();
 
     reopened = await createTestApp({ ...database, imports: [OpsModule] });
-    const [totals] = (await reopened.dataSource.query(
+    const [totals] = await reopened.dataSource.query<{ requests: number; client: number; server: number }[]>(
       `SELECT sum(requests)::int AS requests, sum(client_errors)::int AS client, sum(server_errors)::int AS server
        FROM metrics_api_request_rollup`,
-    )) as { requests: number; client: number; server: number }[];
+    );
     expect(totals).toEqual({ requests: 600, client: 90, server: 60 });
 
     const today = new Date().toISOString().slice(0, 10);

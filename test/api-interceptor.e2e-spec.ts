@@ -21,9 +21,9 @@ async function summaryOf(test: TestApp, tenant: string | null): Promise<Record<s
 }
 
 async function routeCounts(test: TestApp): Promise<Record<string, number>> {
-  const rows = (await test.dataSource.query(
+  const rows = await test.dataSource.query<{ route: string; n: number }[]>(
     `SELECT route, sum(requests)::int AS n FROM metrics_api_request_rollup GROUP BY route ORDER BY route`,
-  )) as { route: string; n: number }[];
+  );
   return Object.fromEntries(rows.map((row) => [row.route, row.n]));
 }
 
@@ -80,9 +80,9 @@ describe('API metrics interceptor: a burst of real requests', () => {
     expect(global.api_p95_latency_ms).toBeLessThan(5000);
     expect(global.api_avg_latency_ms).toBeGreaterThanOrEqual(6);
     expect(global.api_avg_latency_ms!).toBeLessThan(global.api_p95_latency_ms!);
-    const [{ sum }] = (await test.dataSource.query(
+    const [{ sum }] = await test.dataSource.query<{ sum: number }[]>(
       `SELECT sum(latency_sum_ms)::float8 AS sum FROM metrics_api_request_rollup`,
-    )) as { sum: number }[];
+    );
     expect(global.api_avg_latency_ms).toBeCloseTo(sum / 3000, 2);
   });
 
@@ -104,10 +104,10 @@ describe('API metrics interceptor: a burst of real requests', () => {
       await test.dataSource.query(`ALTER TABLE metrics_api_request_rollup_away RENAME TO metrics_api_request_rollup`);
     }
     expect(await collector.flush()).toBe(true);
-    const [row] = (await test.dataSource.query(
+    const [row] = await test.dataSource.query<{ requests: number; client: number; server: number }[]>(
       `SELECT sum(requests)::int AS requests, sum(client_errors)::int AS client, sum(server_errors)::int AS server
        FROM metrics_api_request_rollup`,
-    )) as { requests: number; client: number; server: number }[];
+    );
     expect(row).toEqual({ requests: 60, client: 9, server: 6 });
   });
 });
@@ -153,10 +153,10 @@ describe('API metrics middleware: the same counts, plus what guards refuse and u
       'GET /ops/teapot': 30,
       'GET /ops/unavailable': 30,
     });
-    const [acme] = (await test.dataSource.query(
+    const [acme] = await test.dataSource.query<{ requests: number; client: number; server: number }[]>(
       `SELECT sum(requests)::int AS requests, sum(client_errors)::int AS client, sum(server_errors)::int AS server
        FROM metrics_api_request_rollup WHERE tenant_id = 'acme'`,
-    )) as { requests: number; client: number; server: number }[];
+    );
     // 200 of the burst (30 client and 20 server errors) and the 10 refused requests.
     expect(acme).toEqual({ requests: 210, client: 40, server: 20 });
   });

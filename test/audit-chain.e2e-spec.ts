@@ -30,7 +30,7 @@ describe('the audit hash chain', () => {
   afterAll(() => test.close());
 
   const ids = async () =>
-    ((await test.dataSource.query('SELECT id::int AS id FROM metrics_audit_log ORDER BY id')) as { id: number }[]).map(
+    (await test.dataSource.query<{ id: number }[]>('SELECT id::int AS id FROM metrics_audit_log ORDER BY id')).map(
       (row) => row.id,
     );
 
@@ -47,9 +47,9 @@ describe('the audit hash chain', () => {
       params: { note: 'café ☕ \u0000' },
       outcome: 0,
     });
-    const rows = (await test.dataSource.query(
+    const rows = await test.dataSource.query<{ id: number; prev_hash: string | null; hash: string }[]>(
       'SELECT id::int AS id, prev_hash, hash FROM metrics_audit_log ORDER BY id',
-    )) as { id: number; prev_hash: string | null; hash: string }[];
+    );
     expect(rows).toHaveLength(16);
     expect(rows[0].prev_hash).toBeNull();
     for (let index = 1; index < rows.length; index += 1) expect(rows[index].prev_hash).toBe(rows[index - 1].hash);

@@ -19,9 +19,11 @@ describe('audit records of an auto-refreshing dashboard', () => {
   let test: TestApp;
   const reads = async () =>
     (
-      (await test.dataSource.query(`SELECT count(*)::int AS n FROM metrics_audit_log WHERE action = 'read'`)) as {
-        n: number;
-      }[]
+      await test.dataSource.query<
+        {
+          n: number;
+        }[]
+      >(`SELECT count(*)::int AS n FROM metrics_audit_log WHERE action = 'read'`)
     )[0].n;
   const dashboard = async (headers: Record<string, string> = {}, token = test.adminToken) => {
     for (const path of DASHBOARD) expect((await call(test, 'GET', path, { headers, token })).status).toBe(200);
@@ -54,9 +56,9 @@ describe('audit records of an auto-refreshing dashboard', () => {
     expect((await reads()) - start).toBe(8);
     await dashboard(AUTO, other);
     expect((await reads()) - start).toBe(8);
-    const actors = (await test.dataSource.query(
+    const actors = await test.dataSource.query<{ actor: string }[]>(
       `SELECT DISTINCT actor FROM metrics_audit_log WHERE action = 'read' AND route LIKE '%summary'`,
-    )) as { actor: string }[];
+    );
     expect(actors).toHaveLength(2);
   });
 

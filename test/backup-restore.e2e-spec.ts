@@ -41,10 +41,10 @@ const RANGE = { start: '2026-01-01', end: '2026-03-31' };
 async function derivedDigest(test: TestApp): Promise<Record<string, string>> {
   const digest: Record<string, string> = {};
   for (const table of ['system_metrics_snapshot', 'system_cohort_retention']) {
-    const [row] = (await test.dataSource.query(
+    const [row] = await test.dataSource.query<{ n: number; md5: string }[]>(
       `SELECT count(*)::int AS n, md5(string_agg(r, E'\\n' ORDER BY r)) AS md5
        FROM (SELECT (to_jsonb(t) - 'id' - 'computed_at')::text AS r FROM ${table} t) rows`,
-    )) as { n: number; md5: string }[];
+    );
     digest[table] = `${row.n}:${row.md5}`;
   }
   return digest;

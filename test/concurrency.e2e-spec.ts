@@ -28,9 +28,9 @@ describe('concurrent writers', () => {
       call(test, 'PATCH', `${PREFIX}/config`, { body: { payment_failure_threshold: 9 } }),
     ]);
     expect(answers.map((answer) => answer.status)).toEqual(Array(13).fill(200));
-    const records = (await test.dataSource.query(
+    const records = await test.dataSource.query<{ changes: Record<string, { before: number; after: number }> }[]>(
       `SELECT changes FROM metrics_audit_log WHERE action = 'config_change' ORDER BY id`,
-    )) as { changes: Record<string, { before: number; after: number }> }[];
+    );
     const churn = records.map((record) => record.changes.churn_spike_threshold_pct).filter(Boolean);
     expect(churn).toHaveLength(12);
     // One unbroken sequence: 5 (the default) → … → the last value written, each "before" the previous "after".
@@ -69,10 +69,10 @@ describe('concurrent writers', () => {
       (found) => found.every((state) => state.status === 'succeeded' || state.status === 'failed'),
     );
     expect(states.map((state) => state.status)).toEqual(ids.map(() => 'succeeded'));
-    const days = (await test.dataSource.query(
+    const days = await test.dataSource.query<{ n: number }[]>(
       `SELECT count(*)::int AS n FROM system_metrics_snapshot WHERE bucket_type = 'daily' AND tenant_id IS NULL
        AND bucket_date BETWEEN '2025-01-01' AND '2025-01-31'`,
-    )) as { n: number }[];
+    );
     expect(days[0].n).toBe(31);
     const dau = async (day: string, tenant: string | null) =>
       (await snapshot(test.dataSource, 'daily', day, tenant))?.dau;
@@ -117,9 +117,9 @@ describe('concurrent writers', () => {
     const [{ events }] = await test.dataSource.query(
       `SELECT count(*)::int AS events FROM metrics_stripe_event WHERE id = 'evt_race_sub'`,
     );
-    const ledger = (await test.dataSource.query(
+    const ledger = await test.dataSource.query<{ mrr: number }[]>(
       `SELECT mrr::float AS mrr FROM metrics_revenue_ledger WHERE subscription_id = 'sub_race'`,
-    )) as { mrr: number }[];
+    );
     expect([events, ledger]).toEqual([1, [{ mrr: 42 }]]);
   });
 

@@ -59,9 +59,9 @@ describe('CSV export of every tenant in one request', () => {
     );
     // The tenants in the database's own order of names (its collation), then the global view.
     const names = (
-      (await test.dataSource.query(
+      await test.dataSource.query<{ tenant_id: string }[]>(
         `SELECT DISTINCT tenant_id FROM system_metrics_snapshot WHERE tenant_id IS NOT NULL ORDER BY tenant_id`,
-      )) as { tenant_id: string }[]
+      )
     ).map((row) => row.tenant_id);
     expect([...names].sort()).toEqual(['-5', '-calc', '=cmd', '@sum', 'acme', 'globex']);
     const expected: string[] = [];
@@ -70,7 +70,7 @@ describe('CSV export of every tenant in one request', () => {
     }
     expect(bodyLines(text)).toEqual(expected);
 
-    const rows = parse(text, { columns: true }) as Record<string, string>[];
+    const rows = parse<Record<string, string>>(text, { columns: true });
     expect(rows).toHaveLength(7 * 3);
     // Formula-like names are quoted, the number-like one stays; the global view's tenant cell is empty.
     const cells = [...new Set(rows.map((row) => row.tenant_id))];
@@ -101,9 +101,9 @@ describe('CSV export of every tenant in one request', () => {
   it('records the export in the audit trail, with all_tenants among its parameters', async () => {
     const query = `start=${RANGE.start}&end=${RANGE.end}&all_tenants=true&bucket=weekly`;
     expect((await call(test, 'GET', `${PREFIX}/export.csv?${query}`)).status).toBe(200);
-    const [record] = (await test.dataSource.query(
-      `SELECT action, outcome, params FROM metrics_audit_log WHERE action = 'export' ORDER BY id DESC LIMIT 1`,
-    )) as { action: string; outcome: number; params: Record<string, unknown> }[];
+    const [record] = await test.dataSource.query<
+      { action: string; outcome: number; params: Record<string, unknown> }[]
+    >(`SELECT action, outcome, params FROM metrics_audit_log WHERE action = 'export' ORDER BY id DESC LIMIT 1`);
     expect(record).toEqual({
       action: 'export',
       outcome: 200,
@@ -142,7 +142,7 @@ describe('CSV export of every tenant in one request', () => {
     const text = await textOf(await exporter.open(query));
     // On PostgreSQL open() is the COPY: the JavaScript writer must write the same bytes.
     expect(await textOf(exporter.pagedStream(query, '2025-04-10'))).toBe(text);
-    const rows = parse(text, { columns: true }) as Record<string, string>[];
+    const rows = parse<Record<string, string>>(text, { columns: true });
     expect(rows).toHaveLength(2700);
     for (const [index, tenant] of ['p1', 'p2', 'p3'].entries()) {
       const own = rows.slice(index * 900, (index + 1) * 900);

@@ -91,7 +91,7 @@ describe('CSV export written by PostgreSQL (COPY)', () => {
     abandoned.destroy();
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(pool().totalCount - pool().idleCount).toBe(0);
-    const [{ one }] = (await test.dataSource.query('SELECT 1 AS one')) as { one: number }[];
+    const [{ one }] = await test.dataSource.query<{ one: number }[]>('SELECT 1 AS one');
     expect(one).toBe(1);
   });
 });

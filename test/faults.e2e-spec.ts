@@ -53,9 +53,9 @@ describe('faults on a real PostgreSQL', () => {
   });
 
   const storedUsers = async (): Promise<Map<string, number>> => {
-    const rows = (await test.dataSource.query(
+    const rows = await test.dataSource.query<{ user_id: string; n: number }[]>(
       `SELECT user_id, count(*)::int AS n FROM metrics_activity_event WHERE tenant_id = 'acme' GROUP BY user_id`,
-    )) as { user_id: string; n: number }[];
+    );
     return new Map(rows.map((row) => [row.user_id, row.n]));
   };
 

@@ -126,9 +126,12 @@ describe('honest periods: per-month rates, to-date buckets, averages over comput
     const filters = { start: '2025-01-16', end: '2025-03-11', tenant: 'acme', bucket: 'monthly' as const };
     const keys = ['customer_churn_rate', 'new_customers', 'total_customers', 'dau', 'stickiness'];
     const series = await metrics.timeseries({ ...filters, metrics: keys, asOf: AS_OF });
-    const csv = parse(await textOf(await test.app.get(CsvExportService).open({ ...filters, asOf: AS_OF })), {
-      columns: true,
-    }) as Record<string, string>[];
+    const csv = parse<Record<string, string>>(
+      await textOf(await test.app.get(CsvExportService).open({ ...filters, asOf: AS_OF })),
+      {
+        columns: true,
+      },
+    );
     expect(csv.map((row) => row.bucket_date)).toEqual(series.series.dau.map((point) => point.date));
     expect(csv.map((row) => row.complete)).toEqual(['true', 'true', 'false']);
     for (const key of keys) {
@@ -180,7 +183,7 @@ describe('honest periods: per-month rates, to-date buckets, averages over comput
       'GET',
       `${PREFIX}/export.csv?start=2025-01-16&end=2025-03-11&tenant=acme&bucket=monthly`,
     );
-    const rows = parse(csv.text, { columns: true }) as Record<string, string>[];
+    const rows = parse<Record<string, string>>(csv.text, { columns: true });
     expect(rows.map((row) => [row.bucket_date, row.complete, Number(row.customer_churn_rate)])).toEqual([
       ['2025-01-01', 'true', 10],
       ['2025-02-01', 'true', 33.33],

@@ -64,10 +64,10 @@ async function expectHandCounts(test: TestApp, flavour: IdFlavour): Promise<void
   expect(await day('2025-05-12', null)).toMatchObject({ total_customers: 2, signups_total: 3 });
 
   // Cohorts join the lifecycle and activity relations: only u1 came back in week 1 (05-09).
-  const cohorts = (await test.dataSource.query(
+  const cohorts = await test.dataSource.query<unknown[]>(
     `SELECT tenant_id, cohort_size, week_1_retained, week_1_pct::float AS week_1_pct FROM system_cohort_retention
      WHERE cohort_month = '2025-05-01' ORDER BY tenant_id NULLS FIRST`,
-  )) as unknown[];
+  );
   expect(cohorts).toEqual([
     { tenant_id: null, cohort_size: 3, week_1_retained: 1, week_1_pct: 33.33 },
     { tenant_id: t1, cohort_size: 2, week_1_retained: 1, week_1_pct: 50 },
@@ -85,10 +85,10 @@ async function expectHandCounts(test: TestApp, flavour: IdFlavour): Promise<void
     ai_tokens_used: 450,
     api_requests_total: 10,
   });
-  const [stored] = (await test.dataSource.query(
+  const [stored] = await test.dataSource.query<{ n: string }[]>(
     `SELECT (SELECT count(*) FROM metrics_lifecycle_event) + (SELECT count(*) FROM metrics_activity_event)
           + (SELECT count(*) FROM metrics_job_event) + (SELECT count(*) FROM metrics_ai_usage_event) AS n`,
-  )) as { n: string }[];
+  );
   expect(Number(stored.n)).toBe(0); // nothing was copied into the module's own tables
 }
 

@@ -53,10 +53,10 @@ describe('Route mounting', () => {
       state = (await call(test, 'GET', `/second/metrics/runs/${runId}`)).body as { status: string };
     }
     expect(state.status).toBe('succeeded');
-    const environments = (await test.dataSource.query(
+    const environments = await test.dataSource.query<{ environment: string; days: number }[]>(
       `SELECT environment, count(*)::int AS days FROM system_metrics_snapshot
         WHERE tenant_id IS NULL AND bucket_type = 'daily' GROUP BY environment ORDER BY environment`,
-    )) as { environment: string; days: number }[];
+    );
     expect(environments).toEqual([{ environment: 'second', days: 2 }]);
   });
 

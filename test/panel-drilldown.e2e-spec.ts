@@ -218,7 +218,7 @@ describe('AdminJS panel: tenants drill-down, waterfall links, MRR by plan, confi
   it(
     'groups the configuration form with labels, units and help; pickers and key/value editors save through the API',
     async () => {
-      const [{ id }] = (await app.get(DataSource).query('SELECT id FROM system_metrics_config')) as { id: string }[];
+      const [{ id }] = await app.get(DataSource).query<{ id: string }[]>('SELECT id FROM system_metrics_config');
       await page.goto(`${baseUrl}/admin/resources/MetricsConfigEntity/records/${id}/edit`);
       await page.waitForSelector('[data-testid=config-form]');
       const groups = await page.$$eval('[data-testid^=config-group-]', (sections) =>
@@ -268,11 +268,11 @@ describe('AdminJS panel: tenants drill-down, waterfall links, MRR by plan, confi
       expect(saved.timezone).toBe('Europe/Paris');
       expect(saved.currency_rates).toEqual({ GBP: 1.27 });
       expect(saved.ai_prices['claude-test']).toEqual({ input_per_1m: 3, output_per_1m: 15 });
-      const [audit] = (await app
+      const [audit] = await app
         .get(DataSource)
-        .query(
+        .query<{ changes: Record<string, { before: unknown; after: unknown }> }[]>(
           `SELECT changes FROM metrics_audit_log WHERE action = 'config_change' AND outcome = 200 ORDER BY id DESC LIMIT 1`,
-        )) as { changes: Record<string, { before: unknown; after: unknown }> }[];
+        );
       expect(Object.keys(audit.changes).sort()).toEqual(['ai_prices', 'currency_rates', 'timezone']);
       expect(audit.changes.timezone).toEqual({ before: 'UTC', after: 'Europe/Paris' });
       // Back to UTC, so the days of the other tests stay the days computed above.

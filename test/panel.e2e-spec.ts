@@ -298,9 +298,9 @@ describe('AdminJS panel in a real browser', () => {
     const badSearch = await api('tenants', { search: "a' OR 1=1" });
     expect(badSearch.status).toBe(400);
     expect(JSON.parse(badSearch.text).errors).toEqual([expect.objectContaining({ field: 'search' })]);
-    const audit = (await dataSource.query(
+    const audit = await dataSource.query<{ n: number }[]>(
       `SELECT count(*)::int AS n FROM metrics_audit_log WHERE route LIKE '%tenants' AND action = 'read'`,
-    )) as { n: number }[];
+    );
     expect(audit[0].n).toBeGreaterThanOrEqual(4);
   });
 
@@ -375,16 +375,19 @@ describe('AdminJS panel in a real browser', () => {
     'exports a CSV with the dashboard filters, audited under the logged-in admin',
     async () => {
       const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=export-csv]')]);
-      const fromPanel = parse(readFileSync(await download.path()), { columns: true }) as Record<string, string>[];
-      const fromApi = parse((await api('export.csv', { ...APRIL, tenant: 'acme', bucket: 'daily' })).text, {
-        columns: true,
-      }) as Record<string, string>[];
+      const fromPanel = parse<Record<string, string>>(readFileSync(await download.path()), { columns: true });
+      const fromApi = parse<Record<string, string>>(
+        (await api('export.csv', { ...APRIL, tenant: 'acme', bucket: 'daily' })).text,
+        {
+          columns: true,
+        },
+      );
       expect(fromPanel).toEqual(fromApi);
       expect(fromPanel).toHaveLength(30);
       expect(fromPanel.find((row) => row.bucket_date === '2025-04-30')?.mrr).toBe('600.00');
-      const audit = (await dataSource.query(
+      const audit = await dataSource.query<{ actor: string; actor_kind: string; params: Record<string, unknown> }[]>(
         `SELECT actor, actor_kind, params FROM metrics_audit_log WHERE action = 'export' ORDER BY id`,
-      )) as { actor: string; actor_kind: string; params: Record<string, unknown> }[];
+      );
       expect(audit[0]).toMatchObject({ actor: environment.adminEmail, actor_kind: 'user' });
       expect(audit[0].params).toMatchObject({ ...APRIL, tenant: 'acme', bucket: 'daily' });
     },
@@ -410,9 +413,9 @@ describe('AdminJS panel in a real browser', () => {
       // The run computed May: acme's 05-02 signup is there.
       const may = await apiJson<Summary>('summary', { start: '2025-05-01', end: '2025-05-03', tenant: 'acme' });
       expect(may.metrics.new_customers).toBe(1);
-      const audit = (await dataSource.query(
+      const audit = await dataSource.query<{ actor: string }[]>(
         `SELECT actor FROM metrics_audit_log WHERE action = 'run' AND route LIKE '%backfill'`,
-      )) as { actor: string }[];
+      );
       expect(audit.map((row) => row.actor)).toEqual([environment.adminEmail]);
     },
     SLOW,
@@ -421,7 +424,7 @@ describe('AdminJS panel in a real browser', () => {
   it(
     'edits the configuration through validation and the audit log',
     async () => {
-      const [{ id }] = (await dataSource.query('SELECT id FROM system_metrics_config')) as { id: string }[];
+      const [{ id }] = await dataSource.query<{ id: string }[]>('SELECT id FROM system_metrics_config');
       await page.goto(`${baseUrl}/admin/resources/MetricsConfigEntity/records/${id}/edit`);
       await page.fill('[data-testid=config-churn_spike_threshold_pct]', '-3');
       await page.click('[data-testid=config-save]');
@@ -432,9 +435,9 @@ describe('AdminJS panel in a real browser', () => {
       await page.click('[data-testid=config-save]');
       await page.waitForSelector('[data-testid=config-saved]');
       expect((await apiJson<{ churn_spike_threshold_pct: number }>('config')).churn_spike_threshold_pct).toBe(7.5);
-      const audit = (await dataSource.query(
+      const audit = await dataSource.query<{ actor: string; changes: Record<string, unknown> }[]>(
         `SELECT actor, changes FROM metrics_audit_log WHERE action = 'config_change' AND outcome = 200`,
-      )) as { actor: string; changes: Record<string, unknown> }[];
+      );
       expect(audit).toEqual([
         { actor: environment.adminEmail, changes: { churn_spike_threshold_pct: { before: 5, after: 7.5 } } },
       ]);
@@ -451,9 +454,11 @@ describe('AdminJS panel in a real browser', () => {
       await page.click('[data-testid=token-submit]');
       const token = (await page.textContent('[data-testid=token-value]')) ?? '';
       expect((await api('summary', APRIL, token)).status).toBe(200);
-      const [row] = (await dataSource.query(`SELECT id FROM metrics_api_token WHERE name = 'warehouse'`)) as {
-        id: string;
-      }[];
+      const [row] = await dataSource.query<
+        {
+          id: string;
+        }[]
+      >(`SELECT id FROM metrics_api_token WHERE name = 'warehouse'`);
       await page.goto(`${baseUrl}/admin/resources/MetricsApiToken`);
       expect(await page.content()).not.toContain(token);
       await page.goto(`${baseUrl}/admin/resources/MetricsApiToken/records/${row.id}/revoke`);
@@ -567,9 +572,9 @@ describe('AdminJS panel in a real browser', () => {
         status: 'acknowledged',
         acknowledged_by: environment.adminEmail,
       });
-      const audit = (await dataSource.query(
+      const audit = await dataSource.query<{ actor: string; outcome: number }[]>(
         `SELECT actor, outcome FROM metrics_audit_log WHERE action = 'alert_ack'`,
-      )) as { actor: string; outcome: number }[];
+      );
       expect(audit).toEqual([{ actor: environment.adminEmail, outcome: 200 }]);
 
       // Monthly buckets: the month of yesterday is to date unless yesterday was its last day.
@@ -629,15 +634,15 @@ describe('AdminJS panel in a real browser', () => {
         expect([raw, body.includes(raw)]).toEqual([raw, false]);
       }
       // The audit record of the configuration change (an earlier test): its parameters and before/after as tables.
-      const [change] = (await dataSource.query(
+      const [change] = await dataSource.query<{ id: string }[]>(
         `SELECT id FROM metrics_audit_log WHERE action = 'config_change' AND outcome = 200`,
-      )) as { id: string }[];
+      );
       await page.goto(`${baseUrl}/admin/resources/MetricsAuditLog/records/${change.id}/show`);
       await page.waitForSelector('[data-testid=audit-changes]');
       expect(await page.textContent('[data-testid=audit-change-churn_spike_threshold_pct-before]')).toBe('5');
       expect(await page.textContent('[data-testid=audit-change-churn_spike_threshold_pct-after]')).toBe('7.5');
       expect(await page.textContent('[data-testid=audit-actor]')).toBe(environment.adminEmail);
-      const [{ id }] = (await dataSource.query('SELECT id FROM system_metrics_config')) as { id: string }[];
+      const [{ id }] = await dataSource.query<{ id: string }[]>('SELECT id FROM system_metrics_config');
       // [name, path, the module's own component on it (checked with axe-core) or null for AdminJS's own lists].
       const pages: [string, string, string | null][] = [
         ['dashboard-30d', '/admin', '[data-testid=metrics-dashboard]'],
@@ -752,13 +757,13 @@ describe('AdminJS panel: Stripe sync', () => {
         rebuilt_subscriptions: await shown('rebuilt_subscriptions'),
         retries: await shown('retries'),
       }).toEqual({ customers: 1, subscriptions: 3, open_invoices: 0, rebuilt_subscriptions: 3, retries: 1 });
-      const ledger = (await dataSource.query(
+      const ledger = await dataSource.query<{ subscription_id: string }[]>(
         `SELECT DISTINCT subscription_id FROM metrics_billing_subscription_state ORDER BY 1`,
-      )) as { subscription_id: string }[];
+      );
       expect(ledger.map((row) => row.subscription_id)).toEqual(['sub_panel_1', 'sub_panel_2', 'sub_panel_3']);
-      const audit = (await dataSource.query(
+      const audit = await dataSource.query<{ actor: string; outcome: number }[]>(
         `SELECT actor, outcome FROM metrics_audit_log WHERE action = 'stripe_sync'`,
-      )) as { actor: string; outcome: number }[];
+      );
       expect(audit).toEqual([{ actor: environment.adminEmail, outcome: 200 }]);
     },
     SLOW,

@@ -57,10 +57,10 @@ describe('Prometheus route', () => {
     // The latest global daily snapshot is today's, unless the burst straddled midnight.
     const day = sample(text, 'exec_metrics_latest_snapshot_day_seconds');
     expect(day).toBe(Date.parse(`${today}T00:00:00Z`) / 1000);
-    const requestsToday = (await test.dataSource.query(
+    const requestsToday = await test.dataSource.query<{ n: number }[]>(
       `SELECT coalesce(sum(requests), 0)::int AS n FROM metrics_api_request_rollup WHERE minute >= $1::date`,
       [today],
-    )) as { n: number }[];
+    );
     expect(sample(text, 'exec_metrics_latest_value{metric="api_requests_total"}')).toBe(requestsToday[0].n);
     expect(text).toContain('# TYPE exec_metrics_latest_value gauge');
     // A null metric (no billing) is absent rather than 0.
@@ -70,9 +70,9 @@ describe('Prometheus route', () => {
     const byAdmin = await call(test, 'GET', '/metrics');
     expect(byAdmin.status).toBe(200);
     expect(sample(byAdmin.text, 'exec_metrics_api_requests_counted_total{class="2xx"}')).toBe(30);
-    const audited = (await test.dataSource.query(
+    const audited = await test.dataSource.query<{ actor: string; outcome: number }[]>(
       `SELECT actor, outcome FROM metrics_audit_log WHERE route = '/metrics' ORDER BY id`,
-    )) as { actor: string; outcome: number }[];
+    );
     expect(audited.filter((row) => row.outcome === 200).map((row) => row.actor)).toEqual([
       'token:prometheus-scrape',
       expect.stringMatching(/^token:/),

@@ -176,7 +176,7 @@ describe('read API over HTTP', () => {
     expect(headers.get('content-disposition')).toBe(
       'attachment; filename="metrics-daily-acme-2025-04-01-to-2025-04-03.csv"',
     );
-    const rows = parse(text, { columns: true }) as Record<string, string>[];
+    const rows = parse<Record<string, string>>(text, { columns: true });
     expect(
       rows.map((row) => [row.bucket_date, row.tenant_id, row.new_customers, row.total_customers, row.mrr]),
     ).toEqual([
@@ -188,7 +188,7 @@ describe('read API over HTTP', () => {
     expect(Object.keys(rows[0])).not.toContain('customers_at_start');
 
     const hostile = await call(test, 'GET', `${PREFIX}/export.csv?start=2025-04-01&end=2025-04-01&tenant=-calc`);
-    const [row] = parse(hostile.text, { columns: true }) as Record<string, string>[];
+    const [row] = parse<Record<string, string>>(hostile.text, { columns: true });
     expect(row.tenant_id).toBe("'-calc");
     expect(row.new_customers).toBe('1');
   });

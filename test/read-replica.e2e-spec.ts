@@ -25,9 +25,11 @@ describe('reads on a read replica (hot standby)', () => {
       .metrics.new_customers;
   const audited = async () =>
     (
-      (await test.dataSource.query(`SELECT count(*)::int AS n FROM metrics_audit_log WHERE action = 'read'`)) as {
-        n: number;
-      }[]
+      await test.dataSource.query<
+        {
+          n: number;
+        }[]
+      >(`SELECT count(*)::int AS n FROM metrics_audit_log WHERE action = 'read'`)
     )[0].n;
 
   beforeAll(async () => {
@@ -60,9 +62,12 @@ describe('reads on a read replica (hot standby)', () => {
     const timeseries = (await call(test, 'GET', `${PREFIX}/timeseries?${APRIL}&tenant=acme&metric=new_customers`))
       .body as { series: { new_customers: { value: number }[] } };
     expect(timeseries.series.new_customers.reduce((sum, point) => sum + point.value, 0)).toBe(2);
-    const csv = parse((await call(test, 'GET', `${PREFIX}/export.csv?${APRIL}&tenant=acme&bucket=monthly`)).text, {
-      columns: true,
-    }) as { new_customers: string }[];
+    const csv = parse<{ new_customers: string }>(
+      (await call(test, 'GET', `${PREFIX}/export.csv?${APRIL}&tenant=acme&bucket=monthly`)).text,
+      {
+        columns: true,
+      },
+    );
     expect(csv.map((row) => row.new_customers)).toEqual(['2']);
     // The reads were audited on the primary while the standby could not be written.
     expect(await audited()).toBe(before + 2);

@@ -5,7 +5,7 @@ import { call, createTestApp, type TestApp } from './support/test-app.js';
 /** POST revenue/entries/batch: a finance team's spreadsheet in one request, all or nothing. */
 const BATCH = '/api/system/metrics/revenue/entries/batch';
 const ledgerRows = (test: TestApp) =>
-  test.dataSource.query(`SELECT count(*)::int AS n FROM metrics_revenue_ledger`) as Promise<{ n: number }[]>;
+  test.dataSource.query<Promise<{ n: number }[]>>(`SELECT count(*)::int AS n FROM metrics_revenue_ledger`);
 
 describe('manual revenue in batches', () => {
   let test: TestApp;

@@ -232,9 +232,9 @@ describe('revenue conventions', () => {
 
   it('past_due_churn_after_days 30: p30 and p45 churn on 03-03, p45 paying again is a reactivation, p10 stays', async () => {
     await change(test, { past_due_churn_after_days: 30 });
-    const [audit] = (await test.dataSource.query(
+    const [audit] = await test.dataSource.query<{ changes: unknown }[]>(
       `SELECT changes FROM metrics_audit_log WHERE action = 'config_change' ORDER BY id DESC LIMIT 1`,
-    )) as { changes: unknown }[];
+    );
     expect(typeof audit.changes === 'string' ? JSON.parse(audit.changes) : audit.changes).toEqual({
       past_due_churn_after_days: { before: null, after: 30 },
     });

@@ -7,12 +7,12 @@ import { call, createTestApp, type TestApp } from './support/test-app.js';
 
 /** Runs whose range covers each day: "computed once" means exactly one succeeded run per day. */
 async function runsPerDay(test: TestApp): Promise<Record<string, number>> {
-  const rows = (await test.dataSource.query(
+  const rows = await test.dataSource.query<{ day: string; runs: number }[]>(
     `SELECT d::date::text AS day, count(r.id)::int AS runs
      FROM generate_series('2025-03-01'::date, '2025-03-09'::date, interval '1 day') AS d
      LEFT JOIN metrics_run r ON r.status = 'succeeded' AND d::date BETWEEN r.start_date AND r.end_date
      GROUP BY d ORDER BY d`,
-  )) as { day: string; runs: number }[];
+  );
   return Object.fromEntries(rows.map((row) => [row.day, row.runs]));
 }
 

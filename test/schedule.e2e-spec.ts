@@ -16,12 +16,12 @@ function firings(expression: string, timeZone: string, from: string, to: string)
 }
 
 async function runsByDay(test: TestApp, trigger: string): Promise<Record<string, number>> {
-  const rows = (await test.dataSource.query(
+  const rows = await test.dataSource.query<{ day: string; n: number }[]>(
     `SELECT d::date::text AS day, count(*)::int AS n FROM metrics_run r,
        generate_series(r.start_date, r.end_date, interval '1 day') AS d
      WHERE r.status = 'succeeded' AND r.trigger = $1 GROUP BY d ORDER BY d`,
     [trigger],
-  )) as { day: string; n: number }[];
+  );
   return Object.fromEntries(rows.map((row) => [row.day, row.n]));
 }
 

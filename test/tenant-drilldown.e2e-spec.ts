@@ -138,9 +138,9 @@ describe('tenant drill-down and the customers behind a waterfall bar', () => {
     expect((await call(test, 'GET', `${PREFIX}/tenants/ranking?${FEBRUARY}`, { token: test.ingestToken })).status).toBe(
       403,
     );
-    const audit = (await test.dataSource.query(
+    const audit = await test.dataSource.query<{ actor: string; outcome: number }[]>(
       `SELECT actor, outcome FROM metrics_audit_log WHERE route LIKE '%tenants/ranking' ORDER BY id`,
-    )) as { actor: string; outcome: number }[];
+    );
     expect(audit).toEqual(
       expect.arrayContaining([
         { actor: 'token:admin token (options)', outcome: 200 },

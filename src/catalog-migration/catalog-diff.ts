@@ -16,14 +16,14 @@ export interface CatalogColumnDiff {
  * with the type written as PostgreSQL writes it: numeric(20,2), bigint[]), in the data source's current schema.
  */
 export async function catalogColumnDiff(dataSource: DataSource): Promise<CatalogColumnDiff> {
-  const rows = (await dataSource.query(
+  const rows = await dataSource.query<{ column_name: string; type: string }[]>(
     `SELECT c.column_name, format_type(a.atttypid, a.atttypmod) AS type
      FROM information_schema.columns c
      JOIN pg_attribute a ON a.attrelid = format('%I.%I', c.table_schema, c.table_name)::regclass
        AND a.attname = c.column_name
      WHERE c.table_schema = current_schema() AND c.table_name = $1`,
     [SNAPSHOT_TABLE],
-  )) as { column_name: string; type: string }[];
+  );
   if (rows.length === 0) throw new Error(`${SNAPSHOT_TABLE} does not exist: the migrations have not run`);
   const types = new Map(rows.map((row) => [row.column_name, row.type]));
   return {

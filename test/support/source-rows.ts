@@ -70,11 +70,11 @@ export async function snapshot(
   date: string,
   tenant: string | null,
 ): Promise<Record<string, number | null> | undefined> {
-  const rows = (await dataSource.query(
+  const rows = await dataSource.query<Record<string, unknown>[]>(
     `SELECT * FROM system_metrics_snapshot
      WHERE bucket_type = $1 AND bucket_date = $2::date AND tenant_id IS NOT DISTINCT FROM $3::varchar`,
     [bucketType, date, tenant],
-  )) as Record<string, unknown>[];
+  );
   if (rows.length > 1) throw new Error(`${rows.length} snapshots for one key`);
   if (!rows[0]) return undefined;
   const values: Record<string, number | null> = {};

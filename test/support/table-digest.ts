@@ -17,19 +17,19 @@ export async function tableDigest(
   dataSource: DataSource,
   ignore: Record<string, string[]> = {},
 ): Promise<Record<string, string>> {
-  const tables = (await dataSource.query(
+  const tables = await dataSource.query<{ name: string }[]>(
     `SELECT table_name AS name FROM information_schema.tables
      WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' ORDER BY table_name`,
-  )) as { name: string }[];
+  );
   const digest: Record<string, string> = {};
   for (const { name } of tables.filter((table) => !BOOKKEEPING.has(table.name))) {
     const columns = ignore[name];
     const rowText = columns ? `(to_jsonb(t) - $1::text[])::text` : 't::text';
-    const [row] = (await dataSource.query(
+    const [row] = await dataSource.query<{ n: number; md5: string }[]>(
       `SELECT count(*)::int AS n, coalesce(md5(string_agg(${rowText}, E'\\n' ORDER BY ${rowText})), '') AS md5
        FROM "${name}" t`,
       columns ? [columns] : [],
-    )) as { n: number; md5: string }[];
+    );
     digest[name] = `${row.n}:${row.md5}`;
   }
   return digest;

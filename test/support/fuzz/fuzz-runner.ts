@@ -32,9 +32,9 @@ const STACK_TRACE = /\n\s+at [\w.<>]+ \(|node_modules|\.ts:\d+:\d+/;
 /** Waits until no run is queued or running (an accepted backfill computes in the background). */
 async function settle(test: TestApp): Promise<void> {
   for (;;) {
-    const [{ busy }] = (await test.dataSource.query(
+    const [{ busy }] = await test.dataSource.query<{ busy: number }[]>(
       `SELECT count(*)::int AS busy FROM metrics_run WHERE status IN ('queued', 'running')`,
-    )) as { busy: number }[];
+    );
     if (busy === 0) return;
     await new Promise((resolve) => setTimeout(resolve, 50));
   }

@@ -72,7 +72,7 @@ export async function detectAnomalies(
     min_rel_change: settings.minRelativeChange,
     warning_z: settings.warningZ,
   });
-  const rows = (await manager.query(compiled.text, compiled.values)) as ScoreRow[];
+  const rows = await manager.query<ScoreRow[]>(compiled.text, compiled.values);
   const conditions: AlertCondition[] = [];
   for (const raw of rows) {
     const row = { ...raw, value: Number(raw.value), median: Number(raw.median), sigma: Number(raw.sigma) };

@@ -49,19 +49,19 @@ export class AnnotationsService {
   }
 
   async create(body: AnnotationDto, by: string, manager: EntityManager): Promise<AnnotationView> {
-    const [row] = (await manager.query(
+    const [row] = await manager.query<Record<string, unknown>[]>(
       `INSERT INTO metrics_annotation (environment, tenant_id, day, label, created_by)
        VALUES ($1, $2, $3, $4, $5) RETURNING ${COLUMNS}`,
       [this.options.environment, body.tenant ?? null, body.day, body.label.trim(), by],
-    )) as Record<string, unknown>[];
+    );
     return view(row);
   }
 
   async remove(id: string, manager: EntityManager): Promise<AnnotationView> {
-    const [rows] = (await manager.query(
+    const [rows] = await manager.query<[Record<string, unknown>[], number]>(
       `DELETE FROM metrics_annotation WHERE id = $1 AND environment = $2 RETURNING ${COLUMNS}`,
       [id, this.options.environment],
-    )) as [Record<string, unknown>[], number];
+    );
     if (rows.length === 0) throw new NotFoundException(`No annotation with id ${id}`);
     return view(rows[0]);
   }

@@ -99,7 +99,7 @@ export class BillingStore {
     };
     const conventions = await readConventions(manager);
     const rows = ledgerRows([state], conventions);
-    const inserted = (await manager.query(
+    const inserted = await manager.query<unknown[]>(
       `INSERT INTO metrics_billing_subscription_state
          (subscription_id, valid_from, source_id, rank, cause, customer_id, status, currency, mrr, discounted_mrr,
           discount_end, items)
@@ -119,7 +119,7 @@ export class BillingStore {
         rows.find((row) => row.cause === 'discount_ended')?.effectiveAt ?? null,
         JSON.stringify(stored),
       ],
-    )) as unknown[];
+    );
     if (inserted.length === 0) return false;
     await this.rebuildLedger(manager, terms.subscriptionId, conventions);
     return true;
@@ -134,21 +134,23 @@ export class BillingStore {
     manager: EntityManager,
     subscriptionIds: string[],
   ): Promise<Map<string, SubscriptionState[]>> {
-    const rows = (await manager.query(
+    const rows = await manager.query<
+      {
+        subscription_id: string;
+        valid_from: Date | string;
+        source_id: string;
+        rank: number;
+        cause: string;
+        customer_id: string;
+        status: string;
+        currency: string;
+        items: StoredTerms | string;
+      }[]
+    >(
       `SELECT subscription_id, valid_from, source_id, rank, cause, customer_id, status, currency, items
        FROM metrics_billing_subscription_state WHERE subscription_id = ANY($1::varchar[])`,
       [subscriptionIds],
-    )) as {
-      subscription_id: string;
-      valid_from: Date | string;
-      source_id: string;
-      rank: number;
-      cause: string;
-      customer_id: string;
-      status: string;
-      currency: string;
-      items: StoredTerms | string;
-    }[];
+    );
     const states = new Map<string, SubscriptionState[]>();
     for (const row of rows) {
       const stored = (typeof row.items === 'string' ? JSON.parse(row.items) : row.items) as StoredTerms;
@@ -183,11 +185,11 @@ export class BillingStore {
     let after = '';
     let count = 0;
     for (;;) {
-      const page = (await manager.query(
+      const page = await manager.query<{ subscription_id: string }[]>(
         `SELECT DISTINCT subscription_id FROM metrics_billing_subscription_state
          WHERE subscription_id > $1 ORDER BY subscription_id LIMIT 500`,
         [after],
-      )) as { subscription_id: string }[];
+      );
       if (page.length === 0) return count;
       const ids = page.map((row) => row.subscription_id);
       await this.rebuildLedgers(manager, ids, conventions);
@@ -228,7 +230,7 @@ export class BillingStore {
 
   /** Adds an invoice state once per source; false when it was known. */
   async addInvoiceState(manager: EntityManager, state: InvoiceState): Promise<boolean> {
-    const inserted = (await manager.query(
+    const inserted = await manager.query<unknown[]>(
       `INSERT INTO metrics_billing_invoice_state
          (invoice_id, valid_from, source_id, rank, customer_id, status, currency, amount_remaining)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING RETURNING source_id`,
@@ -242,16 +244,16 @@ export class BillingStore {
         state.currency,
         state.amountRemaining.toFixed(4),
       ],
-    )) as unknown[];
+    );
     return inserted.length === 1;
   }
 
   /** The status each invoice has now (its latest state), for reconciliation with Stripe. */
   async currentInvoiceStatuses(manager: EntityManager): Promise<Map<string, string>> {
-    const rows = (await manager.query(
+    const rows = await manager.query<{ invoice_id: string; status: string }[]>(
       `SELECT DISTINCT ON (invoice_id) invoice_id, status FROM metrics_billing_invoice_state
        ORDER BY invoice_id, valid_from DESC, rank DESC, source_id DESC`,
-    )) as { invoice_id: string; status: string }[];
+    );
     return new Map(rows.map((row) => [row.invoice_id, row.status]));
   }
 }

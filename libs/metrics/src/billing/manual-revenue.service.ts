@@ -43,13 +43,13 @@ export class ManualRevenueService {
     const config = await this.config.get();
     const currency = entry.currency ?? config.currency;
     const id = await this.dataSource.transaction(async (manager) => {
-      const [customer] = (await manager.query(
+      const [customer] = await manager.query<{ id: string }[]>(
         `INSERT INTO metrics_billing_customer AS c (id, tenant_id, source, state_at) VALUES ($1, $2, 'manual', now())
          ON CONFLICT (id) DO UPDATE SET tenant_id = coalesce(excluded.tenant_id, c.tenant_id), updated_at = now()
          WHERE c.source = 'manual'
          RETURNING id`,
         [entry.customer, entry.tenant ?? null],
-      )) as { id: string }[];
+      );
       if (!customer) {
         throw new BadRequestException({
           statusCode: 400,
@@ -58,7 +58,7 @@ export class ManualRevenueService {
           errors: [{ field: 'customer', message: 'is a Stripe customer' }],
         });
       }
-      const [row] = (await manager.query(
+      const [row] = await manager.query<{ id: string; effective_at: Date }[]>(
         `INSERT INTO metrics_revenue_ledger
            (customer_id, subscription_id, effective_at, seq, status, currency, mrr, cause, note, recorded_by)
          SELECT $1::varchar, 'manual:' || $1::varchar, ($2::date)::timestamp AT TIME ZONE $3,
@@ -66,7 +66,7 @@ export class ManualRevenueService {
                 CASE WHEN $4::numeric > 0 THEN 'active' ELSE 'canceled' END, $5, $4::numeric, 'manual', $6, $7
          RETURNING id, effective_at`,
         [entry.customer, entry.effective_date, config.timezone, entry.mrr, currency, entry.note ?? null, actor],
-      )) as { id: string; effective_at: Date }[];
+      );
       await markBillingDaysDirty(manager, new Date(row.effective_at), config.timezone);
       await this.audit.record({ ...auditEntry, outcome: 201 }, manager);
       return row.id;
@@ -89,14 +89,14 @@ export class ManualRevenueService {
     const tenants = new Map<string, string | null>();
     for (const entry of entries) tenants.set(entry.customer, entry.tenant ?? tenants.get(entry.customer) ?? null);
     await this.dataSource.transaction(async (manager) => {
-      const saved = (await manager.query(
+      const saved = await manager.query<{ id: string }[]>(
         `INSERT INTO metrics_billing_customer AS c (id, tenant_id, source, state_at)
          SELECT id, tenant_id, 'manual', now() FROM unnest($1::varchar[], $2::varchar[]) AS given(id, tenant_id)
          ON CONFLICT (id) DO UPDATE SET tenant_id = coalesce(excluded.tenant_id, c.tenant_id), updated_at = now()
          WHERE c.source = 'manual'
          RETURNING id`,
         [[...tenants.keys()], [...tenants.values()]],
-      )) as { id: string }[];
+      );
       const manual = new Set(saved.map((row) => row.id));
       const onStripe = entries.flatMap((entry, index) =>
         manual.has(entry.customer)
@@ -111,7 +111,7 @@ export class ManualRevenueService {
       );
       if (onStripe.length > 0) throw rowErrors(onStripe);
       // Within a customer, entries keep the batch's order after its earlier ones (as one POST after another would).
-      const [{ first }] = (await manager.query(
+      const [{ first }] = await manager.query<{ first: Date }[]>(
         `WITH given AS (
            SELECT * FROM unnest($1::varchar[], $2::date[], $3::numeric[], $4::varchar[], $5::text[])
              WITH ORDINALITY AS e(customer, day, mrr, currency, note, ord)),
@@ -136,7 +136,7 @@ export class ManualRevenueService {
           config.timezone,
           actor,
         ],
-      )) as { first: Date }[];
+      );
       await markBillingDaysDirty(manager, new Date(first), config.timezone);
       await this.audit.record(
         { ...auditEntry, params: { entries: entries.length, customers: tenants.size }, outcome: 201 },
@@ -147,7 +147,7 @@ export class ManualRevenueService {
   }
 
   async ledger(query: LedgerQueryDto & { id?: string }): Promise<LedgerEntryView[]> {
-    const rows = (await this.dataSource.query(
+    const rows = await this.dataSource.query<Record<string, unknown>[]>(
       `SELECT l.id::text, l.customer_id, c.tenant_id, l.subscription_id, l.effective_at, l.status, l.currency,
               l.mrr::float8 AS mrr, l.cause, l.source_id, l.note, l.recorded_by
        FROM metrics_revenue_ledger l JOIN metrics_billing_customer c ON c.id = l.customer_id
@@ -156,7 +156,7 @@ export class ManualRevenueService {
        ORDER BY l.customer_id, l.effective_at, l.subscription_id, l.seq
        LIMIT $4`,
       [query.customer ?? null, query.tenant ?? null, query.id ?? null, query.limit ?? 100],
-    )) as Record<string, unknown>[];
+    );
     return rows.map((row) => ({
       id: String(row.id),
       customer: String(row.customer_id),

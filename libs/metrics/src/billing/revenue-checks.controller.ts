@@ -48,7 +48,7 @@ export class RevenueChecksController {
   @UsePipes(metricsValidationPipe)
   async reconciliation(@Query() query: DateRangeDto): Promise<ReconciliationReport> {
     await this.ranges.check(query);
-    return reconcile((text, values) => readQuery(this.dataSource, text, values) as Promise<unknown[]>, {
+    return reconcile((text, values) => readQuery<unknown>(this.dataSource, text, values), {
       env: this.options.environment,
       start: query.start,
       end: query.end,

@@ -33,10 +33,10 @@ export const toConventionsJson = (conventions: AllConventions): ConventionsJson 
  * convention change must see the same row); the defaults before the configuration row exists.
  */
 export async function readConventions(manager: EntityManager): Promise<AllConventions> {
-  const [row] = (await manager.query(
+  const [row] = await manager.query<ConventionsJson[]>(
     `SELECT mrr_discounts, past_due_churn_after_days, quick_ratio_includes_reactivation
      FROM system_metrics_config WHERE id = 1`,
-  )) as ConventionsJson[];
+  );
   if (!row) return { ...DEFAULT_CONVENTIONS, quickRatioIncludesReactivation: true };
   return toConventions({
     ...row,

@@ -74,7 +74,7 @@ export class RevenueCustomersService {
       currency: config.currency,
       rates: JSON.stringify(config.currency_rates ?? {}),
     });
-    const movements = (await readQuery(this.dataSource, compiled.text, compiled.values)) as CustomerMovement[];
+    const movements = await readQuery<CustomerMovement>(this.dataSource, compiled.text, compiled.values);
     return { customer: toCustomer(row), movements, ledger: await this.manual.ledger({ customer: id, limit: 1000 }) };
   }
 

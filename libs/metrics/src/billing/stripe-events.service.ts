@@ -62,7 +62,7 @@ export class StripeEventsService {
   /** Stores and applies one verified event on the caller's transaction. */
   async apply(manager: EntityManager, event: StripeEventEnvelope, timezone: string): Promise<StripeEventOutcome> {
     const object = event.data?.object;
-    const stored = (await manager.query(
+    const stored = await manager.query<unknown[]>(
       `INSERT INTO metrics_stripe_event (id, type, created_at, object_id, customer_id, outcome, payload)
        VALUES ($1, $2, to_timestamp($3), $4, $5, 'pending', $6) ON CONFLICT (id) DO NOTHING RETURNING id`,
       [
@@ -73,7 +73,7 @@ export class StripeEventsService {
         customerIdOf(event.type, object),
         JSON.stringify(event),
       ],
-    )) as unknown[];
+    );
     if (stored.length === 0) return 'duplicate';
 
     const at = new Date(event.created * 1000);

@@ -20,12 +20,12 @@ describe('metric catalog', () => {
     const dataSource = new DataSource(metricsDataSourceOptions({ pgliteDir: 'memory://' }));
     await dataSource.initialize();
     try {
-      const columns = (await dataSource.query(
+      const columns = await dataSource.query<{ column_name: string; type: string }[]>(
         `SELECT column_name, format_type(atttypid, atttypmod) AS type
          FROM information_schema.columns c
          JOIN pg_attribute a ON a.attname = c.column_name AND a.attrelid = 'system_metrics_snapshot'::regclass
          WHERE c.table_name = 'system_metrics_snapshot'`,
-      )) as { column_name: string; type: string }[];
+      );
       const types = new Map(columns.map((column) => [column.column_name, column.type]));
       for (const metric of METRIC_CATALOG) {
         expect([metric.key, types.get(metric.key)]).toEqual([metric.key, metric.column]);

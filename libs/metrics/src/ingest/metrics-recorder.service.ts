@@ -37,11 +37,11 @@ export class MetricsRecorder {
       const withId = events.filter((event) => event.id !== null);
       const fresh = new Set<string>();
       if (withId.length > 0) {
-        const inserted = (await manager.query(
+        const inserted = await manager.query<{ event_id: string }[]>(
           `INSERT INTO metrics_ingested_event (event_id, type)
            SELECT * FROM unnest($1::varchar[], $2::varchar[]) ON CONFLICT DO NOTHING RETURNING event_id`,
           [withId.map((event) => event.id), withId.map((event) => event.type)],
-        )) as { event_id: string }[];
+        );
         for (const row of inserted) fresh.add(row.event_id);
       }
       // The first event with a new id is stored; later ones with the same id (in this batch or before) are not.

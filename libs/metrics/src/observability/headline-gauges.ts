@@ -44,13 +44,13 @@ export class HeadlineGauges {
   }
 
   async refresh(): Promise<void> {
-    const [row] = (await this.dataSource.query(
+    const [row] = await this.dataSource.query<Record<string, unknown>[]>(
       `SELECT bucket_date::text AS day, ${PUBLIC_METRICS.map((metric) => quoteIdent(metric.key)).join(', ')}
        FROM system_metrics_snapshot
        WHERE environment = $1 AND bucket_type = 'daily' AND tenant_id IS NULL
        ORDER BY bucket_date DESC LIMIT 1`,
       [this.options.environment],
-    )) as Record<string, unknown>[];
+    );
     this.values.reset();
     this.day.reset();
     if (!row) return;

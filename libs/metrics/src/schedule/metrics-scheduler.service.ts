@@ -99,7 +99,7 @@ export class MetricsScheduler implements OnApplicationBootstrap, OnApplicationSh
     await this.runs.recoverInterrupted();
     const { timezone } = await this.config.get();
     const yesterday = addDays(localDate(now, timezone), -1);
-    const rows = (await this.dataSource.query(
+    const rows = await this.dataSource.query<{ day: string }[]>(
       `WITH bounds AS (
          SELECT CASE WHEN min(occurred_at) IS NOT NULL
                      THEN greatest((min(occurred_at) AT TIME ZONE $1)::date, $2::date - $3::int) END AS first_day
@@ -112,7 +112,7 @@ export class MetricsScheduler implements OnApplicationBootstrap, OnApplicationSh
        SELECT day::text FROM metrics_dirty_day WHERE day <= $2::date
        ORDER BY 1`,
       [timezone, yesterday, this.options.maxRangeDays.daily - 1, this.options.environment],
-    )) as { day: string }[];
+    );
     const results: RunState[] = [];
     for (const [start, end] of contiguousRanges(
       rows.map((row) => row.day),
@@ -142,10 +142,10 @@ export class MetricsScheduler implements OnApplicationBootstrap, OnApplicationSh
 
   /** True for the one instance that claims this tick first. */
   private async claim(job: string, tick: string): Promise<boolean> {
-    const claimed = (await this.dataSource.query(
+    const claimed = await this.dataSource.query<unknown[]>(
       `INSERT INTO metrics_schedule_tick (environment, job, tick) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING tick`,
       [this.options.environment, job, tick],
-    )) as unknown[];
+    );
     return claimed.length === 1;
   }
 

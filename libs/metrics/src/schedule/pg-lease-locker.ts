@@ -15,13 +15,13 @@ export class PgLeaseLocker {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   async tryAcquire(key: string, ttlMs: number): Promise<boolean> {
-    const rows = (await this.dataSource.query(
+    const rows = await this.dataSource.query<unknown[]>(
       `INSERT INTO metrics_lease AS lease (key, holder, expires_at) VALUES ($1, $2, now() + $3 * interval '1 millisecond')
        ON CONFLICT (key) DO UPDATE SET holder = EXCLUDED.holder, expires_at = EXCLUDED.expires_at
        WHERE lease.expires_at < now() OR lease.holder = EXCLUDED.holder
        RETURNING key`,
       [key, this.holder, ttlMs],
-    )) as unknown[];
+    );
     return rows.length === 1;
   }
 

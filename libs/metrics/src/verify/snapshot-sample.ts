@@ -4,12 +4,12 @@ import type { CheckResult } from './verify-checks.js';
 
 /** Every stored daily row of one day (global and per tenant), as comparable JSON without id and timestamps. */
 async function dayRows(db: DataSource | EntityManager, environment: string, day: string): Promise<Map<string, string>> {
-  const rows = (await db.query(
+  const rows = await db.query<{ scope: string; row: string }[]>(
     `SELECT coalesce(tenant_id, '(global)') AS scope, (to_jsonb(s) - 'id' - 'computed_at')::text AS row
      FROM system_metrics_snapshot s
      WHERE environment = $1 AND bucket_type = 'daily' AND bucket_date = $2::date`,
     [environment, day],
-  )) as { scope: string; row: string }[];
+  );
   return new Map(rows.map(({ scope, row }) => [scope, row]));
 }
 
@@ -32,7 +32,7 @@ export async function snapshotSample(
   size: number,
 ): Promise<CheckResult> {
   const days = (
-    (await dataSource.query(
+    await dataSource.query<{ day: string }[]>(
       `WITH complete AS (
          SELECT DISTINCT bucket_date FROM system_metrics_snapshot
          WHERE environment = $1 AND bucket_type = 'daily' AND bucket_date < current_date - 1)
@@ -41,7 +41,7 @@ export async function snapshotSample(
          UNION (SELECT bucket_date FROM complete ORDER BY random() LIMIT $2)) sample
        ORDER BY bucket_date`,
       [environment, Math.max(0, size - 1)],
-    )) as { day: string }[]
+    )
   ).map((row) => row.day);
   const mismatches: { day: string; scope: string; metrics: string[] }[] = [];
   for (const day of days) {

@@ -17,7 +17,7 @@ const TOLERANCE = 0.01;
  * plus net new MRR equals MRR at the end, and net new MRR is new + expansion + reactivation − contraction − churn.
  */
 export async function revenueReconciliation(dataSource: DataSource, environment: string): Promise<CheckResult> {
-  const rows = (await dataSource.query(
+  const rows = await dataSource.query<({ total: number } & Record<string, unknown>)[]>(
     `SELECT bucket_type, bucket_date::text AS bucket_date, tenant_id, mrr_at_start, mrr_net_new, mrr,
             count(*) OVER ()::int AS total
      FROM system_metrics_snapshot
@@ -27,12 +27,12 @@ export async function revenueReconciliation(dataSource: DataSource, environment:
                 - coalesce(mrr_contraction, 0) - coalesce(mrr_churn, 0) - coalesce(mrr_net_new, 0)) > $2)
      ORDER BY bucket_date, bucket_type, tenant_id NULLS FIRST LIMIT 5`,
     [environment, TOLERANCE],
-  )) as ({ total: number } & Record<string, unknown>)[];
-  const [{ checked }] = (await dataSource.query(
+  );
+  const [{ checked }] = await dataSource.query<{ checked: number }[]>(
     `SELECT count(*)::int AS checked FROM system_metrics_snapshot
      WHERE environment = $1 AND bucket_type IN ('daily', 'monthly') AND mrr IS NOT NULL`,
     [environment],
-  )) as { checked: number }[];
+  );
   if (rows.length === 0)
     return {
       name: 'revenue_reconciliation',
@@ -49,11 +49,11 @@ export async function revenueReconciliation(dataSource: DataSource, environment:
 
 /** Days marked for recomputation (a late billing change) that the catch-up has not done within an hour. */
 export async function dirtyDays(dataSource: DataSource): Promise<CheckResult> {
-  const [row] = (await dataSource.query(
+  const [row] = await dataSource.query<{ waiting: number; first: string | null; last: string | null; late: number }[]>(
     `SELECT count(*)::int AS waiting, min(day)::text AS first, max(day)::text AS last,
             count(*) FILTER (WHERE marked_at < now() - interval '1 hour')::int AS late
      FROM metrics_dirty_day`,
-  )) as { waiting: number; first: string | null; last: string | null; late: number }[];
+  );
   if (row.waiting === 0) return { name: 'dirty_days', verdict: 'ok', detail: 'no day waits for recomputation' };
   return {
     name: 'dirty_days',
@@ -64,13 +64,13 @@ export async function dirtyDays(dataSource: DataSource): Promise<CheckResult> {
 
 /** Runs that stopped beating (a crashed process) or never started. */
 export async function stuckRuns(dataSource: DataSource): Promise<CheckResult> {
-  const rows = (await dataSource.query(
+  const rows = await dataSource.query<unknown[]>(
     `SELECT id, status, start_date::text AS start, end_date::text AS end, created_at, heartbeat_at
      FROM metrics_run
      WHERE (status = 'running' AND coalesce(heartbeat_at, started_at, created_at) < now() - interval '10 minutes')
         OR (status = 'queued' AND created_at < now() - interval '30 minutes')
      ORDER BY created_at LIMIT 5`,
-  )) as unknown[];
+  );
   if (rows.length === 0) return { name: 'runs_stuck', verdict: 'ok', detail: 'no run is stuck' };
   return {
     name: 'runs_stuck',
@@ -82,11 +82,11 @@ export async function stuckRuns(dataSource: DataSource): Promise<CheckResult> {
 
 /** Alert deliveries given up in the last 7 days, or retrying now. */
 export async function failingDeliveries(dataSource: DataSource): Promise<CheckResult> {
-  const [row] = (await dataSource.query(
+  const [row] = await dataSource.query<{ failed: number; retrying: number }[]>(
     `SELECT count(*) FILTER (WHERE status = 'failed')::int AS failed,
             count(*) FILTER (WHERE status IN ('pending', 'sending') AND attempts > 0)::int AS retrying
      FROM metrics_alert_delivery WHERE created_at > now() - interval '7 days'`,
-  )) as { failed: number; retrying: number }[];
+  );
   if (row.failed + row.retrying === 0)
     return { name: 'alert_deliveries', verdict: 'ok', detail: 'no delivery failed in the last 7 days' };
   return {
