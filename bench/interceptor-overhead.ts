@@ -21,6 +21,7 @@ import type { Observable } from 'rxjs';
 import { NestFactory } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { writeFileSync } from 'node:fs';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { DataSource } from 'typeorm';
 import {
@@ -124,7 +125,7 @@ async function main(): Promise<void> {
 
   const app = await NestFactory.create(BenchModule, { logger: ['error'] });
   await app.listen(0, '127.0.0.1');
-  const base = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
+  const base = `http://127.0.0.1:${((app.getHttpServer() as Server).address() as AddressInfo).port}`;
 
   // Warm-up of every path (JIT, sockets), not measured.
   for (const variant of VARIANTS) await load(base, `/${variant}/ping`, 1000, 8, []);

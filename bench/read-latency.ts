@@ -7,6 +7,7 @@ import { Controller, Get, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { writeFileSync } from 'node:fs';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { MetricsModule, MetricsRecorder, MetricsService, metricsDataSourceOptions } from '@exec-metrics/metrics';
 import { generateDemoEvents } from '../src/demo/demo-data.js';
@@ -60,7 +61,7 @@ async function main(): Promise<void> {
 
   const app = await NestFactory.create(BenchModule, { logger: ['error'] });
   await app.listen(0, '127.0.0.1');
-  const base = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
+  const base = `http://127.0.0.1:${((app.getHttpServer() as Server).address() as AddressInfo).port}`;
   const end = '2025-12-31';
   const events = generateDemoEvents({ endDate: end, months: 12 });
   const recorder = app.get(MetricsRecorder);

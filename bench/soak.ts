@@ -9,6 +9,7 @@ import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { writeFileSync } from 'node:fs';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { DataSource } from 'typeorm';
 import { MetricsModule, MetricsService, metricsDataSourceOptions } from '@exec-metrics/metrics';
@@ -35,7 +36,7 @@ async function main(): Promise<void> {
 
   const app = await NestFactory.create(SoakModule, { logger: ['error', 'warn'] });
   await app.listen(0, '127.0.0.1');
-  const base = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
+  const base = `http://127.0.0.1:${((app.getHttpServer() as Server).address() as AddressInfo).port}`;
   const dataSource = app.get(DataSource);
   await app.get(MetricsService).computeRange({ start: '2025-01-01', end: '2025-12-31' });
   const started = performance.now();

@@ -285,7 +285,7 @@ describe('a receiver that never answers', () => {
   it('holds up neither the computation nor the next evaluation', async () => {
     await computeAndEvaluate(test, '2025-06-02');
     await eventually(
-      async () => hooks.hanging.length,
+      () => Promise.resolve(hooks.hanging.length),
       (open) => open === 2,
     );
     // Both deliveries (global and acme) are in flight and unanswered; a computation runs to its end meanwhile.

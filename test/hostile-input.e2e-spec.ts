@@ -1,5 +1,5 @@
 import { MetricsService } from '@exec-metrics/metrics';
-import { HOSTILE_CASES, type Credential, type HostileCase } from './support/hostile-cases.js';
+import { HOSTILE_CASES, type Credential } from './support/hostile-cases.js';
 import { tableDigest } from './support/table-digest.js';
 import { WEBHOOK_SECRET } from './support/stripe-fixtures.js';
 import { insertSourceRows } from './support/source-rows.js';
@@ -53,7 +53,7 @@ describe('hostile input', () => {
         return { token: 'a'.repeat(8_000) };
       case 'malformed':
         return { token: null, headers: { authorization: `Basic ${Buffer.from('admin:admin').toString('base64')}` } };
-      default:
+      case 'none':
         return { token: null };
     }
   };

@@ -42,10 +42,12 @@ export function adminPanelOptions(environment: DemoEnvironment, adminSession: Ad
       branding: { companyName: 'Exec Metrics', withMadeWithLove: false, logo: false },
     },
     auth: {
-      authenticate: async (email: string, password: string) =>
-        same(email, environment.adminEmail) && same(password, environment.adminPassword)
-          ? { email, title: 'Administrator', role: 'admin' }
-          : null,
+      authenticate: (email: string, password: string) =>
+        Promise.resolve(
+          same(email, environment.adminEmail) && same(password, environment.adminPassword)
+            ? { email, title: 'Administrator', role: 'admin' }
+            : null,
+        ),
       cookieName: adminSession.cookieName,
       cookiePassword: adminSession.cookiePassword,
     },
@@ -116,6 +118,7 @@ export class AdminPanelModule implements OnModuleInit, OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await Promise.all([this.initializing, this.bundling].map((work) => work?.catch(() => undefined)));
+    const started = [this.initializing, this.bundling].filter((work) => work !== undefined);
+    await Promise.all(started.map((work) => work.catch(() => undefined)));
   }
 }

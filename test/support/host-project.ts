@@ -121,7 +121,7 @@ export function startHost(
   host: HostProject,
   entry: string,
   env: Record<string, string>,
-): Promise<{ child: ChildProcess; stop(): Promise<void> }> {
+): Promise<{ child: ChildProcess; stop: () => Promise<void> }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [entry], { cwd: host.dir, env: { ...process.env, ...env } });
     let output = '';

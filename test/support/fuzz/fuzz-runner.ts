@@ -43,7 +43,10 @@ async function settle(test: TestApp): Promise<void> {
 function namesOne(body: unknown, names: string[]): boolean {
   if (!body || typeof body !== 'object') return false;
   const { message, errors } = body as { message?: unknown; errors?: { field?: unknown }[] };
-  const said = [String(message ?? ''), ...(Array.isArray(errors) ? errors.map((e) => String(e?.field ?? '')) : [])]
+  const said = [
+    JSON.stringify(message ?? ''),
+    ...(Array.isArray(errors) ? errors.map((e) => JSON.stringify(e?.field ?? '')) : []),
+  ]
     .join('\n')
     .toLowerCase();
   // As a word: "uuid is expected" does not name `id`.
@@ -105,7 +108,8 @@ export async function fuzzOperation(
       if (before) {
         const after = await tableDigest(test.dataSource, DIGEST_IGNORES);
         const changed = Object.keys(after).filter((table) => after[table] !== before[table]);
-        if (changed.length > 0) throw new Error(`refused ${answer.status} but changed ${changed}: ${show(request)}`);
+        if (changed.length > 0)
+          throw new Error(`refused ${answer.status} but changed ${changed.join(',')}: ${show(request)}`);
       }
     } else {
       report.accepted += 1;

@@ -31,10 +31,11 @@ function throughApi(component: string, isAccessible: (context: ActionContext) =>
   return {
     component,
     isAccessible,
-    handler: async (request: ActionRequest, _response: unknown, context: ActionContext) => {
-      if (request.method === 'post') throw new ForbiddenError('This form saves through the metrics API');
-      return { record: context.record?.toJSON(context.currentAdmin) };
-    },
+    // AdminJS awaits a handler's promise; nothing here waits for anything.
+    handler: (request: ActionRequest, _response: unknown, context: ActionContext) =>
+      request.method === 'post'
+        ? Promise.reject(new ForbiddenError('This form saves through the metrics API'))
+        : Promise.resolve({ record: context.record?.toJSON(context.currentAdmin) }),
   };
 }
 
@@ -139,7 +140,7 @@ export function metricsAdminResources(options: MetricsAdminResourceOptions = {})
 }
 
 /** The "new token" form is a resource action: it has no record to serve. */
-async function tokenFormHandler(request: ActionRequest) {
-  if (request.method === 'post') throw new ForbiddenError('This form saves through the metrics API');
-  return {};
+function tokenFormHandler(request: ActionRequest) {
+  if (request.method === 'post') return Promise.reject(new ForbiddenError('This form saves through the metrics API'));
+  return Promise.resolve({});
 }

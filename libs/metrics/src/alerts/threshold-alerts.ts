@@ -34,7 +34,16 @@ export interface ThresholdRule {
 }
 
 /** The thresholds of metrics.md, each read from the configuration. */
-const BUILT_IN: { metric: MetricKey; setting: keyof MetricsConfigEntity; describe: (value: string) => string }[] = [
+/** The configuration's alert thresholds (numbers; 0 switches the alert off). */
+type ThresholdSetting = Extract<
+  keyof MetricsConfigEntity,
+  | 'churn_spike_threshold_pct'
+  | 'payment_failure_threshold'
+  | 'error_rate_threshold_pct'
+  | 'job_failure_rate_threshold_pct'
+>;
+
+const BUILT_IN: { metric: MetricKey; setting: ThresholdSetting; describe: (value: string) => string }[] = [
   {
     metric: 'customer_churn_rate',
     setting: 'churn_spike_threshold_pct',

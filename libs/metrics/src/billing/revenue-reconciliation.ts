@@ -61,18 +61,19 @@ export async function reconcile(
     checked: number;
     differences: (Omit<ReconciliationDifference, 'tenant'> & { tenant_id: string | null })[] | string;
   }[];
-  const rows = typeof row.differences === 'string' ? JSON.parse(row.differences) : row.differences;
+  const rows =
+    typeof row.differences === 'string'
+      ? (JSON.parse(row.differences) as Exclude<typeof row.differences, string>)
+      : row.differences;
   return {
     start: request.start,
     end: request.end,
     tenant: request.tenant,
     checked: Number(row.checked),
-    differences: (rows as (Omit<ReconciliationDifference, 'tenant'> & { tenant_id: string | null })[]).map(
-      ({ tenant_id, ...difference }) => ({
-        ...difference,
-        tenant: tenant_id,
-        difference: Math.round(difference.difference * 100) / 100,
-      }),
-    ),
+    differences: rows.map(({ tenant_id, ...difference }) => ({
+      ...difference,
+      tenant: tenant_id,
+      difference: Math.round(difference.difference * 100) / 100,
+    })),
   };
 }

@@ -8,7 +8,8 @@ export interface StripeCoupon {
   percent_off?: number | null;
   amount_off?: number | null;
   currency?: string | null;
-  duration?: 'once' | 'repeating' | 'forever' | string;
+  /** once, repeating or forever (a string: Stripe may add values). */
+  duration?: string;
   duration_in_months?: number | null;
 }
 
@@ -23,9 +24,11 @@ export interface StripeDiscount {
 }
 
 export interface StripeRecurring {
-  interval?: 'day' | 'week' | 'month' | 'year' | string;
+  /** day, week, month or year. */
+  interval?: string;
   interval_count?: number | null;
-  usage_type?: 'licensed' | 'metered' | string;
+  /** licensed or metered. */
+  usage_type?: string;
 }
 
 export interface StripePrice {

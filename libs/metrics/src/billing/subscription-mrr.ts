@@ -6,6 +6,7 @@ import {
   type StripeSubscription,
   type StripeSubscriptionItem,
 } from './stripe-objects.js';
+import { unreachable } from '../common/unreachable.js';
 
 /** Statuses whose subscriptions count towards MRR (metrics.md: past_due still counts; churn comes with cancel). */
 export const PAYING_STATUSES = new Set(['active', 'past_due']);
@@ -183,9 +184,11 @@ export function discountCounts(discount: MrrDiscount, convention: MrrDiscountCon
       return false;
     case 'forever_only':
       return durationOf(discount) === 'forever';
-    default:
+    case 'recurring':
       // A one-off is not recurring revenue, and its end is not an expansion.
       return durationOf(discount) !== 'once';
+    default:
+      return unreachable(convention, 'MRR discount convention');
   }
 }
 

@@ -34,7 +34,8 @@ export interface ComputeRequest {
 }
 
 /** Thrown to roll a dry run back. */
-const DRY_RUN = Symbol('dry run');
+/** Thrown to roll a dry run's transaction back once inspected (only-throw-error: an Error, not a symbol). */
+class DryRunRollback extends Error {}
 
 export interface ComputeResult {
   days: number;
@@ -115,14 +116,14 @@ export class SnapshotComputeService {
       await this.computeCohorts(manager, request, base);
       if (request.inspectThenRollBack) {
         await request.inspectThenRollBack(manager);
-        throw DRY_RUN;
+        throw new DryRunRollback('dry run');
       }
       await this.cache.bump(manager);
     });
     const dryRun = await computed.then(
       () => false,
       (error: unknown) => {
-        if (error === DRY_RUN) return true;
+        if (error instanceof DryRunRollback) return true;
         return this.explainFailure(error);
       },
     );

@@ -55,7 +55,7 @@ function aiPriceProblem(value: unknown): string | null {
   if (!value || typeof value !== 'object' || Array.isArray(value)) {
     return 'must map model names to {"input_per_1m": USD, "output_per_1m": USD}';
   }
-  const entries = Object.entries(value);
+  const entries = Object.entries(value as Record<string, unknown>);
   if (entries.length > MAX_PRICED_MODELS) return `may price at most ${MAX_PRICED_MODELS} models`;
   for (const [model, price] of entries) {
     if (model.length === 0 || model.length > 128) return 'model names must have 1 to 128 characters';

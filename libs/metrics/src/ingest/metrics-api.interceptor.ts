@@ -15,7 +15,7 @@ const NOT_COUNTED = -1;
 
 /** "/a/" + "/b" → "/a/b"; Nest's metadata paths may carry or lack slashes at either end. */
 function joinPath(...parts: unknown[]): string {
-  const segments = parts.flatMap((part) => (Array.isArray(part) ? part.slice(0, 1) : [part]));
+  const segments = parts.flatMap((part): unknown[] => (Array.isArray(part) ? (part as unknown[]).slice(0, 1) : [part]));
   return `/${segments
     .filter((part): part is string => typeof part === 'string')
     .map((part) => part.replace(/^\/+|\/+$/g, ''))

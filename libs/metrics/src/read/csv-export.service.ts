@@ -35,13 +35,22 @@ export const CSV_HEADER = [...KEY_COLUMNS, ...PUBLIC_METRICS.map((metric) => met
 
 const NUMBER = /^-?\d+(\.\d+)?(e[+-]?\d+)?$/i;
 
+/** A value as cell text: instants in ISO-8601, arrays (histograms) comma-joined, objects as JSON. */
+function cellText(value: unknown): string {
+  if (value instanceof Date) return value.toISOString();
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean') return String(value);
+  if (Array.isArray(value)) return value.join(',');
+  return JSON.stringify(value) ?? '';
+}
+
 /**
  * A cell a spreadsheet would run as a formula (=, +, -, @, tab, carriage return first) is prefixed with a quote,
  * unless it is a plain number. Every cell is then quoted per RFC 4180 where needed.
  */
 export function neutraliseFormula(value: unknown): string {
   if (value === null || value === undefined) return '';
-  const text = value instanceof Date ? value.toISOString() : String(value);
+  const text = cellText(value);
   return /^[=+\-@\t\r]/.test(text) && !NUMBER.test(text) ? `'${text}` : text;
 }
 

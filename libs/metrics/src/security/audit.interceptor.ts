@@ -31,7 +31,8 @@ export const Audited = (action: AuditAction, options: Omit<AuditOptions, 'action
 /** The audit entry of a request, without its outcome. */
 export function auditEntryFor(request: RequestWithActor, action: AuditAction): Omit<AuditEntry, 'outcome'> {
   const actor = request.metricsActor;
-  const body = request.body && typeof request.body === 'object' && !Array.isArray(request.body) ? request.body : {};
+  const sent: unknown = request.body;
+  const body = sent && typeof sent === 'object' && !Array.isArray(sent) ? sent : {};
   return {
     actor: actor?.id ?? 'anonymous',
     actor_kind: actor?.kind ?? 'none',
@@ -82,6 +83,6 @@ export class AuditInterceptor implements NestInterceptor {
       }),
     );
     if (options.before || options.byHandler) return handled;
-    return handled.pipe(mergeMap((value) => from(write(response.statusCode)).pipe(map(() => value))));
+    return handled.pipe(mergeMap((value: unknown) => from(write(response.statusCode)).pipe(map(() => value))));
   }
 }

@@ -85,7 +85,9 @@ export class MetricsAccessGuard implements CanActivate {
     const isAdmin = await (this.options.isAdmin ?? defaultIsAdmin)(request);
     if (!isAdmin && !user) throw new UnauthorizedException('Sign in as an admin or send a bearer token');
     if (!isAdmin) throw new ForbiddenException('Only admins may use the metrics');
-    request.metricsActor = { kind: 'user', id: String(user?.email ?? user?.id ?? 'admin'), scope: 'admin' };
+    const name = user?.email ?? user?.id;
+    const id = typeof name === 'string' || typeof name === 'number' ? String(name) : 'admin';
+    request.metricsActor = { kind: 'user', id, scope: 'admin' };
     // A browser sends the session cookie with any site's form or script: changes must prove they are same-site.
     if (this.options.csrf !== false) assertSameSite(request, this.options.csrf?.trustedOrigins);
     const tenants = this.options.tenantScope ? await this.options.tenantScope(request) : null;

@@ -1,5 +1,6 @@
 import { LATENCY_BUCKETS_MS, METRIC_CATALOG } from '../catalog/metric-catalog.js';
 import type { DistinctRollup, MetricDefinition } from '../catalog/catalog.types.js';
+import { unreachable } from '../common/unreachable.js';
 import { quoteIdent } from '../database/named-sql.js';
 import { DAY_START } from './source-facts.js';
 import { workMetrics } from './daily-work.sql.js';
@@ -38,8 +39,10 @@ function aggregate(metric: MetricDefinition, bucket: RollupBucket, through: stri
       // bucket_distinct values are replaced from the bucket facts; the daily value stands in until then.
       return last(column);
     }
-    default:
+    case 'ratio':
       throw new Error(`metric ${metric.key}: kind ${metric.kind} is not aggregated`);
+    default:
+      return unreachable(metric.kind, 'metric kind');
   }
 }
 
