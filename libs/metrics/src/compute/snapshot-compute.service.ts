@@ -33,8 +33,7 @@ export interface ComputeRequest {
   inspectThenRollBack?: (manager: EntityManager) => Promise<void>;
 }
 
-/** Thrown to roll a dry run back. */
-/** Thrown to roll a dry run's transaction back once inspected (only-throw-error: an Error, not a symbol). */
+/** Thrown to roll a dry run back (an Error, not a symbol: only Errors are thrown). */
 class DryRunRollback extends Error {}
 
 export interface ComputeResult {
