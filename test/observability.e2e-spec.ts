@@ -1,17 +1,17 @@
 import { EventEmitter2, EventEmitterModule } from '@nestjs/event-emitter';
 import { Registry } from 'prom-client';
-import { MetricsService, RUN_EVENTS, type RunState } from '@exec-metrics/metrics';
+import { MetricsService, RUN_EVENTS, type RunView } from '@exec-metrics/metrics';
 import { createTestApp, type TestApp } from './support/test-app.js';
 
 describe('run events and Prometheus', () => {
   let test: TestApp;
   const registry = new Registry();
-  const events: [string, RunState][] = [];
+  const events: [string, RunView][] = [];
 
   beforeAll(async () => {
     test = await createTestApp({ metrics: { prometheus: { registry } }, imports: [EventEmitterModule.forRoot()] });
     const emitter = test.app.get(EventEmitter2);
-    for (const name of Object.values(RUN_EVENTS)) emitter.on(name, (run: RunState) => events.push([name, run]));
+    for (const name of Object.values(RUN_EVENTS)) emitter.on(name, (run: RunView) => events.push([name, run]));
   });
 
   afterAll(() => test.close());

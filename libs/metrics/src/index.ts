@@ -40,7 +40,7 @@ export { metricsDataSourceOptions, type MetricsDatabaseOptions } from './databas
 export { createPgliteDriver } from './database/pglite-driver.js';
 export { defaultIsAdmin, TenantScoped, type MetricsActor } from './security/metrics-access.guard.js';
 export type { MetricsSummary, SummaryQuery } from './read/summary.service.js';
-export type { RunState } from './compute/runs.service.js';
+export type { RunView } from './compute/runs.service.js';
 export type { ComputeRequest, ComputeResult } from './compute/snapshot-compute.service.js';
 export { setupMetricsOpenApi } from './openapi/setup-openapi.js';
 export { AlertEvaluator, type EvaluationRequest, type EvaluationResult } from './alerts/alert-evaluator.service.js';

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { MetricsRunsService, type RunRequest, type RunState } from './compute/runs.service.js';
+import { MetricsRunsService, type RunRequest, type RunView } from './compute/runs.service.js';
 import { SnapshotComputeService, type ComputeRequest, type ComputeResult } from './compute/snapshot-compute.service.js';
 import { CohortsService, type CohortRow } from './read/cohorts.service.js';
 import { SummaryService, type MetricsSummary, type SummaryQuery } from './read/summary.service.js';
@@ -27,12 +27,12 @@ export class MetricsService {
   }
 
   /** Starts a background run (see getRun for its progress). */
-  backfill(request: Omit<RunRequest, 'trigger'> & { trigger?: RunRequest['trigger'] }): Promise<RunState> {
+  backfill(request: Omit<RunRequest, 'trigger'> & { trigger?: RunRequest['trigger'] }): Promise<RunView> {
     return this.runs.start({ trigger: 'backfill', ...request });
   }
 
   /** Runs a computation as a recorded run and waits for its end. */
-  run(request: RunRequest): Promise<RunState> {
+  run(request: RunRequest): Promise<RunView> {
     return this.runs.runNow(request);
   }
 
@@ -42,11 +42,11 @@ export class MetricsService {
   }
 
   /** Resolves when the run has ended (succeeded or failed). */
-  waitForRun(id: string): Promise<RunState> {
+  waitForRun(id: string): Promise<RunView> {
     return this.runs.waitFor(id);
   }
 
-  getRun(id: string): Promise<RunState> {
+  getRun(id: string): Promise<RunView> {
     return this.runs.get(id);
   }
 

@@ -9,7 +9,7 @@ export interface RunRequest {
   onProgress?: (done: number, total: number) => void;
 }
 
-export interface RunState {
+export interface RunView {
   run_id: string;
   status: MetricsRun['status'];
   trigger: RunTrigger;

@@ -10,7 +10,7 @@ import { badRequest, metricsValidationPipe } from '../common/validation.js';
 import { TenantScoped, type RequestWithActor } from '../security/metrics-access.guard.js';
 import { BackfillDto, RunsQueryDto } from './backfill.dto.js';
 import { daysBetween } from '../common/calendar-dates.js';
-import { MetricsRunsService, type RunState } from './runs.service.js';
+import { MetricsRunsService, type RunView } from './runs.service.js';
 
 /** Backfills and their runs (contract.md, "Computing"). The path prefix comes from the module options. */
 @AdminRoutes('metrics: compute')
@@ -50,7 +50,7 @@ export class ComputeController {
   @ApiOperation({ summary: 'The latest runs, newest first' })
   @ApiOkResponse({ schema: { type: 'array', items: RUN_SCHEMA } })
   @UsePipes(metricsValidationPipe)
-  list(@Query() query: RunsQueryDto): Promise<RunState[]> {
+  list(@Query() query: RunsQueryDto): Promise<RunView[]> {
     return this.runs.list(query.limit ?? 50);
   }
 
@@ -59,7 +59,7 @@ export class ComputeController {
   @Audited('run')
   @ApiOperation({ summary: 'Start a failed run again, for the same range and tenant' })
   @ApiAcceptedResponse({ schema: RUN_SCHEMA })
-  retry(@Param('id', uuidId()) id: string, @Req() request: RequestWithActor): Promise<RunState> {
+  retry(@Param('id', uuidId()) id: string, @Req() request: RequestWithActor): Promise<RunView> {
     return this.runs.retry(id, request.metricsActor?.id ?? null);
   }
 
@@ -68,7 +68,7 @@ export class ComputeController {
   @ApiOkResponse({ schema: RUN_SCHEMA })
   @ApiNotFoundResponse({ description: 'No such run' })
   @Audited('read')
-  run(@Param('id', uuidId()) id: string): Promise<RunState> {
+  run(@Param('id', uuidId()) id: string): Promise<RunView> {
     return this.runs.get(id);
   }
 }

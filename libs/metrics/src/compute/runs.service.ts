@@ -10,9 +10,9 @@ import { RunsRepository } from '../repositories/runs.repository.js';
 import { RunObserver } from '../observability/run-observer.js';
 import { daysBetween } from '../common/calendar-dates.js';
 import { SnapshotComputeService } from './snapshot-compute.service.js';
-import type { RunRequest, RunState } from '../common/run.types.js';
+import type { RunRequest, RunView } from '../common/run.types.js';
 
-export type { RunRequest, RunState } from '../common/run.types.js';
+export type { RunRequest, RunView } from '../common/run.types.js';
 
 const HEARTBEAT_MS = 5_000;
 /** A run whose heartbeat is older than this belongs to a process that stopped. */
@@ -20,7 +20,7 @@ const STALE_AFTER = '60 seconds';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const iso = (value: Date | string | null) => (value ? new Date(value).toISOString() : null);
-const toState = (run: MetricsRun): RunState => ({
+const toState = (run: MetricsRun): RunView => ({
   run_id: run.id,
   status: run.status,
   trigger: run.trigger,
@@ -46,7 +46,7 @@ const toState = (run: MetricsRun): RunState => ({
 export class MetricsRunsService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly live = new Map<string, MetricsRun>();
   private shuttingDown = false;
-  private readonly settled = new Map<string, Promise<RunState>>();
+  private readonly settled = new Map<string, Promise<RunView>>();
 
   constructor(
     private readonly runs: RunsRepository,
@@ -64,7 +64,7 @@ export class MetricsRunsService implements OnApplicationBootstrap, OnApplication
   }
 
   /** Queues a run and starts it in the background, unless the same range is already being computed. */
-  async start(request: RunRequest): Promise<RunState> {
+  async start(request: RunRequest): Promise<RunView> {
     const run = await this.runs.insertQueued({
       trigger: request.trigger,
       requestedBy: request.requestedBy ?? null,
@@ -83,12 +83,12 @@ export class MetricsRunsService implements OnApplicationBootstrap, OnApplication
   }
 
   /** Runs a computation to its end and returns its final state. */
-  async runNow(request: RunRequest): Promise<RunState> {
+  async runNow(request: RunRequest): Promise<RunView> {
     const started = await this.start(request);
     return this.waitFor(started.run_id);
   }
 
-  async waitFor(id: string): Promise<RunState> {
+  async waitFor(id: string): Promise<RunView> {
     const settled = this.settled.get(id);
     if (settled) return settled;
     // A run of another instance: follow it through the database.
@@ -100,7 +100,7 @@ export class MetricsRunsService implements OnApplicationBootstrap, OnApplication
     return this.get(id);
   }
 
-  async get(id: string): Promise<RunState> {
+  async get(id: string): Promise<RunView> {
     const live = this.live.get(id);
     if (live) return toState(live);
     const run = UUID.test(id) ? await this.runs.find(id) : null;
@@ -108,13 +108,13 @@ export class MetricsRunsService implements OnApplicationBootstrap, OnApplication
     return toState(run);
   }
 
-  async list(limit: number): Promise<RunState[]> {
+  async list(limit: number): Promise<RunView[]> {
     const runs = await this.runs.latest(limit);
     return runs.map((run) => (this.live.has(run.id) ? toState(this.live.get(run.id)!) : toState(run)));
   }
 
   /** Starts a failed run again, for the same range and tenant. */
-  async retry(id: string, requestedBy: string | null): Promise<RunState> {
+  async retry(id: string, requestedBy: string | null): Promise<RunView> {
     const previous = await this.get(id);
     if (previous.status !== 'failed')
       throw new BadRequestException(`Run ${id} is ${previous.status}; only failed runs are retried`);
@@ -133,13 +133,13 @@ export class MetricsRunsService implements OnApplicationBootstrap, OnApplication
     return recovered;
   }
 
-  private async activeRunFor(request: RunRequest): Promise<RunState> {
+  private async activeRunFor(request: RunRequest): Promise<RunView> {
     const active = await this.runs.activeRunId(request.start, request.end, request.tenant ?? null);
     // The active run finished between the insert and this read: start a fresh one.
     return active ? this.get(active) : this.start(request);
   }
 
-  private async execute(run: MetricsRun, onProgress?: RunRequest['onProgress']): Promise<RunState> {
+  private async execute(run: MetricsRun, onProgress?: RunRequest['onProgress']): Promise<RunView> {
     run.status = 'running';
     run.started_at = new Date();
     await this.runs.markRunning(run.id, run.started_at);

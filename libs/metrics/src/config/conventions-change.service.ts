@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { LedgerRepository } from '../repositories/ledger.repository.js';
 import { addDays, daysBetween } from '../common/calendar-dates.js';
-import { MetricsRunsService, type RunState } from '../compute/runs.service.js';
+import { MetricsRunsService, type RunView } from '../compute/runs.service.js';
 import type { MetricsConfigJson } from '../repositories/metrics-config.service.js';
 import { InjectMetricsOptions } from '../metrics.module-definition.js';
 import type { ResolvedMetricsOptions } from '../metrics.options.js';
@@ -37,7 +37,7 @@ export class ConventionsChangeService {
    * After the change is committed: recomputes every day from the first ledger entry to today (at most the
    * longest range a backfill may ask for, the most recent days); null when there is no revenue yet.
    */
-  async recompute(after: MetricsConfigJson, requestedBy: string): Promise<RunState | null> {
+  async recompute(after: MetricsConfigJson, requestedBy: string): Promise<RunView | null> {
     const row = await this.ledger.span(after.timezone);
     if (!row?.first) return null;
     const longest = this.options.maxRangeDays.daily;

@@ -1,7 +1,7 @@
 import { Injectable, Logger, Optional } from '@nestjs/common';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import type { Counter, Histogram } from 'prom-client';
-import type { RunState } from '../common/run.types.js';
+import type { RunView } from '../common/run.types.js';
 import { MetricsPrometheus } from './prometheus-registry.js';
 
 export const RUN_EVENTS = {
@@ -49,11 +49,11 @@ export class RunObserver {
     );
   }
 
-  started(run: RunState): void {
+  started(run: RunView): void {
     this.events?.emit(RUN_EVENTS.started, run);
   }
 
-  finished(run: RunState): void {
+  finished(run: RunView): void {
     const seconds =
       run.started_at && run.finished_at ? (Date.parse(run.finished_at) - Date.parse(run.started_at)) / 1000 : 0;
     const line = `run ${run.run_id} (${run.trigger}) ${run.start}..${run.end} ${run.tenant ?? 'all tenants'}: ${run.status} in ${seconds.toFixed(2)} s`;

@@ -5,7 +5,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { CronJob } from 'cron';
 import { DataSource } from 'typeorm';
 import { addDays, addMonths, monthStart } from '../common/calendar-dates.js';
-import { MetricsRunsService, type RunState } from '../compute/runs.service.js';
+import { MetricsRunsService, type RunView } from '../compute/runs.service.js';
 import { SnapshotComputeService } from '../compute/snapshot-compute.service.js';
 import { MetricsConfigService } from '../repositories/metrics-config.service.js';
 import { InjectMetricsOptions } from '../metrics.module-definition.js';
@@ -61,14 +61,14 @@ export class MetricsScheduler implements OnApplicationBootstrap, OnApplicationSh
    * Yesterday (in the reporting timezone) for the global view and every tenant, then the catch-up. One
    * instance at a time does the scheduled work; the others skip a tick that one of them is handling.
    */
-  async runDaily(now = new Date()): Promise<RunState[]> {
+  async runDaily(now = new Date()): Promise<RunView[]> {
     return (await this.locker.withLease(SCHEDULE_LEASE, LEASE_MS, () => this.daily(now))) ?? [];
   }
 
-  private async daily(now: Date): Promise<RunState[]> {
+  private async daily(now: Date): Promise<RunView[]> {
     const { timezone } = await this.config.get();
     const yesterday = addDays(localDate(now, timezone), -1);
-    const results: RunState[] = [];
+    const results: RunView[] = [];
     if (await this.claim('daily', yesterday)) {
       results.push(
         await this.runs.runNow({ start: yesterday, end: yesterday, trigger: 'cron', requestedBy: 'schedule' }),
@@ -91,11 +91,11 @@ export class MetricsScheduler implements OnApplicationBootstrap, OnApplicationSh
    * Computes the days before today that have no snapshot (the app was down at 01:00) and the past days whose
    * events arrived late, as a few runs of consecutive days.
    */
-  async catchUp(now = new Date()): Promise<RunState[]> {
+  async catchUp(now = new Date()): Promise<RunView[]> {
     return (await this.locker.withLease(SCHEDULE_LEASE, LEASE_MS, () => this.catchingUp(now))) ?? [];
   }
 
-  private async catchingUp(now: Date): Promise<RunState[]> {
+  private async catchingUp(now: Date): Promise<RunView[]> {
     await this.runs.recoverInterrupted();
     const { timezone } = await this.config.get();
     const yesterday = addDays(localDate(now, timezone), -1);
@@ -113,7 +113,7 @@ export class MetricsScheduler implements OnApplicationBootstrap, OnApplicationSh
        ORDER BY 1`,
       [timezone, yesterday, this.options.maxRangeDays.daily - 1, this.options.environment],
     );
-    const results: RunState[] = [];
+    const results: RunView[] = [];
     for (const [start, end] of contiguousRanges(
       rows.map((row) => row.day),
       (day) => addDays(day, 1),

@@ -2,7 +2,7 @@ import React, { useEffect, useState } from 'react';
 import { Box, MessageBox, Text } from '@adminjs/design-system';
 import { apiGet } from './api';
 
-export interface RunState {
+export interface RunView {
   run_id: string;
   status: 'queued' | 'running' | 'succeeded' | 'failed';
   done: number;
@@ -11,15 +11,15 @@ export interface RunState {
 }
 
 /** Follows a run (GET runs/:id once a second) until it has succeeded or failed. */
-export default function RunProgress({ runId, onFinished }: { runId: string; onFinished?: (run: RunState) => void }) {
-  const [run, setRun] = useState<RunState | null>(null);
+export default function RunProgress({ runId, onFinished }: { runId: string; onFinished?: (run: RunView) => void }) {
+  const [run, setRun] = useState<RunView | null>(null);
   const [error, setError] = useState<string | null>(null);
 
   useEffect(() => {
     let stopped = false;
     let timer: ReturnType<typeof setTimeout> | undefined;
     const poll = () => {
-      apiGet<RunState>(`runs/${runId}`)
+      apiGet<RunView>(`runs/${runId}`)
         .then((state) => {
           if (stopped) return;
           setRun(state);
