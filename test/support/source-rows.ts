@@ -1,4 +1,5 @@
 import type { DataSource } from 'typeorm';
+import type { BucketType } from '@exec-metrics/metrics';
 
 /**
  * Writes rows straight into the module's source tables, for tests of the compute that must not depend on
@@ -66,7 +67,7 @@ export async function insertSourceRows(dataSource: DataSource, rows: SourceRows)
 /** A snapshot row's metrics as numbers (null stays null), for exact comparisons. */
 export async function snapshot(
   dataSource: DataSource,
-  bucketType: 'daily' | 'weekly' | 'monthly',
+  bucketType: BucketType,
   date: string,
   tenant: string | null,
 ): Promise<Record<string, number | null> | undefined> {

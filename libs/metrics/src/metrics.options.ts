@@ -1,6 +1,7 @@
 import type { Request } from 'express';
 import type { Registry } from 'prom-client';
 import type { MetricsAlertsOptions } from './alerts/alerts.options.js';
+import type { BucketType } from './entities/snapshot.entity.js';
 
 /**
  * A request as `isAdmin`, `tenantScope` and `apiTenant` see it: Express's, with the host's logged-in user (whatever
@@ -92,7 +93,7 @@ export interface MetricsModuleOptions {
    */
   sources?: Partial<Record<SourceName, string>>;
   /** Longest range per bucket type that a read or backfill may ask for, in days (daily default: 3 years). */
-  maxRangeDays?: Partial<Record<'daily' | 'weekly' | 'monthly', number>>;
+  maxRangeDays?: Partial<Record<BucketType, number>>;
   /** Alert evaluation, anomaly detection and delivery settings (see README, "Alerts"). */
   alerts?: MetricsAlertsOptions;
 }
@@ -104,7 +105,7 @@ export interface ResolvedMetricsOptions extends MetricsModuleOptions {
   environment: string;
   routePrefix: string;
   sources: Partial<Record<SourceName, string>>;
-  maxRangeDays: Record<'daily' | 'weekly' | 'monthly', number>;
+  maxRangeDays: Record<BucketType, number>;
 }
 
 export function resolveOptions(options: MetricsModuleOptions, routePrefix: string): ResolvedMetricsOptions {

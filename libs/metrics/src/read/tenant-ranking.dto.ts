@@ -1,3 +1,4 @@
+import type { BucketType } from '../entities/snapshot.entity.js';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, Validate } from 'class-validator';
 import { IsCalendarDateConstraint } from '../common/date-range.dto.js';
@@ -63,7 +64,7 @@ export interface TenantRanking {
   end: string;
   sort: TenantRankingSort;
   order: 'desc' | 'asc';
-  bucket: 'daily' | 'weekly' | 'monthly';
+  bucket: BucketType;
   total: number;
   tenants: RankedTenant[];
 }

@@ -1,3 +1,4 @@
+import type { BucketType } from '../entities/snapshot.entity.js';
 import { compileSql } from '../database/named-sql.js';
 import { readQuery } from '../database/read-replica.js';
 import type { DataSource } from 'typeorm';
@@ -44,7 +45,7 @@ function rankingSql(sort: TenantRankingSort, order: 'asc' | 'desc'): string {
 }
 
 /** The page's tenants' MRR and MAU per bucket row (weekly and monthly rows hold the values at their end). */
-function sparklineSql(bucket: 'daily' | 'weekly' | 'monthly'): string {
+function sparklineSql(bucket: BucketType): string {
   return `
     SELECT tenant_id, bucket_date::text AS date, mrr::float8 AS mrr, mau::int AS active_users
     FROM system_metrics_snapshot
@@ -61,7 +62,7 @@ export interface RankingParams {
   scope: readonly string[] | null;
   sort: TenantRankingSort;
   order: 'asc' | 'desc';
-  bucket: 'daily' | 'weekly' | 'monthly';
+  bucket: BucketType;
   limit: number;
   offset: number;
 }

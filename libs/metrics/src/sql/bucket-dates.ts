@@ -1,7 +1,9 @@
+import type { BucketType } from '../entities/snapshot.entity.js';
+
 // SQL date expressions per bucket type, shared by the rollup and the readers that list a range's buckets.
 
 /** The buckets a rollup can produce; `range` is one bucket spanning a summary's whole date range. */
-export type RollupBucket = 'daily' | 'weekly' | 'monthly' | 'range';
+export type RollupBucket = BucketType | 'range';
 
 export const BUCKET_DATE: Record<RollupBucket, (day: string) => string> = {
   daily: (day) => `(${day})::date`,
