@@ -1,7 +1,7 @@
 // Date ranges of the filters. Dates are YYYY-MM-DD strings; the arithmetic is done in UTC so it never shifts.
 
 export type Preset = '7d' | '30d' | '90d' | '12m' | 'custom';
-export type Bucket = 'daily' | 'weekly' | 'monthly';
+export type BucketType = 'daily' | 'weekly' | 'monthly';
 
 export const PRESETS: { value: Preset; label: string }[] = [
   { value: '7d', label: 'Last 7 days' },
@@ -44,7 +44,7 @@ export function previousRange(start: string, end: string): { start: string; end:
  * "Auto" keeps charts at a few hundred points at most, so 3 years of data stays fast to fetch and draw:
  * daily up to ~4 months, weekly up to ~18 months, monthly beyond.
  */
-export function autoBucket(start: string, end: string): Bucket {
+export function autoBucket(start: string, end: string): BucketType {
   const days = daysBetween(start, end) + 1;
   if (days <= 120) return 'daily';
   if (days <= 550) return 'weekly';
@@ -52,7 +52,7 @@ export function autoBucket(start: string, end: string): Bucket {
 }
 
 /** The bucket a day belongs to: the day, its ISO week's Monday, or its month's 1st (where charts draw it). */
-export function bucketOf(day: string, bucket: Bucket): string {
+export function bucketOf(day: string, bucket: BucketType): string {
   if (bucket === 'daily') return day;
   if (bucket === 'monthly') return `${day.slice(0, 7)}-01`;
   const weekday = (toDate(day).getUTCDay() + 6) % 7;

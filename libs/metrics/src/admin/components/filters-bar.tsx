@@ -1,6 +1,6 @@
 import React from 'react';
 import { Box, Button, Text } from '@adminjs/design-system';
-import { PRESETS, type Bucket, type Preset } from './dates';
+import { PRESETS, type BucketType, type Preset } from './dates';
 import TenantPicker from './tenant-picker';
 
 export interface Filters {
@@ -8,12 +8,12 @@ export interface Filters {
   start: string;
   end: string;
   tenant: string | null;
-  bucket: Bucket | 'auto';
+  bucket: BucketType | 'auto';
 }
 
 interface Props {
   filters: Filters;
-  effectiveBucket: Bucket;
+  effectiveBucket: BucketType;
   refreshSeconds: number;
   exportUrl: string;
   onChange: (patch: Partial<Filters>) => void;
@@ -86,7 +86,7 @@ export default function FiltersBar(props: Props) {
           data-testid="filter-bucket"
           style={field}
           value={filters.bucket}
-          onChange={(event) => onChange({ bucket: event.target.value as Bucket | 'auto' })}
+          onChange={(event) => onChange({ bucket: event.target.value as BucketType | 'auto' })}
         >
           <option value="auto">Auto ({effectiveBucket})</option>
           <option value="daily">Daily</option>

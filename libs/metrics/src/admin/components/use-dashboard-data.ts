@@ -3,12 +3,19 @@ import { apiGet } from './api';
 import type { Alert } from './alerts-list';
 import type { CohortRow } from './cohort-heatmap';
 import { CHARTS, chartMetrics } from './dashboard-spec';
-import { previousRange, type Bucket } from './dates';
+import { previousRange, type BucketType } from './dates';
 import type { CatalogMetric } from './format';
 import type { Series } from './series-chart';
 
 export interface Summary {
-  range: { start: string; end: string; tenant: string | null; bucket: Bucket; days: number; days_with_data: number };
+  range: {
+    start: string;
+    end: string;
+    tenant: string | null;
+    bucket: BucketType;
+    days: number;
+    days_with_data: number;
+  };
   metrics: Record<string, number | null>;
   /** The period of each churn rate: an average monthly rate ('month') or the range's own. */
   per: Record<string, 'month' | 'range'>;
@@ -37,7 +44,7 @@ export interface Query {
   start: string;
   end: string;
   tenant: string | null;
-  bucket: Bucket;
+  bucket: BucketType;
 }
 
 /** Every metric the dashboard draws, asked for in one timeseries request. */
