@@ -1,6 +1,7 @@
 import type { Request } from 'express';
 import type { Registry } from 'prom-client';
 import type { MetricsAlertsOptions } from './alerts/alerts.options.js';
+import type { MetricSource } from './catalog/catalog.types.js';
 import type { BucketType } from './entities/snapshot.entity.js';
 
 /**
@@ -9,8 +10,11 @@ import type { BucketType } from './entities/snapshot.entity.js';
  */
 export type MetricsRequest = Request & { user?: Record<string, unknown> };
 
-/** The sources the compute reads; each can be pointed at a relation of the host's (see README, "Sources"). */
-export type SourceName = 'lifecycle' | 'activity' | 'activation' | 'jobs' | 'ai' | 'api';
+/**
+ * The event sources the compute reads (the catalog's MetricSource but billing and config, which are the module's
+ * own); each can be pointed at a relation of the host's (see README, "Sources").
+ */
+export type SourceName = Exclude<MetricSource, 'billing' | 'config'>;
 
 export interface MetricsScheduleOptions {
   /** Run the cron jobs (default true). */
