@@ -17,24 +17,11 @@ import {
   type StoredBucket,
 } from '../repositories/snapshot-writes.repository.js';
 
-export interface ComputeRequest {
-  /** First and last local day (YYYY-MM-DD), both included. */
-  start: string;
-  end: string;
-  /** One tenant only; absent or null: the global view and every tenant. */
-  tenant?: string | null;
-  /** "Now", for maturity rules; tests pin it. */
-  asOf?: Date;
-  onProgress?: (done: number, total: number) => void;
-  /**
-   * A dry run (verify): called inside the computation's transaction once every row is written, then the
-   * transaction is rolled back and no alert is evaluated; the stored snapshots stay as they were.
-   */
-  inspectThenRollBack?: (manager: EntityManager) => Promise<void>;
-}
-
 /** Thrown to roll a dry run back (an Error, not a symbol: only Errors are thrown). */
 class DryRunRollback extends Error {}
+
+import type { ComputeRequest } from '../common/run.types.js';
+export type { ComputeRequest } from '../common/run.types.js';
 
 export interface ComputeResult {
   days: number;
