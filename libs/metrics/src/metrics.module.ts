@@ -209,20 +209,17 @@ export class MetricsModule extends MetricsConfigurableModule {
     // RouterModule mounts a module's controllers under a path and keys that path by module class: each forRoot
     // gets route module classes of its own, so a second import under another prefix leaves the first one's
     // routes where they are. The controller classes themselves carry no path (MetricsRoutes).
-    const api = routesModule('MetricsApiRoutes', core, CONTROLLERS);
-    const routes: Routes = [{ path: prefix, module: api.module }];
-    const scrape = prometheus ? routesModule('MetricsPrometheusRoute', core, [PrometheusController]) : null;
-    if (prometheus && scrape) routes.push({ path: prometheus.path, module: scrape.module });
+    const mounted = [routesModule('MetricsApiRoutes', core, CONTROLLERS)];
+    const routes: Routes = [{ path: prefix, module: mounted[0].module }];
+    if (prometheus) {
+      // The scrape route lives outside the prefix (GET /metrics by default): a route module of its own.
+      mounted.push(routesModule('MetricsPrometheusRoute', core, [PrometheusController]));
+      routes.push({ path: prometheus.path, module: mounted[1].module });
+    }
     return {
       module: MetricsModule,
       global: definition.global,
-      imports: [
-        core,
-        api,
-        ...(scrape ? [scrape] : []),
-        RouterModule.register(routes),
-        RateLimitModule.forRoutes(prefix, rateLimit),
-      ],
+      imports: [core, ...mounted, RouterModule.register(routes), RateLimitModule.forRoutes(prefix, rateLimit)],
       // The host gets what the providers' module exports (the services of contract.md among them).
       exports: [core],
     };
