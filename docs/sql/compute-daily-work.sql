@@ -252,10 +252,10 @@ WITH
       arr_delta,
       paying_delta,
       mrr_new,
+      mrr_reactivation,
       mrr_expansion,
       mrr_contraction,
       mrr_churn,
-      mrr_reactivation,
       mrr_net_new,
       mrr_gained,
       mrr_lost,
@@ -305,9 +305,6 @@ WITH
               AND mrr_before > 0
               AND mrr_after <= 0
           ) AS mrr_churn,
-          -- The sum of the classified movements, not of the changes: a change no movement explains (a customer's
-          -- MRR below 0 from a broken ledger row) makes MRR at start + net new differ from MRR at the end, and
-          -- the reconciliation reports it.
           sum(
             CASE
               WHEN mrr_after > 0 THEN mrr_after - greatest(mrr_before, 0)
@@ -318,7 +315,6 @@ WITH
             WHERE
               day >= :w0::date
           ) AS mrr_net_new,
-          -- The quick ratio's gains; reactivation only when the configuration counts it (:quick_reactivation).
           sum(greatest(mrr_after - mrr_before, 0)) FILTER (
             WHERE
               day >= :w0::date
@@ -385,10 +381,10 @@ WITH
       NULL::numeric AS arr_delta,
       NULL::bigint AS paying_delta,
       NULL::numeric AS mrr_new,
+      NULL::numeric AS mrr_reactivation,
       NULL::numeric AS mrr_expansion,
       NULL::numeric AS mrr_contraction,
       NULL::numeric AS mrr_churn,
-      NULL::numeric AS mrr_reactivation,
       NULL::numeric AS mrr_net_new,
       NULL::numeric AS mrr_gained,
       NULL::numeric AS mrr_lost,
@@ -417,7 +413,7 @@ WITH
           count(*) FILTER (
             WHERE
               status = 'canceled'
-              AND effective_at >= ((:w0::date)::timestamp AT TIME ZONE :tz)
+              AND in_work_range
           ) AS subscriptions_canceled
         FROM
           (
@@ -426,6 +422,7 @@ WITH
               subscription_id,
               effective_at,
               status,
+              effective_at >= ((:w0::date)::timestamp AT TIME ZONE :tz) AS in_work_range,
               lag(status) OVER (
                 PARTITION BY
                   subscription_id
@@ -474,10 +471,10 @@ WITH
       NULL::numeric AS arr_delta,
       NULL::bigint AS paying_delta,
       NULL::numeric AS mrr_new,
+      NULL::numeric AS mrr_reactivation,
       NULL::numeric AS mrr_expansion,
       NULL::numeric AS mrr_contraction,
       NULL::numeric AS mrr_churn,
-      NULL::numeric AS mrr_reactivation,
       NULL::numeric AS mrr_net_new,
       NULL::numeric AS mrr_gained,
       NULL::numeric AS mrr_lost,
@@ -540,10 +537,10 @@ WITH
       NULL::numeric AS arr_delta,
       NULL::bigint AS paying_delta,
       NULL::numeric AS mrr_new,
+      NULL::numeric AS mrr_reactivation,
       NULL::numeric AS mrr_expansion,
       NULL::numeric AS mrr_contraction,
       NULL::numeric AS mrr_churn,
-      NULL::numeric AS mrr_reactivation,
       NULL::numeric AS mrr_net_new,
       NULL::numeric AS mrr_gained,
       NULL::numeric AS mrr_lost,
@@ -641,10 +638,10 @@ WITH
       NULL::numeric AS arr_delta,
       NULL::bigint AS paying_delta,
       NULL::numeric AS mrr_new,
+      NULL::numeric AS mrr_reactivation,
       NULL::numeric AS mrr_expansion,
       NULL::numeric AS mrr_contraction,
       NULL::numeric AS mrr_churn,
-      NULL::numeric AS mrr_reactivation,
       NULL::numeric AS mrr_net_new,
       NULL::numeric AS mrr_gained,
       NULL::numeric AS mrr_lost,
@@ -738,10 +735,10 @@ WITH
       NULL::numeric AS arr_delta,
       NULL::bigint AS paying_delta,
       NULL::numeric AS mrr_new,
+      NULL::numeric AS mrr_reactivation,
       NULL::numeric AS mrr_expansion,
       NULL::numeric AS mrr_contraction,
       NULL::numeric AS mrr_churn,
-      NULL::numeric AS mrr_reactivation,
       NULL::numeric AS mrr_net_new,
       NULL::numeric AS mrr_gained,
       NULL::numeric AS mrr_lost,
@@ -757,7 +754,7 @@ WITH
       (
         SELECT
           tenant_id,
-          day,
+          day AS day,
           count(*) FILTER (
             WHERE
               type = 'trial_started'
@@ -805,10 +802,10 @@ WITH
       NULL::numeric AS arr_delta,
       NULL::bigint AS paying_delta,
       NULL::numeric AS mrr_new,
+      NULL::numeric AS mrr_reactivation,
       NULL::numeric AS mrr_expansion,
       NULL::numeric AS mrr_contraction,
       NULL::numeric AS mrr_churn,
-      NULL::numeric AS mrr_reactivation,
       NULL::numeric AS mrr_net_new,
       NULL::numeric AS mrr_gained,
       NULL::numeric AS mrr_lost,
@@ -824,7 +821,7 @@ WITH
       (
         SELECT
           tenant_id,
-          day,
+          day AS day,
           count(*) AS active_users
         FROM
           user_days
@@ -864,10 +861,10 @@ WITH
       NULL::numeric AS arr_delta,
       NULL::bigint AS paying_delta,
       NULL::numeric AS mrr_new,
+      NULL::numeric AS mrr_reactivation,
       NULL::numeric AS mrr_expansion,
       NULL::numeric AS mrr_contraction,
       NULL::numeric AS mrr_churn,
-      NULL::numeric AS mrr_reactivation,
       NULL::numeric AS mrr_net_new,
       NULL::numeric AS mrr_gained,
       NULL::numeric AS mrr_lost,
@@ -883,7 +880,7 @@ WITH
       (
         SELECT
           tenant_id,
-          day,
+          greatest(day, (:w0::date - 1)) AS day,
           sum(delta) AS wau_delta
         FROM
           (
@@ -907,8 +904,8 @@ WITH
               AND day + 7 <= :w1::date
           ) AS changes
         GROUP BY
-          tenant_id,
-          day
+          1,
+          2
       ) AS source_7
     UNION ALL
     SELECT
@@ -940,10 +937,10 @@ WITH
       NULL::numeric AS arr_delta,
       NULL::bigint AS paying_delta,
       NULL::numeric AS mrr_new,
+      NULL::numeric AS mrr_reactivation,
       NULL::numeric AS mrr_expansion,
       NULL::numeric AS mrr_contraction,
       NULL::numeric AS mrr_churn,
-      NULL::numeric AS mrr_reactivation,
       NULL::numeric AS mrr_net_new,
       NULL::numeric AS mrr_gained,
       NULL::numeric AS mrr_lost,
@@ -959,7 +956,7 @@ WITH
       (
         SELECT
           tenant_id,
-          day,
+          greatest(day, (:w0::date - 1)) AS day,
           sum(delta) AS mau_delta
         FROM
           (
@@ -983,8 +980,8 @@ WITH
               AND day + 30 <= :w1::date
           ) AS changes
         GROUP BY
-          tenant_id,
-          day
+          1,
+          2
       ) AS source_8
     UNION ALL
     SELECT
@@ -1016,10 +1013,10 @@ WITH
       NULL::numeric AS arr_delta,
       NULL::bigint AS paying_delta,
       NULL::numeric AS mrr_new,
+      NULL::numeric AS mrr_reactivation,
       NULL::numeric AS mrr_expansion,
       NULL::numeric AS mrr_contraction,
       NULL::numeric AS mrr_churn,
-      NULL::numeric AS mrr_reactivation,
       NULL::numeric AS mrr_net_new,
       NULL::numeric AS mrr_gained,
       NULL::numeric AS mrr_lost,
@@ -1085,10 +1082,10 @@ WITH
       NULL::numeric AS arr_delta,
       NULL::bigint AS paying_delta,
       NULL::numeric AS mrr_new,
+      NULL::numeric AS mrr_reactivation,
       NULL::numeric AS mrr_expansion,
       NULL::numeric AS mrr_contraction,
       NULL::numeric AS mrr_churn,
-      NULL::numeric AS mrr_reactivation,
       NULL::numeric AS mrr_net_new,
       NULL::numeric AS mrr_gained,
       NULL::numeric AS mrr_lost,
@@ -1161,10 +1158,10 @@ WITH
       NULL::numeric AS arr_delta,
       NULL::bigint AS paying_delta,
       NULL::numeric AS mrr_new,
+      NULL::numeric AS mrr_reactivation,
       NULL::numeric AS mrr_expansion,
       NULL::numeric AS mrr_contraction,
       NULL::numeric AS mrr_churn,
-      NULL::numeric AS mrr_reactivation,
       NULL::numeric AS mrr_net_new,
       NULL::numeric AS mrr_gained,
       NULL::numeric AS mrr_lost,
@@ -1240,10 +1237,10 @@ WITH
       NULL::numeric AS arr_delta,
       NULL::bigint AS paying_delta,
       NULL::numeric AS mrr_new,
+      NULL::numeric AS mrr_reactivation,
       NULL::numeric AS mrr_expansion,
       NULL::numeric AS mrr_contraction,
       NULL::numeric AS mrr_churn,
-      NULL::numeric AS mrr_reactivation,
       NULL::numeric AS mrr_net_new,
       NULL::numeric AS mrr_gained,
       NULL::numeric AS mrr_lost,
@@ -1305,10 +1302,10 @@ WITH
       NULL::numeric AS arr_delta,
       NULL::bigint AS paying_delta,
       NULL::numeric AS mrr_new,
+      NULL::numeric AS mrr_reactivation,
       NULL::numeric AS mrr_expansion,
       NULL::numeric AS mrr_contraction,
       NULL::numeric AS mrr_churn,
-      NULL::numeric AS mrr_reactivation,
       NULL::numeric AS mrr_net_new,
       NULL::numeric AS mrr_gained,
       NULL::numeric AS mrr_lost,
@@ -1375,10 +1372,10 @@ WITH
       sum(arr_delta) AS arr_delta,
       sum(paying_delta) AS paying_delta,
       sum(mrr_new) AS mrr_new,
+      sum(mrr_reactivation) AS mrr_reactivation,
       sum(mrr_expansion) AS mrr_expansion,
       sum(mrr_contraction) AS mrr_contraction,
       sum(mrr_churn) AS mrr_churn,
-      sum(mrr_reactivation) AS mrr_reactivation,
       sum(mrr_net_new) AS mrr_net_new,
       sum(mrr_gained) AS mrr_gained,
       sum(mrr_lost) AS mrr_lost,

@@ -214,10 +214,10 @@ WITH
       arr_delta,
       paying_delta,
       mrr_new,
+      mrr_reactivation,
       mrr_expansion,
       mrr_contraction,
       mrr_churn,
-      mrr_reactivation,
       mrr_net_new,
       mrr_gained,
       mrr_lost,
@@ -267,9 +267,6 @@ WITH
               AND mrr_before > 0
               AND mrr_after <= 0
           ) AS mrr_churn,
-          -- The sum of the classified movements, not of the changes: a change no movement explains (a customer's
-          -- MRR below 0 from a broken ledger row) makes MRR at start + net new differ from MRR at the end, and
-          -- the reconciliation reports it.
           sum(
             CASE
               WHEN mrr_after > 0 THEN mrr_after - greatest(mrr_before, 0)
@@ -280,7 +277,6 @@ WITH
             WHERE
               day >= :w0::date
           ) AS mrr_net_new,
-          -- The quick ratio's gains; reactivation only when the configuration counts it (:quick_reactivation).
           sum(greatest(mrr_after - mrr_before, 0)) FILTER (
             WHERE
               day >= :w0::date
@@ -347,10 +343,10 @@ WITH
       NULL::numeric AS arr_delta,
       NULL::bigint AS paying_delta,
       NULL::numeric AS mrr_new,
+      NULL::numeric AS mrr_reactivation,
       NULL::numeric AS mrr_expansion,
       NULL::numeric AS mrr_contraction,
       NULL::numeric AS mrr_churn,
-      NULL::numeric AS mrr_reactivation,
       NULL::numeric AS mrr_net_new,
       NULL::numeric AS mrr_gained,
       NULL::numeric AS mrr_lost,
@@ -379,7 +375,7 @@ WITH
           count(*) FILTER (
             WHERE
               status = 'canceled'
-              AND effective_at >= ((:w0::date)::timestamp AT TIME ZONE :tz)
+              AND in_work_range
           ) AS subscriptions_canceled
         FROM
           (
@@ -388,6 +384,7 @@ WITH
               subscription_id,
               effective_at,
               status,
+              effective_at >= ((:w0::date)::timestamp AT TIME ZONE :tz) AS in_work_range,
               lag(status) OVER (
                 PARTITION BY
                   subscription_id
@@ -436,10 +433,10 @@ WITH
       NULL::numeric AS arr_delta,
       NULL::bigint AS paying_delta,
       NULL::numeric AS mrr_new,
+      NULL::numeric AS mrr_reactivation,
       NULL::numeric AS mrr_expansion,
       NULL::numeric AS mrr_contraction,
       NULL::numeric AS mrr_churn,
-      NULL::numeric AS mrr_reactivation,
       NULL::numeric AS mrr_net_new,
       NULL::numeric AS mrr_gained,
       NULL::numeric AS mrr_lost,
@@ -502,10 +499,10 @@ WITH
       NULL::numeric AS arr_delta,
       NULL::bigint AS paying_delta,
       NULL::numeric AS mrr_new,
+      NULL::numeric AS mrr_reactivation,
       NULL::numeric AS mrr_expansion,
       NULL::numeric AS mrr_contraction,
       NULL::numeric AS mrr_churn,
-      NULL::numeric AS mrr_reactivation,
       NULL::numeric AS mrr_net_new,
       NULL::numeric AS mrr_gained,
       NULL::numeric AS mrr_lost,
@@ -603,10 +600,10 @@ WITH
       NULL::numeric AS arr_delta,
       NULL::bigint AS paying_delta,
       NULL::numeric AS mrr_new,
+      NULL::numeric AS mrr_reactivation,
       NULL::numeric AS mrr_expansion,
       NULL::numeric AS mrr_contraction,
       NULL::numeric AS mrr_churn,
-      NULL::numeric AS mrr_reactivation,
       NULL::numeric AS mrr_net_new,
       NULL::numeric AS mrr_gained,
       NULL::numeric AS mrr_lost,
@@ -700,10 +697,10 @@ WITH
       NULL::numeric AS arr_delta,
       NULL::bigint AS paying_delta,
       NULL::numeric AS mrr_new,
+      NULL::numeric AS mrr_reactivation,
       NULL::numeric AS mrr_expansion,
       NULL::numeric AS mrr_contraction,
       NULL::numeric AS mrr_churn,
-      NULL::numeric AS mrr_reactivation,
       NULL::numeric AS mrr_net_new,
       NULL::numeric AS mrr_gained,
       NULL::numeric AS mrr_lost,
@@ -719,7 +716,7 @@ WITH
       (
         SELECT
           tenant_id,
-          day,
+          day AS day,
           count(*) FILTER (
             WHERE
               type = 'trial_started'
@@ -767,10 +764,10 @@ WITH
       NULL::numeric AS arr_delta,
       NULL::bigint AS paying_delta,
       NULL::numeric AS mrr_new,
+      NULL::numeric AS mrr_reactivation,
       NULL::numeric AS mrr_expansion,
       NULL::numeric AS mrr_contraction,
       NULL::numeric AS mrr_churn,
-      NULL::numeric AS mrr_reactivation,
       NULL::numeric AS mrr_net_new,
       NULL::numeric AS mrr_gained,
       NULL::numeric AS mrr_lost,
@@ -786,7 +783,7 @@ WITH
       (
         SELECT
           tenant_id,
-          day,
+          day AS day,
           count(*) AS active_users
         FROM
           user_days
@@ -826,10 +823,10 @@ WITH
       NULL::numeric AS arr_delta,
       NULL::bigint AS paying_delta,
       NULL::numeric AS mrr_new,
+      NULL::numeric AS mrr_reactivation,
       NULL::numeric AS mrr_expansion,
       NULL::numeric AS mrr_contraction,
       NULL::numeric AS mrr_churn,
-      NULL::numeric AS mrr_reactivation,
       NULL::numeric AS mrr_net_new,
       NULL::numeric AS mrr_gained,
       NULL::numeric AS mrr_lost,
@@ -845,7 +842,7 @@ WITH
       (
         SELECT
           tenant_id,
-          day,
+          greatest(day, (:w0::date - 1)) AS day,
           sum(delta) AS wau_delta
         FROM
           (
@@ -869,8 +866,8 @@ WITH
               AND day + 7 <= :w1::date
           ) AS changes
         GROUP BY
-          tenant_id,
-          day
+          1,
+          2
       ) AS source_7
     UNION ALL
     SELECT
@@ -902,10 +899,10 @@ WITH
       NULL::numeric AS arr_delta,
       NULL::bigint AS paying_delta,
       NULL::numeric AS mrr_new,
+      NULL::numeric AS mrr_reactivation,
       NULL::numeric AS mrr_expansion,
       NULL::numeric AS mrr_contraction,
       NULL::numeric AS mrr_churn,
-      NULL::numeric AS mrr_reactivation,
       NULL::numeric AS mrr_net_new,
       NULL::numeric AS mrr_gained,
       NULL::numeric AS mrr_lost,
@@ -921,7 +918,7 @@ WITH
       (
         SELECT
           tenant_id,
-          day,
+          greatest(day, (:w0::date - 1)) AS day,
           sum(delta) AS mau_delta
         FROM
           (
@@ -945,8 +942,8 @@ WITH
               AND day + 30 <= :w1::date
           ) AS changes
         GROUP BY
-          tenant_id,
-          day
+          1,
+          2
       ) AS source_8
     UNION ALL
     SELECT
@@ -978,10 +975,10 @@ WITH
       NULL::numeric AS arr_delta,
       NULL::bigint AS paying_delta,
       NULL::numeric AS mrr_new,
+      NULL::numeric AS mrr_reactivation,
       NULL::numeric AS mrr_expansion,
       NULL::numeric AS mrr_contraction,
       NULL::numeric AS mrr_churn,
-      NULL::numeric AS mrr_reactivation,
       NULL::numeric AS mrr_net_new,
       NULL::numeric AS mrr_gained,
       NULL::numeric AS mrr_lost,
@@ -1047,10 +1044,10 @@ WITH
       NULL::numeric AS arr_delta,
       NULL::bigint AS paying_delta,
       NULL::numeric AS mrr_new,
+      NULL::numeric AS mrr_reactivation,
       NULL::numeric AS mrr_expansion,
       NULL::numeric AS mrr_contraction,
       NULL::numeric AS mrr_churn,
-      NULL::numeric AS mrr_reactivation,
       NULL::numeric AS mrr_net_new,
       NULL::numeric AS mrr_gained,
       NULL::numeric AS mrr_lost,
@@ -1123,10 +1120,10 @@ WITH
       NULL::numeric AS arr_delta,
       NULL::bigint AS paying_delta,
       NULL::numeric AS mrr_new,
+      NULL::numeric AS mrr_reactivation,
       NULL::numeric AS mrr_expansion,
       NULL::numeric AS mrr_contraction,
       NULL::numeric AS mrr_churn,
-      NULL::numeric AS mrr_reactivation,
       NULL::numeric AS mrr_net_new,
       NULL::numeric AS mrr_gained,
       NULL::numeric AS mrr_lost,
@@ -1202,10 +1199,10 @@ WITH
       NULL::numeric AS arr_delta,
       NULL::bigint AS paying_delta,
       NULL::numeric AS mrr_new,
+      NULL::numeric AS mrr_reactivation,
       NULL::numeric AS mrr_expansion,
       NULL::numeric AS mrr_contraction,
       NULL::numeric AS mrr_churn,
-      NULL::numeric AS mrr_reactivation,
       NULL::numeric AS mrr_net_new,
       NULL::numeric AS mrr_gained,
       NULL::numeric AS mrr_lost,
@@ -1267,10 +1264,10 @@ WITH
       NULL::numeric AS arr_delta,
       NULL::bigint AS paying_delta,
       NULL::numeric AS mrr_new,
+      NULL::numeric AS mrr_reactivation,
       NULL::numeric AS mrr_expansion,
       NULL::numeric AS mrr_contraction,
       NULL::numeric AS mrr_churn,
-      NULL::numeric AS mrr_reactivation,
       NULL::numeric AS mrr_net_new,
       NULL::numeric AS mrr_gained,
       NULL::numeric AS mrr_lost,
@@ -1337,10 +1334,10 @@ WITH
       sum(arr_delta) AS arr_delta,
       sum(paying_delta) AS paying_delta,
       sum(mrr_new) AS mrr_new,
+      sum(mrr_reactivation) AS mrr_reactivation,
       sum(mrr_expansion) AS mrr_expansion,
       sum(mrr_contraction) AS mrr_contraction,
       sum(mrr_churn) AS mrr_churn,
-      sum(mrr_reactivation) AS mrr_reactivation,
       sum(mrr_net_new) AS mrr_net_new,
       sum(mrr_gained) AS mrr_gained,
       sum(mrr_lost) AS mrr_lost,

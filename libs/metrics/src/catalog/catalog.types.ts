@@ -1,3 +1,4 @@
+import type { MetricSource } from './metric-source.types.js';
 import type { BucketFactName, FactName, RunningTotalFactName } from './facts/fact-registry.js';
 
 /**
@@ -16,8 +17,7 @@ export type MetricUnit =
 export type MetricGroup =
   'users' | 'engagement' | 'activation' | 'jobs' | 'operations' | 'ai' | 'revenue' | 'financial';
 
-/** Where a metric's numbers come from; a source that is not connected makes its metrics null. */
-export type MetricSource = 'lifecycle' | 'activity' | 'activation' | 'jobs' | 'ai' | 'api' | 'billing' | 'config';
+export type { MetricSource } from './metric-source.types.js';
 
 /** The SQL type of the snapshot column that stores the metric. */
 export type ColumnType = 'integer' | 'bigint' | 'numeric(20,2)' | 'numeric(20,4)' | 'numeric(12,2)' | 'bigint[]';

@@ -160,7 +160,7 @@ export class ApiRollupAccumulator {
 
   private cell(tenant: number, route: number, minute: number): number {
     let keys = this.cells.get(minute);
-    if (keys === undefined) this.cells.set(minute, (keys = new Map()));
+    if (keys === undefined) this.cells.set(minute, (keys = new Map<number, number>()));
     const key = tenant * ROUTE_SPAN + route;
     let cell = keys.get(key);
     if (cell === undefined) {

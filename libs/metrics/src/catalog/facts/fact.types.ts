@@ -1,4 +1,4 @@
-import type { MetricSource } from '../catalog.types.js';
+import type { MetricSource } from '../metric-source.types.js';
 
 /**
  * Every per-day fact the compute knows, written once: its name (the column it becomes), the source that must be
