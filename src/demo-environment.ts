@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 
-/** The demo app's settings, from the environment of contract.md; secrets are generated when absent. */
+/** The demo app's settings, from the environment docs/getting-started.md lists; secrets are generated when absent. */
 export interface DemoEnvironment {
   port: number;
   databaseUrl?: string;

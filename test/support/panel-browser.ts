@@ -30,7 +30,7 @@ export async function seriousViolations(page: Page, include: string): Promise<Ax
   return violations.filter((violation) => violation.impact === 'serious' || violation.impact === 'critical');
 }
 
-/** Debian's Chromium, headless, with the flags that keep it off the network (stack.md). */
+/** Debian's Chromium, headless, with the flags that keep it off the network (docs/panel.md, "Browser tests"). */
 export function launchChromium(): Promise<Browser> {
   return chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',

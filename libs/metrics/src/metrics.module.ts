@@ -220,7 +220,7 @@ export class MetricsModule extends MetricsConfigurableModule {
       module: MetricsModule,
       global: definition.global,
       imports: [core, ...mounted, RouterModule.register(routes), RateLimitModule.forRoutes(prefix, rateLimit)],
-      // The host gets what the providers' module exports (the services of contract.md among them).
+      // The host gets what the providers' module exports (the services docs/host-integration.md names among them).
       exports: [core],
     };
   }

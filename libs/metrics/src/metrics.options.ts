@@ -12,7 +12,7 @@ export type MetricsRequest = Request & { user?: Record<string, unknown> };
 
 /**
  * The event sources the compute reads (the catalog's MetricSource but billing and config, which are the module's
- * own); each can be pointed at a relation of the host's (see README, "Sources").
+ * own); each can be pointed at a relation of the host's (docs/host-integration.md, "Reading your own tables").
  */
 export type SourceName = Exclude<MetricSource, 'billing' | 'config'>;
 
@@ -38,7 +38,7 @@ export interface MetricsStripeOptions {
   webhookToleranceSeconds?: number;
 }
 
-/** The API metrics interceptor's buffering (README, "Operations, AI and financials"). */
+/** The API metrics interceptor's buffering (docs/operations.md, "Counting the host's API requests"). */
 export interface MetricsApiOptions {
   /** Flush the counted requests at least this often (default 2000 ms). */
   flushIntervalMs?: number;
@@ -93,12 +93,13 @@ export interface MetricsModuleOptions {
   apiMetrics?: MetricsApiOptions;
   /**
    * Per source, a relation of the host's to read instead of the module's own table: a table or view name,
-   * or a parenthesised SELECT. It must expose the columns listed in the README for that source.
+   * or a parenthesised SELECT. It must expose the columns docs/host-integration.md lists for that source
+   * ("Sources: the columns each relation exposes").
    */
   sources?: Partial<Record<SourceName, string>>;
   /** Longest range per bucket type that a read or backfill may ask for, in days (daily default: 3 years). */
   maxRangeDays?: Partial<Record<BucketType, number>>;
-  /** Alert evaluation, anomaly detection and delivery settings (see README, "Alerts"). */
+  /** Alert evaluation, anomaly detection and delivery settings (docs/alerts.md). */
   alerts?: MetricsAlertsOptions;
 }
 

@@ -2,8 +2,8 @@ import type { MetricUnit } from '../catalog/catalog.types.js';
 import { isMetricKey, isPublicMetricKey, type MetricKey } from '../catalog/metric-catalog.js';
 
 /**
- * Alert settings a host may tune through the module option `alerts`. Defaults are documented in the README
- * ("Alerts"); tests shorten the delivery delays.
+ * Alert settings a host may tune through the module option `alerts`. Defaults are documented in
+ * docs/alerts.md; tests shorten the delivery delays.
  */
 export interface AnomalySettings {
   /** Look for anomalies at all (default true). */

@@ -32,7 +32,7 @@ const refuse = (field: string, message: string) =>
   });
 
 /**
- * POST stripe/webhook (contract.md, "Stripe"). No token: the signature over the raw body is the proof.
+ * POST stripe/webhook (docs/revenue.md). No token: the signature over the raw body is the proof.
  * A verified event is stored once by id and applied in one transaction; the answer comes as soon as it is.
  */
 @MetricsRoutes()

@@ -1,4 +1,4 @@
-/** The events of docs/contract.md, as a host records them (`MetricsRecorder`) or posts them (`POST /events`). */
+/** The events of docs/host-integration.md ("Event types"), as a host records them (`MetricsRecorder`) or posts them (`POST /events`). */
 
 export const USER_EVENT_TYPES = [
   'signup',

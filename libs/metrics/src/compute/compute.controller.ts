@@ -12,7 +12,7 @@ import { BackfillDto, RunsQueryDto } from './backfill.dto.js';
 import { daysBetween } from '../common/calendar-dates.js';
 import { MetricsRunsService, type RunView } from './runs.service.js';
 
-/** Backfills and their runs (contract.md, "Computing"). The path prefix comes from the module options. */
+/** Backfills and their runs (docs/api.md). The path prefix comes from the module options. */
 @AdminRoutes('metrics: compute')
 export class ComputeController {
   constructor(

@@ -227,7 +227,7 @@ export const RUN_SCHEMA: SchemaObject = {
   },
 };
 
-/** POST events: the union of the event shapes of contract.md. */
+/** POST events: the union of the event shapes of docs/host-integration.md ("Event types"). */
 export const EVENTS_BODY_SCHEMA: SchemaObject = {
   type: 'object',
   required: ['events'],

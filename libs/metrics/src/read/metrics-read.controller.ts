@@ -11,7 +11,7 @@ import type { Timeseries } from './timeseries.service.js';
 import { metricsValidationPipe, NoQueryDto } from '../common/validation.js';
 import { DashboardReads, type CatalogEntry } from './dashboard-reads.service.js';
 
-/** The dashboard reads (contract.md, "Reading"). The path prefix comes from the module options. */
+/** The dashboard reads (docs/api.md). The path prefix comes from the module options. */
 @AdminRoutes('metrics: read')
 @UsePipes(metricsValidationPipe)
 export class MetricsReadController {

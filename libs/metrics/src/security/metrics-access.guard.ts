@@ -39,7 +39,7 @@ export type RequestWithActor = MetricsRequest & {
   metricsTenantScope?: readonly string[] | null;
 };
 
-/** The default admin test of contract.md: request.user with isAdmin, is_staff or the role 'admin'. */
+/** The default admin test (docs/security.md): request.user with isAdmin, is_staff or the role 'admin'. */
 export function defaultIsAdmin(request: Request): boolean {
   const user = (request as RequestWithActor).user as
     { isAdmin?: unknown; is_staff?: unknown; role?: unknown; roles?: unknown } | undefined;
