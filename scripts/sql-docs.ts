@@ -213,6 +213,21 @@ export const SQL_DOCS: SqlDoc[] = [
           range_end: '2026-03-01',
         }),
       },
+      {
+        name: 'monthlyRates',
+        built: {
+          enabled: 'billing',
+          relations: "the module's own tables",
+          work: 'the whole months 2026-01-01 to 2026-03-31',
+        },
+        statement: revenueCompareStatements.monthlyRates(OWN_TABLES, {
+          ...COMPUTE_PARAMS,
+          w0: '2026-01-01',
+          w1: '2026-03-31',
+          range_start: '2026-01-15',
+          range_end: '2026-03-01',
+        }),
+      },
     ],
   },
   {

@@ -201,16 +201,20 @@ describe('revenue conventions', () => {
     const table = (body as { variants: { name: string; metrics: Record<string, number | null> }[] }).variants.map(
       (variant) => [variant.name, ...keys.map((key) => variant.metrics[key])],
     );
+    // Two calendar months: the logo churn rate is the average monthly rate, as GET summary gives it (7.15 above:
+    // the mean of February's 0 and March's 1 / 7), never the two months' churn as one rate (1 / 6 = 16.67).
+    expect((body as { per: Record<string, string> }).per).toEqual({ logo_churn_rate: 'month' });
     expect(table).toEqual([
       // name, at start, at end, expansion, churn, reactivation, net new, NRR, GRR, quick ratio, logo churn
-      ['configured', 760, 520, 0, 300, 60, -240, 60.53, 60.53, 0.2, 16.67],
+      ['configured', 760, 520, 0, 300, 60, -240, 60.53, 60.53, 0.2, 7.15],
       // d1 pays 50 until 02-05: its coupon's end is a 50 expansion of a customer paying at the start.
-      ['mrr_discounts=all', 710, 520, 50, 300, 60, -190, 64.79, 57.75, 0.37, 16.67],
-      ['mrr_discounts=forever_only', 810, 570, 0, 300, 60, -240, 62.96, 62.96, 0.2, 16.67], // d2 at 200
-      ['mrr_discounts=none', 830, 590, 0, 300, 60, -240, 63.86, 63.86, 0.2, 16.67], // and d3 at 80
-      // p30 and p45 churn on 03-03; p45 comes back on 03-18.
-      ['past_due_churn_after_days=30', 760, 520, 0, 350, 110, -240, 53.95, 53.95, 0.31, 33.33],
-      ['quick_ratio_includes_reactivation=false', 760, 520, 0, 300, 60, -240, 60.53, 60.53, 0, 16.67],
+      ['mrr_discounts=all', 710, 520, 50, 300, 60, -190, 64.79, 57.75, 0.37, 7.15],
+      ['mrr_discounts=forever_only', 810, 570, 0, 300, 60, -240, 62.96, 62.96, 0.2, 7.15], // d2 at 200
+      ['mrr_discounts=none', 830, 590, 0, 300, 60, -240, 63.86, 63.86, 0.2, 7.15], // and d3 at 80
+      // p30 and p45 churn on 03-03; p45 comes back on 03-18, so March loses 2 of its 7 paying customers (28.57)
+      // and February none: 14.29 a month on average.
+      ['past_due_churn_after_days=30', 760, 520, 0, 350, 110, -240, 53.95, 53.95, 0.31, 14.29],
+      ['quick_ratio_includes_reactivation=false', 760, 520, 0, 300, 60, -240, 60.53, 60.53, 0, 7.15],
     ]);
     const acme = await call(
       test,
@@ -218,6 +222,11 @@ describe('revenue conventions', () => {
       `${PREFIX}/revenue/conventions/compare?start=2026-02-01&end=2026-03-31&tenant=acme`,
     );
     expect((acme.body as { variants: { metrics: { mrr: number } }[] }).variants[0].metrics.mrr).toBe(520);
+    // One calendar month: the range's own rate is the monthly rate (1 / 7), nothing is averaged.
+    const march = await call(test, 'GET', `${PREFIX}/revenue/conventions/compare?start=2026-03-01&end=2026-03-31`);
+    const marchBody = march.body as { per: object; variants: { metrics: { logo_churn_rate: number } }[] };
+    expect(marchBody.per).toEqual({});
+    expect(marchBody.variants[0].metrics.logo_churn_rate).toBe(14.29);
     expect(
       await test.dataSource.query(
         `SELECT md5(string_agg(s::text, ',' ORDER BY id)) AS digest FROM system_metrics_snapshot s`,

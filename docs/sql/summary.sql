@@ -1745,12 +1745,18 @@ FROM
         ((bucket_date + interval '1 month')::date - 1) - bucket_date + 1
       ) AS weight
     FROM
-      system_metrics_snapshot
+      (
+        SELECT
+          *
+        FROM
+          system_metrics_snapshot
+        WHERE
+          environment = :env
+          AND bucket_type = 'monthly'
+          AND tenant_id IS NULL
+      ) AS scoped_months
     WHERE
-      environment = :env
-      AND bucket_type = 'monthly'
-      AND tenant_id IS NULL
-      AND bucket_date BETWEEN date_trunc('month', :range_start::date)::date AND :range_end::date
+      bucket_date BETWEEN date_trunc('month', :range_start::date)::date AND :range_end::date
   ) AS months;
 
 -- latest

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, type QueryRunner } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { RevenueCompareRepository } from '../repositories/revenue-compare.repository.js';
 import { MetricsSources } from '../sources/source-check.js';
 import { MetricsConfigService } from '../repositories/metrics-config.service.js';
@@ -8,8 +8,9 @@ import { NO_JIT } from '../database/session-settings.js';
 import { InjectMetricsOptions } from '../metrics.module-definition.js';
 import type { ResolvedMetricsOptions } from '../metrics.options.js';
 import { toNumber } from '../common/metric-values.js';
+import { monthStart } from '../common/calendar-dates.js';
 import { BillingStore } from './billing-store.js';
-import type { MetricKey } from '../catalog/metric-catalog.js';
+import { findMetric, type MetricKey } from '../catalog/metric-catalog.js';
 import { toConventionsJson, type AllConventions, type ConventionsJson } from './revenue-conventions.js';
 import { MRR_DISCOUNT_CONVENTIONS } from '../entities/revenue-conventions.types.js';
 
@@ -33,13 +34,20 @@ export interface ConventionVariant {
   /** `configured`, or the one field changed from it (`mrr_discounts=all`, …). */
   name: string;
   conventions: ConventionsJson;
-  metrics: Record<(typeof COMPARED_METRICS)[number], number | null>;
+  metrics: Record<ComparedMetric, number | null>;
 }
+
+type ComparedMetric = (typeof COMPARED_METRICS)[number];
+
+/** The compared rates per period (churn): over more than a calendar month, average monthly rates as in GET summary. */
+const COMPARED_PER_PERIOD = COMPARED_METRICS.filter((key) => findMetric(key)?.ratio?.perPeriod === true);
 
 export interface ConventionsComparison {
   start: string;
   end: string;
   tenant: string | null;
+  /** The metrics given per month (average monthly rates) because the range is longer than one calendar month. */
+  per: Partial<Record<ComparedMetric, 'month'>>;
   variants: ConventionVariant[];
 }
 
@@ -114,6 +122,7 @@ export class ConventionsCompareService {
     try {
       await runner.query(NO_JIT);
       const variants: ConventionVariant[] = [];
+      const per: ConventionsComparison['per'] = {};
       let ledgerOf: AllConventions = configured;
       for (const { name, conventions } of variantsOf(configured)) {
         const ledgerChanged =
@@ -121,28 +130,28 @@ export class ConventionsCompareService {
           conventions.pastDueChurnAfterDays !== ledgerOf.pastDueChurnAfterDays;
         if (ledgerChanged) await this.store.rebuildAllLedgers(runner.manager, conventions);
         ledgerOf = conventions;
-        const row = await this.rangeRow(runner, {
-          ...params,
-          quick_reactivation: conventions.quickRatioIncludesReactivation,
-        });
-        variants.push({
-          name,
-          conventions: toConventionsJson(conventions),
-          metrics: Object.fromEntries(
-            COMPARED_METRICS.map((key) => [key, toNumber(row?.[key])]),
-          ) as ConventionVariant['metrics'],
-        });
+        const variantParams = { ...params, quick_reactivation: conventions.quickRatioIncludesReactivation };
+        const row = await this.revenue.rangeRow(runner, this.relations, variantParams);
+        const metrics = Object.fromEntries(
+          COMPARED_METRICS.map((key) => [key, toNumber(row?.[key])]),
+        ) as ConventionVariant['metrics'];
+        // Within one calendar month the range's own rate is the monthly rate; beyond, the average of the months'.
+        if (monthStart(start) !== monthStart(end)) {
+          const monthly = await this.revenue.monthlyRates(runner, this.relations, variantParams);
+          if (monthly?.per_month === true) {
+            for (const key of COMPARED_PER_PERIOD) {
+              metrics[key] = toNumber(monthly[key]);
+              per[key] = 'month';
+            }
+          }
+        }
+        variants.push({ name, conventions: toConventionsJson(conventions), metrics });
       }
-      return { start, end, tenant, variants };
+      return { start, end, tenant, per, variants };
     } finally {
       // Nothing of the comparison is kept: the stored ledger and snapshots stay as they were.
       await runner.rollbackTransaction();
       await runner.release();
     }
-  }
-
-  /** The range's revenue from the ledger as it is in this transaction, for the scope asked. */
-  private rangeRow(runner: QueryRunner, params: Record<string, unknown>) {
-    return this.revenue.rangeRow(runner, this.relations, params);
   }
 }

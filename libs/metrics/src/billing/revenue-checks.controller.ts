@@ -29,7 +29,10 @@ export class RevenueChecksController {
     summary:
       'The headline revenue metrics of a range under the configured conventions and each alternative, side by side; stored numbers are not changed',
   })
-  @ApiOkResponse({ description: '{ start, end, tenant, variants: [{ name, conventions, metrics }] }' })
+  @ApiOkResponse({
+    description:
+      '{ start, end, tenant, per (the rates given as average monthly rates: over more than one calendar month), variants: [{ name, conventions, metrics }] }',
+  })
   @Audited('read')
   @TenantScoped('query')
   @UsePipes(metricsValidationPipe)

@@ -1,8 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import type { QueryRunner } from 'typeorm';
+import { addDays, addMonths, monthStart } from '../common/calendar-dates.js';
 import { run, type Statement } from '../database/statement.js';
 import { bucketFactsCtes } from '../sql/bucket-facts.sql.js';
 import { dailyWorkSql } from '../sql/daily-work.sql.js';
+import { monthlyRateAveragesSql } from '../sql/monthly-rates.sql.js';
 import { BUCKET_DATE, rollupSql } from '../sql/rollup.sql.js';
 import type { SourceRelations } from '../sql/source-relations.js';
 
@@ -35,6 +37,27 @@ export const revenueCompareStatements = {
       params,
     };
   },
+
+  /**
+   * The work (computed over the whole calendar months touching the range) rolled up by month, and its rates per
+   * period averaged over the range exactly as GET summary averages the stored monthly snapshots.
+   */
+  monthlyRates: (relations: SourceRelations, params: Record<string, unknown>): Statement => {
+    const rolled = rollupSql(
+      'SELECT * FROM metrics_compare_work',
+      bucketFactsCtes(relations, BILLING_ONLY, BUCKET_DATE.monthly),
+      'monthly',
+      BILLING_ONLY,
+      ':w1::date',
+    );
+    return {
+      sql: `WITH ${rolled.ctes.join(',\n')},
+        month_rows AS (${rolled.select})
+      ${monthlyRateAveragesSql(`SELECT * FROM month_rows AS r
+        WHERE CASE WHEN :tenant::varchar IS NULL THEN r.is_global ELSE r.tenant_id = :tenant::varchar END`)}`,
+      params,
+    };
+  },
 };
 
 /** Revenue metrics over a range computed inside a caller's (rolled back) transaction. */
@@ -49,6 +72,27 @@ export class RevenueCompareRepository {
     await runner.query('DROP TABLE IF EXISTS metrics_compare_work');
     await run(query, revenueCompareStatements.work(relations, params));
     const [row] = await run(query, revenueCompareStatements.range(relations, params));
+    return row;
+  }
+
+  /**
+   * The range's rates per period as average monthly rates (`per_month` false for a range of one month or less),
+   * from a work recomputed over the whole months the range touches, in the caller's transaction.
+   */
+  async monthlyRates(
+    runner: QueryRunner,
+    relations: SourceRelations,
+    params: Record<string, unknown> & { range_start: string; range_end: string },
+  ): Promise<Record<string, unknown> | undefined> {
+    const query = (text: string, values: unknown[]) => runner.query(text, values);
+    const months = {
+      ...params,
+      w0: monthStart(params.range_start),
+      w1: addDays(addMonths(monthStart(params.range_end), 1), -1),
+    };
+    await runner.query('DROP TABLE IF EXISTS metrics_compare_work');
+    await run(query, revenueCompareStatements.work(relations, months));
+    const [row] = await run(query, revenueCompareStatements.monthlyRates(relations, months));
     return row;
   }
 }
