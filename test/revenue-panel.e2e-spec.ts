@@ -107,6 +107,13 @@ describe('the Revenue page in a real browser', () => {
         cells.map((cell) => cell.textContent),
       );
       expect(configured.slice(0, 3)).toEqual(['Yours (configured)', '$0', '$1,000']);
+      // One month: the month's own churn rate; two months: the average monthly rate, and the header says so.
+      expect(await page.textContent('[data-testid=compare-table] thead')).not.toContain('avg / month');
+      await page.fill('[data-testid=compare-start]', '2026-02-01');
+      await page.click('[data-testid=compare-submit]');
+      await page.waitForFunction(() =>
+        document.querySelector('[data-testid=compare-table] thead')?.textContent?.includes('Logo churn (avg / month)'),
+      );
     },
     SLOW,
   );

@@ -79,7 +79,10 @@ export default function ConventionsCompareTable() {
             <TableRow>
               <TableCell>Convention</TableCell>
               {COLUMNS.map(([key, label]) => (
-                <TableCell key={key}>{label}</TableCell>
+                <TableCell key={key}>
+                  {/* Over more than a calendar month a churn rate is the average monthly rate, as on the dashboard. */}
+                  {answer.per[key as keyof typeof answer.per] ? `${label} (avg / month)` : label}
+                </TableCell>
               ))}
             </TableRow>
           </TableHead>
