@@ -24,6 +24,7 @@ import { alertDeliveryStatements } from '../libs/metrics/src/repositories/alert-
 import { alertStatements } from '../libs/metrics/src/repositories/alerts.repository.js';
 import { ledgerStatements } from '../libs/metrics/src/repositories/ledger.repository.js';
 import { revenueCompareStatements } from '../libs/metrics/src/repositories/revenue-compare.repository.js';
+import { tenantRankingStatements } from '../libs/metrics/src/repositories/tenant-ranking.repository.js';
 import { SourceRelations } from '../libs/metrics/src/sql/source-relations.js';
 
 const OUT_DIR = 'docs/sql';
@@ -117,6 +118,37 @@ export const SQL_DOCS: SqlDoc[] = [
       },
       { name: 'version', built: {}, statement: snapshotStatements.version(ENV) },
       { name: 'bumpVersion', built: {}, statement: snapshotStatements.bumpVersion(ENV) },
+    ],
+  },
+  {
+    file: 'tenant-ranking.sql',
+    code: 'libs/metrics/src/repositories/tenant-ranking.repository.ts (tenantRankingStatements), GET tenants/ranking',
+    samples: [
+      ...(['mrr', 'growth'] as const).map((sort) => ({
+        name: `ranking (sort=${sort})`,
+        built: { sort, order: 'desc' },
+        statement: tenantRankingStatements.ranking({
+          environment: ENV,
+          start: '2026-01-01',
+          end: '2026-03-01',
+          scope: null,
+          sort,
+          order: 'desc',
+          limit: 20,
+          offset: 0,
+        }),
+      })),
+      ...(['daily', 'weekly', 'monthly'] as const).map((bucket) => ({
+        name: `sparkline (${bucket})`,
+        built: { bucket },
+        statement: tenantRankingStatements.sparkline({
+          environment: ENV,
+          bucket,
+          tenants: ['acme', 'globex'],
+          start: '2026-01-01',
+          end: '2026-03-01',
+        }),
+      })),
     ],
   },
   {
@@ -266,6 +298,21 @@ export const SQL_DOCS: SqlDoc[] = [
           rates: '{"EUR":1.08}',
         }),
       })),
+      {
+        name: 'movementCustomers (GET revenue/movements)',
+        built: {},
+        statement: ledgerStatements.movementCustomers({
+          tz: 'Europe/Berlin',
+          w0: '2026-01-01',
+          w1: '2026-03-01',
+          tenant: null,
+          currency: 'USD',
+          rates: '{"EUR":1.08}',
+          movement: 'expansion',
+          limit: 100,
+          offset: 0,
+        }),
+      },
     ],
   },
   {

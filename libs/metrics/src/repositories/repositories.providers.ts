@@ -7,11 +7,13 @@ import { AlertsRepository } from './alerts.repository.js';
 import { AlertDeliveriesRepository } from './alert-deliveries.repository.js';
 import { SnapshotWritesRepository } from './snapshot-writes.repository.js';
 import { RevenueCompareRepository } from './revenue-compare.repository.js';
+import { TenantRankingRepository } from './tenant-ranking.repository.js';
 
 /** Every repository: the only classes that run SQL on the module's tables (docs/sql/ shows their statements). */
 export const REPOSITORIES = [
   SnapshotsRepository,
   SnapshotSummaryRepository,
+  TenantRankingRepository,
   RunsRepository,
   SnapshotWritesRepository,
   RevenueCompareRepository,
