@@ -21,6 +21,7 @@ import { computeStatements, USER_DAYS_TABLE } from '../libs/metrics/src/reposito
 import { snapshotStatements } from '../libs/metrics/src/repositories/snapshots.repository.js';
 import { auditStatements } from '../libs/metrics/src/repositories/audit.repository.js';
 import { alertDeliveryStatements } from '../libs/metrics/src/repositories/alert-deliveries.repository.js';
+import { annotationStatements } from '../libs/metrics/src/repositories/annotations.repository.js';
 import { alertStatements } from '../libs/metrics/src/repositories/alerts.repository.js';
 import { ledgerStatements } from '../libs/metrics/src/repositories/ledger.repository.js';
 import { revenueCompareStatements } from '../libs/metrics/src/repositories/revenue-compare.repository.js';
@@ -351,6 +352,25 @@ export const SQL_DOCS: SqlDoc[] = [
           tenant: null,
         }),
       },
+    ],
+  },
+  {
+    file: 'annotations.sql',
+    code: 'libs/metrics/src/repositories/annotations.repository.ts (annotationStatements)',
+    samples: [
+      { name: 'list', built: {}, statement: annotationStatements.list(ENV, '2026-01-01', '2026-03-01', 'acme') },
+      {
+        name: 'insert',
+        built: {},
+        statement: annotationStatements.insert({
+          env: ENV,
+          tenant: null,
+          day: '2026-02-10',
+          label: 'Pricing change',
+          created_by: 'admin@example.com',
+        }),
+      },
+      { name: 'remove', built: {}, statement: annotationStatements.remove(ENV, '42') },
     ],
   },
   {

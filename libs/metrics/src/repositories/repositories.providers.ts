@@ -4,6 +4,7 @@ import { RunsRepository } from './runs.repository.js';
 import { AuditRepository } from './audit.repository.js';
 import { LedgerRepository } from './ledger.repository.js';
 import { AlertsRepository } from './alerts.repository.js';
+import { AnnotationsRepository } from './annotations.repository.js';
 import { AlertDeliveriesRepository } from './alert-deliveries.repository.js';
 import { SnapshotWritesRepository } from './snapshot-writes.repository.js';
 import { RevenueCompareRepository } from './revenue-compare.repository.js';
@@ -21,4 +22,5 @@ export const REPOSITORIES = [
   LedgerRepository,
   AlertsRepository,
   AlertDeliveriesRepository,
+  AnnotationsRepository,
 ];
