@@ -24,6 +24,7 @@ import { alertDeliveryStatements } from '../libs/metrics/src/repositories/alert-
 import { annotationStatements } from '../libs/metrics/src/repositories/annotations.repository.js';
 import { alertStatements } from '../libs/metrics/src/repositories/alerts.repository.js';
 import { ledgerStatements } from '../libs/metrics/src/repositories/ledger.repository.js';
+import { revenueCustomerStatements } from '../libs/metrics/src/repositories/revenue-customers.repository.js';
 import { revenueCompareStatements } from '../libs/metrics/src/repositories/revenue-compare.repository.js';
 import { tenantRankingStatements } from '../libs/metrics/src/repositories/tenant-ranking.repository.js';
 import { SourceRelations } from '../libs/metrics/src/sql/source-relations.js';
@@ -312,6 +313,35 @@ export const SQL_DOCS: SqlDoc[] = [
           movement: 'expansion',
           limit: 100,
           offset: 0,
+        }),
+      },
+    ],
+  },
+  {
+    file: 'revenue-customers.sql',
+    code: 'libs/metrics/src/repositories/revenue-customers.repository.ts (revenueCustomerStatements), GET revenue/customers and revenue/customers/:id',
+    samples: [
+      {
+        name: 'customers (sort=mrr)',
+        built: { sort: 'mrr' },
+        statement: revenueCustomerStatements.customers({
+          tenant: null,
+          id: null,
+          sort: 'mrr',
+          limit: 100,
+          offset: 0,
+          currency: 'USD',
+          rates: '{"EUR":1.08}',
+        }),
+      },
+      {
+        name: 'movements',
+        built: {},
+        statement: revenueCustomerStatements.movements({
+          id: 'cus_123',
+          tz: 'Europe/Berlin',
+          currency: 'USD',
+          rates: '{"EUR":1.08}',
         }),
       },
     ],

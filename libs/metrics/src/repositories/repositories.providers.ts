@@ -8,6 +8,7 @@ import { AnnotationsRepository } from './annotations.repository.js';
 import { AlertDeliveriesRepository } from './alert-deliveries.repository.js';
 import { SnapshotWritesRepository } from './snapshot-writes.repository.js';
 import { RevenueCompareRepository } from './revenue-compare.repository.js';
+import { RevenueCustomersRepository } from './revenue-customers.repository.js';
 import { TenantRankingRepository } from './tenant-ranking.repository.js';
 
 /** Every repository: the only classes that run SQL on the module's tables (docs/sql/ shows their statements). */
@@ -20,6 +21,7 @@ export const REPOSITORIES = [
   RevenueCompareRepository,
   AuditRepository,
   LedgerRepository,
+  RevenueCustomersRepository,
   AlertsRepository,
   AlertDeliveriesRepository,
   AnnotationsRepository,
