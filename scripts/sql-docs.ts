@@ -118,6 +118,11 @@ export const SQL_DOCS: SqlDoc[] = [
         built: {},
         statement: snapshotStatements.at(ENV, null, ['daily', 'monthly'], ['2026-03-01', '2026-03-01']),
       },
+      {
+        name: 'reconciliation (GET revenue/reconciliation, the alert evaluation)',
+        built: {},
+        statement: snapshotStatements.reconciliation(ENV, '2026-01-01', '2026-03-01', null),
+      },
       { name: 'version', built: {}, statement: snapshotStatements.version(ENV) },
       { name: 'bumpVersion', built: {}, statement: snapshotStatements.bumpVersion(ENV) },
     ],
