@@ -21,6 +21,7 @@ import { computeStatements, USER_DAYS_TABLE } from '../libs/metrics/src/reposito
 import { snapshotStatements } from '../libs/metrics/src/repositories/snapshots.repository.js';
 import { auditStatements } from '../libs/metrics/src/repositories/audit.repository.js';
 import { alertDeliveryStatements } from '../libs/metrics/src/repositories/alert-deliveries.repository.js';
+import { dirtyDayStatements } from '../libs/metrics/src/repositories/dirty-days.repository.js';
 import { annotationStatements } from '../libs/metrics/src/repositories/annotations.repository.js';
 import { alertStatements } from '../libs/metrics/src/repositories/alerts.repository.js';
 import { ledgerStatements } from '../libs/metrics/src/repositories/ledger.repository.js';
@@ -386,6 +387,17 @@ export const SQL_DOCS: SqlDoc[] = [
           bucket_date: '2026-03-01',
           tenant: null,
         }),
+      },
+    ],
+  },
+  {
+    file: 'dirty-days.sql',
+    code: 'libs/metrics/src/repositories/dirty-days.repository.ts (dirtyDayStatements), the billing writers',
+    samples: [
+      {
+        name: 'markBillingDays',
+        built: {},
+        statement: dirtyDayStatements.markBillingDays(new Date('2026-02-10T09:30:00.000Z'), 'Europe/Berlin'),
       },
     ],
   },

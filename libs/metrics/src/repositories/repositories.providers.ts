@@ -5,6 +5,7 @@ import { AuditRepository } from './audit.repository.js';
 import { LedgerRepository } from './ledger.repository.js';
 import { AlertsRepository } from './alerts.repository.js';
 import { AnnotationsRepository } from './annotations.repository.js';
+import { DirtyDaysRepository } from './dirty-days.repository.js';
 import { AlertDeliveriesRepository } from './alert-deliveries.repository.js';
 import { SnapshotWritesRepository } from './snapshot-writes.repository.js';
 import { RevenueCompareRepository } from './revenue-compare.repository.js';
@@ -25,4 +26,5 @@ export const REPOSITORIES = [
   AlertsRepository,
   AlertDeliveriesRepository,
   AnnotationsRepository,
+  DirtyDaysRepository,
 ];
