@@ -22,6 +22,7 @@ import { snapshotStatements } from '../libs/metrics/src/repositories/snapshots.r
 import { auditStatements } from '../libs/metrics/src/repositories/audit.repository.js';
 import { alertDeliveryStatements } from '../libs/metrics/src/repositories/alert-deliveries.repository.js';
 import { dirtyDayStatements } from '../libs/metrics/src/repositories/dirty-days.repository.js';
+import { conventionStatements } from '../libs/metrics/src/repositories/conventions.repository.js';
 import { annotationStatements } from '../libs/metrics/src/repositories/annotations.repository.js';
 import { alertStatements } from '../libs/metrics/src/repositories/alerts.repository.js';
 import { ledgerStatements } from '../libs/metrics/src/repositories/ledger.repository.js';
@@ -400,6 +401,11 @@ export const SQL_DOCS: SqlDoc[] = [
         statement: dirtyDayStatements.markBillingDays(new Date('2026-02-10T09:30:00.000Z'), 'Europe/Berlin'),
       },
     ],
+  },
+  {
+    file: 'conventions.sql',
+    code: 'libs/metrics/src/repositories/conventions.repository.ts (conventionStatements), the billing writers',
+    samples: [{ name: 'read', built: {}, statement: conventionStatements.read() }],
   },
   {
     file: 'annotations.sql',

@@ -6,6 +6,7 @@ import { LedgerRepository } from './ledger.repository.js';
 import { AlertsRepository } from './alerts.repository.js';
 import { AnnotationsRepository } from './annotations.repository.js';
 import { DirtyDaysRepository } from './dirty-days.repository.js';
+import { ConventionsRepository } from './conventions.repository.js';
 import { AlertDeliveriesRepository } from './alert-deliveries.repository.js';
 import { SnapshotWritesRepository } from './snapshot-writes.repository.js';
 import { RevenueCompareRepository } from './revenue-compare.repository.js';
@@ -27,4 +28,5 @@ export const REPOSITORIES = [
   AlertDeliveriesRepository,
   AnnotationsRepository,
   DirtyDaysRepository,
+  ConventionsRepository,
 ];
