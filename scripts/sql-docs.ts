@@ -21,9 +21,14 @@ import { computeStatements, USER_DAYS_TABLE } from '../libs/metrics/src/reposito
 import { snapshotStatements } from '../libs/metrics/src/repositories/snapshots.repository.js';
 import { auditStatements } from '../libs/metrics/src/repositories/audit.repository.js';
 import { alertDeliveryStatements } from '../libs/metrics/src/repositories/alert-deliveries.repository.js';
+import { dirtyDayStatements } from '../libs/metrics/src/repositories/dirty-days.repository.js';
+import { conventionStatements } from '../libs/metrics/src/repositories/conventions.repository.js';
+import { annotationStatements } from '../libs/metrics/src/repositories/annotations.repository.js';
 import { alertStatements } from '../libs/metrics/src/repositories/alerts.repository.js';
 import { ledgerStatements } from '../libs/metrics/src/repositories/ledger.repository.js';
+import { revenueCustomerStatements } from '../libs/metrics/src/repositories/revenue-customers.repository.js';
 import { revenueCompareStatements } from '../libs/metrics/src/repositories/revenue-compare.repository.js';
+import { tenantRankingStatements } from '../libs/metrics/src/repositories/tenant-ranking.repository.js';
 import { SourceRelations } from '../libs/metrics/src/sql/source-relations.js';
 
 const OUT_DIR = 'docs/sql';
@@ -115,8 +120,44 @@ export const SQL_DOCS: SqlDoc[] = [
         built: {},
         statement: snapshotStatements.at(ENV, null, ['daily', 'monthly'], ['2026-03-01', '2026-03-01']),
       },
+      {
+        name: 'reconciliation (GET revenue/reconciliation, the alert evaluation)',
+        built: {},
+        statement: snapshotStatements.reconciliation(ENV, '2026-01-01', '2026-03-01', null),
+      },
       { name: 'version', built: {}, statement: snapshotStatements.version(ENV) },
       { name: 'bumpVersion', built: {}, statement: snapshotStatements.bumpVersion(ENV) },
+    ],
+  },
+  {
+    file: 'tenant-ranking.sql',
+    code: 'libs/metrics/src/repositories/tenant-ranking.repository.ts (tenantRankingStatements), GET tenants/ranking',
+    samples: [
+      ...(['mrr', 'growth'] as const).map((sort) => ({
+        name: `ranking (sort=${sort})`,
+        built: { sort, order: 'desc' },
+        statement: tenantRankingStatements.ranking({
+          environment: ENV,
+          start: '2026-01-01',
+          end: '2026-03-01',
+          scope: null,
+          sort,
+          order: 'desc',
+          limit: 20,
+          offset: 0,
+        }),
+      })),
+      ...(['daily', 'weekly', 'monthly'] as const).map((bucket) => ({
+        name: `sparkline (${bucket})`,
+        built: { bucket },
+        statement: tenantRankingStatements.sparkline({
+          environment: ENV,
+          bucket,
+          tenants: ['acme', 'globex'],
+          start: '2026-01-01',
+          end: '2026-03-01',
+        }),
+      })),
     ],
   },
   {
@@ -281,6 +322,50 @@ export const SQL_DOCS: SqlDoc[] = [
           rates: '{"EUR":1.08}',
         }),
       })),
+      {
+        name: 'movementCustomers (GET revenue/movements)',
+        built: {},
+        statement: ledgerStatements.movementCustomers({
+          tz: 'Europe/Berlin',
+          w0: '2026-01-01',
+          w1: '2026-03-01',
+          tenant: null,
+          currency: 'USD',
+          rates: '{"EUR":1.08}',
+          movement: 'expansion',
+          limit: 100,
+          offset: 0,
+        }),
+      },
+    ],
+  },
+  {
+    file: 'revenue-customers.sql',
+    code: 'libs/metrics/src/repositories/revenue-customers.repository.ts (revenueCustomerStatements), GET revenue/customers and revenue/customers/:id',
+    samples: [
+      {
+        name: 'customers (sort=mrr)',
+        built: { sort: 'mrr' },
+        statement: revenueCustomerStatements.customers({
+          tenant: null,
+          id: null,
+          sort: 'mrr',
+          limit: 100,
+          offset: 0,
+          currency: 'USD',
+          rates: '{"EUR":1.08}',
+        }),
+      },
+      {
+        name: 'movements',
+        built: {},
+        statement: revenueCustomerStatements.movements({
+          id: 'cus_123',
+          tz: 'Europe/Berlin',
+          currency: 'USD',
+          rates: '{"EUR":1.08}',
+        }),
+      },
     ],
   },
   {
@@ -319,6 +404,41 @@ export const SQL_DOCS: SqlDoc[] = [
           tenant: null,
         }),
       },
+    ],
+  },
+  {
+    file: 'dirty-days.sql',
+    code: 'libs/metrics/src/repositories/dirty-days.repository.ts (dirtyDayStatements), the billing writers',
+    samples: [
+      {
+        name: 'markBillingDays',
+        built: {},
+        statement: dirtyDayStatements.markBillingDays(new Date('2026-02-10T09:30:00.000Z'), 'Europe/Berlin'),
+      },
+    ],
+  },
+  {
+    file: 'conventions.sql',
+    code: 'libs/metrics/src/repositories/conventions.repository.ts (conventionStatements), the billing writers',
+    samples: [{ name: 'read', built: {}, statement: conventionStatements.read() }],
+  },
+  {
+    file: 'annotations.sql',
+    code: 'libs/metrics/src/repositories/annotations.repository.ts (annotationStatements)',
+    samples: [
+      { name: 'list', built: {}, statement: annotationStatements.list(ENV, '2026-01-01', '2026-03-01', 'acme') },
+      {
+        name: 'insert',
+        built: {},
+        statement: annotationStatements.insert({
+          env: ENV,
+          tenant: null,
+          day: '2026-02-10',
+          label: 'Pricing change',
+          created_by: 'admin@example.com',
+        }),
+      },
+      { name: 'remove', built: {}, statement: annotationStatements.remove(ENV, '42') },
     ],
   },
   {

@@ -358,3 +358,167 @@ GROUP BY
   e.bucket_date
 ORDER BY
   e.bucket_date;
+
+-- movementCustomers (GET revenue/movements)
+-- sample parameters: {"currency":"USD","limit":100,"movement":"expansion","offset":0,"rates":"{\"EUR\":1.08}","tenant":null,"tz":"Europe/Berlin","w0":"2026-01-01","w1":"2026-03-01"}
+WITH
+  billing_ledger AS (
+    SELECT
+      l.subscription_id,
+      l.customer_id,
+      c.tenant_id,
+      l.effective_at,
+      l.seq,
+      l.status,
+      l.mrr * CASE
+        WHEN l.currency = upper(:currency::text) THEN 1
+        ELSE (:rates::jsonb ->> l.currency)::numeric
+      END AS mrr
+    FROM
+      metrics_revenue_ledger l
+      JOIN metrics_billing_customer c ON c.id = l.customer_id
+    WHERE
+      l.effective_at < ((:w1::date + 1)::timestamp AT TIME ZONE :tz)
+      AND (
+        :tenant::varchar IS NULL
+        OR c.tenant_id = :tenant
+      )
+  ),
+  billing_customer_days AS (
+    SELECT
+      customer_id,
+      tenant_id,
+      (effective_at AT TIME ZONE :tz)::date AS day,
+      sum(delta) AS delta
+    FROM
+      (
+        SELECT
+          customer_id,
+          tenant_id,
+          effective_at,
+          coalesce(mrr, 0) - coalesce(
+            lag(mrr) OVER (
+              PARTITION BY
+                subscription_id
+              ORDER BY
+                effective_at,
+                seq
+            ),
+            0
+          ) AS delta
+        FROM
+          billing_ledger
+      ) AS changes
+    GROUP BY
+      1,
+      2,
+      3
+  ),
+  billing_movements AS (
+    SELECT
+      customer_id,
+      tenant_id,
+      day,
+      mrr_before,
+      mrr_after,
+      coalesce(bool_or(mrr_after > 0) OVER earlier, false) AS had_mrr,
+      max(
+        CASE
+          WHEN mrr_before <= 0
+          AND mrr_after > 0 THEN day
+        END
+      ) OVER (
+        PARTITION BY
+          customer_id
+        ORDER BY
+          day
+      ) AS paying_since
+    FROM
+      (
+        SELECT
+          customer_id,
+          tenant_id,
+          day,
+          sum(delta) OVER running - delta AS mrr_before,
+          sum(delta) OVER running AS mrr_after
+        FROM
+          billing_customer_days
+        WINDOW
+          running AS (
+            PARTITION BY
+              customer_id
+            ORDER BY
+              day
+          )
+      ) AS levels
+    WINDOW
+      earlier AS (
+        PARTITION BY
+          customer_id
+        ORDER BY
+          day ROWS BETWEEN UNBOUNDED PRECEDING
+          AND 1 PRECEDING
+      )
+  ),
+  classified AS (
+    SELECT
+      customer_id,
+      day,
+      CASE
+        WHEN mrr_before <= 0
+        AND mrr_after > 0 THEN CASE
+          WHEN had_mrr THEN 'reactivation'
+          ELSE 'new'
+        END
+        WHEN mrr_before > 0
+        AND mrr_after > mrr_before THEN 'expansion'
+        WHEN mrr_after > 0
+        AND mrr_after < mrr_before THEN 'contraction'
+        WHEN mrr_before > 0
+        AND mrr_after <= 0 THEN 'churn'
+      END AS movement,
+      CASE
+        WHEN mrr_before <= 0 THEN mrr_after
+        WHEN mrr_after <= 0 THEN mrr_before
+        ELSE abs(mrr_after - mrr_before)
+      END AS amount
+    FROM
+      billing_movements
+    WHERE
+      mrr_after <> mrr_before
+      AND day BETWEEN :w0::date AND :w1::date
+  ),
+  per_customer AS (
+    SELECT
+      customer_id,
+      sum(amount) AS amount,
+      count(*)::int AS days,
+      min(day) AS first_day,
+      max(day) AS last_day
+    FROM
+      classified
+    WHERE
+      movement = :movement::text
+    GROUP BY
+      customer_id
+  )
+SELECT
+  c.id AS customer,
+  c.name,
+  c.tenant_id AS tenant,
+  round(p.amount, 2)::float8 AS amount,
+  p.days,
+  p.first_day::text AS first_day,
+  p.last_day::text AS last_day,
+  (count(*) OVER ())::int AS total,
+  round(sum(p.amount) OVER (), 2)::float8 AS total_amount
+FROM
+  per_customer p
+  JOIN metrics_billing_customer c ON c.id = p.customer_id
+ORDER BY
+  p.amount DESC,
+  c.id
+LIMIT
+  :limit
+OFFSET
+  :offset;

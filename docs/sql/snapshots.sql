@@ -160,6 +160,55 @@ WHERE
     OR s.tenant_id = :tenant::varchar
   );
 
+-- reconciliation (GET revenue/reconciliation, the alert evaluation)
+-- sample parameters: {"end":"2026-03-01","env":"production","rounding":0.01,"start":"2026-01-01","tenant":null}
+SELECT
+  count(*)::int AS checked,
+  coalesce(
+    jsonb_agg(
+      to_jsonb(r)
+      ORDER BY
+        bucket_type,
+        bucket_date,
+        tenant_id NULLS FIRST
+    ) FILTER (
+      WHERE
+        abs(difference) > :rounding
+    ),
+    '[]'::jsonb
+  ) AS differences
+FROM
+  (
+    SELECT
+      bucket_type,
+      bucket_date::text AS bucket_date,
+      tenant_id,
+      coalesce(mrr_at_start, 0)::float8 AS mrr_at_start,
+      coalesce(mrr_net_new, 0)::float8 AS mrr_net_new,
+      mrr::float8 AS mrr,
+      (
+        mrr - coalesce(mrr_at_start, 0) - coalesce(mrr_net_new, 0)
+      )::float8 AS difference
+    FROM
+      system_metrics_snapshot
+    WHERE
+      environment = :env
+      AND mrr IS NOT NULL
+      AND bucket_date BETWEEN least(
+        date_trunc('week', :start::date),
+        date_trunc('month', :start::date)
+      )::date AND :end::date
+      AND CASE bucket_type
+        WHEN 'daily' THEN bucket_date >= :start::date
+        WHEN 'weekly' THEN bucket_date + 6 >= :start::date
+        ELSE (bucket_date + interval '1 month')::date > :start::date
+      END
+      AND (
+        :tenant::varchar IS NULL
+        OR tenant_id = :tenant::varchar
+      )
+  ) AS r;
+
 -- version
 -- sample parameters: {"env":"production"}
 SELECT

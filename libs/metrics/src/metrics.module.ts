@@ -7,6 +7,7 @@ import { ConventionsCompareService } from './billing/conventions-compare.service
 import { RevenueChecksController } from './billing/revenue-checks.controller.js';
 import { RevenueCustomersController } from './billing/revenue-customers.controller.js';
 import { RevenueMovementsController } from './billing/revenue-movements.controller.js';
+import { RevenueMovementsService } from './billing/revenue-movements.service.js';
 import { RevenueCustomersService } from './billing/revenue-customers.service.js';
 import { BillingStore } from './billing/billing-store.js';
 import { ManualRevenueService } from './billing/manual-revenue.service.js';
@@ -49,6 +50,7 @@ import { ExportController } from './read/export.controller.js';
 import { TimeseriesService } from './read/timeseries.service.js';
 import { TenantsController } from './read/tenants.controller.js';
 import { TenantRankingController } from './read/tenant-ranking.controller.js';
+import { TenantRankingService } from './read/tenant-ranking.service.js';
 import { SummaryService } from './read/summary.service.js';
 import { AuditController } from './security/audit.controller.js';
 import { RateLimitModule } from './security/rate-limit.module.js';
@@ -138,6 +140,8 @@ const PROVIDERS = [
   ConventionsChangeService,
   ConventionsCompareService,
   RevenueCustomersService,
+  RevenueMovementsService,
+  TenantRankingService,
   ...ALERT_PROVIDERS,
   ...REPOSITORIES,
 ];

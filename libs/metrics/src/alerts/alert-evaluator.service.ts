@@ -133,12 +133,7 @@ export class AlertEvaluator implements BeforeApplicationShutdown {
         conditions,
       );
       // Revenue reconciliation over the whole computed range, every bucket type (metrics.md: a difference is a bug).
-      const report = await reconcile((text, values) => manager.query(text, values), {
-        env: this.options.environment,
-        start: request.start,
-        end: request.end,
-        tenant,
-      });
+      const report = await reconcile(this.snapshots, { start: request.start, end: request.end, tenant }, manager);
       const reconciled = await this.lifecycle.apply(
         manager,
         {

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { ledgerRows, type SubscriptionState } from './revenue-ledger.js';
+import { ConventionsRepository } from '../repositories/conventions.repository.js';
 import { readConventions } from './revenue-conventions.js';
 import type { RevenueConventions, SubscriptionTerms } from './subscription-mrr.js';
 
@@ -35,6 +36,8 @@ type StoredTerms = Pick<SubscriptionTerms, 'items' | 'discounts' | 'periodMonths
  */
 @Injectable()
 export class BillingStore {
+  constructor(private readonly conventionRows: ConventionsRepository) {}
+
   async saveCustomer(manager: EntityManager, customer: CustomerRecord): Promise<void> {
     await this.saveCustomers(manager, [customer]);
   }
@@ -97,7 +100,7 @@ export class BillingStore {
       periodMonths: terms.periodMonths,
       tenant: terms.tenant,
     };
-    const conventions = await readConventions(manager);
+    const conventions = await readConventions(this.conventionRows, manager);
     const rows = ledgerRows([state], conventions);
     const inserted = await manager.query<unknown[]>(
       `INSERT INTO metrics_billing_subscription_state
@@ -174,7 +177,11 @@ export class BillingStore {
 
   /** Replaces a subscription's ledger rows with the ones its states give. */
   async rebuildLedger(manager: EntityManager, subscriptionId: string, conventions?: RevenueConventions): Promise<void> {
-    await this.rebuildLedgers(manager, [subscriptionId], conventions ?? (await readConventions(manager)));
+    await this.rebuildLedgers(
+      manager,
+      [subscriptionId],
+      conventions ?? (await readConventions(this.conventionRows, manager)),
+    );
   }
 
   /**

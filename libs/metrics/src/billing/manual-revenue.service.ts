@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import { MetricsConfigService } from '../repositories/metrics-config.service.js';
 import { AuditService } from '../security/audit.service.js';
 import type { AuditEntry } from '../security/audit.service.js';
-import { markBillingDaysDirty } from './billing-dirty-days.js';
+import { DirtyDaysRepository } from '../repositories/dirty-days.repository.js';
 import type { LedgerQueryDto, ManualRevenueEntryDto } from './manual-revenue.dto.js';
 import { rowErrors, validateEntries } from './manual-revenue-batch.js';
 
@@ -33,6 +33,7 @@ export class ManualRevenueService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly config: MetricsConfigService,
     private readonly audit: AuditService,
+    private readonly dirtyDays: DirtyDaysRepository,
   ) {}
 
   async record(
@@ -67,7 +68,7 @@ export class ManualRevenueService {
          RETURNING id, effective_at`,
         [entry.customer, entry.effective_date, config.timezone, entry.mrr, currency, entry.note ?? null, actor],
       );
-      await markBillingDaysDirty(manager, new Date(row.effective_at), config.timezone);
+      await this.dirtyDays.markBillingDays(manager, new Date(row.effective_at), config.timezone);
       await this.audit.record({ ...auditEntry, outcome: 201 }, manager);
       return row.id;
     });
@@ -137,7 +138,7 @@ export class ManualRevenueService {
           actor,
         ],
       );
-      await markBillingDaysDirty(manager, new Date(first), config.timezone);
+      await this.dirtyDays.markBillingDays(manager, new Date(first), config.timezone);
       await this.audit.record(
         { ...auditEntry, params: { entries: entries.length, customers: tenants.size }, outcome: 201 },
         manager,

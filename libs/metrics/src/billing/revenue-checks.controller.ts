@@ -1,12 +1,8 @@
 import { AdminRoutes } from '../security/admin-routes.decorator.js';
 import { Get, Query, UsePipes } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { ApiOkResponse, ApiOperation } from '@nestjs/swagger';
-import { DataSource } from 'typeorm';
 import { DateRangeDto } from '../common/date-range.dto.js';
-import { readQuery } from '../database/read-replica.js';
-import { InjectMetricsOptions } from '../metrics.module-definition.js';
-import type { ResolvedMetricsOptions } from '../metrics.options.js';
+import { SnapshotsRepository } from '../repositories/snapshots.repository.js';
 import { RangeChecks } from '../security/range-checks.js';
 import { metricsValidationPipe } from '../common/validation.js';
 import { Audited } from '../security/audit.interceptor.js';
@@ -18,8 +14,7 @@ import { ConventionsCompareService, type ConventionsComparison } from './convent
 @AdminRoutes('metrics: billing')
 export class RevenueChecksController {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
-    @InjectMetricsOptions() private readonly options: ResolvedMetricsOptions,
+    private readonly snapshots: SnapshotsRepository,
     private readonly ranges: RangeChecks,
     private readonly comparison: ConventionsCompareService,
   ) {}
@@ -51,11 +46,6 @@ export class RevenueChecksController {
   @UsePipes(metricsValidationPipe)
   async reconciliation(@Query() query: DateRangeDto): Promise<ReconciliationReport> {
     await this.ranges.check(query);
-    return reconcile((text, values) => readQuery<unknown>(this.dataSource, text, values), {
-      env: this.options.environment,
-      start: query.start,
-      end: query.end,
-      tenant: query.tenant ?? null,
-    });
+    return reconcile(this.snapshots, { start: query.start, end: query.end, tenant: query.tenant ?? null });
   }
 }

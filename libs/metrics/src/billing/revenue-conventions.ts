@@ -1,5 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import type { MrrDiscountConvention } from '../entities/revenue-conventions.types.js';
+import type { ConventionsRepository } from '../repositories/conventions.repository.js';
 import { DEFAULT_CONVENTIONS, type RevenueConventions } from './subscription-mrr.js';
 
 /** The configuration fields that are revenue conventions (metrics.md, "Conventions the configuration chooses"). */
@@ -32,11 +33,11 @@ export const toConventionsJson = (conventions: AllConventions): ConventionsJson 
  * The configured conventions, read on the caller's transaction (the webhook's ledger rebuild and a
  * convention change must see the same row); the defaults before the configuration row exists.
  */
-export async function readConventions(manager: EntityManager): Promise<AllConventions> {
-  const [row] = await manager.query<ConventionsJson[]>(
-    `SELECT mrr_discounts, past_due_churn_after_days, quick_ratio_includes_reactivation
-     FROM system_metrics_config WHERE id = 1`,
-  );
+export async function readConventions(
+  repository: ConventionsRepository,
+  manager: EntityManager,
+): Promise<AllConventions> {
+  const row = await repository.read(manager);
   if (!row) return { ...DEFAULT_CONVENTIONS, quickRatioIncludesReactivation: true };
   return toConventions({
     ...row,

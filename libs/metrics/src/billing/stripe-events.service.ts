@@ -3,7 +3,7 @@ import type { EntityManager } from 'typeorm';
 import { InjectMetricsOptions } from '../metrics.module-definition.js';
 import type { ResolvedMetricsOptions } from '../metrics.options.js';
 import { BillingStore } from './billing-store.js';
-import { markBillingDaysDirty } from './billing-dirty-days.js';
+import { DirtyDaysRepository } from '../repositories/dirty-days.repository.js';
 import {
   idOf,
   type StripeCustomer,
@@ -53,6 +53,7 @@ export class StripeEventsService {
   constructor(
     private readonly store: BillingStore,
     @InjectMetricsOptions() private readonly options: ResolvedMetricsOptions,
+    private readonly dirtyDays: DirtyDaysRepository,
   ) {}
 
   private get tenantKey(): string {
@@ -79,7 +80,7 @@ export class StripeEventsService {
     const at = new Date(event.created * 1000);
     const outcome = await this.applyObject(manager, event, at);
     await manager.query(`UPDATE metrics_stripe_event SET outcome = $2 WHERE id = $1`, [event.id, outcome]);
-    if (outcome === 'applied') await markBillingDaysDirty(manager, at, timezone);
+    if (outcome === 'applied') await this.dirtyDays.markBillingDays(manager, at, timezone);
     return outcome;
   }
 

@@ -6,7 +6,7 @@ import { MetricsConfigService } from '../repositories/metrics-config.service.js'
 import { InjectMetricsOptions } from '../metrics.module-definition.js';
 import type { ResolvedMetricsOptions } from '../metrics.options.js';
 import { BillingStore } from './billing-store.js';
-import { markBillingDaysDirty } from './billing-dirty-days.js';
+import { DirtyDaysRepository } from '../repositories/dirty-days.repository.js';
 import { compareStates } from './revenue-ledger.js';
 import { createStripeClient, InjectStripeSdk, type StripeSdk } from './stripe-client.js';
 import { StripeEventsService } from './stripe-events.service.js';
@@ -44,6 +44,7 @@ export class StripeSyncService {
     private readonly config: MetricsConfigService,
     @InjectMetricsOptions() private readonly options: ResolvedMetricsOptions,
     @InjectStripeSdk() private readonly sdk: StripeSdk,
+    private readonly dirtyDays: DirtyDaysRepository,
   ) {}
 
   async sync(): Promise<StripeSyncResult> {
@@ -161,7 +162,7 @@ export class StripeSyncService {
         if (validFrom < earliest) earliest = validFrom;
         reconciled += 1;
       }
-      await markBillingDaysDirty(manager, earliest, timezone);
+      await this.dirtyDays.markBillingDays(manager, earliest, timezone);
       return {
         customers: customers.length,
         subscriptions: subscriptions.length,

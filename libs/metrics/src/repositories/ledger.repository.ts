@@ -4,6 +4,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { readQuery } from '../database/read-replica.js';
 import { run, type Statement } from '../database/statement.js';
 import type { BucketType } from '../entities/snapshot.entity.js';
+import { billingCtes } from '../sql/billing-facts.js';
 import { BUCKET_DATE } from '../sql/bucket-dates.js';
 
 const STEP: Record<BucketType, string> = { daily: '1 day', weekly: '1 week', monthly: '1 month' };
@@ -49,6 +50,62 @@ function planBreakdownSql(bucket: BucketType): string {
     GROUP BY e.bucket_date ORDER BY e.bucket_date`;
 }
 
+/**
+ * Each customer's movements of one kind in [:w0, :w1], classified exactly as the MRR movement metrics are
+ * (billing-facts.ts: the same ledger CTEs and the same conditions), so the amounts add up to the waterfall's bar.
+ * `total_amount` is that sum over every customer, before the page is cut.
+ */
+const MOVEMENT_CUSTOMERS_SQL = `
+  WITH ${billingCtes().join(',\n')},
+  classified AS (
+    SELECT customer_id, day,
+           CASE WHEN mrr_before <= 0 AND mrr_after > 0 THEN CASE WHEN had_mrr THEN 'reactivation' ELSE 'new' END
+                WHEN mrr_before > 0 AND mrr_after > mrr_before THEN 'expansion'
+                WHEN mrr_after > 0 AND mrr_after < mrr_before THEN 'contraction'
+                WHEN mrr_before > 0 AND mrr_after <= 0 THEN 'churn' END AS movement,
+           CASE WHEN mrr_before <= 0 THEN mrr_after
+                WHEN mrr_after <= 0 THEN mrr_before
+                ELSE abs(mrr_after - mrr_before) END AS amount
+    FROM billing_movements
+    WHERE mrr_after <> mrr_before AND day BETWEEN :w0::date AND :w1::date),
+  per_customer AS (
+    SELECT customer_id, sum(amount) AS amount, count(*)::int AS days, min(day) AS first_day, max(day) AS last_day
+    FROM classified WHERE movement = :movement::text GROUP BY customer_id)
+  SELECT c.id AS customer, c.name, c.tenant_id AS tenant, round(p.amount, 2)::float8 AS amount, p.days,
+         p.first_day::text AS first_day, p.last_day::text AS last_day,
+         (count(*) OVER ())::int AS total, round(sum(p.amount) OVER (), 2)::float8 AS total_amount
+  FROM per_customer p JOIN metrics_billing_customer c ON c.id = p.customer_id
+  ORDER BY p.amount DESC, c.id
+  LIMIT :limit OFFSET :offset`;
+
+export interface MovementCustomersQuery {
+  tz: string;
+  /** The range's first and last local day. */
+  w0: string;
+  w1: string;
+  tenant: string | null;
+  currency: string;
+  /** Currency rates as JSON text. */
+  rates: string;
+  /** new, expansion, reactivation, contraction or churn (validated by the caller). */
+  movement: string;
+  limit: number;
+  offset: number;
+}
+
+/** One customer behind a bar of the MRR waterfall, with the page's totals before it was cut. */
+export interface MovementCustomerRow {
+  customer: string;
+  name: string | null;
+  tenant: string | null;
+  amount: number;
+  days: number;
+  first_day: string;
+  last_day: string;
+  total: number;
+  total_amount: number;
+}
+
 export interface PlanBreakdownQuery {
   bucket: BucketType;
   start: string;
@@ -86,6 +143,11 @@ export const ledgerStatements = {
   planBreakdown: ({ bucket, ...params }: PlanBreakdownQuery): Statement => ({
     sql: planBreakdownSql(bucket),
     params: { ...params, step: STEP[bucket] },
+  }),
+
+  movementCustomers: (query: MovementCustomersQuery): Statement => ({
+    sql: MOVEMENT_CUSTOMERS_SQL,
+    params: { ...query },
   }),
 };
 
@@ -132,6 +194,14 @@ export class LedgerRepository {
         >;
         return [String(row.date), Object.fromEntries(Object.entries(plans).map(([plan, mrr]) => [plan, Number(mrr)]))];
       }),
+    );
+  }
+
+  /** The customers behind one bar of the MRR waterfall (GET revenue/movements); on the read replica. */
+  movementCustomers(query: MovementCustomersQuery): Promise<MovementCustomerRow[]> {
+    return run<MovementCustomerRow>(
+      (text, values) => readQuery(this.dataSource, text, values),
+      ledgerStatements.movementCustomers(query),
     );
   }
 }

@@ -4,19 +4,29 @@ import { RunsRepository } from './runs.repository.js';
 import { AuditRepository } from './audit.repository.js';
 import { LedgerRepository } from './ledger.repository.js';
 import { AlertsRepository } from './alerts.repository.js';
+import { AnnotationsRepository } from './annotations.repository.js';
+import { DirtyDaysRepository } from './dirty-days.repository.js';
+import { ConventionsRepository } from './conventions.repository.js';
 import { AlertDeliveriesRepository } from './alert-deliveries.repository.js';
 import { SnapshotWritesRepository } from './snapshot-writes.repository.js';
 import { RevenueCompareRepository } from './revenue-compare.repository.js';
+import { RevenueCustomersRepository } from './revenue-customers.repository.js';
+import { TenantRankingRepository } from './tenant-ranking.repository.js';
 
 /** Every repository: the only classes that run SQL on the module's tables (docs/sql/ shows their statements). */
 export const REPOSITORIES = [
   SnapshotsRepository,
   SnapshotSummaryRepository,
+  TenantRankingRepository,
   RunsRepository,
   SnapshotWritesRepository,
   RevenueCompareRepository,
   AuditRepository,
   LedgerRepository,
+  RevenueCustomersRepository,
   AlertsRepository,
   AlertDeliveriesRepository,
+  AnnotationsRepository,
+  DirtyDaysRepository,
+  ConventionsRepository,
 ];

@@ -25,6 +25,45 @@ export interface TimeseriesRowsQuery {
   breakdowns: readonly string[];
 }
 
+/**
+ * Each of the three figures is stored rounded to the cent, so they may disagree by one cent of rounding; more
+ * than that is a movement the ledger did not explain.
+ */
+const ROUNDING = 0.01;
+
+/**
+ * The stored snapshots of every bucket type touching [:start, :end] (global and per tenant, or one tenant),
+ * with their reconciliation gap. Set-based: one statement however long the range.
+ */
+const RECONCILIATION_SQL = `
+  SELECT bucket_type, bucket_date::text AS bucket_date, tenant_id,
+         coalesce(mrr_at_start, 0)::float8 AS mrr_at_start, coalesce(mrr_net_new, 0)::float8 AS mrr_net_new,
+         mrr::float8 AS mrr, (mrr - coalesce(mrr_at_start, 0) - coalesce(mrr_net_new, 0))::float8 AS difference
+  FROM system_metrics_snapshot
+  WHERE environment = :env AND mrr IS NOT NULL
+    AND bucket_date BETWEEN least(date_trunc('week', :start::date), date_trunc('month', :start::date))::date
+                        AND :end::date
+    AND CASE bucket_type WHEN 'daily' THEN bucket_date >= :start::date
+                         WHEN 'weekly' THEN bucket_date + 6 >= :start::date
+                         ELSE (bucket_date + interval '1 month')::date > :start::date END
+    AND (:tenant::varchar IS NULL OR tenant_id = :tenant::varchar)`;
+
+/** The reconciliation's result: the snapshots checked and those whose gap is more than the rounding (JSON). */
+export interface ReconciliationRow {
+  checked: number;
+  differences: ReconciliationDifferenceRow[] | string;
+}
+
+export interface ReconciliationDifferenceRow {
+  bucket_type: string;
+  bucket_date: string;
+  tenant_id: string | null;
+  mrr_at_start: number;
+  mrr_net_new: number;
+  mrr: number;
+  difference: number;
+}
+
 /** The statements on `system_metrics_snapshot` and its version row, as pure functions (rendered in docs/sql/). */
 export const snapshotStatements = {
   /** Monthly rows: every computed day also writes its month, and there are ~30× fewer of them than daily rows. */
@@ -96,6 +135,15 @@ export const snapshotStatements = {
     params: { env, tenant, types, dates },
   }),
 
+  /** Revenue reconciliation (metrics.md, "Reconciliation"): one statement however long the range. */
+  reconciliation: (env: string, start: string, end: string, tenant: string | null): Statement => ({
+    sql: `SELECT count(*)::int AS checked,
+            coalesce(jsonb_agg(to_jsonb(r) ORDER BY bucket_type, bucket_date, tenant_id NULLS FIRST)
+              FILTER (WHERE abs(difference) > :rounding), '[]'::jsonb) AS differences
+     FROM (${RECONCILIATION_SQL}) AS r`,
+    params: { env, start, end, tenant, rounding: ROUNDING },
+  }),
+
   version: (env: string): Statement => ({
     sql: 'SELECT version::text AS version FROM metrics_snapshot_version WHERE environment = :env',
     params: { env },
@@ -158,6 +206,23 @@ export class SnapshotsRepository {
       (text, values) => manager.query(text, values),
       snapshotStatements.at(this.options.environment, tenant, types, dates),
     );
+  }
+
+  /** In the caller's transaction when given one, else on the read replica. */
+  async reconciliation(
+    request: { start: string; end: string; tenant: string | null },
+    manager?: EntityManager,
+  ): Promise<ReconciliationRow> {
+    const statement = snapshotStatements.reconciliation(
+      this.options.environment,
+      request.start,
+      request.end,
+      request.tenant,
+    );
+    const [row] = manager
+      ? await run<ReconciliationRow>((text, values) => manager.query(text, values), statement)
+      : await this.read<ReconciliationRow>(statement);
+    return row;
   }
 
   /** The snapshots' version as the reads see it (with a read replica: the version it holds). */

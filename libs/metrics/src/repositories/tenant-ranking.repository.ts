@@ -1,15 +1,18 @@
-import type { BucketType } from '../entities/snapshot.entity.js';
-import { compileSql } from '../database/named-sql.js';
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
 import { readQuery } from '../database/read-replica.js';
-import type { DataSource } from 'typeorm';
+import { run, type Statement } from '../database/statement.js';
+import type { BucketType } from '../entities/snapshot.entity.js';
 import { BUCKET_DATE } from '../sql/bucket-dates.js';
-import type { RankedTenant, SparkPoint, TenantRankingSort } from './tenant-ranking.dto.js';
 
-const SORT_COLUMN: Record<TenantRankingSort, string> = {
+/** The ranking's sort keys (GET tenants/ranking `sort`) and the column each orders by. */
+const SORT_COLUMN = {
   mrr: 'mrr',
   active_users: 'active_users',
   growth: 'growth_pct',
-};
+} as const;
+export type RankingSort = keyof typeof SORT_COLUMN;
 
 /**
  * Every tenant with daily snapshots in [:start, :end] (of those in :scope, when the caller is limited to some),
@@ -19,7 +22,7 @@ const SORT_COLUMN: Record<TenantRankingSort, string> = {
  * on the snapshot's unique key, so three years of daily rows are never read. The window count gives the total
  * before the page is cut.
  */
-function rankingSql(sort: TenantRankingSort, order: 'asc' | 'desc'): string {
+function rankingSql(sort: RankingSort, order: 'asc' | 'desc'): string {
   const direction = order === 'asc' ? 'ASC' : 'DESC';
   const day = (select: string, first: 'ASC' | 'DESC') => `
     SELECT ${select} FROM system_metrics_snapshot d
@@ -54,45 +57,74 @@ function sparklineSql(bucket: BucketType): string {
     ORDER BY tenant_id, bucket_date`;
 }
 
-export interface RankingParams {
+export interface RankingQuery {
   environment: string;
   start: string;
   end: string;
   /** The tenants the caller may see (the tenantScope option), null: all. */
   scope: readonly string[] | null;
-  sort: TenantRankingSort;
+  sort: RankingSort;
   order: 'asc' | 'desc';
-  bucket: BucketType;
   limit: number;
   offset: number;
 }
 
-type Row = Omit<RankedTenant, 'rank' | 'sparkline' | 'tenant'> & { tenant_id: string; total: number };
+export interface SparklineQuery {
+  environment: string;
+  bucket: BucketType;
+  tenants: readonly string[];
+  start: string;
+  end: string;
+}
 
-/** One page of the ranking, each tenant with its sparkline: two statements, whatever the number of tenants. */
-export async function rankTenants(
-  dataSource: DataSource,
-  params: RankingParams,
-): Promise<{ total: number; tenants: RankedTenant[] }> {
-  const { environment, start, end, limit, offset } = params;
-  const scope = params.scope ? [...params.scope] : null;
-  const ranking = compileSql(rankingSql(params.sort, params.order), { environment, start, end, scope, limit, offset });
-  const rows = await readQuery<Row>(dataSource, ranking.text, ranking.values);
-  const tenants = rows.map((row) => row.tenant_id);
-  const points = new Map<string, SparkPoint[]>(tenants.map((tenant) => [tenant, []]));
-  if (tenants.length > 0) {
-    const bucket = params.bucket;
-    const spark = compileSql(sparklineSql(bucket), { environment, bucket, tenants, start, end });
-    const sparkRows = await readQuery<SparkPoint & { tenant_id: string }>(dataSource, spark.text, spark.values);
-    for (const { tenant_id, ...point } of sparkRows) points.get(tenant_id)?.push(point);
+/** One ranked tenant as the ranking statement returns it, with the count of every tenant before the page. */
+export interface RankingRow {
+  tenant_id: string;
+  mrr: number | null;
+  mrr_at_start: number | null;
+  growth_pct: number | null;
+  active_users: number | null;
+  total: number;
+}
+
+export interface SparklineRow {
+  tenant_id: string;
+  date: string;
+  mrr: number | null;
+  active_users: number | null;
+}
+
+/** The statements of GET tenants/ranking, as pure functions (rendered in docs/sql/tenant-ranking.sql). */
+export const tenantRankingStatements = {
+  ranking: ({ sort, order, scope, ...params }: RankingQuery): Statement => ({
+    sql: rankingSql(sort, order),
+    params: { ...params, scope: scope ? [...scope] : null },
+  }),
+
+  sparkline: ({ tenants, ...params }: SparklineQuery): Statement => ({
+    sql: sparklineSql(params.bucket),
+    params: { ...params, tenants: [...tenants] },
+  }),
+};
+
+/** The dashboard's tenant drill-down (issue 15): two statements per page, whatever the number of tenants. */
+@Injectable()
+export class TenantRankingRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /** One page of the ranking; on the read replica. */
+  ranking(query: RankingQuery): Promise<RankingRow[]> {
+    return run<RankingRow>(
+      (text, values) => readQuery(this.dataSource, text, values),
+      tenantRankingStatements.ranking(query),
+    );
   }
-  return {
-    total: rows[0]?.total ?? 0,
-    tenants: rows.map(({ tenant_id, total: _total, ...values }, index) => ({
-      rank: offset + index + 1,
-      tenant: tenant_id,
-      ...values,
-      sparkline: points.get(tenant_id) ?? [],
-    })),
-  };
+
+  /** The sparkline points of the given tenants, ordered by tenant and date; on the read replica. */
+  sparklines(query: SparklineQuery): Promise<SparklineRow[]> {
+    return run<SparklineRow>(
+      (text, values) => readQuery(this.dataSource, text, values),
+      tenantRankingStatements.sparkline(query),
+    );
+  }
 }
