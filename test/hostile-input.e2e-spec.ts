@@ -35,7 +35,8 @@ describe('hostile input', () => {
       );
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
-  });
+    // An app start, a backfill and a few writes: seconds alone, over a minute on a loaded machine.
+  }, 180_000);
 
   afterAll(() => test.close());
 
