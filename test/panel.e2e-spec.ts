@@ -441,6 +441,17 @@ describe('AdminJS panel in a real browser', () => {
       expect(audit).toEqual([
         { actor: environment.adminEmail, changes: { churn_spike_threshold_pct: { before: 5, after: 7.5 } } },
       ]);
+
+      // Someone else changes the configuration while the form is open: saving from the stale page is refused.
+      await dataSource.query('UPDATE system_metrics_config SET payment_failure_threshold = 6');
+      await page.fill('[data-testid=config-churn_spike_threshold_pct]', '8');
+      await page.click('[data-testid=config-save]');
+      await page.waitForSelector('[data-testid=config-error]');
+      expect(await page.textContent('[data-testid=config-error]')).toContain('changed by someone else');
+      expect(await apiJson<Record<string, number>>('config')).toMatchObject({
+        churn_spike_threshold_pct: 7.5,
+        payment_failure_threshold: 6,
+      });
     },
     SLOW,
   );

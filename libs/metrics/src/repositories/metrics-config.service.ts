@@ -1,4 +1,5 @@
-import { Injectable } from '@nestjs/common';
+import { createHash } from 'node:crypto';
+import { Injectable, PreconditionFailedException } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { MetricsConfigEntity, type AiModelPrice } from '../entities/config.entity.js';
@@ -67,6 +68,8 @@ export class MetricsConfigService {
     updatedBy: string,
     /** Runs in the same transaction (the audit record of the change: both are written or neither). */
     alsoWithin?: (before: MetricsConfigJson, after: MetricsConfigJson, manager: EntityManager) => Promise<void>,
+    /** The client's If-Match header: the change is made only if the stored row still has that ETag (or `*`). */
+    ifMatch?: string,
   ): Promise<{ before: MetricsConfigJson; after: MetricsConfigJson }> {
     return this.dataSource.transaction(async (manager) => {
       await this.get(manager);
@@ -74,6 +77,14 @@ export class MetricsConfigService {
       // lost update, and the audit trail's before/after pairs form one unbroken sequence.
       await manager.query('SELECT id FROM system_metrics_config WHERE id = 1 FOR UPDATE');
       const before = await this.get(manager);
+      // Checked under the row lock: of two writers holding the same ETag, the second sees the first's row here.
+      if (
+        ifMatch !== undefined &&
+        !MetricsConfigService.matches(ifMatch, MetricsConfigService.etag(MetricsConfigService.toJson(before)))
+      )
+        throw new PreconditionFailedException(
+          'If-Match: the configuration was changed since that ETag was read; GET config again and reapply the change',
+        );
       const changes = Object.fromEntries(Object.entries(patch).filter(([, value]) => value !== undefined));
       await manager.getRepository(MetricsConfigEntity).update(
         { id: 1 },
@@ -90,6 +101,20 @@ export class MetricsConfigService {
       await this.cache.bump(manager);
       return result;
     });
+  }
+
+  /**
+   * A strong validator of the stored row: a hash of its JSON form, which includes updated_at (stamped by every
+   * change), so any write gives a new ETag and two reads of an unchanged row give the same one.
+   */
+  static etag(config: MetricsConfigJson): string {
+    return `"${createHash('sha256').update(JSON.stringify(config)).digest('base64url')}"`;
+  }
+
+  /** If-Match per RFC 9110: `*`, or a list of entity tags compared strongly (a weak `W/` tag never matches). */
+  static matches(ifMatch: string, etag: string): boolean {
+    const tags = ifMatch.split(',').map((tag) => tag.trim());
+    return tags.includes('*') || tags.includes(etag);
   }
 
   /** The configuration as the API shows it: numbers as numbers, dates as YYYY-MM-DD. */

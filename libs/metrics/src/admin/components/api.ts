@@ -74,3 +74,20 @@ export async function apiSend<T>(method: 'POST' | 'PATCH' | 'DELETE', path: stri
   });
   return parse<T>(response);
 }
+
+/**
+ * GET or PATCH with the configuration's ETag: read from the answer, and sent back as If-Match so that a change
+ * made from a stale page is refused (412) rather than silently overwriting someone else's.
+ */
+export async function apiTagged<T>(method: 'GET' | 'PATCH', path: string, body?: unknown, ifMatch?: string | null) {
+  const response = await fetch(apiUrl(path), {
+    method,
+    credentials: 'same-origin',
+    headers: {
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      ...(ifMatch ? { 'if-match': ifMatch } : {}),
+    },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  return { body: await parse<T>(response), etag: response.headers.get('etag') };
+}

@@ -1,6 +1,6 @@
 import React, { useEffect, useState } from 'react';
 import { Box, Button, H2, H3, MessageBox, Text } from '@adminjs/design-system';
-import { ApiError, apiGet, apiSend, type FieldError } from './api';
+import { ApiError, apiTagged, type FieldError } from './api';
 import ConfigFieldEditor from './config-fields';
 import { CONFIG_GROUPS, SCHEMA_KEYS, type ConfigField, type ConfigGroup } from './config-schema';
 import { fromDraft, toDraft, type ConfigValue, type Draft } from './config-values';
@@ -23,6 +23,8 @@ export default function ConfigEdit() {
   const [errors, setErrors] = useState<FieldError[]>([]);
   const [message, setMessage] = useState<{ variant: 'success' | 'danger'; text: string } | null>(null);
   const [runId, setRunId] = useState<string | null>(null);
+  // The ETag of the configuration shown, sent as If-Match: a save over someone else's newer change is refused.
+  const [etag, setEtag] = useState<string | null>(null);
 
   const groups: ConfigGroup[] = config
     ? [
@@ -54,8 +56,11 @@ export default function ConfigEdit() {
     );
   };
   useEffect(() => {
-    apiGet<Config>('config')
-      .then(show)
+    apiTagged<Config>('GET', 'config')
+      .then((loaded) => {
+        setEtag(loaded.etag);
+        show(loaded.body);
+      })
       .catch((failure: Error) => setMessage({ variant: 'danger', text: failure.message }));
   }, []);
 
@@ -71,16 +76,27 @@ export default function ConfigEdit() {
     }
     if (Object.keys(patch).length === 0) return setMessage({ variant: 'success', text: 'Nothing changed' });
     try {
-      const { revenue_recompute_run_id: run, ...saved } = await apiSend<
-        Config & { revenue_recompute_run_id?: string | null }
-      >('PATCH', 'config', patch);
+      const answer = await apiTagged<Config & { revenue_recompute_run_id?: string | null }>(
+        'PATCH',
+        'config',
+        patch,
+        etag,
+      );
+      const { revenue_recompute_run_id: run, ...saved } = answer.body;
+      setEtag(answer.etag);
       show(saved);
       setRunId(typeof run === 'string' ? run : null);
       setErrors([]);
       setMessage({ variant: 'success', text: `Saved: ${Object.keys(patch).join(', ')}` });
     } catch (failure) {
       setErrors(failure instanceof ApiError ? failure.fields : []);
-      setMessage({ variant: 'danger', text: (failure as Error).message });
+      const stale = failure instanceof ApiError && failure.status === 412;
+      setMessage({
+        variant: 'danger',
+        text: stale
+          ? 'Not saved: the configuration was changed by someone else since this page was loaded. Reload the page, then make your change again.'
+          : (failure as Error).message,
+      });
     }
   };
 
