@@ -11,8 +11,8 @@ import type { BucketType } from '../entities/snapshot.entity.js';
  */
 
 /** The rows of one bucket type in the range, every scope: `columns` are the cells, the rest named parameters. */
-export function allTenantsSelect(columns: string, bucket: BucketType, placeholders: AllTenantsPlaceholders): string {
-  const { environment, bucketType, start, end } = placeholders;
+export function allTenantsSelect(columns: string, bucket: BucketType, values: AllTenantsValues): string {
+  const { environment, bucketType, start, end } = values;
   return `SELECT ${columns} FROM system_metrics_snapshot AS s
     WHERE environment = ${environment} AND bucket_type = ${bucketType}
       AND bucket_date BETWEEN ${BUCKET_DATE[bucket](`${start}::date`)} AND ${end}::date
@@ -20,7 +20,7 @@ export function allTenantsSelect(columns: string, bucket: BucketType, placeholde
 }
 
 /** How the caller writes each value: bind parameters (`:env`) for a query, quoted literals for a COPY. */
-export interface AllTenantsPlaceholders {
+export interface AllTenantsValues {
   environment: string;
   bucketType: string;
   start: string;
