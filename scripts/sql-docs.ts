@@ -30,6 +30,12 @@ import { revenueCustomerStatements } from '../libs/metrics/src/repositories/reve
 import { revenueCompareStatements } from '../libs/metrics/src/repositories/revenue-compare.repository.js';
 import { tenantRankingStatements } from '../libs/metrics/src/repositories/tenant-ranking.repository.js';
 import { SourceRelations } from '../libs/metrics/src/sql/source-relations.js';
+import { billingStateStatements } from '../libs/metrics/src/repositories/billing-state.repository.js';
+import { ledgerEntryStatements } from '../libs/metrics/src/repositories/ledger-entries.repository.js';
+import { stripeEventStatements } from '../libs/metrics/src/repositories/stripe-events.repository.js';
+import { eventStatements } from '../libs/metrics/src/repositories/events.repository.js';
+import { alertChannelStatements } from '../libs/metrics/src/repositories/alert-channels.repository.js';
+import { anomalyStatements } from '../libs/metrics/src/repositories/snapshot-anomalies.repository.js';
 
 const OUT_DIR = 'docs/sql';
 
@@ -89,6 +95,13 @@ const SUMMARY: SummaryReadQuery = {
 
 const ALERT_FILTER = { env: ENV, status: 'active', tenant: null, severity: null, kind: null, limit: 50, offset: 0 };
 const DELIVERY_FILTER = { env: ENV, status: 'failed', alert_id: null, limit: 50, offset: 0 };
+
+const CHANNEL = {
+  name: 'On-call Slack',
+  type: 'webhook' as const,
+  enabled: true,
+  settings: '{"type":"webhook","webhook":{"url":"https://hooks.slack.com/services/T000/B000/XXXX","format":"slack"}}',
+};
 
 const SOURCES = { enabled: [...ENABLED].join(', '), relations: "the module's own tables" };
 
@@ -408,12 +421,23 @@ export const SQL_DOCS: SqlDoc[] = [
   },
   {
     file: 'dirty-days.sql',
-    code: 'libs/metrics/src/repositories/dirty-days.repository.ts (dirtyDayStatements), the billing writers',
+    code: 'libs/metrics/src/repositories/dirty-days.repository.ts (dirtyDayStatements), the billing and event writers',
     samples: [
       {
         name: 'markBillingDays',
         built: {},
         statement: dirtyDayStatements.markBillingDays(new Date('2026-02-10T09:30:00.000Z'), 'Europe/Berlin'),
+      },
+      {
+        name: 'markLateDays (POST events, the API interceptor)',
+        built: {},
+        statement: dirtyDayStatements.markLateDays(
+          [
+            { at: '2026-02-10T09:30:00.000Z', back: 0, forward: 29 },
+            { at: '2026-02-11T14:00:00.000Z', back: 7, forward: null },
+          ],
+          'Europe/Berlin',
+        ),
       },
     ],
   },
@@ -453,6 +477,241 @@ export const SQL_DOCS: SqlDoc[] = [
         name: 'failedAttempt',
         built: {},
         statement: alertDeliveryStatements.failedAttempt('7', 'pending', 2, 'HTTP 503 from the webhook', 4000),
+      },
+    ],
+  },
+  {
+    file: 'billing-state.sql',
+    code: 'libs/metrics/src/repositories/billing-state.repository.ts (billingStateStatements), BillingStore and manual revenue',
+    samples: [
+      {
+        name: 'saveCustomers',
+        built: {},
+        statement: billingStateStatements.saveCustomers({
+          ids: ['cus_123'],
+          tenants: ['acme'],
+          names: ['Acme Inc.'],
+          emails: ['billing@acme.example'],
+          deleted: [false],
+          sources: ['stripe'],
+          stateAts: [new Date('2026-02-10T09:30:00.000Z')],
+        }),
+      },
+      {
+        name: 'ensureCustomers',
+        built: {},
+        statement: billingStateStatements.ensureCustomers(['cus_123', 'cus_456'], ['acme', null], 'stripe'),
+      },
+      {
+        name: 'saveManualCustomers',
+        built: {},
+        statement: billingStateStatements.saveManualCustomers(['wire-transfer-co'], ['globex']),
+      },
+      {
+        name: 'addSubscriptionState',
+        built: {},
+        statement: billingStateStatements.addSubscriptionState({
+          subscription_id: 'sub_123',
+          valid_from: new Date('2026-02-10T09:30:00.000Z'),
+          source_id: 'evt_123',
+          rank: 1,
+          cause: 'updated',
+          customer_id: 'cus_123',
+          status: 'active',
+          currency: 'USD',
+          mrr: '99.0000',
+          discounted_mrr: '79.2000',
+          discount_end: null,
+          items: '{"items":[{"price":"price_pro","monthly":99}],"discounts":[],"periodMonths":1,"tenant":"acme"}',
+        }),
+      },
+      { name: 'subscriptionStates', built: {}, statement: billingStateStatements.subscriptionStates(['sub_123']) },
+      {
+        name: 'subscriptionIdsAfter',
+        built: {},
+        statement: billingStateStatements.subscriptionIdsAfter('sub_100', 500),
+      },
+      {
+        name: 'addInvoiceState',
+        built: {},
+        statement: billingStateStatements.addInvoiceState({
+          invoice_id: 'in_123',
+          valid_from: new Date('2026-02-10T09:30:00.000Z'),
+          source_id: 'evt_456',
+          rank: 3,
+          customer_id: 'cus_123',
+          status: 'paid',
+          currency: 'USD',
+          amount_remaining: '0.0000',
+        }),
+      },
+      { name: 'currentInvoiceStatuses', built: {}, statement: billingStateStatements.currentInvoiceStatuses() },
+    ],
+  },
+  {
+    file: 'ledger-entries.sql',
+    code: 'libs/metrics/src/repositories/ledger-entries.repository.ts (ledgerEntryStatements), the ledger rebuild, manual revenue, GET revenue/ledger',
+    samples: [
+      { name: 'deleteSubscriptions', built: {}, statement: ledgerEntryStatements.deleteSubscriptions(['sub_123']) },
+      {
+        name: 'insertRows',
+        built: {},
+        statement: ledgerEntryStatements.insertRows({
+          customer_ids: ['cus_123'],
+          subscription_ids: ['sub_123'],
+          effective_ats: ['2026-02-10T09:30:00.000Z'],
+          seqs: [0],
+          statuses: ['active'],
+          currencies: ['USD'],
+          mrrs: ['79.2000'],
+          causes: ['updated'],
+          source_ids: ['evt_123'],
+        }),
+      },
+      {
+        name: 'insertManual',
+        built: {},
+        statement: ledgerEntryStatements.insertManual(
+          { customer: 'wire-transfer-co', day: '2026-02-01', mrr: 500, currency: 'EUR', note: 'Annual contract / 12' },
+          'Europe/Berlin',
+          'admin@example.com',
+        ),
+      },
+      {
+        name: 'insertManualBatch',
+        built: {},
+        statement: ledgerEntryStatements.insertManualBatch(
+          {
+            customers: ['wire-transfer-co', 'wire-transfer-co'],
+            days: ['2026-01-01', '2026-02-01'],
+            mrrs: ['400', '500'],
+            currencies: ['EUR', 'EUR'],
+            notes: [null, 'upgrade'],
+          },
+          'Europe/Berlin',
+          'admin@example.com',
+        ),
+      },
+      {
+        name: 'entries (GET revenue/ledger)',
+        built: {},
+        statement: ledgerEntryStatements.entries({ customer: null, tenant: 'acme', id: null, limit: 100 }),
+      },
+    ],
+  },
+  {
+    file: 'stripe-events.sql',
+    code: 'libs/metrics/src/repositories/stripe-events.repository.ts (stripeEventStatements), POST stripe/webhook',
+    samples: [
+      {
+        name: 'insert',
+        built: {},
+        statement: stripeEventStatements.insert({
+          id: 'evt_123',
+          type: 'customer.subscription.updated',
+          created: 1770715800,
+          object_id: 'sub_123',
+          customer_id: 'cus_123',
+          payload: '{"id":"evt_123","type":"customer.subscription.updated"}',
+        }),
+      },
+      { name: 'setOutcome', built: {}, statement: stripeEventStatements.setOutcome('evt_123', 'applied') },
+    ],
+  },
+  {
+    file: 'events.sql',
+    code: 'libs/metrics/src/repositories/events.repository.ts (eventStatements), POST events and the API interceptor',
+    samples: [
+      {
+        name: 'recordIds',
+        built: {},
+        statement: eventStatements.recordIds(['evt-1', 'evt-2'], ['login', 'signup']),
+      },
+      {
+        name: 'insertLifecycle',
+        built: {},
+        statement: eventStatements.insertLifecycle(
+          '[{"tenant":"acme","user":"u1","type":"signup","at":"2026-02-10T09:30:00.000Z"}]',
+        ),
+      },
+      {
+        name: 'insertActivity',
+        built: {},
+        statement: eventStatements.insertActivity(
+          '[{"tenant":"acme","user":"u1","type":"login","at":"2026-02-10T09:30:00.000Z"}]',
+        ),
+      },
+      {
+        name: 'insertActivation',
+        built: {},
+        statement: eventStatements.insertActivation(
+          '[{"tenant":"acme","user":"u1","action":"created_project","at":"2026-02-10T09:30:00.000Z"}]',
+        ),
+      },
+      {
+        name: 'insertJobs',
+        built: {},
+        statement: eventStatements.insertJobs(
+          '[{"tenant":"acme","job":"nightly-export","status":"succeeded","started_at":"2026-02-10T09:00:00.000Z","at":"2026-02-10T09:30:00.000Z"}]',
+        ),
+      },
+      {
+        name: 'insertAiUsage',
+        built: {},
+        statement: eventStatements.insertAiUsage(
+          '[{"tenant":"acme","user":"u1","model":"gpt-4o","input_tokens":1200,"output_tokens":300,"cost_usd":0.006,"at":"2026-02-10T09:30:00.000Z"}]',
+        ),
+      },
+      {
+        name: 'upsertApiRollups',
+        built: {},
+        statement: eventStatements.upsertApiRollups(
+          '[{"tenant_id":"acme","minute":"2026-02-10T09:30:00.000Z","route":"GET /projects","requests":12,"client_errors":1,"server_errors":0,"latency_sum_ms":840,"histogram":[0,3,7,2]}]',
+        ),
+      },
+    ],
+  },
+  {
+    file: 'alert-channels.sql',
+    code: 'libs/metrics/src/repositories/alert-channels.repository.ts (alertChannelStatements)',
+    samples: [
+      { name: 'list', built: {}, statement: alertChannelStatements.list(null) },
+      {
+        name: 'list (the delivery worker, some channels)',
+        built: {},
+        statement: alertChannelStatements.list(['0b7c4c1e-5d1a-4f57-9a57-1f0c6f1f2a10']),
+      },
+      {
+        name: 'insert',
+        built: {},
+        statement: alertChannelStatements.insert(CHANNEL, 'admin@example.com'),
+      },
+      {
+        name: 'replace',
+        built: {},
+        statement: alertChannelStatements.replace('0b7c4c1e-5d1a-4f57-9a57-1f0c6f1f2a10', CHANNEL),
+      },
+      { name: 'remove', built: {}, statement: alertChannelStatements.remove('0b7c4c1e-5d1a-4f57-9a57-1f0c6f1f2a10') },
+    ],
+  },
+  {
+    file: 'snapshot-anomalies.sql',
+    code: 'libs/metrics/src/repositories/snapshot-anomalies.repository.ts (anomalyStatements), the alert evaluation',
+    samples: [
+      {
+        name: 'scores',
+        built: { keys: 'dau, api_avg_latency_ms (denominator api_requests_total)' },
+        statement: anomalyStatements.scores({
+          env: ENV,
+          tenant: null,
+          d0: '2026-03-01',
+          d1: '2026-03-01',
+          weeks: 8,
+          keys: ['dau', 'api_avg_latency_ms'],
+          denominators: [null, 'api_requests_total'],
+          min_rel_change: 0.3,
+          warning_z: 4,
+        }),
       },
     ],
   },

@@ -2,6 +2,7 @@ import { MetricsRecorder, MetricsService } from '@exec-metrics/metrics';
 import type { AlertCondition } from '../libs/metrics/src/alerts/alert-condition.js';
 import { resolveAlertsSettings } from '../libs/metrics/src/alerts/alerts.options.js';
 import { detectAnomalies } from '../libs/metrics/src/alerts/anomaly-detector.js';
+import { SnapshotAnomaliesRepository } from '../libs/metrics/src/repositories/snapshot-anomalies.repository.js';
 import { generateDemoEvents } from '../src/demo/demo-data.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
 
@@ -26,6 +27,7 @@ describe('anomaly detection on the demo data', () => {
     }
     await test.app.get(MetricsService).computeRange({ start: '2025-08-01', end: '2025-12-31' });
     found = await detectAnomalies(
+      test.app.get(SnapshotAnomaliesRepository),
       test.dataSource.manager,
       { environment: 'test', tenant: null, start: '2025-10-01', end: '2025-12-31' },
       resolveAlertsSettings(undefined).anomaly,

@@ -29,6 +29,7 @@ import { MetricsConfigService } from './repositories/metrics-config.service.js';
 import { METRICS_ENTITIES } from './entities/index.js';
 import { EventsController } from './ingest/events.controller.js';
 import { MetricsRecorder } from './ingest/metrics-recorder.service.js';
+import { EventWriter } from './ingest/event-writer.js';
 import {
   METRICS_ASYNC_OPTIONS_TYPE,
   METRICS_MODULE_OPTIONS,
@@ -115,6 +116,7 @@ const PROVIDERS = [
   ReadCache,
   CsvExportService,
   MetricsRecorder,
+  EventWriter,
   MetricsService,
   MetricsAccessGuard,
   TokensService,

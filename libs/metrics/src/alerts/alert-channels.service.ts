@@ -1,12 +1,16 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
+import {
+  AlertChannelsRepository,
+  type AlertChannelRow,
+  type ChannelFields,
+} from '../repositories/alert-channels.repository.js';
 import { InjectMetricsOptions } from '../metrics.module-definition.js';
 import type { ResolvedMetricsOptions } from '../metrics.options.js';
 import { badRequest } from '../common/validation.js';
 import { resolveAlertsSettings } from './alerts.options.js';
 import { ALLOW_HINT, hostProblem } from './outbound-guard.js';
-import { MetricsAlertChannel } from '../entities/alert.entities.js';
 import type { AlertChannelDto, EmailSettingsDto, WebhookSettingsDto } from './alert-channel.dto.js';
 
 export type ChannelSettings =
@@ -36,7 +40,7 @@ export function maskUrl(url: string): string {
   }
 }
 
-function view(channel: MetricsAlertChannel, settings: ChannelSettings): ChannelView {
+function view(channel: AlertChannelRow, settings: ChannelSettings): ChannelView {
   const base = {
     id: channel.id,
     name: channel.name,
@@ -61,6 +65,10 @@ function view(channel: MetricsAlertChannel, settings: ChannelSettings): ChannelV
   };
 }
 
+function fieldsOf(dto: AlertChannelDto, settings: ChannelSettings): ChannelFields {
+  return { name: dto.name, type: dto.type, enabled: dto.enabled ?? true, settings: JSON.stringify(settings) };
+}
+
 /** Delivery channels, stored with their secrets; the secrets never leave through this service's views. */
 @Injectable()
 export class AlertChannelsService {
@@ -69,6 +77,7 @@ export class AlertChannelsService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     @InjectMetricsOptions() options: ResolvedMetricsOptions,
+    private readonly repository: AlertChannelsRepository,
   ) {
     this.allowPrivate = resolveAlertsSettings(options.alerts).delivery.allowPrivateNetworks;
   }
@@ -78,57 +87,32 @@ export class AlertChannelsService {
     return channels.map(({ channel, settings }) => view(channel, settings));
   }
 
-  /** Every channel with its secrets, for the delivery worker only. */
+  /** Every channel (or those of `ids`) with its secrets, for the delivery worker only. */
   async withSettings(
     manager: EntityManager,
     ids?: string[],
-  ): Promise<{ channel: MetricsAlertChannel; settings: ChannelSettings }[]> {
-    const query = manager
-      .getRepository(MetricsAlertChannel)
-      .createQueryBuilder('c')
-      .addSelect('c.settings')
-      .orderBy('c.created_at', 'ASC');
-    if (ids) query.where('c.id IN (:...ids)', { ids: ids.length > 0 ? ids : ['00000000-0000-0000-0000-000000000000'] });
-    const channels = await query.getMany();
+  ): Promise<{ channel: AlertChannelRow; settings: ChannelSettings }[]> {
+    const channels = await this.repository.list(manager, ids ?? null);
     return channels.map((channel) => ({ channel, settings: channel.settings as unknown as ChannelSettings }));
   }
 
   async create(dto: AlertChannelDto, createdBy: string, manager: EntityManager): Promise<ChannelView> {
     const settings = this.settingsOf(dto);
-    const repository = manager.getRepository(MetricsAlertChannel);
-    const saved = await repository.save(
-      repository.create({
-        name: dto.name,
-        type: dto.type,
-        enabled: dto.enabled ?? true,
-        settings: settings as unknown as Record<string, unknown>,
-        created_by: createdBy,
-      }),
-    );
-    const channel = await repository.findOneByOrFail({ id: saved.id });
-    return view(channel, settings);
+    return view(await this.repository.insert(manager, fieldsOf(dto, settings), createdBy), settings);
   }
 
   async replace(id: string, dto: AlertChannelDto, manager: EntityManager): Promise<ChannelView> {
     const settings = this.settingsOf(dto);
-    const repository = manager.getRepository(MetricsAlertChannel);
-    const existing = await repository.findOneBy({ id });
-    if (!existing) throw new NotFoundException(`No alert channel with id ${id}`);
-    await manager.query(
-      `UPDATE metrics_alert_channel SET name = $2, type = $3, enabled = $4, settings = $5::jsonb, updated_at = now()
-       WHERE id = $1`,
-      [id, dto.name, dto.type, dto.enabled ?? true, JSON.stringify(settings)],
-    );
-    return view(await repository.findOneByOrFail({ id }), settings);
+    const replaced = await this.repository.replace(manager, id, fieldsOf(dto, settings));
+    if (!replaced) throw new NotFoundException(`No alert channel with id ${id}`);
+    return view(replaced, settings);
   }
 
   async remove(id: string, manager: EntityManager): Promise<ChannelView> {
-    const [found] = await this.withSettings(manager, [id]);
-    if (!found) throw new NotFoundException(`No alert channel with id ${id}`);
-    await manager.getRepository(MetricsAlertChannel).delete(id);
-    return view(found.channel, found.settings);
+    const removed = await this.repository.remove(manager, id);
+    if (!removed) throw new NotFoundException(`No alert channel with id ${id}`);
+    return view(removed, removed.settings as unknown as ChannelSettings);
   }
-
   private settingsOf(dto: AlertChannelDto): ChannelSettings {
     if (dto.type === 'email') {
       if (dto.webhook) throw badRequest([{ field: 'webhook', message: 'must be absent for an email channel' }]);

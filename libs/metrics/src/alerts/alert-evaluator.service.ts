@@ -17,6 +17,7 @@ import { AlertDeliveryWorker } from './alert-delivery.worker.js';
 import { AlertLifecycleService, type LifecycleOutcome } from './alert-lifecycle.service.js';
 import { resolveAlertsSettings, type ResolvedAlertsSettings } from './alerts.options.js';
 import { detectAnomalies } from './anomaly-detector.js';
+import { SnapshotAnomaliesRepository } from '../repositories/snapshot-anomalies.repository.js';
 import { reconcile } from '../billing/revenue-reconciliation.js';
 import { reconciliationConditions } from './reconciliation-alerts.js';
 import { builtInRules, evaluateThresholds, ruleFromEntity, type ThresholdRule } from './threshold-alerts.js';
@@ -64,6 +65,7 @@ export class AlertEvaluator implements BeforeApplicationShutdown {
     private readonly cache: ReadCache,
     private readonly snapshots: SnapshotsRepository,
     private readonly history: AlertsRepository,
+    private readonly anomalies: SnapshotAnomaliesRepository,
     @InjectMetricsOptions() private readonly options: ResolvedMetricsOptions,
   ) {
     this.settings = resolveAlertsSettings(options.alerts);
@@ -120,6 +122,7 @@ export class AlertEvaluator implements BeforeApplicationShutdown {
         const day = evaluated.daily!;
         conditions.push(
           ...(await detectAnomalies(
+            this.anomalies,
             manager,
             { environment: this.options.environment, tenant, start: day, end: day },
             this.settings.anomaly,

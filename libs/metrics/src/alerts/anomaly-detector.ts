@@ -1,9 +1,8 @@
 import type { EntityManager } from 'typeorm';
 import { findMetric } from '../catalog/metric-catalog.js';
-import { compileSql } from '../database/named-sql.js';
 import { formatNumber, scopeLabel, type AlertCondition } from './alert-condition.js';
 import type { AnomalySettings } from './alerts.options.js';
-import { anomalyScoresSql } from './anomaly.sql.js';
+import { SnapshotAnomaliesRepository } from '../repositories/snapshot-anomalies.repository.js';
 
 export interface AnomalyQuery {
   environment: string;
@@ -12,20 +11,6 @@ export interface AnomalyQuery {
   /** The target days (both included); evaluation after a run passes the latest day twice. */
   start: string;
   end: string;
-}
-
-interface ScoreRow {
-  tenant_id: string | null;
-  day: string;
-  key: string;
-  value: number;
-  denominator: number | null;
-  n: number;
-  median: number;
-  low: number;
-  high: number;
-  mad: number;
-  sigma: number;
 }
 
 const WEEKDAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
@@ -48,10 +33,11 @@ function noiseFloor(unit: string, median: number, denominator: number | null): n
 
 /**
  * Values that depart from their own history: one set-based query scores every watched metric of every scope
- * and day (see anomaly.sql.ts); a score counts as an anomaly when there is enough history, the robust
+ * and day (SnapshotAnomaliesRepository, docs/sql/snapshot-anomalies.sql); a score counts as an anomaly when there is enough history, the robust
  * z-score reaches `warningZ` and the change is large in absolute terms too.
  */
 export async function detectAnomalies(
+  repository: SnapshotAnomaliesRepository,
   manager: EntityManager,
   query: AnomalyQuery,
   settings: AnomalySettings,
@@ -60,8 +46,7 @@ export async function detectAnomalies(
   if (metrics.length === 0) return [];
   const keys = metrics.map((metric) => metric!.key);
   const denominators = metrics.map((metric) => metric!.ratio?.denominator ?? null);
-  const sql = anomalyScoresSql(keys, [...new Set(denominators.filter((key): key is string => key !== null))]);
-  const compiled = compileSql(sql, {
+  const rows = await repository.scores(manager, {
     env: query.environment,
     tenant: query.tenant,
     d0: query.start,
@@ -72,7 +57,6 @@ export async function detectAnomalies(
     min_rel_change: settings.minRelativeChange,
     warning_z: settings.warningZ,
   });
-  const rows = await manager.query<ScoreRow[]>(compiled.text, compiled.values);
   const conditions: AlertCondition[] = [];
   for (const raw of rows) {
     const row = { ...raw, value: Number(raw.value), median: Number(raw.median), sigma: Number(raw.sigma) };

@@ -2,6 +2,8 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { ledgerRows, type SubscriptionState } from './revenue-ledger.js';
 import { ConventionsRepository } from '../repositories/conventions.repository.js';
+import { BillingStateRepository } from '../repositories/billing-state.repository.js';
+import { LedgerEntriesRepository } from '../repositories/ledger-entries.repository.js';
 import { readConventions } from './revenue-conventions.js';
 import type { RevenueConventions, SubscriptionTerms } from './subscription-mrr.js';
 
@@ -30,13 +32,21 @@ export interface InvoiceState {
 /** What a stored state row holds besides its columns: enough to recompute MRR at any instant. */
 type StoredTerms = Pick<SubscriptionTerms, 'items' | 'discounts' | 'periodMonths' | 'tenant'>;
 
+/** Subscriptions rebuilt per statement when every ledger is (memory stays bounded). */
+const REBUILD_PAGE = 500;
+
 /**
  * Billing's tables: customers, the states of subscriptions and invoices, and the revenue ledger rebuilt
- * from a subscription's states whenever one is added. Every method runs on the caller's transaction.
+ * from a subscription's states whenever one is added. Every method runs on the caller's transaction; the
+ * statements are in BillingStateRepository and LedgerEntriesRepository.
  */
 @Injectable()
 export class BillingStore {
-  constructor(private readonly conventionRows: ConventionsRepository) {}
+  constructor(
+    private readonly conventionRows: ConventionsRepository,
+    private readonly states: BillingStateRepository,
+    private readonly ledger: LedgerEntriesRepository,
+  ) {}
 
   async saveCustomer(manager: EntityManager, customer: CustomerRecord): Promise<void> {
     await this.saveCustomers(manager, [customer]);
@@ -46,23 +56,15 @@ export class BillingStore {
   async saveCustomers(manager: EntityManager, customers: CustomerRecord[]): Promise<void> {
     const unique = [...new Map(customers.map((customer) => [customer.id, customer])).values()];
     if (unique.length === 0) return;
-    await manager.query(
-      `INSERT INTO metrics_billing_customer AS c (id, tenant_id, name, email, deleted, source, state_at)
-       SELECT * FROM unnest($1::varchar[], $2::varchar[], $3::varchar[], $4::varchar[], $5::boolean[], $6::varchar[],
-                            $7::timestamptz[])
-       ON CONFLICT (id) DO UPDATE SET tenant_id = excluded.tenant_id, name = excluded.name, email = excluded.email,
-         deleted = excluded.deleted, source = excluded.source, state_at = excluded.state_at, updated_at = now()
-       WHERE c.state_at IS NULL OR c.state_at <= excluded.state_at`,
-      [
-        unique.map((customer) => customer.id),
-        unique.map((customer) => customer.tenant),
-        unique.map((customer) => customer.name),
-        unique.map((customer) => customer.email),
-        unique.map((customer) => customer.deleted),
-        unique.map((customer) => customer.source),
-        unique.map((customer) => customer.stateAt),
-      ],
-    );
+    await this.states.saveCustomers(manager, {
+      ids: unique.map((customer) => customer.id),
+      tenants: unique.map((customer) => customer.tenant),
+      names: unique.map((customer) => customer.name),
+      emails: unique.map((customer) => customer.email),
+      deleted: unique.map((customer) => customer.deleted),
+      sources: unique.map((customer) => customer.source),
+      stateAts: unique.map((customer) => customer.stateAt),
+    });
   }
 
   /**
@@ -82,13 +84,7 @@ export class BillingStore {
     const byId = new Map<string, string | null>();
     for (const { id, tenant } of customers) byId.set(id, tenant ?? byId.get(id) ?? null);
     if (byId.size === 0) return;
-    await manager.query(
-      `INSERT INTO metrics_billing_customer AS c (id, tenant_id, source)
-       SELECT id, tenant_id, $3 FROM unnest($1::varchar[], $2::varchar[]) AS given(id, tenant_id)
-       ON CONFLICT (id) DO UPDATE SET tenant_id = excluded.tenant_id, updated_at = now()
-       WHERE c.state_at IS NULL AND c.tenant_id IS NULL AND excluded.tenant_id IS NOT NULL`,
-      [[...byId.keys()], [...byId.values()], source],
-    );
+    await this.states.ensureCustomers(manager, [...byId.keys()], [...byId.values()], source);
   }
 
   /** Adds a state (once per source) and rebuilds the subscription's ledger; false when it was known. */
@@ -102,28 +98,21 @@ export class BillingStore {
     };
     const conventions = await readConventions(this.conventionRows, manager);
     const rows = ledgerRows([state], conventions);
-    const inserted = await manager.query<unknown[]>(
-      `INSERT INTO metrics_billing_subscription_state
-         (subscription_id, valid_from, source_id, rank, cause, customer_id, status, currency, mrr, discounted_mrr,
-          discount_end, items)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
-       ON CONFLICT DO NOTHING RETURNING source_id`,
-      [
-        terms.subscriptionId,
-        state.validFrom,
-        state.sourceId,
-        state.rank,
-        state.cause,
-        terms.customerId,
-        terms.status,
-        terms.currency,
-        terms.items.reduce((sum, item) => sum + item.monthly, 0).toFixed(4),
-        rows[0].mrr.toFixed(4),
-        rows.find((row) => row.cause === 'discount_ended')?.effectiveAt ?? null,
-        JSON.stringify(stored),
-      ],
-    );
-    if (inserted.length === 0) return false;
+    const added = await this.states.addSubscriptionState(manager, {
+      subscription_id: terms.subscriptionId,
+      valid_from: state.validFrom,
+      source_id: state.sourceId,
+      rank: state.rank,
+      cause: state.cause,
+      customer_id: terms.customerId,
+      status: terms.status,
+      currency: terms.currency,
+      mrr: terms.items.reduce((sum, item) => sum + item.monthly, 0).toFixed(4),
+      discounted_mrr: rows[0].mrr.toFixed(4),
+      discount_end: rows.find((row) => row.cause === 'discount_ended')?.effectiveAt ?? null,
+      items: JSON.stringify(stored),
+    });
+    if (!added) return false;
     await this.rebuildLedger(manager, terms.subscriptionId, conventions);
     return true;
   }
@@ -137,23 +126,7 @@ export class BillingStore {
     manager: EntityManager,
     subscriptionIds: string[],
   ): Promise<Map<string, SubscriptionState[]>> {
-    const rows = await manager.query<
-      {
-        subscription_id: string;
-        valid_from: Date | string;
-        source_id: string;
-        rank: number;
-        cause: string;
-        customer_id: string;
-        status: string;
-        currency: string;
-        items: StoredTerms | string;
-      }[]
-    >(
-      `SELECT subscription_id, valid_from, source_id, rank, cause, customer_id, status, currency, items
-       FROM metrics_billing_subscription_state WHERE subscription_id = ANY($1::varchar[])`,
-      [subscriptionIds],
-    );
+    const rows = await this.states.subscriptionStates(manager, subscriptionIds);
     const states = new Map<string, SubscriptionState[]>();
     for (const row of rows) {
       const stored = (typeof row.items === 'string' ? JSON.parse(row.items) : row.items) as StoredTerms;
@@ -192,13 +165,8 @@ export class BillingStore {
     let after = '';
     let count = 0;
     for (;;) {
-      const page = await manager.query<{ subscription_id: string }[]>(
-        `SELECT DISTINCT subscription_id FROM metrics_billing_subscription_state
-         WHERE subscription_id > $1 ORDER BY subscription_id LIMIT 500`,
-        [after],
-      );
-      if (page.length === 0) return count;
-      const ids = page.map((row) => row.subscription_id);
+      const ids = await this.states.subscriptionIdsAfter(manager, after, REBUILD_PAGE);
+      if (ids.length === 0) return count;
       await this.rebuildLedgers(manager, ids, conventions);
       count += ids.length;
       after = ids[ids.length - 1];
@@ -212,55 +180,35 @@ export class BillingStore {
   ): Promise<void> {
     const states = await this.subscriptionStatesOf(manager, subscriptionIds);
     const rows = [...states.values()].flatMap((history) => ledgerRows(history, conventions));
-    await manager.query(`DELETE FROM metrics_revenue_ledger WHERE subscription_id = ANY($1::varchar[])`, [
-      subscriptionIds,
-    ]);
-    if (rows.length === 0) return;
-    await manager.query(
-      `INSERT INTO metrics_revenue_ledger
-         (customer_id, subscription_id, effective_at, seq, status, currency, mrr, cause, source_id)
-       SELECT * FROM unnest($1::varchar[], $2::varchar[], $3::timestamptz[], $4::int[], $5::varchar[], $6::varchar[],
-                            $7::numeric[], $8::varchar[], $9::varchar[])`,
-      [
-        rows.map((row) => row.customerId),
-        rows.map((row) => row.subscriptionId),
-        rows.map((row) => row.effectiveAt.toISOString()),
-        rows.map((row) => row.seq),
-        rows.map((row) => row.status),
-        rows.map((row) => row.currency),
-        rows.map((row) => row.mrr.toFixed(4)),
-        rows.map((row) => row.cause),
-        rows.map((row) => row.sourceId),
-      ],
-    );
+    await this.ledger.replaceSubscriptions(manager, subscriptionIds, {
+      customer_ids: rows.map((row) => row.customerId),
+      subscription_ids: rows.map((row) => row.subscriptionId),
+      effective_ats: rows.map((row) => row.effectiveAt.toISOString()),
+      seqs: rows.map((row) => row.seq),
+      statuses: rows.map((row) => row.status),
+      currencies: rows.map((row) => row.currency),
+      mrrs: rows.map((row) => row.mrr.toFixed(4)),
+      causes: rows.map((row) => row.cause),
+      source_ids: rows.map((row) => row.sourceId),
+    });
   }
 
   /** Adds an invoice state once per source; false when it was known. */
-  async addInvoiceState(manager: EntityManager, state: InvoiceState): Promise<boolean> {
-    const inserted = await manager.query<unknown[]>(
-      `INSERT INTO metrics_billing_invoice_state
-         (invoice_id, valid_from, source_id, rank, customer_id, status, currency, amount_remaining)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING RETURNING source_id`,
-      [
-        state.invoiceId,
-        state.validFrom,
-        state.sourceId,
-        state.rank,
-        state.customerId,
-        state.status,
-        state.currency,
-        state.amountRemaining.toFixed(4),
-      ],
-    );
-    return inserted.length === 1;
+  addInvoiceState(manager: EntityManager, state: InvoiceState): Promise<boolean> {
+    return this.states.addInvoiceState(manager, {
+      invoice_id: state.invoiceId,
+      valid_from: state.validFrom,
+      source_id: state.sourceId,
+      rank: state.rank,
+      customer_id: state.customerId,
+      status: state.status,
+      currency: state.currency,
+      amount_remaining: state.amountRemaining.toFixed(4),
+    });
   }
 
   /** The status each invoice has now (its latest state), for reconciliation with Stripe. */
-  async currentInvoiceStatuses(manager: EntityManager): Promise<Map<string, string>> {
-    const rows = await manager.query<{ invoice_id: string; status: string }[]>(
-      `SELECT DISTINCT ON (invoice_id) invoice_id, status FROM metrics_billing_invoice_state
-       ORDER BY invoice_id, valid_from DESC, rank DESC, source_id DESC`,
-    );
-    return new Map(rows.map((row) => [row.invoice_id, row.status]));
+  currentInvoiceStatuses(manager: EntityManager): Promise<Map<string, string>> {
+    return this.states.currentInvoiceStatuses(manager);
   }
 }

@@ -4,7 +4,6 @@ import { DataSource } from 'typeorm';
 import { RevenueCompareRepository } from '../repositories/revenue-compare.repository.js';
 import { MetricsSources } from '../sources/source-check.js';
 import { MetricsConfigService } from '../repositories/metrics-config.service.js';
-import { NO_JIT } from '../database/session-settings.js';
 import { InjectMetricsOptions } from '../metrics.module-definition.js';
 import type { ResolvedMetricsOptions } from '../metrics.options.js';
 import { toNumber } from '../common/metric-values.js';
@@ -120,7 +119,7 @@ export class ConventionsCompareService {
     await runner.connect();
     await runner.startTransaction();
     try {
-      await runner.query(NO_JIT);
+      await this.revenue.withoutJit(runner);
       const variants: ConventionVariant[] = [];
       const per: ConventionsComparison['per'] = {};
       let ledgerOf: AllConventions = configured;

@@ -4,6 +4,7 @@ import { InjectMetricsOptions } from '../metrics.module-definition.js';
 import type { ResolvedMetricsOptions } from '../metrics.options.js';
 import { BillingStore } from './billing-store.js';
 import { DirtyDaysRepository } from '../repositories/dirty-days.repository.js';
+import { StripeEventsRepository } from '../repositories/stripe-events.repository.js';
 import {
   idOf,
   type StripeCustomer,
@@ -54,6 +55,7 @@ export class StripeEventsService {
     private readonly store: BillingStore,
     @InjectMetricsOptions() private readonly options: ResolvedMetricsOptions,
     private readonly dirtyDays: DirtyDaysRepository,
+    private readonly log: StripeEventsRepository,
   ) {}
 
   private get tenantKey(): string {
@@ -63,23 +65,19 @@ export class StripeEventsService {
   /** Stores and applies one verified event on the caller's transaction. */
   async apply(manager: EntityManager, event: StripeEventEnvelope, timezone: string): Promise<StripeEventOutcome> {
     const object = event.data?.object;
-    const stored = await manager.query<unknown[]>(
-      `INSERT INTO metrics_stripe_event (id, type, created_at, object_id, customer_id, outcome, payload)
-       VALUES ($1, $2, to_timestamp($3), $4, $5, 'pending', $6) ON CONFLICT (id) DO NOTHING RETURNING id`,
-      [
-        event.id,
-        event.type,
-        event.created,
-        hasId(object) ? object.id : null,
-        customerIdOf(event.type, object),
-        JSON.stringify(event),
-      ],
-    );
-    if (stored.length === 0) return 'duplicate';
+    const stored = await this.log.insert(manager, {
+      id: event.id,
+      type: event.type,
+      created: event.created,
+      object_id: hasId(object) ? object.id : null,
+      customer_id: customerIdOf(event.type, object),
+      payload: JSON.stringify(event),
+    });
+    if (!stored) return 'duplicate';
 
     const at = new Date(event.created * 1000);
     const outcome = await this.applyObject(manager, event, at);
-    await manager.query(`UPDATE metrics_stripe_event SET outcome = $2 WHERE id = $1`, [event.id, outcome]);
+    await this.log.setOutcome(manager, event.id, outcome);
     if (outcome === 'applied') await this.dirtyDays.markBillingDays(manager, at, timezone);
     return outcome;
   }

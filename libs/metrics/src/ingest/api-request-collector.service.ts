@@ -13,7 +13,7 @@ import { InjectMetricsOptions } from '../metrics.module-definition.js';
 import type { MetricsApiOptions, ResolvedMetricsOptions } from '../metrics.options.js';
 import { MetricsPrometheus } from '../observability/prometheus-registry.js';
 import { ApiRollupAccumulator, type ApiRequestSample } from './api-rollup.js';
-import { markLateInstants, upsertApiRollups } from './event-writer.js';
+import { EventWriter } from './event-writer.js';
 
 export const API_METRICS_DEFAULTS: Required<MetricsApiOptions> = {
   flushIntervalMs: 2000,
@@ -54,6 +54,7 @@ export class ApiRequestCollector implements OnModuleInit, BeforeApplicationShutd
     private readonly config: MetricsConfigService,
     @InjectMetricsOptions() options: ResolvedMetricsOptions,
     prometheus: MetricsPrometheus,
+    private readonly writer: EventWriter,
   ) {
     this.settings = { ...API_METRICS_DEFAULTS, ...options.apiMetrics };
     // Plain integers on the request path; prom-client reads them when scraped.
@@ -167,10 +168,10 @@ export class ApiRequestCollector implements OnModuleInit, BeforeApplicationShutd
     this.requestsSinceFlush = 0;
     try {
       await this.dataSource.transaction(async (manager) => {
-        await upsertApiRollups(manager, rows);
+        await this.writer.upsertApiRollups(manager, rows);
         // Requests of a day that already has snapshots (a flush delayed past midnight) make it stale.
         const { timezone } = await this.config.get(manager);
-        await markLateInstants(
+        await this.writer.markLateInstants(
           manager,
           [...new Set(rows.map((row) => row.minute))].map((minute) => ({
             at: new Date(minute),

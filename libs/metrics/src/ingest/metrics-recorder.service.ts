@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { MetricsConfigService } from '../repositories/metrics-config.service.js';
 import { validateEventBatch, validateEvents, type ValidEvent } from './event-validation.js';
-import { markLateDays, writeEvents } from './event-writer.js';
+import { EventWriter } from './event-writer.js';
 import type { IngestResult, MetricsEvent } from '../common/event.types.js';
 
 /**
@@ -15,6 +15,7 @@ export class MetricsRecorder {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly config: MetricsConfigService,
+    private readonly writer: EventWriter,
   ) {}
 
   record(event: MetricsEvent): Promise<IngestResult> {
@@ -34,20 +35,11 @@ export class MetricsRecorder {
 
   private store(events: ValidEvent[], timezone: string): Promise<IngestResult> {
     return this.dataSource.transaction(async (manager) => {
-      const withId = events.filter((event) => event.id !== null);
-      const fresh = new Set<string>();
-      if (withId.length > 0) {
-        const inserted = await manager.query<{ event_id: string }[]>(
-          `INSERT INTO metrics_ingested_event (event_id, type)
-           SELECT * FROM unnest($1::varchar[], $2::varchar[]) ON CONFLICT DO NOTHING RETURNING event_id`,
-          [withId.map((event) => event.id), withId.map((event) => event.type)],
-        );
-        for (const row of inserted) fresh.add(row.event_id);
-      }
+      const fresh = await this.writer.newIds(manager, events);
       // The first event with a new id is stored; later ones with the same id (in this batch or before) are not.
       const accepted = events.filter((event) => event.id === null || fresh.delete(event.id));
-      await writeEvents(manager, accepted);
-      await markLateDays(manager, accepted, timezone);
+      await this.writer.write(manager, accepted);
+      await this.writer.markLateDays(manager, accepted, timezone);
       return { accepted: accepted.length, duplicates: events.length - accepted.length };
     });
   }

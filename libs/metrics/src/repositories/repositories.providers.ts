@@ -12,6 +12,12 @@ import { SnapshotWritesRepository } from './snapshot-writes.repository.js';
 import { RevenueCompareRepository } from './revenue-compare.repository.js';
 import { RevenueCustomersRepository } from './revenue-customers.repository.js';
 import { TenantRankingRepository } from './tenant-ranking.repository.js';
+import { BillingStateRepository } from './billing-state.repository.js';
+import { LedgerEntriesRepository } from './ledger-entries.repository.js';
+import { StripeEventsRepository } from './stripe-events.repository.js';
+import { EventsRepository } from './events.repository.js';
+import { AlertChannelsRepository } from './alert-channels.repository.js';
+import { SnapshotAnomaliesRepository } from './snapshot-anomalies.repository.js';
 
 /** Every repository: the only classes that run SQL on the module's tables (docs/sql/ shows their statements). */
 export const REPOSITORIES = [
@@ -29,4 +35,10 @@ export const REPOSITORIES = [
   AnnotationsRepository,
   DirtyDaysRepository,
   ConventionsRepository,
+  BillingStateRepository,
+  LedgerEntriesRepository,
+  StripeEventsRepository,
+  EventsRepository,
+  AlertChannelsRepository,
+  SnapshotAnomaliesRepository,
 ];

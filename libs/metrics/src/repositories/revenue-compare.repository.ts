@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { QueryRunner } from 'typeorm';
 import { addDays, addMonths, monthStart } from '../common/calendar-dates.js';
+import { NO_JIT } from '../database/session-settings.js';
 import { run, type Statement } from '../database/statement.js';
 import { bucketFactsCtes } from '../sql/bucket-facts.sql.js';
 import { dailyWorkSql } from '../sql/daily-work.sql.js';
@@ -63,6 +64,11 @@ export const revenueCompareStatements = {
 /** Revenue metrics over a range computed inside a caller's (rolled back) transaction. */
 @Injectable()
 export class RevenueCompareRepository {
+  /** JIT off for the comparison's transaction (database/session-settings.ts says why). */
+  async withoutJit(runner: QueryRunner): Promise<void> {
+    await runner.query(NO_JIT);
+  }
+
   async rangeRow(
     runner: QueryRunner,
     relations: SourceRelations,

@@ -1,4 +1,7 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
 import { quoteIdent } from '../database/named-sql.js';
+import { run, type Statement } from '../database/statement.js';
 
 /** A metric's column of the snapshot row, picked by the key of the current row of `keys` (catalog keys only). */
 function columnByKey(keyColumn: string, keys: string[]): string {
@@ -7,6 +10,37 @@ function columnByKey(keyColumn: string, keys: string[]): string {
 }
 
 const quoteLiteral = (value: string) => `'${value.replace(/'/g, "''")}'`;
+
+export interface AnomalyScoresQuery {
+  env: string;
+  /** Null: the global view and every tenant. */
+  tenant: string | null;
+  /** The target days (both included). */
+  d0: string;
+  d1: string;
+  weeks: number;
+  /** Catalog keys of the watched metrics. */
+  keys: string[];
+  /** The same length as `keys`: each one's ratio denominator metric, or null. */
+  denominators: (string | null)[];
+  min_rel_change: number;
+  warning_z: number;
+}
+
+/** One scored value: the metric's value on a day and scope, and the statistics of its own history. */
+export interface AnomalyScoreRow {
+  tenant_id: string | null;
+  day: string;
+  key: string;
+  value: number;
+  denominator: number | null;
+  n: number;
+  median: number;
+  low: number;
+  high: number;
+  mad: number;
+  sigma: number;
+}
 
 /**
  * Robust z-scores with weekday seasonality, for every watched metric, scope and target day at once.
@@ -18,15 +52,15 @@ const quoteLiteral = (value: string) => `'${value.replace(/'/g, "''")}'`;
  * The spread has a floor (:min_rel_change of the median over :warning_z) so that a perfectly flat history
  * does not turn every small change into an infinite score.
  *
- * Parameters: :env, :tenant (null: every scope), :d0 and :d1 (the target days), :weeks, :keys (text[]) and
- * :denominators (text[], the same length: a ratio's denominator metric, or null), to judge its sample size.
+ * The parameters are AnomalyScoresQuery's: a ratio's denominator is read to judge its sample size.
  * A row per (scope, day, metric) that has a value and at least one point of history; the caller applies
  * the minimum history, the z limits and the minimum absolute change.
  *
  * The metrics' values are read as columns (a CASE over the catalog keys asked for), never through to_jsonb:
  * converting a whole snapshot row per metric made the statement 13 times slower.
  */
-export const anomalyScoresSql = (keys: string[], denominators: string[]) => `
+function scoresSql(keys: string[], denominators: string[]): string {
+  return `
 WITH keys AS (SELECT * FROM unnest(:keys::text[], :denominators::text[]) AS k(key, denominator)),
 points AS (
   SELECT s.tenant_id, s.bucket_date AS day, k.key, ${columnByKey('k.key', keys)} AS v,
@@ -54,3 +88,20 @@ CROSS JOIN LATERAL (
   SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY abs(p - m.median)) AS mad FROM unnest(w.past) AS p) d
 WHERE w.day BETWEEN :d0::date AND :d1::date AND w.value IS NOT NULL AND m.n > 0
 ORDER BY w.day, w.tenant_id NULLS FIRST, w.key`;
+}
+
+/** The statements of the anomaly detection, as pure functions (rendered in docs/sql/snapshot-anomalies.sql). */
+export const anomalyStatements = {
+  scores: (query: AnomalyScoresQuery): Statement => ({
+    sql: scoresSql(query.keys, [...new Set(query.denominators.filter((key): key is string => key !== null))]),
+    params: { ...query },
+  }),
+};
+
+/** The daily snapshots scored against their own history, in the alert evaluation's transaction. */
+@Injectable()
+export class SnapshotAnomaliesRepository {
+  scores(manager: EntityManager, query: AnomalyScoresQuery): Promise<AnomalyScoreRow[]> {
+    return run<AnomalyScoreRow>((text, values) => manager.query(text, values), anomalyStatements.scores(query));
+  }
+}
