@@ -3,6 +3,8 @@ import { RouterModule, type Routes } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { BillingStatus } from './sources/billing-status.service.js';
 import { ConventionsChangeService } from './config/conventions-change.service.js';
+import { ConfigChanges } from './config/config-changes.service.js';
+import { Backfills } from './compute/backfill.service.js';
 import { ConventionsCompareService } from './billing/conventions-compare.service.js';
 import { RevenueChecksController } from './billing/revenue-checks.controller.js';
 import { RevenueCustomersController } from './billing/revenue-customers.controller.js';
@@ -13,6 +15,7 @@ import { BillingStore } from './billing/billing-store.js';
 import { ManualRevenueService } from './billing/manual-revenue.service.js';
 import { RevenueController } from './billing/revenue.controller.js';
 import { StripeEventsService } from './billing/stripe-events.service.js';
+import { StripeWebhooks } from './billing/stripe-webhook.service.js';
 import { StripeSyncController } from './billing/stripe-sync.controller.js';
 import { StripeSyncService } from './billing/stripe-sync.service.js';
 import { StripeWebhookController } from './billing/stripe-webhook.controller.js';
@@ -57,6 +60,7 @@ import { AuditController } from './security/audit.controller.js';
 import { RateLimitModule } from './security/rate-limit.module.js';
 import { AuditInterceptor } from './security/audit.interceptor.js';
 import { AuditService } from './security/audit.service.js';
+import { AuditedChange } from './security/audited-changes.service.js';
 import { MetricsAccessGuard } from './security/metrics-access.guard.js';
 import { TokenBootstrap } from './security/token-bootstrap.js';
 import { TokensController } from './security/tokens.controller.js';
@@ -122,6 +126,7 @@ const PROVIDERS = [
   TokensService,
   TokenBootstrap,
   AuditService,
+  AuditedChange,
   AuditInterceptor,
   RunObserver,
   MetricsPrometheus,
@@ -136,10 +141,13 @@ const PROVIDERS = [
   BillingStore,
   BillingStatus,
   StripeEventsService,
+  StripeWebhooks,
   StripeSyncService,
   STRIPE_SDK_PROVIDER,
   ManualRevenueService,
   ConventionsChangeService,
+  ConfigChanges,
+  Backfills,
   ConventionsCompareService,
   RevenueCustomersService,
   RevenueMovementsService,

@@ -9,6 +9,8 @@ import {
 import { InjectMetricsOptions } from '../metrics.module-definition.js';
 import type { ResolvedMetricsOptions } from '../metrics.options.js';
 import { badRequest } from '../common/validation.js';
+import type { AuditEntry } from '../security/audit.service.js';
+import { AuditedChange } from '../security/audited-changes.service.js';
 import { resolveAlertsSettings } from './alerts.options.js';
 import { ALLOW_HINT, hostProblem } from './outbound-guard.js';
 import type { AlertChannelDto, EmailSettingsDto, WebhookSettingsDto } from './alert-channel.dto.js';
@@ -78,6 +80,7 @@ export class AlertChannelsService {
     @InjectDataSource() private readonly dataSource: DataSource,
     @InjectMetricsOptions() options: ResolvedMetricsOptions,
     private readonly repository: AlertChannelsRepository,
+    private readonly audited: AuditedChange,
   ) {
     this.allowPrivate = resolveAlertsSettings(options.alerts).delivery.allowPrivateNetworks;
   }
@@ -96,23 +99,34 @@ export class AlertChannelsService {
     return channels.map((channel) => ({ channel, settings: channel.settings as unknown as ChannelSettings }));
   }
 
-  async create(dto: AlertChannelDto, createdBy: string, manager: EntityManager): Promise<ChannelView> {
-    const settings = this.settingsOf(dto);
-    return view(await this.repository.insert(manager, fieldsOf(dto, settings), createdBy), settings);
+  /** Each change is written with its audit record in one transaction; the record shows the masked channel. */
+  create(dto: AlertChannelDto, createdBy: string, entry: Omit<AuditEntry, 'outcome'>): Promise<ChannelView> {
+    return this.audited.run(entry, 201, async (manager) => {
+      const settings = this.settingsOf(dto);
+      const created = view(await this.repository.insert(manager, fieldsOf(dto, settings), createdBy), settings);
+      return { result: created, changes: { channel: { before: null, after: created } } };
+    });
   }
 
-  async replace(id: string, dto: AlertChannelDto, manager: EntityManager): Promise<ChannelView> {
-    const settings = this.settingsOf(dto);
-    const replaced = await this.repository.replace(manager, id, fieldsOf(dto, settings));
-    if (!replaced) throw new NotFoundException(`No alert channel with id ${id}`);
-    return view(replaced, settings);
+  replace(id: string, dto: AlertChannelDto, entry: Omit<AuditEntry, 'outcome'>): Promise<ChannelView> {
+    return this.audited.run(entry, 200, async (manager) => {
+      const settings = this.settingsOf(dto);
+      const row = await this.repository.replace(manager, id, fieldsOf(dto, settings));
+      if (!row) throw new NotFoundException(`No alert channel with id ${id}`);
+      const replaced = view(row, settings);
+      return { result: replaced, changes: { channel: { before: null, after: replaced } } };
+    });
   }
 
-  async remove(id: string, manager: EntityManager): Promise<ChannelView> {
-    const removed = await this.repository.remove(manager, id);
-    if (!removed) throw new NotFoundException(`No alert channel with id ${id}`);
-    return view(removed, removed.settings as unknown as ChannelSettings);
+  remove(id: string, entry: Omit<AuditEntry, 'outcome'>): Promise<ChannelView> {
+    return this.audited.run(entry, 200, async (manager) => {
+      const row = await this.repository.remove(manager, id);
+      if (!row) throw new NotFoundException(`No alert channel with id ${id}`);
+      const removed = view(row, row.settings as unknown as ChannelSettings);
+      return { result: removed, changes: { channel: { before: removed, after: null } } };
+    });
   }
+
   private settingsOf(dto: AlertChannelDto): ChannelSettings {
     if (dto.type === 'email') {
       if (dto.webhook) throw badRequest([{ field: 'webhook', message: 'must be absent for an email channel' }]);

@@ -1,8 +1,10 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, type EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { badRequest } from '../common/validation.js';
 import { MetricsAlertRule } from '../entities/alert.entities.js';
+import type { AuditEntry } from '../security/audit.service.js';
+import { AuditedChange } from '../security/audited-changes.service.js';
 import type { AlertRuleDto } from './alert-rule.dto.js';
 
 export interface AlertRuleView {
@@ -60,35 +62,45 @@ function checkLevels(dto: AlertRuleDto): void {
 /** Admins' threshold rules (created, replaced, deleted over REST; each change audited by the controller). */
 @Injectable()
 export class AlertRulesService {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly audited: AuditedChange,
+  ) {}
 
   async list(): Promise<AlertRuleView[]> {
     const rules = await this.dataSource.getRepository(MetricsAlertRule).find({ order: { created_at: 'ASC' } });
     return rules.map(ruleView);
   }
 
-  async create(dto: AlertRuleDto, createdBy: string, manager: EntityManager): Promise<AlertRuleView> {
-    checkLevels(dto);
-    const repository = manager.getRepository(MetricsAlertRule);
-    const saved = await repository.save(repository.create({ ...this.columns(dto), created_by: createdBy }));
-    return ruleView(await repository.findOneByOrFail({ id: saved.id }));
+  /** Each change is written with its audit record in one transaction. */
+  create(dto: AlertRuleDto, createdBy: string, entry: Omit<AuditEntry, 'outcome'>): Promise<AlertRuleView> {
+    return this.audited.run(entry, 201, async (manager) => {
+      checkLevels(dto);
+      const repository = manager.getRepository(MetricsAlertRule);
+      const saved = await repository.save(repository.create({ ...this.columns(dto), created_by: createdBy }));
+      return { result: ruleView(await repository.findOneByOrFail({ id: saved.id })) };
+    });
   }
 
-  async replace(id: string, dto: AlertRuleDto, manager: EntityManager): Promise<AlertRuleView> {
-    checkLevels(dto);
-    const repository = manager.getRepository(MetricsAlertRule);
-    if (!(await repository.existsBy({ id }))) throw new NotFoundException(`No alert rule with id ${id}`);
-    await repository.update(id, { ...this.columns(dto), updated_at: new Date() });
-    return ruleView(await repository.findOneByOrFail({ id }));
+  replace(id: string, dto: AlertRuleDto, entry: Omit<AuditEntry, 'outcome'>): Promise<AlertRuleView> {
+    return this.audited.run(entry, 200, async (manager) => {
+      checkLevels(dto);
+      const repository = manager.getRepository(MetricsAlertRule);
+      if (!(await repository.existsBy({ id }))) throw new NotFoundException(`No alert rule with id ${id}`);
+      await repository.update(id, { ...this.columns(dto), updated_at: new Date() });
+      return { result: ruleView(await repository.findOneByOrFail({ id })) };
+    });
   }
 
   /** Its open alerts resolve at the next evaluation (their condition no longer exists). */
-  async remove(id: string, manager: EntityManager): Promise<AlertRuleView> {
-    const repository = manager.getRepository(MetricsAlertRule);
-    const rule = await repository.findOneBy({ id });
-    if (!rule) throw new NotFoundException(`No alert rule with id ${id}`);
-    await repository.delete(id);
-    return ruleView(rule);
+  remove(id: string, entry: Omit<AuditEntry, 'outcome'>): Promise<AlertRuleView> {
+    return this.audited.run(entry, 200, async (manager) => {
+      const repository = manager.getRepository(MetricsAlertRule);
+      const rule = await repository.findOneBy({ id });
+      if (!rule) throw new NotFoundException(`No alert rule with id ${id}`);
+      await repository.delete(id);
+      return { result: ruleView(rule) };
+    });
   }
 
   private columns(dto: AlertRuleDto): Partial<MetricsAlertRule> {

@@ -8,14 +8,10 @@ import {
   ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, type EntityManager } from 'typeorm';
 import { ApiMetricsErrors } from '../openapi/api-docs.js';
-import { ReadCache } from '../repositories/read-cache.service.js';
-import { badRequest, metricsValidationPipe } from '../common/validation.js';
+import { metricsValidationPipe } from '../common/validation.js';
 import { Audited, AuditInterceptor, auditEntryFor } from '../security/audit.interceptor.js';
-import { AuditService, type AuditAction } from '../security/audit.service.js';
-import { MetricsAccess, MetricsAccessGuard, type RequestWithActor } from '../security/metrics-access.guard.js';
+import { actorId, MetricsAccess, MetricsAccessGuard, type RequestWithActor } from '../security/metrics-access.guard.js';
 import { AlertChannelDto } from './alert-channel.dto.js';
 import { AlertChannelsService, type ChannelView } from './alert-channels.service.js';
 import { AlertRuleDto, AlertsQueryDto, DeliveriesQueryDto } from './alert-rule.dto.js';
@@ -24,11 +20,10 @@ import type { AlertView } from './alert-view.js';
 import { AlertsService, type AlertPage } from './alerts.service.js';
 import { MetricsRoutes } from '../security/metrics-routes.decorator.js';
 
-const ALERT_ID = /^[1-9]\d{0,17}$/;
-
 /**
  * Alerts, their rules, delivery channels and the delivery log. Admin only; reads are audited, and every change
- * is audited in the same transaction as the change itself (channel secrets never reach the audit record).
+ * is audited in the same transaction as the change itself (the services run both; channel secrets never reach
+ * the audit record).
  */
 @MetricsRoutes()
 @UseGuards(MetricsAccessGuard)
@@ -41,9 +36,6 @@ export class AlertsController {
     private readonly alerts: AlertsService,
     private readonly rules: AlertRulesService,
     private readonly channels: AlertChannelsService,
-    private readonly audit: AuditService,
-    private readonly cache: ReadCache,
-    @InjectDataSource() private readonly dataSource: DataSource,
   ) {}
 
   @Get('alerts')
@@ -64,10 +56,7 @@ export class AlertsController {
   @ApiConflictResponse({ description: 'The alert is resolved' })
   @Audited('alert_ack', { byHandler: true })
   acknowledge(@Param('id') id: string, @Req() request: RequestWithActor): Promise<AlertView> {
-    if (!ALERT_ID.test(id)) throw badRequest([{ field: 'id', message: 'must be an alert id' }]);
-    return this.audited(request, 'alert_ack', 200, (manager) =>
-      this.alerts.acknowledge(id, request.metricsActor?.id ?? 'unknown', manager),
-    );
+    return this.alerts.acknowledge(id, actorId(request), auditEntryFor(request, 'alert_ack'));
   }
 
   @Get('alerts/rules')
@@ -86,9 +75,7 @@ export class AlertsController {
     @Body(metricsValidationPipe) body: AlertRuleDto,
     @Req() request: RequestWithActor,
   ): Promise<AlertRuleView> {
-    return this.audited(request, 'alert_rule_change', 201, (manager) =>
-      this.rules.create(body, request.metricsActor?.id ?? 'unknown', manager),
-    );
+    return this.rules.create(body, actorId(request), auditEntryFor(request, 'alert_rule_change'));
   }
 
   @Put('alerts/rules/:id')
@@ -101,7 +88,7 @@ export class AlertsController {
     @Body(metricsValidationPipe) body: AlertRuleDto,
     @Req() request: RequestWithActor,
   ): Promise<AlertRuleView> {
-    return this.audited(request, 'alert_rule_change', 200, (manager) => this.rules.replace(id, body, manager));
+    return this.rules.replace(id, body, auditEntryFor(request, 'alert_rule_change'));
   }
 
   @Delete('alerts/rules/:id')
@@ -110,7 +97,7 @@ export class AlertsController {
   @ApiNotFoundResponse({ description: 'No such rule' })
   @Audited('alert_rule_change', { byHandler: true })
   deleteRule(@Param('id', uuidId()) id: string, @Req() request: RequestWithActor): Promise<AlertRuleView> {
-    return this.audited(request, 'alert_rule_change', 200, (manager) => this.rules.remove(id, manager));
+    return this.rules.remove(id, auditEntryFor(request, 'alert_rule_change'));
   }
 
   @Get('alerts/channels')
@@ -129,10 +116,7 @@ export class AlertsController {
     @Body(metricsValidationPipe) body: AlertChannelDto,
     @Req() request: RequestWithActor,
   ): Promise<ChannelView> {
-    return this.audited(request, 'alert_channel_change', 201, async (manager) => {
-      const created = await this.channels.create(body, request.metricsActor?.id ?? 'unknown', manager);
-      return { result: created, changes: { channel: { before: null, after: created } } };
-    });
+    return this.channels.create(body, actorId(request), auditEntryFor(request, 'alert_channel_change'));
   }
 
   @Put('alerts/channels/:id')
@@ -145,10 +129,7 @@ export class AlertsController {
     @Body(metricsValidationPipe) body: AlertChannelDto,
     @Req() request: RequestWithActor,
   ): Promise<ChannelView> {
-    return this.audited(request, 'alert_channel_change', 200, async (manager) => {
-      const replaced = await this.channels.replace(id, body, manager);
-      return { result: replaced, changes: { channel: { before: null, after: replaced } } };
-    });
+    return this.channels.replace(id, body, auditEntryFor(request, 'alert_channel_change'));
   }
 
   @Delete('alerts/channels/:id')
@@ -157,10 +138,7 @@ export class AlertsController {
   @ApiNotFoundResponse({ description: 'No such channel' })
   @Audited('alert_channel_change', { byHandler: true })
   deleteChannel(@Param('id', uuidId()) id: string, @Req() request: RequestWithActor): Promise<ChannelView> {
-    return this.audited(request, 'alert_channel_change', 200, async (manager) => {
-      const removed = await this.channels.remove(id, manager);
-      return { result: removed, changes: { channel: { before: removed, after: null } } };
-    });
+    return this.channels.remove(id, auditEntryFor(request, 'alert_channel_change'));
   }
 
   @Get('alerts/deliveries')
@@ -172,34 +150,5 @@ export class AlertsController {
   @Audited('read')
   deliveries(@Query(metricsValidationPipe) query: DeliveriesQueryDto) {
     return this.alerts.deliveries(query);
-  }
-
-  /** Runs a change and its audit record in one transaction: both are written or neither. */
-  private audited<T>(
-    request: RequestWithActor,
-    action: AuditAction,
-    outcome: number,
-    change: (
-      manager: EntityManager,
-    ) => Promise<T | { result: T; changes: Record<string, { before: unknown; after: unknown }> }>,
-  ): Promise<T> {
-    return this.dataSource.transaction(async (manager) => {
-      const done = await change(manager);
-      const wrapped = done && typeof done === 'object' && 'result' in done && 'changes' in done;
-      const entry = auditEntryFor(request, action);
-      await this.audit.record(
-        {
-          ...entry,
-          ...(wrapped
-            ? { changes: (done as { changes: Record<string, { before: unknown; after: unknown }> }).changes }
-            : {}),
-          outcome,
-        },
-        manager,
-      );
-      // Rules and acknowledgements show in GET summary: cached answers must go.
-      await this.cache.bump(manager);
-      return wrapped ? (done as { result: T }).result : done;
-    });
   }
 }

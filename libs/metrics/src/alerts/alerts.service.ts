@@ -1,8 +1,10 @@
 import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
 import type { MetricsConfigEntity } from '../entities/config.entity.js';
 import type { MetricValues } from '../common/metric-values.js';
 import { AlertsRepository } from '../repositories/alerts.repository.js';
+import { badRequest } from '../common/validation.js';
+import type { AuditEntry } from '../security/audit.service.js';
+import { AuditedChange } from '../security/audited-changes.service.js';
 import type { SnapshotScope } from './alert-condition.js';
 import type { AlertsQueryDto, DeliveriesQueryDto } from './alert-rule.dto.js';
 import { alertView, type AlertView } from './alert-view.js';
@@ -38,12 +40,17 @@ export interface DeliveryView {
 /** A summary alert with what the alert history knows of it (absent when it was never stored). */
 export type SummaryAlert = ThresholdAlert & Partial<Pick<AlertView, 'id' | 'kind' | 'status' | 'expected'>>;
 
+const ALERT_ID = /^[1-9]\d{0,17}$/;
+
 const iso = (value: unknown) => (value ? new Date(value as string).toISOString() : null);
 
 /** Reads and acknowledgements of the alert history and its delivery log. */
 @Injectable()
 export class AlertsService {
-  constructor(private readonly history: AlertsRepository) {}
+  constructor(
+    private readonly history: AlertsRepository,
+    private readonly audited: AuditedChange,
+  ) {}
 
   async list(query: AlertsQueryDto): Promise<AlertPage> {
     const limit = query.limit ?? 50;
@@ -59,13 +66,19 @@ export class AlertsService {
     return { alerts: alerts.map(alertView), total, limit, offset };
   }
 
-  /** An admin has seen it: it stays listed (and can still escalate or resolve) but is marked acknowledged. */
-  async acknowledge(id: string, by: string, manager: EntityManager): Promise<AlertView> {
-    const row = await this.history.lockOne(id, manager);
-    if (!row) throw new NotFoundException(`No alert with id ${id}`);
-    if (row.status === 'resolved') throw new ConflictException(`Alert ${id} is already resolved`);
-    if (row.status === 'acknowledged') return alertView(row);
-    return alertView(await this.history.acknowledge(id, by, manager));
+  /**
+   * An admin has seen it: it stays listed (and can still escalate or resolve) but is marked acknowledged.
+   * Locked, changed and audited in one transaction.
+   */
+  acknowledge(id: string, by: string, entry: Omit<AuditEntry, 'outcome'>): Promise<AlertView> {
+    if (!ALERT_ID.test(id)) throw badRequest([{ field: 'id', message: 'must be an alert id' }]);
+    return this.audited.run(entry, 200, async (manager) => {
+      const row = await this.history.lockOne(id, manager);
+      if (!row) throw new NotFoundException(`No alert with id ${id}`);
+      if (row.status === 'resolved') throw new ConflictException(`Alert ${id} is already resolved`);
+      if (row.status === 'acknowledged') return { result: alertView(row) };
+      return { result: alertView(await this.history.acknowledge(id, by, manager)) };
+    });
   }
 
   async deliveries(

@@ -1,9 +1,16 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
+import { daysBetween } from '../common/calendar-dates.js';
+import { badRequest } from '../common/validation.js';
 import { InjectMetricsOptions } from '../metrics.module-definition.js';
 import type { ResolvedMetricsOptions } from '../metrics.options.js';
 import { AnnotationsRepository, type AnnotationRow } from '../repositories/annotations.repository.js';
-import type { AnnotationDto } from './annotation.dto.js';
+import type { AuditEntry } from '../security/audit.service.js';
+import { AuditedChange } from '../security/audited-changes.service.js';
+import type { AnnotationDto, AnnotationsQueryDto } from './annotation.dto.js';
+
+const ANNOTATION_ID = /^[1-9]\d{0,17}$/;
+/** A dashboard range is at most a few years; a longer list is refused rather than read whole. */
+const MAX_DAYS = 3_700;
 
 export interface AnnotationView {
   id: string;
@@ -25,35 +32,49 @@ function view(row: AnnotationRow): AnnotationView {
   };
 }
 
-/** Annotations of days, per environment: a tenant's view shows its own and the ones of no tenant. */
+/**
+ * Annotations of days, per environment: a tenant's view shows its own and the ones of no tenant. Every change
+ * is written with its audit record in one transaction.
+ */
 @Injectable()
 export class AnnotationsService {
   constructor(
     private readonly repository: AnnotationsRepository,
+    private readonly audited: AuditedChange,
     @InjectMetricsOptions() private readonly options: ResolvedMetricsOptions,
   ) {}
 
-  async list(start: string, end: string, tenant: string | null): Promise<AnnotationView[]> {
-    return (await this.repository.list(this.options.environment, start, end, tenant)).map(view);
+  async list(query: AnnotationsQueryDto): Promise<{ annotations: AnnotationView[] }> {
+    if (query.start > query.end) throw badRequest([{ field: 'start', message: 'must not be after end' }]);
+    if (daysBetween(query.start, query.end) + 1 > MAX_DAYS) {
+      throw badRequest([{ field: 'end', message: `a range may span at most ${MAX_DAYS} days` }]);
+    }
+    const rows = await this.repository.list(this.options.environment, query.start, query.end, query.tenant ?? null);
+    return { annotations: rows.map(view) };
   }
 
-  async create(body: AnnotationDto, by: string, manager: EntityManager): Promise<AnnotationView> {
-    const row = await this.repository.insert(
-      {
-        env: this.options.environment,
-        tenant: body.tenant ?? null,
-        day: body.day,
-        label: body.label.trim(),
-        created_by: by,
-      },
-      manager,
-    );
-    return view(row);
+  create(body: AnnotationDto, by: string, entry: Omit<AuditEntry, 'outcome'>): Promise<AnnotationView> {
+    return this.audited.run(entry, 201, async (manager) => {
+      const row = await this.repository.insert(
+        {
+          env: this.options.environment,
+          tenant: body.tenant ?? null,
+          day: body.day,
+          label: body.label.trim(),
+          created_by: by,
+        },
+        manager,
+      );
+      return { result: view(row) };
+    });
   }
 
-  async remove(id: string, manager: EntityManager): Promise<AnnotationView> {
-    const row = await this.repository.remove(this.options.environment, id, manager);
-    if (!row) throw new NotFoundException(`No annotation with id ${id}`);
-    return view(row);
+  remove(id: string, entry: Omit<AuditEntry, 'outcome'>): Promise<AnnotationView> {
+    if (!ANNOTATION_ID.test(id)) throw badRequest([{ field: 'id', message: 'must be an annotation id' }]);
+    return this.audited.run(entry, 200, async (manager) => {
+      const row = await this.repository.remove(this.options.environment, id, manager);
+      if (!row) throw new NotFoundException(`No annotation with id ${id}`);
+      return { result: view(row) };
+    });
   }
 }

@@ -4,12 +4,10 @@ import { RUN_SCHEMA } from '../openapi/api-docs.js';
 import { Body, Get, HttpCode, Param, Post, Query, Req, UsePipes } from '@nestjs/common';
 import { uuidId } from '../security/id-param.js';
 import { Audited } from '../security/audit.interceptor.js';
-import { InjectMetricsOptions } from '../metrics.module-definition.js';
-import type { ResolvedMetricsOptions } from '../metrics.options.js';
-import { badRequest, metricsValidationPipe } from '../common/validation.js';
+import { metricsValidationPipe } from '../common/validation.js';
 import { TenantScoped, type RequestWithActor } from '../security/metrics-access.guard.js';
 import { BackfillDto, RunsQueryDto } from './backfill.dto.js';
-import { daysBetween } from '../common/calendar-dates.js';
+import { Backfills } from './backfill.service.js';
 import { MetricsRunsService, type RunView } from './runs.service.js';
 
 /** Backfills and their runs (docs/api.md). The path prefix comes from the module options. */
@@ -17,7 +15,7 @@ import { MetricsRunsService, type RunView } from './runs.service.js';
 export class ComputeController {
   constructor(
     private readonly runs: MetricsRunsService,
-    @InjectMetricsOptions() private readonly options: ResolvedMetricsOptions,
+    private readonly backfills: Backfills,
   ) {}
 
   @Post('backfill')
@@ -27,22 +25,8 @@ export class ComputeController {
   @TenantScoped('body')
   @HttpCode(202)
   @UsePipes(metricsValidationPipe)
-  async backfill(@Body() body: BackfillDto, @Req() request: RequestWithActor): Promise<{ run_id: string }> {
-    if (body.start > body.end) throw badRequest([{ field: 'start', message: 'must not be after end' }]);
-    const days = daysBetween(body.start, body.end) + 1;
-    if (days > this.options.maxRangeDays.daily) {
-      throw badRequest([
-        { field: 'end', message: `range is ${days} days; at most ${this.options.maxRangeDays.daily}` },
-      ]);
-    }
-    const run = await this.runs.start({
-      start: body.start,
-      end: body.end,
-      tenant: body.tenant ?? null,
-      trigger: 'backfill',
-      requestedBy: request.metricsActor?.id ?? null,
-    });
-    return { run_id: run.run_id };
+  backfill(@Body() body: BackfillDto, @Req() request: RequestWithActor): Promise<{ run_id: string }> {
+    return this.backfills.start(body, request.metricsActor?.id ?? null);
   }
 
   @Get('runs')

@@ -102,3 +102,6 @@ export class MetricsAccessGuard implements CanActivate {
     return true;
   }
 }
+
+/** Who made a change, as its rows record it (`unknown` when no actor was resolved). */
+export const actorId = (request: RequestWithActor): string => request.metricsActor?.id ?? 'unknown';
