@@ -57,7 +57,7 @@ export class EventWriter {
     private readonly dirtyDays: DirtyDaysRepository,
   ) {}
 
-  /** The ids among `events`' that were not recorded before; recorded now. */
+  /** The ids of `events` not recorded before (recorded now): an id seen again is a duplicate. */
   async newIds(manager: EntityManager, events: readonly ValidEvent[]): Promise<Set<string>> {
     const withId = events.filter((event) => event.id !== null);
     if (withId.length === 0) return new Set();
