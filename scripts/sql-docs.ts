@@ -121,9 +121,19 @@ export const SQL_DOCS: SqlDoc[] = [
         statement: snapshotStatements.at(ENV, null, ['daily', 'monthly'], ['2026-03-01', '2026-03-01']),
       },
       {
+        name: 'at (alert evaluation, one tenant)',
+        built: { tenant: 'acme' },
+        statement: snapshotStatements.at(ENV, 'acme', ['daily', 'monthly'], ['2026-03-01', '2026-03-01']),
+      },
+      {
         name: 'reconciliation (GET revenue/reconciliation, the alert evaluation)',
         built: {},
         statement: snapshotStatements.reconciliation(ENV, '2026-01-01', '2026-03-01', null),
+      },
+      {
+        name: 'reconciliation (one tenant)',
+        built: { tenant: 'acme' },
+        statement: snapshotStatements.reconciliation(ENV, '2026-01-01', '2026-03-01', 'acme'),
       },
       { name: 'version', built: {}, statement: snapshotStatements.version(ENV) },
       { name: 'bumpVersion', built: {}, statement: snapshotStatements.bumpVersion(ENV) },
