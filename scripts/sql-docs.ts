@@ -29,6 +29,7 @@ import { ledgerStatements } from '../libs/metrics/src/repositories/ledger.reposi
 import { revenueCustomerStatements } from '../libs/metrics/src/repositories/revenue-customers.repository.js';
 import { revenueCompareStatements } from '../libs/metrics/src/repositories/revenue-compare.repository.js';
 import { tenantRankingStatements } from '../libs/metrics/src/repositories/tenant-ranking.repository.js';
+import { snapshotExportStatements } from '../libs/metrics/src/repositories/snapshot-export.repository.js';
 import { SourceRelations } from '../libs/metrics/src/sql/source-relations.js';
 
 const OUT_DIR = 'docs/sql';
@@ -89,6 +90,26 @@ const SUMMARY: SummaryReadQuery = {
 
 const ALERT_FILTER = { env: ENV, status: 'active', tenant: null, severity: null, kind: null, limit: 50, offset: 0 };
 const DELIVERY_FILTER = { env: ENV, status: 'failed', alert_id: null, limit: 50, offset: 0 };
+
+// The export's key cells and two of the catalog's metrics (it writes every public one, each as a plain column).
+const EXPORT_HEADER = [
+  'bucket_type',
+  'bucket_date',
+  'tenant_id',
+  'environment',
+  'computed_at',
+  'complete',
+  'mrr',
+  'dau',
+];
+const EXPORT_BUILT = { header: 'the key cells, then every public metric (mrr and dau shown)' };
+const EXPORT_RANGE = {
+  env: ENV,
+  bucket: 'daily',
+  start: '2026-01-01',
+  end: '2026-03-01',
+  today: '2026-03-02',
+} as const;
 
 const SOURCES = { enabled: [...ENABLED].join(', '), relations: "the module's own tables" };
 
@@ -463,6 +484,42 @@ export const SQL_DOCS: SqlDoc[] = [
         name: 'failedAttempt',
         built: {},
         statement: alertDeliveryStatements.failedAttempt('7', 'pending', 2, 'HTTP 503 from the webhook', 4000),
+      },
+    ],
+  },
+  {
+    file: 'snapshot-export.sql',
+    code: 'libs/metrics/src/repositories/snapshot-export.repository.ts (snapshotExportStatements), GET export.csv',
+    samples: [
+      {
+        name: 'copyScope (PostgreSQL: the database writes the CSV; parameters are written as quoted literals)',
+        built: { ...EXPORT_BUILT, bucket: 'daily', tenant: 'acme' },
+        statement: snapshotExportStatements.copyScope(EXPORT_HEADER, { ...EXPORT_RANGE, tenant: 'acme' }),
+      },
+      {
+        name: 'copyEveryScope (all_tenants=true)',
+        built: { ...EXPORT_BUILT, bucket: 'weekly' },
+        statement: snapshotExportStatements.copyEveryScope(EXPORT_HEADER, { ...EXPORT_RANGE, bucket: 'weekly' }),
+      },
+      {
+        name: 'scopePage (PGlite: read in key pages, written in JavaScript)',
+        built: { ...EXPORT_BUILT, bucket: 'daily', tenant: null },
+        statement: snapshotExportStatements.scopePage(
+          EXPORT_HEADER,
+          { ...EXPORT_RANGE, tenant: null },
+          '2026-01-31',
+          2000,
+        ),
+      },
+      {
+        name: 'tenantsPage (all_tenants=true, after the first page)',
+        built: { ...EXPORT_BUILT, bucket: 'monthly' },
+        statement: snapshotExportStatements.tenantsPage(
+          EXPORT_HEADER,
+          { ...EXPORT_RANGE, bucket: 'monthly' },
+          { tenant: 'acme', date: '2026-02-01' },
+          2000,
+        ),
       },
     ],
   },

@@ -12,6 +12,7 @@ import { SnapshotWritesRepository } from './snapshot-writes.repository.js';
 import { RevenueCompareRepository } from './revenue-compare.repository.js';
 import { RevenueCustomersRepository } from './revenue-customers.repository.js';
 import { TenantRankingRepository } from './tenant-ranking.repository.js';
+import { SnapshotExportRepository } from './snapshot-export.repository.js';
 
 /** Every repository: the only classes that run SQL on the module's tables (docs/sql/ shows their statements). */
 export const REPOSITORIES = [
@@ -29,4 +30,5 @@ export const REPOSITORIES = [
   AnnotationsRepository,
   DirtyDaysRepository,
   ConventionsRepository,
+  SnapshotExportRepository,
 ];
