@@ -30,6 +30,9 @@ import { revenueCustomerStatements } from '../libs/metrics/src/repositories/reve
 import { revenueCompareStatements } from '../libs/metrics/src/repositories/revenue-compare.repository.js';
 import { tenantRankingStatements } from '../libs/metrics/src/repositories/tenant-ranking.repository.js';
 import { snapshotExportStatements } from '../libs/metrics/src/repositories/snapshot-export.repository.js';
+import { scheduleStatements } from '../libs/metrics/src/repositories/schedule.repository.js';
+import { verifyStatements } from '../libs/metrics/src/repositories/verify.repository.js';
+import { sourceCheckStatements } from '../libs/metrics/src/repositories/source-check.repository.js';
 import { SourceRelations } from '../libs/metrics/src/sql/source-relations.js';
 
 const OUT_DIR = 'docs/sql';
@@ -111,6 +114,8 @@ const EXPORT_RANGE = {
   today: '2026-03-02',
 } as const;
 
+const LEASE_HOLDER = '6f1c2b9e-3d4a-4e5f-8a7b-9c0d1e2f3a4b';
+
 const SOURCES = { enabled: [...ENABLED].join(', '), relations: "the module's own tables" };
 
 export const SQL_DOCS: SqlDoc[] = [
@@ -155,6 +160,11 @@ export const SQL_DOCS: SqlDoc[] = [
         name: 'reconciliation (one tenant)',
         built: { tenant: 'acme' },
         statement: snapshotStatements.reconciliation(ENV, '2026-01-01', '2026-03-01', 'acme'),
+      },
+      {
+        name: 'latestGlobalDaily (the Prometheus headline gauges)',
+        built: { metrics: 'every public metric (mrr and dau shown)' },
+        statement: snapshotStatements.latestGlobalDaily(ENV, ['mrr', 'dau']),
       },
       { name: 'version', built: {}, statement: snapshotStatements.version(ENV) },
       { name: 'bumpVersion', built: {}, statement: snapshotStatements.bumpVersion(ENV) },
@@ -439,12 +449,27 @@ export const SQL_DOCS: SqlDoc[] = [
   },
   {
     file: 'dirty-days.sql',
-    code: 'libs/metrics/src/repositories/dirty-days.repository.ts (dirtyDayStatements), the billing writers',
+    code: 'libs/metrics/src/repositories/dirty-days.repository.ts (dirtyDayStatements), the billing writers and the schedule',
     samples: [
       {
         name: 'markBillingDays',
         built: {},
         statement: dirtyDayStatements.markBillingDays(new Date('2026-02-10T09:30:00.000Z'), 'Europe/Berlin'),
+      },
+      {
+        name: 'toCatchUp (the schedule)',
+        built: SOURCES,
+        statement: dirtyDayStatements.toCatchUp(OWN_TABLES, {
+          env: ENV,
+          tz: 'Europe/Berlin',
+          yesterday: '2026-03-01',
+          lookBackDays: 1095,
+        }),
+      },
+      {
+        name: 'clear (the schedule)',
+        built: {},
+        statement: dirtyDayStatements.clear('2026-02-10', '2026-03-01', new Date('2026-03-02T01:00:00.000Z')),
       },
     ],
   },
@@ -520,6 +545,53 @@ export const SQL_DOCS: SqlDoc[] = [
           { tenant: 'acme', date: '2026-02-01' },
           2000,
         ),
+      },
+    ],
+  },
+  {
+    file: 'schedule.sql',
+    code: 'libs/metrics/src/repositories/schedule.repository.ts (scheduleStatements), the schedule and its lease',
+    samples: [
+      { name: 'claimTick', built: {}, statement: scheduleStatements.claimTick(ENV, 'daily', '2026-03-01') },
+      {
+        name: 'acquireLease',
+        built: {},
+        statement: scheduleStatements.acquireLease('exec-metrics:schedule', LEASE_HOLDER, 120000),
+      },
+      {
+        name: 'releaseLease',
+        built: {},
+        statement: scheduleStatements.releaseLease('exec-metrics:schedule', LEASE_HOLDER),
+      },
+    ],
+  },
+  {
+    file: 'verify.sql',
+    code: 'libs/metrics/src/repositories/verify.repository.ts (verifyStatements), npm run metrics -- verify and GET verify',
+    samples: [
+      { name: 'sampleDays', built: {}, statement: verifyStatements.sampleDays(ENV, 5) },
+      { name: 'dayRows', built: {}, statement: verifyStatements.dayRows(ENV, '2026-03-01') },
+      { name: 'unreconciled', built: {}, statement: verifyStatements.unreconciled(ENV, 0.01) },
+      { name: 'reconcilable', built: {}, statement: verifyStatements.reconcilable(ENV) },
+      { name: 'dirtyDays', built: {}, statement: verifyStatements.dirtyDays() },
+      { name: 'stuckRuns', built: {}, statement: verifyStatements.stuckRuns() },
+      { name: 'failingDeliveries', built: {}, statement: verifyStatements.failingDeliveries() },
+    ],
+  },
+  {
+    file: 'source-check.sql',
+    code: 'libs/metrics/src/repositories/source-check.repository.ts (sourceCheckStatements), the check of host relations at start',
+    samples: [
+      {
+        name: 'createView',
+        built: { relation: 'public.host_events' },
+        statement: sourceCheckStatements.createView('public.host_events'),
+      },
+      { name: 'viewColumns', built: {}, statement: sourceCheckStatements.viewColumns() },
+      {
+        name: 'readNothing',
+        built: { from: 'the relation as the compute reads it (a name here)' },
+        statement: sourceCheckStatements.readNothing('public.host_events'),
       },
     ],
   },

@@ -37,7 +37,7 @@ COPY (
     system_metrics_snapshot
   WHERE
     environment = :env
-    AND bucket_type = :bucket::varchar
+    AND bucket_type = :bucket
     AND tenant_id = :tenant::varchar
     AND bucket_date BETWEEN (:start::date)::date AND :end::date
   ORDER BY
@@ -81,7 +81,7 @@ COPY (
     system_metrics_snapshot AS s
   WHERE
     environment = :env
-    AND bucket_type = :bucket::varchar
+    AND bucket_type = :bucket
     AND bucket_date BETWEEN date_trunc('week', :start::date)::date AND :end::date
   ORDER BY
     s.tenant_id,
@@ -109,7 +109,7 @@ FROM
   system_metrics_snapshot
 WHERE
   environment = :env
-  AND bucket_type = :bucket::varchar
+  AND bucket_type = :bucket
   AND tenant_id IS NULL
   AND bucket_date BETWEEN (:start::date)::date AND :end::date
   AND bucket_date > :after::date
@@ -137,7 +137,7 @@ FROM
   system_metrics_snapshot AS s
 WHERE
   environment = :env
-  AND bucket_type = :bucket::varchar
+  AND bucket_type = :bucket
   AND tenant_id IS NOT NULL
   AND (
     tenant_id > :after_tenant::varchar

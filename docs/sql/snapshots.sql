@@ -261,6 +261,24 @@ FROM
       AND tenant_id = :tenant::varchar
   ) AS r;
 
+-- latestGlobalDaily (the Prometheus headline gauges)
+-- built with: {"metrics":"every public metric (mrr and dau shown)"}
+-- sample parameters: {"env":"production"}
+SELECT
+  bucket_date::text AS day,
+  "mrr",
+  "dau"
+FROM
+  system_metrics_snapshot
+WHERE
+  environment = :env
+  AND bucket_type = 'daily'
+  AND tenant_id IS NULL
+ORDER BY
+  bucket_date DESC
+LIMIT
+  1;
+
 -- version
 -- sample parameters: {"env":"production"}
 SELECT

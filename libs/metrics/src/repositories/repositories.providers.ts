@@ -13,6 +13,9 @@ import { RevenueCompareRepository } from './revenue-compare.repository.js';
 import { RevenueCustomersRepository } from './revenue-customers.repository.js';
 import { TenantRankingRepository } from './tenant-ranking.repository.js';
 import { SnapshotExportRepository } from './snapshot-export.repository.js';
+import { ScheduleRepository } from './schedule.repository.js';
+import { VerifyRepository } from './verify.repository.js';
+import { SourceCheckRepository } from './source-check.repository.js';
 
 /** Every repository: the only classes that run SQL on the module's tables (docs/sql/ shows their statements). */
 export const REPOSITORIES = [
@@ -31,4 +34,7 @@ export const REPOSITORIES = [
   DirtyDaysRepository,
   ConventionsRepository,
   SnapshotExportRepository,
+  ScheduleRepository,
+  VerifyRepository,
+  SourceCheckRepository,
 ];

@@ -67,7 +67,7 @@ function pagedCell(column: string, bucket: BucketType): string {
 /** One scope's rows of the range by date (one row per date: the snapshot's unique key). */
 function scopeSql(cells: string, query: ScopeExport, page: string): string {
   return `SELECT ${cells} FROM system_metrics_snapshot
-    WHERE environment = :env AND bucket_type = :bucket::varchar AND ${tenantIs('tenant_id', query.tenant)}
+    WHERE environment = :env AND bucket_type = :bucket AND ${tenantIs('tenant_id', query.tenant)}
       AND bucket_date BETWEEN ${BUCKET_DATE[query.bucket](':start::date')} AND :end::date${page}
     ORDER BY bucket_date`;
 }
@@ -81,7 +81,7 @@ function scopeSql(cells: string, query: ScopeExport, page: string): string {
  */
 function everyScopeSql(cells: string, bucket: BucketType, scopes: string): string {
   return `SELECT ${cells} FROM system_metrics_snapshot AS s
-    WHERE environment = :env AND bucket_type = :bucket::varchar${scopes}
+    WHERE environment = :env AND bucket_type = :bucket${scopes}
       AND bucket_date BETWEEN ${BUCKET_DATE[bucket](':start::date')} AND :end::date
     ORDER BY s.tenant_id, s.bucket_date`;
 }

@@ -146,6 +146,15 @@ export const snapshotStatements = {
     params: { env, start, end, tenant, rounding: ROUNDING },
   }),
 
+  /** The latest global daily snapshot's day and the given catalog columns (the Prometheus headline gauges). */
+  latestGlobalDaily: (env: string, metrics: readonly string[]): Statement => ({
+    sql: `SELECT bucket_date::text AS day, ${metrics.map((key) => quoteIdent(key)).join(', ')}
+      FROM system_metrics_snapshot
+      WHERE environment = :env AND bucket_type = 'daily' AND tenant_id IS NULL
+      ORDER BY bucket_date DESC LIMIT 1`,
+    params: { env },
+  }),
+
   version: (env: string): Statement => ({
     sql: 'SELECT version::text AS version FROM metrics_snapshot_version WHERE environment = :env',
     params: { env },
@@ -224,6 +233,15 @@ export class SnapshotsRepository {
     const [row] = manager
       ? await run<ReconciliationRow>((text, values) => manager.query(text, values), statement)
       : await this.read<ReconciliationRow>(statement);
+    return row;
+  }
+
+  /** On the primary, as the gauges have always read it; undefined before the first computed day. */
+  async latestGlobalDaily(metrics: readonly string[]): Promise<Record<string, unknown> | undefined> {
+    const [row] = await run(
+      (text, values) => this.dataSource.query(text, values),
+      snapshotStatements.latestGlobalDaily(this.options.environment, metrics),
+    );
     return row;
   }
 
