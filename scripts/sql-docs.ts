@@ -29,6 +29,10 @@ import { ledgerStatements } from '../libs/metrics/src/repositories/ledger.reposi
 import { revenueCustomerStatements } from '../libs/metrics/src/repositories/revenue-customers.repository.js';
 import { revenueCompareStatements } from '../libs/metrics/src/repositories/revenue-compare.repository.js';
 import { tenantRankingStatements } from '../libs/metrics/src/repositories/tenant-ranking.repository.js';
+import { snapshotExportStatements } from '../libs/metrics/src/repositories/snapshot-export.repository.js';
+import { scheduleStatements } from '../libs/metrics/src/repositories/schedule.repository.js';
+import { verifyStatements } from '../libs/metrics/src/repositories/verify.repository.js';
+import { sourceCheckStatements } from '../libs/metrics/src/repositories/source-check.repository.js';
 import { SourceRelations } from '../libs/metrics/src/sql/source-relations.js';
 import { billingStateStatements } from '../libs/metrics/src/repositories/billing-state.repository.js';
 import { ledgerEntryStatements } from '../libs/metrics/src/repositories/ledger-entries.repository.js';
@@ -103,6 +107,28 @@ const CHANNEL = {
   settings: '{"type":"webhook","webhook":{"url":"https://hooks.slack.com/services/T000/B000/XXXX","format":"slack"}}',
 };
 
+// The export's key cells and two of the catalog's metrics (it writes every public one, each as a plain column).
+const EXPORT_HEADER = [
+  'bucket_type',
+  'bucket_date',
+  'tenant_id',
+  'environment',
+  'computed_at',
+  'complete',
+  'mrr',
+  'dau',
+];
+const EXPORT_BUILT = { header: 'the key cells, then every public metric (mrr and dau shown)' };
+const EXPORT_RANGE = {
+  env: ENV,
+  bucket: 'daily',
+  start: '2026-01-01',
+  end: '2026-03-01',
+  today: '2026-03-02',
+} as const;
+
+const LEASE_HOLDER = '6f1c2b9e-3d4a-4e5f-8a7b-9c0d1e2f3a4b';
+
 const SOURCES = { enabled: [...ENABLED].join(', '), relations: "the module's own tables" };
 
 export const SQL_DOCS: SqlDoc[] = [
@@ -134,9 +160,24 @@ export const SQL_DOCS: SqlDoc[] = [
         statement: snapshotStatements.at(ENV, null, ['daily', 'monthly'], ['2026-03-01', '2026-03-01']),
       },
       {
+        name: 'at (alert evaluation, one tenant)',
+        built: { tenant: 'acme' },
+        statement: snapshotStatements.at(ENV, 'acme', ['daily', 'monthly'], ['2026-03-01', '2026-03-01']),
+      },
+      {
         name: 'reconciliation (GET revenue/reconciliation, the alert evaluation)',
         built: {},
         statement: snapshotStatements.reconciliation(ENV, '2026-01-01', '2026-03-01', null),
+      },
+      {
+        name: 'reconciliation (one tenant)',
+        built: { tenant: 'acme' },
+        statement: snapshotStatements.reconciliation(ENV, '2026-01-01', '2026-03-01', 'acme'),
+      },
+      {
+        name: 'latestGlobalDaily (the Prometheus headline gauges)',
+        built: { metrics: 'every public metric (mrr and dau shown)' },
+        statement: snapshotStatements.latestGlobalDaily(ENV, ['mrr', 'dau']),
       },
       { name: 'version', built: {}, statement: snapshotStatements.version(ENV) },
       { name: 'bumpVersion', built: {}, statement: snapshotStatements.bumpVersion(ENV) },
@@ -421,7 +462,7 @@ export const SQL_DOCS: SqlDoc[] = [
   },
   {
     file: 'dirty-days.sql',
-    code: 'libs/metrics/src/repositories/dirty-days.repository.ts (dirtyDayStatements), the billing and event writers',
+    code: 'libs/metrics/src/repositories/dirty-days.repository.ts (dirtyDayStatements), the billing and event writers and the schedule',
     samples: [
       {
         name: 'markBillingDays',
@@ -438,6 +479,21 @@ export const SQL_DOCS: SqlDoc[] = [
           ],
           'Europe/Berlin',
         ),
+      },
+      {
+        name: 'toCatchUp (the schedule)',
+        built: SOURCES,
+        statement: dirtyDayStatements.toCatchUp(OWN_TABLES, {
+          env: ENV,
+          tz: 'Europe/Berlin',
+          yesterday: '2026-03-01',
+          lookBackDays: 1095,
+        }),
+      },
+      {
+        name: 'clear (the schedule)',
+        built: {},
+        statement: dirtyDayStatements.clear('2026-02-10', '2026-03-01', new Date('2026-03-02T01:00:00.000Z')),
       },
     ],
   },
@@ -712,6 +768,89 @@ export const SQL_DOCS: SqlDoc[] = [
           min_rel_change: 0.3,
           warning_z: 4,
         }),
+      },
+    ],
+  },
+  {
+    file: 'snapshot-export.sql',
+    code: 'libs/metrics/src/repositories/snapshot-export.repository.ts (snapshotExportStatements), GET export.csv',
+    samples: [
+      {
+        name: 'copyScope (PostgreSQL: the database writes the CSV; parameters are written as quoted literals)',
+        built: { ...EXPORT_BUILT, bucket: 'daily', tenant: 'acme' },
+        statement: snapshotExportStatements.copyScope(EXPORT_HEADER, { ...EXPORT_RANGE, tenant: 'acme' }),
+      },
+      {
+        name: 'copyEveryScope (all_tenants=true)',
+        built: { ...EXPORT_BUILT, bucket: 'weekly' },
+        statement: snapshotExportStatements.copyEveryScope(EXPORT_HEADER, { ...EXPORT_RANGE, bucket: 'weekly' }),
+      },
+      {
+        name: 'scopePage (PGlite: read in key pages, written in JavaScript)',
+        built: { ...EXPORT_BUILT, bucket: 'daily', tenant: null },
+        statement: snapshotExportStatements.scopePage(
+          EXPORT_HEADER,
+          { ...EXPORT_RANGE, tenant: null },
+          '2026-01-31',
+          2000,
+        ),
+      },
+      {
+        name: 'tenantsPage (all_tenants=true, after the first page)',
+        built: { ...EXPORT_BUILT, bucket: 'monthly' },
+        statement: snapshotExportStatements.tenantsPage(
+          EXPORT_HEADER,
+          { ...EXPORT_RANGE, bucket: 'monthly' },
+          { tenant: 'acme', date: '2026-02-01' },
+          2000,
+        ),
+      },
+    ],
+  },
+  {
+    file: 'schedule.sql',
+    code: 'libs/metrics/src/repositories/schedule.repository.ts (scheduleStatements), the schedule and its lease',
+    samples: [
+      { name: 'claimTick', built: {}, statement: scheduleStatements.claimTick(ENV, 'daily', '2026-03-01') },
+      {
+        name: 'acquireLease',
+        built: {},
+        statement: scheduleStatements.acquireLease('exec-metrics:schedule', LEASE_HOLDER, 120000),
+      },
+      {
+        name: 'releaseLease',
+        built: {},
+        statement: scheduleStatements.releaseLease('exec-metrics:schedule', LEASE_HOLDER),
+      },
+    ],
+  },
+  {
+    file: 'verify.sql',
+    code: 'libs/metrics/src/repositories/verify.repository.ts (verifyStatements), npm run metrics -- verify and GET verify',
+    samples: [
+      { name: 'sampleDays', built: {}, statement: verifyStatements.sampleDays(ENV, 5) },
+      { name: 'dayRows', built: {}, statement: verifyStatements.dayRows(ENV, '2026-03-01') },
+      { name: 'unreconciled', built: {}, statement: verifyStatements.unreconciled(ENV, 0.01) },
+      { name: 'reconcilable', built: {}, statement: verifyStatements.reconcilable(ENV) },
+      { name: 'dirtyDays', built: {}, statement: verifyStatements.dirtyDays() },
+      { name: 'stuckRuns', built: {}, statement: verifyStatements.stuckRuns() },
+      { name: 'failingDeliveries', built: {}, statement: verifyStatements.failingDeliveries() },
+    ],
+  },
+  {
+    file: 'source-check.sql',
+    code: 'libs/metrics/src/repositories/source-check.repository.ts (sourceCheckStatements), the check of host relations at start',
+    samples: [
+      {
+        name: 'createView',
+        built: { relation: 'public.host_events' },
+        statement: sourceCheckStatements.createView('public.host_events'),
+      },
+      { name: 'viewColumns', built: {}, statement: sourceCheckStatements.viewColumns() },
+      {
+        name: 'readNothing',
+        built: { from: 'the relation as the compute reads it (a name here)' },
+        statement: sourceCheckStatements.readNothing('public.host_events'),
       },
     ],
   },

@@ -4,7 +4,7 @@
 
 -- customers (sort=mrr)
 -- built with: {"sort":"mrr"}
--- sample parameters: {"currency":"USD","id":null,"limit":100,"offset":0,"rates":"{\"EUR\":1.08}","tenant":null}
+-- sample parameters: {"currency":"USD","id":null,"limit":100,"offset":0,"rates":"{\"EUR\":1.08}"}
 WITH
   rows AS (
     SELECT
@@ -33,10 +33,7 @@ WITH
       JOIN metrics_billing_customer c ON c.id = l.customer_id
     WHERE
       l.effective_at <= now()
-      AND (
-        :tenant::varchar IS NULL
-        OR c.tenant_id = :tenant::varchar
-      )
+      AND TRUE
       AND (
         :id::varchar IS NULL
         OR c.id = :id::varchar

@@ -35,7 +35,7 @@ RETURNING
   id;
 
 -- activeRun
--- sample parameters: {"end":"2026-03-01","start":"2026-01-01","tenant":null}
+-- sample parameters: {"end":"2026-03-01","start":"2026-01-01"}
 SELECT
   id
 FROM
@@ -43,7 +43,7 @@ FROM
 WHERE
   start_date = :start
   AND end_date = :end
-  AND tenant_id IS NOT DISTINCT FROM :tenant::varchar
+  AND tenant_id IS NULL
   AND status IN ('queued', 'running');
 
 -- heartbeat

@@ -32,7 +32,7 @@ FROM
   system_metrics_snapshot
 WHERE
   environment = :env
-  AND tenant_id = :tenant
+  AND tenant_id = :tenant::varchar
 LIMIT
   1;
 
@@ -99,7 +99,7 @@ ORDER BY
   b;
 
 -- cohorts
--- sample parameters: {"env":"production","months":6,"tenant":null}
+-- sample parameters: {"env":"production","months":6}
 SELECT
   *
 FROM
@@ -119,7 +119,7 @@ FROM
       system_cohort_retention
     WHERE
       environment = :env
-      AND tenant_id IS NOT DISTINCT FROM :tenant::varchar
+      AND tenant_id IS NULL
     ORDER BY
       cohort_month DESC
     LIMIT
@@ -129,7 +129,7 @@ ORDER BY
   cohort_month;
 
 -- heads (alert evaluation)
--- sample parameters: {"env":"production","tenant":null}
+-- sample parameters: {"env":"production"}
 SELECT
   bucket_type,
   max(bucket_date)::text AS head
@@ -137,15 +137,12 @@ FROM
   system_metrics_snapshot
 WHERE
   environment = :env
-  AND (
-    :tenant::varchar IS NULL
-    OR tenant_id = :tenant::varchar
-  )
+  AND TRUE
 GROUP BY
   bucket_type;
 
 -- at (alert evaluation)
--- sample parameters: {"dates":["2026-03-01","2026-03-01"],"env":"production","tenant":null,"types":["daily","monthly"]}
+-- sample parameters: {"dates":["2026-03-01","2026-03-01"],"env":"production","types":["daily","monthly"]}
 SELECT
   s.*,
   s.bucket_date::text AS day
@@ -155,13 +152,24 @@ FROM
   AND h.bucket_date = s.bucket_date
 WHERE
   s.environment = :env
-  AND (
-    :tenant::varchar IS NULL
-    OR s.tenant_id = :tenant::varchar
-  );
+  AND TRUE;
+
+-- at (alert evaluation, one tenant)
+-- built with: {"tenant":"acme"}
+-- sample parameters: {"dates":["2026-03-01","2026-03-01"],"env":"production","tenant":"acme","types":["daily","monthly"]}
+SELECT
+  s.*,
+  s.bucket_date::text AS day
+FROM
+  system_metrics_snapshot s
+  JOIN unnest(:types::text[], :dates::date[]) AS h (bucket_type, bucket_date) ON h.bucket_type = s.bucket_type
+  AND h.bucket_date = s.bucket_date
+WHERE
+  s.environment = :env
+  AND s.tenant_id = :tenant::varchar;
 
 -- reconciliation (GET revenue/reconciliation, the alert evaluation)
--- sample parameters: {"end":"2026-03-01","env":"production","rounding":0.01,"start":"2026-01-01","tenant":null}
+-- sample parameters: {"end":"2026-03-01","env":"production","rounding":0.01,"start":"2026-01-01"}
 SELECT
   count(*)::int AS checked,
   coalesce(
@@ -203,11 +211,73 @@ FROM
         WHEN 'weekly' THEN bucket_date + 6 >= :start::date
         ELSE (bucket_date + interval '1 month')::date > :start::date
       END
-      AND (
-        :tenant::varchar IS NULL
-        OR tenant_id = :tenant::varchar
-      )
+      AND TRUE
   ) AS r;
+
+-- reconciliation (one tenant)
+-- built with: {"tenant":"acme"}
+-- sample parameters: {"end":"2026-03-01","env":"production","rounding":0.01,"start":"2026-01-01","tenant":"acme"}
+SELECT
+  count(*)::int AS checked,
+  coalesce(
+    jsonb_agg(
+      to_jsonb(r)
+      ORDER BY
+        bucket_type,
+        bucket_date,
+        tenant_id NULLS FIRST
+    ) FILTER (
+      WHERE
+        abs(difference) > :rounding
+    ),
+    '[]'::jsonb
+  ) AS differences
+FROM
+  (
+    SELECT
+      bucket_type,
+      bucket_date::text AS bucket_date,
+      tenant_id,
+      coalesce(mrr_at_start, 0)::float8 AS mrr_at_start,
+      coalesce(mrr_net_new, 0)::float8 AS mrr_net_new,
+      mrr::float8 AS mrr,
+      (
+        mrr - coalesce(mrr_at_start, 0) - coalesce(mrr_net_new, 0)
+      )::float8 AS difference
+    FROM
+      system_metrics_snapshot
+    WHERE
+      environment = :env
+      AND mrr IS NOT NULL
+      AND bucket_date BETWEEN least(
+        date_trunc('week', :start::date),
+        date_trunc('month', :start::date)
+      )::date AND :end::date
+      AND CASE bucket_type
+        WHEN 'daily' THEN bucket_date >= :start::date
+        WHEN 'weekly' THEN bucket_date + 6 >= :start::date
+        ELSE (bucket_date + interval '1 month')::date > :start::date
+      END
+      AND tenant_id = :tenant::varchar
+  ) AS r;
+
+-- latestGlobalDaily (the Prometheus headline gauges)
+-- built with: {"metrics":"every public metric (mrr and dau shown)"}
+-- sample parameters: {"env":"production"}
+SELECT
+  bucket_date::text AS day,
+  "mrr",
+  "dau"
+FROM
+  system_metrics_snapshot
+WHERE
+  environment = :env
+  AND bucket_type = 'daily'
+  AND tenant_id IS NULL
+ORDER BY
+  bucket_date DESC
+LIMIT
+  1;
 
 -- version
 -- sample parameters: {"env":"production"}

@@ -4,7 +4,7 @@
 
 -- ranking (sort=mrr)
 -- built with: {"sort":"mrr","order":"desc"}
--- sample parameters: {"end":"2026-03-01","environment":"production","limit":20,"offset":0,"scope":null,"start":"2026-01-01"}
+-- sample parameters: {"end":"2026-03-01","environment":"production","limit":20,"offset":0,"start":"2026-01-01"}
 WITH
   tenants AS (
     SELECT DISTINCT
@@ -16,10 +16,7 @@ WITH
       AND bucket_type = 'monthly'
       AND tenant_id IS NOT NULL
       AND bucket_date BETWEEN date_trunc('month', :start::date)::date AND :end::date
-      AND (
-        :scope::varchar[] IS NULL
-        OR tenant_id = ANY (:scope::varchar[])
-      )
+      AND TRUE
   ),
   ranked AS (
     SELECT
@@ -82,7 +79,7 @@ OFFSET
 
 -- ranking (sort=growth)
 -- built with: {"sort":"growth","order":"desc"}
--- sample parameters: {"end":"2026-03-01","environment":"production","limit":20,"offset":0,"scope":null,"start":"2026-01-01"}
+-- sample parameters: {"end":"2026-03-01","environment":"production","limit":20,"offset":0,"start":"2026-01-01"}
 WITH
   tenants AS (
     SELECT DISTINCT
@@ -94,10 +91,7 @@ WITH
       AND bucket_type = 'monthly'
       AND tenant_id IS NOT NULL
       AND bucket_date BETWEEN date_trunc('month', :start::date)::date AND :end::date
-      AND (
-        :scope::varchar[] IS NULL
-        OR tenant_id = ANY (:scope::varchar[])
-      )
+      AND TRUE
   ),
   ranked AS (
     SELECT

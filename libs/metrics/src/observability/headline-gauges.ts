@@ -1,11 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import type { Gauge } from 'prom-client';
-import { DataSource } from 'typeorm';
 import { PUBLIC_METRICS } from '../catalog/metric-catalog.js';
-import { quoteIdent } from '../database/named-sql.js';
-import { InjectMetricsOptions } from '../metrics.module-definition.js';
-import type { ResolvedMetricsOptions } from '../metrics.options.js';
+import { SnapshotsRepository } from '../repositories/snapshots.repository.js';
 import { toNumber } from '../common/metric-values.js';
 import { MetricsPrometheus } from './prometheus-registry.js';
 
@@ -20,8 +16,7 @@ export class HeadlineGauges {
   private readonly day: Gauge;
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
-    @InjectMetricsOptions() private readonly options: ResolvedMetricsOptions,
+    private readonly snapshots: SnapshotsRepository,
     prometheus: MetricsPrometheus,
   ) {
     this.values = prometheus.ownMetric(
@@ -44,13 +39,7 @@ export class HeadlineGauges {
   }
 
   async refresh(): Promise<void> {
-    const [row] = await this.dataSource.query<Record<string, unknown>[]>(
-      `SELECT bucket_date::text AS day, ${PUBLIC_METRICS.map((metric) => quoteIdent(metric.key)).join(', ')}
-       FROM system_metrics_snapshot
-       WHERE environment = $1 AND bucket_type = 'daily' AND tenant_id IS NULL
-       ORDER BY bucket_date DESC LIMIT 1`,
-      [this.options.environment],
-    );
+    const row = await this.snapshots.latestGlobalDaily(PUBLIC_METRICS.map((metric) => metric.key));
     this.values.reset();
     this.day.reset();
     if (!row) return;

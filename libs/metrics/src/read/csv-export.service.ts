@@ -1,20 +1,18 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { stringify } from 'csv-stringify';
 import { Readable } from 'node:stream';
-import { DataSource } from 'typeorm';
 import { PUBLIC_METRICS } from '../catalog/metric-catalog.js';
-import { compileSql, quoteIdent } from '../database/named-sql.js';
 import type { BucketType } from '../entities/snapshot.entity.js';
 import { InjectMetricsOptions } from '../metrics.module-definition.js';
 import type { ResolvedMetricsOptions } from '../metrics.options.js';
-import { completeCell, copyAllTenantsCsvStream, copyCsvStream, type CopyClient } from './csv-copy.js';
-import { allTenantsPageSql } from './all-tenants-export.sql.js';
-import { BUCKET_DATE } from '../sql/bucket-dates.js';
 import { MetricsConfigService } from '../repositories/metrics-config.service.js';
+import {
+  SnapshotExportRepository,
+  snapshotExportStatements,
+  type ExportRange,
+  type TenantsPageAfter,
+} from '../repositories/snapshot-export.repository.js';
 import { localDate } from '../common/local-clock.js';
-import { tenantIs } from '../sql/tenant-predicate.js';
-import { obtainReadConnection, readQuery } from '../database/read-replica.js';
 
 export interface ExportQuery {
   start: string;
@@ -54,21 +52,16 @@ export function neutraliseFormula(value: unknown): string {
   return /^[=+\-@\t\r]/.test(text) && !NUMBER.test(text) ? `'${text}` : text;
 }
 
-/** A `pg` client (COPY streams need its protocol connection); PGlite's session is not one. */
-function isCopyClient(client: unknown): client is CopyClient {
-  const candidate = client as { escapeLiteral?: unknown; connection?: unknown } | null;
-  return typeof candidate?.escapeLiteral === 'function' && typeof candidate.connection === 'object';
-}
-
 /**
- * Snapshots as CSV, one row per snapshot of every bucket that touches the range (the timeseries' buckets), the header from the catalog. On PostgreSQL the database writes the CSV
- * (`COPY ... TO STDOUT`, see csv-copy.ts); on PGlite, which has no COPY to a client, rows are read in keyset pages
- * and written by csv-stringify. Both stream, and both write the same cells.
+ * Snapshots as CSV, one row per snapshot of every bucket that touches the range (the timeseries' buckets), the
+ * header from the catalog. On PostgreSQL the database writes the CSV (`COPY … TO STDOUT`, at COPY's speed, streamed
+ * with back-pressure); on PGlite, which has no COPY to a client, rows are read in keyset pages and written by
+ * csv-stringify. Both stream, and both write the same cells (SnapshotExportRepository holds both statements).
  */
 @Injectable()
 export class CsvExportService {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly snapshots: SnapshotExportRepository,
     @InjectMetricsOptions() private readonly options: ResolvedMetricsOptions,
     private readonly config: MetricsConfigService,
   ) {}
@@ -78,35 +71,26 @@ export class CsvExportService {
     return localDate(asOf ?? new Date(), (await this.config.get()).timezone);
   }
 
-  /** Resolves once the database connection is held, so an outage fails the request before any byte is sent. */
-  async open(query: ExportQuery): Promise<Readable> {
-    const today = await this.today(query.asOf);
-    const [client, release] = await obtainReadConnection(this.dataSource);
-    if (!isCopyClient(client)) {
-      release();
-      return this.pagedStream(query, today);
-    }
-    const scope = {
-      environment: this.options.environment,
+  private range(query: ExportQuery, today: string): ExportRange {
+    return {
+      env: this.options.environment,
       bucket: query.bucket ?? 'daily',
       start: query.start,
       end: query.end,
       today,
     };
-    const csv = query.allTenants
-      ? copyAllTenantsCsvStream(client, CSV_HEADER, scope)
-      : copyCsvStream(client, CSV_HEADER, { ...scope, tenant: query.tenant ?? null });
-    // Back to the pool once the COPY has ended; a COPY cut short (client gone, error) takes its connection with it.
-    let held = true;
-    const done = (error?: Error) => {
-      if (!held) return;
-      held = false;
-      release(error);
-    };
-    csv.once('end', () => done());
-    csv.once('error', (error: Error) => done(error));
-    csv.once('close', () => done(csv.readableEnded ? undefined : new Error('CSV export stopped before its end')));
-    return csv;
+  }
+
+  /** Resolves once the database connection is held, so an outage fails the request before any byte is sent. */
+  async open(query: ExportQuery): Promise<Readable> {
+    const today = await this.today(query.asOf);
+    const range = this.range(query, today);
+    const copy = await this.snapshots.copy(
+      query.allTenants
+        ? snapshotExportStatements.copyEveryScope(CSV_HEADER, range)
+        : snapshotExportStatements.copyScope(CSV_HEADER, { ...range, tenant: query.tenant ?? null }),
+    );
+    return copy ?? this.pagedStream(query, today);
   }
 
   /** The JavaScript writer: PGlite's path, and what the COPY path is checked against (test/csv-export). */
@@ -117,41 +101,16 @@ export class CsvExportService {
     return rows.pipe(csv);
   }
 
-  /** The cells of a row as the JavaScript writer selects them (formulas are neutralised afterwards). */
-  private columns(bucket: BucketType): string {
-    return CSV_HEADER.map((column) => {
-      if (column === 'bucket_date') return 'bucket_date::text AS bucket_date';
-      if (column === 'complete') return `${completeCell(bucket, ':today::date')} AS complete`;
-      return quoteIdent(column);
-    }).join(', ');
-  }
-
   private rows(query: ExportQuery, today: string): AsyncGenerator<string[]> {
     return query.allTenants ? this.allTenantRows(query, today) : this.scopeRows(query, today);
   }
 
   private async *scopeRows(query: ExportQuery, today: string): AsyncGenerator<string[]> {
-    const bucket = query.bucket ?? 'daily';
-    const columns = this.columns(bucket);
+    const scope = { ...this.range(query, today), tenant: query.tenant ?? null };
     // One scope and bucket have one row per date (the snapshot's unique key), so the date alone pages.
     let after = '0001-01-01';
     for (;;) {
-      const compiled = compileSql(
-        `SELECT ${columns} FROM system_metrics_snapshot
-         WHERE environment = :env AND bucket_type = :bucket::varchar AND ${tenantIs('tenant_id', query.tenant)}
-           AND bucket_date BETWEEN ${BUCKET_DATE[bucket](':start::date')} AND :end::date AND bucket_date > :after::date
-         ORDER BY bucket_date LIMIT ${PAGE_SIZE}`,
-        {
-          env: this.options.environment,
-          bucket,
-          tenant: query.tenant ?? null,
-          start: query.start,
-          end: query.end,
-          after,
-          today,
-        },
-      );
-      const page = await readQuery(this.dataSource, compiled.text, compiled.values);
+      const page = await this.snapshots.page(snapshotExportStatements.scopePage(CSV_HEADER, scope, after, PAGE_SIZE));
       for (const row of page) {
         yield CSV_HEADER.map((column) => neutraliseFormula(row[column]));
       }
@@ -162,19 +121,10 @@ export class CsvExportService {
 
   /** Every tenant's rows in key pages (tenant, date), then the global view's: the order COPY writes them in. */
   private async *allTenantRows(query: ExportQuery, today: string): AsyncGenerator<string[]> {
-    const bucket = query.bucket ?? 'daily';
-    const columns = this.columns(bucket);
-    let after: { tenant: string; date: string } | null = null;
+    const range = this.range(query, today);
+    let after: TenantsPageAfter | null = null;
     for (;;) {
-      const compiled = compileSql(allTenantsPageSql(columns, bucket, PAGE_SIZE, after === null), {
-        env: this.options.environment,
-        bucket,
-        start: query.start,
-        end: query.end,
-        today,
-        ...(after ? { after_tenant: after.tenant, after_date: after.date } : {}),
-      });
-      const page = await readQuery(this.dataSource, compiled.text, compiled.values);
+      const page = await this.snapshots.page(snapshotExportStatements.tenantsPage(CSV_HEADER, range, after, PAGE_SIZE));
       for (const row of page) {
         yield CSV_HEADER.map((column) => neutraliseFormula(row[column]));
       }

@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { run, type Statement } from '../database/statement.js';
+import type { SourceRelations } from '../sql/source-relations.js';
 
 /** How far one late instant's effect reaches around its own local day, in days (null forward: up to today). */
 export interface LateReach {
@@ -10,7 +12,16 @@ export interface LateReach {
   forward: number | null;
 }
 
-/** The statements on `metrics_dirty_day` run by the writers, as pure functions (docs/sql/dirty-days.sql). */
+export interface CatchUpQuery {
+  env: string;
+  /** The reporting timezone, and yesterday in it: the last day the catch-up computes. */
+  tz: string;
+  yesterday: string;
+  /** How far before yesterday a missing day is still computed. */
+  lookBackDays: number;
+}
+
+/** The statements on `metrics_dirty_day`, as pure functions (docs/sql/dirty-days.sql). */
 export const dirtyDayStatements = {
   /**
    * A billing change that took effect in the past changes that day's flows and every later day's stocks
@@ -49,14 +60,46 @@ export const dirtyDayStatements = {
       timezone,
     },
   }),
+
+  /**
+   * The days up to yesterday the catch-up computes, in order: those since the first lifecycle event (at most
+   * `lookBackDays` before yesterday) without a global daily snapshot (the app was down at 01:00), and those marked.
+   */
+  toCatchUp: (relations: SourceRelations, query: CatchUpQuery): Statement => ({
+    sql: `WITH bounds AS (
+        SELECT CASE WHEN min(occurred_at) IS NOT NULL
+                    THEN greatest((min(occurred_at) AT TIME ZONE :tz)::date, :yesterday::date - :look_back::int) END AS first_day
+        FROM ${relations.from('lifecycle')})
+      SELECT d::date::text AS day FROM bounds, generate_series(bounds.first_day, :yesterday::date, interval '1 day') AS d
+      WHERE NOT EXISTS (
+        SELECT 1 FROM system_metrics_snapshot s
+        WHERE s.environment = :env AND s.bucket_type = 'daily' AND s.tenant_id IS NULL AND s.bucket_date = d::date)
+      UNION
+      SELECT day::text FROM metrics_dirty_day WHERE day <= :yesterday::date
+      ORDER BY 1`,
+    params: { tz: query.tz, yesterday: query.yesterday, look_back: query.lookBackDays, env: query.env },
+  }),
+
+  /** The marks of [start, end] made before the run that recomputed those days was claimed (a later one stays). */
+  clear: (start: string, end: string, claimedAt: Date): Statement => ({
+    sql: 'DELETE FROM metrics_dirty_day WHERE day BETWEEN :start AND :end AND marked_at <= :claimed_at',
+    params: { start, end, claimed_at: claimedAt },
+  }),
 };
 
 /**
- * The days the catch-up recomputes, as the writers mark them: the billing writers (Stripe events and sync, manual
- * revenue) and the event writers (POST events, the API interceptor's flushes).
+ * The days the catch-up recomputes: marked by the billing writers (Stripe events and sync, manual revenue) and the
+ * event writers (POST events, the API interceptor's flushes), read and cleared by the schedule's catch-up (on the
+ * primary).
  */
 @Injectable()
 export class DirtyDaysRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  private query<T>(statement: Statement): Promise<T[]> {
+    return run<T>((text, values) => this.dataSource.query(text, values), statement);
+  }
+
   /** In the caller's transaction, with the billing change that makes the days stale. */
   async markBillingDays(manager: EntityManager, at: Date, timezone: string): Promise<void> {
     await run((text, values) => manager.query(text, values), dirtyDayStatements.markBillingDays(at, timezone));
@@ -66,5 +109,14 @@ export class DirtyDaysRepository {
   async markLateDays(manager: EntityManager, reaches: readonly LateReach[], timezone: string): Promise<void> {
     if (reaches.length === 0) return;
     await run((text, values) => manager.query(text, values), dirtyDayStatements.markLateDays(reaches, timezone));
+  }
+
+  /** The days to compute, as YYYY-MM-DD in order (`relations`: where the lifecycle events are read). */
+  async toCatchUp(relations: SourceRelations, query: CatchUpQuery): Promise<string[]> {
+    return (await this.query<{ day: string }>(dirtyDayStatements.toCatchUp(relations, query))).map((row) => row.day);
+  }
+
+  async clear(start: string, end: string, claimedAt: Date): Promise<void> {
+    await this.query(dirtyDayStatements.clear(start, end, claimedAt));
   }
 }

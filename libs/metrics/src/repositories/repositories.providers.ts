@@ -18,6 +18,10 @@ import { StripeEventsRepository } from './stripe-events.repository.js';
 import { EventsRepository } from './events.repository.js';
 import { AlertChannelsRepository } from './alert-channels.repository.js';
 import { SnapshotAnomaliesRepository } from './snapshot-anomalies.repository.js';
+import { SnapshotExportRepository } from './snapshot-export.repository.js';
+import { ScheduleRepository } from './schedule.repository.js';
+import { VerifyRepository } from './verify.repository.js';
+import { SourceCheckRepository } from './source-check.repository.js';
 
 /** Every repository: the only classes that run SQL on the module's tables (docs/sql/ shows their statements). */
 export const REPOSITORIES = [
@@ -41,4 +45,8 @@ export const REPOSITORIES = [
   EventsRepository,
   AlertChannelsRepository,
   SnapshotAnomaliesRepository,
+  SnapshotExportRepository,
+  ScheduleRepository,
+  VerifyRepository,
+  SourceCheckRepository,
 ];

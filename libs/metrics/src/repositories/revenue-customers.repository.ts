@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { readQuery } from '../database/read-replica.js';
 import { run, type Statement } from '../database/statement.js';
+import { tenantIfGiven } from '../sql/tenant-predicate.js';
 
 /** GET revenue/customers' sort keys (the DTO's CUSTOMER_SORTS). */
 export type CustomerSort = 'mrr' | 'customer' | 'first_paid' | 'last_movement';
@@ -19,14 +20,14 @@ const ORDER: Record<CustomerSort, string> = {
  * plans (prices) of its paying subscriptions, when it first paid and when its MRR last changed. Set-based over the
  * ledger: each subscription's latest row, and the rows whose MRR differs from the subscription's previous one.
  */
-function customersSql(sort: CustomerSort): string {
+function customersSql(sort: CustomerSort, tenant: string | null): string {
   return `
     WITH rows AS (
       SELECT l.customer_id, l.subscription_id, l.effective_at, l.status, l.currency, l.mrr,
              lag(l.mrr) OVER (PARTITION BY l.subscription_id ORDER BY l.effective_at, l.seq) AS previous_mrr,
              row_number() OVER (PARTITION BY l.subscription_id ORDER BY l.effective_at DESC, l.seq DESC) AS newest
       FROM metrics_revenue_ledger l JOIN metrics_billing_customer c ON c.id = l.customer_id
-      WHERE l.effective_at <= now() AND (:tenant::varchar IS NULL OR c.tenant_id = :tenant::varchar)
+      WHERE l.effective_at <= now() AND ${tenantIfGiven('c.tenant_id', tenant)}
         AND (:id::varchar IS NULL OR c.id = :id::varchar)),
     plans AS (
       SELECT DISTINCT ON (s.subscription_id) s.subscription_id, s.items
@@ -113,7 +114,7 @@ export interface CustomerMovementRow {
 /** The statements of the revenue customers' drill-down, as pure functions (rendered in docs/sql/revenue-customers.sql). */
 export const revenueCustomerStatements = {
   customers: ({ sort, ...params }: CustomersQuery): Statement => ({
-    sql: customersSql(sort),
+    sql: customersSql(sort, params.tenant),
     params: { ...params },
   }),
 

@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { run, type Statement } from '../database/statement.js';
 import { MetricsRun, type RunTrigger } from '../entities/run.entity.js';
+import { tenantIs } from '../sql/tenant-predicate.js';
 
 export interface NewRun {
   trigger: RunTrigger;
@@ -33,7 +34,7 @@ export const runStatements = {
 
   activeRun: (start: string, end: string, tenant: string | null): Statement => ({
     sql: `SELECT id FROM metrics_run
-      WHERE start_date = :start AND end_date = :end AND tenant_id IS NOT DISTINCT FROM :tenant::varchar
+      WHERE start_date = :start AND end_date = :end AND ${tenantIs('tenant_id', tenant)}
         AND status IN ('queued', 'running')`,
     params: { start, end, tenant },
   }),

@@ -8,7 +8,7 @@ import type { BucketType } from '../entities/snapshot.entity.js';
 import { InjectMetricsOptions } from '../metrics.module-definition.js';
 import type { ResolvedMetricsOptions } from '../metrics.options.js';
 import { BUCKET_DATE, BUCKET_LAST_DAY } from '../sql/bucket-dates.js';
-import { tenantIs } from '../sql/tenant-predicate.js';
+import { tenantIfGiven, tenantIs } from '../sql/tenant-predicate.js';
 
 const STEP: Record<BucketType, string> = { daily: '1 day', weekly: '1 week', monthly: '1 month' };
 
@@ -35,7 +35,8 @@ const ROUNDING = 0.01;
  * The stored snapshots of every bucket type touching [:start, :end] (global and per tenant, or one tenant),
  * with their reconciliation gap. Set-based: one statement however long the range.
  */
-const RECONCILIATION_SQL = `
+function reconciliationSql(tenant: string | null): string {
+  return `
   SELECT bucket_type, bucket_date::text AS bucket_date, tenant_id,
          coalesce(mrr_at_start, 0)::float8 AS mrr_at_start, coalesce(mrr_net_new, 0)::float8 AS mrr_net_new,
          mrr::float8 AS mrr, (mrr - coalesce(mrr_at_start, 0) - coalesce(mrr_net_new, 0))::float8 AS difference
@@ -46,7 +47,8 @@ const RECONCILIATION_SQL = `
     AND CASE bucket_type WHEN 'daily' THEN bucket_date >= :start::date
                          WHEN 'weekly' THEN bucket_date + 6 >= :start::date
                          ELSE (bucket_date + interval '1 month')::date > :start::date END
-    AND (:tenant::varchar IS NULL OR tenant_id = :tenant::varchar)`;
+    AND ${tenantIfGiven('tenant_id', tenant)}`;
+}
 
 /** The reconciliation's result: the snapshots checked and those whose gap is more than the rounding (JSON). */
 export interface ReconciliationRow {
@@ -77,7 +79,7 @@ export const snapshotStatements = {
   }),
 
   tenantExists: (env: string, tenant: string): Statement => ({
-    sql: 'SELECT 1 FROM system_metrics_snapshot WHERE environment = :env AND tenant_id = :tenant LIMIT 1',
+    sql: `SELECT 1 FROM system_metrics_snapshot WHERE environment = :env AND ${tenantIs('tenant_id', tenant)} LIMIT 1`,
     params: { env, tenant },
   }),
 
@@ -112,7 +114,7 @@ export const snapshotStatements = {
         SELECT cohort_month::text AS cohort_month, cohort_size, week_1_retained, week_1_pct, week_4_retained, week_4_pct,
                week_12_retained, week_12_pct, curve, computed_at
         FROM system_cohort_retention
-        WHERE environment = :env AND tenant_id IS NOT DISTINCT FROM :tenant::varchar
+        WHERE environment = :env AND ${tenantIs('tenant_id', tenant)}
         ORDER BY cohort_month DESC LIMIT :months) AS newest
       ORDER BY cohort_month`,
     params: { env, tenant, months },
@@ -121,7 +123,7 @@ export const snapshotStatements = {
   /** Per bucket type, the latest stored snapshot date of one tenant or any (alert evaluation). */
   heads: (env: string, tenant: string | null): Statement => ({
     sql: `SELECT bucket_type, max(bucket_date)::text AS head FROM system_metrics_snapshot
-      WHERE environment = :env AND (:tenant::varchar IS NULL OR tenant_id = :tenant::varchar)
+      WHERE environment = :env AND ${tenantIfGiven('tenant_id', tenant)}
       GROUP BY bucket_type`,
     params: { env, tenant },
   }),
@@ -131,7 +133,7 @@ export const snapshotStatements = {
     sql: `SELECT s.*, s.bucket_date::text AS day FROM system_metrics_snapshot s
       JOIN unnest(:types::text[], :dates::date[]) AS h(bucket_type, bucket_date)
         ON h.bucket_type = s.bucket_type AND h.bucket_date = s.bucket_date
-      WHERE s.environment = :env AND (:tenant::varchar IS NULL OR s.tenant_id = :tenant::varchar)`,
+      WHERE s.environment = :env AND ${tenantIfGiven('s.tenant_id', tenant)}`,
     params: { env, tenant, types, dates },
   }),
 
@@ -140,8 +142,17 @@ export const snapshotStatements = {
     sql: `SELECT count(*)::int AS checked,
             coalesce(jsonb_agg(to_jsonb(r) ORDER BY bucket_type, bucket_date, tenant_id NULLS FIRST)
               FILTER (WHERE abs(difference) > :rounding), '[]'::jsonb) AS differences
-     FROM (${RECONCILIATION_SQL}) AS r`,
+     FROM (${reconciliationSql(tenant)}) AS r`,
     params: { env, start, end, tenant, rounding: ROUNDING },
+  }),
+
+  /** The latest global daily snapshot's day and the given catalog columns (the Prometheus headline gauges). */
+  latestGlobalDaily: (env: string, metrics: readonly string[]): Statement => ({
+    sql: `SELECT bucket_date::text AS day, ${metrics.map((key) => quoteIdent(key)).join(', ')}
+      FROM system_metrics_snapshot
+      WHERE environment = :env AND bucket_type = 'daily' AND tenant_id IS NULL
+      ORDER BY bucket_date DESC LIMIT 1`,
+    params: { env },
   }),
 
   version: (env: string): Statement => ({
@@ -222,6 +233,15 @@ export class SnapshotsRepository {
     const [row] = manager
       ? await run<ReconciliationRow>((text, values) => manager.query(text, values), statement)
       : await this.read<ReconciliationRow>(statement);
+    return row;
+  }
+
+  /** On the primary, as the gauges have always read it; undefined before the first computed day. */
+  async latestGlobalDaily(metrics: readonly string[]): Promise<Record<string, unknown> | undefined> {
+    const [row] = await run(
+      (text, values) => this.dataSource.query(text, values),
+      snapshotStatements.latestGlobalDaily(this.options.environment, metrics),
+    );
     return row;
   }
 

@@ -5,6 +5,7 @@ import { readQuery } from '../database/read-replica.js';
 import { run, type Statement } from '../database/statement.js';
 import type { BucketType } from '../entities/snapshot.entity.js';
 import { BUCKET_DATE } from '../sql/bucket-dates.js';
+import { tenantAmong } from '../sql/tenant-predicate.js';
 
 /** The ranking's sort keys (GET tenants/ranking `sort`) and the column each orders by. */
 const SORT_COLUMN = {
@@ -22,7 +23,7 @@ export type RankingSort = keyof typeof SORT_COLUMN;
  * on the snapshot's unique key, so three years of daily rows are never read. The window count gives the total
  * before the page is cut.
  */
-function rankingSql(sort: RankingSort, order: 'asc' | 'desc'): string {
+function rankingSql(sort: RankingSort, order: 'asc' | 'desc', scope: readonly string[] | null): string {
   const direction = order === 'asc' ? 'ASC' : 'DESC';
   const day = (select: string, first: 'ASC' | 'DESC') => `
     SELECT ${select} FROM system_metrics_snapshot d
@@ -34,7 +35,7 @@ function rankingSql(sort: RankingSort, order: 'asc' | 'desc'): string {
       SELECT DISTINCT tenant_id FROM system_metrics_snapshot
       WHERE environment = :environment AND bucket_type = 'monthly' AND tenant_id IS NOT NULL
         AND bucket_date BETWEEN date_trunc('month', :start::date)::date AND :end::date
-        AND (:scope::varchar[] IS NULL OR tenant_id = ANY(:scope::varchar[]))),
+        AND ${tenantAmong('tenant_id', scope, 'scope')}),
     ranked AS (
       SELECT t.tenant_id, e.mrr::float8 AS mrr, s.mrr_at_start::float8 AS mrr_at_start, e.mau::int AS active_users,
              CASE WHEN s.mrr_at_start > 0
@@ -48,11 +49,11 @@ function rankingSql(sort: RankingSort, order: 'asc' | 'desc'): string {
 }
 
 /** The page's tenants' MRR and MAU per bucket row (weekly and monthly rows hold the values at their end). */
-function sparklineSql(bucket: BucketType): string {
+function sparklineSql(bucket: BucketType, tenants: readonly string[]): string {
   return `
     SELECT tenant_id, bucket_date::text AS date, mrr::float8 AS mrr, mau::int AS active_users
     FROM system_metrics_snapshot
-    WHERE environment = :environment AND bucket_type = :bucket AND tenant_id = ANY(:tenants::varchar[])
+    WHERE environment = :environment AND bucket_type = :bucket AND ${tenantAmong('tenant_id', tenants)}
       AND bucket_date BETWEEN ${BUCKET_DATE[bucket](':start::date')} AND :end::date
     ORDER BY tenant_id, bucket_date`;
 }
@@ -97,12 +98,12 @@ export interface SparklineRow {
 /** The statements of GET tenants/ranking, as pure functions (rendered in docs/sql/tenant-ranking.sql). */
 export const tenantRankingStatements = {
   ranking: ({ sort, order, scope, ...params }: RankingQuery): Statement => ({
-    sql: rankingSql(sort, order),
+    sql: rankingSql(sort, order, scope),
     params: { ...params, scope: scope ? [...scope] : null },
   }),
 
   sparkline: ({ tenants, ...params }: SparklineQuery): Statement => ({
-    sql: sparklineSql(params.bucket),
+    sql: sparklineSql(params.bucket, tenants),
     params: { ...params, tenants: [...tenants] },
   }),
 };

@@ -1,13 +1,13 @@
 import { inCliMode } from '../cli/cli-mode.js';
 import { Injectable, Logger, Optional, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { CronJob } from 'cron';
-import { DataSource } from 'typeorm';
 import { addDays, addMonths, monthStart } from '../common/calendar-dates.js';
 import { MetricsRunsService, type RunView } from '../compute/runs.service.js';
 import { SnapshotComputeService } from '../compute/snapshot-compute.service.js';
 import { MetricsConfigService } from '../repositories/metrics-config.service.js';
+import { DirtyDaysRepository } from '../repositories/dirty-days.repository.js';
+import { ScheduleRepository } from '../repositories/schedule.repository.js';
 import { InjectMetricsOptions } from '../metrics.module-definition.js';
 import type { ResolvedMetricsOptions } from '../metrics.options.js';
 import { MetricsSources } from '../sources/source-check.js';
@@ -30,7 +30,8 @@ export class MetricsScheduler implements OnApplicationBootstrap, OnApplicationSh
   private readonly jobs: CronJob[] = [];
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly schedule: ScheduleRepository,
+    private readonly dirtyDays: DirtyDaysRepository,
     private readonly runs: MetricsRunsService,
     private readonly compute: SnapshotComputeService,
     private readonly config: MetricsConfigService,
@@ -99,34 +100,20 @@ export class MetricsScheduler implements OnApplicationBootstrap, OnApplicationSh
     await this.runs.recoverInterrupted();
     const { timezone } = await this.config.get();
     const yesterday = addDays(localDate(now, timezone), -1);
-    const rows = await this.dataSource.query<{ day: string }[]>(
-      `WITH bounds AS (
-         SELECT CASE WHEN min(occurred_at) IS NOT NULL
-                     THEN greatest((min(occurred_at) AT TIME ZONE $1)::date, $2::date - $3::int) END AS first_day
-         FROM ${this.sources.relations.from('lifecycle')})
-       SELECT d::date::text AS day FROM bounds, generate_series(bounds.first_day, $2::date, interval '1 day') AS d
-       WHERE NOT EXISTS (
-         SELECT 1 FROM system_metrics_snapshot s
-         WHERE s.environment = $4 AND s.bucket_type = 'daily' AND s.tenant_id IS NULL AND s.bucket_date = d::date)
-       UNION
-       SELECT day::text FROM metrics_dirty_day WHERE day <= $2::date
-       ORDER BY 1`,
-      [timezone, yesterday, this.options.maxRangeDays.daily - 1, this.options.environment],
-    );
+    const days = await this.dirtyDays.toCatchUp(this.sources.relations, {
+      env: this.options.environment,
+      tz: timezone,
+      yesterday,
+      // At most one daily range back: what a single backfill could compute.
+      lookBackDays: this.options.maxRangeDays.daily - 1,
+    });
     const results: RunView[] = [];
-    for (const [start, end] of contiguousRanges(
-      rows.map((row) => row.day),
-      (day) => addDays(day, 1),
-    )) {
+    for (const [start, end] of contiguousRanges(days, (day) => addDays(day, 1))) {
       if (!(await this.claim('catch_up', `${start}..${end}@${now.toISOString().slice(0, 13)}`))) continue;
       const claimedAt = new Date();
       const run = await this.runs.runNow({ start, end, trigger: 'catch_up', requestedBy: 'schedule' });
       if (run.status === 'succeeded') {
-        await this.dataSource.query('DELETE FROM metrics_dirty_day WHERE day BETWEEN $1 AND $2 AND marked_at <= $3', [
-          start,
-          end,
-          claimedAt,
-        ]);
+        await this.dirtyDays.clear(start, end, claimedAt);
       }
       results.push(run);
     }
@@ -141,12 +128,8 @@ export class MetricsScheduler implements OnApplicationBootstrap, OnApplicationSh
   }
 
   /** True for the one instance that claims this tick first. */
-  private async claim(job: string, tick: string): Promise<boolean> {
-    const claimed = await this.dataSource.query<unknown[]>(
-      `INSERT INTO metrics_schedule_tick (environment, job, tick) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING tick`,
-      [this.options.environment, job, tick],
-    );
-    return claimed.length === 1;
+  private claim(job: string, tick: string): Promise<boolean> {
+    return this.schedule.claimTick(this.options.environment, job, tick);
   }
 
   private addJob(name: string, expression: string, timeZone: string, tick: () => Promise<unknown>): void {

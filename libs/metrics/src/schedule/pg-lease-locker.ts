@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
-import { DataSource } from 'typeorm';
+import { ScheduleRepository } from '../repositories/schedule.repository.js';
 
 /**
  * A lock across instances as a lease row with an expiry, shaped like @nestjs/schedule's coming `CronLocker`
@@ -12,21 +11,14 @@ import { DataSource } from 'typeorm';
 export class PgLeaseLocker {
   private readonly holder = randomUUID();
 
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(private readonly schedule: ScheduleRepository) {}
 
-  async tryAcquire(key: string, ttlMs: number): Promise<boolean> {
-    const rows = await this.dataSource.query<unknown[]>(
-      `INSERT INTO metrics_lease AS lease (key, holder, expires_at) VALUES ($1, $2, now() + $3 * interval '1 millisecond')
-       ON CONFLICT (key) DO UPDATE SET holder = EXCLUDED.holder, expires_at = EXCLUDED.expires_at
-       WHERE lease.expires_at < now() OR lease.holder = EXCLUDED.holder
-       RETURNING key`,
-      [key, this.holder, ttlMs],
-    );
-    return rows.length === 1;
+  tryAcquire(key: string, ttlMs: number): Promise<boolean> {
+    return this.schedule.acquireLease(key, this.holder, ttlMs);
   }
 
-  async release(key: string): Promise<void> {
-    await this.dataSource.query('DELETE FROM metrics_lease WHERE key = $1 AND holder = $2', [key, this.holder]);
+  release(key: string): Promise<void> {
+    return this.schedule.releaseLease(key, this.holder);
   }
 
   /** Runs `work` while holding the lease (renewed as it goes), or returns undefined if another holds it. */

@@ -1,7 +1,4 @@
 import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource } from 'typeorm';
-import { compileSql } from '../database/named-sql.js';
 import { InjectMetricsOptions } from '../metrics.module-definition.js';
 import type { ResolvedMetricsOptions, SourceName } from '../metrics.options.js';
 import {
@@ -12,6 +9,11 @@ import {
   type ColumnKind,
   type ColumnType,
 } from '../sql/source-relations.js';
+import {
+  RelationParameterError,
+  SourceCheckRepository,
+  type RelationColumn,
+} from '../repositories/source-check.repository.js';
 
 /** A host relation given in `sources` that the module cannot read, with what to change. */
 export class SourceCheckError extends Error {
@@ -46,15 +48,6 @@ function described(relation: string): string {
   return relation.startsWith('(') ? 'the parenthesised SELECT' : relation;
 }
 
-// The view only lives inside the check's transaction, which is rolled back: nothing is left in the host's database.
-const COLUMNS_SQL = `SELECT a.attname AS column_name, format_type(a.atttypid, a.atttypmod) AS display,
-    base.typname, base.typcategory AS category
-  FROM pg_attribute a
-  JOIN pg_type t ON t.oid = a.atttypid
-  JOIN pg_type base ON base.oid = CASE WHEN t.typtype = 'd' THEN t.typbasetype ELSE t.oid END
-  WHERE a.attrelid = 'pg_temp.metrics_source_check'::regclass AND a.attnum > 0 AND NOT a.attisdropped
-  ORDER BY a.attnum`;
-
 /**
  * The relations the compute reads for each source. At module start every host relation given in `sources` is
  * checked (it exists, exposes the source's columns with usable types, and can be read through the casts), so a
@@ -66,7 +59,7 @@ export class MetricsSources implements OnModuleInit {
   private current: SourceRelations;
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly repository: SourceCheckRepository,
     @InjectMetricsOptions() private readonly options: ResolvedMetricsOptions,
   ) {
     // Not a name or a parenthesised SELECT: rejected here, before anything connects.
@@ -93,7 +86,7 @@ export class MetricsSources implements OnModuleInit {
     }
     const relations = new SourceRelations(this.options.sources, types);
     for (const name of SOURCE_NAMES) {
-      if (!relations.isOwn(name)) await this.inTransaction(name, (query) => query(this.readSql(relations, name)));
+      if (!relations.isOwn(name)) await this.asSourceCheck(name, () => this.repository.read(relations.from(name)));
     }
     return relations;
   }
@@ -116,15 +109,8 @@ export class MetricsSources implements OnModuleInit {
     return error;
   }
 
-  private readSql(relations: SourceRelations, name: SourceName): string {
-    return `SELECT * FROM ${relations.from(name)} LIMIT 0`;
-  }
-
   private async checkSource(name: SourceName, relation: string): Promise<Record<string, ColumnType>> {
-    const found = await this.inTransaction(name, async (query) => {
-      await query(`CREATE TEMP VIEW metrics_source_check AS SELECT * FROM ${relation} AS host_rows`);
-      return (await query(COLUMNS_SQL)) as (ColumnType & { column_name: string })[];
-    });
+    const found: RelationColumn[] = await this.asSourceCheck(name, () => this.repository.columns(relation));
     const byName = new Map(found.map((row) => [row.column_name, row]));
     const types: Record<string, ColumnType> = {};
     for (const [column, kind] of Object.entries(SOURCE_TABLES[name].columns)) {
@@ -149,34 +135,19 @@ export class MetricsSources implements OnModuleInit {
     return types;
   }
 
-  /** Runs statements in a transaction that is always rolled back, turning database errors into a SourceCheckError. */
-  private async inTransaction<T>(
-    name: SourceName,
-    work: (query: (sql: string) => Promise<unknown[]>) => Promise<T>,
-  ): Promise<T> {
-    const runner = this.dataSource.createQueryRunner('master');
+  /** Runs a read of the check, turning its failure into a SourceCheckError that names the source. */
+  private async asSourceCheck<T>(name: SourceName, read: () => Promise<T>): Promise<T> {
     try {
-      await runner.startTransaction();
-      // The relation goes through the same named-parameter compiler as every compute statement.
-      return await work((sql) => {
-        let text: string;
-        try {
-          text = compileSql(sql, {}).text;
-        } catch (error) {
-          throw new SourceCheckError(
-            name,
-            null,
-            `${(error as Error).message}: a ":name" in the relation is read as a query parameter (write ::type casts without spaces and avoid ":" before a letter in literals)`,
-          );
-        }
-        return runner.query(text) as Promise<unknown[]>;
-      });
+      return await read();
     } catch (error) {
-      if (error instanceof SourceCheckError) throw error;
+      if (error instanceof RelationParameterError) {
+        throw new SourceCheckError(
+          name,
+          null,
+          `${error.message}: a ":name" in the relation is read as a query parameter (write ::type casts without spaces and avoid ":" before a letter in literals)`,
+        );
+      }
       throw new SourceCheckError(name, null, `cannot be read: ${(error as Error).message}`);
-    } finally {
-      if (runner.isTransactionActive) await runner.rollbackTransaction();
-      await runner.release();
     }
   }
 }

@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import { SnapshotComputeService } from '../compute/snapshot-compute.service.js';
 import { InjectMetricsOptions } from '../metrics.module-definition.js';
 import type { ResolvedMetricsOptions } from '../metrics.options.js';
+import { VerifyRepository } from '../repositories/verify.repository.js';
 import { AuditService } from '../security/audit.service.js';
 import { snapshotSample } from './snapshot-sample.js';
 import {
@@ -29,6 +30,7 @@ export interface VerifyReport {
 export class MetricsVerifier {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly checks: VerifyRepository,
     private readonly audit: AuditService,
     private readonly compute: SnapshotComputeService,
     @InjectMetricsOptions() private readonly options: ResolvedMetricsOptions,
@@ -48,11 +50,11 @@ export class MetricsVerifier {
             verdict: 'failed',
             detail: `record ${chain.first_broken!.id}: ${chain.first_broken!.reason}`,
           },
-      await revenueReconciliation(this.dataSource, environment),
-      await snapshotSample(this.dataSource, this.compute, environment, sample),
-      await dirtyDays(this.dataSource),
-      await stuckRuns(this.dataSource),
-      await failingDeliveries(this.dataSource),
+      await revenueReconciliation(this.checks, environment),
+      await snapshotSample(this.checks, this.compute, environment, sample),
+      await dirtyDays(this.checks),
+      await stuckRuns(this.checks),
+      await failingDeliveries(this.checks),
       migrations,
     ];
     return { ok: checks.every((check) => check.verdict !== 'failed'), checks };

@@ -1,17 +1,6 @@
-import type { DataSource, EntityManager } from 'typeorm';
 import type { SnapshotComputeService } from '../compute/snapshot-compute.service.js';
+import type { VerifyRepository } from '../repositories/verify.repository.js';
 import type { CheckResult } from './verify-checks.js';
-
-/** Every stored daily row of one day (global and per tenant), as comparable JSON without id and timestamps. */
-async function dayRows(db: DataSource | EntityManager, environment: string, day: string): Promise<Map<string, string>> {
-  const rows = await db.query<{ scope: string; row: string }[]>(
-    `SELECT coalesce(tenant_id, '(global)') AS scope, (to_jsonb(s) - 'id' - 'computed_at')::text AS row
-     FROM system_metrics_snapshot s
-     WHERE environment = $1 AND bucket_type = 'daily' AND bucket_date = $2::date`,
-    [environment, day],
-  );
-  return new Map(rows.map(({ scope, row }) => [scope, row]));
-}
 
 /** The metrics whose stored and recomputed values differ. */
 function differences(stored: string, recomputed: string | undefined): string[] {
@@ -26,31 +15,20 @@ function differences(stored: string, recomputed: string | undefined): string[] {
  * scope with the stored snapshot. A configuration change since the last backfill shows here too.
  */
 export async function snapshotSample(
-  dataSource: DataSource,
+  verify: VerifyRepository,
   compute: SnapshotComputeService,
   environment: string,
   size: number,
 ): Promise<CheckResult> {
-  const days = (
-    await dataSource.query<{ day: string }[]>(
-      `WITH complete AS (
-         SELECT DISTINCT bucket_date FROM system_metrics_snapshot
-         WHERE environment = $1 AND bucket_type = 'daily' AND bucket_date < current_date - 1)
-       SELECT bucket_date::text AS day FROM (
-         (SELECT bucket_date FROM complete ORDER BY bucket_date DESC LIMIT 1)
-         UNION (SELECT bucket_date FROM complete ORDER BY random() LIMIT $2)) sample
-       ORDER BY bucket_date`,
-      [environment, Math.max(0, size - 1)],
-    )
-  ).map((row) => row.day);
+  const days = await verify.sampleDays(environment, size);
   const mismatches: { day: string; scope: string; metrics: string[] }[] = [];
   for (const day of days) {
-    const stored = await dayRows(dataSource, environment, day);
+    const stored = await verify.dayRows(environment, day);
     await compute.computeRange({
       start: day,
       end: day,
       inspectThenRollBack: async (manager) => {
-        const recomputed = await dayRows(manager, environment, day);
+        const recomputed = await verify.dayRows(environment, day, manager);
         for (const [scope, row] of [...stored].sort(([a], [b]) => a.localeCompare(b))) {
           const metrics = differences(row, recomputed.get(scope));
           if (metrics.length > 0) mismatches.push({ day, scope, metrics });
