@@ -56,6 +56,7 @@ import { AuditController } from './security/audit.controller.js';
 import { RateLimitModule } from './security/rate-limit.module.js';
 import { AuditInterceptor } from './security/audit.interceptor.js';
 import { AuditService } from './security/audit.service.js';
+import { AuditPartitionsService } from './security/audit-partitions.service.js';
 import { MetricsAccessGuard } from './security/metrics-access.guard.js';
 import { TokenBootstrap } from './security/token-bootstrap.js';
 import { TokensController } from './security/tokens.controller.js';
@@ -120,6 +121,7 @@ const PROVIDERS = [
   TokensService,
   TokenBootstrap,
   AuditService,
+  AuditPartitionsService,
   AuditInterceptor,
   RunObserver,
   MetricsPrometheus,
