@@ -65,6 +65,7 @@ export class AuditPartitions1765180800000 implements MigrationInterface {
     await db.query(`DROP FUNCTION metrics_audit_record_hash(text, metrics_audit_log_unpartitioned)`);
     await db.query(`DROP TABLE metrics_audit_log_unpartitioned`);
     await createTableParts(db);
+    await db.query(CHAIN_WITH_HEAD_IN_TRANSACTION);
     await db.query(`
       CREATE TABLE metrics_audit_archive (
         month date PRIMARY KEY,
@@ -121,8 +122,47 @@ export class AuditPartitions1765180800000 implements MigrationInterface {
     await db.query(`DROP FUNCTION metrics_audit_record_hash(text, metrics_audit_log_partitioned)`);
     await db.query(`DROP TABLE metrics_audit_log_partitioned`);
     await createTableParts(db);
+    await db.query(CHAIN_AS_BEFORE);
   }
 }
+
+/**
+ * The chain trigger, finding the previous record once per transaction. Looking it up (ORDER BY id DESC LIMIT 1)
+ * now reads every partition's index; under the advisory lock, which is held until the transaction ends, no other
+ * writer can append, so after this transaction's first record the head is the record it appended last: kept in a
+ * transaction-local setting (a savepoint rolled back restores it too). Whoever sets it by hand can only produce
+ * a record that does not link to its predecessor, which verification reports.
+ */
+const CHAIN_WITH_HEAD_IN_TRANSACTION = `
+  CREATE OR REPLACE FUNCTION metrics_audit_log_chain() RETURNS trigger LANGUAGE plpgsql AS $$
+  BEGIN
+    PERFORM pg_advisory_xact_lock(hashtext('exec-metrics:audit-chain'));
+    -- Under the lock the id is taken again, so id order is chain order even when writers raced for ids
+    -- (ids therefore have gaps: removals show in the chain, not in id continuity).
+    NEW.id := nextval(pg_get_serial_sequence('metrics_audit_log', 'id'));
+    NEW.prev_hash := nullif(current_setting('exec_metrics.audit_chain_head', true), '');
+    IF NEW.prev_hash IS NULL THEN
+      SELECT hash INTO NEW.prev_hash FROM metrics_audit_log ORDER BY id DESC LIMIT 1;
+    END IF;
+    NEW.hash := metrics_audit_record_hash(NEW.prev_hash, NEW);
+    PERFORM set_config('exec_metrics.audit_chain_head', NEW.hash, true);
+    RETURN NEW;
+  END
+  $$`;
+
+/** The chain trigger of migration 1764806400000-audit-chain. */
+const CHAIN_AS_BEFORE = `
+  CREATE OR REPLACE FUNCTION metrics_audit_log_chain() RETURNS trigger LANGUAGE plpgsql AS $$
+  BEGIN
+    PERFORM pg_advisory_xact_lock(hashtext('exec-metrics:audit-chain'));
+    -- Under the lock the id is taken again, so id order is chain order even when writers raced for ids
+    -- (ids therefore have gaps: removals show in the chain, not in id continuity).
+    NEW.id := nextval(pg_get_serial_sequence('metrics_audit_log', 'id'));
+    SELECT hash INTO NEW.prev_hash FROM metrics_audit_log ORDER BY id DESC LIMIT 1;
+    NEW.hash := metrics_audit_record_hash(NEW.prev_hash, NEW);
+    RETURN NEW;
+  END
+  $$`;
 
 const COLUMNS = 'id, at, actor, actor_kind, ip, method, route, action, params, changes, outcome, prev_hash, hash';
 

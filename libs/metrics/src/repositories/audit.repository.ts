@@ -52,9 +52,9 @@ export const auditStatements = {
         SELECT last_hash FROM metrics_audit_archive WHERE last_id IS NOT NULL ORDER BY last_id DESC LIMIT 1
       ), chain AS (
         SELECT id, hash, prev_hash, metrics_audit_record_hash(prev_hash, a) AS expected,
-               lag(hash, 1, anchor.last_hash) OVER (ORDER BY id) AS previous_hash,
+               lag(hash, 1, (SELECT last_hash FROM anchor)) OVER (ORDER BY id) AS previous_hash,
                lag(id) OVER (ORDER BY id) AS previous_id
-        FROM metrics_audit_log a LEFT JOIN anchor ON true
+        FROM metrics_audit_log a
       ), broken AS (
         SELECT id, previous_id, hash IS DISTINCT FROM expected AS altered FROM chain
         WHERE hash IS DISTINCT FROM expected OR prev_hash IS DISTINCT FROM previous_hash

@@ -15,7 +15,8 @@ export type AuditAction =
   | 'revenue_entry'
   | 'alert_ack'
   | 'alert_rule_change'
-  | 'alert_channel_change';
+  | 'alert_channel_change'
+  | 'audit_archive';
 
 export interface AuditEntry {
   actor: string;
