@@ -1,4 +1,5 @@
-import { AuditArchiveRefused, AuditPartitionsService, AuditService } from '@exec-metrics/metrics';
+import { Module } from '@nestjs/common';
+import { AuditArchiveRefused, AuditPartitionsService, AuditService, runMetricsCli } from '@exec-metrics/metrics';
 import { tableDigest } from './support/table-digest.js';
 import { call, createTestApp, type TestApp } from './support/test-app.js';
 
@@ -111,6 +112,27 @@ describe('the audit trail partitioned by month', () => {
     await expect(test.dataSource.query(`DELETE FROM metrics_audit_log`)).rejects.toThrow(/append-only/);
   });
 
+  it('chains several records of one transaction, a rolled-back savepoint included', async () => {
+    await test.dataSource.transaction(async (manager) => {
+      await manager.query(RECORD_AT('2025-05-02T00:00:00Z', 'in a transaction 1'));
+      await manager.query('SAVEPOINT undone');
+      await manager.query(RECORD_AT(new Date().toISOString(), 'rolled back'));
+      await manager.query('ROLLBACK TO SAVEPOINT undone');
+      await manager.query(RECORD_AT(new Date().toISOString(), 'in a transaction 2'));
+    });
+    const rows = await test.dataSource.query<{ route: string; hash: string; prev_hash: string; before: string }[]>(
+      `SELECT route, hash, prev_hash, lag(hash) OVER (ORDER BY id) AS before FROM metrics_audit_log ORDER BY id`,
+    );
+    const [first, second] = ['in a transaction 1', 'in a transaction 2'].map((route) =>
+      rows.find((row) => row.route === route),
+    );
+    expect(first?.prev_hash).toBe(first?.before);
+    expect(second?.prev_hash).toBe(first?.hash);
+    expect(second?.before).toBe(first?.hash);
+    expect(await audit.verify()).toMatchObject({ ok: true, first_broken: null });
+    expect(Object.keys(await placement())).not.toContain('rolled back');
+  });
+
   it('catches a record changed in an old partition, at that record', async () => {
     const [march] = await test.dataSource.query<{ id: string }[]>(
       `SELECT id::text AS id FROM metrics_audit_log_2025_03 WHERE route = 'march'`,
@@ -174,6 +196,20 @@ describe('the audit trail partitioned by month', () => {
     const report = await audit.verify();
     expect(report.ok).toBe(false);
     expect(report.first_broken?.reason).toMatch(/first record points to a predecessor that is missing/);
+
+    // The command line names a wrong month before it connects to anything.
+    @Module({})
+    class NoHost {}
+    const errors: string[] = [];
+    const consoleError = console.error;
+    console.error = (line: string) => void errors.push(line);
+    try {
+      expect(await runMetricsCli(NoHost, { argv: ['audit', 'archive', '--before', '2025-13'] })).toBe(2);
+      expect(await runMetricsCli(NoHost, { argv: ['audit', 'archive'] })).toBe(2);
+    } finally {
+      console.error = consoleError;
+    }
+    expect(errors.join('\n')).toMatch(/--before must be a month as YYYY-MM/);
 
     // With months archived, the migration refuses to go back to one table.
     await expect(test.dataSource.undoLastMigration()).rejects.toThrow(/archived/);
