@@ -47,7 +47,13 @@ export class MetricsScheduler implements OnApplicationBootstrap, OnApplicationSh
 
   async onApplicationBootstrap(): Promise<void> {
     // The command line (runMetricsCli) does only the work it names: no cron, no catch-up.
-    if (this.options.schedule?.enabled === false || inCliMode()) return;
+    if (inCliMode()) return;
+    // Before the first request: this month's audit partition and the next ones (a write never fails without
+    // them, it lands in DEFAULT; a failure here is logged and the daily job tries again).
+    await this.auditPartitions
+      .ensure()
+      .catch((error: unknown) => this.logger.error(`audit partitions: ${String(error)}`));
+    if (this.options.schedule?.enabled === false) return;
     const { timezone } = await this.config.get();
     const schedule = this.options.schedule ?? {};
     this.addJob('exec-metrics-daily', schedule.daily ?? '0 1 * * *', timezone, () => this.runDaily());

@@ -1,5 +1,4 @@
-import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
-import { inCliMode } from '../cli/cli-mode.js';
+import { Injectable, Logger } from '@nestjs/common';
 import { AuditPartitionRepository, type AuditMonth } from '../repositories/audit-partition.repository.js';
 import { AuditService } from './audit.service.js';
 
@@ -34,25 +33,19 @@ export class AuditArchiveRefused extends Error {}
 
 /**
  * Keeps metrics_audit_log's monthly partitions (migration 1765180800000-audit-partitions): the current month and
- * the next AUDIT_MONTHS_AHEAD exist, ensured at start-up and daily by the scheduler, in one transaction under an
+ * the next AUDIT_MONTHS_AHEAD exist, ensured at start-up and daily by MetricsScheduler, in one transaction under an
  * advisory lock so that several instances do it once; a record whose month is missing lands in the DEFAULT
  * partition and is moved into its month's partition by the next ensure. Archives old months by detaching them,
  * leaving an anchor from which the rest of the chain still verifies.
  */
 @Injectable()
-export class AuditPartitionsService implements OnApplicationBootstrap {
+export class AuditPartitionsService {
   private readonly logger = new Logger('AuditPartitions');
 
   constructor(
     private readonly partitions: AuditPartitionRepository,
     private readonly audit: AuditService,
   ) {}
-
-  async onApplicationBootstrap(): Promise<void> {
-    // The command line does only the work it names; a write it makes in a missing month lands in DEFAULT.
-    if (inCliMode()) return;
-    await this.ensure().catch((error: unknown) => this.logger.error(`audit partitions: ${String(error)}`));
-  }
 
   /** The partitions of this month and the next AUDIT_MONTHS_AHEAD, and of every month with records in DEFAULT. */
   async ensure(now = new Date()): Promise<EnsuredPartitions> {
