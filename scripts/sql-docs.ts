@@ -20,6 +20,7 @@ import {
 import { computeStatements, USER_DAYS_TABLE } from '../libs/metrics/src/repositories/snapshot-writes.repository.js';
 import { snapshotStatements } from '../libs/metrics/src/repositories/snapshots.repository.js';
 import { auditStatements } from '../libs/metrics/src/repositories/audit.repository.js';
+import { auditPartitionStatements } from '../libs/metrics/src/repositories/audit-partition.repository.js';
 import { alertDeliveryStatements } from '../libs/metrics/src/repositories/alert-deliveries.repository.js';
 import { dirtyDayStatements } from '../libs/metrics/src/repositories/dirty-days.repository.js';
 import { conventionStatements } from '../libs/metrics/src/repositories/conventions.repository.js';
@@ -350,6 +351,43 @@ export const SQL_DOCS: SqlDoc[] = [
         statement: auditStatements.recentRead('admin@example.com', '/metrics/summary', '{"start":"2026-01-01"}'),
       },
       { name: 'verifyChain', built: {}, statement: auditStatements.verifyChain() },
+    ],
+  },
+  {
+    file: 'audit-partitions.sql',
+    code: 'libs/metrics/src/repositories/audit-partition.repository.ts (auditPartitionStatements)',
+    samples: [
+      { name: 'lock', built: {}, statement: auditPartitionStatements.lock() },
+      { name: 'partitions', built: {}, statement: auditPartitionStatements.partitions() },
+      { name: 'defaultMonths', built: {}, statement: auditPartitionStatements.defaultMonths() },
+      { name: 'create', built: { month: '2026-03' }, statement: auditPartitionStatements.create('2026-03') },
+      ...auditPartitionStatements.moveFromDefault('2026-03').map((statement, step) => ({
+        name: `moveFromDefault (step ${step + 1})`,
+        built: { month: '2026-03' },
+        statement,
+      })),
+      { name: 'detachedTable', built: {}, statement: auditPartitionStatements.detachedTable('2026-03') },
+      { name: 'lockWrites', built: {}, statement: auditPartitionStatements.lockWrites() },
+      {
+        name: 'notAPrefix',
+        built: {},
+        statement: auditPartitionStatements.notAPrefix(['metrics_audit_log_2025_01', 'metrics_audit_log_2025_02']),
+      },
+      {
+        name: 'monthSummary',
+        built: { month: '2025-01' },
+        statement: auditPartitionStatements.monthSummary('2025-01'),
+      },
+      {
+        name: 'recordArchive',
+        built: {},
+        statement: auditPartitionStatements.recordArchive(
+          '2025-01',
+          { records: 8850, first_id: '1', last_id: '8850', last_hash: 'ab'.repeat(32) },
+          'cli:ops',
+        ),
+      },
+      { name: 'detach', built: { month: '2025-01' }, statement: auditPartitionStatements.detach('2025-01') },
     ],
   },
   {

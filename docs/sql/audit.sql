@@ -48,13 +48,34 @@ LIMIT
 -- verifyChain
 -- sample parameters: {}
 WITH
+  anchor AS (
+    SELECT
+      last_hash
+    FROM
+      metrics_audit_archive
+    WHERE
+      last_id IS NOT NULL
+    ORDER BY
+      last_id DESC
+    LIMIT
+      1
+  ),
   chain AS (
     SELECT
       id,
       hash,
       prev_hash,
       metrics_audit_record_hash (prev_hash, a) AS expected,
-      lag(hash) OVER (
+      lag(
+        hash,
+        1,
+        (
+          SELECT
+            last_hash
+          FROM
+            anchor
+        )
+      ) OVER (
         ORDER BY
           id
       ) AS previous_hash,

@@ -22,6 +22,13 @@ export { MetricsPrometheus } from './observability/prometheus-registry.js';
 export { MetricsConfigService } from './repositories/metrics-config.service.js';
 export { TokensService, type TokenView } from './security/tokens.service.js';
 export { AuditService, type AuditEntry, type AuditChainReport } from './security/audit.service.js';
+export {
+  AuditPartitionsService,
+  AuditArchiveRefused,
+  AUDIT_MONTHS_AHEAD,
+  type ArchivedMonths,
+  type EnsuredPartitions,
+} from './security/audit-partitions.service.js';
 export { MetricsVerifier, type VerifyReport } from './verify/metrics-verifier.service.js';
 export { MetricsHealthIndicator, type MetricsHealthStatus } from './verify/metrics-health.indicator.js';
 export { StripeSyncService, type StripeSyncResult } from './billing/stripe-sync.service.js';

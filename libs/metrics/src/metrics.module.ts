@@ -61,6 +61,7 @@ import { RateLimitModule } from './security/rate-limit.module.js';
 import { AuditInterceptor } from './security/audit.interceptor.js';
 import { AuditService } from './security/audit.service.js';
 import { AuditedChange } from './security/audited-changes.service.js';
+import { AuditPartitionsService } from './security/audit-partitions.service.js';
 import { MetricsAccessGuard } from './security/metrics-access.guard.js';
 import { TokenBootstrap } from './security/token-bootstrap.js';
 import { TokensController } from './security/tokens.controller.js';
@@ -127,6 +128,7 @@ const PROVIDERS = [
   TokenBootstrap,
   AuditService,
   AuditedChange,
+  AuditPartitionsService,
   AuditInterceptor,
   RunObserver,
   MetricsPrometheus,

@@ -12,6 +12,8 @@ export const CLI_USAGE = `Commands:
   token revoke --id ID                      revoke a token
   token list                                list tokens (never the tokens themselves)
   audit verify                              verify the audit trail's hash chain (exit 1 when broken)
+  audit archive --before YYYY-MM            detach the audit trail's months before that one for archiving, keeping
+                                            the chain verifiable from their last record (exit 1 when refused)
   verify [--sample N]                       check the stored data: audit chain, revenue reconciliation, N days of
                                             snapshots recomputed (5), dirty days, stuck runs, failing deliveries,
                                             pending migrations (exit 1 when a check fails)`;
@@ -25,6 +27,7 @@ export type CliCommand =
   | { kind: 'token-revoke'; id: string }
   | { kind: 'token-list' }
   | { kind: 'audit-verify' }
+  | { kind: 'audit-archive'; before: string }
   | { kind: 'verify'; sample: number };
 
 /** A command line that cannot run: the message says what to change (exit code 2). */
@@ -50,6 +53,7 @@ export function parseCliCommand(argv: string[]): CliCommand {
       id: { type: 'string' },
       month: { type: 'string' },
       sample: { type: 'string' },
+      before: { type: 'string' },
     },
   });
   const [command, subcommand] = positionals;
@@ -87,7 +91,13 @@ export function parseCliCommand(argv: string[]): CliCommand {
       throw new CliUsageError('token needs create, revoke or list');
     case 'audit':
       if (subcommand === 'verify') return { kind: 'audit-verify' };
-      throw new CliUsageError('audit needs verify');
+      if (subcommand === 'archive') {
+        const before = values.before ?? '';
+        if (!/^\d{4}-\d{2}$/.test(before) || !isCalendarDate(`${before}-01`))
+          throw new CliUsageError('--before must be a month as YYYY-MM');
+        return { kind: 'audit-archive', before };
+      }
+      throw new CliUsageError('audit needs verify or archive');
     case 'verify': {
       const sample = values.sample === undefined ? 5 : Number(values.sample);
       if (!Number.isInteger(sample) || sample < 1 || sample > 366)

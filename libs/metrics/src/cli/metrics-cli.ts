@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { DataSource } from 'typeorm';
 import { MetricsService } from '../metrics.service.js';
 import { AuditService } from '../security/audit.service.js';
+import { AuditArchiveRefused, AuditPartitionsService } from '../security/audit-partitions.service.js';
 import { TokensService } from '../security/tokens.service.js';
 import { MetricsVerifier } from '../verify/metrics-verifier.service.js';
 import { METRICS_CLI_ENV } from './cli-mode.js';
@@ -76,6 +77,8 @@ async function execute(context: INestApplicationContext, command: CliCommand): P
       console.error(`audit chain BROKEN at record ${report.first_broken?.id}: ${report.first_broken?.reason}`);
       return 1;
     }
+    case 'audit-archive':
+      return archive(context.get(AuditPartitionsService), context.get(AuditService), command.before);
     case 'verify':
       return verify(context.get(MetricsVerifier), command.sample);
     case 'token-create':
@@ -83,6 +86,27 @@ async function execute(context: INestApplicationContext, command: CliCommand): P
     case 'token-list':
       return tokenCommand(context.get(TokensService), context.get(AuditService), command);
   }
+}
+
+async function archive(partitions: AuditPartitionsService, audit: AuditService, before: string): Promise<number> {
+  const actor = cliActor();
+  let archived;
+  try {
+    archived = await partitions.archiveBefore(before, actor.actor);
+  } catch (error) {
+    if (!(error instanceof AuditArchiveRefused)) throw error;
+    console.error(`audit archive refused: ${error.message}`);
+    return 1;
+  }
+  const params = { before, tables: archived.tables.join(' '), records: archived.records };
+  await audit.record({ ...actor, route: 'audit archive', action: 'audit_archive', params, outcome: 0 });
+  if (archived.tables.length === 0) {
+    console.log(`no audit month before ${before} to archive`);
+    return 0;
+  }
+  console.log(`detached ${archived.tables.join(', ')}: ${archived.records} record(s), anchor ${archived.anchor}`);
+  console.log('Dump them (pg_dump -t <table>), keep the dump, then DROP TABLE them (docs/audit-retention.md).');
+  return 0;
 }
 
 async function verify(verifier: MetricsVerifier, sample: number): Promise<number> {

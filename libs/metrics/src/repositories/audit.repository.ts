@@ -42,11 +42,18 @@ export const auditStatements = {
     params: { actor, route, params },
   }),
 
-  /** The chain recomputed in one pass: its length, head, and the first record whose hash or link is wrong. */
+  /**
+   * The chain recomputed in one pass, in id order across every partition: its length, head, and the first record
+   * whose hash or link is wrong. The first record links to the last archived record's hash (the anchor in
+   * metrics_audit_archive), or to nothing when no month was archived.
+   */
   verifyChain: (): Statement => ({
-    sql: `WITH chain AS (
+    sql: `WITH anchor AS (
+        SELECT last_hash FROM metrics_audit_archive WHERE last_id IS NOT NULL ORDER BY last_id DESC LIMIT 1
+      ), chain AS (
         SELECT id, hash, prev_hash, metrics_audit_record_hash(prev_hash, a) AS expected,
-               lag(hash) OVER (ORDER BY id) AS previous_hash, lag(id) OVER (ORDER BY id) AS previous_id
+               lag(hash, 1, (SELECT last_hash FROM anchor)) OVER (ORDER BY id) AS previous_hash,
+               lag(id) OVER (ORDER BY id) AS previous_id
         FROM metrics_audit_log a
       ), broken AS (
         SELECT id, previous_id, hash IS DISTINCT FROM expected AS altered FROM chain
@@ -78,9 +85,9 @@ export class AuditRepository {
     return rows.length > 0;
   }
 
-  async chain(): Promise<AuditChainRow> {
+  async chain(manager: EntityManager = this.dataSource.manager): Promise<AuditChainRow> {
     const [row] = await run<AuditChainRow>(
-      (text, values) => this.dataSource.query(text, values),
+      (text, values) => manager.query(text, values),
       auditStatements.verifyChain(),
     );
     return row;

@@ -2,6 +2,7 @@ import { SnapshotsRepository } from './snapshots.repository.js';
 import { SnapshotSummaryRepository } from './snapshot-summary.repository.js';
 import { RunsRepository } from './runs.repository.js';
 import { AuditRepository } from './audit.repository.js';
+import { AuditPartitionRepository } from './audit-partition.repository.js';
 import { LedgerRepository } from './ledger.repository.js';
 import { AlertsRepository } from './alerts.repository.js';
 import { AnnotationsRepository } from './annotations.repository.js';
@@ -32,6 +33,7 @@ export const REPOSITORIES = [
   SnapshotWritesRepository,
   RevenueCompareRepository,
   AuditRepository,
+  AuditPartitionRepository,
   LedgerRepository,
   RevenueCustomersRepository,
   AlertsRepository,

@@ -11,18 +11,22 @@ import { ScheduleRepository } from '../repositories/schedule.repository.js';
 import { InjectMetricsOptions } from '../metrics.module-definition.js';
 import type { ResolvedMetricsOptions } from '../metrics.options.js';
 import { MetricsSources } from '../sources/source-check.js';
+import { AuditPartitionsService } from '../security/audit-partitions.service.js';
 import { contiguousRanges, localDate } from '../common/local-clock.js';
 import { PgLeaseLocker } from './pg-lease-locker.js';
 
 const SCHEDULE_LEASE = 'exec-metrics:schedule';
 /** Renewed every third of it while the work goes on; a crashed holder's lease lapses after this. */
 const LEASE_MS = 120_000;
+/** Daily, so a month's partition exists months before its first record (the job is idempotent and takes ms). */
+const AUDIT_PARTITIONS_CRON = '30 0 * * *';
 
 /**
  * The nightly compute (yesterday, 01:00) and the monthly cohorts (02:00 on the 1st), in the reporting
  * timezone. On a cluster every instance ticks, but each tick is claimed by one instance through a unique
  * row, so it computes once. Each tick (and each start) also catches up: days never computed, and past days
- * whose events arrived late. A host that drives its own scheduling calls runDaily, runMonthlyCohorts, catchUp.
+ * whose events arrived late. Daily, the audit trail's monthly partitions are ensured ahead (AuditPartitionsService).
+ * A host that drives its own scheduling calls runDaily, runMonthlyCohorts, catchUp (and AuditPartitionsService.ensure).
  */
 @Injectable()
 export class MetricsScheduler implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -37,17 +41,26 @@ export class MetricsScheduler implements OnApplicationBootstrap, OnApplicationSh
     private readonly config: MetricsConfigService,
     private readonly locker: PgLeaseLocker,
     private readonly sources: MetricsSources,
+    private readonly auditPartitions: AuditPartitionsService,
     @InjectMetricsOptions() private readonly options: ResolvedMetricsOptions,
     @Optional() private readonly registry?: SchedulerRegistry,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
     // The command line (runMetricsCli) does only the work it names: no cron, no catch-up.
-    if (this.options.schedule?.enabled === false || inCliMode()) return;
+    if (inCliMode()) return;
+    // Before the first request: this month's audit partition and the next ones (a write never fails without
+    // them, it lands in DEFAULT; a failure here is logged and the daily job tries again).
+    await this.auditPartitions
+      .ensure()
+      .catch((error: unknown) => this.logger.error(`audit partitions: ${String(error)}`));
+    if (this.options.schedule?.enabled === false) return;
     const { timezone } = await this.config.get();
     const schedule = this.options.schedule ?? {};
     this.addJob('exec-metrics-daily', schedule.daily ?? '0 1 * * *', timezone, () => this.runDaily());
     this.addJob('exec-metrics-cohorts', schedule.cohorts ?? '0 2 1 * *', timezone, () => this.runMonthlyCohorts());
+    // Every instance runs it: the partition manager's advisory lock makes the others find the work done.
+    this.addJob('exec-metrics-audit-partitions', AUDIT_PARTITIONS_CRON, 'UTC', () => this.auditPartitions.ensure());
     // Catch up in the background: the app serves while the missing days are computed.
     setImmediate(
       () => void this.catchUp().catch((error: unknown) => this.logger.error(`catch-up failed: ${String(error)}`)),

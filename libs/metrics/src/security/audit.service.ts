@@ -15,7 +15,8 @@ export type AuditAction =
   | 'revenue_entry'
   | 'alert_ack'
   | 'alert_rule_change'
-  | 'alert_channel_change';
+  | 'alert_channel_change'
+  | 'audit_archive';
 
 export interface AuditEntry {
   actor: string;
@@ -138,10 +139,11 @@ export class AuditService {
    * Recomputes the chain in one pass: every record's hash must match its content and its predecessor's hash
    * (the first record has none). Reports the first record where either fails — a changed record, or a record
    * whose predecessor was removed. Removing the newest records leaves a shorter valid chain: compare `head`
-   * with one noted earlier to see that.
+   * with one noted earlier to see that. The chain runs across the monthly partitions in id order; once months
+   * were archived (AuditPartitionsService.archiveBefore) it starts from the last archived record's hash.
    */
-  async verify(): Promise<AuditChainReport> {
-    const row = await this.audit.chain();
+  async verify(manager?: EntityManager): Promise<AuditChainReport> {
+    const row = await this.audit.chain(manager);
     if (row.broken_id === null) return { ok: true, records: row.records, head: row.head, first_broken: null };
     return {
       ok: false,
