@@ -164,7 +164,13 @@ export const SQL_DOCS: SqlDoc[] = [
     file: 'summary.sql',
     code: 'libs/metrics/src/repositories/snapshot-summary.repository.ts (summaryStatements), GET summary',
     samples: [
+      { name: 'activityStateHolds', built: {}, statement: summaryStatements.activityStateHolds(SUMMARY) },
       { name: 'range (global view)', built: SOURCES, statement: summaryStatements.range(SUMMARY) },
+      {
+        name: 'range (global view, active users from the per-user activity state)',
+        built: SOURCES,
+        statement: summaryStatements.range(SUMMARY, true),
+      },
       {
         name: 'range (one tenant)',
         built: SOURCES,

@@ -101,12 +101,13 @@ describe('per-user activity state: incremental runs equal a full recompute', () 
   afterAll(() => test.close());
 
   it('folds a backfill into one bit string per user and year, and covers the computed days', async () => {
-    await range('2025-11-01', '2026-01-08');
+    // Two chunks (September to November, December to 01-08): a user's row folded by the first gains days in the second.
+    await range('2025-09-01', '2026-01-08');
     expect(await stateDays('a', 'u1', 2025)).toEqual(['2025-11-03', '2025-11-20', '2025-12-15', '2025-12-31']);
     // The last chunk read its whole month (to 01-31): 01-09 and 01-14 are folded too, but not covered.
     expect(await stateDays('a', 'u1', 2026)).toEqual(['2026-01-01', '2026-01-09', '2026-01-14']);
     expect(await stateDays(null, 'x1', 2025)).toEqual(['2025-12-31']);
-    expect(await coverage()).toEqual({ timezone: 'UTC', first_day: '2025-11-01', last_day: '2026-01-08' });
+    expect(await coverage()).toEqual({ timezone: 'UTC', first_day: '2025-09-01', last_day: '2026-01-08' });
   });
 
   it('through late events, a deactivation and a deleted event, nightly runs equal a full recompute', async () => {
@@ -141,7 +142,7 @@ describe('per-user activity state: incremental runs equal a full recompute', () 
     for (const date of ['2026-01-13', '2026-01-14', '2026-01-15']) await day(date);
     const incremental = await computedRows();
     expect(incremental.length).toBeGreaterThan(100);
-    expect(incremental).toEqual(await fullRecompute('2025-11-01', '2026-01-15'));
+    expect(incremental).toEqual(await fullRecompute('2025-09-01', '2026-01-15'));
   });
 
   it('reads covered days from the state: a row added to one without a dirty mark shows only once it is recomputed', async () => {
@@ -159,8 +160,8 @@ describe('per-user activity state: incremental runs equal a full recompute', () 
 
   it('a timezone change empties the state; rebuilt by a run, the nightly runs equal a full recompute', async () => {
     await test.dataSource.query(`UPDATE system_metrics_config SET timezone = 'America/New_York'`);
-    await range('2025-11-01', '2026-01-10');
-    expect(await coverage()).toEqual({ timezone: 'America/New_York', first_day: '2025-11-01', last_day: '2026-01-10' });
+    await range('2025-09-01', '2026-01-10');
+    expect(await coverage()).toEqual({ timezone: 'America/New_York', first_day: '2025-09-01', last_day: '2026-01-10' });
     // Both New Year events are on 12-31 in New York: the 2026 row has no 01-01 any more.
     expect(await stateDays('a', 'u1', 2025)).toEqual(['2025-11-03', '2025-11-20', '2025-12-15', '2025-12-31']);
     expect(await stateDays('a', 'u1', 2026)).toEqual(['2026-01-14']);
@@ -169,6 +170,6 @@ describe('per-user activity state: incremental runs equal a full recompute', () 
       await day(date);
     }
     const incremental = await computedRows();
-    expect(incremental).toEqual(await fullRecompute('2025-11-01', '2026-01-16'));
+    expect(incremental).toEqual(await fullRecompute('2025-09-01', '2026-01-16'));
   });
 });

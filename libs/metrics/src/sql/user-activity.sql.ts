@@ -35,6 +35,12 @@ const rowsTouching = (from: string, to: string) =>
       AND last_day >= ${from} AND first_day <= ${to} AND ${TENANT_FILTER}`;
 
 /**
+ * A row's bits outside the folded days kept, the folded days' bits set: a row need not be among `cleared` (its last
+ * active day may lie before the folded days), so the bits it already holds are kept here, not taken from `merged`.
+ */
+const KEPT_AND_FOLDED = `((${USER_ACTIVITY_TABLE}.days & ~${rangeMask('EXCLUDED.year', ':f0::date', ':f1::date')}) | EXCLUDED.days)`;
+
+/**
  * Folds the user-days of the local days [:f0, :f1] into the state, exactly: every bit of those days is cleared for
  * the scope's users and set again from `userDays` (a table of tenant_id, user_id, day read from the activity
  * source in this run), so an event that was deleted or moved since the last fold is gone too. Rows left without
@@ -59,7 +65,8 @@ export function foldUserDaysSql(userDays: string): string {
     SELECT tenant_id, user_id, year, days, ${FIRST_DAY('year', 'days')}, ${LAST_DAY('year', 'days')}
     FROM merged WHERE bit_count(days) > 0
     ON CONFLICT (tenant_id, user_id, year) DO UPDATE SET
-      days = EXCLUDED.days, first_day = EXCLUDED.first_day, last_day = EXCLUDED.last_day`;
+      days = ${KEPT_AND_FOLDED}, first_day = ${FIRST_DAY('EXCLUDED.year', KEPT_AND_FOLDED)},
+      last_day = ${LAST_DAY('EXCLUDED.year', KEPT_AND_FOLDED)}`;
 }
 
 /**
