@@ -34,7 +34,11 @@ export async function loadSources(db: BenchDb, generators: TableGenerator[]): Pr
   return { tables, notes };
 }
 
-/** Empties the source tables and snapshots between two data sets (the growth series). */
+/** What the compute derives from the sources: snapshots, cohorts and the per-user activity state. */
+export const DERIVED_TABLES =
+  'system_metrics_snapshot, system_cohort_retention, metrics_user_activity, metrics_user_activity_coverage';
+
+/** Empties the source tables and everything derived from them between two data sets (the growth series). */
 export async function emptySources(db: BenchDb, generators: TableGenerator[]): Promise<void> {
   for (const generator of generators) {
     const [{ exists }] = await db.query<{ exists: boolean }>('SELECT to_regclass($1) IS NOT NULL AS exists', [
@@ -42,5 +46,5 @@ export async function emptySources(db: BenchDb, generators: TableGenerator[]): P
     ]);
     if (exists) await db.query(`TRUNCATE ${generator.table}`);
   }
-  await db.query('TRUNCATE system_metrics_snapshot, system_cohort_retention');
+  await db.query(`TRUNCATE ${DERIVED_TABLES}`);
 }

@@ -11,11 +11,11 @@ import { pathToFileURL } from 'node:url';
 import { startBenchApp, type BenchApp } from './bench-app.js';
 import { atLeast, atMost, below, formatFigures, ms, perSecond, seconds, type Figure } from './figures.js';
 import { buildPopulation, tableGenerators, tenantName, volumesAt, type BenchVolumes } from './generator.js';
-import { emptySources, loadSources, type LoadResult } from './loader.js';
+import { DERIVED_TABLES, emptySources, loadSources, type LoadResult } from './loader.js';
 import { measureCsvExport, type CsvExportResult } from './measure/csv-export.js';
 import { measureDistinctFloor, measureFloor } from './measure/floor.js';
 import { measureIngest, type IngestResult } from './measure/ingest.js';
-import { partitionSources, snapshotDigest } from './measure/partitioned.js';
+import { partitionActivityState, partitionSources, snapshotDigest } from './measure/partitioned.js';
 import { measureReadLatency, type ReadLatencyResult } from './measure/read-latency.js';
 import { measureReference, sampleOf, type ReferenceResult } from './measure/reference.js';
 import { parseBenchArgs, type BenchOptions } from './options.js';
@@ -167,7 +167,8 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
     if (options.partitions > 0) {
       const digestPlain = await snapshotDigest(bench.db);
       await partitionSources(bench.db, options.partitions);
-      await bench.db.query('TRUNCATE system_metrics_snapshot, system_cohort_retention');
+      await partitionActivityState(bench.db, options.partitions);
+      await bench.db.query(`TRUNCATE ${DERIVED_TABLES}`);
       const [, took] = await timed(backfill);
       report.partitioned = {
         partitions: options.partitions,

@@ -9,6 +9,7 @@ import { AuditChain1764806400000 } from './1764806400000-audit-chain.js';
 import { Annotations1764892800000 } from './1764892800000-annotations.js';
 import { RevenueConventions1764979200000 } from './1764979200000-revenue-conventions.js';
 import { AuditRefreshIndex1765065600000 } from './1765065600000-audit-refresh-index.js';
+import { UserActivityState1765152000000 } from './1765152000000-user-activity-state.js';
 import { AuditPartitions1765180800000 } from './1765180800000-audit-partitions.js';
 
 /** Every migration of the metrics module, oldest first. Hosts add these to their data source. */
@@ -24,5 +25,6 @@ export const METRICS_MIGRATIONS = [
   Annotations1764892800000,
   RevenueConventions1764979200000,
   AuditRefreshIndex1765065600000,
+  UserActivityState1765152000000,
   AuditPartitions1765180800000,
 ];

@@ -219,7 +219,13 @@ export const SQL_DOCS: SqlDoc[] = [
     file: 'summary.sql',
     code: 'libs/metrics/src/repositories/snapshot-summary.repository.ts (summaryStatements), GET summary',
     samples: [
+      { name: 'activityStateHolds', built: {}, statement: summaryStatements.activityStateHolds(SUMMARY) },
       { name: 'range (global view)', built: SOURCES, statement: summaryStatements.range(SUMMARY) },
+      {
+        name: 'range (global view, active users from the per-user activity state)',
+        built: SOURCES,
+        statement: summaryStatements.range(SUMMARY, true),
+      },
       {
         name: 'range (one tenant)',
         built: SOURCES,
@@ -258,6 +264,33 @@ export const SQL_DOCS: SqlDoc[] = [
       { name: 'lock', built: {}, statement: computeStatements.lock(ENV) },
       { name: 'workRange', built: {}, statement: computeStatements.workRange(COMPUTE_PARAMS) },
       { name: 'userDays', built: SOURCES, statement: computeStatements.userDays(OWN_TABLES, COMPUTE_PARAMS) },
+      { name: 'activityCoverage', built: {}, statement: computeStatements.activityCoverage() },
+      {
+        name: 'dirtyDayBetween',
+        built: {},
+        statement: computeStatements.dirtyDayBetween({ from: '2026-01-31', to: '2026-02-28' }),
+      },
+      {
+        name: 'userDaysFromState',
+        built: SOURCES,
+        statement: computeStatements.userDaysFromState(OWN_TABLES, { ...COMPUTE_PARAMS, d0: '2026-03-01' }),
+      },
+      {
+        name: 'foldUserDays',
+        built: { userDays: USER_DAYS_TABLE },
+        statement: computeStatements.foldUserDays({ ...COMPUTE_PARAMS, f0: '2026-03-01', f1: '2026-03-31' }),
+      },
+      {
+        name: 'extendActivityCoverage',
+        built: {},
+        statement: computeStatements.extendActivityCoverage({
+          tz: 'Europe/Berlin',
+          as_of: '2026-03-02T08:00:00.000Z',
+          source: 'metrics_activity_event AS activity_source',
+          f0: '2026-03-01',
+          f1: '2026-03-01',
+        }),
+      },
       {
         name: 'dailyWork',
         built: { ...SOURCES, userDays: USER_DAYS_TABLE },

@@ -62,3 +62,25 @@ export async function partitionSources(db: BenchDb, partitions: number): Promise
     await db.query(`ANALYZE ${table}`);
   }
 }
+
+/**
+ * The per-user activity state, hash-partitioned by tenant_id like the sources (it is derived: rebuilt empty, the
+ * next backfill folds it). Its unique key contains tenant_id, so it stays a unique key of the partitioned table.
+ */
+export async function partitionActivityState(db: BenchDb, partitions: number): Promise<void> {
+  const table = 'metrics_user_activity';
+  await db.query(`DROP TABLE ${table}`);
+  await db.query(`
+    CREATE TABLE ${table} (
+      tenant_id varchar, user_id varchar NOT NULL, year int NOT NULL, days bit(366) NOT NULL,
+      first_day date NOT NULL, last_day date NOT NULL,
+      CONSTRAINT ${table}_key UNIQUE NULLS NOT DISTINCT (tenant_id, user_id, year)
+    ) PARTITION BY HASH (tenant_id)`);
+  for (let remainder = 0; remainder < partitions; remainder += 1) {
+    await db.query(
+      `CREATE TABLE ${table}_p${remainder} PARTITION OF ${table} FOR VALUES WITH (MODULUS ${partitions}, REMAINDER ${remainder})`,
+    );
+  }
+  await db.query(`CREATE INDEX ${table}_last_day ON ${table} (tenant_id, last_day)`);
+  await db.query('TRUNCATE metrics_user_activity_coverage');
+}

@@ -47,6 +47,384 @@ WHERE
     OR tenant_id = :tenant
   );
 
+-- activityCoverage
+-- sample parameters: {}
+SELECT
+  timezone,
+  source,
+  first_day::text AS first_day,
+  last_day::text AS last_day
+FROM
+  metrics_user_activity_coverage;
+
+-- dirtyDayBetween
+-- sample parameters: {"from":"2026-01-31","to":"2026-02-28"}
+SELECT
+  day
+FROM
+  metrics_dirty_day
+WHERE
+  day BETWEEN :from::date AND :to::date
+LIMIT
+  1;
+
+-- userDaysFromState
+-- built with: {"enabled":"lifecycle, activity, activation, config, billing, jobs, ai, api","relations":"the module's own tables"}
+-- sample parameters: {"d0":"2026-03-01","tenant":null,"tz":"Europe/Berlin","w0":"2025-12-29","w1":"2026-03-02"}
+CREATE TEMP TABLE metrics_user_days ON
+COMMIT
+DROP AS
+SELECT
+  tenant_id,
+  user_id,
+  make_date(year, 1, 1) + bit_number - 1 AS day
+FROM
+  metrics_user_activity
+  CROSS JOIN LATERAL generate_series(
+    extract(
+      doy
+      FROM
+        greatest(:w0::date - 29, first_day)
+    )::int,
+    extract(
+      doy
+      FROM
+        least(:d0::date - 1, last_day)
+    )::int
+  ) AS bit_number
+WHERE
+  year BETWEEN extract(
+    year
+    FROM
+      :w0::date - 29
+  )::int AND extract(
+    year
+    FROM
+      :d0::date - 1
+  )::int
+  AND last_day >= :w0::date - 29
+  AND first_day <= :d0::date - 1
+  AND (
+    :tenant::varchar IS NULL
+    OR tenant_id = :tenant
+  )
+  AND get_bit(days, bit_number - 1) = 1
+UNION ALL
+SELECT DISTINCT
+  tenant_id,
+  user_id,
+  (occurred_at AT TIME ZONE :tz)::date AS day
+FROM
+  metrics_activity_event AS activity_source
+WHERE
+  occurred_at >= ((:d0::date)::timestamp AT TIME ZONE :tz)
+  AND occurred_at < ((:w1::date + 1)::timestamp AT TIME ZONE :tz)
+  AND (
+    :tenant::varchar IS NULL
+    OR tenant_id = :tenant
+  );
+
+-- foldUserDays
+-- built with: {"userDays":"metrics_user_days"}
+-- sample parameters: {"f0":"2026-03-01","f1":"2026-03-31","tenant":null}
+WITH
+  cleared AS (
+    SELECT
+      tenant_id,
+      user_id,
+      year,
+      days & ~ (
+        (
+          (~ B'0'::bit(366)) >> (
+            CASE
+              WHEN :f0::date > make_date(year, 1, 1) THEN extract(
+                doy
+                FROM
+                  :f0::date
+              )::int
+              ELSE 1
+            END - 1
+          )
+        ) & (
+          (~ B'0'::bit(366)) << (
+            366 - (
+              CASE
+                WHEN :f1::date < make_date(year, 12, 31) THEN extract(
+                  doy
+                  FROM
+                    :f1::date
+                )::int
+                ELSE 366
+              END
+            )
+          )
+        )
+      ) AS days
+    FROM
+      metrics_user_activity
+    WHERE
+      year BETWEEN extract(
+        year
+        FROM
+          :f0::date
+      )::int AND extract(
+        year
+        FROM
+          :f1::date
+      )::int
+      AND last_day >= :f0::date
+      AND first_day <= :f1::date
+      AND (
+        :tenant::varchar IS NULL
+        OR tenant_id = :tenant
+      )
+  ),
+  folded AS (
+    SELECT
+      tenant_id,
+      user_id,
+      extract(
+        year
+        FROM
+          day
+      )::int AS year,
+      bit_or(
+        (
+          B'1'::bit(366) >> (
+            extract(
+              doy
+              FROM
+                day
+            )::int - 1
+          )
+        )
+      ) AS days
+    FROM
+      metrics_user_days
+    WHERE
+      day BETWEEN :f0::date AND :f1::date
+    GROUP BY
+      1,
+      2,
+      3
+  ),
+  merged AS (
+    SELECT
+      tenant_id,
+      user_id,
+      year,
+      bit_or(days) AS days
+    FROM
+      (
+        SELECT
+          *
+        FROM
+          cleared
+        UNION ALL
+        SELECT
+          *
+        FROM
+          folded
+      ) AS both_sides
+    GROUP BY
+      1,
+      2,
+      3
+  ),
+  emptied AS (
+    -- The coalesce equality lets the planner hash or index the join; IS NOT DISTINCT FROM keeps it exact.
+    DELETE FROM metrics_user_activity AS u USING (
+      SELECT
+        *
+      FROM
+        merged
+      WHERE
+        bit_count(days) = 0
+    ) AS m
+    WHERE
+      coalesce(u.tenant_id, '') = coalesce(m.tenant_id, '')
+      AND u.tenant_id IS NOT DISTINCT FROM m.tenant_id
+      AND u.user_id = m.user_id
+      AND u.year = m.year
+  )
+INSERT INTO
+  metrics_user_activity (
+    tenant_id,
+    user_id,
+    year,
+    days,
+    first_day,
+    last_day
+  )
+SELECT
+  tenant_id,
+  user_id,
+  year,
+  days,
+  (
+    make_date(year, 1, 1) + nullif(position(B'1' IN days), 0) - 1
+  ),
+  (
+    make_date(year, 1, 1) + nullif(length(rtrim(days::text, '0')), 0) - 1
+  )
+FROM
+  merged
+WHERE
+  bit_count(days) > 0
+ON CONFLICT (tenant_id, user_id, year) DO UPDATE
+SET
+  days = (
+    (
+      metrics_user_activity.days & ~ (
+        (
+          (~ B'0'::bit(366)) >> (
+            CASE
+              WHEN :f0::date > make_date(EXCLUDED.year, 1, 1) THEN extract(
+                doy
+                FROM
+                  :f0::date
+              )::int
+              ELSE 1
+            END - 1
+          )
+        ) & (
+          (~ B'0'::bit(366)) << (
+            366 - (
+              CASE
+                WHEN :f1::date < make_date(EXCLUDED.year, 12, 31) THEN extract(
+                  doy
+                  FROM
+                    :f1::date
+                )::int
+                ELSE 366
+              END
+            )
+          )
+        )
+      )
+    ) | EXCLUDED.days
+  ),
+  first_day = (
+    make_date(EXCLUDED.year, 1, 1) + nullif(
+      position(
+        B'1' IN (
+          (
+            metrics_user_activity.days & ~ (
+              (
+                (~ B'0'::bit(366)) >> (
+                  CASE
+                    WHEN :f0::date > make_date(EXCLUDED.year, 1, 1) THEN extract(
+                      doy
+                      FROM
+                        :f0::date
+                    )::int
+                    ELSE 1
+                  END - 1
+                )
+              ) & (
+                (~ B'0'::bit(366)) << (
+                  366 - (
+                    CASE
+                      WHEN :f1::date < make_date(EXCLUDED.year, 12, 31) THEN extract(
+                        doy
+                        FROM
+                          :f1::date
+                      )::int
+                      ELSE 366
+                    END
+                  )
+                )
+              )
+            )
+          ) | EXCLUDED.days
+        )
+      ),
+      0
+    ) - 1
+  ),
+  last_day = (
+    make_date(EXCLUDED.year, 1, 1) + nullif(
+      length(
+        rtrim(
+          (
+            (
+              metrics_user_activity.days & ~ (
+                (
+                  (~ B'0'::bit(366)) >> (
+                    CASE
+                      WHEN :f0::date > make_date(EXCLUDED.year, 1, 1) THEN extract(
+                        doy
+                        FROM
+                          :f0::date
+                      )::int
+                      ELSE 1
+                    END - 1
+                  )
+                ) & (
+                  (~ B'0'::bit(366)) << (
+                    366 - (
+                      CASE
+                        WHEN :f1::date < make_date(EXCLUDED.year, 12, 31) THEN extract(
+                          doy
+                          FROM
+                            :f1::date
+                        )::int
+                        ELSE 366
+                      END
+                    )
+                  )
+                )
+              )
+            ) | EXCLUDED.days
+          )::text,
+          '0'
+        )
+      ),
+      0
+    ) - 1
+  );
+
+-- extendActivityCoverage
+-- sample parameters: {"as_of":"2026-03-02T08:00:00.000Z","f0":"2026-03-01","f1":"2026-03-01","source":"metrics_activity_event AS activity_source","tz":"Europe/Berlin"}
+INSERT INTO
+  metrics_user_activity_coverage (singleton, timezone, source, first_day, last_day)
+SELECT
+  true,
+  :tz,
+  :source,
+  :f0::date,
+  folded_through
+FROM
+  (
+    SELECT
+      least(
+        :f1::date,
+        (:as_of::timestamptz AT TIME ZONE :tz)::date - 1
+      ) AS folded_through
+  ) AS folded
+WHERE
+  folded_through >= :f0::date
+ON CONFLICT (singleton) DO UPDATE
+SET
+  first_day = CASE
+    WHEN EXCLUDED.first_day <= metrics_user_activity_coverage.last_day + 1
+    AND EXCLUDED.last_day >= metrics_user_activity_coverage.first_day - 1 THEN least(
+      metrics_user_activity_coverage.first_day,
+      EXCLUDED.first_day
+    )
+    WHEN EXCLUDED.last_day > metrics_user_activity_coverage.last_day THEN EXCLUDED.first_day
+    ELSE metrics_user_activity_coverage.first_day
+  END,
+  last_day = CASE
+    WHEN EXCLUDED.first_day <= metrics_user_activity_coverage.last_day + 1
+    AND EXCLUDED.last_day >= metrics_user_activity_coverage.first_day - 1 THEN greatest(
+      metrics_user_activity_coverage.last_day,
+      EXCLUDED.last_day
+    )
+    WHEN EXCLUDED.last_day > metrics_user_activity_coverage.last_day THEN EXCLUDED.last_day
+    ELSE metrics_user_activity_coverage.last_day
+  END;
+
 -- dailyWork
 -- built with: {"enabled":"lifecycle, activity, activation, config, billing, jobs, ai, api","relations":"the module's own tables","userDays":"metrics_user_days"}
 -- sample parameters: {"actions":["created_project","invited_teammate"],"cash_balance":900000,"currency":"USD","monthly_burn_rate":50000,"quick_reactivation":true,"rates":"{\"EUR\":1.08}","runway_months":18,"tenant":null,"tz":"Europe/Berlin","w0":"2025-12-29","w1":"2026-03-02"}

@@ -9,6 +9,7 @@ import { InjectMetricsOptions } from '../metrics.module-definition.js';
 import type { ResolvedMetricsOptions } from '../metrics.options.js';
 import { addDays, daysBetween, monthAlignedChunks, monthStart } from '../common/calendar-dates.js';
 import { MetricsSources } from '../sources/source-check.js';
+import { ActivityStateRun } from './activity-state-run.js';
 import { SOURCE_NAMES, SOURCE_TABLES, type SourceRelations } from '../sql/source-relations.js';
 import {
   COHORT_CURVE_WEEKS,
@@ -85,13 +86,18 @@ export class SnapshotComputeService {
     const computed = this.dataSource.transaction(async (manager) => {
       await this.writes.begin(manager, base.env);
       if (totalDays > ANALYZE_AFTER_DAYS) await this.refreshStatistics(manager);
+      const activityState = await ActivityStateRun.open(
+        manager,
+        this.writes,
+        this.relations,
+        base.tz,
+        enabled.has('activity'),
+      );
       let done = 0;
       for (const [d0, d1] of monthAlignedChunks(request.start, request.end, CHUNK_MONTHS)) {
         const { w0, w1 } = await this.writes.workRange(manager, { ...base, d0, d1 });
-        const params: Params = { ...base, d0, d1, w0, w1 };
-        const userDays = enabled.has('activity')
-          ? await this.writes.materialiseUserDays(manager, this.relations, params)
-          : undefined;
+        const params = { ...base, d0, d1, w0, w1 } satisfies Params;
+        const userDays = enabled.has('activity') ? await activityState.userDays(params) : undefined;
         await this.writes.buildDailyWork(manager, this.relations, enabled, userDays, params);
         for (const bucket of STORED_BUCKETS) {
           await this.writes.upsertBucket(manager, this.relations, enabled, bucket, userDays, params);

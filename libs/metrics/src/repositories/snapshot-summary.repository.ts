@@ -12,6 +12,7 @@ import { monthlyRatesSql } from '../sql/monthly-rates.sql.js';
 import { BUCKET_DATE, rollupSql } from '../sql/rollup.sql.js';
 import type { SourceRelations } from '../sql/source-relations.js';
 import { tenantIs } from '../sql/tenant-predicate.js';
+import { stateHoldsSql } from '../sql/user-activity.sql.js';
 
 export { PER_PERIOD_RATES } from '../sql/monthly-rates.sql.js';
 
@@ -74,10 +75,10 @@ export const summaryStatements = {
    * Every metric over the range by its kind: the stored days rolled up as one `range` bucket, with distinct users
    * counted over the whole range from the sources (bucket facts).
    */
-  range: (query: SummaryReadQuery): Statement => {
+  range: (query: SummaryReadQuery, activityFromState = false): Statement => {
     const rolled = rollupSql(
       storedDays(query.tenant),
-      bucketFactsCtes(query.relations, query.enabled, BUCKET_DATE.range),
+      bucketFactsCtes(query.relations, query.enabled, BUCKET_DATE.range, undefined, activityFromState),
       'range',
       query.enabled,
       // The rows are stored daily snapshots: every one of them is a computed day.
@@ -91,6 +92,15 @@ export const summaryStatements = {
       params: summaryParams(query),
     };
   },
+
+  /**
+   * Whether the per-user activity state holds the range's days exactly (folded in this timezone from this activity
+   * relation, none waiting to be recomputed): then the range's active users are counted from it, not from events.
+   */
+  activityStateHolds: (query: SummaryReadQuery): Statement => ({
+    sql: stateHoldsSql(':range_start::date', ':range_end::date'),
+    params: { ...summaryParams(query), source: query.relations.from('activity') },
+  }),
 
   daysWithData: (query: SummaryReadQuery): Statement => ({
     sql: `SELECT count(*)::int AS days FROM system_metrics_snapshot
@@ -124,7 +134,8 @@ export class SnapshotSummaryRepository {
       async (query_) => {
         const runs = (text: string, values: unknown[]) => query_(text, values);
         await query_(NO_JIT);
-        const [range] = await run(runs, summaryStatements.range(query));
+        const [{ holds }] = await run<{ holds: boolean }>(runs, summaryStatements.activityStateHolds(query));
+        const [range] = await run(runs, summaryStatements.range(query, holds));
         const [{ days }] = await run<{ days: number }>(runs, summaryStatements.daysWithData(query));
         const [monthly] = await run(runs, summaryStatements.monthlyRates(query));
         const [latest] = await run(runs, summaryStatements.latest(query));

@@ -7,13 +7,22 @@ import { cohortsUpsertSql } from '../sql/cohorts.sql.js';
 import { dailyWorkSql } from '../sql/daily-work.sql.js';
 import { BUCKET_DATE, rollupSql, type RollupBucket } from '../sql/rollup.sql.js';
 import { snapshotUpsertSql } from '../sql/snapshot-upsert.sql.js';
-import { userDaysSql } from '../sql/source-facts.js';
+import { DAY_START, userDaysSql } from '../sql/source-facts.js';
+import { coverageSql, foldUserDaysSql, stateUserDaysSql } from '../sql/user-activity.sql.js';
 import type { SourceRelations } from '../sql/source-relations.js';
 
 export { COHORT_CURVE_WEEKS } from '../sql/cohorts.sql.js';
 
 export type Params = Record<string, unknown>;
 export type StoredBucket = Exclude<RollupBucket, 'range'>;
+
+/** The days the per-user activity state holds exactly, in a timezone and from one activity relation. */
+export interface ActivityCoverage {
+  timezone: string;
+  source: string;
+  first: string;
+  last: string;
+}
 
 /** The work range: the requested days widened to the whole weeks and months they touch, up to today. */
 const WORK_RANGE_SQL = `SELECT
@@ -45,6 +54,31 @@ export const computeStatements = {
     sql: `CREATE TEMP TABLE ${USER_DAYS_TABLE} ON COMMIT DROP AS ${userDaysSql(relations)}`,
     params,
   }),
+
+  /**
+   * The same user-days, the days before :d0 (from 29 days before the work range) taken from the per-user activity
+   * state, which holds them exactly (its coverage says so), and only the days from :d0 read from the activity source.
+   */
+  userDaysFromState: (relations: SourceRelations, params: Params): Statement => ({
+    sql: `CREATE TEMP TABLE ${USER_DAYS_TABLE} ON COMMIT DROP AS
+      ${stateUserDaysSql(':w0::date - 29', ':d0::date - 1')}
+      UNION ALL
+      ${userDaysSql(relations, DAY_START(':d0::date'))}`,
+    params,
+  }),
+
+  /** The chunk's user-days of the local days [:f0, :f1] folded into the per-user activity state (clear, then set). */
+  foldUserDays: (params: Params): Statement => ({ sql: foldUserDaysSql(USER_DAYS_TABLE), params }),
+
+  activityCoverage: (): Statement => ({ sql: coverageSql.read, params: {} }),
+
+  dirtyDayBetween: (params: Params): Statement => ({
+    sql: `SELECT day FROM metrics_dirty_day WHERE day BETWEEN :from::date AND :to::date LIMIT 1`,
+    params,
+  }),
+
+  /** The days [:f0, :f1], folded for every tenant, join the state's coverage. */
+  extendActivityCoverage: (params: Params): Statement => ({ sql: coverageSql.extend, params }),
 
   /** Every scope's daily values of the chunk's work range, into a temporary work table. */
   dailyWork: (
@@ -126,6 +160,48 @@ export class SnapshotWritesRepository {
     // A temporary table has no statistics until analysed; the planner needs its size to choose hash joins.
     await manager.query(`ANALYZE ${USER_DAYS_TABLE}`);
     return USER_DAYS_TABLE;
+  }
+
+  /** The chunk's user-days with the days before :d0 from the per-user activity state (see userDaysFromState). */
+  async materialiseUserDaysFromState(
+    manager: EntityManager,
+    relations: SourceRelations,
+    params: Params,
+  ): Promise<string> {
+    await manager.query(`DROP TABLE IF EXISTS ${USER_DAYS_TABLE}`);
+    await this.exec(manager, computeStatements.userDaysFromState(relations, params));
+    await manager.query(`ANALYZE ${USER_DAYS_TABLE}`);
+    return USER_DAYS_TABLE;
+  }
+
+  /** Folds the user-days table's days [:f0, :f1] into the per-user activity state. */
+  async foldUserDays(manager: EntityManager, params: Params): Promise<void> {
+    await this.exec(manager, computeStatements.foldUserDays(params));
+  }
+
+  async activityCoverage(manager: EntityManager): Promise<ActivityCoverage | undefined> {
+    const [row] = await this.exec(manager, computeStatements.activityCoverage());
+    return row ? { timezone: row.timezone, source: row.source, first: row.first_day, last: row.last_day } : undefined;
+  }
+
+  async extendActivityCoverage(manager: EntityManager, params: Params): Promise<void> {
+    await this.exec(manager, computeStatements.extendActivityCoverage(params));
+  }
+
+  /** Whether a day of [from, to] waits for recomputation (the state may not hold its late events yet). */
+  async anyDirtyDay(manager: EntityManager, from: string, to: string): Promise<boolean> {
+    const rows = await this.exec(manager, computeStatements.dirtyDayBetween({ from, to }));
+    return rows.length > 0;
+  }
+
+  /** Empties the state and its coverage (the timezone or the activity relation changed: local days moved). */
+  async resetActivityState(manager: EntityManager): Promise<void> {
+    await manager.query(coverageSql.reset);
+  }
+
+  /** The state is no longer known to be exact (activity not connected for a run); its rows are refolded later. */
+  async forgetActivityCoverage(manager: EntityManager): Promise<void> {
+    await manager.query(coverageSql.forget);
   }
 
   async buildDailyWork(

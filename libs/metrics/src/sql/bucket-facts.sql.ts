@@ -1,6 +1,7 @@
 import type { SourceRelations } from './source-relations.js';
 import { billingBucketFacts } from './billing-facts.js';
 import { LOCAL_DAY, WORK_START, sourceCtes } from './source-facts.js';
+import { stateActiveUsersSql } from './user-activity.sql.js';
 
 /**
  * Facts that only exist per bucket, because distinct users do not add up across days: active users in
@@ -16,11 +17,17 @@ export function bucketFactsCtes(
   enabled: ReadonlySet<string>,
   bucket: (day: string) => string,
   userDays?: string,
+  /** One bucket spanning [:w0, :w1] whose active users are counted from the per-user activity state. */
+  activeUsersFromState = false,
 ): string[] {
   const counts: string[] = [];
   if (enabled.has('activity')) {
-    counts.push(`SELECT tenant_id, ${bucket('day')} AS bucket_date, 'active_users' AS fact, count(DISTINCT user_id) AS value
-      FROM user_days WHERE day >= :w0::date GROUP BY 1, 2`);
+    counts.push(
+      activeUsersFromState
+        ? stateActiveUsersSql(':w0::date', ':w1::date', bucket(':w0::date'))
+        : `SELECT tenant_id, ${bucket('day')} AS bucket_date, 'active_users' AS fact, count(DISTINCT user_id) AS value
+      FROM user_days WHERE day >= :w0::date GROUP BY 1, 2`,
+    );
   }
   if (enabled.has('activation')) {
     counts.push(`SELECT tenant_id, ${bucket(LOCAL_DAY('occurred_at'))}, 'action:' || action, count(DISTINCT user_id)

@@ -20,11 +20,12 @@ export { DAY_START, EVE, LOCAL_DAY, TENANT_FILTER, WINDOW_START, WORK_END, WORK_
 /**
  * Each user's active days (local dates) from 29 days before the work range to its end: what DAU, the rolling
  * windows and the bucket distinct counts read. A computation materialises it once per chunk (`userDays` names
- * that table) so the daily work and every bucket's facts share one pass over the activity source.
+ * that table) so the daily work and every bucket's facts share one pass over the activity source. `from` (an
+ * instant) starts it later when the days before come from the per-user activity state (user-activity.sql.ts).
  */
-export function userDaysSql(rel: SourceRelations): string {
+export function userDaysSql(rel: SourceRelations, from = WINDOW_START): string {
   return `SELECT DISTINCT tenant_id, user_id, ${LOCAL_DAY('occurred_at')} AS day
-      FROM ${rel.from('activity')} WHERE occurred_at >= ${WINDOW_START} AND occurred_at < ${WORK_END} AND ${TENANT_FILTER}`;
+      FROM ${rel.from('activity')} WHERE occurred_at >= ${from} AND occurred_at < ${WORK_END} AND ${TENANT_FILTER}`;
 }
 
 /** Helper CTEs shared by several fact subqueries. */

@@ -1,0 +1,79 @@
+import type { EntityManager } from 'typeorm';
+import { addDays } from '../common/calendar-dates.js';
+import type { SourceRelations } from '../sql/source-relations.js';
+import type { ActivityCoverage, Params, SnapshotWritesRepository } from '../repositories/snapshot-writes.repository.js';
+
+/**
+ * The per-user activity state as one run uses it (docs/performance.md, "Per-user activity state"). Each chunk's
+ * user-days are folded into the state for the days the chunk read from the activity source, so every source path
+ * (events through ingest, a host relation, late and deleted rows) reaches it through the compute. A chunk whose
+ * earlier days (29 days before its work range up to the day before its first day) the state holds exactly reads
+ * only its own days from the source and the rest from the state: the nightly run reads one day of events.
+ */
+export class ActivityStateRun {
+  private constructor(
+    private readonly manager: EntityManager,
+    private readonly writes: SnapshotWritesRepository,
+    private readonly relations: SourceRelations,
+    private readonly timezone: string,
+    private coverage: ActivityCoverage | undefined,
+  ) {}
+
+  /**
+   * At the start of a run: a state folded in another timezone or from another activity relation is emptied (local
+   * days moved; this run and the next ones fold it again); without activity connected nothing is known exact.
+   */
+  static async open(
+    manager: EntityManager,
+    writes: SnapshotWritesRepository,
+    relations: SourceRelations,
+    timezone: string,
+    activityConnected: boolean,
+  ): Promise<ActivityStateRun> {
+    let coverage = await writes.activityCoverage(manager);
+    if (!activityConnected) {
+      if (coverage) await writes.forgetActivityCoverage(manager);
+      coverage = undefined;
+    } else if (coverage && (coverage.timezone !== timezone || coverage.source !== sourceKey(relations))) {
+      await writes.resetActivityState(manager);
+      coverage = undefined;
+    }
+    return new ActivityStateRun(manager, writes, relations, timezone, coverage);
+  }
+
+  /** Builds the chunk's user-days table (from the state where it is exact) and folds what it read into the state. */
+  async userDays(params: Params & { w0: string; w1: string; d0: string; d1: string }): Promise<string> {
+    const lookback = addDays(params.w0, -29);
+    const before = addDays(params.d0, -1);
+    const fromState = await this.holds(lookback, before);
+    const table = fromState
+      ? await this.writes.materialiseUserDaysFromState(this.manager, this.relations, params)
+      : await this.writes.materialiseUserDays(this.manager, this.relations, params);
+    await this.writes.foldUserDays(this.manager, { ...params, f0: fromState ? params.d0 : lookback, f1: params.w1 });
+    // Only the days this run computes join the coverage: a late event for a computed day marks it dirty and the
+    // catch-up folds it again, which is not so for a day merely read as a window's lookback.
+    if (params.tenant === null) {
+      await this.writes.extendActivityCoverage(this.manager, {
+        tz: this.timezone,
+        as_of: params.as_of,
+        source: sourceKey(this.relations),
+        f0: params.d0,
+        f1: params.d1,
+      });
+      this.coverage = await this.writes.activityCoverage(this.manager);
+    }
+    return table;
+  }
+
+  /** Whether the state holds every tenant's user-days of [from, to] exactly (no day of it waits to be recomputed). */
+  private async holds(from: string, to: string): Promise<boolean> {
+    const coverage = this.coverage;
+    if (!coverage || coverage.first > from || coverage.last < to) return false;
+    return !(await this.writes.anyDirtyDay(this.manager, from, to));
+  }
+}
+
+/** The activity relation as the state was folded from it: the module's table, or the host's relation text. */
+function sourceKey(relations: SourceRelations): string {
+  return relations.from('activity');
+}

@@ -1,0 +1,136 @@
+import { TENANT_FILTER } from './sql-fragments.js';
+
+/**
+ * The persistent per-user activity state (docs/performance.md, "Per-user activity state"): one row per tenant,
+ * user and calendar year of local days, bit n of `days` set when the user was active on day n of that year (1 = the
+ * 1st of January), with the first and last active day of that year beside it so a window's users are found by
+ * `last_day` without reading every row. Derived data: folded from the activity source by the compute itself.
+ */
+export const USER_ACTIVITY_TABLE = 'metrics_user_activity';
+export const USER_ACTIVITY_COVERAGE_TABLE = 'metrics_user_activity_coverage';
+
+/** A bit string of a year's days with every bit clear, and with every bit set. */
+const NO_DAYS = `B'0'::bit(366)`;
+const ALL_DAYS = `(~${NO_DAYS})`;
+
+/** The bit of one local day in its year's string. */
+export const DAY_BIT = (day: string) => `(B'1'::bit(366) >> (extract(doy FROM ${day})::int - 1))`;
+
+/** The bits of the days [from, to] of one year, the range clipped to that year (`year` an int expression). */
+const rangeMask = (year: string, from: string, to: string) => {
+  const first = `CASE WHEN ${from} > make_date(${year}, 1, 1) THEN extract(doy FROM ${from})::int ELSE 1 END`;
+  const last = `CASE WHEN ${to} < make_date(${year}, 12, 31) THEN extract(doy FROM ${to})::int ELSE 366 END`;
+  return `((${ALL_DAYS} >> (${first} - 1)) & (${ALL_DAYS} << (366 - (${last}))))`;
+};
+
+/** The first and last active day of a year's bit string (null when no bit is set). */
+const FIRST_DAY = (year: string, days: string) =>
+  `(make_date(${year}, 1, 1) + nullif(position(B'1' IN ${days}), 0) - 1)`;
+const LAST_DAY = (year: string, days: string) =>
+  `(make_date(${year}, 1, 1) + nullif(length(rtrim(${days}::text, '0')), 0) - 1)`;
+
+/** The state's rows that may hold a bit of the local days [from, to] (the scope's, by :tenant). */
+const rowsTouching = (from: string, to: string) =>
+  `year BETWEEN extract(year FROM ${from})::int AND extract(year FROM ${to})::int
+      AND last_day >= ${from} AND first_day <= ${to} AND ${TENANT_FILTER}`;
+
+/**
+ * A row's bits outside the folded days kept, the folded days' bits set: a row need not be among `cleared` (its last
+ * active day may lie before the folded days), so the bits it already holds are kept here, not taken from `merged`.
+ */
+const KEPT_AND_FOLDED = `((${USER_ACTIVITY_TABLE}.days & ~${rangeMask('EXCLUDED.year', ':f0::date', ':f1::date')}) | EXCLUDED.days)`;
+
+/**
+ * Folds the user-days of the local days [:f0, :f1] into the state, exactly: every bit of those days is cleared for
+ * the scope's users and set again from `userDays` (a table of tenant_id, user_id, day read from the activity
+ * source in this run), so an event that was deleted or moved since the last fold is gone too. Rows left without
+ * any bit are deleted.
+ */
+export function foldUserDaysSql(userDays: string): string {
+  return `WITH cleared AS (
+      SELECT tenant_id, user_id, year, days & ~${rangeMask('year', ':f0::date', ':f1::date')} AS days
+      FROM ${USER_ACTIVITY_TABLE} WHERE ${rowsTouching(':f0::date', ':f1::date')}),
+    folded AS (
+      SELECT tenant_id, user_id, extract(year FROM day)::int AS year, bit_or(${DAY_BIT('day')}) AS days
+      FROM ${userDays} WHERE day BETWEEN :f0::date AND :f1::date GROUP BY 1, 2, 3),
+    merged AS (
+      SELECT tenant_id, user_id, year, bit_or(days) AS days
+      FROM (SELECT * FROM cleared UNION ALL SELECT * FROM folded) AS both_sides GROUP BY 1, 2, 3),
+    emptied AS (
+      -- The coalesce equality lets the planner hash or index the join; IS NOT DISTINCT FROM keeps it exact.
+      DELETE FROM ${USER_ACTIVITY_TABLE} AS u USING (SELECT * FROM merged WHERE bit_count(days) = 0) AS m
+      WHERE coalesce(u.tenant_id, '') = coalesce(m.tenant_id, '') AND u.tenant_id IS NOT DISTINCT FROM m.tenant_id
+        AND u.user_id = m.user_id AND u.year = m.year)
+    INSERT INTO ${USER_ACTIVITY_TABLE} (tenant_id, user_id, year, days, first_day, last_day)
+    SELECT tenant_id, user_id, year, days, ${FIRST_DAY('year', 'days')}, ${LAST_DAY('year', 'days')}
+    FROM merged WHERE bit_count(days) > 0
+    ON CONFLICT (tenant_id, user_id, year) DO UPDATE SET
+      days = ${KEPT_AND_FOLDED}, first_day = ${FIRST_DAY('EXCLUDED.year', KEPT_AND_FOLDED)},
+      last_day = ${LAST_DAY('EXCLUDED.year', KEPT_AND_FOLDED)}`;
+}
+
+/**
+ * The scope's user-days of the local days [from, to] (date expressions) from the state: for each row that may hold
+ * one, the bits between its first and last active day that lie in the range. Reads the users active in the range.
+ */
+export function stateUserDaysSql(from: string, to: string): string {
+  const first = `greatest(${from}, first_day)`;
+  const last = `least(${to}, last_day)`;
+  return `SELECT tenant_id, user_id, make_date(year, 1, 1) + bit_number - 1 AS day
+      FROM ${USER_ACTIVITY_TABLE}
+      CROSS JOIN LATERAL generate_series(extract(doy FROM ${first})::int, extract(doy FROM ${last})::int) AS bit_number
+      WHERE ${rowsTouching(from, to)} AND get_bit(days, bit_number - 1) = 1`;
+}
+
+/**
+ * Distinct active users per tenant over the local days [from, to] from the state, as bucket-fact rows (tenant_id,
+ * bucket_date, fact, value): a user counts when a bit of the range is set in one of their years' rows. The cost is
+ * the scope's users active around the range, whatever its length; never the events.
+ */
+export function stateActiveUsersSql(from: string, to: string, bucketDate: string): string {
+  return `SELECT tenant_id, ${bucketDate} AS bucket_date, 'active_users' AS fact, count(DISTINCT user_id) AS value
+      FROM ${USER_ACTIVITY_TABLE}
+      WHERE ${rowsTouching(from, to)} AND bit_count(days & ${rangeMask('year', from, to)}) > 0
+      GROUP BY 1, 2`;
+}
+
+/**
+ * Whether the state holds the local days [from, to] exactly for a reader in timezone :tz reading activity from
+ * :source: covered by the folds, and no day of it waiting to be recomputed.
+ */
+export const stateHoldsSql = (from: string, to: string) => `SELECT
+    EXISTS (SELECT 1 FROM ${USER_ACTIVITY_COVERAGE_TABLE}
+            WHERE timezone = :tz AND source = :source AND first_day <= ${from} AND last_day >= ${to})
+    AND NOT EXISTS (SELECT 1 FROM metrics_dirty_day WHERE day BETWEEN ${from} AND ${to}) AS holds`;
+
+/**
+ * The days the state holds exactly, as of its last fold: every local day in [first_day, last_day] was folded for
+ * every tenant in the timezone and from the activity relation named here. One row (or none: nothing is known).
+ */
+export const coverageSql = {
+  read: `SELECT timezone, source, first_day::text AS first_day, last_day::text AS last_day
+    FROM ${USER_ACTIVITY_COVERAGE_TABLE}`,
+  /**
+   * The folded days [:f0, :f1] before today (a day to date is not final) join the covered days when they touch
+   * them; otherwise the later interval is kept.
+   */
+  extend: `INSERT INTO ${USER_ACTIVITY_COVERAGE_TABLE} (singleton, timezone, source, first_day, last_day)
+    SELECT true, :tz, :source, :f0::date, folded_through FROM (
+      SELECT least(:f1::date, (:as_of::timestamptz AT TIME ZONE :tz)::date - 1) AS folded_through) AS folded
+    WHERE folded_through >= :f0::date
+    ON CONFLICT (singleton) DO UPDATE SET
+      first_day = CASE
+        WHEN EXCLUDED.first_day <= ${USER_ACTIVITY_COVERAGE_TABLE}.last_day + 1
+         AND EXCLUDED.last_day >= ${USER_ACTIVITY_COVERAGE_TABLE}.first_day - 1
+        THEN least(${USER_ACTIVITY_COVERAGE_TABLE}.first_day, EXCLUDED.first_day)
+        WHEN EXCLUDED.last_day > ${USER_ACTIVITY_COVERAGE_TABLE}.last_day THEN EXCLUDED.first_day
+        ELSE ${USER_ACTIVITY_COVERAGE_TABLE}.first_day END,
+      last_day = CASE
+        WHEN EXCLUDED.first_day <= ${USER_ACTIVITY_COVERAGE_TABLE}.last_day + 1
+         AND EXCLUDED.last_day >= ${USER_ACTIVITY_COVERAGE_TABLE}.first_day - 1
+        THEN greatest(${USER_ACTIVITY_COVERAGE_TABLE}.last_day, EXCLUDED.last_day)
+        WHEN EXCLUDED.last_day > ${USER_ACTIVITY_COVERAGE_TABLE}.last_day THEN EXCLUDED.last_day
+        ELSE ${USER_ACTIVITY_COVERAGE_TABLE}.last_day END`,
+  forget: `DELETE FROM ${USER_ACTIVITY_COVERAGE_TABLE}`,
+  reset: `TRUNCATE ${USER_ACTIVITY_TABLE}, ${USER_ACTIVITY_COVERAGE_TABLE}`,
+};

@@ -1,0 +1,175 @@
+import { MetricsService } from '@exec-metrics/metrics';
+import { createTestApp, type TestApp } from './support/test-app.js';
+import { insertSourceRows } from './support/source-rows.js';
+
+/**
+ * The per-user activity state (docs/performance.md, "Per-user activity state"): runs that read the days before
+ * their range from the state give exactly the snapshots and cohorts of a full recompute from raw activity, through
+ * a late event for a past day, a deactivation, a deleted event, a year boundary and a timezone change.
+ *
+ * Tenant a: u1 active across New Year (2025-12-31 23:30 UTC and 2026-01-01 02:00 UTC, both 12-31 in New York),
+ * u2 deactivated on 01-12, u3 from 12-30; tenant b: u1; x1 has no tenant (global view only).
+ */
+describe('per-user activity state: incremental runs equal a full recompute', () => {
+  let test: TestApp;
+  let metrics: MetricsService;
+  const asOf = new Date('2026-02-10T06:00:00Z');
+
+  const day = async (date: string) => metrics.computeRange({ start: date, end: date, asOf });
+  const range = async (start: string, end: string) => metrics.computeRange({ start, end, asOf });
+
+  /** Every snapshot and cohort row without ids and computation times, in a fixed order. */
+  const computedRows = async () =>
+    test.dataSource.query<{ row: string }[]>(
+      `SELECT (to_jsonb(s) - 'id' - 'computed_at')::text AS row FROM system_metrics_snapshot s
+       UNION ALL SELECT (to_jsonb(c) - 'id' - 'computed_at')::text FROM system_cohort_retention c
+       ORDER BY 1`,
+    );
+
+  /** Snapshots, cohorts and state emptied, the whole range computed again from raw activity in one run. */
+  const fullRecompute = async (start: string, end: string) => {
+    await test.dataSource.query(
+      'TRUNCATE system_metrics_snapshot, system_cohort_retention, metrics_user_activity, metrics_user_activity_coverage',
+    );
+    await range(start, end);
+    return computedRows();
+  };
+
+  /** One user's active days of a year in the state, as dates. */
+  const stateDays = async (tenant: string | null, user: string, year: number) => {
+    const rows = await test.dataSource.query<{ day: string; first_day: string; last_day: string }[]>(
+      `SELECT (make_date(year, 1, 1) + n - 1)::text AS day, first_day::text, last_day::text
+       FROM metrics_user_activity, generate_series(1, 366) AS n
+       WHERE tenant_id IS NOT DISTINCT FROM $1::varchar AND user_id = $2 AND year = $3 AND get_bit(days, n - 1) = 1
+       ORDER BY n`,
+      [tenant, user, year],
+    );
+    return rows.map((row) => row.day);
+  };
+
+  const coverage = async () =>
+    (
+      await test.dataSource.query<{ timezone: string; first_day: string; last_day: string }[]>(
+        'SELECT timezone, first_day::text, last_day::text FROM metrics_user_activity_coverage',
+      )
+    )[0];
+
+  const wau = async (date: string, tenant: string | null) => {
+    const [row] = await test.dataSource.query<{ wau: number }[]>(
+      `SELECT wau FROM system_metrics_snapshot WHERE bucket_type = 'daily' AND bucket_date = $1
+         AND tenant_id IS NOT DISTINCT FROM $2::varchar`,
+      [date, tenant],
+    );
+    return Number(row.wau);
+  };
+
+  beforeAll(async () => {
+    test = await createTestApp();
+    metrics = test.app.get(MetricsService);
+    await insertSourceRows(test.dataSource, {
+      lifecycle: [
+        ['a', 'u1', 'signup', '2025-11-03T09:00:00Z'],
+        ['a', 'u2', 'signup', '2025-11-10T09:00:00Z'],
+        ['b', 'u1', 'signup', '2025-12-01T09:00:00Z'],
+        ['a', 'u3', 'signup', '2025-12-30T09:00:00Z'],
+        ['a', 'u2', 'deactivate', '2026-01-12T09:00:00Z'],
+      ],
+      activity: [
+        ['a', 'u1', '2025-11-03T10:00:00Z'],
+        ['a', 'u1', '2025-11-20T10:00:00Z'],
+        ['a', 'u1', '2025-12-15T10:00:00Z'],
+        ['a', 'u1', '2025-12-31T23:30:00Z'],
+        ['a', 'u1', '2026-01-01T02:00:00Z'],
+        ['a', 'u1', '2026-01-09T10:00:00Z'],
+        ['a', 'u1', '2026-01-14T10:00:00Z'],
+        ['a', 'u2', '2025-11-10T10:00:00Z'],
+        ['a', 'u2', '2025-12-20T10:00:00Z'],
+        ['a', 'u2', '2026-01-05T10:00:00Z'],
+        ['a', 'u3', '2025-12-30T10:00:00Z'],
+        ['a', 'u3', '2026-01-04T10:00:00Z'],
+        ['a', 'u3', '2026-01-11T10:00:00Z'],
+        ['b', 'u1', '2025-12-01T10:00:00Z'],
+        ['b', 'u1', '2025-12-29T10:00:00Z'],
+        ['b', 'u1', '2026-01-02T10:00:00Z'],
+        ['b', 'u1', '2026-01-13T10:00:00Z'],
+        [null, 'x1', '2025-12-31T12:00:00Z'],
+        [null, 'x1', '2026-01-10T12:00:00Z'],
+      ],
+    });
+  });
+
+  afterAll(() => test.close());
+
+  it('folds a backfill into one bit string per user and year, and covers the computed days', async () => {
+    // Two chunks (September to November, December to 01-08): a user's row folded by the first gains days in the second.
+    await range('2025-09-01', '2026-01-08');
+    expect(await stateDays('a', 'u1', 2025)).toEqual(['2025-11-03', '2025-11-20', '2025-12-15', '2025-12-31']);
+    // The last chunk read its whole month (to 01-31): 01-09 and 01-14 are folded too, but not covered.
+    expect(await stateDays('a', 'u1', 2026)).toEqual(['2026-01-01', '2026-01-09', '2026-01-14']);
+    expect(await stateDays(null, 'x1', 2025)).toEqual(['2025-12-31']);
+    expect(await coverage()).toEqual({ timezone: 'UTC', first_day: '2025-09-01', last_day: '2026-01-08' });
+  });
+
+  it('through late events, a deactivation and a deleted event, nightly runs equal a full recompute', async () => {
+    for (const date of ['2026-01-09', '2026-01-10', '2026-01-11']) await day(date);
+    expect((await coverage()).last_day).toBe('2026-01-11');
+
+    // Late events for past days (a/u2 on 01-03, a new user a/u5 on 01-07), marked dirty as ingest marks them.
+    await insertSourceRows(test.dataSource, {
+      activity: [
+        ['a', 'u2', '2026-01-03T10:00:00Z'],
+        ['a', 'u5', '2026-01-07T10:00:00Z'],
+      ],
+    });
+    await test.dataSource.query(
+      `INSERT INTO metrics_dirty_day (day) SELECT d::date FROM generate_series('2026-01-03'::date, '2026-01-11', '1 day') AS d`,
+    );
+    // A dirty day in its lookback: this run reads raw activity for it, and sees the late users.
+    await day('2026-01-12');
+    expect(await wau('2026-01-12', 'a')).toBe(3); // 01-06..01-12: u1 (01-09), u3 (01-11), u5 (01-07, late)
+    // The catch-up recomputes the dirty days and folds them again.
+    await range('2026-01-03', '2026-01-11');
+    await test.dataSource.query('DELETE FROM metrics_dirty_day');
+    expect(await stateDays('a', 'u2', 2026)).toEqual(['2026-01-03', '2026-01-05']);
+
+    // An event deleted from a computed day, then that day recomputed: its bit is cleared.
+    await test.dataSource.query(
+      `DELETE FROM metrics_activity_event WHERE tenant_id = 'a' AND user_id = 'u1' AND occurred_at = '2026-01-09T10:00:00Z'`,
+    );
+    await range('2026-01-09', '2026-01-12');
+    expect(await stateDays('a', 'u1', 2026)).toEqual(['2026-01-01', '2026-01-14']);
+
+    for (const date of ['2026-01-13', '2026-01-14', '2026-01-15']) await day(date);
+    const incremental = await computedRows();
+    expect(incremental.length).toBeGreaterThan(100);
+    expect(incremental).toEqual(await fullRecompute('2025-09-01', '2026-01-15'));
+  });
+
+  it('reads covered days from the state: a row added to one without a dirty mark shows only once it is recomputed', async () => {
+    await insertSourceRows(test.dataSource, { activity: [['b', 'u9', '2026-01-14T10:00:00Z']] });
+    await day('2026-01-16');
+    expect(await wau('2026-01-16', 'b')).toBe(1); // b/u1 (01-13): 01-14's new row is not in the state yet
+    await test.dataSource.query(`INSERT INTO metrics_dirty_day (day) VALUES ('2026-01-14'), ('2026-01-15')`);
+    await day('2026-01-16');
+    expect(await wau('2026-01-16', 'b')).toBe(2); // a dirty day in the lookback: read from raw activity
+    await range('2026-01-14', '2026-01-15');
+    await test.dataSource.query('DELETE FROM metrics_dirty_day');
+    await day('2026-01-16');
+    expect(await wau('2026-01-16', 'b')).toBe(2); // folded: now from the state
+  });
+
+  it('a timezone change empties the state; rebuilt by a run, the nightly runs equal a full recompute', async () => {
+    await test.dataSource.query(`UPDATE system_metrics_config SET timezone = 'America/New_York'`);
+    await range('2025-09-01', '2026-01-10');
+    expect(await coverage()).toEqual({ timezone: 'America/New_York', first_day: '2025-09-01', last_day: '2026-01-10' });
+    // Both New Year events are on 12-31 in New York: the 2026 row has no 01-01 any more.
+    expect(await stateDays('a', 'u1', 2025)).toEqual(['2025-11-03', '2025-11-20', '2025-12-15', '2025-12-31']);
+    expect(await stateDays('a', 'u1', 2026)).toEqual(['2026-01-14']);
+
+    for (const date of ['2026-01-11', '2026-01-12', '2026-01-13', '2026-01-14', '2026-01-15', '2026-01-16']) {
+      await day(date);
+    }
+    const incremental = await computedRows();
+    expect(incremental).toEqual(await fullRecompute('2025-09-01', '2026-01-16'));
+  });
+});
