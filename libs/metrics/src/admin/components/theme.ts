@@ -176,7 +176,7 @@ function themeAdminChrome(theme: 'light' | 'dark'): void {
 
 /**
  * After a theme change: AdminJS's chrome was drawn in the other theme and styled-components keeps what it drew,
- * so the page loads again (the choice is already stored, the dashboard's filters are in the address).
+ * so the page loads again with the stored choice (the dashboard's filters go back to their defaults).
  */
 export function redrawAdminChrome(theme: 'light' | 'dark'): boolean {
   if (chromeTheme === undefined || chromeTheme === theme) return false;
