@@ -1,6 +1,7 @@
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { setupMetricsOpenApi } from '@exec-metrics/metrics';
+import { serveAdminAssets } from './admin/admin-assets.js';
 import { AppModule } from './app.module.js';
 import type { readDemoEnvironment } from './demo-environment.js';
 import { applySecurityHeaders, readTrustProxy } from './security-headers.js';
@@ -24,10 +25,11 @@ export async function createDemoApp(
   // Before init: init puts Nest's "not found" handler at the end of the routes, and a route added after it
   // (the API docs used to be) answers 404.
   setupMetricsOpenApi(app, 'api/docs');
+  // Production: the panel's browser files were bundled ahead of time (`npm run admin:bundle`), served compressed and
+  // cached; before init too, for the same reason (after it they would answer 404).
+  if (process.env.ADMIN_JS_SKIP_BUNDLE === 'true') serveAdminAssets(app);
   // Initialised first so that the AdminJS router exists: the security headers go in front of it.
   await app.init();
   applySecurityHeaders(app, readTrustProxy(process.env.TRUST_PROXY));
-  // Production: the panel's browser files were bundled ahead of time (`npm run admin:bundle`).
-  if (process.env.ADMIN_JS_SKIP_BUNDLE === 'true') app.useStaticAssets('admin-assets', { prefix: '/admin-assets/' });
   return app;
 }

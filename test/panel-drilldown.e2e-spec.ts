@@ -17,6 +17,7 @@ import {
   logIn,
   screenshotWhole,
   seriousViolations,
+  sidewaysOverflow,
   waitForDashboard,
 } from './support/panel-browser.js';
 
@@ -310,7 +311,9 @@ describe('AdminJS panel: tenants drill-down, waterfall links, MRR by plan, confi
       const darkViolations = await seriousViolations(page, '[data-testid=metrics-dashboard]');
       expect(darkViolations).toEqual([]);
 
-      await page.selectOption('[data-testid=theme-toggle]', 'light');
+      // AdminJS's chrome was drawn dark: the page loads again, light.
+      await Promise.all([page.waitForEvent('load'), page.selectOption('[data-testid=theme-toggle]', 'light')]);
+      await page.waitForSelector('[data-testid=metrics-dashboard]');
       expect(await theme()).toBe('light');
       expect(await background()).toBe('rgb(246, 247, 251)');
       await page.reload();
@@ -322,17 +325,36 @@ describe('AdminJS panel: tenants drill-down, waterfall links, MRR by plan, confi
       await page.waitForSelector('[data-testid=tenant-row-initech]');
       expect(await seriousViolations(page, '[data-testid=metrics-dashboard]')).toEqual([]);
 
-      // On a phone the tenants table scrolls inside its card; the page itself does not get wider.
+      // On a phone each tenant is a card (rank, name, trend; then MRR, users, growth under their labels): nothing in
+      // the table is wider than the screen, and nothing scrolls sideways.
       await page.setViewportSize(SIZES[1]);
       const card = (await page.locator('[data-testid=tenants-table]').boundingBox())!;
       expect(card.x + card.width).toBeLessThanOrEqual(390);
+      expect(await sidewaysOverflow(page, ['[data-testid=cohort-scroller]'])).toEqual([]);
+      const acme = await page.$$eval('[data-testid=tenant-row-acme] td', (cells) =>
+        cells.map((cell) => {
+          const box = cell.getBoundingClientRect();
+          return { label: cell.getAttribute('data-label'), right: box.right <= 390, top: Math.round(box.top) };
+        }),
+      );
+      // Rank, name and trend on one line; the three numbers, labelled, on the next.
+      expect(acme.map((cell) => cell.right)).toEqual([true, true, true, true, true, true]);
+      expect(acme.filter((cell) => cell.label).map((cell) => cell.label)).toEqual([
+        'MRR',
+        'Active users',
+        'MRR growth',
+      ]);
+      expect(acme[2].top).toBeGreaterThan(acme[1].top);
+      expect(
+        await page.$eval('[data-testid=tenant-mrr-acme]', (cell) => getComputedStyle(cell, '::before').content),
+      ).toBe('"MRR"');
       await page.locator('[data-testid=tenants-table]').screenshot({ path: 'test-output/tenants-table-390x844.png' });
       for (const size of SIZES) {
         await page.setViewportSize(size);
         await screenshotWhole(page, `test-output/dashboard-drilldown-${size.width}x${size.height}.png`);
       }
       await page.setViewportSize(SIZES[0]);
-      await page.selectOption('[data-testid=theme-toggle]', 'system');
+      await Promise.all([page.waitForEvent('load'), page.selectOption('[data-testid=theme-toggle]', 'system')]);
       expect(await theme()).toBe('dark');
       expect(await page.evaluate(() => localStorage.getItem('exec-metrics-theme'))).toBeNull();
       expect(errors).toEqual([]);

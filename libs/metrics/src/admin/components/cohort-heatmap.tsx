@@ -88,7 +88,8 @@ export default function CohortHeatmap({ cohorts }: { cohorts: CohortRow[] }) {
                           minWidth: 36,
                           textAlign: 'center',
                           background: cell(pct),
-                          color: (pct ?? 0) >= 60 ? 'white' : '#101828',
+                          // Pale cells take the theme's text colour: dark on white, light on the dark surface.
+                          color: (pct ?? 0) >= 60 ? 'white' : 'var(--em-text)',
                         }}
                       >
                         {pct === null ? '' : `${Math.round(pct)}`}

@@ -59,7 +59,7 @@ export default function ConventionsCompareTable() {
       <Text color="grey60" mb="lg">
         The same data counted under each convention (one changed at a time from yours), for the range you pick.
       </Text>
-      <Box flex flexDirection="row" style={{ gap: 16 }} alignItems="flex-end" mb="lg">
+      <Box flex flexDirection="row" flexWrap="wrap" style={{ gap: 16 }} alignItems="flex-end" mb="lg">
         <DateField id="compare-start" label="Start" value={start} onChange={setStart} />
         <DateField id="compare-end" label="End" value={end} onChange={setEnd} />
         <Button

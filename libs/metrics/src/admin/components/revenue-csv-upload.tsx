@@ -49,6 +49,7 @@ export default function RevenueCsvUpload({ onStored }: { onStored?: () => void }
       </Text>
       <input
         type="file"
+        aria-label="CSV file of manual revenue"
         accept=".csv,text/csv"
         data-testid="revenue-csv-file"
         disabled={busy}

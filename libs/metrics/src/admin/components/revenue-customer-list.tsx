@@ -25,7 +25,10 @@ const SORTS = [
 
 const day = (iso: string | null) => (iso ? iso.slice(0, 10) : '—');
 
-/** GET revenue/customers as a sortable, paged table (ChartMogul's customer view). */
+/**
+ * GET revenue/customers as a sortable, paged table (ChartMogul's customer view); on a phone each customer is a card of
+ * labelled values (`.em-stack` in theme.ts), so the page never scrolls sideways.
+ */
 export default function RevenueCustomerList({ tenant, refreshKey }: { tenant?: string | null; refreshKey?: number }) {
   const [sort, setSort] = useState<(typeof SORTS)[number][0]>('mrr');
   const [offset, setOffset] = useState(0);
@@ -50,7 +53,7 @@ export default function RevenueCustomerList({ tenant, refreshKey }: { tenant?: s
           <Text color="grey60" mb="default">
             {page.total} customers · sorted by {SORTS.find(([key]) => key === sort)![1]}
           </Text>
-          <Table data-testid="customers-table">
+          <Table data-testid="customers-table" className="em-stack">
             <TableHead>
               <TableRow>
                 {SORTS.map(([key, label]) => (
@@ -61,6 +64,7 @@ export default function RevenueCustomerList({ tenant, refreshKey }: { tenant?: s
                       setOffset(0);
                     }}
                     style={{ cursor: 'pointer' }}
+                    data-sort={key}
                     data-testid={`customers-sort-${key}`}
                   >
                     {label}
@@ -74,13 +78,15 @@ export default function RevenueCustomerList({ tenant, refreshKey }: { tenant?: s
             <TableBody>
               {page.customers.map((customer) => (
                 <TableRow key={customer.customer} data-testid="customer-row">
-                  <TableCell>{formatValue(customer.mrr, 'currency')}</TableCell>
-                  <TableCell>{customer.name ? `${customer.name} (${customer.customer})` : customer.customer}</TableCell>
-                  <TableCell>{day(customer.first_paid)}</TableCell>
-                  <TableCell>{day(customer.last_movement)}</TableCell>
-                  <TableCell>{customer.tenant ?? '—'}</TableCell>
-                  <TableCell>{customer.plans.join(', ') || '—'}</TableCell>
-                  <TableCell>{customer.status.replace('_', ' ')}</TableCell>
+                  <TableCell data-label="MRR">{formatValue(customer.mrr, 'currency')}</TableCell>
+                  <TableCell data-label="Customer">
+                    {customer.name ? `${customer.name} (${customer.customer})` : customer.customer}
+                  </TableCell>
+                  <TableCell data-label="First paid">{day(customer.first_paid)}</TableCell>
+                  <TableCell data-label="Last movement">{day(customer.last_movement)}</TableCell>
+                  <TableCell data-label="Tenant">{customer.tenant ?? '—'}</TableCell>
+                  <TableCell data-label="Plans">{customer.plans.join(', ') || '—'}</TableCell>
+                  <TableCell data-label="Status">{customer.status.replace('_', ' ')}</TableCell>
                 </TableRow>
               ))}
             </TableBody>

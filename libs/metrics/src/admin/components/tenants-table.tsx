@@ -38,8 +38,9 @@ function growth(value: number | null) {
 
 /**
  * The drill-down of the global view (issue 15): tenants ranked by MRR, active users (MAU at the range's end) or
- * MRR growth over the range, from GET tenants/ranking; a row opens that tenant's dashboard. The table scrolls
- * sideways on a phone instead of wrapping.
+ * MRR growth over the range, from GET tenants/ranking; a row opens that tenant's dashboard. On a phone each row
+ * becomes a card (rank, name and trend, then the three numbers under their labels) so nothing scrolls sideways:
+ * the `.em-tenants` rules in theme.ts.
  */
 export default function TenantsTable({ start, end, currency, onOpen }: Props) {
   const [sort, setSort] = useState<TenantRankingSort>('mrr');
@@ -67,8 +68,10 @@ export default function TenantsTable({ start, end, currency, onOpen }: Props) {
 
   const row = (tenant: RankedTenant) => (
     <tr key={tenant.tenant} data-testid={`tenant-row-${tenant.tenant}`} data-rank={tenant.rank}>
-      <td style={cell}>{tenant.rank}</td>
-      <td style={cell}>
+      <td style={cell} className="em-tenant-rank">
+        {tenant.rank}
+      </td>
+      <td style={cell} className="em-tenant-name">
         <Button
           type="button"
           size="sm"
@@ -82,6 +85,8 @@ export default function TenantsTable({ start, end, currency, onOpen }: Props) {
       </td>
       <td
         style={{ ...cell, textAlign: 'right' }}
+        className="em-tenant-number"
+        data-label="MRR"
         data-testid={`tenant-mrr-${tenant.tenant}`}
         data-value={tenant.mrr ?? 'null'}
       >
@@ -89,6 +94,8 @@ export default function TenantsTable({ start, end, currency, onOpen }: Props) {
       </td>
       <td
         style={{ ...cell, textAlign: 'right' }}
+        className="em-tenant-number"
+        data-label="Active users"
         data-testid={`tenant-users-${tenant.tenant}`}
         data-value={tenant.active_users ?? 'null'}
       >
@@ -96,12 +103,14 @@ export default function TenantsTable({ start, end, currency, onOpen }: Props) {
       </td>
       <td
         style={{ ...cell, textAlign: 'right' }}
+        className="em-tenant-number"
+        data-label="MRR growth"
         data-testid={`tenant-growth-${tenant.tenant}`}
         data-value={tenant.growth_pct ?? 'null'}
       >
         {growth(tenant.growth_pct)}
       </td>
-      <td style={cell}>
+      <td style={cell} className="em-tenant-trend">
         <Sparkline
           testId={`tenant-spark-${tenant.tenant}`}
           label={`${tenant.tenant}: ${sort === 'active_users' ? 'active users' : 'MRR'} over the range`}
@@ -128,17 +137,21 @@ export default function TenantsTable({ start, end, currency, onOpen }: Props) {
       {page && page.total === 0 && <Text data-testid="tenants-table-empty">No tenant has metrics in this range.</Text>}
       {page && page.total > 0 && (
         <>
-          <Box style={{ overflowX: 'auto' }}>
-            <table style={{ borderCollapse: 'collapse', width: '100%', fontSize: 14 }} data-sort={sort}>
+          <Box>
+            <table
+              className="em-tenants"
+              style={{ borderCollapse: 'collapse', width: '100%', fontSize: 14 }}
+              data-sort={sort}
+            >
               <caption className="em-visually-hidden">
                 Tenants sorted by {COLUMNS.find((c) => c.sort === sort)!.label}
               </caption>
               <thead>
                 <tr>
-                  <th style={cell} scope="col">
+                  <th style={cell} scope="col" className="em-tenant-rank">
                     #
                   </th>
-                  <th style={{ ...cell, textAlign: 'left' }} scope="col">
+                  <th style={{ ...cell, textAlign: 'left' }} scope="col" className="em-tenant-name">
                     Tenant
                   </th>
                   {COLUMNS.map((column) => (
@@ -163,7 +176,7 @@ export default function TenantsTable({ start, end, currency, onOpen }: Props) {
                       </Button>
                     </th>
                   ))}
-                  <th style={{ ...cell, textAlign: 'left' }} scope="col">
+                  <th style={{ ...cell, textAlign: 'left' }} scope="col" className="em-tenant-trend">
                     Trend
                   </th>
                 </tr>

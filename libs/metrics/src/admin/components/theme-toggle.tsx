@@ -1,7 +1,10 @@
 import React, { useState } from 'react';
-import { chooseTheme, storedChoice, type ThemeChoice } from './theme';
+import { chooseTheme, redrawAdminChrome, storedChoice, type ThemeChoice } from './theme';
 
-/** Light, dark, or the system's scheme; remembered in this browser (localStorage). */
+/**
+ * Light, dark, or the system's scheme; remembered in this browser (localStorage). Our pages switch at once; AdminJS's
+ * chrome is redrawn by loading the page again.
+ */
 export default function ThemeToggle() {
   const [choice, setChoice] = useState<ThemeChoice>(() => storedChoice());
   const [theme, setTheme] = useState(() => document.documentElement.dataset.emTheme ?? 'light');
@@ -14,7 +17,9 @@ export default function ThemeToggle() {
         onChange={(event) => {
           const next = event.target.value as ThemeChoice;
           setChoice(next);
-          setTheme(chooseTheme(next));
+          const theme = chooseTheme(next);
+          setTheme(theme);
+          redrawAdminChrome(theme);
         }}
         style={{ height: 32, borderRadius: 4, border: '1px solid var(--em-border)', padding: '0 8px' }}
       >
