@@ -3,7 +3,7 @@
 -- Named parameters (:name) are bound as $n when the statement runs.
 
 -- page
--- sample parameters: {"env":"production","kind":null,"limit":50,"offset":0,"severity":null,"status":"active","tenant":null}
+-- sample parameters: {"env":"production","kind":null,"limit":50,"offset":0,"severity":null,"status":"active"}
 SELECT
   *
 FROM
@@ -18,10 +18,7 @@ WHERE
       AND status <> 'resolved'
     )
   )
-  AND (
-    :tenant::varchar IS NULL
-    OR tenant_id = :tenant::varchar
-  )
+  AND TRUE
   AND (
     :severity::varchar IS NULL
     OR severity = :severity::varchar
@@ -39,7 +36,7 @@ OFFSET
   :offset;
 
 -- count
--- sample parameters: {"env":"production","kind":null,"severity":null,"status":"active","tenant":null}
+-- sample parameters: {"env":"production","kind":null,"severity":null,"status":"active"}
 SELECT
   count(*)::int AS total
 FROM
@@ -54,10 +51,7 @@ WHERE
       AND status <> 'resolved'
     )
   )
-  AND (
-    :tenant::varchar IS NULL
-    OR tenant_id = :tenant::varchar
-  )
+  AND TRUE
   AND (
     :severity::varchar IS NULL
     OR severity = :severity::varchar
@@ -84,7 +78,7 @@ SELECT
   pg_advisory_xact_lock(hashtext ('exec-metrics:alerts:' || :env::text));
 
 -- active
--- sample parameters: {"env":"production","tenant":null}
+-- sample parameters: {"env":"production"}
 SELECT
   id,
   kind,
@@ -98,10 +92,7 @@ FROM
 WHERE
   environment = :env
   AND status <> 'resolved'
-  AND (
-    :tenant::varchar IS NULL
-    OR tenant_id = :tenant::varchar
-  );
+  AND TRUE;
 
 -- upsert
 -- sample parameters: {"conditions":"[{\"kind\":\"threshold\",\"rule_key\":\"config:churn\",\"metric\":\"customer_churn_rate\",\"bucket_type\":\"monthly\",\"bucket_date\":\"2026-02-01\",\"tenant\":null,\"value\":7.5,\"threshold\":5,\"severity\":\"warning\",\"message\":\"Customer churn 7.5% is above 5%\"}]","env":"production"}
@@ -279,7 +270,7 @@ WHERE
   );
 
 -- activeForSnapshot (GET summary)
--- sample parameters: {"bucket_date":"2026-03-01","bucket_type":"daily","env":"production","tenant":null}
+-- sample parameters: {"bucket_date":"2026-03-01","bucket_type":"daily","env":"production"}
 SELECT
   *
 FROM
@@ -288,5 +279,5 @@ WHERE
   environment = :env
   AND bucket_type = :bucket_type
   AND bucket_date = :bucket_date::date
-  AND tenant_id IS NOT DISTINCT FROM :tenant::varchar
+  AND tenant_id IS NULL
   AND status <> 'resolved';

@@ -177,10 +177,7 @@ WHERE
     :customer::varchar IS NULL
     OR l.customer_id = :customer
   )
-  AND (
-    :tenant::varchar IS NULL
-    OR c.tenant_id = :tenant
-  )
+  AND c.tenant_id = :tenant::varchar
   AND (
     :id::bigint IS NULL
     OR l.id = :id

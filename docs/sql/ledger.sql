@@ -44,7 +44,7 @@ FROM
 
 -- planBreakdown (daily)
 -- built with: {"bucket":"daily"}
--- sample parameters: {"currency":"USD","end":"2026-03-01","rates":"{\"EUR\":1.08}","start":"2026-01-01","step":"1 day","tenant":null,"tz":"Europe/Berlin"}
+-- sample parameters: {"currency":"USD","end":"2026-03-01","rates":"{\"EUR\":1.08}","start":"2026-01-01","step":"1 day","tz":"Europe/Berlin"}
 WITH
   ends AS (
     SELECT
@@ -73,10 +73,7 @@ WITH
       metrics_revenue_ledger l
       JOIN metrics_billing_customer c ON c.id = l.customer_id
     WHERE
-      (
-        :tenant::varchar IS NULL
-        OR c.tenant_id = :tenant::varchar
-      )
+      TRUE
   ),
   shares AS (
     SELECT
@@ -147,7 +144,7 @@ ORDER BY
 
 -- planBreakdown (weekly)
 -- built with: {"bucket":"weekly"}
--- sample parameters: {"currency":"USD","end":"2026-03-01","rates":"{\"EUR\":1.08}","start":"2026-01-01","step":"1 week","tenant":null,"tz":"Europe/Berlin"}
+-- sample parameters: {"currency":"USD","end":"2026-03-01","rates":"{\"EUR\":1.08}","start":"2026-01-01","step":"1 week","tz":"Europe/Berlin"}
 WITH
   ends AS (
     SELECT
@@ -180,10 +177,7 @@ WITH
       metrics_revenue_ledger l
       JOIN metrics_billing_customer c ON c.id = l.customer_id
     WHERE
-      (
-        :tenant::varchar IS NULL
-        OR c.tenant_id = :tenant::varchar
-      )
+      TRUE
   ),
   shares AS (
     SELECT
@@ -254,7 +248,7 @@ ORDER BY
 
 -- planBreakdown (monthly)
 -- built with: {"bucket":"monthly"}
--- sample parameters: {"currency":"USD","end":"2026-03-01","rates":"{\"EUR\":1.08}","start":"2026-01-01","step":"1 month","tenant":null,"tz":"Europe/Berlin"}
+-- sample parameters: {"currency":"USD","end":"2026-03-01","rates":"{\"EUR\":1.08}","start":"2026-01-01","step":"1 month","tz":"Europe/Berlin"}
 WITH
   ends AS (
     SELECT
@@ -287,10 +281,7 @@ WITH
       metrics_revenue_ledger l
       JOIN metrics_billing_customer c ON c.id = l.customer_id
     WHERE
-      (
-        :tenant::varchar IS NULL
-        OR c.tenant_id = :tenant::varchar
-      )
+      TRUE
   ),
   shares AS (
     SELECT

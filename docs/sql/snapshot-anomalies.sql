@@ -4,7 +4,7 @@
 
 -- scores
 -- built with: {"keys":"dau, api_avg_latency_ms (denominator api_requests_total)"}
--- sample parameters: {"d0":"2026-03-01","d1":"2026-03-01","denominators":[null,"api_requests_total"],"env":"production","keys":["dau","api_avg_latency_ms"],"min_rel_change":0.3,"tenant":null,"warning_z":4,"weeks":8}
+-- sample parameters: {"d0":"2026-03-01","d1":"2026-03-01","denominators":[null,"api_requests_total"],"env":"production","keys":["dau","api_avg_latency_ms"],"min_rel_change":0.3,"warning_z":4,"weeks":8}
 WITH
   keys AS (
     SELECT
@@ -31,10 +31,7 @@ WITH
       s.environment = :env
       AND s.bucket_type = 'daily'
       AND s.bucket_date BETWEEN :d0::date - 7 * :weeks::int AND :d1::date
-      AND (
-        :tenant::varchar IS NULL
-        OR s.tenant_id = :tenant::varchar
-      )
+      AND TRUE
   ),
   -- One pass: each day's same-weekday values of the previous :weeks weeks, gathered by a window.
   windowed AS (

@@ -5,6 +5,7 @@ import { run, type RunsSql, type Statement } from '../database/statement.js';
 import { MetricsAlertRule } from '../entities/alert.entities.js';
 import { InjectMetricsOptions } from '../metrics.module-definition.js';
 import type { ResolvedMetricsOptions } from '../metrics.options.js';
+import { tenantIfGiven, tenantIs } from '../sql/tenant-predicate.js';
 
 export interface AlertFilter {
   env: string;
@@ -33,9 +34,10 @@ export interface SnapshotKey {
 
 type Row = Record<string, unknown>;
 
-const ALERTS_WHERE = `environment = :env
+/** The alert list's filters; the tenant's is written by `tenantIfGiven` like every tenant filter. */
+const alertsWhere = (tenant: string | null | undefined): string => `environment = :env
   AND (:status::varchar IS NULL OR status = :status::varchar OR (:status::varchar = 'active' AND status <> 'resolved'))
-  AND (:tenant::varchar IS NULL OR tenant_id = :tenant::varchar)
+  AND ${tenantIfGiven('tenant_id', tenant)}
   AND (:severity::varchar IS NULL OR severity = :severity::varchar)
   AND (:kind::varchar IS NULL OR kind = :kind::varchar)`;
 
@@ -68,12 +70,12 @@ WHERE c.enabled`;
 /** The statements on the alert history, as pure functions (rendered in docs/sql/alerts.sql). */
 export const alertStatements = {
   page: (filter: AlertFilter): Statement => ({
-    sql: `SELECT * FROM metrics_alert WHERE ${ALERTS_WHERE} ORDER BY last_seen DESC, id DESC LIMIT :limit OFFSET :offset`,
+    sql: `SELECT * FROM metrics_alert WHERE ${alertsWhere(filter.tenant)} ORDER BY last_seen DESC, id DESC LIMIT :limit OFFSET :offset`,
     params: { ...filter },
   }),
 
   count: (filter: AlertFilter): Statement => ({
-    sql: `SELECT count(*)::int AS total FROM metrics_alert WHERE ${ALERTS_WHERE}`,
+    sql: `SELECT count(*)::int AS total FROM metrics_alert WHERE ${alertsWhere(filter.tenant)}`,
     params: { ...filter },
   }),
 
@@ -110,7 +112,7 @@ export const alertStatements = {
   active: (env: string, tenant: string | null): Statement => ({
     sql: `SELECT id, kind, rule_key, metric, bucket_type, tenant_id, severity FROM metrics_alert
       WHERE environment = :env AND status <> 'resolved'
-        AND (:tenant::varchar IS NULL OR tenant_id = :tenant::varchar)`,
+        AND ${tenantIfGiven('tenant_id', tenant)}`,
     params: { env, tenant },
   }),
 
@@ -130,7 +132,7 @@ export const alertStatements = {
   activeForSnapshot: (key: SnapshotKey): Statement => ({
     sql: `SELECT * FROM metrics_alert
       WHERE environment = :env AND bucket_type = :bucket_type AND bucket_date = :bucket_date::date
-        AND tenant_id IS NOT DISTINCT FROM :tenant::varchar AND status <> 'resolved'`,
+        AND ${tenantIs('tenant_id', key.tenant)} AND status <> 'resolved'`,
     params: { ...key },
   }),
 };

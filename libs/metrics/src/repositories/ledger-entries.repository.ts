@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { run, type RunsSql, type Statement } from '../database/statement.js';
+import { tenantIfGiven } from '../sql/tenant-predicate.js';
 
 /** Ledger rows rebuilt from subscription states, one column per field (bound as arrays, unnested together). */
 export interface LedgerColumns {
@@ -124,7 +125,7 @@ export const ledgerEntryStatements = {
               l.mrr::float8 AS mrr, l.cause, l.source_id, l.note, l.recorded_by
        FROM metrics_revenue_ledger l JOIN metrics_billing_customer c ON c.id = l.customer_id
        WHERE (:customer::varchar IS NULL OR l.customer_id = :customer)
-         AND (:tenant::varchar IS NULL OR c.tenant_id = :tenant)
+         AND ${tenantIfGiven('c.tenant_id', filter.tenant)}
          AND (:id::bigint IS NULL OR l.id = :id)
        ORDER BY l.customer_id, l.effective_at, l.subscription_id, l.seq
        LIMIT :limit`,

@@ -6,6 +6,7 @@ import { run, type Statement } from '../database/statement.js';
 import type { BucketType } from '../entities/snapshot.entity.js';
 import { billingCtes } from '../sql/billing-facts.js';
 import { BUCKET_DATE } from '../sql/bucket-dates.js';
+import { tenantIfGiven } from '../sql/tenant-predicate.js';
 
 const STEP: Record<BucketType, string> = { daily: '1 day', weekly: '1 week', monthly: '1 month' };
 const LAST_DAY: Record<BucketType, string> = {
@@ -20,7 +21,7 @@ const LAST_DAY: Record<BucketType, string> = {
  * state it came from in proportion to their undiscounted monthly amounts, so a discount lowers each plan alike and
  * the plans add up to MRR. Manual entries are the plan `manual`. Set-based: one statement for the whole range.
  */
-function planBreakdownSql(bucket: BucketType): string {
+function planBreakdownSql(bucket: BucketType, tenant: string | null): string {
   return `
     WITH ends AS (
       SELECT b::date AS bucket_date, ((${LAST_DAY[bucket]}) + 1)::timestamp AT TIME ZONE :tz AS at
@@ -31,7 +32,7 @@ function planBreakdownSql(bucket: BucketType): string {
              l.mrr * CASE WHEN l.currency = upper(:currency::text) THEN 1
                           ELSE (:rates::jsonb ->> l.currency)::numeric END AS mrr
       FROM metrics_revenue_ledger l JOIN metrics_billing_customer c ON c.id = l.customer_id
-      WHERE (:tenant::varchar IS NULL OR c.tenant_id = :tenant::varchar)),
+      WHERE ${tenantIfGiven('c.tenant_id', tenant)}),
     shares AS (
       SELECT s.subscription_id, s.source_id, item ->> 'price' AS plan,
              (item ->> 'monthly')::numeric / nullif(sum((item ->> 'monthly')::numeric)
@@ -141,7 +142,7 @@ export const ledgerStatements = {
   }),
 
   planBreakdown: ({ bucket, ...params }: PlanBreakdownQuery): Statement => ({
-    sql: planBreakdownSql(bucket),
+    sql: planBreakdownSql(bucket, params.tenant),
     params: { ...params, step: STEP[bucket] },
   }),
 

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { quoteIdent } from '../database/named-sql.js';
 import { run, type Statement } from '../database/statement.js';
+import { tenantIfGiven } from '../sql/tenant-predicate.js';
 
 /** A metric's column of the snapshot row, picked by the key of the current row of `keys` (catalog keys only). */
 function columnByKey(keyColumn: string, keys: string[]): string {
@@ -59,7 +60,7 @@ export interface AnomalyScoreRow {
  * The metrics' values are read as columns (a CASE over the catalog keys asked for), never through to_jsonb:
  * converting a whole snapshot row per metric made the statement 13 times slower.
  */
-function scoresSql(keys: string[], denominators: string[]): string {
+function scoresSql(keys: string[], denominators: string[], tenant: string | null): string {
   return `
 WITH keys AS (SELECT * FROM unnest(:keys::text[], :denominators::text[]) AS k(key, denominator)),
 points AS (
@@ -68,7 +69,7 @@ points AS (
   FROM system_metrics_snapshot s CROSS JOIN keys k
   WHERE s.environment = :env AND s.bucket_type = 'daily'
     AND s.bucket_date BETWEEN :d0::date - 7 * :weeks::int AND :d1::date
-    AND (:tenant::varchar IS NULL OR s.tenant_id = :tenant::varchar)
+    AND ${tenantIfGiven('s.tenant_id', tenant)}
 ),
 -- One pass: each day's same-weekday values of the previous :weeks weeks, gathered by a window.
 windowed AS (
@@ -93,7 +94,11 @@ ORDER BY w.day, w.tenant_id NULLS FIRST, w.key`;
 /** The statements of the anomaly detection, as pure functions (rendered in docs/sql/snapshot-anomalies.sql). */
 export const anomalyStatements = {
   scores: (query: AnomalyScoresQuery): Statement => ({
-    sql: scoresSql(query.keys, [...new Set(query.denominators.filter((key): key is string => key !== null))]),
+    sql: scoresSql(
+      query.keys,
+      [...new Set(query.denominators.filter((key): key is string => key !== null))],
+      query.tenant,
+    ),
     params: { ...query },
   }),
 };
