@@ -2,6 +2,7 @@ import type { SourceRelations } from './source-relations.js';
 import { billingBucketFacts } from './billing-facts.js';
 import { LOCAL_DAY, WORK_START, sourceCtes } from './source-facts.js';
 import { stateActiveUsersSql } from './user-activity.sql.js';
+import { TENANT_FILTER } from './sql-fragments.js';
 
 /**
  * Facts that only exist per bucket, because distinct users do not add up across days: active users in
@@ -41,7 +42,7 @@ export function bucketFactsCtes(
           sum(input_tokens + output_tokens) AS tokens, sum(cost_usd) AS cost_usd, count(*) AS requests
         FROM ${relations.from('ai')}
         WHERE occurred_at >= ${WORK_START} AND occurred_at < ((:w1::date + 1)::timestamp AT TIME ZONE :tz)
-          AND (:tenant::varchar IS NULL OR tenant_id = :tenant)
+          AND ${TENANT_FILTER}
         GROUP BY 1, 2, 3`
     : `SELECT NULL::varchar AS tenant_id, NULL::date AS bucket_date, NULL::text AS model,
           NULL::bigint AS tokens, NULL::numeric AS cost_usd, NULL::bigint AS requests WHERE false`;

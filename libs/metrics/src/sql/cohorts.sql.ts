@@ -1,5 +1,6 @@
 import type { SourceRelations } from './source-relations.js';
 import { DAY_START, LOCAL_DAY } from './source-facts.js';
+import { TENANT_FILTER } from './sql-fragments.js';
 
 export const COHORT_CURVE_WEEKS = 26;
 const MILESTONES = [1, 4, 12] as const;
@@ -10,7 +11,6 @@ const MILESTONES = [1, 4, 12] as const;
  * is null until the window of the cohort's last-signing user has ended (metrics.md, "Cohort retention").
  */
 export function cohortsUpsertSql(rel: SourceRelations): string {
-  const tenantFilter = `(:tenant::varchar IS NULL OR tenant_id = :tenant)`;
   const inScope = `((is_global AND :tenant::varchar IS NULL) OR (NOT is_global AND tenant_id IS NOT NULL))`;
   const milestoneColumns = MILESTONES.map(
     (week) => `max(retained) FILTER (WHERE week = ${week}) AS week_${week}_retained,
@@ -21,7 +21,7 @@ export function cohortsUpsertSql(rel: SourceRelations): string {
   return `WITH members AS (
       SELECT tenant_id, user_id, signup_day, date_trunc('month', signup_day)::date AS cohort_month FROM (
         SELECT tenant_id, user_id, ${LOCAL_DAY('min(occurred_at)')} AS signup_day
-        FROM ${rel.from('lifecycle')} WHERE type = 'signup' AND ${tenantFilter}
+        FROM ${rel.from('lifecycle')} WHERE type = 'signup' AND ${TENANT_FILTER}
         GROUP BY tenant_id, user_id) AS signups
       WHERE signup_day >= :c0::date AND signup_day < (:c1::date + interval '1 month')),
     active_weeks AS (
