@@ -73,5 +73,6 @@ describe('Route mounting', () => {
     // The first app answers where it did before, and not under the second app's prefix.
     expect(await catalogAt(first, 'one/metrics')).toBe(catalogSize);
     expect(await catalogAt(first, 'two/metrics')).toBe('status 404');
-  });
+    // Two app starts (migrations, catalog check) take 20 s alone and over a minute on a loaded machine.
+  }, 180_000);
 });

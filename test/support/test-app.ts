@@ -136,6 +136,11 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     if (url && ownSchema) await dropSchema(url, ownSchema);
     throw error;
   }
+  // The tests' client keeps connections alive between requests that may be seconds apart (a table digest on a
+  // loaded machine). If the server closed an idle connection first (Node's default: 5 s), the next request could
+  // go out on it as it closes and fail with ECONNRESET. Waiting 50 s (below the 60 s headers timeout), the server
+  // leaves closing idle connections to the client (undici: the server's hint less 1 s).
+  app.getHttpServer().keepAliveTimeout = 50_000;
   const { port } = app.getHttpServer().address() as AddressInfo;
   const dataSource = app.get(DataSource);
 
@@ -156,6 +161,13 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
 function isConnectionReset(error: unknown): boolean {
   const cause = (error as { cause?: { code?: unknown } }).cause;
   return error instanceof TypeError && ['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET'].includes(String(cause?.code));
+}
+
+/** fetch()'s own message is only "fetch failed": name the cause (its code and message) in the test's failure. */
+function withCause(error: unknown): unknown {
+  const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+  if (!(error instanceof TypeError) || !cause) return error;
+  return new Error(`${error.message}: ${cause.code ?? ''} ${cause.message ?? ''}`.trim(), { cause });
 }
 
 /** fetch() against the app with a bearer token and JSON. */
@@ -183,8 +195,10 @@ export async function call(
     // A kept-alive connection that the server closes (idle timeout) just as the next request goes out on it fails
     // with ECONNRESET before the request reached the app: send once more, on a new connection. A server that
     // really resets the request fails the second time too.
-    if (!isConnectionReset(error)) throw error;
-    response = await send();
+    if (!isConnectionReset(error)) throw withCause(error);
+    response = await send().catch((second: unknown) => {
+      throw withCause(second);
+    });
   }
   const text = await response.text();
   let body: unknown = text;
