@@ -13,6 +13,7 @@ import {
   type MetricsModuleExtras,
   type MetricsModuleOptions,
 } from '@exec-metrics/metrics';
+import { pgliteFromTemplate } from './pglite-template.js';
 
 export interface TestApp {
   app: INestApplication;
@@ -97,16 +98,19 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
   const adminToken = `admin-${randomBytes(12).toString('hex')}`;
   const ingestToken = `ingest-${randomBytes(12).toString('hex')}`;
 
+  const pgliteDir = options.pgliteDir ?? 'memory://';
+  const dataSourceOptions = metricsDataSourceOptions({
+    databaseUrl: url,
+    readReplicaUrl: options.readReplicaUrl,
+    schema,
+    pgliteDir,
+    entities: options.entities,
+  });
+
   @Module({
     imports: [
       hostDatabase(
-        metricsDataSourceOptions({
-          databaseUrl: url,
-          readReplicaUrl: options.readReplicaUrl,
-          schema,
-          pgliteDir: options.pgliteDir ?? 'memory://',
-          entities: options.entities,
-        }),
+        !url && pgliteDir === 'memory://' ? await pgliteFromTemplate(dataSourceOptions) : dataSourceOptions,
         options.setupSql,
       ),
       MetricsModule.forRoot({
