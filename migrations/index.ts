@@ -11,6 +11,7 @@ import { RevenueConventions1764979200000 } from './1764979200000-revenue-convent
 import { AuditRefreshIndex1765065600000 } from './1765065600000-audit-refresh-index.js';
 import { UserActivityState1765152000000 } from './1765152000000-user-activity-state.js';
 import { AuditPartitions1765180800000 } from './1765180800000-audit-partitions.js';
+import { SourceWatermarks1765195200000 } from './1765195200000-source-watermarks.js';
 
 /** Every migration of the metrics module, oldest first. Hosts add these to their data source. */
 export const METRICS_MIGRATIONS = [
@@ -27,4 +28,5 @@ export const METRICS_MIGRATIONS = [
   AuditRefreshIndex1765065600000,
   UserActivityState1765152000000,
   AuditPartitions1765180800000,
+  SourceWatermarks1765195200000,
 ];

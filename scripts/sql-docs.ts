@@ -61,6 +61,8 @@ export interface SqlDoc {
 // Every source connected (the widest statements), the module's own tables as sources, the global view.
 const ENABLED = new Set(['lifecycle', 'activity', 'activation', 'config', 'billing', 'jobs', 'ai', 'api']);
 const OWN_TABLES = new SourceRelations({});
+/** A host's own relations for two sources (`sources` option), read through the module's wrapping SELECT. */
+const HOST_RELATIONS = new SourceRelations({ activity: 'public.host_logins', lifecycle: 'public.host_signups' });
 const ENV = 'production';
 
 const COMPUTE_PARAMS = {
@@ -560,6 +562,26 @@ export const SQL_DOCS: SqlDoc[] = [
           yesterday: '2026-03-01',
           lookBackDays: 1095,
         }),
+      },
+      {
+        name: 'markLateSourceRows (the schedule, per host relation: activity)',
+        built: {},
+        statement: dirtyDayStatements.markLateSourceRows(
+          HOST_RELATIONS,
+          'activity',
+          'public.host_logins',
+          'Europe/Berlin',
+        ),
+      },
+      {
+        name: 'markLateSourceRows (lifecycle: each row reaches as far as its type)',
+        built: {},
+        statement: dirtyDayStatements.markLateSourceRows(
+          HOST_RELATIONS,
+          'lifecycle',
+          'public.host_signups',
+          'Europe/Berlin',
+        ),
       },
       {
         name: 'clear (the schedule)',

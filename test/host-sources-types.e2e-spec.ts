@@ -117,6 +117,32 @@ describe('sources: integer org ids and uuid users, computed by the catch-up (wha
     ]);
     await expectHandCounts(test, 'integer');
   });
+
+  it('recomputes the computed days that rows written late into a host relation reach (watermark on their time)', async () => {
+    const [t1, t2] = HOST_IDS.integer.tenants;
+    const [ann, , cy] = HOST_IDS.integer.users;
+    const scheduler = test.app.get(MetricsScheduler);
+    const dau = async (date: string, tenant: string) =>
+      ((await snapshot(test.dataSource, 'daily', date, tenant)) as { dau: number }).dau;
+    expect([await dau('2025-05-10', t1), await dau('2025-05-05', t2)]).toEqual([0, 0]);
+
+    // The host writes its logins in batches, hours late: ann's of 05-10 lands after 05-10 was computed. It is
+    // later than any login the last check saw; cy's, back-dated below that watermark, is not caught (documented).
+    await test.dataSource.query(`INSERT INTO host_login VALUES (${t1}, '${ann}', '2025-05-10T09:00Z')`);
+    await test.dataSource.query(`INSERT INTO host_login VALUES (${t2}, '${cy}', '2025-05-05T09:00Z')`);
+    const runs = await scheduler.catchUp(new Date('2025-05-13T07:00:00Z'));
+
+    // A login counts in the 29 days after it: 05-10, 05-11 and 05-12 are the computed days it reaches.
+    expect(runs.map((run) => [run.start, run.end, run.status])).toEqual([['2025-05-10', '2025-05-12', 'succeeded']]);
+    expect(logger.lines).toContainEqual({
+      level: 'log',
+      message: 'late rows in sources.activity: 3 computed day(s) to recompute',
+    });
+    expect([await dau('2025-05-10', t1), await dau('2025-05-05', t2)]).toEqual([1, 0]);
+
+    // Nothing new since: the next check marks nothing.
+    expect(await scheduler.catchUp(new Date('2025-05-13T08:00:00Z'))).toEqual([]);
+  });
 });
 
 describe('sources: text ids, computed by a backfill run', () => {

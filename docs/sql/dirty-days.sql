@@ -91,6 +91,236 @@ WHERE
 ORDER BY
   1;
 
+-- markLateSourceRows (the schedule, per host relation: activity)
+-- sample parameters: {"relation":"public.host_logins","source":"activity","tz":"Europe/Berlin"}
+WITH
+  previous AS (
+    SELECT
+      high_water
+    FROM
+      metrics_source_watermark
+    WHERE
+      source = :source
+      AND relation = :relation
+  ),
+  late_rows AS (
+    SELECT
+      (l.occurred_at AT TIME ZONE :tz)::date AS day,
+      0 AS back,
+      29 AS forward,
+      l.occurred_at AS at
+    FROM
+      (
+        SELECT
+          host_rows.tenant_id::varchar AS tenant_id,
+          host_rows.user_id::varchar AS user_id,
+          host_rows.occurred_at::timestamptz AS occurred_at
+        FROM
+          public.host_logins AS host_rows
+      ) AS l
+    WHERE
+      l.occurred_at > (
+        SELECT
+          high_water
+        FROM
+          previous
+      )
+  ),
+  marked AS (
+    INSERT INTO
+      metrics_dirty_day (day)
+    SELECT DISTINCT
+      s.bucket_date
+    FROM
+      (
+        SELECT DISTINCT
+          day,
+          back,
+          forward
+        FROM
+          late_rows
+      ) r
+      JOIN system_metrics_snapshot s ON s.bucket_type = 'daily'
+      AND s.tenant_id IS NULL
+      AND s.bucket_date BETWEEN r.day - r.back AND coalesce(r.day + r.forward, 'infinity'::date)
+    WHERE
+      s.bucket_date < (now() AT TIME ZONE :tz)::date
+    ON CONFLICT (day) DO UPDATE
+    SET
+      marked_at = now()
+    RETURNING
+      day
+  )
+INSERT INTO
+  metrics_source_watermark (source, relation, high_water, checked_at)
+SELECT
+  :source,
+  :relation,
+  coalesce(
+    (
+      SELECT
+        max(at)
+      FROM
+        late_rows
+    ),
+    (
+      SELECT
+        high_water
+      FROM
+        previous
+    ),
+    (
+      SELECT
+        max(l.occurred_at)
+      FROM
+        (
+          SELECT
+            host_rows.tenant_id::varchar AS tenant_id,
+            host_rows.user_id::varchar AS user_id,
+            host_rows.occurred_at::timestamptz AS occurred_at
+          FROM
+            public.host_logins AS host_rows
+        ) AS l
+    ),
+    '-infinity'::timestamptz
+  ),
+  now()
+ON CONFLICT (source) DO UPDATE
+SET
+  relation = excluded.relation,
+  high_water = excluded.high_water,
+  checked_at = excluded.checked_at
+RETURNING
+  (
+    SELECT
+      count(*)
+    FROM
+      marked
+  )::int AS marked_days;
+
+-- markLateSourceRows (lifecycle: each row reaches as far as its type)
+-- sample parameters: {"relation":"public.host_signups","source":"lifecycle","tz":"Europe/Berlin"}
+WITH
+  previous AS (
+    SELECT
+      high_water
+    FROM
+      metrics_source_watermark
+    WHERE
+      source = :source
+      AND relation = :relation
+  ),
+  late_rows AS (
+    SELECT
+      (l.occurred_at AT TIME ZONE :tz)::date AS day,
+      CASE l.type
+        WHEN 'signup' THEN 0
+        WHEN 'deactivate' THEN 0
+        WHEN 'reactivate' THEN 0
+        WHEN 'trial_started' THEN 0
+        WHEN 'trial_converted' THEN 0
+        ELSE 0
+      END AS back,
+      CASE l.type
+        WHEN 'signup' THEN NULL
+        WHEN 'deactivate' THEN NULL
+        WHEN 'reactivate' THEN NULL
+        WHEN 'trial_started' THEN 0
+        WHEN 'trial_converted' THEN 0
+        ELSE NULL
+      END AS forward,
+      l.occurred_at AS at
+    FROM
+      (
+        SELECT
+          host_rows.tenant_id::varchar AS tenant_id,
+          host_rows.user_id::varchar AS user_id,
+          host_rows.type::text AS type,
+          host_rows.occurred_at::timestamptz AS occurred_at
+        FROM
+          public.host_signups AS host_rows
+      ) AS l
+    WHERE
+      l.occurred_at > (
+        SELECT
+          high_water
+        FROM
+          previous
+      )
+  ),
+  marked AS (
+    INSERT INTO
+      metrics_dirty_day (day)
+    SELECT DISTINCT
+      s.bucket_date
+    FROM
+      (
+        SELECT DISTINCT
+          day,
+          back,
+          forward
+        FROM
+          late_rows
+      ) r
+      JOIN system_metrics_snapshot s ON s.bucket_type = 'daily'
+      AND s.tenant_id IS NULL
+      AND s.bucket_date BETWEEN r.day - r.back AND coalesce(r.day + r.forward, 'infinity'::date)
+    WHERE
+      s.bucket_date < (now() AT TIME ZONE :tz)::date
+    ON CONFLICT (day) DO UPDATE
+    SET
+      marked_at = now()
+    RETURNING
+      day
+  )
+INSERT INTO
+  metrics_source_watermark (source, relation, high_water, checked_at)
+SELECT
+  :source,
+  :relation,
+  coalesce(
+    (
+      SELECT
+        max(at)
+      FROM
+        late_rows
+    ),
+    (
+      SELECT
+        high_water
+      FROM
+        previous
+    ),
+    (
+      SELECT
+        max(l.occurred_at)
+      FROM
+        (
+          SELECT
+            host_rows.tenant_id::varchar AS tenant_id,
+            host_rows.user_id::varchar AS user_id,
+            host_rows.type::text AS type,
+            host_rows.occurred_at::timestamptz AS occurred_at
+          FROM
+            public.host_signups AS host_rows
+        ) AS l
+    ),
+    '-infinity'::timestamptz
+  ),
+  now()
+ON CONFLICT (source) DO UPDATE
+SET
+  relation = excluded.relation,
+  high_water = excluded.high_water,
+  checked_at = excluded.checked_at
+RETURNING
+  (
+    SELECT
+      count(*)
+    FROM
+      marked
+  )::int AS marked_days;
+
 -- clear (the schedule)
 -- sample parameters: {"claimed_at":"2026-03-02T01:00:00.000Z","end":"2026-03-01","start":"2026-02-10"}
 DELETE FROM metrics_dirty_day

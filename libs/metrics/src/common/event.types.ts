@@ -11,6 +11,15 @@ export const USER_EVENT_TYPES = [
 ] as const;
 export type UserEventType = (typeof USER_EVENT_TYPES)[number];
 
+/** The user events stored as lifecycle events (the `lifecycle` source's `type`); login and activity are activity. */
+export const LIFECYCLE_EVENT_TYPES = [
+  'signup',
+  'deactivate',
+  'reactivate',
+  'trial_started',
+  'trial_converted',
+] as const;
+
 export const EVENT_TYPES = [...USER_EVENT_TYPES, 'activation', 'job', 'ai_usage', 'api_request'] as const;
 export type MetricsEventType = (typeof EVENT_TYPES)[number];
 

@@ -4,9 +4,10 @@ import { DirtyDaysRepository, type LateReach } from '../repositories/dirty-days.
 import { EventsRepository } from '../repositories/events.repository.js';
 import { ApiRollupAccumulator, type ApiRollup } from './api-rollup.js';
 import type { ValidEvent } from './event-validation.js';
-import type { MetricsEventType } from '../common/event.types.js';
+import { LIFECYCLE_EVENT_TYPES, type MetricsEventType } from '../common/event.types.js';
+import { LATE_REACH } from '../common/late-reach.js';
 
-const LIFECYCLE = new Set(['signup', 'deactivate', 'reactivate', 'trial_started', 'trial_converted']);
+const LIFECYCLE = new Set<string>(LIFECYCLE_EVENT_TYPES);
 const ACTIVITY = new Set(['login', 'activity']);
 
 /** API requests are never stored one by one: they are added to per-minute rollups with a latency histogram. */
@@ -23,25 +24,6 @@ function rollUpRequests(events: ValidEvent[]): ApiRollup[] {
   }
   return rollups.drain();
 }
-
-/**
- * How far a late event's effect reaches around its own local day, in days: a login counts in WAU and MAU
- * for the next 29 days; a signup or deactivation changes a running total up to today (null: no end); a key
- * action can become a user's first one and changes the 7-day activation of signups up to 7 days before.
- */
-const LATE_REACH: Record<MetricsEventType, { back: number; forward: number | null }> = {
-  signup: { back: 0, forward: null },
-  deactivate: { back: 0, forward: null },
-  reactivate: { back: 0, forward: null },
-  trial_started: { back: 0, forward: 0 },
-  trial_converted: { back: 0, forward: 0 },
-  login: { back: 0, forward: 29 },
-  activity: { back: 0, forward: 29 },
-  activation: { back: 7, forward: null },
-  job: { back: 0, forward: 0 },
-  ai_usage: { back: 0, forward: 0 },
-  api_request: { back: 0, forward: 0 },
-};
 
 /** Every timezone offset is a multiple of 15 minutes: instants rounded down to one keep their local day. */
 const QUARTER_HOUR = 900_000;

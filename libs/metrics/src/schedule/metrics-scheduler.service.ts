@@ -9,7 +9,7 @@ import { MetricsConfigService } from '../repositories/metrics-config.service.js'
 import { DirtyDaysRepository } from '../repositories/dirty-days.repository.js';
 import { ScheduleRepository } from '../repositories/schedule.repository.js';
 import { InjectMetricsOptions } from '../metrics.module-definition.js';
-import type { ResolvedMetricsOptions } from '../metrics.options.js';
+import type { ResolvedMetricsOptions, SourceName } from '../metrics.options.js';
 import { MetricsSources } from '../sources/source-check.js';
 import { AuditPartitionsService } from '../security/audit-partitions.service.js';
 import { contiguousRanges, localDate } from '../common/local-clock.js';
@@ -82,6 +82,8 @@ export class MetricsScheduler implements OnApplicationBootstrap, OnApplicationSh
   private async daily(now: Date): Promise<RunView[]> {
     const { timezone } = await this.config.get();
     const yesterday = addDays(localDate(now, timezone), -1);
+    // Before yesterday is computed: a host row for yesterday is read by its run, never marked as late.
+    await this.markLateSourceRows(timezone);
     const results: RunView[] = [];
     if (await this.claim('daily', yesterday)) {
       results.push(
@@ -106,7 +108,29 @@ export class MetricsScheduler implements OnApplicationBootstrap, OnApplicationSh
    * events arrived late, as a few runs of consecutive days.
    */
   async catchUp(now = new Date()): Promise<RunView[]> {
-    return (await this.locker.withLease(SCHEDULE_LEASE, LEASE_MS, () => this.catchingUp(now))) ?? [];
+    const work = async () => {
+      await this.markLateSourceRows((await this.config.get()).timezone);
+      return this.catchingUp(now);
+    };
+    return (await this.locker.withLease(SCHEDULE_LEASE, LEASE_MS, work)) ?? [];
+  }
+
+  /**
+   * Host `sources` relations have no ingest hook: rows that arrived since the last check above its watermark, for
+   * days already computed, mark those days for the catch-up (DirtyDaysRepository.markLateSourceRows).
+   */
+  private async markLateSourceRows(timezone: string): Promise<void> {
+    for (const [source, relation] of Object.entries(this.options.sources) as [SourceName, string | undefined][]) {
+      if (!relation?.trim()) continue;
+      // A relation that cannot be read fails the runs that read it, with the reason: here it only skips the check.
+      const marked = await this.dirtyDays
+        .markLateSourceRows(this.sources.relations, source, relation, timezone)
+        .catch((error: unknown) => {
+          this.logger.error(`sources.${source}: late rows not checked: ${String(error)}`);
+          return 0;
+        });
+      if (marked > 0) this.logger.log(`late rows in sources.${source}: ${marked} computed day(s) to recompute`);
+    }
   }
 
   private async catchingUp(now: Date): Promise<RunView[]> {
