@@ -324,6 +324,25 @@ export const SQL_DOCS: SqlDoc[] = [
           c1: '2026-03-01',
         }),
       },
+      {
+        name: 'cohortStateHolds',
+        built: {},
+        statement: computeStatements.cohortStateHolds({
+          ...COMPUTE_PARAMS,
+          source: 'metrics_activity_event AS activity_source',
+          c0: '2025-06-01',
+          c1: '2026-03-01',
+        }),
+      },
+      {
+        name: "cohortsUpsert (members' weeks from the per-user activity state)",
+        built: SOURCES,
+        statement: computeStatements.cohortsUpsert(
+          OWN_TABLES,
+          { ...COMPUTE_PARAMS, c0: '2025-06-01', c1: '2026-03-01' },
+          'state',
+        ),
+      },
     ],
   },
   {

@@ -10,6 +10,9 @@ import { insertSourceRows } from './support/source-rows.js';
  * Tenant a: u1 active across New Year (2025-12-31 23:30 UTC and 2026-01-01 02:00 UTC, both 12-31 in New York),
  * u2 deactivated on 01-12, u3 from 12-30; tenant b: u1; x1 has no tenant (global view only).
  */
+/** The calendar day after a YYYY-MM-DD date. */
+const nextDay = (date: string) => new Date(Date.parse(`${date}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+
 describe('per-user activity state: incremental runs equal a full recompute', () => {
   let test: TestApp;
   let metrics: MetricsService;
@@ -171,5 +174,68 @@ describe('per-user activity state: incremental runs equal a full recompute', () 
     }
     const incremental = await computedRows();
     expect(incremental).toEqual(await fullRecompute('2025-09-01', '2026-01-16'));
+  });
+
+  it("cohorts advance from the state: nightly runs read their members' weeks as bits and equal a full recompute", async () => {
+    // Runs each "next morning" (06:00 UTC is 01:00 in New York): yesterday is final, so the cohort cells shown read
+    // only covered days and the state answers them.
+    const morningAfter = (date: string) => new Date(`${nextDay(date)}T06:00:00Z`);
+    const nightly = async (date: string) => metrics.computeRange({ start: date, end: date, asOf: morningAfter(date) });
+    const cohortRows = async () =>
+      test.dataSource.query<{ row: string }[]>(
+        `SELECT (to_jsonb(c) - 'id' - 'computed_at')::text AS row FROM system_cohort_retention c ORDER BY 1`,
+      );
+    const week7 = async (tenant: string) => {
+      const [row] = await test.dataSource.query<{ retained: number | null }[]>(
+        `SELECT (curve -> 7 ->> 'retained')::int AS retained FROM system_cohort_retention
+         WHERE tenant_id = $1 AND cohort_month = '2025-12-01'`,
+        [tenant],
+      );
+      return row.retained;
+    };
+
+    // A January cohort (a/u7) whose weeks cross the state's days, with a deactivation.
+    await insertSourceRows(test.dataSource, {
+      lifecycle: [
+        ['a', 'u7', 'signup', '2026-01-05T15:00:00Z'],
+        ['a', 'u7', 'deactivate', '2026-01-21T15:00:00Z'],
+      ],
+      activity: [
+        ['a', 'u7', '2026-01-05T16:00:00Z'],
+        ['a', 'u7', '2026-01-13T16:00:00Z'],
+        ['a', 'u7', '2026-01-20T16:00:00Z'],
+        ['a', 'u1', '2026-01-22T16:00:00Z'],
+      ],
+    });
+    // Two chunks from June: the nightly cohorts' first month (June) on.
+    await metrics.computeRange({ start: '2025-06-01', end: '2026-01-20', asOf: morningAfter('2026-01-20') });
+    expect(await coverage()).toEqual({ timezone: 'America/New_York', first_day: '2025-06-01', last_day: '2026-01-20' });
+
+    // A row added to a covered day without a dirty mark (b/u1 on 01-20, week 7 of its December cohort).
+    await insertSourceRows(test.dataSource, { activity: [['b', 'u1', '2026-01-20T16:00:00Z']] });
+    for (const date of ['2026-01-21', '2026-01-22', '2026-01-23', '2026-01-24', '2026-01-25']) await nightly(date);
+    // Week 7 (01-19..01-25) of b's December cohort has ended: read from the state, which does not hold the row yet.
+    expect(await week7('b')).toBe(0);
+
+    // A late event for a past day, marked dirty as ingest marks it: a dirty day in the cohorts' days reads activity.
+    await insertSourceRows(test.dataSource, { activity: [['a', 'u3', '2026-01-17T16:00:00Z']] });
+    await test.dataSource.query(`INSERT INTO metrics_dirty_day (day) VALUES ('2026-01-17'), ('2026-01-20')`);
+    await nightly('2026-01-26');
+    expect(await week7('b')).toBe(1);
+    // The catch-up folds the dirty days; the next nightly runs read the state again and still see both rows.
+    await metrics.computeRange({ start: '2026-01-17', end: '2026-01-20', asOf: morningAfter('2026-01-26') });
+    await test.dataSource.query('DELETE FROM metrics_dirty_day');
+    await nightly('2026-01-26');
+    expect(await week7('b')).toBe(1);
+    await nightly('2026-01-27');
+
+    const incremental = await cohortRows();
+    expect(incremental.length).toBeGreaterThan(5);
+    await test.dataSource.query(
+      'TRUNCATE system_metrics_snapshot, system_cohort_retention, metrics_user_activity, metrics_user_activity_coverage',
+    );
+    // From empty state, its cohorts (from October 2024) start before the coverage: read from raw activity.
+    await metrics.computeRange({ start: '2025-06-01', end: '2026-01-27', asOf: morningAfter('2026-01-27') });
+    expect(incremental).toEqual(await cohortRows());
   });
 });

@@ -205,3 +205,275 @@ SET
   week_12_pct = EXCLUDED.week_12_pct,
   curve = EXCLUDED.curve,
   computed_at = EXCLUDED.computed_at;
+
+-- cohortStateHolds
+-- sample parameters: {"as_of":"2026-03-02T08:00:00.000Z","c0":"2025-06-01","c1":"2026-03-01","source":"metrics_activity_event AS activity_source","tz":"Europe/Berlin"}
+SELECT
+  EXISTS (
+    SELECT
+      1
+    FROM
+      metrics_user_activity_coverage
+    WHERE
+      timezone = :tz
+      AND source = :source
+      AND first_day <= :c0::date
+      AND last_day >= least(
+        (:c1::date + interval '1 month')::date - 1 + 188,
+        (:as_of::timestamptz AT TIME ZONE :tz)::date - 1
+      )
+  )
+  AND NOT EXISTS (
+    SELECT
+      1
+    FROM
+      metrics_dirty_day
+    WHERE
+      day BETWEEN :c0::date AND least(
+        (:c1::date + interval '1 month')::date - 1 + 188,
+        (:as_of::timestamptz AT TIME ZONE :tz)::date - 1
+      )
+  ) AS holds;
+
+-- cohortsUpsert (members' weeks from the per-user activity state)
+-- built with: {"enabled":"lifecycle, activity, activation, config, billing, jobs, ai, api","relations":"the module's own tables"}
+-- sample parameters: {"as_of":"2026-03-02T08:00:00.000Z","c0":"2025-06-01","c1":"2026-03-01","env":"production","tenant":null,"tz":"Europe/Berlin"}
+WITH
+  members AS (
+    SELECT
+      tenant_id,
+      user_id,
+      signup_day,
+      date_trunc('month', signup_day)::date AS cohort_month
+    FROM
+      (
+        SELECT
+          tenant_id,
+          user_id,
+          (min(occurred_at) AT TIME ZONE :tz)::date AS signup_day
+        FROM
+          metrics_lifecycle_event AS lifecycle_source
+        WHERE
+          type = 'signup'
+          AND (
+            :tenant::varchar IS NULL
+            OR tenant_id = :tenant
+          )
+        GROUP BY
+          tenant_id,
+          user_id
+      ) AS signups
+    WHERE
+      signup_day >= :c0::date
+      AND signup_day < (:c1::date + interval '1 month')
+  ),
+  active_weeks AS (
+    SELECT DISTINCT
+      m.tenant_id,
+      m.user_id,
+      m.cohort_month,
+      w.week
+    FROM
+      members m
+      JOIN metrics_user_activity u ON u.user_id = m.user_id
+      AND (
+        u.tenant_id = m.tenant_id
+        OR (
+          u.tenant_id IS NULL
+          AND m.tenant_id IS NULL
+        )
+      )
+      AND u.year BETWEEN extract(
+        year
+        FROM
+          m.signup_day
+      )::int AND extract(
+        year
+        FROM
+          m.signup_day + 188
+      )::int
+      AND u.last_day >= m.signup_day
+      AND u.first_day <= m.signup_day + 188
+      CROSS JOIN generate_series(0, 26) AS w (week)
+    WHERE
+      m.signup_day + 7 * w.week <= u.last_day
+      AND m.signup_day + 7 * w.week + 6 >= u.first_day
+      AND bit_count(
+        u.days & (
+          (
+            (~ B'0'::bit(366)) >> (
+              CASE
+                WHEN m.signup_day + 7 * w.week > make_date(u.year, 1, 1) THEN extract(
+                  doy
+                  FROM
+                    m.signup_day + 7 * w.week
+                )::int
+                ELSE 1
+              END - 1
+            )
+          ) & (
+            (~ B'0'::bit(366)) << (
+              366 - (
+                CASE
+                  WHEN m.signup_day + 7 * w.week + 6 < make_date(u.year, 12, 31) THEN extract(
+                    doy
+                    FROM
+                      m.signup_day + 7 * w.week + 6
+                  )::int
+                  ELSE 366
+                END
+              )
+            )
+          )
+        )
+      ) > 0
+  ),
+  sizes AS (
+    SELECT
+      *
+    FROM
+      (
+        SELECT
+          grouping(tenant_id) = 1 AS is_global,
+          tenant_id,
+          cohort_month,
+          count(*) AS cohort_size,
+          max(signup_day) AS last_signup_day
+        FROM
+          members
+        GROUP BY
+          GROUPING SETS ((tenant_id, cohort_month), (cohort_month))
+      ) AS grouped
+    WHERE
+      (
+        (
+          is_global
+          AND :tenant::varchar IS NULL
+        )
+        OR (
+          NOT is_global
+          AND tenant_id IS NOT NULL
+        )
+      )
+  ),
+  retained AS (
+    SELECT
+      grouping(tenant_id) = 1 AS is_global,
+      tenant_id,
+      cohort_month,
+      week,
+      count(*) AS retained
+    FROM
+      active_weeks
+    GROUP BY
+      GROUPING SETS (
+        (tenant_id, cohort_month, week),
+        (cohort_month, week)
+      )
+  ),
+  curve AS (
+    SELECT
+      s.is_global,
+      s.tenant_id,
+      s.cohort_month,
+      s.cohort_size,
+      w.week,
+      matured.retained,
+      round(matured.retained * 100.0 / s.cohort_size, 2) AS pct
+    FROM
+      sizes s
+      CROSS JOIN generate_series(0, 26) AS w (week)
+      LEFT JOIN retained r ON r.is_global = s.is_global
+      AND r.tenant_id IS NOT DISTINCT FROM s.tenant_id
+      AND r.cohort_month = s.cohort_month
+      AND r.week = w.week
+      CROSS JOIN LATERAL (
+        SELECT
+          CASE
+            WHEN (
+              (s.last_signup_day + 7 * w.week + 7)::timestamp AT TIME ZONE :tz
+            ) <= :as_of::timestamptz THEN coalesce(r.retained, 0)
+          END AS retained
+      ) AS matured
+  )
+INSERT INTO
+  system_cohort_retention (
+    environment,
+    tenant_id,
+    cohort_month,
+    cohort_size,
+    week_1_retained,
+    week_1_pct,
+    week_4_retained,
+    week_4_pct,
+    week_12_retained,
+    week_12_pct,
+    curve,
+    computed_at
+  )
+SELECT
+  :env::varchar,
+  tenant_id,
+  cohort_month,
+  cohort_size,
+  week_1_retained,
+  week_1_pct,
+  week_4_retained,
+  week_4_pct,
+  week_12_retained,
+  week_12_pct,
+  curve,
+  now()
+FROM
+  (
+    SELECT
+      tenant_id,
+      cohort_month,
+      max(cohort_size) AS cohort_size,
+      max(retained) FILTER (
+        WHERE
+          week = 1
+      ) AS week_1_retained,
+      max(pct) FILTER (
+        WHERE
+          week = 1
+      ) AS week_1_pct,
+      max(retained) FILTER (
+        WHERE
+          week = 4
+      ) AS week_4_retained,
+      max(pct) FILTER (
+        WHERE
+          week = 4
+      ) AS week_4_pct,
+      max(retained) FILTER (
+        WHERE
+          week = 12
+      ) AS week_12_retained,
+      max(pct) FILTER (
+        WHERE
+          week = 12
+      ) AS week_12_pct,
+      jsonb_agg(
+        jsonb_build_object('week', week, 'retained', retained, 'pct', pct)
+        ORDER BY
+          week
+      ) AS curve
+    FROM
+      curve
+    GROUP BY
+      is_global,
+      tenant_id,
+      cohort_month
+  ) AS cohorts
+ON CONFLICT ON CONSTRAINT system_cohort_retention_key DO UPDATE
+SET
+  cohort_size = EXCLUDED.cohort_size,
+  week_1_retained = EXCLUDED.week_1_retained,
+  week_1_pct = EXCLUDED.week_1_pct,
+  week_4_retained = EXCLUDED.week_4_retained,
+  week_4_pct = EXCLUDED.week_4_pct,
+  week_12_retained = EXCLUDED.week_12_retained,
+  week_12_pct = EXCLUDED.week_12_pct,
+  curve = EXCLUDED.curve,
+  computed_at = EXCLUDED.computed_at;

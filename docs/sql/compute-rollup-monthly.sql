@@ -53,6 +53,7 @@ WITH
       system_activation_event AS activation_source
     WHERE
       action = ANY (:actions::text[])
+      AND occurred_at >= ((:w0::date)::timestamp AT TIME ZONE :tz)
       AND occurred_at < ((:w1::date + 1)::timestamp AT TIME ZONE :tz)
       AND (
         :tenant::varchar IS NULL

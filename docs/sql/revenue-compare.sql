@@ -63,6 +63,7 @@ WITH
       system_activation_event AS activation_source
     WHERE
       action = ANY (:actions::text[])
+      AND occurred_at >= ((:w0::date)::timestamp AT TIME ZONE :tz)
       AND occurred_at < ((:w1::date + 1)::timestamp AT TIME ZONE :tz)
       AND (
         :tenant::varchar IS NULL
@@ -1003,13 +1004,35 @@ WITH
               user_id,
               min(occurred_at) AS first_at
             FROM
-              key_actions
+              key_actions k
+            WHERE
+              NOT EXISTS (
+                SELECT
+                  1
+                FROM
+                  system_activation_event AS earlier
+                WHERE
+                  earlier.tenant_id = k.tenant_id
+                  AND earlier.user_id = k.user_id
+                  AND earlier.action = ANY (:actions::text[])
+                  AND earlier.occurred_at < ((:w0::date)::timestamp AT TIME ZONE :tz)
+              )
+              AND NOT EXISTS (
+                SELECT
+                  1
+                FROM
+                  system_activation_event AS earlier
+                WHERE
+                  k.tenant_id IS NULL
+                  AND earlier.tenant_id IS NULL
+                  AND earlier.user_id = k.user_id
+                  AND earlier.action = ANY (:actions::text[])
+                  AND earlier.occurred_at < ((:w0::date)::timestamp AT TIME ZONE :tz)
+              )
             GROUP BY
               1,
               2
           ) AS firsts
-        WHERE
-          first_at >= ((:w0::date)::timestamp AT TIME ZONE :tz)
         GROUP BY
           1,
           2
@@ -1553,6 +1576,7 @@ WITH
       system_activation_event AS activation_source
     WHERE
       action = ANY (:actions::text[])
+      AND occurred_at >= ((:w0::date)::timestamp AT TIME ZONE :tz)
       AND occurred_at < ((:w1::date + 1)::timestamp AT TIME ZONE :tz)
       AND (
         :tenant::varchar IS NULL
@@ -2300,6 +2324,7 @@ WITH
       system_activation_event AS activation_source
     WHERE
       action = ANY (:actions::text[])
+      AND occurred_at >= ((:w0::date)::timestamp AT TIME ZONE :tz)
       AND occurred_at < ((:w1::date + 1)::timestamp AT TIME ZONE :tz)
       AND (
         :tenant::varchar IS NULL

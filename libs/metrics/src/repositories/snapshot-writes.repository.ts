@@ -3,12 +3,12 @@ import type { EntityManager } from 'typeorm';
 import { COMPUTE_WORK_MEM, NO_JIT } from '../database/session-settings.js';
 import { run, type Statement } from '../database/statement.js';
 import { bucketFactsCtes } from '../sql/bucket-facts.sql.js';
-import { cohortsUpsertSql } from '../sql/cohorts.sql.js';
+import { CURVE_LAST_DAY, cohortsUpsertSql, type CohortActivity } from '../sql/cohorts.sql.js';
 import { dailyWorkSql } from '../sql/daily-work.sql.js';
 import { BUCKET_DATE, rollupSql, type RollupBucket } from '../sql/rollup.sql.js';
 import { snapshotUpsertSql } from '../sql/snapshot-upsert.sql.js';
 import { DAY_START, userDaysSql } from '../sql/source-facts.js';
-import { coverageSql, foldUserDaysSql, stateUserDaysSql } from '../sql/user-activity.sql.js';
+import { coverageSql, foldUserDaysSql, stateHoldsSql, stateUserDaysSql } from '../sql/user-activity.sql.js';
 import type { SourceRelations } from '../sql/source-relations.js';
 
 export { COHORT_CURVE_WEEKS } from '../sql/cohorts.sql.js';
@@ -115,8 +115,22 @@ export const computeStatements = {
     return { sql: snapshotUpsertSql(rows, where), params: { ...params, bucket_type: bucket } };
   },
 
-  cohortsUpsert: (relations: SourceRelations, params: Params): Statement => ({
-    sql: cohortsUpsertSql(relations),
+  /**
+   * Whether the per-user activity state holds every day a shown cell of the cohorts [:c0, :c1] reads: from the first
+   * cohort day to the last curve day of the last cohort, but no later than yesterday (a week is shown only once it
+   * has ended for the cohort's last signer, so no shown cell reads today or later). :source names the activity
+   * relation the state must have been folded from.
+   */
+  cohortStateHolds: (params: Params): Statement => ({
+    sql: stateHoldsSql(
+      ':c0::date',
+      `least((:c1::date + interval '1 month')::date - 1 + ${CURVE_LAST_DAY}, (:as_of::timestamptz AT TIME ZONE :tz)::date - 1)`,
+    ),
+    params,
+  }),
+
+  cohortsUpsert: (relations: SourceRelations, params: Params, activeWeeks: CohortActivity = 'activity'): Statement => ({
+    sql: cohortsUpsertSql(relations, activeWeeks),
     params,
   }),
 };
@@ -226,7 +240,18 @@ export class SnapshotWritesRepository {
     await this.exec(manager, computeStatements.bucketUpsert(relations, enabled, bucket, userDays, params));
   }
 
-  async upsertCohorts(manager: EntityManager, relations: SourceRelations, params: Params): Promise<void> {
-    await this.exec(manager, computeStatements.cohortsUpsert(relations, params));
+  /**
+   * The cohorts of [:c0, :c1] upserted, their members' active weeks read from the per-user activity state when it
+   * holds every day they depend on (same timezone and activity relation, covered, no day waiting to be recomputed),
+   * otherwise from the activity source.
+   */
+  async upsertCohorts(manager: EntityManager, relations: SourceRelations, params: Params): Promise<CohortActivity> {
+    const [holds] = await this.exec(
+      manager,
+      computeStatements.cohortStateHolds({ ...params, source: relations.from('activity') }),
+    );
+    const activeWeeks: CohortActivity = holds.holds ? 'state' : 'activity';
+    await this.exec(manager, computeStatements.cohortsUpsert(relations, params, activeWeeks));
+    return activeWeeks;
   }
 }

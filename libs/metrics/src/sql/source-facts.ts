@@ -38,9 +38,13 @@ export function sourceCtes(rel: SourceRelations, userDays?: string): string[] {
       SELECT tenant_id, user_id, min(occurred_at) AS signup_at
       FROM lifecycle_events WHERE type = 'signup' GROUP BY tenant_id, user_id)`,
     `user_days AS (${userDays ? `SELECT tenant_id, user_id, day FROM ${userDays}` : userDaysSql(rel)})`,
+    // The work range's key actions only: a first key action is told by the absence of an earlier one (see
+    // first_key_actions), and a signup's activation looks after the signup, so no reader needs the history here.
     `key_actions AS (
       SELECT tenant_id, user_id, action, occurred_at
-      FROM ${rel.from('activation')} WHERE action = ANY(:actions::text[]) AND occurred_at < ${WORK_END} AND ${TENANT_FILTER})`,
+      FROM ${rel.from('activation')}
+      WHERE action = ANY(:actions::text[]) AND occurred_at >= ${WORK_START} AND occurred_at < ${WORK_END}
+        AND ${TENANT_FILTER})`,
     activityGapsCte,
     ...billingCtes(),
   ];
@@ -85,6 +89,11 @@ function rollingWindowChanges(days: number): FactQuery {
 
 /** The rows of every fact query of the registry; the Record's type makes a query without rows a compile error. */
 function factQueries(rel: SourceRelations): Record<FactQueryName, FactQuery> {
+  // A key action of user k.user_id before the work range, the tenant matched as `sameTenant` says: two probes (a
+  // tenant's, and no tenant's) rather than one OR, so each can use the (tenant_id, user_id, occurred_at) index.
+  const earlierKeyAction = (sameTenant: string) => `SELECT 1 FROM ${rel.from('activation', 'earlier')}
+            WHERE ${sameTenant} AND earlier.user_id = k.user_id
+              AND earlier.action = ANY(:actions::text[]) AND earlier.occurred_at < ${WORK_START}`;
   return {
     ...BILLING_FACT_QUERIES,
     lifecycle_transitions: {
@@ -102,10 +111,14 @@ function factQueries(rel: SourceRelations): Record<FactQueryName, FactQuery> {
     active_user_days: { day: 'day', from: `user_days WHERE day >= :w0::date` },
     wau_window: rollingWindowChanges(7),
     mau_window: rollingWindowChanges(30),
+    // A user's first key action lies in the work range when they have one there and none before it: one index
+    // probe per user of the range (tenant_id, user_id, occurred_at) instead of grouping the whole history.
     first_key_actions: {
       day: LOCAL_DAY('first_at'),
-      from: `(SELECT tenant_id, user_id, min(occurred_at) AS first_at FROM key_actions GROUP BY 1, 2) AS firsts
-        WHERE first_at >= ${WORK_START}`,
+      from: `(SELECT tenant_id, user_id, min(occurred_at) AS first_at FROM key_actions k
+          WHERE NOT EXISTS (${earlierKeyAction('earlier.tenant_id = k.tenant_id')})
+            AND NOT EXISTS (${earlierKeyAction('k.tenant_id IS NULL AND earlier.tenant_id IS NULL')})
+          GROUP BY 1, 2) AS firsts`,
     },
     activated_signups: {
       tenant: 's.tenant_id',

@@ -17,7 +17,7 @@ const ALL_DAYS = `(~${NO_DAYS})`;
 export const DAY_BIT = (day: string) => `(B'1'::bit(366) >> (extract(doy FROM ${day})::int - 1))`;
 
 /** The bits of the days [from, to] of one year, the range clipped to that year (`year` an int expression). */
-const rangeMask = (year: string, from: string, to: string) => {
+export const rangeMask = (year: string, from: string, to: string) => {
   const first = `CASE WHEN ${from} > make_date(${year}, 1, 1) THEN extract(doy FROM ${from})::int ELSE 1 END`;
   const last = `CASE WHEN ${to} < make_date(${year}, 12, 31) THEN extract(doy FROM ${to})::int ELSE 366 END`;
   return `((${ALL_DAYS} >> (${first} - 1)) & (${ALL_DAYS} << (366 - (${last}))))`;
