@@ -219,10 +219,10 @@ describe('AdminJS panel: its own chrome in both themes, every page on a phone', 
               if (overflow.length > 0) problems.push({ page: name, overflow });
             }
             await screenshotWhole(page, `test-output/chrome-${theme}-${name}-${size.width}x${size.height}.png`);
-            // Contrast everywhere; every rule on our own components. (AdminJS's own lists have unlabelled filter
-            // inputs and icon-only pagination buttons: its markup, not colours, reported in docs/panel.md.)
+            // Contrast and named controls everywhere (AdminJS's filter inputs and icon-only pagination buttons are
+            // named by components/label-admin-controls.ts); every rule on our own components.
             const violations = [
-              ...(await seriousViolations(page, 'body', ['color-contrast'])),
+              ...(await seriousViolations(page, 'body', ['color-contrast', 'label', 'button-name', 'select-name'])),
               ...(own ? await seriousViolations(page, own) : []),
             ];
             if (violations.length > 0) problems.push({ page: name, width: size.width, violations });

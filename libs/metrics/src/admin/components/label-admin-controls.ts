@@ -1,8 +1,9 @@
 // AdminJS's list pages draw a filter drawer (in the page even while closed) whose inputs are not tied to their
 // visible labels: the label says for="filter-<field>" but the input has only name="filter-<field>", and a select
-// (react-select) has an id of its own. Its pagination buttons are icons without a name. Screen readers announce
-// them as unnamed (axe `label`, `button-name`). This runs when the components bundle loads and names them as AdminJS
-// draws them, from the labels already on the page: markup only, nothing AdminJS reads changes.
+// (react-select) has an id of its own. The drawer's close button and the pagination buttons are icons without a
+// name. Screen readers announce them as unnamed (axe `label`, `button-name`). This runs when the components bundle
+// loads and names them as AdminJS draws them, from the labels already on the page: markup only, nothing AdminJS
+// reads changes.
 
 const PAGE_BUTTONS: Record<string, string> = {
   first: 'First page',
@@ -39,6 +40,12 @@ export function labelAdminControls(doc: Document = document): number {
     // Tie the input to its own label when the label points at an id nobody has; otherwise name it after it.
     if (!control.id && label.htmlFor && !doc.getElementById(label.htmlFor)) control.id = label.htmlFor;
     else control.setAttribute('aria-label', text);
+    named += 1;
+  }
+  // The drawer's only icon button is the one that closes it (an "X").
+  for (const button of doc.querySelectorAll('[data-css$="-filter-drawer-content"] button')) {
+    if (button.textContent?.trim() || button.hasAttribute('aria-label')) continue;
+    button.setAttribute('aria-label', 'Close the filters');
     named += 1;
   }
   for (const [testId, name] of Object.entries(PAGE_BUTTONS)) {
