@@ -28,6 +28,7 @@ describe('OpenAPI document', () => {
         `GET ${prefix}/runs`,
         `POST ${prefix}/runs/{id}/retry`,
         `GET ${prefix}/summary`,
+        `GET ${prefix}/first-view`,
         `GET ${prefix}/annotations`,
         `POST ${prefix}/annotations`,
         `DELETE ${prefix}/annotations/{id}`,

@@ -66,11 +66,17 @@ export interface DashboardQuery {
   bucket: string;
 }
 
-/** Waits until the dashboard shows data loaded for exactly this query (not an older answer still on screen). */
+/**
+ * Waits until the dashboard shows data loaded for exactly this query (not an older answer still on screen): its
+ * headline numbers, the charts drawn after them, then the cohorts, which load after it (they depend on the tenant
+ * only).
+ */
 export async function waitForDashboard(page: Page, query: DashboardQuery): Promise<void> {
+  const loaded = JSON.stringify(query);
   await page.waitForSelector(
-    `[data-testid=metrics-dashboard][data-state=ready][data-loaded-query='${JSON.stringify(query)}']`,
+    `[data-testid=metrics-dashboard][data-state=ready][data-loaded-query='${loaded}'][data-charts-query='${loaded}']`,
   );
+  await page.waitForSelector(`[data-testid=cohort-heatmap][data-loaded='${String(query.tenant)}']`);
 }
 
 export async function attribute(page: Page, testId: string, name: string): Promise<string> {

@@ -45,6 +45,8 @@ import { resolveOptions, type MetricsModuleOptions } from './metrics.options.js'
 import { MetricsService } from './metrics.service.js';
 import { CohortsService } from './read/cohorts.service.js';
 import { MetricsReadController } from './read/metrics-read.controller.js';
+import { FirstViewController } from './read/first-view.controller.js';
+import { FirstViewService } from './read/first-view.service.js';
 import { RangeChecks } from './security/range-checks.js';
 import { ReadCache } from './repositories/read-cache.service.js';
 import { REPOSITORIES } from './repositories/repositories.providers.js';
@@ -88,6 +90,7 @@ const CONTROLLERS: Type[] = [
   EventsController,
   ComputeController,
   MetricsReadController,
+  FirstViewController,
   ConfigController,
   ExportController,
   TokensController,
@@ -115,6 +118,7 @@ const PROVIDERS = [
   MetricsRunsService,
   SummaryService,
   DashboardReads,
+  FirstViewService,
   CohortsService,
   TimeseriesService,
   RangeChecks,

@@ -1,5 +1,6 @@
-import React from 'react';
-import { Box, H4, Text } from '@adminjs/design-system';
+import React, { useEffect, useState } from 'react';
+import { Box, H4, Loader, MessageBox, Text } from '@adminjs/design-system';
+import { apiGet } from './api';
 import EmptyState from './empty-state';
 
 export interface CohortRow {
@@ -21,8 +22,40 @@ const STICKY_FIRST: React.CSSProperties = {
 };
 const STICKY_SECOND: React.CSSProperties = { ...STICKY_FIRST, left: 72, minWidth: 40 };
 
-/** Retention as a grid: one row per signup month, one column per week, darker = more retained. */
-export default function CohortHeatmap({ cohorts }: { cohorts: CohortRow[] }) {
+/** How many of the newest signup months the heatmap shows. */
+const MONTHS = 12;
+
+interface Props {
+  tenant: string | null;
+  /** The dashboard load this follows: a new load (filters, refresh) reads the cohorts again. */
+  loadNumber: number;
+  /** That load was the auto-refresh timer (the audit trail records a view once). */
+  autoRefresh: boolean;
+}
+
+/**
+ * Retention as a grid: one row per signup month, one column per week, darker = more retained. Below the first
+ * screen, so it reads GET cohorts itself once the dashboard's first view is shown, never ahead of it.
+ */
+export default function CohortHeatmap({ tenant, loadNumber, autoRefresh }: Props) {
+  const [answer, setAnswer] = useState<{ for: string; cohorts: CohortRow[] } | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const key = String(tenant);
+  useEffect(() => {
+    let current = true;
+    apiGet<{ cohorts: CohortRow[] }>('cohorts', { tenant, months: MONTHS }, { autoRefresh }).then(
+      (data) => {
+        if (!current) return;
+        setAnswer({ for: key, cohorts: data.cohorts });
+        setError(null);
+      },
+      (failure: Error) => current && setError(failure.message),
+    );
+    return () => {
+      current = false;
+    };
+  }, [key, loadNumber]);
+  const cohorts = answer?.cohorts ?? [];
   const weeks = [...new Set(cohorts.flatMap((cohort) => cohort.curve.map((point) => point.week)))].sort(
     (a, b) => a - b,
   );
@@ -35,12 +68,16 @@ export default function CohortHeatmap({ cohorts }: { cohorts: CohortRow[] }) {
   return (
     <Box
       data-testid="cohort-heatmap"
+      data-loaded={answer?.for ?? ''}
       className="em-card"
       p="lg"
       style={{ borderRadius: 8, boxShadow: '0 1px 3px rgba(16,24,40,.1)', minWidth: 0 }}
     >
       <H4>Cohort retention (weekly, % of each signup month)</H4>
-      {cohorts.length === 0 ? (
+      {error && <MessageBox variant="danger" message={`Could not load the cohorts: ${error}`} />}
+      {answer === null ? (
+        !error && <Loader />
+      ) : cohorts.length === 0 ? (
         <EmptyState testId="cohort-heatmap-empty" title="No cohorts yet">
           Cohorts are computed on the 1st of each month and by every backfill: record signups and activity, then run a
           backfill that covers a full month.

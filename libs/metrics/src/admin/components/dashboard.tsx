@@ -1,4 +1,4 @@
-import React, { useMemo, useState } from 'react';
+import React, { useEffect, useMemo, useState } from 'react';
 import { Box, H2, H3, Loader, MessageBox, Text } from '@adminjs/design-system';
 import { ViewHelpers } from 'adminjs';
 import AlertsList from './alerts-list';
@@ -7,9 +7,11 @@ import CohortHeatmap from './cohort-heatmap';
 import { CHARTS, REVENUE_KPIS, USER_KPIS, type KpiSpec } from './dashboard-spec';
 import { formatValue } from './format';
 import OpenAlerts from './open-alerts';
+import './label-admin-controls';
 import './open-navigation';
 import './panel-style';
 import { autoBucket, bucketOf, defaultEnd, presetRange, type Compare } from './dates';
+import { filtersFromSearch, keepFiltersInAddress } from './filters-url';
 import { useCompareSeries } from './use-compare-series';
 import EmptyState from './empty-state';
 import FiltersBar, { type Filters } from './filters-bar';
@@ -20,6 +22,7 @@ import SeriesChart from './series-chart';
 import TenantsTable from './tenants-table';
 import ThemeToggle from './theme-toggle';
 import { useAutoRefresh } from './use-auto-refresh';
+import { useAfterPaint } from './use-after-paint';
 import { useDashboardData } from './use-dashboard-data';
 
 const STRIPE_HINT = 'Connect Stripe to see revenue';
@@ -29,8 +32,9 @@ const grid = (min: number): React.CSSProperties => ({
   gridTemplateColumns: `repeat(auto-fill, minmax(min(${min}px, 100%), 1fr))`,
 });
 
+/** The filters the address names (kept there across a reload, e.g. the theme switch), else the last 30 days. */
 function initialFilters(): Filters {
-  return { preset: '30d', ...presetRange('30d', defaultEnd()), tenant: null, bucket: 'auto' };
+  return filtersFromSearch(window.location.search);
 }
 
 function initialRefresh(): number {
@@ -43,12 +47,15 @@ function initialRefresh(): number {
 export default function Dashboard() {
   const [filters, setFilters] = useState<Filters>(initialFilters);
   const [refreshSeconds, setRefreshSeconds] = useState(initialRefresh);
+  useEffect(() => keepFiltersInAddress(filters), [filters]);
   const bucket = filters.bucket === 'auto' ? autoBucket(filters.start, filters.end) : filters.bucket;
   const query = useMemo(
     () => ({ start: filters.start, end: filters.end, tenant: filters.tenant, bucket }),
     [filters.start, filters.end, filters.tenant, bucket],
   );
   const { catalog, data, error, loading, reload, autoReload } = useDashboardData(query);
+  // The headline numbers are drawn from `data` at once; everything under them from `later`, after they are painted.
+  const later = useAfterPaint(data);
   const [compare, setCompare] = useState<Compare>('none');
   const compared = useCompareSeries(query, compare);
   const overlayName = compare === 'year' ? 'a year earlier' : 'previous period';
@@ -93,6 +100,7 @@ export default function Dashboard() {
       data-testid="metrics-dashboard"
       data-state={state}
       data-loaded-query={data ? JSON.stringify(data.query) : ''}
+      data-charts-query={later ? JSON.stringify(later.query) : ''}
     >
       <Box flex flexDirection="row" justifyContent="space-between" alignItems="center" flexWrap="wrap">
         <H2>Exec Metrics</H2>
@@ -139,71 +147,84 @@ export default function Dashboard() {
               <Box style={grid(150)}>{row.kpis.map(card)}</Box>
             </Box>
           ))}
-          {/* The drill-down and MRR by plan follow the answers on screen (data.query), so they ask the database
-              only once the headline numbers for new filters are in, never ahead of them. */}
-          {data.query.tenant === null && (
-            <TenantsTable
-              start={data.query.start}
-              end={data.query.end}
-              currency={currency}
-              onOpen={(tenant) => change({ tenant })}
-            />
-          )}
-          <Box mb="lg">
-            <OpenAlerts tenant={query.tenant} />
-          </Box>
-          <Box mb="lg">
-            <AlertsList alerts={data.current.alerts} />
-          </Box>
-          <Box
-            mb="default"
-            flex
-            flexDirection="row"
-            alignItems="center"
-            style={{ gap: 8, background: 'var(--em-page)' }}
-          >
-            <label htmlFor="metrics-compare">
-              <Text fontSize="sm" className="em-muted">
-                Compare with
-              </Text>
-            </label>
-            <select
-              id="metrics-compare"
-              data-testid="compare"
-              data-loaded={compared.loadedFor}
-              value={compare}
-              onChange={(event) => setCompare(event.target.value as Compare)}
-              style={{
-                height: 32,
-                border: '1px solid var(--em-border)',
-                borderRadius: 4,
-                background: 'var(--em-surface)',
-              }}
-            >
-              <option value="none">Nothing</option>
-              <option value="previous">Previous period</option>
-              <option value="year">Same period last year</option>
-            </select>
-          </Box>
-          <Box style={grid(420)} mb="lg">
-            {CHARTS.map((chart) => (
-              <SeriesChart
-                key={chart.id}
-                chart={chart}
-                series={data.series}
-                catalog={catalog}
-                currency={currency}
-                overlay={compared.series ? { series: compared.series, name: overlayName } : null}
-                annotations={data.annotations.map((annotation) => ({
-                  date: bucketOf(annotation.day, bucket),
-                  label: annotation.label,
-                }))}
+          {later && (
+            <>
+              {/* Below the headline: drawn once its numbers are painted. The drill-down, open alerts, MRR by plan and
+                cohorts read the database themselves from then on, so they never hold the headline back. */}
+              {later.query.tenant === null && (
+                <TenantsTable
+                  start={later.query.start}
+                  end={later.query.end}
+                  currency={currency}
+                  onOpen={(tenant) => change({ tenant })}
+                />
+              )}
+              <Box mb="lg">
+                <OpenAlerts tenant={query.tenant} />
+              </Box>
+              <Box mb="lg">
+                <AlertsList alerts={later.current.alerts} />
+              </Box>
+              <Box
+                mb="default"
+                flex
+                flexDirection="row"
+                alignItems="center"
+                style={{ gap: 8, background: 'var(--em-page)' }}
+              >
+                <label htmlFor="metrics-compare">
+                  <Text fontSize="sm" className="em-muted">
+                    Compare with
+                  </Text>
+                </label>
+                <select
+                  id="metrics-compare"
+                  data-testid="compare"
+                  data-loaded={compared.loadedFor}
+                  value={compare}
+                  onChange={(event) => setCompare(event.target.value as Compare)}
+                  style={{
+                    height: 32,
+                    border: '1px solid var(--em-border)',
+                    borderRadius: 4,
+                    background: 'var(--em-surface)',
+                  }}
+                >
+                  <option value="none">Nothing</option>
+                  <option value="previous">Previous period</option>
+                  <option value="year">Same period last year</option>
+                </select>
+              </Box>
+              <Box style={grid(420)} mb="lg">
+                {CHARTS.map((chart) => (
+                  <SeriesChart
+                    key={chart.id}
+                    chart={chart}
+                    series={later.series}
+                    catalog={catalog}
+                    currency={currency}
+                    overlay={compared.series ? { series: compared.series, name: overlayName } : null}
+                    annotations={later.annotations.map((annotation) => ({
+                      date: bucketOf(annotation.day, later.query.bucket),
+                      label: annotation.label,
+                    }))}
+                  />
+                ))}
+                <MrrWaterfall
+                  metrics={later.current.metrics}
+                  catalog={catalog}
+                  currency={currency}
+                  range={later.query}
+                />
+                <MrrByPlanChart query={later.query} currency={currency} />
+              </Box>
+              <CohortHeatmap
+                tenant={later.query.tenant}
+                loadNumber={later.loadNumber}
+                autoRefresh={later.autoRefresh}
               />
-            ))}
-            <MrrWaterfall metrics={data.current.metrics} catalog={catalog} currency={currency} range={query} />
-            <MrrByPlanChart query={data.query} currency={currency} />
-          </Box>
-          <CohortHeatmap cohorts={data.cohorts} />
+            </>
+          )}
         </Box>
       )}
     </Box>

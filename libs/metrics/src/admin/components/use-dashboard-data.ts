@@ -1,9 +1,8 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { apiGet } from './api';
 import type { Alert } from './alerts-list';
-import type { CohortRow } from './cohort-heatmap';
 import { CHARTS, chartMetrics } from './dashboard-spec';
-import { previousRange, type BucketType } from './dates';
+import type { BucketType } from './dates';
 import type { CatalogMetric } from './format';
 import type { Series } from './series-chart';
 
@@ -35,7 +34,9 @@ export interface DashboardData {
   current: Summary;
   previous: Summary;
   series: Series;
-  cohorts: CohortRow[];
+  /** Which load this is (parts that load themselves after the first view follow it) and whether it was automatic. */
+  loadNumber: number;
+  autoRefresh: boolean;
   /** Days admins marked (POST annotations), drawn on every chart. */
   annotations: Annotation[];
 }
@@ -50,9 +51,20 @@ export interface Query {
 /** Every metric the dashboard draws, asked for in one timeseries request. */
 const SERIES_KEYS = [...new Set(CHARTS.flatMap(chartMetrics))];
 
+/** GET first-view: each part as its own route answers it (read/first-view.dto.ts). */
+interface FirstView {
+  catalog: { metrics: CatalogMetric[] };
+  summary: Summary;
+  previous: Summary;
+  timeseries: { series: Series };
+  annotations: { annotations: Annotation[] };
+}
+
 /**
- * The dashboard's reads (summary now and before, timeseries, cohorts) and the catalog, with loading and error
- * states. A newer request wins: an answer to an older filter never overwrites a newer one.
+ * The dashboard's first view (summary now and before, timeseries, annotations and the catalog) in one request
+ * (GET first-view: one audit record, one wait for the database), with loading and error states. A newer request
+ * wins: an answer to an older filter never overwrites a newer one. The parts below the first screen (cohorts,
+ * the tenants table, open alerts, MRR by plan) load themselves once these answers are shown.
  */
 export function useDashboardData(query: Query) {
   const [catalog, setCatalog] = useState<Record<string, CatalogMetric> | null>(null);
@@ -61,40 +73,25 @@ export function useDashboardData(query: Query) {
   const [loading, setLoading] = useState(true);
   const generation = useRef(0);
 
-  useEffect(() => {
-    apiGet<{ metrics: CatalogMetric[] }>('catalog')
-      .then((answer) => setCatalog(Object.fromEntries(answer.metrics.map((metric) => [metric.key, metric]))))
-      .catch((failure: Error) => setError(failure.message));
-  }, []);
-
   // `auto`: the auto-refresh timer (the audit trail records a view once, not each refresh of it).
   const load = useCallback(
     (auto?: unknown) => {
-      const autoRefresh = { autoRefresh: auto === true };
+      const autoRefresh = auto === true;
       const mine = ++generation.current;
       setLoading(true);
       const range = { start: query.start, end: query.end, tenant: query.tenant, bucket: query.bucket };
-      const before = previousRange(query.start, query.end);
-      Promise.all([
-        apiGet<Summary>('summary', range, autoRefresh),
-        apiGet<Summary>('summary', { ...range, ...before }, autoRefresh),
-        apiGet<{ series: Series }>('timeseries', { ...range, metric: SERIES_KEYS.join(',') }, autoRefresh),
-        apiGet<{ cohorts: CohortRow[] }>('cohorts', { tenant: query.tenant, months: 12 }, autoRefresh),
-        apiGet<{ annotations: Annotation[] }>(
-          'annotations',
-          { start: query.start, end: query.end, tenant: query.tenant },
-          autoRefresh,
-        ),
-      ])
-        .then(([current, previous, timeseries, cohorts, annotations]) => {
+      apiGet<FirstView>('first-view', { ...range, metric: SERIES_KEYS.join(',') }, { autoRefresh })
+        .then((answer) => {
           if (mine !== generation.current) return;
+          setCatalog(Object.fromEntries(answer.catalog.metrics.map((metric) => [metric.key, metric])));
           setData({
             query,
-            current,
-            previous,
-            series: timeseries.series,
-            cohorts: cohorts.cohorts,
-            annotations: annotations.annotations,
+            loadNumber: mine,
+            autoRefresh,
+            current: answer.summary,
+            previous: answer.previous,
+            series: answer.timeseries.series,
+            annotations: answer.annotations.annotations,
           });
           setError(null);
         })
