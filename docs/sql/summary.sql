@@ -206,17 +206,12 @@ WITH
   ),
   bucket_counts AS (
     SELECT
-      tenant_id,
-      :range_start::date AS bucket_date,
-      'active_users' AS fact,
-      count(DISTINCT user_id) AS value
-    FROM
-      user_days
+      NULL::varchar AS tenant_id,
+      NULL::date AS bucket_date,
+      NULL::text AS fact,
+      NULL::bigint AS value
     WHERE
-      day >= :w0::date
-    GROUP BY
-      1,
-      2
+      false
     UNION ALL
     SELECT
       tenant_id,
@@ -278,14 +273,6 @@ WITH
     GROUP BY
       1,
       2
-    UNION ALL
-    SELECT
-      NULL::varchar,
-      NULL::date,
-      NULL::text,
-      NULL::bigint
-    WHERE
-      false
   ),
   scoped_counts AS (
     SELECT
@@ -862,7 +849,7 @@ FROM
 WHERE
   r.tenant_id IS NULL;
 
--- range (global view, active users from the per-user activity state)
+-- range (global view, were a metric to read the range’s active users: from the per-user activity state)
 -- built with: {"enabled":"lifecycle, activity, activation, config, billing, jobs, ai, api","relations":"the module's own tables"}
 -- sample parameters: {"actions":["created_project","invited_teammate"],"as_of":"2026-03-02T08:00:00.000Z","currency":"USD","env":"production","range_end":"2026-03-01","range_start":"2026-01-01","rates":"{\"EUR\":1.08}","tenant":null,"tz":"Europe/Berlin","w0":"2026-01-01","w1":"2026-03-01"}
 WITH
@@ -1043,6 +1030,14 @@ WITH
   ),
   bucket_counts AS (
     SELECT
+      NULL::varchar AS tenant_id,
+      NULL::date AS bucket_date,
+      NULL::text AS fact,
+      NULL::bigint AS value
+    WHERE
+      false
+    UNION ALL
+    SELECT
       tenant_id,
       :range_start::date AS bucket_date,
       'active_users' AS fact,
@@ -1158,14 +1153,6 @@ WITH
     GROUP BY
       1,
       2
-    UNION ALL
-    SELECT
-      NULL::varchar,
-      NULL::date,
-      NULL::text,
-      NULL::bigint
-    WHERE
-      false
   ),
   scoped_counts AS (
     SELECT
@@ -1923,17 +1910,12 @@ WITH
   ),
   bucket_counts AS (
     SELECT
-      tenant_id,
-      :range_start::date AS bucket_date,
-      'active_users' AS fact,
-      count(DISTINCT user_id) AS value
-    FROM
-      user_days
+      NULL::varchar AS tenant_id,
+      NULL::date AS bucket_date,
+      NULL::text AS fact,
+      NULL::bigint AS value
     WHERE
-      day >= :w0::date
-    GROUP BY
-      1,
-      2
+      false
     UNION ALL
     SELECT
       tenant_id,
@@ -1995,14 +1977,6 @@ WITH
     GROUP BY
       1,
       2
-    UNION ALL
-    SELECT
-      NULL::varchar,
-      NULL::date,
-      NULL::text,
-      NULL::bigint
-    WHERE
-      false
   ),
   scoped_counts AS (
     SELECT
