@@ -1,5 +1,5 @@
 import { MetricsService, type MetricsSummary } from '@exec-metrics/metrics';
-import { createTestApp, type TestApp } from './support/test-app.js';
+import { call, createTestApp, type TestApp } from './support/test-app.js';
 import { insertSourceRows, snapshot } from './support/source-rows.js';
 
 /**
@@ -7,7 +7,9 @@ import { insertSourceRows, snapshot } from './support/source-rows.js';
  * activity state covers the range or not, and for a calendar month the month's own stored snapshot — every metric
  * but MAU, which a range rolls up as its last day's (metrics.md) — so the read invents nothing the compute did not.
  *
- * Tenant a: u1..u3 active across New Year, with key actions and AI usage; tenant b: u1; x1 has no tenant.
+ * Tenant a: u1..u3 active across New Year, with key actions and AI usage; tenant b: u1; x1 has no tenant. Revenue
+ * entered by hand: customers paying before January who expand, contract or leave in it (NRR, GRR, logo churn), one
+ * new in January and one that never moves (the summary's NRR movements read only the customers moving in the range).
  */
 describe('cold summary: identical answers over covered and uncovered ranges', () => {
   let test: TestApp;
@@ -36,8 +38,24 @@ describe('cold summary: identical answers over covered and uncovered ranges', ()
   };
 
   beforeAll(async () => {
-    test = await createTestApp();
+    test = await createTestApp({ metrics: { rateLimit: false } });
     metrics = test.app.get(MetricsService);
+    const revenue: [customer: string, tenant: string, mrr: number, day: string][] = [
+      ['acme', 'a', 1000, '2025-11-05'],
+      ['hooli', 'b', 200, '2025-11-10'],
+      ['umbrella', 'a', 600, '2025-11-01'],
+      ['initech', 'b', 400, '2025-12-03'],
+      ['umbrella', 'a', 450, '2025-12-28'],
+      ['globex', 'a', 300, '2026-01-10'],
+      ['acme', 'a', 1500, '2026-01-15'],
+      ['initech', 'b', 0, '2026-01-20'],
+    ];
+    for (const [customer, tenant, mrr, day] of revenue) {
+      const answer = await call(test, 'POST', '/api/system/metrics/revenue/entries', {
+        body: { customer, tenant, mrr, effective_date: day },
+      });
+      expect(answer.status).toBe(201);
+    }
     await insertSourceRows(test.dataSource, {
       lifecycle: [
         ['a', 'u1', 'signup', '2025-11-03T09:00:00Z'],
@@ -97,6 +115,10 @@ describe('cold summary: identical answers over covered and uncovered ranges', ()
     // u1 (01-14) and u3 (01-04) uploaded in January: two users, three uploads counted once per user.
     expect(a.breakdowns.activation).toEqual({ file_upload: 2, report_generate: 1 });
     expect(a.breakdowns.ai).toEqual({ 'gpt-4o': { tokens: 280, cost_usd: 0.02, requests: 1 } });
+    // acme (+500) was paying on 01-01; globex (new) was not: NRR (1000 + 450 + 500) / (1000 + 450).
+    expect(a.metrics.nrr).toBe(134.48);
+    const b = await metrics.summary({ start: '2026-01-01', end: '2026-01-31', tenant: 'b', asOf });
+    expect(b.metrics.grr).toBe(33.33); // initech (400) left, hooli (200) stayed: 200 / 600
   });
 
   it('answers the same whether the activity state covers the range, has a dirty day in it, or is empty', async () => {

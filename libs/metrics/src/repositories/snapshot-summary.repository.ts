@@ -86,7 +86,7 @@ export const summaryStatements = {
   range: (query: SummaryReadQuery, activeUsers: ActiveUsersFact = ACTIVE_USERS_OF_RANGE): Statement => {
     const rolled = rollupSql(
       storedDays(query.tenant),
-      bucketFactsCtes(query.relations, query.enabled, BUCKET_DATE.range, undefined, activeUsers),
+      bucketFactsCtes(query.relations, query.enabled, BUCKET_DATE.range, undefined, activeUsers, 'moving'),
       'range',
       query.enabled,
       // The rows are stored daily snapshots: every one of them is a computed day.

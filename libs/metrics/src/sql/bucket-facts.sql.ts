@@ -1,7 +1,7 @@
 import { METRIC_CATALOG } from '../catalog/metric-catalog.js';
 import type { RollupBucket } from './bucket-dates.js';
 import type { SourceRelations } from './source-relations.js';
-import { billingBucketFacts } from './billing-facts.js';
+import { billingBucketFacts, type LedgerRows } from './billing-facts.js';
 import { LOCAL_DAY, WORK_START, sourceCtes } from './source-facts.js';
 import { stateActiveUsersSql } from './user-activity.sql.js';
 import { TENANT_FILTER } from './sql-fragments.js';
@@ -40,6 +40,8 @@ export function bucketFactsCtes(
   bucket: (day: string) => string,
   userDays?: string,
   activeUsers: ActiveUsersFact = 'user-days',
+  /** `moving`: NRR's movements from the customers with a ledger row in [:w0, :w1] only (billing-facts.ts). */
+  ledger: LedgerRows = 'history',
 ): string[] {
   // The first branch of the UNION names its columns (and types them): any of the others may be left out.
   const counts = [
@@ -71,7 +73,7 @@ export function bucketFactsCtes(
 
   const inScope = `((is_global AND :tenant::varchar IS NULL) OR (NOT is_global AND tenant_id IS NOT NULL))`;
   return [
-    ...sourceCtes(relations, userDays),
+    ...sourceCtes(relations, userDays, ledger),
     `bucket_counts AS (${counts.join('\nUNION ALL\n')})`,
     `scoped_counts AS (
       SELECT * FROM (
