@@ -224,9 +224,9 @@ export const SQL_DOCS: SqlDoc[] = [
       { name: 'activityStateHolds', built: {}, statement: summaryStatements.activityStateHolds(SUMMARY) },
       { name: 'range (global view)', built: SOURCES, statement: summaryStatements.range(SUMMARY) },
       {
-        name: 'range (global view, active users from the per-user activity state)',
+        name: 'range (global view, were a metric to read the range’s active users: from the per-user activity state)',
         built: SOURCES,
-        statement: summaryStatements.range(SUMMARY, true),
+        statement: summaryStatements.range(SUMMARY, 'state'),
       },
       {
         name: 'range (one tenant)',

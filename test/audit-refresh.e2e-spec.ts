@@ -2,7 +2,7 @@ import { call, createTestApp, type TestApp } from './support/test-app.js';
 
 const PREFIX = '/api/system/metrics';
 const RANGE = 'start=2025-01-01&end=2025-01-31';
-/** The four reads the panel's dashboard makes per load and per refresh (use-dashboard-data.ts). */
+/** Four audited reads of the kind a dashboard makes per load and per refresh (the panel's first view is one: GET first-view). */
 const DASHBOARD = [
   `${PREFIX}/summary?${RANGE}&bucket=daily`,
   `${PREFIX}/summary?start=2024-12-01&end=2024-12-31&bucket=daily`,

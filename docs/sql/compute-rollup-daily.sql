@@ -177,6 +177,14 @@ WITH
   ),
   bucket_counts AS (
     SELECT
+      NULL::varchar AS tenant_id,
+      NULL::date AS bucket_date,
+      NULL::text AS fact,
+      NULL::bigint AS value
+    WHERE
+      false
+    UNION ALL
+    SELECT
       tenant_id,
       (day)::date AS bucket_date,
       'active_users' AS fact,
@@ -249,14 +257,6 @@ WITH
     GROUP BY
       1,
       2
-    UNION ALL
-    SELECT
-      NULL::varchar,
-      NULL::date,
-      NULL::text,
-      NULL::bigint
-    WHERE
-      false
   ),
   scoped_counts AS (
     SELECT

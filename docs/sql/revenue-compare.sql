@@ -1700,6 +1700,14 @@ WITH
   ),
   bucket_counts AS (
     SELECT
+      NULL::varchar AS tenant_id,
+      NULL::date AS bucket_date,
+      NULL::text AS fact,
+      NULL::bigint AS value
+    WHERE
+      false
+    UNION ALL
+    SELECT
       tenant_id,
       :range_start::date AS bucket_date,
       'mrr_retained_change' AS fact,
@@ -1745,14 +1753,6 @@ WITH
     GROUP BY
       1,
       2
-    UNION ALL
-    SELECT
-      NULL::varchar,
-      NULL::date,
-      NULL::text,
-      NULL::bigint
-    WHERE
-      false
   ),
   scoped_counts AS (
     SELECT
@@ -2448,6 +2448,14 @@ WITH
   ),
   bucket_counts AS (
     SELECT
+      NULL::varchar AS tenant_id,
+      NULL::date AS bucket_date,
+      NULL::text AS fact,
+      NULL::bigint AS value
+    WHERE
+      false
+    UNION ALL
+    SELECT
       tenant_id,
       date_trunc('month', day)::date AS bucket_date,
       'mrr_retained_change' AS fact,
@@ -2493,14 +2501,6 @@ WITH
     GROUP BY
       1,
       2
-    UNION ALL
-    SELECT
-      NULL::varchar,
-      NULL::date,
-      NULL::text,
-      NULL::bigint
-    WHERE
-      false
   ),
   scoped_counts AS (
     SELECT

@@ -128,6 +128,22 @@ WITH
         :tenant::varchar IS NULL
         OR c.tenant_id = :tenant
       )
+      AND l.subscription_id IN (
+        SELECT
+          subscription_id
+        FROM
+          metrics_revenue_ledger
+        WHERE
+          customer_id IN (
+            SELECT
+              customer_id
+            FROM
+              metrics_revenue_ledger
+            WHERE
+              effective_at >= ((:w0::date)::timestamp AT TIME ZONE :tz)
+              AND effective_at < ((:w1::date + 1)::timestamp AT TIME ZONE :tz)
+          )
+      )
   ),
   billing_customer_days AS (
     SELECT
@@ -207,17 +223,12 @@ WITH
   ),
   bucket_counts AS (
     SELECT
-      tenant_id,
-      :range_start::date AS bucket_date,
-      'active_users' AS fact,
-      count(DISTINCT user_id) AS value
-    FROM
-      user_days
+      NULL::varchar AS tenant_id,
+      NULL::date AS bucket_date,
+      NULL::text AS fact,
+      NULL::bigint AS value
     WHERE
-      day >= :w0::date
-    GROUP BY
-      1,
-      2
+      false
     UNION ALL
     SELECT
       tenant_id,
@@ -279,14 +290,6 @@ WITH
     GROUP BY
       1,
       2
-    UNION ALL
-    SELECT
-      NULL::varchar,
-      NULL::date,
-      NULL::text,
-      NULL::bigint
-    WHERE
-      false
   ),
   scoped_counts AS (
     SELECT
@@ -863,7 +866,7 @@ FROM
 WHERE
   r.tenant_id IS NULL;
 
--- range (global view, active users from the per-user activity state)
+-- range (global view, were a metric to read the range’s active users: from the per-user activity state)
 -- built with: {"enabled":"lifecycle, activity, activation, config, billing, jobs, ai, api","relations":"the module's own tables"}
 -- sample parameters: {"actions":["created_project","invited_teammate"],"as_of":"2026-03-02T08:00:00.000Z","currency":"USD","env":"production","range_end":"2026-03-01","range_start":"2026-01-01","rates":"{\"EUR\":1.08}","tenant":null,"tz":"Europe/Berlin","w0":"2026-01-01","w1":"2026-03-01"}
 WITH
@@ -966,6 +969,22 @@ WITH
         :tenant::varchar IS NULL
         OR c.tenant_id = :tenant
       )
+      AND l.subscription_id IN (
+        SELECT
+          subscription_id
+        FROM
+          metrics_revenue_ledger
+        WHERE
+          customer_id IN (
+            SELECT
+              customer_id
+            FROM
+              metrics_revenue_ledger
+            WHERE
+              effective_at >= ((:w0::date)::timestamp AT TIME ZONE :tz)
+              AND effective_at < ((:w1::date + 1)::timestamp AT TIME ZONE :tz)
+          )
+      )
   ),
   billing_customer_days AS (
     SELECT
@@ -1044,6 +1063,14 @@ WITH
       )
   ),
   bucket_counts AS (
+    SELECT
+      NULL::varchar AS tenant_id,
+      NULL::date AS bucket_date,
+      NULL::text AS fact,
+      NULL::bigint AS value
+    WHERE
+      false
+    UNION ALL
     SELECT
       tenant_id,
       :range_start::date AS bucket_date,
@@ -1160,14 +1187,6 @@ WITH
     GROUP BY
       1,
       2
-    UNION ALL
-    SELECT
-      NULL::varchar,
-      NULL::date,
-      NULL::text,
-      NULL::bigint
-    WHERE
-      false
   ),
   scoped_counts AS (
     SELECT
@@ -1847,6 +1866,22 @@ WITH
         :tenant::varchar IS NULL
         OR c.tenant_id = :tenant
       )
+      AND l.subscription_id IN (
+        SELECT
+          subscription_id
+        FROM
+          metrics_revenue_ledger
+        WHERE
+          customer_id IN (
+            SELECT
+              customer_id
+            FROM
+              metrics_revenue_ledger
+            WHERE
+              effective_at >= ((:w0::date)::timestamp AT TIME ZONE :tz)
+              AND effective_at < ((:w1::date + 1)::timestamp AT TIME ZONE :tz)
+          )
+      )
   ),
   billing_customer_days AS (
     SELECT
@@ -1926,17 +1961,12 @@ WITH
   ),
   bucket_counts AS (
     SELECT
-      tenant_id,
-      :range_start::date AS bucket_date,
-      'active_users' AS fact,
-      count(DISTINCT user_id) AS value
-    FROM
-      user_days
+      NULL::varchar AS tenant_id,
+      NULL::date AS bucket_date,
+      NULL::text AS fact,
+      NULL::bigint AS value
     WHERE
-      day >= :w0::date
-    GROUP BY
-      1,
-      2
+      false
     UNION ALL
     SELECT
       tenant_id,
@@ -1998,14 +2028,6 @@ WITH
     GROUP BY
       1,
       2
-    UNION ALL
-    SELECT
-      NULL::varchar,
-      NULL::date,
-      NULL::text,
-      NULL::bigint
-    WHERE
-      false
   ),
   scoped_counts AS (
     SELECT

@@ -6,7 +6,7 @@ import { withReadConnection } from '../database/read-replica.js';
 import { NO_JIT } from '../database/session-settings.js';
 import { run, type Statement } from '../database/statement.js';
 import type { BucketType } from '../entities/snapshot.entity.js';
-import { bucketFactsCtes } from '../sql/bucket-facts.sql.js';
+import { activeUsersReadIn, bucketFactsCtes, type ActiveUsersFact } from '../sql/bucket-facts.sql.js';
 import { workMetrics } from '../sql/daily-work.sql.js';
 import { monthlyRatesSql } from '../sql/monthly-rates.sql.js';
 import { BUCKET_DATE, rollupSql } from '../sql/rollup.sql.js';
@@ -69,16 +69,24 @@ function storedDays(tenant: string | null): string {
       AND bucket_date BETWEEN :range_start::date AND :range_end::date`;
 }
 
+/**
+ * No catalog metric reads a range's distinct active users today (WAU and MAU roll a range up as their last day's):
+ * then they are not counted at all. Were one to read them, they come from the per-user activity state when it
+ * holds the range, else from the activity source.
+ */
+const ACTIVE_USERS_OF_RANGE: ActiveUsersFact = activeUsersReadIn('range') ? 'user-days' : 'none';
+
 /** The summary's statements, as pure functions (rendered in docs/sql/summary.sql). */
 export const summaryStatements = {
   /**
-   * Every metric over the range by its kind: the stored days rolled up as one `range` bucket, with distinct users
-   * counted over the whole range from the sources (bucket facts).
+   * Every metric over the range by its kind: the stored days rolled up as one `range` bucket, with the facts that
+   * only exist per bucket (users per key action, AI usage per model, NRR's movements) counted over the whole range
+   * from the sources. `activeUsers`: where the range's distinct active users come from, if a metric reads them.
    */
-  range: (query: SummaryReadQuery, activityFromState = false): Statement => {
+  range: (query: SummaryReadQuery, activeUsers: ActiveUsersFact = ACTIVE_USERS_OF_RANGE): Statement => {
     const rolled = rollupSql(
       storedDays(query.tenant),
-      bucketFactsCtes(query.relations, query.enabled, BUCKET_DATE.range, undefined, activityFromState),
+      bucketFactsCtes(query.relations, query.enabled, BUCKET_DATE.range, undefined, activeUsers, 'moving'),
       'range',
       query.enabled,
       // The rows are stored daily snapshots: every one of them is a computed day.
@@ -134,8 +142,12 @@ export class SnapshotSummaryRepository {
       async (query_) => {
         const runs = (text: string, values: unknown[]) => query_(text, values);
         await query_(NO_JIT);
-        const [{ holds }] = await run<{ holds: boolean }>(runs, summaryStatements.activityStateHolds(query));
-        const [range] = await run(runs, summaryStatements.range(query, holds));
+        let activeUsers = ACTIVE_USERS_OF_RANGE;
+        if (activeUsers === 'user-days' && query.enabled.has('activity')) {
+          const [{ holds }] = await run<{ holds: boolean }>(runs, summaryStatements.activityStateHolds(query));
+          if (holds) activeUsers = 'state';
+        }
+        const [range] = await run(runs, summaryStatements.range(query, activeUsers));
         const [{ days }] = await run<{ days: number }>(runs, summaryStatements.daysWithData(query));
         const [monthly] = await run(runs, summaryStatements.monthlyRates(query));
         const [latest] = await run(runs, summaryStatements.latest(query));

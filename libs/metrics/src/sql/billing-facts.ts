@@ -17,13 +17,32 @@ const TO_REPORTING = (amount: string, currency: string) =>
 
 const CUSTOMER_TENANT_FILTER = `(:tenant::varchar IS NULL OR c.tenant_id = :tenant)`;
 
-export function billingCtes(): string[] {
+/**
+ * Which ledger rows the billing CTEs read: the whole `history` (every fact of the work range), or only the
+ * `moving` customers' — those with a ledger row in the work range, with every row of their subscriptions. A
+ * movement on a day needs a row of its customer that day, and a customer's levels, paying streak and each
+ * subscription's previous row only need that customer's and subscription's own rows: so the movements of the work
+ * range are the same either way, while a range's bucket facts no longer sort the whole ledger.
+ */
+export type LedgerRows = 'history' | 'moving';
+
+const MOVING_SUBSCRIPTIONS = `l.subscription_id IN (
+        SELECT subscription_id FROM metrics_revenue_ledger WHERE customer_id IN (
+          SELECT customer_id FROM metrics_revenue_ledger
+          WHERE effective_at >= ${WORK_START} AND effective_at < ${WORK_END}))`;
+
+export function billingCtes(ledger: LedgerRows = 'history'): string[] {
   return [
     `billing_ledger AS (
       SELECT l.subscription_id, l.customer_id, c.tenant_id, l.effective_at, l.seq, l.status,
              ${TO_REPORTING('l.mrr', 'l.currency')} AS mrr
       FROM metrics_revenue_ledger l JOIN metrics_billing_customer c ON c.id = l.customer_id
-      WHERE l.effective_at < ${WORK_END} AND ${CUSTOMER_TENANT_FILTER})`,
+      WHERE l.effective_at < ${WORK_END} AND ${CUSTOMER_TENANT_FILTER}${
+        ledger === 'moving'
+          ? `
+        AND ${MOVING_SUBSCRIPTIONS}`
+          : ''
+      })`,
     `billing_customer_days AS (
       SELECT customer_id, tenant_id, ${LOCAL_DAY('effective_at')} AS day, sum(delta) AS delta FROM (
         SELECT customer_id, tenant_id, effective_at,

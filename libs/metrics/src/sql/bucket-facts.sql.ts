@@ -1,8 +1,29 @@
+import { METRIC_CATALOG } from '../catalog/metric-catalog.js';
+import type { RollupBucket } from './bucket-dates.js';
 import type { SourceRelations } from './source-relations.js';
-import { billingBucketFacts } from './billing-facts.js';
+import { billingBucketFacts, type LedgerRows } from './billing-facts.js';
 import { LOCAL_DAY, WORK_START, sourceCtes } from './source-facts.js';
 import { stateActiveUsersSql } from './user-activity.sql.js';
 import { TENANT_FILTER } from './sql-fragments.js';
+
+/**
+ * Where a bucket's `active_users` fact (distinct users active in the bucket) is counted: from the user-days of the
+ * activity source (`user_days`), from the per-user activity state (`state`: one bucket spanning [:w0, :w1]), or
+ * `none` when no metric reads it for that bucket.
+ */
+export type ActiveUsersFact = 'user-days' | 'state' | 'none';
+
+/**
+ * Whether a catalog metric reads the `active_users` bucket fact in a bucket: WAU's ISO week and MAU's month
+ * (`bucket_distinct`). A day or a range rolls them up otherwise (the day's value, the range's last), so counting
+ * the distinct users of those buckets would be work whose result nobody reads.
+ */
+export function activeUsersReadIn(bucket: RollupBucket): boolean {
+  return METRIC_CATALOG.some((metric) => {
+    if ('bucketFact' in metric.daily) return metric.daily.bucketFact === 'active_users';
+    return metric.bucketFact === 'active_users' && bucket !== 'daily' && metric.rollup?.[bucket] === 'bucket_distinct';
+  });
+}
 
 /**
  * Facts that only exist per bucket, because distinct users do not add up across days: active users in
@@ -18,24 +39,27 @@ export function bucketFactsCtes(
   enabled: ReadonlySet<string>,
   bucket: (day: string) => string,
   userDays?: string,
-  /** One bucket spanning [:w0, :w1] whose active users are counted from the per-user activity state. */
-  activeUsersFromState = false,
+  activeUsers: ActiveUsersFact = 'user-days',
+  /** `moving`: NRR's movements from the customers with a ledger row in [:w0, :w1] only (billing-facts.ts). */
+  ledger: LedgerRows = 'history',
 ): string[] {
-  const counts: string[] = [];
-  if (enabled.has('activity')) {
-    counts.push(
-      activeUsersFromState
-        ? stateActiveUsersSql(':w0::date', ':w1::date', bucket(':w0::date'))
-        : `SELECT tenant_id, ${bucket('day')} AS bucket_date, 'active_users' AS fact, count(DISTINCT user_id) AS value
-      FROM user_days WHERE day >= :w0::date GROUP BY 1, 2`,
-    );
+  // The first branch of the UNION names its columns (and types them): any of the others may be left out.
+  const counts = [
+    `SELECT NULL::varchar AS tenant_id, NULL::date AS bucket_date, NULL::text AS fact, NULL::bigint AS value
+      WHERE false`,
+  ];
+  if (enabled.has('activity') && activeUsers === 'state') {
+    counts.push(stateActiveUsersSql(':w0::date', ':w1::date', bucket(':w0::date')));
+  }
+  if (enabled.has('activity') && activeUsers === 'user-days') {
+    counts.push(`SELECT tenant_id, ${bucket('day')} AS bucket_date, 'active_users' AS fact, count(DISTINCT user_id) AS value
+      FROM user_days WHERE day >= :w0::date GROUP BY 1, 2`);
   }
   if (enabled.has('activation')) {
     counts.push(`SELECT tenant_id, ${bucket(LOCAL_DAY('occurred_at'))}, 'action:' || action, count(DISTINCT user_id)
       FROM key_actions WHERE occurred_at >= ${WORK_START} GROUP BY 1, 2, 3`);
   }
   if (enabled.has('billing')) counts.push(...billingBucketFacts(bucket));
-  counts.push(`SELECT NULL::varchar, NULL::date, NULL::text, NULL::bigint WHERE false`);
 
   const aiUsage = enabled.has('ai')
     ? `SELECT tenant_id, ${bucket(LOCAL_DAY('occurred_at'))} AS bucket_date, model,
@@ -49,7 +73,7 @@ export function bucketFactsCtes(
 
   const inScope = `((is_global AND :tenant::varchar IS NULL) OR (NOT is_global AND tenant_id IS NOT NULL))`;
   return [
-    ...sourceCtes(relations, userDays),
+    ...sourceCtes(relations, userDays, ledger),
     `bucket_counts AS (${counts.join('\nUNION ALL\n')})`,
     `scoped_counts AS (
       SELECT * FROM (

@@ -1,7 +1,7 @@
 import type { SourceName } from '../metrics.options.js';
 import { factsOfQuery, foldsHistory, type FactQueryName } from '../catalog/facts/fact-registry.js';
 import type { SourceRelations } from './source-relations.js';
-import { BILLING_FACT_QUERIES, billingCtes } from './billing-facts.js';
+import { BILLING_FACT_QUERIES, billingCtes, type LedgerRows } from './billing-facts.js';
 import { EVE, LOCAL_DAY, TENANT_FILTER, WINDOW_START, WORK_END, WORK_START } from './sql-fragments.js';
 
 /**
@@ -29,7 +29,7 @@ export function userDaysSql(rel: SourceRelations, from = WINDOW_START): string {
 }
 
 /** Helper CTEs shared by several fact subqueries. */
-export function sourceCtes(rel: SourceRelations, userDays?: string): string[] {
+export function sourceCtes(rel: SourceRelations, userDays?: string, ledger: LedgerRows = 'history'): string[] {
   return [
     `lifecycle_events AS (
       SELECT tenant_id, user_id, type, occurred_at, ${LOCAL_DAY('occurred_at')} AS day
@@ -46,7 +46,7 @@ export function sourceCtes(rel: SourceRelations, userDays?: string): string[] {
       WHERE action = ANY(:actions::text[]) AND occurred_at >= ${WORK_START} AND occurred_at < ${WORK_END}
         AND ${TENANT_FILTER})`,
     activityGapsCte,
-    ...billingCtes(),
+    ...billingCtes(ledger),
   ];
 }
 
