@@ -127,13 +127,17 @@ export async function poolState(
   while (pool.totalCount - pool.idleCount > 0 && Date.now() < deadline) {
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
+  // Counted before the sessions query below: that query, or a background poll (the alert outbox, the API-traffic
+  // flush) starting while it runs, would hold a client for a moment and read as one checked out. A leaked client
+  // is never back: the wait ends as soon as every client is, so this tells a leak from a moment's use.
+  const checkedOut = pool.totalCount - pool.idleCount;
   const [{ sessions }] = (await dataSource.query(
     'SELECT count(*)::int AS sessions FROM pg_stat_activity WHERE datname = current_database()',
   )) as { sessions: number }[];
   return {
     db_sessions: sessions,
     pool_total: pool.totalCount,
-    pool_checked_out: pool.totalCount - pool.idleCount,
+    pool_checked_out: checkedOut,
     pool_waiting: pool.waitingCount,
   };
 }

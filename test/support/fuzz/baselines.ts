@@ -66,6 +66,7 @@ export const BASELINES: Record<string, Baseline> = {
   'POST /runs/{id}/retry': { path: { id: MISSING_UUID } },
   'GET /summary': { query: RANGE },
   'GET /timeseries': { query: { ...RANGE, metric: 'dau' } },
+  'GET /first-view': { query: { ...RANGE, metric: 'dau,mrr' } },
   'GET /export.csv': { query: RANGE },
   'PATCH /config': { bodies: [{ churn_spike_threshold_pct: 5 }] },
   'POST /tokens': { bodies: [{ name: 'fuzz', scope: 'ingest' }] },
