@@ -203,9 +203,19 @@ async function expectDashboardInHostPanel(base: string): Promise<void> {
     const errors: string[] = [];
     page.on('pageerror', (error) => errors.push(error.message));
     await logIn(page, base, 'owner@host.test', 'host-panel-password');
-    // In development AdminJS bundles the components when the panel starts: wait for that bundle explicitly.
-    const bundle = await page.request.get(`${base}/admin/frontend/assets/components.bundle.js`, { timeout: 600_000 });
-    expect(bundle.status()).toBe(200);
+    // In development AdminJS bundles the components when the panel starts: wait for that bundle explicitly. The
+    // host mounts @adminjs/nestjs's AdminModule, whose file watcher rebuilds the bundle when the first request
+    // rewrites its entry: until two reads a few seconds apart agree, a page could load it half written.
+    const bundleUrl = `${base}/admin/frontend/assets/components.bundle.js`;
+    let previous = '';
+    for (const deadline = Date.now() + 600_000; ;) {
+      const bundle = await page.request.get(bundleUrl, { timeout: 600_000 });
+      expect(bundle.status()).toBe(200);
+      const text = await bundle.text();
+      if ((text.length > 0 && text === previous) || Date.now() > deadline) break;
+      previous = text;
+      await new Promise((resolve) => setTimeout(resolve, 3_000));
+    }
     await page.reload();
     await page.waitForSelector('[data-testid=metrics-dashboard][data-state=ready]');
     mkdirSync('test-output', { recursive: true });
