@@ -1,8 +1,8 @@
 import type { EntityManager } from 'typeorm';
-import type { LifecycleRows } from '../sql/source-facts.js';
 import type { SourceRelations } from '../sql/source-relations.js';
 import {
   REBUILD_FROM,
+  type LifecycleRows,
   type Params,
   type SnapshotWritesRepository,
 } from '../repositories/snapshot-writes.repository.js';

@@ -13,6 +13,7 @@ import { coverageSql, foldUserDaysSql, stateHoldsSql, stateUserDaysSql } from '.
 import type { SourceRelations } from '../sql/source-relations.js';
 
 export { COHORT_CURVE_WEEKS } from '../sql/cohorts.sql.js';
+export type { LifecycleRows } from '../sql/source-facts.js';
 
 export type Params = Record<string, unknown>;
 export type StoredBucket = Exclude<RollupBucket, 'range'>;
