@@ -1433,6 +1433,8 @@ WITH
                   AND earlier.user_id = k.user_id
                   AND earlier.action = ANY (:actions::text[])
                   AND earlier.occurred_at < ((:w0::date)::timestamp AT TIME ZONE :tz)
+                OFFSET
+                  0
               )
               AND NOT EXISTS (
                 SELECT
@@ -1445,6 +1447,8 @@ WITH
                   AND earlier.user_id = k.user_id
                   AND earlier.action = ANY (:actions::text[])
                   AND earlier.occurred_at < ((:w0::date)::timestamp AT TIME ZONE :tz)
+                OFFSET
+                  0
               )
             GROUP BY
               1,
@@ -2975,6 +2979,8 @@ WITH
                   AND earlier.user_id = k.user_id
                   AND earlier.action = ANY (:actions::text[])
                   AND earlier.occurred_at < ((:w0::date)::timestamp AT TIME ZONE :tz)
+                OFFSET
+                  0
               )
               AND NOT EXISTS (
                 SELECT
@@ -2987,6 +2993,8 @@ WITH
                   AND earlier.user_id = k.user_id
                   AND earlier.action = ANY (:actions::text[])
                   AND earlier.occurred_at < ((:w0::date)::timestamp AT TIME ZONE :tz)
+                OFFSET
+                  0
               )
             GROUP BY
               1,

@@ -1017,6 +1017,8 @@ WITH
                   AND earlier.user_id = k.user_id
                   AND earlier.action = ANY (:actions::text[])
                   AND earlier.occurred_at < ((:w0::date)::timestamp AT TIME ZONE :tz)
+                OFFSET
+                  0
               )
               AND NOT EXISTS (
                 SELECT
@@ -1029,6 +1031,8 @@ WITH
                   AND earlier.user_id = k.user_id
                   AND earlier.action = ANY (:actions::text[])
                   AND earlier.occurred_at < ((:w0::date)::timestamp AT TIME ZONE :tz)
+                OFFSET
+                  0
               )
             GROUP BY
               1,

@@ -107,9 +107,13 @@ function rollingWindowChanges(days: number): FactQuery {
 function factQueries(rel: SourceRelations, lifecycle: LifecycleRows): Record<FactQueryName, FactQuery> {
   // A key action of user k.user_id before the work range, the tenant matched as `sameTenant` says: two probes (a
   // tenant's, and no tenant's) rather than one OR, so each can use the (tenant_id, user_id, occurred_at) index.
+  // On the module's own table, which has that index, `OFFSET 0` keeps each probe a subplan run per user: without it
+  // PostgreSQL turns NOT EXISTS into a hash anti-join that reads the whole key-action history (measured on the
+  // nightly run, docs/performance.md). A host relation may lack the index: there the anti-join is the better plan.
+  const probeEach = rel.isOwn('activation') ? ' OFFSET 0' : '';
   const earlierKeyAction = (sameTenant: string) => `SELECT 1 FROM ${rel.from('activation', 'earlier')}
             WHERE ${sameTenant} AND earlier.user_id = k.user_id
-              AND earlier.action = ANY(:actions::text[]) AND earlier.occurred_at < ${WORK_START}`;
+              AND earlier.action = ANY(:actions::text[]) AND earlier.occurred_at < ${WORK_START}${probeEach}`;
   return {
     ...BILLING_FACT_QUERIES,
     // Seeded from the state, a user's first transition read takes its state before from the state's row.
