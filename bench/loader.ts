@@ -34,9 +34,12 @@ export async function loadSources(db: BenchDb, generators: TableGenerator[]): Pr
   return { tables, notes };
 }
 
-/** What the compute derives from the sources: snapshots, cohorts and the per-user activity state. */
-export const DERIVED_TABLES =
-  'system_metrics_snapshot, system_cohort_retention, metrics_user_activity, metrics_user_activity_coverage';
+/** What the compute derives from the sources: snapshots, cohorts and the per-user activity and lifecycle states. */
+export const DERIVED_TABLES = [
+  'system_metrics_snapshot, system_cohort_retention',
+  'metrics_user_activity, metrics_user_activity_coverage',
+  'metrics_user_lifecycle, metrics_user_lifecycle_coverage',
+].join(', ');
 
 /** Empties the source tables and everything derived from them between two data sets (the growth series). */
 export async function emptySources(db: BenchDb, generators: TableGenerator[]): Promise<void> {

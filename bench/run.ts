@@ -15,7 +15,12 @@ import { DERIVED_TABLES, emptySources, loadSources, type LoadResult } from './lo
 import { measureCsvExport, type CsvExportResult } from './measure/csv-export.js';
 import { measureDistinctFloor, measureFloor } from './measure/floor.js';
 import { measureIngest, type IngestResult } from './measure/ingest.js';
-import { partitionActivityState, partitionSources, snapshotDigest } from './measure/partitioned.js';
+import {
+  partitionActivityState,
+  partitionLifecycleState,
+  partitionSources,
+  snapshotDigest,
+} from './measure/partitioned.js';
 import { measureReadLatency, type ReadLatencyResult } from './measure/read-latency.js';
 import { measureReference, sampleOf, type ReferenceResult } from './measure/reference.js';
 import { parseBenchArgs, type BenchOptions } from './options.js';
@@ -168,6 +173,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
       const digestPlain = await snapshotDigest(bench.db);
       await partitionSources(bench.db, options.partitions);
       await partitionActivityState(bench.db, options.partitions);
+      await partitionLifecycleState(bench.db, options.partitions);
       await bench.db.query(`TRUNCATE ${DERIVED_TABLES}`);
       const [, took] = await timed(backfill);
       report.partitioned = {

@@ -12,6 +12,7 @@ import { AuditRefreshIndex1765065600000 } from './1765065600000-audit-refresh-in
 import { UserActivityState1765152000000 } from './1765152000000-user-activity-state.js';
 import { AuditPartitions1765180800000 } from './1765180800000-audit-partitions.js';
 import { SourceWatermarks1765195200000 } from './1765195200000-source-watermarks.js';
+import { UserLifecycleState1765209600000 } from './1765209600000-user-lifecycle-state.js';
 
 /** Every migration of the metrics module, oldest first. Hosts add these to their data source. */
 export const METRICS_MIGRATIONS = [
@@ -29,4 +30,5 @@ export const METRICS_MIGRATIONS = [
   UserActivityState1765152000000,
   AuditPartitions1765180800000,
   SourceWatermarks1765195200000,
+  UserLifecycleState1765209600000,
 ];

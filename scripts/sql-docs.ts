@@ -298,6 +298,49 @@ export const SQL_DOCS: SqlDoc[] = [
         built: { ...SOURCES, userDays: USER_DAYS_TABLE },
         statement: computeStatements.dailyWork(OWN_TABLES, ENABLED, USER_DAYS_TABLE, COMPUTE_PARAMS),
       },
+      {
+        name: 'lifecycleStateUsable',
+        built: {},
+        statement: computeStatements.lifecycleStateUsable({
+          ...COMPUTE_PARAMS,
+          source: 'metrics_lifecycle_event AS lifecycle_source',
+        }),
+      },
+      {
+        name: 'dailyWork (lifecycle from the per-user lifecycle state as of :lifecycle_at and the events after)',
+        built: { ...SOURCES, userDays: USER_DAYS_TABLE, lifecycle: 'state' },
+        statement: computeStatements.dailyWork(
+          OWN_TABLES,
+          ENABLED,
+          USER_DAYS_TABLE,
+          { ...COMPUTE_PARAMS, lifecycle_at: '2026-01-01T00:00:00.000Z' },
+          'state',
+        ),
+      },
+      {
+        name: 'lifecycleFoldTarget',
+        built: {},
+        statement: computeStatements.lifecycleFoldTarget({
+          ...COMPUTE_PARAMS,
+          lifecycle_at: '2026-01-01T00:00:00.000Z',
+        }),
+      },
+      {
+        name: 'foldLifecycle',
+        built: SOURCES,
+        statement: computeStatements.foldLifecycle(OWN_TABLES, {
+          lifecycle_at: '2026-01-01T00:00:00.000Z',
+          fold_to: '2026-02-01T00:00:00.000Z',
+        }),
+      },
+      {
+        name: 'setLifecycleCoverage',
+        built: {},
+        statement: computeStatements.setLifecycleCoverage({
+          source: 'metrics_lifecycle_event AS lifecycle_source',
+          fold_to: '2026-02-01T00:00:00.000Z',
+        }),
+      },
     ],
   },
   ...(['daily', 'weekly', 'monthly'] as const).map((bucket) => ({

@@ -84,3 +84,21 @@ export async function partitionActivityState(db: BenchDb, partitions: number): P
   await db.query(`CREATE INDEX ${table}_last_day ON ${table} (tenant_id, last_day)`);
   await db.query('TRUNCATE metrics_user_activity_coverage');
 }
+
+/** The per-user lifecycle state, hash-partitioned by tenant_id the same way (derived: rebuilt empty, refolded). */
+export async function partitionLifecycleState(db: BenchDb, partitions: number): Promise<void> {
+  const table = 'metrics_user_lifecycle';
+  await db.query(`DROP TABLE ${table}`);
+  await db.query(`
+    CREATE TABLE ${table} (
+      tenant_id varchar, user_id varchar NOT NULL, first_signup_at timestamptz, signups int NOT NULL,
+      last_event_at timestamptz NOT NULL, active boolean NOT NULL,
+      CONSTRAINT ${table}_key UNIQUE NULLS NOT DISTINCT (tenant_id, user_id)
+    ) PARTITION BY HASH (tenant_id)`);
+  for (let remainder = 0; remainder < partitions; remainder += 1) {
+    await db.query(
+      `CREATE TABLE ${table}_p${remainder} PARTITION OF ${table} FOR VALUES WITH (MODULUS ${partitions}, REMAINDER ${remainder})`,
+    );
+  }
+  await db.query('TRUNCATE metrics_user_lifecycle_coverage');
+}

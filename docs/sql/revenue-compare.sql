@@ -645,24 +645,25 @@ WITH
         FROM
           (
             SELECT
-              tenant_id,
-              day,
-              type,
-              type IN ('signup', 'reactivate') AS active_after,
+              e.tenant_id,
+              e.day,
+              e.type,
+              e.type IN ('signup', 'reactivate') AS active_after,
               coalesce(
-                lag(type IN ('signup', 'reactivate')) OVER (
+                lag(e.type IN ('signup', 'reactivate')) OVER (
                   PARTITION BY
-                    tenant_id,
-                    user_id
+                    e.tenant_id,
+                    e.user_id
                   ORDER BY
-                    occurred_at
+                    e.occurred_at,
+                    e.type
                 ),
                 false
               ) AS active_before
             FROM
-              lifecycle_events
+              lifecycle_events e
             WHERE
-              type IN ('signup', 'deactivate', 'reactivate')
+              e.type IN ('signup', 'deactivate', 'reactivate')
           ) AS transitions
         GROUP BY
           1,
@@ -1016,6 +1017,8 @@ WITH
                   AND earlier.user_id = k.user_id
                   AND earlier.action = ANY (:actions::text[])
                   AND earlier.occurred_at < ((:w0::date)::timestamp AT TIME ZONE :tz)
+                OFFSET
+                  0
               )
               AND NOT EXISTS (
                 SELECT
@@ -1028,6 +1031,8 @@ WITH
                   AND earlier.user_id = k.user_id
                   AND earlier.action = ANY (:actions::text[])
                   AND earlier.occurred_at < ((:w0::date)::timestamp AT TIME ZONE :tz)
+                OFFSET
+                  0
               )
             GROUP BY
               1,

@@ -10,6 +10,7 @@ import type { ResolvedMetricsOptions } from '../metrics.options.js';
 import { addDays, daysBetween, monthAlignedChunks, monthStart } from '../common/calendar-dates.js';
 import { MetricsSources } from '../sources/source-check.js';
 import { ActivityStateRun } from './activity-state-run.js';
+import { LifecycleStateRun } from './lifecycle-state-run.js';
 import { SOURCE_NAMES, SOURCE_TABLES, type SourceRelations } from '../sql/source-relations.js';
 import {
   COHORT_CURVE_WEEKS,
@@ -93,15 +94,24 @@ export class SnapshotComputeService {
         base.tz,
         enabled.has('activity'),
       );
+      const lifecycleState = await LifecycleStateRun.open(
+        manager,
+        this.writes,
+        this.relations,
+        enabled.has('lifecycle'),
+      );
       let done = 0;
       for (const [d0, d1] of monthAlignedChunks(request.start, request.end, CHUNK_MONTHS)) {
         const { w0, w1 } = await this.writes.workRange(manager, { ...base, d0, d1 });
         const params = { ...base, d0, d1, w0, w1 } satisfies Params;
         const userDays = enabled.has('activity') ? await activityState.userDays(params) : undefined;
-        await this.writes.buildDailyWork(manager, this.relations, enabled, userDays, params);
+        const lifecycle = await lifecycleState.read(params);
+        const workParams = lifecycle.rows === 'state' ? { ...params, lifecycle_at: lifecycle.at } : params;
+        await this.writes.buildDailyWork(manager, this.relations, enabled, userDays, workParams, lifecycle.rows);
         for (const bucket of STORED_BUCKETS) {
           await this.writes.upsertBucket(manager, this.relations, enabled, bucket, userDays, params);
         }
+        await lifecycleState.advance(params, lifecycle);
         done += daysBetween(d0, d1) + 1;
         request.onProgress?.(done, totalDays);
       }

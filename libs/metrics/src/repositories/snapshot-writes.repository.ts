@@ -7,11 +7,13 @@ import { CURVE_LAST_DAY, cohortsUpsertSql, type CohortActivity } from '../sql/co
 import { dailyWorkSql } from '../sql/daily-work.sql.js';
 import { BUCKET_DATE, rollupSql, type RollupBucket } from '../sql/rollup.sql.js';
 import { snapshotUpsertSql } from '../sql/snapshot-upsert.sql.js';
-import { DAY_START, userDaysSql } from '../sql/source-facts.js';
+import { DAY_START, WORK_START, userDaysSql, type LifecycleRows } from '../sql/source-facts.js';
+import { foldLifecycleSql, lifecycleCoverageSql } from '../sql/user-lifecycle.sql.js';
 import { coverageSql, foldUserDaysSql, stateHoldsSql, stateUserDaysSql } from '../sql/user-activity.sql.js';
 import type { SourceRelations } from '../sql/source-relations.js';
 
 export { COHORT_CURVE_WEEKS } from '../sql/cohorts.sql.js';
+export type { LifecycleRows } from '../sql/source-facts.js';
 
 export type Params = Record<string, unknown>;
 export type StoredBucket = Exclude<RollupBucket, 'range'>;
@@ -23,6 +25,9 @@ export interface ActivityCoverage {
   first: string;
   last: string;
 }
+
+/** The `lifecycle_at` of a fold that rebuilds the per-user lifecycle state from the whole history. */
+export const REBUILD_FROM = '-infinity';
 
 /** The work range: the requested days widened to the whole weeks and months they touch, up to today. */
 const WORK_RANGE_SQL = `SELECT
@@ -80,14 +85,36 @@ export const computeStatements = {
   /** The days [:f0, :f1], folded for every tenant, join the state's coverage. */
   extendActivityCoverage: (params: Params): Statement => ({ sql: coverageSql.extend, params }),
 
-  /** Every scope's daily values of the chunk's work range, into a temporary work table. */
+  /**
+   * The instant the per-user lifecycle state may be read as of by a chunk (no row: read the whole history): folded
+   * from the lifecycle relation :source, to no later than the work range's start, no day waiting to be recomputed.
+   */
+  lifecycleStateUsable: (params: Params): Statement => ({ sql: lifecycleCoverageSql.usable(WORK_START), params }),
+
+  /** Where a chunk folds the lifecycle state to (the month before its work range's), if after :lifecycle_at. */
+  lifecycleFoldTarget: (params: Params): Statement => ({ sql: lifecycleCoverageSql.target, params }),
+
+  /** The lifecycle transitions of [:lifecycle_at, :fold_to) folded into the per-user lifecycle state. */
+  foldLifecycle: (relations: SourceRelations, params: Params): Statement => ({
+    sql: foldLifecycleSql(relations),
+    params,
+  }),
+
+  /** The lifecycle state is folded to :fold_to from :source. */
+  setLifecycleCoverage: (params: Params): Statement => ({ sql: lifecycleCoverageSql.set, params }),
+
+  /**
+   * Every scope's daily values of the chunk's work range, into a temporary work table; `lifecycle: 'state'` reads
+   * the lifecycle events from :lifecycle_at on and the per-user lifecycle state before it.
+   */
   dailyWork: (
     relations: SourceRelations,
     enabled: ReadonlySet<string>,
     userDays: string | undefined,
     params: Params,
+    lifecycle: LifecycleRows = 'history',
   ): Statement => ({
-    sql: `CREATE TEMP TABLE metrics_work ON COMMIT DROP AS ${dailyWorkSql(relations, enabled, userDays)}`,
+    sql: `CREATE TEMP TABLE metrics_work ON COMMIT DROP AS ${dailyWorkSql(relations, enabled, userDays, lifecycle)}`,
     params,
   }),
 
@@ -224,9 +251,39 @@ export class SnapshotWritesRepository {
     enabled: ReadonlySet<string>,
     userDays: string | undefined,
     params: Params,
+    lifecycle: LifecycleRows = 'history',
   ): Promise<void> {
     await manager.query('DROP TABLE IF EXISTS metrics_work');
-    await this.exec(manager, computeStatements.dailyWork(relations, enabled, userDays, params));
+    await this.exec(manager, computeStatements.dailyWork(relations, enabled, userDays, params, lifecycle));
+  }
+
+  /** The instant the lifecycle state may be read as of by the chunk of `params`, if any (lifecycleStateUsable). */
+  async lifecycleStateAt(manager: EntityManager, params: Params): Promise<string | undefined> {
+    const [row] = await this.exec(manager, computeStatements.lifecycleStateUsable(params));
+    return row?.folded_to;
+  }
+
+  /**
+   * Folds the lifecycle state from :lifecycle_at (an instant, or REBUILD_FROM: emptied first and folded from the
+   * whole history) to the month before the chunk's work range, when that lies later; answers whether it moved.
+   */
+  async foldLifecycleState(
+    manager: EntityManager,
+    relations: SourceRelations,
+    params: Params & { lifecycle_at: string },
+  ): Promise<boolean> {
+    const [target] = await this.exec(manager, computeStatements.lifecycleFoldTarget(params));
+    if (!target) return false;
+    if (params.lifecycle_at === REBUILD_FROM) await manager.query(lifecycleCoverageSql.empty);
+    const folding = { ...params, fold_to: target.fold_to };
+    await this.exec(manager, computeStatements.foldLifecycle(relations, folding));
+    await this.exec(manager, computeStatements.setLifecycleCoverage(folding));
+    return true;
+  }
+
+  /** The lifecycle state is no longer known to be exact (lifecycle not connected for a run); rebuilt later. */
+  async forgetLifecycleCoverage(manager: EntityManager): Promise<void> {
+    await manager.query(lifecycleCoverageSql.forget);
   }
 
   async upsertBucket(

@@ -2,8 +2,12 @@ import { METRIC_CATALOG } from '../catalog/metric-catalog.js';
 import type { MetricDefinition } from '../catalog/catalog.types.js';
 import type { SourceRelations } from './source-relations.js';
 import { quoteIdent } from '../database/named-sql.js';
-import { FACT_NAMES, FACT_SQL_TYPE } from '../catalog/facts/fact-registry.js';
-import { EVE, factSubqueries, sourceCtes } from './source-facts.js';
+import { FACT_NAMES, FACT_SQL_TYPE, type FactName } from '../catalog/facts/fact-registry.js';
+import { EVE, factSubqueries, sourceCtes, type LifecycleRows } from './source-facts.js';
+import { STATE_EVE_SQL } from './user-lifecycle.sql.js';
+
+/** The running totals of lifecycle transitions the per-user lifecycle state carries into the eve (STATE_EVE_SQL). */
+const STATE_EVE_FACTS: readonly string[] = ['signups', 'active_delta'] satisfies readonly FactName[];
 
 /**
  * The per-day values of every stored metric that is not a ratio, for every scope (the global view and each
@@ -32,15 +36,24 @@ function metricExpression(metric: MetricDefinition, enabled: ReadonlySet<string>
   throw new Error(`metric ${metric.key}: no daily expression for ${JSON.stringify(rule)}`);
 }
 
-export function dailyWorkSql(relations: SourceRelations, enabled: ReadonlySet<string>, userDays?: string): string {
+/**
+ * `lifecycle`: `state` reads the lifecycle events from :lifecycle_at on and the per-user lifecycle state before it,
+ * whose signups and active users join the eve's running totals.
+ */
+export function dailyWorkSql(
+  relations: SourceRelations,
+  enabled: ReadonlySet<string>,
+  userDays?: string,
+  lifecycle: LifecycleRows = 'history',
+): string {
   const factNames = FACT_NAMES;
-  const subqueries = factSubqueries(relations).map(
-    ({ facts, sql }, index) =>
-      `SELECT tenant_id, day, ${factNames
-        .map((name) => (facts.includes(name) ? name : `NULL::${FACT_SQL_TYPE[name]} AS ${name}`))
-        .join(', ')}
-      FROM (${sql}) AS source_${index}`,
-  );
+  const rows = (facts: readonly string[], sql: string, index: number) =>
+    `SELECT tenant_id, day, ${factNames
+      .map((name) => (facts.includes(name) ? name : `NULL::${FACT_SQL_TYPE[name]} AS ${name}`))
+      .join(', ')}
+      FROM (${sql}) AS source_${index}`;
+  const subqueries = factSubqueries(relations, lifecycle).map(({ facts, sql }, index) => rows(facts, sql, index));
+  if (lifecycle === 'state') subqueries.push(rows(STATE_EVE_FACTS, STATE_EVE_SQL, subqueries.length));
   const aggregates = factNames.map((name) =>
     FACT_SQL_TYPE[name] === 'bigint[]' ? `metrics_histogram_sum(${name}) AS ${name}` : `sum(${name}) AS ${name}`,
   );
@@ -48,7 +61,7 @@ export function dailyWorkSql(relations: SourceRelations, enabled: ReadonlySet<st
   const direct = metrics.filter((metric) => !('previousDay' in metric.daily));
   const previousDay = metrics.filter((metric) => 'previousDay' in metric.daily);
 
-  return `WITH ${sourceCtes(relations, userDays).join(',\n')},
+  return `WITH ${sourceCtes(relations, userDays, 'history', lifecycle).join(',\n')},
     all_facts AS (${subqueries.join('\nUNION ALL\n')}),
     facts AS (
       SELECT grouping(tenant_id) = 1 AS is_global, tenant_id, day, ${aggregates.join(', ')}

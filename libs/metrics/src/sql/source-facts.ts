@@ -3,6 +3,13 @@ import { factsOfQuery, foldsHistory, type FactQueryName } from '../catalog/facts
 import type { SourceRelations } from './source-relations.js';
 import { BILLING_FACT_QUERIES, billingCtes, type LedgerRows } from './billing-facts.js';
 import { EVE, LOCAL_DAY, TENANT_FILTER, WINDOW_START, WORK_END, WORK_START } from './sql-fragments.js';
+import { lifecycleCtesFromState, transitionsSql } from './user-lifecycle.sql.js';
+
+/**
+ * Where a run's lifecycle rows come from: the whole history, or (`state`) the per-user lifecycle state as of
+ * :lifecycle_at and the events from that instant on (user-lifecycle.sql.ts).
+ */
+export type LifecycleRows = 'history' | 'state';
 
 /**
  * Per-day facts of each source, as SQL over the source relations: every fact query yields
@@ -29,14 +36,23 @@ export function userDaysSql(rel: SourceRelations, from = WINDOW_START): string {
 }
 
 /** Helper CTEs shared by several fact subqueries. */
-export function sourceCtes(rel: SourceRelations, userDays?: string, ledger: LedgerRows = 'history'): string[] {
+export function sourceCtes(
+  rel: SourceRelations,
+  userDays?: string,
+  ledger: LedgerRows = 'history',
+  lifecycle: LifecycleRows = 'history',
+): string[] {
   return [
-    `lifecycle_events AS (
+    ...(lifecycle === 'state'
+      ? lifecycleCtesFromState(rel, LOCAL_DAY('occurred_at'), WORK_END)
+      : [
+          `lifecycle_events AS (
       SELECT tenant_id, user_id, type, occurred_at, ${LOCAL_DAY('occurred_at')} AS day
       FROM ${rel.from('lifecycle')} WHERE occurred_at < ${WORK_END} AND ${TENANT_FILTER})`,
-    `first_signups AS (
+          `first_signups AS (
       SELECT tenant_id, user_id, min(occurred_at) AS signup_at
       FROM lifecycle_events WHERE type = 'signup' GROUP BY tenant_id, user_id)`,
+        ]),
     `user_days AS (${userDays ? `SELECT tenant_id, user_id, day FROM ${userDays}` : userDaysSql(rel)})`,
     // The work range's key actions only: a first key action is told by the absence of an earlier one (see
     // first_key_actions), and a signup's activation looks after the signup, so no reader needs the history here.
@@ -88,22 +104,20 @@ function rollingWindowChanges(days: number): FactQuery {
 }
 
 /** The rows of every fact query of the registry; the Record's type makes a query without rows a compile error. */
-function factQueries(rel: SourceRelations): Record<FactQueryName, FactQuery> {
+function factQueries(rel: SourceRelations, lifecycle: LifecycleRows): Record<FactQueryName, FactQuery> {
   // A key action of user k.user_id before the work range, the tenant matched as `sameTenant` says: two probes (a
   // tenant's, and no tenant's) rather than one OR, so each can use the (tenant_id, user_id, occurred_at) index.
+  // On the module's own table, which has that index, `OFFSET 0` keeps each probe a subplan run per user: without it
+  // PostgreSQL turns NOT EXISTS into a hash anti-join that reads the whole key-action history (measured on the
+  // nightly run, docs/performance.md). A host relation may lack the index: there the anti-join is the better plan.
+  const probeEach = rel.isOwn('activation') ? ' OFFSET 0' : '';
   const earlierKeyAction = (sameTenant: string) => `SELECT 1 FROM ${rel.from('activation', 'earlier')}
             WHERE ${sameTenant} AND earlier.user_id = k.user_id
-              AND earlier.action = ANY(:actions::text[]) AND earlier.occurred_at < ${WORK_START}`;
+              AND earlier.action = ANY(:actions::text[]) AND earlier.occurred_at < ${WORK_START}${probeEach}`;
   return {
     ...BILLING_FACT_QUERIES,
-    lifecycle_transitions: {
-      day: 'day',
-      from: `(
-          SELECT tenant_id, day, type, type IN ('signup', 'reactivate') AS active_after,
-                 coalesce(lag(type IN ('signup', 'reactivate'))
-                   OVER (PARTITION BY tenant_id, user_id ORDER BY occurred_at), false) AS active_before
-          FROM lifecycle_events WHERE type IN ('signup', 'deactivate', 'reactivate')) AS transitions`,
-    },
+    // Seeded from the state, a user's first transition read takes its state before from the state's row.
+    lifecycle_transitions: { day: 'day', from: transitionsSql(lifecycle === 'state') },
     lifecycle_trials: {
       day: 'day',
       from: `lifecycle_events WHERE type IN ('trial_started', 'trial_converted') AND day >= :w0::date`,
@@ -147,8 +161,9 @@ function factQueries(rel: SourceRelations): Record<FactQueryName, FactQuery> {
 /** Each fact query as SQL, with the source that must be enabled for its facts to count. */
 export function factSubqueries(
   rel: SourceRelations,
+  lifecycle: LifecycleRows = 'history',
 ): { source: SourceName | 'billing'; facts: string[]; sql: string }[] {
-  return Object.entries(factQueries(rel)).map(([name, query]) => {
+  return Object.entries(factQueries(rel, lifecycle)).map(([name, query]) => {
     const facts = factsOfQuery(name as FactQueryName);
     const day = foldsHistory(name as FactQueryName) ? `greatest(${query.day}, ${EVE})` : query.day;
     return {

@@ -1,0 +1,115 @@
+import type { SourceRelations } from './source-relations.js';
+import { DAY_START, EVE, TENANT_FILTER } from './sql-fragments.js';
+
+/**
+ * The persistent per-user lifecycle state (docs/performance.md, "Per-user activity state", lifecycle part): one
+ * row per tenant and user with a lifecycle transition before an instant, the coverage's `folded_to`: the user's
+ * first signup, last transition and whether that transition left them active. A run reads the lifecycle events
+ * from `folded_to` on only (:lifecycle_at) and takes everything before from here: each user's state before their
+ * first event of the run, the eve's active-user stock, and who signed up before. Instants, not local days: a
+ * timezone change does not touch it. Derived data: folded from the lifecycle source by the compute itself.
+ */
+export const USER_LIFECYCLE_TABLE = 'metrics_user_lifecycle';
+export const USER_LIFECYCLE_COVERAGE_TABLE = 'metrics_user_lifecycle_coverage';
+
+/** The lifecycle events that move a user between active and not active, and those that leave them active. */
+export const TRANSITION_TYPES = `('signup', 'deactivate', 'reactivate')`;
+export const ACTIVE_AFTER = (type: string) => `${type} IN ('signup', 'reactivate')`;
+
+/**
+ * A user's transitions in order: by time, then by type, so two transitions of one user at the same instant are
+ * ordered the same way by every run (a full recompute and a run seeded from the state).
+ */
+export const TRANSITION_ORDER = 'occurred_at, type';
+
+/** The state row of the user of `events` (alias `e`): the coalesce equality lets the planner hash the join. */
+const SAME_USER = (state: string, events: string) =>
+  `coalesce(${state}.tenant_id, '') = coalesce(${events}.tenant_id, '')
+        AND ${state}.tenant_id IS NOT DISTINCT FROM ${events}.tenant_id AND ${state}.user_id = ${events}.user_id`;
+
+/**
+ * The CTEs a run seeded from the state reads instead of the whole history (source-facts.ts): `lifecycle_events` from
+ * :lifecycle_at to the end of the work range, `first_signups` only of the users with no signup before it.
+ */
+export function lifecycleCtesFromState(rel: SourceRelations, localDay: string, workEnd: string): string[] {
+  return [
+    `lifecycle_events AS (
+      SELECT tenant_id, user_id, type, occurred_at, ${localDay} AS day
+      FROM ${rel.from('lifecycle')}
+      WHERE occurred_at >= :lifecycle_at::timestamptz AND occurred_at < ${workEnd} AND ${TENANT_FILTER})`,
+    `first_signups AS (
+      SELECT tenant_id, user_id, min(occurred_at) AS signup_at
+      FROM lifecycle_events e WHERE type = 'signup' AND NOT EXISTS (
+        SELECT 1 FROM ${USER_LIFECYCLE_TABLE} s WHERE ${SAME_USER('s', 'e')} AND s.first_signup_at IS NOT NULL)
+      GROUP BY tenant_id, user_id)`,
+  ];
+}
+
+/**
+ * The transitions of `lifecycle_events` with each one's state before it: the previous transition's, or for a
+ * user's first transition read, the state's when `seeded` (none: not active).
+ */
+export function transitionsSql(seeded: boolean): string {
+  const previous = `lag(${ACTIVE_AFTER('e.type')}) OVER (PARTITION BY e.tenant_id, e.user_id ORDER BY e.occurred_at, e.type)`;
+  return `(
+          SELECT e.tenant_id, e.day, e.type, ${ACTIVE_AFTER('e.type')} AS active_after,
+                 coalesce(${previous}${seeded ? ', s.active' : ''}, false) AS active_before
+          FROM lifecycle_events e${seeded ? `\n          LEFT JOIN ${USER_LIFECYCLE_TABLE} s ON ${SAME_USER('s', 'e')}` : ''}
+          WHERE e.type IN ${TRANSITION_TYPES}) AS transitions`;
+}
+
+/**
+ * What the state adds to the eve (:w0 − 1) of a run seeded from it, per tenant: the signups before :lifecycle_at
+ * and the users active at it. With the transitions of [:lifecycle_at, work start) folded into the eve as well, the
+ * running totals of `signups` and `active_delta` start from the whole history's base.
+ */
+export const STATE_EVE_SQL = `SELECT tenant_id, ${EVE} AS day, sum(signups) AS signups,
+          count(*) FILTER (WHERE active) AS active_delta
+        FROM ${USER_LIFECYCLE_TABLE} WHERE ${TENANT_FILTER} GROUP BY tenant_id`;
+
+/**
+ * The lifecycle transitions of [:lifecycle_at, :fold_to) folded into the state for every tenant: per user, the
+ * earliest first signup, the number of signups, the latest transition and whether it left them active (the last in TRANSITION_ORDER).
+ * A rebuild empties the table first and folds from '-infinity'.
+ */
+export function foldLifecycleSql(rel: SourceRelations): string {
+  return `INSERT INTO ${USER_LIFECYCLE_TABLE} AS u (tenant_id, user_id, first_signup_at, signups, last_event_at, active)
+    SELECT tenant_id, user_id, min(occurred_at) FILTER (WHERE type = 'signup'),
+           count(*) FILTER (WHERE type = 'signup'), max(occurred_at),
+           (array_agg(${ACTIVE_AFTER('type')} ORDER BY occurred_at DESC, type DESC))[1]
+    FROM ${rel.from('lifecycle')}
+    WHERE type IN ${TRANSITION_TYPES} AND occurred_at >= :lifecycle_at::timestamptz AND occurred_at < :fold_to::timestamptz
+    GROUP BY tenant_id, user_id
+    ON CONFLICT (tenant_id, user_id) DO UPDATE SET
+      first_signup_at = least(u.first_signup_at, EXCLUDED.first_signup_at), signups = u.signups + EXCLUDED.signups,
+      last_event_at = EXCLUDED.last_event_at, active = EXCLUDED.active`;
+}
+
+/**
+ * The instant a chunk folds the state to: the start of the month before its work range's month, so the next runs
+ * (the nightly runs of the month, a catch-up of the last weeks) still start at or after it.
+ */
+export const FOLD_TO = DAY_START(`(date_trunc('month', :w0::date) - interval '1 month')::date`);
+
+/** The coverage: the instant the state is folded to, from which lifecycle relation. One row, or none. */
+export const lifecycleCoverageSql = {
+  /**
+   * The instant a chunk may read the state as of: folded from :source, to no later than the work range's start,
+   * and no day waiting to be recomputed (a late transition before the instant marks every computed day from its
+   * own day to yesterday, so any dirty day may stand for one; the catch-up that clears them rebuilds the state).
+   */
+  usable: (workStart: string) => `SELECT folded_to::text AS folded_to FROM ${USER_LIFECYCLE_COVERAGE_TABLE}
+    WHERE source = :source AND folded_to <= ${workStart} AND NOT EXISTS (SELECT 1 FROM metrics_dirty_day)`,
+  /**
+   * A fold's target, when it lies after the instant the state is folded to (:lifecycle_at) and the chunk computes a
+   * day before today: a late transition before the target then always finds a computed day at or after its own to
+   * mark dirty (ingest and the source watermarks mark computed days only, up to yesterday), which `usable` sees.
+   */
+  target: `SELECT to_fold::text AS fold_to FROM (SELECT ${FOLD_TO} AS to_fold) AS target
+    WHERE to_fold > :lifecycle_at::timestamptz AND :d0::date < (:as_of::timestamptz AT TIME ZONE :tz)::date`,
+  set: `INSERT INTO ${USER_LIFECYCLE_COVERAGE_TABLE} (singleton, source, folded_to)
+    VALUES (true, :source, :fold_to::timestamptz)
+    ON CONFLICT (singleton) DO UPDATE SET source = EXCLUDED.source, folded_to = EXCLUDED.folded_to`,
+  forget: `DELETE FROM ${USER_LIFECYCLE_COVERAGE_TABLE}`,
+  empty: `TRUNCATE ${USER_LIFECYCLE_TABLE}`,
+};
