@@ -1,8 +1,9 @@
 /**
  * The API request counter's overhead: the same trivial route plain, with MetricsApiInterceptor (applied per
  * controller), with a no-op interceptor, with MetricsApiMiddleware — all in one app — and with MetricsApiCounter
- * (`apiMetrics.countRequests`, which counts every route of its app, so a second, otherwise identical app serves that
- * variant), loaded in alternating rounds on loopback, so all see the same machine state. Reports p50/p99 of each and their ratio (goal: under 5% at p50), plus the cost of counting one
+ * (`apiMetrics.countRequests`, which counts every route of its app: a second app serves that variant, and a third,
+ * identical but for the option, its plain twin — apps differ in routing cost, so the counter is compared with its
+ * twin), loaded in alternating rounds on loopback, so all see the same machine state. Reports p50/p99 of each and their ratio (goal: under 5% at p50), plus the cost of counting one
  * request in memory. `npm run bench:interceptor` (DATABASE_URL for PostgreSQL, else PGlite in memory).
  */
 import 'reflect-metadata';
@@ -37,7 +38,7 @@ import {
 const CLIENT_COUNTS = (process.env.BENCH_CLIENTS ?? '1,16').split(',').map(Number);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 30);
 const REQUESTS_PER_ROUND = Number(process.env.BENCH_REQUESTS ?? 500);
-const VARIANTS = ['plain', 'counted', 'noop', 'middleware', 'counter'] as const;
+const VARIANTS = ['plain', 'counted', 'noop', 'middleware', 'counter', 'twin'] as const;
 type Variant = (typeof VARIANTS)[number];
 
 @Controller('plain')
@@ -117,6 +118,19 @@ class CounterController {
   }
 }
 
+/** The same route in the twin app (no counting). */
+@Controller('twin')
+class TwinController {
+  @Get('ping/:id')
+  ping() {
+    return { ok: true };
+  }
+}
+
+/**
+ * Each app's own in-memory database (TypeORM warns that two default-named data sources exist in the process; each
+ * app's container still resolves its own, as the stored counts of both apps show).
+ */
 function database() {
   return TypeOrmModule.forRoot(
     metricsDataSourceOptions({ databaseUrl: process.env.DATABASE_URL, pgliteDir: 'memory://' }),
@@ -151,10 +165,21 @@ async function main(): Promise<void> {
   })
   class CounterBenchModule {}
 
+  @Module({
+    imports: [
+      database(),
+      MetricsModule.forRoot({ environment: 'bench', rateLimit: false, schedule: { enabled: false } }),
+    ],
+    controllers: [TwinController],
+  })
+  class TwinBenchModule {}
+
   const app = await NestFactory.create(BenchModule, { logger: ['error'] });
   await app.listen(0, '127.0.0.1');
   const counterApp = await NestFactory.create(CounterBenchModule, { logger: ['error'] });
   await counterApp.listen(0, '127.0.0.1');
+  const twinApp = await NestFactory.create(TwinBenchModule, { logger: ['error'] });
+  await twinApp.listen(0, '127.0.0.1');
   const baseOf = (server: Server) => `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const bases: Record<Variant, string> = {
     plain: baseOf(app.getHttpServer() as Server),
@@ -162,6 +187,7 @@ async function main(): Promise<void> {
     noop: baseOf(app.getHttpServer() as Server),
     middleware: baseOf(app.getHttpServer() as Server),
     counter: baseOf(counterApp.getHttpServer() as Server),
+    twin: baseOf(twinApp.getHttpServer() as Server),
   };
 
   // Warm-up of every path (JIT, sockets), not measured.
@@ -169,7 +195,7 @@ async function main(): Promise<void> {
 
   const runs: Record<string, Record<Variant, number[]>> = {};
   for (const clients of CLIENT_COUNTS) {
-    const into: Record<Variant, number[]> = { plain: [], counted: [], noop: [], middleware: [], counter: [] };
+    const into: Record<Variant, number[]> = { plain: [], counted: [], noop: [], middleware: [], counter: [], twin: [] };
     for (let round = 0; round < ROUNDS; round += 1) {
       // Short rounds, rotating which goes first, so all variants see the same (shared, noisy) machine.
       for (let step = 0; step < VARIANTS.length; step += 1) {
@@ -190,6 +216,7 @@ async function main(): Promise<void> {
   const stored = await storedIn(app);
   const counterStored = await storedIn(counterApp);
   await counterApp.close();
+  await twinApp.close();
   const collector = app.get(ApiRequestCollector);
 
   // The in-memory cost of counting one request (what the interceptor adds besides rxjs plumbing): a numbered
@@ -206,7 +233,7 @@ async function main(): Promise<void> {
 
   const cases = Object.fromEntries(
     Object.entries(runs).map(([name, into]) => {
-      const [plain, counted, noop, middleware, counter] = VARIANTS.map((variant) => stats(into[variant]));
+      const [plain, counted, noop, middleware, counter, twin] = VARIANTS.map((variant) => stats(into[variant]));
       return [
         name,
         {
@@ -215,6 +242,7 @@ async function main(): Promise<void> {
           nest_noop_interceptor: noop,
           with_middleware: middleware,
           with_counter: counter,
+          counter_twin_plain: twin,
           p50_ratio: counted.p50 / plain.p50,
           // What the interceptor's own work adds above Nest's interceptor pipeline (the no-op), over the plain route.
           own_work_p50_ratio: (counted.p50 - noop.p50) / plain.p50,
@@ -222,8 +250,11 @@ async function main(): Promise<void> {
           p99_ratio: counted.p99 / plain.p99,
           middleware_p50_ratio: middleware.p50 / plain.p50,
           middleware_p99_ratio: middleware.p99 / plain.p99,
-          counter_p50_ratio: counter.p50 / plain.p50,
-          counter_p99_ratio: counter.p99 / plain.p99,
+          // The counter against its twin app (same routes, no counting), and against the first app's plain route.
+          counter_p50_ratio: counter.p50 / twin.p50,
+          counter_p99_ratio: counter.p99 / twin.p99,
+          counter_vs_plain_p50_ratio: counter.p50 / plain.p50,
+          twin_vs_plain_p50_ratio: twin.p50 / plain.p50,
         },
       ];
     }),
@@ -249,12 +280,19 @@ async function main(): Promise<void> {
   console.table(
     Object.fromEntries(
       Object.entries(cases).flatMap(([name, result]) =>
-        (['plain', 'with_interceptor', 'nest_noop_interceptor', 'with_middleware', 'with_counter'] as const).map(
-          (variant) => [
-            `${name} ${variant}`,
-            { p50_ms: result[variant].p50.toFixed(3), p99_ms: result[variant].p99.toFixed(3) },
-          ],
-        ),
+        (
+          [
+            'plain',
+            'with_interceptor',
+            'nest_noop_interceptor',
+            'with_middleware',
+            'with_counter',
+            'counter_twin_plain',
+          ] as const
+        ).map((variant) => [
+          `${name} ${variant}`,
+          { p50_ms: result[variant].p50.toFixed(3), p99_ms: result[variant].p99.toFixed(3) },
+        ]),
       ),
     ),
   );
@@ -263,7 +301,8 @@ async function main(): Promise<void> {
       `${name}: with/without interceptor p50 ${result.p50_ratio.toFixed(3)}, p99 ${result.p99_ratio.toFixed(3)} ` +
         `(no-op interceptor p50 ${result.noop_p50_ratio.toFixed(3)}, own work ${(100 * result.own_work_p50_ratio).toFixed(1)}%); ` +
         `middleware p50 ${result.middleware_p50_ratio.toFixed(3)}, p99 ${result.middleware_p99_ratio.toFixed(3)}; ` +
-        `counter p50 ${result.counter_p50_ratio.toFixed(3)}, p99 ${result.counter_p99_ratio.toFixed(3)}`,
+        `counter ÷ its twin p50 ${result.counter_p50_ratio.toFixed(3)}, p99 ${result.counter_p99_ratio.toFixed(3)} ` +
+        `(counter ÷ plain p50 ${result.counter_vs_plain_p50_ratio.toFixed(3)}, twin ÷ plain ${result.twin_vs_plain_p50_ratio.toFixed(3)})`,
     );
   }
   console.log(
