@@ -7,7 +7,7 @@ import type { ResolvedMetricsOptions } from '../metrics.options.js';
 import { ApiRequestCollector } from './api-request-collector.service.js';
 import { defaultApiTenant, safeTenant } from './api-tenant.js';
 import { InFlightRequests } from './api-in-flight.js';
-import { OWN_ROUTE_REQUEST } from './metrics-api.own-routes.js';
+import { OWN_ROUTE_REQUEST } from '../metrics-own-routes.js';
 
 const MAX_ROUTE_LENGTH = 255;
 const NOT_COUNTED = -1;
@@ -60,9 +60,10 @@ export class MetricsApiCounter implements OnModuleInit, OnModuleDestroy {
     const adapter = this.adapterHost.httpAdapter as unknown as { status: SetStatus } | undefined;
     if (!this.enabled || !adapter) return;
     const original = adapter.status;
-    const counter = this;
+    const reached = (response: Reply) => this.handlerReached(response);
+    // A function, not an arrow: `this` stays the adapter its method is called on.
     const wrapper: SetStatus = function status(this: unknown, response, statusCode) {
-      counter.handlerReached(response as Reply);
+      reached(response as Reply);
       return original.call(this, response, statusCode);
     };
     adapter.status = wrapper;

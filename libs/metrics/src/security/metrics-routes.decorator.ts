@@ -1,6 +1,5 @@
 import { applyDecorators, Controller, SetMetadata, UseFilters, UseGuards } from '@nestjs/common';
-import { MARK_OWN_ROUTE } from '../ingest/metrics-api.own-routes.js';
-import { OWN_ROUTES } from '../metrics-own-routes.js';
+import { MARK_OWN_ROUTE, OWN_ROUTES } from '../metrics-own-routes.js';
 import { MetricsErrorFilter } from './metrics-error.filter.js';
 
 /**
