@@ -1,14 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { APP_INTERCEPTOR } from '@nestjs/core';
 import type { Request } from 'express';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import {
-  DEFAULT_ROUTE_PREFIX,
-  MetricsApiInterceptor,
-  MetricsModule,
-  defaultIsAdmin,
-  metricsDataSourceOptions,
-} from '@exec-metrics/metrics';
+import { DEFAULT_ROUTE_PREFIX, MetricsModule, defaultIsAdmin, metricsDataSourceOptions } from '@exec-metrics/metrics';
 import { adminSessionIsAdmin } from '@exec-metrics/metrics/admin';
 import { DemoApiController } from './demo/demo-api.controller.js';
 import { AdminPanelModule } from './admin/admin-panel.module.js';
@@ -45,13 +38,13 @@ export class AppModule {
           alerts: { delivery: { allowPrivateNetworks: environment.alertsAllowPrivate } },
           // The panel's logged-in admin reads the same API as integrations (the contract default stays too).
           isAdmin: (request: Request) => defaultIsAdmin(request) || panelAdmin(request),
+          // Every request of the host's own API is counted for the operations metrics (not the module's routes).
+          apiMetrics: { countRequests: true },
         }),
         AdminSessionBridgeModule.forRoutes(adminSession, DEFAULT_ROUTE_PREFIX),
         AdminPanelModule.forEnvironment(environment, adminSession),
       ],
       controllers: [DemoApiController],
-      // Every request of the host's own API is counted for the operations metrics (not the module's routes).
-      providers: [{ provide: APP_INTERCEPTOR, useExisting: MetricsApiInterceptor }],
     };
   }
 }

@@ -1,7 +1,7 @@
 import { Controller, Get, Headers, NotFoundException, Param } from '@nestjs/common';
 
 /**
- * A small API of the demo host, so that the API metrics interceptor has something of the host's to count:
+ * A small API of the demo host, so that the API request counter has something of the host's to count:
  * `curl localhost:3000/api/demo/projects/7 -H 'x-tenant-id: acme'`, then compute today and read api_requests_total.
  */
 @Controller('api/demo')

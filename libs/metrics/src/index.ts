@@ -14,6 +14,7 @@ export { MetricsService } from './metrics.service.js';
 export { MetricsScheduler } from './schedule/metrics-scheduler.service.js';
 export { RUN_EVENTS } from './observability/run-observer.js';
 export { MetricsRecorder } from './ingest/metrics-recorder.service.js';
+export { MetricsApiCounter } from './ingest/metrics-api.counter.js';
 export { MetricsApiInterceptor } from './ingest/metrics-api.interceptor.js';
 export { MetricsApiMiddleware } from './ingest/metrics-api.middleware.js';
 export { ApiRequestCollector } from './ingest/api-request-collector.service.js';

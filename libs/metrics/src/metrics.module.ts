@@ -81,6 +81,7 @@ import {
 } from './observability/prometheus-endpoint.js';
 import { MetricsPrometheus, PROM_CLIENT_PROVIDER } from './observability/prometheus-registry.js';
 import { ApiRequestCollector } from './ingest/api-request-collector.service.js';
+import { MetricsApiCounter } from './ingest/metrics-api.counter.js';
 import { MetricsApiInterceptor } from './ingest/metrics-api.interceptor.js';
 import { MetricsApiMiddleware } from './ingest/metrics-api.middleware.js';
 import { MetricsScheduler } from './schedule/metrics-scheduler.service.js';
@@ -140,6 +141,7 @@ const PROVIDERS = [
   HeadlineGauges,
   PrometheusScrapeGuard,
   ApiRequestCollector,
+  MetricsApiCounter,
   MetricsApiInterceptor,
   MetricsApiMiddleware,
   MetricsScheduler,

@@ -53,6 +53,11 @@ export interface MetricsApiOptions {
   maxPendingRows?: number;
   /** Count the module's own routes too (default false). */
   includeOwnRoutes?: boolean;
+  /**
+   * Count the host's API requests from Nest's router, without an interceptor (MetricsApiCounter; default false).
+   * The recommended way: the same rows as MetricsApiInterceptor, at a fraction of its cost.
+   */
+  countRequests?: boolean;
 }
 
 export interface MetricsModuleOptions {

@@ -50,7 +50,7 @@ class SlotTable {
 }
 
 /**
- * The requests the interceptor is timing, in preallocated slots. A response carries only its slot number, and ONE
+ * The requests the interceptor or MetricsApiCounter is timing, in preallocated slots. A response carries only its slot number, and ONE
  * listener function, made once, counts every response when it closes — no closure, sample object or promise per
  * request. Slots are reused through a free list.
  */
@@ -76,7 +76,7 @@ export class InFlightRequests {
     };
   }
 
-  /** True when the response is already being timed (the interceptor applied twice counts it once). */
+  /** True when the response is already being timed (by this or another instance: a request counts once). */
   tracks(response: object): boolean {
     return (response as Tracked)[SLOT] !== undefined;
   }

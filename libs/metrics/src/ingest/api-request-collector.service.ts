@@ -21,6 +21,7 @@ export const API_METRICS_DEFAULTS: Required<MetricsApiOptions> = {
   flushAtRequests: 10_000,
   maxPendingRows: 100_000,
   includeOwnRoutes: false,
+  countRequests: false,
 };
 
 /** Attempts of the last flush when the application shuts down, and the pause between them. */
