@@ -61,8 +61,11 @@ export function bucketFactsCtes(
       GROUP BY 1, 2`);
   }
   if (enabled.has('activation')) {
-    counts.push(`SELECT tenant_id, ${bucket(LOCAL_DAY('occurred_at'))}, 'action:' || action, count(DISTINCT user_id)
-      FROM key_actions WHERE occurred_at >= ${WORK_START} GROUP BY 1, 2, 3`);
+    // Users per key action, each (tenant, bucket, action, user) once and then counted, like the active users.
+    counts.push(`SELECT tenant_id, bucket_date, 'action:' || action, count(*)
+      FROM (SELECT DISTINCT tenant_id, ${bucket(LOCAL_DAY('occurred_at'))} AS bucket_date, action, user_id
+            FROM key_actions WHERE occurred_at >= ${WORK_START}) AS bucket_actors
+      GROUP BY 1, 2, 3`);
   }
   if (enabled.has('billing')) counts.push(...billingBucketFacts(bucket));
 
