@@ -71,8 +71,8 @@ WITH
     WINDOW
       by_user AS (
         PARTITION BY
-          tenant_id,
-          user_id
+          user_id COLLATE "C",
+          tenant_id COLLATE "C"
         ORDER BY
           day
       )
@@ -186,26 +186,21 @@ WITH
     UNION ALL
     SELECT
       tenant_id,
-      (day)::date AS bucket_date,
-      'active_users' AS fact,
-      count(DISTINCT user_id) AS value
-    FROM
-      user_days
-    WHERE
-      day >= :w0::date
-    GROUP BY
-      1,
-      2
-    UNION ALL
-    SELECT
-      tenant_id,
-      ((occurred_at AT TIME ZONE :tz)::date)::date,
+      bucket_date,
       'action:' || action,
-      count(DISTINCT user_id)
+      count(*)
     FROM
-      key_actions
-    WHERE
-      occurred_at >= ((:w0::date)::timestamp AT TIME ZONE :tz)
+      (
+        SELECT DISTINCT
+          tenant_id,
+          ((occurred_at AT TIME ZONE :tz)::date)::date AS bucket_date,
+          action,
+          user_id
+        FROM
+          key_actions
+        WHERE
+          occurred_at >= ((:w0::date)::timestamp AT TIME ZONE :tz)
+      ) AS bucket_actors
     GROUP BY
       1,
       2,

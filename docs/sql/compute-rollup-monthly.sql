@@ -71,8 +71,8 @@ WITH
     WINDOW
       by_user AS (
         PARTITION BY
-          tenant_id,
-          user_id
+          user_id COLLATE "C",
+          tenant_id COLLATE "C"
         ORDER BY
           day
       )
@@ -186,26 +186,41 @@ WITH
     UNION ALL
     SELECT
       tenant_id,
-      date_trunc('month', day)::date AS bucket_date,
+      bucket_date,
       'active_users' AS fact,
-      count(DISTINCT user_id) AS value
+      count(*) AS value
     FROM
-      user_days
-    WHERE
-      day >= :w0::date
+      (
+        SELECT DISTINCT
+          tenant_id,
+          date_trunc('month', day)::date AS bucket_date,
+          user_id
+        FROM
+          metrics_user_days
+        WHERE
+          day >= :w0::date
+      ) AS bucket_users
     GROUP BY
       1,
       2
     UNION ALL
     SELECT
       tenant_id,
-      date_trunc('month', (occurred_at AT TIME ZONE :tz)::date)::date,
+      bucket_date,
       'action:' || action,
-      count(DISTINCT user_id)
+      count(*)
     FROM
-      key_actions
-    WHERE
-      occurred_at >= ((:w0::date)::timestamp AT TIME ZONE :tz)
+      (
+        SELECT DISTINCT
+          tenant_id,
+          date_trunc('month', (occurred_at AT TIME ZONE :tz)::date)::date AS bucket_date,
+          action,
+          user_id
+        FROM
+          key_actions
+        WHERE
+          occurred_at >= ((:w0::date)::timestamp AT TIME ZONE :tz)
+      ) AS bucket_actors
     GROUP BY
       1,
       2,

@@ -81,8 +81,8 @@ WITH
     WINDOW
       by_user AS (
         PARTITION BY
-          tenant_id,
-          user_id
+          user_id COLLATE "C",
+          tenant_id COLLATE "C"
         ORDER BY
           day
       )
@@ -1599,8 +1599,8 @@ WITH
     WINDOW
       by_user AS (
         PARTITION BY
-          tenant_id,
-          user_id
+          user_id COLLATE "C",
+          tenant_id COLLATE "C"
         ORDER BY
           day
       )
@@ -2347,8 +2347,8 @@ WITH
     WINDOW
       by_user AS (
         PARTITION BY
-          tenant_id,
-          user_id
+          user_id COLLATE "C",
+          tenant_id COLLATE "C"
         ORDER BY
           day
       )

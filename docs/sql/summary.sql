@@ -101,8 +101,8 @@ WITH
     WINDOW
       by_user AS (
         PARTITION BY
-          tenant_id,
-          user_id
+          user_id COLLATE "C",
+          tenant_id COLLATE "C"
         ORDER BY
           day
       )
@@ -232,13 +232,21 @@ WITH
     UNION ALL
     SELECT
       tenant_id,
-      :range_start::date,
+      bucket_date,
       'action:' || action,
-      count(DISTINCT user_id)
+      count(*)
     FROM
-      key_actions
-    WHERE
-      occurred_at >= ((:w0::date)::timestamp AT TIME ZONE :tz)
+      (
+        SELECT DISTINCT
+          tenant_id,
+          :range_start::date AS bucket_date,
+          action,
+          user_id
+        FROM
+          key_actions
+        WHERE
+          occurred_at >= ((:w0::date)::timestamp AT TIME ZONE :tz)
+      ) AS bucket_actors
     GROUP BY
       1,
       2,
@@ -942,8 +950,8 @@ WITH
     WINDOW
       by_user AS (
         PARTITION BY
-          tenant_id,
-          user_id
+          user_id COLLATE "C",
+          tenant_id COLLATE "C"
         ORDER BY
           day
       )
@@ -1129,13 +1137,21 @@ WITH
     UNION ALL
     SELECT
       tenant_id,
-      :range_start::date,
+      bucket_date,
       'action:' || action,
-      count(DISTINCT user_id)
+      count(*)
     FROM
-      key_actions
-    WHERE
-      occurred_at >= ((:w0::date)::timestamp AT TIME ZONE :tz)
+      (
+        SELECT DISTINCT
+          tenant_id,
+          :range_start::date AS bucket_date,
+          action,
+          user_id
+        FROM
+          key_actions
+        WHERE
+          occurred_at >= ((:w0::date)::timestamp AT TIME ZONE :tz)
+      ) AS bucket_actors
     GROUP BY
       1,
       2,
@@ -1839,8 +1855,8 @@ WITH
     WINDOW
       by_user AS (
         PARTITION BY
-          tenant_id,
-          user_id
+          user_id COLLATE "C",
+          tenant_id COLLATE "C"
         ORDER BY
           day
       )
@@ -1970,13 +1986,21 @@ WITH
     UNION ALL
     SELECT
       tenant_id,
-      :range_start::date,
+      bucket_date,
       'action:' || action,
-      count(DISTINCT user_id)
+      count(*)
     FROM
-      key_actions
-    WHERE
-      occurred_at >= ((:w0::date)::timestamp AT TIME ZONE :tz)
+      (
+        SELECT DISTINCT
+          tenant_id,
+          :range_start::date AS bucket_date,
+          action,
+          user_id
+        FROM
+          key_actions
+        WHERE
+          occurred_at >= ((:w0::date)::timestamp AT TIME ZONE :tz)
+      ) AS bucket_actors
     GROUP BY
       1,
       2,

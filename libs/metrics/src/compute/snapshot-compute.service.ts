@@ -7,7 +7,7 @@ import { MetricsConfigService } from '../repositories/metrics-config.service.js'
 import { ReadCache } from '../repositories/read-cache.service.js';
 import { InjectMetricsOptions } from '../metrics.module-definition.js';
 import type { ResolvedMetricsOptions } from '../metrics.options.js';
-import { addDays, daysBetween, monthAlignedChunks, monthStart } from '../common/calendar-dates.js';
+import { addDays, addMonths, daysBetween, monthAlignedChunks, monthStart } from '../common/calendar-dates.js';
 import { MetricsSources } from '../sources/source-check.js';
 import { ActivityStateRun } from './activity-state-run.js';
 import { LifecycleStateRun } from './lifecycle-state-run.js';
@@ -140,14 +140,27 @@ export class SnapshotComputeService {
     return { days: totalDays, durationMs };
   }
 
-  /** Cohorts whose 26-week curve overlaps the range are recomputed. */
+  /**
+   * Cohorts whose 26-week curve overlaps the range are recomputed. The months from the range's first whole month on
+   * are a statement of their own: this run has just folded their days into the activity state, so they can read it
+   * while the earlier months (their curves start before the range) read raw activity. Each month's cohort is
+   * computed from its own members alone, so the split changes no value; each part checks the state holds its days.
+   */
   private async computeCohorts(
     manager: EntityManager,
     request: ComputeRequest,
     base: Record<string, unknown>,
   ): Promise<void> {
     const c0 = monthStart(addDays(request.start, -7 * (COHORT_CURVE_WEEKS + 1) - 31));
-    await this.writes.upsertCohorts(manager, this.relations, { ...base, c0, c1: monthStart(request.end) });
+    const c1 = monthStart(request.end);
+    const folded =
+      request.start === monthStart(request.start) ? request.start : addMonths(monthStart(request.start), 1);
+    if (folded > c0 && folded <= c1) {
+      await this.writes.upsertCohorts(manager, this.relations, { ...base, c0, c1: addMonths(folded, -1) });
+      await this.writes.upsertCohorts(manager, this.relations, { ...base, c0: folded, c1 });
+      return;
+    }
+    await this.writes.upsertCohorts(manager, this.relations, { ...base, c0, c1 });
   }
 
   /**

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { COMPUTE_WORK_MEM, NO_JIT } from '../database/session-settings.js';
 import { run, type Statement } from '../database/statement.js';
-import { bucketFactsCtes } from '../sql/bucket-facts.sql.js';
+import { activeUsersReadIn, bucketFactsCtes } from '../sql/bucket-facts.sql.js';
 import { CURVE_LAST_DAY, cohortsUpsertSql, type CohortActivity } from '../sql/cohorts.sql.js';
 import { dailyWorkSql } from '../sql/daily-work.sql.js';
 import { BUCKET_DATE, rollupSql, type RollupBucket } from '../sql/rollup.sql.js';
@@ -133,7 +133,8 @@ export const computeStatements = {
     const dayFilter = bucket === 'daily' ? 'day BETWEEN :d0::date AND :d1::date' : 'true';
     const rows = rollupSql(
       `SELECT * FROM metrics_work WHERE ${dayFilter}`,
-      bucketFactsCtes(relations, enabled, bucketOf, userDays),
+      // No metric reads a day's distinct active users from the bucket facts (DAU is the work table's count).
+      bucketFactsCtes(relations, enabled, bucketOf, userDays, activeUsersReadIn(bucket) ? 'user-days' : 'none'),
       bucket,
       enabled,
       AVERAGES_THROUGH,

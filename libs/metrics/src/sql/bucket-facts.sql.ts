@@ -52,12 +52,20 @@ export function bucketFactsCtes(
     counts.push(stateActiveUsersSql(':w0::date', ':w1::date', bucket(':w0::date')));
   }
   if (enabled.has('activity') && activeUsers === 'user-days') {
-    counts.push(`SELECT tenant_id, ${bucket('day')} AS bucket_date, 'active_users' AS fact, count(DISTINCT user_id) AS value
-      FROM user_days WHERE day >= :w0::date GROUP BY 1, 2`);
+    // Each (tenant, bucket, user) once, then counted: a hash of the user-days, where `count(DISTINCT user_id)` per
+    // group sorted them by tenant and bucket and then each group's users (string sorts in the database's collation).
+    // Read from the chunk's table itself when there is one (the `user_days` CTE would be materialised again).
+    counts.push(`SELECT tenant_id, bucket_date, 'active_users' AS fact, count(*) AS value
+      FROM (SELECT DISTINCT tenant_id, ${bucket('day')} AS bucket_date, user_id
+            FROM ${userDays ?? 'user_days'} WHERE day >= :w0::date) AS bucket_users
+      GROUP BY 1, 2`);
   }
   if (enabled.has('activation')) {
-    counts.push(`SELECT tenant_id, ${bucket(LOCAL_DAY('occurred_at'))}, 'action:' || action, count(DISTINCT user_id)
-      FROM key_actions WHERE occurred_at >= ${WORK_START} GROUP BY 1, 2, 3`);
+    // Users per key action, each (tenant, bucket, action, user) once and then counted, like the active users.
+    counts.push(`SELECT tenant_id, bucket_date, 'action:' || action, count(*)
+      FROM (SELECT DISTINCT tenant_id, ${bucket(LOCAL_DAY('occurred_at'))} AS bucket_date, action, user_id
+            FROM key_actions WHERE occurred_at >= ${WORK_START}) AS bucket_actors
+      GROUP BY 1, 2, 3`);
   }
   if (enabled.has('billing')) counts.push(...billingBucketFacts(bucket));
 
