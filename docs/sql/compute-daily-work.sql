@@ -2039,8 +2039,8 @@ WITH
     WINDOW
       by_user AS (
         PARTITION BY
-          tenant_id,
-          user_id
+          user_id COLLATE "C",
+          tenant_id COLLATE "C"
         ORDER BY
           day
       )
