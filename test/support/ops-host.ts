@@ -94,6 +94,17 @@ export function planned(index: number): { path: string; tenant: string | null } 
   return { path, tenant };
 }
 
+/** The statuses a burst of 600 planned requests gets: 20 kinds (above), each 30 times. */
+export const STATUSES_OF_600 = { 200: 450, 404: 60, 418: 30, 500: 30, 503: 30 };
+
+/** `times` requests to the host's guarded route without credentials: each refused with 401 by the host's guard. */
+export async function refusedByHostGuard(baseUrl: string, times: number): Promise<void> {
+  for (let index = 0; index < times; index += 1) {
+    const refused = await fetch(`${baseUrl}/ops/private`, { headers: { 'x-tenant-id': 'acme' } });
+    expect(refused.status).toBe(401);
+  }
+}
+
 /** Runs `count` requests with at most `concurrency` in flight; returns the status codes seen. */
 export async function burst(baseUrl: string, count: number, concurrency: number): Promise<Map<number, number>> {
   const statuses = new Map<number, number>();
