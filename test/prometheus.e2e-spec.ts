@@ -26,7 +26,12 @@ describe('Prometheus route', () => {
 
   it('serves the counters and the latest headline metrics to admins and the scrape token, and nobody else', async () => {
     const test = await createTestApp({
-      metrics: { prometheusEndpoint: { scrapeToken: SCRAPE_TOKEN }, rateLimit: false },
+      metrics: {
+        prometheusEndpoint: { scrapeToken: SCRAPE_TOKEN },
+        rateLimit: false,
+        // Only the test's own flush: on a busy machine the burst can outlast the 2 s timer, which would flush too.
+        apiMetrics: { flushIntervalMs: 3_600_000 },
+      },
       imports: [OpsModule],
       configure: applyApiMetrics,
       quiet: true,
