@@ -133,8 +133,17 @@ export const computeStatements = {
     const dayFilter = bucket === 'daily' ? 'day BETWEEN :d0::date AND :d1::date' : 'true';
     const rows = rollupSql(
       `SELECT * FROM metrics_work WHERE ${dayFilter}`,
-      // No metric reads a day's distinct active users from the bucket facts (DAU is the work table's count).
-      bucketFactsCtes(relations, enabled, bucketOf, userDays, activeUsersReadIn(bucket) ? 'user-days' : 'none'),
+      // No metric reads a day's distinct active users from the bucket facts (DAU is the work table's count). NRR's
+      // movements from the customers moving in the work range only (the stocks come from the work table), so a
+      // one-day run does not sort the whole ledger for them.
+      bucketFactsCtes(
+        relations,
+        enabled,
+        bucketOf,
+        userDays,
+        activeUsersReadIn(bucket) ? 'user-days' : 'none',
+        'moving',
+      ),
       bucket,
       enabled,
       AVERAGES_THROUGH,
