@@ -239,3 +239,122 @@ describe('per-user activity state: incremental runs equal a full recompute', () 
     expect(incremental).toEqual(await cohortRows());
   });
 });
+
+/**
+ * The rolling windows of runs reading the state (docs/performance.md, "Per-user activity state", reader 1): the
+ * 29-day lookback before the work range comes from the state as each user's last active day in it, which must give
+ * the WAU and MAU of every lookback day. UTC. Tenant a: u1 active in the lookback only (three days), u2 across New
+ * Year (two yearly rows), u3 twice in the lookback and once in January, u4 only before any January lookback;
+ * tenant b: u1 (the same user id, another user) on 12-31 only; x1 of no tenant, lookback only (global view).
+ */
+describe('per-user activity state: the rolling windows from the lookback users’ last days', () => {
+  let test: TestApp;
+  let metrics: MetricsService;
+  const asOf = new Date('2026-01-20T06:00:00Z');
+  const day = async (date: string) => metrics.computeRange({ start: date, end: date, asOf });
+
+  const snapshotRows = async () =>
+    test.dataSource.query<{ row: string }[]>(
+      `SELECT (to_jsonb(s) - 'id' - 'computed_at')::text AS row FROM system_metrics_snapshot s ORDER BY 1`,
+    );
+
+  /** Every daily row's WAU and MAU beside the distinct (tenant, user) pairs active in its window, read from raw events. */
+  const windowsAgainstEvents = async () =>
+    test.dataSource.query<
+      { day: string; tenant_id: string | null; wau: string; raw_wau: string; mau: string; raw_mau: string }[]
+    >(
+      `SELECT s.bucket_date::text AS day, s.tenant_id, s.wau::bigint::text AS wau, s.mau::bigint::text AS mau,
+         (SELECT count(DISTINCT (e.tenant_id, e.user_id)) FROM metrics_activity_event e
+          WHERE (s.tenant_id IS NULL OR e.tenant_id = s.tenant_id)
+            AND (e.occurred_at AT TIME ZONE 'UTC')::date BETWEEN s.bucket_date - 6 AND s.bucket_date)::text AS raw_wau,
+         (SELECT count(DISTINCT (e.tenant_id, e.user_id)) FROM metrics_activity_event e
+          WHERE (s.tenant_id IS NULL OR e.tenant_id = s.tenant_id)
+            AND (e.occurred_at AT TIME ZONE 'UTC')::date BETWEEN s.bucket_date - 29 AND s.bucket_date)::text AS raw_mau
+       FROM system_metrics_snapshot s WHERE s.bucket_type = 'daily' ORDER BY 1, 2`,
+    );
+
+  beforeAll(async () => {
+    test = await createTestApp();
+    metrics = test.app.get(MetricsService);
+    await insertSourceRows(test.dataSource, {
+      lifecycle: [
+        ['a', 'u1', 'signup', '2025-11-01T09:00:00Z'],
+        ['a', 'u2', 'signup', '2025-11-01T09:00:00Z'],
+        ['a', 'u3', 'signup', '2025-11-01T09:00:00Z'],
+        ['a', 'u4', 'signup', '2025-11-01T09:00:00Z'],
+        ['b', 'u1', 'signup', '2025-11-01T09:00:00Z'],
+      ],
+      activity: [
+        ['a', 'u1', '2025-12-05T10:00:00Z'],
+        ['a', 'u1', '2025-12-10T10:00:00Z'],
+        ['a', 'u1', '2025-12-20T10:00:00Z'],
+        ['a', 'u2', '2025-12-30T10:00:00Z'],
+        ['a', 'u2', '2026-01-02T10:00:00Z'],
+        ['a', 'u2', '2026-01-06T10:00:00Z'],
+        ['a', 'u3', '2025-12-27T10:00:00Z'],
+        ['a', 'u3', '2025-12-28T10:00:00Z'],
+        ['a', 'u3', '2026-01-03T10:00:00Z'],
+        ['a', 'u4', '2025-11-15T10:00:00Z'],
+        ['b', 'u1', '2025-12-31T10:00:00Z'],
+        [null, 'x1', '2025-12-12T12:00:00Z'],
+        [null, 'x1', '2025-12-26T12:00:00Z'],
+      ],
+    });
+  });
+
+  afterAll(() => test.close());
+
+  it('reads the lookback as one last active day per user and yearly row', async () => {
+    await metrics.computeRange({ start: '2025-10-01', end: '2026-01-01', asOf });
+    // 01-05's work range starts on 01-01: its lookback 12-03..12-31 is 9 user-days, 5 last days (a/u1 12-20, a/u2
+    // 12-30, a/u3 12-28, b/u1 12-31, x1 12-26); the dry run shows the chunk's table before it is dropped.
+    let lookback: { tenant_id: string | null; user_id: string; day: string }[] = [];
+    await day('2026-01-02');
+    await day('2026-01-03');
+    await day('2026-01-04');
+    await metrics.computeRange({
+      start: '2026-01-05',
+      end: '2026-01-05',
+      asOf,
+      inspectThenRollBack: async (manager) => {
+        lookback = await manager.query(
+          `SELECT tenant_id, user_id, day::text FROM metrics_user_days WHERE day < '2026-01-01' ORDER BY 2, 1`,
+        );
+      },
+    });
+    expect(lookback).toEqual([
+      { tenant_id: 'a', user_id: 'u1', day: '2025-12-20' },
+      { tenant_id: 'b', user_id: 'u1', day: '2025-12-31' },
+      { tenant_id: 'a', user_id: 'u2', day: '2025-12-30' },
+      { tenant_id: 'a', user_id: 'u3', day: '2025-12-28' },
+      { tenant_id: null, user_id: 'x1', day: '2025-12-26' },
+    ]);
+  });
+
+  it('nightly runs across New Year equal a full recompute and the distinct users of raw events', async () => {
+    // Each night to 01-19: a/u1 leaves the MAU on 01-19 (last active 12-20), x1 on 01-25 (in the work range's rollups).
+    for (let date = '2026-01-05'; date <= '2026-01-19'; date = nextDay(date)) await day(date);
+    const windows = await windowsAgainstEvents();
+    expect(windows.length).toBeGreaterThan(100);
+    for (const row of windows) {
+      expect({ ...row, wau: row.raw_wau, mau: row.raw_mau }).toEqual(row);
+    }
+    // MAU of 01-05 in tenant a: u1 (lookback only, 12-20), u2, u3; WAU: u2 (01-02), u3 (01-03).
+    const a0105 = windows.find((row) => row.day === '2026-01-05' && row.tenant_id === 'a');
+    expect(a0105).toMatchObject({ wau: '2', mau: '3' });
+    // The global view counts x1 (no tenant) and a's and b's u1 apart: u1, u2, u3 of a, u1 of b, x1.
+    const global0105 = windows.find((row) => row.day === '2026-01-05' && row.tenant_id === null);
+    expect(global0105).toMatchObject({ mau: '5' });
+
+    const incremental = await snapshotRows();
+    await test.dataSource.query(
+      'TRUNCATE system_metrics_snapshot, system_cohort_retention, metrics_user_activity, metrics_user_activity_coverage',
+    );
+    await metrics.computeRange({ start: '2025-10-01', end: '2026-01-19', asOf });
+    const full = await snapshotRows();
+    // The full recompute writes every day of the range; the nightly runs wrote theirs and their weeks and months.
+    const fullByKey = new Set(full.map((row) => row.row));
+    const missing = incremental.filter((row) => !fullByKey.has(row.row));
+    expect(missing).toEqual([]);
+  });
+});

@@ -82,6 +82,7 @@ export async function partitionActivityState(db: BenchDb, partitions: number): P
     );
   }
   await db.query(`CREATE INDEX ${table}_last_day ON ${table} (tenant_id, last_day)`);
+  await db.query(`CREATE INDEX ${table}_recent ON ${table} (last_day)`);
   await db.query('TRUNCATE metrics_user_activity_coverage');
 }
 

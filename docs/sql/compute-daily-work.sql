@@ -77,6 +77,76 @@ DROP AS
 SELECT
   tenant_id,
   user_id,
+  day
+FROM
+  (
+    SELECT
+      tenant_id,
+      user_id,
+      (
+        make_date(year, 1, 1) + nullif(
+          length(
+            rtrim(
+              (
+                days & (
+                  (
+                    (~ B'0'::bit(366)) >> (
+                      CASE
+                        WHEN :w0::date - 29 > make_date(year, 1, 1) THEN extract(
+                          doy
+                          FROM
+                            :w0::date - 29
+                        )::int
+                        ELSE 1
+                      END - 1
+                    )
+                  ) & (
+                    (~ B'0'::bit(366)) << (
+                      366 - (
+                        CASE
+                          WHEN :w0::date - 1 < make_date(year, 12, 31) THEN extract(
+                            doy
+                            FROM
+                              :w0::date - 1
+                          )::int
+                          ELSE 366
+                        END
+                      )
+                    )
+                  )
+                )
+              )::text,
+              '0'
+            )
+          ),
+          0
+        ) - 1
+      ) AS day
+    FROM
+      metrics_user_activity
+    WHERE
+      year BETWEEN extract(
+        year
+        FROM
+          :w0::date - 29
+      )::int AND extract(
+        year
+        FROM
+          :w0::date - 1
+      )::int
+      AND last_day >= :w0::date - 29
+      AND first_day <= :w0::date - 1
+      AND (
+        :tenant::varchar IS NULL
+        OR tenant_id = :tenant
+      )
+  ) AS last_days
+WHERE
+  day IS NOT NULL
+UNION ALL
+SELECT
+  tenant_id,
+  user_id,
   make_date(year, 1, 1) + bit_number - 1 AS day
 FROM
   metrics_user_activity
@@ -84,7 +154,7 @@ FROM
     extract(
       doy
       FROM
-        greatest(:w0::date - 29, first_day)
+        greatest(:w0::date, first_day)
     )::int,
     extract(
       doy
@@ -96,13 +166,13 @@ WHERE
   year BETWEEN extract(
     year
     FROM
-      :w0::date - 29
+      :w0::date
   )::int AND extract(
     year
     FROM
       :d0::date - 1
   )::int
-  AND last_day >= :w0::date - 29
+  AND last_day >= :w0::date
   AND first_day <= :d0::date - 1
   AND (
     :tenant::varchar IS NULL

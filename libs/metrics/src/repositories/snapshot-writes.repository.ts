@@ -9,7 +9,13 @@ import { BUCKET_DATE, rollupSql, type RollupBucket } from '../sql/rollup.sql.js'
 import { snapshotUpsertSql } from '../sql/snapshot-upsert.sql.js';
 import { DAY_START, WORK_START, userDaysSql, type LifecycleRows } from '../sql/source-facts.js';
 import { foldLifecycleSql, lifecycleCoverageSql } from '../sql/user-lifecycle.sql.js';
-import { coverageSql, foldUserDaysSql, stateHoldsSql, stateUserDaysSql } from '../sql/user-activity.sql.js';
+import {
+  coverageSql,
+  foldUserDaysSql,
+  stateHoldsSql,
+  stateLastDaysSql,
+  stateUserDaysSql,
+} from '../sql/user-activity.sql.js';
 import type { SourceRelations } from '../sql/source-relations.js';
 
 export { COHORT_CURVE_WEEKS } from '../sql/cohorts.sql.js';
@@ -61,12 +67,17 @@ export const computeStatements = {
   }),
 
   /**
-   * The same user-days, the days before :d0 (from 29 days before the work range) taken from the per-user activity
-   * state, which holds them exactly (its coverage says so), and only the days from :d0 read from the activity source.
+   * The same user-days where the per-user activity state holds the days before :d0 exactly (its coverage says so):
+   * only the days from :d0 read from the activity source, the work range's days before :d0 from the state's bits,
+   * and of the 29-day lookback before the work range only each user's last active day. Only the rolling windows read
+   * the lookback (every other reader starts at :w0 or :d0), and a window ending in the work range holds a lookback
+   * user iff it holds their last lookback day (stateLastDaysSql), so WAU and MAU are those of every lookback day.
    */
   userDaysFromState: (relations: SourceRelations, params: Params): Statement => ({
     sql: `CREATE TEMP TABLE ${USER_DAYS_TABLE} ON COMMIT DROP AS
-      ${stateUserDaysSql(':w0::date - 29', ':d0::date - 1')}
+      ${stateLastDaysSql(':w0::date - 29', ':w0::date - 1')}
+      UNION ALL
+      ${stateUserDaysSql(':w0::date', ':d0::date - 1')}
       UNION ALL
       ${userDaysSql(relations, DAY_START(':d0::date'))}`,
     params,

@@ -28,7 +28,9 @@ export { DAY_START, EVE, LOCAL_DAY, TENANT_FILTER, WINDOW_START, WORK_END, WORK_
  * Each user's active days (local dates) from 29 days before the work range to its end: what DAU, the rolling
  * windows and the bucket distinct counts read. A computation materialises it once per chunk (`userDays` names
  * that table) so the daily work and every bucket's facts share one pass over the activity source. `from` (an
- * instant) starts it later when the days before come from the per-user activity state (user-activity.sql.ts).
+ * instant) starts it later when the days before come from the per-user activity state (user-activity.sql.ts); the
+ * state then gives the lookback as each user's last active day in it, all the rolling windows read of it (every
+ * other reader starts at :w0).
  */
 export function userDaysSql(rel: SourceRelations, from = WINDOW_START): string {
   return `SELECT DISTINCT tenant_id, user_id, ${LOCAL_DAY('occurred_at')} AS day

@@ -83,6 +83,20 @@ export function stateUserDaysSql(from: string, to: string): string {
 }
 
 /**
+ * Each state row's last active day among the local days [from, to] (date expressions), rows with none left out:
+ * all that a rolling window ending on a day X ≥ `to` needs of those days. The window holds a user iff it holds
+ * their latest active day up to X, and when that day lies in [from, to] it is this one (a window reaching back
+ * before `from` is no reader's). So a lookback is read as one row per user instead of every active day of it;
+ * across New Year a user's two yearly rows give two days of the lookback, which the windows count once.
+ */
+export function stateLastDaysSql(from: string, to: string): string {
+  return `SELECT tenant_id, user_id, day FROM (
+        SELECT tenant_id, user_id, ${LAST_DAY('year', `(days & ${rangeMask('year', from, to)})`)} AS day
+        FROM ${USER_ACTIVITY_TABLE} WHERE ${rowsTouching(from, to)}) AS last_days
+      WHERE day IS NOT NULL`;
+}
+
+/**
  * Distinct active users per tenant over the local days [from, to] from the state, as bucket-fact rows (tenant_id,
  * bucket_date, fact, value): a user counts when a bit of the range is set in one of their years' rows. The cost is
  * the scope's users active around the range, whatever its length; never the events.
