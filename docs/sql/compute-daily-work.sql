@@ -83,58 +83,32 @@ FROM
     SELECT
       tenant_id,
       user_id,
-      (
-        make_date(year, 1, 1) + nullif(
-          length(
-            rtrim(
-              (
-                days & (
-                  (
-                    (~ B'0'::bit(366)) >> (
-                      CASE
-                        WHEN :w0::date - 29 > make_date(year, 1, 1) THEN extract(
-                          doy
-                          FROM
-                            :w0::date - 29
-                        )::int
-                        ELSE 1
-                      END - 1
-                    )
-                  ) & (
-                    (~ B'0'::bit(366)) << (
-                      366 - (
-                        CASE
-                          WHEN :w0::date - 1 < make_date(year, 12, 31) THEN extract(
-                            doy
-                            FROM
-                              :w0::date - 1
-                          )::int
-                          ELSE 366
-                        END
-                      )
-                    )
-                  )
-                )
-              )::text,
-              '0'
-            )
-          ),
-          0
-        ) - 1
-      ) AS day
+      CASE
+        WHEN last_day <= :w0::date - 1 THEN last_day
+        ELSE (
+          make_date(year, 1, 1) + nullif(
+            length(
+              rtrim(
+                substring(
+                  days
+                  FROM
+                    1 FOR extract(
+                      doy
+                      FROM
+                        :w0::date - 1
+                    )::int
+                )::text,
+                '0'
+              )
+            ),
+            0
+          ) - 1
+        )
+      END AS day
     FROM
       metrics_user_activity
     WHERE
-      year BETWEEN extract(
-        year
-        FROM
-          :w0::date - 29
-      )::int AND extract(
-        year
-        FROM
-          :w0::date - 1
-      )::int
-      AND last_day >= :w0::date - 29
+      last_day >= :w0::date - 29
       AND first_day <= :w0::date - 1
       AND (
         :tenant::varchar IS NULL
@@ -142,7 +116,7 @@ FROM
       )
   ) AS last_days
 WHERE
-  day IS NOT NULL
+  day >= :w0::date - 29
 UNION ALL
 SELECT
   tenant_id,
@@ -163,16 +137,7 @@ FROM
     )::int
   ) AS bit_number
 WHERE
-  year BETWEEN extract(
-    year
-    FROM
-      :w0::date
-  )::int AND extract(
-    year
-    FROM
-      :d0::date - 1
-  )::int
-  AND last_day >= :w0::date
+  last_day >= :w0::date
   AND first_day <= :d0::date - 1
   AND (
     :tenant::varchar IS NULL
@@ -233,16 +198,7 @@ WITH
     FROM
       metrics_user_activity
     WHERE
-      year BETWEEN extract(
-        year
-        FROM
-          :f0::date
-      )::int AND extract(
-        year
-        FROM
-          :f1::date
-      )::int
-      AND last_day >= :f0::date
+      last_day >= :f0::date
       AND first_day <= :f1::date
       AND (
         :tenant::varchar IS NULL

@@ -1087,16 +1087,7 @@ WITH
     FROM
       metrics_user_activity
     WHERE
-      year BETWEEN extract(
-        year
-        FROM
-          :w0::date
-      )::int AND extract(
-        year
-        FROM
-          :w1::date
-      )::int
-      AND last_day >= :w0::date
+      last_day >= :w0::date
       AND first_day <= :w1::date
       AND (
         :tenant::varchar IS NULL

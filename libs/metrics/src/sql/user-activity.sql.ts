@@ -29,10 +29,13 @@ const FIRST_DAY = (year: string, days: string) =>
 const LAST_DAY = (year: string, days: string) =>
   `(make_date(${year}, 1, 1) + nullif(length(rtrim(${days}::text, '0')), 0) - 1)`;
 
-/** The state's rows that may hold a bit of the local days [from, to] (the scope's, by :tenant). */
-const rowsTouching = (from: string, to: string) =>
-  `year BETWEEN extract(year FROM ${from})::int AND extract(year FROM ${to})::int
-      AND last_day >= ${from} AND first_day <= ${to} AND ${TENANT_FILTER}`;
+/**
+ * The state's rows that may hold a bit of the local days [from, to] (the scope's, by :tenant). A row's first and
+ * last active day lie in its year, so these two bounds also keep the rows of the range's years only; a test on
+ * `year` as well led the all-tenants run to read the unique key's every entry of the year (its first column is
+ * tenant_id) beside the `last_day` index.
+ */
+const rowsTouching = (from: string, to: string) => `last_day >= ${from} AND first_day <= ${to} AND ${TENANT_FILTER}`;
 
 /**
  * A row's bits outside the folded days kept, the folded days' bits set: a row need not be among `cleared` (its last
@@ -90,10 +93,13 @@ export function stateUserDaysSql(from: string, to: string): string {
  * across New Year a user's two yearly rows give two days of the lookback, which the windows count once.
  */
 export function stateLastDaysSql(from: string, to: string): string {
+  // A row active after `to` holds `to` in its year (its first day is not after `to`): its last bit up to `to` is
+  // read from the bits' text; that day may lie before `from` (no day of the range), which the filter drops.
   return `SELECT tenant_id, user_id, day FROM (
-        SELECT tenant_id, user_id, ${LAST_DAY('year', `(days & ${rangeMask('year', from, to)})`)} AS day
+        SELECT tenant_id, user_id, CASE WHEN last_day <= ${to} THEN last_day
+          ELSE ${LAST_DAY('year', `substring(days FROM 1 FOR extract(doy FROM ${to})::int)`)} END AS day
         FROM ${USER_ACTIVITY_TABLE} WHERE ${rowsTouching(from, to)}) AS last_days
-      WHERE day IS NOT NULL`;
+      WHERE day >= ${from}`;
 }
 
 /**
