@@ -13,6 +13,7 @@ import { UserActivityState1765152000000 } from './1765152000000-user-activity-st
 import { AuditPartitions1765180800000 } from './1765180800000-audit-partitions.js';
 import { SourceWatermarks1765195200000 } from './1765195200000-source-watermarks.js';
 import { UserLifecycleState1765209600000 } from './1765209600000-user-lifecycle-state.js';
+import { KeyActionCoveringIndex1765224000000 } from './1765224000000-key-action-covering-index.js';
 import { UserActivityRecentIndex1765296000000 } from './1765296000000-user-activity-recent-index.js';
 
 /** Every migration of the metrics module, oldest first. Hosts add these to their data source. */
@@ -32,5 +33,6 @@ export const METRICS_MIGRATIONS = [
   AuditPartitions1765180800000,
   SourceWatermarks1765195200000,
   UserLifecycleState1765209600000,
+  KeyActionCoveringIndex1765224000000,
   UserActivityRecentIndex1765296000000,
 ];
