@@ -13,6 +13,7 @@ import { UserActivityState1765152000000 } from './1765152000000-user-activity-st
 import { AuditPartitions1765180800000 } from './1765180800000-audit-partitions.js';
 import { SourceWatermarks1765195200000 } from './1765195200000-source-watermarks.js';
 import { UserLifecycleState1765209600000 } from './1765209600000-user-lifecycle-state.js';
+import { CohortComputedFor1765224000000 } from './1765224000000-cohort-computed-for.js';
 
 /** Every migration of the metrics module, oldest first. Hosts add these to their data source. */
 export const METRICS_MIGRATIONS = [
@@ -31,4 +32,5 @@ export const METRICS_MIGRATIONS = [
   AuditPartitions1765180800000,
   SourceWatermarks1765195200000,
   UserLifecycleState1765209600000,
+  CohortComputedFor1765224000000,
 ];
