@@ -62,7 +62,7 @@ WITH
         )
       )
   ),
-  changed_days AS (
+  changed_days AS MATERIALIZED (
     SELECT
       d::date AS day
     FROM
@@ -167,7 +167,7 @@ WITH
           AND s.tenant_id IS NOT DISTINCT FROM r.tenant_id
       )
   ),
-  members AS (
+  members AS MATERIALIZED (
     SELECT
       *
     FROM
@@ -432,7 +432,7 @@ WITH
         )
       )
   ),
-  changed_days AS (
+  changed_days AS MATERIALIZED (
     SELECT
       d::date AS day
     FROM
@@ -537,7 +537,7 @@ WITH
           AND s.tenant_id IS NOT DISTINCT FROM r.tenant_id
       )
   ),
-  members AS (
+  members AS MATERIALIZED (
     SELECT
       *
     FROM

@@ -81,7 +81,8 @@ function shownWeeks(lastSignup: string, at: string): string {
  * a day marked dirty, or a day without a global daily snapshot (never computed, so never marked). The days a row
  * reads are its month (the members' signups) and those of its shown weeks, [month start, last signup + 7 × shown
  * − 1]. :force recomputes every month. The members of every month are read (one pass over the signups) to decide;
- * only the chosen months' active weeks are read. A stored row of the run's scopes and months whose scope has no
+ * only the chosen months' active weeks are read. `changed_days` is MATERIALIZED so that it is computed once, not per
+ * month and scope tested; `members` so that the active weeks join a computed set (as when it had two readers). A stored row of the run's scopes and months whose scope has no
  * member any more (a late earlier signup moved its only members to another month) is deleted (`emptied`): a
  * recompute writes no row for it.
  */
@@ -106,7 +107,7 @@ export function cohortsUpsertSql(rel: SourceRelations, activeWeeks: CohortActivi
                count(*) AS cohort_size, max(signup_day) AS last_signup_day
         FROM all_members GROUP BY GROUPING SETS ((tenant_id, cohort_month), (cohort_month))) AS grouped
       WHERE ${inScope}),
-    changed_days AS (
+    changed_days AS MATERIALIZED (
       SELECT d::date AS day FROM generate_series(:changed_from::date, :changed_to::date, interval '1 day') AS d
       UNION ALL
       SELECT day FROM metrics_dirty_day
@@ -134,7 +135,7 @@ export function cohortsUpsertSql(rel: SourceRelations, activeWeeks: CohortActivi
         AND (:tenant::varchar IS NULL OR r.tenant_id = :tenant)
         AND NOT EXISTS (SELECT 1 FROM all_sizes s
                         WHERE s.cohort_month = r.cohort_month AND s.tenant_id IS NOT DISTINCT FROM r.tenant_id)),
-    members AS (SELECT * FROM all_members WHERE cohort_month IN (SELECT cohort_month FROM stale)),
+    members AS MATERIALIZED (SELECT * FROM all_members WHERE cohort_month IN (SELECT cohort_month FROM stale)),
     active_weeks AS (${activeWeeks === 'state' ? activeWeeksFromStateSql() : activeWeeksFromActivitySql(rel)}),
     sizes AS (SELECT * FROM all_sizes WHERE cohort_month IN (SELECT cohort_month FROM stale)),
     retained AS (
