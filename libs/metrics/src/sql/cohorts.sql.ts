@@ -54,6 +54,7 @@ function activeWeeksFromStateSql(): string {
  * a value). A row recorded with other inputs is recomputed.
  */
 export const COHORT_DEFINITION_VERSION = 1;
+
 export function cohortInputs(rel: SourceRelations, tz: string): string {
   return JSON.stringify({
     version: COHORT_DEFINITION_VERSION,
@@ -81,10 +82,10 @@ function shownWeeks(lastSignup: string, at: string): string {
  * a day marked dirty, or a day without a global daily snapshot (never computed, so never marked). The days a row
  * reads are its month (the members' signups) and those of its shown weeks, [month start, last signup + 7 × shown
  * − 1]. :force recomputes every month. The members of every month are read (one pass over the signups) to decide;
- * only the chosen months' active weeks are read. `changed_days` is MATERIALIZED so that it is computed once, not per
- * month and scope tested; `members` so that the active weeks join a computed set (as when it had two readers). A stored row of the run's scopes and months whose scope has no
- * member any more (a late earlier signup moved its only members to another month) is deleted (`emptied`): a
- * recompute writes no row for it.
+ * only the chosen months' active weeks are read. `changed_days` is MATERIALIZED so that it is computed once, not
+ * per month and scope tested; `members` so that the active weeks join a computed set (as when it had two readers).
+ * A stored row of the run's scopes and months whose scope has no member any more (a late earlier signup moved its
+ * only members to another month) is deleted (`emptied`): a recompute writes no row for it.
  */
 export function cohortsUpsertSql(rel: SourceRelations, activeWeeks: CohortActivity = 'activity'): string {
   const inScope = `((is_global AND :tenant::varchar IS NULL) OR (NOT is_global AND tenant_id IS NOT NULL))`;
