@@ -15,6 +15,7 @@ import { SourceWatermarks1765195200000 } from './1765195200000-source-watermarks
 import { UserLifecycleState1765209600000 } from './1765209600000-user-lifecycle-state.js';
 import { KeyActionCoveringIndex1765224000000 } from './1765224000000-key-action-covering-index.js';
 import { UserActivityRecentIndex1765296000000 } from './1765296000000-user-activity-recent-index.js';
+import { CohortComputedFor1765310400000 } from './1765310400000-cohort-computed-for.js';
 
 /** Every migration of the metrics module, oldest first. Hosts add these to their data source. */
 export const METRICS_MIGRATIONS = [
@@ -35,4 +36,5 @@ export const METRICS_MIGRATIONS = [
   UserLifecycleState1765209600000,
   KeyActionCoveringIndex1765224000000,
   UserActivityRecentIndex1765296000000,
+  CohortComputedFor1765310400000,
 ];

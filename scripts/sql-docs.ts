@@ -85,6 +85,9 @@ const COMPUTE_PARAMS = {
   w1: '2026-03-02',
 };
 
+/** A nightly run's cohort statement: the day it has just computed (03-01), only the months it can change rewritten. */
+const NIGHTLY_COHORT_DAYS = { changed_from: '2026-03-01', changed_to: '2026-03-01', force: false };
+
 const SUMMARY: SummaryReadQuery = {
   env: ENV,
   start: '2026-01-01',
@@ -365,6 +368,7 @@ export const SQL_DOCS: SqlDoc[] = [
           ...COMPUTE_PARAMS,
           c0: '2025-06-01',
           c1: '2026-03-01',
+          ...NIGHTLY_COHORT_DAYS,
         }),
       },
       {
@@ -382,7 +386,7 @@ export const SQL_DOCS: SqlDoc[] = [
         built: SOURCES,
         statement: computeStatements.cohortsUpsert(
           OWN_TABLES,
-          { ...COMPUTE_PARAMS, c0: '2025-06-01', c1: '2026-03-01' },
+          { ...COMPUTE_PARAMS, c0: '2025-06-01', c1: '2026-03-01', ...NIGHTLY_COHORT_DAYS },
           'state',
         ),
       },

@@ -28,7 +28,7 @@ describe('per-user lifecycle state: incremental runs equal a full recompute', ()
       `SELECT (to_jsonb(s) - 'id' - 'computed_at')::text AS row FROM system_metrics_snapshot s WHERE bucket_date >= $1
          AND NOT (tenant_id = 'c' AND CASE bucket_type WHEN 'daily' THEN bucket_date WHEN 'weekly' THEN bucket_date + 6
                   ELSE (bucket_date + interval '1 month')::date - 1 END < '2025-11-25')
-       UNION ALL SELECT (to_jsonb(c) - 'id' - 'computed_at')::text FROM system_cohort_retention c
+       UNION ALL SELECT (to_jsonb(c) - 'id' - 'computed_at' - 'computed_as_of' - 'computed_inputs')::text FROM system_cohort_retention c
        WHERE cohort_month >= $2
        ORDER BY 1`,
       [from, cohortsFrom],

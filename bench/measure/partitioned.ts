@@ -2,7 +2,7 @@ import type { BenchDb } from '../bench-db.js';
 import { SOURCE_TIME_COLUMNS } from './floor.js';
 
 /**
- * Every snapshot and cohort row (without ids and computation times), hashed: two computations of the same
+ * Every snapshot and cohort row (without ids, computation times and a cohort's bookkeeping of what it was computed for), hashed: two computations of the same
  * data agree exactly when their digests are equal.
  */
 export async function snapshotDigest(db: BenchDb): Promise<string> {
@@ -10,7 +10,7 @@ export async function snapshotDigest(db: BenchDb): Promise<string> {
     `SELECT md5(
        coalesce((SELECT string_agg((to_jsonb(s) - 'id' - 'computed_at')::text, '|'
                  ORDER BY s.bucket_type, s.bucket_date, s.tenant_id NULLS FIRST) FROM system_metrics_snapshot s), '') ||
-       coalesce((SELECT string_agg((to_jsonb(c) - 'id' - 'computed_at')::text, '|'
+       coalesce((SELECT string_agg((to_jsonb(c) - 'id' - 'computed_at' - 'computed_as_of' - 'computed_inputs')::text, '|'
                  ORDER BY c.cohort_month, c.tenant_id NULLS FIRST) FROM system_cohort_retention c), '')) AS digest`,
   );
   return row.digest;

@@ -4,9 +4,9 @@
 
 -- cohortsUpsert
 -- built with: {"enabled":"lifecycle, activity, activation, config, billing, jobs, ai, api","relations":"the module's own tables"}
--- sample parameters: {"as_of":"2026-03-02T08:00:00.000Z","c0":"2025-06-01","c1":"2026-03-01","env":"production","tenant":null,"tz":"Europe/Berlin"}
+-- sample parameters: {"as_of":"2026-03-02T08:00:00.000Z","c0":"2025-06-01","c1":"2026-03-01","changed_from":"2026-03-01","changed_to":"2026-03-01","env":"production","force":false,"inputs":"{\"version\":1,\"tz\":\"Europe/Berlin\",\"activity\":\"metrics_activity_event AS a\",\"lifecycle\":\"metrics_lifecycle_event AS l\"}","tenant":null,"tz":"Europe/Berlin"}
 WITH
-  members AS (
+  all_members AS (
     SELECT
       tenant_id,
       user_id,
@@ -34,6 +34,152 @@ WITH
       signup_day >= :c0::date
       AND signup_day < (:c1::date + interval '1 month')
   ),
+  all_sizes AS (
+    SELECT
+      *
+    FROM
+      (
+        SELECT
+          grouping(tenant_id) = 1 AS is_global,
+          tenant_id,
+          cohort_month,
+          count(*) AS cohort_size,
+          max(signup_day) AS last_signup_day
+        FROM
+          all_members
+        GROUP BY
+          GROUPING SETS ((tenant_id, cohort_month), (cohort_month))
+      ) AS grouped
+    WHERE
+      (
+        (
+          is_global
+          AND :tenant::varchar IS NULL
+        )
+        OR (
+          NOT is_global
+          AND tenant_id IS NOT NULL
+        )
+      )
+  ),
+  changed_days AS MATERIALIZED (
+    SELECT
+      d::date AS day
+    FROM
+      generate_series(
+        :changed_from::date,
+        :changed_to::date,
+        interval '1 day'
+      ) AS d
+    UNION ALL
+    SELECT
+      day
+    FROM
+      metrics_dirty_day
+    UNION ALL
+    SELECT
+      d::date
+    FROM
+      generate_series(
+        :c0::date,
+        greatest(
+          :changed_to::date,
+          (:as_of::timestamptz AT TIME ZONE :tz)::date - 1
+        ),
+        interval '1 day'
+      ) AS d
+    WHERE
+      NOT EXISTS (
+        SELECT
+          1
+        FROM
+          system_metrics_snapshot x
+        WHERE
+          x.environment = :env
+          AND x.bucket_type = 'daily'
+          AND x.tenant_id IS NULL
+          AND x.bucket_date = d::date
+      )
+  ),
+  stale AS (
+    SELECT DISTINCT
+      s.cohort_month
+    FROM
+      all_sizes s
+      LEFT JOIN system_cohort_retention r ON r.environment = :env
+      AND r.cohort_month = s.cohort_month
+      AND r.tenant_id IS NOT DISTINCT FROM s.tenant_id
+      CROSS JOIN LATERAL (
+        SELECT
+          (
+            SELECT
+              count(*)::int
+            FROM
+              generate_series(0, 26) AS k (week)
+            WHERE
+              (
+                (s.last_signup_day + 7 * k.week + 7)::timestamp AT TIME ZONE :tz
+              ) <= :as_of::timestamptz
+          ) AS now_shown,
+          (
+            SELECT
+              count(*)::int
+            FROM
+              generate_series(0, 26) AS k (week)
+            WHERE
+              (
+                (s.last_signup_day + 7 * k.week + 7)::timestamp AT TIME ZONE :tz
+              ) <= r.computed_as_of
+          ) AS then_shown
+      ) AS w
+    WHERE
+      :force::boolean
+      OR r.computed_inputs IS DISTINCT FROM :inputs::text
+      OR w.now_shown <> w.then_shown
+      OR EXISTS (
+        SELECT
+          1
+        FROM
+          changed_days c
+        WHERE
+          c.day BETWEEN s.cohort_month AND greatest(
+            (s.cohort_month + interval '1 month')::date - 1,
+            s.last_signup_day + 7 * w.now_shown - 1
+          )
+      )
+  ),
+  emptied AS (
+    DELETE FROM system_cohort_retention r
+    WHERE
+      r.environment = :env
+      AND r.cohort_month BETWEEN :c0::date AND :c1::date
+      AND (
+        :tenant::varchar IS NULL
+        OR r.tenant_id = :tenant
+      )
+      AND NOT EXISTS (
+        SELECT
+          1
+        FROM
+          all_sizes s
+        WHERE
+          s.cohort_month = r.cohort_month
+          AND s.tenant_id IS NOT DISTINCT FROM r.tenant_id
+      )
+  ),
+  members AS MATERIALIZED (
+    SELECT
+      *
+    FROM
+      all_members
+    WHERE
+      cohort_month IN (
+        SELECT
+          cohort_month
+        FROM
+          stale
+      )
+  ),
   active_weeks AS (
     SELECT DISTINCT
       m.tenant_id,
@@ -60,28 +206,13 @@ WITH
     SELECT
       *
     FROM
-      (
-        SELECT
-          grouping(tenant_id) = 1 AS is_global,
-          tenant_id,
-          cohort_month,
-          count(*) AS cohort_size,
-          max(signup_day) AS last_signup_day
-        FROM
-          members
-        GROUP BY
-          GROUPING SETS ((tenant_id, cohort_month), (cohort_month))
-      ) AS grouped
+      all_sizes
     WHERE
-      (
-        (
-          is_global
-          AND :tenant::varchar IS NULL
-        )
-        OR (
-          NOT is_global
-          AND tenant_id IS NOT NULL
-        )
+      cohort_month IN (
+        SELECT
+          cohort_month
+        FROM
+          stale
       )
   ),
   retained AS (
@@ -137,7 +268,9 @@ INSERT INTO
     week_12_retained,
     week_12_pct,
     curve,
-    computed_at
+    computed_at,
+    computed_as_of,
+    computed_inputs
   )
 SELECT
   :env::varchar,
@@ -151,7 +284,9 @@ SELECT
   week_12_retained,
   week_12_pct,
   curve,
-  now()
+  now(),
+  :as_of::timestamptz,
+  :inputs::text
 FROM
   (
     SELECT
@@ -204,7 +339,9 @@ SET
   week_12_retained = EXCLUDED.week_12_retained,
   week_12_pct = EXCLUDED.week_12_pct,
   curve = EXCLUDED.curve,
-  computed_at = EXCLUDED.computed_at;
+  computed_at = EXCLUDED.computed_at,
+  computed_as_of = EXCLUDED.computed_as_of,
+  computed_inputs = EXCLUDED.computed_inputs;
 
 -- cohortStateHolds
 -- sample parameters: {"as_of":"2026-03-02T08:00:00.000Z","c0":"2025-06-01","c1":"2026-03-01","source":"metrics_activity_event AS activity_source","tz":"Europe/Berlin"}
@@ -237,9 +374,9 @@ SELECT
 
 -- cohortsUpsert (members' weeks from the per-user activity state)
 -- built with: {"enabled":"lifecycle, activity, activation, config, billing, jobs, ai, api","relations":"the module's own tables"}
--- sample parameters: {"as_of":"2026-03-02T08:00:00.000Z","c0":"2025-06-01","c1":"2026-03-01","env":"production","tenant":null,"tz":"Europe/Berlin"}
+-- sample parameters: {"as_of":"2026-03-02T08:00:00.000Z","c0":"2025-06-01","c1":"2026-03-01","changed_from":"2026-03-01","changed_to":"2026-03-01","env":"production","force":false,"inputs":"{\"version\":1,\"tz\":\"Europe/Berlin\",\"activity\":\"metrics_activity_event AS a\",\"lifecycle\":\"metrics_lifecycle_event AS l\"}","tenant":null,"tz":"Europe/Berlin"}
 WITH
-  members AS (
+  all_members AS (
     SELECT
       tenant_id,
       user_id,
@@ -266,6 +403,152 @@ WITH
     WHERE
       signup_day >= :c0::date
       AND signup_day < (:c1::date + interval '1 month')
+  ),
+  all_sizes AS (
+    SELECT
+      *
+    FROM
+      (
+        SELECT
+          grouping(tenant_id) = 1 AS is_global,
+          tenant_id,
+          cohort_month,
+          count(*) AS cohort_size,
+          max(signup_day) AS last_signup_day
+        FROM
+          all_members
+        GROUP BY
+          GROUPING SETS ((tenant_id, cohort_month), (cohort_month))
+      ) AS grouped
+    WHERE
+      (
+        (
+          is_global
+          AND :tenant::varchar IS NULL
+        )
+        OR (
+          NOT is_global
+          AND tenant_id IS NOT NULL
+        )
+      )
+  ),
+  changed_days AS MATERIALIZED (
+    SELECT
+      d::date AS day
+    FROM
+      generate_series(
+        :changed_from::date,
+        :changed_to::date,
+        interval '1 day'
+      ) AS d
+    UNION ALL
+    SELECT
+      day
+    FROM
+      metrics_dirty_day
+    UNION ALL
+    SELECT
+      d::date
+    FROM
+      generate_series(
+        :c0::date,
+        greatest(
+          :changed_to::date,
+          (:as_of::timestamptz AT TIME ZONE :tz)::date - 1
+        ),
+        interval '1 day'
+      ) AS d
+    WHERE
+      NOT EXISTS (
+        SELECT
+          1
+        FROM
+          system_metrics_snapshot x
+        WHERE
+          x.environment = :env
+          AND x.bucket_type = 'daily'
+          AND x.tenant_id IS NULL
+          AND x.bucket_date = d::date
+      )
+  ),
+  stale AS (
+    SELECT DISTINCT
+      s.cohort_month
+    FROM
+      all_sizes s
+      LEFT JOIN system_cohort_retention r ON r.environment = :env
+      AND r.cohort_month = s.cohort_month
+      AND r.tenant_id IS NOT DISTINCT FROM s.tenant_id
+      CROSS JOIN LATERAL (
+        SELECT
+          (
+            SELECT
+              count(*)::int
+            FROM
+              generate_series(0, 26) AS k (week)
+            WHERE
+              (
+                (s.last_signup_day + 7 * k.week + 7)::timestamp AT TIME ZONE :tz
+              ) <= :as_of::timestamptz
+          ) AS now_shown,
+          (
+            SELECT
+              count(*)::int
+            FROM
+              generate_series(0, 26) AS k (week)
+            WHERE
+              (
+                (s.last_signup_day + 7 * k.week + 7)::timestamp AT TIME ZONE :tz
+              ) <= r.computed_as_of
+          ) AS then_shown
+      ) AS w
+    WHERE
+      :force::boolean
+      OR r.computed_inputs IS DISTINCT FROM :inputs::text
+      OR w.now_shown <> w.then_shown
+      OR EXISTS (
+        SELECT
+          1
+        FROM
+          changed_days c
+        WHERE
+          c.day BETWEEN s.cohort_month AND greatest(
+            (s.cohort_month + interval '1 month')::date - 1,
+            s.last_signup_day + 7 * w.now_shown - 1
+          )
+      )
+  ),
+  emptied AS (
+    DELETE FROM system_cohort_retention r
+    WHERE
+      r.environment = :env
+      AND r.cohort_month BETWEEN :c0::date AND :c1::date
+      AND (
+        :tenant::varchar IS NULL
+        OR r.tenant_id = :tenant
+      )
+      AND NOT EXISTS (
+        SELECT
+          1
+        FROM
+          all_sizes s
+        WHERE
+          s.cohort_month = r.cohort_month
+          AND s.tenant_id IS NOT DISTINCT FROM r.tenant_id
+      )
+  ),
+  members AS MATERIALIZED (
+    SELECT
+      *
+    FROM
+      all_members
+    WHERE
+      cohort_month IN (
+        SELECT
+          cohort_month
+        FROM
+          stale
+      )
   ),
   active_weeks AS (
     SELECT DISTINCT
@@ -332,28 +615,13 @@ WITH
     SELECT
       *
     FROM
-      (
-        SELECT
-          grouping(tenant_id) = 1 AS is_global,
-          tenant_id,
-          cohort_month,
-          count(*) AS cohort_size,
-          max(signup_day) AS last_signup_day
-        FROM
-          members
-        GROUP BY
-          GROUPING SETS ((tenant_id, cohort_month), (cohort_month))
-      ) AS grouped
+      all_sizes
     WHERE
-      (
-        (
-          is_global
-          AND :tenant::varchar IS NULL
-        )
-        OR (
-          NOT is_global
-          AND tenant_id IS NOT NULL
-        )
+      cohort_month IN (
+        SELECT
+          cohort_month
+        FROM
+          stale
       )
   ),
   retained AS (
@@ -409,7 +677,9 @@ INSERT INTO
     week_12_retained,
     week_12_pct,
     curve,
-    computed_at
+    computed_at,
+    computed_as_of,
+    computed_inputs
   )
 SELECT
   :env::varchar,
@@ -423,7 +693,9 @@ SELECT
   week_12_retained,
   week_12_pct,
   curve,
-  now()
+  now(),
+  :as_of::timestamptz,
+  :inputs::text
 FROM
   (
     SELECT
@@ -476,4 +748,6 @@ SET
   week_12_retained = EXCLUDED.week_12_retained,
   week_12_pct = EXCLUDED.week_12_pct,
   curve = EXCLUDED.curve,
-  computed_at = EXCLUDED.computed_at;
+  computed_at = EXCLUDED.computed_at,
+  computed_as_of = EXCLUDED.computed_as_of,
+  computed_inputs = EXCLUDED.computed_inputs;

@@ -145,6 +145,8 @@ export class SnapshotComputeService {
    * are a statement of their own: this run has just folded their days into the activity state, so they can read it
    * while the earlier months (their curves start before the range) read raw activity. Each month's cohort is
    * computed from its own members alone, so the split changes no value; each part checks the state holds its days.
+   * Of those months, each statement rewrites only the ones whose stored rows a recompute could change (the run's
+   * days [start, end] are the days it has just recomputed; docs/performance.md, reader 3).
    */
   private async computeCohorts(
     manager: EntityManager,
@@ -153,14 +155,15 @@ export class SnapshotComputeService {
   ): Promise<void> {
     const c0 = monthStart(addDays(request.start, -7 * (COHORT_CURVE_WEEKS + 1) - 31));
     const c1 = monthStart(request.end);
+    const run = { ...base, changed_from: request.start, changed_to: request.end, force: false };
     const folded =
       request.start === monthStart(request.start) ? request.start : addMonths(monthStart(request.start), 1);
     if (folded > c0 && folded <= c1) {
-      await this.writes.upsertCohorts(manager, this.relations, { ...base, c0, c1: addMonths(folded, -1) });
-      await this.writes.upsertCohorts(manager, this.relations, { ...base, c0: folded, c1 });
+      await this.writes.upsertCohorts(manager, this.relations, { ...run, c0, c1: addMonths(folded, -1) });
+      await this.writes.upsertCohorts(manager, this.relations, { ...run, c0: folded, c1 });
       return;
     }
-    await this.writes.upsertCohorts(manager, this.relations, { ...base, c0, c1 });
+    await this.writes.upsertCohorts(manager, this.relations, { ...run, c0, c1 });
   }
 
   /**
@@ -186,6 +189,10 @@ export class SnapshotComputeService {
       env: this.options.environment,
       c0: first,
       c1: last,
+      // Asked for by name (the monthly schedule, the API): every month of them is recomputed.
+      changed_from: null,
+      changed_to: null,
+      force: true,
     };
     await this.dataSource
       .transaction(async (manager) => {

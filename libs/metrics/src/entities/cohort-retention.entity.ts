@@ -47,4 +47,12 @@ export class CohortRetention extends BaseEntity {
 
   @Column({ type: 'timestamptz' })
   computed_at: Date;
+
+  /** The `as_of` the row was computed for: which of its weeks had matured (null: written before it was recorded). */
+  @Column({ type: 'timestamptz', nullable: true })
+  computed_as_of: Date | null;
+
+  /** The inputs its values depend on: timezone, relations read, definition version (see cohortInputs). */
+  @Column({ type: 'text', nullable: true })
+  computed_inputs: string | null;
 }

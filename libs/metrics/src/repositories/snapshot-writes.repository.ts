@@ -3,7 +3,7 @@ import type { EntityManager } from 'typeorm';
 import { COMPUTE_WORK_MEM, NO_JIT } from '../database/session-settings.js';
 import { run, type Statement } from '../database/statement.js';
 import { activeUsersReadIn, bucketFactsCtes } from '../sql/bucket-facts.sql.js';
-import { CURVE_LAST_DAY, cohortsUpsertSql, type CohortActivity } from '../sql/cohorts.sql.js';
+import { CURVE_LAST_DAY, cohortInputs, cohortsUpsertSql, type CohortActivity } from '../sql/cohorts.sql.js';
 import { dailyWorkSql } from '../sql/daily-work.sql.js';
 import { BUCKET_DATE, rollupSql, type RollupBucket } from '../sql/rollup.sql.js';
 import { snapshotUpsertSql } from '../sql/snapshot-upsert.sql.js';
@@ -177,9 +177,13 @@ export const computeStatements = {
     params,
   }),
 
+  /**
+   * The cohorts of [:c0, :c1] whose stored rows could differ from a recompute (every one with :force), given the
+   * days the run has just computed [:changed_from, :changed_to] (null: none). Each row records its :as_of and inputs.
+   */
   cohortsUpsert: (relations: SourceRelations, params: Params, activeWeeks: CohortActivity = 'activity'): Statement => ({
     sql: cohortsUpsertSql(relations, activeWeeks),
-    params,
+    params: { ...params, inputs: cohortInputs(relations, String(params.tz)) },
   }),
 };
 
@@ -319,7 +323,7 @@ export class SnapshotWritesRepository {
   }
 
   /**
-   * The cohorts of [:c0, :c1] upserted, their members' active weeks read from the per-user activity state when it
+   * The cohorts of [:c0, :c1] upserted (those a recompute could change, see cohortsUpsertSql), their members' active weeks read from the per-user activity state when it
    * holds every day they depend on (same timezone and activity relation, covered, no day waiting to be recomputed),
    * otherwise from the activity source.
    */

@@ -49,9 +49,43 @@ function activeWeeksFromStateSql(): string {
 }
 
 /**
+ * What a stored row's values depend on besides its members, their activity and its `as_of`: the timezone (local
+ * days and week boundaries), the relations read, and this definition's version (bump it when the SQL below changes
+ * a value). A row recorded with other inputs is recomputed.
+ */
+export const COHORT_DEFINITION_VERSION = 1;
+
+export function cohortInputs(rel: SourceRelations, tz: string): string {
+  return JSON.stringify({
+    version: COHORT_DEFINITION_VERSION,
+    tz,
+    activity: rel.from('activity', 'a'),
+    lifecycle: rel.from('lifecycle', 'l'),
+  });
+}
+
+/** How many of weeks 0..26 of a cohort whose last member signed up on `lastSignup` are shown at the instant `at`. */
+function shownWeeks(lastSignup: string, at: string): string {
+  return `(SELECT count(*)::int FROM generate_series(0, ${COHORT_CURVE_WEEKS}) AS k(week)
+             WHERE ${DAY_START(`${lastSignup} + 7 * k.week + 7`)} <= ${at})`;
+}
+
+/**
  * Monthly signup cohorts for cohort months [:c0, :c1], per tenant and global, upserted into
  * system_cohort_retention. Week N of a user is days [7N, 7N+6] after their own signup day (day 0); a week
  * is null until the window of the cohort's last-signing user has ended (metrics.md, "Cohort retention").
+ *
+ * Only the months whose stored rows could differ from a recompute are recomputed (`stale`; docs/performance.md,
+ * reader 3, states the rule and why it is exact): a month is recomputed when one of its scopes' rows is missing
+ * or recorded with other inputs, when a week of it is shown at :as_of but not at the row's `computed_as_of` (or
+ * the reverse), or when a day the row read may have changed since: the run's own days [:changed_from, :changed_to],
+ * a day marked dirty, or a day without a global daily snapshot (never computed, so never marked). The days a row
+ * reads are its month (the members' signups) and those of its shown weeks, [month start, last signup + 7 × shown
+ * − 1]. :force recomputes every month. The members of every month are read (one pass over the signups) to decide;
+ * only the chosen months' active weeks are read. `changed_days` is MATERIALIZED so that it is computed once, not
+ * per month and scope tested; `members` so that the active weeks join a computed set (as when it had two readers).
+ * A stored row of the run's scopes and months whose scope has no member any more (a late earlier signup moved its
+ * only members to another month) is deleted (`emptied`): a recompute writes no row for it.
  */
 export function cohortsUpsertSql(rel: SourceRelations, activeWeeks: CohortActivity = 'activity'): string {
   const inScope = `((is_global AND :tenant::varchar IS NULL) OR (NOT is_global AND tenant_id IS NOT NULL))`;
@@ -60,20 +94,51 @@ export function cohortsUpsertSql(rel: SourceRelations, activeWeeks: CohortActivi
         max(pct) FILTER (WHERE week = ${week}) AS week_${week}_pct`,
   ).join(',\n        ');
   const milestoneNames = MILESTONES.flatMap((week) => [`week_${week}_retained`, `week_${week}_pct`]);
+  const today = `(:as_of::timestamptz AT TIME ZONE :tz)::date`;
 
-  return `WITH members AS (
+  return `WITH all_members AS (
       SELECT tenant_id, user_id, signup_day, date_trunc('month', signup_day)::date AS cohort_month FROM (
         SELECT tenant_id, user_id, ${LOCAL_DAY('min(occurred_at)')} AS signup_day
         FROM ${rel.from('lifecycle')} WHERE type = 'signup' AND ${TENANT_FILTER}
         GROUP BY tenant_id, user_id) AS signups
       WHERE signup_day >= :c0::date AND signup_day < (:c1::date + interval '1 month')),
-    active_weeks AS (${activeWeeks === 'state' ? activeWeeksFromStateSql() : activeWeeksFromActivitySql(rel)}),
-    sizes AS (
+    all_sizes AS (
       SELECT * FROM (
         SELECT grouping(tenant_id) = 1 AS is_global, tenant_id, cohort_month,
                count(*) AS cohort_size, max(signup_day) AS last_signup_day
-        FROM members GROUP BY GROUPING SETS ((tenant_id, cohort_month), (cohort_month))) AS grouped
+        FROM all_members GROUP BY GROUPING SETS ((tenant_id, cohort_month), (cohort_month))) AS grouped
       WHERE ${inScope}),
+    changed_days AS MATERIALIZED (
+      SELECT d::date AS day FROM generate_series(:changed_from::date, :changed_to::date, interval '1 day') AS d
+      UNION ALL
+      SELECT day FROM metrics_dirty_day
+      UNION ALL
+      SELECT d::date FROM generate_series(:c0::date, greatest(:changed_to::date, ${today} - 1), interval '1 day') AS d
+      WHERE NOT EXISTS (
+        SELECT 1 FROM system_metrics_snapshot x
+        WHERE x.environment = :env AND x.bucket_type = 'daily' AND x.tenant_id IS NULL AND x.bucket_date = d::date)),
+    stale AS (
+      SELECT DISTINCT s.cohort_month
+      FROM all_sizes s
+      LEFT JOIN system_cohort_retention r ON r.environment = :env AND r.cohort_month = s.cohort_month
+        AND r.tenant_id IS NOT DISTINCT FROM s.tenant_id
+      CROSS JOIN LATERAL (SELECT ${shownWeeks('s.last_signup_day', ':as_of::timestamptz')} AS now_shown,
+                                 ${shownWeeks('s.last_signup_day', 'r.computed_as_of')} AS then_shown) AS w
+      WHERE :force::boolean OR r.computed_inputs IS DISTINCT FROM :inputs::text OR w.now_shown <> w.then_shown
+        OR EXISTS (
+          SELECT 1 FROM changed_days c
+          WHERE c.day BETWEEN s.cohort_month
+                          AND greatest((s.cohort_month + interval '1 month')::date - 1,
+                                       s.last_signup_day + 7 * w.now_shown - 1))),
+    emptied AS (
+      DELETE FROM system_cohort_retention r
+      WHERE r.environment = :env AND r.cohort_month BETWEEN :c0::date AND :c1::date
+        AND (:tenant::varchar IS NULL OR r.tenant_id = :tenant)
+        AND NOT EXISTS (SELECT 1 FROM all_sizes s
+                        WHERE s.cohort_month = r.cohort_month AND s.tenant_id IS NOT DISTINCT FROM r.tenant_id)),
+    members AS MATERIALIZED (SELECT * FROM all_members WHERE cohort_month IN (SELECT cohort_month FROM stale)),
+    active_weeks AS (${activeWeeks === 'state' ? activeWeeksFromStateSql() : activeWeeksFromActivitySql(rel)}),
+    sizes AS (SELECT * FROM all_sizes WHERE cohort_month IN (SELECT cohort_month FROM stale)),
     retained AS (
       SELECT grouping(tenant_id) = 1 AS is_global, tenant_id, cohort_month, week, count(*) AS retained
       FROM active_weeks GROUP BY GROUPING SETS ((tenant_id, cohort_month, week), (cohort_month, week))),
@@ -88,13 +153,16 @@ export function cohortsUpsertSql(rel: SourceRelations, activeWeeks: CohortActivi
         SELECT CASE WHEN ${DAY_START('s.last_signup_day + 7 * w.week + 7')} <= :as_of::timestamptz
                     THEN coalesce(r.retained, 0) END AS retained) AS matured)
     INSERT INTO system_cohort_retention
-      (environment, tenant_id, cohort_month, cohort_size, ${milestoneNames.join(', ')}, curve, computed_at)
-    SELECT :env::varchar, tenant_id, cohort_month, cohort_size, ${milestoneNames.join(', ')}, curve, now() FROM (
+      (environment, tenant_id, cohort_month, cohort_size, ${milestoneNames.join(', ')}, curve, computed_at,
+       computed_as_of, computed_inputs)
+    SELECT :env::varchar, tenant_id, cohort_month, cohort_size, ${milestoneNames.join(', ')}, curve, now(),
+           :as_of::timestamptz, :inputs::text FROM (
       SELECT tenant_id, cohort_month, max(cohort_size) AS cohort_size,
         ${milestoneColumns},
         jsonb_agg(jsonb_build_object('week', week, 'retained', retained, 'pct', pct) ORDER BY week) AS curve
       FROM curve GROUP BY is_global, tenant_id, cohort_month) AS cohorts
     ON CONFLICT ON CONSTRAINT system_cohort_retention_key DO UPDATE SET
       cohort_size = EXCLUDED.cohort_size, ${milestoneNames.map((c) => `${c} = EXCLUDED.${c}`).join(', ')},
-      curve = EXCLUDED.curve, computed_at = EXCLUDED.computed_at`;
+      curve = EXCLUDED.curve, computed_at = EXCLUDED.computed_at, computed_as_of = EXCLUDED.computed_as_of,
+      computed_inputs = EXCLUDED.computed_inputs`;
 }

@@ -1,0 +1,199 @@
+import { MetricsService } from '@exec-metrics/metrics';
+import { SnapshotComputeService } from '../libs/metrics/src/compute/snapshot-compute.service.js';
+import { createTestApp, type TestApp } from './support/test-app.js';
+import { insertSourceRows } from './support/source-rows.js';
+
+/**
+ * A run rewrites only the cohort months whose stored rows could change (docs/performance.md, reader 3 "Cohorts"):
+ * after every run below, every cohort row equals a forced recompute of every cohort month for the same as_of, and
+ * the steady nightly runs leave some months alone. Through cell maturities day by day, a month boundary, a skipped
+ * night, a late activity event and a late earlier signup (dirty days, then their catch-up), an as_of moved
+ * backwards, a tenant-only run and a timezone change.
+ *
+ * Tenant a: u1 (10-06), u2 (10-20), u3 (11-12), u4 (12-03), u6 (01-05), u5 (01-31, on the skipped night); tenant b: u1 (11-03),
+ * u2 (12-17); x1 has no tenant (global view only, 01-08).
+ */
+const nextDay = (date: string) => new Date(Date.parse(`${date}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+/** The runs' as_of: the morning after their day, as the scheduler runs them. */
+const morningAfter = (date: string) => new Date(`${nextDay(date)}T06:00:00Z`);
+
+describe('cohorts: a run recomputes only the months whose stored rows can change', () => {
+  let test: TestApp;
+  let metrics: MetricsService;
+  let compute: SnapshotComputeService;
+
+  const nightly = (date: string, asOf = morningAfter(date)) => metrics.computeRange({ start: date, end: date, asOf });
+
+  /** Cohort rows without ids, computation times and the bookkeeping of what they were computed for. */
+  const cohortRows = async (tenant?: string) =>
+    test.dataSource.query<{ row: string }[]>(
+      `SELECT (to_jsonb(c) - 'id' - 'computed_at' - 'computed_as_of' - 'computed_inputs')::text AS row
+       FROM system_cohort_retention c WHERE $1::varchar IS NULL OR tenant_id = $1 ORDER BY 1`,
+      [tenant ?? null],
+    );
+
+  /**
+   * The stored rows (of one tenant, or all) compared with every cohort month recomputed by force for `asOf`; the
+   * stored rows are then put back as they were, so the next run starts from what the runs left.
+   */
+  const expectFullRecompute = async (asOf: Date, tenant?: string) => {
+    const incremental = await cohortRows(tenant);
+    expect(incremental.length).toBeGreaterThan(0);
+    const [saved] = await test.dataSource.query<{ rows: string; first: string; last: string }[]>(
+      `SELECT jsonb_agg(to_jsonb(c))::text AS rows, min(cohort_month)::text AS first, max(cohort_month)::text AS last
+       FROM system_cohort_retention c`,
+    );
+    await test.dataSource.query('DELETE FROM system_cohort_retention');
+    await compute.computeCohortMonths(saved.first, saved.last, asOf);
+    expect(incremental).toEqual(await cohortRows(tenant));
+    await test.dataSource.query('DELETE FROM system_cohort_retention');
+    await test.dataSource.query(
+      `INSERT INTO system_cohort_retention SELECT * FROM jsonb_populate_recordset(NULL::system_cohort_retention, $1::jsonb)`,
+      [saved.rows],
+    );
+  };
+
+  /** How many rows the last run rewrote (their computed_as_of is its as_of), and how many it left. */
+  const rewritten = async (asOf: Date) => {
+    const [row] = await test.dataSource.query<{ rewritten: number; left: number }[]>(
+      `SELECT count(*) FILTER (WHERE computed_as_of = $1)::int AS rewritten,
+              count(*) FILTER (WHERE computed_as_of IS DISTINCT FROM $1)::int AS left
+       FROM system_cohort_retention`,
+      [asOf],
+    );
+    return row;
+  };
+
+  /** Days marked dirty as ingest marks them: the computed days from `from` to `to`. */
+  const markDirty = (from: string, to: string) =>
+    test.dataSource.query(
+      `INSERT INTO metrics_dirty_day (day)
+       SELECT d::date FROM generate_series($1::date, $2::date, interval '1 day') AS d ON CONFLICT (day) DO NOTHING`,
+      [from, to],
+    );
+
+  beforeAll(async () => {
+    test = await createTestApp();
+    metrics = test.app.get(MetricsService);
+    compute = test.app.get(SnapshotComputeService);
+    await insertSourceRows(test.dataSource, {
+      lifecycle: [
+        ['a', 'u1', 'signup', '2025-10-06T09:00:00Z'],
+        ['a', 'u2', 'signup', '2025-10-20T09:00:00Z'],
+        ['b', 'u1', 'signup', '2025-11-03T09:00:00Z'],
+        ['a', 'u3', 'signup', '2025-11-12T09:00:00Z'],
+        ['a', 'u4', 'signup', '2025-12-03T09:00:00Z'],
+        ['b', 'u2', 'signup', '2025-12-17T09:00:00Z'],
+        ['a', 'u4', 'deactivate', '2026-01-20T09:00:00Z'],
+        [null, 'x1', 'signup', '2026-01-08T09:00:00Z'],
+        ['a', 'u6', 'signup', '2026-01-05T09:00:00Z'],
+      ],
+      activity: [
+        ['a', 'u1', '2025-10-07T10:00:00Z'],
+        ['a', 'u1', '2025-12-30T10:00:00Z'],
+        ['a', 'u1', '2026-01-27T10:00:00Z'],
+        ['a', 'u2', '2025-11-25T10:00:00Z'],
+        ['a', 'u2', '2026-01-29T10:00:00Z'],
+        ['b', 'u1', '2025-11-20T10:00:00Z'],
+        ['b', 'u1', '2026-01-26T10:00:00Z'],
+        ['b', 'u1', '2026-02-02T10:00:00Z'],
+        ['a', 'u3', '2025-12-01T10:00:00Z'],
+        ['a', 'u3', '2026-01-28T10:00:00Z'],
+        ['a', 'u4', '2025-12-10T10:00:00Z'],
+        ['a', 'u4', '2026-01-14T10:00:00Z'],
+        ['b', 'u2', '2025-12-24T10:00:00Z'],
+        ['b', 'u2', '2026-01-30T10:00:00Z'],
+        [null, 'x1', '2026-01-15T10:00:00Z'],
+      ],
+    });
+    // The backfill: every day since May has a snapshot, so no cohort day before the runs' is "never computed".
+    await metrics.computeRange({ start: '2025-05-01', end: '2026-01-25', asOf: morningAfter('2026-01-25') });
+  });
+
+  afterAll(() => test.close());
+
+  it('nightly runs across cell maturities, a skipped night and a month boundary equal a full recompute', async () => {
+    let leftAlone = 0;
+    for (const date of ['2026-01-26', '2026-01-27', '2026-01-28', '2026-01-29', '2026-01-30']) {
+      await nightly(date);
+      await expectFullRecompute(morningAfter(date));
+      leftAlone += (await rewritten(morningAfter(date))).left;
+    }
+    // Most nights leave months whose cells neither matured nor read the new day.
+    expect(leftAlone).toBeGreaterThan(0);
+
+    // 01-31 skipped (a/u5 signed up and x1 was active that day, never computed): the next night still sees it. No
+    // week of January's rows matures on that night, so only the day without a snapshot makes January stale.
+    await insertSourceRows(test.dataSource, {
+      lifecycle: [['a', 'u5', 'signup', '2026-01-31T09:00:00Z']],
+      activity: [
+        [null, 'x1', '2026-01-31T10:00:00Z'],
+        ['a', 'u5', '2026-01-31T10:00:00Z'],
+        ['a', 'u5', '2026-02-01T10:00:00Z'],
+      ],
+    });
+    await nightly('2026-02-01');
+    await expectFullRecompute(morningAfter('2026-02-01'));
+    // The catch-up computes the missing day the morning after.
+    await metrics.computeRange({ start: '2026-01-31', end: '2026-01-31', asOf: morningAfter('2026-02-01') });
+    await expectFullRecompute(morningAfter('2026-02-01'));
+    await nightly('2026-02-02');
+    await expectFullRecompute(morningAfter('2026-02-02'));
+  });
+
+  it('late events for past days: exact while their days are dirty, and after their catch-up', async () => {
+    // A late activity in a shown week of b's November cohort, and a late earlier signup that moves a/u4 from the
+    // December cohort to November's (marked from its day on: a signup changes every later day).
+    await insertSourceRows(test.dataSource, {
+      activity: [['b', 'u1', '2025-12-04T10:00:00Z']],
+      lifecycle: [['a', 'u4', 'signup', '2025-11-28T09:00:00Z']],
+    });
+    await markDirty('2025-11-28', '2026-02-02');
+    await nightly('2026-02-03');
+    await expectFullRecompute(morningAfter('2026-02-03'));
+
+    await metrics.computeRange({ start: '2025-11-28', end: '2026-02-02', asOf: morningAfter('2026-02-03') });
+    await test.dataSource.query('DELETE FROM metrics_dirty_day');
+    await expectFullRecompute(morningAfter('2026-02-03'));
+    await nightly('2026-02-04');
+    await expectFullRecompute(morningAfter('2026-02-04'));
+  });
+
+  it('an as_of moved backwards, then forwards again', async () => {
+    const earlier = morningAfter('2026-01-28');
+    await nightly('2026-02-04', earlier);
+    await expectFullRecompute(earlier);
+    await nightly('2026-02-05');
+    await expectFullRecompute(morningAfter('2026-02-05'));
+  });
+
+  it("a tenant-only run rewrites that tenant's rows; the next run for all tenants brings the others up", async () => {
+    await insertSourceRows(test.dataSource, { activity: [['a', 'u3', '2026-02-06T10:00:00Z']] });
+    await metrics.computeRange({
+      start: '2026-02-06',
+      end: '2026-02-06',
+      tenant: 'a',
+      asOf: morningAfter('2026-02-06'),
+    });
+    await expectFullRecompute(morningAfter('2026-02-06'), 'a');
+    await nightly('2026-02-07');
+    await expectFullRecompute(morningAfter('2026-02-07'));
+  });
+
+  it('a timezone change recomputes every month of the run in the new timezone', async () => {
+    await test.dataSource.query(`UPDATE system_metrics_config SET timezone = 'America/New_York'`);
+    await nightly('2026-02-08');
+    expect((await rewritten(morningAfter('2026-02-08'))).left).toBe(0);
+    await expectFullRecompute(morningAfter('2026-02-08'));
+    await nightly('2026-02-09');
+    await expectFullRecompute(morningAfter('2026-02-09'));
+
+    // And the same rows as a backfill from nothing: snapshots, cohorts and states emptied, every day computed again.
+    const incremental = await cohortRows();
+    await test.dataSource.query(
+      'TRUNCATE system_metrics_snapshot, system_cohort_retention, metrics_user_activity, metrics_user_activity_coverage',
+    );
+    await metrics.computeRange({ start: '2025-05-01', end: '2026-02-09', asOf: morningAfter('2026-02-09') });
+    expect(incremental).toEqual(await cohortRows());
+  });
+});
