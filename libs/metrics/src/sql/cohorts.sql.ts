@@ -64,10 +64,15 @@ export function cohortInputs(rel: SourceRelations, tz: string): string {
   });
 }
 
+/** Week `week` of a cohort whose last member signed up on `lastSignup` is shown at `at`: it has ended for them. */
+function weekShown(lastSignup: string, week: string, at: string): string {
+  return `${DAY_START(`${lastSignup} + 7 * ${week} + 7`)} <= ${at}`;
+}
+
 /** How many of weeks 0..26 of a cohort whose last member signed up on `lastSignup` are shown at the instant `at`. */
 function shownWeeks(lastSignup: string, at: string): string {
   return `(SELECT count(*)::int FROM generate_series(0, ${COHORT_CURVE_WEEKS}) AS k(week)
-             WHERE ${DAY_START(`${lastSignup} + 7 * k.week + 7`)} <= ${at})`;
+             WHERE ${weekShown(lastSignup, 'k.week', at)})`;
 }
 
 /**
@@ -150,7 +155,7 @@ export function cohortsUpsertSql(rel: SourceRelations, activeWeeks: CohortActivi
       LEFT JOIN retained r ON r.is_global = s.is_global AND r.tenant_id IS NOT DISTINCT FROM s.tenant_id
         AND r.cohort_month = s.cohort_month AND r.week = w.week
       CROSS JOIN LATERAL (
-        SELECT CASE WHEN ${DAY_START('s.last_signup_day + 7 * w.week + 7')} <= :as_of::timestamptz
+        SELECT CASE WHEN ${weekShown('s.last_signup_day', 'w.week', ':as_of::timestamptz')}
                     THEN coalesce(r.retained, 0) END AS retained) AS matured)
     INSERT INTO system_cohort_retention
       (environment, tenant_id, cohort_month, cohort_size, ${milestoneNames.join(', ')}, curve, computed_at,
