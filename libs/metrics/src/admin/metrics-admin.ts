@@ -6,6 +6,7 @@ import { DEFAULT_ROUTE_PREFIX } from '../metrics.options.js';
 import { defaultPanelAdmin, type PanelAdminTest } from './admin-access.js';
 import { registerMetricsComponents } from './admin-components.js';
 import { metricsAdminResources } from './admin-resources.js';
+import { bundleCommonjsStrictly } from './strict-commonjs-bundling.js';
 
 export interface MetricsAdminOptions {
   /** The host's loader when it has components of its own; else a new one is made. */
@@ -39,6 +40,8 @@ export interface MetricsAdmin {
  */
 export function metricsAdmin(options: MetricsAdminOptions = {}): MetricsAdmin {
   requirePanelPackages();
+  // Whichever way AdminJS bundles these components (at the first request, at start in production, ahead of time).
+  bundleCommonjsStrictly();
   const componentLoader = options.componentLoader ?? new ComponentLoader();
   const components = registerMetricsComponents(componentLoader);
   const isAdmin = options.isAdmin ?? defaultPanelAdmin;
