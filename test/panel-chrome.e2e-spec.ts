@@ -174,7 +174,9 @@ describe('AdminJS panel: its own chrome in both themes, every page on a phone', 
           await visitor.page.setViewportSize(size);
           await visitor.page.goto(`${baseUrl}/admin/login`);
           await visitor.page.waitForSelector('form button');
-          expect(await visitor.page.evaluate(() => document.documentElement.dataset.emTheme)).toBe(theme);
+          // With the page's errors: a components bundle that throws in the browser shows here first.
+          const drawnTheme = await visitor.page.evaluate(() => document.documentElement.dataset.emTheme);
+          expect({ theme: drawnTheme, errors: visitor.errors }).toEqual({ theme, errors: [] });
           expect(await sidewaysOverflow(visitor.page)).toEqual([]);
           await visitor.page.screenshot({ path: `test-output/chrome-${theme}-login-${size.width}x${size.height}.png` });
         }
