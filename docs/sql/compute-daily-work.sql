@@ -85,35 +85,46 @@ FROM
       user_id,
       CASE
         WHEN last_day <= :w0::date - 1 THEN last_day
-        ELSE (
-          make_date(year, 1, 1) + nullif(
-            length(
-              rtrim(
-                substring(
-                  days
-                  FROM
-                    1 FOR extract(
-                      doy
-                      FROM
-                        :w0::date - 1
-                    )::int
-                )::text,
-                '0'
-              )
-            ),
-            0
-          ) - 1
+        ELSE make_date(year, 1, 1) + first_bit - 2 + nullif(
+          length(
+            rtrim(
+              substring(
+                days
+                FROM
+                  first_bit FOR extract(
+                    doy
+                    FROM
+                      :w0::date - 1
+                  )::int - first_bit + 1
+              )::text,
+              '0'
+            )
+          ),
+          0
         )
       END AS day
     FROM
-      metrics_user_activity
-    WHERE
-      last_day >= :w0::date - 29
-      AND first_day <= :w0::date - 1
-      AND (
-        :tenant::varchar IS NULL
-        OR tenant_id = :tenant
-      )
+      (
+        SELECT
+          *,
+          CASE
+            WHEN :w0::date - 29 > make_date(year, 1, 1) THEN extract(
+              doy
+              FROM
+                :w0::date - 29
+            )::int
+            ELSE 1
+          END AS first_bit
+        FROM
+          metrics_user_activity
+        WHERE
+          last_day >= :w0::date - 29
+          AND first_day <= :w0::date - 1
+          AND (
+            :tenant::varchar IS NULL
+            OR tenant_id = :tenant
+          )
+      ) AS touching
   ) AS last_days
 WHERE
   day >= :w0::date - 29

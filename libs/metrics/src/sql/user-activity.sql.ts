@@ -93,12 +93,16 @@ export function stateUserDaysSql(from: string, to: string): string {
  * across New Year a user's two yearly rows give two days of the lookback, which the windows count once.
  */
 export function stateLastDaysSql(from: string, to: string): string {
-  // A row active after `to` holds `to` in its year (its first day is not after `to`): its last bit up to `to` is
-  // read from the bits' text; that day may lie before `from` (no day of the range), which the filter drops.
+  // A row active after `to` holds `to` in its year (its first day is not after `to`): its last bit in [from, to] is
+  // read from the text of that range's bits alone (at most the range's length, where the year's bits up to `to` cost
+  // ten times as much); none set gives null, which the filter drops like a last day before `from`.
+  const firstBit = `CASE WHEN ${from} > make_date(year, 1, 1) THEN extract(doy FROM ${from})::int ELSE 1 END`;
+  const rangeBits = `substring(days FROM first_bit FOR extract(doy FROM ${to})::int - first_bit + 1)`;
   return `SELECT tenant_id, user_id, day FROM (
         SELECT tenant_id, user_id, CASE WHEN last_day <= ${to} THEN last_day
-          ELSE ${LAST_DAY('year', `substring(days FROM 1 FOR extract(doy FROM ${to})::int)`)} END AS day
-        FROM ${USER_ACTIVITY_TABLE} WHERE ${rowsTouching(from, to)}) AS last_days
+          ELSE make_date(year, 1, 1) + first_bit - 2 + nullif(length(rtrim(${rangeBits}::text, '0')), 0) END AS day
+        FROM (SELECT *, ${firstBit} AS first_bit FROM ${USER_ACTIVITY_TABLE} WHERE ${rowsTouching(from, to)}) AS touching
+      ) AS last_days
       WHERE day >= ${from}`;
 }
 
