@@ -51,6 +51,9 @@ const AVERAGES_THROUGH = `greatest(:d1::date, (:as_of::timestamptz AT TIME ZONE 
 /** The table the chunk's user-days are built into once (the daily work and every bucket's distinct counts read it). */
 export const USER_DAYS_TABLE = 'metrics_user_days';
 
+/** The statistics target the user-days table is analysed with (analyzeUserDays): 300 rows sampled per unit. */
+const USER_DAYS_STATISTICS_TARGET = 10;
+
 /** The compute's statements, as pure functions (rendered in docs/sql/compute-*.sql). */
 export const computeStatements = {
   /** Computations take turns across instances: overlapping upserts in parallel could deadlock. */
@@ -223,8 +226,7 @@ export class SnapshotWritesRepository {
   async materialiseUserDays(manager: EntityManager, relations: SourceRelations, params: Params): Promise<string> {
     await manager.query(`DROP TABLE IF EXISTS ${USER_DAYS_TABLE}`);
     await this.exec(manager, computeStatements.userDays(relations, params));
-    // A temporary table has no statistics until analysed; the planner needs its size to choose hash joins.
-    await manager.query(`ANALYZE ${USER_DAYS_TABLE}`);
+    await this.analyzeUserDays(manager);
     return USER_DAYS_TABLE;
   }
 
@@ -236,8 +238,19 @@ export class SnapshotWritesRepository {
   ): Promise<string> {
     await manager.query(`DROP TABLE IF EXISTS ${USER_DAYS_TABLE}`);
     await this.exec(manager, computeStatements.userDaysFromState(relations, params));
-    await manager.query(`ANALYZE ${USER_DAYS_TABLE}`);
+    await this.analyzeUserDays(manager);
     return USER_DAYS_TABLE;
+  }
+
+  /**
+   * A temporary table has no statistics until analysed, and the planner needs the user-days' size and spread to
+   * choose hash joins. A sample of 3,000 rows (statistics target 10) tells it those; the default target's 30,000
+   * took ~40 ms of a one-day run, as long as its daily work's rolling windows.
+   */
+  private async analyzeUserDays(manager: EntityManager): Promise<void> {
+    await manager.query(`SET LOCAL default_statistics_target = ${USER_DAYS_STATISTICS_TARGET}`);
+    await manager.query(`ANALYZE ${USER_DAYS_TABLE}`);
+    await manager.query('RESET default_statistics_target');
   }
 
   /** Folds the user-days table's days [:f0, :f1] into the per-user activity state. */
