@@ -310,116 +310,30 @@ WHERE
   bit_count(days) > 0
 ON CONFLICT (tenant_id, user_id, year) DO UPDATE
 SET
-  days = (
-    (
-      metrics_user_activity.days & ~ (
-        (
-          (~ B'0'::bit(366)) >> (
-            CASE
-              WHEN :f0::date > make_date(EXCLUDED.year, 1, 1) THEN extract(
-                doy
-                FROM
-                  :f0::date
-              )::int
-              ELSE 1
-            END - 1
-          )
-        ) & (
-          (~ B'0'::bit(366)) << (
-            366 - (
-              CASE
-                WHEN :f1::date < make_date(EXCLUDED.year, 12, 31) THEN extract(
-                  doy
-                  FROM
-                    :f1::date
-                )::int
-                ELSE 366
-              END
-            )
-          )
-        )
-      )
-    ) | EXCLUDED.days
-  ),
-  first_day = (
-    make_date(EXCLUDED.year, 1, 1) + nullif(
-      position(
-        B'1' IN (
-          (
-            metrics_user_activity.days & ~ (
-              (
-                (~ B'0'::bit(366)) >> (
-                  CASE
-                    WHEN :f0::date > make_date(EXCLUDED.year, 1, 1) THEN extract(
-                      doy
-                      FROM
-                        :f0::date
-                    )::int
-                    ELSE 1
-                  END - 1
-                )
-              ) & (
-                (~ B'0'::bit(366)) << (
-                  366 - (
-                    CASE
-                      WHEN :f1::date < make_date(EXCLUDED.year, 12, 31) THEN extract(
-                        doy
-                        FROM
-                          :f1::date
-                      )::int
-                      ELSE 366
-                    END
-                  )
-                )
-              )
-            )
-          ) | EXCLUDED.days
-        )
-      ),
-      0
-    ) - 1
-  ),
-  last_day = (
-    make_date(EXCLUDED.year, 1, 1) + nullif(
-      length(
-        rtrim(
-          (
-            (
-              metrics_user_activity.days & ~ (
-                (
-                  (~ B'0'::bit(366)) >> (
-                    CASE
-                      WHEN :f0::date > make_date(EXCLUDED.year, 1, 1) THEN extract(
-                        doy
-                        FROM
-                          :f0::date
-                      )::int
-                      ELSE 1
-                    END - 1
-                  )
-                ) & (
-                  (~ B'0'::bit(366)) << (
-                    366 - (
-                      CASE
-                        WHEN :f1::date < make_date(EXCLUDED.year, 12, 31) THEN extract(
-                          doy
-                          FROM
-                            :f1::date
-                        )::int
-                        ELSE 366
-                      END
-                    )
-                  )
-                )
-              )
-            ) | EXCLUDED.days
-          )::text,
-          '0'
-        )
-      ),
-      0
-    ) - 1
-  );
+  days = CASE
+    WHEN (
+      metrics_user_activity.last_day >= :f0::date
+      AND metrics_user_activity.first_day <= :f1::date
+    ) THEN EXCLUDED.days
+    ELSE metrics_user_activity.days | EXCLUDED.days
+  END,
+  first_day = CASE
+    WHEN (
+      metrics_user_activity.last_day >= :f0::date
+      AND metrics_user_activity.first_day <= :f1::date
+    ) THEN EXCLUDED.first_day
+    ELSE least(
+      metrics_user_activity.first_day,
+      EXCLUDED.first_day
+    )
+  END,
+  last_day = CASE
+    WHEN (
+      metrics_user_activity.last_day >= :f0::date
+      AND metrics_user_activity.first_day <= :f1::date
+    ) THEN EXCLUDED.last_day
+    ELSE greatest(metrics_user_activity.last_day, EXCLUDED.last_day)
+  END;
 
 -- extendActivityCoverage
 -- sample parameters: {"as_of":"2026-03-02T08:00:00.000Z","f0":"2026-03-01","f1":"2026-03-01","source":"metrics_activity_event AS activity_source","tz":"Europe/Berlin"}

@@ -38,10 +38,11 @@ const LAST_DAY = (year: string, days: string) =>
 const rowsTouching = (from: string, to: string) => `last_day >= ${from} AND first_day <= ${to} AND ${TENANT_FILTER}`;
 
 /**
- * A row's bits outside the folded days kept, the folded days' bits set: a row need not be among `cleared` (its last
- * active day may lie before the folded days), so the bits it already holds are kept here, not taken from `merged`.
+ * Whether a stored row was among `cleared` (it touches the folded days): the inserted row is then its whole new value.
+ * Otherwise its bits all lie outside the folded days and the inserted row's all inside them, so the new value is
+ * their union, whose first and last day are the lesser and greater of the two (no bit string read again).
  */
-const KEPT_AND_FOLDED = `((${USER_ACTIVITY_TABLE}.days & ~${rangeMask('EXCLUDED.year', ':f0::date', ':f1::date')}) | EXCLUDED.days)`;
+const WAS_CLEARED = `(${USER_ACTIVITY_TABLE}.last_day >= :f0::date AND ${USER_ACTIVITY_TABLE}.first_day <= :f1::date)`;
 
 /**
  * Folds the user-days of the local days [:f0, :f1] into the state, exactly: every bit of those days is cleared for
@@ -68,8 +69,11 @@ export function foldUserDaysSql(userDays: string): string {
     SELECT tenant_id, user_id, year, days, ${FIRST_DAY('year', 'days')}, ${LAST_DAY('year', 'days')}
     FROM merged WHERE bit_count(days) > 0
     ON CONFLICT (tenant_id, user_id, year) DO UPDATE SET
-      days = ${KEPT_AND_FOLDED}, first_day = ${FIRST_DAY('EXCLUDED.year', KEPT_AND_FOLDED)},
-      last_day = ${LAST_DAY('EXCLUDED.year', KEPT_AND_FOLDED)}`;
+      days = CASE WHEN ${WAS_CLEARED} THEN EXCLUDED.days ELSE ${USER_ACTIVITY_TABLE}.days | EXCLUDED.days END,
+      first_day = CASE WHEN ${WAS_CLEARED} THEN EXCLUDED.first_day
+        ELSE least(${USER_ACTIVITY_TABLE}.first_day, EXCLUDED.first_day) END,
+      last_day = CASE WHEN ${WAS_CLEARED} THEN EXCLUDED.last_day
+        ELSE greatest(${USER_ACTIVITY_TABLE}.last_day, EXCLUDED.last_day) END`;
 }
 
 /**
