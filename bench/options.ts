@@ -17,7 +17,7 @@ export interface BenchOptions {
   ingestEvents: number;
   sampleDays: number;
   sampleTenants: number;
-  /** Last day of the range (default: yesterday). */
+  /** Last day of the range (default: the last day of the month before today's; see run.ts). */
   end?: string;
   /** Days in the range, ending on `end` (default: three years). */
   days: number;
