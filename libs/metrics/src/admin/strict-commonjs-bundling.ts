@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import type { RollupCommonJSOptions } from '@rollup/plugin-commonjs';
 import { componentsBundler } from 'adminjs/bundler';
-import type { Plugin } from 'rollup';
+import type { Plugin, RollupLog } from 'rollup';
 
 // Its types describe a CommonJS module whose default export is the plugin, which NodeNext will not call through an
 // ESM import; its CommonJS build is the plugin itself.
@@ -17,8 +17,11 @@ const commonjs = createRequire(import.meta.url)('@rollup/plugin-commonjs') as (
  * browser, and the panel draws nothing at all. `strictRequires: true` — the plugin's own default since version 27 —
  * wraps every CommonJS file and keeps Node's order of evaluation.
  *
+ * Those cycles are then harmless, so Rollup's warning about each of them (printed at every start of the panel) is
+ * left out; a cycle that involves a file outside node_modules (the host's own components) is still reported.
+ *
  * AdminJS keeps one components bundler per process (its development route, its production `initialize()` and
- * @adminjs/bundler all use it), so this swaps the plugin in that bundler's configuration once.
+ * @adminjs/bundler all use it), so this changes that bundler's configuration once.
  */
 export function bundleCommonjsStrictly(): void {
   const plugins = componentsBundler.inputOptions.plugins;
@@ -28,6 +31,17 @@ export function bundleCommonjsStrictly(): void {
   if (index === -1 || plugins[index] === strictPlugin) return;
   strictPlugin ??= commonjs({ strictRequires: true });
   plugins[index] = strictPlugin;
+  const reportLog = componentsBundler.inputOptions.onLog;
+  componentsBundler.inputOptions.onLog = (level, log, report) => {
+    if (isPackageCycle(log)) return;
+    if (reportLog) reportLog(level, log, report);
+    else report(level, log);
+  };
+}
+
+/** A require cycle among installed packages' files alone. */
+function isPackageCycle(log: RollupLog): boolean {
+  return log.code === 'CIRCULAR_DEPENDENCY' && (log.ids ?? []).every((id) => /[\\/]node_modules[\\/]/.test(id));
 }
 
 let strictPlugin: Plugin | undefined;
