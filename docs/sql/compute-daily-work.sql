@@ -85,23 +85,25 @@ FROM
       user_id,
       CASE
         WHEN last_day <= :w0::date - 1 THEN last_day
-        ELSE make_date(year, 1, 1) + first_bit - 2 + nullif(
-          length(
-            rtrim(
-              substring(
-                days
-                FROM
-                  first_bit FOR extract(
-                    doy
-                    FROM
-                      :w0::date - 1
-                  )::int - first_bit + 1
-              )::text,
-              '0'
-            )
-          ),
-          0
-        )
+        ELSE (
+          make_date(year, 1, 1) + nullif(
+            length(
+              rtrim(
+                substring(
+                  days
+                  FROM
+                    first_bit FOR extract(
+                      doy
+                      FROM
+                        :w0::date - 1
+                    )::int - first_bit + 1
+                )::text,
+                '0'
+              )
+            ),
+            0
+          ) - 1
+        ) + first_bit - 1
       END AS day
     FROM
       (

@@ -16,9 +16,13 @@ const ALL_DAYS = `(~${NO_DAYS})`;
 /** The bit of one local day in its year's string. */
 export const DAY_BIT = (day: string) => `(B'1'::bit(366) >> (extract(doy FROM ${day})::int - 1))`;
 
+/** The bit (day of the year, from 1) where days from `from` begin in `year`: 1 when `from` lies in an earlier year. */
+const firstBitFrom = (year: string, from: string) =>
+  `CASE WHEN ${from} > make_date(${year}, 1, 1) THEN extract(doy FROM ${from})::int ELSE 1 END`;
+
 /** The bits of the days [from, to] of one year, the range clipped to that year (`year` an int expression). */
 export const rangeMask = (year: string, from: string, to: string) => {
-  const first = `CASE WHEN ${from} > make_date(${year}, 1, 1) THEN extract(doy FROM ${from})::int ELSE 1 END`;
+  const first = firstBitFrom(year, from);
   const last = `CASE WHEN ${to} < make_date(${year}, 12, 31) THEN extract(doy FROM ${to})::int ELSE 366 END`;
   return `((${ALL_DAYS} >> (${first} - 1)) & (${ALL_DAYS} << (366 - (${last}))))`;
 };
@@ -100,12 +104,11 @@ export function stateLastDaysSql(from: string, to: string): string {
   // A row active after `to` holds `to` in its year (its first day is not after `to`): its last bit in [from, to] is
   // read from the text of that range's bits alone (at most the range's length, where the year's bits up to `to` cost
   // ten times as much); none set gives null, which the filter drops like a last day before `from`.
-  const firstBit = `CASE WHEN ${from} > make_date(year, 1, 1) THEN extract(doy FROM ${from})::int ELSE 1 END`;
   const rangeBits = `substring(days FROM first_bit FOR extract(doy FROM ${to})::int - first_bit + 1)`;
   return `SELECT tenant_id, user_id, day FROM (
         SELECT tenant_id, user_id, CASE WHEN last_day <= ${to} THEN last_day
-          ELSE make_date(year, 1, 1) + first_bit - 2 + nullif(length(rtrim(${rangeBits}::text, '0')), 0) END AS day
-        FROM (SELECT *, ${firstBit} AS first_bit FROM ${USER_ACTIVITY_TABLE} WHERE ${rowsTouching(from, to)}) AS touching
+          ELSE ${LAST_DAY('year', rangeBits)} + first_bit - 1 END AS day
+        FROM (SELECT *, ${firstBitFrom('year', from)} AS first_bit FROM ${USER_ACTIVITY_TABLE} WHERE ${rowsTouching(from, to)}) AS touching
       ) AS last_days
       WHERE day >= ${from}`;
 }
