@@ -37,7 +37,7 @@ export async function loadSources(db: BenchDb, generators: TableGenerator[]): Pr
 /** What the compute derives from the sources: snapshots, cohorts and the per-user activity and lifecycle states. */
 export const DERIVED_TABLES = [
   'system_metrics_snapshot, system_cohort_retention',
-  'metrics_user_activity, metrics_user_activity_coverage',
+  'metrics_user_activity, metrics_user_activity_coverage, metrics_daily_work',
   'metrics_user_lifecycle, metrics_user_lifecycle_coverage',
 ].join(', ');
 

@@ -17,6 +17,7 @@ import { measureDistinctFloor, measureFloor } from './measure/floor.js';
 import { measureIngest, type IngestResult } from './measure/ingest.js';
 import {
   partitionActivityState,
+  partitionDailyWork,
   partitionLifecycleState,
   partitionSources,
   snapshotDigest,
@@ -185,6 +186,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
       await partitionSources(bench.db, options.partitions);
       await partitionActivityState(bench.db, options.partitions);
       await partitionLifecycleState(bench.db, options.partitions);
+      await partitionDailyWork(bench.db, options.partitions);
       await bench.db.query(`TRUNCATE ${DERIVED_TABLES}`);
       const [, took] = await timed(backfill);
       report.partitioned = {

@@ -16,6 +16,7 @@ import { UserLifecycleState1765209600000 } from './1765209600000-user-lifecycle-
 import { KeyActionCoveringIndex1765224000000 } from './1765224000000-key-action-covering-index.js';
 import { UserActivityRecentIndex1765296000000 } from './1765296000000-user-activity-recent-index.js';
 import { CohortComputedFor1765310400000 } from './1765310400000-cohort-computed-for.js';
+import { DailyWorkStore1765324800000 } from './1765324800000-daily-work-store.js';
 
 /** Every migration of the metrics module, oldest first. Hosts add these to their data source. */
 export const METRICS_MIGRATIONS = [
@@ -37,4 +38,5 @@ export const METRICS_MIGRATIONS = [
   KeyActionCoveringIndex1765224000000,
   UserActivityRecentIndex1765296000000,
   CohortComputedFor1765310400000,
+  DailyWorkStore1765324800000,
 ];

@@ -85,6 +85,20 @@ const COMPUTE_PARAMS = {
   w1: '2026-03-02',
 };
 
+/** A one-day run on a month's last day that takes the month's earlier days from the stored daily work. */
+const STORED_WORK_PARAMS = {
+  ...COMPUTE_PARAMS,
+  d0: '2026-03-31',
+  d1: '2026-03-31',
+  w0: '2026-03-01',
+  w1: '2026-04-01',
+  as_of: '2026-04-01T04:00:00.000Z',
+  inputs: '3f1c…(sha-256 of the inputs)',
+  reuse_from: '2026-03-01',
+  store_from: '2026-03-31',
+  work_from: '2026-03-01',
+};
+
 /** A nightly run's cohort statement: the day it has just computed (03-01), only the months it can change rewritten. */
 const NIGHTLY_COHORT_DAYS = { changed_from: '2026-03-01', changed_to: '2026-03-01', force: false };
 
@@ -357,6 +371,36 @@ export const SQL_DOCS: SqlDoc[] = [
       },
     ],
   })),
+  {
+    file: 'compute-stored-work.sql',
+    code: 'libs/metrics/src/repositories/snapshot-writes.repository.ts (computeStatements), built from libs/metrics/src/sql/daily-work-store.sql.ts',
+    samples: [
+      ...(
+        [
+          ['storedWorkUsable', computeStatements.storedWorkUsable(STORED_WORK_PARAMS)],
+          ['storedScopesMatch', computeStatements.storedScopesMatch(STORED_WORK_PARAMS)],
+          ['restoreWork', computeStatements.restoreWork(STORED_WORK_PARAMS)],
+        ] as const
+      ).map(([name, statement]) => ({ name, built: {}, statement })),
+      ...computeStatements.storeWork(STORED_WORK_PARAMS).map((statement, index) => ({
+        name: `storeWork (${['clear', 'store', 'prune'][index]})`,
+        built: {},
+        statement,
+      })),
+      {
+        name: 'bucketUpsert (monthly, its active users from the per-user activity state)',
+        built: { ...SOURCES, bucket: 'monthly', userDays: USER_DAYS_TABLE },
+        statement: computeStatements.bucketUpsert(
+          OWN_TABLES,
+          ENABLED,
+          'monthly',
+          USER_DAYS_TABLE,
+          { ...COMPUTE_PARAMS, d0: '2026-03-31', d1: '2026-03-31' },
+          'state',
+        ),
+      },
+    ],
+  },
   {
     file: 'compute-cohorts.sql',
     code: 'libs/metrics/src/repositories/snapshot-writes.repository.ts (computeStatements.cohortsUpsert)',

@@ -32,7 +32,7 @@ describe('per-user activity state: incremental runs equal a full recompute', () 
   /** Snapshots, cohorts and state emptied, the whole range computed again from raw activity in one run. */
   const fullRecompute = async (start: string, end: string) => {
     await test.dataSource.query(
-      'TRUNCATE system_metrics_snapshot, system_cohort_retention, metrics_user_activity, metrics_user_activity_coverage',
+      'TRUNCATE system_metrics_snapshot, system_cohort_retention, metrics_user_activity, metrics_user_activity_coverage, metrics_daily_work',
     );
     await range(start, end);
     return computedRows();
@@ -232,7 +232,7 @@ describe('per-user activity state: incremental runs equal a full recompute', () 
     const incremental = await cohortRows();
     expect(incremental.length).toBeGreaterThan(5);
     await test.dataSource.query(
-      'TRUNCATE system_metrics_snapshot, system_cohort_retention, metrics_user_activity, metrics_user_activity_coverage',
+      'TRUNCATE system_metrics_snapshot, system_cohort_retention, metrics_user_activity, metrics_user_activity_coverage, metrics_daily_work',
     );
     // From empty state, its cohorts (from October 2024) start before the coverage: read from raw activity.
     await metrics.computeRange({ start: '2025-06-01', end: '2026-01-27', asOf: morningAfter('2026-01-27') });
@@ -348,7 +348,7 @@ describe('per-user activity state: the rolling windows from the lookback usersâ€
 
     const incremental = await snapshotRows();
     await test.dataSource.query(
-      'TRUNCATE system_metrics_snapshot, system_cohort_retention, metrics_user_activity, metrics_user_activity_coverage',
+      'TRUNCATE system_metrics_snapshot, system_cohort_retention, metrics_user_activity, metrics_user_activity_coverage, metrics_daily_work',
     );
     await metrics.computeRange({ start: '2025-10-01', end: '2026-01-19', asOf });
     const full = await snapshotRows();

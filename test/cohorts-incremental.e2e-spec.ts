@@ -191,7 +191,7 @@ describe('cohorts: a run recomputes only the months whose stored rows can change
     // And the same rows as a backfill from nothing: snapshots, cohorts and states emptied, every day computed again.
     const incremental = await cohortRows();
     await test.dataSource.query(
-      'TRUNCATE system_metrics_snapshot, system_cohort_retention, metrics_user_activity, metrics_user_activity_coverage',
+      'TRUNCATE system_metrics_snapshot, system_cohort_retention, metrics_user_activity, metrics_user_activity_coverage, metrics_daily_work',
     );
     await metrics.computeRange({ start: '2025-05-01', end: '2026-02-09', asOf: morningAfter('2026-02-09') });
     expect(incremental).toEqual(await cohortRows());

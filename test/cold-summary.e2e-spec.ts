@@ -133,7 +133,7 @@ describe('cold summary: identical answers over covered and uncovered ranges', ()
     await test.dataSource.query('DELETE FROM metrics_dirty_day');
 
     // No state at all (an installation before its first backfill in this timezone).
-    await test.dataSource.query('TRUNCATE metrics_user_activity, metrics_user_activity_coverage');
+    await test.dataSource.query('TRUNCATE metrics_user_activity, metrics_user_activity_coverage, metrics_daily_work');
     expect(await summaries()).toEqual(covered);
   });
 });

@@ -37,7 +37,7 @@ describe('per-user lifecycle state: incremental runs equal a full recompute', ()
   /** Snapshots, cohorts and both states emptied, the whole range computed again in one run. */
   const fullRecompute = async (start: string, end: string, from?: string, cohortsFrom?: string) => {
     await test.dataSource.query(
-      `TRUNCATE system_metrics_snapshot, system_cohort_retention, metrics_user_activity, metrics_user_activity_coverage,
+      `TRUNCATE system_metrics_snapshot, system_cohort_retention, metrics_user_activity, metrics_user_activity_coverage, metrics_daily_work,
          metrics_user_lifecycle, metrics_user_lifecycle_coverage`,
     );
     await range(start, end);

@@ -103,3 +103,21 @@ export async function partitionLifecycleState(db: BenchDb, partitions: number): 
   }
   await db.query('TRUNCATE metrics_user_lifecycle_coverage');
 }
+
+/** The stored daily work, hash-partitioned by tenant_id the same way (derived: rebuilt empty, kept by the runs). */
+export async function partitionDailyWork(db: BenchDb, partitions: number): Promise<void> {
+  const table = 'metrics_daily_work';
+  await db.query(`DROP TABLE ${table}`);
+  await db.query(`
+    CREATE TABLE ${table} (
+      environment varchar NOT NULL, is_global boolean NOT NULL, tenant_id varchar, day date NOT NULL,
+      work jsonb NOT NULL, inputs text NOT NULL, work_from date NOT NULL, computed_as_of timestamptz NOT NULL,
+      CONSTRAINT ${table}_key UNIQUE NULLS NOT DISTINCT (environment, tenant_id, day, is_global)
+    ) PARTITION BY HASH (tenant_id)`);
+  for (let remainder = 0; remainder < partitions; remainder += 1) {
+    await db.query(
+      `CREATE TABLE ${table}_p${remainder} PARTITION OF ${table} FOR VALUES WITH (MODULUS ${partitions}, REMAINDER ${remainder})`,
+    );
+  }
+  await db.query(`CREATE INDEX ${table}_day ON ${table} (environment, day)`);
+}

@@ -65,6 +65,11 @@ export class ActivityStateRun {
     return table;
   }
 
+  /** Whether the state holds the work range's days before the chunk's first day exactly (see StoredDailyWork). */
+  holdsDaysBefore(params: { w0: string; d0: string }): Promise<boolean> {
+    return this.holds(params.w0, addDays(params.d0, -1));
+  }
+
   /** Whether the state holds every tenant's user-days of [from, to] exactly (no day of it waits to be recomputed). */
   private async holds(from: string, to: string): Promise<boolean> {
     const coverage = this.coverage;

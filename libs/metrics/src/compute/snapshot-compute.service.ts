@@ -10,7 +10,9 @@ import type { ResolvedMetricsOptions } from '../metrics.options.js';
 import { addDays, addMonths, daysBetween, monthAlignedChunks, monthStart } from '../common/calendar-dates.js';
 import { MetricsSources } from '../sources/source-check.js';
 import { ActivityStateRun } from './activity-state-run.js';
-import { LifecycleStateRun } from './lifecycle-state-run.js';
+import { LifecycleStateRun, type LifecycleRead } from './lifecycle-state-run.js';
+import { StoredDailyWork } from './stored-daily-work.js';
+import { dailyWorkInputs } from '../sql/daily-work-store.sql.js';
 import { SOURCE_NAMES, SOURCE_TABLES, type SourceRelations } from '../sql/source-relations.js';
 import {
   COHORT_CURVE_WEEKS,
@@ -18,6 +20,9 @@ import {
   type Params,
   type StoredBucket,
 } from '../repositories/snapshot-writes.repository.js';
+
+/** A chunk's parameters: its days [d0, d1] and work range [w0, w1] beside the run's. */
+type ChunkParams = Params & { d0: string; d1: string; w0: string; w1: string };
 
 /** Thrown to roll a dry run back (an Error, not a symbol: only Errors are thrown). */
 class DryRunRollback extends Error {}
@@ -100,18 +105,44 @@ export class SnapshotComputeService {
         this.relations,
         enabled.has('lifecycle'),
       );
+      const chunks = monthAlignedChunks(request.start, request.end, CHUNK_MONTHS);
+      const keeps = base.tenant === null && !request.inspectThenRollBack;
+      const storedWork = new StoredDailyWork(
+        manager,
+        this.writes,
+        dailyWorkInputs(this.relations, enabled, base),
+        keeps && chunks.length === 1,
+        keeps,
+      );
       let done = 0;
-      for (const [d0, d1] of monthAlignedChunks(request.start, request.end, CHUNK_MONTHS)) {
+      for (const [d0, d1] of chunks) {
         const { w0, w1 } = await this.writes.workRange(manager, { ...base, d0, d1 });
         const params = { ...base, d0, d1, w0, w1 } satisfies Params;
-        const userDays = enabled.has('activity') ? await activityState.userDays(params) : undefined;
-        const lifecycle = await lifecycleState.read(params);
-        const workParams = lifecycle.rows === 'state' ? { ...params, lifecycle_at: lifecycle.at } : params;
-        await this.writes.buildDailyWork(manager, this.relations, enabled, userDays, workParams, lifecycle.rows);
-        for (const bucket of STORED_BUCKETS) {
-          await this.writes.upsertBucket(manager, this.relations, enabled, bucket, userDays, params);
+        // The days of the work range before d0 from the store when it (and, for their distinct users, the activity
+        // state) holds them exactly; otherwise, or when their scopes differ, the whole work range is built.
+        const ownDaysOnly =
+          (await storedWork.coversDaysBefore(params)) &&
+          (!enabled.has('activity') || (await activityState.holdsDaysBefore(params)));
+        let built = ownDaysOnly ? { ...params, w0: d0 } : params;
+        let work = await this.buildDailyWork(manager, enabled, activityState, lifecycleState, built);
+        if (ownDaysOnly && !(await storedWork.restoreDaysBefore(params))) {
+          built = params;
+          work = await this.buildDailyWork(manager, enabled, activityState, lifecycleState, built);
         }
-        await lifecycleState.advance(params, lifecycle);
+        const weekAndMonthUsers = built === params ? 'user-days' : 'state';
+        for (const bucket of STORED_BUCKETS) {
+          await this.writes.upsertBucket(
+            manager,
+            this.relations,
+            enabled,
+            bucket,
+            work.userDays,
+            params,
+            weekAndMonthUsers,
+          );
+        }
+        await storedWork.keep(params, built.w0);
+        await lifecycleState.advance(built, work.lifecycle);
         done += daysBetween(d0, d1) + 1;
         request.onProgress?.(done, totalDays);
       }
@@ -138,6 +169,24 @@ export class SnapshotComputeService {
       `computed ${request.start}..${request.end} ${request.tenant ? `tenant ${request.tenant}` : 'all tenants'} in ${durationMs} ms`,
     );
     return { days: totalDays, durationMs };
+  }
+
+  /**
+   * The work table of the days [:w0, :w1] of `params`: the chunk's user-days (from the activity state where it holds
+   * them, folded into it), how the lifecycle source is read, and every scope's daily values.
+   */
+  private async buildDailyWork(
+    manager: EntityManager,
+    enabled: ReadonlySet<string>,
+    activityState: ActivityStateRun,
+    lifecycleState: LifecycleStateRun,
+    params: ChunkParams,
+  ): Promise<{ userDays: string | undefined; lifecycle: LifecycleRead }> {
+    const userDays = enabled.has('activity') ? await activityState.userDays(params) : undefined;
+    const lifecycle = await lifecycleState.read(params);
+    const workParams = lifecycle.rows === 'state' ? { ...params, lifecycle_at: lifecycle.at } : params;
+    await this.writes.buildDailyWork(manager, this.relations, enabled, userDays, workParams, lifecycle.rows);
+    return { userDays, lifecycle };
   }
 
   /**

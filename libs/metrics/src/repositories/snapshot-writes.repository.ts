@@ -2,7 +2,8 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { COMPUTE_WORK_MEM, NO_JIT } from '../database/session-settings.js';
 import { run, type Statement } from '../database/statement.js';
-import { activeUsersReadIn, bucketFactsCtes } from '../sql/bucket-facts.sql.js';
+import { activeUsersReadIn, bucketFactsCtes, type ActiveUsersFact } from '../sql/bucket-facts.sql.js';
+import { dailyWorkStoreSql } from '../sql/daily-work-store.sql.js';
 import { CURVE_LAST_DAY, cohortInputs, cohortsUpsertSql, type CohortActivity } from '../sql/cohorts.sql.js';
 import { dailyWorkSql } from '../sql/daily-work.sql.js';
 import { BUCKET_DATE, rollupSql, type RollupBucket } from '../sql/rollup.sql.js';
@@ -22,6 +23,12 @@ export { COHORT_CURVE_WEEKS } from '../sql/cohorts.sql.js';
 export type { LifecycleRows } from '../sql/source-facts.js';
 
 export type Params = Record<string, unknown>;
+
+/**
+ * Where a week's and a month's distinct active users are counted: the chunk's user-days, or (when its days before
+ * :d0 come from the stored daily work, so the user-days hold only its own days) the per-user activity state.
+ */
+export type WeekAndMonthUsers = 'user-days' | 'state';
 export type StoredBucket = Exclude<RollupBucket, 'range'>;
 
 /** The days the per-user activity state holds exactly, in a timezone and from one activity relation. */
@@ -142,22 +149,20 @@ export const computeStatements = {
     bucket: StoredBucket,
     userDays: string | undefined,
     params: Params,
+    activeUsersFrom: WeekAndMonthUsers = 'user-days',
   ): Statement => {
     const bucketOf = BUCKET_DATE[bucket];
+    let activeUsers: ActiveUsersFact = 'none';
+    if (activeUsersReadIn(bucket)) {
+      activeUsers = activeUsersFrom === 'state' && bucket !== 'daily' ? { stateBuckets: bucket } : 'user-days';
+    }
     const dayFilter = bucket === 'daily' ? 'day BETWEEN :d0::date AND :d1::date' : 'true';
     const rows = rollupSql(
       `SELECT * FROM metrics_work WHERE ${dayFilter}`,
       // No metric reads a day's distinct active users from the bucket facts (DAU is the work table's count). NRR's
       // movements from the customers moving in the work range only (the stocks come from the work table), so a
       // one-day run does not sort the whole ledger for them.
-      bucketFactsCtes(
-        relations,
-        enabled,
-        bucketOf,
-        userDays,
-        activeUsersReadIn(bucket) ? 'user-days' : 'none',
-        'moving',
-      ),
+      bucketFactsCtes(relations, enabled, bucketOf, userDays, activeUsers, 'moving'),
       bucket,
       enabled,
       AVERAGES_THROUGH,
@@ -165,6 +170,22 @@ export const computeStatements = {
     const where = `bucket_date BETWEEN ${bucketOf(':d0::date')} AND ${bucketOf(':d1::date')}`;
     return { sql: snapshotUpsertSql(rows, where), params: { ...params, bucket_type: bucket } };
   },
+
+  /** Whether the days before :d0 of the work range have stored daily work a recompute would give again. */
+  storedWorkUsable: (params: Params): Statement => ({ sql: dailyWorkStoreSql.usable, params }),
+
+  /** Whether those stored days hold exactly the scopes of the work table's own days. */
+  storedScopesMatch: (params: Params): Statement => ({ sql: dailyWorkStoreSql.scopesMatch, params }),
+
+  /** The stored days before :d0 added to the work table. */
+  restoreWork: (params: Params): Statement => ({ sql: dailyWorkStoreSql.restore, params }),
+
+  /** The work table's complete days from :store_from replace the stored ones; the oldest stored days are pruned. */
+  storeWork: (params: Params): Statement[] => [
+    { sql: dailyWorkStoreSql.clear, params },
+    { sql: dailyWorkStoreSql.store, params },
+    { sql: dailyWorkStoreSql.prune, params },
+  ],
 
   /**
    * Whether the per-user activity state holds every day a shown cell of the cohorts [:c0, :c1] reads: from the first
@@ -331,8 +352,30 @@ export class SnapshotWritesRepository {
     bucket: StoredBucket,
     userDays: string | undefined,
     params: Params,
+    activeUsersFrom: WeekAndMonthUsers = 'user-days',
   ): Promise<void> {
-    await this.exec(manager, computeStatements.bucketUpsert(relations, enabled, bucket, userDays, params));
+    await this.exec(
+      manager,
+      computeStatements.bucketUpsert(relations, enabled, bucket, userDays, params, activeUsersFrom),
+    );
+  }
+
+  async storedWorkUsable(manager: EntityManager, params: Params): Promise<boolean> {
+    const [row] = await this.exec(manager, computeStatements.storedWorkUsable(params));
+    return Boolean(row.usable);
+  }
+
+  async storedScopesMatch(manager: EntityManager, params: Params): Promise<boolean> {
+    const [row] = await this.exec(manager, computeStatements.storedScopesMatch(params));
+    return Boolean(row.matches);
+  }
+
+  async restoreWork(manager: EntityManager, params: Params): Promise<void> {
+    await this.exec(manager, computeStatements.restoreWork(params));
+  }
+
+  async storeWork(manager: EntityManager, params: Params): Promise<void> {
+    for (const statement of computeStatements.storeWork(params)) await this.exec(manager, statement);
   }
 
   /**

@@ -3,15 +3,16 @@ import type { RollupBucket } from './bucket-dates.js';
 import type { SourceRelations } from './source-relations.js';
 import { billingBucketFacts, type LedgerRows } from './billing-facts.js';
 import { LOCAL_DAY, WORK_START, sourceCtes } from './source-facts.js';
-import { stateActiveUsersSql } from './user-activity.sql.js';
+import { stateActiveUsersSql, stateBucketActiveUsersSql } from './user-activity.sql.js';
 import { TENANT_FILTER } from './sql-fragments.js';
 
 /**
  * Where a bucket's `active_users` fact (distinct users active in the bucket) is counted: from the user-days of the
- * activity source (`user_days`), from the per-user activity state (`state`: one bucket spanning [:w0, :w1]), or
- * `none` when no metric reads it for that bucket.
+ * activity source (`user_days`), from the per-user activity state (`state`: one bucket spanning [:w0, :w1];
+ * `stateBuckets`: each week or month a run writes, stateBucketActiveUsersSql), or `none` when no metric reads it
+ * for that bucket.
  */
-export type ActiveUsersFact = 'user-days' | 'state' | 'none';
+export type ActiveUsersFact = 'user-days' | 'state' | 'none' | { stateBuckets: 'weekly' | 'monthly' };
 
 /**
  * Whether a catalog metric reads the `active_users` bucket fact in a bucket: WAU's ISO week and MAU's month
@@ -50,6 +51,9 @@ export function bucketFactsCtes(
   ];
   if (enabled.has('activity') && activeUsers === 'state') {
     counts.push(stateActiveUsersSql(':w0::date', ':w1::date', bucket(':w0::date')));
+  }
+  if (enabled.has('activity') && typeof activeUsers === 'object') {
+    counts.push(stateBucketActiveUsersSql(activeUsers.stateBuckets));
   }
   if (enabled.has('activity') && activeUsers === 'user-days') {
     // Each (tenant, bucket, user) once, then counted: a hash of the user-days, where `count(DISTINCT user_id)` per

@@ -1,4 +1,5 @@
 import { TENANT_FILTER } from './sql-fragments.js';
+import { BUCKET_DATE, BUCKET_LAST_DAY } from './bucket-dates.js';
 
 /**
  * The persistent per-user activity state (docs/performance.md, "Per-user activity state"): one row per tenant,
@@ -122,6 +123,23 @@ export function stateActiveUsersSql(from: string, to: string, bucketDate: string
   return `SELECT tenant_id, ${bucketDate} AS bucket_date, 'active_users' AS fact, count(DISTINCT user_id) AS value
       FROM ${USER_ACTIVITY_TABLE}
       WHERE ${rowsTouching(from, to)} AND bit_count(days & ${rangeMask('year', from, to)}) > 0
+      GROUP BY 1, 2`;
+}
+
+/**
+ * Distinct active users per tenant in each week or month a run writes (those holding a day of [:d0, :d1]), from the
+ * state, as bucket-fact rows: a bucket's days from its first (never before the work range's start :w0, which begins
+ * with the first of them) to its last or :w1, whichever comes first — the days the user-days of a whole work range
+ * would give it. The state must hold those days (the run has folded its own, and it held the ones before).
+ */
+export function stateBucketActiveUsersSql(bucket: 'weekly' | 'monthly'): string {
+  const step = bucket === 'weekly' ? '1 week' : '1 month';
+  return `SELECT a.tenant_id, b.bucket_date, 'active_users' AS fact, count(DISTINCT a.user_id) AS value
+      FROM (SELECT d::date AS bucket_date, least(${BUCKET_LAST_DAY[bucket]('d::date')}, :w1::date) AS last_day
+            FROM generate_series(${BUCKET_DATE[bucket](':d0::date')}, ${BUCKET_DATE[bucket](':d1::date')},
+                                 interval '${step}') AS d) AS b
+      JOIN ${USER_ACTIVITY_TABLE} AS a ON a.last_day >= b.bucket_date AND a.first_day <= b.last_day
+      WHERE ${TENANT_FILTER} AND bit_count(a.days & ${rangeMask('a.year', 'b.bucket_date', 'b.last_day')}) > 0
       GROUP BY 1, 2`;
 }
 

@@ -1,0 +1,81 @@
+import { createHash } from 'node:crypto';
+import type { SourceRelations } from './source-relations.js';
+import { dailyWorkSql } from './daily-work.sql.js';
+
+/**
+ * The stored daily work (docs/performance.md, "Stored daily work"): every complete day's row of the work table
+ * (every scope's work metrics, as jsonb), kept so that a one-day run rolls its week and month up from the days
+ * before its own instead of computing them again. Parameters: :env, :tz, :as_of, :inputs, :reuse_from (the
+ * chunk's work range start) and :d0 (its first day) for reading; :store_from, :w1 and :work_from for writing.
+ */
+export const DAILY_WORK_TABLE = 'metrics_daily_work';
+
+/** Stored days older than this before the latest are pruned: a run reuses at most the 30 days before its own. */
+const KEPT_DAYS = 62;
+
+/**
+ * What a day's work values depend on besides the data: the configuration a run reads (timezone, key actions,
+ * currency and rates, burn, cash, …), the sources connected, and the daily work's own SQL text (which names the
+ * relations read and every work metric, so a changed catalog or relation, or a new release, never reuses a row).
+ */
+export function dailyWorkInputs(
+  relations: SourceRelations,
+  enabled: ReadonlySet<string>,
+  config: Record<string, unknown>,
+): string {
+  const { as_of: _asOf, tenant: _tenant, ...inputs } = config;
+  const text = JSON.stringify({ inputs, enabled: [...enabled].sort(), work: dailyWorkSql(relations, enabled) });
+  return createHash('sha256').update(text).digest('hex');
+}
+
+/** The stored rows of the days [:reuse_from, :d0 - 1]. */
+const STORED_BEFORE_D0 = `environment = :env AND day BETWEEN :reuse_from::date AND :d0::date - 1`;
+
+/** The last day a run may store: the work range's end, but no day that was not over at :as_of (it is to date). */
+const LAST_COMPLETE_DAY = `least(:w1::date, (:as_of::timestamptz AT TIME ZONE :tz)::date - 1)`;
+
+export const dailyWorkStoreSql = {
+  /**
+   * Whether every day of [:reuse_from, :d0 - 1] has stored rows a recompute would give again: computed with the same
+   * inputs, after the day was over, by a run whose work range began no later (so its scopes are this run's, see
+   * scopesMatch), and no day of them waiting to be recomputed (a late event or billing change marks it).
+   */
+  usable: `SELECT
+      (SELECT count(*) FROM ${DAILY_WORK_TABLE}
+       WHERE ${STORED_BEFORE_D0} AND is_global AND inputs = :inputs AND work_from <= :reuse_from::date
+         AND (computed_as_of AT TIME ZONE :tz)::date > day) = :d0::date - :reuse_from::date
+      AND NOT EXISTS (SELECT 1 FROM metrics_dirty_day WHERE day BETWEEN :reuse_from::date AND :d0::date - 1)
+      AS usable`,
+
+  /**
+   * Whether the stored days hold exactly the scopes (the global view, each tenant) of the run's own days in the
+   * work table. A full run has one row per scope and day, its scopes those with facts from its eve on; a tenant
+   * whose only facts lie before :d0 (or in the lookback of :reuse_from) is in the stored rows but not in the run's
+   * own days, and a tenant new since is in those only: either way the run computes every day instead.
+   */
+  scopesMatch: `WITH own_scopes AS (SELECT DISTINCT is_global, tenant_id FROM metrics_work),
+      expected AS (
+        SELECT d::date AS day, s.is_global, s.tenant_id
+        FROM own_scopes s CROSS JOIN generate_series(:reuse_from::date, :d0::date - 1, interval '1 day') AS d),
+      stored AS (SELECT day, is_global, tenant_id FROM ${DAILY_WORK_TABLE} WHERE ${STORED_BEFORE_D0})
+    SELECT NOT EXISTS (
+      SELECT 1 FROM expected e
+      FULL JOIN stored s ON s.day = e.day AND s.is_global = e.is_global AND s.tenant_id IS NOT DISTINCT FROM e.tenant_id
+      WHERE e.day IS NULL OR s.day IS NULL) AS matches`,
+
+  /** The stored days [:reuse_from, :d0 - 1] added to the work table, column for column. */
+  restore: `INSERT INTO metrics_work
+    SELECT (jsonb_populate_record(NULL::metrics_work, work)).* FROM ${DAILY_WORK_TABLE} WHERE ${STORED_BEFORE_D0}`,
+
+  /** The complete days of [:store_from, :w1] are replaced by the work table's (every scope of a day at once). */
+  clear: `DELETE FROM ${DAILY_WORK_TABLE}
+    WHERE environment = :env AND day BETWEEN :store_from::date AND ${LAST_COMPLETE_DAY}`,
+
+  store: `INSERT INTO ${DAILY_WORK_TABLE} (environment, is_global, tenant_id, day, work, inputs, work_from, computed_as_of)
+    SELECT :env, w.is_global, w.tenant_id, w.day, to_jsonb(w), :inputs, :work_from::date, :as_of::timestamptz
+    FROM metrics_work AS w WHERE w.day BETWEEN :store_from::date AND ${LAST_COMPLETE_DAY}`,
+
+  prune: `DELETE FROM ${DAILY_WORK_TABLE}
+    WHERE environment = :env
+      AND day < (SELECT max(day) FROM ${DAILY_WORK_TABLE} WHERE environment = :env) - ${KEPT_DAYS}`,
+};

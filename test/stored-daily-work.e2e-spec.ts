@@ -1,0 +1,170 @@
+import { jest } from '@jest/globals';
+import { MetricsService } from '@exec-metrics/metrics';
+import { SnapshotWritesRepository } from '../libs/metrics/src/repositories/snapshot-writes.repository.js';
+import { createTestApp, type TestApp } from './support/test-app.js';
+import { insertSourceRows } from './support/source-rows.js';
+
+/**
+ * The stored daily work (docs/performance.md, "Stored daily work"): a one-day run takes the days of its week and
+ * month before its own from the store when they are exact (same inputs, complete when computed, not waiting to be
+ * recomputed, the same scopes), and computes its whole work range otherwise; either way its rows equal a full
+ * recompute. A stored value altered by hand shows where it was read, and only there.
+ *
+ * Tenant a: signups, activity, key actions and jobs through January 2026; b: activity; x1: activity of no tenant.
+ */
+describe('stored daily work: one-day runs roll their week and month up from stored days', () => {
+  let test: TestApp;
+  let metrics: MetricsService;
+  const asOf = new Date('2026-02-10T06:00:00Z');
+  const day = async (date: string, at = asOf) => metrics.computeRange({ start: date, end: date, asOf: at });
+  const range = async (start: string, end: string) => metrics.computeRange({ start, end, asOf });
+
+  const computedRows = async () =>
+    test.dataSource.query<{ row: string }[]>(
+      `SELECT (to_jsonb(s) - 'id' - 'computed_at')::text AS row FROM system_metrics_snapshot s
+       UNION ALL SELECT (to_jsonb(c) - 'id' - 'computed_at' - 'computed_as_of' - 'computed_inputs')::text
+       FROM system_cohort_retention c
+       ORDER BY 1`,
+    );
+
+  const januaryJobs = async (tenant: string) => {
+    const [row] = await test.dataSource.query<{ jobs_total: string }[]>(
+      `SELECT jobs_total FROM system_metrics_snapshot
+       WHERE bucket_type = 'monthly' AND bucket_date = '2026-01-01' AND tenant_id = $1`,
+      [tenant],
+    );
+    return Number(row.jobs_total);
+  };
+
+  /** A stored day's jobs for tenant a set by hand: a run that reads it shows the change in its month's total. */
+  const alterStoredJobs = async (date: string, jobs: number) =>
+    test.dataSource.query(
+      `UPDATE metrics_daily_work SET work = jsonb_set(work, '{jobs_total}', to_jsonb($2::int))
+       WHERE day = $1 AND tenant_id = 'a'`,
+      [date, jobs],
+    );
+
+  const storedDays = async () =>
+    (
+      await test.dataSource.query<{ day: string }[]>(
+        `SELECT DISTINCT day::text FROM metrics_daily_work WHERE is_global ORDER BY 1`,
+      )
+    ).map((row) => row.day);
+
+  beforeAll(async () => {
+    test = await createTestApp();
+    metrics = test.app.get(MetricsService);
+    const jobs: [string, 'succeeded' | 'failed', string, string][] = [];
+    for (let date = 1; date <= 31; date += 1) {
+      const at = `2026-01-${String(date).padStart(2, '0')}T1`;
+      jobs.push(['a', date % 5 === 0 ? 'failed' : 'succeeded', `${at}0:00:00Z`, `${at}0:05:00Z`]);
+    }
+    await insertSourceRows(test.dataSource, {
+      lifecycle: [
+        ['a', 'u1', 'signup', '2025-12-01T09:00:00Z'],
+        ['a', 'u2', 'signup', '2026-01-05T09:00:00Z'],
+        ['b', 'v1', 'signup', '2025-12-10T09:00:00Z'],
+      ],
+      activity: [
+        ['a', 'u1', '2025-12-01T10:00:00Z'],
+        ['a', 'u1', '2026-01-02T10:00:00Z'],
+        ['a', 'u1', '2026-01-20T10:00:00Z'],
+        ['a', 'u2', '2026-01-05T10:00:00Z'],
+        ['a', 'u2', '2026-01-21T10:00:00Z'],
+        ['a', 'u2', '2026-01-28T10:00:00Z'],
+        ['b', 'v1', '2025-12-10T10:00:00Z'],
+        ['b', 'v1', '2026-01-12T10:00:00Z'],
+        ['b', 'v1', '2026-01-26T10:00:00Z'],
+        [null, 'x1', '2026-01-03T12:00:00Z'],
+        [null, 'x1', '2026-01-27T12:00:00Z'],
+      ],
+      activation: [
+        ['a', 'u2', 'created_project', '2026-01-06T10:00:00Z'],
+        ['a', 'u1', 'created_project', '2026-01-22T10:00:00Z'],
+      ],
+      jobs,
+    });
+  });
+
+  afterAll(() => test.close());
+
+  it('a one-day run reads the days before it from the store, and a dirty day makes it compute them', async () => {
+    await range('2025-11-01', '2026-01-20');
+    // The backfill kept every complete day of its work ranges (January's to its end: the run's as_of is in February).
+    expect(await storedDays()).toContain('2026-01-31');
+    await alterStoredJobs('2026-01-10', 1000);
+    await day('2026-01-21');
+    expect(await januaryJobs('a')).toBe(31 + 999);
+
+    // A late row for 01-10 marks it: the run computes the whole month again (and stores the day as it is).
+    await test.dataSource.query(`INSERT INTO metrics_dirty_day (day) VALUES ('2026-01-10')`);
+    await day('2026-01-21');
+    expect(await januaryJobs('a')).toBe(31);
+    await test.dataSource.query('DELETE FROM metrics_dirty_day');
+  });
+
+  it('a configuration change, or a stored day computed before it was over, is not read', async () => {
+    await alterStoredJobs('2026-01-10', 1000);
+    await test.dataSource.query(`UPDATE system_metrics_config SET monthly_burn_rate = 12345`);
+    await day('2026-01-22');
+    expect(await januaryJobs('a')).toBe(31);
+
+    // 01-23 computed during 01-23: it is not stored, so the next day's run cannot take it from the store.
+    await day('2026-01-23', new Date('2026-01-23T15:00:00Z'));
+    expect(await storedDays()).toContain('2026-01-22');
+    await test.dataSource.query(`DELETE FROM metrics_daily_work WHERE day = '2026-01-23'`);
+    await day('2026-01-23', new Date('2026-01-23T15:00:00Z'));
+    expect(await storedDays()).not.toContain('2026-01-23');
+    await alterStoredJobs('2026-01-10', 1000);
+    await day('2026-01-24');
+    expect(await januaryJobs('a')).toBe(31);
+  });
+
+  it('a tenant whose only facts lie before the run’s first day keeps the whole work range computed', async () => {
+    // Tenant c: AI usage on 01-04 only, no user and no stock. A run for 01-25 alone would not see it.
+    await insertSourceRows(test.dataSource, { ai: [['c', 'gpt-test', 100, 50, '0.25', '2026-01-04T10:00:00Z']] });
+    await range('2026-01-04', '2026-01-24');
+    await alterStoredJobs('2026-01-10', 1000);
+    await day('2026-01-25');
+    expect(await januaryJobs('a')).toBe(31);
+    const [c] = await test.dataSource.query<{ ai_cost_usd: string }[]>(
+      `SELECT ai_cost_usd FROM system_metrics_snapshot
+       WHERE bucket_type = 'monthly' AND bucket_date = '2026-01-01' AND tenant_id = 'c'`,
+    );
+    expect(Number(c.ai_cost_usd)).toBe(0.25);
+  });
+
+  it('each nightly run, through a new tenant and the month end, equals the same run with nothing stored', async () => {
+    // Without tenant c (the test before: its AI usage alone would keep every January run computing its whole month).
+    await test.dataSource.query(`DELETE FROM metrics_ai_usage_event WHERE tenant_id = 'c'`);
+    await range('2025-11-01', '2026-01-25');
+    const restored = jest.spyOn(test.app.get(SnapshotWritesRepository), 'restoreWork');
+    for (const date of [
+      '2026-01-26',
+      '2026-01-27',
+      '2026-01-28',
+      '2026-01-29',
+      '2026-01-30',
+      '2026-01-31',
+      '2026-02-01',
+    ]) {
+      // Each run the next morning, as the schedule runs it: the work range ends today, which is not stored.
+      const nextMorning = new Date(Date.parse(`${date}T06:00:00Z`) + 86_400_000);
+      if (date === '2026-01-27') {
+        // A tenant new that day: the stored days have no row of it, so this run computes its whole month.
+        await insertSourceRows(test.dataSource, {
+          lifecycle: [['d', 'w1', 'signup', '2026-01-27T09:00:00Z']],
+          activity: [['d', 'w1', '2026-01-27T10:00:00Z']],
+        });
+      }
+      await day(date, nextMorning);
+      const fromStore = await computedRows();
+      await test.dataSource.query('TRUNCATE metrics_daily_work');
+      await day(date, nextMorning);
+      expect(fromStore).toEqual(await computedRows());
+    }
+    // Every first run but the new tenant's took its earlier days from the store (02-01's: its week's, from 01-26).
+    expect(restored).toHaveBeenCalledTimes(6);
+    restored.mockRestore();
+  });
+});
