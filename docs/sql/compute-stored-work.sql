@@ -11,8 +11,8 @@ SELECT
     FROM
       metrics_daily_work
     WHERE
-      environment = :env
-      AND day BETWEEN :reuse_from::date AND :d0::date - 1
+      metrics_daily_work.environment = :env
+      AND metrics_daily_work.day BETWEEN :reuse_from::date AND :d0::date - 1
       AND is_global
       AND inputs = :inputs
       AND work_from <= :reuse_from::date
@@ -58,8 +58,8 @@ WITH
     FROM
       metrics_daily_work
     WHERE
-      environment = :env
-      AND day BETWEEN :reuse_from::date AND :d0::date - 1
+      metrics_daily_work.environment = :env
+      AND metrics_daily_work.day BETWEEN :reuse_from::date AND :d0::date - 1
   )
 SELECT
   NOT EXISTS (
@@ -80,12 +80,13 @@ SELECT
 INSERT INTO
   metrics_work
 SELECT
-  (jsonb_populate_record(NULL::metrics_work, work)).*
+  r.*
 FROM
-  metrics_daily_work
+  metrics_daily_work AS w
+  CROSS JOIN LATERAL jsonb_populate_record(NULL::metrics_work, w.work) AS r
 WHERE
-  environment = :env
-  AND day BETWEEN :reuse_from::date AND :d0::date - 1;
+  w.environment = :env
+  AND w.day BETWEEN :reuse_from::date AND :d0::date - 1;
 
 -- storeWork (clear)
 -- sample parameters: {"as_of":"2026-04-01T04:00:00.000Z","env":"production","store_from":"2026-03-31","tz":"Europe/Berlin","w1":"2026-04-01"}
@@ -143,7 +144,7 @@ WHERE
 
 -- bucketUpsert (monthly, its active users from the per-user activity state)
 -- built with: {"enabled":"lifecycle, activity, activation, config, billing, jobs, ai, api","relations":"the module's own tables","bucket":"monthly","userDays":"metrics_user_days"}
--- sample parameters: {"actions":["created_project","invited_teammate"],"as_of":"2026-03-02T08:00:00.000Z","bucket_type":"monthly","currency":"USD","d0":"2026-03-31","d1":"2026-03-31","env":"production","rates":"{\"EUR\":1.08}","tenant":null,"tz":"Europe/Berlin","w0":"2025-12-29","w1":"2026-03-02"}
+-- sample parameters: {"actions":["created_project","invited_teammate"],"as_of":"2026-03-02T08:00:00.000Z","bucket_type":"monthly","currency":"USD","d0":"2026-03-31","d1":"2026-03-31","env":"production","rates":"{\"EUR\":1.08}","tenant":null,"tz":"Europe/Berlin","w0":"2026-03-01","w1":"2026-03-02"}
 WITH
   lifecycle_events AS (
     SELECT

@@ -28,8 +28,9 @@ export function dailyWorkInputs(
   return createHash('sha256').update(text).digest('hex');
 }
 
-/** The stored rows of the days [:reuse_from, :d0 - 1]. */
-const STORED_BEFORE_D0 = `environment = :env AND day BETWEEN :reuse_from::date AND :d0::date - 1`;
+/** The stored rows of the days [:reuse_from, :d0 - 1] (`row`: the table's alias, when a statement needs one). */
+const storedBeforeD0 = (row = DAILY_WORK_TABLE) =>
+  `${row}.environment = :env AND ${row}.day BETWEEN :reuse_from::date AND :d0::date - 1`;
 
 /** The last day a run may store: the work range's end, but no day that was not over at :as_of (it is to date). */
 const LAST_COMPLETE_DAY = `least(:w1::date, (:as_of::timestamptz AT TIME ZONE :tz)::date - 1)`;
@@ -42,7 +43,7 @@ export const dailyWorkStoreSql = {
    */
   usable: `SELECT
       (SELECT count(*) FROM ${DAILY_WORK_TABLE}
-       WHERE ${STORED_BEFORE_D0} AND is_global AND inputs = :inputs AND work_from <= :reuse_from::date
+       WHERE ${storedBeforeD0()} AND is_global AND inputs = :inputs AND work_from <= :reuse_from::date
          AND (computed_as_of AT TIME ZONE :tz)::date > day) = :d0::date - :reuse_from::date
       AND NOT EXISTS (SELECT 1 FROM metrics_dirty_day WHERE day BETWEEN :reuse_from::date AND :d0::date - 1)
       AS usable`,
@@ -57,15 +58,19 @@ export const dailyWorkStoreSql = {
       expected AS (
         SELECT d::date AS day, s.is_global, s.tenant_id
         FROM own_scopes s CROSS JOIN generate_series(:reuse_from::date, :d0::date - 1, interval '1 day') AS d),
-      stored AS (SELECT day, is_global, tenant_id FROM ${DAILY_WORK_TABLE} WHERE ${STORED_BEFORE_D0})
+      stored AS (SELECT day, is_global, tenant_id FROM ${DAILY_WORK_TABLE} WHERE ${storedBeforeD0()})
     SELECT NOT EXISTS (
       SELECT 1 FROM expected e
       FULL JOIN stored s ON s.day = e.day AND s.is_global = e.is_global AND s.tenant_id IS NOT DISTINCT FROM e.tenant_id
       WHERE e.day IS NULL OR s.day IS NULL) AS matches`,
 
-  /** The stored days [:reuse_from, :d0 - 1] added to the work table, column for column. */
+  /**
+   * The stored days [:reuse_from, :d0 - 1] added to the work table, column for column. The record is expanded in a
+   * lateral join: `(jsonb_populate_record(…)).*` in the select list would call the function once per column.
+   */
   restore: `INSERT INTO metrics_work
-    SELECT (jsonb_populate_record(NULL::metrics_work, work)).* FROM ${DAILY_WORK_TABLE} WHERE ${STORED_BEFORE_D0}`,
+    SELECT r.* FROM ${DAILY_WORK_TABLE} AS w CROSS JOIN LATERAL jsonb_populate_record(NULL::metrics_work, w.work) AS r
+    WHERE ${storedBeforeD0('w')}`,
 
   /** The complete days of [:store_from, :w1] are replaced by the work table's (every scope of a day at once). */
   clear: `DELETE FROM ${DAILY_WORK_TABLE}
