@@ -4,7 +4,7 @@
 
 -- bucketUpsert (monthly)
 -- built with: {"enabled":"lifecycle, activity, activation, config, billing, jobs, ai, api","relations":"the module's own tables","bucket":"monthly","userDays":"metrics_user_days"}
--- sample parameters: {"actions":["created_project","invited_teammate"],"as_of":"2026-03-02T08:00:00.000Z","bucket_type":"monthly","currency":"USD","d0":"2026-01-01","d1":"2026-03-01","env":"production","rates":"{\"EUR\":1.08}","tenant":null,"tz":"Europe/Berlin","w0":"2025-12-29","w1":"2026-03-02"}
+-- sample parameters: {"actions":["created_project","invited_teammate"],"as_of":"2026-03-02T08:00:00.000Z","bucket_type":"monthly","currency":"USD","d0":"2026-01-01","d1":"2026-03-01","env":"production","rates":"{\"EUR\":1.08}","tenant":null,"tz":"Europe/Berlin","w0":"2026-01-01","w1":"2026-03-02"}
 WITH
   lifecycle_events AS (
     SELECT

@@ -25,6 +25,12 @@ export function monthStart(date: string): string {
   return `${date.slice(0, 7)}-01`;
 }
 
+/** The Monday of the ISO week that holds `date` (PostgreSQL's date_trunc('week', …)). */
+export function isoWeekStart(date: string): string {
+  const weekday = new Date(`${date}T00:00:00Z`).getUTCDay();
+  return addDays(date, -((weekday + 6) % 7));
+}
+
 export function addMonths(date: string, months: number): string {
   const value = new Date(`${monthStart(date)}T00:00:00Z`);
   value.setUTCMonth(value.getUTCMonth() + months);

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { COMPUTE_WORK_MEM, NO_JIT } from '../database/session-settings.js';
+import { isoWeekStart, monthStart } from '../common/calendar-dates.js';
 import { run, type Statement } from '../database/statement.js';
 import { activeUsersReadIn, bucketFactsCtes, type ActiveUsersFact } from '../sql/bucket-facts.sql.js';
 import { dailyWorkStoreSql } from '../sql/daily-work-store.sql.js';
@@ -168,7 +169,15 @@ export const computeStatements = {
       AVERAGES_THROUGH,
     );
     const where = `bucket_date BETWEEN ${bucketOf(':d0::date')} AND ${bucketOf(':d1::date')}`;
-    return { sql: snapshotUpsertSql(rows, where), params: { ...params, bucket_type: bucket } };
+    // The bucket facts from the first written bucket's first day: the work range starts earlier for the other bucket
+    // types' sake (a run for a month's last day reads its month; for the 1st, the ISO week from the Monday before),
+    // and facts of an earlier bucket would be read for rows this statement does not write.
+    const d0 = String(params.d0);
+    const firstBucketStart = { daily: d0, weekly: isoWeekStart(d0), monthly: monthStart(d0) }[bucket];
+    return {
+      sql: snapshotUpsertSql(rows, where),
+      params: { ...params, w0: firstBucketStart, bucket_type: bucket },
+    };
   },
 
   /** Whether the days before :d0 of the work range have stored daily work a recompute would give again. */
