@@ -95,6 +95,7 @@ const STORED_WORK_PARAMS = {
   as_of: '2026-04-01T04:00:00.000Z',
   inputs: '3f1c…(sha-256 of the inputs)',
   reuse_from: '2026-03-01',
+  clear_from: '2026-03-31',
   store_from: '2026-03-31',
   work_from: '2026-03-01',
 };

@@ -90,8 +90,10 @@ describe('stored daily work: one-day runs roll their week and month up from stor
 
   it('a one-day run reads the days before it from the store, and a dirty day makes it compute them', async () => {
     await range('2025-11-01', '2026-01-20');
-    // The backfill kept every complete day of its work ranges (January's to its end: the run's as_of is in February).
-    expect(await storedDays()).toContain('2026-01-31');
+    // The backfill kept the complete days of its work range (to January's end: its as_of is in February) from 62
+    // days before its last day, and the store keeps 62 days before its latest: from 11-30 on.
+    const stored = await storedDays();
+    expect([stored[0], stored[stored.length - 1]]).toEqual(['2025-11-30', '2026-01-31']);
     await alterStoredJobs('2026-01-10', 1000);
     await day('2026-01-21');
     expect(await januaryJobs('a')).toBe(31 + 999);

@@ -89,11 +89,11 @@ WHERE
   AND w.day BETWEEN :reuse_from::date AND :d0::date - 1;
 
 -- storeWork (clear)
--- sample parameters: {"as_of":"2026-04-01T04:00:00.000Z","env":"production","store_from":"2026-03-31","tz":"Europe/Berlin","w1":"2026-04-01"}
+-- sample parameters: {"as_of":"2026-04-01T04:00:00.000Z","clear_from":"2026-03-31","env":"production","tz":"Europe/Berlin","w1":"2026-04-01"}
 DELETE FROM metrics_daily_work
 WHERE
   environment = :env
-  AND day BETWEEN :store_from::date AND least(
+  AND day BETWEEN :clear_from::date AND least(
     :w1::date,
     (:as_of::timestamptz AT TIME ZONE :tz)::date - 1
   );

@@ -12,7 +12,7 @@ import { MetricsSources } from '../sources/source-check.js';
 import { ActivityStateRun } from './activity-state-run.js';
 import { LifecycleStateRun, type LifecycleRead } from './lifecycle-state-run.js';
 import { StoredDailyWork } from './stored-daily-work.js';
-import { dailyWorkInputs } from '../sql/daily-work-store.sql.js';
+import { STORED_WORK_DAYS, dailyWorkInputs } from '../sql/daily-work-store.sql.js';
 import { SOURCE_NAMES, SOURCE_TABLES, type SourceRelations } from '../sql/source-relations.js';
 import {
   COHORT_CURVE_WEEKS,
@@ -113,6 +113,7 @@ export class SnapshotComputeService {
         dailyWorkInputs(this.relations, enabled, base),
         keeps && chunks.length === 1,
         keeps,
+        addDays(request.end, -STORED_WORK_DAYS),
       );
       let done = 0;
       for (const [d0, d1] of chunks) {

@@ -2,7 +2,7 @@ import type { EntityManager } from 'typeorm';
 import type { Params, SnapshotWritesRepository } from '../repositories/snapshot-writes.repository.js';
 
 /** A chunk's work range and first day (YYYY-MM-DD), as the run's parameters carry them. */
-type ChunkParams = Params & { w0: string; d0: string };
+type ChunkParams = Params & { w0: string; d0: string; w1: string };
 
 /**
  * The stored daily work as one run uses it (docs/performance.md, "Stored daily work"). A chunk's work range starts
@@ -21,6 +21,8 @@ export class StoredDailyWork {
     private readonly readable: boolean,
     /** Whether this run keeps what it builds: for all tenants, not a dry run. */
     private readonly writable: boolean,
+    /** The first day this run keeps (STORED_WORK_DAYS before its last): earlier days are only cleared. */
+    private readonly keepFrom: string,
   ) {}
 
   /** Whether the chunk may build only its own days: the days of its work range before them are stored and usable. */
@@ -40,13 +42,17 @@ export class StoredDailyWork {
     return true;
   }
 
-  /** Keeps the work table's complete days the chunk built (from :d0 when the days before were restored). */
+  /**
+   * Keeps the work table's complete days the chunk built (from :d0 when the days before were restored), those of
+   * the run's last STORED_WORK_DAYS only; the stored rows of every day it built are replaced or removed.
+   */
   async keep(params: ChunkParams, builtFrom: string): Promise<void> {
     if (!this.writable) return;
     await this.writes.storeWork(this.manager, {
       ...params,
       inputs: this.inputs,
-      store_from: builtFrom,
+      clear_from: builtFrom,
+      store_from: builtFrom > this.keepFrom ? builtFrom : this.keepFrom,
       work_from: params.w0,
     });
   }

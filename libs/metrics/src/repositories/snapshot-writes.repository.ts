@@ -189,7 +189,10 @@ export const computeStatements = {
   /** The stored days before :d0 added to the work table. */
   restoreWork: (params: Params): Statement => ({ sql: dailyWorkStoreSql.restore, params }),
 
-  /** The work table's complete days from :store_from replace the stored ones; the oldest stored days are pruned. */
+  /**
+   * The stored rows of the work table's complete days from :clear_from are removed, those from :store_from written
+   * again; the oldest stored days are pruned.
+   */
   storeWork: (params: Params): Statement[] => [
     { sql: dailyWorkStoreSql.clear, params },
     { sql: dailyWorkStoreSql.store, params },

@@ -6,12 +6,16 @@ import { dailyWorkSql } from './daily-work.sql.js';
  * The stored daily work (docs/performance.md, "Stored daily work"): every complete day's row of the work table
  * (every scope's work metrics, as jsonb), kept so that a one-day run rolls its week and month up from the days
  * before its own instead of computing them again. Parameters: :env, :tz, :as_of, :inputs, :reuse_from (the
- * chunk's work range start) and :d0 (its first day) for reading; :store_from, :w1 and :work_from for writing.
+ * chunk's work range start) and :d0 (its first day) for reading; :clear_from, :store_from, :w1 and :work_from for
+ * writing.
  */
 export const DAILY_WORK_TABLE = 'metrics_daily_work';
 
-/** Stored days older than this before the latest are pruned: a run reuses at most the 30 days before its own. */
-const KEPT_DAYS = 62;
+/**
+ * How many days before a run's last day it keeps, and before the latest stored day are kept: a run reuses at most
+ * the 30 days before its own, so a backfill's earlier chunks store nothing (they only clear what they recompute).
+ */
+export const STORED_WORK_DAYS = 62;
 
 /**
  * What a day's work values depend on besides the data: the configuration a run reads (timezone, key actions,
@@ -72,9 +76,12 @@ export const dailyWorkStoreSql = {
     SELECT r.* FROM ${DAILY_WORK_TABLE} AS w CROSS JOIN LATERAL jsonb_populate_record(NULL::metrics_work, w.work) AS r
     WHERE ${storedBeforeD0('w')}`,
 
-  /** The complete days of [:store_from, :w1] are replaced by the work table's (every scope of a day at once). */
+  /**
+   * The complete days the chunk recomputed, [:clear_from, :w1], lose their stored rows (every scope of a day at
+   * once), so that no row a recompute may have changed is left; the work table's from :store_from replace them.
+   */
   clear: `DELETE FROM ${DAILY_WORK_TABLE}
-    WHERE environment = :env AND day BETWEEN :store_from::date AND ${LAST_COMPLETE_DAY}`,
+    WHERE environment = :env AND day BETWEEN :clear_from::date AND ${LAST_COMPLETE_DAY}`,
 
   store: `INSERT INTO ${DAILY_WORK_TABLE} (environment, is_global, tenant_id, day, work, inputs, work_from, computed_as_of)
     SELECT :env, w.is_global, w.tenant_id, w.day, to_jsonb(w), :inputs, :work_from::date, :as_of::timestamptz
@@ -82,5 +89,5 @@ export const dailyWorkStoreSql = {
 
   prune: `DELETE FROM ${DAILY_WORK_TABLE}
     WHERE environment = :env
-      AND day < (SELECT max(day) FROM ${DAILY_WORK_TABLE} WHERE environment = :env) - ${KEPT_DAYS}`,
+      AND day < (SELECT max(day) FROM ${DAILY_WORK_TABLE} WHERE environment = :env) - ${STORED_WORK_DAYS}`,
 };
