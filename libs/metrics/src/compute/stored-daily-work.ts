@@ -8,7 +8,7 @@ type ChunkParams = Params & { w0: string; d0: string; w1: string };
  * The stored daily work as one run uses it (docs/performance.md, "Stored daily work"). A chunk's work range starts
  * with the whole week and month of its first day, which the rollup needs although only the chunk's own days are
  * written: on a month's last day that was 30 days of daily work for one day's run. Every run for all tenants keeps
- * the complete days it built; a one-chunk run whose days before its first are stored, exact and of its own scopes
+ * the complete days it built (its last STORED_WORK_DAYS); a one-chunk run whose days before its first are stored, exact and of its own scopes
  * builds only its own days and takes the others from the store. A run for one tenant (its scopes differ) or a dry
  * run (it checks the stored numbers against a recompute) neither reads nor writes the store.
  */
