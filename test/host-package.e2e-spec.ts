@@ -202,21 +202,26 @@ async function expectDashboardInHostPanel(base: string): Promise<void> {
     page.setDefaultTimeout(120_000);
     const errors: string[] = [];
     page.on('pageerror', (error) => errors.push(error.message));
-    await logIn(page, base, 'owner@host.test', 'host-panel-password');
-    // In development AdminJS bundles the components when the panel starts: wait for that bundle explicitly. The
-    // host mounts @adminjs/nestjs's AdminModule, whose file watcher rebuilds the bundle when the first request
-    // rewrites its entry: until two reads a few seconds apart agree, a page could load it half written.
+    // In development AdminJS bundles the components when the panel starts: wait for that bundle explicitly, before
+    // the login page (which runs it too) is opened. The host mounts @adminjs/nestjs's AdminModule, whose file watcher
+    // rebuilds the bundle when the first request rewrites its entry: until two reads a few seconds apart agree, a
+    // page could load it half written (CI once saw the login page stay empty for 120 s when it was opened first).
+    // A read while the bundle is being written may also have its connection dropped (seen under load): read again.
     const bundleUrl = `${base}/admin/frontend/assets/components.bundle.js`;
     let previous = '';
-    for (const deadline = Date.now() + 600_000; ;) {
-      const bundle = await page.request.get(bundleUrl, { timeout: 600_000 });
+    for (const deadline = Date.now() + 600_000; ; await new Promise((resolve) => setTimeout(resolve, 3_000))) {
+      const bundle = await page.request.get(bundleUrl, { timeout: 600_000 }).catch((error: unknown) => {
+        if (Date.now() > deadline) throw error;
+        return undefined;
+      });
+      if (!bundle) continue;
       expect(bundle.status()).toBe(200);
+      expect(bundle.headers()['content-type']).toContain('javascript'); // served before login, not a redirect
       const text = await bundle.text();
       if ((text.length > 0 && text === previous) || Date.now() > deadline) break;
       previous = text;
-      await new Promise((resolve) => setTimeout(resolve, 3_000));
     }
-    await page.reload();
+    await logIn(page, base, 'owner@host.test', 'host-panel-password');
     await page.waitForSelector('[data-testid=metrics-dashboard][data-state=ready]');
     mkdirSync('test-output', { recursive: true });
     await page.screenshot({ path: 'test-output/host-panel-dashboard.png', fullPage: true });
