@@ -6,7 +6,8 @@ import { insertSourceRows } from './support/source-rows.js';
 /**
  * A run rewrites only the cohort months whose stored rows could change (docs/performance.md, reader 3 "Cohorts"):
  * after every run below, every cohort row equals a forced recompute of every cohort month for the same as_of, and
- * the steady nightly runs leave some months alone. Through cell maturities day by day, a month boundary, a skipped
+ * the steady nightly runs leave some months alone or advance them by their matured weeks.
+ * Through cell maturities day by day, a month boundary, a skipped
  * night, a late activity event and a late earlier signup (dirty days, then their catch-up), an as_of moved
  * backwards, a tenant-only run and a timezone change.
  *
@@ -64,6 +65,42 @@ describe('cohorts: a run recomputes only the months whose stored rows can change
     return row;
   };
 
+  /**
+   * How many rows a nightly run for `date` advanced: rewrote, keeping the weeks it had stored. Every stored shown
+   * cell is first raised by 1,000; a row the run rewrote that still has a raised cell kept it, and its last shown
+   * week, just computed, must not be raised. The rows are put back as they were before the run, to be run for real.
+   */
+  const advancedRows = async (date: string) => {
+    const [saved] = await test.dataSource.query<{ rows: string }[]>(
+      `SELECT coalesce(jsonb_agg(to_jsonb(c)), '[]')::text AS rows FROM system_cohort_retention c`,
+    );
+    await test.dataSource.query(
+      `UPDATE system_cohort_retention SET curve = (
+         SELECT jsonb_agg(CASE WHEN cell ->> 'retained' IS NULL THEN cell
+                               ELSE jsonb_set(cell, '{retained}', to_jsonb((cell ->> 'retained')::int + 1000)) END
+                          ORDER BY (cell ->> 'week')::int)
+         FROM jsonb_array_elements(curve) AS cell)`,
+    );
+    await nightly(date);
+    const [row] = await test.dataSource.query<{ advanced: number; stale_last_week: number }[]>(
+      `SELECT count(*)::int AS advanced,
+              count(*) FILTER (WHERE (SELECT (cell ->> 'retained')::int FROM jsonb_array_elements(curve) AS cell
+                                      WHERE cell ->> 'retained' IS NOT NULL
+                                      ORDER BY (cell ->> 'week')::int DESC LIMIT 1) >= 1000)::int AS stale_last_week
+       FROM system_cohort_retention
+       WHERE computed_as_of = $1
+         AND EXISTS (SELECT 1 FROM jsonb_array_elements(curve) AS cell WHERE (cell ->> 'retained')::int >= 1000)`,
+      [morningAfter(date)],
+    );
+    await test.dataSource.query('DELETE FROM system_cohort_retention');
+    await test.dataSource.query(
+      `INSERT INTO system_cohort_retention SELECT * FROM jsonb_populate_recordset(NULL::system_cohort_retention, $1::jsonb)`,
+      [saved.rows],
+    );
+    expect(row.stale_last_week).toBe(0);
+    return row.advanced;
+  };
+
   /** Days marked dirty as ingest marks them: the computed days from `from` to `to`. */
   const markDirty = (from: string, to: string) =>
     test.dataSource.query(
@@ -114,13 +151,17 @@ describe('cohorts: a run recomputes only the months whose stored rows can change
 
   it('nightly runs across cell maturities, a skipped night and a month boundary equal a full recompute', async () => {
     let leftAlone = 0;
+    let advanced = 0;
     for (const date of ['2026-01-26', '2026-01-27', '2026-01-28', '2026-01-29', '2026-01-30']) {
+      advanced += await advancedRows(date);
       await nightly(date);
       await expectFullRecompute(morningAfter(date));
       leftAlone += (await rewritten(morningAfter(date))).left;
     }
-    // Most nights leave months whose cells neither matured nor read the new day.
+    // Most nights leave months whose cells neither matured nor read the new day, and a month whose only change is
+    // a matured week computes that week and keeps the others.
     expect(leftAlone).toBeGreaterThan(0);
+    expect(advanced).toBeGreaterThan(0);
 
     // 01-31 skipped (a/u5 signed up and x1 was active that day, never computed): the next night still sees it. No
     // week of January's rows matures on that night, so only the day without a snapshot makes January stale.

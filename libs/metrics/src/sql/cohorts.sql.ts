@@ -15,7 +15,10 @@ export const CURVE_LAST_DAY = 7 * (COHORT_CURVE_WEEKS + 1) - 1;
  */
 export type CohortActivity = 'activity' | 'state';
 
-/** Each member's weeks with an event, from the activity source: every event of the member's first 27 weeks. */
+/**
+ * Each member's weeks with an event among the weeks its month computes, [m.from_week, m.to_week), from the
+ * activity source: every event of the member on those weeks' days.
+ */
 function activeWeeksFromActivitySql(rel: SourceRelations): string {
   return `
       SELECT DISTINCT m.tenant_id, m.user_id, m.cohort_month,
@@ -23,8 +26,8 @@ function activeWeeksFromActivitySql(rel: SourceRelations): string {
       FROM members m
       JOIN ${rel.from('activity', 'a')} ON a.user_id = m.user_id
         AND (a.tenant_id = m.tenant_id OR (a.tenant_id IS NULL AND m.tenant_id IS NULL))
-      WHERE a.occurred_at >= ${DAY_START('m.signup_day')}
-        AND a.occurred_at < ${DAY_START(`m.signup_day + ${CURVE_LAST_DAY + 1}`)}`;
+      WHERE a.occurred_at >= ${DAY_START('m.signup_day + 7 * m.from_week')}
+        AND a.occurred_at < ${DAY_START('m.signup_day + 7 * m.to_week')}`;
 }
 
 /**
@@ -35,15 +38,16 @@ function activeWeeksFromActivitySql(rel: SourceRelations): string {
  */
 function activeWeeksFromStateSql(): string {
   const weekStart = `m.signup_day + 7 * w.week`;
+  const firstDay = 'm.signup_day + 7 * m.from_week';
+  const lastDay = 'm.signup_day + 7 * m.to_week - 1';
   return `
       SELECT DISTINCT m.tenant_id, m.user_id, m.cohort_month, w.week
       FROM members m
       JOIN ${USER_ACTIVITY_TABLE} u ON u.user_id = m.user_id
         AND (u.tenant_id = m.tenant_id OR (u.tenant_id IS NULL AND m.tenant_id IS NULL))
-        AND u.year BETWEEN extract(year FROM m.signup_day)::int
-                       AND extract(year FROM m.signup_day + ${CURVE_LAST_DAY})::int
-        AND u.last_day >= m.signup_day AND u.first_day <= m.signup_day + ${CURVE_LAST_DAY}
-      CROSS JOIN generate_series(0, ${COHORT_CURVE_WEEKS}) AS w(week)
+        AND u.year BETWEEN extract(year FROM ${firstDay})::int AND extract(year FROM ${lastDay})::int
+        AND u.last_day >= ${firstDay} AND u.first_day <= ${lastDay}
+      CROSS JOIN generate_series(m.from_week, m.to_week - 1) AS w(week)
       WHERE ${weekStart} <= u.last_day AND ${weekStart} + 6 >= u.first_day
         AND bit_count(u.days & ${rangeMask('u.year', weekStart, `${weekStart} + 6`)}) > 0`;
 }
@@ -69,6 +73,18 @@ function weekShown(lastSignup: string, week: string, at: string): string {
   return `${DAY_START(`${lastSignup} + 7 * ${week} + 7`)} <= ${at}`;
 }
 
+/**
+ * Whether a changed day lies in the days a stored row of `s` read while `shown` of its weeks were shown: its month
+ * (the members' signups) up to the end of its last shown week.
+ */
+function changedDayUntil(shown: string): string {
+  return `EXISTS (
+          SELECT 1 FROM changed_days c
+          WHERE c.day BETWEEN s.cohort_month
+                          AND greatest((s.cohort_month + interval '1 month')::date - 1,
+                                       s.last_signup_day + 7 * ${shown} - 1))`;
+}
+
 /** How many of weeks 0..26 of a cohort whose last member signed up on `lastSignup` are shown at the instant `at`. */
 function shownWeeks(lastSignup: string, at: string): string {
   return `(SELECT count(*)::int FROM generate_series(0, ${COHORT_CURVE_WEEKS}) AS k(week)
@@ -87,7 +103,11 @@ function shownWeeks(lastSignup: string, at: string): string {
  * a day marked dirty, or a day without a global daily snapshot (never computed, so never marked). The days a row
  * reads are its month (the members' signups) and those of its shown weeks, [month start, last signup + 7 × shown
  * − 1]. :force recomputes every month. The members of every month are read (one pass over the signups) to decide;
- * only the chosen months' active weeks are read. `changed_days` is MATERIALIZED so that it is computed once, not
+ * only the chosen months' active weeks are read, and of those only the weeks [from_week, to_week): to_week is the
+ * most weeks any scope of the month shows at :as_of (no later week is shown), and from_week is 0 when a scope's row
+ * must be rewritten (missing, other inputs, an as_of moved back, a changed day among the days it read) and
+ * otherwise the fewest weeks a scope's row showed when it was computed: the weeks before it are kept from the
+ * stored curves (`kept_weeks`), so a month whose only change is a matured week reads that week alone. `changed_days` is MATERIALIZED so that it is computed once, not
  * per month and scope tested; `members` so that the active weeks join a computed set (as when it had two readers).
  * A stored row of the run's scopes and months whose scope has no member any more (a late earlier signup moved its
  * only members to another month) is deleted (`emptied`): a recompute writes no row for it.
@@ -122,31 +142,43 @@ export function cohortsUpsertSql(rel: SourceRelations, activeWeeks: CohortActivi
       WHERE NOT EXISTS (
         SELECT 1 FROM system_metrics_snapshot x
         WHERE x.environment = :env AND x.bucket_type = 'daily' AND x.tenant_id IS NULL AND x.bucket_date = d::date)),
-    stale AS (
-      SELECT DISTINCT s.cohort_month
+    scope_rows AS (
+      SELECT s.cohort_month, w.now_shown, w.then_shown,
+             :force::boolean OR r.computed_inputs IS DISTINCT FROM :inputs::text OR w.then_shown > w.now_shown
+               OR ${changedDayUntil('w.then_shown')} AS rewrite,
+             w.now_shown <> w.then_shown OR ${changedDayUntil('w.now_shown')} AS stale
       FROM all_sizes s
       LEFT JOIN system_cohort_retention r ON r.environment = :env AND r.cohort_month = s.cohort_month
         AND r.tenant_id IS NOT DISTINCT FROM s.tenant_id
       CROSS JOIN LATERAL (SELECT ${shownWeeks('s.last_signup_day', ':as_of::timestamptz')} AS now_shown,
-                                 ${shownWeeks('s.last_signup_day', 'r.computed_as_of')} AS then_shown) AS w
-      WHERE :force::boolean OR r.computed_inputs IS DISTINCT FROM :inputs::text OR w.now_shown <> w.then_shown
-        OR EXISTS (
-          SELECT 1 FROM changed_days c
-          WHERE c.day BETWEEN s.cohort_month
-                          AND greatest((s.cohort_month + interval '1 month')::date - 1,
-                                       s.last_signup_day + 7 * w.now_shown - 1))),
+                                 ${shownWeeks('s.last_signup_day', 'r.computed_as_of')} AS then_shown) AS w),
+    stale AS (
+      SELECT cohort_month, CASE WHEN bool_or(rewrite) THEN 0 ELSE min(then_shown) END AS from_week,
+             max(now_shown) AS to_week
+      FROM scope_rows GROUP BY cohort_month HAVING bool_or(stale OR rewrite)),
     emptied AS (
       DELETE FROM system_cohort_retention r
       WHERE r.environment = :env AND r.cohort_month BETWEEN :c0::date AND :c1::date
         AND (:tenant::varchar IS NULL OR r.tenant_id = :tenant)
         AND NOT EXISTS (SELECT 1 FROM all_sizes s
                         WHERE s.cohort_month = r.cohort_month AND s.tenant_id IS NOT DISTINCT FROM r.tenant_id)),
-    members AS MATERIALIZED (SELECT * FROM all_members WHERE cohort_month IN (SELECT cohort_month FROM stale)),
+    members AS MATERIALIZED (
+      SELECT m.*, st.from_week, st.to_week FROM all_members m JOIN stale st USING (cohort_month)),
     active_weeks AS (${activeWeeks === 'state' ? activeWeeksFromStateSql() : activeWeeksFromActivitySql(rel)}),
     sizes AS (SELECT * FROM all_sizes WHERE cohort_month IN (SELECT cohort_month FROM stale)),
+    kept_weeks AS (
+      SELECT r.tenant_id IS NULL AS is_global, r.tenant_id, r.cohort_month, (cell ->> 'week')::int AS week,
+             (cell ->> 'retained')::bigint AS retained
+      FROM stale st
+      JOIN system_cohort_retention r ON r.environment = :env AND r.cohort_month = st.cohort_month
+        AND (:tenant::varchar IS NULL OR r.tenant_id = :tenant)
+      CROSS JOIN LATERAL jsonb_array_elements(r.curve) AS cell
+      WHERE (cell ->> 'week')::int < st.from_week),
     retained AS (
       SELECT grouping(tenant_id) = 1 AS is_global, tenant_id, cohort_month, week, count(*) AS retained
-      FROM active_weeks GROUP BY GROUPING SETS ((tenant_id, cohort_month, week), (cohort_month, week))),
+      FROM active_weeks GROUP BY GROUPING SETS ((tenant_id, cohort_month, week), (cohort_month, week))
+      UNION ALL
+      SELECT * FROM kept_weeks),
     curve AS (
       SELECT s.is_global, s.tenant_id, s.cohort_month, s.cohort_size, w.week, matured.retained,
              round(matured.retained * 100.0 / s.cohort_size, 2) AS pct
