@@ -69,6 +69,8 @@ points AS (
   FROM system_metrics_snapshot s CROSS JOIN keys k
   WHERE s.environment = :env AND s.bucket_type = 'daily'
     AND s.bucket_date BETWEEN :d0::date - 7 * :weeks::int AND :d1::date
+    -- Only the weekdays of the target days: a day's history is its own weekday's (a one-day run reads 9 days, not 57).
+    AND (s.bucket_date - (:d0::date - 7 * :weeks::int)) % 7 <= :d1::date - :d0::date
     AND ${tenantIfGiven('s.tenant_id', tenant)}
 ),
 -- One pass: each day's same-weekday values of the previous :weeks weeks, gathered by a window.
