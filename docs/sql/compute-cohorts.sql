@@ -101,9 +101,37 @@ WITH
           AND x.bucket_date = d::date
       )
   ),
-  stale AS (
-    SELECT DISTINCT
-      s.cohort_month
+  scope_rows AS (
+    SELECT
+      s.cohort_month,
+      w.now_shown,
+      w.then_shown,
+      :force::boolean
+      OR r.computed_inputs IS DISTINCT FROM :inputs::text
+      OR w.then_shown > w.now_shown
+      OR EXISTS (
+        SELECT
+          1
+        FROM
+          changed_days c
+        WHERE
+          c.day BETWEEN s.cohort_month AND greatest(
+            (s.cohort_month + interval '1 month')::date - 1,
+            s.last_signup_day + 7 * w.then_shown - 1
+          )
+      ) AS rewrite,
+      w.now_shown <> w.then_shown
+      OR EXISTS (
+        SELECT
+          1
+        FROM
+          changed_days c
+        WHERE
+          c.day BETWEEN s.cohort_month AND greatest(
+            (s.cohort_month + interval '1 month')::date - 1,
+            s.last_signup_day + 7 * w.now_shown - 1
+          )
+      ) AS stale
     FROM
       all_sizes s
       LEFT JOIN system_cohort_retention r ON r.environment = :env
@@ -132,20 +160,23 @@ WITH
               ) <= r.computed_as_of
           ) AS then_shown
       ) AS w
-    WHERE
-      :force::boolean
-      OR r.computed_inputs IS DISTINCT FROM :inputs::text
-      OR w.now_shown <> w.then_shown
-      OR EXISTS (
-        SELECT
-          1
-        FROM
-          changed_days c
-        WHERE
-          c.day BETWEEN s.cohort_month AND greatest(
-            (s.cohort_month + interval '1 month')::date - 1,
-            s.last_signup_day + 7 * w.now_shown - 1
-          )
+  ),
+  stale AS (
+    SELECT
+      cohort_month,
+      CASE
+        WHEN bool_or(rewrite) THEN 0
+        ELSE min(then_shown)
+      END AS from_week,
+      max(now_shown) AS to_week
+    FROM
+      scope_rows
+    GROUP BY
+      cohort_month
+    HAVING
+      bool_or(
+        stale
+        OR rewrite
       )
   ),
   emptied AS (
@@ -169,16 +200,12 @@ WITH
   ),
   members AS MATERIALIZED (
     SELECT
-      *
+      m.*,
+      st.from_week,
+      st.to_week
     FROM
-      all_members
-    WHERE
-      cohort_month IN (
-        SELECT
-          cohort_month
-        FROM
-          stale
-      )
+      all_members m
+      JOIN stale st USING (cohort_month)
   ),
   active_weeks AS (
     SELECT DISTINCT
@@ -199,8 +226,12 @@ WITH
         )
       )
     WHERE
-      a.occurred_at >= ((m.signup_day)::timestamp AT TIME ZONE :tz)
-      AND a.occurred_at < ((m.signup_day + 189)::timestamp AT TIME ZONE :tz)
+      a.occurred_at >= (
+        (m.signup_day + 7 * m.from_week)::timestamp AT TIME ZONE :tz
+      )
+      AND a.occurred_at < (
+        (m.signup_day + 7 * m.to_week)::timestamp AT TIME ZONE :tz
+      )
   ),
   sizes AS (
     SELECT
@@ -214,6 +245,25 @@ WITH
         FROM
           stale
       )
+  ),
+  kept_weeks AS (
+    SELECT
+      r.tenant_id IS NULL AS is_global,
+      r.tenant_id,
+      r.cohort_month,
+      (cell ->> 'week')::int AS week,
+      (cell ->> 'retained')::bigint AS retained
+    FROM
+      stale st
+      JOIN system_cohort_retention r ON r.environment = :env
+      AND r.cohort_month = st.cohort_month
+      AND (
+        :tenant::varchar IS NULL
+        OR r.tenant_id = :tenant
+      )
+      CROSS JOIN LATERAL jsonb_array_elements(r.curve) AS cell
+    WHERE
+      (cell ->> 'week')::int < st.from_week
   ),
   retained AS (
     SELECT
@@ -229,6 +279,11 @@ WITH
         (tenant_id, cohort_month, week),
         (cohort_month, week)
       )
+    UNION ALL
+    SELECT
+      *
+    FROM
+      kept_weeks
   ),
   curve AS (
     SELECT
@@ -471,9 +526,37 @@ WITH
           AND x.bucket_date = d::date
       )
   ),
-  stale AS (
-    SELECT DISTINCT
-      s.cohort_month
+  scope_rows AS (
+    SELECT
+      s.cohort_month,
+      w.now_shown,
+      w.then_shown,
+      :force::boolean
+      OR r.computed_inputs IS DISTINCT FROM :inputs::text
+      OR w.then_shown > w.now_shown
+      OR EXISTS (
+        SELECT
+          1
+        FROM
+          changed_days c
+        WHERE
+          c.day BETWEEN s.cohort_month AND greatest(
+            (s.cohort_month + interval '1 month')::date - 1,
+            s.last_signup_day + 7 * w.then_shown - 1
+          )
+      ) AS rewrite,
+      w.now_shown <> w.then_shown
+      OR EXISTS (
+        SELECT
+          1
+        FROM
+          changed_days c
+        WHERE
+          c.day BETWEEN s.cohort_month AND greatest(
+            (s.cohort_month + interval '1 month')::date - 1,
+            s.last_signup_day + 7 * w.now_shown - 1
+          )
+      ) AS stale
     FROM
       all_sizes s
       LEFT JOIN system_cohort_retention r ON r.environment = :env
@@ -502,20 +585,23 @@ WITH
               ) <= r.computed_as_of
           ) AS then_shown
       ) AS w
-    WHERE
-      :force::boolean
-      OR r.computed_inputs IS DISTINCT FROM :inputs::text
-      OR w.now_shown <> w.then_shown
-      OR EXISTS (
-        SELECT
-          1
-        FROM
-          changed_days c
-        WHERE
-          c.day BETWEEN s.cohort_month AND greatest(
-            (s.cohort_month + interval '1 month')::date - 1,
-            s.last_signup_day + 7 * w.now_shown - 1
-          )
+  ),
+  stale AS (
+    SELECT
+      cohort_month,
+      CASE
+        WHEN bool_or(rewrite) THEN 0
+        ELSE min(then_shown)
+      END AS from_week,
+      max(now_shown) AS to_week
+    FROM
+      scope_rows
+    GROUP BY
+      cohort_month
+    HAVING
+      bool_or(
+        stale
+        OR rewrite
       )
   ),
   emptied AS (
@@ -539,16 +625,12 @@ WITH
   ),
   members AS MATERIALIZED (
     SELECT
-      *
+      m.*,
+      st.from_week,
+      st.to_week
     FROM
-      all_members
-    WHERE
-      cohort_month IN (
-        SELECT
-          cohort_month
-        FROM
-          stale
-      )
+      all_members m
+      JOIN stale st USING (cohort_month)
   ),
   active_weeks AS (
     SELECT DISTINCT
@@ -569,15 +651,15 @@ WITH
       AND u.year BETWEEN extract(
         year
         FROM
-          m.signup_day
+          m.signup_day + 7 * m.from_week
       )::int AND extract(
         year
         FROM
-          m.signup_day + 188
+          m.signup_day + 7 * m.to_week - 1
       )::int
-      AND u.last_day >= m.signup_day
-      AND u.first_day <= m.signup_day + 188
-      CROSS JOIN generate_series(0, 26) AS w (week)
+      AND u.last_day >= m.signup_day + 7 * m.from_week
+      AND u.first_day <= m.signup_day + 7 * m.to_week - 1
+      CROSS JOIN generate_series(m.from_week, m.to_week - 1) AS w (week)
     WHERE
       m.signup_day + 7 * w.week <= u.last_day
       AND m.signup_day + 7 * w.week + 6 >= u.first_day
@@ -624,6 +706,25 @@ WITH
           stale
       )
   ),
+  kept_weeks AS (
+    SELECT
+      r.tenant_id IS NULL AS is_global,
+      r.tenant_id,
+      r.cohort_month,
+      (cell ->> 'week')::int AS week,
+      (cell ->> 'retained')::bigint AS retained
+    FROM
+      stale st
+      JOIN system_cohort_retention r ON r.environment = :env
+      AND r.cohort_month = st.cohort_month
+      AND (
+        :tenant::varchar IS NULL
+        OR r.tenant_id = :tenant
+      )
+      CROSS JOIN LATERAL jsonb_array_elements(r.curve) AS cell
+    WHERE
+      (cell ->> 'week')::int < st.from_week
+  ),
   retained AS (
     SELECT
       grouping(tenant_id) = 1 AS is_global,
@@ -638,6 +739,11 @@ WITH
         (tenant_id, cohort_month, week),
         (cohort_month, week)
       )
+    UNION ALL
+    SELECT
+      *
+    FROM
+      kept_weeks
   ),
   curve AS (
     SELECT
