@@ -6,10 +6,9 @@ import { insertSourceRows } from './support/source-rows.js';
 /**
  * A run rewrites only the cohort months whose stored rows could change (docs/performance.md, reader 3 "Cohorts"):
  * after every run below, every cohort row equals a forced recompute of every cohort month for the same as_of, and
- * the steady nightly runs leave some months alone or advance them by their matured weeks.
- * Through cell maturities day by day, a month boundary, a skipped
- * night, a late activity event and a late earlier signup (dirty days, then their catch-up), an as_of moved
- * backwards, a tenant-only run and a timezone change.
+ * the steady nightly runs leave some months alone or advance them by their matured weeks. Through cell maturities
+ * day by day, a month boundary, a skipped night, a late activity event and a late earlier signup (dirty days, then
+ * their catch-up), an as_of moved backwards, a tenant-only run and a timezone change.
  *
  * Tenant a: u1 (10-06), u2 (10-20), u3 (11-12), u4 (12-03), u6 (01-05), u5 (01-31, on the skipped night); tenant b: u1 (11-03),
  * u2 (12-17); x1 has no tenant (global view only, 01-08).
@@ -40,17 +39,28 @@ describe('cohorts: a run recomputes only the months whose stored rows can change
   const expectFullRecompute = async (asOf: Date, tenant?: string) => {
     const incremental = await cohortRows(tenant);
     expect(incremental.length).toBeGreaterThan(0);
-    const [saved] = await test.dataSource.query<{ rows: string; first: string; last: string }[]>(
-      `SELECT jsonb_agg(to_jsonb(c))::text AS rows, min(cohort_month)::text AS first, max(cohort_month)::text AS last
-       FROM system_cohort_retention c`,
-    );
+    const saved = await saveCohortRows();
     await test.dataSource.query('DELETE FROM system_cohort_retention');
     await compute.computeCohortMonths(saved.first, saved.last, asOf);
     expect(incremental).toEqual(await cohortRows(tenant));
+    await restoreCohortRows(saved.rows);
+  };
+
+  /** Every stored cohort row as it is (and the first and last cohort month), to be put back by restoreCohortRows. */
+  const saveCohortRows = async () => {
+    const [saved] = await test.dataSource.query<{ rows: string; first: string; last: string }[]>(
+      `SELECT coalesce(jsonb_agg(to_jsonb(c)), '[]')::text AS rows, min(cohort_month)::text AS first,
+              max(cohort_month)::text AS last
+       FROM system_cohort_retention c`,
+    );
+    return saved;
+  };
+
+  const restoreCohortRows = async (rows: string) => {
     await test.dataSource.query('DELETE FROM system_cohort_retention');
     await test.dataSource.query(
       `INSERT INTO system_cohort_retention SELECT * FROM jsonb_populate_recordset(NULL::system_cohort_retention, $1::jsonb)`,
-      [saved.rows],
+      [rows],
     );
   };
 
@@ -71,9 +81,7 @@ describe('cohorts: a run recomputes only the months whose stored rows can change
    * week, just computed, must not be raised. The rows are put back as they were before the run, to be run for real.
    */
   const advancedRows = async (date: string) => {
-    const [saved] = await test.dataSource.query<{ rows: string }[]>(
-      `SELECT coalesce(jsonb_agg(to_jsonb(c)), '[]')::text AS rows FROM system_cohort_retention c`,
-    );
+    const saved = await saveCohortRows();
     await test.dataSource.query(
       `UPDATE system_cohort_retention SET curve = (
          SELECT jsonb_agg(CASE WHEN cell ->> 'retained' IS NULL THEN cell
@@ -92,11 +100,7 @@ describe('cohorts: a run recomputes only the months whose stored rows can change
          AND EXISTS (SELECT 1 FROM jsonb_array_elements(curve) AS cell WHERE (cell ->> 'retained')::int >= 1000)`,
       [morningAfter(date)],
     );
-    await test.dataSource.query('DELETE FROM system_cohort_retention');
-    await test.dataSource.query(
-      `INSERT INTO system_cohort_retention SELECT * FROM jsonb_populate_recordset(NULL::system_cohort_retention, $1::jsonb)`,
-      [saved.rows],
-    );
+    await restoreCohortRows(saved.rows);
     expect(row.stale_last_week).toBe(0);
     return row.advanced;
   };

@@ -107,8 +107,9 @@ function shownWeeks(lastSignup: string, at: string): string {
  * most weeks any scope of the month shows at :as_of (no later week is shown), and from_week is 0 when a scope's row
  * must be rewritten (missing, other inputs, an as_of moved back, a changed day among the days it read) and
  * otherwise the fewest weeks a scope's row showed when it was computed: the weeks before it are kept from the
- * stored curves (`kept_weeks`), so a month whose only change is a matured week reads that week alone. `changed_days` is MATERIALIZED so that it is computed once, not
- * per month and scope tested; `members` so that the active weeks join a computed set (as when it had two readers).
+ * stored curves (`kept_weeks`), so a month whose only change is a matured week reads that week alone.
+ * `changed_days` is MATERIALIZED so that it is computed once, not per month and scope tested; `members` so that
+ * the active weeks join a computed set (as when it had two readers).
  * A stored row of the run's scopes and months whose scope has no member any more (a late earlier signup moved its
  * only members to another month) is deleted (`emptied`): a recompute writes no row for it.
  */
