@@ -18,6 +18,7 @@ import {
   type SummaryReadQuery,
 } from '../libs/metrics/src/repositories/snapshot-summary.repository.js';
 import { computeStatements, USER_DAYS_TABLE } from '../libs/metrics/src/repositories/snapshot-writes.repository.js';
+import { storedWorkStatements } from '../libs/metrics/src/repositories/stored-daily-work.repository.js';
 import { snapshotStatements } from '../libs/metrics/src/repositories/snapshots.repository.js';
 import { auditStatements } from '../libs/metrics/src/repositories/audit.repository.js';
 import { auditPartitionStatements } from '../libs/metrics/src/repositories/audit-partition.repository.js';
@@ -374,16 +375,16 @@ export const SQL_DOCS: SqlDoc[] = [
   })),
   {
     file: 'compute-stored-work.sql',
-    code: 'libs/metrics/src/repositories/snapshot-writes.repository.ts (computeStatements), built from libs/metrics/src/sql/daily-work-store.sql.ts',
+    code: 'libs/metrics/src/repositories/stored-daily-work.repository.ts (storedWorkStatements), built from libs/metrics/src/sql/daily-work-store.sql.ts',
     samples: [
       ...(
         [
-          ['storedWorkUsable', computeStatements.storedWorkUsable(STORED_WORK_PARAMS)],
-          ['storedScopesMatch', computeStatements.storedScopesMatch(STORED_WORK_PARAMS)],
-          ['restoreWork', computeStatements.restoreWork(STORED_WORK_PARAMS)],
+          ['storedWorkUsable', storedWorkStatements.storedWorkUsable(STORED_WORK_PARAMS)],
+          ['storedScopesMatch', storedWorkStatements.storedScopesMatch(STORED_WORK_PARAMS)],
+          ['restoreWork', storedWorkStatements.restoreWork(STORED_WORK_PARAMS)],
         ] as const
       ).map(([name, statement]) => ({ name, built: {}, statement })),
-      ...computeStatements.storeWork(STORED_WORK_PARAMS).map((statement, index) => ({
+      ...storedWorkStatements.storeWork(STORED_WORK_PARAMS).map((statement, index) => ({
         name: `storeWork (${['clear', 'store', 'prune'][index]})`,
         built: {},
         statement,

@@ -1,6 +1,6 @@
 import { jest } from '@jest/globals';
 import { MetricsService } from '@exec-metrics/metrics';
-import { SnapshotWritesRepository } from '../libs/metrics/src/repositories/snapshot-writes.repository.js';
+import { StoredDailyWorkRepository } from '../libs/metrics/src/repositories/stored-daily-work.repository.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
 import { insertSourceRows } from './support/source-rows.js';
 
@@ -140,7 +140,7 @@ describe('stored daily work: one-day runs roll their week and month up from stor
     // Without tenant c (the test before: its AI usage alone would keep every January run computing its whole month).
     await test.dataSource.query(`DELETE FROM metrics_ai_usage_event WHERE tenant_id = 'c'`);
     await range('2025-11-01', '2026-01-25');
-    const restored = jest.spyOn(test.app.get(SnapshotWritesRepository), 'restoreWork');
+    const restored = jest.spyOn(test.app.get(StoredDailyWorkRepository), 'restoreWork');
     for (const date of [
       '2026-01-26',
       '2026-01-27',

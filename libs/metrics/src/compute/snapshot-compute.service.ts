@@ -12,7 +12,7 @@ import { MetricsSources } from '../sources/source-check.js';
 import { ActivityStateRun } from './activity-state-run.js';
 import { LifecycleStateRun, type LifecycleRead } from './lifecycle-state-run.js';
 import { StoredDailyWork } from './stored-daily-work.js';
-import { STORED_WORK_DAYS, dailyWorkInputs } from '../sql/daily-work-store.sql.js';
+import { StoredDailyWorkRepository } from '../repositories/stored-daily-work.repository.js';
 import { SOURCE_NAMES, SOURCE_TABLES, type SourceRelations } from '../sql/source-relations.js';
 import {
   COHORT_CURVE_WEEKS,
@@ -61,6 +61,7 @@ export class SnapshotComputeService {
     private readonly alerts: AlertEvaluator,
     private readonly sources: MetricsSources,
     private readonly writes: SnapshotWritesRepository,
+    private readonly storedWorkRepository: StoredDailyWorkRepository,
   ) {}
 
   /** Checked at start: a host relation's columns are read through casts chosen from its types. */
@@ -109,11 +110,11 @@ export class SnapshotComputeService {
       const keeps = base.tenant === null && !request.inspectThenRollBack;
       const storedWork = new StoredDailyWork(
         manager,
-        this.writes,
-        dailyWorkInputs(this.relations, enabled, base),
+        this.storedWorkRepository,
+        this.storedWorkRepository.inputs(this.relations, enabled, base),
         keeps && chunks.length === 1,
         keeps,
-        addDays(request.end, -STORED_WORK_DAYS),
+        this.storedWorkRepository.keepFrom(request.end),
       );
       let done = 0;
       for (const [d0, d1] of chunks) {

@@ -1,5 +1,6 @@
 import type { EntityManager } from 'typeorm';
-import type { Params, SnapshotWritesRepository } from '../repositories/snapshot-writes.repository.js';
+import type { Params } from '../repositories/snapshot-writes.repository.js';
+import type { StoredDailyWorkRepository } from '../repositories/stored-daily-work.repository.js';
 
 /** A chunk's work range and first day (YYYY-MM-DD), as the run's parameters carry them. */
 type ChunkParams = Params & { w0: string; d0: string; w1: string };
@@ -15,7 +16,7 @@ type ChunkParams = Params & { w0: string; d0: string; w1: string };
 export class StoredDailyWork {
   constructor(
     private readonly manager: EntityManager,
-    private readonly writes: SnapshotWritesRepository,
+    private readonly store: StoredDailyWorkRepository,
     private readonly inputs: string,
     /** Whether this run may read the store: for all tenants, not a dry run, one chunk. */
     private readonly readable: boolean,
@@ -28,7 +29,7 @@ export class StoredDailyWork {
   /** Whether the chunk may build only its own days: the days of its work range before them are stored and usable. */
   async coversDaysBefore(params: ChunkParams): Promise<boolean> {
     if (!this.readable || params.d0 <= params.w0) return false;
-    return this.writes.storedWorkUsable(this.manager, this.readParams(params));
+    return this.store.storedWorkUsable(this.manager, this.readParams(params));
   }
 
   /**
@@ -37,8 +38,8 @@ export class StoredDailyWork {
    */
   async restoreDaysBefore(params: ChunkParams): Promise<boolean> {
     const read = this.readParams(params);
-    if (!(await this.writes.storedScopesMatch(this.manager, read))) return false;
-    await this.writes.restoreWork(this.manager, read);
+    if (!(await this.store.storedScopesMatch(this.manager, read))) return false;
+    await this.store.restoreWork(this.manager, read);
     return true;
   }
 
@@ -48,7 +49,7 @@ export class StoredDailyWork {
    */
   async keep(params: ChunkParams, builtFrom: string): Promise<void> {
     if (!this.writable) return;
-    await this.writes.storeWork(this.manager, {
+    await this.store.storeWork(this.manager, {
       ...params,
       inputs: this.inputs,
       clear_from: builtFrom,

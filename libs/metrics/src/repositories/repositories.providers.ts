@@ -10,6 +10,7 @@ import { DirtyDaysRepository } from './dirty-days.repository.js';
 import { ConventionsRepository } from './conventions.repository.js';
 import { AlertDeliveriesRepository } from './alert-deliveries.repository.js';
 import { SnapshotWritesRepository } from './snapshot-writes.repository.js';
+import { StoredDailyWorkRepository } from './stored-daily-work.repository.js';
 import { RevenueCompareRepository } from './revenue-compare.repository.js';
 import { RevenueCustomersRepository } from './revenue-customers.repository.js';
 import { TenantRankingRepository } from './tenant-ranking.repository.js';
@@ -31,6 +32,7 @@ export const REPOSITORIES = [
   TenantRankingRepository,
   RunsRepository,
   SnapshotWritesRepository,
+  StoredDailyWorkRepository,
   RevenueCompareRepository,
   AuditRepository,
   AuditPartitionRepository,

@@ -4,7 +4,6 @@ import { COMPUTE_WORK_MEM, NO_JIT } from '../database/session-settings.js';
 import { isoWeekStart, monthStart } from '../common/calendar-dates.js';
 import { run, type Statement } from '../database/statement.js';
 import { activeUsersReadIn, bucketFactsCtes, type ActiveUsersFact } from '../sql/bucket-facts.sql.js';
-import { dailyWorkStoreSql } from '../sql/daily-work-store.sql.js';
 import { CURVE_LAST_DAY, cohortInputs, cohortsUpsertSql, type CohortActivity } from '../sql/cohorts.sql.js';
 import { dailyWorkSql } from '../sql/daily-work.sql.js';
 import { BUCKET_DATE, rollupSql, type RollupBucket } from '../sql/rollup.sql.js';
@@ -180,25 +179,6 @@ export const computeStatements = {
     };
   },
 
-  /** Whether the days before :d0 of the work range have stored daily work a recompute would give again. */
-  storedWorkUsable: (params: Params): Statement => ({ sql: dailyWorkStoreSql.usable, params }),
-
-  /** Whether those stored days hold exactly the scopes of the work table's own days. */
-  storedScopesMatch: (params: Params): Statement => ({ sql: dailyWorkStoreSql.scopesMatch, params }),
-
-  /** The stored days before :d0 added to the work table. */
-  restoreWork: (params: Params): Statement => ({ sql: dailyWorkStoreSql.restore, params }),
-
-  /**
-   * The stored rows of the work table's complete days from :clear_from are removed, those from :store_from written
-   * again; the oldest stored days are pruned.
-   */
-  storeWork: (params: Params): Statement[] => [
-    { sql: dailyWorkStoreSql.clear, params },
-    { sql: dailyWorkStoreSql.store, params },
-    { sql: dailyWorkStoreSql.prune, params },
-  ],
-
   /**
    * Whether the per-user activity state holds every day a shown cell of the cohorts [:c0, :c1] reads: from the first
    * cohort day to the last curve day of the last cohort, but no later than yesterday (a week is shown only once it
@@ -370,24 +350,6 @@ export class SnapshotWritesRepository {
       manager,
       computeStatements.bucketUpsert(relations, enabled, bucket, userDays, params, activeUsersFrom),
     );
-  }
-
-  async storedWorkUsable(manager: EntityManager, params: Params): Promise<boolean> {
-    const [row] = await this.exec(manager, computeStatements.storedWorkUsable(params));
-    return Boolean(row.usable);
-  }
-
-  async storedScopesMatch(manager: EntityManager, params: Params): Promise<boolean> {
-    const [row] = await this.exec(manager, computeStatements.storedScopesMatch(params));
-    return Boolean(row.matches);
-  }
-
-  async restoreWork(manager: EntityManager, params: Params): Promise<void> {
-    await this.exec(manager, computeStatements.restoreWork(params));
-  }
-
-  async storeWork(manager: EntityManager, params: Params): Promise<void> {
-    for (const statement of computeStatements.storeWork(params)) await this.exec(manager, statement);
   }
 
   /**
