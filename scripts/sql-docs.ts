@@ -315,7 +315,7 @@ export const SQL_DOCS: SqlDoc[] = [
       {
         name: 'dailyWork',
         built: { ...SOURCES, userDays: USER_DAYS_TABLE },
-        statement: computeStatements.dailyWork(OWN_TABLES, ENABLED, USER_DAYS_TABLE, COMPUTE_PARAMS),
+        statement: computeStatements.dailyWork(OWN_TABLES, ENABLED, COMPUTE_PARAMS, { userDays: USER_DAYS_TABLE }),
       },
       {
         name: 'lifecycleStateUsable',
@@ -331,9 +331,18 @@ export const SQL_DOCS: SqlDoc[] = [
         statement: computeStatements.dailyWork(
           OWN_TABLES,
           ENABLED,
-          USER_DAYS_TABLE,
           { ...COMPUTE_PARAMS, lifecycle_at: '2026-01-01T00:00:00.000Z' },
-          'state',
+          { userDays: USER_DAYS_TABLE, lifecycle: 'state' },
+        ),
+      },
+      {
+        name: 'dailyWork (a one-day run: its billing stocks on the eve from the stored day, the ledger of the customers moving)',
+        built: { ...SOURCES, userDays: USER_DAYS_TABLE, lifecycle: 'state', billingEve: 'stored' },
+        statement: computeStatements.dailyWork(
+          OWN_TABLES,
+          ENABLED,
+          { ...COMPUTE_PARAMS, lifecycle_at: '2026-01-01T00:00:00.000Z' },
+          { userDays: USER_DAYS_TABLE, lifecycle: 'state', billingEve: 'stored' },
         ),
       },
       {

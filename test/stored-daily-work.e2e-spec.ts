@@ -11,6 +11,9 @@ import { insertSourceRows } from './support/source-rows.js';
  * recompute. A stored value altered by hand shows where it was read, and only there.
  *
  * Tenant a: signups, activity, key actions and jobs through January 2026; b: activity; x1: activity of no tenant.
+ * Billing (the ledger, entered directly): a's two customers expand and cancel in late January, b's pays the same all
+ * along, and a customer of no tenant goes past due; with the stored eve a one-day run reads the ledger of the
+ * customers moving that day only, and every stock's eve from the stored day before.
  */
 describe('stored daily work: one-day runs roll their week and month up from stored days', () => {
   let test: TestApp;
@@ -51,9 +54,44 @@ describe('stored daily work: one-day runs roll their week and month up from stor
       )
     ).map((row) => row.day);
 
+  /** Ledger rows [customer, tenant, subscription, effective_at, status, mrr], each customer created on first use. */
+  const insertLedger = async (rows: [string, string | null, string, string, string, number][]) => {
+    for (const [customer, tenant, subscription, at, status, mrr] of rows) {
+      await test.dataSource.query(
+        `INSERT INTO metrics_billing_customer (id, tenant_id, source) VALUES ($1, $2, 'manual') ON CONFLICT DO NOTHING`,
+        [customer, tenant],
+      );
+      await test.dataSource.query(
+        `INSERT INTO metrics_revenue_ledger (customer_id, subscription_id, effective_at, seq, status, currency, mrr, cause)
+         VALUES ($1, $2, $3, 1, $4, 'USD', $5, 'test')`,
+        [customer, subscription, at, status, mrr],
+      );
+    }
+  };
+
+  const monthly = async (column: string, tenant: string | null, month = '2026-01-01') => {
+    const [row] = await test.dataSource.query<Record<string, string>[]>(
+      `SELECT ${column} AS value FROM system_metrics_snapshot
+       WHERE bucket_type = 'monthly' AND bucket_date = $1 AND tenant_id IS NOT DISTINCT FROM $2`,
+      [month, tenant],
+    );
+    return Number(row.value);
+  };
+
   beforeAll(async () => {
     test = await createTestApp();
     metrics = test.app.get(MetricsService);
+    await insertLedger([
+      ['cus_a1', 'a', 'sub_a1', '2025-12-05T10:00:00Z', 'active', 100],
+      ['cus_a1', 'a', 'sub_a1', '2026-01-27T10:00:00Z', 'active', 150],
+      // A change on the day after another: the 01-28 run's eve holds the one of 01-27, which must not count twice.
+      ['cus_a1', 'a', 'sub_a1', '2026-01-28T10:00:00Z', 'active', 160],
+      ['cus_a2', 'a', 'sub_a2', '2026-01-10T10:00:00Z', 'active', 50],
+      ['cus_a2', 'a', 'sub_a2', '2026-01-29T10:00:00Z', 'canceled', 0],
+      ['cus_b1', 'b', 'sub_b1', '2025-12-20T10:00:00Z', 'active', 30],
+      ['cus_x1', null, 'sub_x1', '2025-11-15T10:00:00Z', 'active', 20],
+      ['cus_x1', null, 'sub_x1', '2026-01-28T10:00:00Z', 'past_due', 20],
+    ]);
     const jobs: [string, 'succeeded' | 'failed', string, string][] = [];
     for (let date = 1; date <= 31; date += 1) {
       const at = `2026-01-${String(date).padStart(2, '0')}T1`;
@@ -168,5 +206,52 @@ describe('stored daily work: one-day runs roll their week and month up from stor
     // Every first run but the new tenant's took its earlier days from the store (02-01's: its week's, from 01-26).
     expect(restored).toHaveBeenCalledTimes(6);
     restored.mockRestore();
+    // The ledger's movements, as the month and the stocks at its end show them.
+    expect(await monthly('mrr', 'a')).toBe(160);
+    expect(await monthly('mrr_expansion', 'a')).toBe(60);
+    expect(await monthly('mrr_churn', 'a')).toBe(50);
+    expect(await monthly('mrr', null)).toBe(210);
+    expect(await monthly('stripe_past_due', null)).toBe(1);
+  });
+
+  it('a one-day run takes the billing stocks of its eve from the stored day, and only there', async () => {
+    await range('2025-11-01', '2026-01-25');
+    // b's MRR on the stored 01-25 raised by hand: the 01-26 run's stocks start from it, for b alone (the global
+    // view's own stored value stays, and the rest of it is of no tenant). The month is shown to its run's as_of, 01-27:
+    // a's 150 + 50, b's 30 and 20 of no tenant.
+    await test.dataSource.query(
+      `UPDATE metrics_daily_work SET work = jsonb_set(work, '{mrr}', to_jsonb(1030))
+       WHERE day = '2026-01-25' AND tenant_id = 'b' AND NOT is_global`,
+    );
+    await day('2026-01-26', new Date('2026-01-27T06:00:00Z'));
+    expect(await monthly('mrr', 'b')).toBe(1030);
+    expect(await monthly('mrr', null)).toBe(250);
+    // Not from a stored day that is not the eve: the day before it changes nothing.
+    await range('2025-11-01', '2026-01-25');
+    await test.dataSource.query(
+      `UPDATE metrics_daily_work SET work = jsonb_set(work, '{mrr}', to_jsonb(1030))
+       WHERE day = '2026-01-24' AND tenant_id = 'b' AND NOT is_global`,
+    );
+    await day('2026-01-26', new Date('2026-01-27T06:00:00Z'));
+    expect(await monthly('mrr', 'b')).toBe(30);
+  });
+
+  it('a tenant whose stocks are all zero on the eve keeps the whole work range computed from the history', async () => {
+    // Tenant e: one customer who paid in December and canceled; nothing else. The stored eve gives it no row, so
+    // its scope would be missing from the run's own days: the run computes its whole month, as with nothing stored.
+    await insertLedger([
+      ['cus_e1', 'e', 'sub_e1', '2025-12-01T10:00:00Z', 'active', 10],
+      ['cus_e1', 'e', 'sub_e1', '2025-12-15T10:00:00Z', 'canceled', 0],
+    ]);
+    await range('2025-11-01', '2026-01-25');
+    const restored = jest.spyOn(test.app.get(StoredDailyWorkRepository), 'restoreWork');
+    await day('2026-01-26', new Date('2026-01-27T06:00:00Z'));
+    expect(restored).not.toHaveBeenCalled();
+    restored.mockRestore();
+    const fromStore = await computedRows();
+    await test.dataSource.query('TRUNCATE metrics_daily_work');
+    await day('2026-01-26', new Date('2026-01-27T06:00:00Z'));
+    expect(fromStore).toEqual(await computedRows());
+    expect(await monthly('mrr_churn', 'e', '2025-12-01')).toBe(10);
   });
 });

@@ -3503,6 +3503,1743 @@ FROM
 WHERE
   day >= :w0::date;
 
+-- dailyWork (a one-day run: its billing stocks on the eve from the stored day, the ledger of the customers moving)
+-- built with: {"enabled":"lifecycle, activity, activation, config, billing, jobs, ai, api","relations":"the module's own tables","userDays":"metrics_user_days","lifecycle":"state","billingEve":"stored"}
+-- sample parameters: {"actions":["created_project","invited_teammate"],"cash_balance":900000,"currency":"USD","env":"production","lifecycle_at":"2026-01-01T00:00:00.000Z","monthly_burn_rate":50000,"quick_reactivation":true,"rates":"{\"EUR\":1.08}","runway_months":18,"tenant":null,"tz":"Europe/Berlin","w0":"2025-12-29","w1":"2026-03-02"}
+CREATE TEMP TABLE metrics_work ON
+COMMIT
+DROP AS
+WITH
+  lifecycle_events AS (
+    SELECT
+      tenant_id,
+      user_id,
+      type,
+      occurred_at,
+      (occurred_at AT TIME ZONE :tz)::date AS day
+    FROM
+      metrics_lifecycle_event AS lifecycle_source
+    WHERE
+      occurred_at >= :lifecycle_at::timestamptz
+      AND occurred_at < ((:w1::date + 1)::timestamp AT TIME ZONE :tz)
+      AND (
+        :tenant::varchar IS NULL
+        OR tenant_id = :tenant
+      )
+  ),
+  first_signups AS (
+    SELECT
+      tenant_id,
+      user_id,
+      min(occurred_at) AS signup_at
+    FROM
+      lifecycle_events e
+    WHERE
+      type = 'signup'
+      AND NOT EXISTS (
+        SELECT
+          1
+        FROM
+          metrics_user_lifecycle s
+        WHERE
+          coalesce(s.tenant_id, '') = coalesce(e.tenant_id, '')
+          AND s.tenant_id IS NOT DISTINCT FROM e.tenant_id
+          AND s.user_id = e.user_id
+          AND s.first_signup_at IS NOT NULL
+      )
+    GROUP BY
+      tenant_id,
+      user_id
+  ),
+  user_days AS (
+    SELECT
+      tenant_id,
+      user_id,
+      day
+    FROM
+      metrics_user_days
+  ),
+  key_actions AS (
+    SELECT
+      tenant_id,
+      user_id,
+      action,
+      occurred_at
+    FROM
+      system_activation_event AS activation_source
+    WHERE
+      action = ANY (:actions::text[])
+      AND occurred_at >= ((:w0::date)::timestamp AT TIME ZONE :tz)
+      AND occurred_at < ((:w1::date + 1)::timestamp AT TIME ZONE :tz)
+      AND (
+        :tenant::varchar IS NULL
+        OR tenant_id = :tenant
+      )
+  ),
+  activity_gaps AS (
+    SELECT
+      tenant_id,
+      day,
+      day - lag(day) OVER by_user AS days_since_previous,
+      lead(day) OVER by_user - day AS days_to_next
+    FROM
+      user_days
+    WINDOW
+      by_user AS (
+        PARTITION BY
+          user_id COLLATE "C",
+          tenant_id COLLATE "C"
+        ORDER BY
+          day
+      )
+  ),
+  billing_ledger AS (
+    SELECT
+      l.subscription_id,
+      l.customer_id,
+      c.tenant_id,
+      l.effective_at,
+      l.seq,
+      l.status,
+      l.mrr * CASE
+        WHEN l.currency = upper(:currency::text) THEN 1
+        ELSE (:rates::jsonb ->> l.currency)::numeric
+      END AS mrr
+    FROM
+      metrics_revenue_ledger l
+      JOIN metrics_billing_customer c ON c.id = l.customer_id
+    WHERE
+      l.effective_at < ((:w1::date + 1)::timestamp AT TIME ZONE :tz)
+      AND (
+        :tenant::varchar IS NULL
+        OR c.tenant_id = :tenant
+      )
+      AND l.subscription_id IN (
+        SELECT
+          subscription_id
+        FROM
+          metrics_revenue_ledger
+        WHERE
+          customer_id IN (
+            SELECT
+              customer_id
+            FROM
+              metrics_revenue_ledger
+            WHERE
+              effective_at >= ((:w0::date)::timestamp AT TIME ZONE :tz)
+              AND effective_at < ((:w1::date + 1)::timestamp AT TIME ZONE :tz)
+          )
+      )
+  ),
+  billing_customer_days AS (
+    SELECT
+      customer_id,
+      tenant_id,
+      (effective_at AT TIME ZONE :tz)::date AS day,
+      sum(delta) AS delta
+    FROM
+      (
+        SELECT
+          customer_id,
+          tenant_id,
+          effective_at,
+          coalesce(mrr, 0) - coalesce(
+            lag(mrr) OVER (
+              PARTITION BY
+                subscription_id
+              ORDER BY
+                effective_at,
+                seq
+            ),
+            0
+          ) AS delta
+        FROM
+          billing_ledger
+      ) AS changes
+    GROUP BY
+      1,
+      2,
+      3
+  ),
+  billing_movements AS (
+    SELECT
+      customer_id,
+      tenant_id,
+      day,
+      mrr_before,
+      mrr_after,
+      coalesce(bool_or(mrr_after > 0) OVER earlier, false) AS had_mrr,
+      max(
+        CASE
+          WHEN mrr_before <= 0
+          AND mrr_after > 0 THEN day
+        END
+      ) OVER (
+        PARTITION BY
+          customer_id
+        ORDER BY
+          day
+      ) AS paying_since
+    FROM
+      (
+        SELECT
+          customer_id,
+          tenant_id,
+          day,
+          sum(delta) OVER running - delta AS mrr_before,
+          sum(delta) OVER running AS mrr_after
+        FROM
+          billing_customer_days
+        WINDOW
+          running AS (
+            PARTITION BY
+              customer_id
+            ORDER BY
+              day
+          )
+      ) AS levels
+    WINDOW
+      earlier AS (
+        PARTITION BY
+          customer_id
+        ORDER BY
+          day ROWS BETWEEN UNBOUNDED PRECEDING
+          AND 1 PRECEDING
+      )
+  ),
+  all_facts AS (
+    SELECT
+      tenant_id,
+      day,
+      NULL::bigint AS signups,
+      NULL::bigint AS deactivations,
+      NULL::bigint AS reactivations,
+      NULL::bigint AS active_delta,
+      NULL::bigint AS trials_started,
+      NULL::bigint AS trials_converted,
+      NULL::bigint AS active_users,
+      NULL::bigint AS wau_delta,
+      NULL::bigint AS mau_delta,
+      NULL::bigint AS first_key_actions,
+      NULL::bigint AS signups_activated_7d,
+      NULL::bigint AS jobs_total,
+      NULL::bigint AS jobs_succeeded,
+      NULL::bigint AS jobs_failed,
+      NULL::numeric AS jobs_duration_sum_sec,
+      NULL::bigint AS ai_tokens,
+      NULL::numeric AS ai_cost_usd,
+      NULL::bigint AS api_requests,
+      NULL::bigint AS api_server_errors,
+      NULL::bigint AS api_client_errors,
+      NULL::numeric AS api_latency_sum_ms,
+      NULL::bigint[] AS api_latency_histogram,
+      mrr_delta,
+      arr_delta,
+      paying_delta,
+      mrr_new,
+      mrr_reactivation,
+      mrr_expansion,
+      mrr_contraction,
+      mrr_churn,
+      mrr_net_new,
+      mrr_gained,
+      mrr_lost,
+      new_paying_customers,
+      paying_customers_churned,
+      NULL::bigint AS subscriptions_active_delta,
+      NULL::bigint AS subscriptions_past_due_delta,
+      NULL::bigint AS subscriptions_canceled,
+      NULL::bigint AS failed_payments,
+      NULL::bigint AS open_invoices_delta,
+      NULL::numeric AS open_invoices_value_delta
+    FROM
+      (
+        SELECT
+          tenant_id,
+          day AS day,
+          sum(mrr_after - mrr_before) AS mrr_delta,
+          sum(mrr_after - mrr_before) * 12 AS arr_delta,
+          sum((mrr_after > 0)::int - (mrr_before > 0)::int) AS paying_delta,
+          sum(mrr_after) FILTER (
+            WHERE
+              day >= :w0::date
+              AND mrr_before <= 0
+              AND NOT had_mrr
+          ) AS mrr_new,
+          sum(mrr_after) FILTER (
+            WHERE
+              day >= :w0::date
+              AND mrr_before <= 0
+              AND had_mrr
+          ) AS mrr_reactivation,
+          sum(mrr_after - mrr_before) FILTER (
+            WHERE
+              day >= :w0::date
+              AND mrr_before > 0
+              AND mrr_after > mrr_before
+          ) AS mrr_expansion,
+          sum(mrr_before - mrr_after) FILTER (
+            WHERE
+              day >= :w0::date
+              AND mrr_after > 0
+              AND mrr_after < mrr_before
+          ) AS mrr_contraction,
+          sum(mrr_before) FILTER (
+            WHERE
+              day >= :w0::date
+              AND mrr_before > 0
+              AND mrr_after <= 0
+          ) AS mrr_churn,
+          sum(
+            CASE
+              WHEN mrr_after > 0 THEN mrr_after - greatest(mrr_before, 0)
+              WHEN mrr_before > 0 THEN - mrr_before
+              ELSE 0
+            END
+          ) FILTER (
+            WHERE
+              day >= :w0::date
+          ) AS mrr_net_new,
+          sum(greatest(mrr_after - mrr_before, 0)) FILTER (
+            WHERE
+              day >= :w0::date
+              AND (
+                :quick_reactivation::boolean
+                OR NOT (
+                  mrr_before <= 0
+                  AND had_mrr
+                )
+              )
+          ) AS mrr_gained,
+          sum(greatest(mrr_before - mrr_after, 0)) FILTER (
+            WHERE
+              day >= :w0::date
+          ) AS mrr_lost,
+          count(*) FILTER (
+            WHERE
+              day >= :w0::date
+              AND mrr_before <= 0
+              AND mrr_after > 0
+              AND NOT had_mrr
+          ) AS new_paying_customers,
+          count(*) FILTER (
+            WHERE
+              day >= :w0::date
+              AND mrr_before > 0
+              AND mrr_after <= 0
+          ) AS paying_customers_churned
+        FROM
+          billing_movements
+        WHERE
+          mrr_after <> mrr_before
+        GROUP BY
+          1,
+          2
+        HAVING
+          day >= :w0::date
+      ) AS source_0
+    UNION ALL
+    SELECT
+      tenant_id,
+      day,
+      NULL::bigint AS signups,
+      NULL::bigint AS deactivations,
+      NULL::bigint AS reactivations,
+      NULL::bigint AS active_delta,
+      NULL::bigint AS trials_started,
+      NULL::bigint AS trials_converted,
+      NULL::bigint AS active_users,
+      NULL::bigint AS wau_delta,
+      NULL::bigint AS mau_delta,
+      NULL::bigint AS first_key_actions,
+      NULL::bigint AS signups_activated_7d,
+      NULL::bigint AS jobs_total,
+      NULL::bigint AS jobs_succeeded,
+      NULL::bigint AS jobs_failed,
+      NULL::numeric AS jobs_duration_sum_sec,
+      NULL::bigint AS ai_tokens,
+      NULL::numeric AS ai_cost_usd,
+      NULL::bigint AS api_requests,
+      NULL::bigint AS api_server_errors,
+      NULL::bigint AS api_client_errors,
+      NULL::numeric AS api_latency_sum_ms,
+      NULL::bigint[] AS api_latency_histogram,
+      NULL::numeric AS mrr_delta,
+      NULL::numeric AS arr_delta,
+      NULL::bigint AS paying_delta,
+      NULL::numeric AS mrr_new,
+      NULL::numeric AS mrr_reactivation,
+      NULL::numeric AS mrr_expansion,
+      NULL::numeric AS mrr_contraction,
+      NULL::numeric AS mrr_churn,
+      NULL::numeric AS mrr_net_new,
+      NULL::numeric AS mrr_gained,
+      NULL::numeric AS mrr_lost,
+      NULL::bigint AS new_paying_customers,
+      NULL::bigint AS paying_customers_churned,
+      subscriptions_active_delta,
+      subscriptions_past_due_delta,
+      subscriptions_canceled,
+      NULL::bigint AS failed_payments,
+      NULL::bigint AS open_invoices_delta,
+      NULL::numeric AS open_invoices_value_delta
+    FROM
+      (
+        SELECT
+          tenant_id,
+          (effective_at AT TIME ZONE :tz)::date AS day,
+          sum(
+            (status = 'active')::int - coalesce((previous_status = 'active')::int, 0)
+          ) AS subscriptions_active_delta,
+          sum(
+            (status = 'past_due')::int - coalesce((previous_status = 'past_due')::int, 0)
+          ) AS subscriptions_past_due_delta,
+          count(*) FILTER (
+            WHERE
+              status = 'canceled'
+              AND in_work_range
+          ) AS subscriptions_canceled
+        FROM
+          (
+            SELECT
+              tenant_id,
+              subscription_id,
+              effective_at,
+              status,
+              effective_at >= ((:w0::date)::timestamp AT TIME ZONE :tz) AS in_work_range,
+              lag(status) OVER (
+                PARTITION BY
+                  subscription_id
+                ORDER BY
+                  effective_at,
+                  seq
+              ) AS previous_status
+            FROM
+              billing_ledger
+          ) AS transitions
+          -- Manual entries are revenue without a Stripe subscription behind them.
+        WHERE
+          subscription_id NOT LIKE 'manual:%'
+          AND status IS DISTINCT FROM previous_status
+        GROUP BY
+          1,
+          2
+        HAVING
+          (effective_at AT TIME ZONE :tz)::date >= :w0::date
+      ) AS source_1
+    UNION ALL
+    SELECT
+      tenant_id,
+      day,
+      NULL::bigint AS signups,
+      NULL::bigint AS deactivations,
+      NULL::bigint AS reactivations,
+      NULL::bigint AS active_delta,
+      NULL::bigint AS trials_started,
+      NULL::bigint AS trials_converted,
+      NULL::bigint AS active_users,
+      NULL::bigint AS wau_delta,
+      NULL::bigint AS mau_delta,
+      NULL::bigint AS first_key_actions,
+      NULL::bigint AS signups_activated_7d,
+      NULL::bigint AS jobs_total,
+      NULL::bigint AS jobs_succeeded,
+      NULL::bigint AS jobs_failed,
+      NULL::numeric AS jobs_duration_sum_sec,
+      NULL::bigint AS ai_tokens,
+      NULL::numeric AS ai_cost_usd,
+      NULL::bigint AS api_requests,
+      NULL::bigint AS api_server_errors,
+      NULL::bigint AS api_client_errors,
+      NULL::numeric AS api_latency_sum_ms,
+      NULL::bigint[] AS api_latency_histogram,
+      NULL::numeric AS mrr_delta,
+      NULL::numeric AS arr_delta,
+      NULL::bigint AS paying_delta,
+      NULL::numeric AS mrr_new,
+      NULL::numeric AS mrr_reactivation,
+      NULL::numeric AS mrr_expansion,
+      NULL::numeric AS mrr_contraction,
+      NULL::numeric AS mrr_churn,
+      NULL::numeric AS mrr_net_new,
+      NULL::numeric AS mrr_gained,
+      NULL::numeric AS mrr_lost,
+      NULL::bigint AS new_paying_customers,
+      NULL::bigint AS paying_customers_churned,
+      NULL::bigint AS subscriptions_active_delta,
+      NULL::bigint AS subscriptions_past_due_delta,
+      NULL::bigint AS subscriptions_canceled,
+      failed_payments,
+      NULL::bigint AS open_invoices_delta,
+      NULL::numeric AS open_invoices_value_delta
+    FROM
+      (
+        SELECT
+          c.tenant_id,
+          (e.created_at AT TIME ZONE :tz)::date AS day,
+          count(*) AS failed_payments
+        FROM
+          metrics_stripe_event e
+          LEFT JOIN metrics_billing_customer c ON c.id = e.customer_id
+        WHERE
+          e.type = 'invoice.payment_failed'
+          AND e.created_at >= ((:w0::date)::timestamp AT TIME ZONE :tz)
+          AND e.created_at < ((:w1::date + 1)::timestamp AT TIME ZONE :tz)
+          AND (
+            :tenant::varchar IS NULL
+            OR c.tenant_id = :tenant
+          )
+        GROUP BY
+          1,
+          2
+      ) AS source_2
+    UNION ALL
+    SELECT
+      tenant_id,
+      day,
+      NULL::bigint AS signups,
+      NULL::bigint AS deactivations,
+      NULL::bigint AS reactivations,
+      NULL::bigint AS active_delta,
+      NULL::bigint AS trials_started,
+      NULL::bigint AS trials_converted,
+      NULL::bigint AS active_users,
+      NULL::bigint AS wau_delta,
+      NULL::bigint AS mau_delta,
+      NULL::bigint AS first_key_actions,
+      NULL::bigint AS signups_activated_7d,
+      NULL::bigint AS jobs_total,
+      NULL::bigint AS jobs_succeeded,
+      NULL::bigint AS jobs_failed,
+      NULL::numeric AS jobs_duration_sum_sec,
+      NULL::bigint AS ai_tokens,
+      NULL::numeric AS ai_cost_usd,
+      NULL::bigint AS api_requests,
+      NULL::bigint AS api_server_errors,
+      NULL::bigint AS api_client_errors,
+      NULL::numeric AS api_latency_sum_ms,
+      NULL::bigint[] AS api_latency_histogram,
+      NULL::numeric AS mrr_delta,
+      NULL::numeric AS arr_delta,
+      NULL::bigint AS paying_delta,
+      NULL::numeric AS mrr_new,
+      NULL::numeric AS mrr_reactivation,
+      NULL::numeric AS mrr_expansion,
+      NULL::numeric AS mrr_contraction,
+      NULL::numeric AS mrr_churn,
+      NULL::numeric AS mrr_net_new,
+      NULL::numeric AS mrr_gained,
+      NULL::numeric AS mrr_lost,
+      NULL::bigint AS new_paying_customers,
+      NULL::bigint AS paying_customers_churned,
+      NULL::bigint AS subscriptions_active_delta,
+      NULL::bigint AS subscriptions_past_due_delta,
+      NULL::bigint AS subscriptions_canceled,
+      NULL::bigint AS failed_payments,
+      open_invoices_delta,
+      open_invoices_value_delta
+    FROM
+      (
+        SELECT
+          tenant_id,
+          greatest(
+            (valid_from AT TIME ZONE :tz)::date,
+            (:w0::date - 1)
+          ) AS day,
+          sum(is_open - coalesce(lag_open, 0)) AS open_invoices_delta,
+          sum(open_value - coalesce(lag_value, 0)) AS open_invoices_value_delta
+        FROM
+          (
+            SELECT
+              c.tenant_id,
+              i.valid_from,
+              (i.status = 'open')::int AS is_open,
+              CASE
+                WHEN i.status = 'open' THEN i.amount_remaining * CASE
+                  WHEN i.currency = upper(:currency::text) THEN 1
+                  ELSE (:rates::jsonb ->> i.currency)::numeric
+                END
+                ELSE 0
+              END AS open_value,
+              lag((i.status = 'open')::int) OVER invoice AS lag_open,
+              lag(
+                CASE
+                  WHEN i.status = 'open' THEN i.amount_remaining * CASE
+                    WHEN i.currency = upper(:currency::text) THEN 1
+                    ELSE (:rates::jsonb ->> i.currency)::numeric
+                  END
+                  ELSE 0
+                END
+              ) OVER invoice AS lag_value
+            FROM
+              metrics_billing_invoice_state i
+              JOIN metrics_billing_customer c ON c.id = i.customer_id
+            WHERE
+              i.valid_from < ((:w1::date + 1)::timestamp AT TIME ZONE :tz)
+              AND (
+                :tenant::varchar IS NULL
+                OR c.tenant_id = :tenant
+              )
+            WINDOW
+              invoice AS (
+                PARTITION BY
+                  i.invoice_id
+                ORDER BY
+                  i.valid_from,
+                  i.rank,
+                  i.source_id
+              )
+          ) AS states
+        GROUP BY
+          1,
+          2
+      ) AS source_3
+    UNION ALL
+    SELECT
+      tenant_id,
+      day,
+      signups,
+      deactivations,
+      reactivations,
+      active_delta,
+      NULL::bigint AS trials_started,
+      NULL::bigint AS trials_converted,
+      NULL::bigint AS active_users,
+      NULL::bigint AS wau_delta,
+      NULL::bigint AS mau_delta,
+      NULL::bigint AS first_key_actions,
+      NULL::bigint AS signups_activated_7d,
+      NULL::bigint AS jobs_total,
+      NULL::bigint AS jobs_succeeded,
+      NULL::bigint AS jobs_failed,
+      NULL::numeric AS jobs_duration_sum_sec,
+      NULL::bigint AS ai_tokens,
+      NULL::numeric AS ai_cost_usd,
+      NULL::bigint AS api_requests,
+      NULL::bigint AS api_server_errors,
+      NULL::bigint AS api_client_errors,
+      NULL::numeric AS api_latency_sum_ms,
+      NULL::bigint[] AS api_latency_histogram,
+      NULL::numeric AS mrr_delta,
+      NULL::numeric AS arr_delta,
+      NULL::bigint AS paying_delta,
+      NULL::numeric AS mrr_new,
+      NULL::numeric AS mrr_reactivation,
+      NULL::numeric AS mrr_expansion,
+      NULL::numeric AS mrr_contraction,
+      NULL::numeric AS mrr_churn,
+      NULL::numeric AS mrr_net_new,
+      NULL::numeric AS mrr_gained,
+      NULL::numeric AS mrr_lost,
+      NULL::bigint AS new_paying_customers,
+      NULL::bigint AS paying_customers_churned,
+      NULL::bigint AS subscriptions_active_delta,
+      NULL::bigint AS subscriptions_past_due_delta,
+      NULL::bigint AS subscriptions_canceled,
+      NULL::bigint AS failed_payments,
+      NULL::bigint AS open_invoices_delta,
+      NULL::numeric AS open_invoices_value_delta
+    FROM
+      (
+        SELECT
+          tenant_id,
+          greatest(day, (:w0::date - 1)) AS day,
+          count(*) FILTER (
+            WHERE
+              type = 'signup'
+          ) AS signups,
+          count(*) FILTER (
+            WHERE
+              type = 'deactivate'
+          ) AS deactivations,
+          count(*) FILTER (
+            WHERE
+              type = 'reactivate'
+          ) AS reactivations,
+          sum(
+            CASE
+              WHEN active_after
+              AND NOT active_before THEN 1
+              WHEN active_before
+              AND NOT active_after THEN -1
+              ELSE 0
+            END
+          ) AS active_delta
+        FROM
+          (
+            SELECT
+              e.tenant_id,
+              e.day,
+              e.type,
+              e.type IN ('signup', 'reactivate') AS active_after,
+              coalesce(
+                lag(e.type IN ('signup', 'reactivate')) OVER (
+                  PARTITION BY
+                    e.tenant_id,
+                    e.user_id
+                  ORDER BY
+                    e.occurred_at,
+                    e.type
+                ),
+                s.active,
+                false
+              ) AS active_before
+            FROM
+              lifecycle_events e
+              LEFT JOIN metrics_user_lifecycle s ON coalesce(s.tenant_id, '') = coalesce(e.tenant_id, '')
+              AND s.tenant_id IS NOT DISTINCT FROM e.tenant_id
+              AND s.user_id = e.user_id
+            WHERE
+              e.type IN ('signup', 'deactivate', 'reactivate')
+          ) AS transitions
+        GROUP BY
+          1,
+          2
+      ) AS source_4
+    UNION ALL
+    SELECT
+      tenant_id,
+      day,
+      NULL::bigint AS signups,
+      NULL::bigint AS deactivations,
+      NULL::bigint AS reactivations,
+      NULL::bigint AS active_delta,
+      trials_started,
+      trials_converted,
+      NULL::bigint AS active_users,
+      NULL::bigint AS wau_delta,
+      NULL::bigint AS mau_delta,
+      NULL::bigint AS first_key_actions,
+      NULL::bigint AS signups_activated_7d,
+      NULL::bigint AS jobs_total,
+      NULL::bigint AS jobs_succeeded,
+      NULL::bigint AS jobs_failed,
+      NULL::numeric AS jobs_duration_sum_sec,
+      NULL::bigint AS ai_tokens,
+      NULL::numeric AS ai_cost_usd,
+      NULL::bigint AS api_requests,
+      NULL::bigint AS api_server_errors,
+      NULL::bigint AS api_client_errors,
+      NULL::numeric AS api_latency_sum_ms,
+      NULL::bigint[] AS api_latency_histogram,
+      NULL::numeric AS mrr_delta,
+      NULL::numeric AS arr_delta,
+      NULL::bigint AS paying_delta,
+      NULL::numeric AS mrr_new,
+      NULL::numeric AS mrr_reactivation,
+      NULL::numeric AS mrr_expansion,
+      NULL::numeric AS mrr_contraction,
+      NULL::numeric AS mrr_churn,
+      NULL::numeric AS mrr_net_new,
+      NULL::numeric AS mrr_gained,
+      NULL::numeric AS mrr_lost,
+      NULL::bigint AS new_paying_customers,
+      NULL::bigint AS paying_customers_churned,
+      NULL::bigint AS subscriptions_active_delta,
+      NULL::bigint AS subscriptions_past_due_delta,
+      NULL::bigint AS subscriptions_canceled,
+      NULL::bigint AS failed_payments,
+      NULL::bigint AS open_invoices_delta,
+      NULL::numeric AS open_invoices_value_delta
+    FROM
+      (
+        SELECT
+          tenant_id,
+          day AS day,
+          count(*) FILTER (
+            WHERE
+              type = 'trial_started'
+          ) AS trials_started,
+          count(*) FILTER (
+            WHERE
+              type = 'trial_converted'
+          ) AS trials_converted
+        FROM
+          lifecycle_events
+        WHERE
+          type IN ('trial_started', 'trial_converted')
+          AND day >= :w0::date
+        GROUP BY
+          1,
+          2
+      ) AS source_5
+    UNION ALL
+    SELECT
+      tenant_id,
+      day,
+      NULL::bigint AS signups,
+      NULL::bigint AS deactivations,
+      NULL::bigint AS reactivations,
+      NULL::bigint AS active_delta,
+      NULL::bigint AS trials_started,
+      NULL::bigint AS trials_converted,
+      active_users,
+      NULL::bigint AS wau_delta,
+      NULL::bigint AS mau_delta,
+      NULL::bigint AS first_key_actions,
+      NULL::bigint AS signups_activated_7d,
+      NULL::bigint AS jobs_total,
+      NULL::bigint AS jobs_succeeded,
+      NULL::bigint AS jobs_failed,
+      NULL::numeric AS jobs_duration_sum_sec,
+      NULL::bigint AS ai_tokens,
+      NULL::numeric AS ai_cost_usd,
+      NULL::bigint AS api_requests,
+      NULL::bigint AS api_server_errors,
+      NULL::bigint AS api_client_errors,
+      NULL::numeric AS api_latency_sum_ms,
+      NULL::bigint[] AS api_latency_histogram,
+      NULL::numeric AS mrr_delta,
+      NULL::numeric AS arr_delta,
+      NULL::bigint AS paying_delta,
+      NULL::numeric AS mrr_new,
+      NULL::numeric AS mrr_reactivation,
+      NULL::numeric AS mrr_expansion,
+      NULL::numeric AS mrr_contraction,
+      NULL::numeric AS mrr_churn,
+      NULL::numeric AS mrr_net_new,
+      NULL::numeric AS mrr_gained,
+      NULL::numeric AS mrr_lost,
+      NULL::bigint AS new_paying_customers,
+      NULL::bigint AS paying_customers_churned,
+      NULL::bigint AS subscriptions_active_delta,
+      NULL::bigint AS subscriptions_past_due_delta,
+      NULL::bigint AS subscriptions_canceled,
+      NULL::bigint AS failed_payments,
+      NULL::bigint AS open_invoices_delta,
+      NULL::numeric AS open_invoices_value_delta
+    FROM
+      (
+        SELECT
+          tenant_id,
+          day AS day,
+          count(*) AS active_users
+        FROM
+          user_days
+        WHERE
+          day >= :w0::date
+        GROUP BY
+          1,
+          2
+      ) AS source_6
+    UNION ALL
+    SELECT
+      tenant_id,
+      day,
+      NULL::bigint AS signups,
+      NULL::bigint AS deactivations,
+      NULL::bigint AS reactivations,
+      NULL::bigint AS active_delta,
+      NULL::bigint AS trials_started,
+      NULL::bigint AS trials_converted,
+      NULL::bigint AS active_users,
+      wau_delta,
+      NULL::bigint AS mau_delta,
+      NULL::bigint AS first_key_actions,
+      NULL::bigint AS signups_activated_7d,
+      NULL::bigint AS jobs_total,
+      NULL::bigint AS jobs_succeeded,
+      NULL::bigint AS jobs_failed,
+      NULL::numeric AS jobs_duration_sum_sec,
+      NULL::bigint AS ai_tokens,
+      NULL::numeric AS ai_cost_usd,
+      NULL::bigint AS api_requests,
+      NULL::bigint AS api_server_errors,
+      NULL::bigint AS api_client_errors,
+      NULL::numeric AS api_latency_sum_ms,
+      NULL::bigint[] AS api_latency_histogram,
+      NULL::numeric AS mrr_delta,
+      NULL::numeric AS arr_delta,
+      NULL::bigint AS paying_delta,
+      NULL::numeric AS mrr_new,
+      NULL::numeric AS mrr_reactivation,
+      NULL::numeric AS mrr_expansion,
+      NULL::numeric AS mrr_contraction,
+      NULL::numeric AS mrr_churn,
+      NULL::numeric AS mrr_net_new,
+      NULL::numeric AS mrr_gained,
+      NULL::numeric AS mrr_lost,
+      NULL::bigint AS new_paying_customers,
+      NULL::bigint AS paying_customers_churned,
+      NULL::bigint AS subscriptions_active_delta,
+      NULL::bigint AS subscriptions_past_due_delta,
+      NULL::bigint AS subscriptions_canceled,
+      NULL::bigint AS failed_payments,
+      NULL::bigint AS open_invoices_delta,
+      NULL::numeric AS open_invoices_value_delta
+    FROM
+      (
+        SELECT
+          tenant_id,
+          greatest(day, (:w0::date - 1)) AS day,
+          sum(delta) AS wau_delta
+        FROM
+          (
+            SELECT
+              tenant_id,
+              greatest(day, (:w0::date - 1)) AS day,
+              1 AS delta
+            FROM
+              activity_gaps
+            WHERE
+              coalesce(days_since_previous > 7, true)
+            UNION ALL
+            SELECT
+              tenant_id,
+              greatest(day + 7, (:w0::date - 1)),
+              -1
+            FROM
+              activity_gaps
+            WHERE
+              coalesce(days_to_next > 7, true)
+              AND day + 7 <= :w1::date
+          ) AS changes
+        GROUP BY
+          1,
+          2
+      ) AS source_7
+    UNION ALL
+    SELECT
+      tenant_id,
+      day,
+      NULL::bigint AS signups,
+      NULL::bigint AS deactivations,
+      NULL::bigint AS reactivations,
+      NULL::bigint AS active_delta,
+      NULL::bigint AS trials_started,
+      NULL::bigint AS trials_converted,
+      NULL::bigint AS active_users,
+      NULL::bigint AS wau_delta,
+      mau_delta,
+      NULL::bigint AS first_key_actions,
+      NULL::bigint AS signups_activated_7d,
+      NULL::bigint AS jobs_total,
+      NULL::bigint AS jobs_succeeded,
+      NULL::bigint AS jobs_failed,
+      NULL::numeric AS jobs_duration_sum_sec,
+      NULL::bigint AS ai_tokens,
+      NULL::numeric AS ai_cost_usd,
+      NULL::bigint AS api_requests,
+      NULL::bigint AS api_server_errors,
+      NULL::bigint AS api_client_errors,
+      NULL::numeric AS api_latency_sum_ms,
+      NULL::bigint[] AS api_latency_histogram,
+      NULL::numeric AS mrr_delta,
+      NULL::numeric AS arr_delta,
+      NULL::bigint AS paying_delta,
+      NULL::numeric AS mrr_new,
+      NULL::numeric AS mrr_reactivation,
+      NULL::numeric AS mrr_expansion,
+      NULL::numeric AS mrr_contraction,
+      NULL::numeric AS mrr_churn,
+      NULL::numeric AS mrr_net_new,
+      NULL::numeric AS mrr_gained,
+      NULL::numeric AS mrr_lost,
+      NULL::bigint AS new_paying_customers,
+      NULL::bigint AS paying_customers_churned,
+      NULL::bigint AS subscriptions_active_delta,
+      NULL::bigint AS subscriptions_past_due_delta,
+      NULL::bigint AS subscriptions_canceled,
+      NULL::bigint AS failed_payments,
+      NULL::bigint AS open_invoices_delta,
+      NULL::numeric AS open_invoices_value_delta
+    FROM
+      (
+        SELECT
+          tenant_id,
+          greatest(day, (:w0::date - 1)) AS day,
+          sum(delta) AS mau_delta
+        FROM
+          (
+            SELECT
+              tenant_id,
+              greatest(day, (:w0::date - 1)) AS day,
+              1 AS delta
+            FROM
+              activity_gaps
+            WHERE
+              coalesce(days_since_previous > 30, true)
+            UNION ALL
+            SELECT
+              tenant_id,
+              greatest(day + 30, (:w0::date - 1)),
+              -1
+            FROM
+              activity_gaps
+            WHERE
+              coalesce(days_to_next > 30, true)
+              AND day + 30 <= :w1::date
+          ) AS changes
+        GROUP BY
+          1,
+          2
+      ) AS source_8
+    UNION ALL
+    SELECT
+      tenant_id,
+      day,
+      NULL::bigint AS signups,
+      NULL::bigint AS deactivations,
+      NULL::bigint AS reactivations,
+      NULL::bigint AS active_delta,
+      NULL::bigint AS trials_started,
+      NULL::bigint AS trials_converted,
+      NULL::bigint AS active_users,
+      NULL::bigint AS wau_delta,
+      NULL::bigint AS mau_delta,
+      first_key_actions,
+      NULL::bigint AS signups_activated_7d,
+      NULL::bigint AS jobs_total,
+      NULL::bigint AS jobs_succeeded,
+      NULL::bigint AS jobs_failed,
+      NULL::numeric AS jobs_duration_sum_sec,
+      NULL::bigint AS ai_tokens,
+      NULL::numeric AS ai_cost_usd,
+      NULL::bigint AS api_requests,
+      NULL::bigint AS api_server_errors,
+      NULL::bigint AS api_client_errors,
+      NULL::numeric AS api_latency_sum_ms,
+      NULL::bigint[] AS api_latency_histogram,
+      NULL::numeric AS mrr_delta,
+      NULL::numeric AS arr_delta,
+      NULL::bigint AS paying_delta,
+      NULL::numeric AS mrr_new,
+      NULL::numeric AS mrr_reactivation,
+      NULL::numeric AS mrr_expansion,
+      NULL::numeric AS mrr_contraction,
+      NULL::numeric AS mrr_churn,
+      NULL::numeric AS mrr_net_new,
+      NULL::numeric AS mrr_gained,
+      NULL::numeric AS mrr_lost,
+      NULL::bigint AS new_paying_customers,
+      NULL::bigint AS paying_customers_churned,
+      NULL::bigint AS subscriptions_active_delta,
+      NULL::bigint AS subscriptions_past_due_delta,
+      NULL::bigint AS subscriptions_canceled,
+      NULL::bigint AS failed_payments,
+      NULL::bigint AS open_invoices_delta,
+      NULL::numeric AS open_invoices_value_delta
+    FROM
+      (
+        SELECT
+          tenant_id,
+          (first_at AT TIME ZONE :tz)::date AS day,
+          count(*) AS first_key_actions
+        FROM
+          (
+            SELECT
+              tenant_id,
+              user_id,
+              min(occurred_at) AS first_at
+            FROM
+              key_actions k
+            WHERE
+              NOT EXISTS (
+                SELECT
+                  1
+                FROM
+                  system_activation_event AS earlier
+                WHERE
+                  earlier.tenant_id = k.tenant_id
+                  AND earlier.user_id = k.user_id
+                  AND earlier.action = ANY (:actions::text[])
+                  AND earlier.occurred_at < ((:w0::date)::timestamp AT TIME ZONE :tz)
+                OFFSET
+                  0
+              )
+              AND NOT EXISTS (
+                SELECT
+                  1
+                FROM
+                  system_activation_event AS earlier
+                WHERE
+                  k.tenant_id IS NULL
+                  AND earlier.tenant_id IS NULL
+                  AND earlier.user_id = k.user_id
+                  AND earlier.action = ANY (:actions::text[])
+                  AND earlier.occurred_at < ((:w0::date)::timestamp AT TIME ZONE :tz)
+                OFFSET
+                  0
+              )
+            GROUP BY
+              1,
+              2
+          ) AS firsts
+        GROUP BY
+          1,
+          2
+      ) AS source_9
+    UNION ALL
+    SELECT
+      tenant_id,
+      day,
+      NULL::bigint AS signups,
+      NULL::bigint AS deactivations,
+      NULL::bigint AS reactivations,
+      NULL::bigint AS active_delta,
+      NULL::bigint AS trials_started,
+      NULL::bigint AS trials_converted,
+      NULL::bigint AS active_users,
+      NULL::bigint AS wau_delta,
+      NULL::bigint AS mau_delta,
+      NULL::bigint AS first_key_actions,
+      signups_activated_7d,
+      NULL::bigint AS jobs_total,
+      NULL::bigint AS jobs_succeeded,
+      NULL::bigint AS jobs_failed,
+      NULL::numeric AS jobs_duration_sum_sec,
+      NULL::bigint AS ai_tokens,
+      NULL::numeric AS ai_cost_usd,
+      NULL::bigint AS api_requests,
+      NULL::bigint AS api_server_errors,
+      NULL::bigint AS api_client_errors,
+      NULL::numeric AS api_latency_sum_ms,
+      NULL::bigint[] AS api_latency_histogram,
+      NULL::numeric AS mrr_delta,
+      NULL::numeric AS arr_delta,
+      NULL::bigint AS paying_delta,
+      NULL::numeric AS mrr_new,
+      NULL::numeric AS mrr_reactivation,
+      NULL::numeric AS mrr_expansion,
+      NULL::numeric AS mrr_contraction,
+      NULL::numeric AS mrr_churn,
+      NULL::numeric AS mrr_net_new,
+      NULL::numeric AS mrr_gained,
+      NULL::numeric AS mrr_lost,
+      NULL::bigint AS new_paying_customers,
+      NULL::bigint AS paying_customers_churned,
+      NULL::bigint AS subscriptions_active_delta,
+      NULL::bigint AS subscriptions_past_due_delta,
+      NULL::bigint AS subscriptions_canceled,
+      NULL::bigint AS failed_payments,
+      NULL::bigint AS open_invoices_delta,
+      NULL::numeric AS open_invoices_value_delta
+    FROM
+      (
+        SELECT
+          s.tenant_id,
+          (s.signup_at AT TIME ZONE :tz)::date AS day,
+          count(*) AS signups_activated_7d
+        FROM
+          first_signups s
+        WHERE
+          s.signup_at >= ((:w0::date)::timestamp AT TIME ZONE :tz)
+          AND EXISTS (
+            SELECT
+              1
+            FROM
+              key_actions k
+            WHERE
+              k.user_id = s.user_id
+              AND (
+                k.tenant_id = s.tenant_id
+                OR (
+                  k.tenant_id IS NULL
+                  AND s.tenant_id IS NULL
+                )
+              )
+              AND k.occurred_at >= s.signup_at
+              AND k.occurred_at <= s.signup_at + interval '7 days'
+          )
+        GROUP BY
+          1,
+          2
+      ) AS source_10
+    UNION ALL
+    SELECT
+      tenant_id,
+      day,
+      NULL::bigint AS signups,
+      NULL::bigint AS deactivations,
+      NULL::bigint AS reactivations,
+      NULL::bigint AS active_delta,
+      NULL::bigint AS trials_started,
+      NULL::bigint AS trials_converted,
+      NULL::bigint AS active_users,
+      NULL::bigint AS wau_delta,
+      NULL::bigint AS mau_delta,
+      NULL::bigint AS first_key_actions,
+      NULL::bigint AS signups_activated_7d,
+      jobs_total,
+      jobs_succeeded,
+      jobs_failed,
+      jobs_duration_sum_sec,
+      NULL::bigint AS ai_tokens,
+      NULL::numeric AS ai_cost_usd,
+      NULL::bigint AS api_requests,
+      NULL::bigint AS api_server_errors,
+      NULL::bigint AS api_client_errors,
+      NULL::numeric AS api_latency_sum_ms,
+      NULL::bigint[] AS api_latency_histogram,
+      NULL::numeric AS mrr_delta,
+      NULL::numeric AS arr_delta,
+      NULL::bigint AS paying_delta,
+      NULL::numeric AS mrr_new,
+      NULL::numeric AS mrr_reactivation,
+      NULL::numeric AS mrr_expansion,
+      NULL::numeric AS mrr_contraction,
+      NULL::numeric AS mrr_churn,
+      NULL::numeric AS mrr_net_new,
+      NULL::numeric AS mrr_gained,
+      NULL::numeric AS mrr_lost,
+      NULL::bigint AS new_paying_customers,
+      NULL::bigint AS paying_customers_churned,
+      NULL::bigint AS subscriptions_active_delta,
+      NULL::bigint AS subscriptions_past_due_delta,
+      NULL::bigint AS subscriptions_canceled,
+      NULL::bigint AS failed_payments,
+      NULL::bigint AS open_invoices_delta,
+      NULL::numeric AS open_invoices_value_delta
+    FROM
+      (
+        SELECT
+          tenant_id,
+          (finished_at AT TIME ZONE :tz)::date AS day,
+          count(*) AS jobs_total,
+          count(*) FILTER (
+            WHERE
+              status = 'succeeded'
+          ) AS jobs_succeeded,
+          count(*) FILTER (
+            WHERE
+              status = 'failed'
+          ) AS jobs_failed,
+          sum(
+            extract(
+              epoch
+              FROM
+                finished_at - started_at
+            )
+          ) AS jobs_duration_sum_sec
+        FROM
+          metrics_job_event AS jobs_source
+        WHERE
+          finished_at >= ((:w0::date)::timestamp AT TIME ZONE :tz)
+          AND finished_at < ((:w1::date + 1)::timestamp AT TIME ZONE :tz)
+          AND (
+            :tenant::varchar IS NULL
+            OR tenant_id = :tenant
+          )
+        GROUP BY
+          1,
+          2
+      ) AS source_11
+    UNION ALL
+    SELECT
+      tenant_id,
+      day,
+      NULL::bigint AS signups,
+      NULL::bigint AS deactivations,
+      NULL::bigint AS reactivations,
+      NULL::bigint AS active_delta,
+      NULL::bigint AS trials_started,
+      NULL::bigint AS trials_converted,
+      NULL::bigint AS active_users,
+      NULL::bigint AS wau_delta,
+      NULL::bigint AS mau_delta,
+      NULL::bigint AS first_key_actions,
+      NULL::bigint AS signups_activated_7d,
+      NULL::bigint AS jobs_total,
+      NULL::bigint AS jobs_succeeded,
+      NULL::bigint AS jobs_failed,
+      NULL::numeric AS jobs_duration_sum_sec,
+      ai_tokens,
+      ai_cost_usd,
+      NULL::bigint AS api_requests,
+      NULL::bigint AS api_server_errors,
+      NULL::bigint AS api_client_errors,
+      NULL::numeric AS api_latency_sum_ms,
+      NULL::bigint[] AS api_latency_histogram,
+      NULL::numeric AS mrr_delta,
+      NULL::numeric AS arr_delta,
+      NULL::bigint AS paying_delta,
+      NULL::numeric AS mrr_new,
+      NULL::numeric AS mrr_reactivation,
+      NULL::numeric AS mrr_expansion,
+      NULL::numeric AS mrr_contraction,
+      NULL::numeric AS mrr_churn,
+      NULL::numeric AS mrr_net_new,
+      NULL::numeric AS mrr_gained,
+      NULL::numeric AS mrr_lost,
+      NULL::bigint AS new_paying_customers,
+      NULL::bigint AS paying_customers_churned,
+      NULL::bigint AS subscriptions_active_delta,
+      NULL::bigint AS subscriptions_past_due_delta,
+      NULL::bigint AS subscriptions_canceled,
+      NULL::bigint AS failed_payments,
+      NULL::bigint AS open_invoices_delta,
+      NULL::numeric AS open_invoices_value_delta
+    FROM
+      (
+        SELECT
+          tenant_id,
+          (occurred_at AT TIME ZONE :tz)::date AS day,
+          sum(input_tokens + output_tokens) AS ai_tokens,
+          sum(cost_usd) AS ai_cost_usd
+        FROM
+          metrics_ai_usage_event AS ai_source
+        WHERE
+          occurred_at >= ((:w0::date)::timestamp AT TIME ZONE :tz)
+          AND occurred_at < ((:w1::date + 1)::timestamp AT TIME ZONE :tz)
+          AND (
+            :tenant::varchar IS NULL
+            OR tenant_id = :tenant
+          )
+        GROUP BY
+          1,
+          2
+      ) AS source_12
+    UNION ALL
+    SELECT
+      tenant_id,
+      day,
+      NULL::bigint AS signups,
+      NULL::bigint AS deactivations,
+      NULL::bigint AS reactivations,
+      NULL::bigint AS active_delta,
+      NULL::bigint AS trials_started,
+      NULL::bigint AS trials_converted,
+      NULL::bigint AS active_users,
+      NULL::bigint AS wau_delta,
+      NULL::bigint AS mau_delta,
+      NULL::bigint AS first_key_actions,
+      NULL::bigint AS signups_activated_7d,
+      NULL::bigint AS jobs_total,
+      NULL::bigint AS jobs_succeeded,
+      NULL::bigint AS jobs_failed,
+      NULL::numeric AS jobs_duration_sum_sec,
+      NULL::bigint AS ai_tokens,
+      NULL::numeric AS ai_cost_usd,
+      api_requests,
+      api_server_errors,
+      api_client_errors,
+      api_latency_sum_ms,
+      api_latency_histogram,
+      NULL::numeric AS mrr_delta,
+      NULL::numeric AS arr_delta,
+      NULL::bigint AS paying_delta,
+      NULL::numeric AS mrr_new,
+      NULL::numeric AS mrr_reactivation,
+      NULL::numeric AS mrr_expansion,
+      NULL::numeric AS mrr_contraction,
+      NULL::numeric AS mrr_churn,
+      NULL::numeric AS mrr_net_new,
+      NULL::numeric AS mrr_gained,
+      NULL::numeric AS mrr_lost,
+      NULL::bigint AS new_paying_customers,
+      NULL::bigint AS paying_customers_churned,
+      NULL::bigint AS subscriptions_active_delta,
+      NULL::bigint AS subscriptions_past_due_delta,
+      NULL::bigint AS subscriptions_canceled,
+      NULL::bigint AS failed_payments,
+      NULL::bigint AS open_invoices_delta,
+      NULL::numeric AS open_invoices_value_delta
+    FROM
+      (
+        SELECT
+          tenant_id,
+          (minute AT TIME ZONE :tz)::date AS day,
+          sum(requests) AS api_requests,
+          sum(server_errors) AS api_server_errors,
+          sum(client_errors) AS api_client_errors,
+          sum(latency_sum_ms) AS api_latency_sum_ms,
+          metrics_histogram_sum (latency_histogram) AS api_latency_histogram
+        FROM
+          metrics_api_request_rollup AS api_source
+        WHERE
+          minute >= ((:w0::date)::timestamp AT TIME ZONE :tz)
+          AND minute < ((:w1::date + 1)::timestamp AT TIME ZONE :tz)
+          AND (
+            :tenant::varchar IS NULL
+            OR tenant_id = :tenant
+          )
+        GROUP BY
+          1,
+          2
+      ) AS source_13
+    UNION ALL
+    SELECT
+      tenant_id,
+      day,
+      signups,
+      NULL::bigint AS deactivations,
+      NULL::bigint AS reactivations,
+      active_delta,
+      NULL::bigint AS trials_started,
+      NULL::bigint AS trials_converted,
+      NULL::bigint AS active_users,
+      NULL::bigint AS wau_delta,
+      NULL::bigint AS mau_delta,
+      NULL::bigint AS first_key_actions,
+      NULL::bigint AS signups_activated_7d,
+      NULL::bigint AS jobs_total,
+      NULL::bigint AS jobs_succeeded,
+      NULL::bigint AS jobs_failed,
+      NULL::numeric AS jobs_duration_sum_sec,
+      NULL::bigint AS ai_tokens,
+      NULL::numeric AS ai_cost_usd,
+      NULL::bigint AS api_requests,
+      NULL::bigint AS api_server_errors,
+      NULL::bigint AS api_client_errors,
+      NULL::numeric AS api_latency_sum_ms,
+      NULL::bigint[] AS api_latency_histogram,
+      NULL::numeric AS mrr_delta,
+      NULL::numeric AS arr_delta,
+      NULL::bigint AS paying_delta,
+      NULL::numeric AS mrr_new,
+      NULL::numeric AS mrr_reactivation,
+      NULL::numeric AS mrr_expansion,
+      NULL::numeric AS mrr_contraction,
+      NULL::numeric AS mrr_churn,
+      NULL::numeric AS mrr_net_new,
+      NULL::numeric AS mrr_gained,
+      NULL::numeric AS mrr_lost,
+      NULL::bigint AS new_paying_customers,
+      NULL::bigint AS paying_customers_churned,
+      NULL::bigint AS subscriptions_active_delta,
+      NULL::bigint AS subscriptions_past_due_delta,
+      NULL::bigint AS subscriptions_canceled,
+      NULL::bigint AS failed_payments,
+      NULL::bigint AS open_invoices_delta,
+      NULL::numeric AS open_invoices_value_delta
+    FROM
+      (
+        SELECT
+          tenant_id,
+          (:w0::date - 1) AS day,
+          sum(signups) AS signups,
+          count(*) FILTER (
+            WHERE
+              active
+          ) AS active_delta
+        FROM
+          metrics_user_lifecycle
+        WHERE
+          (
+            :tenant::varchar IS NULL
+            OR tenant_id = :tenant
+          )
+        GROUP BY
+          tenant_id
+      ) AS source_14
+    UNION ALL
+    SELECT
+      tenant_id,
+      day,
+      NULL::bigint AS signups,
+      NULL::bigint AS deactivations,
+      NULL::bigint AS reactivations,
+      NULL::bigint AS active_delta,
+      NULL::bigint AS trials_started,
+      NULL::bigint AS trials_converted,
+      NULL::bigint AS active_users,
+      NULL::bigint AS wau_delta,
+      NULL::bigint AS mau_delta,
+      NULL::bigint AS first_key_actions,
+      NULL::bigint AS signups_activated_7d,
+      NULL::bigint AS jobs_total,
+      NULL::bigint AS jobs_succeeded,
+      NULL::bigint AS jobs_failed,
+      NULL::numeric AS jobs_duration_sum_sec,
+      NULL::bigint AS ai_tokens,
+      NULL::numeric AS ai_cost_usd,
+      NULL::bigint AS api_requests,
+      NULL::bigint AS api_server_errors,
+      NULL::bigint AS api_client_errors,
+      NULL::numeric AS api_latency_sum_ms,
+      NULL::bigint[] AS api_latency_histogram,
+      mrr_delta,
+      arr_delta,
+      paying_delta,
+      NULL::numeric AS mrr_new,
+      NULL::numeric AS mrr_reactivation,
+      NULL::numeric AS mrr_expansion,
+      NULL::numeric AS mrr_contraction,
+      NULL::numeric AS mrr_churn,
+      NULL::numeric AS mrr_net_new,
+      NULL::numeric AS mrr_gained,
+      NULL::numeric AS mrr_lost,
+      NULL::bigint AS new_paying_customers,
+      NULL::bigint AS paying_customers_churned,
+      subscriptions_active_delta,
+      subscriptions_past_due_delta,
+      NULL::bigint AS subscriptions_canceled,
+      NULL::bigint AS failed_payments,
+      NULL::bigint AS open_invoices_delta,
+      NULL::numeric AS open_invoices_value_delta
+    FROM
+      (
+        WITH
+          stored_stocks AS (
+            SELECT
+              is_global,
+              tenant_id,
+              (work ->> 'mrr')::numeric AS "mrr_delta",
+              (work ->> 'arr')::numeric AS "arr_delta",
+              (work ->> 'paying_customers')::bigint AS "paying_delta",
+              (work ->> 'stripe_active_subscriptions')::bigint AS "subscriptions_active_delta",
+              (work ->> 'stripe_past_due')::bigint AS "subscriptions_past_due_delta"
+            FROM
+              metrics_daily_work
+            WHERE
+              environment = :env
+              AND day = (:w0::date - 1)
+          ),
+          given AS (
+            SELECT
+              *
+            FROM
+              stored_stocks
+            WHERE
+              is_global
+              OR coalesce("mrr_delta", 0) <> 0
+              OR coalesce("arr_delta", 0) <> 0
+              OR coalesce("paying_delta", 0) <> 0
+              OR coalesce("subscriptions_active_delta", 0) <> 0
+              OR coalesce("subscriptions_past_due_delta", 0) <> 0
+          )
+        SELECT
+          tenant_id,
+          (:w0::date - 1) AS day,
+          "mrr_delta",
+          "arr_delta",
+          "paying_delta",
+          "subscriptions_active_delta",
+          "subscriptions_past_due_delta"
+        FROM
+          given
+        WHERE
+          NOT is_global
+        UNION ALL
+        SELECT
+          NULL,
+          (:w0::date - 1),
+          sum(
+            CASE
+              WHEN is_global THEN "mrr_delta"
+              ELSE - "mrr_delta"
+            END
+          ),
+          sum(
+            CASE
+              WHEN is_global THEN "arr_delta"
+              ELSE - "arr_delta"
+            END
+          ),
+          sum(
+            CASE
+              WHEN is_global THEN "paying_delta"
+              ELSE - "paying_delta"
+            END
+          ),
+          sum(
+            CASE
+              WHEN is_global THEN "subscriptions_active_delta"
+              ELSE - "subscriptions_active_delta"
+            END
+          ),
+          sum(
+            CASE
+              WHEN is_global THEN "subscriptions_past_due_delta"
+              ELSE - "subscriptions_past_due_delta"
+            END
+          )
+        FROM
+          given
+      ) AS source_15
+  ),
+  facts AS (
+    SELECT
+      grouping(tenant_id) = 1 AS is_global,
+      tenant_id,
+      day,
+      sum(signups) AS signups,
+      sum(deactivations) AS deactivations,
+      sum(reactivations) AS reactivations,
+      sum(active_delta) AS active_delta,
+      sum(trials_started) AS trials_started,
+      sum(trials_converted) AS trials_converted,
+      sum(active_users) AS active_users,
+      sum(wau_delta) AS wau_delta,
+      sum(mau_delta) AS mau_delta,
+      sum(first_key_actions) AS first_key_actions,
+      sum(signups_activated_7d) AS signups_activated_7d,
+      sum(jobs_total) AS jobs_total,
+      sum(jobs_succeeded) AS jobs_succeeded,
+      sum(jobs_failed) AS jobs_failed,
+      sum(jobs_duration_sum_sec) AS jobs_duration_sum_sec,
+      sum(ai_tokens) AS ai_tokens,
+      sum(ai_cost_usd) AS ai_cost_usd,
+      sum(api_requests) AS api_requests,
+      sum(api_server_errors) AS api_server_errors,
+      sum(api_client_errors) AS api_client_errors,
+      sum(api_latency_sum_ms) AS api_latency_sum_ms,
+      metrics_histogram_sum (api_latency_histogram) AS api_latency_histogram,
+      sum(mrr_delta) AS mrr_delta,
+      sum(arr_delta) AS arr_delta,
+      sum(paying_delta) AS paying_delta,
+      sum(mrr_new) AS mrr_new,
+      sum(mrr_reactivation) AS mrr_reactivation,
+      sum(mrr_expansion) AS mrr_expansion,
+      sum(mrr_contraction) AS mrr_contraction,
+      sum(mrr_churn) AS mrr_churn,
+      sum(mrr_net_new) AS mrr_net_new,
+      sum(mrr_gained) AS mrr_gained,
+      sum(mrr_lost) AS mrr_lost,
+      sum(new_paying_customers) AS new_paying_customers,
+      sum(paying_customers_churned) AS paying_customers_churned,
+      sum(subscriptions_active_delta) AS subscriptions_active_delta,
+      sum(subscriptions_past_due_delta) AS subscriptions_past_due_delta,
+      sum(subscriptions_canceled) AS subscriptions_canceled,
+      sum(failed_payments) AS failed_payments,
+      sum(open_invoices_delta) AS open_invoices_delta,
+      sum(open_invoices_value_delta) AS open_invoices_value_delta
+    FROM
+      all_facts
+    GROUP BY
+      GROUPING SETS ((tenant_id, day), (day))
+  ),
+  -- Events of no tenant count in the global view only.
+  scoped_facts AS (
+    SELECT
+      *
+    FROM
+      facts
+    WHERE
+      (
+        is_global
+        AND :tenant::varchar IS NULL
+      )
+      OR (
+        NOT is_global
+        AND tenant_id IS NOT NULL
+      )
+  ),
+  scopes AS (
+    SELECT DISTINCT
+      is_global,
+      tenant_id
+    FROM
+      scoped_facts
+    UNION
+    SELECT
+      true,
+      NULL::varchar
+    WHERE
+      :tenant::varchar IS NULL
+    UNION
+    SELECT
+      false,
+      :tenant::varchar
+    WHERE
+      :tenant::varchar IS NOT NULL
+  ),
+  grid AS (
+    SELECT
+      s.is_global,
+      s.tenant_id,
+      d::date AS day
+    FROM
+      scopes s
+      CROSS JOIN generate_series((:w0::date - 1), :w1::date, interval '1 day') AS d
+  ),
+  base AS (
+    SELECT
+      g.is_global,
+      g.tenant_id,
+      g.day,
+      sum(coalesce(f.active_delta, 0)) OVER running AS "total_customers",
+      coalesce(f.signups, 0) AS "new_customers",
+      coalesce(f.deactivations, 0) AS "churned_customers",
+      coalesce(f.reactivations, 0) AS "reactivated_customers",
+      sum(coalesce(f.signups, 0)) OVER running AS "signups_total",
+      coalesce(f.active_users, 0) AS "dau",
+      sum(coalesce(f.wau_delta, 0)) OVER running AS "wau",
+      sum(coalesce(f.mau_delta, 0)) OVER running AS "mau",
+      coalesce(f.first_key_actions, 0) AS "activated_users",
+      coalesce(f.signups_activated_7d, 0) AS "signups_activated_7d",
+      coalesce(f.trials_started, 0) AS "trial_started",
+      coalesce(f.trials_converted, 0) AS "trial_converted",
+      coalesce(f.jobs_total, 0) AS "jobs_total",
+      coalesce(f.jobs_succeeded, 0) AS "jobs_succeeded",
+      coalesce(f.jobs_failed, 0) AS "jobs_failed",
+      coalesce(f.jobs_duration_sum_sec, 0) AS "jobs_duration_sum_sec",
+      coalesce(f.api_requests, 0) AS "api_requests_total",
+      coalesce(f.api_server_errors, 0) AS "api_errors_total",
+      coalesce(f.api_client_errors, 0) AS "api_client_errors_total",
+      coalesce(f.api_latency_sum_ms, 0) AS "api_latency_sum_ms",
+      f.api_latency_histogram AS "api_latency_histogram",
+      coalesce(f.ai_tokens, 0) AS "ai_tokens_used",
+      coalesce(f.ai_cost_usd, 0) AS "ai_cost_usd",
+      sum(coalesce(f.mrr_delta, 0)) OVER running AS "mrr",
+      sum(coalesce(f.arr_delta, 0)) OVER running AS "arr",
+      sum(coalesce(f.paying_delta, 0)) OVER running AS "paying_customers",
+      coalesce(f.mrr_new, 0) AS "mrr_new",
+      coalesce(f.mrr_expansion, 0) AS "mrr_expansion",
+      coalesce(f.mrr_contraction, 0) AS "mrr_contraction",
+      coalesce(f.mrr_churn, 0) AS "mrr_churn",
+      coalesce(f.mrr_reactivation, 0) AS "mrr_reactivation",
+      coalesce(f.mrr_net_new, 0) AS "mrr_net_new",
+      coalesce(f.mrr_gained, 0) AS "mrr_gained",
+      coalesce(f.mrr_lost, 0) AS "mrr_lost",
+      sum(coalesce(f.subscriptions_active_delta, 0)) OVER running AS "stripe_active_subscriptions",
+      sum(coalesce(f.subscriptions_past_due_delta, 0)) OVER running AS "stripe_past_due",
+      coalesce(f.subscriptions_canceled, 0) AS "stripe_canceled",
+      coalesce(f.failed_payments, 0) AS "stripe_failed_payments",
+      sum(coalesce(f.open_invoices_delta, 0)) OVER running AS "outstanding_invoices_count",
+      sum(coalesce(f.open_invoices_value_delta, 0)) OVER running AS "outstanding_invoices_value",
+      coalesce(f.new_paying_customers, 0) AS "new_paying_customers",
+      coalesce(f.paying_customers_churned, 0) AS "paying_customers_churned",
+      :monthly_burn_rate::numeric AS "cash_burn_monthly",
+      :cash_balance::numeric AS "cash_balance",
+      :runway_months::numeric AS "runway_months"
+    FROM
+      grid g
+      LEFT JOIN scoped_facts f ON f.is_global = g.is_global
+      AND f.tenant_id IS NOT DISTINCT FROM g.tenant_id
+      AND f.day = g.day
+    WINDOW
+      running AS (
+        PARTITION BY
+          g.is_global,
+          g.tenant_id
+        ORDER BY
+          g.day
+      )
+  )
+SELECT
+  *
+FROM
+  (
+    SELECT
+      base.*,
+      lag("total_customers") OVER (
+        PARTITION BY
+          is_global,
+          tenant_id
+        ORDER BY
+          day
+      ) AS "customers_at_start",
+      lag("mrr") OVER (
+        PARTITION BY
+          is_global,
+          tenant_id
+        ORDER BY
+          day
+      ) AS "mrr_at_start",
+      lag("paying_customers") OVER (
+        PARTITION BY
+          is_global,
+          tenant_id
+        ORDER BY
+          day
+      ) AS "paying_at_start"
+    FROM
+      base
+  ) AS with_previous
+WHERE
+  day >= :w0::date;
+
 -- lifecycleFoldTarget
 -- sample parameters: {"as_of":"2026-03-02T08:00:00.000Z","d0":"2026-01-01","lifecycle_at":"2026-01-01T00:00:00.000Z","tz":"Europe/Berlin","w0":"2025-12-29"}
 SELECT

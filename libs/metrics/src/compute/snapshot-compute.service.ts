@@ -126,10 +126,10 @@ export class SnapshotComputeService {
           (await storedWork.coversDaysBefore(params)) &&
           (!enabled.has('activity') || (await activityState.holdsDaysBefore(params)));
         let built = ownDaysOnly ? { ...params, w0: d0 } : params;
-        let work = await this.buildDailyWork(manager, enabled, activityState, lifecycleState, built);
+        let work = await this.buildDailyWork(manager, enabled, activityState, lifecycleState, built, ownDaysOnly);
         if (ownDaysOnly && !(await storedWork.restoreDaysBefore(params))) {
           built = params;
-          work = await this.buildDailyWork(manager, enabled, activityState, lifecycleState, built);
+          work = await this.buildDailyWork(manager, enabled, activityState, lifecycleState, built, false);
         }
         const weekAndMonthUsers = built === params ? 'user-days' : 'state';
         for (const bucket of STORED_BUCKETS) {
@@ -175,7 +175,8 @@ export class SnapshotComputeService {
 
   /**
    * The work table of the days [:w0, :w1] of `params`: the chunk's user-days (from the activity state where it holds
-   * them, folded into it), how the lifecycle source is read, and every scope's daily values.
+   * them, folded into it), how the lifecycle source is read, and every scope's daily values. `eveStored`: the day
+   * before :w0 is stored and exact (the chunk builds its own days only), so the billing stocks start from it.
    */
   private async buildDailyWork(
     manager: EntityManager,
@@ -183,11 +184,16 @@ export class SnapshotComputeService {
     activityState: ActivityStateRun,
     lifecycleState: LifecycleStateRun,
     params: ChunkParams,
+    eveStored: boolean,
   ): Promise<{ userDays: string | undefined; lifecycle: LifecycleRead }> {
     const userDays = enabled.has('activity') ? await activityState.userDays(params) : undefined;
     const lifecycle = await lifecycleState.read(params);
     const workParams = lifecycle.rows === 'state' ? { ...params, lifecycle_at: lifecycle.at } : params;
-    await this.writes.buildDailyWork(manager, this.relations, enabled, userDays, workParams, lifecycle.rows);
+    await this.writes.buildDailyWork(manager, this.relations, enabled, workParams, {
+      userDays,
+      lifecycle: lifecycle.rows,
+      billingEve: eveStored && enabled.has('billing') ? 'stored' : 'history',
+    });
     return { userDays, lifecycle };
   }
 

@@ -5,10 +5,10 @@ import { isoWeekStart, monthStart } from '../common/calendar-dates.js';
 import { run, type Statement } from '../database/statement.js';
 import { activeUsersReadIn, bucketFactsCtes, type ActiveUsersFact } from '../sql/bucket-facts.sql.js';
 import { CURVE_LAST_DAY, cohortInputs, cohortsUpsertSql, type CohortActivity } from '../sql/cohorts.sql.js';
-import { dailyWorkSql } from '../sql/daily-work.sql.js';
+import { dailyWorkSql, type DailyWorkReads } from '../sql/daily-work.sql.js';
 import { BUCKET_DATE, rollupSql, type RollupBucket } from '../sql/rollup.sql.js';
 import { snapshotUpsertSql } from '../sql/snapshot-upsert.sql.js';
-import { DAY_START, WORK_START, userDaysSql, type LifecycleRows } from '../sql/source-facts.js';
+import { DAY_START, WORK_START, userDaysSql } from '../sql/source-facts.js';
 import { foldLifecycleSql, lifecycleCoverageSql } from '../sql/user-lifecycle.sql.js';
 import {
   coverageSql,
@@ -125,17 +125,16 @@ export const computeStatements = {
   setLifecycleCoverage: (params: Params): Statement => ({ sql: lifecycleCoverageSql.set, params }),
 
   /**
-   * Every scope's daily values of the chunk's work range, into a temporary work table; `lifecycle: 'state'` reads
-   * the lifecycle events from :lifecycle_at on and the per-user lifecycle state before it.
+   * Every scope's daily values of the chunk's work range, into a temporary work table, reading what `reads` says
+   * besides the work range's raw rows (daily-work.sql.ts, DailyWorkReads).
    */
   dailyWork: (
     relations: SourceRelations,
     enabled: ReadonlySet<string>,
-    userDays: string | undefined,
     params: Params,
-    lifecycle: LifecycleRows = 'history',
+    reads: DailyWorkReads = {},
   ): Statement => ({
-    sql: `CREATE TEMP TABLE metrics_work ON COMMIT DROP AS ${dailyWorkSql(relations, enabled, userDays, lifecycle)}`,
+    sql: `CREATE TEMP TABLE metrics_work ON COMMIT DROP AS ${dailyWorkSql(relations, enabled, reads)}`,
     params,
   }),
 
@@ -300,12 +299,11 @@ export class SnapshotWritesRepository {
     manager: EntityManager,
     relations: SourceRelations,
     enabled: ReadonlySet<string>,
-    userDays: string | undefined,
     params: Params,
-    lifecycle: LifecycleRows = 'history',
+    reads: DailyWorkReads = {},
   ): Promise<void> {
     await manager.query('DROP TABLE IF EXISTS metrics_work');
-    await this.exec(manager, computeStatements.dailyWork(relations, enabled, userDays, params, lifecycle));
+    await this.exec(manager, computeStatements.dailyWork(relations, enabled, params, reads));
   }
 
   /** The instant the lifecycle state may be read as of by the chunk of `params`, if any (lifecycleStateUsable). */

@@ -1,15 +1,16 @@
 import { createHash } from 'node:crypto';
 import type { SourceRelations } from './source-relations.js';
 import { dailyWorkSql } from './daily-work.sql.js';
+// The table is named where the daily work reads its billing eve from it.
+import { DAILY_WORK_TABLE } from './billing-eve.sql.js';
 
-/**
+/*
  * The stored daily work (docs/performance.md, "Stored daily work"): every complete day's row of the work table
  * (every scope's work metrics, as jsonb), kept so that a one-day run rolls its week and month up from the days
  * before its own instead of computing them again. Parameters: :env, :tz, :as_of, :inputs, :reuse_from (the
  * chunk's work range start) and :d0 (its first day) for reading; :clear_from, :store_from, :w1 and :work_from for
  * writing.
  */
-export const DAILY_WORK_TABLE = 'metrics_daily_work';
 
 /**
  * How many days before a run's last day it keeps, and before the latest stored day are kept: a run reuses at most

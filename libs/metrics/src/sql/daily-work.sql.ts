@@ -5,6 +5,7 @@ import { quoteIdent } from '../database/named-sql.js';
 import { FACT_NAMES, FACT_SQL_TYPE, type FactName } from '../catalog/facts/fact-registry.js';
 import { EVE, factSubqueries, sourceCtes, type LifecycleRows } from './source-facts.js';
 import { STATE_EVE_SQL } from './user-lifecycle.sql.js';
+import { storedBillingEveSql, storedEveFacts, type BillingEve } from './billing-eve.sql.js';
 
 /** The running totals of lifecycle transitions the per-user lifecycle state carries into the eve (STATE_EVE_SQL). */
 const STATE_EVE_FACTS: readonly string[] = ['signups', 'active_delta'] satisfies readonly FactName[];
@@ -36,15 +37,20 @@ function metricExpression(metric: MetricDefinition, enabled: ReadonlySet<string>
   throw new Error(`metric ${metric.key}: no daily expression for ${JSON.stringify(rule)}`);
 }
 
-/**
- * `lifecycle`: `state` reads the lifecycle events from :lifecycle_at on and the per-user lifecycle state before it,
- * whose signups and active users join the eve's running totals.
- */
+/** How a daily work statement reads the sources besides the raw rows of its work range. */
+export interface DailyWorkReads {
+  /** The chunk's user-days table (source-facts.ts, userDaysSql); without it the activity source is read. */
+  userDays?: string;
+  /** `state`: the lifecycle events from :lifecycle_at on and the per-user lifecycle state before it. */
+  lifecycle?: LifecycleRows;
+  /** `stored`: the billing stocks of the eve from its stored work row (billing-eve.sql.ts). */
+  billingEve?: BillingEve;
+}
+
 export function dailyWorkSql(
   relations: SourceRelations,
   enabled: ReadonlySet<string>,
-  userDays?: string,
-  lifecycle: LifecycleRows = 'history',
+  { userDays, lifecycle = 'history', billingEve = 'history' }: DailyWorkReads = {},
 ): string {
   const factNames = FACT_NAMES;
   const rows = (facts: readonly string[], sql: string, index: number) =>
@@ -52,8 +58,12 @@ export function dailyWorkSql(
       .map((name) => (facts.includes(name) ? name : `NULL::${FACT_SQL_TYPE[name]} AS ${name}`))
       .join(', ')}
       FROM (${sql}) AS source_${index}`;
-  const subqueries = factSubqueries(relations, lifecycle).map(({ facts, sql }, index) => rows(facts, sql, index));
+  const subqueries = factSubqueries(relations, lifecycle, billingEve).map(({ facts, sql }, index) =>
+    rows(facts, sql, index),
+  );
+  // The running totals that start from a kept state rather than the history: their eve rows.
   if (lifecycle === 'state') subqueries.push(rows(STATE_EVE_FACTS, STATE_EVE_SQL, subqueries.length));
+  if (billingEve === 'stored') subqueries.push(rows(storedEveFacts(), storedBillingEveSql(), subqueries.length));
   const aggregates = factNames.map((name) =>
     FACT_SQL_TYPE[name] === 'bigint[]' ? `metrics_histogram_sum(${name}) AS ${name}` : `sum(${name}) AS ${name}`,
   );
@@ -61,7 +71,8 @@ export function dailyWorkSql(
   const direct = metrics.filter((metric) => !('previousDay' in metric.daily));
   const previousDay = metrics.filter((metric) => 'previousDay' in metric.daily);
 
-  return `WITH ${sourceCtes(relations, userDays, 'history', lifecycle).join(',\n')},
+  const ledger = billingEve === 'stored' ? 'moving' : 'history';
+  return `WITH ${sourceCtes(relations, userDays, ledger, lifecycle).join(',\n')},
     all_facts AS (${subqueries.join('\nUNION ALL\n')}),
     facts AS (
       SELECT grouping(tenant_id) = 1 AS is_global, tenant_id, day, ${aggregates.join(', ')}

@@ -4,6 +4,7 @@ import type { SourceRelations } from './source-relations.js';
 import { BILLING_FACT_QUERIES, billingCtes, type LedgerRows } from './billing-facts.js';
 import { EVE, LOCAL_DAY, TENANT_FILTER, WINDOW_START, WORK_END, WORK_START } from './sql-fragments.js';
 import { lifecycleCtesFromState, transitionsSql } from './user-lifecycle.sql.js';
+import { STORED_EVE_QUERIES, type BillingEve } from './billing-eve.sql.js';
 
 /**
  * Where a run's lifecycle rows come from: the whole history, or (`state`) the per-user lifecycle state as of
@@ -162,21 +163,27 @@ function factQueries(rel: SourceRelations, lifecycle: LifecycleRows): Record<Fac
   };
 }
 
-/** Each fact query as SQL, with the source that must be enabled for its facts to count. */
+/**
+ * Each fact query as SQL, with the source that must be enabled for its facts to count. With the `stored` billing eve
+ * the ledger queries keep only the work range's days: their stocks on the eve come from the stored day instead
+ * (billing-eve.sql.ts), and the days before are the moving customers' alone.
+ */
 export function factSubqueries(
   rel: SourceRelations,
   lifecycle: LifecycleRows = 'history',
+  billingEve: BillingEve = 'history',
 ): { source: SourceName | 'billing'; facts: string[]; sql: string }[] {
   return Object.entries(factQueries(rel, lifecycle)).map(([name, query]) => {
     const facts = factsOfQuery(name as FactQueryName);
-    const day = foldsHistory(name as FactQueryName) ? `greatest(${query.day}, ${EVE})` : query.day;
+    const eveFromStore = billingEve === 'stored' && STORED_EVE_QUERIES.includes(name as FactQueryName);
+    const day = foldsHistory(name as FactQueryName) && !eveFromStore ? `greatest(${query.day}, ${EVE})` : query.day;
     return {
       source: facts[0].source,
       facts: facts.map((fact) => fact.name),
       sql: `SELECT ${query.tenant ?? 'tenant_id'}, ${day} AS day,
           ${facts.map((fact) => `${fact.sql} AS ${fact.name}`).join(',\n          ')}
         FROM ${query.from}
-        GROUP BY 1, 2`,
+        GROUP BY 1, 2${eveFromStore ? `\n        HAVING ${day} >= :w0::date` : ''}`,
     };
   });
 }
