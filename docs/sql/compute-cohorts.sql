@@ -663,35 +663,39 @@ WITH
     WHERE
       m.signup_day + 7 * w.week <= u.last_day
       AND m.signup_day + 7 * w.week + 6 >= u.first_day
-      AND bit_count(
-        u.days & (
-          (
-            (~ B'0'::bit(366)) >> (
-              CASE
-                WHEN m.signup_day + 7 * w.week > make_date(u.year, 1, 1) THEN extract(
-                  doy
-                  FROM
-                    m.signup_day + 7 * w.week
-                )::int
-                ELSE 1
-              END - 1
-            )
-          ) & (
-            (~ B'0'::bit(366)) << (
-              366 - (
+      AND (
+        u.last_day <= m.signup_day + 7 * w.week + 6
+        OR u.first_day >= m.signup_day + 7 * w.week
+        OR bit_count(
+          u.days & (
+            (
+              (~ B'0'::bit(366)) >> (
                 CASE
-                  WHEN m.signup_day + 7 * w.week + 6 < make_date(u.year, 12, 31) THEN extract(
+                  WHEN m.signup_day + 7 * w.week > make_date(u.year, 1, 1) THEN extract(
                     doy
                     FROM
-                      m.signup_day + 7 * w.week + 6
+                      m.signup_day + 7 * w.week
                   )::int
-                  ELSE 366
-                END
+                  ELSE 1
+                END - 1
+              )
+            ) & (
+              (~ B'0'::bit(366)) << (
+                366 - (
+                  CASE
+                    WHEN m.signup_day + 7 * w.week + 6 < make_date(u.year, 12, 31) THEN extract(
+                      doy
+                      FROM
+                        m.signup_day + 7 * w.week + 6
+                    )::int
+                    ELSE 366
+                  END
+                )
               )
             )
           )
-        )
-      ) > 0
+        ) > 0
+      )
   ),
   sizes AS (
     SELECT

@@ -1093,35 +1093,39 @@ WITH
         :tenant::varchar IS NULL
         OR tenant_id = :tenant
       )
-      AND bit_count(
-        days & (
-          (
-            (~ B'0'::bit(366)) >> (
-              CASE
-                WHEN :w0::date > make_date(year, 1, 1) THEN extract(
-                  doy
-                  FROM
-                    :w0::date
-                )::int
-                ELSE 1
-              END - 1
-            )
-          ) & (
-            (~ B'0'::bit(366)) << (
-              366 - (
+      AND (
+        last_day <= :w1::date
+        OR first_day >= :w0::date
+        OR bit_count(
+          days & (
+            (
+              (~ B'0'::bit(366)) >> (
                 CASE
-                  WHEN :w1::date < make_date(year, 12, 31) THEN extract(
+                  WHEN :w0::date > make_date(year, 1, 1) THEN extract(
                     doy
                     FROM
-                      :w1::date
+                      :w0::date
                   )::int
-                  ELSE 366
-                END
+                  ELSE 1
+                END - 1
+              )
+            ) & (
+              (~ B'0'::bit(366)) << (
+                366 - (
+                  CASE
+                    WHEN :w1::date < make_date(year, 12, 31) THEN extract(
+                      doy
+                      FROM
+                        :w1::date
+                    )::int
+                    ELSE 366
+                  END
+                )
               )
             )
           )
-        )
-      ) > 0
+        ) > 0
+      )
     GROUP BY
       1,
       2

@@ -1,7 +1,7 @@
 import type { SourceRelations } from './source-relations.js';
 import { DAY_START, LOCAL_DAY } from './source-facts.js';
 import { TENANT_FILTER } from './sql-fragments.js';
-import { USER_ACTIVITY_TABLE, rangeMask } from './user-activity.sql.js';
+import { USER_ACTIVITY_TABLE, touchingRowActiveIn } from './user-activity.sql.js';
 
 export const COHORT_CURVE_WEEKS = 26;
 const MILESTONES = [1, 4, 12] as const;
@@ -49,7 +49,7 @@ function activeWeeksFromStateSql(): string {
         AND u.last_day >= ${firstDay} AND u.first_day <= ${lastDay}
       CROSS JOIN generate_series(m.from_week, m.to_week - 1) AS w(week)
       WHERE ${weekStart} <= u.last_day AND ${weekStart} + 6 >= u.first_day
-        AND bit_count(u.days & ${rangeMask('u.year', weekStart, `${weekStart} + 6`)}) > 0`;
+        AND ${touchingRowActiveIn('u.', weekStart, `${weekStart} + 6`)}`;
 }
 
 /**

@@ -28,6 +28,17 @@ export const rangeMask = (year: string, from: string, to: string) => {
   return `((${ALL_DAYS} >> (${first} - 1)) & (${ALL_DAYS} << (366 - (${last}))))`;
 };
 
+/**
+ * Whether a state row that touches the local days [from, to] (its last active day on or after `from`, its first on or
+ * before `to`) has a bit of them set. When its first or last active day lies inside the range, that active day is
+ * the answer without a mask; only a row whose active days reach past the range on both sides needs the bit test,
+ * which builds two 366-bit strings per row (about a third of a month's active-user count from the state).
+ * `row`: the table's alias with its dot, or ''.
+ */
+export const touchingRowActiveIn = (row: string, from: string, to: string) =>
+  `(${row}last_day <= ${to} OR ${row}first_day >= ${from}
+        OR bit_count(${row}days & ${rangeMask(`${row}year`, from, to)}) > 0)`;
+
 /** The first and last active day of a year's bit string (null when no bit is set). */
 const FIRST_DAY = (year: string, days: string) =>
   `(make_date(${year}, 1, 1) + nullif(position(B'1' IN ${days}), 0) - 1)`;
@@ -122,7 +133,7 @@ export function stateLastDaysSql(from: string, to: string): string {
 export function stateActiveUsersSql(from: string, to: string, bucketDate: string): string {
   return `SELECT tenant_id, ${bucketDate} AS bucket_date, 'active_users' AS fact, count(DISTINCT user_id) AS value
       FROM ${USER_ACTIVITY_TABLE}
-      WHERE ${rowsTouching(from, to)} AND bit_count(days & ${rangeMask('year', from, to)}) > 0
+      WHERE ${rowsTouching(from, to)} AND ${touchingRowActiveIn('', from, to)}
       GROUP BY 1, 2`;
 }
 
@@ -139,7 +150,7 @@ export function stateBucketActiveUsersSql(bucket: 'weekly' | 'monthly'): string 
             FROM generate_series(${BUCKET_DATE[bucket](':d0::date')}, ${BUCKET_DATE[bucket](':d1::date')},
                                  interval '${step}') AS d) AS b
       JOIN ${USER_ACTIVITY_TABLE} AS a ON a.last_day >= b.bucket_date AND a.first_day <= b.last_day
-      WHERE ${TENANT_FILTER} AND bit_count(a.days & ${rangeMask('a.year', 'b.bucket_date', 'b.last_day')}) > 0
+      WHERE ${TENANT_FILTER} AND ${touchingRowActiveIn('a.', 'b.bucket_date', 'b.last_day')}
       GROUP BY 1, 2`;
 }
 
