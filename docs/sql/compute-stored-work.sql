@@ -344,7 +344,7 @@ WITH
       a.tenant_id,
       b.bucket_date,
       'active_users' AS fact,
-      count(DISTINCT a.user_id) AS value
+      count(*) AS value
     FROM
       (
         SELECT

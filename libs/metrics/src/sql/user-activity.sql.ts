@@ -145,7 +145,11 @@ export function stateActiveUsersSql(from: string, to: string, bucketDate: string
  */
 export function stateBucketActiveUsersSql(bucket: 'weekly' | 'monthly'): string {
   const step = bucket === 'weekly' ? '1 week' : '1 month';
-  return `SELECT a.tenant_id, b.bucket_date, 'active_users' AS fact, count(DISTINCT a.user_id) AS value
+  // A month lies in one year, and only a row of that year can touch it (its first and last active day lie in its
+  // year): one row per user, so counting rows is exact and spares the sort of count(DISTINCT) (~10 ms of a month's
+  // 17,165 rows at scale 0.1). An ISO week may span New Year, where a user can match in both years' rows.
+  const users = bucket === 'monthly' ? 'count(*)' : 'count(DISTINCT a.user_id)';
+  return `SELECT a.tenant_id, b.bucket_date, 'active_users' AS fact, ${users} AS value
       FROM (SELECT d::date AS bucket_date, least(${BUCKET_LAST_DAY[bucket]('d::date')}, :w1::date) AS last_day
             FROM generate_series(${BUCKET_DATE[bucket](':d0::date')}, ${BUCKET_DATE[bucket](':d1::date')},
                                  interval '${step}') AS d) AS b
