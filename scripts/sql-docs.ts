@@ -297,6 +297,15 @@ export const SQL_DOCS: SqlDoc[] = [
         statement: computeStatements.userDaysFromState(OWN_TABLES, { ...COMPUTE_PARAMS, d0: '2026-03-01' }),
       },
       {
+        name: 'userDaysForWindowChanges',
+        built: SOURCES,
+        statement: computeStatements.userDaysForWindowChanges(OWN_TABLES, {
+          ...COMPUTE_PARAMS,
+          w0: '2026-03-01',
+          d0: '2026-03-01',
+        }),
+      },
+      {
         name: 'foldUserDays',
         built: { userDays: USER_DAYS_TABLE },
         statement: computeStatements.foldUserDays({ ...COMPUTE_PARAMS, f0: '2026-03-01', f1: '2026-03-31' }),
@@ -336,13 +345,13 @@ export const SQL_DOCS: SqlDoc[] = [
         ),
       },
       {
-        name: 'dailyWork (a one-day run: its billing stocks on the eve from the stored day, the ledger of the customers moving)',
-        built: { ...SOURCES, userDays: USER_DAYS_TABLE, lifecycle: 'state', billingEve: 'stored' },
+        name: 'dailyWork (a one-day run: its billing stocks, WAU and MAU on the eve from the stored day)',
+        built: { ...SOURCES, userDays: USER_DAYS_TABLE, lifecycle: 'state', storedEve: 'billing, windows' },
         statement: computeStatements.dailyWork(
           OWN_TABLES,
           ENABLED,
           { ...COMPUTE_PARAMS, lifecycle_at: '2026-01-01T00:00:00.000Z' },
-          { userDays: USER_DAYS_TABLE, lifecycle: 'state', billingEve: 'stored' },
+          { userDays: USER_DAYS_TABLE, lifecycle: 'state', storedEve: ['billing', 'windows'] },
         ),
       },
       {

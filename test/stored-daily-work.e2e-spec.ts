@@ -12,8 +12,9 @@ import { insertSourceRows } from './support/source-rows.js';
  *
  * Tenant a: signups, activity, key actions and jobs through January 2026; b: activity; x1: activity of no tenant.
  * Billing (the ledger, entered directly): a's two customers expand and cancel in late January, b's pays the same all
- * along, and a customer of no tenant goes past due; with the stored eve a one-day run reads the ledger of the
- * customers moving that day only, and every stock's eve from the stored day before.
+ * along, and a customer of no tenant goes past due. With the stored eve a one-day run reads the ledger of the
+ * customers moving that day only and the lookback of the users whose WAU or MAU changes that day only, and takes every
+ * stock's eve (billing, WAU, MAU) from the stored day before.
  */
 describe('stored daily work: one-day runs roll their week and month up from stored days', () => {
   let test: TestApp;
@@ -212,6 +213,33 @@ describe('stored daily work: one-day runs roll their week and month up from stor
     expect(await monthly('mrr_churn', 'a')).toBe(50);
     expect(await monthly('mrr', null)).toBe(210);
     expect(await monthly('stripe_past_due', null)).toBe(1);
+  });
+
+  const daily = async (column: string, tenant: string, date: string) => {
+    const [row] = await test.dataSource.query<Record<string, string>[]>(
+      `SELECT ${column} AS value FROM system_metrics_snapshot
+       WHERE bucket_type = 'daily' AND bucket_date = $1 AND tenant_id = $2`,
+      [date, tenant],
+    );
+    return Number(row.value);
+  };
+
+  it('a one-day run takes WAU and MAU on its eve from the stored day, and only there', async () => {
+    await range('2025-11-01', '2026-01-25');
+    const [wau, mau] = [await daily('wau', 'a', '2026-01-26'), await daily('mau', 'a', '2026-01-26')];
+    await test.dataSource.query(
+      `UPDATE metrics_daily_work SET work = work || jsonb_build_object('wau', (work ->> 'wau')::int + 100,
+                                                                       'mau', (work ->> 'mau')::int + 1000)
+       WHERE day = '2026-01-25' AND tenant_id = 'a' AND NOT is_global`,
+    );
+    await day('2026-01-26', new Date('2026-01-27T06:00:00Z'));
+    expect([await daily('wau', 'a', '2026-01-26'), await daily('mau', 'a', '2026-01-26')]).toEqual([
+      wau + 100,
+      mau + 1000,
+    ]);
+    await range('2025-11-01', '2026-01-25');
+    await day('2026-01-26', new Date('2026-01-27T06:00:00Z'));
+    expect([await daily('wau', 'a', '2026-01-26'), await daily('mau', 'a', '2026-01-26')]).toEqual([wau, mau]);
   });
 
   it('a one-day run takes the billing stocks of its eve from the stored day, and only there', async () => {

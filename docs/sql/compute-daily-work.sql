@@ -172,6 +172,120 @@ WHERE
     OR tenant_id = :tenant
   );
 
+-- userDaysForWindowChanges
+-- built with: {"enabled":"lifecycle, activity, activation, config, billing, jobs, ai, api","relations":"the module's own tables"}
+-- sample parameters: {"d0":"2026-03-01","tenant":null,"tz":"Europe/Berlin","w1":"2026-03-02"}
+CREATE TEMP TABLE metrics_user_days ON
+COMMIT
+DROP AS
+WITH
+  own_days AS (
+    SELECT DISTINCT
+      tenant_id,
+      user_id,
+      (occurred_at AT TIME ZONE :tz)::date AS day
+    FROM
+      metrics_activity_event AS activity_source
+    WHERE
+      occurred_at >= ((:d0::date)::timestamp AT TIME ZONE :tz)
+      AND occurred_at < ((:w1::date + 1)::timestamp AT TIME ZONE :tz)
+      AND (
+        :tenant::varchar IS NULL
+        OR tenant_id = :tenant
+      )
+  ),
+  lookback AS (
+    SELECT
+      tenant_id,
+      user_id,
+      day
+    FROM
+      (
+        SELECT
+          tenant_id,
+          user_id,
+          CASE
+            WHEN last_day <= :d0::date - 1 THEN last_day
+            ELSE (
+              make_date(year, 1, 1) + nullif(
+                length(
+                  rtrim(
+                    substring(
+                      days
+                      FROM
+                        first_bit FOR extract(
+                          doy
+                          FROM
+                            :d0::date - 1
+                        )::int - first_bit + 1
+                    )::text,
+                    '0'
+                  )
+                ),
+                0
+              ) - 1
+            ) + first_bit - 1
+          END AS day
+        FROM
+          (
+            SELECT
+              *,
+              CASE
+                WHEN :d0::date - 30 > make_date(year, 1, 1) THEN extract(
+                  doy
+                  FROM
+                    :d0::date - 30
+                )::int
+                ELSE 1
+              END AS first_bit
+            FROM
+              metrics_user_activity
+            WHERE
+              last_day >= :d0::date - 30
+              AND first_day <= :d0::date - 1
+              AND (
+                :tenant::varchar IS NULL
+                OR tenant_id = :tenant
+              )
+          ) AS touching
+      ) AS last_days
+    WHERE
+      day >= :d0::date - 30
+  ),
+  changing AS (
+    SELECT
+      tenant_id,
+      user_id
+    FROM
+      own_days
+    UNION
+    SELECT
+      tenant_id,
+      user_id
+    FROM
+      lookback
+    WHERE
+      day BETWEEN :d0::date - 7 AND :w1::date - 7
+      OR day BETWEEN :d0::date - 30 AND :w1::date - 30
+  )
+SELECT
+  l.tenant_id,
+  l.user_id,
+  l.day
+FROM
+  lookback l
+  -- The coalesce equality lets the planner hash the join; IS NOT DISTINCT FROM keeps it exact.
+  JOIN changing c ON c.user_id = l.user_id
+  AND coalesce(c.tenant_id, '') = coalesce(l.tenant_id, '')
+  AND c.tenant_id IS NOT DISTINCT FROM l.tenant_id
+UNION ALL
+SELECT
+  tenant_id,
+  user_id,
+  day
+FROM
+  own_days;
+
 -- foldUserDays
 -- built with: {"userDays":"metrics_user_days"}
 -- sample parameters: {"f0":"2026-03-01","f1":"2026-03-31","tenant":null}
@@ -3503,8 +3617,8 @@ FROM
 WHERE
   day >= :w0::date;
 
--- dailyWork (a one-day run: its billing stocks on the eve from the stored day, the ledger of the customers moving)
--- built with: {"enabled":"lifecycle, activity, activation, config, billing, jobs, ai, api","relations":"the module's own tables","userDays":"metrics_user_days","lifecycle":"state","billingEve":"stored"}
+-- dailyWork (a one-day run: its billing stocks, WAU and MAU on the eve from the stored day)
+-- built with: {"enabled":"lifecycle, activity, activation, config, billing, jobs, ai, api","relations":"the module's own tables","userDays":"metrics_user_days","lifecycle":"state","storedEve":"billing, windows"}
 -- sample parameters: {"actions":["created_project","invited_teammate"],"cash_balance":900000,"currency":"USD","env":"production","lifecycle_at":"2026-01-01T00:00:00.000Z","monthly_burn_rate":50000,"quick_reactivation":true,"rates":"{\"EUR\":1.08}","runway_months":18,"tenant":null,"tz":"Europe/Berlin","w0":"2025-12-29","w1":"2026-03-02"}
 CREATE TEMP TABLE metrics_work ON
 COMMIT
@@ -4371,7 +4485,7 @@ WITH
       (
         SELECT
           tenant_id,
-          greatest(day, (:w0::date - 1)) AS day,
+          day AS day,
           sum(delta) AS wau_delta
         FROM
           (
@@ -4397,6 +4511,8 @@ WITH
         GROUP BY
           1,
           2
+        HAVING
+          day >= :w0::date
       ) AS source_7
     UNION ALL
     SELECT
@@ -4447,7 +4563,7 @@ WITH
       (
         SELECT
           tenant_id,
-          greatest(day, (:w0::date - 1)) AS day,
+          day AS day,
           sum(delta) AS mau_delta
         FROM
           (
@@ -4473,6 +4589,8 @@ WITH
         GROUP BY
           1,
           2
+        HAVING
+          day >= :w0::date
       ) AS source_8
     UNION ALL
     SELECT
@@ -4933,8 +5051,8 @@ WITH
       NULL::bigint AS trials_started,
       NULL::bigint AS trials_converted,
       NULL::bigint AS active_users,
-      NULL::bigint AS wau_delta,
-      NULL::bigint AS mau_delta,
+      wau_delta,
+      mau_delta,
       NULL::bigint AS first_key_actions,
       NULL::bigint AS signups_activated_7d,
       NULL::bigint AS jobs_total,
@@ -4974,11 +5092,13 @@ WITH
             SELECT
               is_global,
               tenant_id,
-              (work ->> 'mrr')::numeric AS "mrr_delta",
-              (work ->> 'arr')::numeric AS "arr_delta",
-              (work ->> 'paying_customers')::bigint AS "paying_delta",
-              (work ->> 'stripe_active_subscriptions')::bigint AS "subscriptions_active_delta",
-              (work ->> 'stripe_past_due')::bigint AS "subscriptions_past_due_delta"
+              (work ->> 'wau')::bigint AS wau_delta,
+              (work ->> 'mau')::bigint AS mau_delta,
+              (work ->> 'mrr')::numeric AS mrr_delta,
+              (work ->> 'arr')::numeric AS arr_delta,
+              (work ->> 'paying_customers')::bigint AS paying_delta,
+              (work ->> 'stripe_active_subscriptions')::bigint AS subscriptions_active_delta,
+              (work ->> 'stripe_past_due')::bigint AS subscriptions_past_due_delta
             FROM
               metrics_daily_work
             WHERE
@@ -4992,20 +5112,24 @@ WITH
               stored_stocks
             WHERE
               is_global
-              OR coalesce("mrr_delta", 0) <> 0
-              OR coalesce("arr_delta", 0) <> 0
-              OR coalesce("paying_delta", 0) <> 0
-              OR coalesce("subscriptions_active_delta", 0) <> 0
-              OR coalesce("subscriptions_past_due_delta", 0) <> 0
+              OR coalesce(wau_delta, 0) <> 0
+              OR coalesce(mau_delta, 0) <> 0
+              OR coalesce(mrr_delta, 0) <> 0
+              OR coalesce(arr_delta, 0) <> 0
+              OR coalesce(paying_delta, 0) <> 0
+              OR coalesce(subscriptions_active_delta, 0) <> 0
+              OR coalesce(subscriptions_past_due_delta, 0) <> 0
           )
         SELECT
           tenant_id,
           (:w0::date - 1) AS day,
-          "mrr_delta",
-          "arr_delta",
-          "paying_delta",
-          "subscriptions_active_delta",
-          "subscriptions_past_due_delta"
+          wau_delta,
+          mau_delta,
+          mrr_delta,
+          arr_delta,
+          paying_delta,
+          subscriptions_active_delta,
+          subscriptions_past_due_delta
         FROM
           given
         WHERE
@@ -5016,32 +5140,44 @@ WITH
           (:w0::date - 1),
           sum(
             CASE
-              WHEN is_global THEN "mrr_delta"
-              ELSE - "mrr_delta"
+              WHEN is_global THEN wau_delta
+              ELSE - wau_delta
             END
           ),
           sum(
             CASE
-              WHEN is_global THEN "arr_delta"
-              ELSE - "arr_delta"
+              WHEN is_global THEN mau_delta
+              ELSE - mau_delta
             END
           ),
           sum(
             CASE
-              WHEN is_global THEN "paying_delta"
-              ELSE - "paying_delta"
+              WHEN is_global THEN mrr_delta
+              ELSE - mrr_delta
             END
           ),
           sum(
             CASE
-              WHEN is_global THEN "subscriptions_active_delta"
-              ELSE - "subscriptions_active_delta"
+              WHEN is_global THEN arr_delta
+              ELSE - arr_delta
             END
           ),
           sum(
             CASE
-              WHEN is_global THEN "subscriptions_past_due_delta"
-              ELSE - "subscriptions_past_due_delta"
+              WHEN is_global THEN paying_delta
+              ELSE - paying_delta
+            END
+          ),
+          sum(
+            CASE
+              WHEN is_global THEN subscriptions_active_delta
+              ELSE - subscriptions_active_delta
+            END
+          ),
+          sum(
+            CASE
+              WHEN is_global THEN subscriptions_past_due_delta
+              ELSE - subscriptions_past_due_delta
             END
           )
         FROM

@@ -1,6 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import { addDays } from '../common/calendar-dates.js';
 import type { SourceRelations } from '../sql/source-relations.js';
+import { WINDOW_DAYS } from '../sql/stored-eve.sql.js';
 import type { ActivityCoverage, Params, SnapshotWritesRepository } from '../repositories/snapshot-writes.repository.js';
 
 /**
@@ -41,14 +42,29 @@ export class ActivityStateRun {
     return new ActivityStateRun(manager, writes, relations, timezone, coverage);
   }
 
-  /** Builds the chunk's user-days table (from the state where it is exact) and folds what it read into the state. */
-  async userDays(params: Params & { w0: string; w1: string; d0: string; d1: string }): Promise<string> {
+  /**
+   * Builds the chunk's user-days table (from the state where it is exact) and folds what it read into the state.
+   * `windowChanges`: the chunk builds its own days only and may take WAU and MAU on its eve from the stored day; when
+   * the state holds the 30 days before its first day, the user-days hold the users whose windows change only
+   * (userDaysForWindowChanges) and `windowsFromEve` says so: the daily work must then take the windows' eve from the
+   * store.
+   */
+  async userDays(
+    params: Params & { w0: string; w1: string; d0: string; d1: string },
+    windowChanges = false,
+  ): Promise<{ table: string; windowsFromEve: boolean }> {
     const lookback = addDays(params.w0, -29);
     const before = addDays(params.d0, -1);
-    const fromState = await this.holds(lookback, before);
-    const table = fromState
-      ? await this.writes.materialiseUserDaysFromState(this.manager, this.relations, params)
-      : await this.writes.materialiseUserDays(this.manager, this.relations, params);
+    const windowsFromEve =
+      windowChanges &&
+      params.w0 === params.d0 &&
+      (await this.holds(addDays(params.d0, -WINDOW_DAYS.mau_window), before));
+    const fromState = windowsFromEve || (await this.holds(lookback, before));
+    let table: string;
+    if (windowsFromEve)
+      table = await this.writes.materialiseUserDaysForWindowChanges(this.manager, this.relations, params);
+    else if (fromState) table = await this.writes.materialiseUserDaysFromState(this.manager, this.relations, params);
+    else table = await this.writes.materialiseUserDays(this.manager, this.relations, params);
     await this.writes.foldUserDays(this.manager, { ...params, f0: fromState ? params.d0 : lookback, f1: params.w1 });
     // Only the days this run computes join the coverage: a late event for a computed day marks it dirty and the
     // catch-up folds it again, which is not so for a day merely read as a window's lookback.
@@ -62,7 +78,7 @@ export class ActivityStateRun {
       });
       this.coverage = await this.writes.activityCoverage(this.manager);
     }
-    return table;
+    return { table, windowsFromEve };
   }
 
   /** Whether the state holds the work range's days before the chunk's first day exactly (see StoredDailyWork). */

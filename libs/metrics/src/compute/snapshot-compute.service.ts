@@ -14,6 +14,7 @@ import { LifecycleStateRun, type LifecycleRead } from './lifecycle-state-run.js'
 import { StoredDailyWork } from './stored-daily-work.js';
 import { StoredDailyWorkRepository } from '../repositories/stored-daily-work.repository.js';
 import { SOURCE_NAMES, SOURCE_TABLES, type SourceRelations } from '../sql/source-relations.js';
+import type { StoredEvePart } from '../sql/stored-eve.sql.js';
 import {
   COHORT_CURVE_WEEKS,
   SnapshotWritesRepository,
@@ -176,7 +177,8 @@ export class SnapshotComputeService {
   /**
    * The work table of the days [:w0, :w1] of `params`: the chunk's user-days (from the activity state where it holds
    * them, folded into it), how the lifecycle source is read, and every scope's daily values. `eveStored`: the day
-   * before :w0 is stored and exact (the chunk builds its own days only), so the billing stocks start from it.
+   * before :w0 is stored and exact (the chunk builds its own days only), so the billing stocks and, when the state
+   * holds the lookback, WAU and MAU start from it (stored-eve.sql.ts).
    */
   private async buildDailyWork(
     manager: EntityManager,
@@ -186,15 +188,18 @@ export class SnapshotComputeService {
     params: ChunkParams,
     eveStored: boolean,
   ): Promise<{ userDays: string | undefined; lifecycle: LifecycleRead }> {
-    const userDays = enabled.has('activity') ? await activityState.userDays(params) : undefined;
+    const activity = enabled.has('activity') ? await activityState.userDays(params, eveStored) : undefined;
     const lifecycle = await lifecycleState.read(params);
     const workParams = lifecycle.rows === 'state' ? { ...params, lifecycle_at: lifecycle.at } : params;
+    const storedEve: StoredEvePart[] = [];
+    if (eveStored && enabled.has('billing')) storedEve.push('billing');
+    if (activity?.windowsFromEve) storedEve.push('windows');
     await this.writes.buildDailyWork(manager, this.relations, enabled, workParams, {
-      userDays,
+      userDays: activity?.table,
       lifecycle: lifecycle.rows,
-      billingEve: eveStored && enabled.has('billing') ? 'stored' : 'history',
+      storedEve,
     });
-    return { userDays, lifecycle };
+    return { userDays: activity?.table, lifecycle };
   }
 
   /**

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { SourceRelations } from './source-relations.js';
 import { dailyWorkSql } from './daily-work.sql.js';
-// The table is named where the daily work reads its billing eve from it.
-import { DAILY_WORK_TABLE } from './billing-eve.sql.js';
+// The table is named where the daily work reads its eve from it.
+import { DAILY_WORK_TABLE } from './stored-eve.sql.js';
 
 /*
  * The stored daily work (docs/performance.md, "Stored daily work"): every complete day's row of the work table

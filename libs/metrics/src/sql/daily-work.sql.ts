@@ -5,7 +5,7 @@ import { quoteIdent } from '../database/named-sql.js';
 import { FACT_NAMES, FACT_SQL_TYPE, type FactName } from '../catalog/facts/fact-registry.js';
 import { EVE, factSubqueries, sourceCtes, type LifecycleRows } from './source-facts.js';
 import { STATE_EVE_SQL } from './user-lifecycle.sql.js';
-import { storedBillingEveSql, storedEveFacts, type BillingEve } from './billing-eve.sql.js';
+import { storedEveFacts, storedEveQueries, storedEveSql, type StoredEvePart } from './stored-eve.sql.js';
 
 /** The running totals of lifecycle transitions the per-user lifecycle state carries into the eve (STATE_EVE_SQL). */
 const STATE_EVE_FACTS: readonly string[] = ['signups', 'active_delta'] satisfies readonly FactName[];
@@ -43,14 +43,17 @@ export interface DailyWorkReads {
   userDays?: string;
   /** `state`: the lifecycle events from :lifecycle_at on and the per-user lifecycle state before it. */
   lifecycle?: LifecycleRows;
-  /** `stored`: the billing stocks of the eve from its stored work row (billing-eve.sql.ts). */
-  billingEve?: BillingEve;
+  /**
+   * The running totals whose eve comes from its stored work row (stored-eve.sql.ts); `windows` needs the user-days
+   * of the users whose windows change only (userDaysForWindowChanges).
+   */
+  storedEve?: readonly StoredEvePart[];
 }
 
 export function dailyWorkSql(
   relations: SourceRelations,
   enabled: ReadonlySet<string>,
-  { userDays, lifecycle = 'history', billingEve = 'history' }: DailyWorkReads = {},
+  { userDays, lifecycle = 'history', storedEve = [] }: DailyWorkReads = {},
 ): string {
   const factNames = FACT_NAMES;
   const rows = (facts: readonly string[], sql: string, index: number) =>
@@ -58,12 +61,13 @@ export function dailyWorkSql(
       .map((name) => (facts.includes(name) ? name : `NULL::${FACT_SQL_TYPE[name]} AS ${name}`))
       .join(', ')}
       FROM (${sql}) AS source_${index}`;
-  const subqueries = factSubqueries(relations, lifecycle, billingEve).map(({ facts, sql }, index) =>
+  const subqueries = factSubqueries(relations, lifecycle, storedEveQueries(storedEve)).map(({ facts, sql }, index) =>
     rows(facts, sql, index),
   );
   // The running totals that start from a kept state rather than the history: their eve rows.
   if (lifecycle === 'state') subqueries.push(rows(STATE_EVE_FACTS, STATE_EVE_SQL, subqueries.length));
-  if (billingEve === 'stored') subqueries.push(rows(storedEveFacts(), storedBillingEveSql(), subqueries.length));
+  if (storedEve.length > 0)
+    subqueries.push(rows(storedEveFacts(storedEve), storedEveSql(storedEve), subqueries.length));
   const aggregates = factNames.map((name) =>
     FACT_SQL_TYPE[name] === 'bigint[]' ? `metrics_histogram_sum(${name}) AS ${name}` : `sum(${name}) AS ${name}`,
   );
@@ -71,7 +75,7 @@ export function dailyWorkSql(
   const direct = metrics.filter((metric) => !('previousDay' in metric.daily));
   const previousDay = metrics.filter((metric) => 'previousDay' in metric.daily);
 
-  const ledger = billingEve === 'stored' ? 'moving' : 'history';
+  const ledger = storedEve.includes('billing') ? 'moving' : 'history';
   return `WITH ${sourceCtes(relations, userDays, ledger, lifecycle).join(',\n')},
     all_facts AS (${subqueries.join('\nUNION ALL\n')}),
     facts AS (

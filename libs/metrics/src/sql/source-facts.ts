@@ -4,7 +4,7 @@ import type { SourceRelations } from './source-relations.js';
 import { BILLING_FACT_QUERIES, billingCtes, type LedgerRows } from './billing-facts.js';
 import { EVE, LOCAL_DAY, TENANT_FILTER, WINDOW_START, WORK_END, WORK_START } from './sql-fragments.js';
 import { lifecycleCtesFromState, transitionsSql } from './user-lifecycle.sql.js';
-import { STORED_EVE_QUERIES, type BillingEve } from './billing-eve.sql.js';
+import { WINDOW_DAYS } from './stored-eve.sql.js';
 
 /**
  * Where a run's lifecycle rows come from: the whole history, or (`state`) the per-user lifecycle state as of
@@ -128,8 +128,8 @@ function factQueries(rel: SourceRelations, lifecycle: LifecycleRows): Record<Fac
       from: `lifecycle_events WHERE type IN ('trial_started', 'trial_converted') AND day >= :w0::date`,
     },
     active_user_days: { day: 'day', from: `user_days WHERE day >= :w0::date` },
-    wau_window: rollingWindowChanges(7),
-    mau_window: rollingWindowChanges(30),
+    wau_window: rollingWindowChanges(WINDOW_DAYS.wau_window),
+    mau_window: rollingWindowChanges(WINDOW_DAYS.mau_window),
     // A user's first key action lies in the work range when they have one there and none before it: one index
     // probe per user of the range (tenant_id, user_id, occurred_at) instead of grouping the whole history.
     first_key_actions: {
@@ -164,26 +164,26 @@ function factQueries(rel: SourceRelations, lifecycle: LifecycleRows): Record<Fac
 }
 
 /**
- * Each fact query as SQL, with the source that must be enabled for its facts to count. With the `stored` billing eve
- * the ledger queries keep only the work range's days: their stocks on the eve come from the stored day instead
- * (billing-eve.sql.ts), and the days before are the moving customers' alone.
+ * Each fact query as SQL, with the source that must be enabled for its facts to count. The queries of
+ * `eveFromStore` keep only the work range's days: their stocks on the eve come from the stored day instead
+ * (stored-eve.sql.ts), and their rows before it are those of the moving customers or the changing users alone.
  */
 export function factSubqueries(
   rel: SourceRelations,
   lifecycle: LifecycleRows = 'history',
-  billingEve: BillingEve = 'history',
+  eveFromStore: readonly FactQueryName[] = [],
 ): { source: SourceName | 'billing'; facts: string[]; sql: string }[] {
   return Object.entries(factQueries(rel, lifecycle)).map(([name, query]) => {
     const facts = factsOfQuery(name as FactQueryName);
-    const eveFromStore = billingEve === 'stored' && STORED_EVE_QUERIES.includes(name as FactQueryName);
-    const day = foldsHistory(name as FactQueryName) && !eveFromStore ? `greatest(${query.day}, ${EVE})` : query.day;
+    const fromStore = eveFromStore.includes(name as FactQueryName);
+    const day = foldsHistory(name as FactQueryName) && !fromStore ? `greatest(${query.day}, ${EVE})` : query.day;
     return {
       source: facts[0].source,
       facts: facts.map((fact) => fact.name),
       sql: `SELECT ${query.tenant ?? 'tenant_id'}, ${day} AS day,
           ${facts.map((fact) => `${fact.sql} AS ${fact.name}`).join(',\n          ')}
         FROM ${query.from}
-        GROUP BY 1, 2${eveFromStore ? `\n        HAVING ${day} >= :w0::date` : ''}`,
+        GROUP BY 1, 2${fromStore ? `\n        HAVING ${day} >= :w0::date` : ''}`,
     };
   });
 }
