@@ -60,11 +60,8 @@ export class ActivityStateRun {
       params.w0 === params.d0 &&
       (await this.holds(addDays(params.d0, -WINDOW_DAYS.mau_window), before));
     const fromState = windowsFromEve || (await this.holds(lookback, before));
-    let table: string;
-    if (windowsFromEve)
-      table = await this.writes.materialiseUserDaysForWindowChanges(this.manager, this.relations, params);
-    else if (fromState) table = await this.writes.materialiseUserDaysFromState(this.manager, this.relations, params);
-    else table = await this.writes.materialiseUserDays(this.manager, this.relations, params);
+    const from = windowsFromEve ? 'window changes' : fromState ? 'state' : 'activity';
+    const table = await this.writes.materialiseUserDays(this.manager, this.relations, params, from);
     await this.writes.foldUserDays(this.manager, { ...params, f0: fromState ? params.d0 : lookback, f1: params.w1 });
     // Only the days this run computes join the coverage: a late event for a computed day marks it dirty and the
     // catch-up folds it again, which is not so for a day merely read as a window's lookback.

@@ -30,6 +30,9 @@ export type Params = Record<string, unknown>;
  * :d0 come from the stored daily work, so the user-days hold only its own days) the per-user activity state.
  */
 export type WeekAndMonthUsers = 'user-days' | 'state';
+
+/** Where a chunk's user-days are read from (materialiseUserDays). */
+export type UserDaysFrom = 'activity' | 'state' | 'window changes';
 export type StoredBucket = Exclude<RollupBucket, 'range'>;
 
 /** The days the per-user activity state holds exactly, in a timezone and from one activity relation. */
@@ -265,34 +268,24 @@ export class SnapshotWritesRepository {
     return { w0: range.w0, w1: range.w1 };
   }
 
-  /** Builds the chunk's user-days table; answers its name. */
-  async materialiseUserDays(manager: EntityManager, relations: SourceRelations, params: Params): Promise<string> {
-    await manager.query(`DROP TABLE IF EXISTS ${USER_DAYS_TABLE}`);
-    await this.exec(manager, computeStatements.userDays(relations, params));
-    await this.analyzeUserDays(manager);
-    return USER_DAYS_TABLE;
-  }
-
-  /** The user-days of the users whose windows change on the chunk's days (see userDaysForWindowChanges). */
-  async materialiseUserDaysForWindowChanges(
+  /**
+   * Builds the chunk's user-days table and answers its name, read as `from` says: every day from the activity
+   * source (userDays), the days before :d0 from the per-user activity state (userDaysFromState), or the lookback of
+   * the users whose windows change only (userDaysForWindowChanges).
+   */
+  async materialiseUserDays(
     manager: EntityManager,
     relations: SourceRelations,
     params: Params,
+    from: UserDaysFrom = 'activity',
   ): Promise<string> {
+    const statement = {
+      activity: computeStatements.userDays,
+      state: computeStatements.userDaysFromState,
+      'window changes': computeStatements.userDaysForWindowChanges,
+    }[from];
     await manager.query(`DROP TABLE IF EXISTS ${USER_DAYS_TABLE}`);
-    await this.exec(manager, computeStatements.userDaysForWindowChanges(relations, params));
-    await this.analyzeUserDays(manager);
-    return USER_DAYS_TABLE;
-  }
-
-  /** The chunk's user-days with the days before :d0 from the per-user activity state (see userDaysFromState). */
-  async materialiseUserDaysFromState(
-    manager: EntityManager,
-    relations: SourceRelations,
-    params: Params,
-  ): Promise<string> {
-    await manager.query(`DROP TABLE IF EXISTS ${USER_DAYS_TABLE}`);
-    await this.exec(manager, computeStatements.userDaysFromState(relations, params));
+    await this.exec(manager, statement(relations, params));
     await this.analyzeUserDays(manager);
     return USER_DAYS_TABLE;
   }
