@@ -115,7 +115,8 @@ describe('@exec-metrics/metrics packed and installed in a fresh host app', () =>
 
         const port = await freePort();
         const entry = kind.panel ? 'dist/panel/main-with-panel.js' : 'dist/main.js';
-        ({ stop } = await startHost(host, entry, { ...env, PORT: String(port) }));
+        const started = await startHost(host, entry, { ...env, PORT: String(port) });
+        stop = started.stop;
         const base = `http://127.0.0.1:${port}`;
         const post = (path: string, body: unknown) =>
           fetch(`${base}${path}`, {
@@ -183,7 +184,7 @@ describe('@exec-metrics/metrics packed and installed in a fresh host app', () =>
         );
         expect(environments.rows).toEqual([{ environment: 'host' }]);
 
-        if (kind.panel) await expectDashboardInHostPanel(base);
+        if (kind.panel) await expectDashboardInHostPanel(base, started.gone);
       } finally {
         await stop?.();
         host.remove();
@@ -195,7 +196,7 @@ describe('@exec-metrics/metrics packed and installed in a fresh host app', () =>
 });
 
 /** The host's own AdminJS panel: its login, its own resource, and the metrics dashboard with the API's numbers. */
-async function expectDashboardInHostPanel(base: string): Promise<void> {
+async function expectDashboardInHostPanel(base: string, hostGone: () => string | undefined): Promise<void> {
   const browser = await launchChromium();
   try {
     const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
@@ -211,6 +212,9 @@ async function expectDashboardInHostPanel(base: string): Promise<void> {
     let previous = '';
     for (const deadline = Date.now() + 600_000; ; await new Promise((resolve) => setTimeout(resolve, 3_000))) {
       const bundle = await page.request.get(bundleUrl, { timeout: 600_000 }).catch((error: unknown) => {
+        // A host that has exited answers nothing again: say why now (CI once waited 600 s on refused connections).
+        const gone = hostGone();
+        if (gone) throw new Error(gone);
         if (Date.now() > deadline) throw error;
         return undefined;
       });

@@ -116,12 +116,16 @@ export function freePort(): Promise<number> {
   });
 }
 
-/** Starts the host's built app; resolves once it says it is ready (or rejects with what it printed). */
+/**
+ * Starts the host's built app; resolves once it says it is ready (or rejects with what it printed). `gone` tells,
+ * later, whether the host has exited since, with its exit and the end of what it printed: a test waiting on it can then
+ * fail at once with the reason instead of meeting refused connections until its timeout.
+ */
 export function startHost(
   host: HostProject,
   entry: string,
   env: Record<string, string>,
-): Promise<{ child: ChildProcess; stop: () => Promise<void> }> {
+): Promise<{ child: ChildProcess; stop: () => Promise<void>; gone: () => string | undefined }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [entry], { cwd: host.dir, env: { ...process.env, ...env } });
     let output = '';
@@ -131,9 +135,16 @@ export function startHost(
         child.once('exit', () => done());
         child.kill('SIGTERM');
       });
+    let exit: string | undefined;
+    child.once(
+      'exit',
+      (code, signal) =>
+        (exit = `the host exited (code ${code}, signal ${signal}); it printed, last 8,000 characters:\n${output.slice(-8000)}`),
+    );
+    const gone = () => exit;
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
-      if (/ready on http/.test(output)) resolve({ child, stop });
+      if (/ready on http/.test(output)) resolve({ child, stop, gone });
     };
     child.stdout?.on('data', onData);
     child.stderr?.on('data', onData);
