@@ -10,12 +10,12 @@ import { BUCKET_DATE, rollupSql, type RollupBucket } from '../sql/rollup.sql.js'
 import { snapshotUpsertSql } from '../sql/snapshot-upsert.sql.js';
 import { DAY_START, WORK_START, userDaysSql } from '../sql/source-facts.js';
 import { foldLifecycleSql, lifecycleCoverageSql } from '../sql/user-lifecycle.sql.js';
-import { WINDOW_DAYS } from '../sql/stored-eve.sql.js';
 import {
   coverageSql,
   foldUserDaysSql,
   stateHoldsSql,
   stateLastDaysSql,
+  windowChangesUserDaysSql,
   stateUserDaysSql,
 } from '../sql/user-activity.sql.js';
 import type { SourceRelations } from '../sql/source-relations.js';
@@ -99,33 +99,14 @@ export const computeStatements = {
 
   /**
    * The user-days of a chunk that builds its own days only (:w0 = :d0) and takes WAU and MAU on its eve from the stored
-   * day (stored-eve.sql.ts, `windows`): its own days from the activity source, and of the 30 days before them each
-   * user-year's last active day, for the users whose windows change on the chunk's days only: those active on them
-   * (the window reads their previous active day) and those whose last active day before them closes a window on
-   * them (WAU's 7 or MAU's 30 days later, up to :w1), with every lookback row of such a user (a user's two yearly
-   * rows across New Year). Every other lookback user is in the window through the chunk's days, or left it before
-   * them: the stored eve counts them.
+   * day: its own days from the activity source, and the lookback of the users whose windows change on them only
+   * (windowChangesUserDaysSql).
    */
-  userDaysForWindowChanges: (relations: SourceRelations, params: Params): Statement => {
-    const closing = (days: number) => `day BETWEEN :d0::date - ${days} AND :w1::date - ${days}`;
-    return {
-      sql: `CREATE TEMP TABLE ${USER_DAYS_TABLE} ON COMMIT DROP AS
-      WITH own_days AS (${userDaysSql(relations, DAY_START(':d0::date'))}),
-        lookback AS (${stateLastDaysSql(`:d0::date - ${WINDOW_DAYS.mau_window}`, ':d0::date - 1')}),
-        changing AS (
-          SELECT tenant_id, user_id FROM own_days
-          UNION
-          SELECT tenant_id, user_id FROM lookback
-          WHERE ${closing(WINDOW_DAYS.wau_window)} OR ${closing(WINDOW_DAYS.mau_window)})
-      SELECT l.tenant_id, l.user_id, l.day FROM lookback l
-      -- The coalesce equality lets the planner hash the join; IS NOT DISTINCT FROM keeps it exact.
-      JOIN changing c ON c.user_id = l.user_id AND coalesce(c.tenant_id, '') = coalesce(l.tenant_id, '')
-        AND c.tenant_id IS NOT DISTINCT FROM l.tenant_id
-      UNION ALL
-      SELECT tenant_id, user_id, day FROM own_days`,
-      params,
-    };
-  },
+  userDaysForWindowChanges: (relations: SourceRelations, params: Params): Statement => ({
+    sql: `CREATE TEMP TABLE ${USER_DAYS_TABLE} ON COMMIT DROP AS
+      ${windowChangesUserDaysSql(userDaysSql(relations, DAY_START(':d0::date')))}`,
+    params,
+  }),
 
   /** The chunk's user-days of the local days [:f0, :f1] folded into the per-user activity state (clear, then set). */
   foldUserDays: (params: Params): Statement => ({ sql: foldUserDaysSql(USER_DAYS_TABLE), params }),

@@ -1,5 +1,6 @@
 import { TENANT_FILTER } from './sql-fragments.js';
 import { BUCKET_DATE, BUCKET_LAST_DAY } from './bucket-dates.js';
+import { WINDOW_DAYS } from './stored-eve.sql.js';
 
 /**
  * The persistent per-user activity state (docs/performance.md, "Per-user activity state"): one row per tenant,
@@ -123,6 +124,32 @@ export function stateLastDaysSql(from: string, to: string): string {
         FROM (SELECT *, ${firstBitFrom('year', from)} AS first_bit FROM ${USER_ACTIVITY_TABLE} WHERE ${rowsTouching(from, to)}) AS touching
       ) AS last_days
       WHERE day >= ${from}`;
+}
+
+/**
+ * The user-days a chunk that builds its own days only (:w0 = :d0) needs when it takes WAU and MAU on its eve from the
+ * stored day (stored-eve.sql.ts, `windows`): its own days (`ownDays`, a query of tenant_id, user_id, day from the
+ * activity source), and of the 30 days before them each user-year's last active day, for the users whose windows
+ * change on the chunk's days only: those active on them (the window reads their previous active day) and those whose
+ * last active day before them closes a window on them (WAU's 7 or MAU's 30 days later, up to :w1), with every
+ * lookback row of such a user (a user's two yearly rows across New Year). Every other lookback user is in the window
+ * through the chunk's days, or left it before them: the stored eve counts them.
+ */
+export function windowChangesUserDaysSql(ownDays: string): string {
+  const closing = (days: number) => `day BETWEEN :d0::date - ${days} AND :w1::date - ${days}`;
+  return `WITH own_days AS (${ownDays}),
+        lookback AS (${stateLastDaysSql(`:d0::date - ${WINDOW_DAYS.mau_window}`, ':d0::date - 1')}),
+        changing AS (
+          SELECT tenant_id, user_id FROM own_days
+          UNION
+          SELECT tenant_id, user_id FROM lookback
+          WHERE ${closing(WINDOW_DAYS.wau_window)} OR ${closing(WINDOW_DAYS.mau_window)})
+      SELECT l.tenant_id, l.user_id, l.day FROM lookback l
+      -- The coalesce equality lets the planner hash the join; IS NOT DISTINCT FROM keeps it exact.
+      JOIN changing c ON c.user_id = l.user_id AND coalesce(c.tenant_id, '') = coalesce(l.tenant_id, '')
+        AND c.tenant_id IS NOT DISTINCT FROM l.tenant_id
+      UNION ALL
+      SELECT tenant_id, user_id, day FROM own_days`;
 }
 
 /**
