@@ -18,6 +18,32 @@ describe('a past-dated billing change marks the computed days it reaches', () =>
   const march = (from: number) =>
     Array.from({ length: 32 - from }, (_, index) => `2026-03-${String(from + index).padStart(2, '0')}`);
   const mrrOf = async (day: string, tenant: string) => (await snapshot(test.dataSource, 'daily', day, tenant))?.mrr;
+  /** March's rows the catch-up of [from, 31 March] wrote: its days, and the weeks and the month holding them. */
+  const rowsFrom = async (from: string) =>
+    test.dataSource.query(
+      `SELECT bucket_type, bucket_date::text AS day, tenant_id, mrr::float8 AS mrr, paying_customers
+       FROM system_metrics_snapshot
+       WHERE bucket_date BETWEEN CASE bucket_type WHEN 'daily' THEN $1::date
+                                                  WHEN 'weekly' THEN date_trunc('week', $1::date)::date
+                                                  ELSE date_trunc('month', $1::date)::date END
+                             AND '2026-03-31'
+       ORDER BY bucket_type, bucket_date, tenant_id NULLS FIRST`,
+      [from],
+    );
+  /**
+   * The rows the catch-up from `from` left equal those of March computed from scratch (its rows deleted first). The
+   * days before `from` are left out: a scratch run also gives a tenant zero rows on the days before its first data.
+   */
+  const expectSameAsFromScratch = async (from: string) => {
+    const caughtUp = await rowsFrom(from);
+    await test.dataSource.query(
+      `DELETE FROM system_metrics_snapshot WHERE bucket_date BETWEEN '2026-02-23' AND '2026-03-31'`,
+    );
+    await test.app
+      .get(MetricsService)
+      .computeRange({ start: '2026-03-01', end: '2026-03-31', asOf: new Date('2026-04-10T00:00:00Z') });
+    expect(caughtUp).toEqual(await rowsFrom(from));
+  };
 
   beforeAll(async () => {
     test = await createTestApp({
@@ -77,6 +103,42 @@ describe('a past-dated billing change marks the computed days it reaches', () =>
     expect(await mrrOf('2026-03-31', 't2')).toBe(50);
     expect(await mrrOf('2026-03-31', 't1')).toBe(1000); // the manual revenue stays
     expect(await dirtyDays()).toEqual([]);
+  });
+
+  it('a Stripe customer moved to another tenant on 2 April marks its whole history from 25 March', async () => {
+    const moved = stripeEvent({
+      id: 'evt_dirty_customer_moved',
+      type: 'customer.updated',
+      at: '2026-04-02T09:00:00Z',
+      object: customer('cus_dirty', 't3'),
+    });
+    expect((await deliver(test, moved)).body).toMatchObject({ outcome: 'applied' });
+    // The event's own day is not computed; the days its history reaches are.
+    expect(await dirtyDays()).toEqual(march(25));
+
+    // An hour on: a catch-up claims its range once per hour, and the test above ran this range this hour.
+    await test.app.get(MetricsScheduler).catchUp(new Date(Date.now() + 3_600_000));
+    expect(await mrrOf('2026-03-25', 't3')).toBe(50);
+    expect(await mrrOf('2026-03-31', 't3')).toBe(50);
+    expect(await mrrOf('2026-03-31', 't2')).toBeUndefined(); // t2 has nothing left: its rows are gone
+    expect(await dirtyDays()).toEqual([]);
+    await expectSameAsFromScratch('2026-03-25');
+  });
+
+  it('a manual customer given another tenant marks its history from its first entry; the same tenant marks nothing', async () => {
+    const entry = (tenant: string) =>
+      call(test, 'POST', '/api/system/metrics/revenue/entries', {
+        body: { customer: 'acme', tenant, mrr: 1000, effective_date: '2026-04-01' },
+      });
+    expect((await entry('t1')).status).toBe(201);
+    expect(await dirtyDays()).toEqual([]); // 1 April is not computed, and acme stays with t1
+
+    expect((await entry('t4')).status).toBe(201);
+    expect(await dirtyDays()).toEqual(march(20));
+    await test.app.get(MetricsScheduler).catchUp(new Date(Date.now() + 3_600_000));
+    expect(await mrrOf('2026-03-20', 't4')).toBe(1000);
+    expect(await mrrOf('2026-03-31', 't1')).toBeUndefined();
+    await expectSameAsFromScratch('2026-03-20');
   });
 
   it('a redelivered event changes nothing and marks nothing', async () => {

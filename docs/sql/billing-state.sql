@@ -4,79 +4,230 @@
 
 -- saveCustomers
 -- sample parameters: {"deleted":[false],"emails":["billing@acme.example"],"ids":["cus_123"],"names":["Acme Inc."],"sources":["stripe"],"state_ats":["2026-02-10T09:30:00.000Z"],"tenants":["acme"]}
-INSERT INTO
-  metrics_billing_customer AS c (
-    id,
-    tenant_id,
-    name,
-    email,
-    deleted,
-    source,
-    state_at
+WITH
+  previous AS (
+    SELECT
+      id,
+      tenant_id
+    FROM
+      metrics_billing_customer
+    WHERE
+      id = ANY (:ids::varchar[])
+  ),
+  saved AS (
+    INSERT INTO
+      metrics_billing_customer AS c (
+        id,
+        tenant_id,
+        name,
+        email,
+        deleted,
+        source,
+        state_at
+      )
+    SELECT
+      *
+    FROM
+      unnest(
+        :ids::varchar[],
+        :tenants::varchar[],
+        :names::varchar[],
+        :emails::varchar[],
+        :deleted::boolean[],
+        :sources::varchar[],
+        :state_ats::timestamptz[]
+      )
+    ON CONFLICT (id) DO UPDATE
+    SET
+      tenant_id = excluded.tenant_id,
+      name = excluded.name,
+      email = excluded.email,
+      deleted = excluded.deleted,
+      source = excluded.source,
+      state_at = excluded.state_at,
+      updated_at = now()
+    WHERE
+      c.state_at IS NULL
+      OR c.state_at <= excluded.state_at
+    RETURNING
+      c.id,
+      c.tenant_id
   )
 SELECT
-  *
+  saved.id,
+  CASE
+    WHEN previous.id IS NOT NULL
+    AND previous.tenant_id IS DISTINCT FROM saved.tenant_id THEN least(
+      (
+        SELECT
+          min(effective_at)
+        FROM
+          metrics_revenue_ledger
+        WHERE
+          customer_id = saved.id
+      ),
+      (
+        SELECT
+          min(valid_from)
+        FROM
+          metrics_billing_invoice_state
+        WHERE
+          customer_id = saved.id
+      ),
+      -- The only Stripe events the facts count (billing-facts.ts, billing_failed_payments).
+      (
+        SELECT
+          min(created_at)
+        FROM
+          metrics_stripe_event
+        WHERE
+          type = 'invoice.payment_failed'
+          AND customer_id = saved.id
+      )
+    )
+  END AS moved_since
 FROM
-  unnest(
-    :ids::varchar[],
-    :tenants::varchar[],
-    :names::varchar[],
-    :emails::varchar[],
-    :deleted::boolean[],
-    :sources::varchar[],
-    :state_ats::timestamptz[]
-  )
-ON CONFLICT (id) DO UPDATE
-SET
-  tenant_id = excluded.tenant_id,
-  name = excluded.name,
-  email = excluded.email,
-  deleted = excluded.deleted,
-  source = excluded.source,
-  state_at = excluded.state_at,
-  updated_at = now()
-WHERE
-  c.state_at IS NULL
-  OR c.state_at <= excluded.state_at;
+  saved
+  LEFT JOIN previous ON previous.id = saved.id;
 
 -- ensureCustomers
 -- sample parameters: {"ids":["cus_123","cus_456"],"source":"stripe","tenants":["acme",null]}
-INSERT INTO
-  metrics_billing_customer AS c (id, tenant_id, source)
+WITH
+  previous AS (
+    SELECT
+      id,
+      tenant_id
+    FROM
+      metrics_billing_customer
+    WHERE
+      id = ANY (:ids::varchar[])
+  ),
+  saved AS (
+    INSERT INTO
+      metrics_billing_customer AS c (id, tenant_id, source)
+    SELECT
+      id,
+      tenant_id,
+      :source
+    FROM
+      unnest(:ids::varchar[], :tenants::varchar[]) AS given (id, tenant_id)
+    ON CONFLICT (id) DO UPDATE
+    SET
+      tenant_id = excluded.tenant_id,
+      updated_at = now()
+    WHERE
+      c.state_at IS NULL
+      AND c.tenant_id IS NULL
+      AND excluded.tenant_id IS NOT NULL
+    RETURNING
+      c.id,
+      c.tenant_id
+  )
 SELECT
-  id,
-  tenant_id,
-  :source
+  saved.id,
+  CASE
+    WHEN previous.id IS NOT NULL
+    AND previous.tenant_id IS DISTINCT FROM saved.tenant_id THEN least(
+      (
+        SELECT
+          min(effective_at)
+        FROM
+          metrics_revenue_ledger
+        WHERE
+          customer_id = saved.id
+      ),
+      (
+        SELECT
+          min(valid_from)
+        FROM
+          metrics_billing_invoice_state
+        WHERE
+          customer_id = saved.id
+      ),
+      -- The only Stripe events the facts count (billing-facts.ts, billing_failed_payments).
+      (
+        SELECT
+          min(created_at)
+        FROM
+          metrics_stripe_event
+        WHERE
+          type = 'invoice.payment_failed'
+          AND customer_id = saved.id
+      )
+    )
+  END AS moved_since
 FROM
-  unnest(:ids::varchar[], :tenants::varchar[]) AS given (id, tenant_id)
-ON CONFLICT (id) DO UPDATE
-SET
-  tenant_id = excluded.tenant_id,
-  updated_at = now()
-WHERE
-  c.state_at IS NULL
-  AND c.tenant_id IS NULL
-  AND excluded.tenant_id IS NOT NULL;
+  saved
+  LEFT JOIN previous ON previous.id = saved.id;
 
 -- saveManualCustomers
 -- sample parameters: {"ids":["wire-transfer-co"],"tenants":["globex"]}
-INSERT INTO
-  metrics_billing_customer AS c (id, tenant_id, source, state_at)
+WITH
+  previous AS (
+    SELECT
+      id,
+      tenant_id
+    FROM
+      metrics_billing_customer
+    WHERE
+      id = ANY (:ids::varchar[])
+  ),
+  saved AS (
+    INSERT INTO
+      metrics_billing_customer AS c (id, tenant_id, source, state_at)
+    SELECT
+      id,
+      tenant_id,
+      'manual',
+      now()
+    FROM
+      unnest(:ids::varchar[], :tenants::varchar[]) AS given (id, tenant_id)
+    ON CONFLICT (id) DO UPDATE
+    SET
+      tenant_id = coalesce(excluded.tenant_id, c.tenant_id),
+      updated_at = now()
+    WHERE
+      c.source = 'manual'
+    RETURNING
+      c.id,
+      c.tenant_id
+  )
 SELECT
-  id,
-  tenant_id,
-  'manual',
-  now()
+  saved.id,
+  CASE
+    WHEN previous.id IS NOT NULL
+    AND previous.tenant_id IS DISTINCT FROM saved.tenant_id THEN least(
+      (
+        SELECT
+          min(effective_at)
+        FROM
+          metrics_revenue_ledger
+        WHERE
+          customer_id = saved.id
+      ),
+      (
+        SELECT
+          min(valid_from)
+        FROM
+          metrics_billing_invoice_state
+        WHERE
+          customer_id = saved.id
+      ),
+      -- The only Stripe events the facts count (billing-facts.ts, billing_failed_payments).
+      (
+        SELECT
+          min(created_at)
+        FROM
+          metrics_stripe_event
+        WHERE
+          type = 'invoice.payment_failed'
+          AND customer_id = saved.id
+      )
+    )
+  END AS moved_since
 FROM
-  unnest(:ids::varchar[], :tenants::varchar[]) AS given (id, tenant_id)
-ON CONFLICT (id) DO UPDATE
-SET
-  tenant_id = coalesce(excluded.tenant_id, c.tenant_id),
-  updated_at = now()
-WHERE
-  c.source = 'manual'
-RETURNING
-  id;
+  saved
+  LEFT JOIN previous ON previous.id = saved.id;
 
 -- addSubscriptionState
 -- sample parameters: {"cause":"updated","currency":"USD","customer_id":"cus_123","discount_end":null,"discounted_mrr":"79.2000","items":"{\"items\":[{\"price\":\"price_pro\",\"monthly\":99}],\"discounts\":[],\"periodMonths\":1,\"tenant\":\"acme\"}","mrr":"99.0000","rank":1,"source_id":"evt_123","status":"active","subscription_id":"sub_123","valid_from":"2026-02-10T09:30:00.000Z"}

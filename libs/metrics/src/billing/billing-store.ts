@@ -2,7 +2,9 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { ledgerRows, type SubscriptionState } from './revenue-ledger.js';
 import { ConventionsRepository } from '../repositories/conventions.repository.js';
-import { BillingStateRepository } from '../repositories/billing-state.repository.js';
+import { BillingStateRepository, type SavedCustomerRow } from '../repositories/billing-state.repository.js';
+import { DirtyDaysRepository } from '../repositories/dirty-days.repository.js';
+import { MetricsConfigService } from '../repositories/metrics-config.service.js';
 import { LedgerEntriesRepository } from '../repositories/ledger-entries.repository.js';
 import { readConventions } from './revenue-conventions.js';
 import type { RevenueConventions, SubscriptionTerms } from './subscription-mrr.js';
@@ -46,6 +48,8 @@ export class BillingStore {
     private readonly conventionRows: ConventionsRepository,
     private readonly states: BillingStateRepository,
     private readonly ledger: LedgerEntriesRepository,
+    private readonly dirtyDays: DirtyDaysRepository,
+    private readonly config: MetricsConfigService,
   ) {}
 
   async saveCustomer(manager: EntityManager, customer: CustomerRecord): Promise<void> {
@@ -56,7 +60,7 @@ export class BillingStore {
   async saveCustomers(manager: EntityManager, customers: CustomerRecord[]): Promise<void> {
     const unique = [...new Map(customers.map((customer) => [customer.id, customer])).values()];
     if (unique.length === 0) return;
-    await this.states.saveCustomers(manager, {
+    const saved = await this.states.saveCustomers(manager, {
       ids: unique.map((customer) => customer.id),
       tenants: unique.map((customer) => customer.tenant),
       names: unique.map((customer) => customer.name),
@@ -65,6 +69,7 @@ export class BillingStore {
       sources: unique.map((customer) => customer.source),
       stateAts: unique.map((customer) => customer.stateAt),
     });
+    await this.markMovedHistories(manager, saved);
   }
 
   /**
@@ -84,7 +89,31 @@ export class BillingStore {
     const byId = new Map<string, string | null>();
     for (const { id, tenant } of customers) byId.set(id, tenant ?? byId.get(id) ?? null);
     if (byId.size === 0) return;
-    await this.states.ensureCustomers(manager, [...byId.keys()], [...byId.values()], source);
+    await this.markMovedHistories(
+      manager,
+      await this.states.ensureCustomers(manager, [...byId.keys()], [...byId.values()], source),
+    );
+  }
+
+  /** Customers of manual revenue; the ids saved (a Stripe customer among `ids` is missing). */
+  async saveManualCustomers(manager: EntityManager, ids: string[], tenants: (string | null)[]): Promise<string[]> {
+    const saved = await this.states.saveManualCustomers(manager, ids, tenants);
+    await this.markMovedHistories(manager, saved);
+    return saved.map((customer) => customer.id);
+  }
+
+  /**
+   * A customer moved to another tenant (or given one) moves its whole billing history: the facts read its tenant as
+   * it is now, while the days computed before hold the old one, and a one-day run carries their stocks forward
+   * (stored-eve.sql.ts). So every computed day from its history's start is marked for the catch-up, in the
+   * transaction of the move.
+   */
+  private async markMovedHistories(manager: EntityManager, saved: SavedCustomerRow[]): Promise<void> {
+    const since = saved
+      .flatMap((customer) => (customer.moved_since ? [new Date(customer.moved_since)] : []))
+      .reduce<Date | null>((earliest, start) => (earliest && earliest <= start ? earliest : start), null);
+    if (!since) return;
+    await this.dirtyDays.markBillingDays(manager, since, (await this.config.get(manager)).timezone);
   }
 
   /** Adds a state (once per source) and rebuilds the subscription's ledger; false when it was known. */

@@ -1,7 +1,7 @@
 import { BadRequestException, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { BillingStateRepository } from '../repositories/billing-state.repository.js';
+import { BillingStore } from './billing-store.js';
 import { LedgerEntriesRepository } from '../repositories/ledger-entries.repository.js';
 import { MetricsConfigService } from '../repositories/metrics-config.service.js';
 import { AuditService } from '../security/audit.service.js';
@@ -36,7 +36,7 @@ export class ManualRevenueService {
     private readonly config: MetricsConfigService,
     private readonly audit: AuditService,
     private readonly dirtyDays: DirtyDaysRepository,
-    private readonly customers: BillingStateRepository,
+    private readonly customers: BillingStore,
     private readonly entries: LedgerEntriesRepository,
   ) {}
 

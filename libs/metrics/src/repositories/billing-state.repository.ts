@@ -55,6 +55,33 @@ export interface NewInvoiceState {
   amount_remaining: string;
 }
 
+/** A customer a statement saved; `moved_since` when it was known under another tenant (billing-store.ts). */
+export interface SavedCustomerRow {
+  id: string;
+  /** The first instant of its billing history (ledger, invoices, failed payments), null when it did not move. */
+  moved_since: Date | string | null;
+}
+
+/**
+ * Runs `upsert` (an INSERT INTO metrics_billing_customer AS c … of the customers :ids) and returns every customer it
+ * wrote. One whose tenant it changed gets the start of its billing history: the facts read a customer's tenant as it
+ * is now, so all its days from then on are attributed anew. The CTEs share one snapshot, so `previous` holds the rows
+ * as they were (no FOR UPDATE: it would skip the rows this statement updates; a concurrent move waits on the upsert's
+ * row lock and compares with the snapshot's tenant, so at worst it marks days that did not need it).
+ */
+const returningMoved = (upsert: string): string => `WITH previous AS (
+      SELECT id, tenant_id FROM metrics_billing_customer WHERE id = ANY(:ids::varchar[])),
+    saved AS (${upsert}
+       RETURNING c.id, c.tenant_id)
+    SELECT saved.id,
+      CASE WHEN previous.id IS NOT NULL AND previous.tenant_id IS DISTINCT FROM saved.tenant_id THEN least(
+        (SELECT min(effective_at) FROM metrics_revenue_ledger WHERE customer_id = saved.id),
+        (SELECT min(valid_from) FROM metrics_billing_invoice_state WHERE customer_id = saved.id),
+        -- The only Stripe events the facts count (billing-facts.ts, billing_failed_payments).
+        (SELECT min(created_at) FROM metrics_stripe_event
+         WHERE type = 'invoice.payment_failed' AND customer_id = saved.id)) END AS moved_since
+    FROM saved LEFT JOIN previous ON previous.id = saved.id`;
+
 /**
  * The statements on billing's state tables (customers, subscription and invoice states), as pure functions
  * (rendered in docs/sql/billing-state.sql). A state is added once per source (the Stripe event or sync that
@@ -63,12 +90,12 @@ export interface NewInvoiceState {
 export const billingStateStatements = {
   /** Customers with their own state; an older state never overwrites a newer one. */
   saveCustomers: (customers: CustomerColumns): Statement => ({
-    sql: `INSERT INTO metrics_billing_customer AS c (id, tenant_id, name, email, deleted, source, state_at)
+    sql: returningMoved(`INSERT INTO metrics_billing_customer AS c (id, tenant_id, name, email, deleted, source, state_at)
        SELECT * FROM unnest(:ids::varchar[], :tenants::varchar[], :names::varchar[], :emails::varchar[],
                             :deleted::boolean[], :sources::varchar[], :state_ats::timestamptz[])
        ON CONFLICT (id) DO UPDATE SET tenant_id = excluded.tenant_id, name = excluded.name, email = excluded.email,
          deleted = excluded.deleted, source = excluded.source, state_at = excluded.state_at, updated_at = now()
-       WHERE c.state_at IS NULL OR c.state_at <= excluded.state_at`,
+       WHERE c.state_at IS NULL OR c.state_at <= excluded.state_at`),
     params: {
       ids: customers.ids,
       tenants: customers.tenants,
@@ -85,10 +112,10 @@ export const billingStateStatements = {
    * from a later mention until the customer's own event says otherwise.
    */
   ensureCustomers: (ids: string[], tenants: (string | null)[], source: string): Statement => ({
-    sql: `INSERT INTO metrics_billing_customer AS c (id, tenant_id, source)
+    sql: returningMoved(`INSERT INTO metrics_billing_customer AS c (id, tenant_id, source)
        SELECT id, tenant_id, :source FROM unnest(:ids::varchar[], :tenants::varchar[]) AS given(id, tenant_id)
        ON CONFLICT (id) DO UPDATE SET tenant_id = excluded.tenant_id, updated_at = now()
-       WHERE c.state_at IS NULL AND c.tenant_id IS NULL AND excluded.tenant_id IS NOT NULL`,
+       WHERE c.state_at IS NULL AND c.tenant_id IS NULL AND excluded.tenant_id IS NOT NULL`),
     params: { ids, tenants, source },
   }),
 
@@ -97,11 +124,10 @@ export const billingStateStatements = {
    * left as it is and not returned: the caller refuses manual entries for it.
    */
   saveManualCustomers: (ids: string[], tenants: (string | null)[]): Statement => ({
-    sql: `INSERT INTO metrics_billing_customer AS c (id, tenant_id, source, state_at)
+    sql: returningMoved(`INSERT INTO metrics_billing_customer AS c (id, tenant_id, source, state_at)
        SELECT id, tenant_id, 'manual', now() FROM unnest(:ids::varchar[], :tenants::varchar[]) AS given(id, tenant_id)
        ON CONFLICT (id) DO UPDATE SET tenant_id = coalesce(excluded.tenant_id, c.tenant_id), updated_at = now()
-       WHERE c.source = 'manual'
-       RETURNING id`,
+       WHERE c.source = 'manual'`),
     params: { ids, tenants },
   }),
 
@@ -152,23 +178,22 @@ const on =
 /** Billing's state tables; every method runs on the caller's transaction (BillingStore holds the logic). */
 @Injectable()
 export class BillingStateRepository {
-  async saveCustomers(manager: EntityManager, customers: CustomerColumns): Promise<void> {
-    await run(on(manager), billingStateStatements.saveCustomers(customers));
+  saveCustomers(manager: EntityManager, customers: CustomerColumns): Promise<SavedCustomerRow[]> {
+    return run<SavedCustomerRow>(on(manager), billingStateStatements.saveCustomers(customers));
   }
 
-  async ensureCustomers(
+  ensureCustomers(
     manager: EntityManager,
     ids: string[],
     tenants: (string | null)[],
     source: string,
-  ): Promise<void> {
-    await run(on(manager), billingStateStatements.ensureCustomers(ids, tenants, source));
+  ): Promise<SavedCustomerRow[]> {
+    return run<SavedCustomerRow>(on(manager), billingStateStatements.ensureCustomers(ids, tenants, source));
   }
 
-  /** The ids saved as manual customers (a Stripe customer among `ids` is missing). */
-  async saveManualCustomers(manager: EntityManager, ids: string[], tenants: (string | null)[]): Promise<string[]> {
-    const rows = await run<{ id: string }>(on(manager), billingStateStatements.saveManualCustomers(ids, tenants));
-    return rows.map((row) => row.id);
+  /** The customers saved as manual (a Stripe customer among `ids` is missing). */
+  saveManualCustomers(manager: EntityManager, ids: string[], tenants: (string | null)[]): Promise<SavedCustomerRow[]> {
+    return run<SavedCustomerRow>(on(manager), billingStateStatements.saveManualCustomers(ids, tenants));
   }
 
   /** False when the state was known (same subscription, instant and source). */
