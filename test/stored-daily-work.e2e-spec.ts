@@ -10,7 +10,8 @@ import { insertSourceRows } from './support/source-rows.js';
  * recomputed, the same scopes), and computes its whole work range otherwise; either way its rows equal a full
  * recompute. A stored value altered by hand shows where it was read, and only there.
  *
- * Tenant a: signups, activity, key actions and jobs through January 2026; b: activity; x1: activity of no tenant.
+ * Tenant a: signups, activity, key actions and jobs through January 2026; b: activity (two users of it leave MAU
+ * during the nightly runs); x1: activity of no tenant.
  * Billing (the ledger, entered directly): a's two customers expand and cancel in late January, b's pays the same all
  * along, and a customer of no tenant goes past due. With the stored eve a one-day run reads the ledger of the
  * customers moving that day only and the lookback of the users whose WAU or MAU changes that day only, and takes every
@@ -114,6 +115,11 @@ describe('stored daily work: one-day runs roll their week and month up from stor
         ['b', 'v1', '2025-12-10T10:00:00Z'],
         ['b', 'v1', '2026-01-12T10:00:00Z'],
         ['b', 'v1', '2026-01-26T10:00:00Z'],
+        // Leaving MAU during the nightly runs below: v2 on 01-28 (last active 30 days before), v3 on 02-01 from its
+        // second yearly row (its 2025 row's last day closes nothing).
+        ['b', 'v2', '2025-12-29T10:00:00Z'],
+        ['b', 'v3', '2025-12-30T10:00:00Z'],
+        ['b', 'v3', '2026-01-02T10:00:00Z'],
         [null, 'x1', '2026-01-03T12:00:00Z'],
         [null, 'x1', '2026-01-27T12:00:00Z'],
       ],

@@ -255,29 +255,42 @@ WITH
   changing AS (
     SELECT
       tenant_id,
-      user_id
+      user_id,
+      max(day) AS day
     FROM
-      own_days
-    UNION
-    SELECT
+      (
+        SELECT
+          tenant_id,
+          user_id,
+          day,
+          false AS own
+        FROM
+          lookback
+        UNION ALL
+        SELECT
+          tenant_id,
+          user_id,
+          NULL,
+          true
+        FROM
+          own_days
+      ) AS marked
+    GROUP BY
       tenant_id,
       user_id
-    FROM
-      lookback
-    WHERE
-      day BETWEEN :d0::date - 7 AND :w1::date - 7
-      OR day BETWEEN :d0::date - 30 AND :w1::date - 30
+    HAVING
+      bool_or(own)
+      OR max(day) BETWEEN :d0::date - 7 AND :w1::date - 7
+      OR max(day) BETWEEN :d0::date - 30 AND :w1::date - 30
   )
 SELECT
-  l.tenant_id,
-  l.user_id,
-  l.day
+  tenant_id,
+  user_id,
+  day
 FROM
-  lookback l
-  -- The coalesce equality lets the planner hash the join; IS NOT DISTINCT FROM keeps it exact.
-  JOIN changing c ON c.user_id = l.user_id
-  AND coalesce(c.tenant_id, '') = coalesce(l.tenant_id, '')
-  AND c.tenant_id IS NOT DISTINCT FROM l.tenant_id
+  changing
+WHERE
+  day IS NOT NULL
 UNION ALL
 SELECT
   tenant_id,
@@ -321,7 +334,8 @@ WITH
             )
           )
         )
-      ) AS days
+      ) AS days,
+      days AS stored
     FROM
       metrics_user_activity
     WHERE
@@ -351,7 +365,8 @@ WITH
             )::int - 1
           )
         )
-      ) AS days
+      ) AS days,
+      NULL::bit(366) AS stored
     FROM
       metrics_user_days
     WHERE
@@ -366,7 +381,8 @@ WITH
       tenant_id,
       user_id,
       year,
-      bit_or(days) AS days
+      bit_or(days) AS days,
+      bit_or(stored) AS stored
     FROM
       (
         SELECT
@@ -420,10 +436,13 @@ SELECT
   (
     make_date(year, 1, 1) + nullif(length(rtrim(days::text, '0')), 0) - 1
   )
+  -- A row folded again with the same bits is not written: the nightly folds again the day the previous night folded
+  -- to date, and the users already active then are unchanged (an update would write the row and its three indexes).
 FROM
   merged
 WHERE
   bit_count(days) > 0
+  AND days IS DISTINCT FROM stored
 ON CONFLICT (tenant_id, user_id, year) DO UPDATE
 SET
   days = CASE
