@@ -8,7 +8,6 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { AlertEvaluator } from '@exec-metrics/metrics';
 import { startBenchApp, type BenchApp } from './bench-app.js';
 import { atLeast, atMost, below, formatFigures, ms, perSecond, seconds, type Figure } from './figures.js';
 import { buildPopulation, tableGenerators, tenantName, volumesAt, type BenchVolumes } from './generator.js';
@@ -16,6 +15,7 @@ import { DERIVED_TABLES, emptySources, loadSources, type LoadResult } from './lo
 import { measureCsvExport, type CsvExportResult } from './measure/csv-export.js';
 import { measureDistinctFloor, measureFloor } from './measure/floor.js';
 import { measureIngest, type IngestResult } from './measure/ingest.js';
+import { measureNightly } from './measure/nightly.js';
 import {
   partitionActivityState,
   partitionDailyWork,
@@ -157,26 +157,10 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
       `reference: ${reference.tenantDays} tenant-days in ${seconds(reference.seconds)}, ${reference.mismatches.length} mismatches of ${reference.compared}`,
     );
 
-    // 3. The nightly run: the range's last day (by default a month's last: the worst case), every tenant. It is measured
-    // as the scheduler runs it, the morning after the previous night's run: that run (the day before, on the morning of
-    // the last day, not timed) leaves the state a real night starts from. Without it the nightly would recompute a day
-    // with the same as_of the backfill just used, which no schedule does: every cohort month whose shown weeks reach
-    // that day would be rewritten instead of advanced by its matured week. The pair is run three times and the median
-    // night reported: one sub-second run on a shared machine varied by half from one bench to the next. Before each
-    // pair the derived tables are vacuumed and analysed, as the day between two nights leaves them (autovacuum): run
-    // back to back without it, each pair's updates left the next one slower (0.77, 0.88, 1.03 s at scale 0.1). The
-    // alert evaluation each run queues in the background is awaited before a night is timed: a day apart, the previous
-    // night's has long finished. Five pairs since 2026-12-03: three nights on this shared machine moved the median by 20 %.
-    const dayBefore = addDays(end, -1);
-    const alerts = bench.app.get(AlertEvaluator);
-    const nights: number[] = [];
-    for (let night = 0; night < NIGHTLY_SAMPLES; night++) {
-      await bench.db.query(`VACUUM (ANALYZE) ${DERIVED_TABLES}`);
-      await bench.metrics.computeRange({ start: dayBefore, end: dayBefore, asOf: new Date(`${end}T06:00:00Z`) });
-      await alerts.settled();
-      const [, took] = await timed(() => bench.metrics.computeRange({ start: end, end, asOf }));
-      nights.push(took);
-    }
+    // 3. The nightly run: the range's last day (by default a month's last: the worst case), every tenant, as the
+    // scheduler runs it the morning after the previous night (measure/nightly.ts). Five nights, the median reported:
+    // one sub-second run on a shared machine varied by half from one bench to the next, and three moved it by 20 %.
+    const nights = await measureNightly(bench, end, asOf, NIGHTLY_SAMPLES);
     const incrementalSeconds = median(nights);
     log(`nightly (one day, ${end}): ${seconds(incrementalSeconds)} (median of ${nights.map(seconds).join(', ')})`);
 
