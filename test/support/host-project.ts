@@ -117,6 +117,14 @@ export function freePort(): Promise<number> {
 }
 
 /**
+ * What the host printed without the lines that only quote a file path: a bundler's error lists every watched file
+ * (500 of them) after its message, which would otherwise push the message itself out of the 8,000 characters shown.
+ */
+function withoutPathLists(output: string): string {
+  return output.replace(/^\s*'\/[^'\n]*',?\n/gm, '');
+}
+
+/**
  * Starts the host's built app; resolves once it says it is ready (or rejects with what it printed). `gone` tells,
  * later, whether the host has exited since, with its exit and the end of what it printed: a test waiting on it can then
  * fail at once with the reason instead of meeting refused connections until its timeout.
@@ -139,7 +147,7 @@ export function startHost(
     child.once(
       'exit',
       (code, signal) =>
-        (exit = `the host exited (code ${code}, signal ${signal}); it printed, last 8,000 characters:\n${output.slice(-8000)}`),
+        (exit = `the host exited (code ${code}, signal ${signal}); it printed, last 8,000 characters:\n${withoutPathLists(output).slice(-8000)}`),
     );
     const gone = () => exit;
     const onData = (chunk: Buffer) => {
