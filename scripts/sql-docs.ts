@@ -454,6 +454,30 @@ export const SQL_DOCS: SqlDoc[] = [
           'state',
         ),
       },
+      {
+        name: 'cohortsUpsert (members from the per-user lifecycle state as of :lifecycle_at and the signups after, weeks from the activity state: a nightly run)',
+        built: SOURCES,
+        statement: computeStatements.cohortsUpsert(
+          OWN_TABLES,
+          {
+            ...COMPUTE_PARAMS,
+            c0: '2025-06-01',
+            c1: '2026-03-01',
+            ...NIGHTLY_COHORT_DAYS,
+            lifecycle_at: '2026-01-01T00:00:00.000Z',
+          },
+          'state',
+          'state',
+        ),
+      },
+      {
+        name: 'cohortMembersFromState',
+        built: {},
+        statement: computeStatements.cohortMembersFromState({
+          ...COMPUTE_PARAMS,
+          source: 'metrics_lifecycle_event AS lifecycle_source',
+        }),
+      },
     ],
   },
   {

@@ -14,6 +14,12 @@ import { insertSourceRows } from './support/source-rows.js';
  * u2 (12-17); x1 has no tenant (global view only, 01-08).
  */
 const nextDay = (date: string) => new Date(Date.parse(`${date}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+/**
+ * The reference recomputes every month from before the first signup to the as_of's: not only the months the runs
+ * left rows for, or a run that wrongly emptied a month would go unnoticed.
+ */
+const FIRST_COHORT = '2025-01-01';
+const monthOf = (asOf: Date) => `${asOf.toISOString().slice(0, 7)}-01`;
 /** The runs' as_of: the morning after their day, as the scheduler runs them. */
 const morningAfter = (date: string) => new Date(`${nextDay(date)}T06:00:00Z`);
 
@@ -41,17 +47,30 @@ describe('cohorts: a run recomputes only the months whose stored rows can change
     expect(incremental.length).toBeGreaterThan(0);
     const saved = await saveCohortRows();
     await test.dataSource.query('DELETE FROM system_cohort_retention');
-    await compute.computeCohortMonths(saved.first, saved.last, asOf);
+    await fromWholeHistory(() => compute.computeCohortMonths(FIRST_COHORT, monthOf(asOf), asOf));
     expect(incremental).toEqual(await cohortRows(tenant));
     await restoreCohortRows(saved.rows);
   };
 
-  /** Every stored cohort row as it is (and the first and last cohort month), to be put back by restoreCohortRows. */
+  /**
+   * `work` with the lifecycle state's coverage hidden: the cohorts then read their members from every signup of the
+   * history, so the reference does not share the runs' reading of the state.
+   */
+  const fromWholeHistory = async (work: () => Promise<void>) => {
+    await test.dataSource.query(`UPDATE metrics_user_lifecycle_coverage SET source = source || ' (hidden)'`);
+    try {
+      await work();
+    } finally {
+      await test.dataSource.query(
+        `UPDATE metrics_user_lifecycle_coverage SET source = left(source, length(source) - length(' (hidden)'))`,
+      );
+    }
+  };
+
+  /** Every stored cohort row as it is, to be put back by restoreCohortRows. */
   const saveCohortRows = async () => {
-    const [saved] = await test.dataSource.query<{ rows: string; first: string; last: string }[]>(
-      `SELECT coalesce(jsonb_agg(to_jsonb(c)), '[]')::text AS rows, min(cohort_month)::text AS first,
-              max(cohort_month)::text AS last
-       FROM system_cohort_retention c`,
+    const [saved] = await test.dataSource.query<{ rows: string }[]>(
+      `SELECT coalesce(jsonb_agg(to_jsonb(c)), '[]')::text AS rows FROM system_cohort_retention c`,
     );
     return saved;
   };
@@ -184,6 +203,40 @@ describe('cohorts: a run recomputes only the months whose stored rows can change
     await expectFullRecompute(morningAfter('2026-02-01'));
     await nightly('2026-02-02');
     await expectFullRecompute(morningAfter('2026-02-02'));
+  });
+
+  it("the members come from the lifecycle state when it is usable: a user's first signup as the state holds it", async () => {
+    const cohortSize = async (month: string) => {
+      const [row] = await test.dataSource.query<{ cohort_size: number }[]>(
+        `SELECT cohort_size FROM system_cohort_retention WHERE tenant_id = 'a' AND cohort_month = $1`,
+        [month],
+      );
+      return Number(row?.cohort_size ?? 0);
+    };
+    const asOf = morningAfter('2026-02-02');
+    const saved = await saveCohortRows();
+    const [state] = await test.dataSource.query<{ first_signup_at: string }[]>(
+      `SELECT first_signup_at FROM metrics_user_lifecycle WHERE tenant_id = 'a' AND user_id = 'u3'`,
+    );
+    expect(state).toBeDefined(); // folded: u3 signed up on 2025-11-12, before the state's instant
+    expect([await cohortSize('2025-10-01'), await cohortSize('2025-11-01')]).toEqual([2, 1]);
+    try {
+      // Moved in the state only (the events still say November): a forced recompute takes the state's word for it.
+      await test.dataSource.query(
+        `UPDATE metrics_user_lifecycle SET first_signup_at = '2025-10-12T09:00:00Z' WHERE tenant_id = 'a' AND user_id = 'u3'`,
+      );
+      await compute.computeCohortMonths(FIRST_COHORT, monthOf(asOf), asOf);
+      expect([await cohortSize('2025-10-01'), await cohortSize('2025-11-01')]).toEqual([3, 0]);
+      // With the state's coverage hidden, the same recompute reads the history.
+      await fromWholeHistory(() => compute.computeCohortMonths(FIRST_COHORT, monthOf(asOf), asOf));
+      expect([await cohortSize('2025-10-01'), await cohortSize('2025-11-01')]).toEqual([2, 1]);
+    } finally {
+      await test.dataSource.query(
+        `UPDATE metrics_user_lifecycle SET first_signup_at = $1 WHERE tenant_id = 'a' AND user_id = 'u3'`,
+        [state.first_signup_at],
+      );
+      await restoreCohortRows(saved.rows);
+    }
   });
 
   it('late events for past days: exact while their days are dirty, and after their catch-up', async () => {

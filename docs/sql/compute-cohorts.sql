@@ -17,18 +17,25 @@ WITH
         SELECT
           tenant_id,
           user_id,
-          (min(occurred_at) AT TIME ZONE :tz)::date AS signup_day
+          (signup_at AT TIME ZONE :tz)::date AS signup_day
         FROM
-          metrics_lifecycle_event AS lifecycle_source
-        WHERE
-          type = 'signup'
-          AND (
-            :tenant::varchar IS NULL
-            OR tenant_id = :tenant
-          )
-        GROUP BY
-          tenant_id,
-          user_id
+          (
+            SELECT
+              tenant_id,
+              user_id,
+              min(occurred_at) AS signup_at
+            FROM
+              metrics_lifecycle_event AS lifecycle_source
+            WHERE
+              type = 'signup'
+              AND (
+                :tenant::varchar IS NULL
+                OR tenant_id = :tenant
+              )
+            GROUP BY
+              tenant_id,
+              user_id
+          ) AS first_signups
       ) AS signups
     WHERE
       signup_day >= :c0::date
@@ -442,18 +449,25 @@ WITH
         SELECT
           tenant_id,
           user_id,
-          (min(occurred_at) AT TIME ZONE :tz)::date AS signup_day
+          (signup_at AT TIME ZONE :tz)::date AS signup_day
         FROM
-          metrics_lifecycle_event AS lifecycle_source
-        WHERE
-          type = 'signup'
-          AND (
-            :tenant::varchar IS NULL
-            OR tenant_id = :tenant
-          )
-        GROUP BY
-          tenant_id,
-          user_id
+          (
+            SELECT
+              tenant_id,
+              user_id,
+              min(occurred_at) AS signup_at
+            FROM
+              metrics_lifecycle_event AS lifecycle_source
+            WHERE
+              type = 'signup'
+              AND (
+                :tenant::varchar IS NULL
+                OR tenant_id = :tenant
+              )
+            GROUP BY
+              tenant_id,
+              user_id
+          ) AS first_signups
       ) AS signups
     WHERE
       signup_day >= :c0::date
@@ -861,3 +875,495 @@ SET
   computed_at = EXCLUDED.computed_at,
   computed_as_of = EXCLUDED.computed_as_of,
   computed_inputs = EXCLUDED.computed_inputs;
+
+-- cohortsUpsert (members from the per-user lifecycle state as of :lifecycle_at and the signups after, weeks from the activity state: a nightly run)
+-- built with: {"enabled":"lifecycle, activity, activation, config, billing, jobs, ai, api","relations":"the module's own tables"}
+-- sample parameters: {"as_of":"2026-03-02T08:00:00.000Z","c0":"2025-06-01","c1":"2026-03-01","changed_from":"2026-03-01","changed_to":"2026-03-01","env":"production","force":false,"inputs":"{\"version\":1,\"tz\":\"Europe/Berlin\",\"activity\":\"metrics_activity_event AS a\",\"lifecycle\":\"metrics_lifecycle_event AS l\"}","lifecycle_at":"2026-01-01T00:00:00.000Z","tenant":null,"tz":"Europe/Berlin"}
+WITH
+  all_members AS (
+    SELECT
+      tenant_id,
+      user_id,
+      signup_day,
+      date_trunc('month', signup_day)::date AS cohort_month
+    FROM
+      (
+        SELECT
+          tenant_id,
+          user_id,
+          (signup_at AT TIME ZONE :tz)::date AS signup_day
+        FROM
+          (
+            SELECT
+              tenant_id,
+              user_id,
+              first_signup_at AS signup_at
+            FROM
+              metrics_user_lifecycle
+            WHERE
+              first_signup_at IS NOT NULL
+              AND (
+                :tenant::varchar IS NULL
+                OR tenant_id = :tenant
+              )
+            UNION ALL
+            SELECT
+              tenant_id,
+              user_id,
+              min(occurred_at) AS signup_at
+            FROM
+              (
+                SELECT
+                  tenant_id,
+                  user_id,
+                  type,
+                  occurred_at
+                FROM
+                  metrics_lifecycle_event AS lifecycle_source
+                WHERE
+                  occurred_at >= :lifecycle_at::timestamptz
+                  AND (
+                    :tenant::varchar IS NULL
+                    OR tenant_id = :tenant
+                  )
+              ) AS e
+            WHERE
+              type = 'signup'
+              AND NOT EXISTS (
+                SELECT
+                  1
+                FROM
+                  metrics_user_lifecycle s
+                WHERE
+                  coalesce(s.tenant_id, '') = coalesce(e.tenant_id, '')
+                  AND s.tenant_id IS NOT DISTINCT FROM e.tenant_id
+                  AND s.user_id = e.user_id
+                  AND s.first_signup_at IS NOT NULL
+              )
+            GROUP BY
+              tenant_id,
+              user_id
+          ) AS first_signups
+      ) AS signups
+    WHERE
+      signup_day >= :c0::date
+      AND signup_day < (:c1::date + interval '1 month')
+  ),
+  all_sizes AS (
+    SELECT
+      *
+    FROM
+      (
+        SELECT
+          grouping(tenant_id) = 1 AS is_global,
+          tenant_id,
+          cohort_month,
+          count(*) AS cohort_size,
+          max(signup_day) AS last_signup_day
+        FROM
+          all_members
+        GROUP BY
+          GROUPING SETS ((tenant_id, cohort_month), (cohort_month))
+      ) AS grouped
+    WHERE
+      (
+        (
+          is_global
+          AND :tenant::varchar IS NULL
+        )
+        OR (
+          NOT is_global
+          AND tenant_id IS NOT NULL
+        )
+      )
+  ),
+  changed_days AS MATERIALIZED (
+    SELECT
+      d::date AS day
+    FROM
+      generate_series(
+        :changed_from::date,
+        :changed_to::date,
+        interval '1 day'
+      ) AS d
+    UNION ALL
+    SELECT
+      day
+    FROM
+      metrics_dirty_day
+    UNION ALL
+    SELECT
+      d::date
+    FROM
+      generate_series(
+        :c0::date,
+        greatest(
+          :changed_to::date,
+          (:as_of::timestamptz AT TIME ZONE :tz)::date - 1
+        ),
+        interval '1 day'
+      ) AS d
+    WHERE
+      NOT EXISTS (
+        SELECT
+          1
+        FROM
+          system_metrics_snapshot x
+        WHERE
+          x.environment = :env
+          AND x.bucket_type = 'daily'
+          AND x.tenant_id IS NULL
+          AND x.bucket_date = d::date
+      )
+  ),
+  scope_rows AS (
+    SELECT
+      s.cohort_month,
+      w.now_shown,
+      w.then_shown,
+      :force::boolean
+      OR r.computed_inputs IS DISTINCT FROM :inputs::text
+      OR w.then_shown > w.now_shown
+      OR EXISTS (
+        SELECT
+          1
+        FROM
+          changed_days c
+        WHERE
+          c.day BETWEEN s.cohort_month AND greatest(
+            (s.cohort_month + interval '1 month')::date - 1,
+            s.last_signup_day + 7 * w.then_shown - 1
+          )
+      ) AS rewrite,
+      w.now_shown <> w.then_shown
+      OR EXISTS (
+        SELECT
+          1
+        FROM
+          changed_days c
+        WHERE
+          c.day BETWEEN s.cohort_month AND greatest(
+            (s.cohort_month + interval '1 month')::date - 1,
+            s.last_signup_day + 7 * w.now_shown - 1
+          )
+      ) AS stale
+    FROM
+      all_sizes s
+      LEFT JOIN system_cohort_retention r ON r.environment = :env
+      AND r.cohort_month = s.cohort_month
+      AND r.tenant_id IS NOT DISTINCT FROM s.tenant_id
+      CROSS JOIN LATERAL (
+        SELECT
+          (
+            SELECT
+              count(*)::int
+            FROM
+              generate_series(0, 26) AS k (week)
+            WHERE
+              (
+                (s.last_signup_day + 7 * k.week + 7)::timestamp AT TIME ZONE :tz
+              ) <= :as_of::timestamptz
+          ) AS now_shown,
+          (
+            SELECT
+              count(*)::int
+            FROM
+              generate_series(0, 26) AS k (week)
+            WHERE
+              (
+                (s.last_signup_day + 7 * k.week + 7)::timestamp AT TIME ZONE :tz
+              ) <= r.computed_as_of
+          ) AS then_shown
+      ) AS w
+  ),
+  stale AS (
+    SELECT
+      cohort_month,
+      CASE
+        WHEN bool_or(rewrite) THEN 0
+        ELSE min(then_shown)
+      END AS from_week,
+      max(now_shown) AS to_week
+    FROM
+      scope_rows
+    GROUP BY
+      cohort_month
+    HAVING
+      bool_or(
+        stale
+        OR rewrite
+      )
+  ),
+  emptied AS (
+    DELETE FROM system_cohort_retention r
+    WHERE
+      r.environment = :env
+      AND r.cohort_month BETWEEN :c0::date AND :c1::date
+      AND (
+        :tenant::varchar IS NULL
+        OR r.tenant_id = :tenant
+      )
+      AND NOT EXISTS (
+        SELECT
+          1
+        FROM
+          all_sizes s
+        WHERE
+          s.cohort_month = r.cohort_month
+          AND s.tenant_id IS NOT DISTINCT FROM r.tenant_id
+      )
+  ),
+  members AS MATERIALIZED (
+    SELECT
+      m.*,
+      st.from_week,
+      st.to_week
+    FROM
+      all_members m
+      JOIN stale st USING (cohort_month)
+  ),
+  active_weeks AS (
+    SELECT DISTINCT
+      m.tenant_id,
+      m.user_id,
+      m.cohort_month,
+      w.week
+    FROM
+      members m
+      JOIN metrics_user_activity u ON u.user_id = m.user_id
+      AND (
+        u.tenant_id = m.tenant_id
+        OR (
+          u.tenant_id IS NULL
+          AND m.tenant_id IS NULL
+        )
+      )
+      AND u.year BETWEEN extract(
+        year
+        FROM
+          m.signup_day + 7 * m.from_week
+      )::int AND extract(
+        year
+        FROM
+          m.signup_day + 7 * m.to_week - 1
+      )::int
+      AND u.last_day >= m.signup_day + 7 * m.from_week
+      AND u.first_day <= m.signup_day + 7 * m.to_week - 1
+      CROSS JOIN generate_series(m.from_week, m.to_week - 1) AS w (week)
+    WHERE
+      m.signup_day + 7 * w.week <= u.last_day
+      AND m.signup_day + 7 * w.week + 6 >= u.first_day
+      AND (
+        u.last_day <= m.signup_day + 7 * w.week + 6
+        OR u.first_day >= m.signup_day + 7 * w.week
+        OR bit_count(
+          u.days & (
+            (
+              (~ B'0'::bit(366)) >> (
+                CASE
+                  WHEN m.signup_day + 7 * w.week > make_date(u.year, 1, 1) THEN extract(
+                    doy
+                    FROM
+                      m.signup_day + 7 * w.week
+                  )::int
+                  ELSE 1
+                END - 1
+              )
+            ) & (
+              (~ B'0'::bit(366)) << (
+                366 - (
+                  CASE
+                    WHEN m.signup_day + 7 * w.week + 6 < make_date(u.year, 12, 31) THEN extract(
+                      doy
+                      FROM
+                        m.signup_day + 7 * w.week + 6
+                    )::int
+                    ELSE 366
+                  END
+                )
+              )
+            )
+          )
+        ) > 0
+      )
+  ),
+  sizes AS (
+    SELECT
+      *
+    FROM
+      all_sizes
+    WHERE
+      cohort_month IN (
+        SELECT
+          cohort_month
+        FROM
+          stale
+      )
+  ),
+  kept_weeks AS (
+    SELECT
+      r.tenant_id IS NULL AS is_global,
+      r.tenant_id,
+      r.cohort_month,
+      (cell ->> 'week')::int AS week,
+      (cell ->> 'retained')::bigint AS retained
+    FROM
+      stale st
+      JOIN system_cohort_retention r ON r.environment = :env
+      AND r.cohort_month = st.cohort_month
+      AND (
+        :tenant::varchar IS NULL
+        OR r.tenant_id = :tenant
+      )
+      CROSS JOIN LATERAL jsonb_array_elements(r.curve) AS cell
+    WHERE
+      (cell ->> 'week')::int < st.from_week
+  ),
+  retained AS (
+    SELECT
+      grouping(tenant_id) = 1 AS is_global,
+      tenant_id,
+      cohort_month,
+      week,
+      count(*) AS retained
+    FROM
+      active_weeks
+    GROUP BY
+      GROUPING SETS (
+        (tenant_id, cohort_month, week),
+        (cohort_month, week)
+      )
+    UNION ALL
+    SELECT
+      *
+    FROM
+      kept_weeks
+  ),
+  curve AS (
+    SELECT
+      s.is_global,
+      s.tenant_id,
+      s.cohort_month,
+      s.cohort_size,
+      w.week,
+      matured.retained,
+      round(matured.retained * 100.0 / s.cohort_size, 2) AS pct
+    FROM
+      sizes s
+      CROSS JOIN generate_series(0, 26) AS w (week)
+      LEFT JOIN retained r ON r.is_global = s.is_global
+      AND r.tenant_id IS NOT DISTINCT FROM s.tenant_id
+      AND r.cohort_month = s.cohort_month
+      AND r.week = w.week
+      CROSS JOIN LATERAL (
+        SELECT
+          CASE
+            WHEN (
+              (s.last_signup_day + 7 * w.week + 7)::timestamp AT TIME ZONE :tz
+            ) <= :as_of::timestamptz THEN coalesce(r.retained, 0)
+          END AS retained
+      ) AS matured
+  )
+INSERT INTO
+  system_cohort_retention (
+    environment,
+    tenant_id,
+    cohort_month,
+    cohort_size,
+    week_1_retained,
+    week_1_pct,
+    week_4_retained,
+    week_4_pct,
+    week_12_retained,
+    week_12_pct,
+    curve,
+    computed_at,
+    computed_as_of,
+    computed_inputs
+  )
+SELECT
+  :env::varchar,
+  tenant_id,
+  cohort_month,
+  cohort_size,
+  week_1_retained,
+  week_1_pct,
+  week_4_retained,
+  week_4_pct,
+  week_12_retained,
+  week_12_pct,
+  curve,
+  now(),
+  :as_of::timestamptz,
+  :inputs::text
+FROM
+  (
+    SELECT
+      tenant_id,
+      cohort_month,
+      max(cohort_size) AS cohort_size,
+      max(retained) FILTER (
+        WHERE
+          week = 1
+      ) AS week_1_retained,
+      max(pct) FILTER (
+        WHERE
+          week = 1
+      ) AS week_1_pct,
+      max(retained) FILTER (
+        WHERE
+          week = 4
+      ) AS week_4_retained,
+      max(pct) FILTER (
+        WHERE
+          week = 4
+      ) AS week_4_pct,
+      max(retained) FILTER (
+        WHERE
+          week = 12
+      ) AS week_12_retained,
+      max(pct) FILTER (
+        WHERE
+          week = 12
+      ) AS week_12_pct,
+      jsonb_agg(
+        jsonb_build_object('week', week, 'retained', retained, 'pct', pct)
+        ORDER BY
+          week
+      ) AS curve
+    FROM
+      curve
+    GROUP BY
+      is_global,
+      tenant_id,
+      cohort_month
+  ) AS cohorts
+ON CONFLICT ON CONSTRAINT system_cohort_retention_key DO UPDATE
+SET
+  cohort_size = EXCLUDED.cohort_size,
+  week_1_retained = EXCLUDED.week_1_retained,
+  week_1_pct = EXCLUDED.week_1_pct,
+  week_4_retained = EXCLUDED.week_4_retained,
+  week_4_pct = EXCLUDED.week_4_pct,
+  week_12_retained = EXCLUDED.week_12_retained,
+  week_12_pct = EXCLUDED.week_12_pct,
+  curve = EXCLUDED.curve,
+  computed_at = EXCLUDED.computed_at,
+  computed_as_of = EXCLUDED.computed_as_of,
+  computed_inputs = EXCLUDED.computed_inputs;
+
+-- cohortMembersFromState
+-- sample parameters: {"source":"metrics_lifecycle_event AS lifecycle_source"}
+SELECT
+  folded_to::text AS folded_to
+FROM
+  metrics_user_lifecycle_coverage
+WHERE
+  source = :source
+  AND folded_to <= 'infinity'::timestamptz
+  AND NOT EXISTS (
+    SELECT
+      1
+    FROM
+      metrics_dirty_day
+  );

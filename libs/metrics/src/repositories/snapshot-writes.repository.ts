@@ -4,7 +4,13 @@ import { COMPUTE_WORK_MEM, NO_JIT } from '../database/session-settings.js';
 import { isoWeekStart, monthStart } from '../common/calendar-dates.js';
 import { run, type Statement } from '../database/statement.js';
 import { activeUsersReadIn, bucketFactsCtes, type ActiveUsersFact } from '../sql/bucket-facts.sql.js';
-import { CURVE_LAST_DAY, cohortInputs, cohortsUpsertSql, type CohortActivity } from '../sql/cohorts.sql.js';
+import {
+  CURVE_LAST_DAY,
+  cohortInputs,
+  cohortsUpsertSql,
+  type CohortActivity,
+  type CohortMembers,
+} from '../sql/cohorts.sql.js';
 import { dailyWorkSql, type DailyWorkReads } from '../sql/daily-work.sql.js';
 import { BUCKET_DATE, rollupSql, type RollupBucket } from '../sql/rollup.sql.js';
 import { snapshotUpsertSql } from '../sql/snapshot-upsert.sql.js';
@@ -127,6 +133,12 @@ export const computeStatements = {
    */
   lifecycleStateUsable: (params: Params): Statement => ({ sql: lifecycleCoverageSql.usable(WORK_START), params }),
 
+  /** The instant the cohorts may read their members from the lifecycle state as of (any: signups after it are read). */
+  cohortMembersFromState: (params: Params): Statement => ({
+    sql: lifecycleCoverageSql.usable("'infinity'::timestamptz"),
+    params,
+  }),
+
   /** Where a chunk folds the lifecycle state to (the month before its work range's), if after :lifecycle_at. */
   lifecycleFoldTarget: (params: Params): Statement => ({ sql: lifecycleCoverageSql.target, params }),
 
@@ -211,8 +223,13 @@ export const computeStatements = {
    * The cohorts of [:c0, :c1] whose stored rows could differ from a recompute (every one with :force), given the
    * days the run has just computed [:changed_from, :changed_to] (null: none). Each row records its :as_of and inputs.
    */
-  cohortsUpsert: (relations: SourceRelations, params: Params, activeWeeks: CohortActivity = 'activity'): Statement => ({
-    sql: cohortsUpsertSql(relations, activeWeeks),
+  cohortsUpsert: (
+    relations: SourceRelations,
+    params: Params,
+    activeWeeks: CohortActivity = 'activity',
+    members: CohortMembers = 'lifecycle',
+  ): Statement => ({
+    sql: cohortsUpsertSql(relations, activeWeeks, members),
     params: { ...params, inputs: cohortInputs(relations, String(params.tz)) },
   }),
 };
@@ -372,13 +389,30 @@ export class SnapshotWritesRepository {
    * holds every day they depend on (same timezone and activity relation, covered, no day waiting to be recomputed),
    * otherwise from the activity source.
    */
-  async upsertCohorts(manager: EntityManager, relations: SourceRelations, params: Params): Promise<CohortActivity> {
+  async upsertCohorts(
+    manager: EntityManager,
+    relations: SourceRelations,
+    params: Params,
+  ): Promise<{ activeWeeks: CohortActivity; members: CohortMembers }> {
     const [holds] = await this.exec(
       manager,
       computeStatements.cohortStateHolds({ ...params, source: relations.from('activity') }),
     );
     const activeWeeks: CohortActivity = holds.holds ? 'state' : 'activity';
-    await this.exec(manager, computeStatements.cohortsUpsert(relations, params, activeWeeks));
-    return activeWeeks;
+    const [folded] = await this.exec(
+      manager,
+      computeStatements.cohortMembersFromState({ ...params, source: relations.from('lifecycle') }),
+    );
+    const members: CohortMembers = folded ? 'state' : 'lifecycle';
+    await this.exec(
+      manager,
+      computeStatements.cohortsUpsert(
+        relations,
+        { ...params, lifecycle_at: folded?.folded_to ?? null },
+        activeWeeks,
+        members,
+      ),
+    );
+    return { activeWeeks, members };
   }
 }

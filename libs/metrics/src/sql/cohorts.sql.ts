@@ -2,6 +2,7 @@ import type { SourceRelations } from './source-relations.js';
 import { DAY_START, LOCAL_DAY } from './source-facts.js';
 import { TENANT_FILTER } from './sql-fragments.js';
 import { USER_ACTIVITY_TABLE, touchingRowActiveIn } from './user-activity.sql.js';
+import { firstSignupsFromStateSql } from './user-lifecycle.sql.js';
 
 export const COHORT_CURVE_WEEKS = 26;
 const MILESTONES = [1, 4, 12] as const;
@@ -14,6 +15,21 @@ export const CURVE_LAST_DAY = 7 * (COHORT_CURVE_WEEKS + 1) - 1;
  * every day a shown (matured) cell depends on (docs/performance.md, "Cohorts from the state").
  */
 export type CohortActivity = 'activity' | 'state';
+
+/**
+ * Where the members (each user's first signup) are read: every signup of the lifecycle source, or the per-user
+ * lifecycle state as of :lifecycle_at and the signups since (when the state is usable: same relation, no day waiting
+ * to be recomputed).
+ */
+export type CohortMembers = 'lifecycle' | 'state';
+
+/** Every user's first signup instant (tenant_id, user_id, signup_at), from where `members` says. */
+function firstSignupsSql(rel: SourceRelations, members: CohortMembers): string {
+  if (members === 'state') return firstSignupsFromStateSql(rel);
+  return `SELECT tenant_id, user_id, min(occurred_at) AS signup_at
+        FROM ${rel.from('lifecycle')} WHERE type = 'signup' AND ${TENANT_FILTER}
+        GROUP BY tenant_id, user_id`;
+}
 
 /**
  * Each member's weeks with an event among the weeks its month computes, [m.from_week, m.to_week), from the
@@ -102,7 +118,8 @@ function shownWeeks(lastSignup: string, at: string): string {
  * the reverse), or when a day the row read may have changed since: the run's own days [:changed_from, :changed_to],
  * a day marked dirty, or a day without a global daily snapshot (never computed, so never marked). The days a row
  * reads are its month (the members' signups) and those of its shown weeks, [month start, last signup + 7 × shown
- * − 1]. :force recomputes every month. The members of every month are read (one pass over the signups) to decide;
+ * − 1]. :force recomputes every month. The members of every month are read (one pass over the signups, or the
+ * lifecycle state and the signups since, `members`) to decide;
  * only the chosen months' active weeks are read, and of those only the weeks [from_week, to_week): to_week is the
  * most weeks any scope of the month shows at :as_of (no later week is shown), and from_week is 0 when a scope's row
  * must be rewritten (missing, other inputs, an as_of moved back, a changed day among the days it read) and
@@ -113,7 +130,11 @@ function shownWeeks(lastSignup: string, at: string): string {
  * A stored row of the run's scopes and months whose scope has no member any more (a late earlier signup moved its
  * only members to another month) is deleted (`emptied`): a recompute writes no row for it.
  */
-export function cohortsUpsertSql(rel: SourceRelations, activeWeeks: CohortActivity = 'activity'): string {
+export function cohortsUpsertSql(
+  rel: SourceRelations,
+  activeWeeks: CohortActivity = 'activity',
+  members: CohortMembers = 'lifecycle',
+): string {
   const inScope = `((is_global AND :tenant::varchar IS NULL) OR (NOT is_global AND tenant_id IS NOT NULL))`;
   const milestoneColumns = MILESTONES.map(
     (week) => `max(retained) FILTER (WHERE week = ${week}) AS week_${week}_retained,
@@ -124,9 +145,8 @@ export function cohortsUpsertSql(rel: SourceRelations, activeWeeks: CohortActivi
 
   return `WITH all_members AS (
       SELECT tenant_id, user_id, signup_day, date_trunc('month', signup_day)::date AS cohort_month FROM (
-        SELECT tenant_id, user_id, ${LOCAL_DAY('min(occurred_at)')} AS signup_day
-        FROM ${rel.from('lifecycle')} WHERE type = 'signup' AND ${TENANT_FILTER}
-        GROUP BY tenant_id, user_id) AS signups
+        SELECT tenant_id, user_id, ${LOCAL_DAY('signup_at')} AS signup_day
+        FROM (${firstSignupsSql(rel, members)}) AS first_signups) AS signups
       WHERE signup_day >= :c0::date AND signup_day < (:c1::date + interval '1 month')),
     all_sizes AS (
       SELECT * FROM (

@@ -37,12 +37,31 @@ export function lifecycleCtesFromState(rel: SourceRelations, localDay: string, w
       SELECT tenant_id, user_id, type, occurred_at, ${localDay} AS day
       FROM ${rel.from('lifecycle')}
       WHERE occurred_at >= :lifecycle_at::timestamptz AND occurred_at < ${workEnd} AND ${TENANT_FILTER})`,
-    `first_signups AS (
-      SELECT tenant_id, user_id, min(occurred_at) AS signup_at
-      FROM lifecycle_events e WHERE type = 'signup' AND NOT EXISTS (
-        SELECT 1 FROM ${USER_LIFECYCLE_TABLE} s WHERE ${SAME_USER('s', 'e')} AND s.first_signup_at IS NOT NULL)
-      GROUP BY tenant_id, user_id)`,
+    `first_signups AS (${newFirstSignupsSql('lifecycle_events e')})`,
   ];
+}
+
+/**
+ * The users whose first signup is at or after :lifecycle_at (the state has none for them), with that instant, from
+ * `events`: lifecycle rows from :lifecycle_at on, aliased `e`.
+ */
+function newFirstSignupsSql(events: string): string {
+  return `SELECT tenant_id, user_id, min(occurred_at) AS signup_at
+      FROM ${events} WHERE type = 'signup' AND NOT EXISTS (
+        SELECT 1 FROM ${USER_LIFECYCLE_TABLE} s WHERE ${SAME_USER('s', 'e')} AND s.first_signup_at IS NOT NULL)
+      GROUP BY tenant_id, user_id`;
+}
+
+/**
+ * Every user's first signup (tenant_id, user_id, signup_at) from the state as of :lifecycle_at and the signups from
+ * it on: the same rows as `min(occurred_at)` of every signup in the history, without reading the history.
+ */
+export function firstSignupsFromStateSql(rel: SourceRelations): string {
+  return `SELECT tenant_id, user_id, first_signup_at AS signup_at FROM ${USER_LIFECYCLE_TABLE}
+      WHERE first_signup_at IS NOT NULL AND ${TENANT_FILTER}
+      UNION ALL
+      ${newFirstSignupsSql(`(SELECT tenant_id, user_id, type, occurred_at FROM ${rel.from('lifecycle')}
+        WHERE occurred_at >= :lifecycle_at::timestamptz AND ${TENANT_FILTER}) AS e`)}`;
 }
 
 /**
