@@ -1005,39 +1005,39 @@ WITH
               user_id,
               min(occurred_at) AS first_at
             FROM
-              key_actions k
-            WHERE
-              NOT EXISTS (
-                SELECT
-                  1
-                FROM
-                  system_activation_event AS earlier
-                WHERE
-                  earlier.tenant_id = k.tenant_id
-                  AND earlier.user_id = k.user_id
-                  AND earlier.action = ANY (:actions::text[])
-                  AND earlier.occurred_at < ((:w0::date)::timestamp AT TIME ZONE :tz)
-                OFFSET
-                  0
-              )
-              AND NOT EXISTS (
-                SELECT
-                  1
-                FROM
-                  system_activation_event AS earlier
-                WHERE
-                  k.tenant_id IS NULL
-                  AND earlier.tenant_id IS NULL
-                  AND earlier.user_id = k.user_id
-                  AND earlier.action = ANY (:actions::text[])
-                  AND earlier.occurred_at < ((:w0::date)::timestamp AT TIME ZONE :tz)
-                OFFSET
-                  0
-              )
+              key_actions
             GROUP BY
               1,
               2
-          ) AS firsts
+          ) AS k
+        WHERE
+          NOT EXISTS (
+            SELECT
+              1
+            FROM
+              system_activation_event AS earlier
+            WHERE
+              earlier.tenant_id = k.tenant_id
+              AND earlier.user_id = k.user_id
+              AND earlier.action = ANY (:actions::text[])
+              AND earlier.occurred_at < ((:w0::date)::timestamp AT TIME ZONE :tz)
+            OFFSET
+              0
+          )
+          AND NOT EXISTS (
+            SELECT
+              1
+            FROM
+              system_activation_event AS earlier
+            WHERE
+              k.tenant_id IS NULL
+              AND earlier.tenant_id IS NULL
+              AND earlier.user_id = k.user_id
+              AND earlier.action = ANY (:actions::text[])
+              AND earlier.occurred_at < ((:w0::date)::timestamp AT TIME ZONE :tz)
+            OFFSET
+              0
+          )
         GROUP BY
           1,
           2

@@ -131,13 +131,13 @@ function factQueries(rel: SourceRelations, lifecycle: LifecycleRows): Record<Fac
     wau_window: rollingWindowChanges(WINDOW_DAYS.wau_window),
     mau_window: rollingWindowChanges(WINDOW_DAYS.mau_window),
     // A user's first key action lies in the work range when they have one there and none before it: one index
-    // probe per user of the range (tenant_id, user_id, occurred_at) instead of grouping the whole history.
+    // probe per user of the range (tenant_id, user_id, occurred_at) instead of grouping the whole history. The
+    // range's key actions are grouped by user first, so a user with several is probed once, not once per action.
     first_key_actions: {
       day: LOCAL_DAY('first_at'),
-      from: `(SELECT tenant_id, user_id, min(occurred_at) AS first_at FROM key_actions k
+      from: `(SELECT tenant_id, user_id, min(occurred_at) AS first_at FROM key_actions GROUP BY 1, 2) AS k
           WHERE NOT EXISTS (${earlierKeyAction('earlier.tenant_id = k.tenant_id')})
-            AND NOT EXISTS (${earlierKeyAction('k.tenant_id IS NULL AND earlier.tenant_id IS NULL')})
-          GROUP BY 1, 2) AS firsts`,
+            AND NOT EXISTS (${earlierKeyAction('k.tenant_id IS NULL AND earlier.tenant_id IS NULL')})`,
     },
     activated_signups: {
       tenant: 's.tenant_id',
