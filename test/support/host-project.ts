@@ -127,13 +127,19 @@ function withoutPathLists(output: string): string {
 /**
  * Starts the host's built app; resolves once it says it is ready (or rejects with what it printed). `gone` tells,
  * later, whether the host has exited since, with its exit and the end of what it printed: a test waiting on it can then
- * fail at once with the reason instead of meeting refused connections until its timeout.
+ * fail at once with the reason instead of meeting refused connections until its timeout. `printed`: everything it has
+ * printed so far.
  */
 export function startHost(
   host: HostProject,
   entry: string,
   env: Record<string, string>,
-): Promise<{ child: ChildProcess; stop: () => Promise<void>; gone: () => string | undefined }> {
+): Promise<{
+  child: ChildProcess;
+  stop: () => Promise<void>;
+  gone: () => string | undefined;
+  printed: () => string;
+}> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [entry], { cwd: host.dir, env: { ...process.env, ...env } });
     let output = '';
@@ -150,9 +156,10 @@ export function startHost(
         (exit = `the host exited (code ${code}, signal ${signal}); it printed, last 8,000 characters:\n${withoutPathLists(output).slice(-8000)}`),
     );
     const gone = () => exit;
+    const printed = () => output;
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
-      if (/ready on http/.test(output)) resolve({ child, stop, gone });
+      if (/ready on http/.test(output)) resolve({ child, stop, gone, printed });
     };
     child.stdout?.on('data', onData);
     child.stderr?.on('data', onData);
