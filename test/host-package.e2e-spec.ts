@@ -203,8 +203,9 @@ async function expectDashboardInHostPanel(
   const hostGone = host.gone;
   // @adminjs/nestjs starts AdminJS's development bundler at boot without awaiting it (`admin.watch()`): its first
   // build reads the components' entry file, which the first request for the bundle writes again. A request during
-  // that build can hand it a half-written entry, and the build's rejection, which nothing catches, ends the host
-  // (seen once in a CI rehearsal). Nothing is asked of the panel until the bundler says its first build finished.
+  // that build can hand it a half-written entry, and the build's rejection, which nothing catches, ends the host (a CI
+  // rehearsal once saw the host end with a bundler error, its message cut off). Nothing is asked of the panel until
+  // the bundler says its first build finished.
   for (const deadline = Date.now() + 600_000; !/Finish bundling/.test(host.printed());) {
     const gone = hostGone();
     if (gone) throw new Error(gone);
