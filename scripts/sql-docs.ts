@@ -17,7 +17,7 @@ import {
   summaryStatements,
   type SummaryReadQuery,
 } from '../libs/metrics/src/repositories/snapshot-summary.repository.js';
-import { computeStatements, USER_DAYS_TABLE } from '../libs/metrics/src/repositories/snapshot-writes.repository.js';
+import { computeStatements, USER_DAYS_TABLE } from '../libs/metrics/src/repositories/compute-statements.js';
 import { storedWorkStatements } from '../libs/metrics/src/repositories/stored-daily-work.repository.js';
 import { snapshotStatements } from '../libs/metrics/src/repositories/snapshots.repository.js';
 import { auditStatements } from '../libs/metrics/src/repositories/audit.repository.js';
@@ -280,7 +280,7 @@ export const SQL_DOCS: SqlDoc[] = [
   },
   {
     file: 'compute-daily-work.sql',
-    code: 'libs/metrics/src/repositories/snapshot-writes.repository.ts (computeStatements), built from libs/metrics/src/sql/',
+    code: 'libs/metrics/src/repositories/compute-statements.ts (computeStatements), built from libs/metrics/src/sql/',
     samples: [
       { name: 'lock', built: {}, statement: computeStatements.lock(ENV) },
       { name: 'workRange', built: {}, statement: computeStatements.workRange(COMPUTE_PARAMS) },
@@ -382,7 +382,7 @@ export const SQL_DOCS: SqlDoc[] = [
   },
   ...(['daily', 'weekly', 'monthly'] as const).map((bucket) => ({
     file: `compute-rollup-${bucket}.sql`,
-    code: 'libs/metrics/src/repositories/snapshot-writes.repository.ts (computeStatements.bucketUpsert): rollup, bucket facts and upsert',
+    code: 'libs/metrics/src/repositories/compute-statements.ts (computeStatements.bucketUpsert): rollup, bucket facts and upsert',
     samples: [
       {
         name: `bucketUpsert (${bucket})`,
@@ -423,7 +423,7 @@ export const SQL_DOCS: SqlDoc[] = [
   },
   {
     file: 'compute-cohorts.sql',
-    code: 'libs/metrics/src/repositories/snapshot-writes.repository.ts (computeStatements.cohortsUpsert)',
+    code: 'libs/metrics/src/repositories/compute-statements.ts (computeStatements.cohortsUpsert)',
     samples: [
       {
         name: 'cohortsUpsert',

@@ -2,7 +2,8 @@ import type { EntityManager } from 'typeorm';
 import { addDays } from '../common/calendar-dates.js';
 import type { SourceRelations } from '../sql/source-relations.js';
 import { WINDOW_DAYS } from '../sql/stored-eve.sql.js';
-import type { ActivityCoverage, Params, SnapshotWritesRepository } from '../repositories/snapshot-writes.repository.js';
+import type { ActivityCoverage, Params } from '../repositories/compute-statements.js';
+import type { SnapshotWritesRepository } from '../repositories/snapshot-writes.repository.js';
 
 /**
  * The per-user activity state as one run uses it (docs/performance.md, "Per-user activity state"). Each chunk's

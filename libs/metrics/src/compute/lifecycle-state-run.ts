@@ -1,11 +1,8 @@
 import type { EntityManager } from 'typeorm';
 import type { SourceRelations } from '../sql/source-relations.js';
-import {
-  REBUILD_FROM,
-  type LifecycleRows,
-  type Params,
-  type SnapshotWritesRepository,
-} from '../repositories/snapshot-writes.repository.js';
+import { REBUILD_FROM, type Params } from '../repositories/compute-statements.js';
+import type { LifecycleRows } from '../sql/source-facts.js';
+import type { SnapshotWritesRepository } from '../repositories/snapshot-writes.repository.js';
 
 /** How a chunk reads the lifecycle source: its whole history, or the state as of `at` and the events after. */
 export type LifecycleRead = { rows: 'history' } | { rows: Extract<LifecycleRows, 'state'>; at: string };

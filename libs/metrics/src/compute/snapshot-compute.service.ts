@@ -15,12 +15,9 @@ import { StoredDailyWork } from './stored-daily-work.js';
 import { StoredDailyWorkRepository } from '../repositories/stored-daily-work.repository.js';
 import { SOURCE_NAMES, SOURCE_TABLES, type SourceRelations } from '../sql/source-relations.js';
 import type { StoredEvePart } from '../sql/stored-eve.sql.js';
-import {
-  COHORT_CURVE_WEEKS,
-  SnapshotWritesRepository,
-  type Params,
-  type StoredBucket,
-} from '../repositories/snapshot-writes.repository.js';
+import { SnapshotWritesRepository } from '../repositories/snapshot-writes.repository.js';
+import type { Params, StoredBucket } from '../repositories/compute-statements.js';
+import { COHORT_CURVE_WEEKS } from '../sql/cohorts.sql.js';
 
 /** A chunk's parameters: its days [d0, d1] and work range [w0, w1] beside the run's. */
 type ChunkParams = Params & { d0: string; d1: string; w0: string; w1: string };

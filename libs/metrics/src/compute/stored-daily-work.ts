@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import type { Params } from '../repositories/snapshot-writes.repository.js';
+import type { Params } from '../repositories/compute-statements.js';
 import type { StoredDailyWorkRepository } from '../repositories/stored-daily-work.repository.js';
 
 /** A chunk's work range and first day (YYYY-MM-DD), as the run's parameters carry them. */

@@ -4,7 +4,7 @@ import { run, type Statement } from '../database/statement.js';
 import { addDays } from '../common/calendar-dates.js';
 import { STORED_WORK_DAYS, dailyWorkInputs, dailyWorkStoreSql } from '../sql/daily-work-store.sql.js';
 import type { SourceRelations } from '../sql/source-relations.js';
-import type { Params } from './snapshot-writes.repository.js';
+import type { Params } from './compute-statements.js';
 
 /** The stored daily work's statements, as pure functions (rendered in docs/sql/compute-stored-work.sql). */
 export const storedWorkStatements = {

@@ -1,0 +1,233 @@
+/**
+ * The compute's statements as pure functions of their parameters (rendered in docs/sql/compute-*.sql), and the
+ * types a run passes them; SnapshotWritesRepository runs them.
+ */
+import { isoWeekStart, monthStart } from '../common/calendar-dates.js';
+import type { Statement } from '../database/statement.js';
+import { activeUsersReadIn, bucketFactsCtes, type ActiveUsersFact } from '../sql/bucket-facts.sql.js';
+import {
+  CURVE_LAST_DAY,
+  cohortInputs,
+  cohortsUpsertSql,
+  type CohortActivity,
+  type CohortMembers,
+} from '../sql/cohorts.sql.js';
+import { dailyWorkSql, type DailyWorkReads } from '../sql/daily-work.sql.js';
+import { BUCKET_DATE, rollupSql, type RollupBucket } from '../sql/rollup.sql.js';
+import { snapshotUpsertSql } from '../sql/snapshot-upsert.sql.js';
+import { DAY_START, WORK_START, userDaysSql } from '../sql/source-facts.js';
+import { foldLifecycleSql, lifecycleCoverageSql } from '../sql/user-lifecycle.sql.js';
+import {
+  coverageSql,
+  foldUserDaysSql,
+  stateHoldsSql,
+  stateLastDaysSql,
+  windowChangesUserDaysSql,
+  stateUserDaysSql,
+} from '../sql/user-activity.sql.js';
+import type { SourceRelations } from '../sql/source-relations.js';
+
+export type Params = Record<string, unknown>;
+
+/**
+ * Where a week's and a month's distinct active users are counted: the chunk's user-days, or (when its days before
+ * :d0 come from the stored daily work, so the user-days hold only its own days) the per-user activity state.
+ */
+export type WeekAndMonthUsers = 'user-days' | 'state';
+
+/** Where a chunk's user-days are read from (materialiseUserDays). */
+export type UserDaysFrom = 'activity' | 'state' | 'window changes';
+export type StoredBucket = Exclude<RollupBucket, 'range'>;
+
+/** The days the per-user activity state holds exactly, in a timezone and from one activity relation. */
+export interface ActivityCoverage {
+  timezone: string;
+  source: string;
+  first: string;
+  last: string;
+}
+
+/** The `lifecycle_at` of a fold that rebuilds the per-user lifecycle state from the whole history. */
+export const REBUILD_FROM = '-infinity';
+
+/** The work range: the requested days widened to the whole weeks and months they touch, up to today. */
+const WORK_RANGE_SQL = `SELECT
+    least(date_trunc('week', :d0::date)::date, date_trunc('month', :d0::date)::date)::text AS w0,
+    greatest(:d1::date, least(
+      greatest(date_trunc('week', :d1::date)::date + 6, (date_trunc('month', :d1::date) + interval '1 month')::date - 1),
+      (:as_of::timestamptz AT TIME ZONE :tz)::date))::text AS w1`;
+
+/**
+ * The last day that counts in a bucket's averages: the last day asked for, or yesterday when the work range runs
+ * on into today (today is to date: its DAU so far is not a day's DAU, metrics.md).
+ */
+const AVERAGES_THROUGH = `greatest(:d1::date, (:as_of::timestamptz AT TIME ZONE :tz)::date - 1)`;
+
+/** The table the chunk's user-days are built into once (the daily work and every bucket's distinct counts read it). */
+export const USER_DAYS_TABLE = 'metrics_user_days';
+
+/** The statistics target the user-days table is analysed with (analyzeUserDays): 300 rows sampled per unit. */
+export const USER_DAYS_STATISTICS_TARGET = 10;
+
+/** The compute's statements, as pure functions (rendered in docs/sql/compute-*.sql). */
+export const computeStatements = {
+  /** Computations take turns across instances: overlapping upserts in parallel could deadlock. */
+  lock: (env: string): Statement => ({
+    sql: `SELECT pg_advisory_xact_lock(hashtext('exec-metrics:compute:' || :env::text))`,
+    params: { env },
+  }),
+
+  workRange: (params: Params): Statement => ({ sql: WORK_RANGE_SQL, params }),
+
+  userDays: (relations: SourceRelations, params: Params): Statement => ({
+    sql: `CREATE TEMP TABLE ${USER_DAYS_TABLE} ON COMMIT DROP AS ${userDaysSql(relations)}`,
+    params,
+  }),
+
+  /**
+   * The same user-days where the per-user activity state holds the days before :d0 exactly (its coverage says so):
+   * only the days from :d0 read from the activity source, the work range's days before :d0 from the state's bits,
+   * and of the 29-day lookback before the work range only each user's last active day. Only the rolling windows read
+   * the lookback (every other reader starts at :w0 or :d0), and a window ending in the work range holds a lookback
+   * user iff it holds their last lookback day (stateLastDaysSql), so WAU and MAU are those of every lookback day.
+   */
+  userDaysFromState: (relations: SourceRelations, params: Params): Statement => ({
+    sql: `CREATE TEMP TABLE ${USER_DAYS_TABLE} ON COMMIT DROP AS
+      ${stateLastDaysSql(':w0::date - 29', ':w0::date - 1')}
+      UNION ALL
+      ${stateUserDaysSql(':w0::date', ':d0::date - 1')}
+      UNION ALL
+      ${userDaysSql(relations, DAY_START(':d0::date'))}`,
+    params,
+  }),
+
+  /**
+   * The user-days of a chunk that builds its own days only (:w0 = :d0) and takes WAU and MAU on its eve from the stored
+   * day: its own days from the activity source, and the lookback of the users whose windows change on them only
+   * (windowChangesUserDaysSql).
+   */
+  userDaysForWindowChanges: (relations: SourceRelations, params: Params): Statement => ({
+    sql: `CREATE TEMP TABLE ${USER_DAYS_TABLE} ON COMMIT DROP AS
+      ${windowChangesUserDaysSql(userDaysSql(relations, DAY_START(':d0::date')))}`,
+    params,
+  }),
+
+  /** The chunk's user-days of the local days [:f0, :f1] folded into the per-user activity state (clear, then set). */
+  foldUserDays: (params: Params): Statement => ({ sql: foldUserDaysSql(USER_DAYS_TABLE), params }),
+
+  activityCoverage: (): Statement => ({ sql: coverageSql.read, params: {} }),
+
+  dirtyDayBetween: (params: Params): Statement => ({
+    sql: `SELECT day FROM metrics_dirty_day WHERE day BETWEEN :from::date AND :to::date LIMIT 1`,
+    params,
+  }),
+
+  /** The days [:f0, :f1], folded for every tenant, join the state's coverage. */
+  extendActivityCoverage: (params: Params): Statement => ({ sql: coverageSql.extend, params }),
+
+  /**
+   * The instant the per-user lifecycle state may be read as of by a chunk (no row: read the whole history): folded
+   * from the lifecycle relation :source, to no later than the work range's start, no day waiting to be recomputed.
+   */
+  lifecycleStateUsable: (params: Params): Statement => ({ sql: lifecycleCoverageSql.usable(WORK_START), params }),
+
+  /** The instant the cohorts may read their members from the lifecycle state as of (any: signups after it are read). */
+  cohortMembersFromState: (params: Params): Statement => ({
+    sql: lifecycleCoverageSql.usable("'infinity'::timestamptz"),
+    params,
+  }),
+
+  /** Where a chunk folds the lifecycle state to (the month before its work range's), if after :lifecycle_at. */
+  lifecycleFoldTarget: (params: Params): Statement => ({ sql: lifecycleCoverageSql.target, params }),
+
+  /** The lifecycle transitions of [:lifecycle_at, :fold_to) folded into the per-user lifecycle state. */
+  foldLifecycle: (relations: SourceRelations, params: Params): Statement => ({
+    sql: foldLifecycleSql(relations),
+    params,
+  }),
+
+  /** The lifecycle state is folded to :fold_to from :source. */
+  setLifecycleCoverage: (params: Params): Statement => ({ sql: lifecycleCoverageSql.set, params }),
+
+  /**
+   * Every scope's daily values of the chunk's work range, into a temporary work table, reading what `reads` says
+   * besides the work range's raw rows (daily-work.sql.ts, DailyWorkReads).
+   */
+  dailyWork: (
+    relations: SourceRelations,
+    enabled: ReadonlySet<string>,
+    params: Params,
+    reads: DailyWorkReads = {},
+  ): Statement => ({
+    sql: `CREATE TEMP TABLE metrics_work ON COMMIT DROP AS ${dailyWorkSql(relations, enabled, reads)}`,
+    params,
+  }),
+
+  /**
+   * One bucket type rolled up from the work table and upserted. Only buckets that lie wholly inside the work range
+   * are written (the work range covers every bucket touching [d0, d1]); daily rows only for [d0, d1] themselves.
+   */
+  bucketUpsert: (
+    relations: SourceRelations,
+    enabled: ReadonlySet<string>,
+    bucket: StoredBucket,
+    userDays: string | undefined,
+    params: Params,
+    activeUsersFrom: WeekAndMonthUsers = 'user-days',
+  ): Statement => {
+    const bucketOf = BUCKET_DATE[bucket];
+    let activeUsers: ActiveUsersFact = 'none';
+    if (activeUsersReadIn(bucket)) {
+      activeUsers = activeUsersFrom === 'state' && bucket !== 'daily' ? { stateBuckets: bucket } : 'user-days';
+    }
+    const dayFilter = bucket === 'daily' ? 'day BETWEEN :d0::date AND :d1::date' : 'true';
+    const rows = rollupSql(
+      `SELECT * FROM metrics_work WHERE ${dayFilter}`,
+      // No metric reads a day's distinct active users from the bucket facts (DAU is the work table's count). NRR's
+      // movements from the customers moving in the work range only (the stocks come from the work table), so a
+      // one-day run does not sort the whole ledger for them.
+      bucketFactsCtes(relations, enabled, bucketOf, userDays, activeUsers, 'moving'),
+      bucket,
+      enabled,
+      AVERAGES_THROUGH,
+    );
+    const where = `bucket_date BETWEEN ${bucketOf(':d0::date')} AND ${bucketOf(':d1::date')}`;
+    // The bucket facts from the first written bucket's first day: the work range starts earlier for the other bucket
+    // types' sake (a run for a month's last day reads its month; for the 1st, the ISO week from the Monday before),
+    // and facts of an earlier bucket would be read for rows this statement does not write.
+    const d0 = String(params.d0);
+    const firstBucketStart = { daily: d0, weekly: isoWeekStart(d0), monthly: monthStart(d0) }[bucket];
+    return {
+      sql: snapshotUpsertSql(rows, where),
+      params: { ...params, w0: firstBucketStart, bucket_type: bucket },
+    };
+  },
+
+  /**
+   * Whether the per-user activity state holds every day a shown cell of the cohorts [:c0, :c1] reads: from the first
+   * cohort day to the last curve day of the last cohort, but no later than yesterday (a week is shown only once it
+   * has ended for the cohort's last signer, so no shown cell reads today or later). :source names the activity
+   * relation the state must have been folded from.
+   */
+  cohortStateHolds: (params: Params): Statement => ({
+    sql: stateHoldsSql(
+      ':c0::date',
+      `least((:c1::date + interval '1 month')::date - 1 + ${CURVE_LAST_DAY}, (:as_of::timestamptz AT TIME ZONE :tz)::date - 1)`,
+    ),
+    params,
+  }),
+
+  /**
+   * The cohorts of [:c0, :c1] whose stored rows could differ from a recompute (every one with :force), given the
+   * days the run has just computed [:changed_from, :changed_to] (null: none). Each row records its :as_of and inputs.
+   */
+  cohortsUpsert: (
+    relations: SourceRelations,
+    params: Params,
+    activeWeeks: CohortActivity = 'activity',
+    members: CohortMembers = 'lifecycle',
+  ): Statement => ({
+    sql: cohortsUpsertSql(relations, activeWeeks, members),
+    params: { ...params, inputs: cohortInputs(relations, String(params.tz)) },
+  }),
+};
