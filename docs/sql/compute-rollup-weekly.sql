@@ -209,7 +209,7 @@ WITH
       (
         SELECT DISTINCT
           tenant_id,
-          date_trunc('week', day)::date AS bucket_date,
+          date_trunc('week', (day)::timestamp)::date AS bucket_date,
           user_id
         FROM
           metrics_user_days
@@ -229,7 +229,10 @@ WITH
       (
         SELECT DISTINCT
           tenant_id,
-          date_trunc('week', (occurred_at AT TIME ZONE :tz)::date)::date AS bucket_date,
+          date_trunc(
+            'week',
+            ((occurred_at AT TIME ZONE :tz)::date)::timestamp
+          )::date AS bucket_date,
           action,
           user_id
         FROM
@@ -244,7 +247,7 @@ WITH
     UNION ALL
     SELECT
       tenant_id,
-      date_trunc('week', day)::date AS bucket_date,
+      date_trunc('week', (day)::timestamp)::date AS bucket_date,
       'mrr_retained_change' AS fact,
       sum(mrr_after - mrr_before) AS value
     FROM
@@ -252,14 +255,14 @@ WITH
     WHERE
       day >= :w0::date
       AND mrr_before > 0
-      AND paying_since < date_trunc('week', day)::date
+      AND paying_since < date_trunc('week', (day)::timestamp)::date
     GROUP BY
       1,
       2
     UNION ALL
     SELECT
       tenant_id,
-      date_trunc('week', day)::date,
+      date_trunc('week', (day)::timestamp)::date,
       'mrr_retained_loss',
       sum(mrr_before - greatest(mrr_after, 0))
     FROM
@@ -267,7 +270,7 @@ WITH
     WHERE
       day >= :w0::date
       AND mrr_before > 0
-      AND paying_since < date_trunc('week', day)::date
+      AND paying_since < date_trunc('week', (day)::timestamp)::date
       AND mrr_after < mrr_before
     GROUP BY
       1,
@@ -275,7 +278,7 @@ WITH
     UNION ALL
     SELECT
       tenant_id,
-      date_trunc('week', day)::date,
+      date_trunc('week', (day)::timestamp)::date,
       'paying_retained_lost',
       count(*)
     FROM
@@ -283,7 +286,7 @@ WITH
     WHERE
       day >= :w0::date
       AND mrr_before > 0
-      AND paying_since < date_trunc('week', day)::date
+      AND paying_since < date_trunc('week', (day)::timestamp)::date
       AND mrr_after <= 0
     GROUP BY
       1,
@@ -340,7 +343,10 @@ WITH
   ai_usage AS (
     SELECT
       tenant_id,
-      date_trunc('week', (occurred_at AT TIME ZONE :tz)::date)::date AS bucket_date,
+      date_trunc(
+        'week',
+        ((occurred_at AT TIME ZONE :tz)::date)::timestamp
+      )::date AS bucket_date,
       model,
       sum(input_tokens + output_tokens) AS tokens,
       sum(cost_usd) AS cost_usd,
@@ -441,7 +447,7 @@ WITH
     SELECT
       is_global,
       tenant_id,
-      date_trunc('week', day)::date AS bucket_date,
+      date_trunc('week', (day)::timestamp)::date AS bucket_date,
       (
         array_agg(
           "total_customers"
@@ -616,7 +622,7 @@ WITH
     GROUP BY
       is_global,
       tenant_id,
-      date_trunc('week', day)::date
+      date_trunc('week', (day)::timestamp)::date
   ),
   finished AS (
     SELECT
@@ -976,7 +982,7 @@ WITH
     FROM
       finished_rows
     WHERE
-      bucket_date BETWEEN date_trunc('week', :d0::date)::date AND date_trunc('week', :d1::date)::date
+      bucket_date BETWEEN date_trunc('week', (:d0::date)::timestamp)::date AND date_trunc('week', (:d1::date)::timestamp)::date
     ON CONFLICT ON CONSTRAINT system_metrics_snapshot_bucket_key DO UPDATE
     SET
       "total_customers" = EXCLUDED."total_customers",
@@ -1069,7 +1075,7 @@ WHERE
     :tenant::varchar IS NULL
     OR gone.tenant_id = :tenant
   )
-  AND bucket_date BETWEEN date_trunc('week', :d0::date)::date AND date_trunc('week', :d1::date)::date
+  AND bucket_date BETWEEN date_trunc('week', (:d0::date)::timestamp)::date AND date_trunc('week', (:d1::date)::timestamp)::date
   AND NOT EXISTS (
     SELECT
       1

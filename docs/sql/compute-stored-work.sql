@@ -355,8 +355,8 @@ WITH
           ) AS last_day
         FROM
           generate_series(
-            date_trunc('month', :d0::date)::date,
-            date_trunc('month', :d1::date)::date,
+            date_trunc('month', (:d0::date)::timestamp)::date,
+            date_trunc('month', (:d1::date)::timestamp)::date,
             interval '1 month'
           ) AS d
       ) AS b
@@ -413,7 +413,10 @@ WITH
       (
         SELECT DISTINCT
           tenant_id,
-          date_trunc('month', (occurred_at AT TIME ZONE :tz)::date)::date AS bucket_date,
+          date_trunc(
+            'month',
+            ((occurred_at AT TIME ZONE :tz)::date)::timestamp
+          )::date AS bucket_date,
           action,
           user_id
         FROM
@@ -428,7 +431,7 @@ WITH
     UNION ALL
     SELECT
       tenant_id,
-      date_trunc('month', day)::date AS bucket_date,
+      date_trunc('month', (day)::timestamp)::date AS bucket_date,
       'mrr_retained_change' AS fact,
       sum(mrr_after - mrr_before) AS value
     FROM
@@ -436,14 +439,14 @@ WITH
     WHERE
       day >= :w0::date
       AND mrr_before > 0
-      AND paying_since < date_trunc('month', day)::date
+      AND paying_since < date_trunc('month', (day)::timestamp)::date
     GROUP BY
       1,
       2
     UNION ALL
     SELECT
       tenant_id,
-      date_trunc('month', day)::date,
+      date_trunc('month', (day)::timestamp)::date,
       'mrr_retained_loss',
       sum(mrr_before - greatest(mrr_after, 0))
     FROM
@@ -451,7 +454,7 @@ WITH
     WHERE
       day >= :w0::date
       AND mrr_before > 0
-      AND paying_since < date_trunc('month', day)::date
+      AND paying_since < date_trunc('month', (day)::timestamp)::date
       AND mrr_after < mrr_before
     GROUP BY
       1,
@@ -459,7 +462,7 @@ WITH
     UNION ALL
     SELECT
       tenant_id,
-      date_trunc('month', day)::date,
+      date_trunc('month', (day)::timestamp)::date,
       'paying_retained_lost',
       count(*)
     FROM
@@ -467,7 +470,7 @@ WITH
     WHERE
       day >= :w0::date
       AND mrr_before > 0
-      AND paying_since < date_trunc('month', day)::date
+      AND paying_since < date_trunc('month', (day)::timestamp)::date
       AND mrr_after <= 0
     GROUP BY
       1,
@@ -524,7 +527,10 @@ WITH
   ai_usage AS (
     SELECT
       tenant_id,
-      date_trunc('month', (occurred_at AT TIME ZONE :tz)::date)::date AS bucket_date,
+      date_trunc(
+        'month',
+        ((occurred_at AT TIME ZONE :tz)::date)::timestamp
+      )::date AS bucket_date,
       model,
       sum(input_tokens + output_tokens) AS tokens,
       sum(cost_usd) AS cost_usd,
@@ -625,7 +631,7 @@ WITH
     SELECT
       is_global,
       tenant_id,
-      date_trunc('month', day)::date AS bucket_date,
+      date_trunc('month', (day)::timestamp)::date AS bucket_date,
       (
         array_agg(
           "total_customers"
@@ -800,7 +806,7 @@ WITH
     GROUP BY
       is_global,
       tenant_id,
-      date_trunc('month', day)::date
+      date_trunc('month', (day)::timestamp)::date
   ),
   finished AS (
     SELECT
@@ -1168,7 +1174,7 @@ WITH
     FROM
       finished_rows
     WHERE
-      bucket_date BETWEEN date_trunc('month', :d0::date)::date AND date_trunc('month', :d1::date)::date
+      bucket_date BETWEEN date_trunc('month', (:d0::date)::timestamp)::date AND date_trunc('month', (:d1::date)::timestamp)::date
     ON CONFLICT ON CONSTRAINT system_metrics_snapshot_bucket_key DO UPDATE
     SET
       "total_customers" = EXCLUDED."total_customers",
@@ -1261,7 +1267,7 @@ WHERE
     :tenant::varchar IS NULL
     OR gone.tenant_id = :tenant
   )
-  AND bucket_date BETWEEN date_trunc('month', :d0::date)::date AND date_trunc('month', :d1::date)::date
+  AND bucket_date BETWEEN date_trunc('month', (:d0::date)::timestamp)::date AND date_trunc('month', (:d1::date)::timestamp)::date
   AND NOT EXISTS (
     SELECT
       1

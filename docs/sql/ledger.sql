@@ -152,7 +152,7 @@ WITH
       ((b::date + 6) + 1)::timestamp AT TIME ZONE :tz AS at
     FROM
       generate_series(
-        date_trunc('week', :start::date)::date,
+        date_trunc('week', (:start::date)::timestamp)::date,
         :end::date,
         :step::interval
       ) AS b
@@ -256,7 +256,7 @@ WITH
       (((b + interval '1 month')::date - 1) + 1)::timestamp AT TIME ZONE :tz AS at
     FROM
       generate_series(
-        date_trunc('month', :start::date)::date,
+        date_trunc('month', (:start::date)::timestamp)::date,
         :end::date,
         :step::interval
       ) AS b

@@ -2462,7 +2462,7 @@ WITH
     UNION ALL
     SELECT
       tenant_id,
-      date_trunc('month', day)::date AS bucket_date,
+      date_trunc('month', (day)::timestamp)::date AS bucket_date,
       'mrr_retained_change' AS fact,
       sum(mrr_after - mrr_before) AS value
     FROM
@@ -2470,14 +2470,14 @@ WITH
     WHERE
       day >= :w0::date
       AND mrr_before > 0
-      AND paying_since < date_trunc('month', day)::date
+      AND paying_since < date_trunc('month', (day)::timestamp)::date
     GROUP BY
       1,
       2
     UNION ALL
     SELECT
       tenant_id,
-      date_trunc('month', day)::date,
+      date_trunc('month', (day)::timestamp)::date,
       'mrr_retained_loss',
       sum(mrr_before - greatest(mrr_after, 0))
     FROM
@@ -2485,7 +2485,7 @@ WITH
     WHERE
       day >= :w0::date
       AND mrr_before > 0
-      AND paying_since < date_trunc('month', day)::date
+      AND paying_since < date_trunc('month', (day)::timestamp)::date
       AND mrr_after < mrr_before
     GROUP BY
       1,
@@ -2493,7 +2493,7 @@ WITH
     UNION ALL
     SELECT
       tenant_id,
-      date_trunc('month', day)::date,
+      date_trunc('month', (day)::timestamp)::date,
       'paying_retained_lost',
       count(*)
     FROM
@@ -2501,7 +2501,7 @@ WITH
     WHERE
       day >= :w0::date
       AND mrr_before > 0
-      AND paying_since < date_trunc('month', day)::date
+      AND paying_since < date_trunc('month', (day)::timestamp)::date
       AND mrr_after <= 0
     GROUP BY
       1,
@@ -2646,7 +2646,7 @@ WITH
     SELECT
       is_global,
       tenant_id,
-      date_trunc('month', day)::date AS bucket_date,
+      date_trunc('month', (day)::timestamp)::date AS bucket_date,
       (
         array_agg(
           "total_customers"
@@ -2815,7 +2815,7 @@ WITH
     GROUP BY
       is_global,
       tenant_id,
-      date_trunc('month', day)::date
+      date_trunc('month', (day)::timestamp)::date
   ),
   finished AS (
     SELECT

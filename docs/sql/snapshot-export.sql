@@ -82,7 +82,7 @@ COPY (
   WHERE
     environment = :env
     AND bucket_type = :bucket
-    AND bucket_date BETWEEN date_trunc('week', :start::date)::date AND :end::date
+    AND bucket_date BETWEEN date_trunc('week', (:start::date)::timestamp)::date AND :end::date
   ORDER BY
     s.tenant_id,
     s.bucket_date
@@ -146,7 +146,7 @@ WHERE
       AND bucket_date > :after_date::date
     )
   )
-  AND bucket_date BETWEEN date_trunc('month', :start::date)::date AND :end::date
+  AND bucket_date BETWEEN date_trunc('month', (:start::date)::timestamp)::date AND :end::date
 ORDER BY
   s.tenant_id,
   s.bucket_date

@@ -65,7 +65,7 @@ SELECT
   s."ai_breakdown"
 FROM
   generate_series(
-    date_trunc('week', :start::date)::date,
+    date_trunc('week', (:start::date)::timestamp)::date,
     :end::date,
     :step::interval
   ) AS b
@@ -87,7 +87,7 @@ SELECT
   s."ai_breakdown"
 FROM
   generate_series(
-    date_trunc('month', :start::date)::date,
+    date_trunc('month', (:start::date)::timestamp)::date,
     :end::date,
     :step::interval
   ) AS b

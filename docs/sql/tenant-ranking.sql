@@ -185,7 +185,7 @@ WHERE
   environment = :environment
   AND bucket_type = :bucket
   AND tenant_id = ANY (:tenants::varchar[])
-  AND bucket_date BETWEEN date_trunc('week', :start::date)::date AND :end::date
+  AND bucket_date BETWEEN date_trunc('week', (:start::date)::timestamp)::date AND :end::date
 ORDER BY
   tenant_id,
   bucket_date;
@@ -204,7 +204,7 @@ WHERE
   environment = :environment
   AND bucket_type = :bucket
   AND tenant_id = ANY (:tenants::varchar[])
-  AND bucket_date BETWEEN date_trunc('month', :start::date)::date AND :end::date
+  AND bucket_date BETWEEN date_trunc('month', (:start::date)::timestamp)::date AND :end::date
 ORDER BY
   tenant_id,
   bucket_date;
