@@ -20,6 +20,7 @@ import {
   partitionActivityState,
   partitionDailyWork,
   partitionLifecycleState,
+  partitionKeyActionDays,
   partitionSources,
   snapshotDigest,
 } from './measure/partitioned.js';
@@ -202,6 +203,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
       await partitionSources(bench.db, options.partitions);
       await partitionActivityState(bench.db, options.partitions);
       await partitionLifecycleState(bench.db, options.partitions);
+      await partitionKeyActionDays(bench.db, options.partitions);
       await partitionDailyWork(bench.db, options.partitions);
       await bench.db.query(`TRUNCATE ${DERIVED_TABLES}`);
       const [, took] = await timed(backfill);

@@ -17,6 +17,7 @@ import { KeyActionCoveringIndex1765224000000 } from './1765224000000-key-action-
 import { UserActivityRecentIndex1765296000000 } from './1765296000000-user-activity-recent-index.js';
 import { CohortComputedFor1765310400000 } from './1765310400000-cohort-computed-for.js';
 import { DailyWorkStore1765324800000 } from './1765324800000-daily-work-store.js';
+import { KeyActionDays1765339200000 } from './1765339200000-key-action-days.js';
 
 /** Every migration of the metrics module, oldest first. Hosts add these to their data source. */
 export const METRICS_MIGRATIONS = [
@@ -39,4 +40,5 @@ export const METRICS_MIGRATIONS = [
   UserActivityRecentIndex1765296000000,
   CohortComputedFor1765310400000,
   DailyWorkStore1765324800000,
+  KeyActionDays1765339200000,
 ];

@@ -18,6 +18,7 @@ import {
   type SummaryReadQuery,
 } from '../libs/metrics/src/repositories/snapshot-summary.repository.js';
 import { computeStatements, USER_DAYS_TABLE } from '../libs/metrics/src/repositories/compute-statements.js';
+import { keyActionDaysStatements } from '../libs/metrics/src/repositories/key-action-days.repository.js';
 import { storedWorkStatements } from '../libs/metrics/src/repositories/stored-daily-work.repository.js';
 import { snapshotStatements } from '../libs/metrics/src/repositories/snapshots.repository.js';
 import { auditStatements } from '../libs/metrics/src/repositories/audit.repository.js';
@@ -241,7 +242,17 @@ export const SQL_DOCS: SqlDoc[] = [
     code: 'libs/metrics/src/repositories/snapshot-summary.repository.ts (summaryStatements), GET summary',
     samples: [
       { name: 'activityStateHolds', built: {}, statement: summaryStatements.activityStateHolds(SUMMARY) },
-      { name: 'range (global view)', built: SOURCES, statement: summaryStatements.range(SUMMARY) },
+      { name: 'keyActionDaysHold', built: {}, statement: summaryStatements.keyActionDaysHold(SUMMARY) },
+      {
+        name: 'range (global view, users per key action from the key-action days, which hold the range)',
+        built: SOURCES,
+        statement: summaryStatements.range(SUMMARY, undefined, 'state'),
+      },
+      {
+        name: 'range (global view, users per key action from the events)',
+        built: SOURCES,
+        statement: summaryStatements.range(SUMMARY),
+      },
       {
         name: 'range (global view, were a metric to read the range’s active users: from the per-user activity state)',
         built: SOURCES,
@@ -385,12 +396,42 @@ export const SQL_DOCS: SqlDoc[] = [
     code: 'libs/metrics/src/repositories/compute-statements.ts (computeStatements.bucketUpsert): rollup, bucket facts and upsert',
     samples: [
       {
-        name: `bucketUpsert (${bucket})`,
+        name: `bucketUpsert (${bucket}, users per key action from the key-action days)`,
         built: { ...SOURCES, bucket, userDays: USER_DAYS_TABLE },
-        statement: computeStatements.bucketUpsert(OWN_TABLES, ENABLED, bucket, USER_DAYS_TABLE, COMPUTE_PARAMS),
+        statement: computeStatements.bucketUpsert(
+          OWN_TABLES,
+          ENABLED,
+          bucket,
+          USER_DAYS_TABLE,
+          COMPUTE_PARAMS,
+          'user-days',
+          'state',
+        ),
       },
     ],
   })),
+  {
+    file: 'key-action-days.sql',
+    code: 'libs/metrics/src/repositories/key-action-days.repository.ts (keyActionDaysStatements), built from libs/metrics/src/sql/key-action-days.sql.ts',
+    samples: [
+      ...keyActionDaysStatements
+        .fold(OWN_TABLES, { ...COMPUTE_PARAMS, f0: '2026-03-01', f1: '2026-04-05' })
+        .map((statement, index) => ({ name: `fold (${['clear', 'set'][index]})`, built: {}, statement })),
+      { name: 'relink', built: {}, statement: keyActionDaysStatements.relink({ tenant: null, f1: '2026-04-05' }) },
+      { name: 'coverage', built: {}, statement: keyActionDaysStatements.coverage() },
+      {
+        name: 'extendCoverage',
+        built: {},
+        statement: keyActionDaysStatements.extendCoverage({
+          tz: 'UTC',
+          as_of: '2026-04-06T06:00:00Z',
+          source: 'system_activation_event',
+          f0: '2026-03-01',
+          f1: '2026-03-31',
+        }),
+      },
+    ],
+  },
   {
     file: 'compute-stored-work.sql',
     code: 'libs/metrics/src/repositories/stored-daily-work.repository.ts (storedWorkStatements), built from libs/metrics/src/sql/daily-work-store.sql.ts',
@@ -416,6 +457,7 @@ export const SQL_DOCS: SqlDoc[] = [
           'monthly',
           USER_DAYS_TABLE,
           { ...COMPUTE_PARAMS, d0: '2026-03-31', d1: '2026-03-31' },
+          'state',
           'state',
         ),
       },

@@ -86,6 +86,24 @@ export async function partitionActivityState(db: BenchDb, partitions: number): P
   await db.query('TRUNCATE metrics_user_activity_coverage');
 }
 
+/** The key-action days, hash-partitioned by tenant_id the same way (derived: rebuilt empty, the next backfill folds them). */
+export async function partitionKeyActionDays(db: BenchDb, partitions: number): Promise<void> {
+  const table = 'metrics_key_action_day';
+  await db.query(`DROP TABLE ${table}`);
+  await db.query(`
+    CREATE TABLE ${table} (
+      tenant_id varchar, action varchar NOT NULL, user_id varchar NOT NULL, day date NOT NULL, previous_day date,
+      CONSTRAINT ${table}_key UNIQUE NULLS NOT DISTINCT (tenant_id, action, user_id, day)
+    ) PARTITION BY HASH (tenant_id)`);
+  for (let remainder = 0; remainder < partitions; remainder += 1) {
+    await db.query(
+      `CREATE TABLE ${table}_p${remainder} PARTITION OF ${table} FOR VALUES WITH (MODULUS ${partitions}, REMAINDER ${remainder})`,
+    );
+  }
+  await db.query(`CREATE INDEX ${table}_range ON ${table} (day) INCLUDE (tenant_id, action, previous_day)`);
+  await db.query('TRUNCATE metrics_key_action_day_coverage');
+}
+
 /** The per-user lifecycle state, hash-partitioned by tenant_id the same way (derived: rebuilt empty, refolded). */
 export async function partitionLifecycleState(db: BenchDb, partitions: number): Promise<void> {
   const table = 'metrics_user_lifecycle';

@@ -2,7 +2,7 @@
 -- Built by libs/metrics/src/repositories/compute-statements.ts (computeStatements.bucketUpsert): rollup, bucket facts and upsert.
 -- Named parameters (:name) are bound as $n when the statement runs.
 
--- bucketUpsert (daily)
+-- bucketUpsert (daily, users per key action from the key-action days)
 -- built with: {"enabled":"lifecycle, activity, activation, config, billing, jobs, ai, api","relations":"the module's own tables","bucket":"daily","userDays":"metrics_user_days"}
 -- sample parameters: {"actions":["created_project","invited_teammate"],"as_of":"2026-03-02T08:00:00.000Z","bucket_type":"daily","currency":"USD","d0":"2026-01-01","d1":"2026-03-01","env":"production","rates":"{\"EUR\":1.08}","tenant":null,"tz":"Europe/Berlin","w0":"2026-01-01","w1":"2026-03-02"}
 WITH
@@ -202,21 +202,22 @@ WITH
     UNION ALL
     SELECT
       tenant_id,
-      bucket_date,
-      'action:' || action,
-      count(*)
+      (day)::date AS bucket_date,
+      'action:' || action AS fact,
+      count(*) AS value
     FROM
-      (
-        SELECT DISTINCT
-          tenant_id,
-          ((occurred_at AT TIME ZONE :tz)::date)::date AS bucket_date,
-          action,
-          user_id
-        FROM
-          key_actions
-        WHERE
-          occurred_at >= ((:w0::date)::timestamp AT TIME ZONE :tz)
-      ) AS bucket_actors
+      metrics_key_action_day
+    WHERE
+      day BETWEEN :w0::date AND :w1::date
+      AND action = ANY (:actions::text[])
+      AND (
+        :tenant::varchar IS NULL
+        OR tenant_id = :tenant
+      )
+      AND (
+        previous_day IS NULL
+        OR previous_day < (day)::date
+      )
     GROUP BY
       1,
       2,

@@ -2,7 +2,7 @@
 -- Built by libs/metrics/src/repositories/compute-statements.ts (computeStatements.bucketUpsert): rollup, bucket facts and upsert.
 -- Named parameters (:name) are bound as $n when the statement runs.
 
--- bucketUpsert (weekly)
+-- bucketUpsert (weekly, users per key action from the key-action days)
 -- built with: {"enabled":"lifecycle, activity, activation, config, billing, jobs, ai, api","relations":"the module's own tables","bucket":"weekly","userDays":"metrics_user_days"}
 -- sample parameters: {"actions":["created_project","invited_teammate"],"as_of":"2026-03-02T08:00:00.000Z","bucket_type":"weekly","currency":"USD","d0":"2026-01-01","d1":"2026-03-01","env":"production","rates":"{\"EUR\":1.08}","tenant":null,"tz":"Europe/Berlin","w0":"2025-12-29","w1":"2026-03-02"}
 WITH
@@ -222,24 +222,22 @@ WITH
     UNION ALL
     SELECT
       tenant_id,
-      bucket_date,
-      'action:' || action,
-      count(*)
+      date_trunc('week', (day)::timestamp)::date AS bucket_date,
+      'action:' || action AS fact,
+      count(*) AS value
     FROM
-      (
-        SELECT DISTINCT
-          tenant_id,
-          date_trunc(
-            'week',
-            ((occurred_at AT TIME ZONE :tz)::date)::timestamp
-          )::date AS bucket_date,
-          action,
-          user_id
-        FROM
-          key_actions
-        WHERE
-          occurred_at >= ((:w0::date)::timestamp AT TIME ZONE :tz)
-      ) AS bucket_actors
+      metrics_key_action_day
+    WHERE
+      day BETWEEN :w0::date AND :w1::date
+      AND action = ANY (:actions::text[])
+      AND (
+        :tenant::varchar IS NULL
+        OR tenant_id = :tenant
+      )
+      AND (
+        previous_day IS NULL
+        OR previous_day < date_trunc('week', (day)::timestamp)::date
+      )
     GROUP BY
       1,
       2,

@@ -406,24 +406,22 @@ WITH
     UNION ALL
     SELECT
       tenant_id,
-      bucket_date,
-      'action:' || action,
-      count(*)
+      date_trunc('month', (day)::timestamp)::date AS bucket_date,
+      'action:' || action AS fact,
+      count(*) AS value
     FROM
-      (
-        SELECT DISTINCT
-          tenant_id,
-          date_trunc(
-            'month',
-            ((occurred_at AT TIME ZONE :tz)::date)::timestamp
-          )::date AS bucket_date,
-          action,
-          user_id
-        FROM
-          key_actions
-        WHERE
-          occurred_at >= ((:w0::date)::timestamp AT TIME ZONE :tz)
-      ) AS bucket_actors
+      metrics_key_action_day
+    WHERE
+      day BETWEEN :w0::date AND :w1::date
+      AND action = ANY (:actions::text[])
+      AND (
+        :tenant::varchar IS NULL
+        OR tenant_id = :tenant
+      )
+      AND (
+        previous_day IS NULL
+        OR previous_day < date_trunc('month', (day)::timestamp)::date
+      )
     GROUP BY
       1,
       2,

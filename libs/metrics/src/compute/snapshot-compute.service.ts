@@ -11,6 +11,8 @@ import { addDays, addMonths, daysBetween, monthAlignedChunks, monthStart } from 
 import { MetricsSources } from '../sources/source-check.js';
 import { ActivityStateRun } from './activity-state-run.js';
 import { LifecycleStateRun, type LifecycleRead } from './lifecycle-state-run.js';
+import { KeyActionStateRun } from './key-action-state-run.js';
+import { KeyActionDaysRepository } from '../repositories/key-action-days.repository.js';
 import { StoredDailyWork } from './stored-daily-work.js';
 import { StoredDailyWorkRepository } from '../repositories/stored-daily-work.repository.js';
 import { SOURCE_NAMES, SOURCE_TABLES, type SourceRelations } from '../sql/source-relations.js';
@@ -60,6 +62,7 @@ export class SnapshotComputeService {
     private readonly sources: MetricsSources,
     private readonly writes: SnapshotWritesRepository,
     private readonly storedWorkRepository: StoredDailyWorkRepository,
+    private readonly keyActionDays: KeyActionDaysRepository,
   ) {}
 
   /** Checked at start: a host relation's columns are read through casts chosen from its types. */
@@ -104,6 +107,14 @@ export class SnapshotComputeService {
         this.relations,
         enabled.has('lifecycle'),
       );
+      const keyActionState = await KeyActionStateRun.open(
+        manager,
+        this.keyActionDays,
+        this.writes,
+        this.relations,
+        base.tz,
+        enabled.has('activation'),
+      );
       const chunks = monthAlignedChunks(request.start, request.end, CHUNK_MONTHS);
       const keeps = base.tenant === null && !request.inspectThenRollBack;
       const storedWork = new StoredDailyWork(
@@ -130,6 +141,7 @@ export class SnapshotComputeService {
           work = await this.buildDailyWork(manager, enabled, activityState, lifecycleState, built, false);
         }
         const weekAndMonthUsers = built === params ? 'user-days' : 'state';
+        if (enabled.has('activation')) await keyActionState.fold(params);
         for (const bucket of STORED_BUCKETS) {
           await this.writes.upsertBucket(
             manager,
@@ -139,6 +151,7 @@ export class SnapshotComputeService {
             work.userDays,
             params,
             weekAndMonthUsers,
+            'state',
           );
         }
         await storedWork.keep(params, built.w0);
@@ -146,6 +159,7 @@ export class SnapshotComputeService {
         done += daysBetween(d0, d1) + 1;
         request.onProgress?.(done, totalDays);
       }
+      await keyActionState.finish(base.tenant);
       await this.computeCohorts(manager, request, base);
       if (request.inspectThenRollBack) {
         await request.inspectThenRollBack(manager);

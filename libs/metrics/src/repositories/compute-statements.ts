@@ -4,7 +4,12 @@
  */
 import { isoWeekStart, monthStart } from '../common/calendar-dates.js';
 import type { Statement } from '../database/statement.js';
-import { activeUsersReadIn, bucketFactsCtes, type ActiveUsersFact } from '../sql/bucket-facts.sql.js';
+import {
+  activeUsersReadIn,
+  bucketFactsCtes,
+  type ActiveUsersFact,
+  type KeyActionUsers,
+} from '../sql/bucket-facts.sql.js';
 import {
   CURVE_LAST_DAY,
   cohortInputs,
@@ -26,6 +31,7 @@ import {
   stateUserDaysSql,
 } from '../sql/user-activity.sql.js';
 import type { SourceRelations } from '../sql/source-relations.js';
+import type { DayCoverage } from '../sql/day-coverage.sql.js';
 
 export type Params = Record<string, unknown>;
 
@@ -40,12 +46,7 @@ export type UserDaysFrom = 'activity' | 'state' | 'window changes';
 export type StoredBucket = Exclude<RollupBucket, 'range'>;
 
 /** The days the per-user activity state holds exactly, in a timezone and from one activity relation. */
-export interface ActivityCoverage {
-  timezone: string;
-  source: string;
-  first: string;
-  last: string;
-}
+export type ActivityCoverage = DayCoverage;
 
 /** The `lifecycle_at` of a fold that rebuilds the per-user lifecycle state from the whole history. */
 export const REBUILD_FROM = '-infinity';
@@ -174,6 +175,7 @@ export const computeStatements = {
     userDays: string | undefined,
     params: Params,
     activeUsersFrom: WeekAndMonthUsers = 'user-days',
+    keyActions: KeyActionUsers = 'events',
   ): Statement => {
     const bucketOf = BUCKET_DATE[bucket];
     let activeUsers: ActiveUsersFact = 'none';
@@ -186,7 +188,7 @@ export const computeStatements = {
       // No metric reads a day's distinct active users from the bucket facts (DAU is the work table's count). NRR's
       // movements from the customers moving in the work range only (the stocks come from the work table), so a
       // one-day run does not sort the whole ledger for them.
-      bucketFactsCtes(relations, enabled, bucketOf, userDays, activeUsers, 'moving'),
+      bucketFactsCtes(relations, enabled, bucketOf, userDays, activeUsers, 'moving', keyActions),
       bucket,
       enabled,
       AVERAGES_THROUGH,

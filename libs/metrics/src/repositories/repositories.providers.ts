@@ -10,6 +10,7 @@ import { DirtyDaysRepository } from './dirty-days.repository.js';
 import { ConventionsRepository } from './conventions.repository.js';
 import { AlertDeliveriesRepository } from './alert-deliveries.repository.js';
 import { SnapshotWritesRepository } from './snapshot-writes.repository.js';
+import { KeyActionDaysRepository } from './key-action-days.repository.js';
 import { StoredDailyWorkRepository } from './stored-daily-work.repository.js';
 import { RevenueCompareRepository } from './revenue-compare.repository.js';
 import { RevenueCustomersRepository } from './revenue-customers.repository.js';
@@ -32,6 +33,7 @@ export const REPOSITORIES = [
   TenantRankingRepository,
   RunsRepository,
   SnapshotWritesRepository,
+  KeyActionDaysRepository,
   StoredDailyWorkRepository,
   RevenueCompareRepository,
   AuditRepository,

@@ -6,7 +6,13 @@ import { withReadConnection } from '../database/read-replica.js';
 import { NO_JIT } from '../database/session-settings.js';
 import { run, type Statement } from '../database/statement.js';
 import type { BucketType } from '../entities/snapshot.entity.js';
-import { activeUsersReadIn, bucketFactsCtes, type ActiveUsersFact } from '../sql/bucket-facts.sql.js';
+import {
+  activeUsersReadIn,
+  bucketFactsCtes,
+  type ActiveUsersFact,
+  type KeyActionUsers,
+} from '../sql/bucket-facts.sql.js';
+import { keyActionDaysStatements } from './key-action-days.repository.js';
 import { workMetrics } from '../sql/daily-work.sql.js';
 import { monthlyRatesSql } from '../sql/monthly-rates.sql.js';
 import { BUCKET_DATE, rollupSql } from '../sql/rollup.sql.js';
@@ -81,12 +87,17 @@ export const summaryStatements = {
   /**
    * Every metric over the range by its kind: the stored days rolled up as one `range` bucket, with the facts that
    * only exist per bucket (users per key action, AI usage per model, NRR's movements) counted over the whole range
-   * from the sources. `activeUsers`: where the range's distinct active users come from, if a metric reads them.
+   * from the sources. `activeUsers`: where the range's distinct active users come from, if a metric reads them;
+   * `keyActions`: where its users per key action are counted (the key-action days when they hold the range).
    */
-  range: (query: SummaryReadQuery, activeUsers: ActiveUsersFact = ACTIVE_USERS_OF_RANGE): Statement => {
+  range: (
+    query: SummaryReadQuery,
+    activeUsers: ActiveUsersFact = ACTIVE_USERS_OF_RANGE,
+    keyActions: KeyActionUsers = 'events',
+  ): Statement => {
     const rolled = rollupSql(
       storedDays(query.tenant),
-      bucketFactsCtes(query.relations, query.enabled, BUCKET_DATE.range, undefined, activeUsers, 'moving'),
+      bucketFactsCtes(query.relations, query.enabled, BUCKET_DATE.range, undefined, activeUsers, 'moving', keyActions),
       'range',
       query.enabled,
       // The rows are stored daily snapshots: every one of them is a computed day.
@@ -109,6 +120,15 @@ export const summaryStatements = {
     sql: stateHoldsSql(':range_start::date', ':range_end::date'),
     params: { ...summaryParams(query), source: query.relations.from('activity') },
   }),
+
+  /** Whether the key-action days hold the range's days exactly: then its users per key action are counted from them. */
+  keyActionDaysHold: (query: SummaryReadQuery): Statement =>
+    keyActionDaysStatements.holds({
+      ...summaryParams(query),
+      source: query.relations.from('activation'),
+      from: query.start,
+      to: query.end,
+    }),
 
   daysWithData: (query: SummaryReadQuery): Statement => ({
     sql: `SELECT count(*)::int AS days FROM system_metrics_snapshot
@@ -147,7 +167,12 @@ export class SnapshotSummaryRepository {
           const [{ holds }] = await run<{ holds: boolean }>(runs, summaryStatements.activityStateHolds(query));
           if (holds) activeUsers = 'state';
         }
-        const [range] = await run(runs, summaryStatements.range(query, activeUsers));
+        let keyActions: KeyActionUsers = 'events';
+        if (query.enabled.has('activation')) {
+          const [{ holds }] = await run<{ holds: boolean }>(runs, summaryStatements.keyActionDaysHold(query));
+          if (holds) keyActions = 'state';
+        }
+        const [range] = await run(runs, summaryStatements.range(query, activeUsers, keyActions));
         const [{ days }] = await run<{ days: number }>(runs, summaryStatements.daysWithData(query));
         const [monthly] = await run(runs, summaryStatements.monthlyRates(query));
         const [latest] = await run(runs, summaryStatements.latest(query));

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { COMPUTE_WORK_MEM, NO_JIT } from '../database/session-settings.js';
 import { run, type Statement } from '../database/statement.js';
+import type { KeyActionUsers } from '../sql/bucket-facts.sql.js';
 import type { CohortActivity, CohortMembers } from '../sql/cohorts.sql.js';
 import type { DailyWorkReads } from '../sql/daily-work.sql.js';
 import type { SourceRelations } from '../sql/source-relations.js';
@@ -162,10 +163,11 @@ export class SnapshotWritesRepository {
     userDays: string | undefined,
     params: Params,
     activeUsersFrom: WeekAndMonthUsers = 'user-days',
+    keyActions: KeyActionUsers = 'events',
   ): Promise<void> {
     await this.exec(
       manager,
-      computeStatements.bucketUpsert(relations, enabled, bucket, userDays, params, activeUsersFrom),
+      computeStatements.bucketUpsert(relations, enabled, bucket, userDays, params, activeUsersFrom, keyActions),
     );
   }
 

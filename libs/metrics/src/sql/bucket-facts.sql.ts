@@ -5,6 +5,7 @@ import { billingBucketFacts, type LedgerRows } from './billing-facts.js';
 import { LOCAL_DAY, WORK_START, sourceCtes } from './source-facts.js';
 import { stateActiveUsersSql, stateBucketActiveUsersSql } from './user-activity.sql.js';
 import { TENANT_FILTER } from './sql-fragments.js';
+import { keyActionDaysUsersSql } from './key-action-days.sql.js';
 
 /**
  * Where a bucket's `active_users` fact (distinct users active in the bucket) is counted: from the user-days of the
@@ -13,6 +14,13 @@ import { TENANT_FILTER } from './sql-fragments.js';
  * for that bucket.
  */
 export type ActiveUsersFact = 'user-days' | 'state' | 'none' | { stateBuckets: 'weekly' | 'monthly' };
+
+/**
+ * Where a bucket's users per key action are counted: from the activation source's events (a hash of every
+ * (tenant, action, user) of the bucket), or from the key-action days (`state`, key-action-days.sql.ts), which must
+ * hold every day of [:w0, :w1] exactly.
+ */
+export type KeyActionUsers = 'events' | 'state';
 
 /**
  * Whether a catalog metric reads the `active_users` bucket fact in a bucket: WAU's ISO week and MAU's month
@@ -43,6 +51,8 @@ export function bucketFactsCtes(
   activeUsers: ActiveUsersFact = 'user-days',
   /** `moving`: NRR's movements from the customers with a ledger row in [:w0, :w1] only (billing-facts.ts). */
   ledger: LedgerRows = 'history',
+  /** Where users per key action are counted: the activation source's events, or the key-action days (state). */
+  keyActions: KeyActionUsers = 'events',
 ): string[] {
   // The first branch of the UNION names its columns (and types them): any of the others may be left out.
   const counts = [
@@ -64,7 +74,8 @@ export function bucketFactsCtes(
             FROM ${userDays ?? 'user_days'} WHERE day >= :w0::date) AS bucket_users
       GROUP BY 1, 2`);
   }
-  if (enabled.has('activation')) {
+  if (enabled.has('activation') && keyActions === 'state') counts.push(keyActionDaysUsersSql(bucket));
+  if (enabled.has('activation') && keyActions === 'events') {
     // Users per key action, each (tenant, bucket, action, user) once and then counted, like the active users.
     counts.push(`SELECT tenant_id, bucket_date, 'action:' || action, count(*)
       FROM (SELECT DISTINCT tenant_id, ${bucket(LOCAL_DAY('occurred_at'))} AS bucket_date, action, user_id

@@ -1,6 +1,7 @@
 import { TENANT_FILTER } from './sql-fragments.js';
 import { BUCKET_DATE, BUCKET_LAST_DAY } from './bucket-dates.js';
 import { WINDOW_DAYS } from './stored-eve.sql.js';
+import { dayCoverageSql } from './day-coverage.sql.js';
 
 /**
  * The persistent per-user activity state (docs/performance.md, "Per-user activity state"): one row per tenant,
@@ -192,43 +193,8 @@ export function stateBucketActiveUsersSql(bucket: 'weekly' | 'monthly'): string 
       GROUP BY 1, 2`;
 }
 
-/**
- * Whether the state holds the local days [from, to] exactly for a reader in timezone :tz reading activity from
- * :source: covered by the folds, and no day of it waiting to be recomputed.
- */
-export const stateHoldsSql = (from: string, to: string) => `SELECT
-    EXISTS (SELECT 1 FROM ${USER_ACTIVITY_COVERAGE_TABLE}
-            WHERE timezone = :tz AND source = :source AND first_day <= ${from} AND last_day >= ${to})
-    AND NOT EXISTS (SELECT 1 FROM metrics_dirty_day WHERE day BETWEEN ${from} AND ${to}) AS holds`;
+/** The days the state holds exactly, as of its last fold (day-coverage.sql.ts). */
+export const coverageSql = dayCoverageSql(USER_ACTIVITY_COVERAGE_TABLE, USER_ACTIVITY_TABLE);
 
-/**
- * The days the state holds exactly, as of its last fold: every local day in [first_day, last_day] was folded for
- * every tenant in the timezone and from the activity relation named here. One row (or none: nothing is known).
- */
-export const coverageSql = {
-  read: `SELECT timezone, source, first_day::text AS first_day, last_day::text AS last_day
-    FROM ${USER_ACTIVITY_COVERAGE_TABLE}`,
-  /**
-   * The folded days [:f0, :f1] before today (a day to date is not final) join the covered days when they touch
-   * them; otherwise the later interval is kept.
-   */
-  extend: `INSERT INTO ${USER_ACTIVITY_COVERAGE_TABLE} (singleton, timezone, source, first_day, last_day)
-    SELECT true, :tz, :source, :f0::date, folded_through FROM (
-      SELECT least(:f1::date, (:as_of::timestamptz AT TIME ZONE :tz)::date - 1) AS folded_through) AS folded
-    WHERE folded_through >= :f0::date
-    ON CONFLICT (singleton) DO UPDATE SET
-      first_day = CASE
-        WHEN EXCLUDED.first_day <= ${USER_ACTIVITY_COVERAGE_TABLE}.last_day + 1
-         AND EXCLUDED.last_day >= ${USER_ACTIVITY_COVERAGE_TABLE}.first_day - 1
-        THEN least(${USER_ACTIVITY_COVERAGE_TABLE}.first_day, EXCLUDED.first_day)
-        WHEN EXCLUDED.last_day > ${USER_ACTIVITY_COVERAGE_TABLE}.last_day THEN EXCLUDED.first_day
-        ELSE ${USER_ACTIVITY_COVERAGE_TABLE}.first_day END,
-      last_day = CASE
-        WHEN EXCLUDED.first_day <= ${USER_ACTIVITY_COVERAGE_TABLE}.last_day + 1
-         AND EXCLUDED.last_day >= ${USER_ACTIVITY_COVERAGE_TABLE}.first_day - 1
-        THEN greatest(${USER_ACTIVITY_COVERAGE_TABLE}.last_day, EXCLUDED.last_day)
-        WHEN EXCLUDED.last_day > ${USER_ACTIVITY_COVERAGE_TABLE}.last_day THEN EXCLUDED.last_day
-        ELSE ${USER_ACTIVITY_COVERAGE_TABLE}.last_day END`,
-  forget: `DELETE FROM ${USER_ACTIVITY_COVERAGE_TABLE}`,
-  reset: `TRUNCATE ${USER_ACTIVITY_TABLE}, ${USER_ACTIVITY_COVERAGE_TABLE}`,
-};
+/** Whether the state holds the local days [from, to] exactly for a reader in timezone :tz reading activity from :source. */
+export const stateHoldsSql = coverageSql.holds;

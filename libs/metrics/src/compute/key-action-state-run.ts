@@ -1,0 +1,86 @@
+import type { EntityManager } from 'typeorm';
+import { addDays } from '../common/calendar-dates.js';
+import type { DayCoverage } from '../sql/day-coverage.sql.js';
+import type { SourceRelations } from '../sql/source-relations.js';
+import type { KeyActionDaysRepository } from '../repositories/key-action-days.repository.js';
+import type { SnapshotWritesRepository } from '../repositories/snapshot-writes.repository.js';
+import type { Params } from '../repositories/compute-statements.js';
+
+/**
+ * The key-action days as one run uses them (docs/performance.md, "Key-action days"). Each chunk folds the days it
+ * counts users per key action over (its work range, or from its first day when the days before are held exactly),
+ * so every source path reaches them through the compute; its week's and month's users per key action are then
+ * counted from them. The rows after the run's last folded day are linked to their previous days once, at the end:
+ * every earlier row lies in a later chunk's fold, which probes the days before it again.
+ */
+export class KeyActionStateRun {
+  private foldedThrough: string | undefined;
+
+  private constructor(
+    private readonly manager: EntityManager,
+    private readonly days: KeyActionDaysRepository,
+    private readonly writes: SnapshotWritesRepository,
+    private readonly relations: SourceRelations,
+    private readonly timezone: string,
+    private coverage: DayCoverage | undefined,
+  ) {}
+
+  /**
+   * At the start of a run: days folded in another timezone or from another activation relation are emptied (local
+   * days moved; this run and the next ones fold them again); without activation connected nothing is known exact.
+   */
+  static async open(
+    manager: EntityManager,
+    days: KeyActionDaysRepository,
+    writes: SnapshotWritesRepository,
+    relations: SourceRelations,
+    timezone: string,
+    activationConnected: boolean,
+  ): Promise<KeyActionStateRun> {
+    let coverage = await days.coverage(manager);
+    if (!activationConnected) {
+      if (coverage) await days.forgetCoverage(manager);
+      coverage = undefined;
+    } else if (coverage && (coverage.timezone !== timezone || coverage.source !== relations.from('activation'))) {
+      await days.reset(manager);
+      coverage = undefined;
+    }
+    return new KeyActionStateRun(manager, days, writes, relations, timezone, coverage);
+  }
+
+  /** Folds the chunk's days, after which the key-action days hold its whole work range exactly for its scope. */
+  async fold(
+    params: Params & { w0: string; w1: string; d0: string; d1: string; tenant: string | null },
+  ): Promise<void> {
+    const f0 = (await this.holds(params.w0, addDays(params.d0, -1))) ? params.d0 : params.w0;
+    await this.days.fold(this.manager, this.relations, { ...params, f0, f1: params.w1 });
+    this.foldedThrough =
+      this.foldedThrough === undefined || params.w1 > this.foldedThrough ? params.w1 : this.foldedThrough;
+    // Only the days this run computes join the coverage: a late event for a computed day marks it dirty and the
+    // catch-up folds it again, which is not so for the other days of a work range.
+    if (params.tenant === null) {
+      await this.days.extendCoverage(this.manager, {
+        tz: this.timezone,
+        as_of: params.as_of,
+        source: this.relations.from('activation'),
+        f0: params.d0,
+        f1: params.d1,
+      });
+      this.coverage = await this.days.coverage(this.manager);
+    }
+  }
+
+  /** After the run's last chunk: the rows after its folded days linked again to their previous days. */
+  async finish(tenant: string | null): Promise<void> {
+    if (this.foldedThrough === undefined) return;
+    await this.days.relink(this.manager, { tenant, f1: this.foldedThrough });
+  }
+
+  /** Whether the days hold every tenant's key actions of [from, to] exactly (no day of it waits to be recomputed). */
+  private async holds(from: string, to: string): Promise<boolean> {
+    const coverage = this.coverage;
+    if (from > to) return true;
+    if (!coverage || coverage.first > from || coverage.last < to) return false;
+    return !(await this.writes.anyDirtyDay(this.manager, from, to));
+  }
+}

@@ -1,0 +1,59 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { run, type Statement } from '../database/statement.js';
+import type { DayCoverage } from '../sql/day-coverage.sql.js';
+import { foldKeyActionDaysSql, keyActionCoverageSql } from '../sql/key-action-days.sql.js';
+import type { SourceRelations } from '../sql/source-relations.js';
+
+type Params = Record<string, unknown>;
+
+/** The key-action days' statements, as pure functions (rendered in docs/sql/key-action-days.sql). */
+export const keyActionDaysStatements = {
+  /** The local days [:f0, :f1] of the activation source folded in, for the scope (:tenant): cleared, then set. */
+  fold: (relations: SourceRelations, params: Params): Statement[] => [
+    { sql: foldKeyActionDaysSql.clear, params },
+    { sql: foldKeyActionDaysSql.set(relations), params },
+  ],
+  /** The scope's rows after :f1 whose previous day lay on or before it, linked again to their true previous day. */
+  relink: (params: Params): Statement => ({ sql: foldKeyActionDaysSql.relink, params }),
+  coverage: (): Statement => ({ sql: keyActionCoverageSql.read, params: {} }),
+  /** The days [:f0, :f1], folded for every tenant, join the coverage (today excluded: it is to date). */
+  extendCoverage: (params: Params): Statement => ({ sql: keyActionCoverageSql.extend, params }),
+  /** Whether the key-action days hold the local days [:from, :to] of :source exactly in timezone :tz. */
+  holds: (params: Params): Statement => ({ sql: keyActionCoverageSql.holds(':from::date', ':to::date'), params }),
+};
+
+/** Runs the key-action days' statements in the caller's transaction (the compute's, or a reader's). */
+@Injectable()
+export class KeyActionDaysRepository {
+  private exec(manager: EntityManager, statement: Statement): Promise<Record<string, string>[]> {
+    return run<Record<string, string>>((text, values) => manager.query(text, values), statement);
+  }
+
+  async fold(manager: EntityManager, relations: SourceRelations, params: Params): Promise<void> {
+    for (const statement of keyActionDaysStatements.fold(relations, params)) await this.exec(manager, statement);
+  }
+
+  async relink(manager: EntityManager, params: Params): Promise<void> {
+    await this.exec(manager, keyActionDaysStatements.relink(params));
+  }
+
+  async coverage(manager: EntityManager): Promise<DayCoverage | undefined> {
+    const [row] = await this.exec(manager, keyActionDaysStatements.coverage());
+    return row ? { timezone: row.timezone, source: row.source, first: row.first_day, last: row.last_day } : undefined;
+  }
+
+  async extendCoverage(manager: EntityManager, params: Params): Promise<void> {
+    await this.exec(manager, keyActionDaysStatements.extendCoverage(params));
+  }
+
+  /** Empties the days and their coverage (the timezone or the activation relation changed: local days moved). */
+  async reset(manager: EntityManager): Promise<void> {
+    await manager.query(keyActionCoverageSql.reset);
+  }
+
+  /** The days are no longer known to be exact (activation not connected for a run); refolded later. */
+  async forgetCoverage(manager: EntityManager): Promise<void> {
+    await manager.query(keyActionCoverageSql.forget);
+  }
+}
