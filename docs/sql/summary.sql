@@ -3496,88 +3496,92 @@ FROM
 WHERE
   r.tenant_id = :scope_tenant::varchar;
 
--- daysWithData
+-- daysAndMonthlyRates
 -- sample parameters: {"env":"production","range_end":"2026-03-01","range_start":"2026-01-01"}
 SELECT
-  count(*)::int AS days
-FROM
-  system_metrics_snapshot
-WHERE
-  environment = :env
-  AND bucket_type = 'daily'
-  AND tenant_id IS NULL
-  AND bucket_date BETWEEN :range_start::date AND :range_end::date;
-
--- monthlyRates
--- sample parameters: {"env":"production","range_end":"2026-03-01","range_start":"2026-01-01"}
-SELECT
-  :range_end::date >= (:range_start::date + interval '1 month')::date AS per_month,
-  round(
-    sum(weight * "customer_churn_rate") / nullif(
-      sum(weight) FILTER (
-        WHERE
-          "customer_churn_rate" IS NOT NULL
-      ),
-      0
-    ),
-    2
-  ) AS "customer_churn_rate",
-  round(
-    sum(weight * "revenue_churn_rate") / nullif(
-      sum(weight) FILTER (
-        WHERE
-          "revenue_churn_rate" IS NOT NULL
-      ),
-      0
-    ),
-    2
-  ) AS "revenue_churn_rate",
-  round(
-    sum(weight * "logo_churn_rate") / nullif(
-      sum(weight) FILTER (
-        WHERE
-          "logo_churn_rate" IS NOT NULL
-      ),
-      0
-    ),
-    2
-  ) AS "logo_churn_rate",
-  round(
-    sum(weight * "net_mrr_churn_rate") / nullif(
-      sum(weight) FILTER (
-        WHERE
-          "net_mrr_churn_rate" IS NOT NULL
-      ),
-      0
-    ),
-    2
-  ) AS "net_mrr_churn_rate"
+  (
+    SELECT
+      count(*)::int
+    FROM
+      system_metrics_snapshot
+    WHERE
+      environment = :env
+      AND bucket_type = 'daily'
+      AND tenant_id IS NULL
+      AND bucket_date BETWEEN :range_start::date AND :range_end::date
+  ) AS days_with_data,
+  monthly_rates.*
 FROM
   (
     SELECT
-      *,
-      (
-        least(
-          ((bucket_date + interval '1 month')::date - 1),
-          :range_end::date
-        ) - greatest(bucket_date, :range_start::date) + 1
-      )::numeric / (
-        ((bucket_date + interval '1 month')::date - 1) - bucket_date + 1
-      ) AS weight
+      :range_end::date >= (:range_start::date + interval '1 month')::date AS per_month,
+      round(
+        sum(weight * "customer_churn_rate") / nullif(
+          sum(weight) FILTER (
+            WHERE
+              "customer_churn_rate" IS NOT NULL
+          ),
+          0
+        ),
+        2
+      ) AS "customer_churn_rate",
+      round(
+        sum(weight * "revenue_churn_rate") / nullif(
+          sum(weight) FILTER (
+            WHERE
+              "revenue_churn_rate" IS NOT NULL
+          ),
+          0
+        ),
+        2
+      ) AS "revenue_churn_rate",
+      round(
+        sum(weight * "logo_churn_rate") / nullif(
+          sum(weight) FILTER (
+            WHERE
+              "logo_churn_rate" IS NOT NULL
+          ),
+          0
+        ),
+        2
+      ) AS "logo_churn_rate",
+      round(
+        sum(weight * "net_mrr_churn_rate") / nullif(
+          sum(weight) FILTER (
+            WHERE
+              "net_mrr_churn_rate" IS NOT NULL
+          ),
+          0
+        ),
+        2
+      ) AS "net_mrr_churn_rate"
     FROM
       (
         SELECT
-          *
+          *,
+          (
+            least(
+              ((bucket_date + interval '1 month')::date - 1),
+              :range_end::date
+            ) - greatest(bucket_date, :range_start::date) + 1
+          )::numeric / (
+            ((bucket_date + interval '1 month')::date - 1) - bucket_date + 1
+          ) AS weight
         FROM
-          system_metrics_snapshot
+          (
+            SELECT
+              *
+            FROM
+              system_metrics_snapshot
+            WHERE
+              environment = :env
+              AND bucket_type = 'monthly'
+              AND tenant_id IS NULL
+          ) AS scoped_months
         WHERE
-          environment = :env
-          AND bucket_type = 'monthly'
-          AND tenant_id IS NULL
-      ) AS scoped_months
-    WHERE
-      bucket_date BETWEEN date_trunc('month', :range_start::date)::date AND :range_end::date
-  ) AS months;
+          bucket_date BETWEEN date_trunc('month', :range_start::date)::date AND :range_end::date
+      ) AS months
+  ) AS monthly_rates;
 
 -- latest
 -- sample parameters: {"bucket":"daily","env":"production","range_end":"2026-03-01"}

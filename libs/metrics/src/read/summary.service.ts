@@ -47,8 +47,9 @@ export interface MetricsSummary {
 
 /**
  * A date range at a glance: every metric aggregated over the range by its kind (from the stored daily
- * snapshots, with distinct users counted over the range from the sources), the latest snapshot and the
- * alerts it triggers. Over more than a calendar month the churn rates are average monthly rates.
+ * snapshots, with users per key action counted over the range from the key-action days when they hold it, else
+ * from the source), the latest snapshot and the alerts it triggers. Over more than a calendar month the churn
+ * rates are average monthly rates.
  */
 @Injectable()
 export class SummaryService {

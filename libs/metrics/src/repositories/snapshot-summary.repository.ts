@@ -130,15 +130,15 @@ export const summaryStatements = {
       to: query.end,
     }),
 
-  daysWithData: (query: SummaryReadQuery): Statement => ({
-    sql: `SELECT count(*)::int AS days FROM system_metrics_snapshot
-      WHERE environment = :env AND bucket_type = 'daily' AND ${tenantIs('tenant_id', query.tenant, 'scope_tenant')}
-        AND bucket_date BETWEEN :range_start::date AND :range_end::date`,
-    params: summaryParams(query),
-  }),
-
-  monthlyRates: (query: SummaryReadQuery): Statement => ({
-    sql: monthlyRatesSql(query.tenant),
+  /**
+   * The range's days with a daily snapshot (`days_with_data`) beside its average monthly rates, in one statement: one
+   * round trip less for every summary.
+   */
+  daysAndMonthlyRates: (query: SummaryReadQuery): Statement => ({
+    sql: `SELECT (SELECT count(*)::int FROM system_metrics_snapshot
+        WHERE environment = :env AND bucket_type = 'daily' AND ${tenantIs('tenant_id', query.tenant, 'scope_tenant')}
+          AND bucket_date BETWEEN :range_start::date AND :range_end::date) AS days_with_data, monthly_rates.*
+      FROM (${monthlyRatesSql(query.tenant)}) AS monthly_rates`,
     params: summaryParams(query),
   }),
 
@@ -151,7 +151,7 @@ export const summaryStatements = {
   }),
 };
 
-/** A summary's four reads, on one read connection in one transaction (the range and its latest snapshot agree). */
+/** A summary's reads, on one read connection in one transaction (the range and its latest snapshot agree). */
 @Injectable()
 export class SnapshotSummaryRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
@@ -173,10 +173,9 @@ export class SnapshotSummaryRepository {
           if (holds) keyActions = 'state';
         }
         const [range] = await run(runs, summaryStatements.range(query, activeUsers, keyActions));
-        const [{ days }] = await run<{ days: number }>(runs, summaryStatements.daysWithData(query));
-        const [monthly] = await run(runs, summaryStatements.monthlyRates(query));
+        const [monthly] = await run(runs, summaryStatements.daysAndMonthlyRates(query));
         const [latest] = await run(runs, summaryStatements.latest(query));
-        return { range, daysWithData: days, monthly, latest };
+        return { range, daysWithData: Number(monthly.days_with_data), monthly, latest };
       },
       true,
     );
