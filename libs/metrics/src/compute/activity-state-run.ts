@@ -4,6 +4,7 @@ import type { SourceRelations } from '../sql/source-relations.js';
 import { WINDOW_DAYS } from '../sql/stored-eve.sql.js';
 import type { ActivityCoverage, Params } from '../repositories/compute-statements.js';
 import type { SnapshotWritesRepository } from '../repositories/snapshot-writes.repository.js';
+import { coverageSpans, usableCoverage } from './state-coverage.js';
 
 /**
  * The per-user activity state as one run uses it (docs/performance.md, "Per-user activity state"). Each chunk's
@@ -32,14 +33,11 @@ export class ActivityStateRun {
     timezone: string,
     activityConnected: boolean,
   ): Promise<ActivityStateRun> {
-    let coverage = await writes.activityCoverage(manager);
-    if (!activityConnected) {
-      if (coverage) await writes.forgetActivityCoverage(manager);
-      coverage = undefined;
-    } else if (coverage && (coverage.timezone !== timezone || coverage.source !== sourceKey(relations))) {
-      await writes.resetActivityState(manager);
-      coverage = undefined;
-    }
+    const coverage = await usableCoverage(
+      await writes.activityCoverage(manager),
+      { connected: activityConnected, timezone, source: sourceKey(relations) },
+      { forget: () => writes.forgetActivityCoverage(manager), reset: () => writes.resetActivityState(manager) },
+    );
     return new ActivityStateRun(manager, writes, relations, timezone, coverage);
   }
 
@@ -86,8 +84,7 @@ export class ActivityStateRun {
 
   /** Whether the state holds every tenant's user-days of [from, to] exactly (no day of it waits to be recomputed). */
   private async holds(from: string, to: string): Promise<boolean> {
-    const coverage = this.coverage;
-    if (!coverage || coverage.first > from || coverage.last < to) return false;
+    if (!coverageSpans(this.coverage, from, to)) return false;
     return !(await this.writes.anyDirtyDay(this.manager, from, to));
   }
 }

@@ -5,6 +5,7 @@ import type { SourceRelations } from '../sql/source-relations.js';
 import type { KeyActionDaysRepository } from '../repositories/key-action-days.repository.js';
 import type { SnapshotWritesRepository } from '../repositories/snapshot-writes.repository.js';
 import type { Params } from '../repositories/compute-statements.js';
+import { coverageSpans, usableCoverage } from './state-coverage.js';
 
 /**
  * The key-action days as one run uses them (docs/performance.md, "Key-action days"). Each chunk folds the days it
@@ -37,14 +38,11 @@ export class KeyActionStateRun {
     timezone: string,
     activationConnected: boolean,
   ): Promise<KeyActionStateRun> {
-    let coverage = await days.coverage(manager);
-    if (!activationConnected) {
-      if (coverage) await days.forgetCoverage(manager);
-      coverage = undefined;
-    } else if (coverage && (coverage.timezone !== timezone || coverage.source !== relations.from('activation'))) {
-      await days.reset(manager);
-      coverage = undefined;
-    }
+    const coverage = await usableCoverage(
+      await days.coverage(manager),
+      { connected: activationConnected, timezone, source: relations.from('activation') },
+      { forget: () => days.forgetCoverage(manager), reset: () => days.reset(manager) },
+    );
     return new KeyActionStateRun(manager, days, writes, relations, timezone, coverage);
   }
 
@@ -78,9 +76,8 @@ export class KeyActionStateRun {
 
   /** Whether the days hold every tenant's key actions of [from, to] exactly (no day of it waits to be recomputed). */
   private async holds(from: string, to: string): Promise<boolean> {
-    const coverage = this.coverage;
     if (from > to) return true;
-    if (!coverage || coverage.first > from || coverage.last < to) return false;
+    if (!coverageSpans(this.coverage, from, to)) return false;
     return !(await this.writes.anyDirtyDay(this.manager, from, to));
   }
 }

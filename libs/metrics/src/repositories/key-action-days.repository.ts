@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { run, type Statement } from '../database/statement.js';
-import type { DayCoverage } from '../sql/day-coverage.sql.js';
+import { dayCoverageOf, type DayCoverage } from '../sql/day-coverage.sql.js';
 import { foldKeyActionDaysSql, keyActionCoverageSql } from '../sql/key-action-days.sql.js';
 import type { SourceRelations } from '../sql/source-relations.js';
 
@@ -40,7 +40,7 @@ export class KeyActionDaysRepository {
 
   async coverage(manager: EntityManager): Promise<DayCoverage | undefined> {
     const [row] = await this.exec(manager, keyActionDaysStatements.coverage());
-    return row ? { timezone: row.timezone, source: row.source, first: row.first_day, last: row.last_day } : undefined;
+    return dayCoverageOf(row);
   }
 
   async extendCoverage(manager: EntityManager, params: Params): Promise<void> {

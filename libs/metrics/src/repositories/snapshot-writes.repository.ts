@@ -8,6 +8,7 @@ import type { DailyWorkReads } from '../sql/daily-work.sql.js';
 import type { SourceRelations } from '../sql/source-relations.js';
 import { lifecycleCoverageSql } from '../sql/user-lifecycle.sql.js';
 import { coverageSql } from '../sql/user-activity.sql.js';
+import { dayCoverageOf } from '../sql/day-coverage.sql.js';
 import {
   REBUILD_FROM,
   USER_DAYS_STATISTICS_TARGET,
@@ -92,7 +93,7 @@ export class SnapshotWritesRepository {
 
   async activityCoverage(manager: EntityManager): Promise<ActivityCoverage | undefined> {
     const [row] = await this.exec(manager, computeStatements.activityCoverage());
-    return row ? { timezone: row.timezone, source: row.source, first: row.first_day, last: row.last_day } : undefined;
+    return dayCoverageOf(row);
   }
 
   async extendActivityCoverage(manager: EntityManager, params: Params): Promise<void> {

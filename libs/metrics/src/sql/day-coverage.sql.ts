@@ -48,3 +48,8 @@ export interface DayCoverage {
   first: string;
   last: string;
 }
+
+/** A coverage row as `read` answers it (or none), as a DayCoverage. */
+export function dayCoverageOf(row: Record<string, string> | undefined): DayCoverage | undefined {
+  return row ? { timezone: row.timezone, source: row.source, first: row.first_day, last: row.last_day } : undefined;
+}
