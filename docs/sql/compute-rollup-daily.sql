@@ -64,18 +64,10 @@ WITH
     SELECT
       tenant_id,
       day,
-      day - lag(day) OVER by_user AS days_since_previous,
-      lead(day) OVER by_user - day AS days_to_next
+      day - previous_day AS days_since_previous,
+      next_day - day AS days_to_next
     FROM
-      user_days
-    WINDOW
-      by_user AS (
-        PARTITION BY
-          user_id COLLATE "C",
-          tenant_id COLLATE "C"
-        ORDER BY
-          day
-      )
+      metrics_user_days
   ),
   billing_ledger AS (
     SELECT

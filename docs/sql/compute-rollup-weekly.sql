@@ -64,18 +64,10 @@ WITH
     SELECT
       tenant_id,
       day,
-      day - lag(day) OVER by_user AS days_since_previous,
-      lead(day) OVER by_user - day AS days_to_next
+      day - previous_day AS days_since_previous,
+      next_day - day AS days_to_next
     FROM
-      user_days
-    WINDOW
-      by_user AS (
-        PARTITION BY
-          user_id COLLATE "C",
-          tenant_id COLLATE "C"
-        ORDER BY
-          day
-      )
+      metrics_user_days
   ),
   billing_ledger AS (
     SELECT
@@ -202,20 +194,20 @@ WITH
     UNION ALL
     SELECT
       tenant_id,
-      bucket_date,
+      date_trunc('week', (day)::timestamp)::date AS bucket_date,
       'active_users' AS fact,
       count(*) AS value
     FROM
-      (
-        SELECT DISTINCT
-          tenant_id,
-          date_trunc('week', (day)::timestamp)::date AS bucket_date,
-          user_id
-        FROM
-          metrics_user_days
-        WHERE
-          day >= :w0::date
-      ) AS bucket_users
+      metrics_user_days
+    WHERE
+      day >= :w0::date
+      AND (
+        previous_day IS NULL
+        OR previous_day < greatest(
+          date_trunc('week', (day)::timestamp)::date,
+          :w0::date
+        )
+      )
     GROUP BY
       1,
       2

@@ -74,18 +74,34 @@ WITH
     SELECT
       tenant_id,
       day,
-      day - lag(day) OVER by_user AS days_since_previous,
-      lead(day) OVER by_user - day AS days_to_next
+      day - previous_day AS days_since_previous,
+      next_day - day AS days_to_next
     FROM
-      user_days
-    WINDOW
-      by_user AS (
-        PARTITION BY
-          user_id COLLATE "C",
-          tenant_id COLLATE "C"
-        ORDER BY
-          day
-      )
+      (
+        SELECT
+          tenant_id,
+          user_id,
+          day,
+          lag(day) OVER by_user AS previous_day,
+          lead(day) OVER by_user AS next_day
+        FROM
+          (
+            SELECT
+              tenant_id,
+              user_id,
+              day
+            FROM
+              user_days
+          ) AS user_days
+        WINDOW
+          by_user AS (
+            PARTITION BY
+              user_id COLLATE "C",
+              tenant_id COLLATE "C"
+            ORDER BY
+              day
+          )
+      ) AS neighbours
   ),
   billing_ledger AS (
     SELECT
@@ -1592,18 +1608,34 @@ WITH
     SELECT
       tenant_id,
       day,
-      day - lag(day) OVER by_user AS days_since_previous,
-      lead(day) OVER by_user - day AS days_to_next
+      day - previous_day AS days_since_previous,
+      next_day - day AS days_to_next
     FROM
-      user_days
-    WINDOW
-      by_user AS (
-        PARTITION BY
-          user_id COLLATE "C",
-          tenant_id COLLATE "C"
-        ORDER BY
-          day
-      )
+      (
+        SELECT
+          tenant_id,
+          user_id,
+          day,
+          lag(day) OVER by_user AS previous_day,
+          lead(day) OVER by_user AS next_day
+        FROM
+          (
+            SELECT
+              tenant_id,
+              user_id,
+              day
+            FROM
+              user_days
+          ) AS user_days
+        WINDOW
+          by_user AS (
+            PARTITION BY
+              user_id COLLATE "C",
+              tenant_id COLLATE "C"
+            ORDER BY
+              day
+          )
+      ) AS neighbours
   ),
   billing_ledger AS (
     SELECT
@@ -2340,18 +2372,34 @@ WITH
     SELECT
       tenant_id,
       day,
-      day - lag(day) OVER by_user AS days_since_previous,
-      lead(day) OVER by_user - day AS days_to_next
+      day - previous_day AS days_since_previous,
+      next_day - day AS days_to_next
     FROM
-      user_days
-    WINDOW
-      by_user AS (
-        PARTITION BY
-          user_id COLLATE "C",
-          tenant_id COLLATE "C"
-        ORDER BY
-          day
-      )
+      (
+        SELECT
+          tenant_id,
+          user_id,
+          day,
+          lag(day) OVER by_user AS previous_day,
+          lead(day) OVER by_user AS next_day
+        FROM
+          (
+            SELECT
+              tenant_id,
+              user_id,
+              day
+            FROM
+              user_days
+          ) AS user_days
+        WINDOW
+          by_user AS (
+            PARTITION BY
+              user_id COLLATE "C",
+              tenant_id COLLATE "C"
+            ORDER BY
+              day
+          )
+      ) AS neighbours
   ),
   billing_ledger AS (
     SELECT

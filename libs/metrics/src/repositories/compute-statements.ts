@@ -20,7 +20,7 @@ import {
 import { dailyWorkSql, type DailyWorkReads } from '../sql/daily-work.sql.js';
 import { BUCKET_DATE, rollupSql, type RollupBucket } from '../sql/rollup.sql.js';
 import { snapshotUpsertSql } from '../sql/snapshot-upsert.sql.js';
-import { DAY_START, WORK_START, userDaysSql } from '../sql/source-facts.js';
+import { DAY_START, WORK_START, userDaysSql, withNeighbourDaysSql } from '../sql/source-facts.js';
 import { foldLifecycleSql, lifecycleCoverageSql } from '../sql/user-lifecycle.sql.js';
 import {
   coverageSql,
@@ -64,7 +64,10 @@ const WORK_RANGE_SQL = `SELECT
  */
 const AVERAGES_THROUGH = `greatest(:d1::date, (:as_of::timestamptz AT TIME ZONE :tz)::date - 1)`;
 
-/** The table the chunk's user-days are built into once (the daily work and every bucket's distinct counts read it). */
+/**
+ * The table the chunk's user-days are built into once, each with its user's previous and next active day
+ * (withNeighbourDaysSql): the daily work and every bucket's distinct counts read it.
+ */
 export const USER_DAYS_TABLE = 'metrics_user_days';
 
 /** The statistics target the user-days table is analysed with (analyzeUserDays): 300 rows sampled per unit. */
@@ -81,7 +84,7 @@ export const computeStatements = {
   workRange: (params: Params): Statement => ({ sql: WORK_RANGE_SQL, params }),
 
   userDays: (relations: SourceRelations, params: Params): Statement => ({
-    sql: `CREATE TEMP TABLE ${USER_DAYS_TABLE} ON COMMIT DROP AS ${userDaysSql(relations)}`,
+    sql: `CREATE TEMP TABLE ${USER_DAYS_TABLE} ON COMMIT DROP AS ${withNeighbourDaysSql(userDaysSql(relations))}`,
     params,
   }),
 
@@ -93,12 +96,12 @@ export const computeStatements = {
    * user iff it holds their last lookback day (stateLastDaysSql), so WAU and MAU are those of every lookback day.
    */
   userDaysFromState: (relations: SourceRelations, params: Params): Statement => ({
-    sql: `CREATE TEMP TABLE ${USER_DAYS_TABLE} ON COMMIT DROP AS
+    sql: `CREATE TEMP TABLE ${USER_DAYS_TABLE} ON COMMIT DROP AS ${withNeighbourDaysSql(`
       ${stateLastDaysSql(':w0::date - 29', ':w0::date - 1')}
       UNION ALL
       ${stateUserDaysSql(':w0::date', ':d0::date - 1')}
       UNION ALL
-      ${userDaysSql(relations, DAY_START(':d0::date'))}`,
+      ${userDaysSql(relations, DAY_START(':d0::date'))}`)}`,
     params,
   }),
 
@@ -109,7 +112,7 @@ export const computeStatements = {
    */
   userDaysForWindowChanges: (relations: SourceRelations, params: Params): Statement => ({
     sql: `CREATE TEMP TABLE ${USER_DAYS_TABLE} ON COMMIT DROP AS
-      ${windowChangesUserDaysSql(userDaysSql(relations, DAY_START(':d0::date')))}`,
+      ${withNeighbourDaysSql(windowChangesUserDaysSql(userDaysSql(relations, DAY_START(':d0::date'))))}`,
     params,
   }),
 

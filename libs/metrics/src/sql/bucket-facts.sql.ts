@@ -38,7 +38,7 @@ export function activeUsersReadIn(bucket: RollupBucket): boolean {
  * Facts that only exist per bucket, because distinct users do not add up across days: active users in
  * the bucket, users per key action (the activation breakdown) and AI usage per model.
  * `bucket` maps a local date column to its bucket_date (the day itself, its ISO Monday, the 1st, …);
- * `userDays` names a table of the chunk's user-days already built (see userDaysSql).
+ * `userDays` names a table of the chunk's user-days already built, with their neighbours (see userDaysSql).
  *
  * Returned as named CTEs for a statement's WITH list; the last one, `bucket_facts`, has the output: is_global,
  * tenant_id, bucket_date, facts (jsonb: fact → value), activation_breakdown, ai_breakdown.
@@ -65,13 +65,23 @@ export function bucketFactsCtes(
   if (enabled.has('activity') && typeof activeUsers === 'object') {
     counts.push(stateBucketActiveUsersSql(activeUsers.stateBuckets));
   }
-  if (enabled.has('activity') && activeUsers === 'user-days') {
+  if (enabled.has('activity') && activeUsers === 'user-days' && userDays) {
+    // The chunk's table has each user-day's previous active day: a user counts once in a bucket, on their first
+    // day read in it (from :w0 on), the one whose previous day lies before the bucket or before :w0. Its previous
+    // day is exact: the table holds every day of the work range and, before it, the user's last one of 29 days
+    // (older ones are null, and before any bucket). A count per (tenant, bucket), where a hash of every
+    // (tenant, bucket, user) cost twice as much.
+    counts.push(`SELECT tenant_id, ${bucket('day')} AS bucket_date, 'active_users' AS fact, count(*) AS value
+      FROM ${userDays}
+      WHERE day >= :w0::date AND (previous_day IS NULL OR previous_day < greatest(${bucket('day')}, :w0::date))
+      GROUP BY 1, 2`);
+  }
+  if (enabled.has('activity') && activeUsers === 'user-days' && !userDays) {
     // Each (tenant, bucket, user) once, then counted: a hash of the user-days, where `count(DISTINCT user_id)` per
     // group sorted them by tenant and bucket and then each group's users (string sorts in the database's collation).
-    // Read from the chunk's table itself when there is one (the `user_days` CTE would be materialised again).
     counts.push(`SELECT tenant_id, bucket_date, 'active_users' AS fact, count(*) AS value
       FROM (SELECT DISTINCT tenant_id, ${bucket('day')} AS bucket_date, user_id
-            FROM ${userDays ?? 'user_days'} WHERE day >= :w0::date) AS bucket_users
+            FROM user_days WHERE day >= :w0::date) AS bucket_users
       GROUP BY 1, 2`);
   }
   if (enabled.has('activation') && keyActions === 'state') counts.push(keyActionDaysUsersSql(bucket));

@@ -28,14 +28,30 @@ export { DAY_START, EVE, LOCAL_DAY, TENANT_FILTER, WINDOW_START, WORK_END, WORK_
 /**
  * Each user's active days (local dates) from 29 days before the work range to its end: what DAU, the rolling
  * windows and the bucket distinct counts read. A computation materialises it once per chunk (`userDays` names
- * that table) so the daily work and every bucket's facts share one pass over the activity source. `from` (an
- * instant) starts it later when the days before come from the per-user activity state (user-activity.sql.ts); the
- * state then gives the lookback as each user's last active day in it, all the rolling windows read of it (every
- * other reader starts at :w0).
+ * that table, built with each day's neighbours: withNeighbourDaysSql) so the daily work and every bucket's facts
+ * share one pass over the activity source and one sort of its user-days. `from` (an instant) starts it later when
+ * the days before come from the per-user activity state (user-activity.sql.ts); the state then gives the lookback as
+ * each user's last active day in it, all the rolling windows read of it (every other reader starts at :w0).
  */
 export function userDaysSql(rel: SourceRelations, from = WINDOW_START): string {
   return `SELECT DISTINCT tenant_id, user_id, ${LOCAL_DAY('occurred_at')} AS day
       FROM ${rel.from('activity')} WHERE occurred_at >= ${from} AND occurred_at < ${WORK_END} AND ${TENANT_FILTER}`;
+}
+
+/**
+ * User-days (a query of tenant_id, user_id, day, each once) with the same user's previous and next active day among
+ * them (`previous_day`, `next_day`; null at either end). The rolling windows read a day's gap to both neighbours, and
+ * a week's or month's distinct users are its user-days whose previous day lies before it (bucketFactsCtes): one sort
+ * of the chunk's user-days for both, where the weekly and monthly counts each hashed every (tenant, bucket, user).
+ *
+ * The sort puts the user before the tenant and compares bytes (`COLLATE "C"`): the same partitions (equality ignores
+ * the collation), but user ids tell rows apart from their first bytes, so the sort settles most comparisons on its
+ * abbreviated keys instead of the locale's string comparison (2–4× faster).
+ */
+export function withNeighbourDaysSql(userDays: string): string {
+  return `SELECT tenant_id, user_id, day, lag(day) OVER by_user AS previous_day, lead(day) OVER by_user AS next_day
+      FROM (${userDays}) AS user_days
+      WINDOW by_user AS (PARTITION BY user_id COLLATE "C", tenant_id COLLATE "C" ORDER BY day)`;
 }
 
 /** Helper CTEs shared by several fact subqueries. */
@@ -64,7 +80,7 @@ export function sourceCtes(
       FROM ${rel.from('activation')}
       WHERE action = ANY(:actions::text[]) AND occurred_at >= ${WORK_START} AND occurred_at < ${WORK_END}
         AND ${TENANT_FILTER})`,
-    activityGapsCte,
+    activityGapsCte(userDays),
     ...billingCtes(ledger),
   ];
 }
@@ -74,15 +90,12 @@ export function sourceCtes(
  * active days that lie within `days` of each other form one covered interval [first, last + days − 1], so
  * counting open intervals gives the distinct count in one pass. An interval opens on an active day whose
  * previous active day is more than `days` before (or absent) and closes `days` after an active day whose next
- * one is more than `days` after (or absent); `activity_gaps` gives every user-day both neighbours in one sort,
- * shared by all windows. The sort puts the user before the tenant and compares bytes (`COLLATE "C"`): the same
- * partitions (equality ignores the collation), but user ids tell rows apart from their first bytes, so the sort
- * settles most comparisons on its abbreviated keys instead of the locale's string comparison (2–4× faster).
+ * one is more than `days` after (or absent); `activity_gaps` gives every user-day both gaps, shared by all windows:
+ * read from the chunk's user-days table, which has them, or from one sort of the `user_days` CTE.
  */
-const activityGapsCte = `activity_gaps AS (
-      SELECT tenant_id, day,
-             day - lag(day) OVER by_user AS days_since_previous, lead(day) OVER by_user - day AS days_to_next
-      FROM user_days WINDOW by_user AS (PARTITION BY user_id COLLATE "C", tenant_id COLLATE "C" ORDER BY day))`;
+const activityGapsCte = (userDays: string | undefined) => `activity_gaps AS (
+      SELECT tenant_id, day, day - previous_day AS days_since_previous, next_day - day AS days_to_next
+      FROM ${userDays ?? `(${withNeighbourDaysSql('SELECT tenant_id, user_id, day FROM user_days')}) AS neighbours`})`;
 
 /**
  * Where a fact query's rows come from: `from` is the text after FROM (with its WHERE), `day` each row's local day.
