@@ -185,14 +185,16 @@ describe('per-user activity state: incremental runs equal a full recompute', () 
       test.dataSource.query<{ row: string }[]>(
         `SELECT (to_jsonb(c) - 'id' - 'computed_at' - 'computed_as_of' - 'computed_inputs')::text AS row FROM system_cohort_retention c ORDER BY 1`,
       );
-    const week7 = async (tenant: string) => {
+    /** The users of a tenant's December 2025 cohort retained in one week of its curve. */
+    const retainedInWeek = async (tenant: string, week: number) => {
       const [row] = await test.dataSource.query<{ retained: number | null }[]>(
-        `SELECT (curve -> 7 ->> 'retained')::int AS retained FROM system_cohort_retention
+        `SELECT (curve -> $2::int ->> 'retained')::int AS retained FROM system_cohort_retention
          WHERE tenant_id = $1 AND cohort_month = '2025-12-01'`,
-        [tenant],
+        [tenant, week],
       );
       return row.retained;
     };
+    const week7 = (tenant: string) => retainedInWeek(tenant, 7);
 
     // A January cohort (a/u7) whose weeks cross the state's days, with a deactivation.
     await insertSourceRows(test.dataSource, {
@@ -216,6 +218,8 @@ describe('per-user activity state: incremental runs equal a full recompute', () 
     for (const date of ['2026-01-21', '2026-01-22', '2026-01-23', '2026-01-24', '2026-01-25']) await nightly(date);
     // Week 7 (01-19..01-25) of b's December cohort has ended: read from the state, which does not hold the row yet.
     expect(await week7('b')).toBe(0);
+    // Week 4 (12-29..01-04) spans New Year: b/u1 is active in both its yearly rows (12-29 and 01-02), one user.
+    expect(await retainedInWeek('b', 4)).toBe(1);
 
     // A late event for a past day, marked dirty as ingest marks it: a dirty day in the cohorts' days reads activity.
     await insertSourceRows(test.dataSource, { activity: [['a', 'u3', '2026-01-17T16:00:00Z']] });

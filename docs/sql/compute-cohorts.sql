@@ -647,69 +647,100 @@ WITH
       JOIN stale st USING (cohort_month)
   ),
   active_weeks AS (
-    SELECT DISTINCT
-      m.tenant_id,
-      m.user_id,
-      m.cohort_month,
-      w.week
-    FROM
-      members m
-      JOIN metrics_user_activity u ON u.user_id = m.user_id
-      AND (
-        u.tenant_id = m.tenant_id
-        OR (
-          u.tenant_id IS NULL
-          AND m.tenant_id IS NULL
-        )
-      )
-      AND u.year BETWEEN extract(
-        year
+    WITH
+      matched_weeks AS MATERIALIZED (
+        SELECT
+          m.tenant_id,
+          m.user_id,
+          m.cohort_month,
+          w.week,
+          extract(
+            year
+            FROM
+              m.signup_day + 7 * w.week
+          ) <> extract(
+            year
+            FROM
+              m.signup_day + 7 * w.week + 6
+          ) AS spans_new_year
         FROM
-          m.signup_day + 7 * m.from_week
-      )::int AND extract(
-        year
-        FROM
-          m.signup_day + 7 * m.to_week - 1
-      )::int
-      AND u.last_day >= m.signup_day + 7 * m.from_week
-      AND u.first_day <= m.signup_day + 7 * m.to_week - 1
-      CROSS JOIN generate_series(m.from_week, m.to_week - 1) AS w (week)
-    WHERE
-      m.signup_day + 7 * w.week <= u.last_day
-      AND m.signup_day + 7 * w.week + 6 >= u.first_day
-      AND (
-        u.last_day <= m.signup_day + 7 * w.week + 6
-        OR u.first_day >= m.signup_day + 7 * w.week
-        OR bit_count(
-          u.days & (
-            (
-              (~ B'0'::bit(366)) >> (
-                CASE
-                  WHEN m.signup_day + 7 * w.week > make_date(u.year, 1, 1) THEN extract(
-                    doy
-                    FROM
-                      m.signup_day + 7 * w.week
-                  )::int
-                  ELSE 1
-                END - 1
-              )
-            ) & (
-              (~ B'0'::bit(366)) << (
-                366 - (
-                  CASE
-                    WHEN m.signup_day + 7 * w.week + 6 < make_date(u.year, 12, 31) THEN extract(
-                      doy
-                      FROM
-                        m.signup_day + 7 * w.week + 6
-                    )::int
-                    ELSE 366
-                  END
-                )
-              )
+          members m
+          JOIN metrics_user_activity u ON u.user_id = m.user_id
+          AND (
+            u.tenant_id = m.tenant_id
+            OR (
+              u.tenant_id IS NULL
+              AND m.tenant_id IS NULL
             )
           )
-        ) > 0
+          AND u.year BETWEEN extract(
+            year
+            FROM
+              m.signup_day + 7 * m.from_week
+          )::int AND extract(
+            year
+            FROM
+              m.signup_day + 7 * m.to_week - 1
+          )::int
+          AND u.last_day >= m.signup_day + 7 * m.from_week
+          AND u.first_day <= m.signup_day + 7 * m.to_week - 1
+          CROSS JOIN generate_series(m.from_week, m.to_week - 1) AS w (week)
+        WHERE
+          m.signup_day + 7 * w.week <= u.last_day
+          AND m.signup_day + 7 * w.week + 6 >= u.first_day
+          AND (
+            u.last_day <= m.signup_day + 7 * w.week + 6
+            OR u.first_day >= m.signup_day + 7 * w.week
+            OR bit_count(
+              u.days & (
+                (
+                  (~ B'0'::bit(366)) >> (
+                    CASE
+                      WHEN m.signup_day + 7 * w.week > make_date(u.year, 1, 1) THEN extract(
+                        doy
+                        FROM
+                          m.signup_day + 7 * w.week
+                      )::int
+                      ELSE 1
+                    END - 1
+                  )
+                ) & (
+                  (~ B'0'::bit(366)) << (
+                    366 - (
+                      CASE
+                        WHEN m.signup_day + 7 * w.week + 6 < make_date(u.year, 12, 31) THEN extract(
+                          doy
+                          FROM
+                            m.signup_day + 7 * w.week + 6
+                        )::int
+                        ELSE 366
+                      END
+                    )
+                  )
+                )
+              )
+            ) > 0
+          )
       )
+    SELECT
+      tenant_id,
+      user_id,
+      cohort_month,
+      week
+    FROM
+      matched_weeks
+    WHERE
+      NOT spans_new_year
+    UNION ALL
+    SELECT DISTINCT
+      tenant_id,
+      user_id,
+      cohort_month,
+      week
+    FROM
+      matched_weeks
+    WHERE
+      spans_new_year
   ),
   sizes AS (
     SELECT
@@ -1123,69 +1154,100 @@ WITH
       JOIN stale st USING (cohort_month)
   ),
   active_weeks AS (
-    SELECT DISTINCT
-      m.tenant_id,
-      m.user_id,
-      m.cohort_month,
-      w.week
-    FROM
-      members m
-      JOIN metrics_user_activity u ON u.user_id = m.user_id
-      AND (
-        u.tenant_id = m.tenant_id
-        OR (
-          u.tenant_id IS NULL
-          AND m.tenant_id IS NULL
-        )
-      )
-      AND u.year BETWEEN extract(
-        year
+    WITH
+      matched_weeks AS MATERIALIZED (
+        SELECT
+          m.tenant_id,
+          m.user_id,
+          m.cohort_month,
+          w.week,
+          extract(
+            year
+            FROM
+              m.signup_day + 7 * w.week
+          ) <> extract(
+            year
+            FROM
+              m.signup_day + 7 * w.week + 6
+          ) AS spans_new_year
         FROM
-          m.signup_day + 7 * m.from_week
-      )::int AND extract(
-        year
-        FROM
-          m.signup_day + 7 * m.to_week - 1
-      )::int
-      AND u.last_day >= m.signup_day + 7 * m.from_week
-      AND u.first_day <= m.signup_day + 7 * m.to_week - 1
-      CROSS JOIN generate_series(m.from_week, m.to_week - 1) AS w (week)
-    WHERE
-      m.signup_day + 7 * w.week <= u.last_day
-      AND m.signup_day + 7 * w.week + 6 >= u.first_day
-      AND (
-        u.last_day <= m.signup_day + 7 * w.week + 6
-        OR u.first_day >= m.signup_day + 7 * w.week
-        OR bit_count(
-          u.days & (
-            (
-              (~ B'0'::bit(366)) >> (
-                CASE
-                  WHEN m.signup_day + 7 * w.week > make_date(u.year, 1, 1) THEN extract(
-                    doy
-                    FROM
-                      m.signup_day + 7 * w.week
-                  )::int
-                  ELSE 1
-                END - 1
-              )
-            ) & (
-              (~ B'0'::bit(366)) << (
-                366 - (
-                  CASE
-                    WHEN m.signup_day + 7 * w.week + 6 < make_date(u.year, 12, 31) THEN extract(
-                      doy
-                      FROM
-                        m.signup_day + 7 * w.week + 6
-                    )::int
-                    ELSE 366
-                  END
-                )
-              )
+          members m
+          JOIN metrics_user_activity u ON u.user_id = m.user_id
+          AND (
+            u.tenant_id = m.tenant_id
+            OR (
+              u.tenant_id IS NULL
+              AND m.tenant_id IS NULL
             )
           )
-        ) > 0
+          AND u.year BETWEEN extract(
+            year
+            FROM
+              m.signup_day + 7 * m.from_week
+          )::int AND extract(
+            year
+            FROM
+              m.signup_day + 7 * m.to_week - 1
+          )::int
+          AND u.last_day >= m.signup_day + 7 * m.from_week
+          AND u.first_day <= m.signup_day + 7 * m.to_week - 1
+          CROSS JOIN generate_series(m.from_week, m.to_week - 1) AS w (week)
+        WHERE
+          m.signup_day + 7 * w.week <= u.last_day
+          AND m.signup_day + 7 * w.week + 6 >= u.first_day
+          AND (
+            u.last_day <= m.signup_day + 7 * w.week + 6
+            OR u.first_day >= m.signup_day + 7 * w.week
+            OR bit_count(
+              u.days & (
+                (
+                  (~ B'0'::bit(366)) >> (
+                    CASE
+                      WHEN m.signup_day + 7 * w.week > make_date(u.year, 1, 1) THEN extract(
+                        doy
+                        FROM
+                          m.signup_day + 7 * w.week
+                      )::int
+                      ELSE 1
+                    END - 1
+                  )
+                ) & (
+                  (~ B'0'::bit(366)) << (
+                    366 - (
+                      CASE
+                        WHEN m.signup_day + 7 * w.week + 6 < make_date(u.year, 12, 31) THEN extract(
+                          doy
+                          FROM
+                            m.signup_day + 7 * w.week + 6
+                        )::int
+                        ELSE 366
+                      END
+                    )
+                  )
+                )
+              )
+            ) > 0
+          )
       )
+    SELECT
+      tenant_id,
+      user_id,
+      cohort_month,
+      week
+    FROM
+      matched_weeks
+    WHERE
+      NOT spans_new_year
+    UNION ALL
+    SELECT DISTINCT
+      tenant_id,
+      user_id,
+      cohort_month,
+      week
+    FROM
+      matched_weeks
+    WHERE
+      spans_new_year
   ),
   sizes AS (
     SELECT
