@@ -623,7 +623,7 @@ WITH
         OR tenant_id = :tenant
       )
   ),
-  activity_gaps AS (
+  activity_gaps AS NOT MATERIALIZED (
     SELECT
       tenant_id,
       day,
@@ -2157,7 +2157,7 @@ WITH
         OR tenant_id = :tenant
       )
   ),
-  activity_gaps AS (
+  activity_gaps AS NOT MATERIALIZED (
     SELECT
       tenant_id,
       day,
@@ -3744,7 +3744,7 @@ WITH
         OR tenant_id = :tenant
       )
   ),
-  activity_gaps AS (
+  activity_gaps AS NOT MATERIALIZED (
     SELECT
       tenant_id,
       day,

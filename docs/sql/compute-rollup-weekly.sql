@@ -60,7 +60,7 @@ WITH
         OR tenant_id = :tenant
       )
   ),
-  activity_gaps AS (
+  activity_gaps AS NOT MATERIALIZED (
     SELECT
       tenant_id,
       day,

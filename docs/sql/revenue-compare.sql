@@ -70,7 +70,7 @@ WITH
         OR tenant_id = :tenant
       )
   ),
-  activity_gaps AS (
+  activity_gaps AS MATERIALIZED (
     SELECT
       tenant_id,
       day,
@@ -1604,7 +1604,7 @@ WITH
         OR tenant_id = :tenant
       )
   ),
-  activity_gaps AS (
+  activity_gaps AS MATERIALIZED (
     SELECT
       tenant_id,
       day,
@@ -2368,7 +2368,7 @@ WITH
         OR tenant_id = :tenant
       )
   ),
-  activity_gaps AS (
+  activity_gaps AS MATERIALIZED (
     SELECT
       tenant_id,
       day,

@@ -113,7 +113,7 @@ WITH
         OR tenant_id = :tenant
       )
   ),
-  activity_gaps AS (
+  activity_gaps AS MATERIALIZED (
     SELECT
       tenant_id,
       day,
@@ -979,7 +979,7 @@ WITH
         OR tenant_id = :tenant
       )
   ),
-  activity_gaps AS (
+  activity_gaps AS MATERIALIZED (
     SELECT
       tenant_id,
       day,
@@ -1844,7 +1844,7 @@ WITH
         OR tenant_id = :tenant
       )
   ),
-  activity_gaps AS (
+  activity_gaps AS MATERIALIZED (
     SELECT
       tenant_id,
       day,
@@ -2760,7 +2760,7 @@ WITH
         OR tenant_id = :tenant
       )
   ),
-  activity_gaps AS (
+  activity_gaps AS MATERIALIZED (
     SELECT
       tenant_id,
       day,
