@@ -294,6 +294,11 @@ export const SQL_DOCS: SqlDoc[] = [
     samples: [
       { name: 'lock', built: {}, statement: computeStatements.lock(ENV) },
       { name: 'workRange', built: {}, statement: computeStatements.workRange(COMPUTE_PARAMS) },
+      {
+        name: 'staleStatistics',
+        built: {},
+        statement: computeStatements.staleStatistics(['metrics_activity_event', 'metrics_revenue_ledger']),
+      },
       { name: 'userDays', built: SOURCES, statement: computeStatements.userDays(OWN_TABLES, COMPUTE_PARAMS) },
       { name: 'activityCoverage', built: {}, statement: computeStatements.activityCoverage() },
       {

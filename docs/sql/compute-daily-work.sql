@@ -27,6 +27,25 @@ SELECT
     )
   )::text AS w1;
 
+-- staleStatistics
+-- sample parameters: {"tables":["metrics_activity_event","metrics_revenue_ledger"]}
+SELECT
+  c.relname::text AS name
+FROM
+  pg_class c
+WHERE
+  c.oid IN (
+    SELECT
+      to_regclass(name)
+    FROM
+      unnest(:tables::text[]) AS name
+  )
+  AND (
+    c.reltuples < 0
+    OR c.relkind = 'p'
+    OR pg_relation_size(c.oid) / current_setting('block_size')::int NOT BETWEEN c.relpages * 0.9 AND c.relpages * 1.1 + 8
+  );
+
 -- userDays
 -- built with: {"enabled":"lifecycle, activity, activation, config, billing, jobs, ai, api","relations":"the module's own tables"}
 -- sample parameters: {"tenant":null,"tz":"Europe/Berlin","w0":"2025-12-29","w1":"2026-03-02"}

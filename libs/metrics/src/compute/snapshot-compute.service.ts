@@ -242,14 +242,16 @@ export class SnapshotComputeService {
   /**
    * Fresh planner statistics for the module's own source tables before a long computation: after a bulk
    * ingest, stale estimates make PostgreSQL pick nested loops (a one-year cohort query went from 20 s to
-   * 0.5 s on PGlite, which has no autovacuum to do this on its own).
+   * 0.5 s on PGlite, which has no autovacuum to do this on its own). Only the tables whose statistics are missing or
+   * out of date are analysed: a backfill over tables autovacuum (or a loader) has just analysed spent ~4 % of its time
+   * analysing them again (0.65 s of 16.8 s at scale 0.1).
    */
   private async refreshStatistics(manager: EntityManager): Promise<void> {
     const own = SOURCE_NAMES.filter((source) => this.relations.isOwn(source)).map(
       (source) => SOURCE_TABLES[source].table,
     );
     const billing = ['metrics_revenue_ledger', 'metrics_billing_customer', 'metrics_billing_invoice_state'];
-    await this.writes.analyze(manager, [...own, ...billing]);
+    await this.writes.analyzeStale(manager, [...own, ...billing]);
   }
 
   /** The cohorts of the months [first, last] (each YYYY-MM-01), global and per tenant, in one transaction. */

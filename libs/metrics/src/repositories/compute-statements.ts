@@ -83,6 +83,21 @@ export const computeStatements = {
 
   workRange: (params: Params): Statement => ({ sql: WORK_RANGE_SQL, params }),
 
+  /**
+   * Of the named tables, those whose planner statistics are missing or out of date: never analysed, partitioned (its
+   * size is its partitions'), or grown or shrunk by more than a tenth (and eight pages) since ANALYZE or VACUUM last
+   * counted its pages, autovacuum's own threshold for analysing again. The file's size is compared, not the cumulative
+   * statistics' count of changed rows: PGlite never flushes those, and PostgreSQL flushes them up to a second late.
+   */
+  staleStatistics: (tables: readonly string[]): Statement => ({
+    sql: `SELECT c.relname::text AS name FROM pg_class c
+      WHERE c.oid IN (SELECT to_regclass(name) FROM unnest(:tables::text[]) AS name)
+        AND (c.reltuples < 0 OR c.relkind = 'p'
+          OR pg_relation_size(c.oid) / current_setting('block_size')::int
+             NOT BETWEEN c.relpages * 0.9 AND c.relpages * 1.1 + 8)`,
+    params: { tables },
+  }),
+
   userDays: (relations: SourceRelations, params: Params): Statement => ({
     sql: `CREATE TEMP TABLE ${USER_DAYS_TABLE} ON COMMIT DROP AS ${withNeighbourDaysSql(userDaysSql(relations))}`,
     params,

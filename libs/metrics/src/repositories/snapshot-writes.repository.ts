@@ -43,9 +43,14 @@ export class SnapshotWritesRepository {
     await manager.query(COMPUTE_WORK_MEM);
   }
 
-  /** Fresh planner statistics for the given tables (names from our own table list, never user input). */
-  async analyze(manager: EntityManager, tables: readonly string[]): Promise<void> {
-    await manager.query(`ANALYZE ${tables.join(', ')}`);
+  /**
+   * Fresh planner statistics for those of the given tables whose statistics are missing or out of date (names from
+   * our own table list, never user input); answers the tables analysed.
+   */
+  async analyzeStale(manager: EntityManager, tables: readonly string[]): Promise<string[]> {
+    const stale = (await this.exec(manager, computeStatements.staleStatistics(tables))).map((row) => String(row.name));
+    if (stale.length > 0) await manager.query(`ANALYZE ${stale.join(', ')}`);
+    return stale;
   }
 
   async workRange(manager: EntityManager, params: Params): Promise<{ w0: string; w1: string }> {
