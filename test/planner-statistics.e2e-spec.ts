@@ -13,10 +13,10 @@ describe('planner statistics before a long computation', () => {
   const asOf = new Date('2026-03-02T06:00:00Z');
   const backfill = () => metrics.computeRange({ start: '2026-01-01', end: '2026-03-01', asOf });
 
-  /** How many times the activity source has been analysed. */
+  /** How many times this app's activity source has been analysed (by its oid: other tests' schemas have the name). */
   const activityAnalyses = async () => {
     const [row] = await test.dataSource.query<{ analyses: string }[]>(
-      `SELECT analyze_count AS analyses FROM pg_stat_user_tables WHERE relname = 'metrics_activity_event'`,
+      `SELECT analyze_count AS analyses FROM pg_stat_user_tables WHERE relid = 'metrics_activity_event'::regclass`,
     );
     return Number(row.analyses);
   };
