@@ -45,12 +45,11 @@ export class SnapshotWritesRepository {
 
   /**
    * Fresh planner statistics for those of the given tables whose statistics are missing or out of date (names from
-   * our own table list, never user input); answers the tables analysed.
+   * our own table list, never user input).
    */
-  async analyzeStale(manager: EntityManager, tables: readonly string[]): Promise<string[]> {
+  async analyzeStale(manager: EntityManager, tables: readonly string[]): Promise<void> {
     const stale = (await this.exec(manager, computeStatements.staleStatistics(tables))).map((row) => String(row.name));
     if (stale.length > 0) await manager.query(`ANALYZE ${stale.join(', ')}`);
-    return stale;
   }
 
   async workRange(manager: EntityManager, params: Params): Promise<{ w0: string; w1: string }> {
