@@ -49,15 +49,9 @@ export function createPgliteDriver(dataDir?: string, options: PGliteOptions = {}
   };
 
   class PgliteSession extends EventEmitter {
-    query(
-      query: string | { text: string; values?: unknown[] },
-      params?: unknown[] | QueryCallback,
-      callback?: QueryCallback,
-    ): Promise<unknown> {
+    query(text: string, params?: unknown[] | QueryCallback, callback?: QueryCallback): Promise<unknown> {
       const cb = typeof params === 'function' ? params : callback;
-      // A query config (a prepared statement's name, text and values): PGlite plans each query anew anyway.
-      const text = typeof query === 'string' ? query : query.text;
-      const values = typeof query === 'string' ? (Array.isArray(params) ? params : undefined) : query.values;
+      const values = Array.isArray(params) ? params : undefined;
       const run = instance().then((pg) =>
         values && values.length > 0
           ? pg.query(text, values)

@@ -1,12 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { createHash } from 'node:crypto';
-import { compileSql, quoteIdent } from '../database/named-sql.js';
+import { quoteIdent } from '../database/named-sql.js';
 import { withReadConnection } from '../database/read-replica.js';
 import { NO_JIT } from '../database/session-settings.js';
 import { run, type Statement } from '../database/statement.js';
-import { daysBetween } from '../common/calendar-dates.js';
 import type { BucketType } from '../entities/snapshot.entity.js';
 import {
   activeUsersReadIn,
@@ -153,29 +151,6 @@ export const summaryStatements = {
   }),
 };
 
-/**
- * The longest range whose statement runs on its generic plan. The range statement is long (every bucket fact and the
- * rollup of ~60 metrics): planning it takes ~3.5–5 ms, a third of a month's execution. A generic plan, made once per
- * connection, runs a month as fast as a plan made for its dates (tenant 8.1 against 4.7 + 6.6 ms, every tenant 11 against
- * 3.7 + 11 ms at scale 0.1), a quarter as fast (17.9 against 5 + 13.3 ms), and longer ranges slower (a year 44 against
- * 4 + 16 ms, three years 70 against 4 + 25 ms): it cannot know that a long range reads many key-action days.
- */
-const GENERIC_PLAN_MAX_DAYS = 62;
-
-/** Ranges up to GENERIC_PLAN_MAX_DAYS on the statement's generic plan, longer ones on a plan made for their dates. */
-function planModeFor(query: SummaryReadQuery): string {
-  const generic = daysBetween(query.start, query.end) + 1 <= GENERIC_PLAN_MAX_DAYS;
-  return `SET LOCAL plan_cache_mode = ${generic ? 'force_generic_plan' : 'force_custom_plan'}`;
-}
-
-/**
- * The name a connection prepares the range statement under: one per text (the scope, the sources connected and where
- * the facts come from change it), so a connection parses each text once and keeps its generic plan.
- */
-function preparedName(text: string): string {
-  return `metrics_summary_${createHash('sha1').update(text).digest('hex').slice(0, 20)}`;
-}
-
 /** A summary's reads, on one read connection in one transaction (the range and its latest snapshot agree). */
 @Injectable()
 export class SnapshotSummaryRepository {
@@ -197,13 +172,10 @@ export class SnapshotSummaryRepository {
           const [{ holds }] = await run<{ holds: boolean }>(runs, summaryStatements.keyActionDaysHold(query));
           if (holds) keyActions = 'state';
         }
+        const [range] = await run(runs, summaryStatements.range(query, activeUsers, keyActions));
         const [monthly] = await run(runs, summaryStatements.daysAndMonthlyRates(query));
         const [latest] = await run(runs, summaryStatements.latest(query));
-        // Last: the plan mode it sets holds for the rest of the transaction.
-        await query_(planModeFor(query));
-        const range = compileSql(summaryStatements.range(query, activeUsers, keyActions).sql, summaryParams(query));
-        const [rangeRow] = await query_(range.text, range.values, preparedName(range.text));
-        return { range: rangeRow, daysWithData: Number(monthly.days_with_data), monthly, latest };
+        return { range, daysWithData: Number(monthly.days_with_data), monthly, latest };
       },
       true,
     );
