@@ -18,6 +18,7 @@ import { UserActivityRecentIndex1765296000000 } from './1765296000000-user-activ
 import { CohortComputedFor1765310400000 } from './1765310400000-cohort-computed-for.js';
 import { DailyWorkStore1765324800000 } from './1765324800000-daily-work-store.js';
 import { KeyActionDays1765339200000 } from './1765339200000-key-action-days.js';
+import { ColdSummaryIndexes1765353600000 } from './1765353600000-cold-summary-indexes.js';
 
 /** Every migration of the metrics module, oldest first. Hosts add these to their data source. */
 export const METRICS_MIGRATIONS = [
@@ -41,4 +42,5 @@ export const METRICS_MIGRATIONS = [
   CohortComputedFor1765310400000,
   DailyWorkStore1765324800000,
   KeyActionDays1765339200000,
+  ColdSummaryIndexes1765353600000,
 ];

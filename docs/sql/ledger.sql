@@ -14,22 +14,64 @@ SELECT
 
 -- unconvertedCurrencies
 -- sample parameters: {"currency":"USD","rates":"{\"EUR\":1.08}"}
-SELECT DISTINCT
+WITH RECURSIVE
+  ledger_currencies AS (
+    SELECT
+      min(currency)::varchar AS currency
+    FROM
+      metrics_revenue_ledger
+    UNION ALL
+    SELECT
+      (
+        SELECT
+          min(t.currency)
+        FROM
+          metrics_revenue_ledger AS t
+        WHERE
+          t.currency > c.currency
+      )::varchar
+    FROM
+      ledger_currencies AS c
+    WHERE
+      c.currency IS NOT NULL
+  ),
+  invoice_currencies AS (
+    SELECT
+      min(currency)::varchar AS currency
+    FROM
+      metrics_billing_invoice_state
+    UNION ALL
+    SELECT
+      (
+        SELECT
+          min(t.currency)
+        FROM
+          metrics_billing_invoice_state AS t
+        WHERE
+          t.currency > c.currency
+      )::varchar
+    FROM
+      invoice_currencies AS c
+    WHERE
+      c.currency IS NOT NULL
+  )
+SELECT
   currency
 FROM
   (
     SELECT
       currency
     FROM
-      metrics_revenue_ledger
+      ledger_currencies
     UNION
     SELECT
       currency
     FROM
-      metrics_billing_invoice_state
+      invoice_currencies
   ) AS used
 WHERE
-  currency <> upper(:currency::text)
+  currency IS NOT NULL
+  AND currency <> upper(:currency::text)
   AND NOT (:rates::jsonb ? currency)
 ORDER BY
   1;

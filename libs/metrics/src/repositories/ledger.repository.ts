@@ -118,6 +118,13 @@ export interface PlanBreakdownQuery {
   rates: string;
 }
 
+/** A table's distinct currencies, smallest first, each found by one probe of its currency index (a loose index scan). */
+const distinctCurrencies = (name: string, table: string) => `${name} AS (
+        SELECT min(currency)::varchar AS currency FROM ${table}
+        UNION ALL
+        SELECT (SELECT min(t.currency) FROM ${table} AS t WHERE t.currency > c.currency)::varchar FROM ${name} AS c
+        WHERE c.currency IS NOT NULL)`;
+
 /** The statements on the revenue ledger and the billing state, as pure functions (rendered in docs/sql/ledger.sql). */
 export const ledgerStatements = {
   hasRevenue: (): Statement => ({
@@ -125,11 +132,16 @@ export const ledgerStatements = {
     params: {},
   }),
 
-  /** Currencies of revenue that cannot be converted to the reporting currency (no rate configured). */
+  /**
+   * Currencies of revenue that cannot be converted to the reporting currency (no rate configured). Asked on every
+   * summary: each table's distinct currencies are walked through its currency index, one probe per currency, where
+   * a DISTINCT read the whole ledger (6.7 ms of a cold summary at scale 1).
+   */
   unconvertedCurrencies: (currency: string, rates: Record<string, number>): Statement => ({
-    sql: `SELECT DISTINCT currency FROM (
-        SELECT currency FROM metrics_revenue_ledger UNION SELECT currency FROM metrics_billing_invoice_state) AS used
-      WHERE currency <> upper(:currency::text) AND NOT (:rates::jsonb ? currency) ORDER BY 1`,
+    sql: `WITH RECURSIVE ${distinctCurrencies('ledger_currencies', 'metrics_revenue_ledger')},
+        ${distinctCurrencies('invoice_currencies', 'metrics_billing_invoice_state')}
+      SELECT currency FROM (SELECT currency FROM ledger_currencies UNION SELECT currency FROM invoice_currencies) AS used
+      WHERE currency IS NOT NULL AND currency <> upper(:currency::text) AND NOT (:rates::jsonb ? currency) ORDER BY 1`,
     params: { currency, rates: JSON.stringify(rates) },
   }),
 
