@@ -39,7 +39,7 @@ export const DERIVED_TABLES = [
   'system_metrics_snapshot, system_cohort_retention',
   'metrics_user_activity, metrics_user_activity_coverage, metrics_daily_work',
   'metrics_user_lifecycle, metrics_user_lifecycle_coverage',
-  'metrics_key_action_day, metrics_key_action_day_coverage',
+  'metrics_key_action_day, metrics_key_action_day_coverage, metrics_key_action_global_day',
 ].join(', ');
 
 /** Empties the source tables and everything derived from them between two data sets (the growth series). */

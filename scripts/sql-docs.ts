@@ -244,9 +244,9 @@ export const SQL_DOCS: SqlDoc[] = [
       { name: 'activityStateHolds', built: {}, statement: summaryStatements.activityStateHolds(SUMMARY) },
       { name: 'keyActionDaysHold', built: {}, statement: summaryStatements.keyActionDaysHold(SUMMARY) },
       {
-        name: 'range (global view, users per key action from the key-action days, which hold the range)',
+        name: 'range (global view, users per key action from the key-action days’ global counts, which hold the range)',
         built: SOURCES,
-        statement: summaryStatements.range(SUMMARY, undefined, 'state'),
+        statement: summaryStatements.range(SUMMARY, undefined, 'global-range'),
       },
       {
         name: 'range (global view, users per key action from the events)',
@@ -262,6 +262,11 @@ export const SQL_DOCS: SqlDoc[] = [
         name: 'range (one tenant)',
         built: SOURCES,
         statement: summaryStatements.range({ ...SUMMARY, tenant: 'acme' }),
+      },
+      {
+        name: 'range (one tenant, users per key action from its key-action days, which hold the range)',
+        built: SOURCES,
+        statement: summaryStatements.range({ ...SUMMARY, tenant: 'acme' }, undefined, 'state'),
       },
       { name: 'daysAndMonthlyRates', built: {}, statement: summaryStatements.daysAndMonthlyRates(SUMMARY) },
       { name: 'latest', built: {}, statement: summaryStatements.latest(SUMMARY) },
@@ -420,8 +425,17 @@ export const SQL_DOCS: SqlDoc[] = [
     samples: [
       ...keyActionDaysStatements
         .fold(OWN_TABLES, { ...COMPUTE_PARAMS, f0: '2026-03-01', f1: '2026-04-05' })
-        .map((statement, index) => ({ name: `fold (${['clear', 'set'][index]})`, built: {}, statement })),
+        .map((statement, index) => ({
+          name: `fold (${['clear', 'set', 'global counts cleared', 'global counts set'][index]})`,
+          built: {},
+          statement,
+        })),
       { name: 'relink', built: {}, statement: keyActionDaysStatements.relink({ tenant: null, f1: '2026-04-05' }) },
+      ...keyActionDaysStatements.refreshRelinked(['2026-04-09', '2026-04-20']).map((statement, index) => ({
+        name: `refreshRelinked (${['cleared', 'set'][index]})`,
+        built: {},
+        statement,
+      })),
       { name: 'coverage', built: {}, statement: keyActionDaysStatements.coverage() },
       {
         name: 'extendCoverage',

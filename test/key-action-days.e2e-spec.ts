@@ -1,12 +1,14 @@
 import { MetricsService } from '@exec-metrics/metrics';
 import { createTestApp, type TestApp } from './support/test-app.js';
 import { insertSourceRows, type SourceRows } from './support/source-rows.js';
+import { run } from '../libs/metrics/src/database/statement.js';
+import { GLOBAL_GAP_DAYS, keyActionGlobalUsersSql } from '../libs/metrics/src/sql/key-action-days.sql.js';
 
 /**
  * The key-action days (docs/performance.md, "Key-action days"): users per key action of every stored day, week and
  * month, and of a summary's range, counted from the folded days equal a distinct count of the events themselves,
  * through late, deleted and moved key actions recomputed one day at a time, a one-tenant run and a timezone change;
- * and the folded days equal those folded from nothing.
+ * the folded days equal those folded from nothing, and their global counts a count of the folded days.
  *
  * The events: tenants a and b and no tenant (the global view only), six users each, three configured actions and one
  * that is not, at pseudo-random instants (any hour, so a timezone moves some across midnight) from 2025-08-20 to
@@ -92,9 +94,29 @@ describe('key-action days: users per key action equal a distinct count of the ev
 
   /** The folded days of a backfill from nothing over the same months. */
   const foldedFromNothing = async () => {
-    await test.dataSource.query('TRUNCATE metrics_key_action_day, metrics_key_action_day_coverage, metrics_daily_work');
+    await test.dataSource.query(
+      'TRUNCATE metrics_key_action_day, metrics_key_action_day_coverage, metrics_key_action_global_day, metrics_daily_work',
+    );
     await range('2025-09-01', '2025-10-31');
     return foldedDays();
+  };
+
+  /** The global counts against a count of the folded days themselves: every action, day and gap. */
+  const globalCountsAgainstDays = async () => {
+    const stored = await test.dataSource.query(
+      `SELECT action, day::text, users_gap_at_least AS users FROM metrics_key_action_global_day ORDER BY 1, 2`,
+    );
+    expect(stored.length).toBeGreaterThan(100);
+    expect(stored).toEqual(
+      await test.dataSource.query(
+        `SELECT action, day::text, array_agg(users ORDER BY gap) AS users FROM (
+           SELECT k.action, k.day, gaps.gap,
+             count(*) FILTER (WHERE k.previous_day IS NULL OR k.day - k.previous_day >= gaps.gap)::int AS users
+           FROM metrics_key_action_day AS k CROSS JOIN generate_series(1, ${GLOBAL_GAP_DAYS}) AS gaps(gap)
+           GROUP BY 1, 2, 3) AS counted
+         GROUP BY 1, 2 ORDER BY 1, 2`,
+      ),
+    );
   };
 
   const coverage = async () =>
@@ -131,6 +153,33 @@ describe('key-action days: users per key action equal a distinct count of the ev
   it("a backfill's days, weeks and months count what the events count, per tenant and globally", async () => {
     expect(await coverage()).toEqual({ timezone: 'UTC', first_day: '2025-09-01', last_day: '2025-10-31' });
     await storedAgainstEvents();
+    await globalCountsAgainstDays();
+  });
+
+  it('a global range longer than the counts tell apart reads its later days from the key-action days', async () => {
+    const globalUsers = async (start: string, end: string, countedDays: number) => {
+      const rows = await run<{ fact: string; value: string }>((text, values) => test.dataSource.query(text, values), {
+        sql: keyActionGlobalUsersSql(':w0::date', countedDays),
+        params: { w0: start, w1: end, actions: ACTIONS },
+      });
+      const users = (action: string) => Number(rows.find((row) => row.fact === `action:${action}`)?.value ?? 0);
+      return Object.fromEntries(ACTIONS.map((action) => [action, users(action)]));
+    };
+    for (const [start, end] of [
+      ['2025-09-01', '2025-10-31'],
+      ['2025-09-10', '2025-10-09'],
+      ['2025-10-15', '2025-10-15'],
+    ]) {
+      const truth = await fromEvents(start, end, null);
+      for (const countedDays of [1, 7, 30, GLOBAL_GAP_DAYS]) {
+        expect({ start, end, countedDays, users: await globalUsers(start, end, countedDays) }).toEqual({
+          start,
+          end,
+          countedDays,
+          users: truth,
+        });
+      }
+    }
   });
 
   it('a summary over any range of held days counts from the folded days, equal to the events', async () => {
@@ -173,6 +222,17 @@ describe('key-action days: users per key action equal a distinct count of the ev
     // A recompute of that day's month folds it again.
     await range(repeat.day, repeat.day);
     expect(await summaryUsers('2025-09-10', '2025-10-09', 'a')).toEqual(truth);
+
+    // The global view's summary reads the global counts: one told of a user more counts it.
+    const globalTruth = await fromEvents('2025-09-10', '2025-10-09', null);
+    await test.dataSource.query(
+      `UPDATE metrics_key_action_global_day SET users_gap_at_least[1] = users_gap_at_least[1] + 1
+       WHERE action = 'file_upload' AND day = '2025-09-10'`,
+    );
+    expect((await summaryUsers('2025-09-10', '2025-10-09', null)).file_upload).toBe(globalTruth.file_upload + 1);
+    await range('2025-09-10', '2025-09-10');
+    expect(await summaryUsers('2025-09-10', '2025-10-09', null)).toEqual(globalTruth);
+    await globalCountsAgainstDays();
   });
 
   it('late, deleted and moved key actions recomputed one day at a time equal a fold from nothing', async () => {
@@ -199,8 +259,10 @@ describe('key-action days: users per key action equal a distinct count of the ev
     // Later days first, so each fold's later rows must be linked again to the days an earlier fold rewrites.
     for (const day of ['2025-10-20', '2025-10-02', '2025-09-28', deleted.day, '2025-09-03']) await range(day, day);
     await storedAgainstEvents();
+    await globalCountsAgainstDays();
     const incremental = await foldedDays();
     expect(incremental).toEqual(await foldedFromNothing());
+    await globalCountsAgainstDays();
   });
 
   it('a one-tenant run folds that tenant alone; a timezone change empties the days and a run folds them again', async () => {
@@ -208,6 +270,7 @@ describe('key-action days: users per key action equal a distinct count of the ev
     const others = (await foldedDays()).filter((row) => row.tenant_id !== 'b');
     await range('2025-10-10', '2025-10-10', 'b');
     expect((await foldedDays()).filter((row) => row.tenant_id !== 'b')).toEqual(others);
+    await globalCountsAgainstDays();
     expect(await foldedDays()).toEqual(await foldedFromNothing());
 
     await test.dataSource.query(`UPDATE system_metrics_config SET timezone = 'America/New_York'`);
@@ -217,6 +280,7 @@ describe('key-action days: users per key action equal a distinct count of the ev
     expect(await summaryUsers('2025-09-10', '2025-10-09', null)).toEqual(
       await fromEvents('2025-09-10', '2025-10-09', null, 'America/New_York'),
     );
+    await globalCountsAgainstDays();
     const rebuilt = await foldedDays();
     expect(rebuilt).toEqual(await foldedFromNothing());
   });

@@ -101,7 +101,7 @@ export async function partitionKeyActionDays(db: BenchDb, partitions: number): P
     );
   }
   await db.query(`CREATE INDEX ${table}_range ON ${table} (day) INCLUDE (tenant_id, action, previous_day)`);
-  await db.query('TRUNCATE metrics_key_action_day_coverage');
+  await db.query('TRUNCATE metrics_key_action_day_coverage, metrics_key_action_global_day');
 }
 
 /** The per-user lifecycle state, hash-partitioned by tenant_id the same way (derived: rebuilt empty, refolded). */

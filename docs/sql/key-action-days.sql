@@ -76,68 +76,209 @@ WINDOW
       day
   );
 
+-- fold (global counts cleared)
+-- sample parameters: {"f0":"2026-03-01","f1":"2026-04-05"}
+DELETE FROM metrics_key_action_global_day
+WHERE
+  day BETWEEN :f0::date AND :f1::date;
+
+-- fold (global counts set)
+-- sample parameters: {"f0":"2026-03-01","f1":"2026-04-05"}
+INSERT INTO
+  metrics_key_action_global_day (action, day, users_gap_at_least)
+SELECT
+  action,
+  day,
+  array_agg(
+    users
+    ORDER BY
+      gap
+  )
+FROM
+  (
+    -- Summed from the longest gap down: each gap's count is the users whose gap is at least that long.
+    SELECT
+      action,
+      day,
+      gap,
+      sum(coalesce(counted.users, 0)) OVER (
+        PARTITION BY
+          action,
+          day
+        ORDER BY
+          gap DESC
+      )::int AS users
+    FROM
+      (
+        SELECT DISTINCT
+          action,
+          day
+        FROM
+          metrics_key_action_day
+        WHERE
+          day BETWEEN :f0::date AND :f1::date
+      ) AS action_days
+      CROSS JOIN generate_series(1, 367) AS gaps (gap)
+      LEFT JOIN (
+        -- 367: no previous day, or one more than GLOBAL_GAP_DAYS days before.
+        SELECT
+          action,
+          day,
+          least(coalesce(day - previous_day, 367), 367) AS gap,
+          count(*) AS users
+        FROM
+          metrics_key_action_day
+        WHERE
+          day BETWEEN :f0::date AND :f1::date
+        GROUP BY
+          1,
+          2,
+          3
+      ) AS counted USING (action, day, gap)
+  ) AS at_least
+WHERE
+  gap <= 366
+GROUP BY
+  1,
+  2;
+
 -- relink
 -- sample parameters: {"f1":"2026-04-05","tenant":null}
-UPDATE metrics_key_action_day AS r
-SET
-  previous_day = CASE
-    WHEN r.tenant_id IS NULL THEN (
-      SELECT
-        max(p.day)
-      FROM
-        metrics_key_action_day AS p
-      WHERE
-        p.tenant_id IS NULL
-        AND p.action = r.action
-        AND p.user_id = r.user_id
-        AND p.day < r.day
-    )
-    ELSE (
-      SELECT
-        max(p.day)
-      FROM
-        metrics_key_action_day AS p
-      WHERE
-        p.tenant_id = r.tenant_id
-        AND p.action = r.action
-        AND p.user_id = r.user_id
-        AND p.day < r.day
-    )
-  END
+WITH
+  relinked AS (
+    UPDATE metrics_key_action_day AS r
+    SET
+      previous_day = CASE
+        WHEN r.tenant_id IS NULL THEN (
+          SELECT
+            max(p.day)
+          FROM
+            metrics_key_action_day AS p
+          WHERE
+            p.tenant_id IS NULL
+            AND p.action = r.action
+            AND p.user_id = r.user_id
+            AND p.day < r.day
+        )
+        ELSE (
+          SELECT
+            max(p.day)
+          FROM
+            metrics_key_action_day AS p
+          WHERE
+            p.tenant_id = r.tenant_id
+            AND p.action = r.action
+            AND p.user_id = r.user_id
+            AND p.day < r.day
+        )
+      END
+    WHERE
+      r.day > :f1::date
+      AND (
+        r.previous_day IS NULL
+        OR r.previous_day <= :f1::date
+      )
+      AND (
+        :tenant::varchar IS NULL
+        OR r.tenant_id = :tenant
+      )
+      AND r.previous_day IS DISTINCT FROM CASE
+        WHEN r.tenant_id IS NULL THEN (
+          SELECT
+            max(p.day)
+          FROM
+            metrics_key_action_day AS p
+          WHERE
+            p.tenant_id IS NULL
+            AND p.action = r.action
+            AND p.user_id = r.user_id
+            AND p.day < r.day
+        )
+        ELSE (
+          SELECT
+            max(p.day)
+          FROM
+            metrics_key_action_day AS p
+          WHERE
+            p.tenant_id = r.tenant_id
+            AND p.action = r.action
+            AND p.user_id = r.user_id
+            AND p.day < r.day
+        )
+      END
+    RETURNING
+      r.day
+  )
+SELECT DISTINCT
+  day::text AS day
+FROM
+  relinked;
+
+-- refreshRelinked (cleared)
+-- sample parameters: {"days":["2026-04-09","2026-04-20"]}
+DELETE FROM metrics_key_action_global_day
 WHERE
-  r.day > :f1::date
-  AND (
-    r.previous_day IS NULL
-    OR r.previous_day <= :f1::date
+  day = ANY (:days::date[]);
+
+-- refreshRelinked (set)
+-- sample parameters: {"days":["2026-04-09","2026-04-20"]}
+INSERT INTO
+  metrics_key_action_global_day (action, day, users_gap_at_least)
+SELECT
+  action,
+  day,
+  array_agg(
+    users
+    ORDER BY
+      gap
   )
-  AND (
-    :tenant::varchar IS NULL
-    OR r.tenant_id = :tenant
-  )
-  AND r.previous_day IS DISTINCT FROM CASE
-    WHEN r.tenant_id IS NULL THEN (
-      SELECT
-        max(p.day)
-      FROM
-        metrics_key_action_day AS p
-      WHERE
-        p.tenant_id IS NULL
-        AND p.action = r.action
-        AND p.user_id = r.user_id
-        AND p.day < r.day
-    )
-    ELSE (
-      SELECT
-        max(p.day)
-      FROM
-        metrics_key_action_day AS p
-      WHERE
-        p.tenant_id = r.tenant_id
-        AND p.action = r.action
-        AND p.user_id = r.user_id
-        AND p.day < r.day
-    )
-  END;
+FROM
+  (
+    -- Summed from the longest gap down: each gap's count is the users whose gap is at least that long.
+    SELECT
+      action,
+      day,
+      gap,
+      sum(coalesce(counted.users, 0)) OVER (
+        PARTITION BY
+          action,
+          day
+        ORDER BY
+          gap DESC
+      )::int AS users
+    FROM
+      (
+        SELECT DISTINCT
+          action,
+          day
+        FROM
+          metrics_key_action_day
+        WHERE
+          day = ANY (:days::date[])
+      ) AS action_days
+      CROSS JOIN generate_series(1, 367) AS gaps (gap)
+      LEFT JOIN (
+        -- 367: no previous day, or one more than GLOBAL_GAP_DAYS days before.
+        SELECT
+          action,
+          day,
+          least(coalesce(day - previous_day, 367), 367) AS gap,
+          count(*) AS users
+        FROM
+          metrics_key_action_day
+        WHERE
+          day = ANY (:days::date[])
+        GROUP BY
+          1,
+          2,
+          3
+      ) AS counted USING (action, day, gap)
+  ) AS at_least
+WHERE
+  gap <= 366
+GROUP BY
+  1,
+  2;
 
 -- coverage
 -- sample parameters: {}

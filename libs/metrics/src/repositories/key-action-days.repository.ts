@@ -2,20 +2,35 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { run, type Statement } from '../database/statement.js';
 import { dayCoverageOf, type DayCoverage } from '../sql/day-coverage.sql.js';
-import { foldKeyActionDaysSql, keyActionCoverageSql } from '../sql/key-action-days.sql.js';
+import {
+  foldKeyActionDaysSql,
+  keyActionCoverageSql,
+  refreshGlobalKeyActionDaysSql,
+  REFRESHED_DAYS,
+} from '../sql/key-action-days.sql.js';
 import type { SourceRelations } from '../sql/source-relations.js';
 
 type Params = Record<string, unknown>;
 
 /** The key-action days' statements, as pure functions (rendered in docs/sql/key-action-days.sql). */
 export const keyActionDaysStatements = {
-  /** The local days [:f0, :f1] of the activation source folded in, for the scope (:tenant): cleared, then set. */
+  /**
+   * The local days [:f0, :f1] of the activation source folded in, for the scope (:tenant): cleared, then set; then
+   * the days' global counts counted again (from every tenant's rows).
+   */
   fold: (relations: SourceRelations, params: Params): Statement[] => [
     { sql: foldKeyActionDaysSql.clear, params },
     { sql: foldKeyActionDaysSql.set(relations), params },
+    ...refreshGlobalKeyActionDaysSql(REFRESHED_DAYS.folded).map((sql) => ({ sql, params })),
   ],
-  /** The scope's rows after :f1 whose previous day lay on or before it, linked again to their true previous day. */
+  /**
+   * The scope's rows after :f1 whose previous day lay on or before it, linked again to their true previous day;
+   * answers the days changed.
+   */
   relink: (params: Params): Statement => ({ sql: foldKeyActionDaysSql.relink, params }),
+  /** The global counts of the days a relink changed (:days). */
+  refreshRelinked: (days: string[]): Statement[] =>
+    refreshGlobalKeyActionDaysSql(REFRESHED_DAYS.relinked).map((sql) => ({ sql, params: { days } })),
   coverage: (): Statement => ({ sql: keyActionCoverageSql.read, params: {} }),
   /** The days [:f0, :f1], folded for every tenant, join the coverage (today excluded: it is to date). */
   extendCoverage: (params: Params): Statement => ({ sql: keyActionCoverageSql.extend, params }),
@@ -35,7 +50,9 @@ export class KeyActionDaysRepository {
   }
 
   async relink(manager: EntityManager, params: Params): Promise<void> {
-    await this.exec(manager, keyActionDaysStatements.relink(params));
+    const days = (await this.exec(manager, keyActionDaysStatements.relink(params))).map((row) => row.day);
+    if (days.length === 0) return;
+    for (const statement of keyActionDaysStatements.refreshRelinked(days)) await this.exec(manager, statement);
   }
 
   async coverage(manager: EntityManager): Promise<DayCoverage | undefined> {

@@ -170,7 +170,8 @@ export class SnapshotSummaryRepository {
         let keyActions: KeyActionUsers = 'events';
         if (query.enabled.has('activation')) {
           const [{ holds }] = await run<{ holds: boolean }>(runs, summaryStatements.keyActionDaysHold(query));
-          if (holds) keyActions = 'state';
+          // The global view reads its range from the global counts; a tenant's, from its own key-action days.
+          if (holds) keyActions = query.tenant === null ? 'global-range' : 'state';
         }
         const [range] = await run(runs, summaryStatements.range(query, activeUsers, keyActions));
         const [monthly] = await run(runs, summaryStatements.daysAndMonthlyRates(query));

@@ -5,7 +5,7 @@ import { billingBucketFacts, type LedgerRows } from './billing-facts.js';
 import { LOCAL_DAY, WORK_START, sourceCtes } from './source-facts.js';
 import { stateActiveUsersSql, stateBucketActiveUsersSql } from './user-activity.sql.js';
 import { TENANT_FILTER } from './sql-fragments.js';
-import { keyActionDaysUsersSql } from './key-action-days.sql.js';
+import { keyActionDaysUsersSql, keyActionGlobalUsersSql } from './key-action-days.sql.js';
 
 /**
  * Where a bucket's `active_users` fact (distinct users active in the bucket) is counted: from the user-days of the
@@ -18,9 +18,10 @@ export type ActiveUsersFact = 'user-days' | 'state' | 'none' | { stateBuckets: '
 /**
  * Where a bucket's users per key action are counted: from the activation source's events (a hash of every
  * (tenant, action, user) of the bucket), or from the key-action days (`state`, key-action-days.sql.ts), which must
- * hold every day of [:w0, :w1] exactly.
+ * hold every day of [:w0, :w1] exactly; `global-range`: one bucket spanning [:w0, :w1] in the global view only, from
+ * the key-action days' global counts (held exactly with them).
  */
-export type KeyActionUsers = 'events' | 'state';
+export type KeyActionUsers = 'events' | 'state' | 'global-range';
 
 /**
  * Whether a catalog metric reads the `active_users` bucket fact in a bucket: WAU's ISO week and MAU's month
@@ -85,6 +86,9 @@ export function bucketFactsCtes(
       GROUP BY 1, 2`);
   }
   if (enabled.has('activation') && keyActions === 'state') counts.push(keyActionDaysUsersSql(bucket));
+  if (enabled.has('activation') && keyActions === 'global-range') {
+    counts.push(keyActionGlobalUsersSql(bucket(':w0::date')));
+  }
   if (enabled.has('activation') && keyActions === 'events') {
     // Users per key action, each (tenant, bucket, action, user) once and then counted, like the active users.
     counts.push(`SELECT tenant_id, bucket_date, 'action:' || action, count(*)

@@ -10,9 +10,19 @@ import { dayCoverageSql } from './day-coverage.sql.js';
  */
 export const KEY_ACTION_DAYS_TABLE = 'metrics_key_action_day';
 export const KEY_ACTION_DAYS_COVERAGE_TABLE = 'metrics_key_action_day_coverage';
+/** Every tenant's key-action days of one action and day, as counts by how long since the previous day (below). */
+export const KEY_ACTION_GLOBAL_DAYS_TABLE = 'metrics_key_action_global_day';
+/**
+ * How many days back the global counts tell apart: a global range of up to this many days is counted from them
+ * alone, a longer one reads the key-action days of its later days.
+ */
+export const GLOBAL_GAP_DAYS = 366;
 
-/** The days the key-action days hold exactly (day-coverage.sql.ts). */
-export const keyActionCoverageSql = dayCoverageSql(KEY_ACTION_DAYS_COVERAGE_TABLE, KEY_ACTION_DAYS_TABLE);
+/** The days the key-action days hold exactly (day-coverage.sql.ts); a reset empties the global counts too. */
+export const keyActionCoverageSql = dayCoverageSql(
+  KEY_ACTION_DAYS_COVERAGE_TABLE,
+  `${KEY_ACTION_DAYS_TABLE}, ${KEY_ACTION_GLOBAL_DAYS_TABLE}`,
+);
 
 /**
  * The latest day before `before` on which the user of `row` did its action (null: none), probed through the unique
@@ -50,12 +60,68 @@ export const foldKeyActionDaysSql = {
   // at days after :f1, which the fold did not touch. One table, no join: within a run the table has no statistics
   // yet, and a join planned on guesses took 0.36 s at the end of a scale-0.1 backfill, this form 0.1 ms. The probes
   // read days before the row's own, which this statement does not change (it changes one row per key, the first
-  // after :f1).
-  relink: `UPDATE ${KEY_ACTION_DAYS_TABLE} AS r SET previous_day = ${previousDayBefore('r', 'r.day')}
-    WHERE r.day > :f1::date AND (r.previous_day IS NULL OR r.previous_day <= :f1::date)
-      AND (:tenant::varchar IS NULL OR r.tenant_id = :tenant)
-      AND r.previous_day IS DISTINCT FROM ${previousDayBefore('r', 'r.day')}`,
+  // after :f1). It answers the days it changed, whose global counts are then counted again.
+  relink: `WITH relinked AS (
+      UPDATE ${KEY_ACTION_DAYS_TABLE} AS r SET previous_day = ${previousDayBefore('r', 'r.day')}
+      WHERE r.day > :f1::date AND (r.previous_day IS NULL OR r.previous_day <= :f1::date)
+        AND (:tenant::varchar IS NULL OR r.tenant_id = :tenant)
+        AND r.previous_day IS DISTINCT FROM ${previousDayBefore('r', 'r.day')}
+      RETURNING r.day)
+    SELECT DISTINCT day::text AS day FROM relinked`,
 };
+
+/**
+ * The global counts (docs/performance.md, "Global key-action counts"): for each action and local day, element g of
+ * `users_gap_at_least` (1 … GLOBAL_GAP_DAYS) counts every tenant's users of that day whose previous day with the
+ * action lies g or more days before (or who have none). A global range [a, b]'s users per action are the key-action
+ * days of its days whose previous day lies before a: on day d, element d - a + 1 of d's counts. So a global range of
+ * up to a year is read from one row per action and day, where its key-action days were one row per user and day
+ * (81,211 for a month at scale 1). Counted again from the key-action days of the days a fold or a relink changed
+ * (`days`: a predicate on `day`), in the same transaction; a reset empties them with the days.
+ */
+export function refreshGlobalKeyActionDaysSql(days: string): string[] {
+  return [
+    `DELETE FROM ${KEY_ACTION_GLOBAL_DAYS_TABLE} WHERE ${days}`,
+    `INSERT INTO ${KEY_ACTION_GLOBAL_DAYS_TABLE} (action, day, users_gap_at_least)
+    SELECT action, day, array_agg(users ORDER BY gap) FROM (
+      -- Summed from the longest gap down: each gap's count is the users whose gap is at least that long.
+      SELECT action, day, gap, sum(coalesce(counted.users, 0)) OVER (PARTITION BY action, day ORDER BY gap DESC)::int AS users
+      FROM (SELECT DISTINCT action, day FROM ${KEY_ACTION_DAYS_TABLE} WHERE ${days}) AS action_days
+      CROSS JOIN generate_series(1, ${GLOBAL_GAP_DAYS + 1}) AS gaps(gap)
+      LEFT JOIN (
+        -- ${GLOBAL_GAP_DAYS + 1}: no previous day, or one more than GLOBAL_GAP_DAYS days before.
+        SELECT action, day, least(coalesce(day - previous_day, ${GLOBAL_GAP_DAYS + 1}), ${GLOBAL_GAP_DAYS + 1}) AS gap,
+               count(*) AS users
+        FROM ${KEY_ACTION_DAYS_TABLE} WHERE ${days} GROUP BY 1, 2, 3) AS counted USING (action, day, gap)) AS at_least
+    WHERE gap <= ${GLOBAL_GAP_DAYS}
+    GROUP BY 1, 2`,
+  ];
+}
+
+/** The global counts of the folded days [:f0, :f1], or of the days a relink changed (:days). */
+export const REFRESHED_DAYS = {
+  folded: 'day BETWEEN :f0::date AND :f1::date',
+  relinked: 'day = ANY(:days::date[])',
+};
+
+/**
+ * Users per configured key action over the whole global range [:w0, :w1], as bucket-fact rows of no tenant (their
+ * global sum is the answer): its first `countedDays` days (at most GLOBAL_GAP_DAYS) from the global counts, the rest
+ * from the key-action days.
+ */
+export function keyActionGlobalUsersSql(bucketDate: string, countedDays = GLOBAL_GAP_DAYS): string {
+  return `SELECT NULL::varchar AS tenant_id, ${bucketDate} AS bucket_date, 'action:' || action AS fact, sum(users) AS value
+      FROM (
+        SELECT action, users_gap_at_least[day - :w0::date + 1] AS users FROM ${KEY_ACTION_GLOBAL_DAYS_TABLE}
+        WHERE day BETWEEN :w0::date AND least(:w1::date, :w0::date + ${countedDays - 1})
+          AND action = ANY(:actions::text[])
+        UNION ALL
+        SELECT action, count(*) FROM ${KEY_ACTION_DAYS_TABLE}
+        WHERE day BETWEEN :w0::date + ${countedDays} AND :w1::date AND action = ANY(:actions::text[])
+          AND (previous_day IS NULL OR previous_day < :w0::date)
+        GROUP BY action) AS action_users
+      GROUP BY action`;
+}
 
 /**
  * Users per configured key action in each bucket of the local days [:w0, :w1], as bucket-fact rows (tenant_id,
