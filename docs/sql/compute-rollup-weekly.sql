@@ -90,21 +90,14 @@ WITH
         :tenant::varchar IS NULL
         OR c.tenant_id = :tenant
       )
-      AND l.subscription_id IN (
+      AND l.customer_id IN (
         SELECT
-          subscription_id
+          customer_id
         FROM
           metrics_revenue_ledger
         WHERE
-          customer_id IN (
-            SELECT
-              customer_id
-            FROM
-              metrics_revenue_ledger
-            WHERE
-              effective_at >= ((:w0::date)::timestamp AT TIME ZONE :tz)
-              AND effective_at < ((:w1::date + 1)::timestamp AT TIME ZONE :tz)
-          )
+          effective_at >= ((:w0::date)::timestamp AT TIME ZONE :tz)
+          AND effective_at < ((:w1::date + 1)::timestamp AT TIME ZONE :tz)
       )
   ),
   billing_customer_days AS (

@@ -23,13 +23,17 @@ const CUSTOMER_TENANT_FILTER = `(:tenant::varchar IS NULL OR c.tenant_id = :tena
  * movement on a day needs a row of its customer that day, and a customer's levels, paying streak and each
  * subscription's previous row only need that customer's and subscription's own rows: so the movements of the work
  * range are the same either way, while a range's bucket facts no longer sort the whole ledger.
+ *
+ * Every row of a subscription names the same customer (a Stripe subscription never changes customer, and its rows
+ * are rewritten together; manual entries are the pseudo-subscription `manual:<customer>`), so the moving customers'
+ * rows are their subscriptions' rows: read through the customer index, where finding their subscriptions first
+ * scanned the whole ledger (13 of a cold summary's ~60 ms at scale 1).
  */
 export type LedgerRows = 'history' | 'moving';
 
-const MOVING_SUBSCRIPTIONS = `l.subscription_id IN (
-        SELECT subscription_id FROM metrics_revenue_ledger WHERE customer_id IN (
-          SELECT customer_id FROM metrics_revenue_ledger
-          WHERE effective_at >= ${WORK_START} AND effective_at < ${WORK_END}))`;
+const MOVING_CUSTOMERS = `l.customer_id IN (
+        SELECT customer_id FROM metrics_revenue_ledger
+        WHERE effective_at >= ${WORK_START} AND effective_at < ${WORK_END})`;
 
 export function billingCtes(ledger: LedgerRows = 'history'): string[] {
   return [
@@ -40,7 +44,7 @@ export function billingCtes(ledger: LedgerRows = 'history'): string[] {
       WHERE l.effective_at < ${WORK_END} AND ${CUSTOMER_TENANT_FILTER}${
         ledger === 'moving'
           ? `
-        AND ${MOVING_SUBSCRIPTIONS}`
+        AND ${MOVING_CUSTOMERS}`
           : ''
       })`,
     `billing_customer_days AS (
