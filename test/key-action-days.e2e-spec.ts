@@ -101,10 +101,13 @@ describe('key-action days: users per key action equal a distinct count of the ev
     return foldedDays();
   };
 
-  /** The global counts against a count of the folded days themselves: every action, day and gap. */
+  /** The global counts against a count of the folded days themselves: every action, day and gap up to a year. */
   const globalCountsAgainstDays = async () => {
     const stored = await test.dataSource.query(
-      `SELECT action, day::text, users_gap_at_least AS users FROM metrics_key_action_global_day ORDER BY 1, 2`,
+      `SELECT action, day::text,
+         array_agg(coalesce(users_at_least[width_bucket(gaps.gap - 1, gap_days) + 1], 0) ORDER BY gaps.gap) AS users
+       FROM metrics_key_action_global_day CROSS JOIN generate_series(1, ${GLOBAL_GAP_DAYS}) AS gaps(gap)
+       GROUP BY 1, 2 ORDER BY 1, 2`,
     );
     expect(stored.length).toBeGreaterThan(100);
     expect(stored).toEqual(
@@ -226,7 +229,7 @@ describe('key-action days: users per key action equal a distinct count of the ev
     // The global view's summary reads the global counts: one told of a user more counts it.
     const globalTruth = await fromEvents('2025-09-10', '2025-10-09', null);
     await test.dataSource.query(
-      `UPDATE metrics_key_action_global_day SET users_gap_at_least[1] = users_gap_at_least[1] + 1
+      `UPDATE metrics_key_action_global_day SET users_at_least[1] = users_at_least[1] + 1
        WHERE action = 'file_upload' AND day = '2025-09-10'`,
     );
     expect((await summaryUsers('2025-09-10', '2025-10-09', null)).file_upload).toBe(globalTruth.file_upload + 1);

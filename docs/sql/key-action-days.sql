@@ -85,42 +85,36 @@ WHERE
 -- fold (global counts set)
 -- sample parameters: {"f0":"2026-03-01","f1":"2026-04-05"}
 INSERT INTO
-  metrics_key_action_global_day (action, day, users_gap_at_least)
+  metrics_key_action_global_day (action, day, gap_days, users_at_least)
 SELECT
   action,
   day,
   array_agg(
-    users
+    gap
+    ORDER BY
+      gap
+  ),
+  array_agg(
+    users_at_least
     ORDER BY
       gap
   )
 FROM
   (
-    -- Summed from the longest gap down: each gap's count is the users whose gap is at least that long.
+    -- Summed from the longest gap down: each gap's sum is the users whose gap is at least that long.
     SELECT
       action,
       day,
       gap,
-      sum(coalesce(counted.users, 0)) OVER (
+      sum(users) OVER (
         PARTITION BY
           action,
           day
         ORDER BY
           gap DESC
-      )::int AS users
+      )::int AS users_at_least
     FROM
       (
-        SELECT DISTINCT
-          action,
-          day
-        FROM
-          metrics_key_action_day
-        WHERE
-          day BETWEEN :f0::date AND :f1::date
-      ) AS action_days
-      CROSS JOIN generate_series(1, 367) AS gaps (gap)
-      LEFT JOIN (
-        -- 367: no previous day, or one more than GLOBAL_GAP_DAYS days before.
         SELECT
           action,
           day,
@@ -134,10 +128,8 @@ FROM
           1,
           2,
           3
-      ) AS counted USING (action, day, gap)
+      ) AS by_gap
   ) AS at_least
-WHERE
-  gap <= 366
 GROUP BY
   1,
   2;
@@ -223,42 +215,36 @@ WHERE
 -- refreshRelinked (set)
 -- sample parameters: {"days":["2026-04-09","2026-04-20"]}
 INSERT INTO
-  metrics_key_action_global_day (action, day, users_gap_at_least)
+  metrics_key_action_global_day (action, day, gap_days, users_at_least)
 SELECT
   action,
   day,
   array_agg(
-    users
+    gap
+    ORDER BY
+      gap
+  ),
+  array_agg(
+    users_at_least
     ORDER BY
       gap
   )
 FROM
   (
-    -- Summed from the longest gap down: each gap's count is the users whose gap is at least that long.
+    -- Summed from the longest gap down: each gap's sum is the users whose gap is at least that long.
     SELECT
       action,
       day,
       gap,
-      sum(coalesce(counted.users, 0)) OVER (
+      sum(users) OVER (
         PARTITION BY
           action,
           day
         ORDER BY
           gap DESC
-      )::int AS users
+      )::int AS users_at_least
     FROM
       (
-        SELECT DISTINCT
-          action,
-          day
-        FROM
-          metrics_key_action_day
-        WHERE
-          day = ANY (:days::date[])
-      ) AS action_days
-      CROSS JOIN generate_series(1, 367) AS gaps (gap)
-      LEFT JOIN (
-        -- 367: no previous day, or one more than GLOBAL_GAP_DAYS days before.
         SELECT
           action,
           day,
@@ -272,10 +258,8 @@ FROM
           1,
           2,
           3
-      ) AS counted USING (action, day, gap)
+      ) AS by_gap
   ) AS at_least
-WHERE
-  gap <= 366
 GROUP BY
   1,
   2;

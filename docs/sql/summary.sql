@@ -271,7 +271,12 @@ WITH
       (
         SELECT
           action,
-          users_gap_at_least[day - :w0::date + 1] AS users
+          coalesce(
+            users_at_least[
+              width_bucket((day - :w0::date + 1) - 1, gap_days) + 1
+            ],
+            0
+          ) AS users
         FROM
           metrics_key_action_global_day
         WHERE

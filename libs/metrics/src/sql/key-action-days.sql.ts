@@ -71,32 +71,35 @@ export const foldKeyActionDaysSql = {
 };
 
 /**
- * The global counts (docs/performance.md, "Global key-action counts"): for each action and local day, element g of
- * `users_gap_at_least` (1 … GLOBAL_GAP_DAYS) counts every tenant's users of that day whose previous day with the
- * action lies g or more days before (or who have none). A global range [a, b]'s users per action are the key-action
- * days of its days whose previous day lies before a: on day d, element d - a + 1 of d's counts. So a global range of
- * up to a year is read from one row per action and day, where its key-action days were one row per user and day
- * (81,211 for a month at scale 1). Counted again from the key-action days of the days a fold or a relink changed
- * (`days`: a predicate on `day`), in the same transaction; a reset empties them with the days.
+ * The global counts (docs/performance.md, "Global key-action counts"): for each action and local day, every tenant's
+ * users of that day by how many days before it their previous day with the action lies — `gap_days`, the distinct
+ * gaps in ascending order (GLOBAL_GAP_DAYS + 1 standing for more, or no previous day), and `users_at_least`, element i
+ * the users whose gap is at least `gap_days[i]`. A global range [a, b]'s users per action are the key-action days of
+ * its days whose previous day lies before a: on day d, those whose gap is at least d - a + 1 (`usersAtLeast`). So a
+ * global range of up to a year is read from one row per action and day, where its key-action days were one row per
+ * user and day (81,211 for a month at scale 1). Counted again from the key-action days of the days a fold or a relink
+ * changed (`days`: a predicate on `day`), in the same transaction; a reset empties them with the days.
  */
 export function refreshGlobalKeyActionDaysSql(days: string): string[] {
   return [
     `DELETE FROM ${KEY_ACTION_GLOBAL_DAYS_TABLE} WHERE ${days}`,
-    `INSERT INTO ${KEY_ACTION_GLOBAL_DAYS_TABLE} (action, day, users_gap_at_least)
-    SELECT action, day, array_agg(users ORDER BY gap) FROM (
-      -- Summed from the longest gap down: each gap's count is the users whose gap is at least that long.
-      SELECT action, day, gap, sum(coalesce(counted.users, 0)) OVER (PARTITION BY action, day ORDER BY gap DESC)::int AS users
-      FROM (SELECT DISTINCT action, day FROM ${KEY_ACTION_DAYS_TABLE} WHERE ${days}) AS action_days
-      CROSS JOIN generate_series(1, ${GLOBAL_GAP_DAYS + 1}) AS gaps(gap)
-      LEFT JOIN (
-        -- ${GLOBAL_GAP_DAYS + 1}: no previous day, or one more than GLOBAL_GAP_DAYS days before.
+    `INSERT INTO ${KEY_ACTION_GLOBAL_DAYS_TABLE} (action, day, gap_days, users_at_least)
+    SELECT action, day, array_agg(gap ORDER BY gap), array_agg(users_at_least ORDER BY gap) FROM (
+      -- Summed from the longest gap down: each gap's sum is the users whose gap is at least that long.
+      SELECT action, day, gap, sum(users) OVER (PARTITION BY action, day ORDER BY gap DESC)::int AS users_at_least
+      FROM (
         SELECT action, day, least(coalesce(day - previous_day, ${GLOBAL_GAP_DAYS + 1}), ${GLOBAL_GAP_DAYS + 1}) AS gap,
                count(*) AS users
-        FROM ${KEY_ACTION_DAYS_TABLE} WHERE ${days} GROUP BY 1, 2, 3) AS counted USING (action, day, gap)) AS at_least
-    WHERE gap <= ${GLOBAL_GAP_DAYS}
+        FROM ${KEY_ACTION_DAYS_TABLE} WHERE ${days} GROUP BY 1, 2, 3) AS by_gap) AS at_least
     GROUP BY 1, 2`,
   ];
 }
+
+/**
+ * A global-counts row's users whose gap is at least `days` (1 … GLOBAL_GAP_DAYS + 1): those of the smallest stored gap
+ * that long, found by a binary search (`width_bucket` over the ascending gaps); none when no gap is that long.
+ */
+const usersAtLeast = (days: string) => `coalesce(users_at_least[width_bucket(${days} - 1, gap_days) + 1], 0)`;
 
 /** The global counts of the folded days [:f0, :f1], or of the days a relink changed (:days). */
 export const REFRESHED_DAYS = {
@@ -112,7 +115,7 @@ export const REFRESHED_DAYS = {
 export function keyActionGlobalUsersSql(bucketDate: string, countedDays = GLOBAL_GAP_DAYS): string {
   return `SELECT NULL::varchar AS tenant_id, ${bucketDate} AS bucket_date, 'action:' || action AS fact, sum(users) AS value
       FROM (
-        SELECT action, users_gap_at_least[day - :w0::date + 1] AS users FROM ${KEY_ACTION_GLOBAL_DAYS_TABLE}
+        SELECT action, ${usersAtLeast('(day - :w0::date + 1)')} AS users FROM ${KEY_ACTION_GLOBAL_DAYS_TABLE}
         WHERE day BETWEEN :w0::date AND least(:w1::date, :w0::date + ${countedDays - 1})
           AND action = ANY(:actions::text[])
         UNION ALL
