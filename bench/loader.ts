@@ -34,12 +34,13 @@ export async function loadSources(db: BenchDb, generators: TableGenerator[]): Pr
   return { tables, notes };
 }
 
-/** What the compute derives from the sources: snapshots, cohorts, the per-user activity and lifecycle states, the key-action days. */
+/** What the compute derives from the sources: snapshots, cohorts, the per-user activity and lifecycle states, the key-action days, the stored billing movements. */
 export const DERIVED_TABLES = [
   'system_metrics_snapshot, system_cohort_retention',
   'metrics_user_activity, metrics_user_activity_coverage, metrics_daily_work',
   'metrics_user_lifecycle, metrics_user_lifecycle_coverage',
   'metrics_key_action_day, metrics_key_action_day_coverage, metrics_key_action_global_day',
+  'metrics_billing_movement, metrics_billing_movement_coverage',
 ].join(', ');
 
 /** Empties the source tables and everything derived from them between two data sets (the growth series). */

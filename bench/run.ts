@@ -18,6 +18,7 @@ import { measureIngest, type IngestResult } from './measure/ingest.js';
 import { measureNightly } from './measure/nightly.js';
 import {
   partitionActivityState,
+  partitionBillingMovements,
   partitionDailyWork,
   partitionLifecycleState,
   partitionKeyActionDays,
@@ -205,6 +206,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
       await partitionLifecycleState(bench.db, options.partitions);
       await partitionKeyActionDays(bench.db, options.partitions);
       await partitionDailyWork(bench.db, options.partitions);
+      await partitionBillingMovements(bench.db, options.partitions);
       await bench.db.query(`TRUNCATE ${DERIVED_TABLES}`);
       const [, took] = await timed(backfill);
       report.partitioned = {

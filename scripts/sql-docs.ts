@@ -19,6 +19,7 @@ import {
 } from '../libs/metrics/src/repositories/snapshot-summary.repository.js';
 import { computeStatements, USER_DAYS_TABLE } from '../libs/metrics/src/repositories/compute-statements.js';
 import { keyActionDaysStatements } from '../libs/metrics/src/repositories/key-action-days.repository.js';
+import { billingMovementStatements } from '../libs/metrics/src/repositories/billing-movements.repository.js';
 import { storedWorkStatements } from '../libs/metrics/src/repositories/stored-daily-work.repository.js';
 import { snapshotStatements } from '../libs/metrics/src/repositories/snapshots.repository.js';
 import { auditStatements } from '../libs/metrics/src/repositories/audit.repository.js';
@@ -104,6 +105,8 @@ const STORED_WORK_PARAMS = {
 
 /** A nightly run's cohort statement: the day it has just computed (03-01), only the months it can change rewritten. */
 const NIGHTLY_COHORT_DAYS = { changed_from: '2026-03-01', changed_to: '2026-03-01', force: false };
+
+const MOVEMENT_TERMS = { tz: 'UTC', currency: 'USD', rates: '{"EUR":1.1}' };
 
 const SUMMARY: SummaryReadQuery = {
   env: ENV,
@@ -243,10 +246,11 @@ export const SQL_DOCS: SqlDoc[] = [
     samples: [
       { name: 'activityStateHolds', built: {}, statement: summaryStatements.activityStateHolds(SUMMARY) },
       { name: 'keyActionDaysHold', built: {}, statement: summaryStatements.keyActionDaysHold(SUMMARY) },
+      { name: 'billingMovementsHold', built: {}, statement: summaryStatements.billingMovementsHold(SUMMARY) },
       {
-        name: 'range (global view, users per key action from the key-action days’ global counts, which hold the range)',
+        name: 'range (global view, users per key action from the key-action days’ global counts and NRR’s movements from the stored movements, which both hold the range)',
         built: SOURCES,
-        statement: summaryStatements.range(SUMMARY, undefined, 'global-range'),
+        statement: summaryStatements.range(SUMMARY, undefined, 'global-range', 'stored'),
       },
       {
         name: 'range (global view, users per key action from the events)',
@@ -264,9 +268,9 @@ export const SQL_DOCS: SqlDoc[] = [
         statement: summaryStatements.range({ ...SUMMARY, tenant: 'acme' }),
       },
       {
-        name: 'range (one tenant, users per key action from its key-action days, which hold the range)',
+        name: 'range (one tenant, users per key action from its key-action days and NRR’s movements from the stored movements, which hold the range)',
         built: SOURCES,
-        statement: summaryStatements.range({ ...SUMMARY, tenant: 'acme' }, undefined, 'state'),
+        statement: summaryStatements.range({ ...SUMMARY, tenant: 'acme' }, undefined, 'state', 'stored'),
       },
       { name: 'daysAndMonthlyRates', built: {}, statement: summaryStatements.daysAndMonthlyRates(SUMMARY) },
       { name: 'latest', built: {}, statement: summaryStatements.latest(SUMMARY) },
@@ -419,6 +423,19 @@ export const SQL_DOCS: SqlDoc[] = [
       },
     ],
   })),
+  {
+    file: 'billing-movements.sql',
+    code: 'libs/metrics/src/repositories/billing-movements.repository.ts (billingMovementStatements), built from libs/metrics/src/sql/billing-movements.sql.ts',
+    samples: [
+      { name: 'lock', built: {}, statement: billingMovementStatements.lock() },
+      { name: 'holds', built: {}, statement: billingMovementStatements.holds(MOVEMENT_TERMS) },
+      ...billingMovementStatements.rebuild(MOVEMENT_TERMS).map((statement, index) => ({
+        name: `rebuild (${['emptied', 'coverage removed', 'every movement', 'coverage'][index]})`,
+        built: {},
+        statement,
+      })),
+    ],
+  },
   {
     file: 'key-action-days.sql',
     code: 'libs/metrics/src/repositories/key-action-days.repository.ts (keyActionDaysStatements), built from libs/metrics/src/sql/key-action-days.sql.ts',

@@ -43,11 +43,7 @@ export async function partitionSources(db: BenchDb, partitions: number): Promise
     for (const unique of uniques)
       await db.query(`ALTER TABLE ${table}_plain RENAME CONSTRAINT ${unique.name} TO ${unique.name}_plain`);
     await db.query(`CREATE TABLE ${table} (LIKE ${table}_plain INCLUDING DEFAULTS) PARTITION BY HASH (tenant_id)`);
-    for (let remainder = 0; remainder < partitions; remainder += 1) {
-      await db.query(
-        `CREATE TABLE ${table}_p${remainder} PARTITION OF ${table} FOR VALUES WITH (MODULUS ${partitions}, REMAINDER ${remainder})`,
-      );
-    }
+    await createHashPartitions(db, table, partitions);
     await db.query(`ALTER SEQUENCE ${sequence} OWNED BY ${table}.id`);
     await db.query(`INSERT INTO ${table} SELECT * FROM ${table}_plain`);
     await db.query(`DROP TABLE ${table}_plain`);
@@ -76,11 +72,7 @@ export async function partitionActivityState(db: BenchDb, partitions: number): P
       first_day date NOT NULL, last_day date NOT NULL,
       CONSTRAINT ${table}_key UNIQUE NULLS NOT DISTINCT (tenant_id, user_id, year)
     ) PARTITION BY HASH (tenant_id)`);
-  for (let remainder = 0; remainder < partitions; remainder += 1) {
-    await db.query(
-      `CREATE TABLE ${table}_p${remainder} PARTITION OF ${table} FOR VALUES WITH (MODULUS ${partitions}, REMAINDER ${remainder})`,
-    );
-  }
+  await createHashPartitions(db, table, partitions);
   await db.query(`CREATE INDEX ${table}_last_day ON ${table} (tenant_id, last_day)`);
   await db.query(`CREATE INDEX ${table}_recent ON ${table} (last_day)`);
   await db.query('TRUNCATE metrics_user_activity_coverage');
@@ -95,11 +87,7 @@ export async function partitionKeyActionDays(db: BenchDb, partitions: number): P
       tenant_id varchar, action varchar NOT NULL, user_id varchar NOT NULL, day date NOT NULL, previous_day date,
       CONSTRAINT ${table}_key UNIQUE NULLS NOT DISTINCT (tenant_id, action, user_id, day)
     ) PARTITION BY HASH (tenant_id)`);
-  for (let remainder = 0; remainder < partitions; remainder += 1) {
-    await db.query(
-      `CREATE TABLE ${table}_p${remainder} PARTITION OF ${table} FOR VALUES WITH (MODULUS ${partitions}, REMAINDER ${remainder})`,
-    );
-  }
+  await createHashPartitions(db, table, partitions);
   await db.query(`CREATE INDEX ${table}_range ON ${table} (day) INCLUDE (tenant_id, action, previous_day)`);
   await db.query('TRUNCATE metrics_key_action_day_coverage, metrics_key_action_global_day');
 }
@@ -114,11 +102,7 @@ export async function partitionLifecycleState(db: BenchDb, partitions: number): 
       last_event_at timestamptz NOT NULL, active boolean NOT NULL,
       CONSTRAINT ${table}_key UNIQUE NULLS NOT DISTINCT (tenant_id, user_id)
     ) PARTITION BY HASH (tenant_id)`);
-  for (let remainder = 0; remainder < partitions; remainder += 1) {
-    await db.query(
-      `CREATE TABLE ${table}_p${remainder} PARTITION OF ${table} FOR VALUES WITH (MODULUS ${partitions}, REMAINDER ${remainder})`,
-    );
-  }
+  await createHashPartitions(db, table, partitions);
   await db.query('TRUNCATE metrics_user_lifecycle_coverage');
 }
 
@@ -132,10 +116,31 @@ export async function partitionDailyWork(db: BenchDb, partitions: number): Promi
       work jsonb NOT NULL, inputs text NOT NULL, work_from date NOT NULL, computed_as_of timestamptz NOT NULL,
       CONSTRAINT ${table}_key UNIQUE NULLS NOT DISTINCT (environment, tenant_id, day, is_global)
     ) PARTITION BY HASH (tenant_id)`);
+  await createHashPartitions(db, table, partitions);
+  await db.query(`CREATE INDEX ${table}_day ON ${table} (environment, day)`);
+}
+
+/** The stored billing movements, hash-partitioned by tenant_id the same way (derived: rebuilt by the next run). */
+export async function partitionBillingMovements(db: BenchDb, partitions: number): Promise<void> {
+  const table = 'metrics_billing_movement';
+  await db.query(`DROP TABLE ${table}`);
+  await db.query(`
+    CREATE TABLE ${table} (
+      tenant_id varchar, customer_id varchar NOT NULL, day date NOT NULL, mrr_before numeric NOT NULL,
+      mrr_after numeric NOT NULL, had_mrr boolean NOT NULL, paying_since date
+    ) PARTITION BY HASH (tenant_id)`);
+  await createHashPartitions(db, table, partitions);
+  await db.query(
+    `CREATE INDEX ${table}_day ON ${table} (day) INCLUDE (tenant_id, mrr_before, mrr_after, paying_since)`,
+  );
+  await db.query('TRUNCATE metrics_billing_movement_coverage');
+}
+
+/** `partitions` hash partitions of a table created PARTITION BY HASH (tenant_id), named after it. */
+async function createHashPartitions(db: BenchDb, table: string, partitions: number): Promise<void> {
   for (let remainder = 0; remainder < partitions; remainder += 1) {
     await db.query(
       `CREATE TABLE ${table}_p${remainder} PARTITION OF ${table} FOR VALUES WITH (MODULUS ${partitions}, REMAINDER ${remainder})`,
     );
   }
-  await db.query(`CREATE INDEX ${table}_day ON ${table} (environment, day)`);
 }

@@ -48,9 +48,23 @@ SELECT
       day BETWEEN :from::date AND :to::date
   ) AS holds;
 
--- range (global view, users per key action from the key-action days’ global counts, which hold the range)
+-- billingMovementsHold
+-- sample parameters: {"currency":"USD","rates":"{\"EUR\":1.08}","tz":"Europe/Berlin"}
+SELECT
+  EXISTS (
+    SELECT
+      1
+    FROM
+      metrics_billing_movement_coverage
+    WHERE
+      timezone = :tz
+      AND currency = :currency
+      AND rates = :rates::jsonb
+  ) AS holds;
+
+-- range (global view, users per key action from the key-action days’ global counts and NRR’s movements from the stored movements, which both hold the range)
 -- built with: {"enabled":"lifecycle, activity, activation, config, billing, jobs, ai, api","relations":"the module's own tables"}
--- sample parameters: {"actions":["created_project","invited_teammate"],"as_of":"2026-03-02T08:00:00.000Z","currency":"USD","env":"production","range_end":"2026-03-01","range_start":"2026-01-01","rates":"{\"EUR\":1.08}","tenant":null,"tz":"Europe/Berlin","w0":"2026-01-01","w1":"2026-03-01"}
+-- sample parameters: {"actions":["created_project","invited_teammate"],"as_of":"2026-03-02T08:00:00.000Z","env":"production","range_end":"2026-03-01","range_start":"2026-01-01","tenant":null,"tz":"Europe/Berlin","w0":"2026-01-01","w1":"2026-03-01"}
 WITH
   lifecycle_events AS (
     SELECT
@@ -146,111 +160,22 @@ WITH
           )
       ) AS neighbours
   ),
-  billing_ledger AS (
-    SELECT
-      l.subscription_id,
-      l.customer_id,
-      c.tenant_id,
-      l.effective_at,
-      l.seq,
-      l.status,
-      l.mrr * CASE
-        WHEN l.currency = upper(:currency::text) THEN 1
-        ELSE (:rates::jsonb ->> l.currency)::numeric
-      END AS mrr
-    FROM
-      metrics_revenue_ledger l
-      JOIN metrics_billing_customer c ON c.id = l.customer_id
-    WHERE
-      l.effective_at < ((:w1::date + 1)::timestamp AT TIME ZONE :tz)
-      AND (
-        :tenant::varchar IS NULL
-        OR c.tenant_id = :tenant
-      )
-      AND l.customer_id IN (
-        SELECT
-          customer_id
-        FROM
-          metrics_revenue_ledger
-        WHERE
-          effective_at >= ((:w0::date)::timestamp AT TIME ZONE :tz)
-          AND effective_at < ((:w1::date + 1)::timestamp AT TIME ZONE :tz)
-      )
-  ),
-  billing_customer_days AS (
-    SELECT
-      customer_id,
-      tenant_id,
-      (effective_at AT TIME ZONE :tz)::date AS day,
-      sum(delta) AS delta
-    FROM
-      (
-        SELECT
-          customer_id,
-          tenant_id,
-          effective_at,
-          coalesce(mrr, 0) - coalesce(
-            lag(mrr) OVER (
-              PARTITION BY
-                subscription_id
-              ORDER BY
-                effective_at,
-                seq
-            ),
-            0
-          ) AS delta
-        FROM
-          billing_ledger
-      ) AS changes
-    GROUP BY
-      1,
-      2,
-      3
-  ),
   billing_movements AS (
     SELECT
-      customer_id,
       tenant_id,
+      customer_id,
       day,
       mrr_before,
       mrr_after,
-      coalesce(bool_or(mrr_after > 0) OVER earlier, false) AS had_mrr,
-      max(
-        CASE
-          WHEN mrr_before <= 0
-          AND mrr_after > 0 THEN day
-        END
-      ) OVER (
-        PARTITION BY
-          customer_id
-        ORDER BY
-          day
-      ) AS paying_since
+      had_mrr,
+      paying_since
     FROM
-      (
-        SELECT
-          customer_id,
-          tenant_id,
-          day,
-          sum(delta) OVER running - delta AS mrr_before,
-          sum(delta) OVER running AS mrr_after
-        FROM
-          billing_customer_days
-        WINDOW
-          running AS (
-            PARTITION BY
-              customer_id
-            ORDER BY
-              day
-          )
-      ) AS levels
-    WINDOW
-      earlier AS (
-        PARTITION BY
-          customer_id
-        ORDER BY
-          day ROWS BETWEEN UNBOUNDED PRECEDING
-          AND 1 PRECEDING
+      metrics_billing_movement
+    WHERE
+      day BETWEEN :w0::date AND :w1::date
+      AND (
+        :tenant::varchar IS NULL
+        OR tenant_id = :tenant
       )
   ),
   bucket_counts AS (
@@ -3548,9 +3473,9 @@ FROM
 WHERE
   r.tenant_id = :scope_tenant::varchar;
 
--- range (one tenant, users per key action from its key-action days, which hold the range)
+-- range (one tenant, users per key action from its key-action days and NRR’s movements from the stored movements, which hold the range)
 -- built with: {"enabled":"lifecycle, activity, activation, config, billing, jobs, ai, api","relations":"the module's own tables"}
--- sample parameters: {"actions":["created_project","invited_teammate"],"as_of":"2026-03-02T08:00:00.000Z","currency":"USD","env":"production","range_end":"2026-03-01","range_start":"2026-01-01","rates":"{\"EUR\":1.08}","scope_tenant":"acme","tenant":"acme","tz":"Europe/Berlin","w0":"2026-01-01","w1":"2026-03-01"}
+-- sample parameters: {"actions":["created_project","invited_teammate"],"as_of":"2026-03-02T08:00:00.000Z","env":"production","range_end":"2026-03-01","range_start":"2026-01-01","scope_tenant":"acme","tenant":"acme","tz":"Europe/Berlin","w0":"2026-01-01","w1":"2026-03-01"}
 WITH
   lifecycle_events AS (
     SELECT
@@ -3646,111 +3571,22 @@ WITH
           )
       ) AS neighbours
   ),
-  billing_ledger AS (
-    SELECT
-      l.subscription_id,
-      l.customer_id,
-      c.tenant_id,
-      l.effective_at,
-      l.seq,
-      l.status,
-      l.mrr * CASE
-        WHEN l.currency = upper(:currency::text) THEN 1
-        ELSE (:rates::jsonb ->> l.currency)::numeric
-      END AS mrr
-    FROM
-      metrics_revenue_ledger l
-      JOIN metrics_billing_customer c ON c.id = l.customer_id
-    WHERE
-      l.effective_at < ((:w1::date + 1)::timestamp AT TIME ZONE :tz)
-      AND (
-        :tenant::varchar IS NULL
-        OR c.tenant_id = :tenant
-      )
-      AND l.customer_id IN (
-        SELECT
-          customer_id
-        FROM
-          metrics_revenue_ledger
-        WHERE
-          effective_at >= ((:w0::date)::timestamp AT TIME ZONE :tz)
-          AND effective_at < ((:w1::date + 1)::timestamp AT TIME ZONE :tz)
-      )
-  ),
-  billing_customer_days AS (
-    SELECT
-      customer_id,
-      tenant_id,
-      (effective_at AT TIME ZONE :tz)::date AS day,
-      sum(delta) AS delta
-    FROM
-      (
-        SELECT
-          customer_id,
-          tenant_id,
-          effective_at,
-          coalesce(mrr, 0) - coalesce(
-            lag(mrr) OVER (
-              PARTITION BY
-                subscription_id
-              ORDER BY
-                effective_at,
-                seq
-            ),
-            0
-          ) AS delta
-        FROM
-          billing_ledger
-      ) AS changes
-    GROUP BY
-      1,
-      2,
-      3
-  ),
   billing_movements AS (
     SELECT
-      customer_id,
       tenant_id,
+      customer_id,
       day,
       mrr_before,
       mrr_after,
-      coalesce(bool_or(mrr_after > 0) OVER earlier, false) AS had_mrr,
-      max(
-        CASE
-          WHEN mrr_before <= 0
-          AND mrr_after > 0 THEN day
-        END
-      ) OVER (
-        PARTITION BY
-          customer_id
-        ORDER BY
-          day
-      ) AS paying_since
+      had_mrr,
+      paying_since
     FROM
-      (
-        SELECT
-          customer_id,
-          tenant_id,
-          day,
-          sum(delta) OVER running - delta AS mrr_before,
-          sum(delta) OVER running AS mrr_after
-        FROM
-          billing_customer_days
-        WINDOW
-          running AS (
-            PARTITION BY
-              customer_id
-            ORDER BY
-              day
-          )
-      ) AS levels
-    WINDOW
-      earlier AS (
-        PARTITION BY
-          customer_id
-        ORDER BY
-          day ROWS BETWEEN UNBOUNDED PRECEDING
-          AND 1 PRECEDING
+      metrics_billing_movement
+    WHERE
+      day BETWEEN :w0::date AND :w1::date
+      AND (
+        :tenant::varchar IS NULL
+        OR tenant_id = :tenant
       )
   ),
   bucket_counts AS (

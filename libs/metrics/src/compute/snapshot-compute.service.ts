@@ -12,6 +12,7 @@ import { MetricsSources } from '../sources/source-check.js';
 import { ActivityStateRun } from './activity-state-run.js';
 import { LifecycleStateRun, type LifecycleRead } from './lifecycle-state-run.js';
 import { KeyActionStateRun } from './key-action-state-run.js';
+import { BillingMovementsRepository } from '../repositories/billing-movements.repository.js';
 import { KeyActionDaysRepository } from '../repositories/key-action-days.repository.js';
 import { StoredDailyWork } from './stored-daily-work.js';
 import { StoredDailyWorkRepository } from '../repositories/stored-daily-work.repository.js';
@@ -63,6 +64,7 @@ export class SnapshotComputeService {
     private readonly writes: SnapshotWritesRepository,
     private readonly storedWorkRepository: StoredDailyWorkRepository,
     private readonly keyActionDays: KeyActionDaysRepository,
+    private readonly billingMovements: BillingMovementsRepository,
   ) {}
 
   /** Checked at start: a host relation's columns are read through casts chosen from its types. */
@@ -90,6 +92,12 @@ export class SnapshotComputeService {
       outstanding_invoices_count: config.outstanding_invoices_count,
       outstanding_invoices_value: config.outstanding_invoices_value,
     };
+
+    // The stored movements first, in their own short transaction (the ledger's writers wait on it, not on the run):
+    // they depend on the ledger alone, so the run's snapshots never read them.
+    if (enabled.has('billing') && !request.inspectThenRollBack) {
+      await this.billingMovements.refresh({ tz: base.tz, currency: base.currency, rates: base.rates });
+    }
 
     const computed = this.dataSource.transaction(async (manager) => {
       await this.writes.begin(manager, base.env);

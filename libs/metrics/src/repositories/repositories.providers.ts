@@ -11,6 +11,7 @@ import { ConventionsRepository } from './conventions.repository.js';
 import { AlertDeliveriesRepository } from './alert-deliveries.repository.js';
 import { SnapshotWritesRepository } from './snapshot-writes.repository.js';
 import { KeyActionDaysRepository } from './key-action-days.repository.js';
+import { BillingMovementsRepository } from './billing-movements.repository.js';
 import { StoredDailyWorkRepository } from './stored-daily-work.repository.js';
 import { RevenueCompareRepository } from './revenue-compare.repository.js';
 import { RevenueCustomersRepository } from './revenue-customers.repository.js';
@@ -34,6 +35,7 @@ export const REPOSITORIES = [
   RunsRepository,
   SnapshotWritesRepository,
   KeyActionDaysRepository,
+  BillingMovementsRepository,
   StoredDailyWorkRepository,
   RevenueCompareRepository,
   AuditRepository,

@@ -13,6 +13,8 @@ import {
   type KeyActionUsers,
 } from '../sql/bucket-facts.sql.js';
 import { keyActionDaysStatements } from './key-action-days.repository.js';
+import { billingMovementStatements } from './billing-movements.repository.js';
+import type { LedgerRows } from '../sql/billing-facts.js';
 import { workMetrics } from '../sql/daily-work.sql.js';
 import { monthlyRatesSql } from '../sql/monthly-rates.sql.js';
 import { BUCKET_DATE, rollupSql } from '../sql/rollup.sql.js';
@@ -88,16 +90,18 @@ export const summaryStatements = {
    * Every metric over the range by its kind: the stored days rolled up as one `range` bucket, with the facts that
    * only exist per bucket (users per key action, AI usage per model, NRR's movements) counted over the whole range
    * from the sources. `activeUsers`: where the range's distinct active users come from, if a metric reads them;
-   * `keyActions`: where its users per key action are counted (the key-action days when they hold the range).
+   * `keyActions`: where its users per key action are counted (the key-action days when they hold the range);
+   * `ledger`: where NRR's movements come from (the stored movements when they hold, else the moving customers' rows).
    */
   range: (
     query: SummaryReadQuery,
     activeUsers: ActiveUsersFact = ACTIVE_USERS_OF_RANGE,
     keyActions: KeyActionUsers = 'events',
+    ledger: LedgerRows = 'moving',
   ): Statement => {
     const rolled = rollupSql(
       storedDays(query.tenant),
-      bucketFactsCtes(query.relations, query.enabled, BUCKET_DATE.range, undefined, activeUsers, 'moving', keyActions),
+      bucketFactsCtes(query.relations, query.enabled, BUCKET_DATE.range, undefined, activeUsers, ledger, keyActions),
       'range',
       query.enabled,
       // The rows are stored daily snapshots: every one of them is a computed day.
@@ -128,6 +132,14 @@ export const summaryStatements = {
       source: query.relations.from('activation'),
       from: query.start,
       to: query.end,
+    }),
+
+  /** Whether the stored billing movements hold for the summary's timezone, currency and rates (no change since built). */
+  billingMovementsHold: (query: SummaryReadQuery): Statement =>
+    billingMovementStatements.holds({
+      tz: query.timezone,
+      currency: query.currency,
+      rates: JSON.stringify(query.rates),
     }),
 
   /**
@@ -173,7 +185,12 @@ export class SnapshotSummaryRepository {
           // The global view reads its range from the global counts; a tenant's, from its own key-action days.
           if (holds) keyActions = query.tenant === null ? 'global-range' : 'state';
         }
-        const [range] = await run(runs, summaryStatements.range(query, activeUsers, keyActions));
+        let ledger: LedgerRows = 'moving';
+        if (query.enabled.has('billing')) {
+          const [{ holds }] = await run<{ holds: boolean }>(runs, summaryStatements.billingMovementsHold(query));
+          if (holds) ledger = 'stored';
+        }
+        const [range] = await run(runs, summaryStatements.range(query, activeUsers, keyActions, ledger));
         const [monthly] = await run(runs, summaryStatements.daysAndMonthlyRates(query));
         const [latest] = await run(runs, summaryStatements.latest(query));
         return { range, daysWithData: Number(monthly.days_with_data), monthly, latest };
