@@ -428,9 +428,15 @@ export const SQL_DOCS: SqlDoc[] = [
     code: 'libs/metrics/src/repositories/billing-movements.repository.ts (billingMovementStatements), built from libs/metrics/src/sql/billing-movements.sql.ts',
     samples: [
       { name: 'lock', built: {}, statement: billingMovementStatements.lock() },
+      { name: 'coverage', built: {}, statement: billingMovementStatements.coverage(MOVEMENT_TERMS) },
       { name: 'holds', built: {}, statement: billingMovementStatements.holds(MOVEMENT_TERMS) },
-      ...billingMovementStatements.rebuild(MOVEMENT_TERMS).map((statement, index) => ({
-        name: `rebuild (${['emptied', 'coverage removed', 'every movement', 'coverage'][index]})`,
+      ...billingMovementStatements.rebuildAll(MOVEMENT_TERMS).map((statement, index) => ({
+        name: `rebuildAll (${['emptied', 'coverage removed', 'every customer', 'coverage'][index]})`,
+        built: {},
+        statement,
+      })),
+      ...billingMovementStatements.rebuildStale(MOVEMENT_TERMS).map((statement, index) => ({
+        name: `rebuildStale (${['removed', 'the stale customers', 'none stale', 'coverage'][index]})`,
         built: {},
         statement,
       })),

@@ -29,7 +29,25 @@ describe('stored billing movements', () => {
     });
   const compute = () => metrics.computeRange({ start: '2026-01-01', end: '2026-02-19', asOf });
   const holds = async () =>
-    (await test.dataSource.query(`SELECT count(*)::int AS n FROM metrics_billing_movement_coverage`))[0].n === 1;
+    (
+      await test.dataSource.query(
+        `SELECT EXISTS (SELECT 1 FROM metrics_billing_movement_coverage)
+            AND NOT EXISTS (SELECT 1 FROM metrics_billing_movement_stale) AS holds`,
+      )
+    )[0].holds as boolean;
+  const staleCustomers = async () =>
+    (await test.dataSource.query(`SELECT customer_id FROM metrics_billing_movement_stale ORDER BY 1`)).map(
+      (row: { customer_id: string }) => row.customer_id,
+    );
+  /** Each stored row's writing transaction, by customer: which customers a refresh wrote again. */
+  const writers = async () =>
+    Object.fromEntries(
+      (
+        await test.dataSource.query(
+          `SELECT customer_id, string_agg(xmin::text, ',' ORDER BY day) AS xmins FROM metrics_billing_movement GROUP BY 1`,
+        )
+      ).map((row: { customer_id: string; xmins: string }) => [row.customer_id, row.xmins]),
+    );
   const stored = () =>
     test.dataSource.query(
       `SELECT tenant_id, customer_id, day::text AS day, mrr_before::float8 AS before, mrr_after::float8 AS after,
@@ -157,11 +175,16 @@ describe('stored billing movements', () => {
     expect(await retention()).toEqual(answers);
   });
 
-  it('is dropped by every kind of ledger write and rebuilt by the next run, equal to the ledger again', async () => {
-    const writes: [string, () => Promise<unknown>][] = [
-      ['a manual entry', async () => expect((await entry('hooli', 'b', 150, '2026-01-25')).status).toBe(201)],
+  it('names the customers every kind of ledger write touches; the next run writes theirs alone again, as a full rebuild would', async () => {
+    const writes: [string, string[], () => Promise<unknown>][] = [
+      [
+        'a manual entry',
+        ['hooli'],
+        async () => expect((await entry('hooli', 'b', 150, '2026-01-25')).status).toBe(201),
+      ],
       [
         'a batch',
+        ['acme', 'stark'],
         async () => {
           const body = {
             entries: [
@@ -174,6 +197,7 @@ describe('stored billing movements', () => {
       ],
       [
         'a Stripe subscription change',
+        ['cus_w'],
         async () => {
           const event = stripeEvent({
             id: 'evt_w_upgrade',
@@ -186,6 +210,7 @@ describe('stored billing movements', () => {
       ],
       [
         'a Stripe customer moved to another tenant',
+        ['cus_w'],
         async () => {
           const event = stripeEvent({
             id: 'evt_w_moved',
@@ -198,17 +223,33 @@ describe('stored billing movements', () => {
       ],
       [
         'SQL on the ledger',
+        ['globex'],
         () => test.dataSource.query(`DELETE FROM metrics_revenue_ledger WHERE customer_id = 'globex'`),
       ],
     ];
-    for (const [write, run] of writes) {
+    const movements = test.app.get(BillingMovementsRepository);
+    const terms = { tz: 'UTC', currency: 'USD', rates: '{}' };
+    for (const [write, touched, run] of writes) {
       const storedBefore = await stored();
+      const writersBefore = await writers();
       expect([write, await holds()]).toEqual([write, true]);
       await run();
-      expect([write, await holds()]).toEqual([write, false]);
-      await compute();
+      expect([write, await staleCustomers(), await holds()]).toEqual([write, touched, false]);
+      expect([write, await movements.refresh(terms)]).toEqual([write, 'stale customers']);
       expect([write, await holds()]).toEqual([write, true]);
       expect([write, await stored()]).not.toEqual([write, storedBefore]);
+      // Only the touched customers' rows were written again.
+      const writersAfter = await writers();
+      for (const id of Object.keys({ ...writersBefore, ...writersAfter })) {
+        const rewritten = writersAfter[id] !== writersBefore[id];
+        expect([write, id, rewritten]).toEqual([write, id, touched.includes(id)]);
+      }
+      // The same rows as every customer's written again, and the summary's answers those of the ledger.
+      const refreshed = await stored();
+      await test.dataSource.query('DELETE FROM metrics_billing_movement_coverage');
+      expect([write, await movements.refresh(terms)]).toEqual([write, 'all customers']);
+      expect([write, await stored()]).toEqual([write, refreshed]);
+      await compute();
       expect([write, await retention()]).toEqual([write, await derived()]);
     }
     const movedTo = await test.dataSource.query(
@@ -260,7 +301,7 @@ describe('stored billing movements', () => {
     expect(settled).toBe(false);
     await writer.commitTransaction();
     await writer.release();
-    expect(await refresh).toBe(true);
+    expect(await refresh).toBe('stale customers');
     expect(
       await test.dataSource.query(
         `SELECT mrr_before::float8 AS before, mrr_after::float8 AS after FROM metrics_billing_movement WHERE customer_id = 'hooli' AND day = '2026-02-05'`,
@@ -269,7 +310,7 @@ describe('stored billing movements', () => {
     expect(await holds()).toBe(true);
   });
 
-  it('holds back a ledger write during a rebuild, which then drops the coverage', async () => {
+  it('holds back a ledger write during a rebuild, which then names its customer stale', async () => {
     expect(await holds()).toBe(true);
     const rebuild = test.dataSource.createQueryRunner();
     await rebuild.connect();
@@ -282,6 +323,17 @@ describe('stored billing movements', () => {
     await rebuild.commitTransaction();
     await rebuild.release();
     expect((await write).status).toBe(201);
+    expect(await staleCustomers()).toEqual(['hooli']);
     expect(await holds()).toBe(false);
+  });
+
+  it('emptying the ledger drops the coverage; the next run empties the movements', async () => {
+    await compute();
+    expect(await holds()).toBe(true);
+    await test.dataSource.query('TRUNCATE metrics_revenue_ledger');
+    expect(await holds()).toBe(false);
+    await compute();
+    expect(await holds()).toBe(true);
+    expect(await stored()).toEqual([]);
   });
 });

@@ -7,6 +7,22 @@
 SELECT
   pg_advisory_xact_lock(hashtext ('exec-metrics:billing-movements'));
 
+-- coverage
+-- sample parameters: {"currency":"USD","rates":"{\"EUR\":1.1}","tz":"UTC"}
+SELECT
+  EXISTS (
+    SELECT
+      1
+    FROM
+      metrics_billing_movement_stale
+  ) AS stale
+FROM
+  metrics_billing_movement_coverage
+WHERE
+  timezone = :tz
+  AND currency = :currency
+  AND rates = :rates::jsonb;
+
 -- holds
 -- sample parameters: {"currency":"USD","rates":"{\"EUR\":1.1}","tz":"UTC"}
 SELECT
@@ -19,17 +35,24 @@ SELECT
       timezone = :tz
       AND currency = :currency
       AND rates = :rates::jsonb
+      AND NOT EXISTS (
+        SELECT
+          1
+        FROM
+          metrics_billing_movement_stale
+      )
   ) AS holds;
 
--- rebuild (emptied)
+-- rebuildAll (emptied)
 -- sample parameters: {}
-TRUNCATE metrics_billing_movement;
+TRUNCATE metrics_billing_movement,
+metrics_billing_movement_stale;
 
--- rebuild (coverage removed)
+-- rebuildAll (coverage removed)
 -- sample parameters: {}
 DELETE FROM metrics_billing_movement_coverage;
 
--- rebuild (every movement)
+-- rebuildAll (every customer)
 -- sample parameters: {"currency":"USD","rates":"{\"EUR\":1.1}","tenant":null,"tz":"UTC","w1":"9999-12-30"}
 INSERT INTO
   metrics_billing_movement (
@@ -151,11 +174,166 @@ SELECT
 FROM
   billing_movements
 WHERE
-  mrr_after <> mrr_before;
+  mrr_after <> mrr_before
+ORDER BY
+  day;
 
--- rebuild (coverage)
+-- rebuildAll (coverage)
 -- sample parameters: {"currency":"USD","rates":"{\"EUR\":1.1}","tz":"UTC"}
 INSERT INTO
   metrics_billing_movement_coverage (singleton, timezone, currency, rates, built_at)
 VALUES
   (true, :tz, :currency, :rates::jsonb, now());
+
+-- rebuildStale (removed)
+-- sample parameters: {}
+DELETE FROM metrics_billing_movement
+WHERE
+  customer_id IN (
+    SELECT
+      customer_id
+    FROM
+      metrics_billing_movement_stale
+  );
+
+-- rebuildStale (the stale customers)
+-- sample parameters: {"currency":"USD","rates":"{\"EUR\":1.1}","tenant":null,"tz":"UTC","w1":"9999-12-30"}
+INSERT INTO
+  metrics_billing_movement (
+    tenant_id,
+    customer_id,
+    day,
+    mrr_before,
+    mrr_after,
+    had_mrr,
+    paying_since
+  )
+WITH
+  billing_ledger AS (
+    SELECT
+      l.subscription_id,
+      l.customer_id,
+      c.tenant_id,
+      l.effective_at,
+      l.seq,
+      l.status,
+      l.mrr * CASE
+        WHEN l.currency = upper(:currency::text) THEN 1
+        ELSE (:rates::jsonb ->> l.currency)::numeric
+      END AS mrr
+    FROM
+      metrics_revenue_ledger l
+      JOIN metrics_billing_customer c ON c.id = l.customer_id
+    WHERE
+      l.effective_at < ((:w1::date + 1)::timestamp AT TIME ZONE :tz)
+      AND (
+        :tenant::varchar IS NULL
+        OR c.tenant_id = :tenant
+      )
+      AND l.customer_id IN (
+        SELECT
+          customer_id
+        FROM
+          metrics_billing_movement_stale
+      )
+  ),
+  billing_customer_days AS (
+    SELECT
+      customer_id,
+      tenant_id,
+      (effective_at AT TIME ZONE :tz)::date AS day,
+      sum(delta) AS delta
+    FROM
+      (
+        SELECT
+          customer_id,
+          tenant_id,
+          effective_at,
+          coalesce(mrr, 0) - coalesce(
+            lag(mrr) OVER (
+              PARTITION BY
+                subscription_id
+              ORDER BY
+                effective_at,
+                seq
+            ),
+            0
+          ) AS delta
+        FROM
+          billing_ledger
+      ) AS changes
+    GROUP BY
+      1,
+      2,
+      3
+  ),
+  billing_movements AS (
+    SELECT
+      customer_id,
+      tenant_id,
+      day,
+      mrr_before,
+      mrr_after,
+      coalesce(bool_or(mrr_after > 0) OVER earlier, false) AS had_mrr,
+      max(
+        CASE
+          WHEN mrr_before <= 0
+          AND mrr_after > 0 THEN day
+        END
+      ) OVER (
+        PARTITION BY
+          customer_id
+        ORDER BY
+          day
+      ) AS paying_since
+    FROM
+      (
+        SELECT
+          customer_id,
+          tenant_id,
+          day,
+          sum(delta) OVER running - delta AS mrr_before,
+          sum(delta) OVER running AS mrr_after
+        FROM
+          billing_customer_days
+        WINDOW
+          running AS (
+            PARTITION BY
+              customer_id
+            ORDER BY
+              day
+          )
+      ) AS levels
+    WINDOW
+      earlier AS (
+        PARTITION BY
+          customer_id
+        ORDER BY
+          day ROWS BETWEEN UNBOUNDED PRECEDING
+          AND 1 PRECEDING
+      )
+  )
+SELECT
+  tenant_id,
+  customer_id,
+  day,
+  mrr_before,
+  mrr_after,
+  had_mrr,
+  paying_since
+FROM
+  billing_movements
+WHERE
+  mrr_after <> mrr_before
+ORDER BY
+  day;
+
+-- rebuildStale (none stale)
+-- sample parameters: {}
+DELETE FROM metrics_billing_movement_stale;
+
+-- rebuildStale (coverage)
+-- sample parameters: {}
+UPDATE metrics_billing_movement_coverage
+SET
+  built_at = now();

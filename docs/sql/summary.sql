@@ -60,6 +60,12 @@ SELECT
       timezone = :tz
       AND currency = :currency
       AND rates = :rates::jsonb
+      AND NOT EXISTS (
+        SELECT
+          1
+        FROM
+          metrics_billing_movement_stale
+      )
   ) AS holds;
 
 -- range (global view, users per key action from the key-action days’ global counts and NRR’s movements from the stored movements, which both hold the range)

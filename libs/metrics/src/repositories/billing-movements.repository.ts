@@ -14,20 +14,27 @@ export interface MovementTerms {
 
 /** The stored billing movements' statements, as pure functions (rendered in docs/sql/billing-movements.sql). */
 export const billingMovementStatements = {
-  /** Taken exclusively by a rebuild, shared by the ledger's and customers' trigger (billing-movements.sql.ts). */
+  /** Taken exclusively by a rebuild, shared by the ledger's and customers' triggers (billing-movements.sql.ts). */
   lock: (): Statement => ({ sql: REBUILD_LOCK, params: {} }),
+  coverage: (terms: MovementTerms): Statement => ({ sql: billingMovementsSql.coverage, params: { ...terms } }),
   holds: (terms: MovementTerms): Statement => ({ sql: billingMovementsSql.holds, params: { ...terms } }),
-  /** The table emptied, every movement of the whole ledger written, and its coverage naming the terms. */
-  rebuild: (terms: MovementTerms): Statement[] =>
-    billingMovementsSql.rebuild.map((sql) => ({ sql, params: { ...terms, ...WHOLE_LEDGER } })),
+  /** Every customer's movements written again, and the coverage naming the terms. */
+  rebuildAll: (terms: MovementTerms): Statement[] =>
+    billingMovementsSql.rebuildAll.map((sql) => ({ sql, params: { ...terms, ...WHOLE_LEDGER } })),
+  /** The stale customers' movements written again. */
+  rebuildStale: (terms: MovementTerms): Statement[] =>
+    billingMovementsSql.rebuildStale.map((sql) => ({ sql, params: { ...terms, ...WHOLE_LEDGER } })),
 };
+
+/** What a refresh did: nothing (the movements held), the stale customers' movements, or every customer's. */
+export type MovementsRefresh = 'held' | 'stale customers' | 'all customers';
 
 /** Keeps `metrics_billing_movement` (docs/performance.md, "Stored billing movements"). */
 @Injectable()
 export class BillingMovementsRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  /** Whether the stored movements hold for these terms. */
+  /** Whether the stored movements hold every customer's for these terms. */
   async holds(terms: MovementTerms): Promise<boolean> {
     const [{ holds }] = await run<{ holds: boolean }>(
       (text, values) => this.dataSource.query(text, values),
@@ -37,19 +44,22 @@ export class BillingMovementsRepository {
   }
 
   /**
-   * Rebuilds the stored movements in their own short transaction, unless they already hold for these terms (no ledger
-   * or tenant change since the last rebuild). Answers whether it rebuilt.
+   * Brings the stored movements up to date in their own short transaction: the stale customers' when the coverage
+   * names these terms, every customer's otherwise.
    */
-  refresh(terms: MovementTerms): Promise<boolean> {
+  refresh(terms: MovementTerms): Promise<MovementsRefresh> {
     // Read committed: each statement after the lock sees every write committed before it (a host may default otherwise).
     return this.dataSource.transaction('READ COMMITTED', async (manager) => {
       const exec = (statement: Statement) =>
-        run<{ holds: boolean }>((text, values) => manager.query(text, values), statement);
+        run<{ stale: boolean }>((text, values) => manager.query(text, values), statement);
       await exec(billingMovementStatements.lock());
-      const [{ holds }] = await exec(billingMovementStatements.holds(terms));
-      if (holds) return false;
-      for (const statement of billingMovementStatements.rebuild(terms)) await exec(statement);
-      return true;
+      const [coverage] = await exec(billingMovementStatements.coverage(terms));
+      if (coverage && !coverage.stale) return 'held';
+      const statements = coverage
+        ? billingMovementStatements.rebuildStale(terms)
+        : billingMovementStatements.rebuildAll(terms);
+      for (const statement of statements) await exec(statement);
+      return coverage ? 'stale customers' : 'all customers';
     });
   }
 }

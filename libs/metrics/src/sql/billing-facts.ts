@@ -30,13 +30,18 @@ const CUSTOMER_TENANT_FILTER = `(:tenant::varchar IS NULL OR c.tenant_id = :tena
  * scanned the whole ledger (13 of a cold summary's ~60 ms at scale 1).
  *
  * `stored`: the movements of [:w0, :w1] read from `metrics_billing_movement`, which the compute keeps equal to the
- * whole history's (billing-movements.sql.ts); only a reader that has checked they hold may ask for them.
+ * whole history's (billing-movements.sql.ts); only a reader that has checked they hold may ask for them. `stale`: the
+ * whole history of the customers whose stored movements are stale (the compute's rebuild of those customers).
  */
-export type LedgerRows = 'history' | 'moving' | 'stored';
+export type LedgerRows = 'history' | 'moving' | 'stored' | 'stale';
 
-const MOVING_CUSTOMERS = `l.customer_id IN (
+/** The customers whose every ledger row the `moving` and `stale` CTEs read. */
+const CUSTOMERS_READ: Record<'moving' | 'stale', string> = {
+  moving: `l.customer_id IN (
         SELECT customer_id FROM metrics_revenue_ledger
-        WHERE effective_at >= ${WORK_START} AND effective_at < ${WORK_END})`;
+        WHERE effective_at >= ${WORK_START} AND effective_at < ${WORK_END})`,
+  stale: `l.customer_id IN (SELECT customer_id FROM metrics_billing_movement_stale)`,
+};
 
 /** The columns of `billing_movements`, in the stored table's order. */
 export const MOVEMENT_COLUMNS = 'tenant_id, customer_id, day, mrr_before, mrr_after, had_mrr, paying_since';
@@ -56,10 +61,10 @@ export function billingCtes(ledger: LedgerRows = 'history'): string[] {
              ${TO_REPORTING('l.mrr', 'l.currency')} AS mrr
       FROM metrics_revenue_ledger l JOIN metrics_billing_customer c ON c.id = l.customer_id
       WHERE l.effective_at < ${WORK_END} AND ${CUSTOMER_TENANT_FILTER}${
-        ledger === 'moving'
-          ? `
-        AND ${MOVING_CUSTOMERS}`
-          : ''
+        ledger === 'history'
+          ? ''
+          : `
+        AND ${CUSTOMERS_READ[ledger]}`
       })`,
     `billing_customer_days AS (
       SELECT customer_id, tenant_id, ${LOCAL_DAY('effective_at')} AS day, sum(delta) AS delta FROM (
