@@ -281,34 +281,16 @@ WITH
   ),
   scoped_counts AS (
     SELECT
-      *
+      true AS is_global,
+      NULL::varchar AS tenant_id,
+      bucket_date,
+      fact,
+      sum(value) AS value
     FROM
-      (
-        SELECT
-          grouping(tenant_id) = 1 AS is_global,
-          tenant_id,
-          bucket_date,
-          fact,
-          sum(value) AS value
-        FROM
-          bucket_counts
-        GROUP BY
-          GROUPING SETS (
-            (tenant_id, bucket_date, fact),
-            (bucket_date, fact)
-          )
-      ) AS grouped
-    WHERE
-      (
-        (
-          is_global
-          AND :tenant::varchar IS NULL
-        )
-        OR (
-          NOT is_global
-          AND tenant_id IS NOT NULL
-        )
-      )
+      bucket_counts
+    GROUP BY
+      bucket_date,
+      fact
   ),
   count_facts AS (
     SELECT
@@ -329,7 +311,7 @@ WITH
   ),
   ai_usage AS (
     SELECT
-      tenant_id,
+      NULL::varchar AS tenant_id,
       :range_start::date AS bucket_date,
       model,
       sum(input_tokens + output_tokens) AS tokens,
@@ -345,42 +327,23 @@ WITH
         OR tenant_id = :tenant
       )
     GROUP BY
-      1,
       2,
       3
   ),
   scoped_ai AS (
     SELECT
-      *
+      true AS is_global,
+      NULL::varchar AS tenant_id,
+      bucket_date,
+      model,
+      sum(tokens) AS tokens,
+      sum(cost_usd) AS cost_usd,
+      sum(requests) AS requests
     FROM
-      (
-        SELECT
-          grouping(tenant_id) = 1 AS is_global,
-          tenant_id,
-          bucket_date,
-          model,
-          sum(tokens) AS tokens,
-          sum(cost_usd) AS cost_usd,
-          sum(requests) AS requests
-        FROM
-          ai_usage
-        GROUP BY
-          GROUPING SETS (
-            (tenant_id, bucket_date, model),
-            (bucket_date, model)
-          )
-      ) AS grouped
-    WHERE
-      (
-        (
-          is_global
-          AND :tenant::varchar IS NULL
-        )
-        OR (
-          NOT is_global
-          AND tenant_id IS NOT NULL
-        )
-      )
+      ai_usage
+    GROUP BY
+      bucket_date,
+      model
   ),
   ai_facts AS (
     SELECT
@@ -1139,34 +1102,16 @@ WITH
   ),
   scoped_counts AS (
     SELECT
-      *
+      true AS is_global,
+      NULL::varchar AS tenant_id,
+      bucket_date,
+      fact,
+      sum(value) AS value
     FROM
-      (
-        SELECT
-          grouping(tenant_id) = 1 AS is_global,
-          tenant_id,
-          bucket_date,
-          fact,
-          sum(value) AS value
-        FROM
-          bucket_counts
-        GROUP BY
-          GROUPING SETS (
-            (tenant_id, bucket_date, fact),
-            (bucket_date, fact)
-          )
-      ) AS grouped
-    WHERE
-      (
-        (
-          is_global
-          AND :tenant::varchar IS NULL
-        )
-        OR (
-          NOT is_global
-          AND tenant_id IS NOT NULL
-        )
-      )
+      bucket_counts
+    GROUP BY
+      bucket_date,
+      fact
   ),
   count_facts AS (
     SELECT
@@ -1187,7 +1132,7 @@ WITH
   ),
   ai_usage AS (
     SELECT
-      tenant_id,
+      NULL::varchar AS tenant_id,
       :range_start::date AS bucket_date,
       model,
       sum(input_tokens + output_tokens) AS tokens,
@@ -1203,42 +1148,23 @@ WITH
         OR tenant_id = :tenant
       )
     GROUP BY
-      1,
       2,
       3
   ),
   scoped_ai AS (
     SELECT
-      *
+      true AS is_global,
+      NULL::varchar AS tenant_id,
+      bucket_date,
+      model,
+      sum(tokens) AS tokens,
+      sum(cost_usd) AS cost_usd,
+      sum(requests) AS requests
     FROM
-      (
-        SELECT
-          grouping(tenant_id) = 1 AS is_global,
-          tenant_id,
-          bucket_date,
-          model,
-          sum(tokens) AS tokens,
-          sum(cost_usd) AS cost_usd,
-          sum(requests) AS requests
-        FROM
-          ai_usage
-        GROUP BY
-          GROUPING SETS (
-            (tenant_id, bucket_date, model),
-            (bucket_date, model)
-          )
-      ) AS grouped
-    WHERE
-      (
-        (
-          is_global
-          AND :tenant::varchar IS NULL
-        )
-        OR (
-          NOT is_global
-          AND tenant_id IS NOT NULL
-        )
-      )
+      ai_usage
+    GROUP BY
+      bucket_date,
+      model
   ),
   ai_facts AS (
     SELECT
@@ -2048,34 +1974,16 @@ WITH
   ),
   scoped_counts AS (
     SELECT
-      *
+      true AS is_global,
+      NULL::varchar AS tenant_id,
+      bucket_date,
+      fact,
+      sum(value) AS value
     FROM
-      (
-        SELECT
-          grouping(tenant_id) = 1 AS is_global,
-          tenant_id,
-          bucket_date,
-          fact,
-          sum(value) AS value
-        FROM
-          bucket_counts
-        GROUP BY
-          GROUPING SETS (
-            (tenant_id, bucket_date, fact),
-            (bucket_date, fact)
-          )
-      ) AS grouped
-    WHERE
-      (
-        (
-          is_global
-          AND :tenant::varchar IS NULL
-        )
-        OR (
-          NOT is_global
-          AND tenant_id IS NOT NULL
-        )
-      )
+      bucket_counts
+    GROUP BY
+      bucket_date,
+      fact
   ),
   count_facts AS (
     SELECT
@@ -2096,7 +2004,7 @@ WITH
   ),
   ai_usage AS (
     SELECT
-      tenant_id,
+      NULL::varchar AS tenant_id,
       :range_start::date AS bucket_date,
       model,
       sum(input_tokens + output_tokens) AS tokens,
@@ -2112,42 +2020,23 @@ WITH
         OR tenant_id = :tenant
       )
     GROUP BY
-      1,
       2,
       3
   ),
   scoped_ai AS (
     SELECT
-      *
+      true AS is_global,
+      NULL::varchar AS tenant_id,
+      bucket_date,
+      model,
+      sum(tokens) AS tokens,
+      sum(cost_usd) AS cost_usd,
+      sum(requests) AS requests
     FROM
-      (
-        SELECT
-          grouping(tenant_id) = 1 AS is_global,
-          tenant_id,
-          bucket_date,
-          model,
-          sum(tokens) AS tokens,
-          sum(cost_usd) AS cost_usd,
-          sum(requests) AS requests
-        FROM
-          ai_usage
-        GROUP BY
-          GROUPING SETS (
-            (tenant_id, bucket_date, model),
-            (bucket_date, model)
-          )
-      ) AS grouped
-    WHERE
-      (
-        (
-          is_global
-          AND :tenant::varchar IS NULL
-        )
-        OR (
-          NOT is_global
-          AND tenant_id IS NOT NULL
-        )
-      )
+      ai_usage
+    GROUP BY
+      bucket_date,
+      model
   ),
   ai_facts AS (
     SELECT

@@ -206,7 +206,7 @@ export const computeStatements = {
       // No metric reads a day's distinct active users from the bucket facts (DAU is the work table's count). NRR's
       // movements from the customers moving in the work range only (the stocks come from the work table), so a
       // one-day run does not sort the whole ledger for them.
-      bucketFactsCtes(relations, enabled, bucketOf, userDays, activeUsers, 'moving', keyActions),
+      bucketFactsCtes(relations, enabled, bucketOf, { userDays, activeUsers, ledger: 'moving', keyActions }),
       bucket,
       enabled,
       AVERAGES_THROUGH,

@@ -101,7 +101,13 @@ export const summaryStatements = {
   ): Statement => {
     const rolled = rollupSql(
       storedDays(query.tenant),
-      bucketFactsCtes(query.relations, query.enabled, BUCKET_DATE.range, undefined, activeUsers, ledger, keyActions),
+      bucketFactsCtes(query.relations, query.enabled, BUCKET_DATE.range, {
+        activeUsers,
+        ledger,
+        keyActions,
+        // A global summary keeps the global view's row alone.
+        scopes: query.tenant === null ? 'global' : 'all',
+      }),
       'range',
       query.enabled,
       // The rows are stored daily snapshots: every one of them is a computed day.

@@ -35,11 +35,27 @@ export function activeUsersReadIn(bucket: RollupBucket): boolean {
   });
 }
 
+/** How a statement's bucket facts are counted (bucketFactsCtes); every option has the compute's default. */
+export interface BucketFactOptions {
+  /** A table of the chunk's user-days already built, with their neighbours (see userDaysSql). */
+  userDays?: string;
+  /** Where a bucket's distinct active users come from. */
+  activeUsers?: ActiveUsersFact;
+  /** `moving`: NRR's movements from the customers with a ledger row in [:w0, :w1] only (billing-facts.ts). */
+  ledger?: LedgerRows;
+  /** Where users per key action are counted: the activation source's events, or the key-action days (state). */
+  keyActions?: KeyActionUsers;
+  /**
+   * `all`: the global view and every tenant (as :tenant narrows the sources); `global`: the global view alone, for a
+   * reader that keeps nothing else (a global summary): no fact is grouped by tenant only to be left out.
+   */
+  scopes?: 'all' | 'global';
+}
+
 /**
  * Facts that only exist per bucket, because distinct users do not add up across days: active users in
  * the bucket, users per key action (the activation breakdown) and AI usage per model.
- * `bucket` maps a local date column to its bucket_date (the day itself, its ISO Monday, the 1st, …);
- * `userDays` names a table of the chunk's user-days already built, with their neighbours (see userDaysSql).
+ * `bucket` maps a local date column to its bucket_date (the day itself, its ISO Monday, the 1st, …).
  *
  * Returned as named CTEs for a statement's WITH list; the last one, `bucket_facts`, has the output: is_global,
  * tenant_id, bucket_date, facts (jsonb: fact → value), activation_breakdown, ai_breakdown.
@@ -48,13 +64,9 @@ export function bucketFactsCtes(
   relations: SourceRelations,
   enabled: ReadonlySet<string>,
   bucket: (day: string) => string,
-  userDays?: string,
-  activeUsers: ActiveUsersFact = 'user-days',
-  /** `moving`: NRR's movements from the customers with a ledger row in [:w0, :w1] only (billing-facts.ts). */
-  ledger: LedgerRows = 'history',
-  /** Where users per key action are counted: the activation source's events, or the key-action days (state). */
-  keyActions: KeyActionUsers = 'events',
+  options: BucketFactOptions = {},
 ): string[] {
+  const { userDays, activeUsers = 'user-days', ledger = 'history', keyActions = 'events', scopes = 'all' } = options;
   // The first branch of the UNION names its columns (and types them): any of the others may be left out.
   const counts = [
     `SELECT NULL::varchar AS tenant_id, NULL::date AS bucket_date, NULL::text AS fact, NULL::bigint AS value
@@ -98,37 +110,42 @@ export function bucketFactsCtes(
   }
   if (enabled.has('billing')) counts.push(...billingBucketFacts(bucket));
 
+  // The global view alone: the AI events summed by bucket and model, without a tenant.
+  const aiTenant = scopes === 'global' ? 'NULL::varchar AS tenant_id' : 'tenant_id';
   const aiUsage = enabled.has('ai')
-    ? `SELECT tenant_id, ${bucket(LOCAL_DAY('occurred_at'))} AS bucket_date, model,
+    ? `SELECT ${aiTenant}, ${bucket(LOCAL_DAY('occurred_at'))} AS bucket_date, model,
           sum(input_tokens + output_tokens) AS tokens, sum(cost_usd) AS cost_usd, count(*) AS requests
         FROM ${relations.from('ai')}
         WHERE occurred_at >= ${WORK_START} AND occurred_at < ((:w1::date + 1)::timestamp AT TIME ZONE :tz)
           AND ${TENANT_FILTER}
-        GROUP BY 1, 2, 3`
+        GROUP BY ${scopes === 'global' ? '2, 3' : '1, 2, 3'}`
     : `SELECT NULL::varchar AS tenant_id, NULL::date AS bucket_date, NULL::text AS model,
           NULL::bigint AS tokens, NULL::numeric AS cost_usd, NULL::bigint AS requests WHERE false`;
 
   const inScope = `((is_global AND :tenant::varchar IS NULL) OR (NOT is_global AND tenant_id IS NOT NULL))`;
+  // Each fact summed for the global view and (scopes `all`) per tenant: GROUPING SETS, then the scopes kept.
+  const scoped = (columns: string, sums: string, from: string) =>
+    scopes === 'global'
+      ? `SELECT true AS is_global, NULL::varchar AS tenant_id, ${columns}, ${sums} FROM ${from} GROUP BY ${columns}`
+      : `SELECT * FROM (
+        SELECT grouping(tenant_id) = 1 AS is_global, tenant_id, ${columns}, ${sums}
+        FROM ${from} GROUP BY GROUPING SETS ((tenant_id, ${columns}), (${columns}))) AS grouped
+      WHERE ${inScope}`;
   return [
     ...sourceCtes(relations, userDays, ledger),
     `bucket_counts AS (${counts.join('\nUNION ALL\n')})`,
-    `scoped_counts AS (
-      SELECT * FROM (
-        SELECT grouping(tenant_id) = 1 AS is_global, tenant_id, bucket_date, fact, sum(value) AS value
-        FROM bucket_counts GROUP BY GROUPING SETS ((tenant_id, bucket_date, fact), (bucket_date, fact))) AS grouped
-      WHERE ${inScope})`,
+    `scoped_counts AS (${scoped('bucket_date, fact', 'sum(value) AS value', 'bucket_counts')})`,
     `count_facts AS (
       SELECT is_global, tenant_id, bucket_date,
         jsonb_object_agg(fact, value) AS facts,
         jsonb_object_agg(substr(fact, 8), value) FILTER (WHERE fact LIKE 'action:%') AS activation_breakdown
       FROM scoped_counts GROUP BY 1, 2, 3)`,
     `ai_usage AS (${aiUsage})`,
-    `scoped_ai AS (
-      SELECT * FROM (
-        SELECT grouping(tenant_id) = 1 AS is_global, tenant_id, bucket_date, model,
-          sum(tokens) AS tokens, sum(cost_usd) AS cost_usd, sum(requests) AS requests
-        FROM ai_usage GROUP BY GROUPING SETS ((tenant_id, bucket_date, model), (bucket_date, model))) AS grouped
-      WHERE ${inScope})`,
+    `scoped_ai AS (${scoped(
+      'bucket_date, model',
+      'sum(tokens) AS tokens, sum(cost_usd) AS cost_usd, sum(requests) AS requests',
+      'ai_usage',
+    )})`,
     `ai_facts AS (
       SELECT is_global, tenant_id, bucket_date,
         jsonb_object_agg(model, jsonb_build_object(
