@@ -1,4 +1,5 @@
 import { MetricsService, type MetricsSummary } from '@exec-metrics/metrics';
+import { breakdownsOf } from '../libs/metrics/src/common/metric-values.js';
 import { call, createTestApp, type TestApp } from './support/test-app.js';
 import { insertSourceRows, snapshot } from './support/source-rows.js';
 
@@ -110,6 +111,13 @@ describe('cold summary: identical answers over covered and uncovered ranges', ()
       for (const [key, value] of Object.entries(summary.metrics)) {
         expect([key, value]).toEqual([key, key === 'mau' ? lastDay.mau : month[key]]);
       }
+      // Its AI usage per model and users per key action too (the global view's counted for it alone).
+      const [monthRow] = await test.dataSource.query(
+        `SELECT ai_breakdown, activation_breakdown FROM system_metrics_snapshot
+         WHERE bucket_type = 'monthly' AND bucket_date = '2026-01-01' AND tenant_id IS NOT DISTINCT FROM $1`,
+        [tenant],
+      );
+      expect(summary.breakdowns).toEqual(breakdownsOf(monthRow));
     }
     const a = await metrics.summary({ start: '2026-01-01', end: '2026-01-31', tenant: 'a', asOf });
     // u1 (01-14) and u3 (01-04) uploaded in January: two users, three uploads counted once per user.
