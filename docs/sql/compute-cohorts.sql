@@ -654,14 +654,10 @@ WITH
           m.user_id,
           m.cohort_month,
           w.week,
-          extract(
-            year
-            FROM
-              m.signup_day + 7 * w.week
-          ) <> extract(
-            year
-            FROM
-              m.signup_day + 7 * w.week + 6
+          -- The week reaches past the matched row's year (date comparisons: extract is numeric arithmetic).
+          (
+            m.signup_day + 7 * w.week < make_date(u.year, 1, 1)
+            OR m.signup_day + 7 * w.week + 6 > make_date(u.year, 12, 31)
           ) AS spans_new_year
         FROM
           members m
@@ -692,32 +688,28 @@ WITH
             u.last_day <= m.signup_day + 7 * w.week + 6
             OR u.first_day >= m.signup_day + 7 * w.week
             OR bit_count(
-              u.days & (
-                (
-                  (~ B'0'::bit(366)) >> (
-                    CASE
-                      WHEN m.signup_day + 7 * w.week > make_date(u.year, 1, 1) THEN extract(
-                        doy
-                        FROM
-                          m.signup_day + 7 * w.week
-                      )::int
-                      ELSE 1
-                    END - 1
+              substring(
+                u.days
+                FROM
+                  greatest(
+                    (
+                      m.signup_day + 7 * w.week - make_date(u.year, 1, 1)
+                    ),
+                    0
+                  ) + 1 FOR greatest(
+                    least(
+                      (
+                        m.signup_day + 7 * w.week + 6 - make_date(u.year, 1, 1)
+                      ),
+                      365
+                    ) - greatest(
+                      (
+                        m.signup_day + 7 * w.week - make_date(u.year, 1, 1)
+                      ),
+                      0
+                    ) + 1,
+                    0
                   )
-                ) & (
-                  (~ B'0'::bit(366)) << (
-                    366 - (
-                      CASE
-                        WHEN m.signup_day + 7 * w.week + 6 < make_date(u.year, 12, 31) THEN extract(
-                          doy
-                          FROM
-                            m.signup_day + 7 * w.week + 6
-                        )::int
-                        ELSE 366
-                      END
-                    )
-                  )
-                )
               )
             ) > 0
           )
@@ -1161,14 +1153,10 @@ WITH
           m.user_id,
           m.cohort_month,
           w.week,
-          extract(
-            year
-            FROM
-              m.signup_day + 7 * w.week
-          ) <> extract(
-            year
-            FROM
-              m.signup_day + 7 * w.week + 6
+          -- The week reaches past the matched row's year (date comparisons: extract is numeric arithmetic).
+          (
+            m.signup_day + 7 * w.week < make_date(u.year, 1, 1)
+            OR m.signup_day + 7 * w.week + 6 > make_date(u.year, 12, 31)
           ) AS spans_new_year
         FROM
           members m
@@ -1199,32 +1187,28 @@ WITH
             u.last_day <= m.signup_day + 7 * w.week + 6
             OR u.first_day >= m.signup_day + 7 * w.week
             OR bit_count(
-              u.days & (
-                (
-                  (~ B'0'::bit(366)) >> (
-                    CASE
-                      WHEN m.signup_day + 7 * w.week > make_date(u.year, 1, 1) THEN extract(
-                        doy
-                        FROM
-                          m.signup_day + 7 * w.week
-                      )::int
-                      ELSE 1
-                    END - 1
+              substring(
+                u.days
+                FROM
+                  greatest(
+                    (
+                      m.signup_day + 7 * w.week - make_date(u.year, 1, 1)
+                    ),
+                    0
+                  ) + 1 FOR greatest(
+                    least(
+                      (
+                        m.signup_day + 7 * w.week + 6 - make_date(u.year, 1, 1)
+                      ),
+                      365
+                    ) - greatest(
+                      (
+                        m.signup_day + 7 * w.week - make_date(u.year, 1, 1)
+                      ),
+                      0
+                    ) + 1,
+                    0
                   )
-                ) & (
-                  (~ B'0'::bit(366)) << (
-                    366 - (
-                      CASE
-                        WHEN m.signup_day + 7 * w.week + 6 < make_date(u.year, 12, 31) THEN extract(
-                          doy
-                          FROM
-                            m.signup_day + 7 * w.week + 6
-                        )::int
-                        ELSE 366
-                      END
-                    )
-                  )
-                )
               )
             ) > 0
           )

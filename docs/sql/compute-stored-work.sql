@@ -356,32 +356,13 @@ WITH
         a.last_day <= b.last_day
         OR a.first_day >= b.bucket_date
         OR bit_count(
-          a.days & (
-            (
-              (~ B'0'::bit(366)) >> (
-                CASE
-                  WHEN b.bucket_date > make_date(a.year, 1, 1) THEN extract(
-                    doy
-                    FROM
-                      b.bucket_date
-                  )::int
-                  ELSE 1
-                END - 1
+          substring(
+            a.days
+            FROM
+              greatest((b.bucket_date - make_date(a.year, 1, 1)), 0) + 1 FOR greatest(
+                least((b.last_day - make_date(a.year, 1, 1)), 365) - greatest((b.bucket_date - make_date(a.year, 1, 1)), 0) + 1,
+                0
               )
-            ) & (
-              (~ B'0'::bit(366)) << (
-                366 - (
-                  CASE
-                    WHEN b.last_day < make_date(a.year, 12, 31) THEN extract(
-                      doy
-                      FROM
-                        b.last_day
-                    )::int
-                    ELSE 366
-                  END
-                )
-              )
-            )
           )
         ) > 0
       )

@@ -1870,32 +1870,13 @@ WITH
         last_day <= :w1::date
         OR first_day >= :w0::date
         OR bit_count(
-          days & (
-            (
-              (~ B'0'::bit(366)) >> (
-                CASE
-                  WHEN :w0::date > make_date(year, 1, 1) THEN extract(
-                    doy
-                    FROM
-                      :w0::date
-                  )::int
-                  ELSE 1
-                END - 1
+          substring(
+            days
+            FROM
+              greatest((:w0::date - make_date(year, 1, 1)), 0) + 1 FOR greatest(
+                least((:w1::date - make_date(year, 1, 1)), 365) - greatest((:w0::date - make_date(year, 1, 1)), 0) + 1,
+                0
               )
-            ) & (
-              (~ B'0'::bit(366)) << (
-                366 - (
-                  CASE
-                    WHEN :w1::date < make_date(year, 12, 31) THEN extract(
-                      doy
-                      FROM
-                        :w1::date
-                    )::int
-                    ELSE 366
-                  END
-                )
-              )
-            )
           )
         ) > 0
       )

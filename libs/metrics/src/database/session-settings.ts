@@ -10,3 +10,22 @@ export const NO_JIT = 'SET LOCAL jit = off';
  * default 4 MB each of those spills to disk (measured with `npm run bench`). Raised for the compute transaction only.
  */
 export const COMPUTE_WORK_MEM = "SET LOCAL work_mem = '64MB'";
+
+/**
+ * Runs `statement` with the planner's sorts disabled, then restores the setting (transaction-local either way). For
+ * a statement whose row estimates are far off through its materialised CTEs: the cohorts' member-weeks, estimated at
+ * 78 rows where a backfill at scale 1 makes 3.2 million, were sorted to be grouped and merge-joined (the join
+ * re-reading 8.8 million sorted rows); with sorts disabled they are hashed (9.2 → 6.1 s; docs/performance.md).
+ */
+export async function withoutSorts<T>(
+  query: (sql: string) => Promise<unknown>,
+  statement: () => Promise<T>,
+): Promise<T> {
+  const [previous] = (await query(`SELECT current_setting('enable_sort') AS value`)) as { value: string }[];
+  await query(`SELECT set_config('enable_sort', 'off', true)`);
+  try {
+    return await statement();
+  } finally {
+    await query(`SELECT set_config('enable_sort', '${previous.value === 'off' ? 'off' : 'on'}', true)`);
+  }
+}

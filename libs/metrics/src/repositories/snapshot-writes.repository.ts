@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { COMPUTE_WORK_MEM, NO_JIT } from '../database/session-settings.js';
+import { COMPUTE_WORK_MEM, NO_JIT, withoutSorts } from '../database/session-settings.js';
 import { run, type Statement } from '../database/statement.js';
 import type { KeyActionUsers } from '../sql/bucket-facts.sql.js';
 import type { CohortActivity, CohortMembers } from '../sql/cohorts.sql.js';
@@ -198,14 +198,18 @@ export class SnapshotWritesRepository {
       computeStatements.cohortMembersFromState({ ...params, source: relations.from('lifecycle') }),
     );
     const members: CohortMembers = folded ? 'state' : 'lifecycle';
-    await this.exec(
-      manager,
-      computeStatements.cohortsUpsert(
-        relations,
-        { ...params, lifecycle_at: folded?.folded_to ?? null },
-        activeWeeks,
-        members,
-      ),
+    await withoutSorts(
+      (sql) => manager.query(sql),
+      () =>
+        this.exec(
+          manager,
+          computeStatements.cohortsUpsert(
+            relations,
+            { ...params, lifecycle_at: folded?.folded_to ?? null },
+            activeWeeks,
+            members,
+          ),
+        ),
     );
     return { activeWeeks, members };
   }

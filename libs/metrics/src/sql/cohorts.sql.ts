@@ -62,7 +62,8 @@ function activeWeeksFromStateSql(): string {
   return `
       WITH matched_weeks AS MATERIALIZED (
         SELECT m.tenant_id, m.user_id, m.cohort_month, w.week,
-               extract(year FROM ${weekStart}) <> extract(year FROM ${weekStart} + 6) AS spans_new_year
+               -- The week reaches past the matched row's year (date comparisons: extract is numeric arithmetic).
+               (${weekStart} < make_date(u.year, 1, 1) OR ${weekStart} + 6 > make_date(u.year, 12, 31)) AS spans_new_year
         FROM members m
         JOIN ${USER_ACTIVITY_TABLE} u ON u.user_id = m.user_id
           AND (u.tenant_id = m.tenant_id OR (u.tenant_id IS NULL AND m.tenant_id IS NULL))

@@ -1,0 +1,65 @@
+import { SnapshotComputeService } from '../libs/metrics/src/compute/snapshot-compute.service.js';
+import { MetricsService } from '@exec-metrics/metrics';
+import { createTestApp, type TestApp } from './support/test-app.js';
+import { insertSourceRows, type SourceRows } from './support/source-rows.js';
+
+/**
+ * The activity state's bit test (`touchingRowActiveIn`, docs/performance.md "Per-user activity state"): a yearly row
+ * whose active days reach past a range on both sides is asked for the bits of the range itself. Each member below is
+ * active on day 0 and later than the weeks tested, so their weeks 1–4 are answered by that test alone, and each tested
+ * week's activity lies on its first or last day, or on the days either side of it: a range read one day off shows.
+ *
+ * Tenant t, March 2025 cohort, every member signed up on Monday 03-03 (UTC), so week k is [03-03 + 7k, 03-09 + 7k]:
+ * p1 on 03-03, 03-17 (week 2's first day) and 04-07 (week 5's first day);
+ * p2 on 03-03, 03-30 (week 3's last day) and 04-14 (week 6's first day);
+ * p3 on 03-03, 03-16 (week 1's last day) and 03-24 (week 3's first day): not in week 2, between them.
+ */
+type Lifecycle = NonNullable<SourceRows['lifecycle']>[number];
+type Activity = NonNullable<SourceRows['activity']>[number];
+
+describe('activity state: a week is active from the bits of its own days', () => {
+  let test: TestApp;
+  const asOf = new Date('2025-11-01T06:00:00Z');
+
+  beforeAll(async () => {
+    test = await createTestApp();
+    const members = ['p1', 'p2', 'p3'];
+    await insertSourceRows(test.dataSource, {
+      lifecycle: members.map((user): Lifecycle => ['t', user, 'signup', '2025-03-03T09:00:00Z']),
+      activity: [
+        ...members.map((user): Activity => ['t', user, '2025-03-03T10:00:00Z']),
+        ['t', 'p1', '2025-03-17T00:30:00Z'],
+        ['t', 'p1', '2025-04-07T12:00:00Z'],
+        ['t', 'p2', '2025-03-30T23:30:00Z'],
+        ['t', 'p2', '2025-04-14T12:00:00Z'],
+        ['t', 'p3', '2025-03-16T23:30:00Z'],
+        ['t', 'p3', '2025-03-24T00:30:00Z'],
+      ],
+    });
+  });
+
+  afterAll(() => test.close());
+
+  it("counts each member's week from the state's bits, on the week's first and last days and not beside them", async () => {
+    // A backfill from the cohort month's first day folds every day its curve reads into the state and covers them.
+    await test.app.get(MetricsService).computeRange({ start: '2025-03-01', end: '2025-10-31', asOf });
+    // With the raw activity gone (no dirty mark), the cohorts recomputed by force can only have read the state.
+    await test.dataSource.query('DELETE FROM metrics_activity_event');
+    await test.app.get(SnapshotComputeService).computeCohortMonths('2025-03-01', '2025-03-01', asOf);
+
+    const rows = await test.dataSource.query<{ tenant_id: string | null; curve: { retained: number }[] }[]>(
+      `SELECT tenant_id, curve FROM system_cohort_retention WHERE cohort_month = '2025-03-01' ORDER BY tenant_id NULLS FIRST`,
+    );
+    const retained = rows.map((row) => ({
+      tenant: row.tenant_id,
+      weeks: row.curve.slice(0, 8).map((cell) => cell.retained),
+    }));
+    // Week 0 all three; 1 p3 (its last day); 2 p1 (its first day), not p3 (the days either side); 3 p2 (its last day)
+    // and p3 (its first day); 4 nobody; 5 p1; 6 p2.
+    const weeks = [3, 1, 1, 2, 0, 1, 1, 0];
+    expect(retained).toEqual([
+      { tenant: null, weeks },
+      { tenant: 't', weeks },
+    ]);
+  });
+});
