@@ -21,32 +21,47 @@ SELECT
   action,
   user_id,
   day,
-  -- Only a key's first day in the fold probes the rows before it (coalesce stops at the first non-null).
+  -- Only a key's first day in the fold probes the rows before it (coalesce stops at the first non-null), and only
+  -- when a row before the fold exists (one check for the statement): a backfill's first fold into the emptied
+  -- table is planned on its empty size, so each probe read the pages the statement had written so far (126 s for
+  -- a first year at scale 1, 3.4 s for a first quarter).
   coalesce(
     lag(day) OVER same_key,
     CASE
-      WHEN d.tenant_id IS NULL THEN (
+      WHEN (
         SELECT
-          max(p.day)
-        FROM
-          metrics_key_action_day AS p
-        WHERE
-          p.tenant_id IS NULL
-          AND p.action = d.action
-          AND p.user_id = d.user_id
-          AND p.day < :f0::date
-      )
-      ELSE (
-        SELECT
-          max(p.day)
-        FROM
-          metrics_key_action_day AS p
-        WHERE
-          p.tenant_id = d.tenant_id
-          AND p.action = d.action
-          AND p.user_id = d.user_id
-          AND p.day < :f0::date
-      )
+          EXISTS (
+            SELECT
+              1
+            FROM
+              metrics_key_action_day
+            WHERE
+              day < :f0::date
+          )
+      ) THEN CASE
+        WHEN d.tenant_id IS NULL THEN (
+          SELECT
+            max(p.day)
+          FROM
+            metrics_key_action_day AS p
+          WHERE
+            p.tenant_id IS NULL
+            AND p.action = d.action
+            AND p.user_id = d.user_id
+            AND p.day < :f0::date
+        )
+        ELSE (
+          SELECT
+            max(p.day)
+          FROM
+            metrics_key_action_day AS p
+          WHERE
+            p.tenant_id = d.tenant_id
+            AND p.action = d.action
+            AND p.user_id = d.user_id
+            AND p.day < :f0::date
+        )
+      END
     END
   )
 FROM

@@ -49,8 +49,13 @@ export const foldKeyActionDaysSql = {
     relations: SourceRelations,
   ) => `INSERT INTO ${KEY_ACTION_DAYS_TABLE} (tenant_id, action, user_id, day, previous_day)
     SELECT tenant_id, action, user_id, day,
-      -- Only a key's first day in the fold probes the rows before it (coalesce stops at the first non-null).
-      coalesce(lag(day) OVER same_key, ${previousDayBefore('d', ':f0::date')})
+      -- Only a key's first day in the fold probes the rows before it (coalesce stops at the first non-null), and only
+      -- when a row before the fold exists (one check for the statement): a backfill's first fold into the emptied
+      -- table is planned on its empty size, so each probe read the pages the statement had written so far (126 s for
+      -- a first year at scale 1, 3.4 s for a first quarter).
+      coalesce(lag(day) OVER same_key,
+        CASE WHEN (SELECT EXISTS (SELECT 1 FROM ${KEY_ACTION_DAYS_TABLE} WHERE day < :f0::date))
+          THEN ${previousDayBefore('d', ':f0::date')} END)
     FROM (SELECT DISTINCT tenant_id, action, user_id, ${LOCAL_DAY('occurred_at')} AS day
           FROM ${relations.from('activation')}
           WHERE occurred_at >= ${DAY_START(':f0::date')} AND occurred_at < ${DAY_START(':f1::date + 1')}
