@@ -636,7 +636,7 @@ WITH
     WHERE
       action = ANY (:actions::text[])
       AND occurred_at >= ((:w0::date)::timestamp AT TIME ZONE :tz)
-      AND occurred_at < ((:w1::date + 1)::timestamp AT TIME ZONE :tz)
+      AND occurred_at < ((:w1::date + 1)::timestamp AT TIME ZONE :tz) + interval '8 days'
       AND (
         :tenant::varchar IS NULL
         OR tenant_id = :tenant
@@ -1570,6 +1570,8 @@ WITH
               min(occurred_at) AS first_at
             FROM
               key_actions
+            WHERE
+              occurred_at < ((:w1::date + 1)::timestamp AT TIME ZONE :tz)
             GROUP BY
               1,
               2
@@ -2170,7 +2172,7 @@ WITH
     WHERE
       action = ANY (:actions::text[])
       AND occurred_at >= ((:w0::date)::timestamp AT TIME ZONE :tz)
-      AND occurred_at < ((:w1::date + 1)::timestamp AT TIME ZONE :tz)
+      AND occurred_at < ((:w1::date + 1)::timestamp AT TIME ZONE :tz) + interval '8 days'
       AND (
         :tenant::varchar IS NULL
         OR tenant_id = :tenant
@@ -3108,6 +3110,8 @@ WITH
               min(occurred_at) AS first_at
             FROM
               key_actions
+            WHERE
+              occurred_at < ((:w1::date + 1)::timestamp AT TIME ZONE :tz)
             GROUP BY
               1,
               2
@@ -3757,7 +3761,7 @@ WITH
     WHERE
       action = ANY (:actions::text[])
       AND occurred_at >= ((:w0::date)::timestamp AT TIME ZONE :tz)
-      AND occurred_at < ((:w1::date + 1)::timestamp AT TIME ZONE :tz)
+      AND occurred_at < ((:w1::date + 1)::timestamp AT TIME ZONE :tz) + interval '8 days'
       AND (
         :tenant::varchar IS NULL
         OR tenant_id = :tenant
@@ -4709,6 +4713,8 @@ WITH
               min(occurred_at) AS first_at
             FROM
               key_actions
+            WHERE
+              occurred_at < ((:w1::date + 1)::timestamp AT TIME ZONE :tz)
             GROUP BY
               1,
               2

@@ -54,7 +54,7 @@ WITH
     WHERE
       action = ANY (:actions::text[])
       AND occurred_at >= ((:w0::date)::timestamp AT TIME ZONE :tz)
-      AND occurred_at < ((:w1::date + 1)::timestamp AT TIME ZONE :tz)
+      AND occurred_at < ((:w1::date + 1)::timestamp AT TIME ZONE :tz) + interval '8 days'
       AND (
         :tenant::varchar IS NULL
         OR tenant_id = :tenant

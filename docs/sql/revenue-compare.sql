@@ -64,7 +64,7 @@ WITH
     WHERE
       action = ANY (:actions::text[])
       AND occurred_at >= ((:w0::date)::timestamp AT TIME ZONE :tz)
-      AND occurred_at < ((:w1::date + 1)::timestamp AT TIME ZONE :tz)
+      AND occurred_at < ((:w1::date + 1)::timestamp AT TIME ZONE :tz) + interval '8 days'
       AND (
         :tenant::varchar IS NULL
         OR tenant_id = :tenant
@@ -1022,6 +1022,8 @@ WITH
               min(occurred_at) AS first_at
             FROM
               key_actions
+            WHERE
+              occurred_at < ((:w1::date + 1)::timestamp AT TIME ZONE :tz)
             GROUP BY
               1,
               2
@@ -1598,7 +1600,7 @@ WITH
     WHERE
       action = ANY (:actions::text[])
       AND occurred_at >= ((:w0::date)::timestamp AT TIME ZONE :tz)
-      AND occurred_at < ((:w1::date + 1)::timestamp AT TIME ZONE :tz)
+      AND occurred_at < ((:w1::date + 1)::timestamp AT TIME ZONE :tz) + interval '8 days'
       AND (
         :tenant::varchar IS NULL
         OR tenant_id = :tenant
@@ -2362,7 +2364,7 @@ WITH
     WHERE
       action = ANY (:actions::text[])
       AND occurred_at >= ((:w0::date)::timestamp AT TIME ZONE :tz)
-      AND occurred_at < ((:w1::date + 1)::timestamp AT TIME ZONE :tz)
+      AND occurred_at < ((:w1::date + 1)::timestamp AT TIME ZONE :tz) + interval '8 days'
       AND (
         :tenant::varchar IS NULL
         OR tenant_id = :tenant

@@ -127,7 +127,7 @@ WITH
     WHERE
       action = ANY (:actions::text[])
       AND occurred_at >= ((:w0::date)::timestamp AT TIME ZONE :tz)
-      AND occurred_at < ((:w1::date + 1)::timestamp AT TIME ZONE :tz)
+      AND occurred_at < ((:w1::date + 1)::timestamp AT TIME ZONE :tz) + interval '8 days'
       AND (
         :tenant::varchar IS NULL
         OR tenant_id = :tenant
@@ -876,7 +876,7 @@ WITH
     WHERE
       action = ANY (:actions::text[])
       AND occurred_at >= ((:w0::date)::timestamp AT TIME ZONE :tz)
-      AND occurred_at < ((:w1::date + 1)::timestamp AT TIME ZONE :tz)
+      AND occurred_at < ((:w1::date + 1)::timestamp AT TIME ZONE :tz) + interval '8 days'
       AND (
         :tenant::varchar IS NULL
         OR tenant_id = :tenant
@@ -1046,7 +1046,8 @@ WITH
         FROM
           key_actions
         WHERE
-          occurred_at >= ((:w0::date)::timestamp AT TIME ZONE :tz)
+          occurred_at < ((:w1::date + 1)::timestamp AT TIME ZONE :tz)
+          AND occurred_at >= ((:w0::date)::timestamp AT TIME ZONE :tz)
       ) AS bucket_actors
     GROUP BY
       1,
@@ -1697,7 +1698,7 @@ WITH
     WHERE
       action = ANY (:actions::text[])
       AND occurred_at >= ((:w0::date)::timestamp AT TIME ZONE :tz)
-      AND occurred_at < ((:w1::date + 1)::timestamp AT TIME ZONE :tz)
+      AND occurred_at < ((:w1::date + 1)::timestamp AT TIME ZONE :tz) + interval '8 days'
       AND (
         :tenant::varchar IS NULL
         OR tenant_id = :tenant
@@ -1899,7 +1900,8 @@ WITH
         FROM
           key_actions
         WHERE
-          occurred_at >= ((:w0::date)::timestamp AT TIME ZONE :tz)
+          occurred_at < ((:w1::date + 1)::timestamp AT TIME ZONE :tz)
+          AND occurred_at >= ((:w0::date)::timestamp AT TIME ZONE :tz)
       ) AS bucket_actors
     GROUP BY
       1,
@@ -2550,7 +2552,7 @@ WITH
     WHERE
       action = ANY (:actions::text[])
       AND occurred_at >= ((:w0::date)::timestamp AT TIME ZONE :tz)
-      AND occurred_at < ((:w1::date + 1)::timestamp AT TIME ZONE :tz)
+      AND occurred_at < ((:w1::date + 1)::timestamp AT TIME ZONE :tz) + interval '8 days'
       AND (
         :tenant::varchar IS NULL
         OR tenant_id = :tenant
@@ -2720,7 +2722,8 @@ WITH
         FROM
           key_actions
         WHERE
-          occurred_at >= ((:w0::date)::timestamp AT TIME ZONE :tz)
+          occurred_at < ((:w1::date + 1)::timestamp AT TIME ZONE :tz)
+          AND occurred_at >= ((:w0::date)::timestamp AT TIME ZONE :tz)
       ) AS bucket_actors
     GROUP BY
       1,
@@ -3408,7 +3411,7 @@ WITH
     WHERE
       action = ANY (:actions::text[])
       AND occurred_at >= ((:w0::date)::timestamp AT TIME ZONE :tz)
-      AND occurred_at < ((:w1::date + 1)::timestamp AT TIME ZONE :tz)
+      AND occurred_at < ((:w1::date + 1)::timestamp AT TIME ZONE :tz) + interval '8 days'
       AND (
         :tenant::varchar IS NULL
         OR tenant_id = :tenant

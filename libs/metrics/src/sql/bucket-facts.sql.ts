@@ -2,7 +2,7 @@ import { METRIC_CATALOG } from '../catalog/metric-catalog.js';
 import type { RollupBucket } from './bucket-dates.js';
 import type { SourceRelations } from './source-relations.js';
 import { billingBucketFacts, type LedgerRows } from './billing-facts.js';
-import { LOCAL_DAY, WORK_START, sourceCtes } from './source-facts.js';
+import { KEY_ACTIONS_IN_WORK_RANGE, LOCAL_DAY, WORK_START, sourceCtes } from './source-facts.js';
 import { stateActiveUsersSql, stateBucketActiveUsersSql } from './user-activity.sql.js';
 import { TENANT_FILTER } from './sql-fragments.js';
 import { keyActionDaysUsersSql, keyActionGlobalUsersSql } from './key-action-days.sql.js';
@@ -105,7 +105,7 @@ export function bucketFactsCtes(
     // Users per key action, each (tenant, bucket, action, user) once and then counted, like the active users.
     counts.push(`SELECT tenant_id, bucket_date, 'action:' || action, count(*)
       FROM (SELECT DISTINCT tenant_id, ${bucket(LOCAL_DAY('occurred_at'))} AS bucket_date, action, user_id
-            FROM key_actions WHERE occurred_at >= ${WORK_START}) AS bucket_actors
+            FROM ${KEY_ACTIONS_IN_WORK_RANGE} AND occurred_at >= ${WORK_START}) AS bucket_actors
       GROUP BY 1, 2, 3`);
   }
   if (enabled.has('billing')) counts.push(...billingBucketFacts(bucket));

@@ -54,6 +54,9 @@ export function withNeighbourDaysSql(userDays: string): string {
       WINDOW by_user AS (PARTITION BY user_id COLLATE "C", tenant_id COLLATE "C" ORDER BY day)`;
 }
 
+/** The key actions of the work range itself, from the `key_actions` CTE (which reaches 7 days past it). */
+export const KEY_ACTIONS_IN_WORK_RANGE = `key_actions WHERE occurred_at < ${WORK_END}`;
+
 /** Helper CTEs shared by several fact subqueries. */
 export function sourceCtes(
   rel: SourceRelations,
@@ -73,13 +76,16 @@ export function sourceCtes(
       FROM lifecycle_events WHERE type = 'signup' GROUP BY tenant_id, user_id)`,
         ]),
     `user_days AS (${userDays ? `SELECT tenant_id, user_id, day FROM ${userDays}` : userDaysSql(rel)})`,
-    // The work range's key actions only: a first key action is told by the absence of an earlier one (see
-    // first_key_actions), and a signup's activation looks after the signup, so no reader needs the history here.
+    // The work range's key actions, and those of the 7 days after it (8 days of 24 hours, whatever a DST change in
+    // them): a first key action is told by the absence of an earlier one (see first_key_actions), and a signup's
+    // activation looks after the signup, up to 7 days: a signup on the work range's last day is activated by a key
+    // action after it (a backfill's chunk ends where the next one begins, and the next chunk never rewrites that day).
+    // Every other reader keeps the work range's own (KEY_ACTIONS_IN_WORK_RANGE).
     `key_actions AS (
       SELECT tenant_id, user_id, action, occurred_at
       FROM ${rel.from('activation')}
-      WHERE action = ANY(:actions::text[]) AND occurred_at >= ${WORK_START} AND occurred_at < ${WORK_END}
-        AND ${TENANT_FILTER})`,
+      WHERE action = ANY(:actions::text[]) AND occurred_at >= ${WORK_START}
+        AND occurred_at < ${WORK_END} + interval '8 days' AND ${TENANT_FILTER})`,
     activityGapsCte(userDays),
     ...billingCtes(ledger),
   ];
@@ -154,7 +160,7 @@ function factQueries(rel: SourceRelations, lifecycle: LifecycleRows): Record<Fac
     // range's key actions are grouped by user first, so a user with several is probed once, not once per action.
     first_key_actions: {
       day: LOCAL_DAY('first_at'),
-      from: `(SELECT tenant_id, user_id, min(occurred_at) AS first_at FROM key_actions GROUP BY 1, 2) AS k
+      from: `(SELECT tenant_id, user_id, min(occurred_at) AS first_at FROM ${KEY_ACTIONS_IN_WORK_RANGE} GROUP BY 1, 2) AS k
           WHERE NOT EXISTS (${earlierKeyAction('earlier.tenant_id = k.tenant_id')})
             AND NOT EXISTS (${earlierKeyAction('k.tenant_id IS NULL AND earlier.tenant_id IS NULL')})`,
     },
