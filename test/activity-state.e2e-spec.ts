@@ -104,7 +104,8 @@ describe('per-user activity state: incremental runs equal a full recompute', () 
   afterAll(() => test.close());
 
   it('folds a backfill into one bit string per user and year, and covers the computed days', async () => {
-    // Two chunks (September to November, December to 01-08): a user's row folded by the first gains days in the second.
+    // Two chunks, one per calendar year (September to December, January to 01-08): a user active in both (a/u1) has a
+    // row of each year, the first folded by the first chunk, the second by the second.
     await range('2025-09-01', '2026-01-08');
     expect(await stateDays('a', 'u1', 2025)).toEqual(['2025-11-03', '2025-11-20', '2025-12-15', '2025-12-31']);
     // The last chunk read its whole month (to 01-31): 01-09 and 01-14 are folded too, but not covered.

@@ -37,13 +37,12 @@ export function addMonths(date: string, months: number): string {
   return value.toISOString().slice(0, 10);
 }
 
-/** Splits [start, end] into consecutive ranges of whole calendar months (the first and last may be partial). */
-export function monthAlignedChunks(start: string, end: string, monthsPerChunk: number): [string, string][] {
+/** Splits [start, end] at each 1 January: one range per calendar year (the first and last may be partial). */
+export function calendarYearChunks(start: string, end: string): [string, string][] {
   const chunks: [string, string][] = [];
-  let chunkStart = start;
-  while (chunkStart <= end) {
-    const next = addMonths(chunkStart, monthsPerChunk);
-    const chunkEnd = addDays(next, -1) < end ? addDays(next, -1) : end;
+  for (let chunkStart = start; chunkStart <= end;) {
+    const yearEnd = `${chunkStart.slice(0, 4)}-12-31`;
+    const chunkEnd = yearEnd < end ? yearEnd : end;
     chunks.push([chunkStart, chunkEnd]);
     chunkStart = addDays(chunkEnd, 1);
   }
