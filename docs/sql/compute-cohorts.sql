@@ -684,6 +684,15 @@ WITH
         WHERE
           m.signup_day + 7 * w.week <= u.last_day
           AND m.signup_day + 7 * w.week + 6 >= u.first_day
+          -- The bound of every member's at once (one value): the rows of users inactive since the earliest week read
+          -- are left out before the join, where the nightly hashed every row of the state to match the members of
+          -- the months with a matured week, whose weeks read are recent.
+          AND u.last_day >= (
+            SELECT
+              min(signup_day + 7 * from_week)
+            FROM
+              members
+          )
           AND (
             u.last_day <= m.signup_day + 7 * w.week + 6
             OR u.first_day >= m.signup_day + 7 * w.week
@@ -1183,6 +1192,15 @@ WITH
         WHERE
           m.signup_day + 7 * w.week <= u.last_day
           AND m.signup_day + 7 * w.week + 6 >= u.first_day
+          -- The bound of every member's at once (one value): the rows of users inactive since the earliest week read
+          -- are left out before the join, where the nightly hashed every row of the state to match the members of
+          -- the months with a matured week, whose weeks read are recent.
+          AND u.last_day >= (
+            SELECT
+              min(signup_day + 7 * from_week)
+            FROM
+              members
+          )
           AND (
             u.last_day <= m.signup_day + 7 * w.week + 6
             OR u.first_day >= m.signup_day + 7 * w.week

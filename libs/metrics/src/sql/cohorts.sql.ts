@@ -71,6 +71,10 @@ function activeWeeksFromStateSql(): string {
           AND u.last_day >= ${firstDay} AND u.first_day <= ${lastDay}
         CROSS JOIN generate_series(m.from_week, m.to_week - 1) AS w(week)
         WHERE ${weekStart} <= u.last_day AND ${weekStart} + 6 >= u.first_day
+          -- The bound of every member's at once (one value): the rows of users inactive since the earliest week read
+          -- are left out before the join, where the nightly hashed every row of the state to match the members of
+          -- the months with a matured week, whose weeks read are recent.
+          AND u.last_day >= (SELECT min(signup_day + 7 * from_week) FROM members)
           AND ${touchingRowActiveIn('u.', weekStart, `${weekStart} + 6`)})
       SELECT tenant_id, user_id, cohort_month, week FROM matched_weeks WHERE NOT spans_new_year
       UNION ALL
