@@ -117,19 +117,21 @@ describe('per-user lifecycle state: incremental runs equal a full recompute', ()
   afterAll(() => test.close());
 
   it('a backfill builds the state from the history, then folds it forward chunk by chunk', async () => {
-    // Two chunks: the first reads the whole history and builds the state as of 2025-08-01, the second reads the
-    // events from that instant and folds the state to the month before its own work range (November).
+    // Two chunks (calendar years): the first reads the whole history and builds the state as of 2025-09-01 (its first
+    // day's week and month start there), the second reads the events from that instant and folds the state to the
+    // start of its first day's whole work range: New Year's week, from Monday 2025-12-29.
     await range('2025-09-01', '2026-01-08');
-    expect(await foldedTo()).toBe('2025-11-01 00:00');
+    expect(await foldedTo()).toBe('2025-12-29 00:00');
     expect(await stateOf('a', 'u1')).toEqual({ first_signup: '2025-09-10', signups: 1, active: false });
     expect(await stateOf('b', 'u1')).toEqual({ first_signup: '2025-09-20', signups: 1, active: true });
-    expect(await stateOf('a', 'u3')).toBeUndefined(); // signed up after the instant
+    expect(await stateOf('a', 'u3')).toEqual({ first_signup: '2025-11-15', signups: 1, active: true });
+    expect(await stateOf('a', 'u4')).toBeUndefined(); // signed up after the instant
   });
 
   it('through late lifecycle events, a new tenant, deactivations and reactivations, nightly runs equal a full recompute', async () => {
     for (const date of ['2026-01-09', '2026-01-10', '2026-01-11', '2026-01-12']) await day(date);
-    // The nightly run of a Monday has its month as work range: folded to the month before, December.
-    expect(await foldedTo()).toBe('2025-12-01 00:00');
+    // The nightly runs build their own days only: folded to the start of their month (a Monday's week starts later).
+    expect(await foldedTo()).toBe('2026-01-01 00:00');
     expect(await stateOf('a', 'u5')).toEqual({ first_signup: '2025-11-20', signups: 1, active: true });
     expect(await daily('2026-01-12', 'a')).toEqual({ total: 4, signups: 5 }); // u1 (again), u2, u4, u5; not u3
 
@@ -150,7 +152,7 @@ describe('per-user lifecycle state: incremental runs equal a full recompute', ()
     await range('2025-11-25', '2026-01-12');
     await test.dataSource.query('DELETE FROM metrics_dirty_day');
     await day('2026-01-13');
-    expect(await foldedTo()).toBe('2025-12-01 00:00');
+    expect(await foldedTo()).toBe('2026-01-01 00:00');
 
     // A late deactivation before the state's instant, with its dirty days; a reactivation after it.
     await insertSourceRows(test.dataSource, {
@@ -178,18 +180,23 @@ describe('per-user lifecycle state: incremental runs equal a full recompute', ()
   });
 
   it('a timezone change keeps the state (instants, not days): runs in the new timezone equal a full recompute', async () => {
-    // The state as nightly runs leave it (the full recompute before rebuilt it to November).
+    // The state as nightly runs leave it (the full recompute before rebuilt it to New Year's week).
     for (const date of ['2026-01-12', '2026-01-13', '2026-01-14', '2026-01-15', '2026-01-16']) await day(date);
-    expect(await foldedTo()).toBe('2025-12-01 00:00');
+    expect(await foldedTo()).toBe('2026-01-01 00:00');
 
     await test.dataSource.query(`UPDATE system_metrics_config SET timezone = 'America/New_York'`);
     // The state is read as it is: a row before its instant written without a mark stays unseen (then removed; the
     // nightly runs below recompute the cohorts that read it).
     await insertSourceRows(test.dataSource, { lifecycle: [['a', 'u8', 'signup', '2025-11-25T09:00:00Z']] });
-    await range('2026-01-01', '2026-01-16');
+    // A range from the 5th: its work range starts on the 1st in New York, after the state's instant (midnight in UTC).
+    await range('2026-01-05', '2026-01-16');
     expect(await daily('2026-01-16', 'a')).toEqual({ total: 5, signups: 6 });
     await test.dataSource.query(`DELETE FROM metrics_lifecycle_event WHERE user_id = 'u8'`);
-    expect(await foldedTo()).toBe('2025-12-01 00:00');
+    expect(await foldedTo()).toBe('2026-01-01 05:00');
+    // From the 1st, its work range starts with its week, on 2025-12-29: before the instant, so the run reads the
+    // whole history and rebuilds the state, to that Monday in New York.
+    await range('2026-01-01', '2026-01-04');
+    expect(await foldedTo()).toBe('2025-12-29 05:00');
     // b/u2 signed up on 01-09 in New York (01-10 in UTC), read from the events after the state's instant.
     expect(await daily('2026-01-09', 'b')).toEqual({ total: 2, signups: 3 });
     for (const date of ['2026-01-17', '2026-01-18']) await day(date);

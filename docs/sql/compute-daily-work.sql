@@ -5441,7 +5441,7 @@ WHERE
   day >= :w0::date;
 
 -- lifecycleFoldTarget
--- sample parameters: {"as_of":"2026-03-02T08:00:00.000Z","d0":"2026-01-01","lifecycle_at":"2026-01-01T00:00:00.000Z","tz":"Europe/Berlin","w0":"2025-12-29"}
+-- sample parameters: {"as_of":"2026-03-02T08:00:00.000Z","d0":"2026-01-01","lifecycle_at":"2026-01-01T00:00:00.000Z","tz":"Europe/Berlin"}
 SELECT
   to_fold::text AS fold_to
 FROM
@@ -5449,8 +5449,9 @@ FROM
     SELECT
       (
         (
-          (
-            date_trunc('month', :w0::date) - interval '1 month'
+          least(
+            date_trunc('week', :d0::date),
+            date_trunc('month', :d0::date)
           )::date
         )::timestamp AT TIME ZONE :tz
       ) AS to_fold

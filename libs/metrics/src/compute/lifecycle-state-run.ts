@@ -12,7 +12,7 @@ export type LifecycleRead = { rows: 'history' } | { rows: Extract<LifecycleRows,
  * A chunk whose work range starts at or after the instant the state is folded to, with no day waiting to be
  * recomputed, reads only the lifecycle events from that instant on and the state before it (the eve's active users
  * and signups, each user's state before their first event read, who signed up before). After its work, a run for
- * every tenant folds the state forward to the month before the chunk's work range, or rebuilds it from the whole
+ * every tenant folds the state forward to the start of its first day's week or month (FOLD_TO), or rebuilds it from the whole
  * history it has just read when it could not trust it (first run, a day waiting to be recomputed, another lifecycle
  * relation). The state holds instants, so a timezone change does not touch it. A one-tenant run reads it when it
  * can but never moves it: its rows are every tenant's.

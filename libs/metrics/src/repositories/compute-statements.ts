@@ -156,7 +156,7 @@ export const computeStatements = {
     params,
   }),
 
-  /** Where a chunk folds the lifecycle state to (the month before its work range's), if after :lifecycle_at. */
+  /** Where a chunk folds the lifecycle state to (FOLD_TO: its week's or month's start), if after :lifecycle_at. */
   lifecycleFoldTarget: (params: Params): Statement => ({ sql: lifecycleCoverageSql.target, params }),
 
   /** The lifecycle transitions of [:lifecycle_at, :fold_to) folded into the per-user lifecycle state. */

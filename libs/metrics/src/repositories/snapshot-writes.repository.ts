@@ -139,7 +139,7 @@ export class SnapshotWritesRepository {
 
   /**
    * Folds the lifecycle state from :lifecycle_at (an instant, or REBUILD_FROM: emptied first and folded from the
-   * whole history) to the month before the chunk's work range, when that lies later; answers whether it moved.
+   * whole history) to FOLD_TO (its first day's week or month start), when that lies later; answers whether it moved.
    */
   async foldLifecycleState(
     manager: EntityManager,

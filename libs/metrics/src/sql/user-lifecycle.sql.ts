@@ -105,10 +105,14 @@ export function foldLifecycleSql(rel: SourceRelations): string {
 }
 
 /**
- * The instant a chunk folds the state to: the start of the month before its work range's month, so the next runs
- * (the nightly runs of the month, a catch-up of the last weeks) still start at or after it.
+ * The instant a chunk folds the state to: the start of the work range its first day has when built whole (the
+ * earlier of that day's Monday and 1st, WORK_RANGE_SQL). That day never moves back as days go on, so every later run
+ * of the days after it starts at or after the instant, whether it builds its own days only (a nightly run) or its
+ * week and month again; a run of earlier days reads the history and rebuilds the state. Each nightly run reads the
+ * events since it, up to a month's (it was the month before the work range's month: one to two months of events,
+ * read and joined with the state by every nightly run).
  */
-export const FOLD_TO = DAY_START(`(date_trunc('month', :w0::date) - interval '1 month')::date`);
+export const FOLD_TO = DAY_START(`least(date_trunc('week', :d0::date), date_trunc('month', :d0::date))::date`);
 
 /** The coverage: the instant the state is folded to, from which lifecycle relation. One row, or none. */
 export const lifecycleCoverageSql = {
