@@ -21,6 +21,7 @@ import { KeyActionDays1765339200000 } from './1765339200000-key-action-days.js';
 import { ColdSummaryIndexes1765353600000 } from './1765353600000-cold-summary-indexes.js';
 import { KeyActionGlobalDays1765368000000 } from './1765368000000-key-action-global-days.js';
 import { BillingMovements1765382400000 } from './1765382400000-billing-movements.js';
+import { ActivationUserActions1765396800000 } from './1765396800000-activation-user-actions.js';
 
 /** Every migration of the metrics module, oldest first. Hosts add these to their data source. */
 export const METRICS_MIGRATIONS = [
@@ -47,4 +48,5 @@ export const METRICS_MIGRATIONS = [
   ColdSummaryIndexes1765353600000,
   KeyActionGlobalDays1765368000000,
   BillingMovements1765382400000,
+  ActivationUserActions1765396800000,
 ];
