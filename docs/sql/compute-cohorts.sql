@@ -926,6 +926,43 @@ WITH
           (signup_at AT TIME ZONE :tz)::date AS signup_day
         FROM
           (
+            WITH
+              signups_since AS (
+                SELECT
+                  tenant_id,
+                  user_id,
+                  type,
+                  occurred_at
+                FROM
+                  metrics_lifecycle_event AS lifecycle_source
+                WHERE
+                  type = 'signup'
+                  AND occurred_at >= :lifecycle_at::timestamptz
+                  AND (
+                    :tenant::varchar IS NULL
+                    OR tenant_id = :tenant
+                  )
+              ),
+              signup_states AS MATERIALIZED (
+                SELECT
+                  s.tenant_id,
+                  s.user_id,
+                  s.first_signup_at,
+                  s.active
+                FROM
+                  metrics_user_lifecycle s
+                WHERE
+                  EXISTS (
+                    SELECT
+                      1
+                    FROM
+                      signups_since e
+                    WHERE
+                      coalesce(s.tenant_id, '') = coalesce(e.tenant_id, '')
+                      AND s.tenant_id IS NOT DISTINCT FROM e.tenant_id
+                      AND s.user_id = e.user_id
+                  )
+              )
             SELECT
               tenant_id,
               user_id,
@@ -944,28 +981,14 @@ WITH
               user_id,
               min(occurred_at) AS signup_at
             FROM
-              (
-                SELECT
-                  tenant_id,
-                  user_id,
-                  type,
-                  occurred_at
-                FROM
-                  metrics_lifecycle_event AS lifecycle_source
-                WHERE
-                  occurred_at >= :lifecycle_at::timestamptz
-                  AND (
-                    :tenant::varchar IS NULL
-                    OR tenant_id = :tenant
-                  )
-              ) AS e
+              signups_since e
             WHERE
               type = 'signup'
               AND NOT EXISTS (
                 SELECT
                   1
                 FROM
-                  metrics_user_lifecycle s
+                  signup_states s
                 WHERE
                   coalesce(s.tenant_id, '') = coalesce(e.tenant_id, '')
                   AND s.tenant_id IS NOT DISTINCT FROM e.tenant_id

@@ -2129,6 +2129,26 @@ WITH
         OR tenant_id = :tenant
       )
   ),
+  lifecycle_states AS MATERIALIZED (
+    SELECT
+      s.tenant_id,
+      s.user_id,
+      s.first_signup_at,
+      s.active
+    FROM
+      metrics_user_lifecycle s
+    WHERE
+      EXISTS (
+        SELECT
+          1
+        FROM
+          lifecycle_events e
+        WHERE
+          coalesce(s.tenant_id, '') = coalesce(e.tenant_id, '')
+          AND s.tenant_id IS NOT DISTINCT FROM e.tenant_id
+          AND s.user_id = e.user_id
+      )
+  ),
   first_signups AS (
     SELECT
       tenant_id,
@@ -2142,7 +2162,7 @@ WITH
         SELECT
           1
         FROM
-          metrics_user_lifecycle s
+          lifecycle_states s
         WHERE
           coalesce(s.tenant_id, '') = coalesce(e.tenant_id, '')
           AND s.tenant_id IS NOT DISTINCT FROM e.tenant_id
@@ -2763,7 +2783,7 @@ WITH
               ) AS active_before
             FROM
               lifecycle_events e
-              LEFT JOIN metrics_user_lifecycle s ON coalesce(s.tenant_id, '') = coalesce(e.tenant_id, '')
+              LEFT JOIN lifecycle_states s ON coalesce(s.tenant_id, '') = coalesce(e.tenant_id, '')
               AND s.tenant_id IS NOT DISTINCT FROM e.tenant_id
               AND s.user_id = e.user_id
             WHERE
@@ -3718,6 +3738,26 @@ WITH
         OR tenant_id = :tenant
       )
   ),
+  lifecycle_states AS MATERIALIZED (
+    SELECT
+      s.tenant_id,
+      s.user_id,
+      s.first_signup_at,
+      s.active
+    FROM
+      metrics_user_lifecycle s
+    WHERE
+      EXISTS (
+        SELECT
+          1
+        FROM
+          lifecycle_events e
+        WHERE
+          coalesce(s.tenant_id, '') = coalesce(e.tenant_id, '')
+          AND s.tenant_id IS NOT DISTINCT FROM e.tenant_id
+          AND s.user_id = e.user_id
+      )
+  ),
   first_signups AS (
     SELECT
       tenant_id,
@@ -3731,7 +3771,7 @@ WITH
         SELECT
           1
         FROM
-          metrics_user_lifecycle s
+          lifecycle_states s
         WHERE
           coalesce(s.tenant_id, '') = coalesce(e.tenant_id, '')
           AND s.tenant_id IS NOT DISTINCT FROM e.tenant_id
@@ -4362,7 +4402,7 @@ WITH
               ) AS active_before
             FROM
               lifecycle_events e
-              LEFT JOIN metrics_user_lifecycle s ON coalesce(s.tenant_id, '') = coalesce(e.tenant_id, '')
+              LEFT JOIN lifecycle_states s ON coalesce(s.tenant_id, '') = coalesce(e.tenant_id, '')
               AND s.tenant_id IS NOT DISTINCT FROM e.tenant_id
               AND s.user_id = e.user_id
             WHERE

@@ -29,7 +29,9 @@ const SAME_USER = (state: string, events: string) =>
 
 /**
  * The CTEs a run seeded from the state reads instead of the whole history (source-facts.ts): `lifecycle_events` from
- * :lifecycle_at to the end of the work range, `first_signups` only of the users with no signup before it.
+ * :lifecycle_at to the end of the work range, `lifecycle_states` the state rows of the users with an event read (the
+ * transitions take each user's state before their first event read from it), `first_signups` only of the users with
+ * no signup before :lifecycle_at.
  */
 export function lifecycleCtesFromState(rel: SourceRelations, localDay: string, workEnd: string): string[] {
   return [
@@ -37,18 +39,29 @@ export function lifecycleCtesFromState(rel: SourceRelations, localDay: string, w
       SELECT tenant_id, user_id, type, occurred_at, ${localDay} AS day
       FROM ${rel.from('lifecycle')}
       WHERE occurred_at >= :lifecycle_at::timestamptz AND occurred_at < ${workEnd} AND ${TENANT_FILTER})`,
-    `first_signups AS (${newFirstSignupsSql('lifecycle_events e')})`,
+    `lifecycle_states AS MATERIALIZED (${statesOfUsersSql('lifecycle_events')})`,
+    `first_signups AS (${newFirstSignupsSql('lifecycle_events e', 'lifecycle_states')})`,
   ];
 }
 
 /**
- * The users whose first signup is at or after :lifecycle_at (the state has none for them), with that instant, from
- * `events`: lifecycle rows from :lifecycle_at on, aliased `e`.
+ * The state rows of the users of `events` (a relation with tenant_id and user_id), read once for the joins that need
+ * them: each join with the whole table hashed every user's row (192,806 at scale 1, ~50 ms each, twice in a nightly
+ * run's daily work and once in its cohorts) to match the users of a month's events (~9,000).
  */
-function newFirstSignupsSql(events: string): string {
+function statesOfUsersSql(events: string): string {
+  return `SELECT s.tenant_id, s.user_id, s.first_signup_at, s.active FROM ${USER_LIFECYCLE_TABLE} s
+      WHERE EXISTS (SELECT 1 FROM ${events} e WHERE ${SAME_USER('s', 'e')})`;
+}
+
+/**
+ * The users whose first signup is at or after :lifecycle_at (the state has none for them), with that instant, from
+ * `events` (lifecycle rows from :lifecycle_at on, aliased `e`) and `states` (the state rows of their users).
+ */
+function newFirstSignupsSql(events: string, states: string): string {
   return `SELECT tenant_id, user_id, min(occurred_at) AS signup_at
       FROM ${events} WHERE type = 'signup' AND NOT EXISTS (
-        SELECT 1 FROM ${USER_LIFECYCLE_TABLE} s WHERE ${SAME_USER('s', 'e')} AND s.first_signup_at IS NOT NULL)
+        SELECT 1 FROM ${states} s WHERE ${SAME_USER('s', 'e')} AND s.first_signup_at IS NOT NULL)
       GROUP BY tenant_id, user_id`;
 }
 
@@ -57,23 +70,26 @@ function newFirstSignupsSql(events: string): string {
  * it on: the same rows as `min(occurred_at)` of every signup in the history, without reading the history.
  */
 export function firstSignupsFromStateSql(rel: SourceRelations): string {
-  return `SELECT tenant_id, user_id, first_signup_at AS signup_at FROM ${USER_LIFECYCLE_TABLE}
+  return `WITH signups_since AS (
+        SELECT tenant_id, user_id, type, occurred_at FROM ${rel.from('lifecycle')}
+        WHERE type = 'signup' AND occurred_at >= :lifecycle_at::timestamptz AND ${TENANT_FILTER}),
+      signup_states AS MATERIALIZED (${statesOfUsersSql('signups_since')})
+      SELECT tenant_id, user_id, first_signup_at AS signup_at FROM ${USER_LIFECYCLE_TABLE}
       WHERE first_signup_at IS NOT NULL AND ${TENANT_FILTER}
       UNION ALL
-      ${newFirstSignupsSql(`(SELECT tenant_id, user_id, type, occurred_at FROM ${rel.from('lifecycle')}
-        WHERE occurred_at >= :lifecycle_at::timestamptz AND ${TENANT_FILTER}) AS e`)}`;
+      ${newFirstSignupsSql('signups_since e', 'signup_states')}`;
 }
 
 /**
  * The transitions of `lifecycle_events` with each one's state before it: the previous transition's, or for a
- * user's first transition read, the state's when `seeded` (none: not active).
+ * user's first transition read, the state's when `seeded` (`lifecycle_states`; none: not active).
  */
 export function transitionsSql(seeded: boolean): string {
   const previous = `lag(${ACTIVE_AFTER('e.type')}) OVER (PARTITION BY e.tenant_id, e.user_id ORDER BY e.occurred_at, e.type)`;
   return `(
           SELECT e.tenant_id, e.day, e.type, ${ACTIVE_AFTER('e.type')} AS active_after,
                  coalesce(${previous}${seeded ? ', s.active' : ''}, false) AS active_before
-          FROM lifecycle_events e${seeded ? `\n          LEFT JOIN ${USER_LIFECYCLE_TABLE} s ON ${SAME_USER('s', 'e')}` : ''}
+          FROM lifecycle_events e${seeded ? `\n          LEFT JOIN lifecycle_states s ON ${SAME_USER('s', 'e')}` : ''}
           WHERE e.type IN ${TRANSITION_TYPES}) AS transitions`;
 }
 
