@@ -53,16 +53,16 @@ CREATE TEMP TABLE metrics_user_days ON
 COMMIT
 DROP AS
 SELECT
-  tenant_id,
-  user_id,
+  tenant_id COLLATE "default" AS tenant_id,
+  user_id COLLATE "default" AS user_id,
   day,
   lag(day) OVER by_user AS previous_day,
   lead(day) OVER by_user AS next_day
 FROM
   (
     SELECT DISTINCT
-      tenant_id,
-      user_id,
+      user_id COLLATE "C" AS user_id,
+      tenant_id COLLATE "C" AS tenant_id,
       (occurred_at AT TIME ZONE :tz)::date AS day
     FROM
       metrics_activity_event AS activity_source
@@ -77,8 +77,8 @@ FROM
 WINDOW
   by_user AS (
     PARTITION BY
-      user_id COLLATE "C",
-      tenant_id COLLATE "C"
+      user_id,
+      tenant_id
     ORDER BY
       day
   );
@@ -111,151 +111,19 @@ CREATE TEMP TABLE metrics_user_days ON
 COMMIT
 DROP AS
 SELECT
-  tenant_id,
-  user_id,
+  tenant_id COLLATE "default" AS tenant_id,
+  user_id COLLATE "default" AS user_id,
   day,
   lag(day) OVER by_user AS previous_day,
   lead(day) OVER by_user AS next_day
 FROM
   (
     SELECT
-      tenant_id,
-      user_id,
+      user_id COLLATE "C" AS user_id,
+      tenant_id COLLATE "C" AS tenant_id,
       day
     FROM
       (
-        SELECT
-          tenant_id,
-          user_id,
-          CASE
-            WHEN last_day <= :w0::date - 1 THEN last_day
-            ELSE (
-              make_date(year, 1, 1) + nullif(
-                length(
-                  rtrim(
-                    substring(
-                      days
-                      FROM
-                        first_bit FOR extract(
-                          doy
-                          FROM
-                            :w0::date - 1
-                        )::int - first_bit + 1
-                    )::text,
-                    '0'
-                  )
-                ),
-                0
-              ) - 1
-            ) + first_bit - 1
-          END AS day
-        FROM
-          (
-            SELECT
-              *,
-              CASE
-                WHEN :w0::date - 29 > make_date(year, 1, 1) THEN extract(
-                  doy
-                  FROM
-                    :w0::date - 29
-                )::int
-                ELSE 1
-              END AS first_bit
-            FROM
-              metrics_user_activity
-            WHERE
-              last_day >= :w0::date - 29
-              AND first_day <= :w0::date - 1
-              AND (
-                :tenant::varchar IS NULL
-                OR tenant_id = :tenant
-              )
-          ) AS touching
-      ) AS last_days
-    WHERE
-      day >= :w0::date - 29
-    UNION ALL
-    SELECT
-      tenant_id,
-      user_id,
-      make_date(year, 1, 1) + bit_number - 1 AS day
-    FROM
-      metrics_user_activity
-      CROSS JOIN LATERAL generate_series(
-        extract(
-          doy
-          FROM
-            greatest(:w0::date, first_day)
-        )::int,
-        extract(
-          doy
-          FROM
-            least(:d0::date - 1, last_day)
-        )::int
-      ) AS bit_number
-    WHERE
-      last_day >= :w0::date
-      AND first_day <= :d0::date - 1
-      AND (
-        :tenant::varchar IS NULL
-        OR tenant_id = :tenant
-      )
-      AND get_bit(days, bit_number - 1) = 1
-    UNION ALL
-    SELECT DISTINCT
-      tenant_id,
-      user_id,
-      (occurred_at AT TIME ZONE :tz)::date AS day
-    FROM
-      metrics_activity_event AS activity_source
-    WHERE
-      occurred_at >= ((:d0::date)::timestamp AT TIME ZONE :tz)
-      AND occurred_at < ((:w1::date + 1)::timestamp AT TIME ZONE :tz)
-      AND (
-        :tenant::varchar IS NULL
-        OR tenant_id = :tenant
-      )
-  ) AS user_days
-WINDOW
-  by_user AS (
-    PARTITION BY
-      user_id COLLATE "C",
-      tenant_id COLLATE "C"
-    ORDER BY
-      day
-  );
-
--- userDaysForWindowChanges
--- built with: {"enabled":"lifecycle, activity, activation, config, billing, jobs, ai, api","relations":"the module's own tables"}
--- sample parameters: {"d0":"2026-03-01","tenant":null,"tz":"Europe/Berlin","w1":"2026-03-02"}
-CREATE TEMP TABLE metrics_user_days ON
-COMMIT
-DROP AS
-SELECT
-  tenant_id,
-  user_id,
-  day,
-  lag(day) OVER by_user AS previous_day,
-  lead(day) OVER by_user AS next_day
-FROM
-  (
-    WITH
-      own_days AS (
-        SELECT DISTINCT
-          tenant_id,
-          user_id,
-          (occurred_at AT TIME ZONE :tz)::date AS day
-        FROM
-          metrics_activity_event AS activity_source
-        WHERE
-          occurred_at >= ((:d0::date)::timestamp AT TIME ZONE :tz)
-          AND occurred_at < ((:w1::date + 1)::timestamp AT TIME ZONE :tz)
-          AND (
-            :tenant::varchar IS NULL
-            OR tenant_id = :tenant
-          )
-      ),
-      lookback AS (
         SELECT
           tenant_id,
           user_id,
@@ -266,7 +134,7 @@ FROM
               tenant_id,
               user_id,
               CASE
-                WHEN last_day <= :d0::date - 1 THEN last_day
+                WHEN last_day <= :w0::date - 1 THEN last_day
                 ELSE (
                   make_date(year, 1, 1) + nullif(
                     length(
@@ -277,7 +145,7 @@ FROM
                             first_bit FOR extract(
                               doy
                               FROM
-                                :d0::date - 1
+                                :w0::date - 1
                             )::int - first_bit + 1
                         )::text,
                         '0'
@@ -292,18 +160,18 @@ FROM
                 SELECT
                   *,
                   CASE
-                    WHEN :d0::date - 30 > make_date(year, 1, 1) THEN extract(
+                    WHEN :w0::date - 29 > make_date(year, 1, 1) THEN extract(
                       doy
                       FROM
-                        :d0::date - 30
+                        :w0::date - 29
                     )::int
                     ELSE 1
                   END AS first_bit
                 FROM
                   metrics_user_activity
                 WHERE
-                  last_day >= :d0::date - 30
-                  AND first_day <= :d0::date - 1
+                  last_day >= :w0::date - 29
+                  AND first_day <= :w0::date - 1
                   AND (
                     :tenant::varchar IS NULL
                     OR tenant_id = :tenant
@@ -311,60 +179,206 @@ FROM
               ) AS touching
           ) AS last_days
         WHERE
-          day >= :d0::date - 30
-      ),
-      changing AS (
+          day >= :w0::date - 29
+        UNION ALL
         SELECT
           tenant_id,
           user_id,
-          max(day) AS day
+          make_date(year, 1, 1) + bit_number - 1 AS day
         FROM
-          (
-            SELECT
-              tenant_id,
-              user_id,
-              day,
-              false AS own
-            FROM
-              lookback
-            UNION ALL
-            SELECT
-              tenant_id,
-              user_id,
-              NULL,
-              true
-            FROM
-              own_days
-          ) AS marked
-        GROUP BY
-          tenant_id,
-          user_id
-        HAVING
-          bool_or(own)
-          OR max(day) BETWEEN :d0::date - 7 AND :w1::date - 7
-          OR max(day) BETWEEN :d0::date - 30 AND :w1::date - 30
-      )
-    SELECT
-      tenant_id,
-      user_id,
-      day
-    FROM
-      changing
-    WHERE
-      day IS NOT NULL
+          metrics_user_activity
+          CROSS JOIN LATERAL generate_series(
+            extract(
+              doy
+              FROM
+                greatest(:w0::date, first_day)
+            )::int,
+            extract(
+              doy
+              FROM
+                least(:d0::date - 1, last_day)
+            )::int
+          ) AS bit_number
+        WHERE
+          last_day >= :w0::date
+          AND first_day <= :d0::date - 1
+          AND (
+            :tenant::varchar IS NULL
+            OR tenant_id = :tenant
+          )
+          AND get_bit(days, bit_number - 1) = 1
+      ) AS user_days
     UNION ALL
-    SELECT
-      tenant_id,
-      user_id,
-      day
+    SELECT DISTINCT
+      user_id COLLATE "C" AS user_id,
+      tenant_id COLLATE "C" AS tenant_id,
+      (occurred_at AT TIME ZONE :tz)::date AS day
     FROM
-      own_days
+      metrics_activity_event AS activity_source
+    WHERE
+      occurred_at >= ((:d0::date)::timestamp AT TIME ZONE :tz)
+      AND occurred_at < ((:w1::date + 1)::timestamp AT TIME ZONE :tz)
+      AND (
+        :tenant::varchar IS NULL
+        OR tenant_id = :tenant
+      )
   ) AS user_days
 WINDOW
   by_user AS (
     PARTITION BY
-      user_id COLLATE "C",
-      tenant_id COLLATE "C"
+      user_id,
+      tenant_id
+    ORDER BY
+      day
+  );
+
+-- userDaysForWindowChanges
+-- built with: {"enabled":"lifecycle, activity, activation, config, billing, jobs, ai, api","relations":"the module's own tables"}
+-- sample parameters: {"d0":"2026-03-01","tenant":null,"tz":"Europe/Berlin","w1":"2026-03-02"}
+CREATE TEMP TABLE metrics_user_days ON
+COMMIT
+DROP AS
+SELECT
+  tenant_id COLLATE "default" AS tenant_id,
+  user_id COLLATE "default" AS user_id,
+  day,
+  lag(day) OVER by_user AS previous_day,
+  lead(day) OVER by_user AS next_day
+FROM
+  (
+    SELECT
+      user_id COLLATE "C" AS user_id,
+      tenant_id COLLATE "C" AS tenant_id,
+      day
+    FROM
+      (
+        WITH
+          own_days AS (
+            SELECT DISTINCT
+              tenant_id,
+              user_id,
+              (occurred_at AT TIME ZONE :tz)::date AS day
+            FROM
+              metrics_activity_event AS activity_source
+            WHERE
+              occurred_at >= ((:d0::date)::timestamp AT TIME ZONE :tz)
+              AND occurred_at < ((:w1::date + 1)::timestamp AT TIME ZONE :tz)
+              AND (
+                :tenant::varchar IS NULL
+                OR tenant_id = :tenant
+              )
+          ),
+          lookback AS (
+            SELECT
+              tenant_id,
+              user_id,
+              day
+            FROM
+              (
+                SELECT
+                  tenant_id,
+                  user_id,
+                  CASE
+                    WHEN last_day <= :d0::date - 1 THEN last_day
+                    ELSE (
+                      make_date(year, 1, 1) + nullif(
+                        length(
+                          rtrim(
+                            substring(
+                              days
+                              FROM
+                                first_bit FOR extract(
+                                  doy
+                                  FROM
+                                    :d0::date - 1
+                                )::int - first_bit + 1
+                            )::text,
+                            '0'
+                          )
+                        ),
+                        0
+                      ) - 1
+                    ) + first_bit - 1
+                  END AS day
+                FROM
+                  (
+                    SELECT
+                      *,
+                      CASE
+                        WHEN :d0::date - 30 > make_date(year, 1, 1) THEN extract(
+                          doy
+                          FROM
+                            :d0::date - 30
+                        )::int
+                        ELSE 1
+                      END AS first_bit
+                    FROM
+                      metrics_user_activity
+                    WHERE
+                      last_day >= :d0::date - 30
+                      AND first_day <= :d0::date - 1
+                      AND (
+                        :tenant::varchar IS NULL
+                        OR tenant_id = :tenant
+                      )
+                  ) AS touching
+              ) AS last_days
+            WHERE
+              day >= :d0::date - 30
+          ),
+          changing AS (
+            SELECT
+              tenant_id,
+              user_id,
+              max(day) AS day
+            FROM
+              (
+                SELECT
+                  tenant_id,
+                  user_id,
+                  day,
+                  false AS own
+                FROM
+                  lookback
+                UNION ALL
+                SELECT
+                  tenant_id,
+                  user_id,
+                  NULL,
+                  true
+                FROM
+                  own_days
+              ) AS marked
+            GROUP BY
+              tenant_id,
+              user_id
+            HAVING
+              bool_or(own)
+              OR max(day) BETWEEN :d0::date - 7 AND :w1::date - 7
+              OR max(day) BETWEEN :d0::date - 30 AND :w1::date - 30
+          )
+        SELECT
+          tenant_id,
+          user_id,
+          day
+        FROM
+          changing
+        WHERE
+          day IS NOT NULL
+        UNION ALL
+        SELECT
+          tenant_id,
+          user_id,
+          day
+        FROM
+          own_days
+      ) AS user_days
+  ) AS user_days
+WINDOW
+  by_user AS (
+    PARTITION BY
+      user_id,
+      tenant_id
     ORDER BY
       day
   );

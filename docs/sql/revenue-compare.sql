@@ -79,25 +79,32 @@ WITH
     FROM
       (
         SELECT
-          tenant_id,
-          user_id,
+          tenant_id COLLATE "default" AS tenant_id,
+          user_id COLLATE "default" AS user_id,
           day,
           lag(day) OVER by_user AS previous_day,
           lead(day) OVER by_user AS next_day
         FROM
           (
             SELECT
-              tenant_id,
-              user_id,
+              user_id COLLATE "C" AS user_id,
+              tenant_id COLLATE "C" AS tenant_id,
               day
             FROM
-              user_days
+              (
+                SELECT
+                  tenant_id,
+                  user_id,
+                  day
+                FROM
+                  user_days
+              ) AS user_days
           ) AS user_days
         WINDOW
           by_user AS (
             PARTITION BY
-              user_id COLLATE "C",
-              tenant_id COLLATE "C"
+              user_id,
+              tenant_id
             ORDER BY
               day
           )
@@ -1615,25 +1622,32 @@ WITH
     FROM
       (
         SELECT
-          tenant_id,
-          user_id,
+          tenant_id COLLATE "default" AS tenant_id,
+          user_id COLLATE "default" AS user_id,
           day,
           lag(day) OVER by_user AS previous_day,
           lead(day) OVER by_user AS next_day
         FROM
           (
             SELECT
-              tenant_id,
-              user_id,
+              user_id COLLATE "C" AS user_id,
+              tenant_id COLLATE "C" AS tenant_id,
               day
             FROM
-              user_days
+              (
+                SELECT
+                  tenant_id,
+                  user_id,
+                  day
+                FROM
+                  user_days
+              ) AS user_days
           ) AS user_days
         WINDOW
           by_user AS (
             PARTITION BY
-              user_id COLLATE "C",
-              tenant_id COLLATE "C"
+              user_id,
+              tenant_id
             ORDER BY
               day
           )
@@ -2379,25 +2393,32 @@ WITH
     FROM
       (
         SELECT
-          tenant_id,
-          user_id,
+          tenant_id COLLATE "default" AS tenant_id,
+          user_id COLLATE "default" AS user_id,
           day,
           lag(day) OVER by_user AS previous_day,
           lead(day) OVER by_user AS next_day
         FROM
           (
             SELECT
-              tenant_id,
-              user_id,
+              user_id COLLATE "C" AS user_id,
+              tenant_id COLLATE "C" AS tenant_id,
               day
             FROM
-              user_days
+              (
+                SELECT
+                  tenant_id,
+                  user_id,
+                  day
+                FROM
+                  user_days
+              ) AS user_days
           ) AS user_days
         WINDOW
           by_user AS (
             PARTITION BY
-              user_id COLLATE "C",
-              tenant_id COLLATE "C"
+              user_id,
+              tenant_id
             ORDER BY
               day
           )

@@ -142,25 +142,32 @@ WITH
     FROM
       (
         SELECT
-          tenant_id,
-          user_id,
+          tenant_id COLLATE "default" AS tenant_id,
+          user_id COLLATE "default" AS user_id,
           day,
           lag(day) OVER by_user AS previous_day,
           lead(day) OVER by_user AS next_day
         FROM
           (
             SELECT
-              tenant_id,
-              user_id,
+              user_id COLLATE "C" AS user_id,
+              tenant_id COLLATE "C" AS tenant_id,
               day
             FROM
-              user_days
+              (
+                SELECT
+                  tenant_id,
+                  user_id,
+                  day
+                FROM
+                  user_days
+              ) AS user_days
           ) AS user_days
         WINDOW
           by_user AS (
             PARTITION BY
-              user_id COLLATE "C",
-              tenant_id COLLATE "C"
+              user_id,
+              tenant_id
             ORDER BY
               day
           )
@@ -891,25 +898,32 @@ WITH
     FROM
       (
         SELECT
-          tenant_id,
-          user_id,
+          tenant_id COLLATE "default" AS tenant_id,
+          user_id COLLATE "default" AS user_id,
           day,
           lag(day) OVER by_user AS previous_day,
           lead(day) OVER by_user AS next_day
         FROM
           (
             SELECT
-              tenant_id,
-              user_id,
+              user_id COLLATE "C" AS user_id,
+              tenant_id COLLATE "C" AS tenant_id,
               day
             FROM
-              user_days
+              (
+                SELECT
+                  tenant_id,
+                  user_id,
+                  day
+                FROM
+                  user_days
+              ) AS user_days
           ) AS user_days
         WINDOW
           by_user AS (
             PARTITION BY
-              user_id COLLATE "C",
-              tenant_id COLLATE "C"
+              user_id,
+              tenant_id
             ORDER BY
               day
           )
@@ -1713,25 +1727,32 @@ WITH
     FROM
       (
         SELECT
-          tenant_id,
-          user_id,
+          tenant_id COLLATE "default" AS tenant_id,
+          user_id COLLATE "default" AS user_id,
           day,
           lag(day) OVER by_user AS previous_day,
           lead(day) OVER by_user AS next_day
         FROM
           (
             SELECT
-              tenant_id,
-              user_id,
+              user_id COLLATE "C" AS user_id,
+              tenant_id COLLATE "C" AS tenant_id,
               day
             FROM
-              user_days
+              (
+                SELECT
+                  tenant_id,
+                  user_id,
+                  day
+                FROM
+                  user_days
+              ) AS user_days
           ) AS user_days
         WINDOW
           by_user AS (
             PARTITION BY
-              user_id COLLATE "C",
-              tenant_id COLLATE "C"
+              user_id,
+              tenant_id
             ORDER BY
               day
           )
@@ -2567,25 +2588,32 @@ WITH
     FROM
       (
         SELECT
-          tenant_id,
-          user_id,
+          tenant_id COLLATE "default" AS tenant_id,
+          user_id COLLATE "default" AS user_id,
           day,
           lag(day) OVER by_user AS previous_day,
           lead(day) OVER by_user AS next_day
         FROM
           (
             SELECT
-              tenant_id,
-              user_id,
+              user_id COLLATE "C" AS user_id,
+              tenant_id COLLATE "C" AS tenant_id,
               day
             FROM
-              user_days
+              (
+                SELECT
+                  tenant_id,
+                  user_id,
+                  day
+                FROM
+                  user_days
+              ) AS user_days
           ) AS user_days
         WINDOW
           by_user AS (
             PARTITION BY
-              user_id COLLATE "C",
-              tenant_id COLLATE "C"
+              user_id,
+              tenant_id
             ORDER BY
               day
           )
@@ -3426,25 +3454,32 @@ WITH
     FROM
       (
         SELECT
-          tenant_id,
-          user_id,
+          tenant_id COLLATE "default" AS tenant_id,
+          user_id COLLATE "default" AS user_id,
           day,
           lag(day) OVER by_user AS previous_day,
           lead(day) OVER by_user AS next_day
         FROM
           (
             SELECT
-              tenant_id,
-              user_id,
+              user_id COLLATE "C" AS user_id,
+              tenant_id COLLATE "C" AS tenant_id,
               day
             FROM
-              user_days
+              (
+                SELECT
+                  tenant_id,
+                  user_id,
+                  day
+                FROM
+                  user_days
+              ) AS user_days
           ) AS user_days
         WINDOW
           by_user AS (
             PARTITION BY
-              user_id COLLATE "C",
-              tenant_id COLLATE "C"
+              user_id,
+              tenant_id
             ORDER BY
               day
           )

@@ -20,7 +20,14 @@ import {
 import { dailyWorkSql, type DailyWorkReads } from '../sql/daily-work.sql.js';
 import { BUCKET_DATE, rollupSql, type RollupBucket } from '../sql/rollup.sql.js';
 import { snapshotUpsertSql } from '../sql/snapshot-upsert.sql.js';
-import { DAY_START, WORK_START, userDaysSql, withNeighbourDaysSql } from '../sql/source-facts.js';
+import {
+  DAY_START,
+  WORK_START,
+  inWindowOrder,
+  userDaysInWindowOrderSql,
+  userDaysSql,
+  withNeighbourDaysSql,
+} from '../sql/source-facts.js';
 import { foldLifecycleSql, lifecycleCoverageSql } from '../sql/user-lifecycle.sql.js';
 import {
   coverageSql,
@@ -99,7 +106,7 @@ export const computeStatements = {
   }),
 
   userDays: (relations: SourceRelations, params: Params): Statement => ({
-    sql: `CREATE TEMP TABLE ${USER_DAYS_TABLE} ON COMMIT DROP AS ${withNeighbourDaysSql(userDaysSql(relations))}`,
+    sql: `CREATE TEMP TABLE ${USER_DAYS_TABLE} ON COMMIT DROP AS ${withNeighbourDaysSql(userDaysInWindowOrderSql(relations))}`,
     params,
   }),
 
@@ -112,11 +119,12 @@ export const computeStatements = {
    */
   userDaysFromState: (relations: SourceRelations, params: Params): Statement => ({
     sql: `CREATE TEMP TABLE ${USER_DAYS_TABLE} ON COMMIT DROP AS ${withNeighbourDaysSql(`
+      ${inWindowOrder(`
       ${stateLastDaysSql(':w0::date - 29', ':w0::date - 1')}
       UNION ALL
-      ${stateUserDaysSql(':w0::date', ':d0::date - 1')}
+      ${stateUserDaysSql(':w0::date', ':d0::date - 1')}`)}
       UNION ALL
-      ${userDaysSql(relations, DAY_START(':d0::date'))}`)}`,
+      ${userDaysInWindowOrderSql(relations, DAY_START(':d0::date'))}`)}`,
     params,
   }),
 
@@ -127,7 +135,7 @@ export const computeStatements = {
    */
   userDaysForWindowChanges: (relations: SourceRelations, params: Params): Statement => ({
     sql: `CREATE TEMP TABLE ${USER_DAYS_TABLE} ON COMMIT DROP AS
-      ${withNeighbourDaysSql(windowChangesUserDaysSql(userDaysSql(relations, DAY_START(':d0::date'))))}`,
+      ${withNeighbourDaysSql(inWindowOrder(windowChangesUserDaysSql(userDaysSql(relations, DAY_START(':d0::date')))))}`,
     params,
   }),
 

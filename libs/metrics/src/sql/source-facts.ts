@@ -39,19 +39,39 @@ export function userDaysSql(rel: SourceRelations, from = WINDOW_START): string {
 }
 
 /**
- * User-days (a query of tenant_id, user_id, day, each once) with the same user's previous and next active day among
- * them (`previous_day`, `next_day`; null at either end). The rolling windows read a day's gap to both neighbours, and
- * a week's or month's distinct users are its user-days whose previous day lies before it (bucketFactsCtes): one sort
- * of the chunk's user-days for both, where the weekly and monthly counts each hashed every (tenant, bucket, user).
+ * The same user-days as userDaysSql, in the form withNeighbourDaysSql reads: user and tenant compared as bytes
+ * (`COLLATE "C"`, see there). Their distinct is then a sort in the window's own order, which the window reads as it
+ * comes: where the distinct was a hash of the events and the window sorted its output again (at scale 1 a year's
+ * chunk hashed 14.2 million events in one process, then sorted 10.4 million user-days, spilling: 30.5 s; one parallel
+ * sort: 21.9 s).
+ */
+export function userDaysInWindowOrderSql(rel: SourceRelations, from = WINDOW_START): string {
+  return `SELECT DISTINCT user_id COLLATE "C" AS user_id, tenant_id COLLATE "C" AS tenant_id,
+             ${LOCAL_DAY('occurred_at')} AS day
+      FROM ${rel.from('activity')} WHERE occurred_at >= ${from} AND occurred_at < ${WORK_END} AND ${TENANT_FILTER}`;
+}
+
+/** Any query of user-days (tenant_id, user_id, day) in the form withNeighbourDaysSql reads. */
+export const inWindowOrder = (userDays: string): string =>
+  `SELECT user_id COLLATE "C" AS user_id, tenant_id COLLATE "C" AS tenant_id, day FROM (${userDays}) AS user_days`;
+
+/**
+ * User-days with the same user's previous and next active day among them (`previous_day`, `next_day`; null at
+ * either end). The rolling windows read a day's gap to both neighbours, and a week's or month's distinct users are its
+ * user-days whose previous day lies before it (bucketFactsCtes): one sort of the chunk's user-days for both, where the
+ * weekly and monthly counts each hashed every (tenant, bucket, user).
  *
- * The sort puts the user before the tenant and compares bytes (`COLLATE "C"`): the same partitions (equality ignores
- * the collation), but user ids tell rows apart from their first bytes, so the sort settles most comparisons on its
- * abbreviated keys instead of the locale's string comparison (2–4× faster).
+ * `userDays` gives user_id, tenant_id and day, each once, the user and tenant compared as bytes (`COLLATE "C"`:
+ * inWindowOrder, userDaysInWindowOrderSql). The sort puts the user before the tenant: the same partitions (equality
+ * ignores the collation), but user ids tell rows apart from their first bytes, so the sort settles most comparisons
+ * on its abbreviated keys instead of the locale's string comparison (2–4× faster). The output has the database's
+ * collation again, as every table it is compared with.
  */
 export function withNeighbourDaysSql(userDays: string): string {
-  return `SELECT tenant_id, user_id, day, lag(day) OVER by_user AS previous_day, lead(day) OVER by_user AS next_day
+  return `SELECT tenant_id COLLATE "default" AS tenant_id, user_id COLLATE "default" AS user_id, day,
+             lag(day) OVER by_user AS previous_day, lead(day) OVER by_user AS next_day
       FROM (${userDays}) AS user_days
-      WINDOW by_user AS (PARTITION BY user_id COLLATE "C", tenant_id COLLATE "C" ORDER BY day)`;
+      WINDOW by_user AS (PARTITION BY user_id, tenant_id ORDER BY day)`;
 }
 
 /** The key actions of the work range itself, from the `key_actions` CTE (which reaches 7 days past it). */
@@ -107,7 +127,7 @@ const activityGapsCte = (userDays: string | undefined) =>
       SELECT tenant_id, day, day - previous_day AS days_since_previous, next_day - day AS days_to_next FROM ${userDays})`
     : `activity_gaps AS MATERIALIZED (
       SELECT tenant_id, day, day - previous_day AS days_since_previous, next_day - day AS days_to_next
-      FROM (${withNeighbourDaysSql('SELECT tenant_id, user_id, day FROM user_days')}) AS neighbours)`;
+      FROM (${withNeighbourDaysSql(inWindowOrder('SELECT tenant_id, user_id, day FROM user_days'))}) AS neighbours)`;
 
 /**
  * Where a fact query's rows come from: `from` is the text after FROM (with its WHERE), `day` each row's local day.
