@@ -352,6 +352,7 @@ WITH
         :tenant::varchar IS NULL
         OR tenant_id = :tenant
       )
+      AND true
       AND (
         a.last_day <= b.last_day
         OR a.first_day >= b.bucket_date
