@@ -143,6 +143,7 @@ WITH
       all_sizes s
       LEFT JOIN system_cohort_retention r ON r.environment = :env
       AND r.cohort_month = s.cohort_month
+      AND coalesce(r.tenant_id, '') = coalesce(s.tenant_id, '')
       AND r.tenant_id IS NOT DISTINCT FROM s.tenant_id
       CROSS JOIN LATERAL (
         SELECT
@@ -202,6 +203,7 @@ WITH
           all_sizes s
         WHERE
           s.cohort_month = r.cohort_month
+          AND coalesce(s.tenant_id, '') = coalesce(r.tenant_id, '')
           AND s.tenant_id IS NOT DISTINCT FROM r.tenant_id
       )
   ),
@@ -305,6 +307,7 @@ WITH
       sizes s
       CROSS JOIN generate_series(0, 26) AS w (week)
       LEFT JOIN retained r ON r.is_global = s.is_global
+      AND coalesce(r.tenant_id, '') = coalesce(s.tenant_id, '')
       AND r.tenant_id IS NOT DISTINCT FROM s.tenant_id
       AND r.cohort_month = s.cohort_month
       AND r.week = w.week
@@ -575,6 +578,7 @@ WITH
       all_sizes s
       LEFT JOIN system_cohort_retention r ON r.environment = :env
       AND r.cohort_month = s.cohort_month
+      AND coalesce(r.tenant_id, '') = coalesce(s.tenant_id, '')
       AND r.tenant_id IS NOT DISTINCT FROM s.tenant_id
       CROSS JOIN LATERAL (
         SELECT
@@ -634,6 +638,7 @@ WITH
           all_sizes s
         WHERE
           s.cohort_month = r.cohort_month
+          AND coalesce(s.tenant_id, '') = coalesce(r.tenant_id, '')
           AND s.tenant_id IS NOT DISTINCT FROM r.tenant_id
       )
   ),
@@ -808,6 +813,7 @@ WITH
       sizes s
       CROSS JOIN generate_series(0, 26) AS w (week)
       LEFT JOIN retained r ON r.is_global = s.is_global
+      AND coalesce(r.tenant_id, '') = coalesce(s.tenant_id, '')
       AND r.tenant_id IS NOT DISTINCT FROM s.tenant_id
       AND r.cohort_month = s.cohort_month
       AND r.week = w.week
@@ -1106,6 +1112,7 @@ WITH
       all_sizes s
       LEFT JOIN system_cohort_retention r ON r.environment = :env
       AND r.cohort_month = s.cohort_month
+      AND coalesce(r.tenant_id, '') = coalesce(s.tenant_id, '')
       AND r.tenant_id IS NOT DISTINCT FROM s.tenant_id
       CROSS JOIN LATERAL (
         SELECT
@@ -1165,6 +1172,7 @@ WITH
           all_sizes s
         WHERE
           s.cohort_month = r.cohort_month
+          AND coalesce(s.tenant_id, '') = coalesce(r.tenant_id, '')
           AND s.tenant_id IS NOT DISTINCT FROM r.tenant_id
       )
   ),
@@ -1339,6 +1347,7 @@ WITH
       sizes s
       CROSS JOIN generate_series(0, 26) AS w (week)
       LEFT JOIN retained r ON r.is_global = s.is_global
+      AND coalesce(r.tenant_id, '') = coalesce(s.tenant_id, '')
       AND r.tenant_id IS NOT DISTINCT FROM s.tenant_id
       AND r.cohort_month = s.cohort_month
       AND r.week = w.week

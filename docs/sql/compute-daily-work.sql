@@ -2059,6 +2059,7 @@ WITH
     FROM
       grid g
       LEFT JOIN scoped_facts f ON f.is_global = g.is_global
+      AND coalesce(f.tenant_id, '') = coalesce(g.tenant_id, '')
       AND f.tenant_id IS NOT DISTINCT FROM g.tenant_id
       AND f.day = g.day
     WINDOW
@@ -3684,6 +3685,7 @@ WITH
     FROM
       grid g
       LEFT JOIN scoped_facts f ON f.is_global = g.is_global
+      AND coalesce(f.tenant_id, '') = coalesce(g.tenant_id, '')
       AND f.tenant_id IS NOT DISTINCT FROM g.tenant_id
       AND f.day = g.day
     WINDOW
@@ -5450,6 +5452,7 @@ WITH
     FROM
       grid g
       LEFT JOIN scoped_facts f ON f.is_global = g.is_global
+      AND coalesce(f.tenant_id, '') = coalesce(g.tenant_id, '')
       AND f.tenant_id IS NOT DISTINCT FROM g.tenant_id
       AND f.day = g.day
     WINDOW

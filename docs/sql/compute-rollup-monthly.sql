@@ -415,6 +415,7 @@ WITH
     FROM
       count_facts c
       FULL JOIN ai_facts a ON a.is_global = c.is_global
+      AND coalesce(a.tenant_id, '') = coalesce(c.tenant_id, '')
       AND a.tenant_id IS NOT DISTINCT FROM c.tenant_id
       AND a.bucket_date = c.bucket_date
   ),
@@ -683,6 +684,7 @@ WITH
     FROM
       rolled AS r
       LEFT JOIN bucket_facts AS bf ON bf.is_global = r.is_global
+      AND coalesce(bf.tenant_id, '') = coalesce(r.tenant_id, '')
       AND bf.tenant_id IS NOT DISTINCT FROM r.tenant_id
       AND bf.bucket_date = r.bucket_date
   ),

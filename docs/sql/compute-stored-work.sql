@@ -69,6 +69,7 @@ SELECT
       expected e
       FULL JOIN stored s ON s.day = e.day
       AND s.is_global = e.is_global
+      AND coalesce(s.tenant_id, '') = coalesce(e.tenant_id, '')
       AND s.tenant_id IS NOT DISTINCT FROM e.tenant_id
     WHERE
       e.day IS NULL
@@ -581,6 +582,7 @@ WITH
     FROM
       count_facts c
       FULL JOIN ai_facts a ON a.is_global = c.is_global
+      AND coalesce(a.tenant_id, '') = coalesce(c.tenant_id, '')
       AND a.tenant_id IS NOT DISTINCT FROM c.tenant_id
       AND a.bucket_date = c.bucket_date
   ),
@@ -849,6 +851,7 @@ WITH
     FROM
       rolled AS r
       LEFT JOIN bucket_facts AS bf ON bf.is_global = r.is_global
+      AND coalesce(bf.tenant_id, '') = coalesce(r.tenant_id, '')
       AND bf.tenant_id IS NOT DISTINCT FROM r.tenant_id
       AND bf.bucket_date = r.bucket_date
   ),

@@ -1504,6 +1504,7 @@ WITH
     FROM
       grid g
       LEFT JOIN scoped_facts f ON f.is_global = g.is_global
+      AND coalesce(f.tenant_id, '') = coalesce(g.tenant_id, '')
       AND f.tenant_id IS NOT DISTINCT FROM g.tenant_id
       AND f.day = g.day
     WINDOW
@@ -1933,6 +1934,7 @@ WITH
     FROM
       count_facts c
       FULL JOIN ai_facts a ON a.is_global = c.is_global
+      AND coalesce(a.tenant_id, '') = coalesce(c.tenant_id, '')
       AND a.tenant_id IS NOT DISTINCT FROM c.tenant_id
       AND a.bucket_date = c.bucket_date
   ),
@@ -2191,6 +2193,7 @@ WITH
     FROM
       rolled AS r
       LEFT JOIN bucket_facts AS bf ON bf.is_global = r.is_global
+      AND coalesce(bf.tenant_id, '') = coalesce(r.tenant_id, '')
       AND bf.tenant_id IS NOT DISTINCT FROM r.tenant_id
       AND bf.bucket_date = r.bucket_date
   ),
@@ -2704,6 +2707,7 @@ WITH
     FROM
       count_facts c
       FULL JOIN ai_facts a ON a.is_global = c.is_global
+      AND coalesce(a.tenant_id, '') = coalesce(c.tenant_id, '')
       AND a.tenant_id IS NOT DISTINCT FROM c.tenant_id
       AND a.bucket_date = c.bucket_date
   ),
@@ -2964,6 +2968,7 @@ WITH
     FROM
       rolled AS r
       LEFT JOIN bucket_facts AS bf ON bf.is_global = r.is_global
+      AND coalesce(bf.tenant_id, '') = coalesce(r.tenant_id, '')
       AND bf.tenant_id IS NOT DISTINCT FROM r.tenant_id
       AND bf.bucket_date = r.bucket_date
   ),

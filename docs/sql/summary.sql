@@ -386,6 +386,7 @@ WITH
     FROM
       count_facts c
       FULL JOIN ai_facts a ON a.is_global = c.is_global
+      AND coalesce(a.tenant_id, '') = coalesce(c.tenant_id, '')
       AND a.tenant_id IS NOT DISTINCT FROM c.tenant_id
       AND a.bucket_date = c.bucket_date
   ),
@@ -699,6 +700,7 @@ WITH
     FROM
       rolled AS r
       LEFT JOIN bucket_facts AS bf ON bf.is_global = r.is_global
+      AND coalesce(bf.tenant_id, '') = coalesce(r.tenant_id, '')
       AND bf.tenant_id IS NOT DISTINCT FROM r.tenant_id
       AND bf.bucket_date = r.bucket_date
   ),
@@ -1215,6 +1217,7 @@ WITH
     FROM
       count_facts c
       FULL JOIN ai_facts a ON a.is_global = c.is_global
+      AND coalesce(a.tenant_id, '') = coalesce(c.tenant_id, '')
       AND a.tenant_id IS NOT DISTINCT FROM c.tenant_id
       AND a.bucket_date = c.bucket_date
   ),
@@ -1528,6 +1531,7 @@ WITH
     FROM
       rolled AS r
       LEFT JOIN bucket_facts AS bf ON bf.is_global = r.is_global
+      AND coalesce(bf.tenant_id, '') = coalesce(r.tenant_id, '')
       AND bf.tenant_id IS NOT DISTINCT FROM r.tenant_id
       AND bf.bucket_date = r.bucket_date
   ),
@@ -2076,6 +2080,7 @@ WITH
     FROM
       count_facts c
       FULL JOIN ai_facts a ON a.is_global = c.is_global
+      AND coalesce(a.tenant_id, '') = coalesce(c.tenant_id, '')
       AND a.tenant_id IS NOT DISTINCT FROM c.tenant_id
       AND a.bucket_date = c.bucket_date
   ),
@@ -2389,6 +2394,7 @@ WITH
     FROM
       rolled AS r
       LEFT JOIN bucket_facts AS bf ON bf.is_global = r.is_global
+      AND coalesce(bf.tenant_id, '') = coalesce(r.tenant_id, '')
       AND bf.tenant_id IS NOT DISTINCT FROM r.tenant_id
       AND bf.bucket_date = r.bucket_date
   ),
@@ -2942,6 +2948,7 @@ WITH
     FROM
       count_facts c
       FULL JOIN ai_facts a ON a.is_global = c.is_global
+      AND coalesce(a.tenant_id, '') = coalesce(c.tenant_id, '')
       AND a.tenant_id IS NOT DISTINCT FROM c.tenant_id
       AND a.bucket_date = c.bucket_date
   ),
@@ -3255,6 +3262,7 @@ WITH
     FROM
       rolled AS r
       LEFT JOIN bucket_facts AS bf ON bf.is_global = r.is_global
+      AND coalesce(bf.tenant_id, '') = coalesce(r.tenant_id, '')
       AND bf.tenant_id IS NOT DISTINCT FROM r.tenant_id
       AND bf.bucket_date = r.bucket_date
   ),
@@ -3719,6 +3727,7 @@ WITH
     FROM
       count_facts c
       FULL JOIN ai_facts a ON a.is_global = c.is_global
+      AND coalesce(a.tenant_id, '') = coalesce(c.tenant_id, '')
       AND a.tenant_id IS NOT DISTINCT FROM c.tenant_id
       AND a.bucket_date = c.bucket_date
   ),
@@ -4032,6 +4041,7 @@ WITH
     FROM
       rolled AS r
       LEFT JOIN bucket_facts AS bf ON bf.is_global = r.is_global
+      AND coalesce(bf.tenant_id, '') = coalesce(r.tenant_id, '')
       AND bf.tenant_id IS NOT DISTINCT FROM r.tenant_id
       AND bf.bucket_date = r.bucket_date
   ),

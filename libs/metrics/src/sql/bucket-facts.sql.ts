@@ -4,7 +4,7 @@ import type { SourceRelations } from './source-relations.js';
 import { billingBucketFacts, type LedgerRows } from './billing-facts.js';
 import { KEY_ACTIONS_IN_WORK_RANGE, LOCAL_DAY, WORK_START, sourceCtes } from './source-facts.js';
 import { stateActiveUsersSql, stateBucketActiveUsersSql } from './user-activity.sql.js';
-import { TENANT_FILTER } from './sql-fragments.js';
+import { SAME_TENANT, TENANT_FILTER } from './sql-fragments.js';
 import { keyActionDaysUsersSql, keyActionGlobalUsersSql } from './key-action-days.sql.js';
 
 /**
@@ -156,7 +156,7 @@ export function bucketFactsCtes(
              coalesce(c.bucket_date, a.bucket_date) AS bucket_date,
              coalesce(c.facts, '{}'::jsonb) AS facts, c.activation_breakdown, a.ai_breakdown
       FROM count_facts c
-      FULL JOIN ai_facts a ON a.is_global = c.is_global AND a.tenant_id IS NOT DISTINCT FROM c.tenant_id
+      FULL JOIN ai_facts a ON a.is_global = c.is_global AND ${SAME_TENANT('a', 'c')}
         AND a.bucket_date = c.bucket_date)`,
   ];
 }

@@ -1,6 +1,6 @@
 import type { SourceRelations } from './source-relations.js';
 import { DAY_START, LOCAL_DAY } from './source-facts.js';
-import { TENANT_FILTER } from './sql-fragments.js';
+import { SAME_TENANT, TENANT_FILTER } from './sql-fragments.js';
 import { USER_ACTIVITY_TABLE, touchingRowActiveIn } from './user-activity.sql.js';
 import { firstSignupsFromStateSql } from './user-lifecycle.sql.js';
 
@@ -183,7 +183,7 @@ export function cohortsUpsertSql(
              w.now_shown <> w.then_shown OR ${changedDayUntil('w.now_shown')} AS stale
       FROM all_sizes s
       LEFT JOIN system_cohort_retention r ON r.environment = :env AND r.cohort_month = s.cohort_month
-        AND r.tenant_id IS NOT DISTINCT FROM s.tenant_id
+        AND ${SAME_TENANT('r', 's')}
       CROSS JOIN LATERAL (SELECT ${shownWeeks('s.last_signup_day', ':as_of::timestamptz')} AS now_shown,
                                  ${shownWeeks('s.last_signup_day', 'r.computed_as_of')} AS then_shown) AS w),
     stale AS (
@@ -195,7 +195,7 @@ export function cohortsUpsertSql(
       WHERE r.environment = :env AND r.cohort_month BETWEEN :c0::date AND :c1::date
         AND (:tenant::varchar IS NULL OR r.tenant_id = :tenant)
         AND NOT EXISTS (SELECT 1 FROM all_sizes s
-                        WHERE s.cohort_month = r.cohort_month AND s.tenant_id IS NOT DISTINCT FROM r.tenant_id)),
+                        WHERE s.cohort_month = r.cohort_month AND ${SAME_TENANT('s', 'r')})),
     members AS MATERIALIZED (
       SELECT m.*, st.from_week, st.to_week FROM all_members m JOIN stale st USING (cohort_month)),
     active_weeks AS (${activeWeeks === 'state' ? activeWeeksFromStateSql() : activeWeeksFromActivitySql(rel)}),
@@ -218,7 +218,7 @@ export function cohortsUpsertSql(
              round(matured.retained * 100.0 / s.cohort_size, 2) AS pct
       FROM sizes s
       CROSS JOIN generate_series(0, ${COHORT_CURVE_WEEKS}) AS w(week)
-      LEFT JOIN retained r ON r.is_global = s.is_global AND r.tenant_id IS NOT DISTINCT FROM s.tenant_id
+      LEFT JOIN retained r ON r.is_global = s.is_global AND ${SAME_TENANT('r', 's')}
         AND r.cohort_month = s.cohort_month AND r.week = w.week
       CROSS JOIN LATERAL (
         SELECT CASE WHEN ${weekShown('s.last_signup_day', 'w.week', ':as_of::timestamptz')}

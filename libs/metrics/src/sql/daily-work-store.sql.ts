@@ -3,6 +3,7 @@ import type { SourceRelations } from './source-relations.js';
 import { dailyWorkSql } from './daily-work.sql.js';
 // The table is named where the daily work reads its eve from it.
 import { DAILY_WORK_TABLE } from './stored-eve.sql.js';
+import { SAME_TENANT } from './sql-fragments.js';
 
 /*
  * The stored daily work (docs/performance.md, "Stored daily work"): every complete day's row of the work table
@@ -66,7 +67,7 @@ export const dailyWorkStoreSql = {
       stored AS (SELECT day, is_global, tenant_id FROM ${DAILY_WORK_TABLE} WHERE ${storedBeforeD0()})
     SELECT NOT EXISTS (
       SELECT 1 FROM expected e
-      FULL JOIN stored s ON s.day = e.day AND s.is_global = e.is_global AND s.tenant_id IS NOT DISTINCT FROM e.tenant_id
+      FULL JOIN stored s ON s.day = e.day AND s.is_global = e.is_global AND ${SAME_TENANT('s', 'e')}
       WHERE e.day IS NULL OR s.day IS NULL) AS matches`,
 
   /**

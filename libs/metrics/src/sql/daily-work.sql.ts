@@ -4,6 +4,7 @@ import type { SourceRelations } from './source-relations.js';
 import { quoteIdent } from '../database/named-sql.js';
 import { FACT_NAMES, FACT_SQL_TYPE, type FactName } from '../catalog/facts/fact-registry.js';
 import { EVE, factSubqueries, sourceCtes, type LifecycleRows } from './source-facts.js';
+import { SAME_TENANT } from './sql-fragments.js';
 import { STATE_EVE_SQL } from './user-lifecycle.sql.js';
 import { storedEveFacts, storedEveQueries, storedEveSql, type StoredEvePart } from './stored-eve.sql.js';
 
@@ -95,7 +96,7 @@ export function dailyWorkSql(
       SELECT g.is_global, g.tenant_id, g.day,
         ${direct.map((metric) => `${metricExpression(metric, enabled)} AS ${quoteIdent(metric.key)}`).join(',\n        ')}
       FROM grid g
-      LEFT JOIN scoped_facts f ON f.is_global = g.is_global AND f.tenant_id IS NOT DISTINCT FROM g.tenant_id AND f.day = g.day
+      LEFT JOIN scoped_facts f ON f.is_global = g.is_global AND ${SAME_TENANT('f', 'g')} AND f.day = g.day
       WINDOW running AS (PARTITION BY g.is_global, g.tenant_id ORDER BY g.day))
     SELECT * FROM (
       SELECT base.*${previousDay

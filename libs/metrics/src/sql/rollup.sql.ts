@@ -3,6 +3,7 @@ import type { DistinctRollup, MetricDefinition } from '../catalog/catalog.types.
 import { unreachable } from '../common/unreachable.js';
 import { quoteIdent } from '../database/named-sql.js';
 import { DAY_START } from './source-facts.js';
+import { SAME_TENANT } from './sql-fragments.js';
 import { workMetrics } from './daily-work.sql.js';
 import { BUCKET_DATE, BUCKET_LAST_DAY, type RollupBucket } from './bucket-dates.js';
 
@@ -149,7 +150,7 @@ export function rollupSql(
                bf.activation_breakdown, bf.ai_breakdown
         FROM rolled AS r
         LEFT JOIN bucket_facts AS bf
-          ON bf.is_global = r.is_global AND bf.tenant_id IS NOT DISTINCT FROM r.tenant_id AND bf.bucket_date = r.bucket_date)`,
+          ON bf.is_global = r.is_global AND ${SAME_TENANT('bf', 'r')} AND bf.bucket_date = r.bucket_date)`,
     ],
     select: `SELECT finished.*, ${ratios.join(',\n      ')}
     FROM finished`,

@@ -7,3 +7,13 @@ export const WORK_END = DAY_START(':w1::date + 1');
 /** The longest rolling window (MAU, 30 days) reaches this far back from the first work day. */
 export const WINDOW_START = DAY_START(':w0::date - 29');
 export const TENANT_FILTER = `(:tenant::varchar IS NULL OR tenant_id = :tenant)`;
+
+/**
+ * Rows `a` and `b` (aliases) of the same tenant, a null tenant (the global view, events of no tenant) matching only
+ * a null one. `IS NOT DISTINCT FROM` alone is exact but neither hashable nor mergeable: a join on it hashed or sorted
+ * by the other keys only and tested every tenant's row against every other's (a year's daily rollup at scale 1 tested
+ * 3.3 million pairs of 101 scopes a day). The coalesce equality gives the join a key; the test keeps it exact, even for
+ * a tenant named ''.
+ */
+export const SAME_TENANT = (a: string, b: string) =>
+  `coalesce(${a}.tenant_id, '') = coalesce(${b}.tenant_id, '') AND ${a}.tenant_id IS NOT DISTINCT FROM ${b}.tenant_id`;

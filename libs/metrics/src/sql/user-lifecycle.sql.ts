@@ -1,5 +1,5 @@
 import type { SourceRelations } from './source-relations.js';
-import { DAY_START, EVE, TENANT_FILTER } from './sql-fragments.js';
+import { DAY_START, EVE, SAME_TENANT, TENANT_FILTER } from './sql-fragments.js';
 
 /**
  * The persistent per-user lifecycle state (docs/performance.md, "Per-user activity state", lifecycle part): one
@@ -24,8 +24,7 @@ export const TRANSITION_ORDER = 'occurred_at, type';
 
 /** The state row of the user of `events` (alias `e`): the coalesce equality lets the planner hash the join. */
 const SAME_USER = (state: string, events: string) =>
-  `coalesce(${state}.tenant_id, '') = coalesce(${events}.tenant_id, '')
-        AND ${state}.tenant_id IS NOT DISTINCT FROM ${events}.tenant_id AND ${state}.user_id = ${events}.user_id`;
+  `${SAME_TENANT(state, events)} AND ${state}.user_id = ${events}.user_id`;
 
 /**
  * The CTEs a run seeded from the state reads instead of the whole history (source-facts.ts): `lifecycle_events` from
