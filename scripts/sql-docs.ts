@@ -17,7 +17,11 @@ import {
   summaryStatements,
   type SummaryReadQuery,
 } from '../libs/metrics/src/repositories/snapshot-summary.repository.js';
-import { computeStatements, USER_DAYS_TABLE } from '../libs/metrics/src/repositories/compute-statements.js';
+import {
+  computeStatements,
+  USER_DAY_COUNTS_TABLE,
+  USER_DAYS_TABLE,
+} from '../libs/metrics/src/repositories/compute-statements.js';
 import { keyActionDaysStatements } from '../libs/metrics/src/repositories/key-action-days.repository.js';
 import { billingMovementStatements } from '../libs/metrics/src/repositories/billing-movements.repository.js';
 import { storedWorkStatements } from '../libs/metrics/src/repositories/stored-daily-work.repository.js';
@@ -334,6 +338,7 @@ export const SQL_DOCS: SqlDoc[] = [
         built: { userDays: USER_DAYS_TABLE },
         statement: computeStatements.foldUserDays({ ...COMPUTE_PARAMS, f0: '2026-03-01', f1: '2026-03-31' }),
       },
+      { name: 'userDayCounts', built: { userDays: USER_DAYS_TABLE }, statement: computeStatements.userDayCounts() },
       {
         name: 'extendActivityCoverage',
         built: {},
@@ -347,8 +352,10 @@ export const SQL_DOCS: SqlDoc[] = [
       },
       {
         name: 'dailyWork',
-        built: { ...SOURCES, userDays: USER_DAYS_TABLE },
-        statement: computeStatements.dailyWork(OWN_TABLES, ENABLED, COMPUTE_PARAMS, { userDays: USER_DAYS_TABLE }),
+        built: { ...SOURCES, userDayCounts: USER_DAY_COUNTS_TABLE },
+        statement: computeStatements.dailyWork(OWN_TABLES, ENABLED, COMPUTE_PARAMS, {
+          userDayCounts: USER_DAY_COUNTS_TABLE,
+        }),
       },
       {
         name: 'lifecycleStateUsable',
@@ -360,22 +367,22 @@ export const SQL_DOCS: SqlDoc[] = [
       },
       {
         name: 'dailyWork (lifecycle from the per-user lifecycle state as of :lifecycle_at and the events after)',
-        built: { ...SOURCES, userDays: USER_DAYS_TABLE, lifecycle: 'state' },
+        built: { ...SOURCES, userDayCounts: USER_DAY_COUNTS_TABLE, lifecycle: 'state' },
         statement: computeStatements.dailyWork(
           OWN_TABLES,
           ENABLED,
           { ...COMPUTE_PARAMS, lifecycle_at: '2026-01-01T00:00:00.000Z' },
-          { userDays: USER_DAYS_TABLE, lifecycle: 'state' },
+          { userDayCounts: USER_DAY_COUNTS_TABLE, lifecycle: 'state' },
         ),
       },
       {
         name: 'dailyWork (a one-day run: its billing stocks, WAU and MAU on the eve from the stored day)',
-        built: { ...SOURCES, userDays: USER_DAYS_TABLE, lifecycle: 'state', storedEve: 'billing, windows' },
+        built: { ...SOURCES, userDayCounts: USER_DAY_COUNTS_TABLE, lifecycle: 'state', storedEve: 'billing, windows' },
         statement: computeStatements.dailyWork(
           OWN_TABLES,
           ENABLED,
           { ...COMPUTE_PARAMS, lifecycle_at: '2026-01-01T00:00:00.000Z' },
-          { userDays: USER_DAYS_TABLE, lifecycle: 'state', storedEve: ['billing', 'windows'] },
+          { userDayCounts: USER_DAY_COUNTS_TABLE, lifecycle: 'state', storedEve: ['billing', 'windows'] },
         ),
       },
       {
@@ -410,12 +417,12 @@ export const SQL_DOCS: SqlDoc[] = [
     samples: [
       {
         name: `bucketUpsert (${bucket}, users per key action from the key-action days)`,
-        built: { ...SOURCES, bucket, userDays: USER_DAYS_TABLE },
+        built: { ...SOURCES, bucket, userDayCounts: USER_DAY_COUNTS_TABLE },
         statement: computeStatements.bucketUpsert(
           OWN_TABLES,
           ENABLED,
           bucket,
-          USER_DAYS_TABLE,
+          USER_DAY_COUNTS_TABLE,
           COMPUTE_PARAMS,
           'user-days',
           'state',
@@ -491,12 +498,12 @@ export const SQL_DOCS: SqlDoc[] = [
       })),
       {
         name: 'bucketUpsert (monthly, its active users from the per-user activity state)',
-        built: { ...SOURCES, bucket: 'monthly', userDays: USER_DAYS_TABLE },
+        built: { ...SOURCES, bucket: 'monthly', userDayCounts: USER_DAY_COUNTS_TABLE },
         statement: computeStatements.bucketUpsert(
           OWN_TABLES,
           ENABLED,
           'monthly',
-          USER_DAYS_TABLE,
+          USER_DAY_COUNTS_TABLE,
           { ...COMPUTE_PARAMS, d0: '2026-03-31', d1: '2026-03-31' },
           'state',
           'state',

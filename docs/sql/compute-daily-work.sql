@@ -554,6 +554,58 @@ SET
     ELSE greatest(metrics_user_activity.last_day, EXCLUDED.last_day)
   END;
 
+-- userDayCounts
+-- built with: {"userDays":"metrics_user_days"}
+-- sample parameters: {}
+CREATE TEMP TABLE metrics_user_day_counts ON
+COMMIT
+DROP AS
+SELECT
+  tenant_id,
+  day,
+  count(*) AS users,
+  count(*) FILTER (
+    WHERE
+      coalesce(day - previous_day > 7, true)
+  ) AS wau_opens,
+  count(*) FILTER (
+    WHERE
+      coalesce(next_day - day > 7, true)
+  ) AS wau_closes,
+  count(*) FILTER (
+    WHERE
+      coalesce(day - previous_day > 30, true)
+  ) AS mau_opens,
+  count(*) FILTER (
+    WHERE
+      coalesce(next_day - day > 30, true)
+  ) AS mau_closes,
+  count(*) FILTER (
+    WHERE
+      coalesce(
+        day - previous_day > (((day) - DATE '2000-01-03') % 7 + 7) % 7,
+        true
+      )
+  ) AS week_firsts,
+  count(*) FILTER (
+    WHERE
+      coalesce(
+        day - previous_day > (
+          extract(
+            day
+            FROM
+              day
+          )::int - 1
+        ),
+        true
+      )
+  ) AS month_firsts
+FROM
+  metrics_user_days
+GROUP BY
+  tenant_id,
+  day;
+
 -- extendActivityCoverage
 -- sample parameters: {"as_of":"2026-03-02T08:00:00.000Z","f0":"2026-03-01","f1":"2026-03-01","source":"metrics_activity_event AS activity_source","tz":"Europe/Berlin"}
 INSERT INTO
@@ -596,7 +648,7 @@ SET
   END;
 
 -- dailyWork
--- built with: {"enabled":"lifecycle, activity, activation, config, billing, jobs, ai, api","relations":"the module's own tables","userDays":"metrics_user_days"}
+-- built with: {"enabled":"lifecycle, activity, activation, config, billing, jobs, ai, api","relations":"the module's own tables","userDayCounts":"metrics_user_day_counts"}
 -- sample parameters: {"actions":["created_project","invited_teammate"],"cash_balance":900000,"currency":"USD","monthly_burn_rate":50000,"quick_reactivation":true,"rates":"{\"EUR\":1.08}","runway_months":18,"tenant":null,"tz":"Europe/Berlin","w0":"2025-12-29","w1":"2026-03-02"}
 CREATE TEMP TABLE metrics_work ON
 COMMIT
@@ -631,13 +683,11 @@ WITH
       tenant_id,
       user_id
   ),
-  user_days AS (
+  user_day_counts AS (
     SELECT
-      tenant_id,
-      user_id,
-      day
+      *
     FROM
-      metrics_user_days
+      metrics_user_day_counts
   ),
   key_actions AS (
     SELECT
@@ -655,15 +705,6 @@ WITH
         :tenant::varchar IS NULL
         OR tenant_id = :tenant
       )
-  ),
-  activity_gaps AS NOT MATERIALIZED (
-    SELECT
-      tenant_id,
-      day,
-      day - previous_day AS days_since_previous,
-      next_day - day AS days_to_next
-    FROM
-      metrics_user_days
   ),
   billing_ledger AS (
     SELECT
@@ -1364,9 +1405,9 @@ WITH
         SELECT
           tenant_id,
           day AS day,
-          count(*) AS active_users
+          sum(users) AS active_users
         FROM
-          user_days
+          user_day_counts
         WHERE
           day >= :w0::date
         GROUP BY
@@ -1429,20 +1470,20 @@ WITH
             SELECT
               tenant_id,
               greatest(day, (:w0::date - 1)) AS day,
-              1 AS delta
+              wau_opens AS delta
             FROM
-              activity_gaps
+              user_day_counts
             WHERE
-              coalesce(days_since_previous > 7, true)
+              wau_opens > 0
             UNION ALL
             SELECT
               tenant_id,
               greatest(day + 7, (:w0::date - 1)),
-              -1
+              - wau_closes
             FROM
-              activity_gaps
+              user_day_counts
             WHERE
-              coalesce(days_to_next > 7, true)
+              wau_closes > 0
               AND day + 7 <= :w1::date
           ) AS changes
         GROUP BY
@@ -1505,20 +1546,20 @@ WITH
             SELECT
               tenant_id,
               greatest(day, (:w0::date - 1)) AS day,
-              1 AS delta
+              mau_opens AS delta
             FROM
-              activity_gaps
+              user_day_counts
             WHERE
-              coalesce(days_since_previous > 30, true)
+              mau_opens > 0
             UNION ALL
             SELECT
               tenant_id,
               greatest(day + 30, (:w0::date - 1)),
-              -1
+              - mau_closes
             FROM
-              activity_gaps
+              user_day_counts
             WHERE
-              coalesce(days_to_next > 30, true)
+              mau_closes > 0
               AND day + 30 <= :w1::date
           ) AS changes
         GROUP BY
@@ -2121,7 +2162,7 @@ WHERE
   );
 
 -- dailyWork (lifecycle from the per-user lifecycle state as of :lifecycle_at and the events after)
--- built with: {"enabled":"lifecycle, activity, activation, config, billing, jobs, ai, api","relations":"the module's own tables","userDays":"metrics_user_days","lifecycle":"state"}
+-- built with: {"enabled":"lifecycle, activity, activation, config, billing, jobs, ai, api","relations":"the module's own tables","userDayCounts":"metrics_user_day_counts","lifecycle":"state"}
 -- sample parameters: {"actions":["created_project","invited_teammate"],"cash_balance":900000,"currency":"USD","lifecycle_at":"2026-01-01T00:00:00.000Z","monthly_burn_rate":50000,"quick_reactivation":true,"rates":"{\"EUR\":1.08}","runway_months":18,"tenant":null,"tz":"Europe/Berlin","w0":"2025-12-29","w1":"2026-03-02"}
 CREATE TEMP TABLE metrics_work ON
 COMMIT
@@ -2188,13 +2229,11 @@ WITH
       tenant_id,
       user_id
   ),
-  user_days AS (
+  user_day_counts AS (
     SELECT
-      tenant_id,
-      user_id,
-      day
+      *
     FROM
-      metrics_user_days
+      metrics_user_day_counts
   ),
   key_actions AS (
     SELECT
@@ -2212,15 +2251,6 @@ WITH
         :tenant::varchar IS NULL
         OR tenant_id = :tenant
       )
-  ),
-  activity_gaps AS NOT MATERIALIZED (
-    SELECT
-      tenant_id,
-      day,
-      day - previous_day AS days_since_previous,
-      next_day - day AS days_to_next
-    FROM
-      metrics_user_days
   ),
   billing_ledger AS (
     SELECT
@@ -2925,9 +2955,9 @@ WITH
         SELECT
           tenant_id,
           day AS day,
-          count(*) AS active_users
+          sum(users) AS active_users
         FROM
-          user_days
+          user_day_counts
         WHERE
           day >= :w0::date
         GROUP BY
@@ -2990,20 +3020,20 @@ WITH
             SELECT
               tenant_id,
               greatest(day, (:w0::date - 1)) AS day,
-              1 AS delta
+              wau_opens AS delta
             FROM
-              activity_gaps
+              user_day_counts
             WHERE
-              coalesce(days_since_previous > 7, true)
+              wau_opens > 0
             UNION ALL
             SELECT
               tenant_id,
               greatest(day + 7, (:w0::date - 1)),
-              -1
+              - wau_closes
             FROM
-              activity_gaps
+              user_day_counts
             WHERE
-              coalesce(days_to_next > 7, true)
+              wau_closes > 0
               AND day + 7 <= :w1::date
           ) AS changes
         GROUP BY
@@ -3066,20 +3096,20 @@ WITH
             SELECT
               tenant_id,
               greatest(day, (:w0::date - 1)) AS day,
-              1 AS delta
+              mau_opens AS delta
             FROM
-              activity_gaps
+              user_day_counts
             WHERE
-              coalesce(days_since_previous > 30, true)
+              mau_opens > 0
             UNION ALL
             SELECT
               tenant_id,
               greatest(day + 30, (:w0::date - 1)),
-              -1
+              - mau_closes
             FROM
-              activity_gaps
+              user_day_counts
             WHERE
-              coalesce(days_to_next > 30, true)
+              mau_closes > 0
               AND day + 30 <= :w1::date
           ) AS changes
         GROUP BY
@@ -3731,7 +3761,7 @@ WHERE
   day >= :w0::date;
 
 -- dailyWork (a one-day run: its billing stocks, WAU and MAU on the eve from the stored day)
--- built with: {"enabled":"lifecycle, activity, activation, config, billing, jobs, ai, api","relations":"the module's own tables","userDays":"metrics_user_days","lifecycle":"state","storedEve":"billing, windows"}
+-- built with: {"enabled":"lifecycle, activity, activation, config, billing, jobs, ai, api","relations":"the module's own tables","userDayCounts":"metrics_user_day_counts","lifecycle":"state","storedEve":"billing, windows"}
 -- sample parameters: {"actions":["created_project","invited_teammate"],"cash_balance":900000,"currency":"USD","env":"production","lifecycle_at":"2026-01-01T00:00:00.000Z","monthly_burn_rate":50000,"quick_reactivation":true,"rates":"{\"EUR\":1.08}","runway_months":18,"tenant":null,"tz":"Europe/Berlin","w0":"2025-12-29","w1":"2026-03-02"}
 CREATE TEMP TABLE metrics_work ON
 COMMIT
@@ -3798,13 +3828,11 @@ WITH
       tenant_id,
       user_id
   ),
-  user_days AS (
+  user_day_counts AS (
     SELECT
-      tenant_id,
-      user_id,
-      day
+      *
     FROM
-      metrics_user_days
+      metrics_user_day_counts
   ),
   key_actions AS (
     SELECT
@@ -3822,15 +3850,6 @@ WITH
         :tenant::varchar IS NULL
         OR tenant_id = :tenant
       )
-  ),
-  activity_gaps AS NOT MATERIALIZED (
-    SELECT
-      tenant_id,
-      day,
-      day - previous_day AS days_since_previous,
-      next_day - day AS days_to_next
-    FROM
-      metrics_user_days
   ),
   billing_ledger AS (
     SELECT
@@ -4545,9 +4564,9 @@ WITH
         SELECT
           tenant_id,
           day AS day,
-          count(*) AS active_users
+          sum(users) AS active_users
         FROM
-          user_days
+          user_day_counts
         WHERE
           day >= :w0::date
         GROUP BY
@@ -4610,20 +4629,20 @@ WITH
             SELECT
               tenant_id,
               greatest(day, (:w0::date - 1)) AS day,
-              1 AS delta
+              wau_opens AS delta
             FROM
-              activity_gaps
+              user_day_counts
             WHERE
-              coalesce(days_since_previous > 7, true)
+              wau_opens > 0
             UNION ALL
             SELECT
               tenant_id,
               greatest(day + 7, (:w0::date - 1)),
-              -1
+              - wau_closes
             FROM
-              activity_gaps
+              user_day_counts
             WHERE
-              coalesce(days_to_next > 7, true)
+              wau_closes > 0
               AND day + 7 <= :w1::date
           ) AS changes
         GROUP BY
@@ -4688,20 +4707,20 @@ WITH
             SELECT
               tenant_id,
               greatest(day, (:w0::date - 1)) AS day,
-              1 AS delta
+              mau_opens AS delta
             FROM
-              activity_gaps
+              user_day_counts
             WHERE
-              coalesce(days_since_previous > 30, true)
+              mau_opens > 0
             UNION ALL
             SELECT
               tenant_id,
               greatest(day + 30, (:w0::date - 1)),
-              -1
+              - mau_closes
             FROM
-              activity_gaps
+              user_day_counts
             WHERE
-              coalesce(days_to_next > 30, true)
+              mau_closes > 0
               AND day + 30 <= :w1::date
           ) AS changes
         GROUP BY

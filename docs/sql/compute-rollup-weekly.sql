@@ -3,7 +3,7 @@
 -- Named parameters (:name) are bound as $n when the statement runs.
 
 -- bucketUpsert (weekly, users per key action from the key-action days)
--- built with: {"enabled":"lifecycle, activity, activation, config, billing, jobs, ai, api","relations":"the module's own tables","bucket":"weekly","userDays":"metrics_user_days"}
+-- built with: {"enabled":"lifecycle, activity, activation, config, billing, jobs, ai, api","relations":"the module's own tables","bucket":"weekly","userDayCounts":"metrics_user_day_counts"}
 -- sample parameters: {"actions":["created_project","invited_teammate"],"as_of":"2026-03-02T08:00:00.000Z","bucket_type":"weekly","currency":"USD","d0":"2026-01-01","d1":"2026-03-01","env":"production","rates":"{\"EUR\":1.08}","tenant":null,"tz":"Europe/Berlin","w0":"2025-12-29","w1":"2026-03-02"}
 WITH
   lifecycle_events AS (
@@ -35,13 +35,11 @@ WITH
       tenant_id,
       user_id
   ),
-  user_days AS (
+  user_day_counts AS (
     SELECT
-      tenant_id,
-      user_id,
-      day
+      *
     FROM
-      metrics_user_days
+      metrics_user_day_counts
   ),
   key_actions AS (
     SELECT
@@ -59,15 +57,6 @@ WITH
         :tenant::varchar IS NULL
         OR tenant_id = :tenant
       )
-  ),
-  activity_gaps AS NOT MATERIALIZED (
-    SELECT
-      tenant_id,
-      day,
-      day - previous_day AS days_since_previous,
-      next_day - day AS days_to_next
-    FROM
-      metrics_user_days
   ),
   billing_ledger AS (
     SELECT
@@ -189,18 +178,11 @@ WITH
       tenant_id,
       date_trunc('week', (day)::timestamp)::date AS bucket_date,
       'active_users' AS fact,
-      count(*) AS value
+      sum(week_firsts)::bigint AS value
     FROM
-      metrics_user_days
+      metrics_user_day_counts
     WHERE
       day >= :w0::date
-      AND (
-        previous_day IS NULL
-        OR previous_day < greatest(
-          date_trunc('week', (day)::timestamp)::date,
-          :w0::date
-        )
-      )
     GROUP BY
       1,
       2

@@ -144,7 +144,7 @@ WHERE
   ) - 62;
 
 -- bucketUpsert (monthly, its active users from the per-user activity state)
--- built with: {"enabled":"lifecycle, activity, activation, config, billing, jobs, ai, api","relations":"the module's own tables","bucket":"monthly","userDays":"metrics_user_days"}
+-- built with: {"enabled":"lifecycle, activity, activation, config, billing, jobs, ai, api","relations":"the module's own tables","bucket":"monthly","userDayCounts":"metrics_user_day_counts"}
 -- sample parameters: {"actions":["created_project","invited_teammate"],"as_of":"2026-03-02T08:00:00.000Z","bucket_type":"monthly","currency":"USD","d0":"2026-03-31","d1":"2026-03-31","env":"production","rates":"{\"EUR\":1.08}","tenant":null,"tz":"Europe/Berlin","w0":"2026-03-01","w1":"2026-03-02"}
 WITH
   lifecycle_events AS (
@@ -176,13 +176,11 @@ WITH
       tenant_id,
       user_id
   ),
-  user_days AS (
+  user_day_counts AS (
     SELECT
-      tenant_id,
-      user_id,
-      day
+      *
     FROM
-      metrics_user_days
+      metrics_user_day_counts
   ),
   key_actions AS (
     SELECT
@@ -200,15 +198,6 @@ WITH
         :tenant::varchar IS NULL
         OR tenant_id = :tenant
       )
-  ),
-  activity_gaps AS NOT MATERIALIZED (
-    SELECT
-      tenant_id,
-      day,
-      day - previous_day AS days_since_previous,
-      next_day - day AS days_to_next
-    FROM
-      metrics_user_days
   ),
   billing_ledger AS (
     SELECT

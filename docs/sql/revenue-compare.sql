@@ -53,29 +53,47 @@ WITH
         OR tenant_id = :tenant
       )
   ),
-  key_actions AS (
-    SELECT
-      tenant_id,
-      user_id,
-      action,
-      occurred_at
-    FROM
-      system_activation_event AS activation_source
-    WHERE
-      action = ANY (:actions::text[])
-      AND occurred_at >= ((:w0::date)::timestamp AT TIME ZONE :tz)
-      AND occurred_at < ((:w1::date + 1)::timestamp AT TIME ZONE :tz) + interval '8 days'
-      AND (
-        :tenant::varchar IS NULL
-        OR tenant_id = :tenant
-      )
-  ),
-  activity_gaps AS MATERIALIZED (
+  user_day_counts AS MATERIALIZED (
     SELECT
       tenant_id,
       day,
-      day - previous_day AS days_since_previous,
-      next_day - day AS days_to_next
+      count(*) AS users,
+      count(*) FILTER (
+        WHERE
+          coalesce(day - previous_day > 7, true)
+      ) AS wau_opens,
+      count(*) FILTER (
+        WHERE
+          coalesce(next_day - day > 7, true)
+      ) AS wau_closes,
+      count(*) FILTER (
+        WHERE
+          coalesce(day - previous_day > 30, true)
+      ) AS mau_opens,
+      count(*) FILTER (
+        WHERE
+          coalesce(next_day - day > 30, true)
+      ) AS mau_closes,
+      count(*) FILTER (
+        WHERE
+          coalesce(
+            day - previous_day > (((day) - DATE '2000-01-03') % 7 + 7) % 7,
+            true
+          )
+      ) AS week_firsts,
+      count(*) FILTER (
+        WHERE
+          coalesce(
+            day - previous_day > (
+              extract(
+                day
+                FROM
+                  day
+              )::int - 1
+            ),
+            true
+          )
+      ) AS month_firsts
     FROM
       (
         SELECT
@@ -109,6 +127,26 @@ WITH
               day
           )
       ) AS neighbours
+    GROUP BY
+      tenant_id,
+      day
+  ),
+  key_actions AS (
+    SELECT
+      tenant_id,
+      user_id,
+      action,
+      occurred_at
+    FROM
+      system_activation_event AS activation_source
+    WHERE
+      action = ANY (:actions::text[])
+      AND occurred_at >= ((:w0::date)::timestamp AT TIME ZONE :tz)
+      AND occurred_at < ((:w1::date + 1)::timestamp AT TIME ZONE :tz) + interval '8 days'
+      AND (
+        :tenant::varchar IS NULL
+        OR tenant_id = :tenant
+      )
   ),
   billing_ledger AS (
     SELECT
@@ -809,9 +847,9 @@ WITH
         SELECT
           tenant_id,
           day AS day,
-          count(*) AS active_users
+          sum(users) AS active_users
         FROM
-          user_days
+          user_day_counts
         WHERE
           day >= :w0::date
         GROUP BY
@@ -874,20 +912,20 @@ WITH
             SELECT
               tenant_id,
               greatest(day, (:w0::date - 1)) AS day,
-              1 AS delta
+              wau_opens AS delta
             FROM
-              activity_gaps
+              user_day_counts
             WHERE
-              coalesce(days_since_previous > 7, true)
+              wau_opens > 0
             UNION ALL
             SELECT
               tenant_id,
               greatest(day + 7, (:w0::date - 1)),
-              -1
+              - wau_closes
             FROM
-              activity_gaps
+              user_day_counts
             WHERE
-              coalesce(days_to_next > 7, true)
+              wau_closes > 0
               AND day + 7 <= :w1::date
           ) AS changes
         GROUP BY
@@ -950,20 +988,20 @@ WITH
             SELECT
               tenant_id,
               greatest(day, (:w0::date - 1)) AS day,
-              1 AS delta
+              mau_opens AS delta
             FROM
-              activity_gaps
+              user_day_counts
             WHERE
-              coalesce(days_since_previous > 30, true)
+              mau_opens > 0
             UNION ALL
             SELECT
               tenant_id,
               greatest(day + 30, (:w0::date - 1)),
-              -1
+              - mau_closes
             FROM
-              activity_gaps
+              user_day_counts
             WHERE
-              coalesce(days_to_next > 30, true)
+              mau_closes > 0
               AND day + 30 <= :w1::date
           ) AS changes
         GROUP BY
@@ -1597,29 +1635,47 @@ WITH
         OR tenant_id = :tenant
       )
   ),
-  key_actions AS (
-    SELECT
-      tenant_id,
-      user_id,
-      action,
-      occurred_at
-    FROM
-      system_activation_event AS activation_source
-    WHERE
-      action = ANY (:actions::text[])
-      AND occurred_at >= ((:w0::date)::timestamp AT TIME ZONE :tz)
-      AND occurred_at < ((:w1::date + 1)::timestamp AT TIME ZONE :tz) + interval '8 days'
-      AND (
-        :tenant::varchar IS NULL
-        OR tenant_id = :tenant
-      )
-  ),
-  activity_gaps AS MATERIALIZED (
+  user_day_counts AS MATERIALIZED (
     SELECT
       tenant_id,
       day,
-      day - previous_day AS days_since_previous,
-      next_day - day AS days_to_next
+      count(*) AS users,
+      count(*) FILTER (
+        WHERE
+          coalesce(day - previous_day > 7, true)
+      ) AS wau_opens,
+      count(*) FILTER (
+        WHERE
+          coalesce(next_day - day > 7, true)
+      ) AS wau_closes,
+      count(*) FILTER (
+        WHERE
+          coalesce(day - previous_day > 30, true)
+      ) AS mau_opens,
+      count(*) FILTER (
+        WHERE
+          coalesce(next_day - day > 30, true)
+      ) AS mau_closes,
+      count(*) FILTER (
+        WHERE
+          coalesce(
+            day - previous_day > (((day) - DATE '2000-01-03') % 7 + 7) % 7,
+            true
+          )
+      ) AS week_firsts,
+      count(*) FILTER (
+        WHERE
+          coalesce(
+            day - previous_day > (
+              extract(
+                day
+                FROM
+                  day
+              )::int - 1
+            ),
+            true
+          )
+      ) AS month_firsts
     FROM
       (
         SELECT
@@ -1653,6 +1709,26 @@ WITH
               day
           )
       ) AS neighbours
+    GROUP BY
+      tenant_id,
+      day
+  ),
+  key_actions AS (
+    SELECT
+      tenant_id,
+      user_id,
+      action,
+      occurred_at
+    FROM
+      system_activation_event AS activation_source
+    WHERE
+      action = ANY (:actions::text[])
+      AND occurred_at >= ((:w0::date)::timestamp AT TIME ZONE :tz)
+      AND occurred_at < ((:w1::date + 1)::timestamp AT TIME ZONE :tz) + interval '8 days'
+      AND (
+        :tenant::varchar IS NULL
+        OR tenant_id = :tenant
+      )
   ),
   billing_ledger AS (
     SELECT
@@ -2370,29 +2446,47 @@ WITH
         OR tenant_id = :tenant
       )
   ),
-  key_actions AS (
-    SELECT
-      tenant_id,
-      user_id,
-      action,
-      occurred_at
-    FROM
-      system_activation_event AS activation_source
-    WHERE
-      action = ANY (:actions::text[])
-      AND occurred_at >= ((:w0::date)::timestamp AT TIME ZONE :tz)
-      AND occurred_at < ((:w1::date + 1)::timestamp AT TIME ZONE :tz) + interval '8 days'
-      AND (
-        :tenant::varchar IS NULL
-        OR tenant_id = :tenant
-      )
-  ),
-  activity_gaps AS MATERIALIZED (
+  user_day_counts AS MATERIALIZED (
     SELECT
       tenant_id,
       day,
-      day - previous_day AS days_since_previous,
-      next_day - day AS days_to_next
+      count(*) AS users,
+      count(*) FILTER (
+        WHERE
+          coalesce(day - previous_day > 7, true)
+      ) AS wau_opens,
+      count(*) FILTER (
+        WHERE
+          coalesce(next_day - day > 7, true)
+      ) AS wau_closes,
+      count(*) FILTER (
+        WHERE
+          coalesce(day - previous_day > 30, true)
+      ) AS mau_opens,
+      count(*) FILTER (
+        WHERE
+          coalesce(next_day - day > 30, true)
+      ) AS mau_closes,
+      count(*) FILTER (
+        WHERE
+          coalesce(
+            day - previous_day > (((day) - DATE '2000-01-03') % 7 + 7) % 7,
+            true
+          )
+      ) AS week_firsts,
+      count(*) FILTER (
+        WHERE
+          coalesce(
+            day - previous_day > (
+              extract(
+                day
+                FROM
+                  day
+              )::int - 1
+            ),
+            true
+          )
+      ) AS month_firsts
     FROM
       (
         SELECT
@@ -2426,6 +2520,26 @@ WITH
               day
           )
       ) AS neighbours
+    GROUP BY
+      tenant_id,
+      day
+  ),
+  key_actions AS (
+    SELECT
+      tenant_id,
+      user_id,
+      action,
+      occurred_at
+    FROM
+      system_activation_event AS activation_source
+    WHERE
+      action = ANY (:actions::text[])
+      AND occurred_at >= ((:w0::date)::timestamp AT TIME ZONE :tz)
+      AND occurred_at < ((:w1::date + 1)::timestamp AT TIME ZONE :tz) + interval '8 days'
+      AND (
+        :tenant::varchar IS NULL
+        OR tenant_id = :tenant
+      )
   ),
   billing_ledger AS (
     SELECT

@@ -116,29 +116,47 @@ WITH
         OR tenant_id = :tenant
       )
   ),
-  key_actions AS (
-    SELECT
-      tenant_id,
-      user_id,
-      action,
-      occurred_at
-    FROM
-      system_activation_event AS activation_source
-    WHERE
-      action = ANY (:actions::text[])
-      AND occurred_at >= ((:w0::date)::timestamp AT TIME ZONE :tz)
-      AND occurred_at < ((:w1::date + 1)::timestamp AT TIME ZONE :tz) + interval '8 days'
-      AND (
-        :tenant::varchar IS NULL
-        OR tenant_id = :tenant
-      )
-  ),
-  activity_gaps AS MATERIALIZED (
+  user_day_counts AS MATERIALIZED (
     SELECT
       tenant_id,
       day,
-      day - previous_day AS days_since_previous,
-      next_day - day AS days_to_next
+      count(*) AS users,
+      count(*) FILTER (
+        WHERE
+          coalesce(day - previous_day > 7, true)
+      ) AS wau_opens,
+      count(*) FILTER (
+        WHERE
+          coalesce(next_day - day > 7, true)
+      ) AS wau_closes,
+      count(*) FILTER (
+        WHERE
+          coalesce(day - previous_day > 30, true)
+      ) AS mau_opens,
+      count(*) FILTER (
+        WHERE
+          coalesce(next_day - day > 30, true)
+      ) AS mau_closes,
+      count(*) FILTER (
+        WHERE
+          coalesce(
+            day - previous_day > (((day) - DATE '2000-01-03') % 7 + 7) % 7,
+            true
+          )
+      ) AS week_firsts,
+      count(*) FILTER (
+        WHERE
+          coalesce(
+            day - previous_day > (
+              extract(
+                day
+                FROM
+                  day
+              )::int - 1
+            ),
+            true
+          )
+      ) AS month_firsts
     FROM
       (
         SELECT
@@ -172,6 +190,26 @@ WITH
               day
           )
       ) AS neighbours
+    GROUP BY
+      tenant_id,
+      day
+  ),
+  key_actions AS (
+    SELECT
+      tenant_id,
+      user_id,
+      action,
+      occurred_at
+    FROM
+      system_activation_event AS activation_source
+    WHERE
+      action = ANY (:actions::text[])
+      AND occurred_at >= ((:w0::date)::timestamp AT TIME ZONE :tz)
+      AND occurred_at < ((:w1::date + 1)::timestamp AT TIME ZONE :tz) + interval '8 days'
+      AND (
+        :tenant::varchar IS NULL
+        OR tenant_id = :tenant
+      )
   ),
   billing_movements AS (
     SELECT
@@ -874,29 +912,47 @@ WITH
         OR tenant_id = :tenant
       )
   ),
-  key_actions AS (
-    SELECT
-      tenant_id,
-      user_id,
-      action,
-      occurred_at
-    FROM
-      system_activation_event AS activation_source
-    WHERE
-      action = ANY (:actions::text[])
-      AND occurred_at >= ((:w0::date)::timestamp AT TIME ZONE :tz)
-      AND occurred_at < ((:w1::date + 1)::timestamp AT TIME ZONE :tz) + interval '8 days'
-      AND (
-        :tenant::varchar IS NULL
-        OR tenant_id = :tenant
-      )
-  ),
-  activity_gaps AS MATERIALIZED (
+  user_day_counts AS MATERIALIZED (
     SELECT
       tenant_id,
       day,
-      day - previous_day AS days_since_previous,
-      next_day - day AS days_to_next
+      count(*) AS users,
+      count(*) FILTER (
+        WHERE
+          coalesce(day - previous_day > 7, true)
+      ) AS wau_opens,
+      count(*) FILTER (
+        WHERE
+          coalesce(next_day - day > 7, true)
+      ) AS wau_closes,
+      count(*) FILTER (
+        WHERE
+          coalesce(day - previous_day > 30, true)
+      ) AS mau_opens,
+      count(*) FILTER (
+        WHERE
+          coalesce(next_day - day > 30, true)
+      ) AS mau_closes,
+      count(*) FILTER (
+        WHERE
+          coalesce(
+            day - previous_day > (((day) - DATE '2000-01-03') % 7 + 7) % 7,
+            true
+          )
+      ) AS week_firsts,
+      count(*) FILTER (
+        WHERE
+          coalesce(
+            day - previous_day > (
+              extract(
+                day
+                FROM
+                  day
+              )::int - 1
+            ),
+            true
+          )
+      ) AS month_firsts
     FROM
       (
         SELECT
@@ -930,6 +986,26 @@ WITH
               day
           )
       ) AS neighbours
+    GROUP BY
+      tenant_id,
+      day
+  ),
+  key_actions AS (
+    SELECT
+      tenant_id,
+      user_id,
+      action,
+      occurred_at
+    FROM
+      system_activation_event AS activation_source
+    WHERE
+      action = ANY (:actions::text[])
+      AND occurred_at >= ((:w0::date)::timestamp AT TIME ZONE :tz)
+      AND occurred_at < ((:w1::date + 1)::timestamp AT TIME ZONE :tz) + interval '8 days'
+      AND (
+        :tenant::varchar IS NULL
+        OR tenant_id = :tenant
+      )
   ),
   billing_ledger AS (
     SELECT
@@ -1705,29 +1781,47 @@ WITH
         OR tenant_id = :tenant
       )
   ),
-  key_actions AS (
-    SELECT
-      tenant_id,
-      user_id,
-      action,
-      occurred_at
-    FROM
-      system_activation_event AS activation_source
-    WHERE
-      action = ANY (:actions::text[])
-      AND occurred_at >= ((:w0::date)::timestamp AT TIME ZONE :tz)
-      AND occurred_at < ((:w1::date + 1)::timestamp AT TIME ZONE :tz) + interval '8 days'
-      AND (
-        :tenant::varchar IS NULL
-        OR tenant_id = :tenant
-      )
-  ),
-  activity_gaps AS MATERIALIZED (
+  user_day_counts AS MATERIALIZED (
     SELECT
       tenant_id,
       day,
-      day - previous_day AS days_since_previous,
-      next_day - day AS days_to_next
+      count(*) AS users,
+      count(*) FILTER (
+        WHERE
+          coalesce(day - previous_day > 7, true)
+      ) AS wau_opens,
+      count(*) FILTER (
+        WHERE
+          coalesce(next_day - day > 7, true)
+      ) AS wau_closes,
+      count(*) FILTER (
+        WHERE
+          coalesce(day - previous_day > 30, true)
+      ) AS mau_opens,
+      count(*) FILTER (
+        WHERE
+          coalesce(next_day - day > 30, true)
+      ) AS mau_closes,
+      count(*) FILTER (
+        WHERE
+          coalesce(
+            day - previous_day > (((day) - DATE '2000-01-03') % 7 + 7) % 7,
+            true
+          )
+      ) AS week_firsts,
+      count(*) FILTER (
+        WHERE
+          coalesce(
+            day - previous_day > (
+              extract(
+                day
+                FROM
+                  day
+              )::int - 1
+            ),
+            true
+          )
+      ) AS month_firsts
     FROM
       (
         SELECT
@@ -1761,6 +1855,26 @@ WITH
               day
           )
       ) AS neighbours
+    GROUP BY
+      tenant_id,
+      day
+  ),
+  key_actions AS (
+    SELECT
+      tenant_id,
+      user_id,
+      action,
+      occurred_at
+    FROM
+      system_activation_event AS activation_source
+    WHERE
+      action = ANY (:actions::text[])
+      AND occurred_at >= ((:w0::date)::timestamp AT TIME ZONE :tz)
+      AND occurred_at < ((:w1::date + 1)::timestamp AT TIME ZONE :tz) + interval '8 days'
+      AND (
+        :tenant::varchar IS NULL
+        OR tenant_id = :tenant
+      )
   ),
   billing_ledger AS (
     SELECT
@@ -2568,29 +2682,47 @@ WITH
         OR tenant_id = :tenant
       )
   ),
-  key_actions AS (
-    SELECT
-      tenant_id,
-      user_id,
-      action,
-      occurred_at
-    FROM
-      system_activation_event AS activation_source
-    WHERE
-      action = ANY (:actions::text[])
-      AND occurred_at >= ((:w0::date)::timestamp AT TIME ZONE :tz)
-      AND occurred_at < ((:w1::date + 1)::timestamp AT TIME ZONE :tz) + interval '8 days'
-      AND (
-        :tenant::varchar IS NULL
-        OR tenant_id = :tenant
-      )
-  ),
-  activity_gaps AS MATERIALIZED (
+  user_day_counts AS MATERIALIZED (
     SELECT
       tenant_id,
       day,
-      day - previous_day AS days_since_previous,
-      next_day - day AS days_to_next
+      count(*) AS users,
+      count(*) FILTER (
+        WHERE
+          coalesce(day - previous_day > 7, true)
+      ) AS wau_opens,
+      count(*) FILTER (
+        WHERE
+          coalesce(next_day - day > 7, true)
+      ) AS wau_closes,
+      count(*) FILTER (
+        WHERE
+          coalesce(day - previous_day > 30, true)
+      ) AS mau_opens,
+      count(*) FILTER (
+        WHERE
+          coalesce(next_day - day > 30, true)
+      ) AS mau_closes,
+      count(*) FILTER (
+        WHERE
+          coalesce(
+            day - previous_day > (((day) - DATE '2000-01-03') % 7 + 7) % 7,
+            true
+          )
+      ) AS week_firsts,
+      count(*) FILTER (
+        WHERE
+          coalesce(
+            day - previous_day > (
+              extract(
+                day
+                FROM
+                  day
+              )::int - 1
+            ),
+            true
+          )
+      ) AS month_firsts
     FROM
       (
         SELECT
@@ -2624,6 +2756,26 @@ WITH
               day
           )
       ) AS neighbours
+    GROUP BY
+      tenant_id,
+      day
+  ),
+  key_actions AS (
+    SELECT
+      tenant_id,
+      user_id,
+      action,
+      occurred_at
+    FROM
+      system_activation_event AS activation_source
+    WHERE
+      action = ANY (:actions::text[])
+      AND occurred_at >= ((:w0::date)::timestamp AT TIME ZONE :tz)
+      AND occurred_at < ((:w1::date + 1)::timestamp AT TIME ZONE :tz) + interval '8 days'
+      AND (
+        :tenant::varchar IS NULL
+        OR tenant_id = :tenant
+      )
   ),
   billing_ledger AS (
     SELECT
@@ -3436,29 +3588,47 @@ WITH
         OR tenant_id = :tenant
       )
   ),
-  key_actions AS (
-    SELECT
-      tenant_id,
-      user_id,
-      action,
-      occurred_at
-    FROM
-      system_activation_event AS activation_source
-    WHERE
-      action = ANY (:actions::text[])
-      AND occurred_at >= ((:w0::date)::timestamp AT TIME ZONE :tz)
-      AND occurred_at < ((:w1::date + 1)::timestamp AT TIME ZONE :tz) + interval '8 days'
-      AND (
-        :tenant::varchar IS NULL
-        OR tenant_id = :tenant
-      )
-  ),
-  activity_gaps AS MATERIALIZED (
+  user_day_counts AS MATERIALIZED (
     SELECT
       tenant_id,
       day,
-      day - previous_day AS days_since_previous,
-      next_day - day AS days_to_next
+      count(*) AS users,
+      count(*) FILTER (
+        WHERE
+          coalesce(day - previous_day > 7, true)
+      ) AS wau_opens,
+      count(*) FILTER (
+        WHERE
+          coalesce(next_day - day > 7, true)
+      ) AS wau_closes,
+      count(*) FILTER (
+        WHERE
+          coalesce(day - previous_day > 30, true)
+      ) AS mau_opens,
+      count(*) FILTER (
+        WHERE
+          coalesce(next_day - day > 30, true)
+      ) AS mau_closes,
+      count(*) FILTER (
+        WHERE
+          coalesce(
+            day - previous_day > (((day) - DATE '2000-01-03') % 7 + 7) % 7,
+            true
+          )
+      ) AS week_firsts,
+      count(*) FILTER (
+        WHERE
+          coalesce(
+            day - previous_day > (
+              extract(
+                day
+                FROM
+                  day
+              )::int - 1
+            ),
+            true
+          )
+      ) AS month_firsts
     FROM
       (
         SELECT
@@ -3492,6 +3662,26 @@ WITH
               day
           )
       ) AS neighbours
+    GROUP BY
+      tenant_id,
+      day
+  ),
+  key_actions AS (
+    SELECT
+      tenant_id,
+      user_id,
+      action,
+      occurred_at
+    FROM
+      system_activation_event AS activation_source
+    WHERE
+      action = ANY (:actions::text[])
+      AND occurred_at >= ((:w0::date)::timestamp AT TIME ZONE :tz)
+      AND occurred_at < ((:w1::date + 1)::timestamp AT TIME ZONE :tz) + interval '8 days'
+      AND (
+        :tenant::varchar IS NULL
+        OR tenant_id = :tenant
+      )
   ),
   billing_movements AS (
     SELECT

@@ -42,7 +42,8 @@ export class ActivityStateRun {
   }
 
   /**
-   * Builds the chunk's user-days table (from the state where it is exact) and folds what it read into the state.
+   * Builds the chunk's user-days table (from the state where it is exact), folds what it read into the state and
+   * answers the table of their counts per tenant and day (userDayCountsSql), all the daily work and buckets read.
    * `windowChanges`: the chunk builds its own days only and may take WAU and MAU on its eve from the stored day; when
    * the state holds the 30 days before its first day, the user-days hold the users whose windows change only
    * (userDaysForWindowChanges) and `windowsFromEve` says so: the daily work must then take the windows' eve from the
@@ -51,7 +52,7 @@ export class ActivityStateRun {
   async userDays(
     params: Params & { w0: string; w1: string; d0: string; d1: string },
     windowChanges = false,
-  ): Promise<{ table: string; windowsFromEve: boolean }> {
+  ): Promise<{ counts: string; windowsFromEve: boolean }> {
     const lookback = addDays(params.w0, -29);
     const before = addDays(params.d0, -1);
     const windowsFromEve =
@@ -60,8 +61,9 @@ export class ActivityStateRun {
       (await this.holds(addDays(params.d0, -WINDOW_DAYS.mau_window), before));
     const fromState = windowsFromEve || (await this.holds(lookback, before));
     const from = windowsFromEve ? 'window changes' : fromState ? 'state' : 'activity';
-    const table = await this.writes.materialiseUserDays(this.manager, this.relations, params, from);
+    await this.writes.materialiseUserDays(this.manager, this.relations, params, from);
     await this.writes.foldUserDays(this.manager, { ...params, f0: fromState ? params.d0 : lookback, f1: params.w1 });
+    const counts = await this.writes.countUserDays(this.manager);
     // Only the days this run computes join the coverage: a late event for a computed day marks it dirty and the
     // catch-up folds it again, which is not so for a day merely read as a window's lookback.
     if (params.tenant === null) {
@@ -74,7 +76,7 @@ export class ActivityStateRun {
       });
       this.coverage = await this.writes.activityCoverage(this.manager);
     }
-    return { table, windowsFromEve };
+    return { counts, windowsFromEve };
   }
 
   /** Whether the state holds the work range's days before the chunk's first day exactly (see StoredDailyWork). */

@@ -166,7 +166,7 @@ export class SnapshotComputeService {
             this.relations,
             enabled,
             bucket,
-            work.userDays,
+            work.userDayCounts,
             params,
             weekAndMonthUsers,
             'state',
@@ -217,7 +217,7 @@ export class SnapshotComputeService {
     lifecycleState: LifecycleStateRun,
     params: ChunkParams,
     eveStored: boolean,
-  ): Promise<{ userDays: string | undefined; lifecycle: LifecycleRead }> {
+  ): Promise<{ userDayCounts: string | undefined; lifecycle: LifecycleRead }> {
     const activity = enabled.has('activity') ? await activityState.userDays(params, eveStored) : undefined;
     const lifecycle = await lifecycleState.read(params);
     const workParams = lifecycle.rows === 'state' ? { ...params, lifecycle_at: lifecycle.at } : params;
@@ -225,11 +225,11 @@ export class SnapshotComputeService {
     if (eveStored && enabled.has('billing')) storedEve.push('billing');
     if (activity?.windowsFromEve) storedEve.push('windows');
     await this.writes.buildDailyWork(manager, this.relations, enabled, workParams, {
-      userDays: activity?.table,
+      userDayCounts: activity?.counts,
       lifecycle: lifecycle.rows,
       storedEve,
     });
-    return { userDays: activity?.table, lifecycle };
+    return { userDayCounts: activity?.counts, lifecycle };
   }
 
   /**

@@ -24,6 +24,7 @@ import {
   DAY_START,
   WORK_START,
   inWindowOrder,
+  userDayCountsSql,
   userDaysInWindowOrderSql,
   userDaysSql,
   withNeighbourDaysSql,
@@ -73,9 +74,11 @@ const AVERAGES_THROUGH = `greatest(:d1::date, (:as_of::timestamptz AT TIME ZONE 
 
 /**
  * The table the chunk's user-days are built into once, each with its user's previous and next active day
- * (withNeighbourDaysSql): the daily work and every bucket's distinct counts read it.
+ * (withNeighbourDaysSql): folded into the per-user activity state, and counted per tenant and day into
+ * USER_DAY_COUNTS_TABLE, which the daily work and every bucket's distinct counts read.
  */
 export const USER_DAYS_TABLE = 'metrics_user_days';
+export const USER_DAY_COUNTS_TABLE = 'metrics_user_day_counts';
 
 /** The statistics target the user-days table is analysed with (analyzeUserDays): 300 rows sampled per unit. */
 export const USER_DAYS_STATISTICS_TARGET = 10;
@@ -139,6 +142,12 @@ export const computeStatements = {
     params,
   }),
 
+  /** The chunk's user-days counted per tenant and day (userDayCountsSql), in one pass. */
+  userDayCounts: (): Statement => ({
+    sql: `CREATE TEMP TABLE ${USER_DAY_COUNTS_TABLE} ON COMMIT DROP AS ${userDayCountsSql(USER_DAYS_TABLE)}`,
+    params: {},
+  }),
+
   /** The chunk's user-days of the local days [:f0, :f1] folded into the per-user activity state (clear, then set). */
   foldUserDays: (params: Params): Statement => ({ sql: foldUserDaysSql(USER_DAYS_TABLE), params }),
 
@@ -198,7 +207,7 @@ export const computeStatements = {
     relations: SourceRelations,
     enabled: ReadonlySet<string>,
     bucket: StoredBucket,
-    userDays: string | undefined,
+    userDayCounts: string | undefined,
     params: Params,
     activeUsersFrom: WeekAndMonthUsers = 'user-days',
     keyActions: KeyActionUsers = 'events',
@@ -206,7 +215,8 @@ export const computeStatements = {
     const bucketOf = BUCKET_DATE[bucket];
     let activeUsers: ActiveUsersFact = 'none';
     if (activeUsersReadIn(bucket)) {
-      activeUsers = activeUsersFrom === 'state' && bucket !== 'daily' ? { stateBuckets: bucket } : 'user-days';
+      if (activeUsersFrom === 'state' && bucket !== 'daily') activeUsers = { stateBuckets: bucket };
+      else activeUsers = userDayCounts ? { userDayCounts: bucket } : 'user-days';
     }
     const dayFilter = bucket === 'daily' ? 'day BETWEEN :d0::date AND :d1::date' : 'true';
     const rows = rollupSql(
@@ -214,7 +224,7 @@ export const computeStatements = {
       // No metric reads a day's distinct active users from the bucket facts (DAU is the work table's count). NRR's
       // movements from the customers moving in the work range only (the stocks come from the work table), so a
       // one-day run does not sort the whole ledger for them.
-      bucketFactsCtes(relations, enabled, bucketOf, { userDays, activeUsers, ledger: 'moving', keyActions }),
+      bucketFactsCtes(relations, enabled, bucketOf, { userDayCounts, activeUsers, ledger: 'moving', keyActions }),
       bucket,
       enabled,
       AVERAGES_THROUGH,

@@ -12,6 +12,7 @@ import { dayCoverageOf } from '../sql/day-coverage.sql.js';
 import {
   REBUILD_FROM,
   USER_DAYS_STATISTICS_TARGET,
+  USER_DAY_COUNTS_TABLE,
   USER_DAYS_TABLE,
   computeStatements,
   type ActivityCoverage,
@@ -90,6 +91,13 @@ export class SnapshotWritesRepository {
     await manager.query('RESET default_statistics_target');
   }
 
+  /** Counts the user-days table's rows per tenant and day (userDayCountsSql) and answers the counts' table. */
+  async countUserDays(manager: EntityManager): Promise<string> {
+    await manager.query(`DROP TABLE IF EXISTS ${USER_DAY_COUNTS_TABLE}`);
+    await this.exec(manager, computeStatements.userDayCounts());
+    return USER_DAY_COUNTS_TABLE;
+  }
+
   /** Folds the user-days table's days [:f0, :f1] into the per-user activity state. */
   async foldUserDays(manager: EntityManager, params: Params): Promise<void> {
     await this.exec(manager, computeStatements.foldUserDays(params));
@@ -165,14 +173,14 @@ export class SnapshotWritesRepository {
     relations: SourceRelations,
     enabled: ReadonlySet<string>,
     bucket: StoredBucket,
-    userDays: string | undefined,
+    userDayCounts: string | undefined,
     params: Params,
     activeUsersFrom: WeekAndMonthUsers = 'user-days',
     keyActions: KeyActionUsers = 'events',
   ): Promise<void> {
     await this.exec(
       manager,
-      computeStatements.bucketUpsert(relations, enabled, bucket, userDays, params, activeUsersFrom, keyActions),
+      computeStatements.bucketUpsert(relations, enabled, bucket, userDayCounts, params, activeUsersFrom, keyActions),
     );
   }
 

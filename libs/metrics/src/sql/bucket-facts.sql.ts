@@ -9,11 +9,21 @@ import { keyActionDaysUsersSql, keyActionGlobalUsersSql } from './key-action-day
 
 /**
  * Where a bucket's `active_users` fact (distinct users active in the bucket) is counted: from the user-days of the
- * activity source (`user_days`), from the per-user activity state (`state`: one bucket spanning [:w0, :w1];
- * `stateBuckets`: each week or month a run writes, stateBucketActiveUsersSql), or `none` when no metric reads it
- * for that bucket.
+ * activity source (`user-days`), from the chunk's user-day counts (`userDayCounts`: each day, week or month a run
+ * writes, from the table named by the `userDayCounts` option), from the per-user activity state (`state`: one bucket
+ * spanning [:w0, :w1]; `stateBuckets`: each week or month a run writes, stateBucketActiveUsersSql), or `none` when no
+ * metric reads it for that bucket.
  */
-export type ActiveUsersFact = 'user-days' | 'state' | 'none' | { stateBuckets: 'weekly' | 'monthly' };
+export type ActiveUsersFact =
+  'user-days' | 'state' | 'none' | { userDayCounts: StoredBucketType } | { stateBuckets: 'weekly' | 'monthly' };
+
+/** The bucket types the compute stores, and the count of user-days that are their user's first in such a bucket. */
+type StoredBucketType = 'daily' | 'weekly' | 'monthly';
+const FIRST_IN_BUCKET: Record<StoredBucketType, string> = {
+  daily: 'users',
+  weekly: 'week_firsts',
+  monthly: 'month_firsts',
+};
 
 /**
  * Where a bucket's users per key action are counted: from the activation source's events (a hash of every
@@ -37,8 +47,8 @@ export function activeUsersReadIn(bucket: RollupBucket): boolean {
 
 /** How a statement's bucket facts are counted (bucketFactsCtes); every option has the compute's default. */
 export interface BucketFactOptions {
-  /** A table of the chunk's user-days already built, with their neighbours (see userDaysSql). */
-  userDays?: string;
+  /** The chunk's user-day counts, already built (userDayCountsSql); without it the activity source is read. */
+  userDayCounts?: string;
   /** Where a bucket's distinct active users come from. */
   activeUsers?: ActiveUsersFact;
   /** `moving`: NRR's movements from the customers with a ledger row in [:w0, :w1] only (billing-facts.ts). */
@@ -66,7 +76,13 @@ export function bucketFactsCtes(
   bucket: (day: string) => string,
   options: BucketFactOptions = {},
 ): string[] {
-  const { userDays, activeUsers = 'user-days', ledger = 'history', keyActions = 'events', scopes = 'all' } = options;
+  const {
+    userDayCounts,
+    activeUsers = 'user-days',
+    ledger = 'history',
+    keyActions = 'events',
+    scopes = 'all',
+  } = options;
   // The first branch of the UNION names its columns (and types them): any of the others may be left out.
   const counts = [
     `SELECT NULL::varchar AS tenant_id, NULL::date AS bucket_date, NULL::text AS fact, NULL::bigint AS value
@@ -75,21 +91,23 @@ export function bucketFactsCtes(
   if (enabled.has('activity') && activeUsers === 'state') {
     counts.push(stateActiveUsersSql(':w0::date', ':w1::date', bucket(':w0::date')));
   }
-  if (enabled.has('activity') && typeof activeUsers === 'object') {
+  if (enabled.has('activity') && typeof activeUsers === 'object' && 'stateBuckets' in activeUsers) {
     counts.push(stateBucketActiveUsersSql(activeUsers.stateBuckets));
   }
-  if (enabled.has('activity') && activeUsers === 'user-days' && userDays) {
-    // The chunk's table has each user-day's previous active day: a user counts once in a bucket, on their first
-    // day read in it (from :w0 on), the one whose previous day lies before the bucket or before :w0. Its previous
-    // day is exact: the table holds every day of the work range and, before it, the user's last one of 29 days
-    // (older ones are null, and before any bucket). A count per (tenant, bucket), where a hash of every
-    // (tenant, bucket, user) cost twice as much.
-    counts.push(`SELECT tenant_id, ${bucket('day')} AS bucket_date, 'active_users' AS fact, count(*) AS value
-      FROM ${userDays}
-      WHERE day >= :w0::date AND (previous_day IS NULL OR previous_day < greatest(${bucket('day')}, :w0::date))
+  if (enabled.has('activity') && typeof activeUsers === 'object' && 'userDayCounts' in activeUsers) {
+    if (!userDayCounts) throw new Error('active users from user-day counts need the userDayCounts table');
+    // A user counts once in a bucket, on their first day in it: the one whose previous active day lies before the
+    // bucket. Its previous day is exact: the user-days hold every day of the work range, which begins with the first
+    // bucket written (:w0), and before it the user's last one of 29 days (older ones are null, and before any
+    // bucket). A sum of the days' counts per (tenant, bucket), where a hash of every (tenant, bucket, user) cost
+    // twice as much as counting the user-days, and counting them scanned all of them once per bucket type.
+    counts.push(`SELECT tenant_id, ${bucket('day')} AS bucket_date, 'active_users' AS fact,
+        sum(${FIRST_IN_BUCKET[activeUsers.userDayCounts]})::bigint AS value
+      FROM ${userDayCounts} WHERE day >= :w0::date
       GROUP BY 1, 2`);
   }
-  if (enabled.has('activity') && activeUsers === 'user-days' && !userDays) {
+  if (enabled.has('activity') && activeUsers === 'user-days') {
+    if (userDayCounts) throw new Error('active users from user-days are counted from the user-day counts by bucket');
     // Each (tenant, bucket, user) once, then counted: a hash of the user-days, where `count(DISTINCT user_id)` per
     // group sorted them by tenant and bucket and then each group's users (string sorts in the database's collation).
     counts.push(`SELECT tenant_id, bucket_date, 'active_users' AS fact, count(*) AS value
@@ -132,7 +150,7 @@ export function bucketFactsCtes(
         FROM ${from} GROUP BY GROUPING SETS ((tenant_id, ${columns}), (${columns}))) AS grouped
       WHERE ${inScope}`;
   return [
-    ...sourceCtes(relations, userDays, ledger),
+    ...sourceCtes(relations, userDayCounts, ledger),
     `bucket_counts AS (${counts.join('\nUNION ALL\n')})`,
     `scoped_counts AS (${scoped('bucket_date, fact', 'sum(value) AS value', 'bucket_counts')})`,
     `count_facts AS (

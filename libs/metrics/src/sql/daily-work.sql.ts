@@ -40,13 +40,13 @@ function metricExpression(metric: MetricDefinition, enabled: ReadonlySet<string>
 
 /** How a daily work statement reads the sources besides the raw rows of its work range. */
 export interface DailyWorkReads {
-  /** The chunk's user-days table (source-facts.ts, userDaysSql); without it the activity source is read. */
-  userDays?: string;
+  /** The chunk's user-day counts (source-facts.ts, userDayCountsSql); without them the activity source is read. */
+  userDayCounts?: string;
   /** `state`: the lifecycle events from :lifecycle_at on and the per-user lifecycle state before it. */
   lifecycle?: LifecycleRows;
   /**
-   * The running totals whose eve comes from its stored work row (stored-eve.sql.ts); `windows` needs the user-days
-   * of the users whose windows change only (userDaysForWindowChanges).
+   * The running totals whose eve comes from its stored work row (stored-eve.sql.ts); `windows` needs the user-day
+   * counts of the users whose windows change only (userDaysForWindowChanges).
    */
   storedEve?: readonly StoredEvePart[];
 }
@@ -54,7 +54,7 @@ export interface DailyWorkReads {
 export function dailyWorkSql(
   relations: SourceRelations,
   enabled: ReadonlySet<string>,
-  { userDays, lifecycle = 'history', storedEve = [] }: DailyWorkReads = {},
+  { userDayCounts, lifecycle = 'history', storedEve = [] }: DailyWorkReads = {},
 ): string {
   const factNames = FACT_NAMES;
   const rows = (facts: readonly string[], sql: string, index: number) =>
@@ -77,7 +77,7 @@ export function dailyWorkSql(
   const previousDay = metrics.filter((metric) => 'previousDay' in metric.daily);
 
   const ledger = storedEve.includes('billing') ? 'moving' : 'history';
-  return `WITH ${sourceCtes(relations, userDays, ledger, lifecycle).join(',\n')},
+  return `WITH ${sourceCtes(relations, userDayCounts, ledger, lifecycle).join(',\n')},
     all_facts AS (${subqueries.join('\nUNION ALL\n')}),
     facts AS (
       SELECT grouping(tenant_id) = 1 AS is_global, tenant_id, day, ${aggregates.join(', ')}

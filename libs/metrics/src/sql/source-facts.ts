@@ -5,6 +5,7 @@ import { BILLING_FACT_QUERIES, billingCtes, type LedgerRows } from './billing-fa
 import { EVE, LOCAL_DAY, TENANT_FILTER, WINDOW_START, WORK_END, WORK_START } from './sql-fragments.js';
 import { lifecycleCtesFromState, transitionsSql } from './user-lifecycle.sql.js';
 import { WINDOW_DAYS } from './stored-eve.sql.js';
+import { DAYS_INTO_BUCKET } from './bucket-dates.js';
 
 /**
  * Where a run's lifecycle rows come from: the whole history, or (`state`) the per-user lifecycle state as of
@@ -27,9 +28,10 @@ export { DAY_START, EVE, LOCAL_DAY, TENANT_FILTER, WINDOW_START, WORK_END, WORK_
 
 /**
  * Each user's active days (local dates) from 29 days before the work range to its end: what DAU, the rolling
- * windows and the bucket distinct counts read. A computation materialises it once per chunk (`userDays` names
- * that table, built with each day's neighbours: withNeighbourDaysSql) so the daily work and every bucket's facts
- * share one pass over the activity source and one sort of its user-days. `from` (an instant) starts it later when
+ * windows and the bucket distinct counts read. A computation materialises it once per chunk (with each day's
+ * neighbours: withNeighbourDaysSql), folds it into the per-user activity state and counts it per tenant and day
+ * (userDayCountsSql), which the daily work and every bucket's facts read: one pass over the activity source and one
+ * sort of its user-days. `from` (an instant) starts it later when
  * the days before come from the per-user activity state (user-activity.sql.ts); the state then gives the lookback as
  * each user's last active day in it, all the rolling windows read of it (every other reader starts at :w0).
  */
@@ -58,7 +60,7 @@ export const inWindowOrder = (userDays: string): string =>
 /**
  * User-days with the same user's previous and next active day among them (`previous_day`, `next_day`; null at
  * either end). The rolling windows read a day's gap to both neighbours, and a week's or month's distinct users are its
- * user-days whose previous day lies before it (bucketFactsCtes): one sort of the chunk's user-days for both, where the
+ * user-days whose previous day lies before it (userDayCountsSql): one sort of the chunk's user-days for both, where the
  * weekly and monthly counts each hashed every (tenant, bucket, user).
  *
  * `userDays` gives user_id, tenant_id and day, each once, the user and tenant compared as bytes (`COLLATE "C"`:
@@ -80,7 +82,7 @@ export const KEY_ACTIONS_IN_WORK_RANGE = `key_actions WHERE occurred_at < ${WORK
 /** Helper CTEs shared by several fact subqueries. */
 export function sourceCtes(
   rel: SourceRelations,
-  userDays?: string,
+  userDayCounts?: string,
   ledger: LedgerRows = 'history',
   lifecycle: LifecycleRows = 'history',
 ): string[] {
@@ -95,7 +97,7 @@ export function sourceCtes(
       SELECT tenant_id, user_id, min(occurred_at) AS signup_at
       FROM lifecycle_events WHERE type = 'signup' GROUP BY tenant_id, user_id)`,
         ]),
-    `user_days AS (${userDays ? `SELECT tenant_id, user_id, day FROM ${userDays}` : userDaysSql(rel)})`,
+    ...userDayCountsCtes(rel, userDayCounts),
     // The work range's key actions, and those of the 7 days after it (8 days of 24 hours, whatever a DST change in
     // them): a first key action is told by the absence of an earlier one (see first_key_actions), and a signup's
     // activation looks after the signup, up to 7 days: a signup on the work range's last day is activated by a key
@@ -106,28 +108,77 @@ export function sourceCtes(
       FROM ${rel.from('activation')}
       WHERE action = ANY(:actions::text[]) AND occurred_at >= ${WORK_START}
         AND occurred_at < ${WORK_END} + interval '8 days' AND ${TENANT_FILTER})`,
-    activityGapsCte(userDays),
     ...billingCtes(ledger),
   ];
 }
 
+/** The columns of user_day_counts that hold each rolling window's openings and closings. */
+const WINDOW_COUNTS = {
+  wau_window: { opens: 'wau_opens', closes: 'wau_closes' },
+  mau_window: { opens: 'mau_opens', closes: 'mau_closes' },
+} as const;
+
 /**
- * Users active on at least one day of a rolling window of `days` days, as +1/−1 changes per day: a user's
- * active days that lie within `days` of each other form one covered interval [first, last + days − 1], so
- * counting open intervals gives the distinct count in one pass. An interval opens on an active day whose
- * previous active day is more than `days` before (or absent) and closes `days` after an active day whose next
- * one is more than `days` after (or absent); `activity_gaps` gives every user-day both gaps, shared by all windows.
- * From the chunk's user-days table, which has them, each of its four readers scans the table with its own filter
- * (a third faster than materialising every user-day's gaps first); from the `user_days` CTE, its one sort is
- * materialised once.
+ * The user-days counted per tenant and local day (`users`), with the counts each reader of a user-day's neighbours
+ * needs (withNeighbourDaysSql): the rolling windows' openings and closings (below), and the user-days that are
+ * their user's first in their ISO week or month (`week_firsts`, `month_firsts`: the previous active day lies before
+ * the bucket, or is unknown), whose sums over a bucket's days are its distinct users. `userDays` has each user-day
+ * once, with its neighbours. One pass over the user-days for all of them, where DAU, both windows (twice each) and
+ * the week's and month's distinct users each scanned the chunk's table (seven scans of 10 million rows for a year's
+ * chunk at scale 1). Each count is a sum over user-days, so any set of them still adds up: the global view is the
+ * tenants' sum, a bucket the sum of its days.
  */
-const activityGapsCte = (userDays: string | undefined) =>
-  userDays
-    ? `activity_gaps AS NOT MATERIALIZED (
-      SELECT tenant_id, day, day - previous_day AS days_since_previous, next_day - day AS days_to_next FROM ${userDays})`
-    : `activity_gaps AS MATERIALIZED (
-      SELECT tenant_id, day, day - previous_day AS days_since_previous, next_day - day AS days_to_next
-      FROM (${withNeighbourDaysSql(inWindowOrder('SELECT tenant_id, user_id, day FROM user_days'))}) AS neighbours)`;
+export function userDayCountsSql(userDays: string): string {
+  const opens = (days: number) => `count(*) FILTER (WHERE coalesce(day - previous_day > ${days}, true))`;
+  const closes = (days: number) => `count(*) FILTER (WHERE coalesce(next_day - day > ${days}, true))`;
+  // The previous active day lies before the bucket: more days before this one than it lies into its bucket.
+  const firstIn = (bucket: 'weekly' | 'monthly') =>
+    `count(*) FILTER (WHERE coalesce(day - previous_day > ${DAYS_INTO_BUCKET[bucket]('day')}, true))`;
+  const windows = (Object.keys(WINDOW_COUNTS) as (keyof typeof WINDOW_COUNTS)[]).map(
+    (window) =>
+      `${opens(WINDOW_DAYS[window])} AS ${WINDOW_COUNTS[window].opens}, ` +
+      `${closes(WINDOW_DAYS[window])} AS ${WINDOW_COUNTS[window].closes}`,
+  );
+  return `SELECT tenant_id, day, count(*) AS users, ${windows.join(',\n        ')},
+        ${firstIn('weekly')} AS week_firsts, ${firstIn('monthly')} AS month_firsts
+      FROM ${userDays} GROUP BY tenant_id, day`;
+}
+
+/**
+ * `user_day_counts` (userDayCountsSql): the chunk's table of them when the compute built one, or counted here from
+ * the work range's user-days and their lookback (`user_days`, which the bucket facts also read), sorted once.
+ */
+const userDayCountsCtes = (rel: SourceRelations, userDayCounts: string | undefined): string[] =>
+  userDayCounts
+    ? [`user_day_counts AS (SELECT * FROM ${userDayCounts})`]
+    : [
+        `user_days AS (${userDaysSql(rel)})`,
+        `user_day_counts AS MATERIALIZED (${userDayCountsSql(
+          `(${withNeighbourDaysSql(inWindowOrder('SELECT tenant_id, user_id, day FROM user_days'))}) AS neighbours`,
+        )})`,
+      ];
+
+/**
+ * Users active on at least one day of a rolling window of `days` days, as changes per day: a user's active days
+ * that lie within `days` of each other form one covered interval [first, last + days − 1], so counting open
+ * intervals gives the distinct count in one pass. An interval opens on an active day whose previous active day is
+ * more than `days` before (or absent) and closes `days` after an active day whose next one is more than `days` after
+ * (or absent): the openings and closings `user_day_counts` has per tenant and day.
+ */
+function rollingWindowChanges(window: keyof typeof WINDOW_DAYS): FactQuery {
+  const days = WINDOW_DAYS[window];
+  const counts = WINDOW_COUNTS[window];
+  return {
+    day: 'day',
+    from: `(
+      SELECT tenant_id, greatest(day, ${EVE}) AS day, ${counts.opens} AS delta FROM user_day_counts
+      WHERE ${counts.opens} > 0
+      UNION ALL
+      SELECT tenant_id, greatest(day + ${days}, ${EVE}), -${counts.closes} FROM user_day_counts
+      WHERE ${counts.closes} > 0 AND day + ${days} <= :w1::date
+    ) AS changes`,
+  };
+}
 
 /**
  * Where a fact query's rows come from: `from` is the text after FROM (with its WHERE), `day` each row's local day.
@@ -138,19 +189,6 @@ export interface FactQuery {
   tenant?: string;
   day: string;
   from: string;
-}
-
-function rollingWindowChanges(days: number): FactQuery {
-  return {
-    day: 'day',
-    from: `(
-      SELECT tenant_id, greatest(day, ${EVE}) AS day, 1 AS delta FROM activity_gaps
-      WHERE coalesce(days_since_previous > ${days}, true)
-      UNION ALL
-      SELECT tenant_id, greatest(day + ${days}, ${EVE}), -1 FROM activity_gaps
-      WHERE coalesce(days_to_next > ${days}, true) AND day + ${days} <= :w1::date
-    ) AS changes`,
-  };
 }
 
 /** The rows of every fact query of the registry; the Record's type makes a query without rows a compile error. */
@@ -172,9 +210,9 @@ function factQueries(rel: SourceRelations, lifecycle: LifecycleRows): Record<Fac
       day: 'day',
       from: `lifecycle_events WHERE type IN ('trial_started', 'trial_converted') AND day >= :w0::date`,
     },
-    active_user_days: { day: 'day', from: `user_days WHERE day >= :w0::date` },
-    wau_window: rollingWindowChanges(WINDOW_DAYS.wau_window),
-    mau_window: rollingWindowChanges(WINDOW_DAYS.mau_window),
+    active_user_days: { day: 'day', from: `user_day_counts WHERE day >= :w0::date` },
+    wau_window: rollingWindowChanges('wau_window'),
+    mau_window: rollingWindowChanges('mau_window'),
     // A user's first key action lies in the work range when they have one there and none before it: one index
     // probe per user of the range (tenant_id, user_id, occurred_at) instead of grouping the whole history. The
     // range's key actions are grouped by user first, so a user with several is probed once, not once per action.

@@ -46,7 +46,7 @@ export const USAGE_FACTS = [
     sql: `count(*) FILTER (WHERE type = 'trial_converted')`,
   },
   // Activity: distinct users per day, and the +1/−1 changes of the rolling windows' distinct counts.
-  { name: 'active_users', source: 'activity', sqlType: 'bigint', query: 'active_user_days', sql: `count(*)` },
+  { name: 'active_users', source: 'activity', sqlType: 'bigint', query: 'active_user_days', sql: `sum(users)` },
   { name: 'wau_delta', source: 'activity', sqlType: 'bigint', query: 'wau_window', sql: `sum(delta)` },
   { name: 'mau_delta', source: 'activity', sqlType: 'bigint', query: 'mau_window', sql: `sum(delta)` },
   // Activation: first key actions, and signups with a key action within 7 days.
