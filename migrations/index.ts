@@ -22,6 +22,7 @@ import { ColdSummaryIndexes1765353600000 } from './1765353600000-cold-summary-in
 import { KeyActionGlobalDays1765368000000 } from './1765368000000-key-action-global-days.js';
 import { BillingMovements1765382400000 } from './1765382400000-billing-movements.js';
 import { ActivationUserActions1765396800000 } from './1765396800000-activation-user-actions.js';
+import { UserActivityLastMonth1765411200000 } from './1765411200000-user-activity-last-month.js';
 
 /** Every migration of the metrics module, oldest first. Hosts add these to their data source. */
 export const METRICS_MIGRATIONS = [
@@ -49,4 +50,5 @@ export const METRICS_MIGRATIONS = [
   KeyActionGlobalDays1765368000000,
   BillingMovements1765382400000,
   ActivationUserActions1765396800000,
+  UserActivityLastMonth1765411200000,
 ];

@@ -70,11 +70,12 @@ export async function partitionActivityState(db: BenchDb, partitions: number): P
     CREATE TABLE ${table} (
       tenant_id varchar, user_id varchar NOT NULL, year int NOT NULL, days bit(366) NOT NULL,
       first_day date NOT NULL, last_day date NOT NULL,
+      last_month date GENERATED ALWAYS AS (date_trunc('month', last_day::timestamp)::date) STORED,
       CONSTRAINT ${table}_key UNIQUE NULLS NOT DISTINCT (tenant_id, user_id, year)
     ) PARTITION BY HASH (tenant_id)`);
   await createHashPartitions(db, table, partitions);
-  await db.query(`CREATE INDEX ${table}_last_day ON ${table} (tenant_id, last_day)`);
-  await db.query(`CREATE INDEX ${table}_recent ON ${table} (last_day)`);
+  await db.query(`CREATE INDEX ${table}_last_month ON ${table} (tenant_id, last_month)`);
+  await db.query(`CREATE INDEX ${table}_recent ON ${table} (last_month)`);
   await db.query('TRUNCATE metrics_user_activity_coverage');
 }
 

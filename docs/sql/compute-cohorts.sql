@@ -653,6 +653,12 @@ WITH
   ),
   active_weeks AS (
     WITH
+      earliest_week AS MATERIALIZED (
+        SELECT
+          min(signup_day + 7 * from_week) AS day
+        FROM
+          members
+      ),
       matched_weeks AS MATERIALIZED (
         SELECT
           m.tenant_id,
@@ -692,11 +698,22 @@ WITH
           -- The bound of every member's at once (one value): the rows of users inactive since the earliest week read
           -- are left out before the join, where the nightly hashed every row of the state to match the members of
           -- the months with a matured week, whose weeks read are recent.
+          AND u.last_month >= date_trunc(
+            'month',
+            (
+              (
+                SELECT
+                  day
+                FROM
+                  earliest_week
+              )
+            )::timestamp
+          )::date
           AND u.last_day >= (
             SELECT
-              min(signup_day + 7 * from_week)
+              day
             FROM
-              members
+              earliest_week
           )
           AND (
             u.last_day <= m.signup_day + 7 * w.week + 6
@@ -1187,6 +1204,12 @@ WITH
   ),
   active_weeks AS (
     WITH
+      earliest_week AS MATERIALIZED (
+        SELECT
+          min(signup_day + 7 * from_week) AS day
+        FROM
+          members
+      ),
       matched_weeks AS MATERIALIZED (
         SELECT
           m.tenant_id,
@@ -1226,11 +1249,22 @@ WITH
           -- The bound of every member's at once (one value): the rows of users inactive since the earliest week read
           -- are left out before the join, where the nightly hashed every row of the state to match the members of
           -- the months with a matured week, whose weeks read are recent.
+          AND u.last_month >= date_trunc(
+            'month',
+            (
+              (
+                SELECT
+                  day
+                FROM
+                  earliest_week
+              )
+            )::timestamp
+          )::date
           AND u.last_day >= (
             SELECT
-              min(signup_day + 7 * from_week)
+              day
             FROM
-              members
+              earliest_week
           )
           AND (
             u.last_day <= m.signup_day + 7 * w.week + 6

@@ -170,7 +170,8 @@ FROM
                 FROM
                   metrics_user_activity
                 WHERE
-                  last_day >= :w0::date - 29
+                  last_month >= date_trunc('month', (:w0::date - 29)::timestamp)::date
+                  AND last_day >= :w0::date - 29
                   AND first_day <= :w0::date - 1
                   AND (
                     :tenant::varchar IS NULL
@@ -200,7 +201,8 @@ FROM
             )::int
           ) AS bit_number
         WHERE
-          last_day >= :w0::date
+          last_month >= date_trunc('month', (:w0::date)::timestamp)::date
+          AND last_day >= :w0::date
           AND first_day <= :d0::date - 1
           AND (
             :tenant::varchar IS NULL
@@ -315,7 +317,8 @@ FROM
                     FROM
                       metrics_user_activity
                     WHERE
-                      last_day >= :d0::date - 30
+                      last_month >= date_trunc('month', (:d0::date - 30)::timestamp)::date
+                      AND last_day >= :d0::date - 30
                       AND first_day <= :d0::date - 1
                       AND (
                         :tenant::varchar IS NULL
@@ -423,7 +426,8 @@ WITH
     FROM
       metrics_user_activity
     WHERE
-      last_day >= :f0::date
+      last_month >= date_trunc('month', (:f0::date)::timestamp)::date
+      AND last_day >= :f0::date
       AND first_day <= :f1::date
       AND (
         :tenant::varchar IS NULL

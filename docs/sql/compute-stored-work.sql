@@ -335,7 +335,8 @@ WITH
             interval '1 month'
           ) AS d
       ) AS b
-      JOIN metrics_user_activity AS a ON a.last_day >= b.bucket_date
+      JOIN metrics_user_activity AS a ON a.last_month >= date_trunc('month', (b.bucket_date)::timestamp)::date
+      AND a.last_day >= b.bucket_date
       AND a.first_day <= b.last_day
     WHERE
       (

@@ -2000,7 +2000,8 @@ WITH
     FROM
       metrics_user_activity
     WHERE
-      last_day >= :w0::date
+      last_month >= date_trunc('month', (:w0::date)::timestamp)::date
+      AND last_day >= :w0::date
       AND first_day <= :w1::date
       AND (
         :tenant::varchar IS NULL

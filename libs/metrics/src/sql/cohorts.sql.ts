@@ -1,7 +1,7 @@
 import type { SourceRelations } from './source-relations.js';
 import { DAY_START, LOCAL_DAY } from './source-facts.js';
 import { SAME_TENANT, TENANT_FILTER } from './sql-fragments.js';
-import { USER_ACTIVITY_TABLE, touchingRowActiveIn } from './user-activity.sql.js';
+import { USER_ACTIVITY_TABLE, lastDayFrom, touchingRowActiveIn } from './user-activity.sql.js';
 import { firstSignupsFromStateSql } from './user-lifecycle.sql.js';
 
 export const COHORT_CURVE_WEEKS = 26;
@@ -60,7 +60,8 @@ function activeWeeksFromStateSql(): string {
   const firstDay = 'm.signup_day + 7 * m.from_week';
   const lastDay = 'm.signup_day + 7 * m.to_week - 1';
   return `
-      WITH matched_weeks AS MATERIALIZED (
+      WITH earliest_week AS MATERIALIZED (SELECT min(signup_day + 7 * from_week) AS day FROM members),
+      matched_weeks AS MATERIALIZED (
         SELECT m.tenant_id, m.user_id, m.cohort_month, w.week,
                -- The week reaches past the matched row's year (date comparisons: extract is numeric arithmetic).
                (${weekStart} < make_date(u.year, 1, 1) OR ${weekStart} + 6 > make_date(u.year, 12, 31)) AS spans_new_year
@@ -74,7 +75,7 @@ function activeWeeksFromStateSql(): string {
           -- The bound of every member's at once (one value): the rows of users inactive since the earliest week read
           -- are left out before the join, where the nightly hashed every row of the state to match the members of
           -- the months with a matured week, whose weeks read are recent.
-          AND u.last_day >= (SELECT min(signup_day + 7 * from_week) FROM members)
+          AND ${lastDayFrom('u.', '(SELECT day FROM earliest_week)')}
           AND ${touchingRowActiveIn('u.', weekStart, `${weekStart} + 6`)})
       SELECT tenant_id, user_id, cohort_month, week FROM matched_weeks WHERE NOT spans_new_year
       UNION ALL

@@ -59,12 +59,21 @@ const LAST_DAY = (year: string, days: string) =>
   `(make_date(${year}, 1, 1) + nullif(length(rtrim(${days}::text, '0')), 0) - 1)`;
 
 /**
+ * Rows (alias `row`, with its dot, or '') whose last active day is on or after `from`, found by the index on the
+ * month of that day (`last_month`, stored: migration 1765411200000). `last_day` itself is not indexed, so a night's
+ * rewrite of a user's row (its `last_day` moved, rarely its month) writes no index entry and stays on its page.
+ */
+export const lastDayFrom = (row: string, from: string) =>
+  `${row}last_month >= ${BUCKET_DATE.monthly(from)} AND ${row}last_day >= ${from}`;
+
+/**
  * The state's rows that may hold a bit of the local days [from, to] (the scope's, by :tenant). A row's first and
  * last active day lie in its year, so these two bounds also keep the rows of the range's years only; a test on
  * `year` as well led the all-tenants run to read the unique key's every entry of the year (its first column is
- * tenant_id) beside the `last_day` index.
+ * tenant_id) beside the index of the last active day's month.
  */
-const rowsTouching = (from: string, to: string) => `last_day >= ${from} AND first_day <= ${to} AND ${TENANT_FILTER}`;
+const rowsTouching = (from: string, to: string) =>
+  `${lastDayFrom('', from)} AND first_day <= ${to} AND ${TENANT_FILTER}`;
 
 /**
  * Whether a stored row was among `cleared` (it touches the folded days): the inserted row is then its whole new value.
@@ -198,7 +207,7 @@ export function stateBucketActiveUsersSql(bucket: 'weekly' | 'monthly'): string 
       FROM (SELECT d::date AS bucket_date, least(${BUCKET_LAST_DAY[bucket]('d::date')}, :w1::date) AS last_day
             FROM generate_series(${BUCKET_DATE[bucket](':d0::date')}, ${BUCKET_DATE[bucket](':d1::date')},
                                  interval '${step}') AS d) AS b
-      JOIN ${USER_ACTIVITY_TABLE} AS a ON a.last_day >= b.bucket_date AND a.first_day <= b.last_day
+      JOIN ${USER_ACTIVITY_TABLE} AS a ON ${lastDayFrom('a.', 'b.bucket_date')} AND a.first_day <= b.last_day
       WHERE ${TENANT_FILTER} AND ${buckets} AND ${touchingRowActiveIn('a.', 'b.bucket_date', 'b.last_day')}
       GROUP BY 1, 2`;
   // A bucket whose days lie in one year is touched only by rows of that year (a row's first and last active day lie
