@@ -313,6 +313,11 @@ export const SQL_DOCS: SqlDoc[] = [
         statement: computeStatements.staleStatistics(['metrics_activity_event', 'metrics_revenue_ledger']),
       },
       { name: 'userDays', built: SOURCES, statement: computeStatements.userDays(OWN_TABLES, COMPUTE_PARAMS) },
+      {
+        name: 'userDaysOfRun',
+        built: SOURCES,
+        statement: computeStatements.userDaysOfRun(OWN_TABLES, { ...COMPUTE_PARAMS, w0: '2024-01-01' }),
+      },
       { name: 'activityCoverage', built: {}, statement: computeStatements.activityCoverage() },
       {
         name: 'dirtyDayBetween',

@@ -83,6 +83,47 @@ WINDOW
       day
   );
 
+-- userDaysOfRun
+-- built with: {"enabled":"lifecycle, activity, activation, config, billing, jobs, ai, api","relations":"the module's own tables"}
+-- sample parameters: {"tenant":null,"tz":"Europe/Berlin","w0":"2024-01-01","w1":"2026-03-02"}
+CREATE TEMP TABLE metrics_user_days ON
+COMMIT
+DROP AS
+SELECT
+  tenant_id,
+  user_id,
+  day,
+  lag(day) OVER by_user AS previous_day,
+  lead(day) OVER by_user AS next_day
+FROM
+  (
+    SELECT
+      tenant_id,
+      user_id,
+      (occurred_at AT TIME ZONE :tz)::date AS day
+    FROM
+      metrics_activity_event AS activity_source
+    WHERE
+      occurred_at >= ((:w0::date - 29)::timestamp AT TIME ZONE :tz)
+      AND occurred_at < ((:w1::date + 1)::timestamp AT TIME ZONE :tz)
+      AND (
+        :tenant::varchar IS NULL
+        OR tenant_id = :tenant
+      )
+    GROUP BY
+      1,
+      2,
+      3
+  ) AS user_days
+WINDOW
+  by_user AS (
+    PARTITION BY
+      tenant_id,
+      user_id
+    ORDER BY
+      day
+  );
+
 -- activityCoverage
 -- sample parameters: {}
 SELECT
@@ -1413,7 +1454,7 @@ WITH
         FROM
           user_day_counts
         WHERE
-          day >= :w0::date
+          day BETWEEN :w0::date AND :w1::date
         GROUP BY
           1,
           2
@@ -1479,6 +1520,7 @@ WITH
               user_day_counts
             WHERE
               wau_opens > 0
+              AND day <= :w1::date
             UNION ALL
             SELECT
               tenant_id,
@@ -1555,6 +1597,7 @@ WITH
               user_day_counts
             WHERE
               mau_opens > 0
+              AND day <= :w1::date
             UNION ALL
             SELECT
               tenant_id,
@@ -2963,7 +3006,7 @@ WITH
         FROM
           user_day_counts
         WHERE
-          day >= :w0::date
+          day BETWEEN :w0::date AND :w1::date
         GROUP BY
           1,
           2
@@ -3029,6 +3072,7 @@ WITH
               user_day_counts
             WHERE
               wau_opens > 0
+              AND day <= :w1::date
             UNION ALL
             SELECT
               tenant_id,
@@ -3105,6 +3149,7 @@ WITH
               user_day_counts
             WHERE
               mau_opens > 0
+              AND day <= :w1::date
             UNION ALL
             SELECT
               tenant_id,
@@ -4572,7 +4617,7 @@ WITH
         FROM
           user_day_counts
         WHERE
-          day >= :w0::date
+          day BETWEEN :w0::date AND :w1::date
         GROUP BY
           1,
           2
@@ -4638,6 +4683,7 @@ WITH
               user_day_counts
             WHERE
               wau_opens > 0
+              AND day <= :w1::date
             UNION ALL
             SELECT
               tenant_id,
@@ -4716,6 +4762,7 @@ WITH
               user_day_counts
             WHERE
               mau_opens > 0
+              AND day <= :w1::date
             UNION ALL
             SELECT
               tenant_id,

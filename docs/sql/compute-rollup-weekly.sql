@@ -182,7 +182,7 @@ WITH
     FROM
       metrics_user_day_counts
     WHERE
-      day >= :w0::date
+      day BETWEEN :w0::date AND :w1::date
     GROUP BY
       1,
       2

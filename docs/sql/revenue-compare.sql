@@ -851,7 +851,7 @@ WITH
         FROM
           user_day_counts
         WHERE
-          day >= :w0::date
+          day BETWEEN :w0::date AND :w1::date
         GROUP BY
           1,
           2
@@ -917,6 +917,7 @@ WITH
               user_day_counts
             WHERE
               wau_opens > 0
+              AND day <= :w1::date
             UNION ALL
             SELECT
               tenant_id,
@@ -993,6 +994,7 @@ WITH
               user_day_counts
             WHERE
               mau_opens > 0
+              AND day <= :w1::date
             UNION ALL
             SELECT
               tenant_id,

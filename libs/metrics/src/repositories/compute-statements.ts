@@ -25,6 +25,7 @@ import {
   WORK_START,
   inWindowOrder,
   userDayCountsSql,
+  userDaysInKeyOrderSql,
   userDaysInWindowOrderSql,
   userDaysSql,
   withNeighbourDaysSql,
@@ -50,7 +51,7 @@ export type Params = Record<string, unknown>;
 export type WeekAndMonthUsers = 'user-days' | 'state';
 
 /** Where a chunk's user-days are read from (materialiseUserDays). */
-export type UserDaysFrom = 'activity' | 'state' | 'window changes';
+export type UserDaysFrom = 'activity' | 'state' | 'window changes' | 'run from activity';
 export type StoredBucket = Exclude<RollupBucket, 'range'>;
 
 /** The days the per-user activity state holds exactly, in a timezone and from one activity relation. */
@@ -110,6 +111,15 @@ export const computeStatements = {
 
   userDays: (relations: SourceRelations, params: Params): Statement => ({
     sql: `CREATE TEMP TABLE ${USER_DAYS_TABLE} ON COMMIT DROP AS ${withNeighbourDaysSql(userDaysInWindowOrderSql(relations))}`,
+    params,
+  }),
+
+  /**
+   * The user-days of a whole run of several chunks at once (ActivityStateRun.foldRun), every day from the activity
+   * source, in the order of its (tenant, user, time) index (userDaysInKeyOrderSql).
+   */
+  userDaysOfRun: (relations: SourceRelations, params: Params): Statement => ({
+    sql: `CREATE TEMP TABLE ${USER_DAYS_TABLE} ON COMMIT DROP AS ${userDaysInKeyOrderSql(relations)}`,
     params,
   }),
 

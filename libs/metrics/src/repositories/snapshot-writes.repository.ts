@@ -60,8 +60,8 @@ export class SnapshotWritesRepository {
 
   /**
    * Builds the chunk's user-days table and answers its name, read as `from` says: every day from the activity
-   * source (userDays), the days before :d0 from the per-user activity state (userDaysFromState), or the lookback of
-   * the users whose windows change only (userDaysForWindowChanges).
+   * source (userDays), the days before :d0 from the per-user activity state (userDaysFromState), the lookback of
+   * the users whose windows change only (userDaysForWindowChanges), or a whole run's from the source (userDaysOfRun).
    */
   async materialiseUserDays(
     manager: EntityManager,
@@ -73,6 +73,7 @@ export class SnapshotWritesRepository {
       activity: computeStatements.userDays,
       state: computeStatements.userDaysFromState,
       'window changes': computeStatements.userDaysForWindowChanges,
+      'run from activity': computeStatements.userDaysOfRun,
     }[from];
     await manager.query(`DROP TABLE IF EXISTS ${USER_DAYS_TABLE}`);
     await this.exec(manager, statement(relations, params));

@@ -100,10 +100,11 @@ export function bucketFactsCtes(
     // bucket. Its previous day is exact: the user-days hold every day of the work range, which begins with the first
     // bucket written (:w0), and before it the user's last one of 29 days (older ones are null, and before any
     // bucket). A sum of the days' counts per (tenant, bucket), where a hash of every (tenant, bucket, user) cost
-    // twice as much as counting the user-days, and counting them scanned all of them once per bucket type.
+    // twice as much as counting the user-days, and counting them scanned all of them once per bucket type. The
+    // counts may hold a whole run's days (ActivityStateRun.foldRun): the work range's are read.
     counts.push(`SELECT tenant_id, ${bucket('day')} AS bucket_date, 'active_users' AS fact,
         sum(${FIRST_IN_BUCKET[activeUsers.userDayCounts]})::bigint AS value
-      FROM ${userDayCounts} WHERE day >= :w0::date
+      FROM ${userDayCounts} WHERE day BETWEEN :w0::date AND :w1::date
       GROUP BY 1, 2`);
   }
   if (enabled.has('activity') && activeUsers === 'user-days') {
