@@ -136,12 +136,15 @@ export class SnapshotComputeService {
         keeps,
         this.storedWorkRepository.keepFrom(request.end),
       );
-      if (chunks.length > 1 && enabled.has('activity')) {
-        // Every year's user-days at once (ActivityStateRun.foldRun): the work ranges of the first and last chunk.
+      if (chunks.length > 1) {
+        // Every year's user-days and key-action days at once (ActivityStateRun.foldRun, KeyActionStateRun.foldRun):
+        // the work ranges of the first and last chunk.
         const [[first0, first1], [last0, last1]] = [chunks[0], chunks[chunks.length - 1]];
         const { w0 } = await this.writes.workRange(manager, { ...base, d0: first0, d1: first1 });
         const { w1 } = await this.writes.workRange(manager, { ...base, d0: last0, d1: last1 });
-        await activityState.foldRun({ ...base, d0: first0, d1: last1, w0, w1 });
+        const run = { ...base, d0: first0, d1: last1, w0, w1 };
+        if (enabled.has('activity')) await activityState.foldRun(run);
+        if (enabled.has('activation')) await keyActionState.foldRun(run);
       }
       let done = 0;
       for (const [d0, d1] of chunks) {
