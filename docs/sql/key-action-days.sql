@@ -17,9 +17,9 @@ WHERE
 INSERT INTO
   metrics_key_action_day (tenant_id, action, user_id, day, previous_day)
 SELECT
-  tenant_id,
-  action,
-  user_id,
+  tenant_id COLLATE "default",
+  action COLLATE "default",
+  user_id COLLATE "default",
   day,
   -- Only a key's first day in the fold probes the rows before it (coalesce stops at the first non-null), and only
   -- when a row before the fold exists (one check for the statement): a backfill's first fold into the emptied
@@ -46,8 +46,8 @@ SELECT
             metrics_key_action_day AS p
           WHERE
             p.tenant_id IS NULL
-            AND p.action = d.action
-            AND p.user_id = d.user_id
+            AND p.action = d.action COLLATE "default"
+            AND p.user_id = d.user_id COLLATE "default"
             AND p.day < :f0::date
         )
         ELSE (
@@ -56,20 +56,23 @@ SELECT
           FROM
             metrics_key_action_day AS p
           WHERE
-            p.tenant_id = d.tenant_id
-            AND p.action = d.action
-            AND p.user_id = d.user_id
+            p.tenant_id = d.tenant_id COLLATE "default"
+            AND p.action = d.action COLLATE "default"
+            AND p.user_id = d.user_id COLLATE "default"
             AND p.day < :f0::date
         )
       END
     END
   )
+  -- The keys compared as bytes (COLLATE "C"): the distinct and the window share one sort, which settles most
+  -- comparisons on its abbreviated keys instead of the locale's (a whole backfill's 2 million key actions at scale 1:
+  -- 5.3 s in the database's collation).
 FROM
   (
     SELECT DISTINCT
-      tenant_id,
-      action,
-      user_id,
+      tenant_id COLLATE "C" AS tenant_id,
+      action COLLATE "C" AS action,
+      user_id COLLATE "C" AS user_id,
       (occurred_at AT TIME ZONE :tz)::date AS day
     FROM
       system_activation_event AS activation_source

@@ -28,12 +28,16 @@ export const keyActionCoverageSql = dayCoverageSql(
  * The latest day before `before` on which the user of `row` did its action (null: none), probed through the unique
  * key's index (tenant_id, action, user_id, day); a null tenant is probed by its own equality, as `=` never matches it.
  */
-const previousDayBefore = (row: string, before: string) => {
+const previousDayBefore = (row: string, before: string, collate = '') => {
+  const column = (name: string) => `${row}.${name}${collate}`;
   const probe = (tenant: string) => `(SELECT max(p.day) FROM ${KEY_ACTION_DAYS_TABLE} AS p
-        WHERE ${tenant} AND p.action = ${row}.action AND p.user_id = ${row}.user_id AND p.day < ${before})`;
+        WHERE ${tenant} AND p.action = ${column('action')} AND p.user_id = ${column('user_id')} AND p.day < ${before})`;
   return `CASE WHEN ${row}.tenant_id IS NULL THEN ${probe('p.tenant_id IS NULL')}
-        ELSE ${probe(`p.tenant_id = ${row}.tenant_id`)} END`;
+        ELSE ${probe(`p.tenant_id = ${column('tenant_id')}`)} END`;
 };
+
+/** The database's own collation again, for a key compared as bytes (below) where it meets the table's index. */
+const AS_STORED = ' COLLATE "default"';
 
 /**
  * Folding the activation source's local days [:f0, :f1] into the key-action days, exactly and for the scope (:tenant):
@@ -48,15 +52,19 @@ export const foldKeyActionDaysSql = {
   set: (
     relations: SourceRelations,
   ) => `INSERT INTO ${KEY_ACTION_DAYS_TABLE} (tenant_id, action, user_id, day, previous_day)
-    SELECT tenant_id, action, user_id, day,
+    SELECT tenant_id${AS_STORED}, action${AS_STORED}, user_id${AS_STORED}, day,
       -- Only a key's first day in the fold probes the rows before it (coalesce stops at the first non-null), and only
       -- when a row before the fold exists (one check for the statement): a backfill's first fold into the emptied
       -- table is planned on its empty size, so each probe read the pages the statement had written so far (126 s for
       -- a first year at scale 1, 3.4 s for a first quarter).
       coalesce(lag(day) OVER same_key,
         CASE WHEN (SELECT EXISTS (SELECT 1 FROM ${KEY_ACTION_DAYS_TABLE} WHERE day < :f0::date))
-          THEN ${previousDayBefore('d', ':f0::date')} END)
-    FROM (SELECT DISTINCT tenant_id, action, user_id, ${LOCAL_DAY('occurred_at')} AS day
+          THEN ${previousDayBefore('d', ':f0::date', AS_STORED)} END)
+    -- The keys compared as bytes (COLLATE "C"): the distinct and the window share one sort, which settles most
+    -- comparisons on its abbreviated keys instead of the locale's (a whole backfill's 2 million key actions at scale 1:
+    -- 5.3 s in the database's collation).
+    FROM (SELECT DISTINCT tenant_id COLLATE "C" AS tenant_id, action COLLATE "C" AS action,
+                 user_id COLLATE "C" AS user_id, ${LOCAL_DAY('occurred_at')} AS day
           FROM ${relations.from('activation')}
           WHERE occurred_at >= ${DAY_START(':f0::date')} AND occurred_at < ${DAY_START(':f1::date + 1')}
             AND ${TENANT_FILTER}) AS d
