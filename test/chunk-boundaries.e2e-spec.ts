@@ -13,6 +13,7 @@ import { insertSourceRows } from './support/source-rows.js';
  */
 describe('a backfill across its chunks: values of a chunk’s last days read the next chunk’s events', () => {
   let test: TestApp;
+  const progress: [number, number][] = [];
 
   beforeAll(async () => {
     test = await createTestApp();
@@ -24,9 +25,12 @@ describe('a backfill across its chunks: values of a chunk’s last days read the
       activation: [['a', 'u1', 'file_upload', '2026-01-06T09:00:00Z']],
     });
     // Two chunks, 2025-12-01..12-31 and 2026-01-01..01-31, computed when every 7-day window has ended.
-    await test.app
-      .get(MetricsService)
-      .computeRange({ start: '2025-12-01', end: '2026-01-31', asOf: new Date('2026-02-10T06:00:00Z') });
+    await test.app.get(MetricsService).computeRange({
+      start: '2025-12-01',
+      end: '2026-01-31',
+      asOf: new Date('2026-02-10T06:00:00Z'),
+      onProgress: (done, total) => progress.push([done, total]),
+    });
   });
 
   afterAll(() => test.close());
@@ -55,5 +59,16 @@ describe('a backfill across its chunks: values of a chunk’s last days read the
     );
     expect(december).toBe(0);
     expect(await snapshot('monthly', '2026-01-01')).toMatchObject({ activated_users: 1 });
+  });
+
+  it('reports its progress in days, never backwards: the fold of both chunks first, then each chunk to the total', () => {
+    expect(progress.every(([, total]) => total === 62)).toBe(true);
+    // The first step folds both chunks' user-days and key-action days at once: counted as 35 % of the run's days.
+    expect(progress[0][0]).toBe(Math.floor(62 * 0.35));
+    const done = progress.map(([days]) => days);
+    expect(done).toEqual([...done].sort((a, b) => a - b));
+    // The first chunk's 31 days end at 35 % plus 65 % of 31; the last report is the whole run.
+    expect(done).toContain(Math.floor(62 * 0.35 + 31 * 0.65));
+    expect(done[done.length - 1]).toBe(62);
   });
 });

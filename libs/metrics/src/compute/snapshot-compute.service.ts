@@ -39,6 +39,12 @@ export interface ComputeResult {
 /** Ranges longer than this refresh the planner's statistics first (a backfill, not the nightly day). */
 const ANALYZE_AFTER_DAYS = 31;
 
+/**
+ * The share of a run of several chunks that its first step (every chunk's user-days and key-action days folded at
+ * once) takes, about a third of a scale-1 backfill: progress counts it as that share of the run's days.
+ */
+const FOLD_RUN_SHARE = 0.35;
+
 /** Daily rows first: the weekly and monthly buckets roll up the same work table. */
 const STORED_BUCKETS: readonly StoredBucket[] = ['daily', 'weekly', 'monthly'];
 
@@ -51,7 +57,9 @@ const STORED_BUCKETS: readonly StoredBucket[] = ['daily', 'weekly', 'monthly'];
  * each is folded once per run, where three-month chunks rewrote it four times; and the per-chunk work (the work
  * range's lookback, the key actions' probes, the lifecycle read) is paid once a year. A scale-1 backfill (three
  * years) went from 164 to 142 s (docs/performance.md); the price is a year's user-days in the chunk's work table
- * (temporary, on disk beyond `work_mem`), and progress reported by step within a year.
+ * (temporary, on disk beyond `work_mem`), and progress reported by step within a year. A run of several chunks builds
+ * and folds its user-days and key-action days once, before the first chunk (ActivityStateRun.foldRun,
+ * KeyActionStateRun.foldRun).
  */
 @Injectable()
 export class SnapshotComputeService {
@@ -136,6 +144,9 @@ export class SnapshotComputeService {
         keeps,
         this.storedWorkRepository.keepFrom(request.end),
       );
+      const foldShare = chunks.length > 1 ? FOLD_RUN_SHARE : 0;
+      const progress = (days: number) =>
+        request.onProgress?.(Math.floor(totalDays * foldShare + days * (1 - foldShare)), totalDays);
       if (chunks.length > 1) {
         // Every year's user-days and key-action days at once (ActivityStateRun.foldRun, KeyActionStateRun.foldRun):
         // the work ranges of the first and last chunk.
@@ -145,6 +156,7 @@ export class SnapshotComputeService {
         const run = { ...base, d0: first0, d1: last1, w0, w1 };
         if (enabled.has('activity')) await activityState.foldRun(run);
         if (enabled.has('activation')) await keyActionState.foldRun(run);
+        progress(0);
       }
       let done = 0;
       for (const [d0, d1] of chunks) {
@@ -152,7 +164,7 @@ export class SnapshotComputeService {
         // the share of a chunk's time each took in a scale-1 backfill (the daily work with its user-days ~60 %, the
         // key actions ~10 %, each bucket ~10 %).
         const chunkDays = daysBetween(d0, d1) + 1;
-        const reached = (share: number) => request.onProgress?.(done + Math.floor(chunkDays * share), totalDays);
+        const reached = (share: number) => progress(done + Math.floor(chunkDays * share));
         const { w0, w1 } = await this.writes.workRange(manager, { ...base, d0, d1 });
         const params = { ...base, d0, d1, w0, w1 } satisfies Params;
         // The days of the work range before d0 from the store when it (and, for their distinct users, the activity
@@ -186,7 +198,7 @@ export class SnapshotComputeService {
         await storedWork.keep(params, built.w0);
         await lifecycleState.advance(built, work.lifecycle);
         done += chunkDays;
-        request.onProgress?.(done, totalDays);
+        progress(done);
       }
       await keyActionState.finish(base.tenant);
       await this.computeCohorts(manager, request, base);
