@@ -6,6 +6,9 @@ import type { ActivityCoverage, Params } from '../repositories/compute-statement
 import type { SnapshotWritesRepository } from '../repositories/snapshot-writes.repository.js';
 import { coverageSpans, usableCoverage } from './state-coverage.js';
 
+/** A chunk's days [d0, d1] and work range [w0, w1] (or a whole run's: foldRun) beside the run's parameters. */
+type RunDays = Params & { w0: string; w1: string; d0: string; d1: string };
+
 /**
  * The per-user activity state as one run uses it (docs/performance.md, "Per-user activity state"). Each chunk's
  * user-days are folded into the state for the days the chunk read from the activity source, so every source path
@@ -52,10 +55,7 @@ export class ActivityStateRun {
    * (userDaysForWindowChanges) and `windowsFromEve` says so: the daily work must then take the windows' eve from the
    * store.
    */
-  async userDays(
-    params: Params & { w0: string; w1: string; d0: string; d1: string },
-    windowChanges = false,
-  ): Promise<{ counts: string; windowsFromEve: boolean }> {
+  async userDays(params: RunDays, windowChanges = false): Promise<{ counts: string; windowsFromEve: boolean }> {
     if (this.runCounts) return { counts: this.runCounts, windowsFromEve: false };
     return this.build(params, windowChanges, false);
   }
@@ -67,15 +67,15 @@ export class ActivityStateRun {
    * work range). A user-day's neighbours are the same whichever chunk reads it, so the counts of a chunk's days are
    * those its own user-days gave. Read from the activity source, the whole range's user-days come in the order of its
    * (tenant, user, time) index, one sort of each user's days (userDaysInKeyOrderSql), where each chunk sorted a
-   * year's events; the state is folded once. At scale 1 the three years' user-days, fold and counts took 46 s by
-   * chunk, 27 s this way (docs/performance.md). The price: the whole run's user-days in one temporary table.
+   * year's events; the state is folded once. At scale 1 the three years' user-days, fold and counts took 44.7 s by
+   * chunk, 36.4 s this way (docs/performance.md). The price: the whole run's user-days in one temporary table.
    */
-  async foldRun(params: Params & { w0: string; w1: string; d0: string; d1: string }): Promise<void> {
+  async foldRun(params: RunDays): Promise<void> {
     this.runCounts = (await this.build(params, false, true)).counts;
   }
 
   private async build(
-    params: Params & { w0: string; w1: string; d0: string; d1: string },
+    params: RunDays,
     windowChanges: boolean,
     wholeRun: boolean,
   ): Promise<{ counts: string; windowsFromEve: boolean }> {

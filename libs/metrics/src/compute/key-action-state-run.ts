@@ -7,6 +7,9 @@ import type { SnapshotWritesRepository } from '../repositories/snapshot-writes.r
 import type { Params } from '../repositories/compute-statements.js';
 import { coverageSpans, usableCoverage } from './state-coverage.js';
 
+/** A chunk's days [d0, d1] and work range [w0, w1] (or a whole run's: foldRun), and the run's scope. */
+type RunDays = Params & { w0: string; w1: string; d0: string; d1: string; tenant: string | null };
+
 /**
  * The key-action days as one run uses them (docs/performance.md, "Key-action days"). Each chunk folds the days it
  * counts users per key action over (its work range, or from its first day when the days before are held exactly),
@@ -49,9 +52,7 @@ export class KeyActionStateRun {
   }
 
   /** Folds the chunk's days, after which the key-action days hold its whole work range exactly for its scope. */
-  async fold(
-    params: Params & { w0: string; w1: string; d0: string; d1: string; tenant: string | null },
-  ): Promise<void> {
+  async fold(params: RunDays): Promise<void> {
     if (!this.runFolded) await this.foldDays(params);
   }
 
@@ -61,16 +62,12 @@ export class KeyActionStateRun {
    * first day in it to the day before through one index probe; folded by year, each later year probed every key of
    * its first days again (507,286 probes, ~2 s, for 2026 at scale 1), and a fresh backfill's one fold probes none.
    */
-  async foldRun(
-    params: Params & { w0: string; w1: string; d0: string; d1: string; tenant: string | null },
-  ): Promise<void> {
+  async foldRun(params: RunDays): Promise<void> {
     await this.foldDays(params);
     this.runFolded = true;
   }
 
-  private async foldDays(
-    params: Params & { w0: string; w1: string; d0: string; d1: string; tenant: string | null },
-  ): Promise<void> {
+  private async foldDays(params: RunDays): Promise<void> {
     const f0 = (await this.holds(params.w0, addDays(params.d0, -1))) ? params.d0 : params.w0;
     await this.days.fold(this.manager, this.relations, { ...params, f0, f1: params.w1 });
     this.foldedThrough =
