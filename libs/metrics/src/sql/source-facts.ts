@@ -26,6 +26,10 @@ export type LifecycleRows = 'history' | 'state';
  */
 export { DAY_START, EVE, LOCAL_DAY, TENANT_FILTER, WINDOW_START, WORK_END, WORK_START } from './sql-fragments.js';
 
+/** The scope's activity rows from `from` (an instant) to the end of the work range, every user-days query reads. */
+const activityRowsFrom = (rel: SourceRelations, from = WINDOW_START): string =>
+  `FROM ${rel.from('activity')} WHERE occurred_at >= ${from} AND occurred_at < ${WORK_END} AND ${TENANT_FILTER}`;
+
 /**
  * Each user's active days (local dates) from 29 days before the work range to its end: what DAU, the rolling
  * windows and the bucket distinct counts read. A computation materialises it once per chunk (with each day's
@@ -37,7 +41,7 @@ export { DAY_START, EVE, LOCAL_DAY, TENANT_FILTER, WINDOW_START, WORK_END, WORK_
  */
 export function userDaysSql(rel: SourceRelations, from = WINDOW_START): string {
   return `SELECT DISTINCT tenant_id, user_id, ${LOCAL_DAY('occurred_at')} AS day
-      FROM ${rel.from('activity')} WHERE occurred_at >= ${from} AND occurred_at < ${WORK_END} AND ${TENANT_FILTER}`;
+      ${activityRowsFrom(rel, from)}`;
 }
 
 /**
@@ -50,7 +54,7 @@ export function userDaysSql(rel: SourceRelations, from = WINDOW_START): string {
 export function userDaysInWindowOrderSql(rel: SourceRelations, from = WINDOW_START): string {
   return `SELECT DISTINCT user_id COLLATE "C" AS user_id, tenant_id COLLATE "C" AS tenant_id,
              ${LOCAL_DAY('occurred_at')} AS day
-      FROM ${rel.from('activity')} WHERE occurred_at >= ${from} AND occurred_at < ${WORK_END} AND ${TENANT_FILTER}`;
+      ${activityRowsFrom(rel, from)}`;
 }
 
 /**
@@ -63,8 +67,7 @@ export function userDaysInWindowOrderSql(rel: SourceRelations, from = WINDOW_STA
 export function userDaysInKeyOrderSql(rel: SourceRelations): string {
   return `SELECT tenant_id, user_id, day, lag(day) OVER by_user AS previous_day, lead(day) OVER by_user AS next_day
       FROM (SELECT tenant_id, user_id, ${LOCAL_DAY('occurred_at')} AS day
-            FROM ${rel.from('activity')}
-            WHERE occurred_at >= ${WINDOW_START} AND occurred_at < ${WORK_END} AND ${TENANT_FILTER}
+            ${activityRowsFrom(rel)}
             GROUP BY 1, 2, 3) AS user_days
       WINDOW by_user AS (PARTITION BY tenant_id, user_id ORDER BY day)`;
 }
