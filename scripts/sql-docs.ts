@@ -429,7 +429,6 @@ export const SQL_DOCS: SqlDoc[] = [
           bucket,
           USER_DAY_COUNTS_TABLE,
           COMPUTE_PARAMS,
-          'user-days',
           'state',
         ),
       },
@@ -501,19 +500,6 @@ export const SQL_DOCS: SqlDoc[] = [
         built: {},
         statement,
       })),
-      {
-        name: 'bucketUpsert (monthly, its active users from the per-user activity state)',
-        built: { ...SOURCES, bucket: 'monthly', userDayCounts: USER_DAY_COUNTS_TABLE },
-        statement: computeStatements.bucketUpsert(
-          OWN_TABLES,
-          ENABLED,
-          'monthly',
-          USER_DAY_COUNTS_TABLE,
-          { ...COMPUTE_PARAMS, d0: '2026-03-31', d1: '2026-03-31' },
-          'state',
-          'state',
-        ),
-      },
     ],
   },
   {

@@ -248,6 +248,36 @@ describe('stored daily work: one-day runs roll their week and month up from stor
     expect([await daily('wau', 'a', '2026-01-26'), await daily('mau', 'a', '2026-01-26')]).toEqual([wau, mau]);
   });
 
+  it('a one-day run sums its week’s and month’s active users over the stored days, and only there', async () => {
+    const weekly = async (column: string, tenant: string, week: string) => {
+      const [row] = await test.dataSource.query<Record<string, string>[]>(
+        `SELECT ${column} AS value FROM system_metrics_snapshot
+         WHERE bucket_type = 'weekly' AND bucket_date = $1 AND tenant_id = $2`,
+        [week, tenant],
+      );
+      return Number(row.value);
+    };
+    const usersOfWeekAndMonth = async () => [await weekly('wau', 'a', '2026-01-26'), await monthly('mau', 'a')];
+    const nightOf27th = () => day('2026-01-27', new Date('2026-01-28T06:00:00Z'));
+    await range('2025-11-01', '2026-01-26');
+    await nightOf27th();
+    // u1 and u2 in January; u2 alone in the week of Monday 01-26 (on the 28th, which the run reads to date).
+    expect(await usersOfWeekAndMonth()).toEqual([1, 2]);
+
+    await range('2025-11-01', '2026-01-26');
+    await test.dataSource.query(
+      `UPDATE metrics_daily_work
+       SET work = work || jsonb_build_object('week_first_users', (work ->> 'week_first_users')::int + 100,
+                                             'month_first_users', (work ->> 'month_first_users')::int + 1000)
+       WHERE day = '2026-01-26' AND tenant_id = 'a' AND NOT is_global`,
+    );
+    await nightOf27th();
+    expect(await usersOfWeekAndMonth()).toEqual([101, 1002]);
+    await range('2025-11-01', '2026-01-26');
+    await nightOf27th();
+    expect(await usersOfWeekAndMonth()).toEqual([1, 2]);
+  });
+
   it('a one-day run takes the billing stocks of its eve from the stored day, and only there', async () => {
     await range('2025-11-01', '2026-01-25');
     // b's MRR on the stored 01-25 raised by hand: the 01-26 run's stocks start from it, for b alone (the global

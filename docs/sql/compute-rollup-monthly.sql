@@ -177,19 +177,6 @@ WITH
     SELECT
       tenant_id,
       date_trunc('month', (day)::timestamp)::date AS bucket_date,
-      'active_users' AS fact,
-      sum(month_firsts)::bigint AS value
-    FROM
-      metrics_user_day_counts
-    WHERE
-      day BETWEEN :w0::date AND :w1::date
-    GROUP BY
-      1,
-      2
-    UNION ALL
-    SELECT
-      tenant_id,
-      date_trunc('month', (day)::timestamp)::date AS bucket_date,
       'action:' || action AS fact,
       count(*) AS value
     FROM
@@ -287,6 +274,21 @@ WITH
           AND tenant_id IS NOT NULL
         )
       )
+    UNION ALL
+    SELECT
+      is_global,
+      tenant_id,
+      date_trunc('month', (day)::timestamp)::date,
+      'active_users',
+      sum(month_first_users)
+    FROM
+      metrics_work
+    WHERE
+      day BETWEEN :w0::date AND :w1::date
+    GROUP BY
+      1,
+      2,
+      3
   ),
   count_facts AS (
     SELECT

@@ -178,21 +178,11 @@ export class SnapshotComputeService {
           built = params;
           work = await this.buildDailyWork(manager, enabled, activityState, lifecycleState, built, false);
         }
-        const weekAndMonthUsers = built === params ? 'user-days' : 'state';
         reached(0.6);
         if (enabled.has('activation')) await keyActionState.fold(params);
         reached(0.7);
         for (const [index, bucket] of STORED_BUCKETS.entries()) {
-          await this.writes.upsertBucket(
-            manager,
-            this.relations,
-            enabled,
-            bucket,
-            work.userDayCounts,
-            params,
-            weekAndMonthUsers,
-            'state',
-          );
+          await this.writes.upsertBucket(manager, this.relations, enabled, bucket, work.userDayCounts, params, 'state');
           if (index < STORED_BUCKETS.length - 1) reached(0.8 + 0.1 * index);
         }
         await storedWork.keep(params, built.w0);

@@ -44,12 +44,6 @@ import type { DayCoverage } from '../sql/day-coverage.sql.js';
 
 export type Params = Record<string, unknown>;
 
-/**
- * Where a week's and a month's distinct active users are counted: the chunk's user-days, or (when its days before
- * :d0 come from the stored daily work, so the user-days hold only its own days) the per-user activity state.
- */
-export type WeekAndMonthUsers = 'user-days' | 'state';
-
 /** Where a chunk's user-days are read from (materialiseUserDays). */
 export type UserDaysFrom = 'activity' | 'state' | 'window changes' | 'run from activity';
 export type StoredBucket = Exclude<RollupBucket, 'range'>;
@@ -219,19 +213,16 @@ export const computeStatements = {
     bucket: StoredBucket,
     userDayCounts: string | undefined,
     params: Params,
-    activeUsersFrom: WeekAndMonthUsers = 'user-days',
     keyActions: KeyActionUsers = 'events',
   ): Statement => {
     const bucketOf = BUCKET_DATE[bucket];
     let activeUsers: ActiveUsersFact = 'none';
-    if (activeUsersReadIn(bucket)) {
-      if (activeUsersFrom === 'state' && bucket !== 'daily') activeUsers = { stateBuckets: bucket };
-      else activeUsers = userDayCounts ? { userDayCounts: bucket } : 'user-days';
-    }
+    if (bucket !== 'daily' && activeUsersReadIn(bucket)) activeUsers = { workFirsts: bucket };
     const dayFilter = bucket === 'daily' ? 'day BETWEEN :d0::date AND :d1::date' : 'true';
     const rows = rollupSql(
       `SELECT * FROM metrics_work WHERE ${dayFilter}`,
-      // No metric reads a day's distinct active users from the bucket facts (DAU is the work table's count). NRR's
+      // No metric reads a day's distinct active users from the bucket facts (DAU is the work table's count); a week's
+      // and a month's are summed from the work table's days (BUCKET_FIRST_USERS). NRR's
       // movements from the customers moving in the work range only (the stocks come from the work table), so a
       // one-day run does not sort the whole ledger for them.
       bucketFactsCtes(relations, enabled, bucketOf, { userDayCounts, activeUsers, ledger: 'moving', keyActions }),

@@ -19,7 +19,6 @@ import {
   type Params,
   type StoredBucket,
   type UserDaysFrom,
-  type WeekAndMonthUsers,
 } from './compute-statements.js';
 
 /**
@@ -176,12 +175,11 @@ export class SnapshotWritesRepository {
     bucket: StoredBucket,
     userDayCounts: string | undefined,
     params: Params,
-    activeUsersFrom: WeekAndMonthUsers = 'user-days',
     keyActions: KeyActionUsers = 'events',
   ): Promise<void> {
     await this.exec(
       manager,
-      computeStatements.bucketUpsert(relations, enabled, bucket, userDayCounts, params, activeUsersFrom, keyActions),
+      computeStatements.bucketUpsert(relations, enabled, bucket, userDayCounts, params, keyActions),
     );
   }
 

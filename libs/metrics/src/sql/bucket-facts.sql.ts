@@ -3,27 +3,18 @@ import type { RollupBucket } from './bucket-dates.js';
 import type { SourceRelations } from './source-relations.js';
 import { billingBucketFacts, type LedgerRows } from './billing-facts.js';
 import { KEY_ACTIONS_IN_WORK_RANGE, LOCAL_DAY, WORK_START, sourceCtes } from './source-facts.js';
-import { stateActiveUsersSql, stateBucketActiveUsersSql } from './user-activity.sql.js';
+import { stateActiveUsersSql } from './user-activity.sql.js';
+import { BUCKET_FIRST_USERS } from './daily-work.sql.js';
 import { SAME_TENANT, TENANT_FILTER } from './sql-fragments.js';
 import { keyActionDaysUsersSql, keyActionGlobalUsersSql } from './key-action-days.sql.js';
 
 /**
  * Where a bucket's `active_users` fact (distinct users active in the bucket) is counted: from the user-days of the
- * activity source (`user-days`), from the chunk's user-day counts (`userDayCounts`: each day, week or month a run
- * writes, from the table named by the `userDayCounts` option), from the per-user activity state (`state`: one bucket
- * spanning [:w0, :w1]; `stateBuckets`: each week or month a run writes, stateBucketActiveUsersSql), or `none` when no
- * metric reads it for that bucket.
+ * activity source (`user-days`), from the per-user activity state (`state`: one bucket spanning [:w0, :w1]), from
+ * the work table's days (`workFirsts`: each ISO week or month a run writes, the sum of its days' users that are their
+ * user's first in it, BUCKET_FIRST_USERS), or `none` when no metric reads it for that bucket.
  */
-export type ActiveUsersFact =
-  'user-days' | 'state' | 'none' | { userDayCounts: StoredBucketType } | { stateBuckets: 'weekly' | 'monthly' };
-
-/** The bucket types the compute stores, and the count of user-days that are their user's first in such a bucket. */
-type StoredBucketType = 'daily' | 'weekly' | 'monthly';
-const FIRST_IN_BUCKET: Record<StoredBucketType, string> = {
-  daily: 'users',
-  weekly: 'week_firsts',
-  monthly: 'month_firsts',
-};
+export type ActiveUsersFact = 'user-days' | 'state' | 'none' | { workFirsts: 'weekly' | 'monthly' };
 
 /**
  * Where a bucket's users per key action are counted: from the activation source's events (a hash of every
@@ -91,22 +82,6 @@ export function bucketFactsCtes(
   if (enabled.has('activity') && activeUsers === 'state') {
     counts.push(stateActiveUsersSql(':w0::date', ':w1::date', bucket(':w0::date')));
   }
-  if (enabled.has('activity') && typeof activeUsers === 'object' && 'stateBuckets' in activeUsers) {
-    counts.push(stateBucketActiveUsersSql(activeUsers.stateBuckets));
-  }
-  if (enabled.has('activity') && typeof activeUsers === 'object' && 'userDayCounts' in activeUsers) {
-    if (!userDayCounts) throw new Error('active users from user-day counts need the userDayCounts table');
-    // A user counts once in a bucket, on their first day in it: the one whose previous active day lies before the
-    // bucket. Its previous day is exact: the user-days hold every day of the work range, which begins with the first
-    // bucket written (:w0), and before it the user's last one of 29 days (older ones are null, and before any
-    // bucket). A sum of the days' counts per (tenant, bucket), where a hash of every (tenant, bucket, user) cost
-    // twice as much as counting the user-days, and counting them scanned all of them once per bucket type. The
-    // counts may hold a whole run's days (ActivityStateRun.foldRun): the work range's are read.
-    counts.push(`SELECT tenant_id, ${bucket('day')} AS bucket_date, 'active_users' AS fact,
-        sum(${FIRST_IN_BUCKET[activeUsers.userDayCounts]})::bigint AS value
-      FROM ${userDayCounts} WHERE day BETWEEN :w0::date AND :w1::date
-      GROUP BY 1, 2`);
-  }
   if (enabled.has('activity') && activeUsers === 'user-days') {
     if (userDayCounts) throw new Error('active users from user-days are counted from the user-day counts by bucket');
     // Each (tenant, bucket, user) once, then counted: a hash of the user-days, where `count(DISTINCT user_id)` per
@@ -153,7 +128,7 @@ export function bucketFactsCtes(
   return [
     ...sourceCtes(relations, userDayCounts, ledger),
     `bucket_counts AS (${counts.join('\nUNION ALL\n')})`,
-    `scoped_counts AS (${scoped('bucket_date, fact', 'sum(value) AS value', 'bucket_counts')})`,
+    `scoped_counts AS (${scoped('bucket_date, fact', 'sum(value) AS value', 'bucket_counts')}${workFirstsOf(enabled, bucket, activeUsers)})`,
     `count_facts AS (
       SELECT is_global, tenant_id, bucket_date,
         jsonb_object_agg(fact, value) AS facts,
@@ -178,4 +153,23 @@ export function bucketFactsCtes(
       FULL JOIN ai_facts a ON a.is_global = c.is_global AND ${SAME_TENANT('a', 'c')}
         AND a.bucket_date = c.bucket_date)`,
   ];
+}
+
+/**
+ * A week's or month's distinct active users, per scope, from the work table (`workFirsts`): a user counts once in a
+ * bucket, on their first active day in it, whose previous active day lies before the bucket. The work table's rows
+ * are already scoped (every tenant and the global view, which alone counts users of no tenant), so these are added
+ * to the scoped counts as they are. A day's count is exact when its user-days reach 30 days back: a run's user-days
+ * do from :w0 on (the first bucket written starts there), and so did those of each stored day a run restores (a
+ * one-day run's own users take their previous day from the state's last 30 days: windowChangesUserDaysSql). A sum
+ * over the bucket's days, where a one-day run counted the bucket's users from the state, reading every user active
+ * in the month (docs/performance.md).
+ */
+function workFirstsOf(enabled: ReadonlySet<string>, bucket: (day: string) => string, activeUsers: ActiveUsersFact) {
+  if (!enabled.has('activity') || typeof activeUsers !== 'object') return '';
+  return `
+      UNION ALL
+      SELECT is_global, tenant_id, ${bucket('day')}, 'active_users', sum(${BUCKET_FIRST_USERS[activeUsers.workFirsts]})
+      FROM metrics_work WHERE day BETWEEN :w0::date AND :w1::date
+      GROUP BY 1, 2, 3`;
 }

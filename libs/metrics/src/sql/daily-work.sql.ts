@@ -8,6 +8,17 @@ import { SAME_TENANT } from './sql-fragments.js';
 import { STATE_EVE_SQL } from './user-lifecycle.sql.js';
 import { storedEveFacts, storedEveQueries, storedEveSql, type StoredEvePart } from './stored-eve.sql.js';
 
+/**
+ * Columns of the work table beside its metrics: each day's users whose previous active day lies before the day's ISO
+ * week or month (facts of the user-day counts). A week's or month's distinct active users are their sum over its days
+ * (bucket-facts.sql.ts); stored and restored with the day's row (daily-work-store.sql.ts), they let a run that builds
+ * its own days only sum the stored days' as well, where it counted the bucket's users from the activity state.
+ */
+export const BUCKET_FIRST_USERS = {
+  weekly: 'week_first_users',
+  monthly: 'month_first_users',
+} as const satisfies Record<'weekly' | 'monthly', FactName>;
+
 /** The running totals of lifecycle transitions the per-user lifecycle state carries into the eve (STATE_EVE_SQL). */
 const STATE_EVE_FACTS: readonly string[] = ['signups', 'active_delta'] satisfies readonly FactName[];
 
@@ -16,7 +27,7 @@ const STATE_EVE_FACTS: readonly string[] = ['signups', 'active_delta'] satisfies
  * tenant) and every day of the work range [:w0, :w1], in one statement. Ratios, bucket-level distinct counts
  * and breakdowns are added afterwards by the rollup, for days and wider buckets alike.
  *
- * Output columns: is_global, tenant_id, day, then one column per metric of `workMetrics()`.
+ * Output columns: is_global, tenant_id, day, one column per metric of `workMetrics()`, then BUCKET_FIRST_USERS.
  */
 export function workMetrics(): MetricDefinition[] {
   return METRIC_CATALOG.filter((metric) => metric.kind !== 'ratio' && !('bucketFact' in metric.daily));
@@ -94,7 +105,10 @@ export function dailyWorkSql(
       FROM scopes s CROSS JOIN generate_series(${EVE}, :w1::date, interval '1 day') AS d),
     base AS (
       SELECT g.is_global, g.tenant_id, g.day,
-        ${direct.map((metric) => `${metricExpression(metric, enabled)} AS ${quoteIdent(metric.key)}`).join(',\n        ')}
+        ${direct.map((metric) => `${metricExpression(metric, enabled)} AS ${quoteIdent(metric.key)}`).join(',\n        ')},
+        ${Object.values(BUCKET_FIRST_USERS)
+          .map((fact) => `${enabled.has('activity') ? `coalesce(f.${fact}, 0)` : 'NULL::bigint'} AS ${fact}`)
+          .join(', ')}
       FROM grid g
       LEFT JOIN scoped_facts f ON f.is_global = g.is_global AND ${SAME_TENANT('f', 'g')} AND f.day = g.day
       WINDOW running AS (PARTITION BY g.is_global, g.tenant_id ORDER BY g.day))

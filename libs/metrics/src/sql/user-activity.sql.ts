@@ -1,5 +1,5 @@
 import { TENANT_FILTER } from './sql-fragments.js';
-import { BUCKET_DATE, BUCKET_LAST_DAY } from './bucket-dates.js';
+import { BUCKET_DATE } from './bucket-dates.js';
 import { WINDOW_DAYS } from './stored-eve.sql.js';
 import { dayCoverageSql } from './day-coverage.sql.js';
 
@@ -190,35 +190,6 @@ export function stateActiveUsersSql(from: string, to: string, bucketDate: string
       FROM ${USER_ACTIVITY_TABLE}
       WHERE ${rowsTouching(from, to)} AND ${touchingRowActiveIn('', from, to)}
       GROUP BY 1, 2`;
-}
-
-/**
- * Distinct active users per tenant in each week or month a run writes (those holding a day of [:d0, :d1]), from the
- * state, as bucket-fact rows: a bucket's days from its first (never before the work range's start :w0, which begins
- * with the first of them) to its last or :w1, whichever comes first — the days the user-days of a whole work range
- * would give it. The state must hold those days (the run has folded its own, and it held the ones before).
- */
-export function stateBucketActiveUsersSql(bucket: 'weekly' | 'monthly'): string {
-  const step = bucket === 'weekly' ? '1 week' : '1 month';
-  const counted = (
-    users: string,
-    buckets: string,
-  ) => `SELECT a.tenant_id, b.bucket_date, 'active_users' AS fact, ${users} AS value
-      FROM (SELECT d::date AS bucket_date, least(${BUCKET_LAST_DAY[bucket]('d::date')}, :w1::date) AS last_day
-            FROM generate_series(${BUCKET_DATE[bucket](':d0::date')}, ${BUCKET_DATE[bucket](':d1::date')},
-                                 interval '${step}') AS d) AS b
-      JOIN ${USER_ACTIVITY_TABLE} AS a ON ${lastDayFrom('a.', 'b.bucket_date')} AND a.first_day <= b.last_day
-      WHERE ${TENANT_FILTER} AND ${buckets} AND ${touchingRowActiveIn('a.', 'b.bucket_date', 'b.last_day')}
-      GROUP BY 1, 2`;
-  // A bucket whose days lie in one year is touched only by rows of that year (a row's first and last active day lie
-  // in its year): one row per user, so counting rows is exact and spares the sort of count(DISTINCT) (~10 ms of a
-  // month's 17,165 rows at scale 0.1, ~60 ms of a week's 59,522 at scale 1). Only an ISO week across New Year can
-  // match a user in both years' rows.
-  if (bucket === 'monthly') return counted('count(*)', 'true');
-  const oneYear = 'extract(year FROM b.bucket_date) = extract(year FROM b.last_day)';
-  return `${counted('count(*)', oneYear)}
-      UNION ALL
-      ${counted('count(DISTINCT a.user_id)', `NOT ${oneYear}`)}`;
 }
 
 /** The days the state holds exactly, as of its last fold (day-coverage.sql.ts). */

@@ -47,6 +47,22 @@ export const USAGE_FACTS = [
   },
   // Activity: distinct users per day, and the +1/−1 changes of the rolling windows' distinct counts.
   { name: 'active_users', source: 'activity', sqlType: 'bigint', query: 'active_user_days', sql: `sum(users)` },
+  // The day's users whose previous active day lies before its ISO week or month: a bucket's distinct users are the
+  // sum over its days, kept in the work table so a run that restores stored days sums them too (bucket-facts.sql.ts).
+  {
+    name: 'week_first_users',
+    source: 'activity',
+    sqlType: 'bigint',
+    query: 'active_user_days',
+    sql: `sum(week_firsts)`,
+  },
+  {
+    name: 'month_first_users',
+    source: 'activity',
+    sqlType: 'bigint',
+    query: 'active_user_days',
+    sql: `sum(month_firsts)`,
+  },
   { name: 'wau_delta', source: 'activity', sqlType: 'bigint', query: 'wau_window', sql: `sum(delta)` },
   { name: 'mau_delta', source: 'activity', sqlType: 'bigint', query: 'mau_window', sql: `sum(delta)` },
   // Activation: first key actions, and signups with a key action within 7 days.
