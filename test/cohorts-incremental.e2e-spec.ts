@@ -197,6 +197,15 @@ describe('cohorts: a run recomputes only the months whose stored rows can change
       ],
     });
     await nightly('2026-02-01');
+    // Each scope's row is decided alone. November's last signups: b's on a Monday (11-03), a's and so the global
+    // view's on a Wednesday (11-12). On Monday morning b's row shows a new week (and read 01-31): rewritten. a's and the
+    // global view's show no new week, and read no new day (their last shown week ended 01-27): left as they were.
+    const [november] = await test.dataSource.query<{ rewritten: (string | null)[] }[]>(
+      `SELECT array_agg(tenant_id ORDER BY tenant_id NULLS FIRST) AS rewritten FROM system_cohort_retention
+       WHERE cohort_month = '2025-11-01' AND computed_as_of = $1`,
+      [morningAfter('2026-02-01')],
+    );
+    expect(november.rewritten).toEqual(['b']);
     await expectFullRecompute(morningAfter('2026-02-01'));
     // The catch-up computes the missing day the morning after.
     await metrics.computeRange({ start: '2026-01-31', end: '2026-01-31', asOf: morningAfter('2026-02-01') });

@@ -110,6 +110,8 @@ WITH
   ),
   scope_rows AS (
     SELECT
+      s.is_global,
+      s.tenant_id,
       s.cohort_month,
       w.now_shown,
       w.then_shown,
@@ -171,21 +173,19 @@ WITH
   ),
   stale AS (
     SELECT
+      is_global,
+      tenant_id,
       cohort_month,
       CASE
-        WHEN bool_or(rewrite) THEN 0
-        ELSE min(then_shown)
+        WHEN rewrite THEN 0
+        ELSE then_shown
       END AS from_week,
-      max(now_shown) AS to_week
+      now_shown AS to_week
     FROM
       scope_rows
-    GROUP BY
-      cohort_month
-    HAVING
-      bool_or(
-        stale
-        OR rewrite
-      )
+    WHERE
+      stale
+      OR rewrite
   ),
   emptied AS (
     DELETE FROM system_cohort_retention r
@@ -210,11 +210,18 @@ WITH
   members AS MATERIALIZED (
     SELECT
       m.*,
-      st.from_week,
-      st.to_week
+      least(t.from_week, g.from_week) AS from_week,
+      greatest(t.to_week, g.to_week) AS to_week
     FROM
       all_members m
-      JOIN stale st USING (cohort_month)
+      LEFT JOIN stale t ON NOT t.is_global
+      AND t.tenant_id = m.tenant_id
+      AND t.cohort_month = m.cohort_month
+      LEFT JOIN stale g ON g.is_global
+      AND g.cohort_month = m.cohort_month
+    WHERE
+      t.cohort_month IS NOT NULL
+      OR g.cohort_month IS NOT NULL
   ),
   active_weeks AS (
     SELECT DISTINCT
@@ -244,37 +251,32 @@ WITH
   ),
   sizes AS (
     SELECT
-      *
+      s.*
     FROM
-      all_sizes
-    WHERE
-      cohort_month IN (
-        SELECT
-          cohort_month
-        FROM
-          stale
-      )
+      all_sizes s
+      JOIN stale st ON st.is_global = s.is_global
+      AND coalesce(st.tenant_id, '') = coalesce(s.tenant_id, '')
+      AND st.tenant_id IS NOT DISTINCT FROM s.tenant_id
+      AND st.cohort_month = s.cohort_month
   ),
   kept_weeks AS (
     SELECT
-      r.tenant_id IS NULL AS is_global,
-      r.tenant_id,
-      r.cohort_month,
+      st.is_global,
+      st.tenant_id,
+      st.cohort_month,
       (cell ->> 'week')::int AS week,
       (cell ->> 'retained')::bigint AS retained
     FROM
       stale st
       JOIN system_cohort_retention r ON r.environment = :env
       AND r.cohort_month = st.cohort_month
-      AND (
-        :tenant::varchar IS NULL
-        OR r.tenant_id = :tenant
-      )
+      AND coalesce(r.tenant_id, '') = coalesce(st.tenant_id, '')
+      AND r.tenant_id IS NOT DISTINCT FROM st.tenant_id
       CROSS JOIN LATERAL jsonb_array_elements(r.curve) AS cell
     WHERE
       (cell ->> 'week')::int < st.from_week
   ),
-  retained AS (
+  counted_weeks AS (
     SELECT
       grouping(tenant_id) = 1 AS is_global,
       tenant_id,
@@ -288,6 +290,21 @@ WITH
         (tenant_id, cohort_month, week),
         (cohort_month, week)
       )
+  ),
+  retained AS (
+    -- A scope's weeks from its own first week read on: a member may have been read from an earlier week for the
+    -- other scope it belongs to (its tenant's or the global view's), and a scope read in part (the global view of a
+    -- month with a stale tenant only) has no stale row to join.
+    SELECT
+      c.*
+    FROM
+      counted_weeks c
+      JOIN stale st ON st.is_global = c.is_global
+      AND coalesce(st.tenant_id, '') = coalesce(c.tenant_id, '')
+      AND st.tenant_id IS NOT DISTINCT FROM c.tenant_id
+      AND st.cohort_month = c.cohort_month
+    WHERE
+      c.week >= st.from_week
     UNION ALL
     SELECT
       *
@@ -545,6 +562,8 @@ WITH
   ),
   scope_rows AS (
     SELECT
+      s.is_global,
+      s.tenant_id,
       s.cohort_month,
       w.now_shown,
       w.then_shown,
@@ -606,21 +625,19 @@ WITH
   ),
   stale AS (
     SELECT
+      is_global,
+      tenant_id,
       cohort_month,
       CASE
-        WHEN bool_or(rewrite) THEN 0
-        ELSE min(then_shown)
+        WHEN rewrite THEN 0
+        ELSE then_shown
       END AS from_week,
-      max(now_shown) AS to_week
+      now_shown AS to_week
     FROM
       scope_rows
-    GROUP BY
-      cohort_month
-    HAVING
-      bool_or(
-        stale
-        OR rewrite
-      )
+    WHERE
+      stale
+      OR rewrite
   ),
   emptied AS (
     DELETE FROM system_cohort_retention r
@@ -645,11 +662,18 @@ WITH
   members AS MATERIALIZED (
     SELECT
       m.*,
-      st.from_week,
-      st.to_week
+      least(t.from_week, g.from_week) AS from_week,
+      greatest(t.to_week, g.to_week) AS to_week
     FROM
       all_members m
-      JOIN stale st USING (cohort_month)
+      LEFT JOIN stale t ON NOT t.is_global
+      AND t.tenant_id = m.tenant_id
+      AND t.cohort_month = m.cohort_month
+      LEFT JOIN stale g ON g.is_global
+      AND g.cohort_month = m.cohort_month
+    WHERE
+      t.cohort_month IS NOT NULL
+      OR g.cohort_month IS NOT NULL
   ),
   active_weeks AS (
     WITH
@@ -767,37 +791,32 @@ WITH
   ),
   sizes AS (
     SELECT
-      *
+      s.*
     FROM
-      all_sizes
-    WHERE
-      cohort_month IN (
-        SELECT
-          cohort_month
-        FROM
-          stale
-      )
+      all_sizes s
+      JOIN stale st ON st.is_global = s.is_global
+      AND coalesce(st.tenant_id, '') = coalesce(s.tenant_id, '')
+      AND st.tenant_id IS NOT DISTINCT FROM s.tenant_id
+      AND st.cohort_month = s.cohort_month
   ),
   kept_weeks AS (
     SELECT
-      r.tenant_id IS NULL AS is_global,
-      r.tenant_id,
-      r.cohort_month,
+      st.is_global,
+      st.tenant_id,
+      st.cohort_month,
       (cell ->> 'week')::int AS week,
       (cell ->> 'retained')::bigint AS retained
     FROM
       stale st
       JOIN system_cohort_retention r ON r.environment = :env
       AND r.cohort_month = st.cohort_month
-      AND (
-        :tenant::varchar IS NULL
-        OR r.tenant_id = :tenant
-      )
+      AND coalesce(r.tenant_id, '') = coalesce(st.tenant_id, '')
+      AND r.tenant_id IS NOT DISTINCT FROM st.tenant_id
       CROSS JOIN LATERAL jsonb_array_elements(r.curve) AS cell
     WHERE
       (cell ->> 'week')::int < st.from_week
   ),
-  retained AS (
+  counted_weeks AS (
     SELECT
       grouping(tenant_id) = 1 AS is_global,
       tenant_id,
@@ -811,6 +830,21 @@ WITH
         (tenant_id, cohort_month, week),
         (cohort_month, week)
       )
+  ),
+  retained AS (
+    -- A scope's weeks from its own first week read on: a member may have been read from an earlier week for the
+    -- other scope it belongs to (its tenant's or the global view's), and a scope read in part (the global view of a
+    -- month with a stale tenant only) has no stale row to join.
+    SELECT
+      c.*
+    FROM
+      counted_weeks c
+      JOIN stale st ON st.is_global = c.is_global
+      AND coalesce(st.tenant_id, '') = coalesce(c.tenant_id, '')
+      AND st.tenant_id IS NOT DISTINCT FROM c.tenant_id
+      AND st.cohort_month = c.cohort_month
+    WHERE
+      c.week >= st.from_week
     UNION ALL
     SELECT
       *
@@ -1096,6 +1130,8 @@ WITH
   ),
   scope_rows AS (
     SELECT
+      s.is_global,
+      s.tenant_id,
       s.cohort_month,
       w.now_shown,
       w.then_shown,
@@ -1157,21 +1193,19 @@ WITH
   ),
   stale AS (
     SELECT
+      is_global,
+      tenant_id,
       cohort_month,
       CASE
-        WHEN bool_or(rewrite) THEN 0
-        ELSE min(then_shown)
+        WHEN rewrite THEN 0
+        ELSE then_shown
       END AS from_week,
-      max(now_shown) AS to_week
+      now_shown AS to_week
     FROM
       scope_rows
-    GROUP BY
-      cohort_month
-    HAVING
-      bool_or(
-        stale
-        OR rewrite
-      )
+    WHERE
+      stale
+      OR rewrite
   ),
   emptied AS (
     DELETE FROM system_cohort_retention r
@@ -1196,11 +1230,18 @@ WITH
   members AS MATERIALIZED (
     SELECT
       m.*,
-      st.from_week,
-      st.to_week
+      least(t.from_week, g.from_week) AS from_week,
+      greatest(t.to_week, g.to_week) AS to_week
     FROM
       all_members m
-      JOIN stale st USING (cohort_month)
+      LEFT JOIN stale t ON NOT t.is_global
+      AND t.tenant_id = m.tenant_id
+      AND t.cohort_month = m.cohort_month
+      LEFT JOIN stale g ON g.is_global
+      AND g.cohort_month = m.cohort_month
+    WHERE
+      t.cohort_month IS NOT NULL
+      OR g.cohort_month IS NOT NULL
   ),
   active_weeks AS (
     WITH
@@ -1318,37 +1359,32 @@ WITH
   ),
   sizes AS (
     SELECT
-      *
+      s.*
     FROM
-      all_sizes
-    WHERE
-      cohort_month IN (
-        SELECT
-          cohort_month
-        FROM
-          stale
-      )
+      all_sizes s
+      JOIN stale st ON st.is_global = s.is_global
+      AND coalesce(st.tenant_id, '') = coalesce(s.tenant_id, '')
+      AND st.tenant_id IS NOT DISTINCT FROM s.tenant_id
+      AND st.cohort_month = s.cohort_month
   ),
   kept_weeks AS (
     SELECT
-      r.tenant_id IS NULL AS is_global,
-      r.tenant_id,
-      r.cohort_month,
+      st.is_global,
+      st.tenant_id,
+      st.cohort_month,
       (cell ->> 'week')::int AS week,
       (cell ->> 'retained')::bigint AS retained
     FROM
       stale st
       JOIN system_cohort_retention r ON r.environment = :env
       AND r.cohort_month = st.cohort_month
-      AND (
-        :tenant::varchar IS NULL
-        OR r.tenant_id = :tenant
-      )
+      AND coalesce(r.tenant_id, '') = coalesce(st.tenant_id, '')
+      AND r.tenant_id IS NOT DISTINCT FROM st.tenant_id
       CROSS JOIN LATERAL jsonb_array_elements(r.curve) AS cell
     WHERE
       (cell ->> 'week')::int < st.from_week
   ),
-  retained AS (
+  counted_weeks AS (
     SELECT
       grouping(tenant_id) = 1 AS is_global,
       tenant_id,
@@ -1362,6 +1398,21 @@ WITH
         (tenant_id, cohort_month, week),
         (cohort_month, week)
       )
+  ),
+  retained AS (
+    -- A scope's weeks from its own first week read on: a member may have been read from an earlier week for the
+    -- other scope it belongs to (its tenant's or the global view's), and a scope read in part (the global view of a
+    -- month with a stale tenant only) has no stale row to join.
+    SELECT
+      c.*
+    FROM
+      counted_weeks c
+      JOIN stale st ON st.is_global = c.is_global
+      AND coalesce(st.tenant_id, '') = coalesce(c.tenant_id, '')
+      AND st.tenant_id IS NOT DISTINCT FROM c.tenant_id
+      AND st.cohort_month = c.cohort_month
+    WHERE
+      c.week >= st.from_week
     UNION ALL
     SELECT
       *

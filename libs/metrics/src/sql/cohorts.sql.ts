@@ -126,19 +126,22 @@ function shownWeeks(lastSignup: string, at: string): string {
  * system_cohort_retention. Week N of a user is days [7N, 7N+6] after their own signup day (day 0); a week
  * is null until the window of the cohort's last-signing user has ended (metrics.md, "Cohort retention").
  *
- * Only the months whose stored rows could differ from a recompute are recomputed (`stale`; docs/performance.md,
- * reader 3, states the rule and why it is exact): a month is recomputed when one of its scopes' rows is missing
- * or recorded with other inputs, when a week of it is shown at :as_of but not at the row's `computed_as_of` (or
- * the reverse), or when a day the row read may have changed since: the run's own days [:changed_from, :changed_to],
- * a day marked dirty, or a day without a global daily snapshot (never computed, so never marked). The days a row
- * reads are its month (the members' signups) and those of its shown weeks, [month start, last signup + 7 × shown
- * − 1]. :force recomputes every month. The members of every month are read (one pass over the signups, or the
- * lifecycle state and the signups since, `members`) to decide;
- * only the chosen months' active weeks are read, and of those only the weeks [from_week, to_week): to_week is the
- * most weeks any scope of the month shows at :as_of (no later week is shown), and from_week is 0 when a scope's row
- * must be rewritten (missing, other inputs, an as_of moved back, a changed day among the days it read) and
- * otherwise the fewest weeks a scope's row showed when it was computed: the weeks before it are kept from the
- * stored curves (`kept_weeks`), so a month whose only change is a matured week reads that week alone.
+ * Only the rows whose stored values could differ from a recompute are recomputed (`stale`, per month and scope: the
+ * global view and each tenant; docs/performance.md, reader 3, states the rule and why it is exact): a row is
+ * recomputed when it is missing or recorded with other inputs, when a week of it is shown at :as_of but not at its
+ * `computed_as_of` (or the reverse), or when a day it read may have changed since: the run's own days
+ * [:changed_from, :changed_to], a day marked dirty, or a day without a global daily snapshot (never computed, so never
+ * marked). The days a row reads are its month (the members' signups) and those of its shown weeks, [month start, last
+ * signup + 7 × shown − 1]. :force recomputes every row. The members of every month are read (one pass over the
+ * signups, or the lifecycle state and the signups since, `members`) to decide; only the members of a stale row are
+ * read for their active weeks (its tenant's, and every member of a month whose global row is stale), and of those
+ * only the weeks [from_week, to_week) of their stale rows: to_week is the weeks the row shows at :as_of (no later
+ * week is shown), and from_week is 0 when the row must be rewritten (missing, other inputs, an as_of moved back, a
+ * changed day among the days it read) and otherwise the weeks it showed when it was computed: the weeks before are
+ * kept from its stored curve (`kept_weeks`). A month's tenants see their weeks mature on different nights (their
+ * last signups fall on different weekdays): decided per month, each night recomputed the months of any tenant with a
+ * matured week, for all their members (7 of 8 months at scale 1); per row, a tenant's members are read on the nights
+ * its own weeks mature, and all of a month's on the global view's.
  * `changed_days` is MATERIALIZED so that it is computed once, not per month and scope tested; `members` so that
  * the active weeks join a computed set (as when it had two readers).
  * A stored row of the run's scopes and months whose scope has no member any more (a late earlier signup moved its
@@ -178,7 +181,7 @@ export function cohortsUpsertSql(
         SELECT 1 FROM system_metrics_snapshot x
         WHERE x.environment = :env AND x.bucket_type = 'daily' AND x.tenant_id IS NULL AND x.bucket_date = d::date)),
     scope_rows AS (
-      SELECT s.cohort_month, w.now_shown, w.then_shown,
+      SELECT s.is_global, s.tenant_id, s.cohort_month, w.now_shown, w.then_shown,
              :force::boolean OR r.computed_inputs IS DISTINCT FROM :inputs::text OR w.then_shown > w.now_shown
                OR ${changedDayUntil('w.then_shown')} AS rewrite,
              w.now_shown <> w.then_shown OR ${changedDayUntil('w.now_shown')} AS stale
@@ -188,9 +191,9 @@ export function cohortsUpsertSql(
       CROSS JOIN LATERAL (SELECT ${shownWeeks('s.last_signup_day', ':as_of::timestamptz')} AS now_shown,
                                  ${shownWeeks('s.last_signup_day', 'r.computed_as_of')} AS then_shown) AS w),
     stale AS (
-      SELECT cohort_month, CASE WHEN bool_or(rewrite) THEN 0 ELSE min(then_shown) END AS from_week,
-             max(now_shown) AS to_week
-      FROM scope_rows GROUP BY cohort_month HAVING bool_or(stale OR rewrite)),
+      SELECT is_global, tenant_id, cohort_month, CASE WHEN rewrite THEN 0 ELSE then_shown END AS from_week,
+             now_shown AS to_week
+      FROM scope_rows WHERE stale OR rewrite),
     emptied AS (
       DELETE FROM system_cohort_retention r
       WHERE r.environment = :env AND r.cohort_month BETWEEN :c0::date AND :c1::date
@@ -198,20 +201,33 @@ export function cohortsUpsertSql(
         AND NOT EXISTS (SELECT 1 FROM all_sizes s
                         WHERE s.cohort_month = r.cohort_month AND ${SAME_TENANT('s', 'r')})),
     members AS MATERIALIZED (
-      SELECT m.*, st.from_week, st.to_week FROM all_members m JOIN stale st USING (cohort_month)),
+      SELECT m.*, least(t.from_week, g.from_week) AS from_week, greatest(t.to_week, g.to_week) AS to_week
+      FROM all_members m
+      LEFT JOIN stale t ON NOT t.is_global AND t.tenant_id = m.tenant_id AND t.cohort_month = m.cohort_month
+      LEFT JOIN stale g ON g.is_global AND g.cohort_month = m.cohort_month
+      WHERE t.cohort_month IS NOT NULL OR g.cohort_month IS NOT NULL),
     active_weeks AS (${activeWeeks === 'state' ? activeWeeksFromStateSql() : activeWeeksFromActivitySql(rel)}),
-    sizes AS (SELECT * FROM all_sizes WHERE cohort_month IN (SELECT cohort_month FROM stale)),
+    sizes AS (
+      SELECT s.* FROM all_sizes s
+      JOIN stale st ON st.is_global = s.is_global AND ${SAME_TENANT('st', 's')} AND st.cohort_month = s.cohort_month),
     kept_weeks AS (
-      SELECT r.tenant_id IS NULL AS is_global, r.tenant_id, r.cohort_month, (cell ->> 'week')::int AS week,
+      SELECT st.is_global, st.tenant_id, st.cohort_month, (cell ->> 'week')::int AS week,
              (cell ->> 'retained')::bigint AS retained
       FROM stale st
       JOIN system_cohort_retention r ON r.environment = :env AND r.cohort_month = st.cohort_month
-        AND (:tenant::varchar IS NULL OR r.tenant_id = :tenant)
+        AND ${SAME_TENANT('r', 'st')}
       CROSS JOIN LATERAL jsonb_array_elements(r.curve) AS cell
       WHERE (cell ->> 'week')::int < st.from_week),
-    retained AS (
+    counted_weeks AS (
       SELECT grouping(tenant_id) = 1 AS is_global, tenant_id, cohort_month, week, count(*) AS retained
-      FROM active_weeks GROUP BY GROUPING SETS ((tenant_id, cohort_month, week), (cohort_month, week))
+      FROM active_weeks GROUP BY GROUPING SETS ((tenant_id, cohort_month, week), (cohort_month, week))),
+    retained AS (
+      -- A scope's weeks from its own first week read on: a member may have been read from an earlier week for the
+      -- other scope it belongs to (its tenant's or the global view's), and a scope read in part (the global view of a
+      -- month with a stale tenant only) has no stale row to join.
+      SELECT c.* FROM counted_weeks c
+      JOIN stale st ON st.is_global = c.is_global AND ${SAME_TENANT('st', 'c')} AND st.cohort_month = c.cohort_month
+      WHERE c.week >= st.from_week
       UNION ALL
       SELECT * FROM kept_weeks),
     curve AS (
