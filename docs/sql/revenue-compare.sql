@@ -2114,9 +2114,25 @@ WITH
   ),
   daily_rows AS (
     SELECT
-      *
+      work_day.*,
+      lag(work_day.day) OVER by_bucket IS NULL AS last_of_bucket,
+      lead(work_day.day) OVER by_bucket IS NULL AS first_of_bucket
     FROM
-      metrics_compare_work
+      (
+        SELECT
+          *
+        FROM
+          metrics_compare_work
+      ) AS work_day
+    WINDOW
+      by_bucket AS (
+        PARTITION BY
+          work_day.is_global,
+          work_day.tenant_id,
+          :range_start::date
+        ORDER BY
+          work_day.day DESC
+      )
   ),
   rolled AS (
     SELECT
@@ -2124,27 +2140,24 @@ WITH
       tenant_id,
       :range_start::date AS bucket_date,
       (
-        array_agg(
-          "total_customers"
-          ORDER BY
-            day DESC
+        array_agg("total_customers") FILTER (
+          WHERE
+            last_of_bucket
         )
       ) [1] AS "total_customers",
       sum("new_customers") AS "new_customers",
       sum("churned_customers") AS "churned_customers",
       sum("reactivated_customers") AS "reactivated_customers",
       (
-        array_agg(
-          "customers_at_start"
-          ORDER BY
-            day
+        array_agg("customers_at_start") FILTER (
+          WHERE
+            first_of_bucket
         )
       ) [1] AS "customers_at_start",
       (
-        array_agg(
-          "signups_total"
-          ORDER BY
-            day DESC
+        array_agg("signups_total") FILTER (
+          WHERE
+            last_of_bucket
         )
       ) [1] AS "signups_total",
       round(
@@ -2155,17 +2168,15 @@ WITH
         2
       ) AS "dau",
       (
-        array_agg(
-          "wau"
-          ORDER BY
-            day DESC
+        array_agg("wau") FILTER (
+          WHERE
+            last_of_bucket
         )
       ) [1] AS "wau",
       (
-        array_agg(
-          "mau"
-          ORDER BY
-            day DESC
+        array_agg("mau") FILTER (
+          WHERE
+            last_of_bucket
         )
       ) [1] AS "mau",
       sum("activated_users") AS "activated_users",
@@ -2184,24 +2195,21 @@ WITH
       sum("ai_tokens_used") AS "ai_tokens_used",
       sum("ai_cost_usd") AS "ai_cost_usd",
       (
-        array_agg(
-          "mrr"
-          ORDER BY
-            day DESC
+        array_agg("mrr") FILTER (
+          WHERE
+            last_of_bucket
         )
       ) [1] AS "mrr",
       (
-        array_agg(
-          "arr"
-          ORDER BY
-            day DESC
+        array_agg("arr") FILTER (
+          WHERE
+            last_of_bucket
         )
       ) [1] AS "arr",
       (
-        array_agg(
-          "paying_customers"
-          ORDER BY
-            day DESC
+        array_agg("paying_customers") FILTER (
+          WHERE
+            last_of_bucket
         )
       ) [1] AS "paying_customers",
       sum("mrr_new") AS "mrr_new",
@@ -2213,70 +2221,61 @@ WITH
       sum("mrr_gained") AS "mrr_gained",
       sum("mrr_lost") AS "mrr_lost",
       (
-        array_agg(
-          "mrr_at_start"
-          ORDER BY
-            day
+        array_agg("mrr_at_start") FILTER (
+          WHERE
+            first_of_bucket
         )
       ) [1] AS "mrr_at_start",
       (
-        array_agg(
-          "stripe_active_subscriptions"
-          ORDER BY
-            day DESC
+        array_agg("stripe_active_subscriptions") FILTER (
+          WHERE
+            last_of_bucket
         )
       ) [1] AS "stripe_active_subscriptions",
       (
-        array_agg(
-          "stripe_past_due"
-          ORDER BY
-            day DESC
+        array_agg("stripe_past_due") FILTER (
+          WHERE
+            last_of_bucket
         )
       ) [1] AS "stripe_past_due",
       sum("stripe_canceled") AS "stripe_canceled",
       sum("stripe_failed_payments") AS "stripe_failed_payments",
       (
-        array_agg(
-          "outstanding_invoices_count"
-          ORDER BY
-            day DESC
+        array_agg("outstanding_invoices_count") FILTER (
+          WHERE
+            last_of_bucket
         )
       ) [1] AS "outstanding_invoices_count",
       (
-        array_agg(
-          "outstanding_invoices_value"
-          ORDER BY
-            day DESC
+        array_agg("outstanding_invoices_value") FILTER (
+          WHERE
+            last_of_bucket
         )
       ) [1] AS "outstanding_invoices_value",
       sum("new_paying_customers") AS "new_paying_customers",
       sum("paying_customers_churned") AS "paying_customers_churned",
       (
-        array_agg(
-          "paying_at_start"
-          ORDER BY
-            day
+        array_agg("paying_at_start") FILTER (
+          WHERE
+            first_of_bucket
         )
       ) [1] AS "paying_at_start",
       (
-        array_agg(
-          "cash_burn_monthly"
-          ORDER BY
-            day DESC
+        array_agg("cash_burn_monthly") FILTER (
+          WHERE
+            last_of_bucket
         )
       ) [1] AS "cash_burn_monthly",
       (
-        array_agg(
-          "cash_balance"
-          ORDER BY
-            day DESC
+        array_agg("cash_balance") FILTER (
+          WHERE
+            last_of_bucket
         )
       ) [1] AS "cash_balance",
       (
-        array_agg(
-          "runway_months"
-          ORDER BY
-            day DESC
+        array_agg("runway_months") FILTER (
+          WHERE
+            last_of_bucket
         )
       ) [1] AS "runway_months",
       round(
@@ -2925,9 +2924,25 @@ WITH
   ),
   daily_rows AS (
     SELECT
-      *
+      work_day.*,
+      lag(work_day.day) OVER by_bucket IS NULL AS last_of_bucket,
+      lead(work_day.day) OVER by_bucket IS NULL AS first_of_bucket
     FROM
-      metrics_compare_work
+      (
+        SELECT
+          *
+        FROM
+          metrics_compare_work
+      ) AS work_day
+    WINDOW
+      by_bucket AS (
+        PARTITION BY
+          work_day.is_global,
+          work_day.tenant_id,
+          date_trunc('month', (work_day.day)::timestamp)::date
+        ORDER BY
+          work_day.day DESC
+      )
   ),
   rolled AS (
     SELECT
@@ -2935,27 +2950,24 @@ WITH
       tenant_id,
       date_trunc('month', (day)::timestamp)::date AS bucket_date,
       (
-        array_agg(
-          "total_customers"
-          ORDER BY
-            day DESC
+        array_agg("total_customers") FILTER (
+          WHERE
+            last_of_bucket
         )
       ) [1] AS "total_customers",
       sum("new_customers") AS "new_customers",
       sum("churned_customers") AS "churned_customers",
       sum("reactivated_customers") AS "reactivated_customers",
       (
-        array_agg(
-          "customers_at_start"
-          ORDER BY
-            day
+        array_agg("customers_at_start") FILTER (
+          WHERE
+            first_of_bucket
         )
       ) [1] AS "customers_at_start",
       (
-        array_agg(
-          "signups_total"
-          ORDER BY
-            day DESC
+        array_agg("signups_total") FILTER (
+          WHERE
+            last_of_bucket
         )
       ) [1] AS "signups_total",
       round(
@@ -2966,17 +2978,15 @@ WITH
         2
       ) AS "dau",
       (
-        array_agg(
-          "wau"
-          ORDER BY
-            day DESC
+        array_agg("wau") FILTER (
+          WHERE
+            last_of_bucket
         )
       ) [1] AS "wau",
       (
-        array_agg(
-          "mau"
-          ORDER BY
-            day DESC
+        array_agg("mau") FILTER (
+          WHERE
+            last_of_bucket
         )
       ) [1] AS "mau",
       sum("activated_users") AS "activated_users",
@@ -2995,24 +3005,21 @@ WITH
       sum("ai_tokens_used") AS "ai_tokens_used",
       sum("ai_cost_usd") AS "ai_cost_usd",
       (
-        array_agg(
-          "mrr"
-          ORDER BY
-            day DESC
+        array_agg("mrr") FILTER (
+          WHERE
+            last_of_bucket
         )
       ) [1] AS "mrr",
       (
-        array_agg(
-          "arr"
-          ORDER BY
-            day DESC
+        array_agg("arr") FILTER (
+          WHERE
+            last_of_bucket
         )
       ) [1] AS "arr",
       (
-        array_agg(
-          "paying_customers"
-          ORDER BY
-            day DESC
+        array_agg("paying_customers") FILTER (
+          WHERE
+            last_of_bucket
         )
       ) [1] AS "paying_customers",
       sum("mrr_new") AS "mrr_new",
@@ -3024,70 +3031,61 @@ WITH
       sum("mrr_gained") AS "mrr_gained",
       sum("mrr_lost") AS "mrr_lost",
       (
-        array_agg(
-          "mrr_at_start"
-          ORDER BY
-            day
+        array_agg("mrr_at_start") FILTER (
+          WHERE
+            first_of_bucket
         )
       ) [1] AS "mrr_at_start",
       (
-        array_agg(
-          "stripe_active_subscriptions"
-          ORDER BY
-            day DESC
+        array_agg("stripe_active_subscriptions") FILTER (
+          WHERE
+            last_of_bucket
         )
       ) [1] AS "stripe_active_subscriptions",
       (
-        array_agg(
-          "stripe_past_due"
-          ORDER BY
-            day DESC
+        array_agg("stripe_past_due") FILTER (
+          WHERE
+            last_of_bucket
         )
       ) [1] AS "stripe_past_due",
       sum("stripe_canceled") AS "stripe_canceled",
       sum("stripe_failed_payments") AS "stripe_failed_payments",
       (
-        array_agg(
-          "outstanding_invoices_count"
-          ORDER BY
-            day DESC
+        array_agg("outstanding_invoices_count") FILTER (
+          WHERE
+            last_of_bucket
         )
       ) [1] AS "outstanding_invoices_count",
       (
-        array_agg(
-          "outstanding_invoices_value"
-          ORDER BY
-            day DESC
+        array_agg("outstanding_invoices_value") FILTER (
+          WHERE
+            last_of_bucket
         )
       ) [1] AS "outstanding_invoices_value",
       sum("new_paying_customers") AS "new_paying_customers",
       sum("paying_customers_churned") AS "paying_customers_churned",
       (
-        array_agg(
-          "paying_at_start"
-          ORDER BY
-            day
+        array_agg("paying_at_start") FILTER (
+          WHERE
+            first_of_bucket
         )
       ) [1] AS "paying_at_start",
       (
-        array_agg(
-          "cash_burn_monthly"
-          ORDER BY
-            day DESC
+        array_agg("cash_burn_monthly") FILTER (
+          WHERE
+            last_of_bucket
         )
       ) [1] AS "cash_burn_monthly",
       (
-        array_agg(
-          "cash_balance"
-          ORDER BY
-            day DESC
+        array_agg("cash_balance") FILTER (
+          WHERE
+            last_of_bucket
         )
       ) [1] AS "cash_balance",
       (
-        array_agg(
-          "runway_months"
-          ORDER BY
-            day DESC
+        array_agg("runway_months") FILTER (
+          WHERE
+            last_of_bucket
         )
       ) [1] AS "runway_months",
       round(

@@ -430,64 +430,80 @@ WITH
   ),
   daily_rows AS (
     SELECT
-      tenant_id IS NULL AS is_global,
-      tenant_id,
-      bucket_date AS day,
-      "total_customers",
-      "new_customers",
-      "churned_customers",
-      "reactivated_customers",
-      "customers_at_start",
-      "signups_total",
-      "dau",
-      "wau",
-      "mau",
-      "activated_users",
-      "signups_activated_7d",
-      "trial_started",
-      "trial_converted",
-      "jobs_total",
-      "jobs_succeeded",
-      "jobs_failed",
-      "jobs_duration_sum_sec",
-      "api_requests_total",
-      "api_errors_total",
-      "api_client_errors_total",
-      "api_latency_sum_ms",
-      "api_latency_histogram",
-      "ai_tokens_used",
-      "ai_cost_usd",
-      "mrr",
-      "arr",
-      "paying_customers",
-      "mrr_new",
-      "mrr_expansion",
-      "mrr_contraction",
-      "mrr_churn",
-      "mrr_reactivation",
-      "mrr_net_new",
-      "mrr_gained",
-      "mrr_lost",
-      "mrr_at_start",
-      "stripe_active_subscriptions",
-      "stripe_past_due",
-      "stripe_canceled",
-      "stripe_failed_payments",
-      "outstanding_invoices_count",
-      "outstanding_invoices_value",
-      "new_paying_customers",
-      "paying_customers_churned",
-      "paying_at_start",
-      "cash_burn_monthly",
-      "cash_balance",
-      "runway_months"
+      work_day.*,
+      lag(work_day.day) OVER by_bucket IS NULL AS last_of_bucket,
+      lead(work_day.day) OVER by_bucket IS NULL AS first_of_bucket
     FROM
-      system_metrics_snapshot
-    WHERE
-      environment = :env
-      AND bucket_type = 'daily'
-      AND tenant_id IS NULL
-      AND bucket_date BETWEEN :range_start::date AND :range_end::date
+      (
+        SELECT
+          tenant_id IS NULL AS is_global,
+          tenant_id,
+          bucket_date AS day,
+          "total_customers",
+          "new_customers",
+          "churned_customers",
+          "reactivated_customers",
+          "customers_at_start",
+          "signups_total",
+          "dau",
+          "wau",
+          "mau",
+          "activated_users",
+          "signups_activated_7d",
+          "trial_started",
+          "trial_converted",
+          "jobs_total",
+          "jobs_succeeded",
+          "jobs_failed",
+          "jobs_duration_sum_sec",
+          "api_requests_total",
+          "api_errors_total",
+          "api_client_errors_total",
+          "api_latency_sum_ms",
+          "api_latency_histogram",
+          "ai_tokens_used",
+          "ai_cost_usd",
+          "mrr",
+          "arr",
+          "paying_customers",
+          "mrr_new",
+          "mrr_expansion",
+          "mrr_contraction",
+          "mrr_churn",
+          "mrr_reactivation",
+          "mrr_net_new",
+          "mrr_gained",
+          "mrr_lost",
+          "mrr_at_start",
+          "stripe_active_subscriptions",
+          "stripe_past_due",
+          "stripe_canceled",
+          "stripe_failed_payments",
+          "outstanding_invoices_count",
+          "outstanding_invoices_value",
+          "new_paying_customers",
+          "paying_customers_churned",
+          "paying_at_start",
+          "cash_burn_monthly",
+          "cash_balance",
+          "runway_months"
+        FROM
+          system_metrics_snapshot
+        WHERE
+          environment = :env
+          AND bucket_type = 'daily'
+          AND tenant_id IS NULL
+          AND bucket_date BETWEEN :range_start::date AND :range_end::date
+      ) AS work_day
+    WINDOW
+      by_bucket AS (
+        PARTITION BY
+          work_day.is_global,
+          work_day.tenant_id,
+          :range_start::date
+        ORDER BY
+          work_day.day DESC
+      )
   ),
   rolled AS (
     SELECT
@@ -495,27 +511,24 @@ WITH
       tenant_id,
       :range_start::date AS bucket_date,
       (
-        array_agg(
-          "total_customers"
-          ORDER BY
-            day DESC
+        array_agg("total_customers") FILTER (
+          WHERE
+            last_of_bucket
         )
       ) [1] AS "total_customers",
       sum("new_customers") AS "new_customers",
       sum("churned_customers") AS "churned_customers",
       sum("reactivated_customers") AS "reactivated_customers",
       (
-        array_agg(
-          "customers_at_start"
-          ORDER BY
-            day
+        array_agg("customers_at_start") FILTER (
+          WHERE
+            first_of_bucket
         )
       ) [1] AS "customers_at_start",
       (
-        array_agg(
-          "signups_total"
-          ORDER BY
-            day DESC
+        array_agg("signups_total") FILTER (
+          WHERE
+            last_of_bucket
         )
       ) [1] AS "signups_total",
       round(
@@ -526,17 +539,15 @@ WITH
         2
       ) AS "dau",
       (
-        array_agg(
-          "wau"
-          ORDER BY
-            day DESC
+        array_agg("wau") FILTER (
+          WHERE
+            last_of_bucket
         )
       ) [1] AS "wau",
       (
-        array_agg(
-          "mau"
-          ORDER BY
-            day DESC
+        array_agg("mau") FILTER (
+          WHERE
+            last_of_bucket
         )
       ) [1] AS "mau",
       sum("activated_users") AS "activated_users",
@@ -555,24 +566,21 @@ WITH
       sum("ai_tokens_used") AS "ai_tokens_used",
       sum("ai_cost_usd") AS "ai_cost_usd",
       (
-        array_agg(
-          "mrr"
-          ORDER BY
-            day DESC
+        array_agg("mrr") FILTER (
+          WHERE
+            last_of_bucket
         )
       ) [1] AS "mrr",
       (
-        array_agg(
-          "arr"
-          ORDER BY
-            day DESC
+        array_agg("arr") FILTER (
+          WHERE
+            last_of_bucket
         )
       ) [1] AS "arr",
       (
-        array_agg(
-          "paying_customers"
-          ORDER BY
-            day DESC
+        array_agg("paying_customers") FILTER (
+          WHERE
+            last_of_bucket
         )
       ) [1] AS "paying_customers",
       sum("mrr_new") AS "mrr_new",
@@ -584,70 +592,61 @@ WITH
       sum("mrr_gained") AS "mrr_gained",
       sum("mrr_lost") AS "mrr_lost",
       (
-        array_agg(
-          "mrr_at_start"
-          ORDER BY
-            day
+        array_agg("mrr_at_start") FILTER (
+          WHERE
+            first_of_bucket
         )
       ) [1] AS "mrr_at_start",
       (
-        array_agg(
-          "stripe_active_subscriptions"
-          ORDER BY
-            day DESC
+        array_agg("stripe_active_subscriptions") FILTER (
+          WHERE
+            last_of_bucket
         )
       ) [1] AS "stripe_active_subscriptions",
       (
-        array_agg(
-          "stripe_past_due"
-          ORDER BY
-            day DESC
+        array_agg("stripe_past_due") FILTER (
+          WHERE
+            last_of_bucket
         )
       ) [1] AS "stripe_past_due",
       sum("stripe_canceled") AS "stripe_canceled",
       sum("stripe_failed_payments") AS "stripe_failed_payments",
       (
-        array_agg(
-          "outstanding_invoices_count"
-          ORDER BY
-            day DESC
+        array_agg("outstanding_invoices_count") FILTER (
+          WHERE
+            last_of_bucket
         )
       ) [1] AS "outstanding_invoices_count",
       (
-        array_agg(
-          "outstanding_invoices_value"
-          ORDER BY
-            day DESC
+        array_agg("outstanding_invoices_value") FILTER (
+          WHERE
+            last_of_bucket
         )
       ) [1] AS "outstanding_invoices_value",
       sum("new_paying_customers") AS "new_paying_customers",
       sum("paying_customers_churned") AS "paying_customers_churned",
       (
-        array_agg(
-          "paying_at_start"
-          ORDER BY
-            day
+        array_agg("paying_at_start") FILTER (
+          WHERE
+            first_of_bucket
         )
       ) [1] AS "paying_at_start",
       (
-        array_agg(
-          "cash_burn_monthly"
-          ORDER BY
-            day DESC
+        array_agg("cash_burn_monthly") FILTER (
+          WHERE
+            last_of_bucket
         )
       ) [1] AS "cash_burn_monthly",
       (
-        array_agg(
-          "cash_balance"
-          ORDER BY
-            day DESC
+        array_agg("cash_balance") FILTER (
+          WHERE
+            last_of_bucket
         )
       ) [1] AS "cash_balance",
       (
-        array_agg(
-          "runway_months"
-          ORDER BY
-            day DESC
+        array_agg("runway_months") FILTER (
+          WHERE
+            last_of_bucket
         )
       ) [1] AS "runway_months",
       round(
@@ -1299,64 +1298,80 @@ WITH
   ),
   daily_rows AS (
     SELECT
-      tenant_id IS NULL AS is_global,
-      tenant_id,
-      bucket_date AS day,
-      "total_customers",
-      "new_customers",
-      "churned_customers",
-      "reactivated_customers",
-      "customers_at_start",
-      "signups_total",
-      "dau",
-      "wau",
-      "mau",
-      "activated_users",
-      "signups_activated_7d",
-      "trial_started",
-      "trial_converted",
-      "jobs_total",
-      "jobs_succeeded",
-      "jobs_failed",
-      "jobs_duration_sum_sec",
-      "api_requests_total",
-      "api_errors_total",
-      "api_client_errors_total",
-      "api_latency_sum_ms",
-      "api_latency_histogram",
-      "ai_tokens_used",
-      "ai_cost_usd",
-      "mrr",
-      "arr",
-      "paying_customers",
-      "mrr_new",
-      "mrr_expansion",
-      "mrr_contraction",
-      "mrr_churn",
-      "mrr_reactivation",
-      "mrr_net_new",
-      "mrr_gained",
-      "mrr_lost",
-      "mrr_at_start",
-      "stripe_active_subscriptions",
-      "stripe_past_due",
-      "stripe_canceled",
-      "stripe_failed_payments",
-      "outstanding_invoices_count",
-      "outstanding_invoices_value",
-      "new_paying_customers",
-      "paying_customers_churned",
-      "paying_at_start",
-      "cash_burn_monthly",
-      "cash_balance",
-      "runway_months"
+      work_day.*,
+      lag(work_day.day) OVER by_bucket IS NULL AS last_of_bucket,
+      lead(work_day.day) OVER by_bucket IS NULL AS first_of_bucket
     FROM
-      system_metrics_snapshot
-    WHERE
-      environment = :env
-      AND bucket_type = 'daily'
-      AND tenant_id IS NULL
-      AND bucket_date BETWEEN :range_start::date AND :range_end::date
+      (
+        SELECT
+          tenant_id IS NULL AS is_global,
+          tenant_id,
+          bucket_date AS day,
+          "total_customers",
+          "new_customers",
+          "churned_customers",
+          "reactivated_customers",
+          "customers_at_start",
+          "signups_total",
+          "dau",
+          "wau",
+          "mau",
+          "activated_users",
+          "signups_activated_7d",
+          "trial_started",
+          "trial_converted",
+          "jobs_total",
+          "jobs_succeeded",
+          "jobs_failed",
+          "jobs_duration_sum_sec",
+          "api_requests_total",
+          "api_errors_total",
+          "api_client_errors_total",
+          "api_latency_sum_ms",
+          "api_latency_histogram",
+          "ai_tokens_used",
+          "ai_cost_usd",
+          "mrr",
+          "arr",
+          "paying_customers",
+          "mrr_new",
+          "mrr_expansion",
+          "mrr_contraction",
+          "mrr_churn",
+          "mrr_reactivation",
+          "mrr_net_new",
+          "mrr_gained",
+          "mrr_lost",
+          "mrr_at_start",
+          "stripe_active_subscriptions",
+          "stripe_past_due",
+          "stripe_canceled",
+          "stripe_failed_payments",
+          "outstanding_invoices_count",
+          "outstanding_invoices_value",
+          "new_paying_customers",
+          "paying_customers_churned",
+          "paying_at_start",
+          "cash_burn_monthly",
+          "cash_balance",
+          "runway_months"
+        FROM
+          system_metrics_snapshot
+        WHERE
+          environment = :env
+          AND bucket_type = 'daily'
+          AND tenant_id IS NULL
+          AND bucket_date BETWEEN :range_start::date AND :range_end::date
+      ) AS work_day
+    WINDOW
+      by_bucket AS (
+        PARTITION BY
+          work_day.is_global,
+          work_day.tenant_id,
+          :range_start::date
+        ORDER BY
+          work_day.day DESC
+      )
   ),
   rolled AS (
     SELECT
@@ -1364,27 +1379,24 @@ WITH
       tenant_id,
       :range_start::date AS bucket_date,
       (
-        array_agg(
-          "total_customers"
-          ORDER BY
-            day DESC
+        array_agg("total_customers") FILTER (
+          WHERE
+            last_of_bucket
         )
       ) [1] AS "total_customers",
       sum("new_customers") AS "new_customers",
       sum("churned_customers") AS "churned_customers",
       sum("reactivated_customers") AS "reactivated_customers",
       (
-        array_agg(
-          "customers_at_start"
-          ORDER BY
-            day
+        array_agg("customers_at_start") FILTER (
+          WHERE
+            first_of_bucket
         )
       ) [1] AS "customers_at_start",
       (
-        array_agg(
-          "signups_total"
-          ORDER BY
-            day DESC
+        array_agg("signups_total") FILTER (
+          WHERE
+            last_of_bucket
         )
       ) [1] AS "signups_total",
       round(
@@ -1395,17 +1407,15 @@ WITH
         2
       ) AS "dau",
       (
-        array_agg(
-          "wau"
-          ORDER BY
-            day DESC
+        array_agg("wau") FILTER (
+          WHERE
+            last_of_bucket
         )
       ) [1] AS "wau",
       (
-        array_agg(
-          "mau"
-          ORDER BY
-            day DESC
+        array_agg("mau") FILTER (
+          WHERE
+            last_of_bucket
         )
       ) [1] AS "mau",
       sum("activated_users") AS "activated_users",
@@ -1424,24 +1434,21 @@ WITH
       sum("ai_tokens_used") AS "ai_tokens_used",
       sum("ai_cost_usd") AS "ai_cost_usd",
       (
-        array_agg(
-          "mrr"
-          ORDER BY
-            day DESC
+        array_agg("mrr") FILTER (
+          WHERE
+            last_of_bucket
         )
       ) [1] AS "mrr",
       (
-        array_agg(
-          "arr"
-          ORDER BY
-            day DESC
+        array_agg("arr") FILTER (
+          WHERE
+            last_of_bucket
         )
       ) [1] AS "arr",
       (
-        array_agg(
-          "paying_customers"
-          ORDER BY
-            day DESC
+        array_agg("paying_customers") FILTER (
+          WHERE
+            last_of_bucket
         )
       ) [1] AS "paying_customers",
       sum("mrr_new") AS "mrr_new",
@@ -1453,70 +1460,61 @@ WITH
       sum("mrr_gained") AS "mrr_gained",
       sum("mrr_lost") AS "mrr_lost",
       (
-        array_agg(
-          "mrr_at_start"
-          ORDER BY
-            day
+        array_agg("mrr_at_start") FILTER (
+          WHERE
+            first_of_bucket
         )
       ) [1] AS "mrr_at_start",
       (
-        array_agg(
-          "stripe_active_subscriptions"
-          ORDER BY
-            day DESC
+        array_agg("stripe_active_subscriptions") FILTER (
+          WHERE
+            last_of_bucket
         )
       ) [1] AS "stripe_active_subscriptions",
       (
-        array_agg(
-          "stripe_past_due"
-          ORDER BY
-            day DESC
+        array_agg("stripe_past_due") FILTER (
+          WHERE
+            last_of_bucket
         )
       ) [1] AS "stripe_past_due",
       sum("stripe_canceled") AS "stripe_canceled",
       sum("stripe_failed_payments") AS "stripe_failed_payments",
       (
-        array_agg(
-          "outstanding_invoices_count"
-          ORDER BY
-            day DESC
+        array_agg("outstanding_invoices_count") FILTER (
+          WHERE
+            last_of_bucket
         )
       ) [1] AS "outstanding_invoices_count",
       (
-        array_agg(
-          "outstanding_invoices_value"
-          ORDER BY
-            day DESC
+        array_agg("outstanding_invoices_value") FILTER (
+          WHERE
+            last_of_bucket
         )
       ) [1] AS "outstanding_invoices_value",
       sum("new_paying_customers") AS "new_paying_customers",
       sum("paying_customers_churned") AS "paying_customers_churned",
       (
-        array_agg(
-          "paying_at_start"
-          ORDER BY
-            day
+        array_agg("paying_at_start") FILTER (
+          WHERE
+            first_of_bucket
         )
       ) [1] AS "paying_at_start",
       (
-        array_agg(
-          "cash_burn_monthly"
-          ORDER BY
-            day DESC
+        array_agg("cash_burn_monthly") FILTER (
+          WHERE
+            last_of_bucket
         )
       ) [1] AS "cash_burn_monthly",
       (
-        array_agg(
-          "cash_balance"
-          ORDER BY
-            day DESC
+        array_agg("cash_balance") FILTER (
+          WHERE
+            last_of_bucket
         )
       ) [1] AS "cash_balance",
       (
-        array_agg(
-          "runway_months"
-          ORDER BY
-            day DESC
+        array_agg("runway_months") FILTER (
+          WHERE
+            last_of_bucket
         )
       ) [1] AS "runway_months",
       round(
@@ -2201,64 +2199,80 @@ WITH
   ),
   daily_rows AS (
     SELECT
-      tenant_id IS NULL AS is_global,
-      tenant_id,
-      bucket_date AS day,
-      "total_customers",
-      "new_customers",
-      "churned_customers",
-      "reactivated_customers",
-      "customers_at_start",
-      "signups_total",
-      "dau",
-      "wau",
-      "mau",
-      "activated_users",
-      "signups_activated_7d",
-      "trial_started",
-      "trial_converted",
-      "jobs_total",
-      "jobs_succeeded",
-      "jobs_failed",
-      "jobs_duration_sum_sec",
-      "api_requests_total",
-      "api_errors_total",
-      "api_client_errors_total",
-      "api_latency_sum_ms",
-      "api_latency_histogram",
-      "ai_tokens_used",
-      "ai_cost_usd",
-      "mrr",
-      "arr",
-      "paying_customers",
-      "mrr_new",
-      "mrr_expansion",
-      "mrr_contraction",
-      "mrr_churn",
-      "mrr_reactivation",
-      "mrr_net_new",
-      "mrr_gained",
-      "mrr_lost",
-      "mrr_at_start",
-      "stripe_active_subscriptions",
-      "stripe_past_due",
-      "stripe_canceled",
-      "stripe_failed_payments",
-      "outstanding_invoices_count",
-      "outstanding_invoices_value",
-      "new_paying_customers",
-      "paying_customers_churned",
-      "paying_at_start",
-      "cash_burn_monthly",
-      "cash_balance",
-      "runway_months"
+      work_day.*,
+      lag(work_day.day) OVER by_bucket IS NULL AS last_of_bucket,
+      lead(work_day.day) OVER by_bucket IS NULL AS first_of_bucket
     FROM
-      system_metrics_snapshot
-    WHERE
-      environment = :env
-      AND bucket_type = 'daily'
-      AND tenant_id IS NULL
-      AND bucket_date BETWEEN :range_start::date AND :range_end::date
+      (
+        SELECT
+          tenant_id IS NULL AS is_global,
+          tenant_id,
+          bucket_date AS day,
+          "total_customers",
+          "new_customers",
+          "churned_customers",
+          "reactivated_customers",
+          "customers_at_start",
+          "signups_total",
+          "dau",
+          "wau",
+          "mau",
+          "activated_users",
+          "signups_activated_7d",
+          "trial_started",
+          "trial_converted",
+          "jobs_total",
+          "jobs_succeeded",
+          "jobs_failed",
+          "jobs_duration_sum_sec",
+          "api_requests_total",
+          "api_errors_total",
+          "api_client_errors_total",
+          "api_latency_sum_ms",
+          "api_latency_histogram",
+          "ai_tokens_used",
+          "ai_cost_usd",
+          "mrr",
+          "arr",
+          "paying_customers",
+          "mrr_new",
+          "mrr_expansion",
+          "mrr_contraction",
+          "mrr_churn",
+          "mrr_reactivation",
+          "mrr_net_new",
+          "mrr_gained",
+          "mrr_lost",
+          "mrr_at_start",
+          "stripe_active_subscriptions",
+          "stripe_past_due",
+          "stripe_canceled",
+          "stripe_failed_payments",
+          "outstanding_invoices_count",
+          "outstanding_invoices_value",
+          "new_paying_customers",
+          "paying_customers_churned",
+          "paying_at_start",
+          "cash_burn_monthly",
+          "cash_balance",
+          "runway_months"
+        FROM
+          system_metrics_snapshot
+        WHERE
+          environment = :env
+          AND bucket_type = 'daily'
+          AND tenant_id IS NULL
+          AND bucket_date BETWEEN :range_start::date AND :range_end::date
+      ) AS work_day
+    WINDOW
+      by_bucket AS (
+        PARTITION BY
+          work_day.is_global,
+          work_day.tenant_id,
+          :range_start::date
+        ORDER BY
+          work_day.day DESC
+      )
   ),
   rolled AS (
     SELECT
@@ -2266,27 +2280,24 @@ WITH
       tenant_id,
       :range_start::date AS bucket_date,
       (
-        array_agg(
-          "total_customers"
-          ORDER BY
-            day DESC
+        array_agg("total_customers") FILTER (
+          WHERE
+            last_of_bucket
         )
       ) [1] AS "total_customers",
       sum("new_customers") AS "new_customers",
       sum("churned_customers") AS "churned_customers",
       sum("reactivated_customers") AS "reactivated_customers",
       (
-        array_agg(
-          "customers_at_start"
-          ORDER BY
-            day
+        array_agg("customers_at_start") FILTER (
+          WHERE
+            first_of_bucket
         )
       ) [1] AS "customers_at_start",
       (
-        array_agg(
-          "signups_total"
-          ORDER BY
-            day DESC
+        array_agg("signups_total") FILTER (
+          WHERE
+            last_of_bucket
         )
       ) [1] AS "signups_total",
       round(
@@ -2297,17 +2308,15 @@ WITH
         2
       ) AS "dau",
       (
-        array_agg(
-          "wau"
-          ORDER BY
-            day DESC
+        array_agg("wau") FILTER (
+          WHERE
+            last_of_bucket
         )
       ) [1] AS "wau",
       (
-        array_agg(
-          "mau"
-          ORDER BY
-            day DESC
+        array_agg("mau") FILTER (
+          WHERE
+            last_of_bucket
         )
       ) [1] AS "mau",
       sum("activated_users") AS "activated_users",
@@ -2326,24 +2335,21 @@ WITH
       sum("ai_tokens_used") AS "ai_tokens_used",
       sum("ai_cost_usd") AS "ai_cost_usd",
       (
-        array_agg(
-          "mrr"
-          ORDER BY
-            day DESC
+        array_agg("mrr") FILTER (
+          WHERE
+            last_of_bucket
         )
       ) [1] AS "mrr",
       (
-        array_agg(
-          "arr"
-          ORDER BY
-            day DESC
+        array_agg("arr") FILTER (
+          WHERE
+            last_of_bucket
         )
       ) [1] AS "arr",
       (
-        array_agg(
-          "paying_customers"
-          ORDER BY
-            day DESC
+        array_agg("paying_customers") FILTER (
+          WHERE
+            last_of_bucket
         )
       ) [1] AS "paying_customers",
       sum("mrr_new") AS "mrr_new",
@@ -2355,70 +2361,61 @@ WITH
       sum("mrr_gained") AS "mrr_gained",
       sum("mrr_lost") AS "mrr_lost",
       (
-        array_agg(
-          "mrr_at_start"
-          ORDER BY
-            day
+        array_agg("mrr_at_start") FILTER (
+          WHERE
+            first_of_bucket
         )
       ) [1] AS "mrr_at_start",
       (
-        array_agg(
-          "stripe_active_subscriptions"
-          ORDER BY
-            day DESC
+        array_agg("stripe_active_subscriptions") FILTER (
+          WHERE
+            last_of_bucket
         )
       ) [1] AS "stripe_active_subscriptions",
       (
-        array_agg(
-          "stripe_past_due"
-          ORDER BY
-            day DESC
+        array_agg("stripe_past_due") FILTER (
+          WHERE
+            last_of_bucket
         )
       ) [1] AS "stripe_past_due",
       sum("stripe_canceled") AS "stripe_canceled",
       sum("stripe_failed_payments") AS "stripe_failed_payments",
       (
-        array_agg(
-          "outstanding_invoices_count"
-          ORDER BY
-            day DESC
+        array_agg("outstanding_invoices_count") FILTER (
+          WHERE
+            last_of_bucket
         )
       ) [1] AS "outstanding_invoices_count",
       (
-        array_agg(
-          "outstanding_invoices_value"
-          ORDER BY
-            day DESC
+        array_agg("outstanding_invoices_value") FILTER (
+          WHERE
+            last_of_bucket
         )
       ) [1] AS "outstanding_invoices_value",
       sum("new_paying_customers") AS "new_paying_customers",
       sum("paying_customers_churned") AS "paying_customers_churned",
       (
-        array_agg(
-          "paying_at_start"
-          ORDER BY
-            day
+        array_agg("paying_at_start") FILTER (
+          WHERE
+            first_of_bucket
         )
       ) [1] AS "paying_at_start",
       (
-        array_agg(
-          "cash_burn_monthly"
-          ORDER BY
-            day DESC
+        array_agg("cash_burn_monthly") FILTER (
+          WHERE
+            last_of_bucket
         )
       ) [1] AS "cash_burn_monthly",
       (
-        array_agg(
-          "cash_balance"
-          ORDER BY
-            day DESC
+        array_agg("cash_balance") FILTER (
+          WHERE
+            last_of_bucket
         )
       ) [1] AS "cash_balance",
       (
-        array_agg(
-          "runway_months"
-          ORDER BY
-            day DESC
+        array_agg("runway_months") FILTER (
+          WHERE
+            last_of_bucket
         )
       ) [1] AS "runway_months",
       round(
@@ -3107,64 +3104,80 @@ WITH
   ),
   daily_rows AS (
     SELECT
-      tenant_id IS NULL AS is_global,
-      tenant_id,
-      bucket_date AS day,
-      "total_customers",
-      "new_customers",
-      "churned_customers",
-      "reactivated_customers",
-      "customers_at_start",
-      "signups_total",
-      "dau",
-      "wau",
-      "mau",
-      "activated_users",
-      "signups_activated_7d",
-      "trial_started",
-      "trial_converted",
-      "jobs_total",
-      "jobs_succeeded",
-      "jobs_failed",
-      "jobs_duration_sum_sec",
-      "api_requests_total",
-      "api_errors_total",
-      "api_client_errors_total",
-      "api_latency_sum_ms",
-      "api_latency_histogram",
-      "ai_tokens_used",
-      "ai_cost_usd",
-      "mrr",
-      "arr",
-      "paying_customers",
-      "mrr_new",
-      "mrr_expansion",
-      "mrr_contraction",
-      "mrr_churn",
-      "mrr_reactivation",
-      "mrr_net_new",
-      "mrr_gained",
-      "mrr_lost",
-      "mrr_at_start",
-      "stripe_active_subscriptions",
-      "stripe_past_due",
-      "stripe_canceled",
-      "stripe_failed_payments",
-      "outstanding_invoices_count",
-      "outstanding_invoices_value",
-      "new_paying_customers",
-      "paying_customers_churned",
-      "paying_at_start",
-      "cash_burn_monthly",
-      "cash_balance",
-      "runway_months"
+      work_day.*,
+      lag(work_day.day) OVER by_bucket IS NULL AS last_of_bucket,
+      lead(work_day.day) OVER by_bucket IS NULL AS first_of_bucket
     FROM
-      system_metrics_snapshot
-    WHERE
-      environment = :env
-      AND bucket_type = 'daily'
-      AND tenant_id = :scope_tenant::varchar
-      AND bucket_date BETWEEN :range_start::date AND :range_end::date
+      (
+        SELECT
+          tenant_id IS NULL AS is_global,
+          tenant_id,
+          bucket_date AS day,
+          "total_customers",
+          "new_customers",
+          "churned_customers",
+          "reactivated_customers",
+          "customers_at_start",
+          "signups_total",
+          "dau",
+          "wau",
+          "mau",
+          "activated_users",
+          "signups_activated_7d",
+          "trial_started",
+          "trial_converted",
+          "jobs_total",
+          "jobs_succeeded",
+          "jobs_failed",
+          "jobs_duration_sum_sec",
+          "api_requests_total",
+          "api_errors_total",
+          "api_client_errors_total",
+          "api_latency_sum_ms",
+          "api_latency_histogram",
+          "ai_tokens_used",
+          "ai_cost_usd",
+          "mrr",
+          "arr",
+          "paying_customers",
+          "mrr_new",
+          "mrr_expansion",
+          "mrr_contraction",
+          "mrr_churn",
+          "mrr_reactivation",
+          "mrr_net_new",
+          "mrr_gained",
+          "mrr_lost",
+          "mrr_at_start",
+          "stripe_active_subscriptions",
+          "stripe_past_due",
+          "stripe_canceled",
+          "stripe_failed_payments",
+          "outstanding_invoices_count",
+          "outstanding_invoices_value",
+          "new_paying_customers",
+          "paying_customers_churned",
+          "paying_at_start",
+          "cash_burn_monthly",
+          "cash_balance",
+          "runway_months"
+        FROM
+          system_metrics_snapshot
+        WHERE
+          environment = :env
+          AND bucket_type = 'daily'
+          AND tenant_id = :scope_tenant::varchar
+          AND bucket_date BETWEEN :range_start::date AND :range_end::date
+      ) AS work_day
+    WINDOW
+      by_bucket AS (
+        PARTITION BY
+          work_day.is_global,
+          work_day.tenant_id,
+          :range_start::date
+        ORDER BY
+          work_day.day DESC
+      )
   ),
   rolled AS (
     SELECT
@@ -3172,27 +3185,24 @@ WITH
       tenant_id,
       :range_start::date AS bucket_date,
       (
-        array_agg(
-          "total_customers"
-          ORDER BY
-            day DESC
+        array_agg("total_customers") FILTER (
+          WHERE
+            last_of_bucket
         )
       ) [1] AS "total_customers",
       sum("new_customers") AS "new_customers",
       sum("churned_customers") AS "churned_customers",
       sum("reactivated_customers") AS "reactivated_customers",
       (
-        array_agg(
-          "customers_at_start"
-          ORDER BY
-            day
+        array_agg("customers_at_start") FILTER (
+          WHERE
+            first_of_bucket
         )
       ) [1] AS "customers_at_start",
       (
-        array_agg(
-          "signups_total"
-          ORDER BY
-            day DESC
+        array_agg("signups_total") FILTER (
+          WHERE
+            last_of_bucket
         )
       ) [1] AS "signups_total",
       round(
@@ -3203,17 +3213,15 @@ WITH
         2
       ) AS "dau",
       (
-        array_agg(
-          "wau"
-          ORDER BY
-            day DESC
+        array_agg("wau") FILTER (
+          WHERE
+            last_of_bucket
         )
       ) [1] AS "wau",
       (
-        array_agg(
-          "mau"
-          ORDER BY
-            day DESC
+        array_agg("mau") FILTER (
+          WHERE
+            last_of_bucket
         )
       ) [1] AS "mau",
       sum("activated_users") AS "activated_users",
@@ -3232,24 +3240,21 @@ WITH
       sum("ai_tokens_used") AS "ai_tokens_used",
       sum("ai_cost_usd") AS "ai_cost_usd",
       (
-        array_agg(
-          "mrr"
-          ORDER BY
-            day DESC
+        array_agg("mrr") FILTER (
+          WHERE
+            last_of_bucket
         )
       ) [1] AS "mrr",
       (
-        array_agg(
-          "arr"
-          ORDER BY
-            day DESC
+        array_agg("arr") FILTER (
+          WHERE
+            last_of_bucket
         )
       ) [1] AS "arr",
       (
-        array_agg(
-          "paying_customers"
-          ORDER BY
-            day DESC
+        array_agg("paying_customers") FILTER (
+          WHERE
+            last_of_bucket
         )
       ) [1] AS "paying_customers",
       sum("mrr_new") AS "mrr_new",
@@ -3261,70 +3266,61 @@ WITH
       sum("mrr_gained") AS "mrr_gained",
       sum("mrr_lost") AS "mrr_lost",
       (
-        array_agg(
-          "mrr_at_start"
-          ORDER BY
-            day
+        array_agg("mrr_at_start") FILTER (
+          WHERE
+            first_of_bucket
         )
       ) [1] AS "mrr_at_start",
       (
-        array_agg(
-          "stripe_active_subscriptions"
-          ORDER BY
-            day DESC
+        array_agg("stripe_active_subscriptions") FILTER (
+          WHERE
+            last_of_bucket
         )
       ) [1] AS "stripe_active_subscriptions",
       (
-        array_agg(
-          "stripe_past_due"
-          ORDER BY
-            day DESC
+        array_agg("stripe_past_due") FILTER (
+          WHERE
+            last_of_bucket
         )
       ) [1] AS "stripe_past_due",
       sum("stripe_canceled") AS "stripe_canceled",
       sum("stripe_failed_payments") AS "stripe_failed_payments",
       (
-        array_agg(
-          "outstanding_invoices_count"
-          ORDER BY
-            day DESC
+        array_agg("outstanding_invoices_count") FILTER (
+          WHERE
+            last_of_bucket
         )
       ) [1] AS "outstanding_invoices_count",
       (
-        array_agg(
-          "outstanding_invoices_value"
-          ORDER BY
-            day DESC
+        array_agg("outstanding_invoices_value") FILTER (
+          WHERE
+            last_of_bucket
         )
       ) [1] AS "outstanding_invoices_value",
       sum("new_paying_customers") AS "new_paying_customers",
       sum("paying_customers_churned") AS "paying_customers_churned",
       (
-        array_agg(
-          "paying_at_start"
-          ORDER BY
-            day
+        array_agg("paying_at_start") FILTER (
+          WHERE
+            first_of_bucket
         )
       ) [1] AS "paying_at_start",
       (
-        array_agg(
-          "cash_burn_monthly"
-          ORDER BY
-            day DESC
+        array_agg("cash_burn_monthly") FILTER (
+          WHERE
+            last_of_bucket
         )
       ) [1] AS "cash_burn_monthly",
       (
-        array_agg(
-          "cash_balance"
-          ORDER BY
-            day DESC
+        array_agg("cash_balance") FILTER (
+          WHERE
+            last_of_bucket
         )
       ) [1] AS "cash_balance",
       (
-        array_agg(
-          "runway_months"
-          ORDER BY
-            day DESC
+        array_agg("runway_months") FILTER (
+          WHERE
+            last_of_bucket
         )
       ) [1] AS "runway_months",
       round(
@@ -3924,64 +3920,80 @@ WITH
   ),
   daily_rows AS (
     SELECT
-      tenant_id IS NULL AS is_global,
-      tenant_id,
-      bucket_date AS day,
-      "total_customers",
-      "new_customers",
-      "churned_customers",
-      "reactivated_customers",
-      "customers_at_start",
-      "signups_total",
-      "dau",
-      "wau",
-      "mau",
-      "activated_users",
-      "signups_activated_7d",
-      "trial_started",
-      "trial_converted",
-      "jobs_total",
-      "jobs_succeeded",
-      "jobs_failed",
-      "jobs_duration_sum_sec",
-      "api_requests_total",
-      "api_errors_total",
-      "api_client_errors_total",
-      "api_latency_sum_ms",
-      "api_latency_histogram",
-      "ai_tokens_used",
-      "ai_cost_usd",
-      "mrr",
-      "arr",
-      "paying_customers",
-      "mrr_new",
-      "mrr_expansion",
-      "mrr_contraction",
-      "mrr_churn",
-      "mrr_reactivation",
-      "mrr_net_new",
-      "mrr_gained",
-      "mrr_lost",
-      "mrr_at_start",
-      "stripe_active_subscriptions",
-      "stripe_past_due",
-      "stripe_canceled",
-      "stripe_failed_payments",
-      "outstanding_invoices_count",
-      "outstanding_invoices_value",
-      "new_paying_customers",
-      "paying_customers_churned",
-      "paying_at_start",
-      "cash_burn_monthly",
-      "cash_balance",
-      "runway_months"
+      work_day.*,
+      lag(work_day.day) OVER by_bucket IS NULL AS last_of_bucket,
+      lead(work_day.day) OVER by_bucket IS NULL AS first_of_bucket
     FROM
-      system_metrics_snapshot
-    WHERE
-      environment = :env
-      AND bucket_type = 'daily'
-      AND tenant_id = :scope_tenant::varchar
-      AND bucket_date BETWEEN :range_start::date AND :range_end::date
+      (
+        SELECT
+          tenant_id IS NULL AS is_global,
+          tenant_id,
+          bucket_date AS day,
+          "total_customers",
+          "new_customers",
+          "churned_customers",
+          "reactivated_customers",
+          "customers_at_start",
+          "signups_total",
+          "dau",
+          "wau",
+          "mau",
+          "activated_users",
+          "signups_activated_7d",
+          "trial_started",
+          "trial_converted",
+          "jobs_total",
+          "jobs_succeeded",
+          "jobs_failed",
+          "jobs_duration_sum_sec",
+          "api_requests_total",
+          "api_errors_total",
+          "api_client_errors_total",
+          "api_latency_sum_ms",
+          "api_latency_histogram",
+          "ai_tokens_used",
+          "ai_cost_usd",
+          "mrr",
+          "arr",
+          "paying_customers",
+          "mrr_new",
+          "mrr_expansion",
+          "mrr_contraction",
+          "mrr_churn",
+          "mrr_reactivation",
+          "mrr_net_new",
+          "mrr_gained",
+          "mrr_lost",
+          "mrr_at_start",
+          "stripe_active_subscriptions",
+          "stripe_past_due",
+          "stripe_canceled",
+          "stripe_failed_payments",
+          "outstanding_invoices_count",
+          "outstanding_invoices_value",
+          "new_paying_customers",
+          "paying_customers_churned",
+          "paying_at_start",
+          "cash_burn_monthly",
+          "cash_balance",
+          "runway_months"
+        FROM
+          system_metrics_snapshot
+        WHERE
+          environment = :env
+          AND bucket_type = 'daily'
+          AND tenant_id = :scope_tenant::varchar
+          AND bucket_date BETWEEN :range_start::date AND :range_end::date
+      ) AS work_day
+    WINDOW
+      by_bucket AS (
+        PARTITION BY
+          work_day.is_global,
+          work_day.tenant_id,
+          :range_start::date
+        ORDER BY
+          work_day.day DESC
+      )
   ),
   rolled AS (
     SELECT
@@ -3989,27 +4001,24 @@ WITH
       tenant_id,
       :range_start::date AS bucket_date,
       (
-        array_agg(
-          "total_customers"
-          ORDER BY
-            day DESC
+        array_agg("total_customers") FILTER (
+          WHERE
+            last_of_bucket
         )
       ) [1] AS "total_customers",
       sum("new_customers") AS "new_customers",
       sum("churned_customers") AS "churned_customers",
       sum("reactivated_customers") AS "reactivated_customers",
       (
-        array_agg(
-          "customers_at_start"
-          ORDER BY
-            day
+        array_agg("customers_at_start") FILTER (
+          WHERE
+            first_of_bucket
         )
       ) [1] AS "customers_at_start",
       (
-        array_agg(
-          "signups_total"
-          ORDER BY
-            day DESC
+        array_agg("signups_total") FILTER (
+          WHERE
+            last_of_bucket
         )
       ) [1] AS "signups_total",
       round(
@@ -4020,17 +4029,15 @@ WITH
         2
       ) AS "dau",
       (
-        array_agg(
-          "wau"
-          ORDER BY
-            day DESC
+        array_agg("wau") FILTER (
+          WHERE
+            last_of_bucket
         )
       ) [1] AS "wau",
       (
-        array_agg(
-          "mau"
-          ORDER BY
-            day DESC
+        array_agg("mau") FILTER (
+          WHERE
+            last_of_bucket
         )
       ) [1] AS "mau",
       sum("activated_users") AS "activated_users",
@@ -4049,24 +4056,21 @@ WITH
       sum("ai_tokens_used") AS "ai_tokens_used",
       sum("ai_cost_usd") AS "ai_cost_usd",
       (
-        array_agg(
-          "mrr"
-          ORDER BY
-            day DESC
+        array_agg("mrr") FILTER (
+          WHERE
+            last_of_bucket
         )
       ) [1] AS "mrr",
       (
-        array_agg(
-          "arr"
-          ORDER BY
-            day DESC
+        array_agg("arr") FILTER (
+          WHERE
+            last_of_bucket
         )
       ) [1] AS "arr",
       (
-        array_agg(
-          "paying_customers"
-          ORDER BY
-            day DESC
+        array_agg("paying_customers") FILTER (
+          WHERE
+            last_of_bucket
         )
       ) [1] AS "paying_customers",
       sum("mrr_new") AS "mrr_new",
@@ -4078,70 +4082,61 @@ WITH
       sum("mrr_gained") AS "mrr_gained",
       sum("mrr_lost") AS "mrr_lost",
       (
-        array_agg(
-          "mrr_at_start"
-          ORDER BY
-            day
+        array_agg("mrr_at_start") FILTER (
+          WHERE
+            first_of_bucket
         )
       ) [1] AS "mrr_at_start",
       (
-        array_agg(
-          "stripe_active_subscriptions"
-          ORDER BY
-            day DESC
+        array_agg("stripe_active_subscriptions") FILTER (
+          WHERE
+            last_of_bucket
         )
       ) [1] AS "stripe_active_subscriptions",
       (
-        array_agg(
-          "stripe_past_due"
-          ORDER BY
-            day DESC
+        array_agg("stripe_past_due") FILTER (
+          WHERE
+            last_of_bucket
         )
       ) [1] AS "stripe_past_due",
       sum("stripe_canceled") AS "stripe_canceled",
       sum("stripe_failed_payments") AS "stripe_failed_payments",
       (
-        array_agg(
-          "outstanding_invoices_count"
-          ORDER BY
-            day DESC
+        array_agg("outstanding_invoices_count") FILTER (
+          WHERE
+            last_of_bucket
         )
       ) [1] AS "outstanding_invoices_count",
       (
-        array_agg(
-          "outstanding_invoices_value"
-          ORDER BY
-            day DESC
+        array_agg("outstanding_invoices_value") FILTER (
+          WHERE
+            last_of_bucket
         )
       ) [1] AS "outstanding_invoices_value",
       sum("new_paying_customers") AS "new_paying_customers",
       sum("paying_customers_churned") AS "paying_customers_churned",
       (
-        array_agg(
-          "paying_at_start"
-          ORDER BY
-            day
+        array_agg("paying_at_start") FILTER (
+          WHERE
+            first_of_bucket
         )
       ) [1] AS "paying_at_start",
       (
-        array_agg(
-          "cash_burn_monthly"
-          ORDER BY
-            day DESC
+        array_agg("cash_burn_monthly") FILTER (
+          WHERE
+            last_of_bucket
         )
       ) [1] AS "cash_burn_monthly",
       (
-        array_agg(
-          "cash_balance"
-          ORDER BY
-            day DESC
+        array_agg("cash_balance") FILTER (
+          WHERE
+            last_of_bucket
         )
       ) [1] AS "cash_balance",
       (
-        array_agg(
-          "runway_months"
-          ORDER BY
-            day DESC
+        array_agg("runway_months") FILTER (
+          WHERE
+            last_of_bucket
         )
       ) [1] AS "runway_months",
       round(
