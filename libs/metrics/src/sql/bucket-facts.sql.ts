@@ -83,7 +83,10 @@ export function bucketFactsCtes(
     counts.push(stateActiveUsersSql(':w0::date', ':w1::date', bucket(':w0::date')));
   }
   if (enabled.has('activity') && activeUsers === 'user-days') {
-    if (userDayCounts) throw new Error('active users from user-days are counted from the user-day counts by bucket');
+    if (userDayCounts)
+      throw new Error(
+        "with user-day counts built, a bucket's active users are summed from the work table (workFirsts)",
+      );
     // Each (tenant, bucket, user) once, then counted: a hash of the user-days, where `count(DISTINCT user_id)` per
     // group sorted them by tenant and bucket and then each group's users (string sorts in the database's collation).
     counts.push(`SELECT tenant_id, bucket_date, 'active_users' AS fact, count(*) AS value
