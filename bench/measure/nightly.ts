@@ -51,9 +51,8 @@ async function arrive(bench: BenchApp): Promise<void> {
  * VACUUM again, a few times, each table whose pages are not all visible yet: by the night, the day's autovacuum has
  * marked the arrived rows' pages all-visible. Here a session (an autovacuum ANALYZE of what the previous night wrote)
  * often held a snapshot from before the arrival (one table or more needed a second VACUUM on each of five nights at
- * scale 1): VACUUM could not mark them, and the night's
- * index-only scan of the day fetched its 80 thousand rows from the heap (the user-days statement 0.4 or 0.8 s at
- * scale 1). INDEX_CLEANUP ON: the index entries of the rows holdBack moved away are removed too; by default VACUUM
+ * scale 1): VACUUM could not mark them, and the night's index-only scan of the day fetched its 80 thousand rows from
+ * the heap (the user-days statement 0.4 or 0.8 s at scale 1). INDEX_CLEANUP ON: the index entries of the rows holdBack moved away are removed too; by default VACUUM
  * leaves them when they lie on few pages, and each night's scan of the day met every earlier night's.
  */
 async function vacuumUntilAllVisible(bench: BenchApp, tables: readonly string[]): Promise<void> {
