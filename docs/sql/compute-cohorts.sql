@@ -689,7 +689,7 @@ WITH
           m.user_id,
           m.cohort_month,
           w.week,
-          -- The week reaches past the matched row's year (date comparisons: extract is numeric arithmetic).
+          -- The week reaches past the matched row's year (date comparisons, cheaper per row than a year's number).
           (
             m.signup_day + 7 * w.week < make_date(u.year, 1, 1)
             OR m.signup_day + 7 * w.week + 6 > make_date(u.year, 12, 31)
@@ -704,15 +704,7 @@ WITH
               AND m.tenant_id IS NULL
             )
           )
-          AND u.year BETWEEN extract(
-            year
-            FROM
-              m.signup_day + 7 * m.from_week
-          )::int AND extract(
-            year
-            FROM
-              m.signup_day + 7 * m.to_week - 1
-          )::int
+          AND u.year BETWEEN date_part('year', m.signup_day + 7 * m.from_week)::int AND date_part('year', m.signup_day + 7 * m.to_week - 1)::int
           AND u.last_day >= m.signup_day + 7 * m.from_week
           AND u.first_day <= m.signup_day + 7 * m.to_week - 1
           CROSS JOIN generate_series(m.from_week, m.to_week - 1) AS w (week)
@@ -1257,7 +1249,7 @@ WITH
           m.user_id,
           m.cohort_month,
           w.week,
-          -- The week reaches past the matched row's year (date comparisons: extract is numeric arithmetic).
+          -- The week reaches past the matched row's year (date comparisons, cheaper per row than a year's number).
           (
             m.signup_day + 7 * w.week < make_date(u.year, 1, 1)
             OR m.signup_day + 7 * w.week + 6 > make_date(u.year, 12, 31)
@@ -1272,15 +1264,7 @@ WITH
               AND m.tenant_id IS NULL
             )
           )
-          AND u.year BETWEEN extract(
-            year
-            FROM
-              m.signup_day + 7 * m.from_week
-          )::int AND extract(
-            year
-            FROM
-              m.signup_day + 7 * m.to_week - 1
-          )::int
+          AND u.year BETWEEN date_part('year', m.signup_day + 7 * m.from_week)::int AND date_part('year', m.signup_day + 7 * m.to_week - 1)::int
           AND u.last_day >= m.signup_day + 7 * m.from_week
           AND u.first_day <= m.signup_day + 7 * m.to_week - 1
           CROSS JOIN generate_series(m.from_week, m.to_week - 1) AS w (week)

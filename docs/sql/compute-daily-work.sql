@@ -183,11 +183,7 @@ FROM
                         substring(
                           days
                           FROM
-                            first_bit FOR extract(
-                              doy
-                              FROM
-                                :w0::date - 1
-                            )::int - first_bit + 1
+                            first_bit FOR date_part('doy', :w0::date - 1)::int - first_bit + 1
                         )::text,
                         '0'
                       )
@@ -201,11 +197,7 @@ FROM
                 SELECT
                   *,
                   CASE
-                    WHEN :w0::date - 29 > make_date(year, 1, 1) THEN extract(
-                      doy
-                      FROM
-                        :w0::date - 29
-                    )::int
+                    WHEN :w0::date - 29 > make_date(year, 1, 1) THEN date_part('doy', :w0::date - 29)::int
                     ELSE 1
                   END AS first_bit
                 FROM
@@ -230,16 +222,8 @@ FROM
         FROM
           metrics_user_activity
           CROSS JOIN LATERAL generate_series(
-            extract(
-              doy
-              FROM
-                greatest(:w0::date, first_day)
-            )::int,
-            extract(
-              doy
-              FROM
-                least(:d0::date - 1, last_day)
-            )::int
+            date_part('doy', greatest(:w0::date, first_day))::int,
+            date_part('doy', least(:d0::date - 1, last_day))::int
           ) AS bit_number
         WHERE
           last_month >= date_trunc('month', (:w0::date)::timestamp)::date
@@ -330,11 +314,7 @@ FROM
                             substring(
                               days
                               FROM
-                                first_bit FOR extract(
-                                  doy
-                                  FROM
-                                    :d0::date - 1
-                                )::int - first_bit + 1
+                                first_bit FOR date_part('doy', :d0::date - 1)::int - first_bit + 1
                             )::text,
                             '0'
                           )
@@ -348,11 +328,7 @@ FROM
                     SELECT
                       *,
                       CASE
-                        WHEN :d0::date - 30 > make_date(year, 1, 1) THEN extract(
-                          doy
-                          FROM
-                            :d0::date - 30
-                        )::int
+                        WHEN :d0::date - 30 > make_date(year, 1, 1) THEN date_part('doy', :d0::date - 30)::int
                         ELSE 1
                       END AS first_bit
                     FROM
@@ -440,11 +416,7 @@ WITH
         (
           (~ B'0'::bit(366)) >> (
             CASE
-              WHEN :f0::date > make_date(year, 1, 1) THEN extract(
-                doy
-                FROM
-                  :f0::date
-              )::int
+              WHEN :f0::date > make_date(year, 1, 1) THEN date_part('doy', :f0::date)::int
               ELSE 1
             END - 1
           )
@@ -452,11 +424,7 @@ WITH
           (~ B'0'::bit(366)) << (
             366 - (
               CASE
-                WHEN :f1::date < make_date(year, 12, 31) THEN extract(
-                  doy
-                  FROM
-                    :f1::date
-                )::int
+                WHEN :f1::date < make_date(year, 12, 31) THEN date_part('doy', :f1::date)::int
                 ELSE 366
               END
             )
@@ -479,20 +447,10 @@ WITH
     SELECT
       tenant_id,
       user_id,
-      extract(
-        year
-        FROM
-          day
-      )::int AS year,
+      date_part('year', day)::int AS year,
       bit_or(
         (
-          B'1'::bit(366) >> (
-            extract(
-              doy
-              FROM
-                day
-            )::int - 1
-          )
+          B'1'::bit(366) >> (date_part('doy', day)::int - 1)
         )
       ) AS days,
       NULL::bit(366) AS stored
@@ -635,13 +593,7 @@ SELECT
   count(*) FILTER (
     WHERE
       coalesce(
-        day - previous_day > (
-          extract(
-            day
-            FROM
-              day
-          )::int - 1
-        ),
+        day - previous_day > (date_part('day', day)::int - 1),
         true
       )
   ) AS month_firsts

@@ -84,13 +84,7 @@ WITH
       count(*) FILTER (
         WHERE
           coalesce(
-            day - previous_day > (
-              extract(
-                day
-                FROM
-                  day
-              )::int - 1
-            ),
+            day - previous_day > (date_part('day', day)::int - 1),
             true
           )
       ) AS month_firsts
@@ -1764,13 +1758,7 @@ WITH
       count(*) FILTER (
         WHERE
           coalesce(
-            day - previous_day > (
-              extract(
-                day
-                FROM
-                  day
-              )::int - 1
-            ),
+            day - previous_day > (date_part('day', day)::int - 1),
             true
           )
       ) AS month_firsts
@@ -2574,13 +2562,7 @@ WITH
       count(*) FILTER (
         WHERE
           coalesce(
-            day - previous_day > (
-              extract(
-                day
-                FROM
-                  day
-              )::int - 1
-            ),
+            day - previous_day > (date_part('day', day)::int - 1),
             true
           )
       ) AS month_firsts

@@ -147,13 +147,7 @@ WITH
       count(*) FILTER (
         WHERE
           coalesce(
-            day - previous_day > (
-              extract(
-                day
-                FROM
-                  day
-              )::int - 1
-            ),
+            day - previous_day > (date_part('day', day)::int - 1),
             true
           )
       ) AS month_firsts
@@ -942,13 +936,7 @@ WITH
       count(*) FILTER (
         WHERE
           coalesce(
-            day - previous_day > (
-              extract(
-                day
-                FROM
-                  day
-              )::int - 1
-            ),
+            day - previous_day > (date_part('day', day)::int - 1),
             true
           )
       ) AS month_firsts
@@ -1810,13 +1798,7 @@ WITH
       count(*) FILTER (
         WHERE
           coalesce(
-            day - previous_day > (
-              extract(
-                day
-                FROM
-                  day
-              )::int - 1
-            ),
+            day - previous_day > (date_part('day', day)::int - 1),
             true
           )
       ) AS month_firsts
@@ -2711,13 +2693,7 @@ WITH
       count(*) FILTER (
         WHERE
           coalesce(
-            day - previous_day > (
-              extract(
-                day
-                FROM
-                  day
-              )::int - 1
-            ),
+            day - previous_day > (date_part('day', day)::int - 1),
             true
           )
       ) AS month_firsts
@@ -3616,13 +3592,7 @@ WITH
       count(*) FILTER (
         WHERE
           coalesce(
-            day - previous_day > (
-              extract(
-                day
-                FROM
-                  day
-              )::int - 1
-            ),
+            day - previous_day > (date_part('day', day)::int - 1),
             true
           )
       ) AS month_firsts

@@ -1,4 +1,5 @@
 import type { BucketType } from '../entities/snapshot.entity.js';
+import { DATE_FIELD } from './sql-fragments.js';
 
 // SQL date expressions per bucket type, shared by the rollup and the readers that list a range's buckets.
 
@@ -32,5 +33,5 @@ export const BUCKET_LAST_DAY: Record<RollupBucket, (bucketDate: string) => strin
  */
 export const DAYS_INTO_BUCKET: Record<'weekly' | 'monthly', (day: string) => string> = {
   weekly: (day) => `(((${day}) - DATE '2000-01-03') % 7 + 7) % 7`,
-  monthly: (day) => `(extract(day FROM ${day})::int - 1)`,
+  monthly: (day) => `(${DATE_FIELD('day', day)} - 1)`,
 };

@@ -1,6 +1,6 @@
 import type { SourceRelations } from './source-relations.js';
 import { DAY_START, LOCAL_DAY } from './source-facts.js';
-import { SAME_TENANT, TENANT_FILTER } from './sql-fragments.js';
+import { DATE_FIELD, SAME_TENANT, TENANT_FILTER } from './sql-fragments.js';
 import { USER_ACTIVITY_TABLE, lastDayFrom, touchingRowActiveIn } from './user-activity.sql.js';
 import { firstSignupsFromStateSql } from './user-lifecycle.sql.js';
 
@@ -63,12 +63,12 @@ function activeWeeksFromStateSql(): string {
       WITH earliest_week AS MATERIALIZED (SELECT min(signup_day + 7 * from_week) AS day FROM members),
       matched_weeks AS MATERIALIZED (
         SELECT m.tenant_id, m.user_id, m.cohort_month, w.week,
-               -- The week reaches past the matched row's year (date comparisons: extract is numeric arithmetic).
+               -- The week reaches past the matched row's year (date comparisons, cheaper per row than a year's number).
                (${weekStart} < make_date(u.year, 1, 1) OR ${weekStart} + 6 > make_date(u.year, 12, 31)) AS spans_new_year
         FROM members m
         JOIN ${USER_ACTIVITY_TABLE} u ON u.user_id = m.user_id
           AND (u.tenant_id = m.tenant_id OR (u.tenant_id IS NULL AND m.tenant_id IS NULL))
-          AND u.year BETWEEN extract(year FROM ${firstDay})::int AND extract(year FROM ${lastDay})::int
+          AND u.year BETWEEN ${DATE_FIELD('year', firstDay)} AND ${DATE_FIELD('year', lastDay)}
           AND u.last_day >= ${firstDay} AND u.first_day <= ${lastDay}
         CROSS JOIN generate_series(m.from_week, m.to_week - 1) AS w(week)
         WHERE ${weekStart} <= u.last_day AND ${weekStart} + 6 >= u.first_day

@@ -9,6 +9,14 @@ export const WINDOW_START = DAY_START(':w0::date - 29');
 export const TENANT_FILTER = `(:tenant::varchar IS NULL OR tenant_id = :tenant)`;
 
 /**
+ * A field of a date expression as an integer: its `year`, its day of the year (`doy`, from 1) or of the month (`day`).
+ * `date_part` answers a double, exact for these fields; `extract` answers numeric since PostgreSQL 14, whose arithmetic
+ * cost a scale-1 backfill ~1.6 s over its 15 million user-days (the fold's year and day bits, the counts' days into
+ * the month).
+ */
+export const DATE_FIELD = (field: 'year' | 'doy' | 'day', day: string) => `date_part('${field}', ${day})::int`;
+
+/**
  * Rows `a` and `b` (aliases) of the same tenant, a null tenant (the global view, events of no tenant) matching only
  * a null one. `IS NOT DISTINCT FROM` alone is exact but neither hashable nor mergeable: a join on it hashed or sorted
  * by the other keys only and tested every tenant's row against every other's (a year's daily rollup at scale 1 tested

@@ -1,4 +1,4 @@
-import { TENANT_FILTER } from './sql-fragments.js';
+import { DATE_FIELD, TENANT_FILTER } from './sql-fragments.js';
 import { BUCKET_DATE } from './bucket-dates.js';
 import { WINDOW_DAYS } from './stored-eve.sql.js';
 import { dayCoverageSql } from './day-coverage.sql.js';
@@ -17,16 +17,16 @@ const NO_DAYS = `B'0'::bit(366)`;
 const ALL_DAYS = `(~${NO_DAYS})`;
 
 /** The bit of one local day in its year's string. */
-export const DAY_BIT = (day: string) => `(B'1'::bit(366) >> (extract(doy FROM ${day})::int - 1))`;
+export const DAY_BIT = (day: string) => `(B'1'::bit(366) >> (${DATE_FIELD('doy', day)} - 1))`;
 
 /** The bit (day of the year, from 1) where days from `from` begin in `year`: 1 when `from` lies in an earlier year. */
 const firstBitFrom = (year: string, from: string) =>
-  `CASE WHEN ${from} > make_date(${year}, 1, 1) THEN extract(doy FROM ${from})::int ELSE 1 END`;
+  `CASE WHEN ${from} > make_date(${year}, 1, 1) THEN ${DATE_FIELD('doy', from)} ELSE 1 END`;
 
 /** A mask of the days [from, to] of one year, the range clipped to that year (`year` an int expression): the fold clears them. */
 const rangeMask = (year: string, from: string, to: string) => {
   const first = firstBitFrom(year, from);
-  const last = `CASE WHEN ${to} < make_date(${year}, 12, 31) THEN extract(doy FROM ${to})::int ELSE 366 END`;
+  const last = `CASE WHEN ${to} < make_date(${year}, 12, 31) THEN ${DATE_FIELD('doy', to)} ELSE 366 END`;
   return `((${ALL_DAYS} >> (${first} - 1)) & (${ALL_DAYS} << (366 - (${last}))))`;
 };
 
@@ -93,7 +93,7 @@ export function foldUserDaysSql(userDays: string): string {
       SELECT tenant_id, user_id, year, days & ~${rangeMask('year', ':f0::date', ':f1::date')} AS days, days AS stored
       FROM ${USER_ACTIVITY_TABLE} WHERE ${rowsTouching(':f0::date', ':f1::date')}),
     folded AS (
-      SELECT tenant_id, user_id, extract(year FROM day)::int AS year, bit_or(${DAY_BIT('day')}) AS days,
+      SELECT tenant_id, user_id, ${DATE_FIELD('year', 'day')} AS year, bit_or(${DAY_BIT('day')}) AS days,
              NULL::bit(366) AS stored
       FROM ${userDays} WHERE day BETWEEN :f0::date AND :f1::date GROUP BY 1, 2, 3),
     merged AS (
@@ -126,7 +126,7 @@ export function stateUserDaysSql(from: string, to: string): string {
   const last = `least(${to}, last_day)`;
   return `SELECT tenant_id, user_id, make_date(year, 1, 1) + bit_number - 1 AS day
       FROM ${USER_ACTIVITY_TABLE}
-      CROSS JOIN LATERAL generate_series(extract(doy FROM ${first})::int, extract(doy FROM ${last})::int) AS bit_number
+      CROSS JOIN LATERAL generate_series(${DATE_FIELD('doy', first)}, ${DATE_FIELD('doy', last)}) AS bit_number
       WHERE ${rowsTouching(from, to)} AND get_bit(days, bit_number - 1) = 1`;
 }
 
@@ -141,7 +141,7 @@ export function stateLastDaysSql(from: string, to: string): string {
   // A row active after `to` holds `to` in its year (its first day is not after `to`): its last bit in [from, to] is
   // read from the text of that range's bits alone (at most the range's length, where the year's bits up to `to` cost
   // ten times as much); none set gives null, which the filter drops like a last day before `from`.
-  const rangeBits = `substring(days FROM first_bit FOR extract(doy FROM ${to})::int - first_bit + 1)`;
+  const rangeBits = `substring(days FROM first_bit FOR ${DATE_FIELD('doy', to)} - first_bit + 1)`;
   return `SELECT tenant_id, user_id, day FROM (
         SELECT tenant_id, user_id, CASE WHEN last_day <= ${to} THEN last_day
           ELSE ${LAST_DAY('year', rangeBits)} + first_bit - 1 END AS day
