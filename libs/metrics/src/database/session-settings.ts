@@ -12,20 +12,42 @@ export const NO_JIT = 'SET LOCAL jit = off';
 export const COMPUTE_WORK_MEM = "SET LOCAL work_mem = '64MB'";
 
 /**
- * Runs `statement` with the planner's sorts disabled, then restores the setting (transaction-local either way). For
- * a statement whose row estimates are far off through its materialised CTEs: the cohorts' member-weeks, estimated at
- * 78 rows where a backfill at scale 1 makes 3.2 million, were sorted to be grouped and merge-joined (the join
- * re-reading 8.8 million sorted rows); with sorts disabled they are hashed (9.2 → 6.1 s; docs/performance.md).
+ * Runs `statement` with a planner setting changed, then restores it (transaction-local either way). `name` and
+ * `value` are our own constants, never user input.
  */
-export async function withoutSorts<T>(
+async function withSetting<T>(
   query: (sql: string) => Promise<unknown>,
+  name: string,
+  value: string,
   statement: () => Promise<T>,
 ): Promise<T> {
-  const [previous] = (await query(`SELECT current_setting('enable_sort') AS value`)) as { value: string }[];
-  await query(`SELECT set_config('enable_sort', 'off', true)`);
+  const [previous] = (await query(`SELECT current_setting('${name}') AS value`)) as { value: string }[];
+  await query(`SELECT set_config('${name}', '${value}', true)`);
   try {
     return await statement();
   } finally {
-    await query(`SELECT set_config('enable_sort', '${previous.value === 'off' ? 'off' : 'on'}', true)`);
+    await query(`SELECT set_config('${name}', '${previous.value.replace(/'/g, "''")}', true)`);
   }
+}
+
+/**
+ * Runs `statement` with the planner's sorts disabled. For a statement whose row estimates are far off through its
+ * materialised CTEs: the cohorts' member-weeks, estimated at 78 rows where a backfill at scale 1 makes 3.2 million,
+ * were sorted to be grouped and merge-joined (the join re-reading 8.8 million sorted rows); with sorts disabled they
+ * are hashed (9.2 → 6.1 s; docs/performance.md).
+ */
+export function withoutSorts<T>(query: (sql: string) => Promise<unknown>, statement: () => Promise<T>): Promise<T> {
+  return withSetting(query, 'enable_sort', 'off', statement);
+}
+
+/**
+ * Runs `statement` with parallel workers priced at a tenth of the default per row they hand to the leader. A whole
+ * run's user-days (userDaysInKeyOrderSql) read every event of the range in index order and hand ~20 million rows at
+ * scale 1 to the leader's grouping and window: at the default price the planner keeps the scan and its sort in one
+ * process; with two workers scanning and sorting, the statement took 13.6–14.1 s instead of 17.6–17.7 s
+ * (docs/performance.md). Nothing else changes: a plan without workers is still chosen when it costs less, and PGlite
+ * has none.
+ */
+export function withParallelScan<T>(query: (sql: string) => Promise<unknown>, statement: () => Promise<T>): Promise<T> {
+  return withSetting(query, 'parallel_tuple_cost', '0.01', statement);
 }

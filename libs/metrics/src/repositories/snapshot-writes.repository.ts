@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { COMPUTE_WORK_MEM, NO_JIT, withoutSorts } from '../database/session-settings.js';
+import { COMPUTE_WORK_MEM, NO_JIT, withParallelScan, withoutSorts } from '../database/session-settings.js';
 import { run, type Statement } from '../database/statement.js';
 import type { KeyActionUsers } from '../sql/bucket-facts.sql.js';
 import type { CohortActivity, CohortMembers } from '../sql/cohorts.sql.js';
@@ -75,7 +75,10 @@ export class SnapshotWritesRepository {
       'run from activity': computeStatements.userDaysOfRun,
     }[from];
     await manager.query(`DROP TABLE IF EXISTS ${USER_DAYS_TABLE}`);
-    await this.exec(manager, statement(relations, params));
+    const build = () => this.exec(manager, statement(relations, params));
+    // A whole run's read every event of its range: worth two more processes (withParallelScan).
+    if (from === 'run from activity') await withParallelScan((sql) => manager.query(sql), build);
+    else await build();
     await this.analyzeUserDays(manager);
     return USER_DAYS_TABLE;
   }
