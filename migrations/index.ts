@@ -23,7 +23,7 @@ import { KeyActionGlobalDays1765368000000 } from './1765368000000-key-action-glo
 import { BillingMovements1765382400000 } from './1765382400000-billing-movements.js';
 import { ActivationUserActions1765396800000 } from './1765396800000-activation-user-actions.js';
 import { UserActivityLastMonth1765411200000 } from './1765411200000-user-activity-last-month.js';
-import { HistogramQuantileLoop1765425600000 } from './1765425600000-histogram-quantile-loop.js';
+import { HistogramLoops1765425600000 } from './1765425600000-histogram-loops.js';
 
 /** Every migration of the metrics module, oldest first. Hosts add these to their data source. */
 export const METRICS_MIGRATIONS = [
@@ -52,5 +52,5 @@ export const METRICS_MIGRATIONS = [
   BillingMovements1765382400000,
   ActivationUserActions1765396800000,
   UserActivityLastMonth1765411200000,
-  HistogramQuantileLoop1765425600000,
+  HistogramLoops1765425600000,
 ];
