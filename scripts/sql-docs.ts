@@ -318,6 +318,11 @@ export const SQL_DOCS: SqlDoc[] = [
         built: SOURCES,
         statement: computeStatements.userDaysOfRun(OWN_TABLES, { ...COMPUTE_PARAMS, w0: '2024-01-01' }),
       },
+      {
+        name: 'firstKeyActionsOfRun',
+        built: SOURCES,
+        statement: computeStatements.firstKeyActionsOfRun(OWN_TABLES, COMPUTE_PARAMS),
+      },
       { name: 'activityCoverage', built: {}, statement: computeStatements.activityCoverage() },
       {
         name: 'dirtyDayBetween',

@@ -10,6 +10,12 @@ import { insertSourceRows } from './support/source-rows.js';
  *
  * Tenant a: u1 signs up on 12-31 and uploads a file on 01-06 (its first key action); u2 signs up on 12-30 and never
  * acts. So 12-31 has one signup, activated; 12-30 one signup, not activated; December's activation rate is 50 %.
+ *
+ * A run of several chunks reads each user's first key action from one table built for the whole run, and each chunk
+ * counts those of its own days. Tenant b: u3 acts first on 12-10 and again on 01-12 (first in December only); u4 acted
+ * on 11-15, before the run, and again on 01-20 (first in no day of the run); u5 acts first on 01-25. Events of no
+ * tenant: u6 acted on 11-20 and again on 01-08. So b's December has one user activated (u3), its January one (u5),
+ * and the global view's January two (u1 and u5).
  */
 describe('a backfill across its chunks: values of a chunk’s last days read the next chunk’s events', () => {
   let test: TestApp;
@@ -22,7 +28,16 @@ describe('a backfill across its chunks: values of a chunk’s last days read the
         ['a', 'u1', 'signup', '2025-12-31T10:00:00Z'],
         ['a', 'u2', 'signup', '2025-12-30T10:00:00Z'],
       ],
-      activation: [['a', 'u1', 'file_upload', '2026-01-06T09:00:00Z']],
+      activation: [
+        ['a', 'u1', 'file_upload', '2026-01-06T09:00:00Z'],
+        ['b', 'u3', 'file_upload', '2025-12-10T09:00:00Z'],
+        ['b', 'u3', 'file_upload', '2026-01-12T09:00:00Z'],
+        ['b', 'u4', 'file_upload', '2025-11-15T09:00:00Z'],
+        ['b', 'u4', 'file_upload', '2026-01-20T09:00:00Z'],
+        ['b', 'u5', 'file_upload', '2026-01-25T09:00:00Z'],
+        [null, 'u6', 'file_upload', '2025-11-20T09:00:00Z'],
+        [null, 'u6', 'file_upload', '2026-01-08T09:00:00Z'],
+      ],
     });
     // Two chunks, 2025-12-01..12-31 and 2026-01-01..01-31, computed when every 7-day window has ended.
     await test.app.get(MetricsService).computeRange({
@@ -59,6 +74,26 @@ describe('a backfill across its chunks: values of a chunk’s last days read the
     );
     expect(december).toBe(0);
     expect(await snapshot('monthly', '2026-01-01')).toMatchObject({ activated_users: 1 });
+  });
+
+  it('counts each user’s first key action once, in its own chunk, whatever came before the run', async () => {
+    const activated = async (scope: string | null, bucket: string, date: string) => {
+      const [row] = await test.dataSource.query<{ activated_users: number }[]>(
+        `SELECT activated_users FROM system_metrics_snapshot
+         WHERE bucket_type = $1 AND bucket_date = $2 AND tenant_id IS NOT DISTINCT FROM $3`,
+        [bucket, date, scope],
+      );
+      return row.activated_users;
+    };
+    expect(await activated('b', 'daily', '2025-12-10')).toBe(1);
+    expect(await activated('b', 'monthly', '2025-12-01')).toBe(1);
+    expect(await activated('b', 'daily', '2026-01-12')).toBe(0);
+    expect(await activated('b', 'daily', '2026-01-20')).toBe(0);
+    expect(await activated('b', 'daily', '2026-01-25')).toBe(1);
+    expect(await activated('b', 'monthly', '2026-01-01')).toBe(1);
+    expect(await activated(null, 'daily', '2026-01-08')).toBe(0);
+    expect(await activated(null, 'monthly', '2026-01-01')).toBe(2);
+    expect(await activated(null, 'monthly', '2025-12-01')).toBe(1);
   });
 
   it('reports its progress in days, never backwards: the fold of both chunks first, then each chunk to the total', () => {

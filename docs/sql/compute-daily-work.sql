@@ -124,6 +124,29 @@ WINDOW
       day
   );
 
+-- firstKeyActionsOfRun
+-- built with: {"enabled":"lifecycle, activity, activation, config, billing, jobs, ai, api","relations":"the module's own tables"}
+-- sample parameters: {"actions":["created_project","invited_teammate"],"tenant":null,"tz":"Europe/Berlin","w1":"2026-03-02"}
+CREATE TEMP TABLE metrics_first_key_actions ON
+COMMIT
+DROP AS
+SELECT
+  tenant_id,
+  user_id,
+  min(occurred_at) AS first_at
+FROM
+  system_activation_event AS activation_source
+WHERE
+  action = ANY (:actions::text[])
+  AND occurred_at < ((:w1::date + 1)::timestamp AT TIME ZONE :tz)
+  AND (
+    :tenant::varchar IS NULL
+    OR tenant_id = :tenant
+  )
+GROUP BY
+  tenant_id,
+  user_id;
+
 -- activityCoverage
 -- sample parameters: {}
 SELECT

@@ -147,15 +147,19 @@ export class SnapshotComputeService {
       const foldShare = chunks.length > 1 ? FOLD_RUN_SHARE : 0;
       const progress = (days: number) =>
         request.onProgress?.(Math.floor(totalDays * foldShare + days * (1 - foldShare)), totalDays);
+      let firstKeyActions: string | undefined;
       if (chunks.length > 1) {
-        // Every year's user-days and key-action days at once (ActivityStateRun.foldRun, KeyActionStateRun.foldRun):
-        // the work ranges of the first and last chunk.
+        // Every year's user-days and key-action days at once (ActivityStateRun.foldRun, KeyActionStateRun.foldRun),
+        // and each user's first key action (firstKeyActionsSql): the work ranges of the first and last chunk.
         const [[first0, first1], [last0, last1]] = [chunks[0], chunks[chunks.length - 1]];
         const { w0 } = await this.writes.workRange(manager, { ...base, d0: first0, d1: first1 });
         const { w1 } = await this.writes.workRange(manager, { ...base, d0: last0, d1: last1 });
         const run = { ...base, d0: first0, d1: last1, w0, w1 };
         if (enabled.has('activity')) await activityState.foldRun(run);
-        if (enabled.has('activation')) await keyActionState.foldRun(run);
+        if (enabled.has('activation')) {
+          await keyActionState.foldRun(run);
+          firstKeyActions = await this.writes.buildFirstKeyActions(manager, this.relations, run);
+        }
         progress(0);
       }
       let done = 0;
@@ -173,10 +177,11 @@ export class SnapshotComputeService {
           (await storedWork.coversDaysBefore(params)) &&
           (!enabled.has('activity') || (await activityState.holdsDaysBefore(params)));
         let built = ownDaysOnly ? { ...params, w0: d0 } : params;
-        let work = await this.buildDailyWork(manager, enabled, activityState, lifecycleState, built, ownDaysOnly);
+        const states = { activityState, lifecycleState, firstKeyActions };
+        let work = await this.buildDailyWork(manager, enabled, states, built, ownDaysOnly);
         if (ownDaysOnly && !(await storedWork.restoreDaysBefore(params))) {
           built = params;
-          work = await this.buildDailyWork(manager, enabled, activityState, lifecycleState, built, false);
+          work = await this.buildDailyWork(manager, enabled, states, built, false);
         }
         reached(0.6);
         if (enabled.has('activation')) await keyActionState.fold(params);
@@ -220,13 +225,17 @@ export class SnapshotComputeService {
    * The work table of the days [:w0, :w1] of `params`: the chunk's user-days (from the activity state where it holds
    * them, folded into it), how the lifecycle source is read, and every scope's daily values. `eveStored`: the day
    * before :w0 is stored and exact (the chunk builds its own days only), so the billing stocks and, when the state
-   * holds the lookback, WAU and MAU start from it (stored-eve.sql.ts).
+   * holds the lookback, WAU and MAU start from it (stored-eve.sql.ts). `firstKeyActions`: the run's table of them
+   * (a run of several chunks), which the chunk reads instead of probing the history.
    */
   private async buildDailyWork(
     manager: EntityManager,
     enabled: ReadonlySet<string>,
-    activityState: ActivityStateRun,
-    lifecycleState: LifecycleStateRun,
+    {
+      activityState,
+      lifecycleState,
+      firstKeyActions,
+    }: { activityState: ActivityStateRun; lifecycleState: LifecycleStateRun; firstKeyActions: string | undefined },
     params: ChunkParams,
     eveStored: boolean,
   ): Promise<{ userDayCounts: string | undefined; lifecycle: LifecycleRead }> {
@@ -240,6 +249,7 @@ export class SnapshotComputeService {
       userDayCounts: activity?.counts,
       lifecycle: lifecycle.rows,
       storedEve,
+      firstKeyActions,
     });
     return { userDayCounts: activity?.counts, lifecycle };
   }

@@ -23,6 +23,7 @@ import { snapshotUpsertSql } from '../sql/snapshot-upsert.sql.js';
 import {
   DAY_START,
   WORK_START,
+  firstKeyActionsSql,
   inWindowOrder,
   userDayCountsSql,
   userDaysInKeyOrderSql,
@@ -74,6 +75,9 @@ const AVERAGES_THROUGH = `greatest(:d1::date, (:as_of::timestamptz AT TIME ZONE 
  */
 export const USER_DAYS_TABLE = 'metrics_user_days';
 export const USER_DAY_COUNTS_TABLE = 'metrics_user_day_counts';
+
+/** A run's table of each user's first key action (firstKeyActionsSql), which every chunk's daily work reads. */
+export const FIRST_KEY_ACTIONS_TABLE = 'metrics_first_key_actions';
 
 /** The statistics target the user-days table is analysed with (analyzeUserDays): 300 rows sampled per unit. */
 export const USER_DAYS_STATISTICS_TARGET = 10;
@@ -143,6 +147,12 @@ export const computeStatements = {
   userDaysForWindowChanges: (relations: SourceRelations, params: Params): Statement => ({
     sql: `CREATE TEMP TABLE ${USER_DAYS_TABLE} ON COMMIT DROP AS
       ${withNeighbourDaysSql(inWindowOrder(windowChangesUserDaysSql(userDaysSql(relations, DAY_START(':d0::date')))))}`,
+    params,
+  }),
+
+  /** Each user's first key action up to the run's last work day, for a run of several chunks (firstKeyActionsSql). */
+  firstKeyActionsOfRun: (relations: SourceRelations, params: Params): Statement => ({
+    sql: `CREATE TEMP TABLE ${FIRST_KEY_ACTIONS_TABLE} ON COMMIT DROP AS ${firstKeyActionsSql(relations)}`,
     params,
   }),
 

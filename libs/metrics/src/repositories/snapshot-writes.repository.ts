@@ -10,6 +10,7 @@ import { lifecycleCoverageSql } from '../sql/user-lifecycle.sql.js';
 import { coverageSql } from '../sql/user-activity.sql.js';
 import { dayCoverageOf } from '../sql/day-coverage.sql.js';
 import {
+  FIRST_KEY_ACTIONS_TABLE,
   REBUILD_FROM,
   USER_DAYS_STATISTICS_TARGET,
   USER_DAY_COUNTS_TABLE,
@@ -92,6 +93,13 @@ export class SnapshotWritesRepository {
     await manager.query(`SET LOCAL default_statistics_target = ${USER_DAYS_STATISTICS_TARGET}`);
     await manager.query(`ANALYZE ${USER_DAYS_TABLE}`);
     await manager.query('RESET default_statistics_target');
+  }
+
+  /** Builds the run's table of each user's first key action (firstKeyActionsSql) and answers its name. */
+  async buildFirstKeyActions(manager: EntityManager, relations: SourceRelations, params: Params): Promise<string> {
+    await manager.query(`DROP TABLE IF EXISTS ${FIRST_KEY_ACTIONS_TABLE}`);
+    await this.exec(manager, computeStatements.firstKeyActionsOfRun(relations, params));
+    return FIRST_KEY_ACTIONS_TABLE;
   }
 
   /** Counts the user-days table's rows per tenant and day (userDayCountsSql) and answers the counts' table. */

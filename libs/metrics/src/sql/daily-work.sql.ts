@@ -60,12 +60,14 @@ export interface DailyWorkReads {
    * counts of the users whose windows change only (userDaysForWindowChanges).
    */
   storedEve?: readonly StoredEvePart[];
+  /** The run's table of each user's first key action (firstKeyActionsSql); without it the chunk probes its own. */
+  firstKeyActions?: string;
 }
 
 export function dailyWorkSql(
   relations: SourceRelations,
   enabled: ReadonlySet<string>,
-  { userDayCounts, lifecycle = 'history', storedEve = [] }: DailyWorkReads = {},
+  { userDayCounts, lifecycle = 'history', storedEve = [], firstKeyActions }: DailyWorkReads = {},
 ): string {
   const factNames = FACT_NAMES;
   const rows = (facts: readonly string[], sql: string, index: number) =>
@@ -73,8 +75,8 @@ export function dailyWorkSql(
       .map((name) => (facts.includes(name) ? name : `NULL::${FACT_SQL_TYPE[name]} AS ${name}`))
       .join(', ')}
       FROM (${sql}) AS source_${index}`;
-  const subqueries = factSubqueries(relations, lifecycle, storedEveQueries(storedEve)).map(({ facts, sql }, index) =>
-    rows(facts, sql, index),
+  const subqueries = factSubqueries(relations, lifecycle, storedEveQueries(storedEve), firstKeyActions).map(
+    ({ facts, sql }, index) => rows(facts, sql, index),
   );
   // The running totals that start from a kept state rather than the history: their eve rows.
   if (lifecycle === 'state') subqueries.push(rows(STATE_EVE_FACTS, STATE_EVE_SQL, subqueries.length));
