@@ -454,7 +454,11 @@ WITH
           )
         )
       ) AS days,
-      days AS stored
+      days AS stored,
+      first_day AS stored_first,
+      last_day AS stored_last,
+      NULL::date AS folded_first,
+      NULL::date AS folded_last
     FROM
       metrics_user_activity
     WHERE
@@ -476,7 +480,11 @@ WITH
           B'1'::bit(366) >> (date_part('doy', day)::int - 1)
         )
       ) AS days,
-      NULL::bit(366) AS stored
+      NULL::bit(366) AS stored,
+      NULL::date,
+      NULL::date,
+      min(day),
+      max(day)
     FROM
       metrics_user_days
     WHERE
@@ -492,7 +500,11 @@ WITH
       user_id,
       year,
       bit_or(days) AS days,
-      bit_or(stored) AS stored
+      bit_or(stored) AS stored,
+      min(stored_first) AS stored_first,
+      max(stored_last) AS stored_last,
+      min(folded_first) AS folded_first,
+      max(folded_last) AS folded_last
     FROM
       (
         SELECT
@@ -540,12 +552,20 @@ SELECT
   user_id,
   year,
   days,
-  (
-    make_date(year, 1, 1) + nullif(position(B'1' IN days), 0) - 1
-  ),
-  (
-    make_date(year, 1, 1) + nullif(length(rtrim(days::text, '0')), 0) - 1
-  )
+  CASE
+    WHEN stored_first < :f0::date THEN stored_first
+    WHEN folded_first IS NOT NULL THEN folded_first
+    ELSE (
+      make_date(year, 1, 1) + nullif(position(B'1' IN days), 0) - 1
+    )
+  END,
+  CASE
+    WHEN stored_last > :f1::date THEN stored_last
+    WHEN folded_last IS NOT NULL THEN folded_last
+    ELSE (
+      make_date(year, 1, 1) + nullif(length(rtrim(days::text, '0')), 0) - 1
+    )
+  END
   -- A row folded again with the same bits is not written: the nightly folds again the day the previous night folded
   -- to date, and the users already active then are unchanged (an update would write the row and its three indexes).
 FROM

@@ -83,6 +83,17 @@ const rowsTouching = (from: string, to: string) =>
 const WAS_CLEARED = `(${USER_ACTIVITY_TABLE}.last_day >= :f0::date AND ${USER_ACTIVITY_TABLE}.first_day <= :f1::date)`;
 
 /**
+ * A folded row's first and last active day, mostly without reading its bits. A stored day before :f0 (after :f1) is
+ * outside the cleared days, so it is still the first (last); otherwise the folded days, all in [:f0, :f1], come before
+ * (after) any stored bit left; only a row without either (a user no longer active in the folded days) reads its bits.
+ * Reading them as text cost ~3 µs a row: ~100 ms of a scale-1 night's 36,000 rows, ~1 s of a backfill's 353,000.
+ */
+const FOLDED_FIRST_DAY = `CASE WHEN stored_first < :f0::date THEN stored_first
+        WHEN folded_first IS NOT NULL THEN folded_first ELSE ${FIRST_DAY('year', 'days')} END`;
+const FOLDED_LAST_DAY = `CASE WHEN stored_last > :f1::date THEN stored_last
+        WHEN folded_last IS NOT NULL THEN folded_last ELSE ${LAST_DAY('year', 'days')} END`;
+
+/**
  * Folds the user-days of the local days [:f0, :f1] into the state, exactly: every bit of those days is cleared for
  * the scope's users and set again from `userDays` (a table of tenant_id, user_id, day read from the activity
  * source in this run), so an event that was deleted or moved since the last fold is gone too. Rows left without
@@ -90,14 +101,17 @@ const WAS_CLEARED = `(${USER_ACTIVITY_TABLE}.last_day >= :f0::date AND ${USER_AC
  */
 export function foldUserDaysSql(userDays: string): string {
   return `WITH cleared AS (
-      SELECT tenant_id, user_id, year, days & ~${rangeMask('year', ':f0::date', ':f1::date')} AS days, days AS stored
+      SELECT tenant_id, user_id, year, days & ~${rangeMask('year', ':f0::date', ':f1::date')} AS days, days AS stored,
+             first_day AS stored_first, last_day AS stored_last, NULL::date AS folded_first, NULL::date AS folded_last
       FROM ${USER_ACTIVITY_TABLE} WHERE ${rowsTouching(':f0::date', ':f1::date')}),
     folded AS (
       SELECT tenant_id, user_id, ${DATE_FIELD('year', 'day')} AS year, bit_or(${DAY_BIT('day')}) AS days,
-             NULL::bit(366) AS stored
+             NULL::bit(366) AS stored, NULL::date, NULL::date, min(day), max(day)
       FROM ${userDays} WHERE day BETWEEN :f0::date AND :f1::date GROUP BY 1, 2, 3),
     merged AS (
-      SELECT tenant_id, user_id, year, bit_or(days) AS days, bit_or(stored) AS stored
+      SELECT tenant_id, user_id, year, bit_or(days) AS days, bit_or(stored) AS stored,
+             min(stored_first) AS stored_first, max(stored_last) AS stored_last,
+             min(folded_first) AS folded_first, max(folded_last) AS folded_last
       FROM (SELECT * FROM cleared UNION ALL SELECT * FROM folded) AS both_sides GROUP BY 1, 2, 3),
     emptied AS (
       -- The coalesce equality lets the planner hash or index the join; IS NOT DISTINCT FROM keeps it exact.
@@ -105,7 +119,7 @@ export function foldUserDaysSql(userDays: string): string {
       WHERE coalesce(u.tenant_id, '') = coalesce(m.tenant_id, '') AND u.tenant_id IS NOT DISTINCT FROM m.tenant_id
         AND u.user_id = m.user_id AND u.year = m.year)
     INSERT INTO ${USER_ACTIVITY_TABLE} (tenant_id, user_id, year, days, first_day, last_day)
-    SELECT tenant_id, user_id, year, days, ${FIRST_DAY('year', 'days')}, ${LAST_DAY('year', 'days')}
+    SELECT tenant_id, user_id, year, days, ${FOLDED_FIRST_DAY}, ${FOLDED_LAST_DAY}
     -- A row folded again with the same bits is not written: the nightly folds again the day the previous night folded
     -- to date, and the users already active then are unchanged (an update would write the row and its three indexes).
     FROM merged WHERE bit_count(days) > 0 AND days IS DISTINCT FROM stored
