@@ -162,6 +162,7 @@ export class SnapshotComputeService {
         }
         progress(0);
       }
+      const states = { activityState, lifecycleState, firstKeyActions };
       let done = 0;
       for (const [d0, d1] of chunks) {
         // A year's chunk takes a while at scale: its steps report how far into its days they got, in proportion to
@@ -177,7 +178,6 @@ export class SnapshotComputeService {
           (await storedWork.coversDaysBefore(params)) &&
           (!enabled.has('activity') || (await activityState.holdsDaysBefore(params)));
         let built = ownDaysOnly ? { ...params, w0: d0 } : params;
-        const states = { activityState, lifecycleState, firstKeyActions };
         let work = await this.buildDailyWork(manager, enabled, states, built, ownDaysOnly);
         if (ownDaysOnly && !(await storedWork.restoreDaysBefore(params))) {
           built = params;
