@@ -255,17 +255,14 @@ function factQueries(
     // probe per user of the range (tenant_id, user_id, occurred_at) instead of grouping the whole history. The
     // range's key actions are grouped by user first, so a user with several is probed once, not once per action.
     // A run of several chunks reads each user's first key action from its table instead (firstKeyActionsSql).
-    first_key_actions: firstKeyActions
-      ? {
-          day: LOCAL_DAY('first_at'),
-          from: `${firstKeyActions} WHERE first_at >= ${WORK_START} AND first_at < ${WORK_END}`,
-        }
-      : {
-          day: LOCAL_DAY('first_at'),
-          from: `(SELECT tenant_id, user_id, min(occurred_at) AS first_at FROM ${KEY_ACTIONS_IN_WORK_RANGE} GROUP BY 1, 2) AS k
+    first_key_actions: {
+      day: LOCAL_DAY('first_at'),
+      from: firstKeyActions
+        ? `${firstKeyActions} WHERE first_at >= ${WORK_START} AND first_at < ${WORK_END}`
+        : `(SELECT tenant_id, user_id, min(occurred_at) AS first_at FROM ${KEY_ACTIONS_IN_WORK_RANGE} GROUP BY 1, 2) AS k
           WHERE NOT EXISTS (${earlierKeyAction('earlier.tenant_id = k.tenant_id')})
             AND NOT EXISTS (${earlierKeyAction('k.tenant_id IS NULL AND earlier.tenant_id IS NULL')})`,
-        },
+    },
     activated_signups: {
       tenant: 's.tenant_id',
       day: LOCAL_DAY('s.signup_at'),
