@@ -462,13 +462,20 @@ export const SQL_DOCS: SqlDoc[] = [
     file: 'key-action-days.sql',
     code: 'libs/metrics/src/repositories/key-action-days.repository.ts (keyActionDaysStatements), built from libs/metrics/src/sql/key-action-days.sql.ts',
     samples: [
-      ...keyActionDaysStatements
-        .fold(OWN_TABLES, { ...COMPUTE_PARAMS, f0: '2026-03-01', f1: '2026-04-05' })
-        .map((statement, index) => ({
-          name: `fold (${['clear', 'set', 'global counts cleared', 'global counts set'][index]})`,
+      ...((fold) => [
+        { name: 'fold (clear)', built: {}, statement: fold.clear },
+        {
+          name: 'empty (a first fold: the indexes built after the set)',
+          built: {},
+          statement: keyActionDaysStatements.empty(),
+        },
+        { name: 'fold (set)', built: {}, statement: fold.set },
+        ...fold.refresh.map((statement, index) => ({
+          name: `fold (${['global counts cleared', 'global counts set'][index]})`,
           built: {},
           statement,
         })),
+      ])(keyActionDaysStatements.fold(OWN_TABLES, { ...COMPUTE_PARAMS, f0: '2026-03-01', f1: '2026-04-05' })),
       { name: 'relink', built: {}, statement: keyActionDaysStatements.relink({ tenant: null, f1: '2026-04-05' }) },
       ...keyActionDaysStatements.refreshRelinked(['2026-04-09', '2026-04-20']).map((statement, index) => ({
         name: `refreshRelinked (${['cleared', 'set'][index]})`,

@@ -135,9 +135,18 @@ describe('key-action days: users per key action equal a distinct count of the ev
     return Object.fromEntries(ACTIONS.map((action) => [action, summary.metrics[COLUMNS[action]]]));
   };
 
+  /** The table's indexes: each one's id and definition. */
+  const indexes = () =>
+    test.dataSource.query<{ id: string; definition: string }[]>(
+      `SELECT indexrelid::int::text AS id, pg_get_indexdef(indexrelid) AS definition FROM pg_index
+       WHERE indrelid = 'metrics_key_action_day'::regclass ORDER BY 2`,
+    );
+  let migratedIndexes: { id: string; definition: string }[];
+
   beforeAll(async () => {
     test = await createTestApp();
     metrics = test.app.get(MetricsService);
+    migratedIndexes = await indexes();
     // Signed up before the key actions: a tenant's scope exists from its users' signups.
     const signups = TENANTS.flatMap((tenant) =>
       [0, 1, 2, 3, 4, 5].map((user): [string | null, string, string, string] => [
@@ -157,6 +166,15 @@ describe('key-action days: users per key action equal a distinct count of the ev
     expect(await coverage()).toEqual({ timezone: 'UTC', first_day: '2025-09-01', last_day: '2025-10-31' });
     await storedAgainstEvents();
     await globalCountsAgainstDays();
+  });
+
+  it('a first fold into the empty table builds its indexes after its rows, as the migrations define them', async () => {
+    const built = await indexes();
+    expect(built.map((index) => index.definition)).toEqual(migratedIndexes.map((index) => index.definition));
+    for (const index of built) expect(migratedIndexes.map(({ id }) => id)).not.toContain(index.id);
+    // A fold into a table with rows keeps its indexes up to date as it writes.
+    await range('2025-10-01', '2025-10-01');
+    expect(await indexes()).toEqual(built);
   });
 
   it('a global range longer than the counts tell apart reads its later days from the key-action days', async () => {
@@ -277,7 +295,10 @@ describe('key-action days: users per key action equal a distinct count of the ev
     expect(await foldedDays()).toEqual(await foldedFromNothing());
 
     await test.dataSource.query(`UPDATE system_metrics_config SET timezone = 'America/New_York'`);
+    const indexesBefore = await indexes();
     await range('2025-09-01', '2025-10-31');
+    // The coverage stored before the run let summaries count from the old rows meanwhile: the indexes were kept.
+    expect(await indexes()).toEqual(indexesBefore);
     expect(await coverage()).toEqual({ timezone: 'America/New_York', first_day: '2025-09-01', last_day: '2025-10-31' });
     await storedAgainstEvents('America/New_York');
     expect(await summaryUsers('2025-09-10', '2025-10-09', null)).toEqual(

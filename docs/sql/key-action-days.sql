@@ -12,6 +12,16 @@ WHERE
     OR tenant_id = :tenant
   );
 
+-- empty (a first fold: the indexes built after the set)
+-- sample parameters: {}
+SELECT
+  NOT EXISTS (
+    SELECT
+      1
+    FROM
+      metrics_key_action_day
+  ) AS empty;
+
 -- fold (set)
 -- sample parameters: {"f0":"2026-03-01","f1":"2026-04-05","tenant":null,"tz":"Europe/Berlin"}
 INSERT INTO

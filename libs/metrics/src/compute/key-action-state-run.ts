@@ -29,6 +29,12 @@ export class KeyActionStateRun {
     private readonly relations: SourceRelations,
     private readonly timezone: string,
     private coverage: DayCoverage | undefined,
+    /**
+     * No coverage was stored when the run began: no reader counts from the table (a reader does only when the
+     * coverage holds its days), so a fold into it while empty may build its indexes after writing, which locks the
+     * table until the run commits. With a coverage stored, a summary may be counting from the old rows meanwhile.
+     */
+    private unread: boolean,
   ) {}
 
   /**
@@ -43,12 +49,13 @@ export class KeyActionStateRun {
     timezone: string,
     activationConnected: boolean,
   ): Promise<KeyActionStateRun> {
+    const stored = await days.coverage(manager);
     const coverage = await usableCoverage(
-      await days.coverage(manager),
+      stored,
       { connected: activationConnected, timezone, source: relations.from('activation') },
       { forget: () => days.forgetCoverage(manager), reset: () => days.reset(manager) },
     );
-    return new KeyActionStateRun(manager, days, writes, relations, timezone, coverage);
+    return new KeyActionStateRun(manager, days, writes, relations, timezone, coverage, stored === undefined);
   }
 
   /** Folds the chunk's days, after which the key-action days hold its whole work range exactly for its scope. */
@@ -69,7 +76,7 @@ export class KeyActionStateRun {
 
   private async foldDays(params: RunDays): Promise<void> {
     const f0 = (await this.holds(params.w0, addDays(params.d0, -1))) ? params.d0 : params.w0;
-    await this.days.fold(this.manager, this.relations, { ...params, f0, f1: params.w1 });
+    await this.days.fold(this.manager, this.relations, { ...params, f0, f1: params.w1 }, this.unread);
     this.foldedThrough =
       this.foldedThrough === undefined || params.w1 > this.foldedThrough ? params.w1 : this.foldedThrough;
     // Only the days this run computes join the coverage: a late event for a computed day marks it dirty and the

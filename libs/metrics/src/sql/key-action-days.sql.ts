@@ -74,6 +74,7 @@ export const foldKeyActionDaysSql = {
     -- action are read from the range index alone. Written in key order, a backfilled year's every page held rows of
     -- every day, and after a night's fold the month's index-only scan read the heap for 85 % of its rows (scale 1).
     ORDER BY day`,
+  empty: `SELECT NOT EXISTS (SELECT 1 FROM ${KEY_ACTION_DAYS_TABLE}) AS empty`,
   // A key's first row after :f1 is the one whose previous day is on or before :f1 (or none); the rows after it point
   // at days after :f1, which the fold did not touch. One table, no join: within a run the table has no statistics
   // yet, and a join planned on guesses took 0.36 s at the end of a scale-0.1 backfill, this form 0.1 ms. The probes
