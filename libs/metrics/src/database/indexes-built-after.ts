@@ -26,7 +26,7 @@ interface IndexDefinition {
 
 /** The table's indexes as the catalog defines them; none when this role does not own it or another table refers to it. */
 async function droppableIndexes(query: Query, table: string): Promise<IndexDefinition[]> {
-  const rows = (await query(
+  return (await query(
     `SELECT coalesce(quote_ident(con.conname), i.indexrelid::regclass::text) AS name, con.oid IS NOT NULL AS constraint,
             -- A partitioned parent's index is defined ON ONLY the parent; built again, it must reach every partition.
             CASE WHEN con.oid IS NOT NULL THEN pg_get_constraintdef(con.oid)
@@ -39,7 +39,6 @@ async function droppableIndexes(query: Query, table: string): Promise<IndexDefin
      ORDER BY i.indexrelid`,
     [table],
   )) as IndexDefinition[];
-  return rows;
 }
 
 /** Runs `write` with `table`'s indexes dropped, then builds them again (see above). */

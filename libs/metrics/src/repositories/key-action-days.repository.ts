@@ -57,10 +57,7 @@ export class KeyActionDaysRepository {
   async fold(manager: EntityManager, relations: SourceRelations, params: Params, unread = false): Promise<void> {
     const { clear, set, refresh } = keyActionDaysStatements.fold(relations, params);
     await this.exec(manager, clear);
-    const [{ empty }] = unread
-      ? await run<{ empty: boolean }>((text, values) => manager.query(text, values), keyActionDaysStatements.empty())
-      : [{ empty: false }];
-    if (empty) {
+    if (unread && (await this.isEmpty(manager))) {
       await withIndexesBuiltAfter(
         (sql, values) => manager.query(sql, values),
         KEY_ACTION_DAYS_TABLE,
@@ -70,6 +67,12 @@ export class KeyActionDaysRepository {
       await this.exec(manager, set);
     }
     for (const statement of refresh) await this.exec(manager, statement);
+  }
+
+  private async isEmpty(manager: EntityManager): Promise<boolean> {
+    const query = (text: string, values: unknown[]) => manager.query(text, values);
+    const [{ empty }] = await run<{ empty: boolean }>(query, keyActionDaysStatements.empty());
+    return empty;
   }
 
   async relink(manager: EntityManager, params: Params): Promise<void> {
