@@ -45,6 +45,7 @@ export const DERIVED_TABLES = [
   'metrics_user_activity, metrics_user_activity_coverage, metrics_daily_work',
   'metrics_user_lifecycle, metrics_user_lifecycle_coverage',
   'metrics_key_action_day, metrics_key_action_day_coverage, metrics_key_action_global_day',
+  'metrics_key_action_tenant_day',
   'metrics_billing_movement, metrics_billing_movement_coverage, metrics_billing_movement_stale',
 ].join(', ');
 

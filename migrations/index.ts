@@ -24,6 +24,7 @@ import { BillingMovements1765382400000 } from './1765382400000-billing-movements
 import { ActivationUserActions1765396800000 } from './1765396800000-activation-user-actions.js';
 import { UserActivityLastMonth1765411200000 } from './1765411200000-user-activity-last-month.js';
 import { HistogramLoops1765425600000 } from './1765425600000-histogram-loops.js';
+import { KeyActionTenantDays1765440000000 } from './1765440000000-key-action-tenant-days.js';
 
 /** Every migration of the metrics module, oldest first. Hosts add these to their data source. */
 export const METRICS_MIGRATIONS = [
@@ -53,4 +54,5 @@ export const METRICS_MIGRATIONS = [
   ActivationUserActions1765396800000,
   UserActivityLastMonth1765411200000,
   HistogramLoops1765425600000,
+  KeyActionTenantDays1765440000000,
 ];

@@ -95,14 +95,30 @@ describe('key-action days: users per key action equal a distinct count of the ev
   /** The folded days of a backfill from nothing over the same months. */
   const foldedFromNothing = async () => {
     await test.dataSource.query(
-      'TRUNCATE metrics_key_action_day, metrics_key_action_day_coverage, metrics_key_action_global_day, metrics_daily_work',
+      'TRUNCATE metrics_key_action_day, metrics_key_action_day_coverage, metrics_key_action_global_day, metrics_key_action_tenant_day, metrics_daily_work',
     );
     await range('2025-09-01', '2025-10-31');
     return foldedDays();
   };
 
-  /** The global counts against a count of the folded days themselves: every action, day and gap up to a year. */
-  const globalCountsAgainstDays = async () => {
+  /**
+   * The global counts against a count of the folded days themselves: every action, day and gap up to a year; and the
+   * tenant counts: every tenant, action and day's users, and those whose previous day lies before its week and month.
+   */
+  const countsAgainstDays = async () => {
+    const tenantCounts = await test.dataSource.query(
+      `SELECT tenant_id, action, day::text, users, week_first, month_first FROM metrics_key_action_tenant_day
+       ORDER BY 1 NULLS FIRST, 2, 3`,
+    );
+    expect(tenantCounts.length).toBeGreaterThan(100);
+    expect(tenantCounts).toEqual(
+      await test.dataSource.query(
+        `SELECT tenant_id, action, day::text, count(*)::int AS users,
+           count(*) FILTER (WHERE previous_day IS NULL OR previous_day < date_trunc('week', day)::date)::int AS week_first,
+           count(*) FILTER (WHERE previous_day IS NULL OR previous_day < date_trunc('month', day)::date)::int AS month_first
+         FROM metrics_key_action_day GROUP BY 1, 2, 3 ORDER BY 1 NULLS FIRST, 2, 3`,
+      ),
+    );
     const stored = await test.dataSource.query(
       `SELECT action, day::text,
          array_agg(coalesce(users_at_least[width_bucket(gaps.gap - 1, gap_days) + 1], 0) ORDER BY gaps.gap) AS users
@@ -165,7 +181,7 @@ describe('key-action days: users per key action equal a distinct count of the ev
   it("a backfill's days, weeks and months count what the events count, per tenant and globally", async () => {
     expect(await coverage()).toEqual({ timezone: 'UTC', first_day: '2025-09-01', last_day: '2025-10-31' });
     await storedAgainstEvents();
-    await globalCountsAgainstDays();
+    await countsAgainstDays();
   });
 
   it('a first fold into the empty table builds its indexes after its rows, as the migrations define them', async () => {
@@ -253,7 +269,34 @@ describe('key-action days: users per key action equal a distinct count of the ev
     expect((await summaryUsers('2025-09-10', '2025-10-09', null)).file_upload).toBe(globalTruth.file_upload + 1);
     await range('2025-09-10', '2025-09-10');
     expect(await summaryUsers('2025-09-10', '2025-10-09', null)).toEqual(globalTruth);
-    await globalCountsAgainstDays();
+    await countsAgainstDays();
+  });
+
+  it("a month's snapshot sums its days' tenant counts: one told of a user more counts it until its day is folded again", async () => {
+    const october = async () => {
+      const [row] = await test.dataSource.query<{ users: number }[]>(
+        `SELECT users_uploaded_file::int AS users FROM system_metrics_snapshot
+         WHERE bucket_type = 'monthly' AND bucket_date = '2025-10-01' AND tenant_id = 'a'`,
+      );
+      return row.users;
+    };
+    const truth = (await fromEvents('2025-10-01', '2025-10-31', 'a')).file_upload;
+    expect(await october()).toBe(truth);
+    const [{ day }] = await test.dataSource.query<{ day: string }[]>(
+      `SELECT min(day)::text AS day FROM metrics_key_action_tenant_day
+       WHERE tenant_id = 'a' AND action = 'file_upload' AND day BETWEEN '2025-10-01' AND '2025-10-29'`,
+    );
+    await test.dataSource.query(
+      `UPDATE metrics_key_action_tenant_day SET month_first = month_first + 1
+       WHERE tenant_id = 'a' AND action = 'file_upload' AND day = $1`,
+      [day],
+    );
+    // The month's last day computed again: its own days are folded, the earlier ones read from the counts.
+    await range('2025-10-31', '2025-10-31');
+    expect(await october()).toBe(truth + 1);
+    await range(day, day);
+    expect(await october()).toBe(truth);
+    await countsAgainstDays();
   });
 
   it('late, deleted and moved key actions recomputed one day at a time equal a fold from nothing', async () => {
@@ -280,10 +323,10 @@ describe('key-action days: users per key action equal a distinct count of the ev
     // Later days first, so each fold's later rows must be linked again to the days an earlier fold rewrites.
     for (const day of ['2025-10-20', '2025-10-02', '2025-09-28', deleted.day, '2025-09-03']) await range(day, day);
     await storedAgainstEvents();
-    await globalCountsAgainstDays();
+    await countsAgainstDays();
     const incremental = await foldedDays();
     expect(incremental).toEqual(await foldedFromNothing());
-    await globalCountsAgainstDays();
+    await countsAgainstDays();
   });
 
   it('a one-tenant run folds that tenant alone; a timezone change empties the days and a run folds them again', async () => {
@@ -291,7 +334,7 @@ describe('key-action days: users per key action equal a distinct count of the ev
     const others = (await foldedDays()).filter((row) => row.tenant_id !== 'b');
     await range('2025-10-10', '2025-10-10', 'b');
     expect((await foldedDays()).filter((row) => row.tenant_id !== 'b')).toEqual(others);
-    await globalCountsAgainstDays();
+    await countsAgainstDays();
     expect(await foldedDays()).toEqual(await foldedFromNothing());
 
     await test.dataSource.query(`UPDATE system_metrics_config SET timezone = 'America/New_York'`);
@@ -304,7 +347,7 @@ describe('key-action days: users per key action equal a distinct count of the ev
     expect(await summaryUsers('2025-09-10', '2025-10-09', null)).toEqual(
       await fromEvents('2025-09-10', '2025-10-09', null, 'America/New_York'),
     );
-    await globalCountsAgainstDays();
+    await countsAgainstDays();
     const rebuilt = await foldedDays();
     expect(rebuilt).toEqual(await foldedFromNothing());
   });

@@ -90,7 +90,9 @@ export async function partitionKeyActionDays(db: BenchDb, partitions: number): P
     ) PARTITION BY HASH (tenant_id)`);
   await createHashPartitions(db, table, partitions);
   await db.query(`CREATE INDEX ${table}_range ON ${table} (day) INCLUDE (tenant_id, action, previous_day)`);
-  await db.query('TRUNCATE metrics_key_action_day_coverage, metrics_key_action_global_day');
+  await db.query(
+    'TRUNCATE metrics_key_action_day_coverage, metrics_key_action_global_day, metrics_key_action_tenant_day',
+  );
 }
 
 /** The per-user lifecycle state, hash-partitioned by tenant_id the same way (derived: rebuilt empty, refolded). */

@@ -178,19 +178,15 @@ WITH
       tenant_id,
       (day)::date AS bucket_date,
       'action:' || action AS fact,
-      count(*) AS value
+      sum(users) AS value
     FROM
-      metrics_key_action_day
+      metrics_key_action_tenant_day
     WHERE
       day BETWEEN :w0::date AND :w1::date
       AND action = ANY (:actions::text[])
       AND (
         :tenant::varchar IS NULL
         OR tenant_id = :tenant
-      )
-      AND (
-        previous_day IS NULL
-        OR previous_day < (day)::date
       )
     GROUP BY
       1,

@@ -178,19 +178,15 @@ WITH
       tenant_id,
       date_trunc('week', (day)::timestamp)::date AS bucket_date,
       'action:' || action AS fact,
-      count(*) AS value
+      sum(week_first) AS value
     FROM
-      metrics_key_action_day
+      metrics_key_action_tenant_day
     WHERE
       day BETWEEN :w0::date AND :w1::date
       AND action = ANY (:actions::text[])
       AND (
         :tenant::varchar IS NULL
         OR tenant_id = :tenant
-      )
-      AND (
-        previous_day IS NULL
-        OR previous_day < date_trunc('week', (day)::timestamp)::date
       )
     GROUP BY
       1,

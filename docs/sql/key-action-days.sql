@@ -168,6 +168,47 @@ GROUP BY
   1,
   2;
 
+-- fold (undefined)
+-- sample parameters: {"f0":"2026-03-01","f1":"2026-04-05"}
+DELETE FROM metrics_key_action_tenant_day
+WHERE
+  day BETWEEN :f0::date AND :f1::date;
+
+-- fold (undefined)
+-- sample parameters: {"f0":"2026-03-01","f1":"2026-04-05"}
+INSERT INTO
+  metrics_key_action_tenant_day (
+    tenant_id,
+    action,
+    day,
+    users,
+    week_first,
+    month_first
+  )
+SELECT
+  tenant_id,
+  action,
+  day,
+  count(*),
+  count(*) FILTER (
+    WHERE
+      previous_day IS NULL
+      OR previous_day < day - (((day) - DATE '2000-01-03') % 7 + 7) % 7
+  ),
+  count(*) FILTER (
+    WHERE
+      previous_day IS NULL
+      OR previous_day < day - (date_part('day', day)::int - 1)
+  )
+FROM
+  metrics_key_action_day
+WHERE
+  day BETWEEN :f0::date AND :f1::date
+GROUP BY
+  1,
+  2,
+  3;
+
 -- relink
 -- sample parameters: {"f1":"2026-04-05","tenant":null}
 WITH
@@ -297,6 +338,47 @@ FROM
 GROUP BY
   1,
   2;
+
+-- refreshRelinked (undefined)
+-- sample parameters: {"days":["2026-04-09","2026-04-20"]}
+DELETE FROM metrics_key_action_tenant_day
+WHERE
+  day = ANY (:days::date[]);
+
+-- refreshRelinked (undefined)
+-- sample parameters: {"days":["2026-04-09","2026-04-20"]}
+INSERT INTO
+  metrics_key_action_tenant_day (
+    tenant_id,
+    action,
+    day,
+    users,
+    week_first,
+    month_first
+  )
+SELECT
+  tenant_id,
+  action,
+  day,
+  count(*),
+  count(*) FILTER (
+    WHERE
+      previous_day IS NULL
+      OR previous_day < day - (((day) - DATE '2000-01-03') % 7 + 7) % 7
+  ),
+  count(*) FILTER (
+    WHERE
+      previous_day IS NULL
+      OR previous_day < day - (date_part('day', day)::int - 1)
+  )
+FROM
+  metrics_key_action_day
+WHERE
+  day = ANY (:days::date[])
+GROUP BY
+  1,
+  2,
+  3;
 
 -- coverage
 -- sample parameters: {}

@@ -235,7 +235,13 @@ export const computeStatements = {
       // and a month's are summed from the work table's days (BUCKET_FIRST_USERS). NRR's
       // movements from the customers moving in the work range only (the stocks come from the work table), so a
       // one-day run does not sort the whole ledger for them.
-      bucketFactsCtes(relations, enabled, bucketOf, { userDayCounts, activeUsers, ledger: 'moving', keyActions }),
+      bucketFactsCtes(relations, enabled, bucketOf, {
+        userDayCounts,
+        activeUsers,
+        ledger: 'moving',
+        // The key-action days held: a bucket's users per key action summed from their tenant counts' days.
+        keyActions: keyActions === 'state' ? { tenantDays: bucket } : keyActions,
+      }),
       bucket,
       enabled,
       AVERAGES_THROUGH,

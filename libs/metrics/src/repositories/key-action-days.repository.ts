@@ -7,7 +7,7 @@ import {
   foldKeyActionDaysSql,
   KEY_ACTION_DAYS_TABLE,
   keyActionCoverageSql,
-  refreshGlobalKeyActionDaysSql,
+  refreshKeyActionCountsSql,
   REFRESHED_DAYS,
 } from '../sql/key-action-days.sql.js';
 import type { SourceRelations } from '../sql/source-relations.js';
@@ -18,12 +18,12 @@ type Params = Record<string, unknown>;
 export const keyActionDaysStatements = {
   /**
    * The local days [:f0, :f1] of the activation source folded in, for the scope (:tenant): cleared, then set; then
-   * the days' global counts counted again (from every tenant's rows).
+   * the days' counts, global and per tenant, counted again (from every tenant's rows).
    */
   fold: (relations: SourceRelations, params: Params) => ({
     clear: { sql: foldKeyActionDaysSql.clear, params },
     set: { sql: foldKeyActionDaysSql.set(relations), params },
-    refresh: refreshGlobalKeyActionDaysSql(REFRESHED_DAYS.folded).map((sql) => ({ sql, params })),
+    refresh: refreshKeyActionCountsSql(REFRESHED_DAYS.folded).map((sql) => ({ sql, params })),
   }),
   /** Whether the table holds no row (after a fold's clear): the fold then builds its indexes after writing. */
   empty: (): Statement => ({ sql: foldKeyActionDaysSql.empty, params: {} }),
@@ -32,9 +32,9 @@ export const keyActionDaysStatements = {
    * answers the days changed.
    */
   relink: (params: Params): Statement => ({ sql: foldKeyActionDaysSql.relink, params }),
-  /** The global counts of the days a relink changed (:days). */
+  /** The counts of the days a relink changed (:days). */
   refreshRelinked: (days: string[]): Statement[] =>
-    refreshGlobalKeyActionDaysSql(REFRESHED_DAYS.relinked).map((sql) => ({ sql, params: { days } })),
+    refreshKeyActionCountsSql(REFRESHED_DAYS.relinked).map((sql) => ({ sql, params: { days } })),
   coverage: (): Statement => ({ sql: keyActionCoverageSql.read, params: {} }),
   /** The days [:f0, :f1], folded for every tenant, join the coverage (today excluded: it is to date). */
   extendCoverage: (params: Params): Statement => ({ sql: keyActionCoverageSql.extend, params }),

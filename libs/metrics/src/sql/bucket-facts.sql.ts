@@ -6,7 +6,7 @@ import { KEY_ACTIONS_IN_WORK_RANGE, LOCAL_DAY, WORK_START, sourceCtes } from './
 import { stateActiveUsersSql } from './user-activity.sql.js';
 import { BUCKET_FIRST_USERS } from './daily-work.sql.js';
 import { SAME_TENANT, TENANT_FILTER } from './sql-fragments.js';
-import { keyActionDaysUsersSql, keyActionGlobalUsersSql } from './key-action-days.sql.js';
+import { keyActionDaysUsersSql, keyActionGlobalUsersSql, keyActionTenantDaysUsersSql } from './key-action-days.sql.js';
 
 /**
  * Where a bucket's `active_users` fact (distinct users active in the bucket) is counted: from the user-days of the
@@ -20,9 +20,10 @@ export type ActiveUsersFact = 'user-days' | 'state' | 'none' | { workFirsts: 'we
  * Where a bucket's users per key action are counted: from the activation source's events (a hash of every
  * (tenant, action, user) of the bucket), or from the key-action days (`state`, key-action-days.sql.ts), which must
  * hold every day of [:w0, :w1] exactly; `global-range`: one bucket spanning [:w0, :w1] in the global view only, from
- * the key-action days' global counts (held exactly with them).
+ * the key-action days' global counts (held exactly with them); `tenantDays`: each day, ISO week or month, from the
+ * key-action days' tenant counts (held exactly with them).
  */
-export type KeyActionUsers = 'events' | 'state' | 'global-range';
+export type KeyActionUsers = 'events' | 'state' | 'global-range' | { tenantDays: 'daily' | 'weekly' | 'monthly' };
 
 /**
  * Whether a catalog metric reads the `active_users` bucket fact in a bucket: WAU's ISO week and MAU's month
@@ -95,6 +96,9 @@ export function bucketFactsCtes(
       GROUP BY 1, 2`);
   }
   if (enabled.has('activation') && keyActions === 'state') counts.push(keyActionDaysUsersSql(bucket));
+  if (enabled.has('activation') && typeof keyActions === 'object') {
+    counts.push(keyActionTenantDaysUsersSql(keyActions.tenantDays));
+  }
   if (enabled.has('activation') && keyActions === 'global-range') {
     counts.push(keyActionGlobalUsersSql(bucket(':w0::date')));
   }
