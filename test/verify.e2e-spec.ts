@@ -4,6 +4,7 @@ import { REVENUE_EVENTS } from './support/revenue-scenario.js';
 import { insertSourceRows } from './support/source-rows.js';
 import { deliver, WEBHOOK_SECRET } from './support/stripe-fixtures.js';
 import { call, createTestApp, type TestApp } from './support/test-app.js';
+import { VerifyRepository } from '../libs/metrics/src/repositories/verify.repository.js';
 
 const PREFIX = '/api/system/metrics';
 const CHECKS = [
@@ -62,6 +63,13 @@ describe('verify', () => {
     expect(report.by.revenue_reconciliation.detail).toBe('279 bucket(s): MRR start + net new = MRR end');
     // The latest complete day is always among the days recomputed.
     expect(report.by.snapshots_sample.detail).toMatch(/^2 day\(s\) recomputed \(2026-\d\d-\d\d, 2026-03-31\)/);
+  });
+
+  it('samples as many distinct days as asked, the latest among them', async () => {
+    // Every complete day asked for: 89 days at random besides the latest one (a draw from all 90 would meet it again).
+    const days = await test.app.get(VerifyRepository).sampleDays('test', 90);
+    expect(new Set(days).size).toBe(90);
+    expect(days.at(-1)).toBe('2026-03-31');
   });
 
   it('catches an audit record changed behind the trigger', async () => {
