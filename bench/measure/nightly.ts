@@ -1,6 +1,6 @@
 import { AlertEvaluator } from '@exec-metrics/metrics';
 import type { BenchApp } from '../bench-app.js';
-import { DERIVED_TABLES } from '../loader.js';
+import { DERIVED_TABLES, vacuumUntilAllVisible } from '../loader.js';
 
 /** The event tables whose rows arrive through the day, each with the column that dates a row. */
 const ARRIVING_THROUGH_THE_DAY = [
@@ -42,28 +42,14 @@ async function arrive(bench: BenchApp): Promise<void> {
   const tables = ARRIVING_THROUGH_THE_DAY.map(([table]) => table);
   await bench.db.query(`VACUUM (ANALYZE, INDEX_CLEANUP ON) ${tables.join(', ')}`);
   if (bench.db.kind === 'postgresql') {
-    await vacuumUntilAllVisible(bench, tables);
+    // By the night the day's autovacuum has marked the arrived rows' pages all-visible. Here a session (an autovacuum
+    // ANALYZE of what the previous night wrote) often held a snapshot from before the arrival (one table or more
+    // needed a second VACUUM on each of five nights at scale 1), and the night's index-only scan of the day fetched
+    // its 80 thousand rows from the heap (the user-days statement 0.4 or 0.8 s at scale 1). INDEX_CLEANUP ON: the
+    // index entries of the rows holdBack moved away are removed too; by default VACUUM leaves them when they lie on
+    // few pages, and each night's scan of the day met every earlier night's.
+    await vacuumUntilAllVisible(bench.db, tables);
     await bench.db.query('CHECKPOINT');
-  }
-}
-
-/**
- * VACUUM again, a few times, each table whose pages are not all visible yet: by the night, the day's autovacuum has
- * marked the arrived rows' pages all-visible. Here a session (an autovacuum ANALYZE of what the previous night wrote)
- * often held a snapshot from before the arrival (one table or more needed a second VACUUM on each of five nights at
- * scale 1): VACUUM could not mark them, and the night's index-only scan of the day fetched its 80 thousand rows from
- * the heap (the user-days statement 0.4 or 0.8 s at scale 1). INDEX_CLEANUP ON: the index entries of the rows holdBack moved away are removed too; by default VACUUM
- * leaves them when they lie on few pages, and each night's scan of the day met every earlier night's.
- */
-async function vacuumUntilAllVisible(bench: BenchApp, tables: readonly string[]): Promise<void> {
-  for (let attempt = 0; attempt < 10; attempt++) {
-    const behind = await bench.db.query<{ table: string }>(
-      `SELECT relname AS table FROM pg_class WHERE relname = ANY($1) AND relallvisible < relpages`,
-      [tables],
-    );
-    if (behind.length === 0) return;
-    await new Promise((resolve) => setTimeout(resolve, 500));
-    await bench.db.query(`VACUUM (INDEX_CLEANUP ON) ${behind.map(({ table }) => table).join(', ')}`);
   }
 }
 
