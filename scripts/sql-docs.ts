@@ -21,6 +21,7 @@ import {
   computeStatements,
   USER_DAY_COUNTS_TABLE,
   USER_DAYS_TABLE,
+  USER_YEARS_TABLE,
 } from '../libs/metrics/src/repositories/compute-statements.js';
 import { keyActionDaysStatements } from '../libs/metrics/src/repositories/key-action-days.repository.js';
 import { billingMovementStatements } from '../libs/metrics/src/repositories/billing-movements.repository.js';
@@ -314,9 +315,9 @@ export const SQL_DOCS: SqlDoc[] = [
       },
       { name: 'userDays', built: SOURCES, statement: computeStatements.userDays(OWN_TABLES, COMPUTE_PARAMS) },
       {
-        name: 'userDaysOfRun',
+        name: 'userYearsOfRun',
         built: SOURCES,
-        statement: computeStatements.userDaysOfRun(OWN_TABLES, { ...COMPUTE_PARAMS, w0: '2024-01-01' }),
+        statement: computeStatements.userYearsOfRun(OWN_TABLES, { ...COMPUTE_PARAMS, w0: '2024-01-01' }),
       },
       {
         name: 'firstKeyActionsOfRun',
@@ -346,9 +347,31 @@ export const SQL_DOCS: SqlDoc[] = [
       {
         name: 'foldUserDays',
         built: { userDays: USER_DAYS_TABLE },
-        statement: computeStatements.foldUserDays({ ...COMPUTE_PARAMS, f0: '2026-03-01', f1: '2026-03-31' }),
+        statement: computeStatements.foldUserDays(USER_DAYS_TABLE, {
+          ...COMPUTE_PARAMS,
+          f0: '2026-03-01',
+          f1: '2026-03-31',
+        }),
       },
-      { name: 'userDayCounts', built: { userDays: USER_DAYS_TABLE }, statement: computeStatements.userDayCounts() },
+      {
+        name: 'foldUserYears',
+        built: { userYears: USER_YEARS_TABLE },
+        statement: computeStatements.foldUserDays(USER_YEARS_TABLE, {
+          ...COMPUTE_PARAMS,
+          f0: '2025-12-03',
+          f1: '2026-03-31',
+        }),
+      },
+      {
+        name: 'userDayCounts',
+        built: { userDays: USER_DAYS_TABLE },
+        statement: computeStatements.userDayCounts(USER_DAYS_TABLE),
+      },
+      {
+        name: 'userYearDayCounts',
+        built: { userYears: USER_YEARS_TABLE },
+        statement: computeStatements.userDayCounts(USER_YEARS_TABLE),
+      },
       {
         name: 'extendActivityCoverage',
         built: {},

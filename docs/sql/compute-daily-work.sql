@@ -83,18 +83,30 @@ WINDOW
       day
   );
 
--- userDaysOfRun
+-- userYearsOfRun
 -- built with: {"enabled":"lifecycle, activity, activation, config, billing, jobs, ai, api","relations":"the module's own tables"}
 -- sample parameters: {"tenant":null,"tz":"Europe/Berlin","w0":"2024-01-01","w1":"2026-03-02"}
-CREATE TEMP TABLE metrics_user_days ON
+CREATE TEMP TABLE metrics_user_years ON
 COMMIT
 DROP AS
 SELECT
   tenant_id,
   user_id,
-  day,
-  lag(day) OVER by_user AS previous_day,
-  lead(day) OVER by_user AS next_day
+  date_part('year', day)::int AS year,
+  bit_or(
+    (
+      B'1'::bit(366) >> (date_part('doy', day)::int - 1)
+    )
+  ) AS days,
+  min(day) AS first_day,
+  max(day) AS last_day,
+  array_agg(
+    day
+    ORDER BY
+      day
+  ) AS active_days,
+  lag(max(day)) OVER by_user AS previous_year_last,
+  lead(min(day)) OVER by_user AS next_year_first
 FROM
   (
     SELECT
@@ -115,13 +127,17 @@ FROM
       2,
       3
   ) AS user_days
+GROUP BY
+  1,
+  2,
+  3
 WINDOW
   by_user AS (
     PARTITION BY
       tenant_id,
       user_id
     ORDER BY
-      day
+      date_part('year', day)::int
   );
 
 -- firstKeyActionsOfRun
@@ -600,6 +616,170 @@ SET
     ELSE greatest(metrics_user_activity.last_day, EXCLUDED.last_day)
   END;
 
+-- foldUserYears
+-- built with: {"userYears":"metrics_user_years"}
+-- sample parameters: {"f0":"2025-12-03","f1":"2026-03-31","tenant":null}
+WITH
+  cleared AS (
+    SELECT
+      tenant_id,
+      user_id,
+      year,
+      days & ~ (
+        (
+          (~ B'0'::bit(366)) >> (
+            CASE
+              WHEN :f0::date > make_date(year, 1, 1) THEN date_part('doy', :f0::date)::int
+              ELSE 1
+            END - 1
+          )
+        ) & (
+          (~ B'0'::bit(366)) << (
+            366 - (
+              CASE
+                WHEN :f1::date < make_date(year, 12, 31) THEN date_part('doy', :f1::date)::int
+                ELSE 366
+              END
+            )
+          )
+        )
+      ) AS days,
+      days AS stored,
+      first_day AS stored_first,
+      last_day AS stored_last,
+      NULL::date AS folded_first,
+      NULL::date AS folded_last
+    FROM
+      metrics_user_activity
+    WHERE
+      last_month >= date_trunc('month', (:f0::date)::timestamp)::date
+      AND last_day >= :f0::date
+      AND first_day <= :f1::date
+      AND (
+        :tenant::varchar IS NULL
+        OR tenant_id = :tenant
+      )
+  ),
+  folded AS (
+    SELECT
+      tenant_id,
+      user_id,
+      year,
+      days,
+      NULL::bit(366) AS stored,
+      NULL::date,
+      NULL::date,
+      first_day,
+      last_day
+    FROM
+      metrics_user_years
+  ),
+  merged AS (
+    SELECT
+      tenant_id,
+      user_id,
+      year,
+      bit_or(days) AS days,
+      bit_or(stored) AS stored,
+      min(stored_first) AS stored_first,
+      max(stored_last) AS stored_last,
+      min(folded_first) AS folded_first,
+      max(folded_last) AS folded_last
+    FROM
+      (
+        SELECT
+          *
+        FROM
+          cleared
+        UNION ALL
+        SELECT
+          *
+        FROM
+          folded
+      ) AS both_sides
+    GROUP BY
+      1,
+      2,
+      3
+  ),
+  emptied AS (
+    -- The coalesce equality lets the planner hash or index the join; IS NOT DISTINCT FROM keeps it exact.
+    DELETE FROM metrics_user_activity AS u USING (
+      SELECT
+        *
+      FROM
+        merged
+      WHERE
+        bit_count(days) = 0
+    ) AS m
+    WHERE
+      coalesce(u.tenant_id, '') = coalesce(m.tenant_id, '')
+      AND u.tenant_id IS NOT DISTINCT FROM m.tenant_id
+      AND u.user_id = m.user_id
+      AND u.year = m.year
+  )
+INSERT INTO
+  metrics_user_activity (
+    tenant_id,
+    user_id,
+    year,
+    days,
+    first_day,
+    last_day
+  )
+SELECT
+  tenant_id,
+  user_id,
+  year,
+  days,
+  CASE
+    WHEN stored_first < :f0::date THEN stored_first
+    WHEN folded_first IS NOT NULL THEN folded_first
+    ELSE (
+      make_date(year, 1, 1) + nullif(position(B'1' IN days), 0) - 1
+    )
+  END,
+  CASE
+    WHEN stored_last > :f1::date THEN stored_last
+    WHEN folded_last IS NOT NULL THEN folded_last
+    ELSE (
+      make_date(year, 1, 1) + nullif(length(rtrim(days::text, '0')), 0) - 1
+    )
+  END
+  -- A row folded again with the same bits is not written: the nightly folds again the day the previous night folded
+  -- to date, and the users already active then are unchanged (an update would write the row and its three indexes).
+FROM
+  merged
+WHERE
+  bit_count(days) > 0
+  AND days IS DISTINCT FROM stored
+ON CONFLICT (tenant_id, user_id, year) DO UPDATE
+SET
+  days = CASE
+    WHEN (
+      metrics_user_activity.last_day >= :f0::date
+      AND metrics_user_activity.first_day <= :f1::date
+    ) THEN EXCLUDED.days
+    ELSE metrics_user_activity.days | EXCLUDED.days
+  END,
+  first_day = CASE
+    WHEN (
+      metrics_user_activity.last_day >= :f0::date
+      AND metrics_user_activity.first_day <= :f1::date
+    ) THEN EXCLUDED.first_day
+    ELSE least(
+      metrics_user_activity.first_day,
+      EXCLUDED.first_day
+    )
+  END,
+  last_day = CASE
+    WHEN (
+      metrics_user_activity.last_day >= :f0::date
+      AND metrics_user_activity.first_day <= :f1::date
+    ) THEN EXCLUDED.last_day
+    ELSE greatest(metrics_user_activity.last_day, EXCLUDED.last_day)
+  END;
+
 -- userDayCounts
 -- built with: {"userDays":"metrics_user_days"}
 -- sample parameters: {}
@@ -642,6 +822,64 @@ SELECT
   ) AS month_firsts
 FROM
   metrics_user_days
+GROUP BY
+  tenant_id,
+  day;
+
+-- userYearDayCounts
+-- built with: {"userYears":"metrics_user_years"}
+-- sample parameters: {}
+CREATE TEMP TABLE metrics_user_day_counts ON
+COMMIT
+DROP AS
+SELECT
+  tenant_id,
+  day,
+  count(*) AS users,
+  count(*) FILTER (
+    WHERE
+      coalesce(day - previous_day > 7, true)
+  ) AS wau_opens,
+  count(*) FILTER (
+    WHERE
+      coalesce(next_day - day > 7, true)
+  ) AS wau_closes,
+  count(*) FILTER (
+    WHERE
+      coalesce(day - previous_day > 30, true)
+  ) AS mau_opens,
+  count(*) FILTER (
+    WHERE
+      coalesce(next_day - day > 30, true)
+  ) AS mau_closes,
+  count(*) FILTER (
+    WHERE
+      coalesce(
+        day - previous_day > (((day) - DATE '2000-01-03') % 7 + 7) % 7,
+        true
+      )
+  ) AS week_firsts,
+  count(*) FILTER (
+    WHERE
+      coalesce(
+        day - previous_day > (date_part('day', day)::int - 1),
+        true
+      )
+  ) AS month_firsts
+FROM
+  (
+    SELECT
+      y.tenant_id,
+      y.user_id,
+      d.day,
+      coalesce(y.active_days[d.n - 1], y.previous_year_last) AS previous_day,
+      coalesce(y.active_days[d.n + 1], y.next_year_first) AS next_day
+    FROM
+      metrics_user_years AS y
+      CROSS JOIN LATERAL unnest(y.active_days) WITH ORDINALITY AS d (day, n)
+    OFFSET
+      0
+  ) AS user_days
 GROUP BY
   tenant_id,
   day;

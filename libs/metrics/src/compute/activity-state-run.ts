@@ -66,9 +66,9 @@ export class ActivityStateRun {
    * counted in one go, as one chunk's are; each chunk then reads the counts of its days (every reader keeps to its
    * work range). A user-day's neighbours are the same whichever chunk reads it, so the counts of a chunk's days are
    * those its own user-days gave. Read from the activity source, the whole range's user-days come in the order of its
-   * (tenant, user, time) index, one sort of each user's days (userDaysInKeyOrderSql), where each chunk sorted a
-   * year's events; the state is folded once. At scale 1 the three years' user-days, fold and counts took 44.7 s by
-   * chunk, 36.4 s this way (docs/performance.md). The price: the whole run's user-days in one temporary table.
+   * (tenant, user, time) index, one sort of each user's days, and are kept as one row per user and year
+   * (userYearsOfRunSql): the state's rows as they are, and the counts' user-days read back from them; where each chunk
+   * sorted a year's events, the state is folded once. The price: the whole run's user-years in one temporary table.
    */
   async foldRun(params: RunDays): Promise<void> {
     this.runCounts = (await this.build(params, false, true)).counts;
@@ -87,9 +87,13 @@ export class ActivityStateRun {
       (await this.holds(addDays(params.d0, -WINDOW_DAYS.mau_window), before));
     const fromState = windowsFromEve || (await this.holds(lookback, before));
     const from = windowsFromEve ? 'window changes' : fromState ? 'state' : wholeRun ? 'run from activity' : 'activity';
-    await this.writes.materialiseUserDays(this.manager, this.relations, params, from);
-    await this.writes.foldUserDays(this.manager, { ...params, f0: fromState ? params.d0 : lookback, f1: params.w1 });
-    const counts = await this.writes.countUserDays(this.manager);
+    const built = await this.writes.materialiseUserDays(this.manager, this.relations, params, from);
+    await this.writes.foldUserDays(this.manager, built, {
+      ...params,
+      f0: fromState ? params.d0 : lookback,
+      f1: params.w1,
+    });
+    const counts = await this.writes.countUserDays(this.manager, built);
     // Only the days this run computes join the coverage: a late event for a computed day marks it dirty and the
     // catch-up folds it again, which is not so for a day merely read as a window's lookback.
     if (params.tenant === null) {

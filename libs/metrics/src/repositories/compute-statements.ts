@@ -26,15 +26,17 @@ import {
   firstKeyActionsSql,
   inWindowOrder,
   userDayCountsSql,
-  userDaysInKeyOrderSql,
   userDaysInWindowOrderSql,
   userDaysSql,
+  userYearDaysSql,
+  userYearsOfRunSql,
   withNeighbourDaysSql,
 } from '../sql/source-facts.js';
 import { foldLifecycleSql, lifecycleCoverageSql } from '../sql/user-lifecycle.sql.js';
 import {
   coverageSql,
   foldUserDaysSql,
+  foldUserYearsSql,
   stateHoldsSql,
   stateLastDaysSql,
   windowChangesUserDaysSql,
@@ -76,6 +78,15 @@ const AVERAGES_THROUGH = `greatest(:d1::date, (:as_of::timestamptz AT TIME ZONE 
 export const USER_DAYS_TABLE = 'metrics_user_days';
 export const USER_DAY_COUNTS_TABLE = 'metrics_user_day_counts';
 
+/**
+ * A whole run's user-days, built once per user and year instead (userYearsOfRunSql): the state's rows as they are,
+ * and the user-days with their neighbours read from them for the counts (userYearDaysSql).
+ */
+export const USER_YEARS_TABLE = 'metrics_user_years';
+
+/** The table a chunk's or a run's user-days were built into, which the fold and the counts read. */
+export type UserDaysTable = typeof USER_DAYS_TABLE | typeof USER_YEARS_TABLE;
+
 /** A run's table of each user's first key action (firstKeyActionsSql), which every chunk's daily work reads. */
 export const FIRST_KEY_ACTIONS_TABLE = 'metrics_first_key_actions';
 
@@ -114,10 +125,10 @@ export const computeStatements = {
 
   /**
    * The user-days of a whole run of several chunks at once (ActivityStateRun.foldRun), every day from the activity
-   * source, in the order of its (tenant, user, time) index (userDaysInKeyOrderSql).
+   * source, one row per tenant, user and year (userYearsOfRunSql).
    */
-  userDaysOfRun: (relations: SourceRelations, params: Params): Statement => ({
-    sql: `CREATE TEMP TABLE ${USER_DAYS_TABLE} ON COMMIT DROP AS ${userDaysInKeyOrderSql(relations)}`,
+  userYearsOfRun: (relations: SourceRelations, params: Params): Statement => ({
+    sql: `CREATE TEMP TABLE ${USER_YEARS_TABLE} ON COMMIT DROP AS ${userYearsOfRunSql(relations)}`,
     params,
   }),
 
@@ -156,14 +167,20 @@ export const computeStatements = {
     params,
   }),
 
-  /** The chunk's user-days counted per tenant and day (userDayCountsSql), in one pass. */
-  userDayCounts: (): Statement => ({
-    sql: `CREATE TEMP TABLE ${USER_DAY_COUNTS_TABLE} ON COMMIT DROP AS ${userDayCountsSql(USER_DAYS_TABLE)}`,
-    params: {},
-  }),
+  /** The chunk's or run's user-days counted per tenant and day (userDayCountsSql), in one pass. */
+  userDayCounts: (built: UserDaysTable): Statement => {
+    const userDays = built === USER_YEARS_TABLE ? `(${userYearDaysSql(USER_YEARS_TABLE)}) AS user_days` : built;
+    return {
+      sql: `CREATE TEMP TABLE ${USER_DAY_COUNTS_TABLE} ON COMMIT DROP AS ${userDayCountsSql(userDays)}`,
+      params: {},
+    };
+  },
 
-  /** The chunk's user-days of the local days [:f0, :f1] folded into the per-user activity state (clear, then set). */
-  foldUserDays: (params: Params): Statement => ({ sql: foldUserDaysSql(USER_DAYS_TABLE), params }),
+  /** The chunk's or run's user-days of the local days [:f0, :f1] folded into the per-user activity state (clear, then set). */
+  foldUserDays: (built: UserDaysTable, params: Params): Statement => ({
+    sql: built === USER_YEARS_TABLE ? foldUserYearsSql(USER_YEARS_TABLE) : foldUserDaysSql(USER_DAYS_TABLE),
+    params,
+  }),
 
   activityCoverage: (): Statement => ({ sql: coverageSql.read, params: {} }),
 

@@ -15,11 +15,13 @@ import {
   USER_DAYS_STATISTICS_TARGET,
   USER_DAY_COUNTS_TABLE,
   USER_DAYS_TABLE,
+  USER_YEARS_TABLE,
   computeStatements,
   type ActivityCoverage,
   type Params,
   type StoredBucket,
   type UserDaysFrom,
+  type UserDaysTable,
 } from './compute-statements.js';
 
 /**
@@ -61,27 +63,30 @@ export class SnapshotWritesRepository {
   /**
    * Builds the chunk's user-days table and answers its name, read as `from` says: every day from the activity
    * source (userDays), the days before :d0 from the per-user activity state (userDaysFromState), the lookback of
-   * the users whose windows change only (userDaysForWindowChanges), or a whole run's from the source (userDaysOfRun).
+   * the users whose windows change only (userDaysForWindowChanges), or a whole run's from the source, per user and
+   * year (userYearsOfRun).
    */
   async materialiseUserDays(
     manager: EntityManager,
     relations: SourceRelations,
     params: Params,
     from: UserDaysFrom = 'activity',
-  ): Promise<string> {
+  ): Promise<UserDaysTable> {
+    const runFromActivity = from === 'run from activity';
+    const table = runFromActivity ? USER_YEARS_TABLE : USER_DAYS_TABLE;
     const statement = {
       activity: computeStatements.userDays,
       state: computeStatements.userDaysFromState,
       'window changes': computeStatements.userDaysForWindowChanges,
-      'run from activity': computeStatements.userDaysOfRun,
+      'run from activity': computeStatements.userYearsOfRun,
     }[from];
-    await manager.query(`DROP TABLE IF EXISTS ${USER_DAYS_TABLE}`);
+    await manager.query(`DROP TABLE IF EXISTS ${table}`);
     const build = () => this.exec(manager, statement(relations, params));
     // A whole run's read every event of its range: worth two more processes (withParallelScan).
-    if (from === 'run from activity') await withParallelScan((sql) => manager.query(sql), build);
+    if (runFromActivity) await withParallelScan((sql) => manager.query(sql), build);
     else await build();
-    await this.analyzeUserDays(manager);
-    return USER_DAYS_TABLE;
+    await this.analyzeUserDays(manager, table);
+    return table;
   }
 
   /**
@@ -89,9 +94,9 @@ export class SnapshotWritesRepository {
    * choose hash joins. A sample of 3,000 rows (statistics target 10) tells it those; the default target's 30,000
    * took ~40 ms of a one-day run, as long as its daily work's rolling windows.
    */
-  private async analyzeUserDays(manager: EntityManager): Promise<void> {
+  private async analyzeUserDays(manager: EntityManager, table: UserDaysTable): Promise<void> {
     await manager.query(`SET LOCAL default_statistics_target = ${USER_DAYS_STATISTICS_TARGET}`);
-    await manager.query(`ANALYZE ${USER_DAYS_TABLE}`);
+    await manager.query(`ANALYZE ${table}`);
     await manager.query('RESET default_statistics_target');
   }
 
@@ -102,16 +107,16 @@ export class SnapshotWritesRepository {
     return FIRST_KEY_ACTIONS_TABLE;
   }
 
-  /** Counts the user-days table's rows per tenant and day (userDayCountsSql) and answers the counts' table. */
-  async countUserDays(manager: EntityManager): Promise<string> {
+  /** Counts the user-days per tenant and day (userDayCountsSql) and answers the counts' table. */
+  async countUserDays(manager: EntityManager, built: UserDaysTable): Promise<string> {
     await manager.query(`DROP TABLE IF EXISTS ${USER_DAY_COUNTS_TABLE}`);
-    await this.exec(manager, computeStatements.userDayCounts());
+    await this.exec(manager, computeStatements.userDayCounts(built));
     return USER_DAY_COUNTS_TABLE;
   }
 
-  /** Folds the user-days table's days [:f0, :f1] into the per-user activity state. */
-  async foldUserDays(manager: EntityManager, params: Params): Promise<void> {
-    await this.exec(manager, computeStatements.foldUserDays(params));
+  /** Folds the user-days of [:f0, :f1] into the per-user activity state. */
+  async foldUserDays(manager: EntityManager, built: UserDaysTable, params: Params): Promise<void> {
+    await this.exec(manager, computeStatements.foldUserDays(built, params));
   }
 
   async activityCoverage(manager: EntityManager): Promise<ActivityCoverage | undefined> {

@@ -100,14 +100,28 @@ const FOLDED_LAST_DAY = `CASE WHEN stored_last > :f1::date THEN stored_last
  * any bit are deleted.
  */
 export function foldUserDaysSql(userDays: string): string {
+  return foldSql(`SELECT tenant_id, user_id, ${DATE_FIELD('year', 'day')} AS year, bit_or(${DAY_BIT('day')}) AS days,
+             NULL::bit(366) AS stored, NULL::date, NULL::date, min(day), max(day)
+      FROM ${userDays} WHERE day BETWEEN :f0::date AND :f1::date GROUP BY 1, 2, 3`);
+}
+
+/**
+ * The same fold from a table of user-years read from the activity source for exactly the days [:f0, :f1]
+ * (userYearsOfRunSql: a whole run's): its rows are already the state's, one per tenant, user and year.
+ */
+export function foldUserYearsSql(userYears: string): string {
+  return foldSql(`SELECT tenant_id, user_id, year, days, NULL::bit(366) AS stored, NULL::date, NULL::date,
+             first_day, last_day
+      FROM ${userYears}`);
+}
+
+/** The fold of `folded` (the state's rows of the days [:f0, :f1]: the columns of `cleared` below) into the state. */
+function foldSql(folded: string): string {
   return `WITH cleared AS (
       SELECT tenant_id, user_id, year, days & ~${rangeMask('year', ':f0::date', ':f1::date')} AS days, days AS stored,
              first_day AS stored_first, last_day AS stored_last, NULL::date AS folded_first, NULL::date AS folded_last
       FROM ${USER_ACTIVITY_TABLE} WHERE ${rowsTouching(':f0::date', ':f1::date')}),
-    folded AS (
-      SELECT tenant_id, user_id, ${DATE_FIELD('year', 'day')} AS year, bit_or(${DAY_BIT('day')}) AS days,
-             NULL::bit(366) AS stored, NULL::date, NULL::date, min(day), max(day)
-      FROM ${userDays} WHERE day BETWEEN :f0::date AND :f1::date GROUP BY 1, 2, 3),
+    folded AS (${folded}),
     merged AS (
       SELECT tenant_id, user_id, year, bit_or(days) AS days, bit_or(stored) AS stored,
              min(stored_first) AS stored_first, max(stored_last) AS stored_last,
