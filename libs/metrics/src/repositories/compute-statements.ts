@@ -176,7 +176,7 @@ export const computeStatements = {
     };
   },
 
-  /** The chunk's or run's user-days of the local days [:f0, :f1] folded into the per-user activity state (clear, then set). */
+  /** The user-days of the local days [:f0, :f1] folded into the per-user activity state (clear, then set). */
   foldUserDays: (built: UserDaysTable, params: Params): Statement => ({
     sql: built === USER_YEARS_TABLE ? foldUserYearsSql(USER_YEARS_TABLE) : foldUserDaysSql(USER_DAYS_TABLE),
     params,
