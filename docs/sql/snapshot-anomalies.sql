@@ -12,10 +12,15 @@ WITH
     FROM
       unnest(:keys::text[], :denominators::text[]) AS k (key, denominator)
   ),
-  points AS (
+  points AS MATERIALIZED (
     SELECT
       s.tenant_id,
       s.bucket_date AS day,
+      extract(
+        isodow
+        FROM
+          s.bucket_date
+      )::int AS weekday,
       k.key,
       CASE k.key
         WHEN 'dau' THEN s."dau"::float8
@@ -30,44 +35,55 @@ WITH
     WHERE
       s.environment = :env
       AND s.bucket_type = 'daily'
-      AND s.bucket_date BETWEEN :d0::date - 7 * :weeks::int AND :d1::date
-      -- Only the weekdays of the target days: a day's history is its own weekday's (a one-day run reads 9 days, not 57).
-      AND (s.bucket_date - (:d0::date - 7 * :weeks::int)) % 7 <= :d1::date - :d0::date
+      AND s.bucket_date = ANY (
+        ARRAY(
+          SELECT
+            d::date
+          FROM
+            generate_series(
+              :d0::date - 7 * :weeks::int,
+              :d1::date,
+              interval '1 day'
+            ) AS d
+          WHERE
+            (d::date - (:d0::date - 7 * :weeks::int)) % 7 <= :d1::date - :d0::date
+        )
+      )
       AND TRUE
   ),
-  -- One pass: each day's same-weekday values of the previous :weeks weeks, gathered by a window.
-  windowed AS (
+  targets AS MATERIALIZED (
     SELECT
-      tenant_id,
-      day,
-      key,
-      v AS value,
-      denominator,
-      array_agg(v) FILTER (
-        WHERE
-          v IS NOT NULL
-      ) OVER (
-        PARTITION BY
-          tenant_id,
-          key,
-          extract(
-            isodow
-            FROM
-              day
-          )
-        ORDER BY
-          day RANGE BETWEEN make_interval(days => 7 * :weeks::int) PRECEDING
-          AND interval '1 day' PRECEDING
-      ) AS past
+      row_number() OVER () AS target,
+      *
     FROM
       points
+    WHERE
+      day BETWEEN :d0::date AND :d1::date
+      AND v IS NOT NULL
+  ),
+  -- Each target's values on its own weekday of the weeks before it.
+  pasts AS (
+    SELECT
+      t.target,
+      array_agg(p.v) AS past
+    FROM
+      targets t
+      JOIN points p ON coalesce(p.tenant_id, '') = coalesce(t.tenant_id, '')
+      AND p.tenant_id IS NOT DISTINCT FROM t.tenant_id
+      AND p.key = t.key
+      AND p.weekday = t.weekday
+      AND p.day BETWEEN t.day - 7 * :weeks::int AND t.day - 1
+    WHERE
+      p.v IS NOT NULL
+    GROUP BY
+      t.target
   )
 SELECT
-  w.tenant_id,
-  w.day::text AS day,
-  w.key,
-  w.value,
-  w.denominator,
+  t.tenant_id,
+  t.day::text AS day,
+  t.key,
+  t.v AS value,
+  t.denominator,
   m.n,
   m.median,
   m.low,
@@ -78,7 +94,8 @@ SELECT
     :min_rel_change::float8 * abs(m.median) / :warning_z::float8
   ) AS sigma
 FROM
-  windowed w
+  targets t
+  JOIN pasts h ON h.target = t.target
   CROSS JOIN LATERAL (
     SELECT
       count(*)::int AS n,
@@ -89,7 +106,7 @@ FROM
       min(p) AS low,
       max(p) AS high
     FROM
-      unnest(w.past) AS p
+      unnest(h.past) AS p
   ) m
   CROSS JOIN LATERAL (
     SELECT
@@ -98,13 +115,9 @@ FROM
           abs(p - m.median)
       ) AS mad
     FROM
-      unnest(w.past) AS p
+      unnest(h.past) AS p
   ) d
-WHERE
-  w.day BETWEEN :d0::date AND :d1::date
-  AND w.value IS NOT NULL
-  AND m.n > 0
 ORDER BY
-  w.day,
-  w.tenant_id NULLS FIRST,
-  w.key;
+  t.day,
+  t.tenant_id NULLS FIRST,
+  t.key;

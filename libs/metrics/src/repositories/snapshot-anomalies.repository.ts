@@ -59,38 +59,46 @@ export interface AnomalyScoreRow {
  *
  * The metrics' values are read as columns (a CASE over the catalog keys asked for), never through to_jsonb:
  * converting a whole snapshot row per metric made the statement 13 times slower.
+ *
+ * Only the days scored and their weekdays' history are read, by the index (a one-day run reads 9 days, not 57), and
+ * each target row is matched with its history by a hash join and grouped by a number: a window over every point
+ * sorted 12,700 points by tenant and key (text, in the database's collation) to score 1,400 (at scale 1, ~57 → ~30 ms).
  */
 function scoresSql(keys: string[], denominators: string[], tenant: string | null): string {
   return `
 WITH keys AS (SELECT * FROM unnest(:keys::text[], :denominators::text[]) AS k(key, denominator)),
-points AS (
-  SELECT s.tenant_id, s.bucket_date AS day, k.key, ${columnByKey('k.key', keys)} AS v,
+points AS MATERIALIZED (
+  SELECT s.tenant_id, s.bucket_date AS day, extract(isodow FROM s.bucket_date)::int AS weekday, k.key, ${columnByKey('k.key', keys)} AS v,
          ${columnByKey('k.denominator', denominators)} AS denominator
   FROM system_metrics_snapshot s CROSS JOIN keys k
   WHERE s.environment = :env AND s.bucket_type = 'daily'
-    AND s.bucket_date BETWEEN :d0::date - 7 * :weeks::int AND :d1::date
-    -- Only the weekdays of the target days: a day's history is its own weekday's (a one-day run reads 9 days, not 57).
-    AND (s.bucket_date - (:d0::date - 7 * :weeks::int)) % 7 <= :d1::date - :d0::date
+    AND s.bucket_date = ANY (ARRAY(
+      SELECT d::date FROM generate_series(:d0::date - 7 * :weeks::int, :d1::date, interval '1 day') AS d
+      WHERE (d::date - (:d0::date - 7 * :weeks::int)) % 7 <= :d1::date - :d0::date))
     AND ${tenantIfGiven('s.tenant_id', tenant)}
 ),
--- One pass: each day's same-weekday values of the previous :weeks weeks, gathered by a window.
-windowed AS (
-  SELECT tenant_id, day, key, v AS value, denominator,
-         array_agg(v) FILTER (WHERE v IS NOT NULL) OVER (
-           PARTITION BY tenant_id, key, extract(isodow FROM day) ORDER BY day
-           RANGE BETWEEN make_interval(days => 7 * :weeks::int) PRECEDING AND interval '1 day' PRECEDING) AS past
-  FROM points
+targets AS MATERIALIZED (
+  SELECT row_number() OVER () AS target, * FROM points WHERE day BETWEEN :d0::date AND :d1::date AND v IS NOT NULL
+),
+-- Each target's values on its own weekday of the weeks before it.
+pasts AS (
+  SELECT t.target, array_agg(p.v) AS past
+  FROM targets t
+  JOIN points p ON coalesce(p.tenant_id, '') = coalesce(t.tenant_id, '') AND p.tenant_id IS NOT DISTINCT FROM t.tenant_id
+    AND p.key = t.key AND p.weekday = t.weekday AND p.day BETWEEN t.day - 7 * :weeks::int AND t.day - 1
+  WHERE p.v IS NOT NULL
+  GROUP BY t.target
 )
-SELECT w.tenant_id, w.day::text AS day, w.key, w.value, w.denominator, m.n, m.median, m.low, m.high, d.mad,
+SELECT t.tenant_id, t.day::text AS day, t.key, t.v AS value, t.denominator, m.n, m.median, m.low, m.high, d.mad,
        greatest(1.4826 * d.mad, :min_rel_change::float8 * abs(m.median) / :warning_z::float8) AS sigma
-FROM windowed w
+FROM targets t
+JOIN pasts h ON h.target = t.target
 CROSS JOIN LATERAL (
   SELECT count(*)::int AS n, percentile_cont(0.5) WITHIN GROUP (ORDER BY p) AS median, min(p) AS low, max(p) AS high
-  FROM unnest(w.past) AS p) m
+  FROM unnest(h.past) AS p) m
 CROSS JOIN LATERAL (
-  SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY abs(p - m.median)) AS mad FROM unnest(w.past) AS p) d
-WHERE w.day BETWEEN :d0::date AND :d1::date AND w.value IS NOT NULL AND m.n > 0
-ORDER BY w.day, w.tenant_id NULLS FIRST, w.key`;
+  SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY abs(p - m.median)) AS mad FROM unnest(h.past) AS p) d
+ORDER BY t.day, t.tenant_id NULLS FIRST, t.key`;
 }
 
 /** The statements of the anomaly detection, as pure functions (rendered in docs/sql/snapshot-anomalies.sql). */
