@@ -129,17 +129,24 @@ ORDER BY
   cohort_month;
 
 -- heads (alert evaluation)
--- sample parameters: {"env":"production"}
+-- sample parameters: {"env":"production","types":["daily","weekly","monthly"]}
 SELECT
-  bucket_type,
-  max(bucket_date)::text AS head
+  t.bucket_type,
+  h.head
 FROM
-  system_metrics_snapshot
+  unnest(:types::text[]) AS t (bucket_type)
+  CROSS JOIN LATERAL (
+    SELECT
+      max(s.bucket_date)::text AS head
+    FROM
+      system_metrics_snapshot s
+    WHERE
+      s.environment = :env
+      AND s.bucket_type = t.bucket_type
+      AND TRUE
+  ) AS h
 WHERE
-  environment = :env
-  AND TRUE
-GROUP BY
-  bucket_type;
+  h.head IS NOT NULL;
 
 -- at (alert evaluation)
 -- sample parameters: {"dates":["2026-03-01","2026-03-01"],"env":"production","types":["daily","monthly"]}

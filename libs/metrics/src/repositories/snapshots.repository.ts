@@ -4,7 +4,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { quoteIdent } from '../database/named-sql.js';
 import { readQuery } from '../database/read-replica.js';
 import { run, type Statement } from '../database/statement.js';
-import type { BucketType } from '../entities/snapshot.entity.js';
+import { BUCKET_TYPES, type BucketType } from '../entities/snapshot.entity.js';
 import { InjectMetricsOptions } from '../metrics.module-definition.js';
 import type { ResolvedMetricsOptions } from '../metrics.options.js';
 import { BUCKET_DATE, BUCKET_LAST_DAY } from '../sql/bucket-dates.js';
@@ -120,12 +120,17 @@ export const snapshotStatements = {
     params: { env, tenant, months },
   }),
 
-  /** Per bucket type, the latest stored snapshot date of one tenant or any (alert evaluation). */
+  /**
+   * Per bucket type, the latest stored snapshot date of one tenant or any (alert evaluation). One backward index probe
+   * per type: grouping every stored row by type read 130,000 index entries at scale 1 (~37 ms of each night's run).
+   */
   heads: (env: string, tenant: string | null): Statement => ({
-    sql: `SELECT bucket_type, max(bucket_date)::text AS head FROM system_metrics_snapshot
-      WHERE environment = :env AND ${tenantIfGiven('tenant_id', tenant)}
-      GROUP BY bucket_type`,
-    params: { env, tenant },
+    sql: `SELECT t.bucket_type, h.head FROM unnest(:types::text[]) AS t(bucket_type)
+      CROSS JOIN LATERAL (
+        SELECT max(s.bucket_date)::text AS head FROM system_metrics_snapshot s
+        WHERE s.environment = :env AND s.bucket_type = t.bucket_type AND ${tenantIfGiven('s.tenant_id', tenant)}) AS h
+      WHERE h.head IS NOT NULL`,
+    params: { env, tenant, types: [...BUCKET_TYPES] },
   }),
 
   /** The snapshots at the given (bucket type, date) pairs, every scope or one tenant's (alert evaluation). */
