@@ -446,46 +446,6 @@ WINDOW
 -- built with: {"userDays":"metrics_user_days"}
 -- sample parameters: {"f0":"2026-03-01","f1":"2026-03-31","tenant":null}
 WITH
-  cleared AS (
-    SELECT
-      tenant_id,
-      user_id,
-      year,
-      days & ~ (
-        (
-          (~ B'0'::bit(366)) >> (
-            CASE
-              WHEN :f0::date > make_date(year, 1, 1) THEN date_part('doy', :f0::date)::int
-              ELSE 1
-            END - 1
-          )
-        ) & (
-          (~ B'0'::bit(366)) << (
-            366 - (
-              CASE
-                WHEN :f1::date < make_date(year, 12, 31) THEN date_part('doy', :f1::date)::int
-                ELSE 366
-              END
-            )
-          )
-        )
-      ) AS days,
-      days AS stored,
-      first_day AS stored_first,
-      last_day AS stored_last,
-      NULL::date AS folded_first,
-      NULL::date AS folded_last
-    FROM
-      metrics_user_activity
-    WHERE
-      last_month >= date_trunc('month', (:f0::date)::timestamp)::date
-      AND last_day >= :f0::date
-      AND first_day <= :f1::date
-      AND (
-        :tenant::varchar IS NULL
-        OR tenant_id = :tenant
-      )
-  ),
   folded AS (
     SELECT
       tenant_id,
@@ -496,11 +456,8 @@ WITH
           B'1'::bit(366) >> (date_part('doy', day)::int - 1)
         )
       ) AS days,
-      NULL::bit(366) AS stored,
-      NULL::date,
-      NULL::date,
-      min(day),
-      max(day)
+      min(day) AS first_day,
+      max(day) AS last_day
     FROM
       metrics_user_days
     WHERE
@@ -510,49 +467,144 @@ WITH
       2,
       3
   ),
+  recent AS (
+    SELECT
+      tableoid AS stored_in,
+      ctid AS stored_at,
+      tenant_id,
+      user_id,
+      year,
+      days,
+      first_day,
+      last_day
+    FROM
+      metrics_user_activity
+    WHERE
+      last_month >= date_trunc('month', (:f0::date)::timestamp)::date
+      AND (
+        :tenant::varchar IS NULL
+        OR tenant_id = :tenant
+      )
+  ),
   merged AS (
+    -- A full join needs hashable conditions: the tenant's nullness and its coalesce together are IS NOT DISTINCT FROM.
+    SELECT
+      coalesce(f.tenant_id, r.tenant_id) AS tenant_id,
+      coalesce(f.user_id, r.user_id) AS user_id,
+      coalesce(f.year, r.year) AS year,
+      r.stored_in,
+      r.stored_at,
+      r.days AS stored,
+      r.first_day AS stored_first,
+      r.last_day AS stored_last,
+      f.first_day AS folded_first,
+      f.last_day AS folded_last,
+      coalesce(
+        r.days & ~ (
+          (
+            (~ B'0'::bit(366)) >> (
+              CASE
+                WHEN :f0::date > make_date(r.year, 1, 1) THEN date_part('doy', :f0::date)::int
+                ELSE 1
+              END - 1
+            )
+          ) & (
+            (~ B'0'::bit(366)) << (
+              366 - (
+                CASE
+                  WHEN :f1::date < make_date(r.year, 12, 31) THEN date_part('doy', :f1::date)::int
+                  ELSE 366
+                END
+              )
+            )
+          )
+        ),
+        B'0'::bit(366)
+      ) | coalesce(f.days, B'0'::bit(366)) AS days
+    FROM
+      folded f
+      FULL JOIN recent r ON (r.tenant_id IS NULL) = (f.tenant_id IS NULL)
+      AND coalesce(r.tenant_id, '') = coalesce(f.tenant_id, '')
+      AND r.user_id = f.user_id
+      AND r.year = f.year
+    WHERE
+      f.user_id IS NOT NULL
+      OR (
+        r.last_day >= :f0::date
+        AND r.first_day <= :f1::date
+      )
+  ),
+  written AS MATERIALIZED (
     SELECT
       tenant_id,
       user_id,
       year,
-      bit_or(days) AS days,
-      bit_or(stored) AS stored,
-      min(stored_first) AS stored_first,
-      max(stored_last) AS stored_last,
-      min(folded_first) AS folded_first,
-      max(folded_last) AS folded_last
+      stored_in,
+      stored_at,
+      days,
+      CASE
+        WHEN stored_first < :f0::date THEN stored_first
+        WHEN folded_first IS NOT NULL THEN folded_first
+        ELSE (
+          make_date(year, 1, 1) + nullif(position(B'1' IN days), 0) - 1
+        )
+      END AS first_day,
+      CASE
+        WHEN stored_last > :f1::date THEN stored_last
+        WHEN folded_last IS NOT NULL THEN folded_last
+        ELSE (
+          make_date(year, 1, 1) + nullif(length(rtrim(days::text, '0')), 0) - 1
+        )
+      END AS last_day,
+      bit_count(days) = 0 AS no_days
     FROM
-      (
-        SELECT
-          *
-        FROM
-          cleared
-        UNION ALL
-        SELECT
-          *
-        FROM
-          folded
-      ) AS both_sides
-    GROUP BY
-      1,
-      2,
-      3
+      merged
+      -- A row folded again with the same bits is not written: the nightly folds again the day the previous night
+      -- folded to date, and the users already active then are unchanged.
+    WHERE
+      days IS DISTINCT FROM stored
   ),
   emptied AS (
-    -- The coalesce equality lets the planner hash or index the join; IS NOT DISTINCT FROM keeps it exact.
-    DELETE FROM metrics_user_activity AS u USING (
-      SELECT
-        *
-      FROM
-        merged
-      WHERE
-        bit_count(days) = 0
-    ) AS m
+    DELETE FROM metrics_user_activity AS u USING written w
     WHERE
-      coalesce(u.tenant_id, '') = coalesce(m.tenant_id, '')
-      AND u.tenant_id IS NOT DISTINCT FROM m.tenant_id
-      AND u.user_id = m.user_id
-      AND u.year = m.year
+      u.ctid = ANY (
+        ARRAY(
+          SELECT
+            stored_at
+          FROM
+            written
+          WHERE
+            stored_at IS NOT NULL
+            AND no_days
+        )
+      )
+      AND u.ctid = w.stored_at
+      AND u.tableoid = w.stored_in
+      AND w.no_days
+  ),
+  rewritten AS (
+    UPDATE metrics_user_activity AS u
+    SET
+      days = w.days,
+      first_day = w.first_day,
+      last_day = w.last_day
+    FROM
+      written w
+    WHERE
+      u.ctid = ANY (
+        ARRAY(
+          SELECT
+            stored_at
+          FROM
+            written
+          WHERE
+            stored_at IS NOT NULL
+            AND NOT no_days
+        )
+      )
+      AND u.ctid = w.stored_at
+      AND u.tableoid = w.stored_in
+      AND NOT w.no_days
   )
 INSERT INTO
   metrics_user_activity (
@@ -568,155 +620,174 @@ SELECT
   user_id,
   year,
   days,
-  CASE
-    WHEN stored_first < :f0::date THEN stored_first
-    WHEN folded_first IS NOT NULL THEN folded_first
-    ELSE (
-      make_date(year, 1, 1) + nullif(position(B'1' IN days), 0) - 1
-    )
-  END,
-  CASE
-    WHEN stored_last > :f1::date THEN stored_last
-    WHEN folded_last IS NOT NULL THEN folded_last
-    ELSE (
-      make_date(year, 1, 1) + nullif(length(rtrim(days::text, '0')), 0) - 1
-    )
-  END
-  -- A row folded again with the same bits is not written: the nightly folds again the day the previous night folded
-  -- to date, and the users already active then are unchanged (an update would write the row and its three indexes).
+  first_day,
+  last_day
 FROM
-  merged
+  written
 WHERE
-  bit_count(days) > 0
-  AND days IS DISTINCT FROM stored
+  stored_at IS NULL
 ON CONFLICT (tenant_id, user_id, year) DO UPDATE
 SET
-  days = CASE
-    WHEN (
-      metrics_user_activity.last_day >= :f0::date
-      AND metrics_user_activity.first_day <= :f1::date
-    ) THEN EXCLUDED.days
-    ELSE metrics_user_activity.days | EXCLUDED.days
-  END,
-  first_day = CASE
-    WHEN (
-      metrics_user_activity.last_day >= :f0::date
-      AND metrics_user_activity.first_day <= :f1::date
-    ) THEN EXCLUDED.first_day
-    ELSE least(
-      metrics_user_activity.first_day,
-      EXCLUDED.first_day
-    )
-  END,
-  last_day = CASE
-    WHEN (
-      metrics_user_activity.last_day >= :f0::date
-      AND metrics_user_activity.first_day <= :f1::date
-    ) THEN EXCLUDED.last_day
-    ELSE greatest(metrics_user_activity.last_day, EXCLUDED.last_day)
-  END;
+  days = metrics_user_activity.days | EXCLUDED.days,
+  first_day = least(
+    metrics_user_activity.first_day,
+    EXCLUDED.first_day
+  ),
+  last_day = greatest(metrics_user_activity.last_day, EXCLUDED.last_day);
 
 -- foldUserYears
 -- built with: {"userYears":"metrics_user_years"}
 -- sample parameters: {"f0":"2025-12-03","f1":"2026-03-31","tenant":null}
 WITH
-  cleared AS (
-    SELECT
-      tenant_id,
-      user_id,
-      year,
-      days & ~ (
-        (
-          (~ B'0'::bit(366)) >> (
-            CASE
-              WHEN :f0::date > make_date(year, 1, 1) THEN date_part('doy', :f0::date)::int
-              ELSE 1
-            END - 1
-          )
-        ) & (
-          (~ B'0'::bit(366)) << (
-            366 - (
-              CASE
-                WHEN :f1::date < make_date(year, 12, 31) THEN date_part('doy', :f1::date)::int
-                ELSE 366
-              END
-            )
-          )
-        )
-      ) AS days,
-      days AS stored,
-      first_day AS stored_first,
-      last_day AS stored_last,
-      NULL::date AS folded_first,
-      NULL::date AS folded_last
-    FROM
-      metrics_user_activity
-    WHERE
-      last_month >= date_trunc('month', (:f0::date)::timestamp)::date
-      AND last_day >= :f0::date
-      AND first_day <= :f1::date
-      AND (
-        :tenant::varchar IS NULL
-        OR tenant_id = :tenant
-      )
-  ),
   folded AS (
     SELECT
       tenant_id,
       user_id,
       year,
       days,
-      NULL::bit(366) AS stored,
-      NULL::date,
-      NULL::date,
       first_day,
       last_day
     FROM
       metrics_user_years
   ),
+  recent AS (
+    SELECT
+      tableoid AS stored_in,
+      ctid AS stored_at,
+      tenant_id,
+      user_id,
+      year,
+      days,
+      first_day,
+      last_day
+    FROM
+      metrics_user_activity
+    WHERE
+      last_month >= date_trunc('month', (:f0::date)::timestamp)::date
+      AND (
+        :tenant::varchar IS NULL
+        OR tenant_id = :tenant
+      )
+  ),
   merged AS (
+    -- A full join needs hashable conditions: the tenant's nullness and its coalesce together are IS NOT DISTINCT FROM.
+    SELECT
+      coalesce(f.tenant_id, r.tenant_id) AS tenant_id,
+      coalesce(f.user_id, r.user_id) AS user_id,
+      coalesce(f.year, r.year) AS year,
+      r.stored_in,
+      r.stored_at,
+      r.days AS stored,
+      r.first_day AS stored_first,
+      r.last_day AS stored_last,
+      f.first_day AS folded_first,
+      f.last_day AS folded_last,
+      coalesce(
+        r.days & ~ (
+          (
+            (~ B'0'::bit(366)) >> (
+              CASE
+                WHEN :f0::date > make_date(r.year, 1, 1) THEN date_part('doy', :f0::date)::int
+                ELSE 1
+              END - 1
+            )
+          ) & (
+            (~ B'0'::bit(366)) << (
+              366 - (
+                CASE
+                  WHEN :f1::date < make_date(r.year, 12, 31) THEN date_part('doy', :f1::date)::int
+                  ELSE 366
+                END
+              )
+            )
+          )
+        ),
+        B'0'::bit(366)
+      ) | coalesce(f.days, B'0'::bit(366)) AS days
+    FROM
+      folded f
+      FULL JOIN recent r ON (r.tenant_id IS NULL) = (f.tenant_id IS NULL)
+      AND coalesce(r.tenant_id, '') = coalesce(f.tenant_id, '')
+      AND r.user_id = f.user_id
+      AND r.year = f.year
+    WHERE
+      f.user_id IS NOT NULL
+      OR (
+        r.last_day >= :f0::date
+        AND r.first_day <= :f1::date
+      )
+  ),
+  written AS MATERIALIZED (
     SELECT
       tenant_id,
       user_id,
       year,
-      bit_or(days) AS days,
-      bit_or(stored) AS stored,
-      min(stored_first) AS stored_first,
-      max(stored_last) AS stored_last,
-      min(folded_first) AS folded_first,
-      max(folded_last) AS folded_last
+      stored_in,
+      stored_at,
+      days,
+      CASE
+        WHEN stored_first < :f0::date THEN stored_first
+        WHEN folded_first IS NOT NULL THEN folded_first
+        ELSE (
+          make_date(year, 1, 1) + nullif(position(B'1' IN days), 0) - 1
+        )
+      END AS first_day,
+      CASE
+        WHEN stored_last > :f1::date THEN stored_last
+        WHEN folded_last IS NOT NULL THEN folded_last
+        ELSE (
+          make_date(year, 1, 1) + nullif(length(rtrim(days::text, '0')), 0) - 1
+        )
+      END AS last_day,
+      bit_count(days) = 0 AS no_days
     FROM
-      (
-        SELECT
-          *
-        FROM
-          cleared
-        UNION ALL
-        SELECT
-          *
-        FROM
-          folded
-      ) AS both_sides
-    GROUP BY
-      1,
-      2,
-      3
+      merged
+      -- A row folded again with the same bits is not written: the nightly folds again the day the previous night
+      -- folded to date, and the users already active then are unchanged.
+    WHERE
+      days IS DISTINCT FROM stored
   ),
   emptied AS (
-    -- The coalesce equality lets the planner hash or index the join; IS NOT DISTINCT FROM keeps it exact.
-    DELETE FROM metrics_user_activity AS u USING (
-      SELECT
-        *
-      FROM
-        merged
-      WHERE
-        bit_count(days) = 0
-    ) AS m
+    DELETE FROM metrics_user_activity AS u USING written w
     WHERE
-      coalesce(u.tenant_id, '') = coalesce(m.tenant_id, '')
-      AND u.tenant_id IS NOT DISTINCT FROM m.tenant_id
-      AND u.user_id = m.user_id
-      AND u.year = m.year
+      u.ctid = ANY (
+        ARRAY(
+          SELECT
+            stored_at
+          FROM
+            written
+          WHERE
+            stored_at IS NOT NULL
+            AND no_days
+        )
+      )
+      AND u.ctid = w.stored_at
+      AND u.tableoid = w.stored_in
+      AND w.no_days
+  ),
+  rewritten AS (
+    UPDATE metrics_user_activity AS u
+    SET
+      days = w.days,
+      first_day = w.first_day,
+      last_day = w.last_day
+    FROM
+      written w
+    WHERE
+      u.ctid = ANY (
+        ARRAY(
+          SELECT
+            stored_at
+          FROM
+            written
+          WHERE
+            stored_at IS NOT NULL
+            AND NOT no_days
+        )
+      )
+      AND u.ctid = w.stored_at
+      AND u.tableoid = w.stored_in
+      AND NOT w.no_days
   )
 INSERT INTO
   metrics_user_activity (
@@ -732,53 +803,20 @@ SELECT
   user_id,
   year,
   days,
-  CASE
-    WHEN stored_first < :f0::date THEN stored_first
-    WHEN folded_first IS NOT NULL THEN folded_first
-    ELSE (
-      make_date(year, 1, 1) + nullif(position(B'1' IN days), 0) - 1
-    )
-  END,
-  CASE
-    WHEN stored_last > :f1::date THEN stored_last
-    WHEN folded_last IS NOT NULL THEN folded_last
-    ELSE (
-      make_date(year, 1, 1) + nullif(length(rtrim(days::text, '0')), 0) - 1
-    )
-  END
-  -- A row folded again with the same bits is not written: the nightly folds again the day the previous night folded
-  -- to date, and the users already active then are unchanged (an update would write the row and its three indexes).
+  first_day,
+  last_day
 FROM
-  merged
+  written
 WHERE
-  bit_count(days) > 0
-  AND days IS DISTINCT FROM stored
+  stored_at IS NULL
 ON CONFLICT (tenant_id, user_id, year) DO UPDATE
 SET
-  days = CASE
-    WHEN (
-      metrics_user_activity.last_day >= :f0::date
-      AND metrics_user_activity.first_day <= :f1::date
-    ) THEN EXCLUDED.days
-    ELSE metrics_user_activity.days | EXCLUDED.days
-  END,
-  first_day = CASE
-    WHEN (
-      metrics_user_activity.last_day >= :f0::date
-      AND metrics_user_activity.first_day <= :f1::date
-    ) THEN EXCLUDED.first_day
-    ELSE least(
-      metrics_user_activity.first_day,
-      EXCLUDED.first_day
-    )
-  END,
-  last_day = CASE
-    WHEN (
-      metrics_user_activity.last_day >= :f0::date
-      AND metrics_user_activity.first_day <= :f1::date
-    ) THEN EXCLUDED.last_day
-    ELSE greatest(metrics_user_activity.last_day, EXCLUDED.last_day)
-  END;
+  days = metrics_user_activity.days | EXCLUDED.days,
+  first_day = least(
+    metrics_user_activity.first_day,
+    EXCLUDED.first_day
+  ),
+  last_day = greatest(metrics_user_activity.last_day, EXCLUDED.last_day);
 
 -- userDayCounts
 -- built with: {"userDays":"metrics_user_days"}

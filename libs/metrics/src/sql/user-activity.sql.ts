@@ -76,13 +76,6 @@ const rowsTouching = (from: string, to: string) =>
   `${lastDayFrom('', from)} AND first_day <= ${to} AND ${TENANT_FILTER}`;
 
 /**
- * Whether a stored row was among `cleared` (it touches the folded days): the inserted row is then its whole new value.
- * Otherwise its bits all lie outside the folded days and the inserted row's all inside them, so the new value is
- * their union, whose first and last day are the lesser and greater of the two (no bit string read again).
- */
-const WAS_CLEARED = `(${USER_ACTIVITY_TABLE}.last_day >= :f0::date AND ${USER_ACTIVITY_TABLE}.first_day <= :f1::date)`;
-
-/**
  * A folded row's first and last active day, mostly without reading its bits. A stored day before :f0 (after :f1) is
  * outside the cleared days, so it is still the first (last); otherwise the folded days, all in [:f0, :f1], come before
  * (after) any stored bit left; only a row without either (a user no longer active in the folded days) reads its bits.
@@ -101,7 +94,7 @@ const FOLDED_LAST_DAY = `CASE WHEN stored_last > :f1::date THEN stored_last
  */
 export function foldUserDaysSql(userDays: string): string {
   return foldSql(`SELECT tenant_id, user_id, ${DATE_FIELD('year', 'day')} AS year, bit_or(${DAY_BIT('day')}) AS days,
-             NULL::bit(366) AS stored, NULL::date, NULL::date, min(day), max(day)
+             min(day) AS first_day, max(day) AS last_day
       FROM ${userDays} WHERE day BETWEEN :f0::date AND :f1::date GROUP BY 1, 2, 3`);
 }
 
@@ -110,39 +103,64 @@ export function foldUserDaysSql(userDays: string): string {
  * (userYearsOfRunSql: a whole run's): its rows are already the state's, one per tenant, user and year.
  */
 export function foldUserYearsSql(userYears: string): string {
-  return foldSql(`SELECT tenant_id, user_id, year, days, NULL::bit(366) AS stored, NULL::date, NULL::date,
-             first_day, last_day
-      FROM ${userYears}`);
+  return foldSql(`SELECT tenant_id, user_id, year, days, first_day, last_day FROM ${userYears}`);
 }
 
-/** The fold of `folded` (the state's rows of the days [:f0, :f1]: the columns of `cleared` below) into the state. */
+/**
+ * The fold of `folded` (tenant_id, user_id, year, days, first_day, last_day: the state's rows of the days [:f0, :f1]
+ * as read from the activity source) into the state.
+ *
+ * The stored rows it meets are read once, with their location: every row of the scope whose last active day is in
+ * :f0's month or later. That covers the rows that touch the folded days, which are cleared of those days. It also
+ * covers nearly every row a night's folded user-years already have (98.7 % at scale 1), because the user was active
+ * earlier in the month. Those rows are rewritten by their location, through a TID scan of the locations (~1 µs a
+ * row). The other folded rows go through the unique key (ON CONFLICT). A stored row found that way has its last day
+ * before :f0's month, so none of its bits is in the folded days and the new value is the union.
+ *
+ * Before, every changed row went through ON CONFLICT, whose index probe and lock per row took ~270 ms of the fold at
+ * scale 1 (36,062 rows). A night's fold replayed in psql, alternated, went from 418–459 ms to 341–366 ms.
+ *
+ * A location is only good within the statement that read it, and the compute's lock keeps other writers out. On a
+ * hash-partitioned state the TID scan runs once per partition with every location, and the update keeps each
+ * partition's own by `tableoid`. A location that misses costs less than the index probe it replaces.
+ */
 function foldSql(folded: string): string {
-  return `WITH cleared AS (
-      SELECT tenant_id, user_id, year, days & ~${rangeMask('year', ':f0::date', ':f1::date')} AS days, days AS stored,
-             first_day AS stored_first, last_day AS stored_last, NULL::date AS folded_first, NULL::date AS folded_last
-      FROM ${USER_ACTIVITY_TABLE} WHERE ${rowsTouching(':f0::date', ':f1::date')}),
-    folded AS (${folded}),
+  const locations = `SELECT stored_at FROM written WHERE stored_at IS NOT NULL`;
+  return `WITH folded AS (${folded}),
+    recent AS (
+      SELECT tableoid AS stored_in, ctid AS stored_at, tenant_id, user_id, year, days, first_day, last_day
+      FROM ${USER_ACTIVITY_TABLE} WHERE last_month >= ${BUCKET_DATE.monthly(':f0::date')} AND ${TENANT_FILTER}),
     merged AS (
-      SELECT tenant_id, user_id, year, bit_or(days) AS days, bit_or(stored) AS stored,
-             min(stored_first) AS stored_first, max(stored_last) AS stored_last,
-             min(folded_first) AS folded_first, max(folded_last) AS folded_last
-      FROM (SELECT * FROM cleared UNION ALL SELECT * FROM folded) AS both_sides GROUP BY 1, 2, 3),
+      -- A full join needs hashable conditions: the tenant's nullness and its coalesce together are IS NOT DISTINCT FROM.
+      SELECT coalesce(f.tenant_id, r.tenant_id) AS tenant_id, coalesce(f.user_id, r.user_id) AS user_id,
+             coalesce(f.year, r.year) AS year, r.stored_in, r.stored_at, r.days AS stored,
+             r.first_day AS stored_first, r.last_day AS stored_last, f.first_day AS folded_first, f.last_day AS folded_last,
+             coalesce(r.days & ~${rangeMask('r.year', ':f0::date', ':f1::date')}, ${NO_DAYS}) | coalesce(f.days, ${NO_DAYS}) AS days
+      FROM folded f FULL JOIN recent r ON (r.tenant_id IS NULL) = (f.tenant_id IS NULL)
+        AND coalesce(r.tenant_id, '') = coalesce(f.tenant_id, '') AND r.user_id = f.user_id AND r.year = f.year
+      WHERE f.user_id IS NOT NULL OR (r.last_day >= :f0::date AND r.first_day <= :f1::date)),
+    written AS MATERIALIZED (
+      SELECT tenant_id, user_id, year, stored_in, stored_at, days, ${FOLDED_FIRST_DAY} AS first_day,
+             ${FOLDED_LAST_DAY} AS last_day, bit_count(days) = 0 AS no_days
+      FROM merged
+      -- A row folded again with the same bits is not written: the nightly folds again the day the previous night
+      -- folded to date, and the users already active then are unchanged.
+      WHERE days IS DISTINCT FROM stored),
     emptied AS (
-      -- The coalesce equality lets the planner hash or index the join; IS NOT DISTINCT FROM keeps it exact.
-      DELETE FROM ${USER_ACTIVITY_TABLE} AS u USING (SELECT * FROM merged WHERE bit_count(days) = 0) AS m
-      WHERE coalesce(u.tenant_id, '') = coalesce(m.tenant_id, '') AND u.tenant_id IS NOT DISTINCT FROM m.tenant_id
-        AND u.user_id = m.user_id AND u.year = m.year)
+      DELETE FROM ${USER_ACTIVITY_TABLE} AS u USING written w
+      WHERE u.ctid = ANY (ARRAY(${locations} AND no_days)) AND u.ctid = w.stored_at AND u.tableoid = w.stored_in
+        AND w.no_days),
+    rewritten AS (
+      UPDATE ${USER_ACTIVITY_TABLE} AS u SET days = w.days, first_day = w.first_day, last_day = w.last_day
+      FROM written w
+      WHERE u.ctid = ANY (ARRAY(${locations} AND NOT no_days)) AND u.ctid = w.stored_at AND u.tableoid = w.stored_in
+        AND NOT w.no_days)
     INSERT INTO ${USER_ACTIVITY_TABLE} (tenant_id, user_id, year, days, first_day, last_day)
-    SELECT tenant_id, user_id, year, days, ${FOLDED_FIRST_DAY}, ${FOLDED_LAST_DAY}
-    -- A row folded again with the same bits is not written: the nightly folds again the day the previous night folded
-    -- to date, and the users already active then are unchanged (an update would write the row and its three indexes).
-    FROM merged WHERE bit_count(days) > 0 AND days IS DISTINCT FROM stored
+    SELECT tenant_id, user_id, year, days, first_day, last_day FROM written WHERE stored_at IS NULL
     ON CONFLICT (tenant_id, user_id, year) DO UPDATE SET
-      days = CASE WHEN ${WAS_CLEARED} THEN EXCLUDED.days ELSE ${USER_ACTIVITY_TABLE}.days | EXCLUDED.days END,
-      first_day = CASE WHEN ${WAS_CLEARED} THEN EXCLUDED.first_day
-        ELSE least(${USER_ACTIVITY_TABLE}.first_day, EXCLUDED.first_day) END,
-      last_day = CASE WHEN ${WAS_CLEARED} THEN EXCLUDED.last_day
-        ELSE greatest(${USER_ACTIVITY_TABLE}.last_day, EXCLUDED.last_day) END`;
+      days = ${USER_ACTIVITY_TABLE}.days | EXCLUDED.days,
+      first_day = least(${USER_ACTIVITY_TABLE}.first_day, EXCLUDED.first_day),
+      last_day = greatest(${USER_ACTIVITY_TABLE}.last_day, EXCLUDED.last_day)`;
 }
 
 /**
