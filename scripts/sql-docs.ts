@@ -22,6 +22,7 @@ import {
   USER_DAY_COUNTS_TABLE,
   USER_DAYS_TABLE,
   USER_YEARS_TABLE,
+  FOLDED_USER_YEARS_TABLE,
 } from '../libs/metrics/src/repositories/compute-statements.js';
 import { keyActionDaysStatements } from '../libs/metrics/src/repositories/key-action-days.repository.js';
 import { billingMovementStatements } from '../libs/metrics/src/repositories/billing-movements.repository.js';
@@ -345,18 +346,23 @@ export const SQL_DOCS: SqlDoc[] = [
         }),
       },
       {
-        name: 'foldUserDays',
+        name: 'foldedUserYears',
         built: { userDays: USER_DAYS_TABLE },
-        statement: computeStatements.foldUserDays(USER_DAYS_TABLE, {
+        statement: computeStatements.foldedUserYears({ ...COMPUTE_PARAMS, f0: '2026-03-01', f1: '2026-03-31' }),
+      },
+      {
+        name: 'foldUserYears (a chunk)',
+        built: { userYears: FOLDED_USER_YEARS_TABLE },
+        statement: computeStatements.foldUserYears(FOLDED_USER_YEARS_TABLE, {
           ...COMPUTE_PARAMS,
           f0: '2026-03-01',
           f1: '2026-03-31',
         }),
       },
       {
-        name: 'foldUserYears',
+        name: 'foldUserYears (a run)',
         built: { userYears: USER_YEARS_TABLE },
-        statement: computeStatements.foldUserDays(USER_YEARS_TABLE, {
+        statement: computeStatements.foldUserYears(USER_YEARS_TABLE, {
           ...COMPUTE_PARAMS,
           f0: '2025-12-03',
           f1: '2026-03-31',

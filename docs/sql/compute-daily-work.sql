@@ -442,30 +442,46 @@ WINDOW
       day
   );
 
--- foldUserDays
+-- foldedUserYears
 -- built with: {"userDays":"metrics_user_days"}
+-- sample parameters: {"f0":"2026-03-01","f1":"2026-03-31"}
+CREATE TEMP TABLE metrics_folded_user_years ON
+COMMIT
+DROP AS
+SELECT
+  tenant_id,
+  user_id,
+  date_part('year', day)::int AS year,
+  bit_or(
+    (
+      B'1'::bit(366) >> (date_part('doy', day)::int - 1)
+    )
+  ) AS days,
+  min(day) AS first_day,
+  max(day) AS last_day
+FROM
+  metrics_user_days
+WHERE
+  day BETWEEN :f0::date AND :f1::date
+GROUP BY
+  1,
+  2,
+  3;
+
+-- foldUserYears (a chunk)
+-- built with: {"userYears":"metrics_folded_user_years"}
 -- sample parameters: {"f0":"2026-03-01","f1":"2026-03-31","tenant":null}
 WITH
   folded AS (
     SELECT
       tenant_id,
       user_id,
-      date_part('year', day)::int AS year,
-      bit_or(
-        (
-          B'1'::bit(366) >> (date_part('doy', day)::int - 1)
-        )
-      ) AS days,
-      min(day) AS first_day,
-      max(day) AS last_day
+      year,
+      days,
+      first_day,
+      last_day
     FROM
-      metrics_user_days
-    WHERE
-      day BETWEEN :f0::date AND :f1::date
-    GROUP BY
-      1,
-      2,
-      3
+      metrics_folded_user_years
   ),
   recent AS (
     SELECT
@@ -635,7 +651,7 @@ SET
   ),
   last_day = greatest(metrics_user_activity.last_day, EXCLUDED.last_day);
 
--- foldUserYears
+-- foldUserYears (a run)
 -- built with: {"userYears":"metrics_user_years"}
 -- sample parameters: {"f0":"2025-12-03","f1":"2026-03-31","tenant":null}
 WITH

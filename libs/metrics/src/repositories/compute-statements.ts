@@ -35,7 +35,7 @@ import {
 import { foldLifecycleSql, lifecycleCoverageSql } from '../sql/user-lifecycle.sql.js';
 import {
   coverageSql,
-  foldUserDaysSql,
+  foldedUserYearsSql,
   foldUserYearsSql,
   stateHoldsSql,
   stateLastDaysSql,
@@ -84,13 +84,16 @@ export const USER_DAY_COUNTS_TABLE = 'metrics_user_day_counts';
  */
 export const USER_YEARS_TABLE = 'metrics_user_years';
 
+/** A chunk's user-days of the days it folds, as the state's rows (foldedUserYearsSql), which the fold reads. */
+export const FOLDED_USER_YEARS_TABLE = 'metrics_folded_user_years';
+
 /** The table a chunk's or a run's user-days were built into, which the fold and the counts read. */
 export type UserDaysTable = typeof USER_DAYS_TABLE | typeof USER_YEARS_TABLE;
 
 /** A run's table of each user's first key action (firstKeyActionsSql), which every chunk's daily work reads. */
 export const FIRST_KEY_ACTIONS_TABLE = 'metrics_first_key_actions';
 
-/** The statistics target the user-days table is analysed with (analyzeUserDays): 300 rows sampled per unit. */
+/** The statistics target the user-days and folded user-years tables are analysed with: 300 rows sampled per unit. */
 export const USER_DAYS_STATISTICS_TARGET = 10;
 
 /** The compute's statements, as pure functions (rendered in docs/sql/compute-*.sql). */
@@ -176,9 +179,15 @@ export const computeStatements = {
     };
   },
 
-  /** The user-days of the local days [:f0, :f1] folded into the per-user activity state (clear, then set). */
-  foldUserDays: (built: UserDaysTable, params: Params): Statement => ({
-    sql: built === USER_YEARS_TABLE ? foldUserYearsSql(USER_YEARS_TABLE) : foldUserDaysSql(USER_DAYS_TABLE),
+  /** A chunk's user-days of the local days [:f0, :f1] as the state's rows, into FOLDED_USER_YEARS_TABLE. */
+  foldedUserYears: (params: Params): Statement => ({
+    sql: `CREATE TEMP TABLE ${FOLDED_USER_YEARS_TABLE} ON COMMIT DROP AS ${foldedUserYearsSql(USER_DAYS_TABLE)}`,
+    params,
+  }),
+
+  /** The user-years of the local days [:f0, :f1] in `userYears` folded into the per-user activity state (clear, then set). */
+  foldUserYears: (userYears: typeof USER_YEARS_TABLE | typeof FOLDED_USER_YEARS_TABLE, params: Params): Statement => ({
+    sql: foldUserYearsSql(userYears),
     params,
   }),
 

@@ -16,6 +16,7 @@ import {
   USER_DAY_COUNTS_TABLE,
   USER_DAYS_TABLE,
   USER_YEARS_TABLE,
+  FOLDED_USER_YEARS_TABLE,
   computeStatements,
   type ActivityCoverage,
   type Params,
@@ -85,7 +86,7 @@ export class SnapshotWritesRepository {
     // A whole run's read every event of its range: worth two more processes (withParallelScan).
     if (runFromActivity) await withParallelScan((sql) => manager.query(sql), build);
     else await build();
-    await this.analyzeUserDays(manager, table);
+    await this.analyzeWithSample(manager, table);
     return table;
   }
 
@@ -94,7 +95,10 @@ export class SnapshotWritesRepository {
    * choose hash joins. A sample of 3,000 rows (statistics target 10) tells it those; the default target's 30,000
    * took ~40 ms of a one-day run, as long as its daily work's rolling windows.
    */
-  private async analyzeUserDays(manager: EntityManager, table: UserDaysTable): Promise<void> {
+  private async analyzeWithSample(
+    manager: EntityManager,
+    table: UserDaysTable | typeof FOLDED_USER_YEARS_TABLE,
+  ): Promise<void> {
     await manager.query(`SET LOCAL default_statistics_target = ${USER_DAYS_STATISTICS_TARGET}`);
     await manager.query(`ANALYZE ${table}`);
     await manager.query('RESET default_statistics_target');
@@ -114,9 +118,19 @@ export class SnapshotWritesRepository {
     return USER_DAY_COUNTS_TABLE;
   }
 
-  /** Folds the user-days of [:f0, :f1] into the per-user activity state. */
+  /**
+   * Folds the user-days of [:f0, :f1] into the per-user activity state: a whole run's user-years as they are, a chunk's
+   * user-days grouped into the state's rows first, into a table of their own, analysed (foldUserYearsSql says why).
+   */
   async foldUserDays(manager: EntityManager, built: UserDaysTable, params: Params): Promise<void> {
-    await this.exec(manager, computeStatements.foldUserDays(built, params));
+    if (built === USER_YEARS_TABLE) {
+      await this.exec(manager, computeStatements.foldUserYears(USER_YEARS_TABLE, params));
+      return;
+    }
+    await manager.query(`DROP TABLE IF EXISTS ${FOLDED_USER_YEARS_TABLE}`);
+    await this.exec(manager, computeStatements.foldedUserYears(params));
+    await this.analyzeWithSample(manager, FOLDED_USER_YEARS_TABLE);
+    await this.exec(manager, computeStatements.foldUserYears(FOLDED_USER_YEARS_TABLE, params));
   }
 
   async activityCoverage(manager: EntityManager): Promise<ActivityCoverage | undefined> {
