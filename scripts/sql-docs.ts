@@ -415,13 +415,24 @@ export const SQL_DOCS: SqlDoc[] = [
         ),
       },
       {
-        name: 'dailyWork (a one-day run: its billing stocks, WAU and MAU on the eve from the stored day)',
-        built: { ...SOURCES, userDayCounts: USER_DAY_COUNTS_TABLE, lifecycle: 'state', storedEve: 'billing, windows' },
+        name: 'dailyWork (a one-day run: its billing stocks, WAU and MAU on the eve from the stored day, its first key actions among the candidates of the key-action days)',
+        built: {
+          ...SOURCES,
+          userDayCounts: USER_DAY_COUNTS_TABLE,
+          lifecycle: 'state',
+          storedEve: 'billing, windows',
+          firstKeyActions: 'probe candidates',
+        },
         statement: computeStatements.dailyWork(
           OWN_TABLES,
           ENABLED,
-          { ...COMPUTE_PARAMS, lifecycle_at: '2026-01-01T00:00:00.000Z' },
-          { userDayCounts: USER_DAY_COUNTS_TABLE, lifecycle: 'state', storedEve: ['billing', 'windows'] },
+          { ...COMPUTE_PARAMS, lifecycle_at: '2026-01-01T00:00:00.000Z', key_actions_held_from: '2023-12-01' },
+          {
+            userDayCounts: USER_DAY_COUNTS_TABLE,
+            lifecycle: 'state',
+            storedEve: ['billing', 'windows'],
+            firstKeyActions: 'probe candidates',
+          },
         ),
       },
       {

@@ -351,4 +351,48 @@ describe('key-action days: users per key action equal a distinct count of the ev
     const rebuilt = await foldedDays();
     expect(rebuilt).toEqual(await foldedFromNothing());
   });
+  it("a run holding the days before it probes the history for the key-action days' candidates only", async () => {
+    const tz = 'America/New_York';
+    // n1 (tenant a) and n3 (no tenant): first key actions on 2025-11-03. n2 (b): an action before the days held, so
+    // the day's row of another action has no previous day; the probe finds the earlier one. n4 (a): a row of 08-28
+    // left behind in the key-action days (its event deleted without a mark), before the days held: not trusted.
+    await insertSourceRows(test.dataSource, {
+      activation: [
+        ['a', 'n1', 'file_upload', '2025-11-03T15:00:00Z'],
+        ['b', 'n2', 'report_generate', '2025-08-21T15:00:00Z'],
+        ['b', 'n2', 'worklog_create', '2025-11-03T15:00:00Z'],
+        [null, 'n3', 'file_upload', '2025-11-03T16:00:00Z'],
+        ['a', 'n4', 'report_generate', '2025-08-28T15:00:00Z'],
+        ['a', 'n4', 'report_generate', '2025-11-03T17:00:00Z'],
+      ],
+    });
+    await range('2025-08-28', '2025-08-28');
+    await test.dataSource.query(
+      `DELETE FROM system_activation_event WHERE user_id = 'n4' AND occurred_at < '2025-09-01'`,
+    );
+    expect(await coverage()).toEqual({ timezone: tz, first_day: '2025-09-01', last_day: '2025-10-31' });
+    await range('2025-11-01', '2025-11-02');
+    await range('2025-11-03', '2025-11-03');
+    expect(await coverage()).toEqual({ timezone: tz, first_day: '2025-09-01', last_day: '2025-11-03' });
+
+    // Each scope's users whose first configured key action ever lies on the day, from the events.
+    const firstOnDay = await test.dataSource.query<{ scope: string; users: number }[]>(
+      `SELECT CASE WHEN grouping(tenant_id) = 1 THEN 'global' ELSE tenant_id END AS scope, count(*)::int AS users
+       FROM (SELECT tenant_id, user_id, min(occurred_at) AS first_at FROM system_activation_event
+             WHERE action = ANY($1::text[]) GROUP BY 1, 2) AS firsts
+       WHERE (first_at AT TIME ZONE $2)::date = '2025-11-03'
+       GROUP BY GROUPING SETS ((tenant_id), ()) HAVING grouping(tenant_id) = 1 OR tenant_id IS NOT NULL`,
+      [ACTIONS, tz],
+    );
+    expect(Object.fromEntries(firstOnDay.map((row) => [row.scope, row.users]))).toEqual({ a: 2, global: 3 });
+    const stored = await test.dataSource.query<{ scope: string; activated_users: number }[]>(
+      `SELECT coalesce(tenant_id, 'global') AS scope, activated_users FROM system_metrics_snapshot
+       WHERE bucket_type = 'daily' AND bucket_date = '2025-11-03' ORDER BY 1`,
+    );
+    expect(stored).toEqual([
+      { scope: 'a', activated_users: 2 },
+      { scope: 'b', activated_users: 0 },
+      { scope: 'global', activated_users: 3 },
+    ]);
+  });
 });

@@ -4290,9 +4290,9 @@ FROM
 WHERE
   day >= :w0::date;
 
--- dailyWork (a one-day run: its billing stocks, WAU and MAU on the eve from the stored day)
--- built with: {"enabled":"lifecycle, activity, activation, config, billing, jobs, ai, api","relations":"the module's own tables","userDayCounts":"metrics_user_day_counts","lifecycle":"state","storedEve":"billing, windows"}
--- sample parameters: {"actions":["created_project","invited_teammate"],"cash_balance":900000,"currency":"USD","env":"production","lifecycle_at":"2026-01-01T00:00:00.000Z","monthly_burn_rate":50000,"quick_reactivation":true,"rates":"{\"EUR\":1.08}","runway_months":18,"tenant":null,"tz":"Europe/Berlin","w0":"2025-12-29","w1":"2026-03-02"}
+-- dailyWork (a one-day run: its billing stocks, WAU and MAU on the eve from the stored day, its first key actions among the candidates of the key-action days)
+-- built with: {"enabled":"lifecycle, activity, activation, config, billing, jobs, ai, api","relations":"the module's own tables","userDayCounts":"metrics_user_day_counts","lifecycle":"state","storedEve":"billing, windows","firstKeyActions":"probe candidates"}
+-- sample parameters: {"actions":["created_project","invited_teammate"],"cash_balance":900000,"currency":"USD","env":"production","key_actions_held_from":"2023-12-01","lifecycle_at":"2026-01-01T00:00:00.000Z","monthly_burn_rate":50000,"quick_reactivation":true,"rates":"{\"EUR\":1.08}","runway_months":18,"tenant":null,"tz":"Europe/Berlin","w0":"2025-12-29","w1":"2026-03-02"}
 CREATE TEMP TABLE metrics_work ON
 COMMIT
 DROP AS
@@ -5337,16 +5337,40 @@ WITH
         FROM
           (
             SELECT
-              tenant_id,
-              user_id,
-              min(occurred_at) AS first_at
+              *
             FROM
-              key_actions
+              (
+                SELECT
+                  tenant_id,
+                  user_id,
+                  min(occurred_at) AS first_at
+                FROM
+                  key_actions
+                WHERE
+                  occurred_at < ((:w1::date + 1)::timestamp AT TIME ZONE :tz)
+                GROUP BY
+                  1,
+                  2
+              ) AS k
             WHERE
-              occurred_at < ((:w1::date + 1)::timestamp AT TIME ZONE :tz)
-            GROUP BY
-              1,
-              2
+              EXISTS (
+                SELECT
+                  1
+                FROM
+                  metrics_key_action_day c
+                WHERE
+                  coalesce(c.tenant_id, '') = coalesce(k.tenant_id, '')
+                  AND c.tenant_id IS NOT DISTINCT FROM k.tenant_id
+                  AND c.user_id = k.user_id
+                  AND c.action = ANY (:actions::text[])
+                  AND c.day BETWEEN :w0::date AND :w1::date
+                  AND (
+                    c.previous_day IS NULL
+                    OR c.previous_day < :key_actions_held_from::date
+                  )
+              )
+            OFFSET
+              0
           ) AS k
         WHERE
           NOT EXISTS (

@@ -99,6 +99,18 @@ export class KeyActionStateRun {
     await this.days.relink(this.manager, { tenant, f1: this.foldedThrough });
   }
 
+  /**
+   * The first day from which the key-action days hold every day before the chunk's first day exactly, when they do
+   * (their coverage reaches the day before :d0, none of its days waits to be recomputed), and the chunk folded its
+   * own: its first key actions are then looked for among the users the key-action days give (firstKeyActionCandidates
+   * in source-facts.ts). Not for a run of several chunks, which reads them from its own table.
+   */
+  async heldFrom(params: { d0: string }): Promise<string | undefined> {
+    const coverage = this.coverage;
+    if (this.runFolded || coverage === undefined || coverage.first >= params.d0) return undefined;
+    return (await this.holds(coverage.first, addDays(params.d0, -1))) ? coverage.first : undefined;
+  }
+
   /** Whether the days hold every tenant's key actions of [from, to] exactly (no day of it waits to be recomputed). */
   private async holds(from: string, to: string): Promise<boolean> {
     if (from > to) return true;

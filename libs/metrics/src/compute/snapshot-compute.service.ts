@@ -19,7 +19,7 @@ import { StoredDailyWorkRepository } from '../repositories/stored-daily-work.rep
 import { SOURCE_NAMES, SOURCE_TABLES, type SourceRelations } from '../sql/source-relations.js';
 import type { StoredEvePart } from '../sql/stored-eve.sql.js';
 import { SnapshotWritesRepository } from '../repositories/snapshot-writes.repository.js';
-import type { Params, StoredBucket } from '../repositories/compute-statements.js';
+import type { FirstKeyActions, Params, StoredBucket } from '../repositories/compute-statements.js';
 import { COHORT_CURVE_WEEKS } from '../sql/cohorts.sql.js';
 
 /** A chunk's parameters: its days [d0, d1] and work range [w0, w1] beside the run's. */
@@ -162,16 +162,25 @@ export class SnapshotComputeService {
         }
         progress(0);
       }
-      const states = { activityState, lifecycleState, firstKeyActions };
       let done = 0;
       for (const [d0, d1] of chunks) {
         // A year's chunk takes a while at scale: its steps report how far into its days they got, in proportion to
-        // the share of a chunk's time each took in a scale-1 backfill (the daily work with its user-days ~60 %, the
-        // key actions ~10 %, each bucket ~10 %).
+        // the share of a chunk's time each took in a scale-1 backfill (the key actions ~10 %, the daily work with its
+        // user-days ~60 %, each bucket ~10 %).
         const chunkDays = daysBetween(d0, d1) + 1;
         const reached = (share: number) => progress(done + Math.floor(chunkDays * share));
         const { w0, w1 } = await this.writes.workRange(manager, { ...base, d0, d1 });
         const params = { ...base, d0, d1, w0, w1 } satisfies Params;
+        // The key-action days first: when they hold the days before the chunk, its daily work probes the history for
+        // the first key actions of their candidates only (FirstKeyActions).
+        if (enabled.has('activation')) await keyActionState.fold(params);
+        const keyActionsHeldFrom = enabled.has('activation') ? await keyActionState.heldFrom(params) : undefined;
+        const states = {
+          activityState,
+          lifecycleState,
+          firstKeyActions: firstKeyActionsOf(firstKeyActions, keyActionsHeldFrom),
+        };
+        reached(0.1);
         // The days of the work range before d0 from the store when it (and, for their distinct users, the activity
         // state) holds them exactly; otherwise, or when their scopes differ, the whole work range is built.
         const ownDaysOnly =
@@ -183,8 +192,6 @@ export class SnapshotComputeService {
           built = params;
           work = await this.buildDailyWork(manager, enabled, states, built, false);
         }
-        reached(0.6);
-        if (enabled.has('activation')) await keyActionState.fold(params);
         reached(0.7);
         for (const [index, bucket] of STORED_BUCKETS.entries()) {
           await this.writes.upsertBucket(manager, this.relations, enabled, bucket, work.userDayCounts, params, 'state');
@@ -225,8 +232,8 @@ export class SnapshotComputeService {
    * The work table of the days [:w0, :w1] of `params`: the chunk's user-days (from the activity state where it holds
    * them, folded into it), how the lifecycle source is read, and every scope's daily values. `eveStored`: the day
    * before :w0 is stored and exact (the chunk builds its own days only), so the billing stocks and, when the state
-   * holds the lookback, WAU and MAU start from it (stored-eve.sql.ts). `firstKeyActions`: the run's table of them
-   * (a run of several chunks), which the chunk reads instead of probing the history.
+   * holds the lookback, WAU and MAU start from it (stored-eve.sql.ts). `firstKeyActions`: where the chunk finds them
+   * (firstKeyActionsOf).
    */
   private async buildDailyWork(
     manager: EntityManager,
@@ -235,13 +242,21 @@ export class SnapshotComputeService {
       activityState,
       lifecycleState,
       firstKeyActions,
-    }: { activityState: ActivityStateRun; lifecycleState: LifecycleStateRun; firstKeyActions: string | undefined },
+    }: {
+      activityState: ActivityStateRun;
+      lifecycleState: LifecycleStateRun;
+      firstKeyActions: { reads: FirstKeyActions; heldFrom?: string };
+    },
     params: ChunkParams,
     eveStored: boolean,
   ): Promise<{ userDayCounts: string | undefined; lifecycle: LifecycleRead }> {
     const activity = enabled.has('activity') ? await activityState.userDays(params, eveStored) : undefined;
     const lifecycle = await lifecycleState.read(params);
-    const workParams = lifecycle.rows === 'state' ? { ...params, lifecycle_at: lifecycle.at } : params;
+    const workParams = {
+      ...params,
+      ...(lifecycle.rows === 'state' ? { lifecycle_at: lifecycle.at } : {}),
+      ...(firstKeyActions.heldFrom ? { key_actions_held_from: firstKeyActions.heldFrom } : {}),
+    };
     const storedEve: StoredEvePart[] = [];
     if (eveStored && enabled.has('billing')) storedEve.push('billing');
     if (activity?.windowsFromEve) storedEve.push('windows');
@@ -249,7 +264,7 @@ export class SnapshotComputeService {
       userDayCounts: activity?.counts,
       lifecycle: lifecycle.rows,
       storedEve,
-      firstKeyActions,
+      firstKeyActions: firstKeyActions.reads,
     });
     return { userDayCounts: activity?.counts, lifecycle };
   }
@@ -323,4 +338,16 @@ export class SnapshotComputeService {
   private readonly explainFailure = async (error: unknown): Promise<never> => {
     throw await this.sources.explain(error);
   };
+}
+
+/**
+ * Where a chunk finds its first key actions (FirstKeyActions): the run's table of them when it built one, else its own
+ * probes, of the key-action days' candidates only when those hold the days before it from `heldFrom` on.
+ */
+function firstKeyActionsOf(
+  runTable: string | undefined,
+  heldFrom: string | undefined,
+): { reads: FirstKeyActions; heldFrom?: string } {
+  if (runTable) return { reads: { table: runTable } };
+  return heldFrom ? { reads: 'probe candidates', heldFrom } : { reads: 'probe all' };
 }

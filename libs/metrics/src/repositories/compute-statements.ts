@@ -47,6 +47,9 @@ import type { DayCoverage } from '../sql/day-coverage.sql.js';
 
 export type Params = Record<string, unknown>;
 
+/** Where a chunk's daily work finds its first key actions (source-facts.ts). */
+export type { FirstKeyActions } from '../sql/source-facts.js';
+
 /** Where a chunk's user-days are read from (materialiseUserDays). */
 export type UserDaysFrom = 'activity' | 'state' | 'window changes' | 'run from activity';
 export type StoredBucket = Exclude<RollupBucket, 'range'>;

@@ -3,7 +3,7 @@ import type { MetricDefinition } from '../catalog/catalog.types.js';
 import type { SourceRelations } from './source-relations.js';
 import { quoteIdent } from '../database/named-sql.js';
 import { FACT_NAMES, FACT_SQL_TYPE, type FactName } from '../catalog/facts/fact-registry.js';
-import { EVE, factSubqueries, sourceCtes, type LifecycleRows } from './source-facts.js';
+import { EVE, factSubqueries, sourceCtes, type FirstKeyActions, type LifecycleRows } from './source-facts.js';
 import { SAME_TENANT } from './sql-fragments.js';
 import { STATE_EVE_SQL } from './user-lifecycle.sql.js';
 import { storedEveFacts, storedEveQueries, storedEveSql, type StoredEvePart } from './stored-eve.sql.js';
@@ -60,8 +60,8 @@ export interface DailyWorkReads {
    * counts of the users whose windows change only (userDaysForWindowChanges).
    */
   storedEve?: readonly StoredEvePart[];
-  /** The run's table of each user's first key action (firstKeyActionsSql); without it the chunk probes its own. */
-  firstKeyActions?: string;
+  /** Where the chunk finds its first key actions (source-facts.ts, FirstKeyActions); by default it probes its own. */
+  firstKeyActions?: FirstKeyActions;
 }
 
 export function dailyWorkSql(
