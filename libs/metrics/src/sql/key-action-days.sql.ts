@@ -115,7 +115,9 @@ function refreshGlobalKeyActionDaysSql(days: string): string[] {
         SELECT action, day, least(coalesce(day - previous_day, ${GLOBAL_GAP_DAYS + 1}), ${GLOBAL_GAP_DAYS + 1}) AS gap,
                count(*) AS users
         FROM ${KEY_ACTION_DAYS_TABLE} WHERE ${days} GROUP BY 1, 2, 3) AS by_gap) AS at_least
-    GROUP BY 1, 2`,
+    GROUP BY 1, 2
+    -- In day order, as the tenants' counts below, so a range's rows share pages.
+    ORDER BY day`,
   ];
 }
 
@@ -135,7 +137,11 @@ function refreshTenantKeyActionDaysSql(days: string): string[] {
     `DELETE FROM ${KEY_ACTION_TENANT_DAYS_TABLE} WHERE ${days}`,
     `INSERT INTO ${KEY_ACTION_TENANT_DAYS_TABLE} (tenant_id, action, day, users, week_first, month_first)
     SELECT tenant_id, action, day, count(*), ${firstIn('weekly')}, ${firstIn('monthly')}
-    FROM ${KEY_ACTION_DAYS_TABLE} WHERE ${days} GROUP BY 1, 2, 3`,
+    FROM ${KEY_ACTION_DAYS_TABLE} WHERE ${days} GROUP BY 1, 2, 3
+    -- Written in day order, so the days of a week or a month share pages: a bucket reads its days' rows by the key's
+    -- first column, day. In the grouping's order a backfill spread every month's rows over the whole table, and at
+    -- scale 1 a night's monthly rollup read 2,346 of its 2,401 pages for the month's 12,163 rows (~80 ms).
+    ORDER BY day`,
   ];
 }
 
