@@ -415,12 +415,12 @@ export const SQL_DOCS: SqlDoc[] = [
         ),
       },
       {
-        name: 'dailyWork (a one-day run: its billing stocks, WAU and MAU on the eve from the stored day, its first key actions among the candidates of the key-action days)',
+        name: 'dailyWork (a one-day run: its billing stocks, users, signups to date, WAU and MAU on the eve from the stored day, its first key actions among the candidates of the key-action days)',
         built: {
           ...SOURCES,
           userDayCounts: USER_DAY_COUNTS_TABLE,
           lifecycle: 'state',
-          storedEve: 'billing, windows',
+          storedEve: 'billing, windows, lifecycle',
           firstKeyActions: 'probe candidates',
         },
         statement: computeStatements.dailyWork(
@@ -430,7 +430,7 @@ export const SQL_DOCS: SqlDoc[] = [
           {
             userDayCounts: USER_DAY_COUNTS_TABLE,
             lifecycle: 'state',
-            storedEve: ['billing', 'windows'],
+            storedEve: ['billing', 'windows', 'lifecycle'],
             firstKeyActions: 'probe candidates',
           },
         ),

@@ -300,6 +300,35 @@ describe('stored daily work: one-day runs roll their week and month up from stor
     expect(await monthly('mrr', 'b')).toBe(30);
   });
 
+  it('a one-day run takes its users and all signups to date on its eve from the stored day, and only there', async () => {
+    const stocks = async () => [
+      await daily('total_customers', 'a', '2026-01-26'),
+      await daily('signups_total', 'a', '2026-01-26'),
+    ];
+    const raiseStored = (storedDay: string) =>
+      test.dataSource.query(
+        `UPDATE metrics_daily_work
+         SET work = work || jsonb_build_object('total_customers', (work ->> 'total_customers')::int + 100,
+                                               'signups_total', (work ->> 'signups_total')::int + 1000)
+         WHERE day = $1 AND tenant_id = 'a' AND NOT is_global`,
+        [storedDay],
+      );
+    await range('2025-11-01', '2026-01-25');
+    await day('2026-01-26', new Date('2026-01-27T06:00:00Z'));
+    const [users, signups] = await stocks();
+    expect(users).toBeGreaterThan(0);
+    // a's stocks on the stored 01-25 raised by hand: the 01-26 run's start from them.
+    await range('2025-11-01', '2026-01-25');
+    await raiseStored('2026-01-25');
+    await day('2026-01-26', new Date('2026-01-27T06:00:00Z'));
+    expect(await stocks()).toEqual([users + 100, signups + 1000]);
+    // Not from a stored day that is not the eve: the day before it changes nothing.
+    await range('2025-11-01', '2026-01-25');
+    await raiseStored('2026-01-24');
+    await day('2026-01-26', new Date('2026-01-27T06:00:00Z'));
+    expect(await stocks()).toEqual([users, signups]);
+  });
+
   it('a tenant whose stocks are all zero on the eve keeps the whole work range computed from the history', async () => {
     // Tenant e: one customer who paid in December and canceled; nothing else. The stored eve gives it no row, so
     // its scope would be missing from the run's own days: the run computes its whole month, as with nothing stored.

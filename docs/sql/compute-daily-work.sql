@@ -4290,8 +4290,8 @@ FROM
 WHERE
   day >= :w0::date;
 
--- dailyWork (a one-day run: its billing stocks, WAU and MAU on the eve from the stored day, its first key actions among the candidates of the key-action days)
--- built with: {"enabled":"lifecycle, activity, activation, config, billing, jobs, ai, api","relations":"the module's own tables","userDayCounts":"metrics_user_day_counts","lifecycle":"state","storedEve":"billing, windows","firstKeyActions":"probe candidates"}
+-- dailyWork (a one-day run: its billing stocks, users, signups to date, WAU and MAU on the eve from the stored day, its first key actions among the candidates of the key-action days)
+-- built with: {"enabled":"lifecycle, activity, activation, config, billing, jobs, ai, api","relations":"the module's own tables","userDayCounts":"metrics_user_day_counts","lifecycle":"state","storedEve":"billing, windows, lifecycle","firstKeyActions":"probe candidates"}
 -- sample parameters: {"actions":["created_project","invited_teammate"],"cash_balance":900000,"currency":"USD","env":"production","key_actions_held_from":"2023-12-01","lifecycle_at":"2026-01-01T00:00:00.000Z","monthly_burn_rate":50000,"quick_reactivation":true,"rates":"{\"EUR\":1.08}","runway_months":18,"tenant":null,"tz":"Europe/Berlin","w0":"2025-12-29","w1":"2026-03-02"}
 CREATE TEMP TABLE metrics_work ON
 COMMIT
@@ -4934,7 +4934,7 @@ WITH
       (
         SELECT
           tenant_id,
-          greatest(day, (:w0::date - 1)) AS day,
+          day AS day,
           count(*) FILTER (
             WHERE
               type = 'signup'
@@ -4986,6 +4986,8 @@ WITH
         GROUP BY
           1,
           2
+        HAVING
+          day >= :w0::date
       ) AS source_4
     UNION ALL
     SELECT
@@ -5713,73 +5715,6 @@ WITH
       NULL::bigint AS active_users,
       NULL::bigint AS week_first_users,
       NULL::bigint AS month_first_users,
-      NULL::bigint AS wau_delta,
-      NULL::bigint AS mau_delta,
-      NULL::bigint AS first_key_actions,
-      NULL::bigint AS signups_activated_7d,
-      NULL::bigint AS jobs_total,
-      NULL::bigint AS jobs_succeeded,
-      NULL::bigint AS jobs_failed,
-      NULL::numeric AS jobs_duration_sum_sec,
-      NULL::bigint AS ai_tokens,
-      NULL::numeric AS ai_cost_usd,
-      NULL::bigint AS api_requests,
-      NULL::bigint AS api_server_errors,
-      NULL::bigint AS api_client_errors,
-      NULL::numeric AS api_latency_sum_ms,
-      NULL::bigint[] AS api_latency_histogram,
-      NULL::numeric AS mrr_delta,
-      NULL::numeric AS arr_delta,
-      NULL::bigint AS paying_delta,
-      NULL::numeric AS mrr_new,
-      NULL::numeric AS mrr_reactivation,
-      NULL::numeric AS mrr_expansion,
-      NULL::numeric AS mrr_contraction,
-      NULL::numeric AS mrr_churn,
-      NULL::numeric AS mrr_net_new,
-      NULL::numeric AS mrr_gained,
-      NULL::numeric AS mrr_lost,
-      NULL::bigint AS new_paying_customers,
-      NULL::bigint AS paying_customers_churned,
-      NULL::bigint AS subscriptions_active_delta,
-      NULL::bigint AS subscriptions_past_due_delta,
-      NULL::bigint AS subscriptions_canceled,
-      NULL::bigint AS failed_payments,
-      NULL::bigint AS open_invoices_delta,
-      NULL::numeric AS open_invoices_value_delta
-    FROM
-      (
-        SELECT
-          tenant_id,
-          (:w0::date - 1) AS day,
-          sum(signups) AS signups,
-          count(*) FILTER (
-            WHERE
-              active
-          ) AS active_delta
-        FROM
-          metrics_user_lifecycle
-        WHERE
-          (
-            :tenant::varchar IS NULL
-            OR tenant_id = :tenant
-          )
-        GROUP BY
-          tenant_id
-      ) AS source_14
-    UNION ALL
-    SELECT
-      tenant_id,
-      day,
-      NULL::bigint AS signups,
-      NULL::bigint AS deactivations,
-      NULL::bigint AS reactivations,
-      NULL::bigint AS active_delta,
-      NULL::bigint AS trials_started,
-      NULL::bigint AS trials_converted,
-      NULL::bigint AS active_users,
-      NULL::bigint AS week_first_users,
-      NULL::bigint AS month_first_users,
       wau_delta,
       mau_delta,
       NULL::bigint AS first_key_actions,
@@ -5821,6 +5756,8 @@ WITH
             SELECT
               is_global,
               tenant_id,
+              (work ->> 'total_customers')::bigint AS active_delta,
+              (work ->> 'signups_total')::bigint AS signups,
               (work ->> 'wau')::bigint AS wau_delta,
               (work ->> 'mau')::bigint AS mau_delta,
               (work ->> 'mrr')::numeric AS mrr_delta,
@@ -5841,6 +5778,8 @@ WITH
               stored_stocks
             WHERE
               is_global
+              OR coalesce(active_delta, 0) <> 0
+              OR coalesce(signups, 0) <> 0
               OR coalesce(wau_delta, 0) <> 0
               OR coalesce(mau_delta, 0) <> 0
               OR coalesce(mrr_delta, 0) <> 0
@@ -5852,6 +5791,8 @@ WITH
         SELECT
           tenant_id,
           (:w0::date - 1) AS day,
+          active_delta,
+          signups,
           wau_delta,
           mau_delta,
           mrr_delta,
@@ -5867,6 +5808,18 @@ WITH
         SELECT
           NULL,
           (:w0::date - 1),
+          sum(
+            CASE
+              WHEN is_global THEN active_delta
+              ELSE - active_delta
+            END
+          ),
+          sum(
+            CASE
+              WHEN is_global THEN signups
+              ELSE - signups
+            END
+          ),
           sum(
             CASE
               WHEN is_global THEN wau_delta
@@ -5911,7 +5864,7 @@ WITH
           )
         FROM
           given
-      ) AS source_15
+      ) AS source_14
   ),
   -- Each fact summed per tenant and day, then the global view's from those sums (every aggregate is a sum, so the
   -- sums add up): half the aggregate steps of GROUPING SETS over every fact row, and no second sort of them (a

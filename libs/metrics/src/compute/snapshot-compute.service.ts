@@ -259,6 +259,7 @@ export class SnapshotComputeService {
     };
     const storedEve: StoredEvePart[] = [];
     if (eveStored && enabled.has('billing')) storedEve.push('billing');
+    if (eveStored && enabled.has('lifecycle')) storedEve.push('lifecycle');
     if (activity?.windowsFromEve) storedEve.push('windows');
     await this.writes.buildDailyWork(manager, this.relations, enabled, workParams, {
       userDayCounts: activity?.counts,

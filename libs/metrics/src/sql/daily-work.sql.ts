@@ -78,8 +78,10 @@ export function dailyWorkSql(
   const subqueries = factSubqueries(relations, lifecycle, storedEveQueries(storedEve), firstKeyActions).map(
     ({ facts, sql }, index) => rows(facts, sql, index),
   );
-  // The running totals that start from a kept state rather than the history: their eve rows.
-  if (lifecycle === 'state') subqueries.push(rows(STATE_EVE_FACTS, STATE_EVE_SQL, subqueries.length));
+  // The running totals that start from a kept state rather than the history: their eve rows (unless the stored eve
+  // gives them).
+  if (lifecycle === 'state' && !storedEve.includes('lifecycle'))
+    subqueries.push(rows(STATE_EVE_FACTS, STATE_EVE_SQL, subqueries.length));
   if (storedEve.length > 0)
     subqueries.push(rows(storedEveFacts(storedEve), storedEveSql(storedEve), subqueries.length));
   const aggregates = factNames.map((name) =>

@@ -14,14 +14,18 @@ export const WINDOW_DAYS = { wau_window: 7, mau_window: 30 } as const;
  * - `billing`: the ledger's stocks (MRR, ARR, paying customers, active and past-due subscriptions); the ledger is then
  *   read for the customers moving in the work range only, not sorted whole to fold its history;
  * - `windows`: WAU and MAU; the lookback is then read for the users whose windows change in the work range only, not
- *   for every user active in the 30 days before it.
+ *   for every user active in the 30 days before it;
+ * - `lifecycle`: the users and all signups to date; the per-user lifecycle state is then read for the users with a
+ *   transition read only (their state before it), not summed whole per tenant (STATE_EVE_SQL: ~40 ms of a night at
+ *   scale 1, over 192,806 users).
  */
-export type StoredEvePart = 'billing' | 'windows';
+export type StoredEvePart = 'billing' | 'windows' | 'lifecycle';
 
 /** The fact queries whose rows before the work range the stored eve replaces, by part. */
 export const STORED_EVE_QUERIES: Readonly<Record<StoredEvePart, readonly FactQueryName[]>> = {
   billing: ['billing_movements', 'billing_subscriptions'],
   windows: ['wau_window', 'mau_window'],
+  lifecycle: ['lifecycle_transitions'],
 };
 
 /** The fact queries of the parts taken from the stored eve. */
