@@ -4297,42 +4297,84 @@ CREATE TEMP TABLE metrics_work ON
 COMMIT
 DROP AS
 WITH
-  lifecycle_events AS (
-    SELECT
+  work_range_users AS MATERIALIZED (
+    SELECT DISTINCT
       tenant_id,
-      user_id,
-      type,
-      occurred_at,
-      (occurred_at AT TIME ZONE :tz)::date AS day
+      user_id
     FROM
       metrics_lifecycle_event AS lifecycle_source
     WHERE
-      occurred_at >= :lifecycle_at::timestamptz
+      occurred_at >= ((:w0::date)::timestamp AT TIME ZONE :tz)
       AND occurred_at < ((:w1::date + 1)::timestamp AT TIME ZONE :tz)
       AND (
         :tenant::varchar IS NULL
         OR tenant_id = :tenant
       )
   ),
-  lifecycle_states AS MATERIALIZED (
+  lifecycle_events AS (
     SELECT
-      s.tenant_id,
-      s.user_id,
-      s.first_signup_at,
-      s.active
+      *
     FROM
-      metrics_user_lifecycle s
+      (
+        SELECT
+          tenant_id,
+          user_id,
+          type,
+          occurred_at,
+          (occurred_at AT TIME ZONE :tz)::date AS day
+        FROM
+          metrics_lifecycle_event AS lifecycle_source
+        WHERE
+          occurred_at >= :lifecycle_at::timestamptz
+          AND occurred_at < ((:w1::date + 1)::timestamp AT TIME ZONE :tz)
+          AND (
+            :tenant::varchar IS NULL
+            OR tenant_id = :tenant
+          )
+      ) AS e
     WHERE
       EXISTS (
         SELECT
           1
         FROM
-          lifecycle_events e
+          work_range_users u
         WHERE
-          coalesce(s.tenant_id, '') = coalesce(e.tenant_id, '')
-          AND s.tenant_id IS NOT DISTINCT FROM e.tenant_id
-          AND s.user_id = e.user_id
+          coalesce(u.tenant_id, '') = coalesce(e.tenant_id, '')
+          AND u.tenant_id IS NOT DISTINCT FROM e.tenant_id
+          AND u.user_id = e.user_id
       )
+  ),
+  lifecycle_states AS MATERIALIZED (
+    SELECT
+      s.*
+    FROM
+      work_range_users u
+      CROSS JOIN LATERAL (
+        SELECT
+          s.tenant_id,
+          s.user_id,
+          s.first_signup_at,
+          s.active
+        FROM
+          metrics_user_lifecycle s
+        WHERE
+          s.tenant_id = u.tenant_id
+          AND s.user_id = u.user_id
+        UNION ALL
+        SELECT
+          s.tenant_id,
+          s.user_id,
+          s.first_signup_at,
+          s.active
+        FROM
+          metrics_user_lifecycle s
+        WHERE
+          u.tenant_id IS NULL
+          AND s.tenant_id IS NULL
+          AND s.user_id = u.user_id
+        OFFSET
+          0
+      ) AS s
   ),
   first_signups AS (
     SELECT

@@ -92,7 +92,7 @@ export function dailyWorkSql(
   const previousDay = metrics.filter((metric) => 'previousDay' in metric.daily);
 
   const ledger = storedEve.includes('billing') ? 'moving' : 'history';
-  return `WITH ${sourceCtes(relations, userDayCounts, ledger, lifecycle).join(',\n')},
+  return `WITH ${sourceCtes(relations, userDayCounts, ledger, lifecycle, storedEve.includes('lifecycle')).join(',\n')},
     all_facts AS (${subqueries.join('\nUNION ALL\n')}),
     -- Each fact summed per tenant and day, then the global view's from those sums (every aggregate is a sum, so the
     -- sums add up): half the aggregate steps of GROUPING SETS over every fact row, and no second sort of them (a

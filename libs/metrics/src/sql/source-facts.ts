@@ -149,16 +149,21 @@ export function withNeighbourDaysSql(userDays: string): string {
 /** The key actions of the work range itself, from the `key_actions` CTE (which reaches 7 days past it). */
 export const KEY_ACTIONS_IN_WORK_RANGE = `key_actions WHERE occurred_at < ${WORK_END}`;
 
-/** Helper CTEs shared by several fact subqueries. */
+/**
+ * Helper CTEs shared by several fact subqueries. `lifecycleStocksStored`: the lifecycle stocks' eve comes from the
+ * stored day (stored-eve.sql.ts), so only the users with a lifecycle event in the work range are read (see
+ * lifecycleCtesFromState).
+ */
 export function sourceCtes(
   rel: SourceRelations,
   userDayCounts?: string,
   ledger: LedgerRows = 'history',
   lifecycle: LifecycleRows = 'history',
+  lifecycleStocksStored = false,
 ): string[] {
   return [
     ...(lifecycle === 'state'
-      ? lifecycleCtesFromState(rel, LOCAL_DAY('occurred_at'), WORK_END)
+      ? lifecycleCtesFromState(rel, LOCAL_DAY('occurred_at'), WORK_END, lifecycleStocksStored)
       : [
           `lifecycle_events AS (
       SELECT tenant_id, user_id, type, occurred_at, ${LOCAL_DAY('occurred_at')} AS day
