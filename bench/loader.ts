@@ -49,7 +49,7 @@ export async function loadSources(db: BenchDb, generators: TableGenerator[]): Pr
  * table's rows arrived (an autovacuum ANALYZE of a table loaded or written earlier) keeps VACUUM from marking their
  * pages, and the reads that follow fetch the heap for every row an index-only scan finds. At scale 1 the loader's one
  * VACUUM left the key actions, jobs, AI usage, API rollups and billing tables unmarked (0 of their pages), and a
- * backfill on them took 112.6 s where the same data marked took 76.4 s (docs/performance.md, "ninth session").
+ * backfill on them took 112.6 s where the same data marked took 76.4 s (docs/performance-history.md, "ninth session").
  */
 export async function vacuumUntilAllVisible(db: BenchDb, tables: readonly string[]): Promise<string[]> {
   const behind = async () =>

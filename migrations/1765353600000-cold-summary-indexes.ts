@@ -1,7 +1,7 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
- * Indexes for what a cold summary reads on every request (docs/performance.md, "2026-12-04 (fifth session)"):
+ * Indexes for what a cold summary reads on every request (docs/performance-history.md, "2026-12-04 (fifth session)"):
  *
  * - `metrics_revenue_ledger_at`: the customers with a ledger row in the range (the NRR/GRR movements read only
  *   theirs), from the index alone instead of a scan of the whole ledger.

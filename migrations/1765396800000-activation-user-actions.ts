@@ -1,10 +1,10 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
- * `system_activation_event_user` carries the action (docs/performance.md, "2026-12-05 (second session)"): a run asks,
- * for each user with a key action in its days, whether they did a configured action before (their first key action
- * ever), and the probe then reads the index alone where it fetched one heap row per user (8,445 users, ~90 ms of a
- * nightly run at scale 1, mostly pages not in memory). Same columns in the same order, so every other reader is
+ * `system_activation_event_user` carries the action (docs/performance-history.md, "2026-12-05 (second session)"): a run
+ * asks, for each user with a key action in its days, whether they did a configured action before (their first key
+ * action ever), and the probe then reads the index alone where it fetched one heap row per user (8,445 users, ~90 ms of
+ * a nightly run at scale 1, mostly pages not in memory). Same columns in the same order, so every other reader is
  * unchanged. Index-only reads need the visibility map (autovacuum).
  */
 export class ActivationUserActions1765396800000 implements MigrationInterface {

@@ -1,11 +1,11 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
- * The per-user activity state found by the month of its last active day (docs/performance.md, "2026-12-05 (third
- * session)"). A nightly run rewrites the state row of every user active that day, and each rewrite moves `last_day`,
- * which two indexes held: no update could be HOT, so each wrote a new entry into all three indexes (36k rows, 18
- * buffers each, ~470 ms of a scale-1 night). `last_month`, stored beside it, changes once a month, and a fifth of
- * each page is left free: a night's updates stay on their page and write no index entry. Readers bound
+ * The per-user activity state found by the month of its last active day (docs/performance-history.md, "2026-12-05
+ * (third session)"). A nightly run rewrites the state row of every user active that day, and each rewrite moves
+ * `last_day`, which two indexes held: no update could be HOT, so each wrote a new entry into all three indexes (36k
+ * rows, 18 buffers each, ~470 ms of a scale-1 night). `last_month`, stored beside it, changes once a month, and a fifth
+ * of each page is left free: a night's updates stay on their page and write no index entry. Readers bound
  * `last_month` as well as `last_day` (user-activity.sql.ts). The column's rewrite of the table takes ~1 s at scale 1.
  */
 export class UserActivityLastMonth1765411200000 implements MigrationInterface {

@@ -1,10 +1,10 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
- * The latency histograms' two functions as loops over the buckets (docs/performance.md, "2026-12-05 (sixth session)").
- * Their SQL bodies could not be inlined (a sub-select, a window, a LIMIT), so each call started and ended its own
- * executor; the answers are unchanged (compared on every histogram of a scale-1 database, and on empty, null and
- * ragged ones).
+ * The latency histograms' two functions as loops over the buckets (docs/performance-history.md, "2026-12-05 (sixth
+ * session)"). Their SQL bodies could not be inlined (a sub-select, a window, a LIMIT), so each call started and ended
+ * its own executor; the answers are unchanged (compared on every histogram of a scale-1 database, and on empty, null
+ * and ragged ones).
  * - `metrics_histogram_add`, the step of `metrics_histogram_sum` (every API minute of a backfill's days, every
  *   rollup of a week or month): the element-wise sum, an absent element counting 0, a null histogram none. 500,000
  *   minutes summed per tenant and day: 3.6 → 2.3 s.

@@ -4,7 +4,7 @@ import { call, createTestApp, type TestApp } from './support/test-app.js';
 import { insertSourceRows, snapshot } from './support/source-rows.js';
 
 /**
- * A summary that no cache answers (docs/performance.md, "Cold reads"): the same answer whether the per-user
+ * A summary that no cache answers (docs/performance-history.md, "cold reads"): the same answer whether the per-user
  * activity state covers the range or not, and for a calendar month the month's own stored snapshot — every metric
  * but MAU, which a range rolls up as its last day's (metrics.md) — so the read invents nothing the compute did not.
  *

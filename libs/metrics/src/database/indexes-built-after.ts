@@ -4,7 +4,7 @@
  * A fresh backfill writes every key-action day at once (1.9 million rows at scale 1) into a table with two indexes:
  * the unique key's entries arrive in a random order (the rows are written in day order) and each insert descended
  * the tree, split pages and evicted others: 18.9 s, where the same rows written with no index took 6.8 s and the two
- * indexes then built in 3.7 s (docs/performance.md, "seventh session").
+ * indexes then built in 3.7 s (docs/performance-history.md, "seventh session").
  *
  * The indexes and unique constraints are read from the catalog, dropped, and built again from their own definitions
  * after the write, in the caller's transaction: a failure rolls the drop back with the rows. What the migrations

@@ -34,7 +34,7 @@ async function withSetting<T>(
  * Runs `statement` with the planner's sorts disabled. For a statement whose row estimates are far off through its
  * materialised CTEs: the cohorts' member-weeks, estimated at 78 rows where a backfill at scale 1 makes 3.2 million,
  * were sorted to be grouped and merge-joined (the join re-reading 8.8 million sorted rows); with sorts disabled they
- * are hashed (9.2 → 6.1 s; docs/performance.md).
+ * are hashed (9.2 → 6.1 s; docs/performance-history.md).
  */
 export function withoutSorts<T>(query: (sql: string) => Promise<unknown>, statement: () => Promise<T>): Promise<T> {
   return withSetting(query, 'enable_sort', 'off', statement);
@@ -45,8 +45,8 @@ export function withoutSorts<T>(query: (sql: string) => Promise<unknown>, statem
  * run's user-days (userYearsOfRunSql) read every event of the range in index order and hand ~20 million rows at
  * scale 1 to the leader's grouping and window: at the default price the planner keeps the scan and its sort in one
  * process; with two workers scanning and sorting, the statement took 13.6–14.1 s instead of 17.6–17.7 s
- * (docs/performance.md). Nothing else changes: a plan without workers is still chosen when it costs less, and PGlite
- * has none.
+ * (docs/performance-history.md). Nothing else changes: a plan without workers is still chosen when it costs less, and
+ * PGlite has none.
  */
 export function withParallelScan<T>(query: (sql: string) => Promise<unknown>, statement: () => Promise<T>): Promise<T> {
   return withSetting(query, 'parallel_tuple_cost', '0.01', statement);
