@@ -12,6 +12,7 @@ import { startBenchApp, type BenchApp } from './bench-app.js';
 import { atLeast, atMost, below, formatFigures, ms, perSecond, seconds, type Figure } from './figures.js';
 import { buildPopulation, tableGenerators, tenantName, volumesAt, type BenchVolumes } from './generator.js';
 import { DERIVED_TABLES, emptySources, loadSources, type LoadResult } from './loader.js';
+import { median } from './median.js';
 import { measureCsvExport, type CsvExportResult } from './measure/csv-export.js';
 import { measureDistinctFloor, measureFloor } from './measure/floor.js';
 import { measureIngest, type IngestResult } from './measure/ingest.js';
@@ -68,12 +69,6 @@ function lastDayOfLastMonth(today: Date): string {
 
 /** How many times the nightly run is measured (its median is reported). */
 const NIGHTLY_SAMPLES = 5;
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-}
 
 function daysOf(start: string, end: string): string[] {
   const days: string[] = [];

@@ -2,6 +2,7 @@ import { get } from 'node:http';
 import { CSV_HEADER } from '@exec-metrics/metrics';
 import { BENCH_TOKEN } from '../bench-app.js';
 import type { BenchDb } from '../bench-db.js';
+import { median } from '../median.js';
 
 export interface CsvExportResult {
   rows: number;
@@ -22,8 +23,6 @@ export interface CsvExportResult {
 /** How many times each side is timed: one export of ~110k rows takes about a second, where a shared machine's
  * speed moves by 10–20 % from one second to the next. */
 const ROUNDS = 3;
-
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 /**
  * GETs a URL with node:http (fewer buffer copies than fetch's web streams: the client shares this process, and its
