@@ -92,7 +92,7 @@ DROP AS
 SELECT
   tenant_id,
   user_id,
-  date_part('year', day)::int AS year,
+  year,
   bit_or(
     (
       B'1'::bit(366) >> (date_part('doy', day)::int - 1)
@@ -112,6 +112,7 @@ FROM
     SELECT
       tenant_id,
       user_id,
+      date_part('year', occurred_at AT TIME ZONE :tz)::int AS year,
       (occurred_at AT TIME ZONE :tz)::date AS day
     FROM
       metrics_activity_event AS activity_source
@@ -125,7 +126,8 @@ FROM
     GROUP BY
       1,
       2,
-      3
+      3,
+      4
   ) AS user_days
 GROUP BY
   1,
@@ -137,7 +139,7 @@ WINDOW
       tenant_id,
       user_id
     ORDER BY
-      date_part('year', day)::int
+      year
   );
 
 -- firstKeyActionsOfRun
