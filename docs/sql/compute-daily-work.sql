@@ -925,16 +925,17 @@ SELECT
 FROM
   (
     SELECT
-      y.tenant_id,
-      y.user_id,
-      d.day,
-      coalesce(y.active_days[d.n - 1], y.previous_year_last) AS previous_day,
-      coalesce(y.active_days[d.n + 1], y.next_year_first) AS next_day
+      tenant_id,
+      user_id,
+      unnest(active_days) AS day,
+      unnest(
+        previous_year_last || active_days[1:cardinality(active_days) - 1]
+      ) AS previous_day,
+      unnest(
+        active_days[2:cardinality(active_days)] || next_year_first
+      ) AS next_day
     FROM
-      metrics_user_years AS y
-      CROSS JOIN LATERAL unnest(y.active_days) WITH ORDINALITY AS d (day, n)
-    OFFSET
-      0
+      metrics_user_years
   ) AS user_days
 GROUP BY
   tenant_id,

@@ -104,16 +104,19 @@ export function userYearsOfRunSql(rel: SourceRelations): string {
 /**
  * The user-days of a table of user-years (userYearsOfRunSql) with their neighbours, the columns withNeighbourDaysSql
  * gives: each active day of a row beside the one before and after it in the row's ordered days, or across New Year
- * the user's last day of the year before and first of the year after. `OFFSET 0` keeps the query from being merged
- * into its reader's: merged, each of userDayCountsSql's filters computed the neighbours again (seven array reads a
- * user-day; at scale 1 the run's counts took 10.4 s instead of 8.1).
+ * the user's last day of the year before and first of the year after. The three are unnested side by side from
+ * arrays of one length (the days; the days shifted one on, the year before's last first; shifted one back, the year
+ * after's first last), set-returning functions of the select list, which PostgreSQL runs in step. Read this way, in a
+ * subquery its reader cannot merge (userDayCountsSql's filters read each neighbour once), a scale-1 run's counts took
+ * 7.5 and 6.6 s instead of 9.4 and 10.4 (psql, alternated, the same counts; performance-history.md, "fourteenth
+ * session"), where a lateral unnest with ordinality read the neighbours by subscript: a function scan materialises
+ * each row's days, and every subscript is an array lookup.
  */
 export function userYearDaysSql(userYears: string): string {
-  return `SELECT y.tenant_id, y.user_id, d.day,
-             coalesce(y.active_days[d.n - 1], y.previous_year_last) AS previous_day,
-             coalesce(y.active_days[d.n + 1], y.next_year_first) AS next_day
-      FROM ${userYears} AS y CROSS JOIN LATERAL unnest(y.active_days) WITH ORDINALITY AS d(day, n)
-      OFFSET 0`;
+  return `SELECT tenant_id, user_id, unnest(active_days) AS day,
+             unnest(previous_year_last || active_days[1 : cardinality(active_days) - 1]) AS previous_day,
+             unnest(active_days[2 : cardinality(active_days)] || next_year_first) AS next_day
+      FROM ${userYears}`;
 }
 
 /**
