@@ -383,187 +383,73 @@ WITH
   ),
   daily_rows AS (
     SELECT
-      work_day.*,
-      lag(work_day.day) OVER by_bucket IS NULL AS last_of_bucket,
-      lead(work_day.day) OVER by_bucket IS NULL AS first_of_bucket
+      *
     FROM
-      (
-        SELECT
-          *
-        FROM
-          metrics_work
-        WHERE
-          day BETWEEN :d0::date AND :d1::date
-      ) AS work_day
-    WINDOW
-      by_bucket AS (
-        PARTITION BY
-          work_day.is_global,
-          work_day.tenant_id,
-          (work_day.day)::date
-        ORDER BY
-          work_day.day DESC
-      )
+      metrics_work
+    WHERE
+      day BETWEEN :d0::date AND :d1::date
   ),
   rolled AS (
     SELECT
       is_global,
       tenant_id,
       (day)::date AS bucket_date,
-      (
-        array_agg("total_customers") FILTER (
-          WHERE
-            last_of_bucket
-        )
-      ) [1] AS "total_customers",
-      sum("new_customers") AS "new_customers",
-      sum("churned_customers") AS "churned_customers",
-      sum("reactivated_customers") AS "reactivated_customers",
-      (
-        array_agg("customers_at_start") FILTER (
-          WHERE
-            first_of_bucket
-        )
-      ) [1] AS "customers_at_start",
-      (
-        array_agg("signups_total") FILTER (
-          WHERE
-            last_of_bucket
-        )
-      ) [1] AS "signups_total",
-      (
-        array_agg("dau") FILTER (
-          WHERE
-            last_of_bucket
-        )
-      ) [1] AS "dau",
-      (
-        array_agg("wau") FILTER (
-          WHERE
-            last_of_bucket
-        )
-      ) [1] AS "wau",
-      (
-        array_agg("mau") FILTER (
-          WHERE
-            last_of_bucket
-        )
-      ) [1] AS "mau",
-      sum("activated_users") AS "activated_users",
-      sum("signups_activated_7d") AS "signups_activated_7d",
-      sum("trial_started") AS "trial_started",
-      sum("trial_converted") AS "trial_converted",
-      sum("jobs_total") AS "jobs_total",
-      sum("jobs_succeeded") AS "jobs_succeeded",
-      sum("jobs_failed") AS "jobs_failed",
-      sum("jobs_duration_sum_sec") AS "jobs_duration_sum_sec",
-      sum("api_requests_total") AS "api_requests_total",
-      sum("api_errors_total") AS "api_errors_total",
-      sum("api_client_errors_total") AS "api_client_errors_total",
-      sum("api_latency_sum_ms") AS "api_latency_sum_ms",
-      metrics_histogram_sum ("api_latency_histogram") AS "api_latency_histogram",
-      sum("ai_tokens_used") AS "ai_tokens_used",
-      sum("ai_cost_usd") AS "ai_cost_usd",
-      (
-        array_agg("mrr") FILTER (
-          WHERE
-            last_of_bucket
-        )
-      ) [1] AS "mrr",
-      (
-        array_agg("arr") FILTER (
-          WHERE
-            last_of_bucket
-        )
-      ) [1] AS "arr",
-      (
-        array_agg("paying_customers") FILTER (
-          WHERE
-            last_of_bucket
-        )
-      ) [1] AS "paying_customers",
-      sum("mrr_new") AS "mrr_new",
-      sum("mrr_expansion") AS "mrr_expansion",
-      sum("mrr_contraction") AS "mrr_contraction",
-      sum("mrr_churn") AS "mrr_churn",
-      sum("mrr_reactivation") AS "mrr_reactivation",
-      sum("mrr_net_new") AS "mrr_net_new",
-      sum("mrr_gained") AS "mrr_gained",
-      sum("mrr_lost") AS "mrr_lost",
-      (
-        array_agg("mrr_at_start") FILTER (
-          WHERE
-            first_of_bucket
-        )
-      ) [1] AS "mrr_at_start",
-      (
-        array_agg("stripe_active_subscriptions") FILTER (
-          WHERE
-            last_of_bucket
-        )
-      ) [1] AS "stripe_active_subscriptions",
-      (
-        array_agg("stripe_past_due") FILTER (
-          WHERE
-            last_of_bucket
-        )
-      ) [1] AS "stripe_past_due",
-      sum("stripe_canceled") AS "stripe_canceled",
-      sum("stripe_failed_payments") AS "stripe_failed_payments",
-      (
-        array_agg("outstanding_invoices_count") FILTER (
-          WHERE
-            last_of_bucket
-        )
-      ) [1] AS "outstanding_invoices_count",
-      (
-        array_agg("outstanding_invoices_value") FILTER (
-          WHERE
-            last_of_bucket
-        )
-      ) [1] AS "outstanding_invoices_value",
-      sum("new_paying_customers") AS "new_paying_customers",
-      sum("paying_customers_churned") AS "paying_customers_churned",
-      (
-        array_agg("paying_at_start") FILTER (
-          WHERE
-            first_of_bucket
-        )
-      ) [1] AS "paying_at_start",
-      (
-        array_agg("cash_burn_monthly") FILTER (
-          WHERE
-            last_of_bucket
-        )
-      ) [1] AS "cash_burn_monthly",
-      (
-        array_agg("cash_balance") FILTER (
-          WHERE
-            last_of_bucket
-        )
-      ) [1] AS "cash_balance",
-      (
-        array_agg("runway_months") FILTER (
-          WHERE
-            last_of_bucket
-        )
-      ) [1] AS "runway_months",
-      round(
-        avg(round("dau"::numeric * 100 / nullif("mau", 0), 2)) FILTER (
-          WHERE
-            day <= greatest(
-              :d1::date,
-              (:as_of::timestamptz AT TIME ZONE :tz)::date - 1
-            )
-        ),
-        2
-      ) AS "stickiness__daily_mean"
+      "total_customers" AS "total_customers",
+      "new_customers" AS "new_customers",
+      "churned_customers" AS "churned_customers",
+      "reactivated_customers" AS "reactivated_customers",
+      "customers_at_start" AS "customers_at_start",
+      "signups_total" AS "signups_total",
+      "dau" AS "dau",
+      "wau" AS "wau",
+      "mau" AS "mau",
+      "activated_users" AS "activated_users",
+      "signups_activated_7d" AS "signups_activated_7d",
+      "trial_started" AS "trial_started",
+      "trial_converted" AS "trial_converted",
+      "jobs_total" AS "jobs_total",
+      "jobs_succeeded" AS "jobs_succeeded",
+      "jobs_failed" AS "jobs_failed",
+      "jobs_duration_sum_sec" AS "jobs_duration_sum_sec",
+      "api_requests_total" AS "api_requests_total",
+      "api_errors_total" AS "api_errors_total",
+      "api_client_errors_total" AS "api_client_errors_total",
+      "api_latency_sum_ms" AS "api_latency_sum_ms",
+      "api_latency_histogram" AS "api_latency_histogram",
+      "ai_tokens_used" AS "ai_tokens_used",
+      "ai_cost_usd" AS "ai_cost_usd",
+      "mrr" AS "mrr",
+      "arr" AS "arr",
+      "paying_customers" AS "paying_customers",
+      "mrr_new" AS "mrr_new",
+      "mrr_expansion" AS "mrr_expansion",
+      "mrr_contraction" AS "mrr_contraction",
+      "mrr_churn" AS "mrr_churn",
+      "mrr_reactivation" AS "mrr_reactivation",
+      "mrr_net_new" AS "mrr_net_new",
+      "mrr_gained" AS "mrr_gained",
+      "mrr_lost" AS "mrr_lost",
+      "mrr_at_start" AS "mrr_at_start",
+      "stripe_active_subscriptions" AS "stripe_active_subscriptions",
+      "stripe_past_due" AS "stripe_past_due",
+      "stripe_canceled" AS "stripe_canceled",
+      "stripe_failed_payments" AS "stripe_failed_payments",
+      "outstanding_invoices_count" AS "outstanding_invoices_count",
+      "outstanding_invoices_value" AS "outstanding_invoices_value",
+      "new_paying_customers" AS "new_paying_customers",
+      "paying_customers_churned" AS "paying_customers_churned",
+      "paying_at_start" AS "paying_at_start",
+      "cash_burn_monthly" AS "cash_burn_monthly",
+      "cash_balance" AS "cash_balance",
+      "runway_months" AS "runway_months",
+      CASE
+        WHEN day <= greatest(
+          :d1::date,
+          (:as_of::timestamptz AT TIME ZONE :tz)::date - 1
+        ) THEN round("dau"::numeric * 100 / nullif("mau", 0), 2)
+      END AS "stickiness__daily_mean"
     FROM
       daily_rows
-    GROUP BY
-      is_global,
-      tenant_id,
-      (day)::date
   ),
   finished AS (
     SELECT

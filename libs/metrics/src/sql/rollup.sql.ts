@@ -86,10 +86,13 @@ const dailyMeanColumn = (metric: MetricDefinition) => `${metric.key}__daily_mean
  * The mean of a ratio's daily values (each rounded as a daily snapshot stores it) over the bucket's days with
  * data: days where the denominator is 0 have no ratio, days after `through` are not computed yet.
  */
-function dailyMean(metric: MetricDefinition, through: string): string {
+function dailyMean(metric: MetricDefinition, through: string, oneDay: boolean): string {
   const ratio = metric.ratio!;
   const daily = `round(${quoteIdent(ratio.numerator)}::numeric * ${ratio.scale} / nullif(${quoteIdent(ratio.denominator)}, 0), ${ratio.decimals})`;
-  return `round(avg(${daily}) FILTER (WHERE day <= ${through}), ${ratio.decimals}) AS ${quoteIdent(dailyMeanColumn(metric))}`;
+  const mean = oneDay
+    ? `CASE WHEN day <= ${through} THEN ${daily} END`
+    : `round(avg(${daily}) FILTER (WHERE day <= ${through}), ${ratio.decimals})`;
+  return `${mean} AS ${quoteIdent(dailyMeanColumn(metric))}`;
 }
 
 /** A statement as named CTEs and the SELECT that reads them: callers add their own CTEs and final statement. */
@@ -107,6 +110,12 @@ export interface ComposedSql {
  * CTE is `bucket_facts`); `averagesThrough` is a date expression: the last day whose value counts in averages
  * (days after it are to date). The CTEs, in order: the bucket facts', `daily_rows`, `rolled` (one row per bucket),
  * `finished` (every stored column but the ratios); the SELECT adds the ratios.
+ *
+ * A daily bucket is one day (`dailyRows` hold one row per scope and day): its rolled values are the day's own, read
+ * without the window that flags a bucket's last and first day and without grouping. Each aggregate of one value is
+ * that value (a sum, a histogram's sum, the last or first value, the mean of one day's ratio), so the rows are those
+ * the grouping gave; a scale-1 backfill's three years of daily upserts sorted and grouped ~110,000 one-day buckets for
+ * it (~0.4 s a year; performance-history.md, "fourteenth session").
  */
 export function rollupSql(
   dailyRows: string,
@@ -117,10 +126,14 @@ export function rollupSql(
 ): ComposedSql {
   const work = workMetrics();
   const bucketDate = BUCKET_DATE[bucket]('day');
+  const oneDay = bucket === 'daily';
   const means = METRIC_CATALOG.filter((metric) => metric.ratio?.special === 'mean_of_daily');
   const rolled = [
-    ...work.map((metric) => `${aggregate(metric, bucket, averagesThrough)} AS ${quoteIdent(metric.key)}`),
-    ...means.map((metric) => dailyMean(metric, averagesThrough)),
+    ...work.map(
+      (metric) =>
+        `${oneDay ? quoteIdent(metric.key) : aggregate(metric, bucket, averagesThrough)} AS ${quoteIdent(metric.key)}`,
+    ),
+    ...means.map((metric) => dailyMean(metric, averagesThrough, oneDay)),
   ];
 
   const finished = METRIC_CATALOG.filter((metric) => metric.kind !== 'ratio').map((metric) => {
@@ -147,7 +160,9 @@ export function rollupSql(
   return {
     ctes: [
       ...bucketFacts,
-      `daily_rows AS (
+      oneDay
+        ? `daily_rows AS (${dailyRows})`
+        : `daily_rows AS (
         SELECT work_day.*, lag(work_day.day) OVER by_bucket IS NULL AS last_of_bucket,
                lead(work_day.day) OVER by_bucket IS NULL AS first_of_bucket
         FROM (${dailyRows}) AS work_day
@@ -155,8 +170,12 @@ export function rollupSql(
                              ORDER BY work_day.day DESC))`,
       `rolled AS (
         SELECT is_global, tenant_id, ${bucketDate} AS bucket_date, ${rolled.join(',\n          ')}
-        FROM daily_rows
-        GROUP BY is_global, tenant_id, ${bucketDate})`,
+        FROM daily_rows${
+          oneDay
+            ? ''
+            : `
+        GROUP BY is_global, tenant_id, ${bucketDate}`
+        })`,
       `finished AS (
         SELECT r.is_global, r.tenant_id, r.bucket_date, ${finished.join(', ')},
                bf.activation_breakdown, bf.ai_breakdown
