@@ -117,9 +117,9 @@ describe('per-user lifecycle state: incremental runs equal a full recompute', ()
   afterAll(() => test.close());
 
   it('a backfill builds the state from the history, then folds it forward chunk by chunk', async () => {
-    // Two chunks (calendar years): the first reads the whole history and builds the state as of 2025-09-01 (its first
-    // day's week and month start there), the second reads the events from that instant and folds the state to the
-    // start of its first day's whole work range: New Year's week, from Monday 2025-12-29.
+    // Two chunks (calendar years): the first reads the whole history and builds the state as of the start of the
+    // second's whole work range (New Year's week, from Monday 2025-12-29), so the second reads the events from that
+    // instant only; being the last, it folds no further (its own first day's work range starts there too).
     await range('2025-09-01', '2026-01-08');
     expect(await foldedTo()).toBe('2025-12-29 00:00');
     expect(await stateOf('a', 'u1')).toEqual({ first_signup: '2025-09-10', signups: 1, active: false });

@@ -6171,7 +6171,7 @@ WHERE
   day >= :w0::date;
 
 -- lifecycleFoldTarget
--- sample parameters: {"as_of":"2026-03-02T08:00:00.000Z","d0":"2026-01-01","lifecycle_at":"2026-01-01T00:00:00.000Z","tz":"Europe/Berlin"}
+-- sample parameters: {"as_of":"2026-03-02T08:00:00.000Z","lifecycle_at":"2026-01-01T00:00:00.000Z","tz":"Europe/Berlin"}
 SELECT
   to_fold::text AS fold_to
 FROM
@@ -6180,15 +6180,15 @@ FROM
       (
         (
           least(
-            date_trunc('week', :d0::date),
-            date_trunc('month', :d0::date)
+            date_trunc('week', :fold_day::date),
+            date_trunc('month', :fold_day::date)
           )::date
         )::timestamp AT TIME ZONE :tz
       ) AS to_fold
   ) AS target
 WHERE
   to_fold > :lifecycle_at::timestamptz
-  AND :d0::date < (:as_of::timestamptz AT TIME ZONE :tz)::date;
+  AND :fold_day::date < (:as_of::timestamptz AT TIME ZONE :tz)::date;
 
 -- foldLifecycle
 -- built with: {"enabled":"lifecycle, activity, activation, config, billing, jobs, ai, api","relations":"the module's own tables"}

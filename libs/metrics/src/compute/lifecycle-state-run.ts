@@ -12,7 +12,8 @@ export type LifecycleRead = { rows: 'history' } | { rows: Extract<LifecycleRows,
  * A chunk whose work range starts at or after the instant the state is folded to, with no day waiting to be
  * recomputed, reads only the lifecycle events from that instant on and the state before it (the eve's active users
  * and signups, each user's state before their first event read, who signed up before). After its work, a run for
- * every tenant folds the state forward to the start of its first day's week or month (FOLD_TO), or rebuilds it from the whole
+ * every tenant folds the state forward to the start of its first day's week or month (FOLD_TO; in a run of several
+ * chunks, the next chunk's first day's), or rebuilds it from the whole
  * history it has just read when it could not trust it (first run, a day waiting to be recomputed, another lifecycle
  * relation). The state holds instants, so a timezone change does not touch it. A one-tenant run reads it when it
  * can but never moves it: its rows are every tenant's.
@@ -43,14 +44,18 @@ export class LifecycleStateRun {
     return at === undefined ? { rows: 'history' } : { rows: 'state', at };
   }
 
-  /** After the chunk's work: the state folded forward from where it was read, or rebuilt from the whole history. */
-  async advance(params: Params, read: LifecycleRead): Promise<void> {
+  /**
+   * After the chunk's work: the state folded forward from where it was read, or rebuilt from the whole history, to
+   * the start of the work range of `foldDay` (FOLD_TO): the chunk's first day, or the next chunk's in a run of several.
+   */
+  async advance(params: Params, read: LifecycleRead, foldDay: string): Promise<void> {
     if (!this.connected || params.tenant !== null) return;
     const from = read.rows === 'state' ? read.at : REBUILD_FROM;
     await this.writes.foldLifecycleState(this.manager, this.relations, {
       ...params,
       source: this.source,
       lifecycle_at: from,
+      fold_day: foldDay,
     });
   }
 

@@ -163,7 +163,7 @@ export class SnapshotComputeService {
         progress(0);
       }
       let done = 0;
-      for (const [d0, d1] of chunks) {
+      for (const [chunkIndex, [d0, d1]] of chunks.entries()) {
         // A year's chunk takes a while at scale: its steps report how far into its days they got, in proportion to
         // the share of a chunk's time each took in a scale-1 backfill (the key actions ~10 %, the daily work with its
         // user-days ~60 %, each bucket ~10 %).
@@ -198,7 +198,8 @@ export class SnapshotComputeService {
           if (index < STORED_BUCKETS.length - 1) reached(0.8 + 0.1 * index);
         }
         await storedWork.keep(params, built.w0);
-        await lifecycleState.advance(built, work.lifecycle);
+        // Folded to where the next chunk's work range starts, so it reads its own year's lifecycle events only.
+        await lifecycleState.advance(built, work.lifecycle, chunks[chunkIndex + 1]?.[0] ?? d0);
         done += chunkDays;
         progress(done);
       }

@@ -177,12 +177,12 @@ export class SnapshotWritesRepository {
 
   /**
    * Folds the lifecycle state from :lifecycle_at (an instant, or REBUILD_FROM: emptied first and folded from the
-   * whole history) to FOLD_TO (its first day's week or month start), when that lies later; answers whether it moved.
+   * whole history) to FOLD_TO (:fold_day's week or month start), when that lies later; answers whether it moved.
    */
   async foldLifecycleState(
     manager: EntityManager,
     relations: SourceRelations,
-    params: Params & { lifecycle_at: string },
+    params: Params & { lifecycle_at: string; fold_day: string },
   ): Promise<boolean> {
     const [target] = await this.exec(manager, computeStatements.lifecycleFoldTarget(params));
     if (!target) return false;
