@@ -193,6 +193,7 @@ export class SnapshotComputeService {
           work = await this.buildDailyWork(manager, enabled, states, built, false);
         }
         reached(0.7);
+        await this.writes.analyseDailyWork(manager);
         for (const [index, bucket] of STORED_BUCKETS.entries()) {
           await this.writes.upsertBucket(manager, this.relations, enabled, bucket, work.userDayCounts, params, 'state');
           if (index < STORED_BUCKETS.length - 1) reached(0.8 + 0.1 * index);

@@ -93,6 +93,9 @@ export const FOLDED_USER_YEARS_TABLE = 'metrics_folded_user_years';
 /** The table a chunk's or a run's user-days were built into, which the fold and the counts read. */
 export type UserDaysTable = typeof USER_DAYS_TABLE | typeof USER_YEARS_TABLE;
 
+/** The chunk's daily work: one row per scope and day of its work range (dailyWorkSql), which every bucket rolls up. */
+export const DAILY_WORK_TABLE = 'metrics_work';
+
 /** A run's table of each user's first key action (firstKeyActionsSql), which every chunk's daily work reads. */
 export const FIRST_KEY_ACTIONS_TABLE = 'metrics_first_key_actions';
 
@@ -238,7 +241,7 @@ export const computeStatements = {
     params: Params,
     reads: DailyWorkReads = {},
   ): Statement => ({
-    sql: `CREATE TEMP TABLE metrics_work ON COMMIT DROP AS ${dailyWorkSql(relations, enabled, reads)}`,
+    sql: `CREATE TEMP TABLE ${DAILY_WORK_TABLE} ON COMMIT DROP AS ${dailyWorkSql(relations, enabled, reads)}`,
     params,
   }),
 
@@ -259,7 +262,7 @@ export const computeStatements = {
     if (bucket !== 'daily' && activeUsersReadIn(bucket)) activeUsers = { workFirsts: bucket };
     const dayFilter = bucket === 'daily' ? 'day BETWEEN :d0::date AND :d1::date' : 'true';
     const rows = rollupSql(
-      `SELECT * FROM metrics_work WHERE ${dayFilter}`,
+      `SELECT * FROM ${DAILY_WORK_TABLE} WHERE ${dayFilter}`,
       // No metric reads a day's distinct active users from the bucket facts (DAU is the work table's count); a week's
       // and a month's are summed from the work table's days (BUCKET_FIRST_USERS). NRR's
       // movements from the customers moving in the work range only (the stocks come from the work table), so a

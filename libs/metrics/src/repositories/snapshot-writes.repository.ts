@@ -10,6 +10,7 @@ import { lifecycleCoverageSql } from '../sql/user-lifecycle.sql.js';
 import { coverageSql } from '../sql/user-activity.sql.js';
 import { dayCoverageOf } from '../sql/day-coverage.sql.js';
 import {
+  DAILY_WORK_TABLE,
   FIRST_KEY_ACTIONS_TABLE,
   REBUILD_FROM,
   USER_DAYS_STATISTICS_TARGET,
@@ -97,7 +98,7 @@ export class SnapshotWritesRepository {
    */
   private async analyzeWithSample(
     manager: EntityManager,
-    table: UserDaysTable | typeof FOLDED_USER_YEARS_TABLE,
+    table: UserDaysTable | typeof FOLDED_USER_YEARS_TABLE | typeof DAILY_WORK_TABLE,
   ): Promise<void> {
     await manager.query(`SET LOCAL default_statistics_target = ${USER_DAYS_STATISTICS_TARGET}`);
     await manager.query(`ANALYZE ${table}`);
@@ -165,8 +166,17 @@ export class SnapshotWritesRepository {
     params: Params,
     reads: DailyWorkReads = {},
   ): Promise<void> {
-    await manager.query('DROP TABLE IF EXISTS metrics_work');
+    await manager.query(`DROP TABLE IF EXISTS ${DAILY_WORK_TABLE}`);
     await this.exec(manager, computeStatements.dailyWork(relations, enabled, params, reads));
+  }
+
+  /**
+   * The chunk's daily work, complete (its stored days restored), analysed before the bucket upserts read it. A daily
+   * bucket is the work's own rows (rollupSql), joined with the bucket facts by scope and day: unanalysed, a month's
+   * 3,131 rows were estimated at 3 and met every day's facts in a nested loop (0.63 s instead of 0.08 at scale 1).
+   */
+  async analyseDailyWork(manager: EntityManager): Promise<void> {
+    await this.analyzeWithSample(manager, DAILY_WORK_TABLE);
   }
 
   /** The instant the lifecycle state may be read as of by the chunk of `params`, if any (lifecycleStateUsable). */
