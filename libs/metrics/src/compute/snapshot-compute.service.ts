@@ -110,10 +110,12 @@ export class SnapshotComputeService {
       outstanding_invoices_value: config.outstanding_invoices_value,
     };
 
+    const movementTerms = { tz: base.tz, currency: base.currency, rates: base.rates };
     // The stored movements first, in their own short transaction (the ledger's writers wait on it, not on the run):
-    // they depend on the ledger alone, so the run's snapshots never read them.
+    // they depend on the ledger alone. The run's bucket upserts read them while they hold; a ledger write since marks
+    // its customer stale (the upserts then read the ledger) and its day dirty (the next run computes it again).
     if (enabled.has('billing') && !request.inspectThenRollBack) {
-      await this.billingMovements.refresh({ tz: base.tz, currency: base.currency, rates: base.rates });
+      await this.billingMovements.refresh(movementTerms);
     }
 
     const computed = this.dataSource.transaction(async (manager) => {
@@ -200,8 +202,22 @@ export class SnapshotComputeService {
         }
         reached(0.7);
         if (chunkDays > ANALYZE_WORK_AFTER_DAYS) await this.writes.analyseDailyWork(manager);
+        // NRR's movements from the stored ones when they hold (the run brought them up to date before it began).
+        const ledger =
+          enabled.has('billing') && (await this.writes.billingMovementsHold(manager, movementTerms))
+            ? 'stored'
+            : 'moving';
         for (const [index, bucket] of STORED_BUCKETS.entries()) {
-          await this.writes.upsertBucket(manager, this.relations, enabled, bucket, work.userDayCounts, params, 'state');
+          await this.writes.upsertBucket(
+            manager,
+            this.relations,
+            enabled,
+            bucket,
+            work.userDayCounts,
+            params,
+            'state',
+            ledger,
+          );
           if (index < STORED_BUCKETS.length - 1) reached(0.8 + 0.1 * index);
         }
         await storedWork.keep(params, built.w0);
