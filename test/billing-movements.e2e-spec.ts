@@ -175,6 +175,47 @@ describe('stored billing movements', () => {
     expect(await retention()).toEqual(answers);
   });
 
+  it("gives a run's snapshots the same revenue as the ledger, and is what a run reads while it holds", async () => {
+    // The revenue columns of every snapshot, as a run inside its transaction sees them.
+    const revenueOf = (manager: { query: (sql: string) => Promise<unknown> }) =>
+      manager.query(
+        `SELECT bucket_type, bucket_date::text AS day, tenant_id, mrr::float8 AS mrr, nrr::float8 AS nrr,
+                grr::float8 AS grr, logo_churn_rate::float8 AS logo_churn, mrr_churn::float8 AS mrr_churn,
+                paying_customers
+         FROM system_metrics_snapshot ORDER BY 1, 2, 3`,
+      );
+    await compute();
+    const fromStored = await revenueOf(test.dataSource);
+    // A dry run brings nothing up to date: without the coverage it derives the movements from the ledger.
+    await test.dataSource.query('DELETE FROM metrics_billing_movement_coverage');
+    let fromLedger: unknown;
+    await metrics.computeRange({
+      start: '2026-01-01',
+      end: '2026-02-19',
+      asOf,
+      inspectThenRollBack: async (manager) => {
+        fromLedger = await revenueOf(manager);
+      },
+    });
+    expect(fromLedger).toEqual(fromStored);
+    expect(fromStored).toContainEqual(
+      expect.objectContaining({ bucket_type: 'monthly', day: '2026-01-01', tenant_id: 'a', nrr: 134.48 }),
+    );
+
+    // A stored movement changed by hand shows in the run's snapshots: the run reads the table while it holds.
+    await compute();
+    await test.dataSource.query(
+      `UPDATE metrics_billing_movement SET mrr_after = 1200 WHERE customer_id = 'acme' AND day = '2026-01-15'`,
+    );
+    await compute();
+    expect(await revenueOf(test.dataSource)).toContainEqual(
+      expect.objectContaining({ bucket_type: 'monthly', day: '2026-01-01', tenant_id: 'a', nrr: 113.79 }),
+    );
+    await test.dataSource.query('DELETE FROM metrics_billing_movement_coverage');
+    await compute();
+    expect(await revenueOf(test.dataSource)).toEqual(fromStored);
+  });
+
   it('names the customers every kind of ledger write touches; the next run writes theirs alone again, as a full rebuild would', async () => {
     const writes: [string, string[], () => Promise<unknown>][] = [
       [

@@ -195,18 +195,18 @@ export class SnapshotComputeService {
           (await storedWork.coversDaysBefore(params)) &&
           (!enabled.has('activity') || (await activityState.holdsDaysBefore(params)));
         let built = ownDaysOnly ? { ...params, w0: d0 } : params;
-        let work = await this.buildDailyWork(manager, enabled, states, built, ownDaysOnly);
+        // NRR's and MRR's movements from the stored ones when they hold (the run brought them up to date before it
+        // began; a ledger write since marks its customer stale).
+        const movementsStored =
+          enabled.has('billing') && (await this.writes.billingMovementsHold(manager, movementTerms));
+        let work = await this.buildDailyWork(manager, enabled, states, built, ownDaysOnly, movementsStored);
         if (ownDaysOnly && !(await storedWork.restoreDaysBefore(params))) {
           built = params;
-          work = await this.buildDailyWork(manager, enabled, states, built, false);
+          work = await this.buildDailyWork(manager, enabled, states, built, false, movementsStored);
         }
         reached(0.7);
         if (chunkDays > ANALYZE_WORK_AFTER_DAYS) await this.writes.analyseDailyWork(manager);
-        // NRR's movements from the stored ones when they hold (the run brought them up to date before it began).
-        const ledger =
-          enabled.has('billing') && (await this.writes.billingMovementsHold(manager, movementTerms))
-            ? 'stored'
-            : 'moving';
+        const ledger = movementsStored ? 'stored' : 'moving';
         for (const [index, bucket] of STORED_BUCKETS.entries()) {
           await this.writes.upsertBucket(
             manager,
@@ -273,6 +273,7 @@ export class SnapshotComputeService {
     },
     params: ChunkParams,
     eveStored: boolean,
+    movementsStored: boolean,
   ): Promise<{ userDayCounts: string | undefined; lifecycle: LifecycleRead }> {
     const activity = enabled.has('activity') ? await activityState.userDays(params, eveStored) : undefined;
     const lifecycle = await lifecycleState.read(params);
@@ -290,6 +291,7 @@ export class SnapshotComputeService {
       lifecycle: lifecycle.rows,
       storedEve,
       firstKeyActions: firstKeyActions.reads,
+      movementsStored,
     });
     return { userDayCounts: activity?.counts, lifecycle };
   }
