@@ -682,128 +682,104 @@ WITH
           min(signup_day + 7 * from_week) AS day
         FROM
           members
-      )
-    SELECT
-      m.tenant_id,
-      m.user_id,
-      m.cohort_month,
-      w.week
-    FROM
-      members m
-      JOIN metrics_user_activity u ON u.user_id = m.user_id
-      AND (
-        u.tenant_id = m.tenant_id
-        OR (
-          u.tenant_id IS NULL
-          AND m.tenant_id IS NULL
-        )
-      )
-      AND u.year BETWEEN date_part('year', m.signup_day + 7 * m.from_week)::int AND date_part('year', m.signup_day + 7 * m.to_week - 1)::int
-      AND u.last_day >= m.signup_day + 7 * m.from_week
-      AND u.first_day <= m.signup_day + 7 * m.to_week - 1
-      CROSS JOIN generate_series(m.from_week, m.to_week - 1) AS w (week)
-    WHERE
-      m.signup_day + 7 * w.week <= u.last_day
-      AND m.signup_day + 7 * w.week + 6 >= u.first_day
-      -- The bound of every member's at once (one value): the rows of users inactive since the earliest week read
-      -- are left out before the join, where the nightly hashed every row of the state to match the members of
-      -- the months with a matured week, whose weeks read are recent.
-      AND u.last_month >= date_trunc(
-        'month',
-        (
+      ),
+      matched_weeks AS MATERIALIZED (
+        SELECT
+          m.tenant_id,
+          m.user_id,
+          m.cohort_month,
+          w.week,
+          -- The week reaches past the matched row's year (date comparisons, cheaper per row than a year's number).
           (
+            m.signup_day + 7 * w.week < make_date(u.year, 1, 1)
+            OR m.signup_day + 7 * w.week + 6 > make_date(u.year, 12, 31)
+          ) AS spans_new_year
+        FROM
+          members m
+          JOIN metrics_user_activity u ON u.user_id = m.user_id
+          AND (
+            u.tenant_id = m.tenant_id
+            OR (
+              u.tenant_id IS NULL
+              AND m.tenant_id IS NULL
+            )
+          )
+          AND u.year BETWEEN date_part('year', m.signup_day + 7 * m.from_week)::int AND date_part('year', m.signup_day + 7 * m.to_week - 1)::int
+          AND u.last_day >= m.signup_day + 7 * m.from_week
+          AND u.first_day <= m.signup_day + 7 * m.to_week - 1
+          CROSS JOIN generate_series(m.from_week, m.to_week - 1) AS w (week)
+        WHERE
+          m.signup_day + 7 * w.week <= u.last_day
+          AND m.signup_day + 7 * w.week + 6 >= u.first_day
+          -- The bound of every member's at once (one value): the rows of users inactive since the earliest week read
+          -- are left out before the join, where the nightly hashed every row of the state to match the members of
+          -- the months with a matured week, whose weeks read are recent.
+          AND u.last_month >= date_trunc(
+            'month',
+            (
+              (
+                SELECT
+                  day
+                FROM
+                  earliest_week
+              )
+            )::timestamp
+          )::date
+          AND u.last_day >= (
             SELECT
               day
             FROM
               earliest_week
           )
-        )::timestamp
-      )::date
-      AND u.last_day >= (
-        SELECT
-          day
-        FROM
-          earliest_week
-      )
-      AND (
-        u.last_day <= m.signup_day + 7 * w.week + 6
-        OR u.first_day >= m.signup_day + 7 * w.week
-        OR bit_count(
-          substring(
-            u.days
-            FROM
-              greatest(
-                (
-                  m.signup_day + 7 * w.week - make_date(u.year, 1, 1)
-                ),
-                0
-              ) + 1 FOR greatest(
-                least(
-                  (
-                    m.signup_day + 7 * w.week + 6 - make_date(u.year, 1, 1)
-                  ),
-                  365
-                ) - greatest(
-                  (
-                    m.signup_day + 7 * w.week - make_date(u.year, 1, 1)
-                  ),
-                  0
-                ) + 1,
-                0
-              )
-          )
-        ) > 0
-      )
-      -- A week that starts in the year before the row's (date comparisons, cheaper per row than a year's number).
-      AND (
-        m.signup_day + 7 * w.week >= make_date(u.year, 1, 1)
-        OR NOT EXISTS (
-          SELECT
-            1
-          FROM
-            metrics_user_activity p
-          WHERE
-            p.user_id = u.user_id
-            AND (
-              p.tenant_id = u.tenant_id
-              OR (
-                p.tenant_id IS NULL
-                AND u.tenant_id IS NULL
-              )
-            )
-            AND p.year = u.year - 1
-            AND p.last_day >= m.signup_day + 7 * w.week
-            AND (
-              p.last_day <= m.signup_day + 7 * w.week + 6
-              OR p.first_day >= m.signup_day + 7 * w.week
-              OR bit_count(
-                substring(
-                  p.days
-                  FROM
-                    greatest(
+          AND (
+            u.last_day <= m.signup_day + 7 * w.week + 6
+            OR u.first_day >= m.signup_day + 7 * w.week
+            OR bit_count(
+              substring(
+                u.days
+                FROM
+                  greatest(
+                    (
+                      m.signup_day + 7 * w.week - make_date(u.year, 1, 1)
+                    ),
+                    0
+                  ) + 1 FOR greatest(
+                    least(
                       (
-                        m.signup_day + 7 * w.week - make_date(p.year, 1, 1)
+                        m.signup_day + 7 * w.week + 6 - make_date(u.year, 1, 1)
+                      ),
+                      365
+                    ) - greatest(
+                      (
+                        m.signup_day + 7 * w.week - make_date(u.year, 1, 1)
                       ),
                       0
-                    ) + 1 FOR greatest(
-                      least(
-                        (
-                          m.signup_day + 7 * w.week + 6 - make_date(p.year, 1, 1)
-                        ),
-                        365
-                      ) - greatest(
-                        (
-                          m.signup_day + 7 * w.week - make_date(p.year, 1, 1)
-                        ),
-                        0
-                      ) + 1,
-                      0
-                    )
-                )
-              ) > 0
-            )
-        )
+                    ) + 1,
+                    0
+                  )
+              )
+            ) > 0
+          )
       )
+    SELECT
+      tenant_id,
+      user_id,
+      cohort_month,
+      week
+    FROM
+      matched_weeks
+    WHERE
+      NOT spans_new_year
+    UNION ALL
+    SELECT DISTINCT
+      tenant_id,
+      user_id,
+      cohort_month,
+      week
+    FROM
+      matched_weeks
+    WHERE
+      spans_new_year
   ),
   sizes AS (
     SELECT
@@ -1266,128 +1242,104 @@ WITH
           min(signup_day + 7 * from_week) AS day
         FROM
           members
-      )
-    SELECT
-      m.tenant_id,
-      m.user_id,
-      m.cohort_month,
-      w.week
-    FROM
-      members m
-      JOIN metrics_user_activity u ON u.user_id = m.user_id
-      AND (
-        u.tenant_id = m.tenant_id
-        OR (
-          u.tenant_id IS NULL
-          AND m.tenant_id IS NULL
-        )
-      )
-      AND u.year BETWEEN date_part('year', m.signup_day + 7 * m.from_week)::int AND date_part('year', m.signup_day + 7 * m.to_week - 1)::int
-      AND u.last_day >= m.signup_day + 7 * m.from_week
-      AND u.first_day <= m.signup_day + 7 * m.to_week - 1
-      CROSS JOIN generate_series(m.from_week, m.to_week - 1) AS w (week)
-    WHERE
-      m.signup_day + 7 * w.week <= u.last_day
-      AND m.signup_day + 7 * w.week + 6 >= u.first_day
-      -- The bound of every member's at once (one value): the rows of users inactive since the earliest week read
-      -- are left out before the join, where the nightly hashed every row of the state to match the members of
-      -- the months with a matured week, whose weeks read are recent.
-      AND u.last_month >= date_trunc(
-        'month',
-        (
+      ),
+      matched_weeks AS MATERIALIZED (
+        SELECT
+          m.tenant_id,
+          m.user_id,
+          m.cohort_month,
+          w.week,
+          -- The week reaches past the matched row's year (date comparisons, cheaper per row than a year's number).
           (
+            m.signup_day + 7 * w.week < make_date(u.year, 1, 1)
+            OR m.signup_day + 7 * w.week + 6 > make_date(u.year, 12, 31)
+          ) AS spans_new_year
+        FROM
+          members m
+          JOIN metrics_user_activity u ON u.user_id = m.user_id
+          AND (
+            u.tenant_id = m.tenant_id
+            OR (
+              u.tenant_id IS NULL
+              AND m.tenant_id IS NULL
+            )
+          )
+          AND u.year BETWEEN date_part('year', m.signup_day + 7 * m.from_week)::int AND date_part('year', m.signup_day + 7 * m.to_week - 1)::int
+          AND u.last_day >= m.signup_day + 7 * m.from_week
+          AND u.first_day <= m.signup_day + 7 * m.to_week - 1
+          CROSS JOIN generate_series(m.from_week, m.to_week - 1) AS w (week)
+        WHERE
+          m.signup_day + 7 * w.week <= u.last_day
+          AND m.signup_day + 7 * w.week + 6 >= u.first_day
+          -- The bound of every member's at once (one value): the rows of users inactive since the earliest week read
+          -- are left out before the join, where the nightly hashed every row of the state to match the members of
+          -- the months with a matured week, whose weeks read are recent.
+          AND u.last_month >= date_trunc(
+            'month',
+            (
+              (
+                SELECT
+                  day
+                FROM
+                  earliest_week
+              )
+            )::timestamp
+          )::date
+          AND u.last_day >= (
             SELECT
               day
             FROM
               earliest_week
           )
-        )::timestamp
-      )::date
-      AND u.last_day >= (
-        SELECT
-          day
-        FROM
-          earliest_week
-      )
-      AND (
-        u.last_day <= m.signup_day + 7 * w.week + 6
-        OR u.first_day >= m.signup_day + 7 * w.week
-        OR bit_count(
-          substring(
-            u.days
-            FROM
-              greatest(
-                (
-                  m.signup_day + 7 * w.week - make_date(u.year, 1, 1)
-                ),
-                0
-              ) + 1 FOR greatest(
-                least(
-                  (
-                    m.signup_day + 7 * w.week + 6 - make_date(u.year, 1, 1)
-                  ),
-                  365
-                ) - greatest(
-                  (
-                    m.signup_day + 7 * w.week - make_date(u.year, 1, 1)
-                  ),
-                  0
-                ) + 1,
-                0
-              )
-          )
-        ) > 0
-      )
-      -- A week that starts in the year before the row's (date comparisons, cheaper per row than a year's number).
-      AND (
-        m.signup_day + 7 * w.week >= make_date(u.year, 1, 1)
-        OR NOT EXISTS (
-          SELECT
-            1
-          FROM
-            metrics_user_activity p
-          WHERE
-            p.user_id = u.user_id
-            AND (
-              p.tenant_id = u.tenant_id
-              OR (
-                p.tenant_id IS NULL
-                AND u.tenant_id IS NULL
-              )
-            )
-            AND p.year = u.year - 1
-            AND p.last_day >= m.signup_day + 7 * w.week
-            AND (
-              p.last_day <= m.signup_day + 7 * w.week + 6
-              OR p.first_day >= m.signup_day + 7 * w.week
-              OR bit_count(
-                substring(
-                  p.days
-                  FROM
-                    greatest(
+          AND (
+            u.last_day <= m.signup_day + 7 * w.week + 6
+            OR u.first_day >= m.signup_day + 7 * w.week
+            OR bit_count(
+              substring(
+                u.days
+                FROM
+                  greatest(
+                    (
+                      m.signup_day + 7 * w.week - make_date(u.year, 1, 1)
+                    ),
+                    0
+                  ) + 1 FOR greatest(
+                    least(
                       (
-                        m.signup_day + 7 * w.week - make_date(p.year, 1, 1)
+                        m.signup_day + 7 * w.week + 6 - make_date(u.year, 1, 1)
+                      ),
+                      365
+                    ) - greatest(
+                      (
+                        m.signup_day + 7 * w.week - make_date(u.year, 1, 1)
                       ),
                       0
-                    ) + 1 FOR greatest(
-                      least(
-                        (
-                          m.signup_day + 7 * w.week + 6 - make_date(p.year, 1, 1)
-                        ),
-                        365
-                      ) - greatest(
-                        (
-                          m.signup_day + 7 * w.week - make_date(p.year, 1, 1)
-                        ),
-                        0
-                      ) + 1,
-                      0
-                    )
-                )
-              ) > 0
-            )
-        )
+                    ) + 1,
+                    0
+                  )
+              )
+            ) > 0
+          )
       )
+    SELECT
+      tenant_id,
+      user_id,
+      cohort_month,
+      week
+    FROM
+      matched_weeks
+    WHERE
+      NOT spans_new_year
+    UNION ALL
+    SELECT DISTINCT
+      tenant_id,
+      user_id,
+      cohort_month,
+      week
+    FROM
+      matched_weeks
+    WHERE
+      spans_new_year
   ),
   sizes AS (
     SELECT

@@ -52,37 +52,34 @@ function activeWeeksFromActivitySql(rel: SourceRelations): string {
  * row's active days [first_day, last_day] are tested, which also keeps each mask inside the row's year.
  *
  * A row's active days lie in its year, so a week within one year matches one row at most, and only a week across New
- * Year can match two (a curve spans at most one). Such a week matched on the later year's row counts there only when
- * the earlier year's row holds none of its days (one probe of the state's key, for those matches alone), so every
- * member's week is matched once and the matches are counted as they come. Before, every match was kept in a
- * materialised table and those across New Year made distinct: a scale-1 backfill's cohorts wrote and read back 3.1
- * million matches (~0.9 s; performance-history.md, "fourteenth session").
+ * Year can match two (a curve spans at most one): only those are made distinct, where sorting every match for it was
+ * about a third of a backfill's cohort statement.
  */
 function activeWeeksFromStateSql(): string {
   const weekStart = `m.signup_day + 7 * w.week`;
   const firstDay = 'm.signup_day + 7 * m.from_week';
   const lastDay = 'm.signup_day + 7 * m.to_week - 1';
   return `
-      WITH earliest_week AS MATERIALIZED (SELECT min(signup_day + 7 * from_week) AS day FROM members)
-      SELECT m.tenant_id, m.user_id, m.cohort_month, w.week
-      FROM members m
-      JOIN ${USER_ACTIVITY_TABLE} u ON u.user_id = m.user_id
-        AND (u.tenant_id = m.tenant_id OR (u.tenant_id IS NULL AND m.tenant_id IS NULL))
-        AND u.year BETWEEN ${DATE_FIELD('year', firstDay)} AND ${DATE_FIELD('year', lastDay)}
-        AND u.last_day >= ${firstDay} AND u.first_day <= ${lastDay}
-      CROSS JOIN generate_series(m.from_week, m.to_week - 1) AS w(week)
-      WHERE ${weekStart} <= u.last_day AND ${weekStart} + 6 >= u.first_day
-        -- The bound of every member's at once (one value): the rows of users inactive since the earliest week read
-        -- are left out before the join, where the nightly hashed every row of the state to match the members of
-        -- the months with a matured week, whose weeks read are recent.
-        AND ${lastDayFrom('u.', '(SELECT day FROM earliest_week)')}
-        AND ${touchingRowActiveIn('u.', weekStart, `${weekStart} + 6`)}
-        -- A week that starts in the year before the row's (date comparisons, cheaper per row than a year's number).
-        AND (${weekStart} >= make_date(u.year, 1, 1) OR NOT EXISTS (
-          SELECT 1 FROM ${USER_ACTIVITY_TABLE} p
-          WHERE p.user_id = u.user_id AND (p.tenant_id = u.tenant_id OR (p.tenant_id IS NULL AND u.tenant_id IS NULL))
-            AND p.year = u.year - 1 AND p.last_day >= ${weekStart}
-            AND ${touchingRowActiveIn('p.', weekStart, `${weekStart} + 6`)}))`;
+      WITH earliest_week AS MATERIALIZED (SELECT min(signup_day + 7 * from_week) AS day FROM members),
+      matched_weeks AS MATERIALIZED (
+        SELECT m.tenant_id, m.user_id, m.cohort_month, w.week,
+               -- The week reaches past the matched row's year (date comparisons, cheaper per row than a year's number).
+               (${weekStart} < make_date(u.year, 1, 1) OR ${weekStart} + 6 > make_date(u.year, 12, 31)) AS spans_new_year
+        FROM members m
+        JOIN ${USER_ACTIVITY_TABLE} u ON u.user_id = m.user_id
+          AND (u.tenant_id = m.tenant_id OR (u.tenant_id IS NULL AND m.tenant_id IS NULL))
+          AND u.year BETWEEN ${DATE_FIELD('year', firstDay)} AND ${DATE_FIELD('year', lastDay)}
+          AND u.last_day >= ${firstDay} AND u.first_day <= ${lastDay}
+        CROSS JOIN generate_series(m.from_week, m.to_week - 1) AS w(week)
+        WHERE ${weekStart} <= u.last_day AND ${weekStart} + 6 >= u.first_day
+          -- The bound of every member's at once (one value): the rows of users inactive since the earliest week read
+          -- are left out before the join, where the nightly hashed every row of the state to match the members of
+          -- the months with a matured week, whose weeks read are recent.
+          AND ${lastDayFrom('u.', '(SELECT day FROM earliest_week)')}
+          AND ${touchingRowActiveIn('u.', weekStart, `${weekStart} + 6`)})
+      SELECT tenant_id, user_id, cohort_month, week FROM matched_weeks WHERE NOT spans_new_year
+      UNION ALL
+      SELECT DISTINCT tenant_id, user_id, cohort_month, week FROM matched_weeks WHERE spans_new_year`;
 }
 
 /**
