@@ -80,8 +80,11 @@ points AS MATERIALIZED (
 targets AS MATERIALIZED (
   SELECT row_number() OVER () AS target, * FROM points WHERE day BETWEEN :d0::date AND :d1::date AND v IS NOT NULL
 ),
--- Each target's values on its own weekday of the weeks before it.
-pasts AS (
+-- Each target's values on its own weekday of the weeks before it. Materialised: inlined, it was planned once as the
+-- inner side of a nested loop over the targets, its hash join and grouping run again for each of them (after a
+-- scale-1 backfill, 1,386 targets: 3.7–5.4 s instead of ~0.3 s, when the statistics of the snapshots just written
+-- gave the targets one row).
+pasts AS MATERIALIZED (
   SELECT t.target, array_agg(p.v) AS past
   FROM targets t
   JOIN points p ON coalesce(p.tenant_id, '') = coalesce(t.tenant_id, '') AND p.tenant_id IS NOT DISTINCT FROM t.tenant_id
