@@ -112,8 +112,9 @@ export class SnapshotComputeService {
 
     const movementTerms = { tz: base.tz, currency: base.currency, rates: base.rates };
     // The stored movements first, in their own short transaction (the ledger's writers wait on it, not on the run):
-    // they depend on the ledger alone. The run's bucket upserts read them while they hold; a ledger write since marks
-    // its customer stale (the upserts then read the ledger) and its day dirty (the next run computes it again).
+    // they depend on the ledger alone. The run's chunks read them while they hold (their daily work and bucket
+    // upserts); a ledger write since marks its customer stale (a chunk that starts after it reads the ledger) and its
+    // day dirty (the next run computes it again).
     if (enabled.has('billing') && !request.inspectThenRollBack) {
       await this.billingMovements.refresh(movementTerms);
     }
