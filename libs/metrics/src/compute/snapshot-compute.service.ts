@@ -112,9 +112,8 @@ export class SnapshotComputeService {
 
     const movementTerms = { tz: base.tz, currency: base.currency, rates: base.rates };
     // The stored movements first, in their own short transaction (the ledger's writers wait on it, not on the run):
-    // they depend on the ledger alone. The run's chunks read them while they hold (their daily work and bucket
-    // upserts); a ledger write since marks its customer stale (a chunk that starts after it reads the ledger) and its
-    // day dirty (the next run computes it again).
+    // they depend on the ledger alone. The run's bucket upserts read them while they hold; a ledger write since marks
+    // its customer stale (a chunk's upserts after it read the ledger) and its day dirty (the next run computes it again).
     if (enabled.has('billing') && !request.inspectThenRollBack) {
       await this.billingMovements.refresh(movementTerms);
     }
@@ -196,18 +195,22 @@ export class SnapshotComputeService {
           (await storedWork.coversDaysBefore(params)) &&
           (!enabled.has('activity') || (await activityState.holdsDaysBefore(params)));
         let built = ownDaysOnly ? { ...params, w0: d0 } : params;
-        // NRR's and MRR's movements from the stored ones when they hold (the run brought them up to date before it
-        // began; a ledger write since marks its customer stale).
-        const movementsStored =
-          enabled.has('billing') && (await this.writes.billingMovementsHold(manager, movementTerms));
-        let work = await this.buildDailyWork(manager, enabled, states, built, ownDaysOnly, movementsStored);
+        let work = await this.buildDailyWork(manager, enabled, states, built, ownDaysOnly);
         if (ownDaysOnly && !(await storedWork.restoreDaysBefore(params))) {
           built = params;
-          work = await this.buildDailyWork(manager, enabled, states, built, false, movementsStored);
+          work = await this.buildDailyWork(manager, enabled, states, built, false);
         }
         reached(0.7);
         if (chunkDays > ANALYZE_WORK_AFTER_DAYS) await this.writes.analyseDailyWork(manager);
-        const ledger = movementsStored ? 'stored' : 'moving';
+        // NRR's movements from the stored ones when they hold (the run brought them up to date before it began; a
+        // ledger write since marks its customer stale). The daily work derives MRR and its movements from the ledger
+        // itself: the stored movements are each customer's own, and the revenue reconciliation (MRR at a bucket's
+        // start plus its net new equals its end) finds a ledger row written under another customer than its
+        // subscription's only while the work's stocks come from the whole ledger.
+        const ledger =
+          enabled.has('billing') && (await this.writes.billingMovementsHold(manager, movementTerms))
+            ? 'stored'
+            : 'moving';
         for (const [index, bucket] of STORED_BUCKETS.entries()) {
           await this.writes.upsertBucket(
             manager,
@@ -274,7 +277,6 @@ export class SnapshotComputeService {
     },
     params: ChunkParams,
     eveStored: boolean,
-    movementsStored: boolean,
   ): Promise<{ userDayCounts: string | undefined; lifecycle: LifecycleRead }> {
     const activity = enabled.has('activity') ? await activityState.userDays(params, eveStored) : undefined;
     const lifecycle = await lifecycleState.read(params);
@@ -292,7 +294,6 @@ export class SnapshotComputeService {
       lifecycle: lifecycle.rows,
       storedEve,
       firstKeyActions: firstKeyActions.reads,
-      movementsStored,
     });
     return { userDayCounts: activity?.counts, lifecycle };
   }

@@ -30,13 +30,10 @@ const CUSTOMER_TENANT_FILTER = `(:tenant::varchar IS NULL OR c.tenant_id = :tena
  * scanned the whole ledger (13 of a cold summary's ~60 ms at scale 1).
  *
  * `stored`: the movements of [:w0, :w1] read from `metrics_billing_movement`, which the compute keeps equal to the
- * whole history's (billing-movements.sql.ts); only a reader that has checked they hold may ask for them. `stored
- * history`: the whole ledger for the facts that read its rows (subscriptions), and every movement up to :w1 read from
- * that table instead of derived from the ledger (a backfill's chunk, which folds the history into its eve, when they
- * hold: a scale-1 year's chunk sorted and windowed the whole ledger for them, ~300 ms). `stale`: the whole history of
- * the customers whose stored movements are stale (the compute's rebuild of those customers).
+ * whole history's (billing-movements.sql.ts); only a reader that has checked they hold may ask for them. `stale`: the
+ * whole history of the customers whose stored movements are stale (the compute's rebuild of those customers).
  */
-export type LedgerRows = 'history' | 'moving' | 'stored' | 'stored history' | 'stale';
+export type LedgerRows = 'history' | 'moving' | 'stored' | 'stale';
 
 /** The customers whose every ledger row the `moving` and `stale` CTEs read. */
 const CUSTOMERS_READ: Record<'moving' | 'stale', string> = {
@@ -58,26 +55,17 @@ export function billingCtes(ledger: LedgerRows = 'history'): string[] {
       WHERE day BETWEEN :w0::date AND :w1::date AND (:tenant::varchar IS NULL OR tenant_id = :tenant))`,
     ];
   }
-  const billingLedger = `billing_ledger AS (
+  return [
+    `billing_ledger AS (
       SELECT l.subscription_id, l.customer_id, c.tenant_id, l.effective_at, l.seq, l.status,
              ${TO_REPORTING('l.mrr', 'l.currency')} AS mrr
       FROM metrics_revenue_ledger l JOIN metrics_billing_customer c ON c.id = l.customer_id
       WHERE l.effective_at < ${WORK_END} AND ${CUSTOMER_TENANT_FILTER}${
-        ledger === 'history' || ledger === 'stored history'
+        ledger === 'history'
           ? ''
           : `
         AND ${CUSTOMERS_READ[ledger]}`
-      })`;
-  if (ledger === 'stored history') {
-    return [
-      billingLedger,
-      `billing_movements AS (
-      SELECT ${MOVEMENT_COLUMNS} FROM metrics_billing_movement
-      WHERE day <= :w1::date AND (:tenant::varchar IS NULL OR tenant_id = :tenant))`,
-    ];
-  }
-  return [
-    billingLedger,
+      })`,
     `billing_customer_days AS (
       SELECT customer_id, tenant_id, ${LOCAL_DAY('effective_at')} AS day, sum(delta) AS delta FROM (
         SELECT customer_id, tenant_id, effective_at,

@@ -1,7 +1,6 @@
 import { METRIC_CATALOG } from '../catalog/metric-catalog.js';
 import type { MetricDefinition } from '../catalog/catalog.types.js';
 import type { SourceRelations } from './source-relations.js';
-import type { LedgerRows } from './billing-facts.js';
 import { quoteIdent } from '../database/named-sql.js';
 import { FACT_NAMES, FACT_SQL_TYPE, type FactName } from '../catalog/facts/fact-registry.js';
 import { EVE, factSubqueries, sourceCtes, type FirstKeyActions, type LifecycleRows } from './source-facts.js';
@@ -63,20 +62,12 @@ export interface DailyWorkReads {
   storedEve?: readonly StoredEvePart[];
   /** Where the chunk finds its first key actions (source-facts.ts, FirstKeyActions); by default it probes its own. */
   firstKeyActions?: FirstKeyActions;
-  /** The stored billing movements hold (checked in the run's transaction): a chunk reading the history reads them. */
-  movementsStored?: boolean;
 }
 
 export function dailyWorkSql(
   relations: SourceRelations,
   enabled: ReadonlySet<string>,
-  {
-    userDayCounts,
-    lifecycle = 'history',
-    storedEve = [],
-    firstKeyActions,
-    movementsStored = false,
-  }: DailyWorkReads = {},
+  { userDayCounts, lifecycle = 'history', storedEve = [], firstKeyActions }: DailyWorkReads = {},
 ): string {
   const factNames = FACT_NAMES;
   const rows = (facts: readonly string[], sql: string, index: number) =>
@@ -100,8 +91,7 @@ export function dailyWorkSql(
   const direct = metrics.filter((metric) => !('previousDay' in metric.daily));
   const previousDay = metrics.filter((metric) => 'previousDay' in metric.daily);
 
-  let ledger: LedgerRows = movementsStored ? 'stored history' : 'history';
-  if (storedEve.includes('billing')) ledger = 'moving';
+  const ledger = storedEve.includes('billing') ? 'moving' : 'history';
   return `WITH ${sourceCtes(relations, userDayCounts, ledger, lifecycle, storedEve.includes('lifecycle')).join(',\n')},
     all_facts AS (${subqueries.join('\nUNION ALL\n')}),
     -- Each fact summed per tenant and day, then the global view's from those sums (every aggregate is a sum, so the
