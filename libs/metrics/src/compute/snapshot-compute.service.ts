@@ -208,9 +208,7 @@ export class SnapshotComputeService {
         // start plus its net new equals its end) finds a ledger row written under another customer than its
         // subscription's only while the work's stocks come from the whole ledger.
         const ledger =
-          enabled.has('billing') && (await this.writes.billingMovementsHold(manager, movementTerms))
-            ? 'stored'
-            : 'moving';
+          enabled.has('billing') && (await this.billingMovements.holds(movementTerms, manager)) ? 'stored' : 'moving';
         for (const [index, bucket] of STORED_BUCKETS.entries()) {
           await this.writes.upsertBucket(
             manager,

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { run, type Statement } from '../database/statement.js';
 import { billingMovementsSql, REBUILD_LOCK, WHOLE_LEDGER } from '../sql/billing-movements.sql.js';
 
@@ -34,10 +34,14 @@ export type MovementsRefresh = 'held' | 'stale customers' | 'all customers';
 export class BillingMovementsRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  /** Whether the stored movements hold every customer's for these terms. */
-  async holds(terms: MovementTerms): Promise<boolean> {
+  /**
+   * Whether the stored movements hold every customer's for these terms, as `manager`'s transaction sees them when one
+   * is given (a compute run's: the ledger's and customers' triggers mark a changed customer stale in the writer's own
+   * transaction).
+   */
+  async holds(terms: MovementTerms, manager?: EntityManager): Promise<boolean> {
     const [{ holds }] = await run<{ holds: boolean }>(
-      (text, values) => this.dataSource.query(text, values),
+      (text, values) => (manager ?? this.dataSource).query(text, values),
       billingMovementStatements.holds(terms),
     );
     return holds;

@@ -4,7 +4,6 @@ import { COMPUTE_WORK_MEM, NO_JIT, withParallelScan, withoutSorts } from '../dat
 import { run, type Statement } from '../database/statement.js';
 import type { KeyActionUsers } from '../sql/bucket-facts.sql.js';
 import type { LedgerRows } from '../sql/billing-facts.js';
-import { billingMovementStatements, type MovementTerms } from './billing-movements.repository.js';
 import type { CohortActivity, CohortMembers } from '../sql/cohorts.sql.js';
 import type { DailyWorkReads } from '../sql/daily-work.sql.js';
 import type { SourceRelations } from '../sql/source-relations.js';
@@ -224,18 +223,6 @@ export class SnapshotWritesRepository {
       manager,
       computeStatements.bucketUpsert(relations, enabled, bucket, userDayCounts, params, keyActions, ledger),
     );
-  }
-
-  /**
-   * Whether the stored billing movements hold every customer's for these terms, as this transaction sees them: the
-   * ledger's and customers' triggers mark a changed customer stale in the writer's own transaction.
-   */
-  async billingMovementsHold(manager: EntityManager, terms: MovementTerms): Promise<boolean> {
-    const [{ holds }] = await run<{ holds: boolean }>(
-      (text, values) => manager.query(text, values),
-      billingMovementStatements.holds(terms),
-    );
-    return holds;
   }
 
   /**
