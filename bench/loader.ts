@@ -68,7 +68,7 @@ export async function vacuumUntilAllVisible(db: BenchDb, tables: readonly string
   return behind();
 }
 
-/** What the compute derives from the sources: snapshots, cohorts, the per-user activity and lifecycle states, the key-action days, the stored billing movements. */
+/** What the compute derives from the sources: snapshots, cohorts, the per-user activity and lifecycle states, the key-action days, the stored billing movements, the AI usage days. */
 export const DERIVED_TABLES = [
   'system_metrics_snapshot, system_cohort_retention',
   'metrics_user_activity, metrics_user_activity_coverage, metrics_daily_work',
@@ -76,6 +76,7 @@ export const DERIVED_TABLES = [
   'metrics_key_action_day, metrics_key_action_day_coverage, metrics_key_action_global_day',
   'metrics_key_action_tenant_day',
   'metrics_billing_movement, metrics_billing_movement_coverage, metrics_billing_movement_stale',
+  'metrics_ai_usage_day, metrics_ai_usage_day_coverage',
 ].join(', ');
 
 /** Empties the source tables and everything derived from them between two data sets (the growth series). */

@@ -25,6 +25,7 @@ import { ActivationUserActions1765396800000 } from './1765396800000-activation-u
 import { UserActivityLastMonth1765411200000 } from './1765411200000-user-activity-last-month.js';
 import { HistogramLoops1765425600000 } from './1765425600000-histogram-loops.js';
 import { KeyActionTenantDays1765440000000 } from './1765440000000-key-action-tenant-days.js';
+import { AiUsageDays1765454400000 } from './1765454400000-ai-usage-days.js';
 
 /** Every migration of the metrics module, oldest first. Hosts add these to their data source. */
 export const METRICS_MIGRATIONS = [
@@ -55,4 +56,5 @@ export const METRICS_MIGRATIONS = [
   UserActivityLastMonth1765411200000,
   HistogramLoops1765425600000,
   KeyActionTenantDays1765440000000,
+  AiUsageDays1765454400000,
 ];

@@ -26,6 +26,7 @@ import {
 } from '../libs/metrics/src/repositories/compute-statements.js';
 import { keyActionDaysStatements } from '../libs/metrics/src/repositories/key-action-days.repository.js';
 import { billingMovementStatements } from '../libs/metrics/src/repositories/billing-movements.repository.js';
+import { aiUsageDaysStatements } from '../libs/metrics/src/repositories/ai-usage-days.repository.js';
 import { storedWorkStatements } from '../libs/metrics/src/repositories/stored-daily-work.repository.js';
 import { snapshotStatements } from '../libs/metrics/src/repositories/snapshots.repository.js';
 import { auditStatements } from '../libs/metrics/src/repositories/audit.repository.js';
@@ -253,6 +254,17 @@ export const SQL_DOCS: SqlDoc[] = [
       { name: 'activityStateHolds', built: {}, statement: summaryStatements.activityStateHolds(SUMMARY) },
       { name: 'keyActionDaysHold', built: {}, statement: summaryStatements.keyActionDaysHold(SUMMARY) },
       { name: 'billingMovementsHold', built: {}, statement: summaryStatements.billingMovementsHold(SUMMARY) },
+      { name: 'aiUsageDaysHold', built: {}, statement: summaryStatements.aiUsageDaysHold(SUMMARY) },
+      {
+        name: 'range (global view, AI usage per model from the AI usage days, which hold the range)',
+        built: SOURCES,
+        statement: summaryStatements.range(SUMMARY, undefined, 'global-range', 'stored', 'days'),
+      },
+      {
+        name: 'range (one tenant, AI usage per model from the AI usage days, which hold the range)',
+        built: SOURCES,
+        statement: summaryStatements.range({ ...SUMMARY, tenant: 'acme' }, undefined, 'state', 'stored', 'days'),
+      },
       {
         name: 'range (global view, users per key action from the key-action days’ global counts and NRR’s movements from the stored movements, which both hold the range)',
         built: SOURCES,
@@ -530,6 +542,28 @@ export const SQL_DOCS: SqlDoc[] = [
           tz: 'UTC',
           as_of: '2026-04-06T06:00:00Z',
           source: 'system_activation_event',
+          f0: '2026-03-01',
+          f1: '2026-03-31',
+        }),
+      },
+    ],
+  },
+  {
+    file: 'ai-usage-days.sql',
+    code: 'libs/metrics/src/repositories/ai-usage-days.repository.ts (aiUsageDaysStatements), built from libs/metrics/src/sql/ai-usage-days.sql.ts',
+    samples: [
+      ...((fold) => [
+        { name: 'fold (clear)', built: {}, statement: fold.clear },
+        { name: 'fold (set)', built: {}, statement: fold.set },
+      ])(aiUsageDaysStatements.fold(OWN_TABLES, { ...COMPUTE_PARAMS, f0: '2026-03-01', f1: '2026-03-31' })),
+      { name: 'coverage', built: {}, statement: aiUsageDaysStatements.coverage() },
+      {
+        name: 'extendCoverage',
+        built: {},
+        statement: aiUsageDaysStatements.extendCoverage({
+          tz: 'UTC',
+          as_of: '2026-04-06T06:00:00Z',
+          source: 'metrics_ai_usage_event',
           f0: '2026-03-01',
           f1: '2026-03-31',
         }),

@@ -8,7 +8,8 @@ import { insertSourceRows, snapshot } from './support/source-rows.js';
  * activity state covers the range or not, and for a calendar month the month's own stored snapshot — every metric
  * but MAU, which a range rolls up as its last day's (metrics.md) — so the read invents nothing the compute did not.
  *
- * Tenant a: u1..u3 active across New Year, with key actions and AI usage; tenant b: u1; x1 has no tenant. Revenue
+ * Tenant a: u1..u3 active across New Year, with key actions and AI usage; tenant b: u1; x1 has no tenant. AI usage
+ * per model: the same from the AI usage days (when they hold the range) as from the events. Revenue
  * entered by hand: customers paying before January who expand, contract or leave in it (NRR, GRR, logo churn), one
  * new in January and one that never moves (the summary's NRR movements read only the customers moving in the range).
  */
@@ -95,6 +96,9 @@ describe('cold summary: identical answers over covered and uncovered ranges', ()
         ['a', 'gpt-4o', 100, 50, '0.012345', '2025-12-30T11:00:00Z'],
         ['a', 'gpt-4o', 200, 80, '0.020001', '2026-01-04T11:00:00Z'],
         ['b', 'claude', 300, 20, '0.000007', '2026-01-13T11:00:00Z'],
+        // Two days' costs that each round up to 0.0001 alone: a range sums them exactly, then rounds (0.0001).
+        ['b', 'claude', 10, 10, '0.000050', '2026-01-05T11:00:00Z'],
+        ['b', 'claude', 10, 10, '0.000050', '2026-01-06T11:00:00Z'],
       ],
     });
     await metrics.computeRange({ start: '2025-11-01', end: '2026-02-09', asOf });
@@ -127,6 +131,41 @@ describe('cold summary: identical answers over covered and uncovered ranges', ()
     expect(a.metrics.nrr).toBe(134.48);
     const b = await metrics.summary({ start: '2026-01-01', end: '2026-01-31', tenant: 'b', asOf });
     expect(b.metrics.grr).toBe(33.33); // initech (400) left, hooli (200) stayed: 200 / 600
+    expect(b.breakdowns.ai).toEqual({ claude: { tokens: 360, cost_usd: 0.0001, requests: 3 } });
+  });
+
+  it('sums AI usage per model from the AI usage days when they hold the range, and from the events otherwise', async () => {
+    const covered = await summaries();
+    const [coverage] = await test.dataSource.query(
+      `SELECT first_day::text AS first, last_day::text AS last FROM metrics_ai_usage_day_coverage`,
+    );
+    expect(coverage).toEqual({ first: '2025-11-01', last: '2026-02-09' });
+    // The days are what a summary reads: a day's global and tenant rows raised, its ranges' answers follow.
+    const raise = (by: number) =>
+      test.dataSource.query(`UPDATE metrics_ai_usage_day SET tokens = tokens + $1 WHERE day = '2026-01-04'`, [by]);
+    await raise(1000);
+    const raised = await metrics.summary({ start: '2026-01-01', end: '2026-01-31', tenant: 'a', asOf });
+    const raisedGlobal = await metrics.summary({ start: '2026-01-01', end: '2026-01-31', tenant: null, asOf });
+    await raise(-1000);
+    expect(raised.breakdowns.ai?.['gpt-4o'].tokens).toBe(1280);
+    expect(raisedGlobal.breakdowns.ai?.['gpt-4o'].tokens).toBe(1280);
+
+    // A day of the ranges waiting to be recomputed, or no days at all: the events are summed, to the same answers.
+    await test.dataSource.query(`INSERT INTO metrics_dirty_day (day) VALUES ('2026-01-02')`);
+    expect(await summaries()).toEqual(covered);
+    await test.dataSource.query('DELETE FROM metrics_dirty_day');
+    await test.dataSource.query('TRUNCATE metrics_ai_usage_day, metrics_ai_usage_day_coverage');
+    expect(await summaries()).toEqual(covered);
+
+    // A one-tenant run folds its tenant's days without extending the coverage; a run of every tenant folds them all.
+    await metrics.computeRange({ start: '2026-01-01', end: '2026-01-31', tenant: 'a', asOf });
+    expect(await test.dataSource.query('SELECT * FROM metrics_ai_usage_day_coverage')).toEqual([]);
+    const tenantRows = await test.dataSource.query(
+      `SELECT is_global, tenant_id, day::text AS day, model, tokens::int AS tokens FROM metrics_ai_usage_day`,
+    );
+    expect(tenantRows).toEqual([{ is_global: false, tenant_id: 'a', day: '2026-01-04', model: 'gpt-4o', tokens: 280 }]);
+    await metrics.computeRange({ start: '2025-11-01', end: '2026-02-09', asOf });
+    expect(await summaries()).toEqual(covered);
   });
 
   it('answers the same whether the activity state covers the range, has a dirty day in it, or is empty', async () => {

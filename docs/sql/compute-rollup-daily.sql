@@ -165,12 +165,34 @@ WITH
           AND 1 PRECEDING
       )
   ),
+  ai_usage AS (
+    SELECT
+      tenant_id,
+      ((occurred_at AT TIME ZONE :tz)::date)::date AS bucket_date,
+      model,
+      sum(input_tokens + output_tokens) AS tokens,
+      sum(cost_usd) AS cost_usd,
+      count(*) AS requests
+    FROM
+      metrics_ai_usage_event AS ai_source
+    WHERE
+      occurred_at >= ((:w0::date)::timestamp AT TIME ZONE :tz)
+      AND occurred_at < ((:w1::date + 1)::timestamp AT TIME ZONE :tz)
+      AND (
+        :tenant::varchar IS NULL
+        OR tenant_id = :tenant
+      )
+    GROUP BY
+      1,
+      2,
+      3
+  ),
   bucket_counts AS (
     SELECT
       NULL::varchar AS tenant_id,
       NULL::date AS bucket_date,
       NULL::text AS fact,
-      NULL::bigint AS value
+      NULL::numeric AS value
     WHERE
       false
     UNION ALL
@@ -239,6 +261,17 @@ WITH
     GROUP BY
       1,
       2
+    UNION ALL
+    SELECT
+      tenant_id,
+      bucket_date,
+      'ai_cost_usd_exact',
+      sum(cost_usd)
+    FROM
+      ai_usage
+    GROUP BY
+      1,
+      2
   ),
   scoped_counts AS (
     SELECT
@@ -283,28 +316,6 @@ WITH
       ) AS activation_breakdown
     FROM
       scoped_counts
-    GROUP BY
-      1,
-      2,
-      3
-  ),
-  ai_usage AS (
-    SELECT
-      tenant_id,
-      ((occurred_at AT TIME ZONE :tz)::date)::date AS bucket_date,
-      model,
-      sum(input_tokens + output_tokens) AS tokens,
-      sum(cost_usd) AS cost_usd,
-      count(*) AS requests
-    FROM
-      metrics_ai_usage_event AS ai_source
-    WHERE
-      occurred_at >= ((:w0::date)::timestamp AT TIME ZONE :tz)
-      AND occurred_at < ((:w1::date + 1)::timestamp AT TIME ZONE :tz)
-      AND (
-        :tenant::varchar IS NULL
-        OR tenant_id = :tenant
-      )
     GROUP BY
       1,
       2,

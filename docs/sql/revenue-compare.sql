@@ -1914,12 +1914,23 @@ WITH
           AND 1 PRECEDING
       )
   ),
+  ai_usage AS (
+    SELECT
+      NULL::varchar AS tenant_id,
+      NULL::date AS bucket_date,
+      NULL::text AS model,
+      NULL::bigint AS tokens,
+      NULL::numeric AS cost_usd,
+      NULL::bigint AS requests
+    WHERE
+      false
+  ),
   bucket_counts AS (
     SELECT
       NULL::varchar AS tenant_id,
       NULL::date AS bucket_date,
       NULL::text AS fact,
-      NULL::bigint AS value
+      NULL::numeric AS value
     WHERE
       false
     UNION ALL
@@ -2017,17 +2028,6 @@ WITH
       1,
       2,
       3
-  ),
-  ai_usage AS (
-    SELECT
-      NULL::varchar AS tenant_id,
-      NULL::date AS bucket_date,
-      NULL::text AS model,
-      NULL::bigint AS tokens,
-      NULL::numeric AS cost_usd,
-      NULL::bigint AS requests
-    WHERE
-      false
   ),
   scoped_ai AS (
     SELECT
@@ -2320,7 +2320,9 @@ WITH
       r."api_latency_sum_ms",
       r."api_latency_histogram",
       r."ai_tokens_used",
-      r."ai_cost_usd",
+      CASE
+        WHEN r."ai_cost_usd" IS NOT NULL THEN coalesce((bf.facts ->> 'ai_cost_usd_exact')::numeric, 0)::numeric(20, 4)
+      END AS "ai_cost_usd",
       r."mrr",
       r."arr",
       r."paying_customers",
@@ -2718,12 +2720,23 @@ WITH
           AND 1 PRECEDING
       )
   ),
+  ai_usage AS (
+    SELECT
+      NULL::varchar AS tenant_id,
+      NULL::date AS bucket_date,
+      NULL::text AS model,
+      NULL::bigint AS tokens,
+      NULL::numeric AS cost_usd,
+      NULL::bigint AS requests
+    WHERE
+      false
+  ),
   bucket_counts AS (
     SELECT
       NULL::varchar AS tenant_id,
       NULL::date AS bucket_date,
       NULL::text AS fact,
-      NULL::bigint AS value
+      NULL::numeric AS value
     WHERE
       false
     UNION ALL
@@ -2821,17 +2834,6 @@ WITH
       1,
       2,
       3
-  ),
-  ai_usage AS (
-    SELECT
-      NULL::varchar AS tenant_id,
-      NULL::date AS bucket_date,
-      NULL::text AS model,
-      NULL::bigint AS tokens,
-      NULL::numeric AS cost_usd,
-      NULL::bigint AS requests
-    WHERE
-      false
   ),
   scoped_ai AS (
     SELECT

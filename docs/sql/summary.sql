@@ -68,7 +68,30 @@ SELECT
       )
   ) AS holds;
 
--- range (global view, users per key action from the key-action days’ global counts and NRR’s movements from the stored movements, which both hold the range)
+-- aiUsageDaysHold
+-- sample parameters: {"from":"2026-01-01","source":"metrics_ai_usage_event AS ai_source","to":"2026-03-01","tz":"Europe/Berlin"}
+SELECT
+  EXISTS (
+    SELECT
+      1
+    FROM
+      metrics_ai_usage_day_coverage
+    WHERE
+      timezone = :tz
+      AND source = :source
+      AND first_day <= :from::date
+      AND last_day >= :to::date
+  )
+  AND NOT EXISTS (
+    SELECT
+      1
+    FROM
+      metrics_dirty_day
+    WHERE
+      day BETWEEN :from::date AND :to::date
+  ) AS holds;
+
+-- range (global view, AI usage per model from the AI usage days, which hold the range)
 -- built with: {"enabled":"lifecycle, activity, activation, config, billing, jobs, ai, api","relations":"the module's own tables"}
 -- sample parameters: {"actions":["created_project","invited_teammate"],"as_of":"2026-03-02T08:00:00.000Z","env":"production","range_end":"2026-03-01","range_start":"2026-01-01","tenant":null,"tz":"Europe/Berlin","w0":"2026-01-01","w1":"2026-03-01"}
 WITH
@@ -223,12 +246,29 @@ WITH
         OR tenant_id = :tenant
       )
   ),
+  ai_usage AS (
+    SELECT
+      NULL::varchar AS tenant_id,
+      :range_start::date AS bucket_date,
+      model,
+      sum(tokens) AS tokens,
+      sum(cost_usd) AS cost_usd,
+      sum(requests) AS requests
+    FROM
+      metrics_ai_usage_day
+    WHERE
+      is_global
+      AND day BETWEEN :w0::date AND :w1::date
+    GROUP BY
+      2,
+      3
+  ),
   bucket_counts AS (
     SELECT
       NULL::varchar AS tenant_id,
       NULL::date AS bucket_date,
       NULL::text AS fact,
-      NULL::bigint AS value
+      NULL::numeric AS value
     WHERE
       false
     UNION ALL
@@ -317,6 +357,17 @@ WITH
     GROUP BY
       1,
       2
+    UNION ALL
+    SELECT
+      tenant_id,
+      bucket_date,
+      'ai_cost_usd_exact',
+      sum(cost_usd)
+    FROM
+      ai_usage
+    GROUP BY
+      1,
+      2
   ),
   scoped_counts AS (
     SELECT
@@ -345,27 +396,6 @@ WITH
       scoped_counts
     GROUP BY
       1,
-      2,
-      3
-  ),
-  ai_usage AS (
-    SELECT
-      NULL::varchar AS tenant_id,
-      :range_start::date AS bucket_date,
-      model,
-      sum(input_tokens + output_tokens) AS tokens,
-      sum(cost_usd) AS cost_usd,
-      count(*) AS requests
-    FROM
-      metrics_ai_usage_event AS ai_source
-    WHERE
-      occurred_at >= ((:w0::date)::timestamp AT TIME ZONE :tz)
-      AND occurred_at < ((:w1::date + 1)::timestamp AT TIME ZONE :tz)
-      AND (
-        :tenant::varchar IS NULL
-        OR tenant_id = :tenant
-      )
-    GROUP BY
       2,
       3
   ),
@@ -697,7 +727,1634 @@ WITH
       r."api_latency_sum_ms",
       r."api_latency_histogram",
       r."ai_tokens_used",
-      r."ai_cost_usd",
+      CASE
+        WHEN r."ai_cost_usd" IS NOT NULL THEN coalesce((bf.facts ->> 'ai_cost_usd_exact')::numeric, 0)::numeric(20, 4)
+      END AS "ai_cost_usd",
+      r."mrr",
+      r."arr",
+      r."paying_customers",
+      r."mrr_new",
+      r."mrr_expansion",
+      r."mrr_contraction",
+      r."mrr_churn",
+      r."mrr_reactivation",
+      r."mrr_net_new",
+      r."mrr_gained",
+      r."mrr_lost",
+      r."mrr_at_start",
+      coalesce((bf.facts ->> 'mrr_retained_change')::numeric, 0) AS "mrr_retained_change",
+      coalesce((bf.facts ->> 'mrr_retained_loss')::numeric, 0) AS "mrr_retained_loss",
+      r."stripe_active_subscriptions",
+      r."stripe_past_due",
+      r."stripe_canceled",
+      r."stripe_failed_payments",
+      r."outstanding_invoices_count",
+      r."outstanding_invoices_value",
+      r."new_paying_customers",
+      r."paying_customers_churned",
+      r."paying_at_start",
+      coalesce((bf.facts ->> 'paying_retained_lost')::numeric, 0) AS "paying_retained_lost",
+      r."cash_burn_monthly",
+      r."cash_balance",
+      r."runway_months",
+      r."stickiness__daily_mean",
+      bf.activation_breakdown,
+      bf.ai_breakdown
+    FROM
+      rolled AS r
+      LEFT JOIN bucket_facts AS bf ON bf.is_global = r.is_global
+      AND coalesce(bf.tenant_id, '') = coalesce(r.tenant_id, '')
+      AND bf.tenant_id IS NOT DISTINCT FROM r.tenant_id
+      AND bf.bucket_date = r.bucket_date
+  ),
+  range_rows AS (
+    SELECT
+      finished.*,
+      round(
+        "churned_customers"::numeric * 100 / nullif("customers_at_start", 0),
+        2
+      ) AS "customer_churn_rate",
+      "stickiness__daily_mean" AS "stickiness",
+      CASE
+        WHEN (
+          (:range_end::date + 1 + 7)::timestamp AT TIME ZONE :tz
+        ) <= :as_of::timestamptz THEN round(
+          "signups_activated_7d"::numeric * 100 / nullif("new_customers", 0),
+          2
+        )
+      END AS "activation_rate",
+      round(
+        "trial_converted"::numeric * 100 / nullif("trial_started", 0),
+        2
+      ) AS "trial_conversion_rate",
+      round(
+        "jobs_duration_sum_sec"::numeric * 1 / nullif("jobs_total", 0),
+        2
+      ) AS "jobs_avg_duration_sec",
+      round(
+        "jobs_succeeded"::numeric * 100 / nullif("jobs_total", 0),
+        2
+      ) AS "job_success_rate",
+      round(
+        "jobs_failed"::numeric * 100 / nullif("jobs_total", 0),
+        2
+      ) AS "job_failure_rate",
+      round(
+        "api_latency_sum_ms"::numeric * 1 / nullif("api_requests_total", 0),
+        2
+      ) AS "api_avg_latency_ms",
+      round(
+        metrics_histogram_quantile (
+          "api_latency_histogram",
+          ARRAY[
+            5,
+            10,
+            25,
+            50,
+            75,
+            100,
+            150,
+            200,
+            300,
+            500,
+            750,
+            1000,
+            1500,
+            2000,
+            3000,
+            5000,
+            10000,
+            30000
+          ]::numeric[],
+          0.95
+        ),
+        2
+      ) AS "api_p95_latency_ms",
+      round(
+        "api_errors_total"::numeric * 100 / nullif("api_requests_total", 0),
+        2
+      ) AS "error_rate",
+      round(
+        "mrr"::numeric * 1 / nullif("paying_customers", 0),
+        2
+      ) AS "arpa",
+      round(
+        (
+          "mrr_at_start" + coalesce("mrr_retained_change", 0)
+        )::numeric * 100 / nullif("mrr_at_start", 0),
+        2
+      ) AS "nrr",
+      round(
+        ("mrr_at_start" - coalesce("mrr_retained_loss", 0))::numeric * 100 / nullif("mrr_at_start", 0),
+        2
+      ) AS "grr",
+      round(
+        "mrr_retained_loss"::numeric * 100 / nullif("mrr_at_start", 0),
+        2
+      ) AS "revenue_churn_rate",
+      round(
+        "mrr_gained"::numeric * 1 / nullif("mrr_lost", 0),
+        2
+      ) AS "quick_ratio",
+      round(
+        "paying_retained_lost"::numeric * 100 / nullif("paying_at_start", 0),
+        2
+      ) AS "logo_churn_rate",
+      round(
+        (- "mrr_retained_change")::numeric * 100 / nullif("mrr_at_start", 0),
+        2
+      ) AS "net_mrr_churn_rate",
+      round(
+        ("mrr" - "mrr_at_start")::numeric * 100 / nullif("mrr_at_start", 0),
+        2
+      ) AS "mrr_growth_rate",
+      round(
+        "mrr_new"::numeric * 1 / nullif("new_paying_customers", 0),
+        2
+      ) AS "average_sale_price",
+      round(
+        mrr::numeric * paying_at_start / nullif(
+          paying_customers::numeric * paying_retained_lost,
+          0
+        ),
+        2
+      ) AS "ltv"
+    FROM
+      finished
+  )
+SELECT
+  *
+FROM
+  range_rows AS r
+WHERE
+  r.tenant_id IS NULL;
+
+-- range (one tenant, AI usage per model from the AI usage days, which hold the range)
+-- built with: {"enabled":"lifecycle, activity, activation, config, billing, jobs, ai, api","relations":"the module's own tables"}
+-- sample parameters: {"actions":["created_project","invited_teammate"],"as_of":"2026-03-02T08:00:00.000Z","env":"production","range_end":"2026-03-01","range_start":"2026-01-01","scope_tenant":"acme","tenant":"acme","tz":"Europe/Berlin","w0":"2026-01-01","w1":"2026-03-01"}
+WITH
+  lifecycle_events AS (
+    SELECT
+      tenant_id,
+      user_id,
+      type,
+      occurred_at,
+      (occurred_at AT TIME ZONE :tz)::date AS day
+    FROM
+      metrics_lifecycle_event AS lifecycle_source
+    WHERE
+      occurred_at < ((:w1::date + 1)::timestamp AT TIME ZONE :tz)
+      AND (
+        :tenant::varchar IS NULL
+        OR tenant_id = :tenant
+      )
+  ),
+  first_signups AS (
+    SELECT
+      tenant_id,
+      user_id,
+      min(occurred_at) AS signup_at
+    FROM
+      lifecycle_events
+    WHERE
+      type = 'signup'
+    GROUP BY
+      tenant_id,
+      user_id
+  ),
+  user_days AS (
+    SELECT DISTINCT
+      tenant_id,
+      user_id,
+      (occurred_at AT TIME ZONE :tz)::date AS day
+    FROM
+      metrics_activity_event AS activity_source
+    WHERE
+      occurred_at >= ((:w0::date - 29)::timestamp AT TIME ZONE :tz)
+      AND occurred_at < ((:w1::date + 1)::timestamp AT TIME ZONE :tz)
+      AND (
+        :tenant::varchar IS NULL
+        OR tenant_id = :tenant
+      )
+  ),
+  user_day_counts AS MATERIALIZED (
+    SELECT
+      tenant_id,
+      day,
+      count(*) AS users,
+      count(*) FILTER (
+        WHERE
+          coalesce(day - previous_day > 7, true)
+      ) AS wau_opens,
+      count(*) FILTER (
+        WHERE
+          coalesce(next_day - day > 7, true)
+      ) AS wau_closes,
+      count(*) FILTER (
+        WHERE
+          coalesce(day - previous_day > 30, true)
+      ) AS mau_opens,
+      count(*) FILTER (
+        WHERE
+          coalesce(next_day - day > 30, true)
+      ) AS mau_closes,
+      count(*) FILTER (
+        WHERE
+          coalesce(
+            day - previous_day > (((day) - DATE '2000-01-03') % 7 + 7) % 7,
+            true
+          )
+      ) AS week_firsts,
+      count(*) FILTER (
+        WHERE
+          coalesce(
+            day - previous_day > (date_part('day', day)::int - 1),
+            true
+          )
+      ) AS month_firsts
+    FROM
+      (
+        SELECT
+          tenant_id COLLATE "default" AS tenant_id,
+          user_id COLLATE "default" AS user_id,
+          day,
+          lag(day) OVER by_user AS previous_day,
+          lead(day) OVER by_user AS next_day
+        FROM
+          (
+            SELECT
+              user_id COLLATE "C" AS user_id,
+              tenant_id COLLATE "C" AS tenant_id,
+              day
+            FROM
+              (
+                SELECT
+                  tenant_id,
+                  user_id,
+                  day
+                FROM
+                  user_days
+              ) AS user_days
+          ) AS user_days
+        WINDOW
+          by_user AS (
+            PARTITION BY
+              user_id,
+              tenant_id
+            ORDER BY
+              day
+          )
+      ) AS neighbours
+    GROUP BY
+      tenant_id,
+      day
+  ),
+  key_actions AS (
+    SELECT
+      tenant_id,
+      user_id,
+      action,
+      occurred_at
+    FROM
+      system_activation_event AS activation_source
+    WHERE
+      action = ANY (:actions::text[])
+      AND occurred_at >= ((:w0::date)::timestamp AT TIME ZONE :tz)
+      AND occurred_at < ((:w1::date + 1)::timestamp AT TIME ZONE :tz) + interval '8 days'
+      AND (
+        :tenant::varchar IS NULL
+        OR tenant_id = :tenant
+      )
+  ),
+  billing_movements AS (
+    SELECT
+      tenant_id,
+      customer_id,
+      day,
+      mrr_before,
+      mrr_after,
+      had_mrr,
+      paying_since
+    FROM
+      metrics_billing_movement
+    WHERE
+      day BETWEEN :w0::date AND :w1::date
+      AND (
+        :tenant::varchar IS NULL
+        OR tenant_id = :tenant
+      )
+  ),
+  ai_usage AS (
+    SELECT
+      tenant_id,
+      :range_start::date AS bucket_date,
+      model,
+      sum(tokens) AS tokens,
+      sum(cost_usd) AS cost_usd,
+      sum(requests) AS requests
+    FROM
+      metrics_ai_usage_day
+    WHERE
+      NOT is_global
+      AND day BETWEEN :w0::date AND :w1::date
+      AND (
+        :tenant::varchar IS NULL
+        OR tenant_id = :tenant
+      )
+    GROUP BY
+      1,
+      2,
+      3
+  ),
+  bucket_counts AS (
+    SELECT
+      NULL::varchar AS tenant_id,
+      NULL::date AS bucket_date,
+      NULL::text AS fact,
+      NULL::numeric AS value
+    WHERE
+      false
+    UNION ALL
+    SELECT
+      tenant_id,
+      :range_start::date AS bucket_date,
+      'action:' || action AS fact,
+      count(*) AS value
+    FROM
+      metrics_key_action_day
+    WHERE
+      day BETWEEN :w0::date AND :w1::date
+      AND action = ANY (:actions::text[])
+      AND (
+        :tenant::varchar IS NULL
+        OR tenant_id = :tenant
+      )
+      AND (
+        previous_day IS NULL
+        OR previous_day < :range_start::date
+      )
+    GROUP BY
+      1,
+      2,
+      3
+    UNION ALL
+    SELECT
+      tenant_id,
+      :range_start::date AS bucket_date,
+      'mrr_retained_change' AS fact,
+      sum(mrr_after - mrr_before) AS value
+    FROM
+      billing_movements
+    WHERE
+      day >= :w0::date
+      AND mrr_before > 0
+      AND paying_since < :range_start::date
+    GROUP BY
+      1,
+      2
+    UNION ALL
+    SELECT
+      tenant_id,
+      :range_start::date,
+      'mrr_retained_loss',
+      sum(mrr_before - greatest(mrr_after, 0))
+    FROM
+      billing_movements
+    WHERE
+      day >= :w0::date
+      AND mrr_before > 0
+      AND paying_since < :range_start::date
+      AND mrr_after < mrr_before
+    GROUP BY
+      1,
+      2
+    UNION ALL
+    SELECT
+      tenant_id,
+      :range_start::date,
+      'paying_retained_lost',
+      count(*)
+    FROM
+      billing_movements
+    WHERE
+      day >= :w0::date
+      AND mrr_before > 0
+      AND paying_since < :range_start::date
+      AND mrr_after <= 0
+    GROUP BY
+      1,
+      2
+    UNION ALL
+    SELECT
+      tenant_id,
+      bucket_date,
+      'ai_cost_usd_exact',
+      sum(cost_usd)
+    FROM
+      ai_usage
+    GROUP BY
+      1,
+      2
+  ),
+  scoped_counts AS (
+    SELECT
+      *
+    FROM
+      (
+        SELECT
+          grouping(tenant_id) = 1 AS is_global,
+          tenant_id,
+          bucket_date,
+          fact,
+          sum(value) AS value
+        FROM
+          bucket_counts
+        GROUP BY
+          GROUPING SETS (
+            (tenant_id, bucket_date, fact),
+            (bucket_date, fact)
+          )
+      ) AS grouped
+    WHERE
+      (
+        (
+          is_global
+          AND :tenant::varchar IS NULL
+        )
+        OR (
+          NOT is_global
+          AND tenant_id IS NOT NULL
+        )
+      )
+  ),
+  count_facts AS (
+    SELECT
+      is_global,
+      tenant_id,
+      bucket_date,
+      jsonb_object_agg(fact, value) AS facts,
+      jsonb_object_agg(substr(fact, 8), value) FILTER (
+        WHERE
+          fact LIKE 'action:%'
+      ) AS activation_breakdown
+    FROM
+      scoped_counts
+    GROUP BY
+      1,
+      2,
+      3
+  ),
+  scoped_ai AS (
+    SELECT
+      *
+    FROM
+      (
+        SELECT
+          grouping(tenant_id) = 1 AS is_global,
+          tenant_id,
+          bucket_date,
+          model,
+          sum(tokens) AS tokens,
+          sum(cost_usd) AS cost_usd,
+          sum(requests) AS requests
+        FROM
+          ai_usage
+        GROUP BY
+          GROUPING SETS (
+            (tenant_id, bucket_date, model),
+            (bucket_date, model)
+          )
+      ) AS grouped
+    WHERE
+      (
+        (
+          is_global
+          AND :tenant::varchar IS NULL
+        )
+        OR (
+          NOT is_global
+          AND tenant_id IS NOT NULL
+        )
+      )
+  ),
+  ai_facts AS (
+    SELECT
+      is_global,
+      tenant_id,
+      bucket_date,
+      jsonb_object_agg(
+        model,
+        jsonb_build_object(
+          'tokens',
+          tokens,
+          'cost_usd',
+          round(cost_usd, 4),
+          'requests',
+          requests
+        )
+      ) AS ai_breakdown
+    FROM
+      scoped_ai
+    GROUP BY
+      1,
+      2,
+      3
+  ),
+  bucket_facts AS (
+    SELECT
+      coalesce(c.is_global, a.is_global) AS is_global,
+      coalesce(c.tenant_id, a.tenant_id) AS tenant_id,
+      coalesce(c.bucket_date, a.bucket_date) AS bucket_date,
+      coalesce(c.facts, '{}'::jsonb) AS facts,
+      c.activation_breakdown,
+      a.ai_breakdown
+    FROM
+      count_facts c
+      FULL JOIN ai_facts a ON a.is_global = c.is_global
+      AND coalesce(a.tenant_id, '') = coalesce(c.tenant_id, '')
+      AND a.tenant_id IS NOT DISTINCT FROM c.tenant_id
+      AND a.bucket_date = c.bucket_date
+  ),
+  daily_rows AS (
+    SELECT
+      work_day.*,
+      lag(work_day.day) OVER by_bucket IS NULL AS last_of_bucket,
+      lead(work_day.day) OVER by_bucket IS NULL AS first_of_bucket
+    FROM
+      (
+        SELECT
+          tenant_id IS NULL AS is_global,
+          tenant_id,
+          bucket_date AS day,
+          "total_customers",
+          "new_customers",
+          "churned_customers",
+          "reactivated_customers",
+          "customers_at_start",
+          "signups_total",
+          "dau",
+          "wau",
+          "mau",
+          "activated_users",
+          "signups_activated_7d",
+          "trial_started",
+          "trial_converted",
+          "jobs_total",
+          "jobs_succeeded",
+          "jobs_failed",
+          "jobs_duration_sum_sec",
+          "api_requests_total",
+          "api_errors_total",
+          "api_client_errors_total",
+          "api_latency_sum_ms",
+          "api_latency_histogram",
+          "ai_tokens_used",
+          "ai_cost_usd",
+          "mrr",
+          "arr",
+          "paying_customers",
+          "mrr_new",
+          "mrr_expansion",
+          "mrr_contraction",
+          "mrr_churn",
+          "mrr_reactivation",
+          "mrr_net_new",
+          "mrr_gained",
+          "mrr_lost",
+          "mrr_at_start",
+          "stripe_active_subscriptions",
+          "stripe_past_due",
+          "stripe_canceled",
+          "stripe_failed_payments",
+          "outstanding_invoices_count",
+          "outstanding_invoices_value",
+          "new_paying_customers",
+          "paying_customers_churned",
+          "paying_at_start",
+          "cash_burn_monthly",
+          "cash_balance",
+          "runway_months"
+        FROM
+          system_metrics_snapshot
+        WHERE
+          environment = :env
+          AND bucket_type = 'daily'
+          AND tenant_id = :scope_tenant::varchar
+          AND bucket_date BETWEEN :range_start::date AND :range_end::date
+      ) AS work_day
+    WINDOW
+      by_bucket AS (
+        PARTITION BY
+          work_day.is_global,
+          work_day.tenant_id,
+          :range_start::date
+        ORDER BY
+          work_day.day DESC
+      )
+  ),
+  rolled AS (
+    SELECT
+      is_global,
+      tenant_id,
+      :range_start::date AS bucket_date,
+      (
+        array_agg("total_customers") FILTER (
+          WHERE
+            last_of_bucket
+        )
+      ) [1] AS "total_customers",
+      sum("new_customers") AS "new_customers",
+      sum("churned_customers") AS "churned_customers",
+      sum("reactivated_customers") AS "reactivated_customers",
+      (
+        array_agg("customers_at_start") FILTER (
+          WHERE
+            first_of_bucket
+        )
+      ) [1] AS "customers_at_start",
+      (
+        array_agg("signups_total") FILTER (
+          WHERE
+            last_of_bucket
+        )
+      ) [1] AS "signups_total",
+      round(
+        avg("dau") FILTER (
+          WHERE
+            day <= :range_end::date
+        ),
+        2
+      ) AS "dau",
+      (
+        array_agg("wau") FILTER (
+          WHERE
+            last_of_bucket
+        )
+      ) [1] AS "wau",
+      (
+        array_agg("mau") FILTER (
+          WHERE
+            last_of_bucket
+        )
+      ) [1] AS "mau",
+      sum("activated_users") AS "activated_users",
+      sum("signups_activated_7d") AS "signups_activated_7d",
+      sum("trial_started") AS "trial_started",
+      sum("trial_converted") AS "trial_converted",
+      sum("jobs_total") AS "jobs_total",
+      sum("jobs_succeeded") AS "jobs_succeeded",
+      sum("jobs_failed") AS "jobs_failed",
+      sum("jobs_duration_sum_sec") AS "jobs_duration_sum_sec",
+      sum("api_requests_total") AS "api_requests_total",
+      sum("api_errors_total") AS "api_errors_total",
+      sum("api_client_errors_total") AS "api_client_errors_total",
+      sum("api_latency_sum_ms") AS "api_latency_sum_ms",
+      metrics_histogram_sum ("api_latency_histogram") AS "api_latency_histogram",
+      sum("ai_tokens_used") AS "ai_tokens_used",
+      sum("ai_cost_usd") AS "ai_cost_usd",
+      (
+        array_agg("mrr") FILTER (
+          WHERE
+            last_of_bucket
+        )
+      ) [1] AS "mrr",
+      (
+        array_agg("arr") FILTER (
+          WHERE
+            last_of_bucket
+        )
+      ) [1] AS "arr",
+      (
+        array_agg("paying_customers") FILTER (
+          WHERE
+            last_of_bucket
+        )
+      ) [1] AS "paying_customers",
+      sum("mrr_new") AS "mrr_new",
+      sum("mrr_expansion") AS "mrr_expansion",
+      sum("mrr_contraction") AS "mrr_contraction",
+      sum("mrr_churn") AS "mrr_churn",
+      sum("mrr_reactivation") AS "mrr_reactivation",
+      sum("mrr_net_new") AS "mrr_net_new",
+      sum("mrr_gained") AS "mrr_gained",
+      sum("mrr_lost") AS "mrr_lost",
+      (
+        array_agg("mrr_at_start") FILTER (
+          WHERE
+            first_of_bucket
+        )
+      ) [1] AS "mrr_at_start",
+      (
+        array_agg("stripe_active_subscriptions") FILTER (
+          WHERE
+            last_of_bucket
+        )
+      ) [1] AS "stripe_active_subscriptions",
+      (
+        array_agg("stripe_past_due") FILTER (
+          WHERE
+            last_of_bucket
+        )
+      ) [1] AS "stripe_past_due",
+      sum("stripe_canceled") AS "stripe_canceled",
+      sum("stripe_failed_payments") AS "stripe_failed_payments",
+      (
+        array_agg("outstanding_invoices_count") FILTER (
+          WHERE
+            last_of_bucket
+        )
+      ) [1] AS "outstanding_invoices_count",
+      (
+        array_agg("outstanding_invoices_value") FILTER (
+          WHERE
+            last_of_bucket
+        )
+      ) [1] AS "outstanding_invoices_value",
+      sum("new_paying_customers") AS "new_paying_customers",
+      sum("paying_customers_churned") AS "paying_customers_churned",
+      (
+        array_agg("paying_at_start") FILTER (
+          WHERE
+            first_of_bucket
+        )
+      ) [1] AS "paying_at_start",
+      (
+        array_agg("cash_burn_monthly") FILTER (
+          WHERE
+            last_of_bucket
+        )
+      ) [1] AS "cash_burn_monthly",
+      (
+        array_agg("cash_balance") FILTER (
+          WHERE
+            last_of_bucket
+        )
+      ) [1] AS "cash_balance",
+      (
+        array_agg("runway_months") FILTER (
+          WHERE
+            last_of_bucket
+        )
+      ) [1] AS "runway_months",
+      round(
+        avg(round("dau"::numeric * 100 / nullif("mau", 0), 2)) FILTER (
+          WHERE
+            day <= :range_end::date
+        ),
+        2
+      ) AS "stickiness__daily_mean"
+    FROM
+      daily_rows
+    GROUP BY
+      is_global,
+      tenant_id,
+      :range_start::date
+  ),
+  finished AS (
+    SELECT
+      r.is_global,
+      r.tenant_id,
+      r.bucket_date,
+      r."total_customers",
+      r."new_customers",
+      r."churned_customers",
+      r."reactivated_customers",
+      r."customers_at_start",
+      r."signups_total",
+      r."dau",
+      r."wau",
+      r."mau",
+      r."activated_users",
+      CASE
+        WHEN true THEN coalesce((bf.facts ->> 'action:file_upload')::bigint, 0)
+      END AS "users_uploaded_file",
+      CASE
+        WHEN true THEN coalesce((bf.facts ->> 'action:worklog_create')::bigint, 0)
+      END AS "users_created_worklog",
+      CASE
+        WHEN true THEN coalesce(
+          (bf.facts ->> 'action:report_generate')::bigint,
+          0
+        )
+      END AS "users_generated_report",
+      r."signups_activated_7d",
+      r."trial_started",
+      r."trial_converted",
+      r."jobs_total",
+      r."jobs_succeeded",
+      r."jobs_failed",
+      r."jobs_duration_sum_sec",
+      r."api_requests_total",
+      r."api_errors_total",
+      r."api_client_errors_total",
+      r."api_latency_sum_ms",
+      r."api_latency_histogram",
+      r."ai_tokens_used",
+      CASE
+        WHEN r."ai_cost_usd" IS NOT NULL THEN coalesce((bf.facts ->> 'ai_cost_usd_exact')::numeric, 0)::numeric(20, 4)
+      END AS "ai_cost_usd",
+      r."mrr",
+      r."arr",
+      r."paying_customers",
+      r."mrr_new",
+      r."mrr_expansion",
+      r."mrr_contraction",
+      r."mrr_churn",
+      r."mrr_reactivation",
+      r."mrr_net_new",
+      r."mrr_gained",
+      r."mrr_lost",
+      r."mrr_at_start",
+      coalesce((bf.facts ->> 'mrr_retained_change')::numeric, 0) AS "mrr_retained_change",
+      coalesce((bf.facts ->> 'mrr_retained_loss')::numeric, 0) AS "mrr_retained_loss",
+      r."stripe_active_subscriptions",
+      r."stripe_past_due",
+      r."stripe_canceled",
+      r."stripe_failed_payments",
+      r."outstanding_invoices_count",
+      r."outstanding_invoices_value",
+      r."new_paying_customers",
+      r."paying_customers_churned",
+      r."paying_at_start",
+      coalesce((bf.facts ->> 'paying_retained_lost')::numeric, 0) AS "paying_retained_lost",
+      r."cash_burn_monthly",
+      r."cash_balance",
+      r."runway_months",
+      r."stickiness__daily_mean",
+      bf.activation_breakdown,
+      bf.ai_breakdown
+    FROM
+      rolled AS r
+      LEFT JOIN bucket_facts AS bf ON bf.is_global = r.is_global
+      AND coalesce(bf.tenant_id, '') = coalesce(r.tenant_id, '')
+      AND bf.tenant_id IS NOT DISTINCT FROM r.tenant_id
+      AND bf.bucket_date = r.bucket_date
+  ),
+  range_rows AS (
+    SELECT
+      finished.*,
+      round(
+        "churned_customers"::numeric * 100 / nullif("customers_at_start", 0),
+        2
+      ) AS "customer_churn_rate",
+      "stickiness__daily_mean" AS "stickiness",
+      CASE
+        WHEN (
+          (:range_end::date + 1 + 7)::timestamp AT TIME ZONE :tz
+        ) <= :as_of::timestamptz THEN round(
+          "signups_activated_7d"::numeric * 100 / nullif("new_customers", 0),
+          2
+        )
+      END AS "activation_rate",
+      round(
+        "trial_converted"::numeric * 100 / nullif("trial_started", 0),
+        2
+      ) AS "trial_conversion_rate",
+      round(
+        "jobs_duration_sum_sec"::numeric * 1 / nullif("jobs_total", 0),
+        2
+      ) AS "jobs_avg_duration_sec",
+      round(
+        "jobs_succeeded"::numeric * 100 / nullif("jobs_total", 0),
+        2
+      ) AS "job_success_rate",
+      round(
+        "jobs_failed"::numeric * 100 / nullif("jobs_total", 0),
+        2
+      ) AS "job_failure_rate",
+      round(
+        "api_latency_sum_ms"::numeric * 1 / nullif("api_requests_total", 0),
+        2
+      ) AS "api_avg_latency_ms",
+      round(
+        metrics_histogram_quantile (
+          "api_latency_histogram",
+          ARRAY[
+            5,
+            10,
+            25,
+            50,
+            75,
+            100,
+            150,
+            200,
+            300,
+            500,
+            750,
+            1000,
+            1500,
+            2000,
+            3000,
+            5000,
+            10000,
+            30000
+          ]::numeric[],
+          0.95
+        ),
+        2
+      ) AS "api_p95_latency_ms",
+      round(
+        "api_errors_total"::numeric * 100 / nullif("api_requests_total", 0),
+        2
+      ) AS "error_rate",
+      round(
+        "mrr"::numeric * 1 / nullif("paying_customers", 0),
+        2
+      ) AS "arpa",
+      round(
+        (
+          "mrr_at_start" + coalesce("mrr_retained_change", 0)
+        )::numeric * 100 / nullif("mrr_at_start", 0),
+        2
+      ) AS "nrr",
+      round(
+        ("mrr_at_start" - coalesce("mrr_retained_loss", 0))::numeric * 100 / nullif("mrr_at_start", 0),
+        2
+      ) AS "grr",
+      round(
+        "mrr_retained_loss"::numeric * 100 / nullif("mrr_at_start", 0),
+        2
+      ) AS "revenue_churn_rate",
+      round(
+        "mrr_gained"::numeric * 1 / nullif("mrr_lost", 0),
+        2
+      ) AS "quick_ratio",
+      round(
+        "paying_retained_lost"::numeric * 100 / nullif("paying_at_start", 0),
+        2
+      ) AS "logo_churn_rate",
+      round(
+        (- "mrr_retained_change")::numeric * 100 / nullif("mrr_at_start", 0),
+        2
+      ) AS "net_mrr_churn_rate",
+      round(
+        ("mrr" - "mrr_at_start")::numeric * 100 / nullif("mrr_at_start", 0),
+        2
+      ) AS "mrr_growth_rate",
+      round(
+        "mrr_new"::numeric * 1 / nullif("new_paying_customers", 0),
+        2
+      ) AS "average_sale_price",
+      round(
+        mrr::numeric * paying_at_start / nullif(
+          paying_customers::numeric * paying_retained_lost,
+          0
+        ),
+        2
+      ) AS "ltv"
+    FROM
+      finished
+  )
+SELECT
+  *
+FROM
+  range_rows AS r
+WHERE
+  r.tenant_id = :scope_tenant::varchar;
+
+-- range (global view, users per key action from the key-action days’ global counts and NRR’s movements from the stored movements, which both hold the range)
+-- built with: {"enabled":"lifecycle, activity, activation, config, billing, jobs, ai, api","relations":"the module's own tables"}
+-- sample parameters: {"actions":["created_project","invited_teammate"],"as_of":"2026-03-02T08:00:00.000Z","env":"production","range_end":"2026-03-01","range_start":"2026-01-01","tenant":null,"tz":"Europe/Berlin","w0":"2026-01-01","w1":"2026-03-01"}
+WITH
+  lifecycle_events AS (
+    SELECT
+      tenant_id,
+      user_id,
+      type,
+      occurred_at,
+      (occurred_at AT TIME ZONE :tz)::date AS day
+    FROM
+      metrics_lifecycle_event AS lifecycle_source
+    WHERE
+      occurred_at < ((:w1::date + 1)::timestamp AT TIME ZONE :tz)
+      AND (
+        :tenant::varchar IS NULL
+        OR tenant_id = :tenant
+      )
+  ),
+  first_signups AS (
+    SELECT
+      tenant_id,
+      user_id,
+      min(occurred_at) AS signup_at
+    FROM
+      lifecycle_events
+    WHERE
+      type = 'signup'
+    GROUP BY
+      tenant_id,
+      user_id
+  ),
+  user_days AS (
+    SELECT DISTINCT
+      tenant_id,
+      user_id,
+      (occurred_at AT TIME ZONE :tz)::date AS day
+    FROM
+      metrics_activity_event AS activity_source
+    WHERE
+      occurred_at >= ((:w0::date - 29)::timestamp AT TIME ZONE :tz)
+      AND occurred_at < ((:w1::date + 1)::timestamp AT TIME ZONE :tz)
+      AND (
+        :tenant::varchar IS NULL
+        OR tenant_id = :tenant
+      )
+  ),
+  user_day_counts AS MATERIALIZED (
+    SELECT
+      tenant_id,
+      day,
+      count(*) AS users,
+      count(*) FILTER (
+        WHERE
+          coalesce(day - previous_day > 7, true)
+      ) AS wau_opens,
+      count(*) FILTER (
+        WHERE
+          coalesce(next_day - day > 7, true)
+      ) AS wau_closes,
+      count(*) FILTER (
+        WHERE
+          coalesce(day - previous_day > 30, true)
+      ) AS mau_opens,
+      count(*) FILTER (
+        WHERE
+          coalesce(next_day - day > 30, true)
+      ) AS mau_closes,
+      count(*) FILTER (
+        WHERE
+          coalesce(
+            day - previous_day > (((day) - DATE '2000-01-03') % 7 + 7) % 7,
+            true
+          )
+      ) AS week_firsts,
+      count(*) FILTER (
+        WHERE
+          coalesce(
+            day - previous_day > (date_part('day', day)::int - 1),
+            true
+          )
+      ) AS month_firsts
+    FROM
+      (
+        SELECT
+          tenant_id COLLATE "default" AS tenant_id,
+          user_id COLLATE "default" AS user_id,
+          day,
+          lag(day) OVER by_user AS previous_day,
+          lead(day) OVER by_user AS next_day
+        FROM
+          (
+            SELECT
+              user_id COLLATE "C" AS user_id,
+              tenant_id COLLATE "C" AS tenant_id,
+              day
+            FROM
+              (
+                SELECT
+                  tenant_id,
+                  user_id,
+                  day
+                FROM
+                  user_days
+              ) AS user_days
+          ) AS user_days
+        WINDOW
+          by_user AS (
+            PARTITION BY
+              user_id,
+              tenant_id
+            ORDER BY
+              day
+          )
+      ) AS neighbours
+    GROUP BY
+      tenant_id,
+      day
+  ),
+  key_actions AS (
+    SELECT
+      tenant_id,
+      user_id,
+      action,
+      occurred_at
+    FROM
+      system_activation_event AS activation_source
+    WHERE
+      action = ANY (:actions::text[])
+      AND occurred_at >= ((:w0::date)::timestamp AT TIME ZONE :tz)
+      AND occurred_at < ((:w1::date + 1)::timestamp AT TIME ZONE :tz) + interval '8 days'
+      AND (
+        :tenant::varchar IS NULL
+        OR tenant_id = :tenant
+      )
+  ),
+  billing_movements AS (
+    SELECT
+      tenant_id,
+      customer_id,
+      day,
+      mrr_before,
+      mrr_after,
+      had_mrr,
+      paying_since
+    FROM
+      metrics_billing_movement
+    WHERE
+      day BETWEEN :w0::date AND :w1::date
+      AND (
+        :tenant::varchar IS NULL
+        OR tenant_id = :tenant
+      )
+  ),
+  ai_usage AS (
+    SELECT
+      NULL::varchar AS tenant_id,
+      :range_start::date AS bucket_date,
+      model,
+      sum(input_tokens + output_tokens) AS tokens,
+      sum(cost_usd) AS cost_usd,
+      count(*) AS requests
+    FROM
+      metrics_ai_usage_event AS ai_source
+    WHERE
+      occurred_at >= ((:w0::date)::timestamp AT TIME ZONE :tz)
+      AND occurred_at < ((:w1::date + 1)::timestamp AT TIME ZONE :tz)
+      AND (
+        :tenant::varchar IS NULL
+        OR tenant_id = :tenant
+      )
+    GROUP BY
+      2,
+      3
+  ),
+  bucket_counts AS (
+    SELECT
+      NULL::varchar AS tenant_id,
+      NULL::date AS bucket_date,
+      NULL::text AS fact,
+      NULL::numeric AS value
+    WHERE
+      false
+    UNION ALL
+    SELECT
+      NULL::varchar AS tenant_id,
+      :range_start::date AS bucket_date,
+      'action:' || action AS fact,
+      sum(users) AS value
+    FROM
+      (
+        SELECT
+          action,
+          coalesce(
+            users_at_least[
+              width_bucket((day - :w0::date + 1) - 1, gap_days) + 1
+            ],
+            0
+          ) AS users
+        FROM
+          metrics_key_action_global_day
+        WHERE
+          day BETWEEN :w0::date AND least(:w1::date, :w0::date + 365)
+          AND action = ANY (:actions::text[])
+        UNION ALL
+        SELECT
+          action,
+          count(*)
+        FROM
+          metrics_key_action_day
+        WHERE
+          day BETWEEN :w0::date + 366 AND :w1::date
+          AND action = ANY (:actions::text[])
+          AND (
+            previous_day IS NULL
+            OR previous_day < :w0::date
+          )
+        GROUP BY
+          action
+      ) AS action_users
+    GROUP BY
+      action
+    UNION ALL
+    SELECT
+      tenant_id,
+      :range_start::date AS bucket_date,
+      'mrr_retained_change' AS fact,
+      sum(mrr_after - mrr_before) AS value
+    FROM
+      billing_movements
+    WHERE
+      day >= :w0::date
+      AND mrr_before > 0
+      AND paying_since < :range_start::date
+    GROUP BY
+      1,
+      2
+    UNION ALL
+    SELECT
+      tenant_id,
+      :range_start::date,
+      'mrr_retained_loss',
+      sum(mrr_before - greatest(mrr_after, 0))
+    FROM
+      billing_movements
+    WHERE
+      day >= :w0::date
+      AND mrr_before > 0
+      AND paying_since < :range_start::date
+      AND mrr_after < mrr_before
+    GROUP BY
+      1,
+      2
+    UNION ALL
+    SELECT
+      tenant_id,
+      :range_start::date,
+      'paying_retained_lost',
+      count(*)
+    FROM
+      billing_movements
+    WHERE
+      day >= :w0::date
+      AND mrr_before > 0
+      AND paying_since < :range_start::date
+      AND mrr_after <= 0
+    GROUP BY
+      1,
+      2
+    UNION ALL
+    SELECT
+      tenant_id,
+      bucket_date,
+      'ai_cost_usd_exact',
+      sum(cost_usd)
+    FROM
+      ai_usage
+    GROUP BY
+      1,
+      2
+  ),
+  scoped_counts AS (
+    SELECT
+      true AS is_global,
+      NULL::varchar AS tenant_id,
+      bucket_date,
+      fact,
+      sum(value) AS value
+    FROM
+      bucket_counts
+    GROUP BY
+      bucket_date,
+      fact
+  ),
+  count_facts AS (
+    SELECT
+      is_global,
+      tenant_id,
+      bucket_date,
+      jsonb_object_agg(fact, value) AS facts,
+      jsonb_object_agg(substr(fact, 8), value) FILTER (
+        WHERE
+          fact LIKE 'action:%'
+      ) AS activation_breakdown
+    FROM
+      scoped_counts
+    GROUP BY
+      1,
+      2,
+      3
+  ),
+  scoped_ai AS (
+    SELECT
+      true AS is_global,
+      NULL::varchar AS tenant_id,
+      bucket_date,
+      model,
+      sum(tokens) AS tokens,
+      sum(cost_usd) AS cost_usd,
+      sum(requests) AS requests
+    FROM
+      ai_usage
+    GROUP BY
+      bucket_date,
+      model
+  ),
+  ai_facts AS (
+    SELECT
+      is_global,
+      tenant_id,
+      bucket_date,
+      jsonb_object_agg(
+        model,
+        jsonb_build_object(
+          'tokens',
+          tokens,
+          'cost_usd',
+          round(cost_usd, 4),
+          'requests',
+          requests
+        )
+      ) AS ai_breakdown
+    FROM
+      scoped_ai
+    GROUP BY
+      1,
+      2,
+      3
+  ),
+  bucket_facts AS (
+    SELECT
+      coalesce(c.is_global, a.is_global) AS is_global,
+      coalesce(c.tenant_id, a.tenant_id) AS tenant_id,
+      coalesce(c.bucket_date, a.bucket_date) AS bucket_date,
+      coalesce(c.facts, '{}'::jsonb) AS facts,
+      c.activation_breakdown,
+      a.ai_breakdown
+    FROM
+      count_facts c
+      FULL JOIN ai_facts a ON a.is_global = c.is_global
+      AND coalesce(a.tenant_id, '') = coalesce(c.tenant_id, '')
+      AND a.tenant_id IS NOT DISTINCT FROM c.tenant_id
+      AND a.bucket_date = c.bucket_date
+  ),
+  daily_rows AS (
+    SELECT
+      work_day.*,
+      lag(work_day.day) OVER by_bucket IS NULL AS last_of_bucket,
+      lead(work_day.day) OVER by_bucket IS NULL AS first_of_bucket
+    FROM
+      (
+        SELECT
+          tenant_id IS NULL AS is_global,
+          tenant_id,
+          bucket_date AS day,
+          "total_customers",
+          "new_customers",
+          "churned_customers",
+          "reactivated_customers",
+          "customers_at_start",
+          "signups_total",
+          "dau",
+          "wau",
+          "mau",
+          "activated_users",
+          "signups_activated_7d",
+          "trial_started",
+          "trial_converted",
+          "jobs_total",
+          "jobs_succeeded",
+          "jobs_failed",
+          "jobs_duration_sum_sec",
+          "api_requests_total",
+          "api_errors_total",
+          "api_client_errors_total",
+          "api_latency_sum_ms",
+          "api_latency_histogram",
+          "ai_tokens_used",
+          "ai_cost_usd",
+          "mrr",
+          "arr",
+          "paying_customers",
+          "mrr_new",
+          "mrr_expansion",
+          "mrr_contraction",
+          "mrr_churn",
+          "mrr_reactivation",
+          "mrr_net_new",
+          "mrr_gained",
+          "mrr_lost",
+          "mrr_at_start",
+          "stripe_active_subscriptions",
+          "stripe_past_due",
+          "stripe_canceled",
+          "stripe_failed_payments",
+          "outstanding_invoices_count",
+          "outstanding_invoices_value",
+          "new_paying_customers",
+          "paying_customers_churned",
+          "paying_at_start",
+          "cash_burn_monthly",
+          "cash_balance",
+          "runway_months"
+        FROM
+          system_metrics_snapshot
+        WHERE
+          environment = :env
+          AND bucket_type = 'daily'
+          AND tenant_id IS NULL
+          AND bucket_date BETWEEN :range_start::date AND :range_end::date
+      ) AS work_day
+    WINDOW
+      by_bucket AS (
+        PARTITION BY
+          work_day.is_global,
+          work_day.tenant_id,
+          :range_start::date
+        ORDER BY
+          work_day.day DESC
+      )
+  ),
+  rolled AS (
+    SELECT
+      is_global,
+      tenant_id,
+      :range_start::date AS bucket_date,
+      (
+        array_agg("total_customers") FILTER (
+          WHERE
+            last_of_bucket
+        )
+      ) [1] AS "total_customers",
+      sum("new_customers") AS "new_customers",
+      sum("churned_customers") AS "churned_customers",
+      sum("reactivated_customers") AS "reactivated_customers",
+      (
+        array_agg("customers_at_start") FILTER (
+          WHERE
+            first_of_bucket
+        )
+      ) [1] AS "customers_at_start",
+      (
+        array_agg("signups_total") FILTER (
+          WHERE
+            last_of_bucket
+        )
+      ) [1] AS "signups_total",
+      round(
+        avg("dau") FILTER (
+          WHERE
+            day <= :range_end::date
+        ),
+        2
+      ) AS "dau",
+      (
+        array_agg("wau") FILTER (
+          WHERE
+            last_of_bucket
+        )
+      ) [1] AS "wau",
+      (
+        array_agg("mau") FILTER (
+          WHERE
+            last_of_bucket
+        )
+      ) [1] AS "mau",
+      sum("activated_users") AS "activated_users",
+      sum("signups_activated_7d") AS "signups_activated_7d",
+      sum("trial_started") AS "trial_started",
+      sum("trial_converted") AS "trial_converted",
+      sum("jobs_total") AS "jobs_total",
+      sum("jobs_succeeded") AS "jobs_succeeded",
+      sum("jobs_failed") AS "jobs_failed",
+      sum("jobs_duration_sum_sec") AS "jobs_duration_sum_sec",
+      sum("api_requests_total") AS "api_requests_total",
+      sum("api_errors_total") AS "api_errors_total",
+      sum("api_client_errors_total") AS "api_client_errors_total",
+      sum("api_latency_sum_ms") AS "api_latency_sum_ms",
+      metrics_histogram_sum ("api_latency_histogram") AS "api_latency_histogram",
+      sum("ai_tokens_used") AS "ai_tokens_used",
+      sum("ai_cost_usd") AS "ai_cost_usd",
+      (
+        array_agg("mrr") FILTER (
+          WHERE
+            last_of_bucket
+        )
+      ) [1] AS "mrr",
+      (
+        array_agg("arr") FILTER (
+          WHERE
+            last_of_bucket
+        )
+      ) [1] AS "arr",
+      (
+        array_agg("paying_customers") FILTER (
+          WHERE
+            last_of_bucket
+        )
+      ) [1] AS "paying_customers",
+      sum("mrr_new") AS "mrr_new",
+      sum("mrr_expansion") AS "mrr_expansion",
+      sum("mrr_contraction") AS "mrr_contraction",
+      sum("mrr_churn") AS "mrr_churn",
+      sum("mrr_reactivation") AS "mrr_reactivation",
+      sum("mrr_net_new") AS "mrr_net_new",
+      sum("mrr_gained") AS "mrr_gained",
+      sum("mrr_lost") AS "mrr_lost",
+      (
+        array_agg("mrr_at_start") FILTER (
+          WHERE
+            first_of_bucket
+        )
+      ) [1] AS "mrr_at_start",
+      (
+        array_agg("stripe_active_subscriptions") FILTER (
+          WHERE
+            last_of_bucket
+        )
+      ) [1] AS "stripe_active_subscriptions",
+      (
+        array_agg("stripe_past_due") FILTER (
+          WHERE
+            last_of_bucket
+        )
+      ) [1] AS "stripe_past_due",
+      sum("stripe_canceled") AS "stripe_canceled",
+      sum("stripe_failed_payments") AS "stripe_failed_payments",
+      (
+        array_agg("outstanding_invoices_count") FILTER (
+          WHERE
+            last_of_bucket
+        )
+      ) [1] AS "outstanding_invoices_count",
+      (
+        array_agg("outstanding_invoices_value") FILTER (
+          WHERE
+            last_of_bucket
+        )
+      ) [1] AS "outstanding_invoices_value",
+      sum("new_paying_customers") AS "new_paying_customers",
+      sum("paying_customers_churned") AS "paying_customers_churned",
+      (
+        array_agg("paying_at_start") FILTER (
+          WHERE
+            first_of_bucket
+        )
+      ) [1] AS "paying_at_start",
+      (
+        array_agg("cash_burn_monthly") FILTER (
+          WHERE
+            last_of_bucket
+        )
+      ) [1] AS "cash_burn_monthly",
+      (
+        array_agg("cash_balance") FILTER (
+          WHERE
+            last_of_bucket
+        )
+      ) [1] AS "cash_balance",
+      (
+        array_agg("runway_months") FILTER (
+          WHERE
+            last_of_bucket
+        )
+      ) [1] AS "runway_months",
+      round(
+        avg(round("dau"::numeric * 100 / nullif("mau", 0), 2)) FILTER (
+          WHERE
+            day <= :range_end::date
+        ),
+        2
+      ) AS "stickiness__daily_mean"
+    FROM
+      daily_rows
+    GROUP BY
+      is_global,
+      tenant_id,
+      :range_start::date
+  ),
+  finished AS (
+    SELECT
+      r.is_global,
+      r.tenant_id,
+      r.bucket_date,
+      r."total_customers",
+      r."new_customers",
+      r."churned_customers",
+      r."reactivated_customers",
+      r."customers_at_start",
+      r."signups_total",
+      r."dau",
+      r."wau",
+      r."mau",
+      r."activated_users",
+      CASE
+        WHEN true THEN coalesce((bf.facts ->> 'action:file_upload')::bigint, 0)
+      END AS "users_uploaded_file",
+      CASE
+        WHEN true THEN coalesce((bf.facts ->> 'action:worklog_create')::bigint, 0)
+      END AS "users_created_worklog",
+      CASE
+        WHEN true THEN coalesce(
+          (bf.facts ->> 'action:report_generate')::bigint,
+          0
+        )
+      END AS "users_generated_report",
+      r."signups_activated_7d",
+      r."trial_started",
+      r."trial_converted",
+      r."jobs_total",
+      r."jobs_succeeded",
+      r."jobs_failed",
+      r."jobs_duration_sum_sec",
+      r."api_requests_total",
+      r."api_errors_total",
+      r."api_client_errors_total",
+      r."api_latency_sum_ms",
+      r."api_latency_histogram",
+      r."ai_tokens_used",
+      CASE
+        WHEN r."ai_cost_usd" IS NOT NULL THEN coalesce((bf.facts ->> 'ai_cost_usd_exact')::numeric, 0)::numeric(20, 4)
+      END AS "ai_cost_usd",
       r."mrr",
       r."arr",
       r."paying_customers",
@@ -1101,12 +2758,33 @@ WITH
           AND 1 PRECEDING
       )
   ),
+  ai_usage AS (
+    SELECT
+      NULL::varchar AS tenant_id,
+      :range_start::date AS bucket_date,
+      model,
+      sum(input_tokens + output_tokens) AS tokens,
+      sum(cost_usd) AS cost_usd,
+      count(*) AS requests
+    FROM
+      metrics_ai_usage_event AS ai_source
+    WHERE
+      occurred_at >= ((:w0::date)::timestamp AT TIME ZONE :tz)
+      AND occurred_at < ((:w1::date + 1)::timestamp AT TIME ZONE :tz)
+      AND (
+        :tenant::varchar IS NULL
+        OR tenant_id = :tenant
+      )
+    GROUP BY
+      2,
+      3
+  ),
   bucket_counts AS (
     SELECT
       NULL::varchar AS tenant_id,
       NULL::date AS bucket_date,
       NULL::text AS fact,
-      NULL::bigint AS value
+      NULL::numeric AS value
     WHERE
       false
     UNION ALL
@@ -1179,6 +2857,17 @@ WITH
     GROUP BY
       1,
       2
+    UNION ALL
+    SELECT
+      tenant_id,
+      bucket_date,
+      'ai_cost_usd_exact',
+      sum(cost_usd)
+    FROM
+      ai_usage
+    GROUP BY
+      1,
+      2
   ),
   scoped_counts AS (
     SELECT
@@ -1207,27 +2896,6 @@ WITH
       scoped_counts
     GROUP BY
       1,
-      2,
-      3
-  ),
-  ai_usage AS (
-    SELECT
-      NULL::varchar AS tenant_id,
-      :range_start::date AS bucket_date,
-      model,
-      sum(input_tokens + output_tokens) AS tokens,
-      sum(cost_usd) AS cost_usd,
-      count(*) AS requests
-    FROM
-      metrics_ai_usage_event AS ai_source
-    WHERE
-      occurred_at >= ((:w0::date)::timestamp AT TIME ZONE :tz)
-      AND occurred_at < ((:w1::date + 1)::timestamp AT TIME ZONE :tz)
-      AND (
-        :tenant::varchar IS NULL
-        OR tenant_id = :tenant
-      )
-    GROUP BY
       2,
       3
   ),
@@ -1559,7 +3227,9 @@ WITH
       r."api_latency_sum_ms",
       r."api_latency_histogram",
       r."ai_tokens_used",
-      r."ai_cost_usd",
+      CASE
+        WHEN r."ai_cost_usd" IS NOT NULL THEN coalesce((bf.facts ->> 'ai_cost_usd_exact')::numeric, 0)::numeric(20, 4)
+      END AS "ai_cost_usd",
       r."mrr",
       r."arr",
       r."paying_customers",
@@ -1963,12 +3633,33 @@ WITH
           AND 1 PRECEDING
       )
   ),
+  ai_usage AS (
+    SELECT
+      NULL::varchar AS tenant_id,
+      :range_start::date AS bucket_date,
+      model,
+      sum(input_tokens + output_tokens) AS tokens,
+      sum(cost_usd) AS cost_usd,
+      count(*) AS requests
+    FROM
+      metrics_ai_usage_event AS ai_source
+    WHERE
+      occurred_at >= ((:w0::date)::timestamp AT TIME ZONE :tz)
+      AND occurred_at < ((:w1::date + 1)::timestamp AT TIME ZONE :tz)
+      AND (
+        :tenant::varchar IS NULL
+        OR tenant_id = :tenant
+      )
+    GROUP BY
+      2,
+      3
+  ),
   bucket_counts AS (
     SELECT
       NULL::varchar AS tenant_id,
       NULL::date AS bucket_date,
       NULL::text AS fact,
-      NULL::bigint AS value
+      NULL::numeric AS value
     WHERE
       false
     UNION ALL
@@ -2074,6 +3765,17 @@ WITH
     GROUP BY
       1,
       2
+    UNION ALL
+    SELECT
+      tenant_id,
+      bucket_date,
+      'ai_cost_usd_exact',
+      sum(cost_usd)
+    FROM
+      ai_usage
+    GROUP BY
+      1,
+      2
   ),
   scoped_counts AS (
     SELECT
@@ -2102,27 +3804,6 @@ WITH
       scoped_counts
     GROUP BY
       1,
-      2,
-      3
-  ),
-  ai_usage AS (
-    SELECT
-      NULL::varchar AS tenant_id,
-      :range_start::date AS bucket_date,
-      model,
-      sum(input_tokens + output_tokens) AS tokens,
-      sum(cost_usd) AS cost_usd,
-      count(*) AS requests
-    FROM
-      metrics_ai_usage_event AS ai_source
-    WHERE
-      occurred_at >= ((:w0::date)::timestamp AT TIME ZONE :tz)
-      AND occurred_at < ((:w1::date + 1)::timestamp AT TIME ZONE :tz)
-      AND (
-        :tenant::varchar IS NULL
-        OR tenant_id = :tenant
-      )
-    GROUP BY
       2,
       3
   ),
@@ -2454,7 +4135,9 @@ WITH
       r."api_latency_sum_ms",
       r."api_latency_histogram",
       r."ai_tokens_used",
-      r."ai_cost_usd",
+      CASE
+        WHEN r."ai_cost_usd" IS NOT NULL THEN coalesce((bf.facts ->> 'ai_cost_usd_exact')::numeric, 0)::numeric(20, 4)
+      END AS "ai_cost_usd",
       r."mrr",
       r."arr",
       r."paying_customers",
@@ -2858,12 +4541,34 @@ WITH
           AND 1 PRECEDING
       )
   ),
+  ai_usage AS (
+    SELECT
+      tenant_id,
+      :range_start::date AS bucket_date,
+      model,
+      sum(input_tokens + output_tokens) AS tokens,
+      sum(cost_usd) AS cost_usd,
+      count(*) AS requests
+    FROM
+      metrics_ai_usage_event AS ai_source
+    WHERE
+      occurred_at >= ((:w0::date)::timestamp AT TIME ZONE :tz)
+      AND occurred_at < ((:w1::date + 1)::timestamp AT TIME ZONE :tz)
+      AND (
+        :tenant::varchar IS NULL
+        OR tenant_id = :tenant
+      )
+    GROUP BY
+      1,
+      2,
+      3
+  ),
   bucket_counts AS (
     SELECT
       NULL::varchar AS tenant_id,
       NULL::date AS bucket_date,
       NULL::text AS fact,
-      NULL::bigint AS value
+      NULL::numeric AS value
     WHERE
       false
     UNION ALL
@@ -2936,6 +4641,17 @@ WITH
     GROUP BY
       1,
       2
+    UNION ALL
+    SELECT
+      tenant_id,
+      bucket_date,
+      'ai_cost_usd_exact',
+      sum(cost_usd)
+    FROM
+      ai_usage
+    GROUP BY
+      1,
+      2
   ),
   scoped_counts AS (
     SELECT
@@ -2980,28 +4696,6 @@ WITH
       ) AS activation_breakdown
     FROM
       scoped_counts
-    GROUP BY
-      1,
-      2,
-      3
-  ),
-  ai_usage AS (
-    SELECT
-      tenant_id,
-      :range_start::date AS bucket_date,
-      model,
-      sum(input_tokens + output_tokens) AS tokens,
-      sum(cost_usd) AS cost_usd,
-      count(*) AS requests
-    FROM
-      metrics_ai_usage_event AS ai_source
-    WHERE
-      occurred_at >= ((:w0::date)::timestamp AT TIME ZONE :tz)
-      AND occurred_at < ((:w1::date + 1)::timestamp AT TIME ZONE :tz)
-      AND (
-        :tenant::varchar IS NULL
-        OR tenant_id = :tenant
-      )
     GROUP BY
       1,
       2,
@@ -3353,7 +5047,9 @@ WITH
       r."api_latency_sum_ms",
       r."api_latency_histogram",
       r."ai_tokens_used",
-      r."ai_cost_usd",
+      CASE
+        WHEN r."ai_cost_usd" IS NOT NULL THEN coalesce((bf.facts ->> 'ai_cost_usd_exact')::numeric, 0)::numeric(20, 4)
+      END AS "ai_cost_usd",
       r."mrr",
       r."arr",
       r."paying_customers",
@@ -3668,12 +5364,34 @@ WITH
         OR tenant_id = :tenant
       )
   ),
+  ai_usage AS (
+    SELECT
+      tenant_id,
+      :range_start::date AS bucket_date,
+      model,
+      sum(input_tokens + output_tokens) AS tokens,
+      sum(cost_usd) AS cost_usd,
+      count(*) AS requests
+    FROM
+      metrics_ai_usage_event AS ai_source
+    WHERE
+      occurred_at >= ((:w0::date)::timestamp AT TIME ZONE :tz)
+      AND occurred_at < ((:w1::date + 1)::timestamp AT TIME ZONE :tz)
+      AND (
+        :tenant::varchar IS NULL
+        OR tenant_id = :tenant
+      )
+    GROUP BY
+      1,
+      2,
+      3
+  ),
   bucket_counts AS (
     SELECT
       NULL::varchar AS tenant_id,
       NULL::date AS bucket_date,
       NULL::text AS fact,
-      NULL::bigint AS value
+      NULL::numeric AS value
     WHERE
       false
     UNION ALL
@@ -3746,6 +5464,17 @@ WITH
     GROUP BY
       1,
       2
+    UNION ALL
+    SELECT
+      tenant_id,
+      bucket_date,
+      'ai_cost_usd_exact',
+      sum(cost_usd)
+    FROM
+      ai_usage
+    GROUP BY
+      1,
+      2
   ),
   scoped_counts AS (
     SELECT
@@ -3790,28 +5519,6 @@ WITH
       ) AS activation_breakdown
     FROM
       scoped_counts
-    GROUP BY
-      1,
-      2,
-      3
-  ),
-  ai_usage AS (
-    SELECT
-      tenant_id,
-      :range_start::date AS bucket_date,
-      model,
-      sum(input_tokens + output_tokens) AS tokens,
-      sum(cost_usd) AS cost_usd,
-      count(*) AS requests
-    FROM
-      metrics_ai_usage_event AS ai_source
-    WHERE
-      occurred_at >= ((:w0::date)::timestamp AT TIME ZONE :tz)
-      AND occurred_at < ((:w1::date + 1)::timestamp AT TIME ZONE :tz)
-      AND (
-        :tenant::varchar IS NULL
-        OR tenant_id = :tenant
-      )
     GROUP BY
       1,
       2,
@@ -4163,7 +5870,9 @@ WITH
       r."api_latency_sum_ms",
       r."api_latency_histogram",
       r."ai_tokens_used",
-      r."ai_cost_usd",
+      CASE
+        WHEN r."ai_cost_usd" IS NOT NULL THEN coalesce((bf.facts ->> 'ai_cost_usd_exact')::numeric, 0)::numeric(20, 4)
+      END AS "ai_cost_usd",
       r."mrr",
       r."arr",
       r."paying_customers",

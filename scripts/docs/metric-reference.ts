@@ -62,7 +62,10 @@ function dailyRule(rule: DailyRule, metric: MetricDefinition): string {
 
 function computedAs(metric: MetricDefinition): string {
   const parts = [dailyRule(metric.daily, metric)];
-  if (metric.bucketFact) parts.push(`buckets: bucket fact ${code(metric.bucketFact)}`);
+  // A flow's bucket fact is its range summary's exact sum (its stored days are rounded); a distinct metric's, its buckets'.
+  if (metric.bucketFact && metric.kind === 'flow')
+    parts.push(`ranges: bucket fact ${code(metric.bucketFact)}, unrounded`);
+  else if (metric.bucketFact) parts.push(`buckets: bucket fact ${code(metric.bucketFact)}`);
   return parts.join('; ');
 }
 

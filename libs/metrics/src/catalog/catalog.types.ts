@@ -92,7 +92,11 @@ export interface MetricDefinition {
   daily: DailyRule;
   /** For distinct metrics: how weekly and monthly buckets get their value. */
   rollup?: { weekly: DistinctRollup; monthly: DistinctRollup; range: DistinctRollup };
-  /** For bucket_distinct rollups: which bucket-level fact to read. */
+  /**
+   * For bucket_distinct rollups: which bucket-level fact to read. For a flow whose daily values are stored rounded
+   * (its column has fewer decimals than its events): the fact a range summary sums it from exactly, rounded as the
+   * column rounds, instead of summing the range's stored days.
+   */
   bucketFact?: BucketFactName;
   ratio?: RatioDefinition;
   /**

@@ -12,6 +12,8 @@ import { MetricsSources } from '../sources/source-check.js';
 import { ActivityStateRun } from './activity-state-run.js';
 import { LifecycleStateRun, type LifecycleRead } from './lifecycle-state-run.js';
 import { KeyActionStateRun } from './key-action-state-run.js';
+import { AiUsageDaysRun } from './ai-usage-days-run.js';
+import { AiUsageDaysRepository } from '../repositories/ai-usage-days.repository.js';
 import { BillingMovementsRepository } from '../repositories/billing-movements.repository.js';
 import { KeyActionDaysRepository } from '../repositories/key-action-days.repository.js';
 import { StoredDailyWork } from './stored-daily-work.js';
@@ -82,6 +84,7 @@ export class SnapshotComputeService {
     private readonly storedWorkRepository: StoredDailyWorkRepository,
     private readonly keyActionDays: KeyActionDaysRepository,
     private readonly billingMovements: BillingMovementsRepository,
+    private readonly aiUsageDays: AiUsageDaysRepository,
   ) {}
 
   /** Checked at start: a host relation's columns are read through casts chosen from its types. */
@@ -142,6 +145,13 @@ export class SnapshotComputeService {
         base.tz,
         enabled.has('activation'),
       );
+      const aiUsageDays = await AiUsageDaysRun.open(
+        manager,
+        this.aiUsageDays,
+        this.relations,
+        base.tz,
+        enabled.has('ai'),
+      );
       const chunks = calendarYearChunks(request.start, request.end);
       const keeps = base.tenant === null && !request.inspectThenRollBack;
       const storedWork = new StoredDailyWork(
@@ -183,6 +193,7 @@ export class SnapshotComputeService {
         // the first key actions of their candidates only (FirstKeyActions).
         if (enabled.has('activation')) await keyActionState.fold(params);
         const keyActionsHeldFrom = enabled.has('activation') ? await keyActionState.heldFrom(params) : undefined;
+        if (enabled.has('ai')) await aiUsageDays.fold(params);
         const states = {
           activityState,
           lifecycleState,

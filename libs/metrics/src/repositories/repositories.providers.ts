@@ -11,6 +11,7 @@ import { ConventionsRepository } from './conventions.repository.js';
 import { AlertDeliveriesRepository } from './alert-deliveries.repository.js';
 import { SnapshotWritesRepository } from './snapshot-writes.repository.js';
 import { KeyActionDaysRepository } from './key-action-days.repository.js';
+import { AiUsageDaysRepository } from './ai-usage-days.repository.js';
 import { BillingMovementsRepository } from './billing-movements.repository.js';
 import { StoredDailyWorkRepository } from './stored-daily-work.repository.js';
 import { RevenueCompareRepository } from './revenue-compare.repository.js';
@@ -35,6 +36,7 @@ export const REPOSITORIES = [
   RunsRepository,
   SnapshotWritesRepository,
   KeyActionDaysRepository,
+  AiUsageDaysRepository,
   BillingMovementsRepository,
   StoredDailyWorkRepository,
   RevenueCompareRepository,

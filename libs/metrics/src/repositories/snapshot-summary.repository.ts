@@ -14,6 +14,7 @@ import {
 } from '../sql/bucket-facts.sql.js';
 import { keyActionDaysStatements } from './key-action-days.repository.js';
 import { billingMovementStatements } from './billing-movements.repository.js';
+import { aiUsageDaysStatements } from './ai-usage-days.repository.js';
 import type { LedgerRows } from '../sql/billing-facts.js';
 import { workMetrics } from '../sql/daily-work.sql.js';
 import { monthlyRatesSql } from '../sql/monthly-rates.sql.js';
@@ -91,13 +92,15 @@ export const summaryStatements = {
    * only exist per bucket (users per key action, AI usage per model, NRR's movements) counted over the whole range
    * from the sources. `activeUsers`: where the range's distinct active users come from, if a metric reads them;
    * `keyActions`: where its users per key action are counted (the key-action days when they hold the range);
-   * `ledger`: where NRR's movements come from (the stored movements when they hold, else the moving customers' rows).
+   * `ledger`: where NRR's movements come from (the stored movements when they hold, else the moving customers' rows);
+   * `aiUsage`: where AI usage per model is summed (the AI usage days when they hold the range, else the events).
    */
   range: (
     query: SummaryReadQuery,
     activeUsers: ActiveUsersFact = ACTIVE_USERS_OF_RANGE,
     keyActions: KeyActionUsers = 'events',
     ledger: LedgerRows = 'moving',
+    aiUsage: 'events' | 'days' = 'events',
   ): Statement => {
     const rolled = rollupSql(
       storedDays(query.tenant),
@@ -105,6 +108,7 @@ export const summaryStatements = {
         activeUsers,
         ledger,
         keyActions,
+        aiUsage,
         // A global summary keeps the global view's row alone.
         scopes: query.tenant === null ? 'global' : 'all',
       }),
@@ -136,6 +140,15 @@ export const summaryStatements = {
     keyActionDaysStatements.holds({
       ...summaryParams(query),
       source: query.relations.from('activation'),
+      from: query.start,
+      to: query.end,
+    }),
+
+  /** Whether the AI usage days hold the range's days exactly: then its AI usage per model is summed from them. */
+  aiUsageDaysHold: (query: SummaryReadQuery): Statement =>
+    aiUsageDaysStatements.holds({
+      ...summaryParams(query),
+      source: query.relations.from('ai'),
       from: query.start,
       to: query.end,
     }),
@@ -196,7 +209,12 @@ export class SnapshotSummaryRepository {
           const [{ holds }] = await run<{ holds: boolean }>(runs, summaryStatements.billingMovementsHold(query));
           if (holds) ledger = 'stored';
         }
-        const [range] = await run(runs, summaryStatements.range(query, activeUsers, keyActions, ledger));
+        let aiUsage: 'events' | 'days' = 'events';
+        if (query.enabled.has('ai')) {
+          const [{ holds }] = await run<{ holds: boolean }>(runs, summaryStatements.aiUsageDaysHold(query));
+          if (holds) aiUsage = 'days';
+        }
+        const [range] = await run(runs, summaryStatements.range(query, activeUsers, keyActions, ledger, aiUsage));
         const [monthly] = await run(runs, summaryStatements.daysAndMonthlyRates(query));
         const [latest] = await run(runs, summaryStatements.latest(query));
         return { range, daysWithData: Number(monthly.days_with_data), monthly, latest };

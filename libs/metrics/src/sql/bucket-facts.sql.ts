@@ -4,6 +4,7 @@ import type { SourceRelations } from './source-relations.js';
 import { billingBucketFacts, type LedgerRows } from './billing-facts.js';
 import { KEY_ACTIONS_IN_WORK_RANGE, LOCAL_DAY, WORK_START, sourceCtes } from './source-facts.js';
 import { stateActiveUsersSql } from './user-activity.sql.js';
+import { aiUsageFromDaysSql } from './ai-usage-days.sql.js';
 import { BUCKET_FIRST_USERS } from './daily-work.sql.js';
 import { SAME_TENANT, TENANT_FILTER } from './sql-fragments.js';
 import { keyActionDaysUsersSql, keyActionGlobalUsersSql, keyActionTenantDaysUsersSql } from './key-action-days.sql.js';
@@ -48,6 +49,11 @@ export interface BucketFactOptions {
   /** Where users per key action are counted: the activation source's events, or the key-action days (state). */
   keyActions?: KeyActionUsers;
   /**
+   * Where AI usage per model is summed: the AI source's events, or the AI usage days (`days`, ai-usage-days.sql.ts),
+   * which must hold every day of [:w0, :w1] exactly; with `all` scopes, for one tenant (:tenant) only.
+   */
+  aiUsage?: 'events' | 'days';
+  /**
    * `all`: the global view and every tenant (as :tenant narrows the sources); `global`: the global view alone, for a
    * reader that keeps nothing else (a global summary): no fact is grouped by tenant only to be left out.
    */
@@ -74,10 +80,25 @@ export function bucketFactsCtes(
     ledger = 'history',
     keyActions = 'events',
     scopes = 'all',
+    aiUsage = 'events',
   } = options;
+  // The global view alone: the AI events summed by bucket and model, without a tenant.
+  const aiTenant = scopes === 'global' ? 'NULL::varchar AS tenant_id' : 'tenant_id';
+  const aiUsageRows = !enabled.has('ai')
+    ? `SELECT NULL::varchar AS tenant_id, NULL::date AS bucket_date, NULL::text AS model,
+          NULL::bigint AS tokens, NULL::numeric AS cost_usd, NULL::bigint AS requests WHERE false`
+    : aiUsage === 'days'
+      ? aiUsageFromDaysSql(bucket, scopes === 'global' ? 'global' : 'tenants')
+      : `SELECT ${aiTenant}, ${bucket(LOCAL_DAY('occurred_at'))} AS bucket_date, model,
+          sum(input_tokens + output_tokens) AS tokens, sum(cost_usd) AS cost_usd, count(*) AS requests
+        FROM ${relations.from('ai')}
+        WHERE occurred_at >= ${WORK_START} AND occurred_at < ((:w1::date + 1)::timestamp AT TIME ZONE :tz)
+          AND ${TENANT_FILTER}
+        GROUP BY ${scopes === 'global' ? '2, 3' : '1, 2, 3'}`;
+
   // The first branch of the UNION names its columns (and types them): any of the others may be left out.
   const counts = [
-    `SELECT NULL::varchar AS tenant_id, NULL::date AS bucket_date, NULL::text AS fact, NULL::bigint AS value
+    `SELECT NULL::varchar AS tenant_id, NULL::date AS bucket_date, NULL::text AS fact, NULL::numeric AS value
       WHERE false`,
   ];
   if (enabled.has('activity') && activeUsers === 'state') {
@@ -110,18 +131,9 @@ export function bucketFactsCtes(
       GROUP BY 1, 2, 3`);
   }
   if (enabled.has('billing')) counts.push(...billingBucketFacts(bucket));
-
-  // The global view alone: the AI events summed by bucket and model, without a tenant.
-  const aiTenant = scopes === 'global' ? 'NULL::varchar AS tenant_id' : 'tenant_id';
-  const aiUsage = enabled.has('ai')
-    ? `SELECT ${aiTenant}, ${bucket(LOCAL_DAY('occurred_at'))} AS bucket_date, model,
-          sum(input_tokens + output_tokens) AS tokens, sum(cost_usd) AS cost_usd, count(*) AS requests
-        FROM ${relations.from('ai')}
-        WHERE occurred_at >= ${WORK_START} AND occurred_at < ((:w1::date + 1)::timestamp AT TIME ZONE :tz)
-          AND ${TENANT_FILTER}
-        GROUP BY ${scopes === 'global' ? '2, 3' : '1, 2, 3'}`
-    : `SELECT NULL::varchar AS tenant_id, NULL::date AS bucket_date, NULL::text AS model,
-          NULL::bigint AS tokens, NULL::numeric AS cost_usd, NULL::bigint AS requests WHERE false`;
+  // The bucket's AI cost unrounded, for a range's ai_cost_usd (its stored days are rounded; rollup.sql.ts).
+  if (enabled.has('ai'))
+    counts.push(`SELECT tenant_id, bucket_date, 'ai_cost_usd_exact', sum(cost_usd) FROM ai_usage GROUP BY 1, 2`);
 
   const inScope = `((is_global AND :tenant::varchar IS NULL) OR (NOT is_global AND tenant_id IS NOT NULL))`;
   // Each fact summed for the global view and (scopes `all`) per tenant: GROUPING SETS, then the scopes kept.
@@ -134,6 +146,7 @@ export function bucketFactsCtes(
       WHERE ${inScope}`;
   return [
     ...sourceCtes(relations, userDayCounts, ledger),
+    `ai_usage AS (${aiUsageRows})`,
     `bucket_counts AS (${counts.join('\nUNION ALL\n')})`,
     `scoped_counts AS (${scoped('bucket_date, fact', 'sum(value) AS value', 'bucket_counts')}${workFirstsOf(enabled, bucket, activeUsers)})`,
     `count_facts AS (
@@ -141,7 +154,6 @@ export function bucketFactsCtes(
         jsonb_object_agg(fact, value) AS facts,
         jsonb_object_agg(substr(fact, 8), value) FILTER (WHERE fact LIKE 'action:%') AS activation_breakdown
       FROM scoped_counts GROUP BY 1, 2, 3)`,
-    `ai_usage AS (${aiUsage})`,
     `scoped_ai AS (${scoped(
       'bucket_date, model',
       'sum(tokens) AS tokens, sum(cost_usd) AS cost_usd, sum(requests) AS requests',

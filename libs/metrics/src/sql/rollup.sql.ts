@@ -143,6 +143,12 @@ export function rollupSql(
       const fact = `(bf.facts ->> '${metric.daily.bucketFact}')::numeric`;
       return enabled.has(metric.source) ? `coalesce(${fact}, 0) AS ${column}` : `NULL::numeric AS ${column}`;
     }
+    if (bucket === 'range' && metric.kind === 'flow' && metric.bucketFact) {
+      // The range's exact sum, rounded as the stored column rounds (a month's bucket sums its unrounded days too);
+      // null while the source is not connected, as its stored days are.
+      const fact = `coalesce((bf.facts ->> '${metric.bucketFact}')::numeric, 0)::${metric.column}`;
+      return `CASE WHEN r.${column} IS NOT NULL THEN ${fact} END AS ${column}`;
+    }
     if (metric.kind === 'distinct' && distinctRule(metric, bucket) === 'bucket_distinct') {
       const fact = `(bf.facts ->> '${bucketFactKey(metric)}')::bigint`;
       // Without any activity in the bucket the fact is absent: zero when the source is connected.

@@ -46,6 +46,9 @@ export const BUCKET_FACTS = [
   'mrr_retained_change',
   'mrr_retained_loss',
   'paying_retained_lost',
+  // The bucket's AI cost summed from its events (or the AI usage days) unrounded: a range summary's ai_cost_usd,
+  // where its stored days hold the cost rounded to the column's 4 decimals.
+  'ai_cost_usd_exact',
 ] as const;
 
 export type BucketFactName = (typeof BUCKET_FACTS)[number] | `action:${string}`;

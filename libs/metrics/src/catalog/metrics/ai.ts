@@ -22,6 +22,8 @@ export const AI_METRICS = [
     source: 'ai',
     column: 'numeric(20,4)',
     daily: { fact: 'ai_cost_usd' },
+    // A day stores its cost rounded to 4 decimals: a range sums the exact costs, then rounds, as a month does.
+    bucketFact: 'ai_cost_usd_exact',
     description: 'Cost of AI usage in USD, 4 decimals (per-model breakdown in ai_breakdown).',
   },
 ] as const satisfies readonly MetricDefinition[];
