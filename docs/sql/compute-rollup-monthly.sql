@@ -165,37 +165,12 @@ WITH
           AND 1 PRECEDING
       )
   ),
-  ai_usage AS (
-    SELECT
-      tenant_id,
-      date_trunc(
-        'month',
-        ((occurred_at AT TIME ZONE :tz)::date)::timestamp
-      )::date AS bucket_date,
-      model,
-      sum(input_tokens + output_tokens) AS tokens,
-      sum(cost_usd) AS cost_usd,
-      count(*) AS requests
-    FROM
-      metrics_ai_usage_event AS ai_source
-    WHERE
-      occurred_at >= ((:w0::date)::timestamp AT TIME ZONE :tz)
-      AND occurred_at < ((:w1::date + 1)::timestamp AT TIME ZONE :tz)
-      AND (
-        :tenant::varchar IS NULL
-        OR tenant_id = :tenant
-      )
-    GROUP BY
-      1,
-      2,
-      3
-  ),
   bucket_counts AS (
     SELECT
       NULL::varchar AS tenant_id,
       NULL::date AS bucket_date,
       NULL::text AS fact,
-      NULL::numeric AS value
+      NULL::bigint AS value
     WHERE
       false
     UNION ALL
@@ -264,17 +239,6 @@ WITH
     GROUP BY
       1,
       2
-    UNION ALL
-    SELECT
-      tenant_id,
-      bucket_date,
-      'ai_cost_usd_exact',
-      sum(cost_usd)
-    FROM
-      ai_usage
-    GROUP BY
-      1,
-      2
   ),
   scoped_counts AS (
     SELECT
@@ -339,6 +303,31 @@ WITH
       2,
       3
   ),
+  ai_usage AS (
+    SELECT
+      tenant_id,
+      date_trunc(
+        'month',
+        ((occurred_at AT TIME ZONE :tz)::date)::timestamp
+      )::date AS bucket_date,
+      model,
+      sum(input_tokens + output_tokens) AS tokens,
+      sum(cost_usd) AS cost_usd,
+      count(*) AS requests
+    FROM
+      metrics_ai_usage_event AS ai_source
+    WHERE
+      occurred_at >= ((:w0::date)::timestamp AT TIME ZONE :tz)
+      AND occurred_at < ((:w1::date + 1)::timestamp AT TIME ZONE :tz)
+      AND (
+        :tenant::varchar IS NULL
+        OR tenant_id = :tenant
+      )
+    GROUP BY
+      1,
+      2,
+      3
+  ),
   scoped_ai AS (
     SELECT
       *
@@ -387,7 +376,8 @@ WITH
           'requests',
           requests
         )
-      ) AS ai_breakdown
+      ) AS ai_breakdown,
+      sum(cost_usd) AS ai_cost
     FROM
       scoped_ai
     GROUP BY
@@ -400,7 +390,8 @@ WITH
       coalesce(c.is_global, a.is_global) AS is_global,
       coalesce(c.tenant_id, a.tenant_id) AS tenant_id,
       coalesce(c.bucket_date, a.bucket_date) AS bucket_date,
-      coalesce(c.facts, '{}'::jsonb) AS facts,
+      -- The bucket's AI cost unrounded, a fact for a range's ai_cost_usd (its stored days are rounded).
+      coalesce(c.facts, '{}'::jsonb) || jsonb_build_object('ai_cost_usd_exact', a.ai_cost) AS facts,
       c.activation_breakdown,
       a.ai_breakdown
     FROM

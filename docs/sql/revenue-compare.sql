@@ -1914,23 +1914,12 @@ WITH
           AND 1 PRECEDING
       )
   ),
-  ai_usage AS (
-    SELECT
-      NULL::varchar AS tenant_id,
-      NULL::date AS bucket_date,
-      NULL::text AS model,
-      NULL::bigint AS tokens,
-      NULL::numeric AS cost_usd,
-      NULL::bigint AS requests
-    WHERE
-      false
-  ),
   bucket_counts AS (
     SELECT
       NULL::varchar AS tenant_id,
       NULL::date AS bucket_date,
       NULL::text AS fact,
-      NULL::numeric AS value
+      NULL::bigint AS value
     WHERE
       false
     UNION ALL
@@ -2029,6 +2018,17 @@ WITH
       2,
       3
   ),
+  ai_usage AS (
+    SELECT
+      NULL::varchar AS tenant_id,
+      NULL::date AS bucket_date,
+      NULL::text AS model,
+      NULL::bigint AS tokens,
+      NULL::numeric AS cost_usd,
+      NULL::bigint AS requests
+    WHERE
+      false
+  ),
   scoped_ai AS (
     SELECT
       *
@@ -2077,7 +2077,8 @@ WITH
           'requests',
           requests
         )
-      ) AS ai_breakdown
+      ) AS ai_breakdown,
+      sum(cost_usd) AS ai_cost
     FROM
       scoped_ai
     GROUP BY
@@ -2090,7 +2091,8 @@ WITH
       coalesce(c.is_global, a.is_global) AS is_global,
       coalesce(c.tenant_id, a.tenant_id) AS tenant_id,
       coalesce(c.bucket_date, a.bucket_date) AS bucket_date,
-      coalesce(c.facts, '{}'::jsonb) AS facts,
+      -- The bucket's AI cost unrounded, a fact for a range's ai_cost_usd (its stored days are rounded).
+      coalesce(c.facts, '{}'::jsonb) || jsonb_build_object('ai_cost_usd_exact', a.ai_cost) AS facts,
       c.activation_breakdown,
       a.ai_breakdown
     FROM
@@ -2720,23 +2722,12 @@ WITH
           AND 1 PRECEDING
       )
   ),
-  ai_usage AS (
-    SELECT
-      NULL::varchar AS tenant_id,
-      NULL::date AS bucket_date,
-      NULL::text AS model,
-      NULL::bigint AS tokens,
-      NULL::numeric AS cost_usd,
-      NULL::bigint AS requests
-    WHERE
-      false
-  ),
   bucket_counts AS (
     SELECT
       NULL::varchar AS tenant_id,
       NULL::date AS bucket_date,
       NULL::text AS fact,
-      NULL::numeric AS value
+      NULL::bigint AS value
     WHERE
       false
     UNION ALL
@@ -2835,6 +2826,17 @@ WITH
       2,
       3
   ),
+  ai_usage AS (
+    SELECT
+      NULL::varchar AS tenant_id,
+      NULL::date AS bucket_date,
+      NULL::text AS model,
+      NULL::bigint AS tokens,
+      NULL::numeric AS cost_usd,
+      NULL::bigint AS requests
+    WHERE
+      false
+  ),
   scoped_ai AS (
     SELECT
       *
@@ -2883,7 +2885,8 @@ WITH
           'requests',
           requests
         )
-      ) AS ai_breakdown
+      ) AS ai_breakdown,
+      sum(cost_usd) AS ai_cost
     FROM
       scoped_ai
     GROUP BY
@@ -2896,7 +2899,8 @@ WITH
       coalesce(c.is_global, a.is_global) AS is_global,
       coalesce(c.tenant_id, a.tenant_id) AS tenant_id,
       coalesce(c.bucket_date, a.bucket_date) AS bucket_date,
-      coalesce(c.facts, '{}'::jsonb) AS facts,
+      -- The bucket's AI cost unrounded, a fact for a range's ai_cost_usd (its stored days are rounded).
+      coalesce(c.facts, '{}'::jsonb) || jsonb_build_object('ai_cost_usd_exact', a.ai_cost) AS facts,
       c.activation_breakdown,
       a.ai_breakdown
     FROM

@@ -246,29 +246,12 @@ WITH
         OR tenant_id = :tenant
       )
   ),
-  ai_usage AS (
-    SELECT
-      NULL::varchar AS tenant_id,
-      :range_start::date AS bucket_date,
-      model,
-      sum(tokens) AS tokens,
-      sum(cost_usd) AS cost_usd,
-      sum(requests) AS requests
-    FROM
-      metrics_ai_usage_day
-    WHERE
-      is_global
-      AND day BETWEEN :w0::date AND :w1::date
-    GROUP BY
-      2,
-      3
-  ),
   bucket_counts AS (
     SELECT
       NULL::varchar AS tenant_id,
       NULL::date AS bucket_date,
       NULL::text AS fact,
-      NULL::numeric AS value
+      NULL::bigint AS value
     WHERE
       false
     UNION ALL
@@ -357,17 +340,6 @@ WITH
     GROUP BY
       1,
       2
-    UNION ALL
-    SELECT
-      tenant_id,
-      bucket_date,
-      'ai_cost_usd_exact',
-      sum(cost_usd)
-    FROM
-      ai_usage
-    GROUP BY
-      1,
-      2
   ),
   scoped_counts AS (
     SELECT
@@ -396,6 +368,23 @@ WITH
       scoped_counts
     GROUP BY
       1,
+      2,
+      3
+  ),
+  ai_usage AS (
+    SELECT
+      NULL::varchar AS tenant_id,
+      :range_start::date AS bucket_date,
+      model,
+      sum(tokens) AS tokens,
+      sum(cost_usd) AS cost_usd,
+      sum(requests) AS requests
+    FROM
+      metrics_ai_usage_day
+    WHERE
+      is_global
+      AND day BETWEEN :w0::date AND :w1::date
+    GROUP BY
       2,
       3
   ),
@@ -429,7 +418,8 @@ WITH
           'requests',
           requests
         )
-      ) AS ai_breakdown
+      ) AS ai_breakdown,
+      sum(cost_usd) AS ai_cost
     FROM
       scoped_ai
     GROUP BY
@@ -442,7 +432,8 @@ WITH
       coalesce(c.is_global, a.is_global) AS is_global,
       coalesce(c.tenant_id, a.tenant_id) AS tenant_id,
       coalesce(c.bucket_date, a.bucket_date) AS bucket_date,
-      coalesce(c.facts, '{}'::jsonb) AS facts,
+      -- The bucket's AI cost unrounded, a fact for a range's ai_cost_usd (its stored days are rounded).
+      coalesce(c.facts, '{}'::jsonb) || jsonb_build_object('ai_cost_usd_exact', a.ai_cost) AS facts,
       c.activation_breakdown,
       a.ai_breakdown
     FROM
@@ -1044,34 +1035,12 @@ WITH
         OR tenant_id = :tenant
       )
   ),
-  ai_usage AS (
-    SELECT
-      tenant_id,
-      :range_start::date AS bucket_date,
-      model,
-      sum(tokens) AS tokens,
-      sum(cost_usd) AS cost_usd,
-      sum(requests) AS requests
-    FROM
-      metrics_ai_usage_day
-    WHERE
-      NOT is_global
-      AND day BETWEEN :w0::date AND :w1::date
-      AND (
-        :tenant::varchar IS NULL
-        OR tenant_id = :tenant
-      )
-    GROUP BY
-      1,
-      2,
-      3
-  ),
   bucket_counts AS (
     SELECT
       NULL::varchar AS tenant_id,
       NULL::date AS bucket_date,
       NULL::text AS fact,
-      NULL::numeric AS value
+      NULL::bigint AS value
     WHERE
       false
     UNION ALL
@@ -1144,17 +1113,6 @@ WITH
     GROUP BY
       1,
       2
-    UNION ALL
-    SELECT
-      tenant_id,
-      bucket_date,
-      'ai_cost_usd_exact',
-      sum(cost_usd)
-    FROM
-      ai_usage
-    GROUP BY
-      1,
-      2
   ),
   scoped_counts AS (
     SELECT
@@ -1199,6 +1157,28 @@ WITH
       ) AS activation_breakdown
     FROM
       scoped_counts
+    GROUP BY
+      1,
+      2,
+      3
+  ),
+  ai_usage AS (
+    SELECT
+      tenant_id,
+      :range_start::date AS bucket_date,
+      model,
+      sum(tokens) AS tokens,
+      sum(cost_usd) AS cost_usd,
+      sum(requests) AS requests
+    FROM
+      metrics_ai_usage_day
+    WHERE
+      NOT is_global
+      AND day BETWEEN :w0::date AND :w1::date
+      AND (
+        :tenant::varchar IS NULL
+        OR tenant_id = :tenant
+      )
     GROUP BY
       1,
       2,
@@ -1252,7 +1232,8 @@ WITH
           'requests',
           requests
         )
-      ) AS ai_breakdown
+      ) AS ai_breakdown,
+      sum(cost_usd) AS ai_cost
     FROM
       scoped_ai
     GROUP BY
@@ -1265,7 +1246,8 @@ WITH
       coalesce(c.is_global, a.is_global) AS is_global,
       coalesce(c.tenant_id, a.tenant_id) AS tenant_id,
       coalesce(c.bucket_date, a.bucket_date) AS bucket_date,
-      coalesce(c.facts, '{}'::jsonb) AS facts,
+      -- The bucket's AI cost unrounded, a fact for a range's ai_cost_usd (its stored days are rounded).
+      coalesce(c.facts, '{}'::jsonb) || jsonb_build_object('ai_cost_usd_exact', a.ai_cost) AS facts,
       c.activation_breakdown,
       a.ai_breakdown
     FROM
@@ -1867,33 +1849,12 @@ WITH
         OR tenant_id = :tenant
       )
   ),
-  ai_usage AS (
-    SELECT
-      NULL::varchar AS tenant_id,
-      :range_start::date AS bucket_date,
-      model,
-      sum(input_tokens + output_tokens) AS tokens,
-      sum(cost_usd) AS cost_usd,
-      count(*) AS requests
-    FROM
-      metrics_ai_usage_event AS ai_source
-    WHERE
-      occurred_at >= ((:w0::date)::timestamp AT TIME ZONE :tz)
-      AND occurred_at < ((:w1::date + 1)::timestamp AT TIME ZONE :tz)
-      AND (
-        :tenant::varchar IS NULL
-        OR tenant_id = :tenant
-      )
-    GROUP BY
-      2,
-      3
-  ),
   bucket_counts AS (
     SELECT
       NULL::varchar AS tenant_id,
       NULL::date AS bucket_date,
       NULL::text AS fact,
-      NULL::numeric AS value
+      NULL::bigint AS value
     WHERE
       false
     UNION ALL
@@ -1982,17 +1943,6 @@ WITH
     GROUP BY
       1,
       2
-    UNION ALL
-    SELECT
-      tenant_id,
-      bucket_date,
-      'ai_cost_usd_exact',
-      sum(cost_usd)
-    FROM
-      ai_usage
-    GROUP BY
-      1,
-      2
   ),
   scoped_counts AS (
     SELECT
@@ -2021,6 +1971,27 @@ WITH
       scoped_counts
     GROUP BY
       1,
+      2,
+      3
+  ),
+  ai_usage AS (
+    SELECT
+      NULL::varchar AS tenant_id,
+      :range_start::date AS bucket_date,
+      model,
+      sum(input_tokens + output_tokens) AS tokens,
+      sum(cost_usd) AS cost_usd,
+      count(*) AS requests
+    FROM
+      metrics_ai_usage_event AS ai_source
+    WHERE
+      occurred_at >= ((:w0::date)::timestamp AT TIME ZONE :tz)
+      AND occurred_at < ((:w1::date + 1)::timestamp AT TIME ZONE :tz)
+      AND (
+        :tenant::varchar IS NULL
+        OR tenant_id = :tenant
+      )
+    GROUP BY
       2,
       3
   ),
@@ -2054,7 +2025,8 @@ WITH
           'requests',
           requests
         )
-      ) AS ai_breakdown
+      ) AS ai_breakdown,
+      sum(cost_usd) AS ai_cost
     FROM
       scoped_ai
     GROUP BY
@@ -2067,7 +2039,8 @@ WITH
       coalesce(c.is_global, a.is_global) AS is_global,
       coalesce(c.tenant_id, a.tenant_id) AS tenant_id,
       coalesce(c.bucket_date, a.bucket_date) AS bucket_date,
-      coalesce(c.facts, '{}'::jsonb) AS facts,
+      -- The bucket's AI cost unrounded, a fact for a range's ai_cost_usd (its stored days are rounded).
+      coalesce(c.facts, '{}'::jsonb) || jsonb_build_object('ai_cost_usd_exact', a.ai_cost) AS facts,
       c.activation_breakdown,
       a.ai_breakdown
     FROM
@@ -2758,33 +2731,12 @@ WITH
           AND 1 PRECEDING
       )
   ),
-  ai_usage AS (
-    SELECT
-      NULL::varchar AS tenant_id,
-      :range_start::date AS bucket_date,
-      model,
-      sum(input_tokens + output_tokens) AS tokens,
-      sum(cost_usd) AS cost_usd,
-      count(*) AS requests
-    FROM
-      metrics_ai_usage_event AS ai_source
-    WHERE
-      occurred_at >= ((:w0::date)::timestamp AT TIME ZONE :tz)
-      AND occurred_at < ((:w1::date + 1)::timestamp AT TIME ZONE :tz)
-      AND (
-        :tenant::varchar IS NULL
-        OR tenant_id = :tenant
-      )
-    GROUP BY
-      2,
-      3
-  ),
   bucket_counts AS (
     SELECT
       NULL::varchar AS tenant_id,
       NULL::date AS bucket_date,
       NULL::text AS fact,
-      NULL::numeric AS value
+      NULL::bigint AS value
     WHERE
       false
     UNION ALL
@@ -2857,17 +2809,6 @@ WITH
     GROUP BY
       1,
       2
-    UNION ALL
-    SELECT
-      tenant_id,
-      bucket_date,
-      'ai_cost_usd_exact',
-      sum(cost_usd)
-    FROM
-      ai_usage
-    GROUP BY
-      1,
-      2
   ),
   scoped_counts AS (
     SELECT
@@ -2896,6 +2837,27 @@ WITH
       scoped_counts
     GROUP BY
       1,
+      2,
+      3
+  ),
+  ai_usage AS (
+    SELECT
+      NULL::varchar AS tenant_id,
+      :range_start::date AS bucket_date,
+      model,
+      sum(input_tokens + output_tokens) AS tokens,
+      sum(cost_usd) AS cost_usd,
+      count(*) AS requests
+    FROM
+      metrics_ai_usage_event AS ai_source
+    WHERE
+      occurred_at >= ((:w0::date)::timestamp AT TIME ZONE :tz)
+      AND occurred_at < ((:w1::date + 1)::timestamp AT TIME ZONE :tz)
+      AND (
+        :tenant::varchar IS NULL
+        OR tenant_id = :tenant
+      )
+    GROUP BY
       2,
       3
   ),
@@ -2929,7 +2891,8 @@ WITH
           'requests',
           requests
         )
-      ) AS ai_breakdown
+      ) AS ai_breakdown,
+      sum(cost_usd) AS ai_cost
     FROM
       scoped_ai
     GROUP BY
@@ -2942,7 +2905,8 @@ WITH
       coalesce(c.is_global, a.is_global) AS is_global,
       coalesce(c.tenant_id, a.tenant_id) AS tenant_id,
       coalesce(c.bucket_date, a.bucket_date) AS bucket_date,
-      coalesce(c.facts, '{}'::jsonb) AS facts,
+      -- The bucket's AI cost unrounded, a fact for a range's ai_cost_usd (its stored days are rounded).
+      coalesce(c.facts, '{}'::jsonb) || jsonb_build_object('ai_cost_usd_exact', a.ai_cost) AS facts,
       c.activation_breakdown,
       a.ai_breakdown
     FROM
@@ -3633,33 +3597,12 @@ WITH
           AND 1 PRECEDING
       )
   ),
-  ai_usage AS (
-    SELECT
-      NULL::varchar AS tenant_id,
-      :range_start::date AS bucket_date,
-      model,
-      sum(input_tokens + output_tokens) AS tokens,
-      sum(cost_usd) AS cost_usd,
-      count(*) AS requests
-    FROM
-      metrics_ai_usage_event AS ai_source
-    WHERE
-      occurred_at >= ((:w0::date)::timestamp AT TIME ZONE :tz)
-      AND occurred_at < ((:w1::date + 1)::timestamp AT TIME ZONE :tz)
-      AND (
-        :tenant::varchar IS NULL
-        OR tenant_id = :tenant
-      )
-    GROUP BY
-      2,
-      3
-  ),
   bucket_counts AS (
     SELECT
       NULL::varchar AS tenant_id,
       NULL::date AS bucket_date,
       NULL::text AS fact,
-      NULL::numeric AS value
+      NULL::bigint AS value
     WHERE
       false
     UNION ALL
@@ -3765,17 +3708,6 @@ WITH
     GROUP BY
       1,
       2
-    UNION ALL
-    SELECT
-      tenant_id,
-      bucket_date,
-      'ai_cost_usd_exact',
-      sum(cost_usd)
-    FROM
-      ai_usage
-    GROUP BY
-      1,
-      2
   ),
   scoped_counts AS (
     SELECT
@@ -3804,6 +3736,27 @@ WITH
       scoped_counts
     GROUP BY
       1,
+      2,
+      3
+  ),
+  ai_usage AS (
+    SELECT
+      NULL::varchar AS tenant_id,
+      :range_start::date AS bucket_date,
+      model,
+      sum(input_tokens + output_tokens) AS tokens,
+      sum(cost_usd) AS cost_usd,
+      count(*) AS requests
+    FROM
+      metrics_ai_usage_event AS ai_source
+    WHERE
+      occurred_at >= ((:w0::date)::timestamp AT TIME ZONE :tz)
+      AND occurred_at < ((:w1::date + 1)::timestamp AT TIME ZONE :tz)
+      AND (
+        :tenant::varchar IS NULL
+        OR tenant_id = :tenant
+      )
+    GROUP BY
       2,
       3
   ),
@@ -3837,7 +3790,8 @@ WITH
           'requests',
           requests
         )
-      ) AS ai_breakdown
+      ) AS ai_breakdown,
+      sum(cost_usd) AS ai_cost
     FROM
       scoped_ai
     GROUP BY
@@ -3850,7 +3804,8 @@ WITH
       coalesce(c.is_global, a.is_global) AS is_global,
       coalesce(c.tenant_id, a.tenant_id) AS tenant_id,
       coalesce(c.bucket_date, a.bucket_date) AS bucket_date,
-      coalesce(c.facts, '{}'::jsonb) AS facts,
+      -- The bucket's AI cost unrounded, a fact for a range's ai_cost_usd (its stored days are rounded).
+      coalesce(c.facts, '{}'::jsonb) || jsonb_build_object('ai_cost_usd_exact', a.ai_cost) AS facts,
       c.activation_breakdown,
       a.ai_breakdown
     FROM
@@ -4541,34 +4496,12 @@ WITH
           AND 1 PRECEDING
       )
   ),
-  ai_usage AS (
-    SELECT
-      tenant_id,
-      :range_start::date AS bucket_date,
-      model,
-      sum(input_tokens + output_tokens) AS tokens,
-      sum(cost_usd) AS cost_usd,
-      count(*) AS requests
-    FROM
-      metrics_ai_usage_event AS ai_source
-    WHERE
-      occurred_at >= ((:w0::date)::timestamp AT TIME ZONE :tz)
-      AND occurred_at < ((:w1::date + 1)::timestamp AT TIME ZONE :tz)
-      AND (
-        :tenant::varchar IS NULL
-        OR tenant_id = :tenant
-      )
-    GROUP BY
-      1,
-      2,
-      3
-  ),
   bucket_counts AS (
     SELECT
       NULL::varchar AS tenant_id,
       NULL::date AS bucket_date,
       NULL::text AS fact,
-      NULL::numeric AS value
+      NULL::bigint AS value
     WHERE
       false
     UNION ALL
@@ -4641,17 +4574,6 @@ WITH
     GROUP BY
       1,
       2
-    UNION ALL
-    SELECT
-      tenant_id,
-      bucket_date,
-      'ai_cost_usd_exact',
-      sum(cost_usd)
-    FROM
-      ai_usage
-    GROUP BY
-      1,
-      2
   ),
   scoped_counts AS (
     SELECT
@@ -4696,6 +4618,28 @@ WITH
       ) AS activation_breakdown
     FROM
       scoped_counts
+    GROUP BY
+      1,
+      2,
+      3
+  ),
+  ai_usage AS (
+    SELECT
+      tenant_id,
+      :range_start::date AS bucket_date,
+      model,
+      sum(input_tokens + output_tokens) AS tokens,
+      sum(cost_usd) AS cost_usd,
+      count(*) AS requests
+    FROM
+      metrics_ai_usage_event AS ai_source
+    WHERE
+      occurred_at >= ((:w0::date)::timestamp AT TIME ZONE :tz)
+      AND occurred_at < ((:w1::date + 1)::timestamp AT TIME ZONE :tz)
+      AND (
+        :tenant::varchar IS NULL
+        OR tenant_id = :tenant
+      )
     GROUP BY
       1,
       2,
@@ -4749,7 +4693,8 @@ WITH
           'requests',
           requests
         )
-      ) AS ai_breakdown
+      ) AS ai_breakdown,
+      sum(cost_usd) AS ai_cost
     FROM
       scoped_ai
     GROUP BY
@@ -4762,7 +4707,8 @@ WITH
       coalesce(c.is_global, a.is_global) AS is_global,
       coalesce(c.tenant_id, a.tenant_id) AS tenant_id,
       coalesce(c.bucket_date, a.bucket_date) AS bucket_date,
-      coalesce(c.facts, '{}'::jsonb) AS facts,
+      -- The bucket's AI cost unrounded, a fact for a range's ai_cost_usd (its stored days are rounded).
+      coalesce(c.facts, '{}'::jsonb) || jsonb_build_object('ai_cost_usd_exact', a.ai_cost) AS facts,
       c.activation_breakdown,
       a.ai_breakdown
     FROM
@@ -5364,34 +5310,12 @@ WITH
         OR tenant_id = :tenant
       )
   ),
-  ai_usage AS (
-    SELECT
-      tenant_id,
-      :range_start::date AS bucket_date,
-      model,
-      sum(input_tokens + output_tokens) AS tokens,
-      sum(cost_usd) AS cost_usd,
-      count(*) AS requests
-    FROM
-      metrics_ai_usage_event AS ai_source
-    WHERE
-      occurred_at >= ((:w0::date)::timestamp AT TIME ZONE :tz)
-      AND occurred_at < ((:w1::date + 1)::timestamp AT TIME ZONE :tz)
-      AND (
-        :tenant::varchar IS NULL
-        OR tenant_id = :tenant
-      )
-    GROUP BY
-      1,
-      2,
-      3
-  ),
   bucket_counts AS (
     SELECT
       NULL::varchar AS tenant_id,
       NULL::date AS bucket_date,
       NULL::text AS fact,
-      NULL::numeric AS value
+      NULL::bigint AS value
     WHERE
       false
     UNION ALL
@@ -5464,17 +5388,6 @@ WITH
     GROUP BY
       1,
       2
-    UNION ALL
-    SELECT
-      tenant_id,
-      bucket_date,
-      'ai_cost_usd_exact',
-      sum(cost_usd)
-    FROM
-      ai_usage
-    GROUP BY
-      1,
-      2
   ),
   scoped_counts AS (
     SELECT
@@ -5519,6 +5432,28 @@ WITH
       ) AS activation_breakdown
     FROM
       scoped_counts
+    GROUP BY
+      1,
+      2,
+      3
+  ),
+  ai_usage AS (
+    SELECT
+      tenant_id,
+      :range_start::date AS bucket_date,
+      model,
+      sum(input_tokens + output_tokens) AS tokens,
+      sum(cost_usd) AS cost_usd,
+      count(*) AS requests
+    FROM
+      metrics_ai_usage_event AS ai_source
+    WHERE
+      occurred_at >= ((:w0::date)::timestamp AT TIME ZONE :tz)
+      AND occurred_at < ((:w1::date + 1)::timestamp AT TIME ZONE :tz)
+      AND (
+        :tenant::varchar IS NULL
+        OR tenant_id = :tenant
+      )
     GROUP BY
       1,
       2,
@@ -5572,7 +5507,8 @@ WITH
           'requests',
           requests
         )
-      ) AS ai_breakdown
+      ) AS ai_breakdown,
+      sum(cost_usd) AS ai_cost
     FROM
       scoped_ai
     GROUP BY
@@ -5585,7 +5521,8 @@ WITH
       coalesce(c.is_global, a.is_global) AS is_global,
       coalesce(c.tenant_id, a.tenant_id) AS tenant_id,
       coalesce(c.bucket_date, a.bucket_date) AS bucket_date,
-      coalesce(c.facts, '{}'::jsonb) AS facts,
+      -- The bucket's AI cost unrounded, a fact for a range's ai_cost_usd (its stored days are rounded).
+      coalesce(c.facts, '{}'::jsonb) || jsonb_build_object('ai_cost_usd_exact', a.ai_cost) AS facts,
       c.activation_breakdown,
       a.ai_breakdown
     FROM

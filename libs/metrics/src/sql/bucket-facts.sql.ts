@@ -98,7 +98,7 @@ export function bucketFactsCtes(
 
   // The first branch of the UNION names its columns (and types them): any of the others may be left out.
   const counts = [
-    `SELECT NULL::varchar AS tenant_id, NULL::date AS bucket_date, NULL::text AS fact, NULL::numeric AS value
+    `SELECT NULL::varchar AS tenant_id, NULL::date AS bucket_date, NULL::text AS fact, NULL::bigint AS value
       WHERE false`,
   ];
   if (enabled.has('activity') && activeUsers === 'state') {
@@ -131,9 +131,6 @@ export function bucketFactsCtes(
       GROUP BY 1, 2, 3`);
   }
   if (enabled.has('billing')) counts.push(...billingBucketFacts(bucket));
-  // The bucket's AI cost unrounded, for a range's ai_cost_usd (its stored days are rounded; rollup.sql.ts).
-  if (enabled.has('ai'))
-    counts.push(`SELECT tenant_id, bucket_date, 'ai_cost_usd_exact', sum(cost_usd) FROM ai_usage GROUP BY 1, 2`);
 
   const inScope = `((is_global AND :tenant::varchar IS NULL) OR (NOT is_global AND tenant_id IS NOT NULL))`;
   // Each fact summed for the global view and (scopes `all`) per tenant: GROUPING SETS, then the scopes kept.
@@ -146,7 +143,6 @@ export function bucketFactsCtes(
       WHERE ${inScope}`;
   return [
     ...sourceCtes(relations, userDayCounts, ledger),
-    `ai_usage AS (${aiUsageRows})`,
     `bucket_counts AS (${counts.join('\nUNION ALL\n')})`,
     `scoped_counts AS (${scoped('bucket_date, fact', 'sum(value) AS value', 'bucket_counts')}${workFirstsOf(enabled, bucket, activeUsers)})`,
     `count_facts AS (
@@ -154,6 +150,7 @@ export function bucketFactsCtes(
         jsonb_object_agg(fact, value) AS facts,
         jsonb_object_agg(substr(fact, 8), value) FILTER (WHERE fact LIKE 'action:%') AS activation_breakdown
       FROM scoped_counts GROUP BY 1, 2, 3)`,
+    `ai_usage AS (${aiUsageRows})`,
     `scoped_ai AS (${scoped(
       'bucket_date, model',
       'sum(tokens) AS tokens, sum(cost_usd) AS cost_usd, sum(requests) AS requests',
@@ -162,12 +159,15 @@ export function bucketFactsCtes(
     `ai_facts AS (
       SELECT is_global, tenant_id, bucket_date,
         jsonb_object_agg(model, jsonb_build_object(
-          'tokens', tokens, 'cost_usd', round(cost_usd, 4), 'requests', requests)) AS ai_breakdown
+          'tokens', tokens, 'cost_usd', round(cost_usd, 4), 'requests', requests)) AS ai_breakdown,
+        sum(cost_usd) AS ai_cost
       FROM scoped_ai GROUP BY 1, 2, 3)`,
     `bucket_facts AS (
       SELECT coalesce(c.is_global, a.is_global) AS is_global, coalesce(c.tenant_id, a.tenant_id) AS tenant_id,
              coalesce(c.bucket_date, a.bucket_date) AS bucket_date,
-             coalesce(c.facts, '{}'::jsonb) AS facts, c.activation_breakdown, a.ai_breakdown
+             -- The bucket's AI cost unrounded, a fact for a range's ai_cost_usd (its stored days are rounded).
+             coalesce(c.facts, '{}'::jsonb) || jsonb_build_object('ai_cost_usd_exact', a.ai_cost) AS facts,
+             c.activation_breakdown, a.ai_breakdown
       FROM count_facts c
       FULL JOIN ai_facts a ON a.is_global = c.is_global AND ${SAME_TENANT('a', 'c')}
         AND a.bucket_date = c.bucket_date)`,
