@@ -1,4 +1,17 @@
 // Jest runs the TypeScript sources directly as ESM; SWC strips types and keeps Nest's decorator metadata.
+
+/**
+ * Suites whose database does not follow TEST_DATABASE_URL, so a run on PostgreSQL repeats them exactly: the unit
+ * specs (no database, or the catalog's own PGlite), the suites that start PostgreSQL servers of their own, and those
+ * pinned to PGlite (the demo's security headers, the bench's smoke run). CI runs them once, in the PGlite pass.
+ */
+const SAME_ON_BOTH = [
+  '\\.spec\\.ts$',
+  ...['backup-restore', 'csv-export', 'faults', 'read-replica', 'schedule-cluster', 'schedule-faults', 'soak']
+    .concat(['stripe-faults', 'bench-smoke', 'demo-security'])
+    .map((suite) => `/test/${suite}\\.e2e-spec\\.ts$`),
+];
+
 export default {
   testEnvironment: 'node',
   roots: ['<rootDir>/libs', '<rootDir>/src', '<rootDir>/test', '<rootDir>/scripts'],
@@ -12,7 +25,12 @@ export default {
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
   // The packed library in a fresh host app needs a real PostgreSQL: it runs with the PostgreSQL suite (npm run test:pg).
-  testPathIgnorePatterns: ['/node_modules/', ...(process.env.TEST_DATABASE_URL ? [] : ['host-package'])],
+  // CI's PostgreSQL pass (TEST_SKIP_SAME_ON_BOTH=1) leaves out what it would run exactly as the PGlite pass did.
+  testPathIgnorePatterns: [
+    '/node_modules/',
+    ...(process.env.TEST_DATABASE_URL ? [] : ['host-package']),
+    ...(process.env.TEST_DATABASE_URL && process.env.TEST_SKIP_SAME_ON_BOTH === '1' ? SAME_ON_BOTH : []),
+  ],
   modulePathIgnorePatterns: ['<rootDir>/dist/', '<rootDir>/libs/metrics/dist/', '<rootDir>/test/host-app/'],
   transform: {
     '^.+\\.ts$': [
