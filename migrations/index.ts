@@ -26,6 +26,7 @@ import { UserActivityLastMonth1765411200000 } from './1765411200000-user-activit
 import { HistogramLoops1765425600000 } from './1765425600000-histogram-loops.js';
 import { KeyActionTenantDays1765440000000 } from './1765440000000-key-action-tenant-days.js';
 import { AiUsageDays1765454400000 } from './1765454400000-ai-usage-days.js';
+import { DirtyDaySources1765468800000 } from './1765468800000-dirty-day-sources.js';
 
 /** Every migration of the metrics module, oldest first. Hosts add these to their data source. */
 export const METRICS_MIGRATIONS = [
@@ -57,4 +58,5 @@ export const METRICS_MIGRATIONS = [
   HistogramLoops1765425600000,
   KeyActionTenantDays1765440000000,
   AiUsageDays1765454400000,
+  DirtyDaySources1765468800000,
 ];

@@ -45,6 +45,7 @@ import { scheduleStatements } from '../libs/metrics/src/repositories/schedule.re
 import { verifyStatements } from '../libs/metrics/src/repositories/verify.repository.js';
 import { sourceCheckStatements } from '../libs/metrics/src/repositories/source-check.repository.js';
 import { SourceRelations } from '../libs/metrics/src/sql/source-relations.js';
+import { activationRefreshSql } from '../libs/metrics/src/sql/activation-refresh.sql.js';
 import { billingStateStatements } from '../libs/metrics/src/repositories/billing-state.repository.js';
 import { ledgerEntryStatements } from '../libs/metrics/src/repositories/ledger-entries.repository.js';
 import { stripeEventStatements } from '../libs/metrics/src/repositories/stripe-events.repository.js';
@@ -589,6 +590,26 @@ export const SQL_DOCS: SqlDoc[] = [
     ],
   },
   {
+    file: 'compute-activation-refresh.sql',
+    code: 'libs/metrics/src/repositories/snapshot-writes.repository.ts (countActivation, refreshActivationInWork, refreshActivation), built from libs/metrics/src/sql/activation-refresh.sql.ts',
+    samples: (
+      [
+        ['count', activationRefreshSql.count(OWN_TABLES)],
+        ['work', activationRefreshSql.work],
+        ['daily (counts)', activationRefreshSql.daily[0]],
+        ['daily (rates)', activationRefreshSql.daily[1]],
+        ['bucket weekly (counts)', activationRefreshSql.bucket('weekly')[0]],
+        ['bucket weekly (rates)', activationRefreshSql.bucket('weekly')[1]],
+        ['bucket monthly (counts)', activationRefreshSql.bucket('monthly')[0]],
+        ['stored', activationRefreshSql.stored],
+      ] as const
+    ).map(([name, sql]) => ({
+      name,
+      built: SOURCES,
+      statement: { sql, params: { ...COMPUTE_PARAMS, r0: '2026-02-22', r1: '2026-02-28' } },
+    })),
+  },
+  {
     file: 'compute-cohorts.sql',
     code: 'libs/metrics/src/repositories/compute-statements.ts (computeStatements.cohortsUpsert)',
     samples: [
@@ -868,8 +889,8 @@ export const SQL_DOCS: SqlDoc[] = [
         built: {},
         statement: dirtyDayStatements.markLateDays(
           [
-            { at: '2026-02-10T09:30:00.000Z', back: 0, forward: 29 },
-            { at: '2026-02-11T14:00:00.000Z', back: 7, forward: null },
+            { at: '2026-02-10T09:30:00.000Z', back: 0, forward: 29, source: 'activity' },
+            { at: '2026-02-11T14:00:00.000Z', back: 7, forward: null, source: 'activation' },
           ],
           'Europe/Berlin',
         ),

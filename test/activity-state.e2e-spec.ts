@@ -126,7 +126,8 @@ describe('per-user activity state: incremental runs equal a full recompute', () 
       ],
     });
     await test.dataSource.query(
-      `INSERT INTO metrics_dirty_day (day) SELECT d::date FROM generate_series('2026-01-03'::date, '2026-01-11', '1 day') AS d`,
+      `INSERT INTO metrics_dirty_day (day, source)
+       SELECT d::date, 'activity' FROM generate_series('2026-01-03'::date, '2026-01-11', '1 day') AS d`,
     );
     // A dirty day in its lookback: this run reads raw activity for it, and sees the late users.
     await day('2026-01-12');
@@ -153,7 +154,15 @@ describe('per-user activity state: incremental runs equal a full recompute', () 
     await insertSourceRows(test.dataSource, { activity: [['b', 'u9', '2026-01-14T10:00:00Z']] });
     await day('2026-01-16');
     expect(await wau('2026-01-16', 'b')).toBe(1); // b/u1 (01-13): 01-14's new row is not in the state yet
-    await test.dataSource.query(`INSERT INTO metrics_dirty_day (day) VALUES ('2026-01-14'), ('2026-01-15')`);
+    // Days marked for other sources' late data (a key action reaches the 7 days before its own): the state holds them.
+    await test.dataSource.query(
+      `INSERT INTO metrics_dirty_day (day, source) VALUES ('2026-01-14', 'activation'), ('2026-01-15', 'jobs')`,
+    );
+    await day('2026-01-16');
+    expect(await wau('2026-01-16', 'b')).toBe(1);
+    await test.dataSource.query(
+      `INSERT INTO metrics_dirty_day (day, source) VALUES ('2026-01-14', 'activity'), ('2026-01-15', 'activity')`,
+    );
     await day('2026-01-16');
     expect(await wau('2026-01-16', 'b')).toBe(2); // a dirty day in the lookback: read from raw activity
     await range('2026-01-14', '2026-01-15');
@@ -224,7 +233,9 @@ describe('per-user activity state: incremental runs equal a full recompute', () 
 
     // A late event for a past day, marked dirty as ingest marks it: a dirty day in the cohorts' days reads activity.
     await insertSourceRows(test.dataSource, { activity: [['a', 'u3', '2026-01-17T16:00:00Z']] });
-    await test.dataSource.query(`INSERT INTO metrics_dirty_day (day) VALUES ('2026-01-17'), ('2026-01-20')`);
+    await test.dataSource.query(
+      `INSERT INTO metrics_dirty_day (day, source) VALUES ('2026-01-17', 'activity'), ('2026-01-20', 'activity')`,
+    );
     await nightly('2026-01-26');
     expect(await week7('b')).toBe(1);
     // The catch-up folds the dirty days; the next nightly runs read the state again and still see both rows.

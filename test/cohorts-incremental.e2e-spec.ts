@@ -124,11 +124,12 @@ describe('cohorts: a run recomputes only the months whose stored rows can change
     return row.advanced;
   };
 
-  /** Days marked dirty as ingest marks them: the computed days from `from` to `to`. */
+  /** Days marked dirty as ingest marks them for late activity and signups: the computed days from `from` to `to`. */
   const markDirty = (from: string, to: string) =>
     test.dataSource.query(
-      `INSERT INTO metrics_dirty_day (day)
-       SELECT d::date FROM generate_series($1::date, $2::date, interval '1 day') AS d ON CONFLICT (day) DO NOTHING`,
+      `INSERT INTO metrics_dirty_day (day, source)
+       SELECT d::date, source FROM generate_series($1::date, $2::date, interval '1 day') AS d
+       CROSS JOIN unnest(ARRAY['activity', 'lifecycle']) AS source ON CONFLICT DO NOTHING`,
       [from, to],
     );
 

@@ -151,7 +151,7 @@ describe('cold summary: identical answers over covered and uncovered ranges', ()
     expect(raisedGlobal.breakdowns.ai?.['gpt-4o'].tokens).toBe(1280);
 
     // A day of the ranges waiting to be recomputed, or no days at all: the events are summed, to the same answers.
-    await test.dataSource.query(`INSERT INTO metrics_dirty_day (day) VALUES ('2026-01-02')`);
+    await test.dataSource.query(`INSERT INTO metrics_dirty_day (day, source) VALUES ('2026-01-02', 'ai')`);
     expect(await summaries()).toEqual(covered);
     await test.dataSource.query('DELETE FROM metrics_dirty_day');
     await test.dataSource.query('TRUNCATE metrics_ai_usage_day, metrics_ai_usage_day_coverage');
@@ -175,7 +175,7 @@ describe('cold summary: identical answers over covered and uncovered ranges', ()
     expect(covered['2025-12-20..2026-01-19 a'].metrics.wau).toBe(1);
 
     // A day of every range waiting to be recomputed: the state does not hold them.
-    await test.dataSource.query(`INSERT INTO metrics_dirty_day (day) VALUES ('2026-01-02')`);
+    await test.dataSource.query(`INSERT INTO metrics_dirty_day (day, source) VALUES ('2026-01-02', 'activity')`);
     expect(await summaries()).toEqual(covered);
     await test.dataSource.query('DELETE FROM metrics_dirty_day');
 

@@ -216,7 +216,7 @@ describe('sources: integer ids through views, tables and a SELECT for the rest, 
     expect(run.status).toBe('failed');
     expect(run.error).toMatch(reason);
 
-    await test.dataSource.query(`INSERT INTO metrics_dirty_day (day) VALUES ('2025-05-05')`);
+    await test.dataSource.query(`INSERT INTO metrics_dirty_day (day, source) VALUES ('2025-05-05', 'ai')`);
     const caughtUp = await test.app.get(MetricsScheduler).catchUp(new Date('2025-05-13T07:00:00Z'));
     expect(caughtUp.map((state) => state.status)).toEqual(['failed']);
     expect(logger.lines.filter((line) => /caught up|catch-up/.test(line.message))).toEqual([

@@ -252,8 +252,11 @@ describe('key-action days: users per key action equal a distinct count of the ev
     );
     const miscounted = await summaryUsers('2025-09-10', '2025-10-09', 'a');
     expect(miscounted.file_upload).toBeGreaterThan(truth.file_upload);
-    // A day of the range waiting to be recomputed: the events are counted instead.
-    await test.dataSource.query(`INSERT INTO metrics_dirty_day (day) VALUES ('2025-09-20')`);
+    // A day of the range marked for late activity only: the key-action days still hold it.
+    await test.dataSource.query(`INSERT INTO metrics_dirty_day (day, source) VALUES ('2025-09-20', 'activity')`);
+    expect(await summaryUsers('2025-09-10', '2025-10-09', 'a')).toEqual(miscounted);
+    // A day of the range waiting to be recomputed for late key actions: the events are counted instead.
+    await test.dataSource.query(`INSERT INTO metrics_dirty_day (day, source) VALUES ('2025-09-20', 'activation')`);
     expect(await summaryUsers('2025-09-10', '2025-10-09', 'a')).toEqual(truth);
     await test.dataSource.query(`DELETE FROM metrics_dirty_day`);
     // A recompute of that day's month folds it again.

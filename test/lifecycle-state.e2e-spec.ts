@@ -73,7 +73,7 @@ describe('per-user lifecycle state: incremental runs equal a full recompute', ()
   /** Every computed day from `from` on marked dirty, as ingest marks the days a late signup or deactivation reaches. */
   const markFrom = (from: string) =>
     test.dataSource.query(
-      `INSERT INTO metrics_dirty_day (day) SELECT DISTINCT bucket_date FROM system_metrics_snapshot
+      `INSERT INTO metrics_dirty_day (day, source) SELECT DISTINCT bucket_date, 'lifecycle' FROM system_metrics_snapshot
        WHERE bucket_type = 'daily' AND tenant_id IS NULL AND bucket_date >= $1 ON CONFLICT DO NOTHING`,
       [from],
     );

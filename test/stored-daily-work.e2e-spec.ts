@@ -143,8 +143,19 @@ describe('stored daily work: one-day runs roll their week and month up from stor
     await day('2026-01-21');
     expect(await januaryJobs('a')).toBe(31 + 999);
 
-    // A late row for 01-10 marks it: the run computes the whole month again (and stores the day as it is).
-    await test.dataSource.query(`INSERT INTO metrics_dirty_day (day) VALUES ('2026-01-10')`);
+    // A late job for 01-10 marks it for the jobs only: a job is a flow of its own day, and no running total of a
+    // later day's eve is taken from the store for it, so the run still rolls the month up from the stored 01-10.
+    // The catch-up recomputes 01-10 with its week and month.
+    await test.dataSource.query(`INSERT INTO metrics_dirty_day (day, source) VALUES ('2026-01-10', 'jobs')`);
+    await day('2026-01-21');
+    expect(await januaryJobs('a')).toBe(31 + 999);
+    await day('2026-01-10');
+    expect(await januaryJobs('a')).toBe(31);
+    await alterStoredJobs('2026-01-10', 1000);
+
+    // A late login for 01-10 marks it for the activity, whose WAU and MAU a later day's eve takes from the store:
+    // the run computes the whole month again (and stores the day as it is).
+    await test.dataSource.query(`INSERT INTO metrics_dirty_day (day, source) VALUES ('2026-01-10', 'activity')`);
     await day('2026-01-21');
     expect(await januaryJobs('a')).toBe(31);
     await test.dataSource.query('DELETE FROM metrics_dirty_day');

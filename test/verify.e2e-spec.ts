@@ -133,8 +133,8 @@ describe('verify', () => {
                now() - interval '20 minutes')`,
     );
     await test.dataSource.query(
-      `INSERT INTO metrics_dirty_day (day, marked_at) VALUES ('2026-03-01', now() - interval '2 hours'),
-       ('2026-03-02', now())`,
+      `INSERT INTO metrics_dirty_day (day, source, marked_at) VALUES ('2026-03-01', 'activity', now() - interval '2 hours'),
+       ('2026-03-01', 'billing', now() - interval '2 hours'), ('2026-03-02', 'jobs', now())`,
     );
     const report = await verify(test, 1);
     expect(verdicts(report)).toEqual({ ...healthy, runs_stuck: 'failed', dirty_days: 'warning' });
@@ -175,7 +175,7 @@ describe('verify as a @nestjs/terminus health indicator', () => {
     const up = await check();
     expect(up).toMatchObject({ status: 200, body: { status: 'ok', info: { metrics: { status: 'up' } } } });
     await test.dataSource.query(
-      `INSERT INTO metrics_dirty_day (day, marked_at) VALUES ('2026-03-01', now() - interval '2 hours')`,
+      `INSERT INTO metrics_dirty_day (day, source, marked_at) VALUES ('2026-03-01', 'lifecycle', now() - interval '2 hours')`,
     );
     const degraded = await check();
     expect(degraded).toMatchObject({ status: 200, body: { info: { metrics: { status: 'degraded' } } } });

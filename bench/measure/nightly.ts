@@ -1,5 +1,5 @@
 import { AlertEvaluator } from '@exec-metrics/metrics';
-import { LATE_REACH } from '../../libs/metrics/src/common/late-reach.js';
+import { EVENT_SOURCE, LATE_REACH } from '../../libs/metrics/src/common/late-reach.js';
 import type { MetricsEventType } from '../../libs/metrics/src/common/event.types.js';
 import type { BenchApp } from '../bench-app.js';
 import { DERIVED_TABLES, vacuumUntilAllVisible } from '../loader.js';
@@ -68,11 +68,12 @@ async function arrive(bench: BenchApp): Promise<void> {
 /**
  * The computed days the arriving rows reach are marked, as the ingest marks them for every event it accepts
  * (EventWriter.markLateInstants) and the schedule for a host relation's new rows (markLateSourceRows): each row's
- * local day, `LATE_REACH` days back and forward. A key action reaches the 7 days before its own (it may activate a
- * signup of those days within 7 × 24 hours), so a day's key actions mark the 7 computed days before it, and the
- * scheduler's catch-up computes them again after the night's own day (until 2026-12-06's fifteenth session the bench
- * moved the rows back without marks, and measured the night's own day alone: the days before kept the activation of
- * their signups as of the previous night).
+ * local day, `LATE_REACH` days back and forward, for its source. Rows of the night's own day, which no run computed
+ * yet, mark nothing: a key action activates signups of the 7 days before it, which the night's run refreshes itself
+ * (activation-refresh.sql.ts). Until 2026-12-07's sixteenth session a key action marked those 7 days, and the catch-up
+ * computed them whole again after the night; until the fifteenth the bench moved the rows back without marks, and
+ * measured the night's own day alone (the days before kept the activation of their signups as of the previous
+ * night).
  */
 async function markReachedDays(bench: BenchApp): Promise<void> {
   const reached: { day: string; type: MetricsEventType }[] = [];
@@ -85,16 +86,17 @@ async function markReachedDays(bench: BenchApp): Promise<void> {
     );
   }
   await bench.db.query(
-    `INSERT INTO metrics_dirty_day (day)
-     SELECT DISTINCT s.bucket_date
-     FROM unnest($1::date[], $2::int[], $3::int[]) AS r(day, back, forward)
+    `INSERT INTO metrics_dirty_day (day, source)
+     SELECT DISTINCT s.bucket_date, r.source
+     FROM unnest($1::date[], $2::int[], $3::int[], $4::text[]) AS r(day, back, forward, source)
      JOIN system_metrics_snapshot s ON s.bucket_type = 'daily' AND s.tenant_id IS NULL
        AND s.bucket_date BETWEEN r.day - r.back AND coalesce(r.day + r.forward, 'infinity'::date)
-     ON CONFLICT (day) DO UPDATE SET marked_at = now()`,
+     ON CONFLICT (day, source) DO UPDATE SET marked_at = now()`,
     [
       reached.map(({ day }) => day),
       reached.map(({ type }) => LATE_REACH[type].back),
       reached.map(({ type }) => LATE_REACH[type].forward),
+      reached.map(({ type }) => EVENT_SOURCE[type]),
     ],
   );
 }
@@ -103,7 +105,8 @@ async function markReachedDays(bench: BenchApp): Promise<void> {
 async function catchUp(bench: BenchApp, end: string, asOf: Date): Promise<void> {
   const marked = await bench.db.query<{ first: string; last: string }>(
     `SELECT min(day)::text AS first, max(day)::text AS last FROM (
-       SELECT day, day - (row_number() OVER (ORDER BY day))::int AS run FROM metrics_dirty_day WHERE day <= $1::date
+       SELECT day, day - (row_number() OVER (ORDER BY day))::int AS run
+       FROM (SELECT DISTINCT day FROM metrics_dirty_day WHERE day <= $1::date) AS marked
      ) AS days GROUP BY run ORDER BY 1`,
     [end],
   );

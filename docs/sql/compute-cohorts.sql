@@ -83,6 +83,8 @@ WITH
       day
     FROM
       metrics_dirty_day
+    WHERE
+      source IN ('lifecycle', 'activity')
     UNION ALL
     SELECT
       d::date
@@ -452,6 +454,7 @@ SELECT
         (:c1::date + interval '1 month')::date - 1 + 188,
         (:as_of::timestamptz AT TIME ZONE :tz)::date - 1
       )
+      AND source IN ('activity')
   ) AS holds;
 
 -- cohortsUpsert (members' weeks from the per-user activity state)
@@ -535,6 +538,8 @@ WITH
       day
     FROM
       metrics_dirty_day
+    WHERE
+      source IN ('lifecycle', 'activity')
     UNION ALL
     SELECT
       d::date
@@ -1095,6 +1100,8 @@ WITH
       day
     FROM
       metrics_dirty_day
+    WHERE
+      source IN ('lifecycle', 'activity')
     UNION ALL
     SELECT
       d::date
@@ -1531,4 +1538,6 @@ WHERE
       1
     FROM
       metrics_dirty_day
+    WHERE
+      source IN ('lifecycle')
   );

@@ -183,6 +183,7 @@ FROM
   metrics_dirty_day
 WHERE
   day BETWEEN :from::date AND :to::date
+  AND source IN ('activity')
 LIMIT
   1;
 
@@ -2592,6 +2593,8 @@ WHERE
       1
     FROM
       metrics_dirty_day
+    WHERE
+      source IN ('lifecycle')
   );
 
 -- dailyWork (lifecycle from the per-user lifecycle state as of :lifecycle_at and the events after)

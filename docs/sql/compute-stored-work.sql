@@ -25,6 +25,7 @@ SELECT
       metrics_dirty_day
     WHERE
       day BETWEEN :reuse_from::date AND :d0::date - 1
+      AND source IN ('billing', 'activity', 'lifecycle')
   ) AS usable;
 
 -- storedScopesMatch

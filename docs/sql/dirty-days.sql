@@ -5,9 +5,10 @@
 -- markBillingDays
 -- sample parameters: {"at":"2026-02-10T09:30:00.000Z","timezone":"Europe/Berlin"}
 INSERT INTO
-  metrics_dirty_day (day)
+  metrics_dirty_day (day, source)
 SELECT
-  s.bucket_date
+  s.bucket_date,
+  'billing'
 FROM
   system_metrics_snapshot s
 WHERE
@@ -17,22 +18,24 @@ WHERE
   AND s.bucket_date < (now() AT TIME ZONE :timezone)::date
 GROUP BY
   s.bucket_date
-ON CONFLICT (day) DO UPDATE
+ON CONFLICT (day, source) DO UPDATE
 SET
   marked_at = now();
 
 -- markLateDays (POST events, the API interceptor)
--- sample parameters: {"ats":["2026-02-10T09:30:00.000Z","2026-02-11T14:00:00.000Z"],"backs":[0,7],"forwards":[29,null],"timezone":"Europe/Berlin"}
+-- sample parameters: {"ats":["2026-02-10T09:30:00.000Z","2026-02-11T14:00:00.000Z"],"backs":[0,7],"forwards":[29,null],"sources":["activity","activation"],"timezone":"Europe/Berlin"}
 INSERT INTO
-  metrics_dirty_day (day)
+  metrics_dirty_day (day, source)
 SELECT DISTINCT
-  s.bucket_date
+  s.bucket_date,
+  r.source
 FROM
   unnest(
     :ats::timestamptz[],
     :backs::int[],
-    :forwards::int[]
-  ) AS r (at, back, forward)
+    :forwards::int[],
+    :sources::text[]
+  ) AS r (at, back, forward, source)
   JOIN system_metrics_snapshot s ON s.bucket_type = 'daily'
   AND s.tenant_id IS NULL
   AND s.bucket_date BETWEEN (r.at AT TIME ZONE :timezone)::date - r.back AND coalesce(
@@ -41,7 +44,7 @@ FROM
   )
 WHERE
   s.bucket_date < (now() AT TIME ZONE :timezone)::date
-ON CONFLICT (day) DO UPDATE
+ON CONFLICT (day, source) DO UPDATE
 SET
   marked_at = now();
 
@@ -128,9 +131,10 @@ WITH
   ),
   marked AS (
     INSERT INTO
-      metrics_dirty_day (day)
+      metrics_dirty_day (day, source)
     SELECT DISTINCT
-      s.bucket_date
+      s.bucket_date,
+      :source
     FROM
       (
         SELECT DISTINCT
@@ -145,7 +149,7 @@ WITH
       AND s.bucket_date BETWEEN r.day - r.back AND coalesce(r.day + r.forward, 'infinity'::date)
     WHERE
       s.bucket_date < (now() AT TIME ZONE :tz)::date
-    ON CONFLICT (day) DO UPDATE
+    ON CONFLICT (day, source) DO UPDATE
     SET
       marked_at = now()
     RETURNING
@@ -250,9 +254,10 @@ WITH
   ),
   marked AS (
     INSERT INTO
-      metrics_dirty_day (day)
+      metrics_dirty_day (day, source)
     SELECT DISTINCT
-      s.bucket_date
+      s.bucket_date,
+      :source
     FROM
       (
         SELECT DISTINCT
@@ -267,7 +272,7 @@ WITH
       AND s.bucket_date BETWEEN r.day - r.back AND coalesce(r.day + r.forward, 'infinity'::date)
     WHERE
       s.bucket_date < (now() AT TIME ZONE :tz)::date
-    ON CONFLICT (day) DO UPDATE
+    ON CONFLICT (day, source) DO UPDATE
     SET
       marked_at = now()
     RETURNING

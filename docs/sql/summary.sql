@@ -23,6 +23,7 @@ SELECT
       metrics_dirty_day
     WHERE
       day BETWEEN :range_start::date AND :range_end::date
+      AND source IN ('activity')
   ) AS holds;
 
 -- keyActionDaysHold
@@ -46,6 +47,7 @@ SELECT
       metrics_dirty_day
     WHERE
       day BETWEEN :from::date AND :to::date
+      AND source IN ('activation')
   ) AS holds;
 
 -- billingMovementsHold
@@ -89,6 +91,7 @@ SELECT
       metrics_dirty_day
     WHERE
       day BETWEEN :from::date AND :to::date
+      AND source IN ('ai')
   ) AS holds;
 
 -- range (global view, AI usage per model from the AI usage days, which hold the range)

@@ -110,10 +110,10 @@ WHERE
 -- dirtyDays
 -- sample parameters: {}
 SELECT
-  count(*)::int AS waiting,
+  count(DISTINCT day)::int AS waiting,
   min(day)::text AS first,
   max(day)::text AS last,
-  count(*) FILTER (
+  count(DISTINCT day) FILTER (
     WHERE
       marked_at < now() - interval '1 hour'
   )::int AS late

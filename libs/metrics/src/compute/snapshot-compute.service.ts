@@ -23,6 +23,7 @@ import type { StoredEvePart } from '../sql/stored-eve.sql.js';
 import { SnapshotWritesRepository } from '../repositories/snapshot-writes.repository.js';
 import type { FirstKeyActions, Params, StoredBucket } from '../repositories/compute-statements.js';
 import { COHORT_CURVE_WEEKS } from '../sql/cohorts.sql.js';
+import { ACTIVATION_WINDOW_DAYS } from '../sql/activation-refresh.sql.js';
 
 /** A chunk's parameters: its days [d0, d1] and work range [w0, w1] beside the run's. */
 type ChunkParams = Params & { d0: string; d1: string; w0: string; w1: string };
@@ -162,6 +163,12 @@ export class SnapshotComputeService {
         keeps,
         this.storedWorkRepository.keepFrom(request.end),
       );
+      // The 7 days before the run's first: key actions since they were computed may have activated their signups, and
+      // their activation rate may have matured (activation-refresh.sql.ts).
+      const refreshed = enabled.has('activation')
+        ? { ...base, r0: addDays(request.start, -ACTIVATION_WINDOW_DAYS), r1: addDays(request.start, -1) }
+        : undefined;
+      if (refreshed) await this.writes.countActivation(manager, this.relations, refreshed);
       const foldShare = chunks.length > 1 ? FOLD_RUN_SHARE : 0;
       const progress = (days: number) =>
         request.onProgress?.(Math.floor(totalDays * foldShare + days * (1 - foldShare)), totalDays);
@@ -211,6 +218,7 @@ export class SnapshotComputeService {
           built = params;
           work = await this.buildDailyWork(manager, enabled, states, built, false);
         }
+        if (refreshed && chunkIndex === 0) await this.writes.refreshActivationInWork(manager, refreshed);
         reached(0.7);
         if (chunkDays > ANALYZE_WORK_AFTER_DAYS) await this.writes.analyseDailyWork(manager);
         // NRR's movements from the stored ones when they hold (the run brought them up to date before it began; a
@@ -240,6 +248,7 @@ export class SnapshotComputeService {
         progress(done);
       }
       await keyActionState.finish(base.tenant);
+      if (refreshed) await this.writes.refreshActivation(manager, refreshed, keeps);
       await this.computeCohorts(manager, request, base);
       if (request.inspectThenRollBack) {
         await request.inspectThenRollBack(manager);

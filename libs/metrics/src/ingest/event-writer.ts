@@ -5,7 +5,7 @@ import { EventsRepository } from '../repositories/events.repository.js';
 import { ApiRollupAccumulator, type ApiRollup } from './api-rollup.js';
 import type { ValidEvent } from './event-validation.js';
 import { LIFECYCLE_EVENT_TYPES, type MetricsEventType } from '../common/event.types.js';
-import { LATE_REACH } from '../common/late-reach.js';
+import { EVENT_SOURCE, LATE_REACH } from '../common/late-reach.js';
 
 const LIFECYCLE = new Set<string>(LIFECYCLE_EVENT_TYPES);
 const ACTIVITY = new Set(['login', 'activity']);
@@ -127,7 +127,8 @@ export class EventWriter {
     for (const event of late) {
       const at = new Date(Math.floor(event.at.getTime() / QUARTER_HOUR) * QUARTER_HOUR).toISOString();
       const reach = LATE_REACH[event.type];
-      reaches.set(`${at}|${reach.back}|${reach.forward}`, { at, ...reach });
+      const source = EVENT_SOURCE[event.type];
+      reaches.set(`${at}|${reach.back}|${reach.forward}|${source}`, { at, ...reach, source });
     }
     await this.dirtyDays.markLateDays(manager, [...reaches.values()], timezone);
   }

@@ -20,6 +20,7 @@ import {
 import { dailyWorkSql, type DailyWorkReads } from '../sql/daily-work.sql.js';
 import { BUCKET_DATE, rollupSql, type RollupBucket } from '../sql/rollup.sql.js';
 import { snapshotUpsertSql } from '../sql/snapshot-upsert.sql.js';
+import { STATE_SOURCES, markOf } from '../sql/dirty-marks.sql.js';
 import {
   DAY_START,
   WORK_START,
@@ -200,8 +201,10 @@ export const computeStatements = {
 
   activityCoverage: (): Statement => ({ sql: coverageSql.read, params: {} }),
 
+  /** A day of [:from, :to] marked for late activity (the per-user activity state may not hold it yet). */
   dirtyDayBetween: (params: Params): Statement => ({
-    sql: `SELECT day FROM metrics_dirty_day WHERE day BETWEEN :from::date AND :to::date LIMIT 1`,
+    sql: `SELECT day FROM metrics_dirty_day
+      WHERE day BETWEEN :from::date AND :to::date AND ${markOf(STATE_SOURCES.activityState)} LIMIT 1`,
     params,
   }),
 

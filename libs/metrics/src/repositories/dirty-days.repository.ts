@@ -11,6 +11,8 @@ import { LATE_REACH, type Reach } from '../common/late-reach.js';
 export interface LateReach extends Reach {
   /** An ISO instant. */
   at: string;
+  /** Whose data it is: the days are marked for that source. */
+  source: SourceName;
 }
 
 /** Each source's time column, and the event whose reach a late row of it has (lifecycle rows: their `type`'s). */
@@ -50,35 +52,36 @@ export const dirtyDayStatements = {
    * (MRR is a running total), so every computed day from then to yesterday is marked for the catch-up.
    */
   markBillingDays: (at: Date, timezone: string): Statement => ({
-    sql: `INSERT INTO metrics_dirty_day (day)
-     SELECT s.bucket_date FROM system_metrics_snapshot s
+    sql: `INSERT INTO metrics_dirty_day (day, source)
+     SELECT s.bucket_date, 'billing' FROM system_metrics_snapshot s
      WHERE s.bucket_type = 'daily' AND s.tenant_id IS NULL
        AND s.bucket_date >= (:at::timestamptz AT TIME ZONE :timezone)::date
        AND s.bucket_date < (now() AT TIME ZONE :timezone)::date
      GROUP BY s.bucket_date
-     ON CONFLICT (day) DO UPDATE SET marked_at = now()`,
+     ON CONFLICT (day, source) DO UPDATE SET marked_at = now()`,
     params: { at, timezone },
   }),
 
   /**
    * Late events (or the API interceptor's rollup minutes) make the computed days they reach stale: every day
    * with a snapshot from `back` days before an instant's local day to `forward` days after (null: no end), up
-   * to yesterday. Days never computed need no mark: the catch-up finds them anyway.
+   * to yesterday, for the instant's source. Days never computed need no mark: the catch-up finds them anyway.
    */
   markLateDays: (reaches: readonly LateReach[], timezone: string): Statement => ({
-    sql: `INSERT INTO metrics_dirty_day (day)
-     SELECT DISTINCT s.bucket_date
-     FROM unnest(:ats::timestamptz[], :backs::int[], :forwards::int[]) AS r(at, back, forward)
+    sql: `INSERT INTO metrics_dirty_day (day, source)
+     SELECT DISTINCT s.bucket_date, r.source
+     FROM unnest(:ats::timestamptz[], :backs::int[], :forwards::int[], :sources::text[]) AS r(at, back, forward, source)
      JOIN system_metrics_snapshot s
        ON s.bucket_type = 'daily' AND s.tenant_id IS NULL
       AND s.bucket_date BETWEEN (r.at AT TIME ZONE :timezone)::date - r.back
                             AND coalesce((r.at AT TIME ZONE :timezone)::date + r.forward, 'infinity'::date)
      WHERE s.bucket_date < (now() AT TIME ZONE :timezone)::date
-     ON CONFLICT (day) DO UPDATE SET marked_at = now()`,
+     ON CONFLICT (day, source) DO UPDATE SET marked_at = now()`,
     params: {
       ats: reaches.map((reach) => reach.at),
       backs: reaches.map((reach) => reach.back),
       forwards: reaches.map((reach) => reach.forward),
+      sources: reaches.map((reach) => reach.source),
       timezone,
     },
   }),
@@ -122,14 +125,14 @@ export const dirtyDayStatements = {
         FROM ${relations.from(source, 'l')}
         WHERE l.${time} > (SELECT high_water FROM previous)),
       marked AS (
-        INSERT INTO metrics_dirty_day (day)
-        SELECT DISTINCT s.bucket_date
+        INSERT INTO metrics_dirty_day (day, source)
+        SELECT DISTINCT s.bucket_date, :source
         FROM (SELECT DISTINCT day, back, forward FROM late_rows) r
         JOIN system_metrics_snapshot s
           ON s.bucket_type = 'daily' AND s.tenant_id IS NULL
          AND s.bucket_date BETWEEN r.day - r.back AND coalesce(r.day + r.forward, 'infinity'::date)
         WHERE s.bucket_date < (now() AT TIME ZONE :tz)::date
-        ON CONFLICT (day) DO UPDATE SET marked_at = now()
+        ON CONFLICT (day, source) DO UPDATE SET marked_at = now()
         RETURNING day)
       INSERT INTO metrics_source_watermark (source, relation, high_water, checked_at)
       SELECT :source, :relation,
@@ -143,7 +146,10 @@ export const dirtyDayStatements = {
     };
   },
 
-  /** The marks of [start, end] made before the run that recomputed those days was claimed (a later one stays). */
+  /**
+   * The marks of [start, end] (every source's) made before the run that recomputed those days was claimed (a later
+   * one stays).
+   */
   clear: (start: string, end: string, claimedAt: Date): Statement => ({
     sql: 'DELETE FROM metrics_dirty_day WHERE day BETWEEN :start AND :end AND marked_at <= :claimed_at',
     params: { start, end, claimed_at: claimedAt },

@@ -10,6 +10,7 @@ import type { SourceRelations } from '../sql/source-relations.js';
 import { lifecycleCoverageSql } from '../sql/user-lifecycle.sql.js';
 import { coverageSql } from '../sql/user-activity.sql.js';
 import { dayCoverageOf } from '../sql/day-coverage.sql.js';
+import { ACTIVATION_REFRESH_TABLE, activationRefreshSql } from '../sql/activation-refresh.sql.js';
 import {
   DAILY_WORK_TABLE,
   FIRST_KEY_ACTIONS_TABLE,
@@ -144,7 +145,7 @@ export class SnapshotWritesRepository {
     await this.exec(manager, computeStatements.extendActivityCoverage(params));
   }
 
-  /** Whether a day of [from, to] waits for recomputation (the state may not hold its late events yet). */
+  /** Whether a day of [from, to] waits for recomputation for late activity (the state may not hold it yet). */
   async anyDirtyDay(manager: EntityManager, from: string, to: string): Promise<boolean> {
     const rows = await this.exec(manager, computeStatements.dirtyDayBetween({ from, to }));
     return rows.length > 0;
@@ -223,6 +224,31 @@ export class SnapshotWritesRepository {
       manager,
       computeStatements.bucketUpsert(relations, enabled, bucket, userDayCounts, params, keyActions, ledger),
     );
+  }
+
+  /** The activated signups of the days [:r0, :r1] before the run's first, counted again (activation-refresh.sql.ts). */
+  async countActivation(manager: EntityManager, relations: SourceRelations, params: Params): Promise<void> {
+    await manager.query(`DROP TABLE IF EXISTS ${ACTIVATION_REFRESH_TABLE}`);
+    await this.exec(manager, { sql: activationRefreshSql.count(relations), params });
+  }
+
+  /** The first chunk's work table takes the counts, before its buckets are rolled up. */
+  async refreshActivationInWork(manager: EntityManager, params: Params): Promise<void> {
+    await this.exec(manager, { sql: activationRefreshSql.work, params });
+  }
+
+  /**
+   * After the run: the days' snapshots (of the run's scopes) take the counts with the activation rate, and so do the
+   * weeks and months that end before the run's first day, and, when `stored`, the stored days.
+   */
+  async refreshActivation(manager: EntityManager, params: Params, stored: boolean): Promise<void> {
+    const statements = [
+      ...activationRefreshSql.daily,
+      ...activationRefreshSql.bucket('weekly'),
+      ...activationRefreshSql.bucket('monthly'),
+      ...(stored ? [activationRefreshSql.stored] : []),
+    ];
+    for (const sql of statements) await this.exec(manager, { sql, params });
   }
 
   /**

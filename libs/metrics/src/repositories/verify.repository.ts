@@ -59,8 +59,8 @@ export const verifyStatements = {
 
   /** The days marked for recomputation, and how many of them for over an hour. */
   dirtyDays: (): Statement => ({
-    sql: `SELECT count(*)::int AS waiting, min(day)::text AS first, max(day)::text AS last,
-             count(*) FILTER (WHERE marked_at < now() - interval '1 hour')::int AS late
+    sql: `SELECT count(DISTINCT day)::int AS waiting, min(day)::text AS first, max(day)::text AS last,
+             count(DISTINCT day) FILTER (WHERE marked_at < now() - interval '1 hour')::int AS late
       FROM metrics_dirty_day`,
     params: {},
   }),

@@ -1,5 +1,6 @@
 import type { SourceRelations } from './source-relations.js';
 import { dayCoverageSql } from './day-coverage.sql.js';
+import { STATE_SOURCES } from './dirty-marks.sql.js';
 import { DAY_START, LOCAL_DAY, TENANT_FILTER } from './sql-fragments.js';
 
 /**
@@ -13,7 +14,11 @@ export const AI_USAGE_DAYS_TABLE = 'metrics_ai_usage_day';
 export const AI_USAGE_DAYS_COVERAGE_TABLE = 'metrics_ai_usage_day_coverage';
 
 /** The days the AI usage days hold exactly, as of their last fold (day-coverage.sql.ts). */
-export const aiUsageCoverageSql = dayCoverageSql(AI_USAGE_DAYS_COVERAGE_TABLE, AI_USAGE_DAYS_TABLE);
+export const aiUsageCoverageSql = dayCoverageSql(
+  AI_USAGE_DAYS_COVERAGE_TABLE,
+  AI_USAGE_DAYS_TABLE,
+  STATE_SOURCES.aiUsageDays,
+);
 
 /** The rows of the local days [:f0, :f1] of the run's scope: every row of those days, or the tenant's own. */
 const FOLDED_ROWS = `day BETWEEN :f0::date AND :f1::date

@@ -3,6 +3,7 @@ import { DAY_START, LOCAL_DAY } from './source-facts.js';
 import { DATE_FIELD, SAME_TENANT, TENANT_FILTER } from './sql-fragments.js';
 import { USER_ACTIVITY_TABLE, lastDayFrom, touchingRowActiveIn } from './user-activity.sql.js';
 import { firstSignupsFromStateSql } from './user-lifecycle.sql.js';
+import { STATE_SOURCES, markOf } from './dirty-marks.sql.js';
 
 export const COHORT_CURVE_WEEKS = 26;
 const MILESTONES = [1, 4, 12] as const;
@@ -174,7 +175,7 @@ export function cohortsUpsertSql(
     changed_days AS MATERIALIZED (
       SELECT d::date AS day FROM generate_series(:changed_from::date, :changed_to::date, interval '1 day') AS d
       UNION ALL
-      SELECT day FROM metrics_dirty_day
+      SELECT day FROM metrics_dirty_day WHERE ${markOf(STATE_SOURCES.cohorts)}
       UNION ALL
       SELECT d::date FROM generate_series(:c0::date, greatest(:changed_to::date, ${today} - 1), interval '1 day') AS d
       WHERE NOT EXISTS (

@@ -4,6 +4,7 @@ import { dailyWorkSql } from './daily-work.sql.js';
 // The table is named where the daily work reads its eve from it.
 import { DAILY_WORK_TABLE } from './stored-eve.sql.js';
 import { SAME_TENANT } from './sql-fragments.js';
+import { STATE_SOURCES, markOf } from './dirty-marks.sql.js';
 
 /*
  * The stored daily work (docs/performance.md, "Stored daily work"): every complete day's row of the work table
@@ -45,13 +46,15 @@ export const dailyWorkStoreSql = {
   /**
    * Whether every day of [:reuse_from, :d0 - 1] has stored rows a recompute would give again: computed with the same
    * inputs, after the day was over, by a run whose work range began no later (so its scopes are this run's, see
-   * scopesMatch), and no day of them waiting to be recomputed (a late event or billing change marks it).
+   * scopesMatch), and no day of them waiting to be recomputed for data a later day's eve is taken from (a late
+   * signup, login or billing change; STATE_SOURCES.storedEve).
    */
   usable: `SELECT
       (SELECT count(*) FROM ${DAILY_WORK_TABLE}
        WHERE ${storedBeforeD0()} AND is_global AND inputs = :inputs AND work_from <= :reuse_from::date
          AND (computed_as_of AT TIME ZONE :tz)::date > day) = :d0::date - :reuse_from::date
-      AND NOT EXISTS (SELECT 1 FROM metrics_dirty_day WHERE day BETWEEN :reuse_from::date AND :d0::date - 1)
+      AND NOT EXISTS (SELECT 1 FROM metrics_dirty_day
+                      WHERE day BETWEEN :reuse_from::date AND :d0::date - 1 AND ${markOf(STATE_SOURCES.storedEve)})
       AS usable`,
 
   /**

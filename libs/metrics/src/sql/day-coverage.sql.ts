@@ -1,9 +1,12 @@
+import { markOf, type MarkSource } from './dirty-marks.sql.js';
+
 /**
  * The days a per-day derived state holds exactly (the per-user activity state, the key-action days): one row per
  * state table (or none: nothing is known), naming the timezone its local days are in and the source relation it was
- * folded from, and the days [first_day, last_day] folded for every tenant.
+ * folded from, and the days [first_day, last_day] folded for every tenant. `sources`: what the state is made from
+ * (a day marked for another source's late data is still held exactly).
  */
-export function dayCoverageSql(coverageTable: string, stateTable: string) {
+export function dayCoverageSql(coverageTable: string, stateTable: string, sources: readonly MarkSource[]) {
   return {
     read: `SELECT timezone, source, first_day::text AS first_day, last_day::text AS last_day
     FROM ${coverageTable}`,
@@ -32,12 +35,12 @@ export function dayCoverageSql(coverageTable: string, stateTable: string) {
     reset: `TRUNCATE ${stateTable}, ${coverageTable}`,
     /**
      * Whether the state holds the local days [from, to] exactly for a reader in timezone :tz reading :source: covered
-     * by the folds, and no day of it waiting to be recomputed.
+     * by the folds, and no day of it waiting to be recomputed for late data of the state's sources.
      */
     holds: (from: string, to: string) => `SELECT
     EXISTS (SELECT 1 FROM ${coverageTable}
             WHERE timezone = :tz AND source = :source AND first_day <= ${from} AND last_day >= ${to})
-    AND NOT EXISTS (SELECT 1 FROM metrics_dirty_day WHERE day BETWEEN ${from} AND ${to}) AS holds`,
+    AND NOT EXISTS (SELECT 1 FROM metrics_dirty_day WHERE day BETWEEN ${from} AND ${to} AND ${markOf(sources)}) AS holds`,
   };
 }
 

@@ -1,6 +1,7 @@
 import { DAY_START, LOCAL_DAY, TENANT_FILTER } from './sql-fragments.js';
 import type { SourceRelations } from './source-relations.js';
 import { dayCoverageSql } from './day-coverage.sql.js';
+import { STATE_SOURCES } from './dirty-marks.sql.js';
 import { BUCKET_DATE, DAYS_INTO_BUCKET } from './bucket-dates.js';
 
 /**
@@ -25,6 +26,7 @@ export const GLOBAL_GAP_DAYS = 366;
 export const keyActionCoverageSql = dayCoverageSql(
   KEY_ACTION_DAYS_COVERAGE_TABLE,
   `${KEY_ACTION_DAYS_TABLE}, ${KEY_ACTION_GLOBAL_DAYS_TABLE}, ${KEY_ACTION_TENANT_DAYS_TABLE}`,
+  STATE_SOURCES.keyActionDays,
 );
 
 /**

@@ -54,7 +54,11 @@ function aggregate(metric: MetricDefinition, bucket: RollupBucket, through: stri
   }
 }
 
-function ratioExpression(metric: MetricDefinition, bucket: RollupBucket): string {
+/**
+ * A ratio's value in a bucket from its rolled-up components, read as columns of their own names (`bucket_date` and
+ * :as_of for a ratio that matures): the rollup's, and the activation refresh's over stored rows.
+ */
+export function ratioValueSql(metric: MetricDefinition, bucket: RollupBucket): string {
   const ratio = metric.ratio!;
   const numerator = quoteIdent(ratio.numerator);
   const denominator = quoteIdent(ratio.denominator);
@@ -77,7 +81,7 @@ function ratioExpression(metric: MetricDefinition, bucket: RollupBucket): string
     const matureAt = DAY_START(`${BUCKET_LAST_DAY[bucket]('bucket_date')} + 1 + ${ratio.maturesAfterDays}`);
     value = `CASE WHEN ${matureAt} <= :as_of::timestamptz THEN ${value} END`;
   }
-  return `${value} AS ${quoteIdent(metric.key)}`;
+  return value;
 }
 
 const dailyMeanColumn = (metric: MetricDefinition) => `${metric.key}__daily_mean`;
@@ -159,8 +163,8 @@ export function rollupSql(
   });
   finished.push(...means.map((metric) => `r.${quoteIdent(dailyMeanColumn(metric))}`));
 
-  const ratios = METRIC_CATALOG.filter((metric) => metric.kind === 'ratio').map((metric) =>
-    ratioExpression(metric, bucket),
+  const ratios = METRIC_CATALOG.filter((metric) => metric.kind === 'ratio').map(
+    (metric) => `${ratioValueSql(metric, bucket)} AS ${quoteIdent(metric.key)}`,
   );
 
   return {

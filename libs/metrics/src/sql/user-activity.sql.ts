@@ -2,6 +2,7 @@ import { DATE_FIELD, TENANT_FILTER } from './sql-fragments.js';
 import { BUCKET_DATE } from './bucket-dates.js';
 import { WINDOW_DAYS } from './stored-eve.sql.js';
 import { dayCoverageSql } from './day-coverage.sql.js';
+import { STATE_SOURCES } from './dirty-marks.sql.js';
 
 /**
  * The persistent per-user activity state (docs/performance.md, "Per-user activity state"): one row per tenant,
@@ -247,7 +248,11 @@ export function stateActiveUsersSql(from: string, to: string, bucketDate: string
 }
 
 /** The days the state holds exactly, as of its last fold (day-coverage.sql.ts). */
-export const coverageSql = dayCoverageSql(USER_ACTIVITY_COVERAGE_TABLE, USER_ACTIVITY_TABLE);
+export const coverageSql = dayCoverageSql(
+  USER_ACTIVITY_COVERAGE_TABLE,
+  USER_ACTIVITY_TABLE,
+  STATE_SOURCES.activityState,
+);
 
 /** Whether the state holds the local days [from, to] exactly for a reader in timezone :tz reading activity from :source. */
 export const stateHoldsSql = coverageSql.holds;

@@ -1,5 +1,6 @@
 import type { SourceRelations } from './source-relations.js';
 import { DAY_START, EVE, SAME_TENANT, TENANT_FILTER } from './sql-fragments.js';
+import { STATE_SOURCES, markOf } from './dirty-marks.sql.js';
 
 /**
  * The persistent per-user lifecycle state (docs/performance.md, "Per-user activity state", lifecycle part): one
@@ -179,11 +180,12 @@ export const FOLD_TO = DAY_START(
 export const lifecycleCoverageSql = {
   /**
    * The instant a chunk may read the state as of: folded from :source, to no later than the work range's start,
-   * and no day waiting to be recomputed (a late transition before the instant marks every computed day from its
-   * own day to yesterday, so any dirty day may stand for one; the catch-up that clears them rebuilds the state).
+   * and no day waiting to be recomputed for late lifecycle data (a late transition before the instant marks every
+   * computed day from its own day to yesterday, so any such mark may stand for one; the catch-up that clears them
+   * rebuilds the state).
    */
   usable: (workStart: string) => `SELECT folded_to::text AS folded_to FROM ${USER_LIFECYCLE_COVERAGE_TABLE}
-    WHERE source = :source AND folded_to <= ${workStart} AND NOT EXISTS (SELECT 1 FROM metrics_dirty_day)`,
+    WHERE source = :source AND folded_to <= ${workStart} AND NOT EXISTS (SELECT 1 FROM metrics_dirty_day WHERE ${markOf(STATE_SOURCES.lifecycleState)})`,
   /**
    * A fold's target, when it lies after the instant the state is folded to (:lifecycle_at) and the chunk computes a
    * day before today: a late transition before the target then always finds a computed day at or after its own to

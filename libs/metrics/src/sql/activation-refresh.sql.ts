@@ -1,0 +1,157 @@
+import { METRIC_CATALOG } from '../catalog/metric-catalog.js';
+import { FACTS } from '../catalog/facts/fact-registry.js';
+import { quoteIdent } from '../database/named-sql.js';
+import type { SourceRelations } from './source-relations.js';
+import { BUCKET_DATE, BUCKET_LAST_DAY } from './bucket-dates.js';
+import { ratioValueSql } from './rollup.sql.js';
+import { DAILY_WORK_TABLE } from './stored-eve.sql.js';
+import { DAY_START, LOCAL_DAY, SAME_TENANT, TENANT_FILTER } from './sql-fragments.js';
+
+/*
+ * The activation of the days before a run's first, refreshed by the run (docs/performance.md, "Activation refreshed
+ * by each run"). A signup is activated by a key action within 7 days of it, so the key actions of a day change the
+ * activated signups of the 7 days before it, and those days' activation rate shows once the 7 days are over. Each
+ * run counts the activated signups of the 7 days before its first day (:r0..:r1) again (`count`), before its first
+ * chunk rolls its buckets up: that chunk's work table takes them (`work`), so the week and month of its first day
+ * sum them. After the run, those days' snapshots take them with their rates (`daily`), and so do the weeks and
+ * months that end before the run's first day (`bucket`) and the stored days (`stored`). Where a key action marked
+ * the 7 computed days before its own and the catch-up computed them whole again. Parameters: :env, :tz, :tenant,
+ * :actions, :as_of, :r0, :r1.
+ */
+
+/** A signup is activated by a key action within this many days of it (as the daily work's activated_signups). */
+export const ACTIVATION_WINDOW_DAYS = 7;
+
+/** The table of the refreshed days' activated signups: the global view's, each tenant's, and those of no tenant. */
+export const ACTIVATION_REFRESH_TABLE = 'activation_refresh';
+
+/** The ratios that mature some days after their bucket (the activation rate), and the flows they divide. */
+const MATURING_RATIOS = METRIC_CATALOG.filter((metric) => metric.ratio?.maturesAfterDays);
+const ACTIVATED = [...new Set(MATURING_RATIOS.map((metric) => metric.ratio!.numerator))];
+
+// The refresh counts one fact, the activated signups: a maturing ratio over another flow would need its own count.
+for (const key of ACTIVATED) {
+  const rule = METRIC_CATALOG.find((candidate) => candidate.key === key)?.daily;
+  const fact = rule && 'fact' in rule ? FACTS.find((candidate) => candidate.name === rule.fact) : undefined;
+  if (fact?.query !== 'activated_signups') {
+    throw new Error(`the activation refresh counts activated signups, not the facts of ${key}`);
+  }
+}
+
+/** A signup of (tenant, user) before :r0's start: then a signup in the refreshed days is not the user's first. */
+const earlierSignup = (rel: SourceRelations, sameTenant: string) => `SELECT 1 FROM ${rel.from('lifecycle', 'earlier')}
+        WHERE ${sameTenant} AND earlier.user_id = s.user_id AND earlier.type = 'signup'
+          AND earlier.occurred_at < ${DAY_START(':r0::date')}`;
+
+/** A key action of the signup's user (and tenant) within 7 days of the signup, as the daily work counts it. */
+const keyActionWithin7Days = (rel: SourceRelations) => `SELECT 1 FROM ${rel.from('activation', 'k')}
+          WHERE k.user_id = s.user_id AND (k.tenant_id = s.tenant_id OR (k.tenant_id IS NULL AND s.tenant_id IS NULL))
+            AND k.action = ANY(:actions::text[])
+            AND k.occurred_at >= s.signup_at AND k.occurred_at <= s.signup_at + interval '${ACTIVATION_WINDOW_DAYS} days'`;
+
+export const activationRefreshSql = {
+  /**
+   * The users' first signups on the days [:r0, :r1] (their first signup ever: none before), and how many of them a
+   * key action activated within 7 days, per day: for the global view, each tenant, and the data of no tenant (which
+   * counts in the global view alone, and has stored days of its own). Two probes for an earlier signup (a tenant's,
+   * and no tenant's), each through the (tenant_id, user_id, occurred_at) index.
+   */
+  count: (rel: SourceRelations) => `CREATE TEMP TABLE ${ACTIVATION_REFRESH_TABLE} ON COMMIT DROP AS
+    WITH signups AS (
+      SELECT s.tenant_id, s.user_id, min(s.occurred_at) AS signup_at
+      FROM ${rel.from('lifecycle', 's')}
+      WHERE s.type = 'signup' AND s.occurred_at >= ${DAY_START(':r0::date')}
+        AND s.occurred_at < ${DAY_START(':r1::date + 1')} AND ${TENANT_FILTER.replaceAll('tenant_id', 's.tenant_id')}
+      GROUP BY s.tenant_id, s.user_id),
+    first_signups AS (
+      SELECT * FROM signups s
+      WHERE NOT EXISTS (${earlierSignup(rel, 'earlier.tenant_id = s.tenant_id')})
+        AND NOT EXISTS (${earlierSignup(rel, 's.tenant_id IS NULL AND earlier.tenant_id IS NULL')}))
+    SELECT grouping(s.tenant_id) = 1 AS is_global, s.tenant_id, ${LOCAL_DAY('s.signup_at')} AS day,
+           count(*) FILTER (WHERE EXISTS (${keyActionWithin7Days(rel)})) AS activated
+    FROM first_signups s
+    GROUP BY GROUPING SETS ((s.tenant_id, ${LOCAL_DAY('s.signup_at')}), (${LOCAL_DAY('s.signup_at')}))`,
+
+  /**
+   * The first chunk's work table (compute-statements.ts's `metrics_work`: one row per scope and day, the global view's
+   * flagged) takes the counts of its days among them, restored from the store or built: its week's and month's
+   * rollup then sums them.
+   */
+  work: `UPDATE metrics_work w
+    SET ${ACTIVATED.map((key) => `${quoteIdent(key)} = ${countOf('w.day', 'w')}`).join(',\n      ')}
+    WHERE w.day BETWEEN :r0::date AND :r1::date`,
+
+  /**
+   * The days' snapshots take the counts (0 for a scope without signups), the global view's row (no tenant) the
+   * global count; then each maturing ratio again from its row, as of :as_of.
+   */
+  daily: [
+    `UPDATE system_metrics_snapshot s
+    SET ${ACTIVATED.map((key) => `${quoteIdent(key)} = ${countOf('s.bucket_date', 'snapshot s')}`).join(',\n      ')},
+      computed_at = now()
+    WHERE s.environment = :env AND s.bucket_type = 'daily' AND s.bucket_date BETWEEN :r0::date AND :r1::date
+      AND ${TENANT_FILTER.replaceAll('tenant_id', 's.tenant_id')}`,
+    ratiosOf('daily'),
+  ],
+
+  /**
+   * The weeks and months that end before the run's first day (the run rolled up its own first day's): their counts
+   * the sums of their days' snapshots (as the rollup sums a flow), then their ratios. Only those whose every day is
+   * computed: a bucket rolled up while a day of it was not yet (a range computed after a gap) keeps its value until
+   * the catch-up computes that day.
+   */
+  bucket: (bucket: 'weekly' | 'monthly') => [
+    `UPDATE system_metrics_snapshot b
+    SET ${ACTIVATED.map(
+      (key) => `${quoteIdent(key)} = (
+      SELECT coalesce(sum(d.${quoteIdent(key)}), 0) FROM system_metrics_snapshot d
+      WHERE d.environment = b.environment AND d.bucket_type = 'daily' AND ${SAME_TENANT('d', 'b')}
+        AND d.bucket_date BETWEEN b.bucket_date AND ${BUCKET_LAST_DAY[bucket]('b.bucket_date')})`,
+    ).join(',\n    ')},
+      computed_at = now()
+    WHERE ${inBucketsOfRefreshedDays(bucket, 'b')} AND ${BEFORE_RUN(bucket, 'b')}
+      AND (SELECT count(*) FROM system_metrics_snapshot g
+           WHERE g.environment = b.environment AND g.bucket_type = 'daily' AND g.tenant_id IS NULL
+             AND g.bucket_date BETWEEN b.bucket_date AND ${BUCKET_LAST_DAY[bucket]('b.bucket_date')})
+          = ${BUCKET_LAST_DAY[bucket]('b.bucket_date')} - b.bucket_date + 1`,
+    ratiosOf(bucket, BEFORE_RUN(bucket, 's')),
+  ],
+
+  /**
+   * The stored days (stored-daily-work): a later run that rolls its week or month up from them reads the counts a
+   * recompute would give. Every stored scope of the days: one without signups counts 0.
+   */
+  stored: `UPDATE ${DAILY_WORK_TABLE} w
+    SET work = w.work || jsonb_build_object(${ACTIVATED.map((key) => `'${key}', ${countOf('w.day', 'w')}`).join(', ')})
+    WHERE w.environment = :env AND w.day BETWEEN :r0::date AND :r1::date`,
+};
+
+/**
+ * A day's count for the scope of a row: a work row's (`is_global` and `tenant_id`, no tenant being data of no tenant),
+ * or a snapshot's (no tenant: the global view). 0 for a scope without signups that day.
+ */
+function countOf(day: string, row: 'w' | 'snapshot s'): string {
+  const scope =
+    row === 'w'
+      ? `r.is_global = w.is_global AND (r.is_global OR ${SAME_TENANT('r', 'w')})`
+      : 'r.is_global = (s.tenant_id IS NULL) AND (r.is_global OR r.tenant_id = s.tenant_id)';
+  return `coalesce((SELECT r.activated FROM ${ACTIVATION_REFRESH_TABLE} r WHERE r.day = ${day} AND ${scope}), 0)`;
+}
+
+/** A bucket that ends before the run's first day (:r1 + 1). */
+const BEFORE_RUN = (bucket: 'weekly' | 'monthly', alias: string) =>
+  `${BUCKET_LAST_DAY[bucket](`${alias}.bucket_date`)} < :r1::date + 1`;
+
+/** The snapshots of the buckets holding a refreshed day (`alias`: the snapshot's). */
+function inBucketsOfRefreshedDays(bucket: 'daily' | 'weekly' | 'monthly', alias: string): string {
+  return `${alias}.environment = :env AND ${alias}.bucket_type = '${bucket}'
+      AND ${alias}.bucket_date BETWEEN ${BUCKET_DATE[bucket](':r0::date')} AND ${BUCKET_DATE[bucket](':r1::date')}
+      AND ${TENANT_FILTER.replaceAll('tenant_id', `${alias}.tenant_id`)}`;
+}
+
+/** The maturing ratios of the refreshed buckets (and `also`), from their rows' components as of :as_of. */
+function ratiosOf(bucket: 'daily' | 'weekly' | 'monthly', also = 'true'): string {
+  const set = MATURING_RATIOS.map((metric) => `${quoteIdent(metric.key)} = ${ratioValueSql(metric, bucket)}`);
+  return `UPDATE system_metrics_snapshot s SET ${set.join(', ')}
+    WHERE ${inBucketsOfRefreshedDays(bucket, 's')} AND ${also}`;
+}
