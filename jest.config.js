@@ -3,7 +3,8 @@
 /**
  * Suites whose database does not follow TEST_DATABASE_URL, so a run on PostgreSQL repeats them exactly: the unit
  * specs (no database, or the catalog's own PGlite), the suites that start PostgreSQL servers of their own, and those
- * pinned to PGlite (the demo's security headers, the bench's smoke run). CI runs them once, in the PGlite pass.
+ * pinned to PGlite (the demo's security headers, the bench's smoke run). CI runs them once, in its PostgreSQL pass:
+ * its PGlite pass, the longer one, leaves them out (TEST_SKIP_SAME_ON_BOTH=1).
  */
 const SAME_ON_BOTH = [
   '\\.spec\\.ts$',
@@ -25,11 +26,11 @@ export default {
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
   // The packed library in a fresh host app needs a real PostgreSQL: it runs with the PostgreSQL suite (npm run test:pg).
-  // CI's PostgreSQL pass (TEST_SKIP_SAME_ON_BOTH=1) leaves out what it would run exactly as the PGlite pass did.
+  // CI's PGlite pass (TEST_SKIP_SAME_ON_BOTH=1) leaves out what the PostgreSQL pass runs exactly as it would.
   testPathIgnorePatterns: [
     '/node_modules/',
     ...(process.env.TEST_DATABASE_URL ? [] : ['host-package']),
-    ...(process.env.TEST_DATABASE_URL && process.env.TEST_SKIP_SAME_ON_BOTH === '1' ? SAME_ON_BOTH : []),
+    ...(!process.env.TEST_DATABASE_URL && process.env.TEST_SKIP_SAME_ON_BOTH === '1' ? SAME_ON_BOTH : []),
   ],
   modulePathIgnorePatterns: ['<rootDir>/dist/', '<rootDir>/libs/metrics/dist/', '<rootDir>/test/host-app/'],
   transform: {
