@@ -43,8 +43,8 @@ async function holdBack(bench: BenchApp, at: Date): Promise<void> {
  * here it arrives in a second, and the night's first statements paid to write it out when they evicted those pages
  * to read theirs (at scale 1 the user-days statement took 0.4 or 0.8 s, as it found them).
  */
-async function arrive(bench: BenchApp): Promise<void> {
-  await markReachedDays(bench);
+async function arrive(bench: BenchApp, today: string): Promise<void> {
+  await markReachedDays(bench, today);
   for (const [table] of ARRIVING_THROUGH_THE_DAY) {
     await bench.db.query(
       `WITH arrived AS (DELETE FROM ${heldTable(table)} RETURNING *) INSERT INTO ${table} SELECT * FROM arrived`,
@@ -68,14 +68,17 @@ async function arrive(bench: BenchApp): Promise<void> {
 /**
  * The computed days the arriving rows reach are marked, as the ingest marks them for every event it accepts
  * (EventWriter.markLateInstants) and the schedule for a host relation's new rows (markLateSourceRows): each row's
- * local day, `LATE_REACH` days back and forward, for its source. Rows of the night's own day, which no run computed
- * yet, mark nothing: a key action activates signups of the 7 days before it, which the night's run refreshes itself
+ * local day, `LATE_REACH` days back and forward, for its source, on the computed days before `today`, the day they
+ * arrive on (the ingest marks the days before its own today). So the night's own day is never marked, although the
+ * backfill and the previous samples computed it: no run has computed a day before its night in production. A key
+ * action activates signups of the 7 days before it, which the night's run refreshes itself
  * (activation-refresh.sql.ts). Until 2026-12-07's sixteenth session a key action marked those 7 days, and the catch-up
- * computed them whole again after the night; until the fifteenth the bench moved the rows back without marks, and
- * measured the night's own day alone (the days before kept the activation of their signups as of the previous
- * night).
+ * computed them whole again after the night, and the bench marked the night's own day too (its lifecycle mark made
+ * the night's run and the catch-up read the whole lifecycle history); until the fifteenth the bench moved the rows
+ * back without marks, and measured the night's own day alone (the days before kept the activation of their signups
+ * as of the previous night).
  */
-async function markReachedDays(bench: BenchApp): Promise<void> {
+async function markReachedDays(bench: BenchApp, today: string): Promise<void> {
   const reached: { day: string; type: MetricsEventType }[] = [];
   for (const [table, column] of ARRIVING_THROUGH_THE_DAY) {
     reached.push(
@@ -91,12 +94,14 @@ async function markReachedDays(bench: BenchApp): Promise<void> {
      FROM unnest($1::date[], $2::int[], $3::int[], $4::text[]) AS r(day, back, forward, source)
      JOIN system_metrics_snapshot s ON s.bucket_type = 'daily' AND s.tenant_id IS NULL
        AND s.bucket_date BETWEEN r.day - r.back AND coalesce(r.day + r.forward, 'infinity'::date)
+     WHERE s.bucket_date < $5::date
      ON CONFLICT (day, source) DO UPDATE SET marked_at = now()`,
     [
       reached.map(({ day }) => day),
       reached.map(({ type }) => LATE_REACH[type].back),
       reached.map(({ type }) => LATE_REACH[type].forward),
       reached.map(({ type }) => EVENT_SOURCE[type]),
+      today,
     ],
   );
 }
@@ -142,7 +147,7 @@ export async function measureNightly(bench: BenchApp, end: string, asOf: Date, s
     await holdBack(bench, morning);
     await bench.metrics.computeRange({ start: dayBefore, end: dayBefore, asOf: morning });
     await alerts.settled();
-    await arrive(bench);
+    await arrive(bench, end);
     const started = performance.now();
     await bench.metrics.computeRange({ start: end, end, asOf });
     await catchUp(bench, end, asOf);

@@ -70,14 +70,21 @@ SELECT
         FROM
           system_activation_event AS k
         WHERE
-          k.user_id = s.user_id
-          AND (
-            k.tenant_id = s.tenant_id
-            OR (
-              k.tenant_id IS NULL
-              AND s.tenant_id IS NULL
-            )
-          )
+          k.tenant_id = s.tenant_id
+          AND k.user_id = s.user_id
+          AND k.action = ANY (:actions::text[])
+          AND k.occurred_at >= s.signup_at
+          AND k.occurred_at <= s.signup_at + interval '7 days'
+      )
+      OR EXISTS (
+        SELECT
+          1
+        FROM
+          system_activation_event AS k
+        WHERE
+          s.tenant_id IS NULL
+          AND k.tenant_id IS NULL
+          AND k.user_id = s.user_id
           AND k.action = ANY (:actions::text[])
           AND k.occurred_at >= s.signup_at
           AND k.occurred_at <= s.signup_at + interval '7 days'
@@ -121,31 +128,32 @@ WHERE
 -- sample parameters: {"env":"production","r0":"2026-02-22","r1":"2026-02-28","tenant":null}
 UPDATE system_metrics_snapshot s
 SET
-  "signups_activated_7d" = coalesce(
-    (
-      SELECT
-        r.activated
-      FROM
-        activation_refresh r
-      WHERE
-        r.day = s.bucket_date
-        AND r.is_global = (s.tenant_id IS NULL)
-        AND (
-          r.is_global
-          OR r.tenant_id = s.tenant_id
-        )
-    ),
-    0
-  ),
+  "signups_activated_7d" = v.activated,
   computed_at = now()
+FROM
+  (
+    SELECT
+      d.id,
+      coalesce(r.activated, 0) AS activated
+    FROM
+      system_metrics_snapshot d
+      LEFT JOIN activation_refresh r ON r.day = d.bucket_date
+      AND r.is_global = (d.tenant_id IS NULL)
+      AND (
+        r.is_global
+        OR r.tenant_id = d.tenant_id
+      )
+    WHERE
+      d.environment = :env
+      AND d.bucket_type = 'daily'
+      AND d.bucket_date BETWEEN (:r0::date)::date AND (:r1::date)::date
+      AND (
+        :tenant::varchar IS NULL
+        OR d.tenant_id = :tenant
+      )
+  ) AS v
 WHERE
-  s.environment = :env
-  AND s.bucket_type = 'daily'
-  AND s.bucket_date BETWEEN :r0::date AND :r1::date
-  AND (
-    :tenant::varchar IS NULL
-    OR s.tenant_id = :tenant
-  );
+  s.id = v.id;
 
 -- daily (rates)
 -- built with: {"enabled":"lifecycle, activity, activation, config, billing, jobs, ai, api","relations":"the module's own tables"}
@@ -171,21 +179,44 @@ WHERE
 -- bucket weekly (counts)
 -- built with: {"enabled":"lifecycle, activity, activation, config, billing, jobs, ai, api","relations":"the module's own tables"}
 -- sample parameters: {"env":"production","r0":"2026-02-22","r1":"2026-02-28","tenant":null}
-UPDATE system_metrics_snapshot b
-SET
-  "signups_activated_7d" = (
+WITH
+  days AS (
     SELECT
-      coalesce(sum(d."signups_activated_7d"), 0)
+      date_trunc('week', (d.bucket_date)::timestamp)::date AS bucket_date,
+      d.tenant_id,
+      count(*) FILTER (
+        WHERE
+          d.tenant_id IS NULL
+      ) AS global_days,
+      sum(d."signups_activated_7d") AS "signups_activated_7d"
     FROM
       system_metrics_snapshot d
     WHERE
-      d.environment = b.environment
+      d.environment = :env
       AND d.bucket_type = 'daily'
-      AND coalesce(d.tenant_id, '') = coalesce(b.tenant_id, '')
-      AND d.tenant_id IS NOT DISTINCT FROM b.tenant_id
-      AND d.bucket_date BETWEEN b.bucket_date AND (b.bucket_date + 6)
+      AND d.bucket_date BETWEEN date_trunc('week', (:r0::date)::timestamp)::date AND (
+        date_trunc('week', (:r1::date)::timestamp)::date + 6
+      )
+    GROUP BY
+      1,
+      2
   ),
+  computed AS (
+    SELECT
+      bucket_date
+    FROM
+      days
+    WHERE
+      tenant_id IS NULL
+      AND global_days = (bucket_date + 6) - bucket_date + 1
+  )
+UPDATE system_metrics_snapshot b
+SET
+  "signups_activated_7d" = coalesce(v."signups_activated_7d", 0),
   computed_at = now()
+FROM
+  days v
+  JOIN computed c ON c.bucket_date = v.bucket_date
 WHERE
   b.environment = :env
   AND b.bucket_type = 'weekly'
@@ -195,17 +226,8 @@ WHERE
     OR b.tenant_id = :tenant
   )
   AND (b.bucket_date + 6) < :r1::date + 1
-  AND (
-    SELECT
-      count(*)
-    FROM
-      system_metrics_snapshot g
-    WHERE
-      g.environment = b.environment
-      AND g.bucket_type = 'daily'
-      AND g.tenant_id IS NULL
-      AND g.bucket_date BETWEEN b.bucket_date AND (b.bucket_date + 6)
-  ) = (b.bucket_date + 6) - b.bucket_date + 1;
+  AND b.bucket_date = v.bucket_date
+  AND b.tenant_id IS NOT DISTINCT FROM v.tenant_id;
 
 -- bucket weekly (rates)
 -- built with: {"enabled":"lifecycle, activity, activation, config, billing, jobs, ai, api","relations":"the module's own tables"}
@@ -233,21 +255,46 @@ WHERE
 -- bucket monthly (counts)
 -- built with: {"enabled":"lifecycle, activity, activation, config, billing, jobs, ai, api","relations":"the module's own tables"}
 -- sample parameters: {"env":"production","r0":"2026-02-22","r1":"2026-02-28","tenant":null}
-UPDATE system_metrics_snapshot b
-SET
-  "signups_activated_7d" = (
+WITH
+  days AS (
     SELECT
-      coalesce(sum(d."signups_activated_7d"), 0)
+      date_trunc('month', (d.bucket_date)::timestamp)::date AS bucket_date,
+      d.tenant_id,
+      count(*) FILTER (
+        WHERE
+          d.tenant_id IS NULL
+      ) AS global_days,
+      sum(d."signups_activated_7d") AS "signups_activated_7d"
     FROM
       system_metrics_snapshot d
     WHERE
-      d.environment = b.environment
+      d.environment = :env
       AND d.bucket_type = 'daily'
-      AND coalesce(d.tenant_id, '') = coalesce(b.tenant_id, '')
-      AND d.tenant_id IS NOT DISTINCT FROM b.tenant_id
-      AND d.bucket_date BETWEEN b.bucket_date AND ((b.bucket_date + interval '1 month')::date - 1)
+      AND d.bucket_date BETWEEN date_trunc('month', (:r0::date)::timestamp)::date AND (
+        (
+          date_trunc('month', (:r1::date)::timestamp)::date + interval '1 month'
+        )::date - 1
+      )
+    GROUP BY
+      1,
+      2
   ),
+  computed AS (
+    SELECT
+      bucket_date
+    FROM
+      days
+    WHERE
+      tenant_id IS NULL
+      AND global_days = ((bucket_date + interval '1 month')::date - 1) - bucket_date + 1
+  )
+UPDATE system_metrics_snapshot b
+SET
+  "signups_activated_7d" = coalesce(v."signups_activated_7d", 0),
   computed_at = now()
+FROM
+  days v
+  JOIN computed c ON c.bucket_date = v.bucket_date
 WHERE
   b.environment = :env
   AND b.bucket_type = 'monthly'
@@ -257,17 +304,8 @@ WHERE
     OR b.tenant_id = :tenant
   )
   AND ((b.bucket_date + interval '1 month')::date - 1) < :r1::date + 1
-  AND (
-    SELECT
-      count(*)
-    FROM
-      system_metrics_snapshot g
-    WHERE
-      g.environment = b.environment
-      AND g.bucket_type = 'daily'
-      AND g.tenant_id IS NULL
-      AND g.bucket_date BETWEEN b.bucket_date AND ((b.bucket_date + interval '1 month')::date - 1)
-  ) = ((b.bucket_date + interval '1 month')::date - 1) - b.bucket_date + 1;
+  AND b.bucket_date = v.bucket_date
+  AND b.tenant_id IS NOT DISTINCT FROM v.tenant_id;
 
 -- stored
 -- built with: {"enabled":"lifecycle, activity, activation, config, billing, jobs, ai, api","relations":"the module's own tables"}
