@@ -5,7 +5,7 @@ import type { SourceRelations } from './source-relations.js';
 import { BUCKET_DATE, BUCKET_LAST_DAY } from './bucket-dates.js';
 import { ratioValueSql } from './rollup.sql.js';
 import { DAILY_WORK_TABLE } from './stored-eve.sql.js';
-import { DAY_START, LOCAL_DAY, SAME_TENANT, TENANT_FILTER } from './sql-fragments.js';
+import { DAY_START, LOCAL_DAY, SAME_TENANT, tenantFilterOf } from './sql-fragments.js';
 
 /*
  * The activation of the days before a run's first, refreshed by the run (docs/performance.md, "Activation refreshed
@@ -64,7 +64,7 @@ export const activationRefreshSql = {
       SELECT s.tenant_id, s.user_id, min(s.occurred_at) AS signup_at
       FROM ${rel.from('lifecycle', 's')}
       WHERE s.type = 'signup' AND s.occurred_at >= ${DAY_START(':r0::date')}
-        AND s.occurred_at < ${DAY_START(':r1::date + 1')} AND ${TENANT_FILTER.replaceAll('tenant_id', 's.tenant_id')}
+        AND s.occurred_at < ${DAY_START(':r1::date + 1')} AND ${tenantFilterOf('s')}
       GROUP BY s.tenant_id, s.user_id),
     first_signups AS (
       SELECT * FROM signups s
@@ -160,7 +160,7 @@ const BEFORE_RUN = (bucket: 'weekly' | 'monthly', alias: string) =>
 function inBucketsOfRefreshedDays(bucket: 'daily' | 'weekly' | 'monthly', alias: string): string {
   return `${alias}.environment = :env AND ${alias}.bucket_type = '${bucket}'
       AND ${alias}.bucket_date BETWEEN ${BUCKET_DATE[bucket](':r0::date')} AND ${BUCKET_DATE[bucket](':r1::date')}
-      AND ${TENANT_FILTER.replaceAll('tenant_id', `${alias}.tenant_id`)}`;
+      AND ${tenantFilterOf(alias)}`;
 }
 
 /** The maturing ratios of the refreshed buckets (and `also`), from their rows' components as of :as_of. */

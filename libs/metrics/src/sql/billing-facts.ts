@@ -10,12 +10,12 @@
  * a currency without a rate counts as nothing here and is reported by the summary (`unconverted`).
  * Parameters: those of source-facts.ts plus :currency and :rates (jsonb text).
  */
-import { LOCAL_DAY, WORK_END, WORK_START } from './sql-fragments.js';
+import { LOCAL_DAY, WORK_END, WORK_START, tenantFilterOf } from './sql-fragments.js';
 
 const TO_REPORTING = (amount: string, currency: string) =>
   `${amount} * CASE WHEN ${currency} = upper(:currency::text) THEN 1 ELSE (:rates::jsonb ->> ${currency})::numeric END`;
 
-const CUSTOMER_TENANT_FILTER = `(:tenant::varchar IS NULL OR c.tenant_id = :tenant)`;
+const CUSTOMER_TENANT_FILTER = tenantFilterOf('c');
 
 /**
  * Which ledger rows the billing CTEs read: the whole `history` (every fact of the work range), or only the

@@ -1,6 +1,6 @@
 import type { SourceRelations } from './source-relations.js';
 import { DAY_START, LOCAL_DAY } from './source-facts.js';
-import { DATE_FIELD, SAME_TENANT, TENANT_FILTER } from './sql-fragments.js';
+import { DATE_FIELD, SAME_TENANT, TENANT_FILTER, tenantFilterOf } from './sql-fragments.js';
 import { USER_ACTIVITY_TABLE, lastDayFrom, touchingRowActiveIn } from './user-activity.sql.js';
 import { firstSignupsFromStateSql } from './user-lifecycle.sql.js';
 import { STATE_SOURCES, markOf } from './dirty-marks.sql.js';
@@ -198,7 +198,7 @@ export function cohortsUpsertSql(
     emptied AS (
       DELETE FROM system_cohort_retention r
       WHERE r.environment = :env AND r.cohort_month BETWEEN :c0::date AND :c1::date
-        AND (:tenant::varchar IS NULL OR r.tenant_id = :tenant)
+        AND ${tenantFilterOf('r')}
         AND NOT EXISTS (SELECT 1 FROM all_sizes s
                         WHERE s.cohort_month = r.cohort_month AND ${SAME_TENANT('s', 'r')})),
     members AS MATERIALIZED (

@@ -1,4 +1,4 @@
-import { DAY_START, LOCAL_DAY, TENANT_FILTER } from './sql-fragments.js';
+import { DAY_START, LOCAL_DAY, TENANT_FILTER, tenantFilterOf } from './sql-fragments.js';
 import type { SourceRelations } from './source-relations.js';
 import { dayCoverageSql } from './day-coverage.sql.js';
 import { STATE_SOURCES } from './dirty-marks.sql.js';
@@ -90,7 +90,7 @@ export const foldKeyActionDaysSql = {
   relink: `WITH relinked AS (
       UPDATE ${KEY_ACTION_DAYS_TABLE} AS r SET previous_day = ${previousDayBefore('r', 'r.day')}
       WHERE r.day > :f1::date AND (r.previous_day IS NULL OR r.previous_day <= :f1::date)
-        AND (:tenant::varchar IS NULL OR r.tenant_id = :tenant)
+        AND ${tenantFilterOf('r')}
         AND r.previous_day IS DISTINCT FROM ${previousDayBefore('r', 'r.day')}
       RETURNING r.day)
     SELECT DISTINCT day::text AS day FROM relinked`,

@@ -1,6 +1,7 @@
 import { METRIC_CATALOG } from '../catalog/metric-catalog.js';
 import { quoteIdent } from '../database/named-sql.js';
 import type { ComposedSql } from './rollup.sql.js';
+import { tenantFilterOf } from './sql-fragments.js';
 
 const METRIC_COLUMNS = METRIC_CATALOG.map((metric) => quoteIdent(metric.key));
 const WRITTEN = [...METRIC_COLUMNS, 'activation_breakdown', 'ai_breakdown', 'computed_at'];
@@ -26,7 +27,7 @@ export function snapshotUpsertSql(rows: ComposedSql, where: string): string {
     RETURNING bucket_date, tenant_id)
     DELETE FROM system_metrics_snapshot AS gone
     WHERE gone.environment = :env AND gone.bucket_type = :bucket_type AND gone.tenant_id IS NOT NULL
-      AND (:tenant::varchar IS NULL OR gone.tenant_id = :tenant) AND ${where}
+      AND ${tenantFilterOf('gone')} AND ${where}
       AND NOT EXISTS (SELECT 1 FROM written WHERE written.bucket_date = gone.bucket_date
                                              AND written.tenant_id = gone.tenant_id)`;
 }

@@ -7,6 +7,8 @@ export const WORK_END = DAY_START(':w1::date + 1');
 /** The longest rolling window (MAU, 30 days) reaches this far back from the first work day. */
 export const WINDOW_START = DAY_START(':w0::date - 29');
 export const TENANT_FILTER = `(:tenant::varchar IS NULL OR tenant_id = :tenant)`;
+/** TENANT_FILTER on the rows of `alias`. */
+export const tenantFilterOf = (alias: string) => `(:tenant::varchar IS NULL OR ${alias}.tenant_id = :tenant)`;
 
 /**
  * A field of a date expression as an integer: its `year`, its day of the year (`doy`, from 1) or of the month (`day`).
