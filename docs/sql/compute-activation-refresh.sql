@@ -44,6 +44,8 @@ WITH
           AND earlier.user_id = s.user_id
           AND earlier.type = 'signup'
           AND earlier.occurred_at < ((:r0::date)::timestamp AT TIME ZONE :tz)
+        OFFSET
+          0
       )
       AND NOT EXISTS (
         SELECT
@@ -56,6 +58,8 @@ WITH
           AND earlier.user_id = s.user_id
           AND earlier.type = 'signup'
           AND earlier.occurred_at < ((:r0::date)::timestamp AT TIME ZONE :tz)
+        OFFSET
+          0
       )
   )
 SELECT
