@@ -174,6 +174,30 @@ describe('per-user lifecycle state: incremental runs equal a full recompute', ()
     for (const date of ['2026-01-14', '2026-01-15', '2026-01-16']) await day(date);
     expect(await daily('2026-01-16', 'a')).toEqual({ total: 5, signups: 6 }); // u1, u3 (again), u4, u5, u6; not u2
 
+    // A late signup after the state's instant, marked as ingest marks it (every computed day from its own): the state
+    // holds nothing of it, so the next run still reads the state, and the signup from the events. A signup before the
+    // instant written without a mark shows the state was not rebuilt: it stays unseen.
+    await insertSourceRows(test.dataSource, {
+      lifecycle: [
+        ['a', 'u7', 'signup', '2025-12-10T09:00:00Z'],
+        ['a', 'u9', 'signup', '2026-01-15T09:00:00Z'],
+      ],
+    });
+    await markFrom('2026-01-15');
+    await day('2026-01-16');
+    expect(await foldedTo()).toBe('2026-01-01 00:00');
+    expect(await daily('2026-01-16', 'a')).toEqual({ total: 6, signups: 7 }); // u9; not u7
+    expect(await stateOf('a', 'u7')).toBeUndefined();
+    await range('2026-01-15', '2026-01-16');
+    await test.dataSource.query('DELETE FROM metrics_dirty_day');
+    // Marked from its own day, before the instant: the next run reads the whole history and rebuilds the state.
+    await markFrom('2025-12-10');
+    await day('2026-01-16');
+    expect(await stateOf('a', 'u7')).toEqual({ first_signup: '2025-12-10', signups: 1, active: true });
+    expect(await daily('2026-01-16', 'a')).toEqual({ total: 7, signups: 8 });
+    await range('2025-12-10', '2026-01-15');
+    await test.dataSource.query('DELETE FROM metrics_dirty_day');
+
     const incremental = await computedRows();
     expect(incremental.length).toBeGreaterThan(100);
     expect(incremental).toEqual(await fullRecompute('2025-09-01', '2026-01-16'));
@@ -190,7 +214,7 @@ describe('per-user lifecycle state: incremental runs equal a full recompute', ()
     await insertSourceRows(test.dataSource, { lifecycle: [['a', 'u8', 'signup', '2025-11-25T09:00:00Z']] });
     // A range from the 5th: its work range starts on the 1st in New York, after the state's instant (midnight in UTC).
     await range('2026-01-05', '2026-01-16');
-    expect(await daily('2026-01-16', 'a')).toEqual({ total: 5, signups: 6 });
+    expect(await daily('2026-01-16', 'a')).toEqual({ total: 7, signups: 8 }); // the test above's u7 and u9; not u8
     await test.dataSource.query(`DELETE FROM metrics_lifecycle_event WHERE user_id = 'u8'`);
     expect(await foldedTo()).toBe('2026-01-01 05:00');
     // From the 1st, its work range starts with its week, on 2025-12-29: before the instant, so the run reads the
@@ -205,5 +229,20 @@ describe('per-user lifecycle state: incremental runs equal a full recompute', ()
     const incremental = await computedRows('2026-01-01', '2025-08-01');
     expect(incremental.length).toBeGreaterThan(50);
     expect(incremental).toEqual(await fullRecompute('2025-09-01', '2026-01-18', '2026-01-01', '2025-08-01'));
+  });
+
+  it('a late transition before the instant, on days never computed, marks the first computed day: the state is rebuilt', async () => {
+    await test.dataSource.query(
+      `TRUNCATE system_metrics_snapshot, system_cohort_retention, metrics_user_activity, metrics_user_activity_coverage,
+         metrics_daily_work, metrics_user_lifecycle, metrics_user_lifecycle_coverage, metrics_dirty_day`,
+    );
+    // The first days computed ever: Wednesday the 7th on, its state folded to the 1st (New York, the test above's).
+    await range('2026-01-07', '2026-01-07');
+    expect(await foldedTo()).toBe('2026-01-01 05:00');
+    // A signup of 12-20, before the instant, arrives late: the days from its own on that were computed start on the 7th.
+    await insertSourceRows(test.dataSource, { lifecycle: [['a', 'u10', 'signup', '2025-12-20T15:00:00Z']] });
+    await markFrom('2025-12-20');
+    await day('2026-01-08');
+    expect(await stateOf('a', 'u10')).toEqual({ first_signup: '2025-12-20', signups: 1, active: true });
   });
 });

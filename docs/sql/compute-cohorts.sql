@@ -997,25 +997,44 @@ WITH
                     OR tenant_id = :tenant
                   )
               ),
+              signing_up AS MATERIALIZED (
+                SELECT DISTINCT
+                  tenant_id,
+                  user_id
+                FROM
+                  signups_since
+              ),
               signup_states AS MATERIALIZED (
                 SELECT
-                  s.tenant_id,
-                  s.user_id,
-                  s.first_signup_at,
-                  s.active
+                  s.*
                 FROM
-                  metrics_user_lifecycle s
-                WHERE
-                  EXISTS (
+                  signing_up u
+                  CROSS JOIN LATERAL (
                     SELECT
-                      1
+                      s.tenant_id,
+                      s.user_id,
+                      s.first_signup_at,
+                      s.active
                     FROM
-                      signups_since e
+                      metrics_user_lifecycle s
                     WHERE
-                      coalesce(s.tenant_id, '') = coalesce(e.tenant_id, '')
-                      AND s.tenant_id IS NOT DISTINCT FROM e.tenant_id
-                      AND s.user_id = e.user_id
-                  )
+                      s.tenant_id = u.tenant_id
+                      AND s.user_id = u.user_id
+                    UNION ALL
+                    SELECT
+                      s.tenant_id,
+                      s.user_id,
+                      s.first_signup_at,
+                      s.active
+                    FROM
+                      metrics_user_lifecycle s
+                    WHERE
+                      u.tenant_id IS NULL
+                      AND s.tenant_id IS NULL
+                      AND s.user_id = u.user_id
+                    OFFSET
+                      0
+                  ) AS s
               )
             SELECT
               tenant_id,
@@ -1525,19 +1544,35 @@ SET
   computed_inputs = EXCLUDED.computed_inputs;
 
 -- cohortMembersFromState
--- sample parameters: {"source":"metrics_lifecycle_event AS lifecycle_source"}
+-- sample parameters: {"env":"production","source":"metrics_lifecycle_event AS lifecycle_source","tz":"Europe/Berlin"}
 SELECT
-  folded_to::text AS folded_to
+  c.folded_to::text AS folded_to
 FROM
-  metrics_user_lifecycle_coverage
+  metrics_user_lifecycle_coverage c
 WHERE
-  source = :source
-  AND folded_to <= 'infinity'::timestamptz
+  c.source = :source
+  AND c.folded_to <= 'infinity'::timestamptz
   AND NOT EXISTS (
     SELECT
       1
     FROM
-      metrics_dirty_day
+      metrics_dirty_day m
     WHERE
-      source IN ('lifecycle')
+      m.source IN ('lifecycle')
+      AND m.day <= coalesce(
+        (
+          SELECT
+            min(s.bucket_date)
+          FROM
+            system_metrics_snapshot s
+          WHERE
+            s.environment = :env
+            AND s.tenant_id IS NULL
+            AND s.bucket_type = 'daily'
+            AND s.bucket_date >= (
+              (c.folded_to - interval '1 microsecond') AT TIME ZONE :tz
+            )::date
+        ),
+        'infinity'::date
+      )
   );

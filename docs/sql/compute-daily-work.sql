@@ -2580,21 +2580,37 @@ WHERE
   day >= :w0::date;
 
 -- lifecycleStateUsable
--- sample parameters: {"source":"metrics_lifecycle_event AS lifecycle_source","tz":"Europe/Berlin","w0":"2025-12-29"}
+-- sample parameters: {"env":"production","source":"metrics_lifecycle_event AS lifecycle_source","tz":"Europe/Berlin","w0":"2025-12-29"}
 SELECT
-  folded_to::text AS folded_to
+  c.folded_to::text AS folded_to
 FROM
-  metrics_user_lifecycle_coverage
+  metrics_user_lifecycle_coverage c
 WHERE
-  source = :source
-  AND folded_to <= ((:w0::date)::timestamp AT TIME ZONE :tz)
+  c.source = :source
+  AND c.folded_to <= ((:w0::date)::timestamp AT TIME ZONE :tz)
   AND NOT EXISTS (
     SELECT
       1
     FROM
-      metrics_dirty_day
+      metrics_dirty_day m
     WHERE
-      source IN ('lifecycle')
+      m.source IN ('lifecycle')
+      AND m.day <= coalesce(
+        (
+          SELECT
+            min(s.bucket_date)
+          FROM
+            system_metrics_snapshot s
+          WHERE
+            s.environment = :env
+            AND s.tenant_id IS NULL
+            AND s.bucket_type = 'daily'
+            AND s.bucket_date >= (
+              (c.folded_to - interval '1 microsecond') AT TIME ZONE :tz
+            )::date
+        ),
+        'infinity'::date
+      )
   );
 
 -- dailyWork (lifecycle from the per-user lifecycle state as of :lifecycle_at and the events after)

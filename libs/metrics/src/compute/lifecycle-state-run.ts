@@ -9,13 +9,13 @@ export type LifecycleRead = { rows: 'history' } | { rows: Extract<LifecycleRows,
 
 /**
  * The per-user lifecycle state as one run uses it (docs/performance.md, "Per-user activity state", lifecycle part).
- * A chunk whose work range starts at or after the instant the state is folded to, with no day waiting to be
- * recomputed, reads only the lifecycle events from that instant on and the state before it (the eve's active users
+ * A chunk whose work range starts at or after the instant the state is folded to, with no mark of a late transition
+ * before that instant (lifecycleCoverageSql.usable), reads only the lifecycle events from that instant on and the state before it (the eve's active users
  * and signups, each user's state before their first event read, who signed up before). After its work, a run for
  * every tenant folds the state forward to the start of its first day's week or month (FOLD_TO; in a run of several
  * chunks, the next chunk's first day's), or rebuilds it from the whole
- * history it has just read when it could not trust it (first run, a day waiting to be recomputed, another lifecycle
- * relation). The state holds instants, so a timezone change does not touch it. A one-tenant run reads it when it
+ * history it has just read when it could not trust it (first run, a late transition before the instant, another
+ * lifecycle relation). The state holds instants, so a timezone change does not touch it. A one-tenant run reads it when it
  * can but never moves it: its rows are every tenant's.
  */
 export class LifecycleStateRun {

@@ -213,7 +213,8 @@ export const computeStatements = {
 
   /**
    * The instant the per-user lifecycle state may be read as of by a chunk (no row: read the whole history): folded
-   * from the lifecycle relation :source, to no later than the work range's start, no day waiting to be recomputed.
+   * from the lifecycle relation :source, to no later than the work range's start, no mark of a late transition
+   * before that instant (lifecycleCoverageSql.usable).
    */
   lifecycleStateUsable: (params: Params): Statement => ({ sql: lifecycleCoverageSql.usable(WORK_START), params }),
 

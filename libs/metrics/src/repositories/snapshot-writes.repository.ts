@@ -255,8 +255,8 @@ export class SnapshotWritesRepository {
    * The cohorts of [:c0, :c1] upserted (those a recompute could change, see cohortsUpsertSql). Their members' active
    * weeks are read from the per-user activity state when it holds every day they depend on (same timezone and
    * activity relation, covered, no day waiting to be recomputed), otherwise from the activity source; their members
-   * (first signups) from the per-user lifecycle state when a run could read it (same lifecycle relation, no day
-   * waiting to be recomputed), otherwise from every signup of the lifecycle source.
+   * (first signups) from the per-user lifecycle state when a run could read it (same lifecycle relation, no mark of a
+   * late transition before its instant), otherwise from every signup of the lifecycle source.
    */
   async upsertCohorts(
     manager: EntityManager,
