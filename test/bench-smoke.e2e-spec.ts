@@ -71,7 +71,7 @@ describe('npm run bench, smoke run on PGlite', () => {
       '1. full backfill ÷ count floor',
       '2. reference loop (extrapolated) ÷ ours',
       '2. sampled values ours = reference',
-      '3. nightly (its day + catch-up) ÷ full backfill',
+      '3. nightly (catch-up + its day) ÷ full backfill',
       '4. summary (warm) p99 ÷ trivial p99',
       '4. timeseries (warm) p99 ÷ trivial p99',
       '4. summary (cold) p99 ÷ trivial p99',

@@ -77,11 +77,12 @@ describe('the daily schedule in America/New_York', () => {
   }, 180_000);
 
   it('fills exactly the missing days after a 5-day outage', async () => {
-    // Ticks of 11..15 November never fired; the one of 16 November computes 15 November and catches up 10..14.
+    // Ticks of 11..15 November never fired; the one of 16 November catches up 10..14, then computes 15 November
+    // (its eve from the 14th, computed first).
     const runs = await scheduler.runDaily(new Date('2025-11-16T06:00:00Z'));
     expect(runs.map((run) => [run.trigger, run.start, run.end, run.status])).toEqual([
-      ['cron', '2025-11-15', '2025-11-15', 'succeeded'],
       ['catch_up', '2025-11-10', '2025-11-14', 'succeeded'],
+      ['cron', '2025-11-15', '2025-11-15', 'succeeded'],
     ]);
     const again = await scheduler.runDaily(new Date('2025-11-16T06:00:00Z'));
     expect(again).toEqual([]); // the same tick twice computes nothing twice
@@ -100,8 +101,8 @@ describe('the daily schedule in America/New_York', () => {
     expect(dirty).toEqual([{ first: '2025-11-05', last: '2025-11-15' }]); // every computed day it reaches
     const runs = await scheduler.runDaily(new Date('2025-11-17T06:00:00Z'));
     expect(runs.map((run) => [run.trigger, run.start, run.end])).toEqual([
-      ['cron', '2025-11-16', '2025-11-16'],
       ['catch_up', '2025-11-05', '2025-11-15'],
+      ['cron', '2025-11-16', '2025-11-16'],
     ]);
     const after = await test.dataSource.query(
       `SELECT dau::float8 AS dau FROM system_metrics_snapshot WHERE bucket_type = 'daily' AND tenant_id = 't' AND bucket_date = '2025-11-05'`,
