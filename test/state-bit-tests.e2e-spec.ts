@@ -63,3 +63,57 @@ describe('activity state: a week is active from the bits of its own days', () =>
     ]);
   });
 });
+
+/**
+ * A curve across New Year from the state: a member's days after their signup lie in two yearly rows, and the week
+ * that spans New Year has days in both. Tenant t, December 2024 cohort (2024 is a leap year: its 31 December is the
+ * yearly row's 366th day), in UTC:
+ * n1 signs up Monday 12-30 and is active on 12-31 and 01-01 (both week 0, one in each row) and 01-06 (week 1's first day);
+ * n2 signs up 12-30 and is active on 01-05 (week 0's last day, in the later row only) and 01-13 (week 2's first day);
+ * n3 signs up Thursday 12-26 and is active on 12-31 (week 0), 01-02 and 01-08 (week 1's first and last days) and
+ * 01-09 (week 2's first day).
+ */
+describe('activity state: a curve across New Year from two yearly rows', () => {
+  let test: TestApp;
+  const asOf = new Date('2025-08-01T06:00:00Z');
+
+  beforeAll(async () => {
+    test = await createTestApp();
+    await insertSourceRows(test.dataSource, {
+      lifecycle: [
+        ['t', 'n1', 'signup', '2024-12-30T09:00:00Z'],
+        ['t', 'n2', 'signup', '2024-12-30T09:00:00Z'],
+        ['t', 'n3', 'signup', '2024-12-26T09:00:00Z'],
+      ],
+      activity: [
+        ['t', 'n1', '2024-12-31T23:30:00Z'],
+        ['t', 'n1', '2025-01-01T00:30:00Z'],
+        ['t', 'n1', '2025-01-06T12:00:00Z'],
+        ['t', 'n2', '2025-01-05T23:30:00Z'],
+        ['t', 'n2', '2025-01-13T00:30:00Z'],
+        ['t', 'n3', '2024-12-31T12:00:00Z'],
+        ['t', 'n3', '2025-01-02T00:30:00Z'],
+        ['t', 'n3', '2025-01-08T23:30:00Z'],
+        ['t', 'n3', '2025-01-09T00:30:00Z'],
+      ],
+    });
+  });
+
+  afterAll(() => test.close());
+
+  it('counts a week with days in both rows once, and each week from the right row', async () => {
+    await test.app.get(MetricsService).computeRange({ start: '2024-12-01', end: '2025-07-31', asOf });
+    await test.dataSource.query('DELETE FROM metrics_activity_event');
+    await test.app.get(SnapshotComputeService).computeCohortMonths('2024-12-01', '2024-12-01', asOf);
+
+    const rows = await test.dataSource.query<{ tenant_id: string | null; curve: { retained: number | null }[] }[]>(
+      `SELECT tenant_id, curve FROM system_cohort_retention WHERE cohort_month = '2024-12-01' ORDER BY tenant_id NULLS FIRST`,
+    );
+    // Week 0 all three (n1 once for its two rows); 1 n1 and n3; 2 n2 and n3; later weeks nobody, every one shown.
+    const weeks = [3, 2, 2, ...Array<number>(24).fill(0)];
+    expect(rows.map((row) => ({ tenant: row.tenant_id, weeks: row.curve.map((cell) => cell.retained) }))).toEqual([
+      { tenant: null, weeks },
+      { tenant: 't', weeks },
+    ]);
+  });
+});

@@ -225,31 +225,43 @@ WITH
       t.cohort_month IS NOT NULL
       OR g.cohort_month IS NOT NULL
   ),
-  active_weeks AS (
-    SELECT DISTINCT
-      m.tenant_id,
-      m.user_id,
-      m.cohort_month,
-      (
-        (a.occurred_at AT TIME ZONE :tz)::date - m.signup_day
-      ) / 7 AS week
+  tenant_weeks AS (
+    SELECT
+      tenant_id,
+      cohort_month,
+      week,
+      count(*) AS retained
     FROM
-      members m
-      JOIN metrics_activity_event AS a ON a.user_id = m.user_id
-      AND (
-        a.tenant_id = m.tenant_id
-        OR (
-          a.tenant_id IS NULL
-          AND m.tenant_id IS NULL
-        )
-      )
-    WHERE
-      a.occurred_at >= (
-        (m.signup_day + 7 * m.from_week)::timestamp AT TIME ZONE :tz
-      )
-      AND a.occurred_at < (
-        (m.signup_day + 7 * m.to_week)::timestamp AT TIME ZONE :tz
-      )
+      (
+        SELECT DISTINCT
+          m.tenant_id,
+          m.user_id,
+          m.cohort_month,
+          (
+            (a.occurred_at AT TIME ZONE :tz)::date - m.signup_day
+          ) / 7 AS week
+        FROM
+          members m
+          JOIN metrics_activity_event AS a ON a.user_id = m.user_id
+          AND (
+            a.tenant_id = m.tenant_id
+            OR (
+              a.tenant_id IS NULL
+              AND m.tenant_id IS NULL
+            )
+          )
+        WHERE
+          a.occurred_at >= (
+            (m.signup_day + 7 * m.from_week)::timestamp AT TIME ZONE :tz
+          )
+          AND a.occurred_at < (
+            (m.signup_day + 7 * m.to_week)::timestamp AT TIME ZONE :tz
+          )
+      ) AS active_weeks
+    GROUP BY
+      tenant_id,
+      cohort_month,
+      week
   ),
   sizes AS (
     SELECT
@@ -284,9 +296,9 @@ WITH
       tenant_id,
       cohort_month,
       week,
-      count(*) AS retained
+      sum(retained)::bigint AS retained
     FROM
-      active_weeks
+      tenant_weeks
     GROUP BY
       GROUPING SETS (
         (tenant_id, cohort_month, week),
@@ -680,25 +692,17 @@ WITH
       t.cohort_month IS NOT NULL
       OR g.cohort_month IS NOT NULL
   ),
-  active_weeks AS (
+  tenant_weeks AS (
     WITH
-      earliest_week AS MATERIALIZED (
-        SELECT
-          min(signup_day + 7 * from_week) AS day
-        FROM
-          members
-      ),
-      matched_weeks AS MATERIALIZED (
+      member_days AS (
         SELECT
           m.tenant_id,
-          m.user_id,
           m.cohort_month,
-          w.week,
-          -- The week reaches past the matched row's year (date comparisons, cheaper per row than a year's number).
-          (
-            m.signup_day + 7 * w.week < make_date(u.year, 1, 1)
-            OR m.signup_day + 7 * w.week + 6 > make_date(u.year, 12, 31)
-          ) AS spans_new_year
+          bit_or(
+            (
+              u.days << (m.signup_day - make_date(u.year, 1, 1))
+            )::bit(189)
+          ) AS days
         FROM
           members m
           JOIN metrics_user_activity u ON u.user_id = m.user_id
@@ -712,79 +716,89 @@ WITH
           AND u.year BETWEEN date_part('year', m.signup_day + 7 * m.from_week)::int AND date_part('year', m.signup_day + 7 * m.to_week - 1)::int
           AND u.last_day >= m.signup_day + 7 * m.from_week
           AND u.first_day <= m.signup_day + 7 * m.to_week - 1
-          CROSS JOIN generate_series(m.from_week, m.to_week - 1) AS w (week)
+          -- The bound of every member's at once (one value): the rows of users inactive since the earliest week read are
+          -- left out before the join, where the nightly hashed every row of the state to match the members of the months
+          -- with a matured week, whose weeks read are recent.
         WHERE
-          m.signup_day + 7 * w.week <= u.last_day
-          AND m.signup_day + 7 * w.week + 6 >= u.first_day
-          -- The bound of every member's at once (one value): the rows of users inactive since the earliest week read
-          -- are left out before the join, where the nightly hashed every row of the state to match the members of
-          -- the months with a matured week, whose weeks read are recent.
-          AND u.last_month >= date_trunc(
+          u.last_month >= date_trunc(
             'month',
             (
               (
                 SELECT
-                  day
+                  min(signup_day + 7 * from_week)
                 FROM
-                  earliest_week
+                  members
               )
             )::timestamp
           )::date
           AND u.last_day >= (
             SELECT
-              day
+              min(signup_day + 7 * from_week)
             FROM
-              earliest_week
+              members
           )
-          AND (
-            u.last_day <= m.signup_day + 7 * w.week + 6
-            OR u.first_day >= m.signup_day + 7 * w.week
-            OR bit_count(
-              substring(
-                u.days
-                FROM
-                  greatest(
-                    (
-                      m.signup_day + 7 * w.week - make_date(u.year, 1, 1)
-                    ),
-                    0
-                  ) + 1 FOR greatest(
-                    least(
-                      (
-                        m.signup_day + 7 * w.week + 6 - make_date(u.year, 1, 1)
-                      ),
-                      365
-                    ) - greatest(
-                      (
-                        m.signup_day + 7 * w.week - make_date(u.year, 1, 1)
-                      ),
-                      0
-                    ) + 1,
-                    0
-                  )
-              )
-            ) > 0
-          )
+        GROUP BY
+          m.tenant_id,
+          m.user_id,
+          m.cohort_month
+      ),
+      -- OFFSET 0: computed once per member; merged into its reader, the expression was computed once per sum.
+      member_weeks AS (
+        SELECT
+          tenant_id,
+          cohort_month,
+          days | (days << 1) | (days << 2) | (days << 3) | (days << 4) | (days << 5) | (days << 6) AS weeks
+        FROM
+          member_days
+        OFFSET
+          0
       )
     SELECT
       tenant_id,
-      user_id,
       cohort_month,
-      week
+      (w.ordinal - 1)::int AS week,
+      w.retained
     FROM
-      matched_weeks
-    WHERE
-      NOT spans_new_year
-    UNION ALL
-    SELECT DISTINCT
-      tenant_id,
-      user_id,
-      cohort_month,
-      week
-    FROM
-      matched_weeks
-    WHERE
-      spans_new_year
+      (
+        SELECT
+          tenant_id,
+          cohort_month,
+          ARRAY[
+            sum(get_bit(weeks, 0)),
+            sum(get_bit(weeks, 7)),
+            sum(get_bit(weeks, 14)),
+            sum(get_bit(weeks, 21)),
+            sum(get_bit(weeks, 28)),
+            sum(get_bit(weeks, 35)),
+            sum(get_bit(weeks, 42)),
+            sum(get_bit(weeks, 49)),
+            sum(get_bit(weeks, 56)),
+            sum(get_bit(weeks, 63)),
+            sum(get_bit(weeks, 70)),
+            sum(get_bit(weeks, 77)),
+            sum(get_bit(weeks, 84)),
+            sum(get_bit(weeks, 91)),
+            sum(get_bit(weeks, 98)),
+            sum(get_bit(weeks, 105)),
+            sum(get_bit(weeks, 112)),
+            sum(get_bit(weeks, 119)),
+            sum(get_bit(weeks, 126)),
+            sum(get_bit(weeks, 133)),
+            sum(get_bit(weeks, 140)),
+            sum(get_bit(weeks, 147)),
+            sum(get_bit(weeks, 154)),
+            sum(get_bit(weeks, 161)),
+            sum(get_bit(weeks, 168)),
+            sum(get_bit(weeks, 175)),
+            sum(get_bit(weeks, 182))
+          ] AS retained_by_week
+        FROM
+          member_weeks
+        GROUP BY
+          tenant_id,
+          cohort_month
+      ) AS counted
+      CROSS JOIN LATERAL unnest(retained_by_week) WITH ORDINALITY AS w (retained, ordinal)
   ),
   sizes AS (
     SELECT
@@ -819,9 +833,9 @@ WITH
       tenant_id,
       cohort_month,
       week,
-      count(*) AS retained
+      sum(retained)::bigint AS retained
     FROM
-      active_weeks
+      tenant_weeks
     GROUP BY
       GROUPING SETS (
         (tenant_id, cohort_month, week),
@@ -1261,25 +1275,17 @@ WITH
       t.cohort_month IS NOT NULL
       OR g.cohort_month IS NOT NULL
   ),
-  active_weeks AS (
+  tenant_weeks AS (
     WITH
-      earliest_week AS MATERIALIZED (
-        SELECT
-          min(signup_day + 7 * from_week) AS day
-        FROM
-          members
-      ),
-      matched_weeks AS MATERIALIZED (
+      member_days AS (
         SELECT
           m.tenant_id,
-          m.user_id,
           m.cohort_month,
-          w.week,
-          -- The week reaches past the matched row's year (date comparisons, cheaper per row than a year's number).
-          (
-            m.signup_day + 7 * w.week < make_date(u.year, 1, 1)
-            OR m.signup_day + 7 * w.week + 6 > make_date(u.year, 12, 31)
-          ) AS spans_new_year
+          bit_or(
+            (
+              u.days << (m.signup_day - make_date(u.year, 1, 1))
+            )::bit(189)
+          ) AS days
         FROM
           members m
           JOIN metrics_user_activity u ON u.user_id = m.user_id
@@ -1293,79 +1299,89 @@ WITH
           AND u.year BETWEEN date_part('year', m.signup_day + 7 * m.from_week)::int AND date_part('year', m.signup_day + 7 * m.to_week - 1)::int
           AND u.last_day >= m.signup_day + 7 * m.from_week
           AND u.first_day <= m.signup_day + 7 * m.to_week - 1
-          CROSS JOIN generate_series(m.from_week, m.to_week - 1) AS w (week)
+          -- The bound of every member's at once (one value): the rows of users inactive since the earliest week read are
+          -- left out before the join, where the nightly hashed every row of the state to match the members of the months
+          -- with a matured week, whose weeks read are recent.
         WHERE
-          m.signup_day + 7 * w.week <= u.last_day
-          AND m.signup_day + 7 * w.week + 6 >= u.first_day
-          -- The bound of every member's at once (one value): the rows of users inactive since the earliest week read
-          -- are left out before the join, where the nightly hashed every row of the state to match the members of
-          -- the months with a matured week, whose weeks read are recent.
-          AND u.last_month >= date_trunc(
+          u.last_month >= date_trunc(
             'month',
             (
               (
                 SELECT
-                  day
+                  min(signup_day + 7 * from_week)
                 FROM
-                  earliest_week
+                  members
               )
             )::timestamp
           )::date
           AND u.last_day >= (
             SELECT
-              day
+              min(signup_day + 7 * from_week)
             FROM
-              earliest_week
+              members
           )
-          AND (
-            u.last_day <= m.signup_day + 7 * w.week + 6
-            OR u.first_day >= m.signup_day + 7 * w.week
-            OR bit_count(
-              substring(
-                u.days
-                FROM
-                  greatest(
-                    (
-                      m.signup_day + 7 * w.week - make_date(u.year, 1, 1)
-                    ),
-                    0
-                  ) + 1 FOR greatest(
-                    least(
-                      (
-                        m.signup_day + 7 * w.week + 6 - make_date(u.year, 1, 1)
-                      ),
-                      365
-                    ) - greatest(
-                      (
-                        m.signup_day + 7 * w.week - make_date(u.year, 1, 1)
-                      ),
-                      0
-                    ) + 1,
-                    0
-                  )
-              )
-            ) > 0
-          )
+        GROUP BY
+          m.tenant_id,
+          m.user_id,
+          m.cohort_month
+      ),
+      -- OFFSET 0: computed once per member; merged into its reader, the expression was computed once per sum.
+      member_weeks AS (
+        SELECT
+          tenant_id,
+          cohort_month,
+          days | (days << 1) | (days << 2) | (days << 3) | (days << 4) | (days << 5) | (days << 6) AS weeks
+        FROM
+          member_days
+        OFFSET
+          0
       )
     SELECT
       tenant_id,
-      user_id,
       cohort_month,
-      week
+      (w.ordinal - 1)::int AS week,
+      w.retained
     FROM
-      matched_weeks
-    WHERE
-      NOT spans_new_year
-    UNION ALL
-    SELECT DISTINCT
-      tenant_id,
-      user_id,
-      cohort_month,
-      week
-    FROM
-      matched_weeks
-    WHERE
-      spans_new_year
+      (
+        SELECT
+          tenant_id,
+          cohort_month,
+          ARRAY[
+            sum(get_bit(weeks, 0)),
+            sum(get_bit(weeks, 7)),
+            sum(get_bit(weeks, 14)),
+            sum(get_bit(weeks, 21)),
+            sum(get_bit(weeks, 28)),
+            sum(get_bit(weeks, 35)),
+            sum(get_bit(weeks, 42)),
+            sum(get_bit(weeks, 49)),
+            sum(get_bit(weeks, 56)),
+            sum(get_bit(weeks, 63)),
+            sum(get_bit(weeks, 70)),
+            sum(get_bit(weeks, 77)),
+            sum(get_bit(weeks, 84)),
+            sum(get_bit(weeks, 91)),
+            sum(get_bit(weeks, 98)),
+            sum(get_bit(weeks, 105)),
+            sum(get_bit(weeks, 112)),
+            sum(get_bit(weeks, 119)),
+            sum(get_bit(weeks, 126)),
+            sum(get_bit(weeks, 133)),
+            sum(get_bit(weeks, 140)),
+            sum(get_bit(weeks, 147)),
+            sum(get_bit(weeks, 154)),
+            sum(get_bit(weeks, 161)),
+            sum(get_bit(weeks, 168)),
+            sum(get_bit(weeks, 175)),
+            sum(get_bit(weeks, 182))
+          ] AS retained_by_week
+        FROM
+          member_weeks
+        GROUP BY
+          tenant_id,
+          cohort_month
+      ) AS counted
+      CROSS JOIN LATERAL unnest(retained_by_week) WITH ORDINALITY AS w (retained, ordinal)
   ),
   sizes AS (
     SELECT
@@ -1400,9 +1416,9 @@ WITH
       tenant_id,
       cohort_month,
       week,
-      count(*) AS retained
+      sum(retained)::bigint AS retained
     FROM
-      active_weeks
+      tenant_weeks
     GROUP BY
       GROUPING SETS (
         (tenant_id, cohort_month, week),

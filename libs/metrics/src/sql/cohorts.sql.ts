@@ -1,7 +1,7 @@
 import type { SourceRelations } from './source-relations.js';
 import { DAY_START, LOCAL_DAY } from './source-facts.js';
 import { DATE_FIELD, SAME_TENANT, TENANT_FILTER, tenantFilterOf } from './sql-fragments.js';
-import { USER_ACTIVITY_TABLE, lastDayFrom, touchingRowActiveIn } from './user-activity.sql.js';
+import { USER_ACTIVITY_TABLE, lastDayFrom } from './user-activity.sql.js';
 import { firstSignupsFromStateSql } from './user-lifecycle.sql.js';
 import { STATE_SOURCES, markOf } from './dirty-marks.sql.js';
 
@@ -33,54 +33,71 @@ function firstSignupsSql(rel: SourceRelations, members: CohortMembers): string {
 }
 
 /**
- * Each member's weeks with an event among the weeks its month computes, [m.from_week, m.to_week), from the
- * activity source: every event of the member on those weeks' days.
+ * The members retained per tenant, month and week (tenant_id, cohort_month, week, retained) from the activity source:
+ * each member's weeks with an event among the weeks its month computes, [m.from_week, m.to_week), read from every
+ * event of the member on those weeks' days.
  */
-function activeWeeksFromActivitySql(rel: SourceRelations): string {
+function weekCountsFromActivitySql(rel: SourceRelations): string {
   return `
-      SELECT DISTINCT m.tenant_id, m.user_id, m.cohort_month,
-             (${LOCAL_DAY('a.occurred_at')} - m.signup_day) / 7 AS week
-      FROM members m
-      JOIN ${rel.from('activity', 'a')} ON a.user_id = m.user_id
-        AND (a.tenant_id = m.tenant_id OR (a.tenant_id IS NULL AND m.tenant_id IS NULL))
-      WHERE a.occurred_at >= ${DAY_START('m.signup_day + 7 * m.from_week')}
-        AND a.occurred_at < ${DAY_START('m.signup_day + 7 * m.to_week')}`;
+      SELECT tenant_id, cohort_month, week, count(*) AS retained FROM (
+        SELECT DISTINCT m.tenant_id, m.user_id, m.cohort_month,
+               (${LOCAL_DAY('a.occurred_at')} - m.signup_day) / 7 AS week
+        FROM members m
+        JOIN ${rel.from('activity', 'a')} ON a.user_id = m.user_id
+          AND (a.tenant_id = m.tenant_id OR (a.tenant_id IS NULL AND m.tenant_id IS NULL))
+        WHERE a.occurred_at >= ${DAY_START('m.signup_day + 7 * m.from_week')}
+          AND a.occurred_at < ${DAY_START('m.signup_day + 7 * m.to_week')}) AS active_weeks
+      GROUP BY tenant_id, cohort_month, week`;
 }
 
+/** The days of a curve, from the signup day (day 0) to the last day of its last week. */
+const CURVE_DAYS = CURVE_LAST_DAY + 1;
+
 /**
- * The same weeks from the state: week k of a member is active when a bit of the days [signup + 7k, signup + 7k + 6]
- * is set in one of the member's yearly rows. Reads the members' state rows, never an event. Only weeks that overlap a
- * row's active days [first_day, last_day] are tested, which also keeps each mask inside the row's year.
- *
- * A row's active days lie in its year, so a week within one year matches one row at most, and only a week across New
- * Year can match two (a curve spans at most one): only those are made distinct, where sorting every match for it was
- * about a third of a backfill's cohort statement.
+ * Each stale member's days of the curve as one bit string from the state: bit n set when the member was active n days
+ * after their signup day. A yearly row's bits are shifted by the signup day's place in that year (to the right for the
+ * row of the year after) and cut to the curve's days; a member whose curve crosses New Year has two rows, OR-ed. Only
+ * the rows that overlap the weeks the member is read for are read, each member's rows once.
  */
-function activeWeeksFromStateSql(): string {
-  const weekStart = `m.signup_day + 7 * w.week`;
+function memberDaysFromStateSql(): string {
   const firstDay = 'm.signup_day + 7 * m.from_week';
   const lastDay = 'm.signup_day + 7 * m.to_week - 1';
   return `
-      WITH earliest_week AS MATERIALIZED (SELECT min(signup_day + 7 * from_week) AS day FROM members),
-      matched_weeks AS MATERIALIZED (
-        SELECT m.tenant_id, m.user_id, m.cohort_month, w.week,
-               -- The week reaches past the matched row's year (date comparisons, cheaper per row than a year's number).
-               (${weekStart} < make_date(u.year, 1, 1) OR ${weekStart} + 6 > make_date(u.year, 12, 31)) AS spans_new_year
-        FROM members m
-        JOIN ${USER_ACTIVITY_TABLE} u ON u.user_id = m.user_id
-          AND (u.tenant_id = m.tenant_id OR (u.tenant_id IS NULL AND m.tenant_id IS NULL))
-          AND u.year BETWEEN ${DATE_FIELD('year', firstDay)} AND ${DATE_FIELD('year', lastDay)}
-          AND u.last_day >= ${firstDay} AND u.first_day <= ${lastDay}
-        CROSS JOIN generate_series(m.from_week, m.to_week - 1) AS w(week)
-        WHERE ${weekStart} <= u.last_day AND ${weekStart} + 6 >= u.first_day
-          -- The bound of every member's at once (one value): the rows of users inactive since the earliest week read
-          -- are left out before the join, where the nightly hashed every row of the state to match the members of
-          -- the months with a matured week, whose weeks read are recent.
-          AND ${lastDayFrom('u.', '(SELECT day FROM earliest_week)')}
-          AND ${touchingRowActiveIn('u.', weekStart, `${weekStart} + 6`)})
-      SELECT tenant_id, user_id, cohort_month, week FROM matched_weeks WHERE NOT spans_new_year
-      UNION ALL
-      SELECT DISTINCT tenant_id, user_id, cohort_month, week FROM matched_weeks WHERE spans_new_year`;
+      SELECT m.tenant_id, m.cohort_month,
+             bit_or((u.days << (m.signup_day - make_date(u.year, 1, 1)))::bit(${CURVE_DAYS})) AS days
+      FROM members m
+      JOIN ${USER_ACTIVITY_TABLE} u ON u.user_id = m.user_id
+        AND (u.tenant_id = m.tenant_id OR (u.tenant_id IS NULL AND m.tenant_id IS NULL))
+        AND u.year BETWEEN ${DATE_FIELD('year', firstDay)} AND ${DATE_FIELD('year', lastDay)}
+        AND u.last_day >= ${firstDay} AND u.first_day <= ${lastDay}
+      -- The bound of every member's at once (one value): the rows of users inactive since the earliest week read are
+      -- left out before the join, where the nightly hashed every row of the state to match the members of the months
+      -- with a matured week, whose weeks read are recent.
+      WHERE ${lastDayFrom('u.', '(SELECT min(signup_day + 7 * from_week) FROM members)')}
+      GROUP BY m.tenant_id, m.user_id, m.cohort_month`;
+}
+
+/**
+ * The members retained per tenant, month and week from the state (tenant_id, cohort_month, week, retained): week k
+ * of a member is active when a bit of the days [7k, 7k + 6] after the signup is set (memberDaysFromStateSql). Each
+ * bit is OR-ed with the six after it, so bit 7k tells week k; a tenant's month then sums those bits, one sum per week,
+ * over its members. Weeks a member was not read for count too: a stale row keeps its own weeks from from_week on
+ * (retained), and a week not yet shown is shown as null (curve).
+ *
+ * Where each member's week was a row of its own (3.1 million member-weeks in a scale-1 backfill, each tested against
+ * the bits of the week, then grouped by tenant, month and week, and again by month and week), a member is one row.
+ */
+function weekCountsFromStateSql(): string {
+  const weekStarts = Array.from({ length: 7 }, (_, shift) => (shift === 0 ? 'days' : `(days << ${shift})`));
+  const weeks = Array.from({ length: COHORT_CURVE_WEEKS + 1 }, (_, week) => `sum(get_bit(weeks, ${7 * week}))`);
+  return `
+      WITH member_days AS (${memberDaysFromStateSql()}),
+      -- OFFSET 0: computed once per member; merged into its reader, the expression was computed once per sum.
+      member_weeks AS (SELECT tenant_id, cohort_month, ${weekStarts.join(' | ')} AS weeks FROM member_days OFFSET 0)
+      SELECT tenant_id, cohort_month, (w.ordinal - 1)::int AS week, w.retained
+      FROM (SELECT tenant_id, cohort_month, ARRAY[${weeks.join(', ')}] AS retained_by_week
+            FROM member_weeks GROUP BY tenant_id, cohort_month) AS counted
+      CROSS JOIN LATERAL unnest(retained_by_week) WITH ORDINALITY AS w(retained, ordinal)`;
 }
 
 /**
@@ -128,21 +145,22 @@ function shownWeeks(lastSignup: string, at: string): string {
  * is null until the window of the cohort's last-signing user has ended (metrics.md, "Cohort retention").
  *
  * Only the rows whose stored values could differ from a recompute are recomputed (`stale`, per month and scope: the
- * global view and each tenant; docs/performance.md, reader 3, states the rule and why it is exact): a row is
- * recomputed when it is missing or recorded with other inputs, when a week of it is shown at :as_of but not at its
- * `computed_as_of` (or the reverse), or when a day it read may have changed since: the run's own days
- * [:changed_from, :changed_to], a day marked dirty, or a day without a global daily snapshot (never computed, so never
- * marked). The days a row reads are its month (the members' signups) and those of its shown weeks, [month start, last
- * signup + 7 × shown − 1]. :force recomputes every row. The members of every month are read (one pass over the
- * signups, or the lifecycle state and the signups since, `members`) to decide; only the members of a stale row are
- * read for their active weeks (its tenant's, and every member of a month whose global row is stale), and of those
- * only the weeks [from_week, to_week) of their stale rows: to_week is the weeks the row shows at :as_of (no later
- * week is shown), and from_week is 0 when the row must be rewritten (missing, other inputs, an as_of moved back, a
- * changed day among the days it read) and otherwise the weeks it showed when it was computed: the weeks before are
- * kept from its stored curve (`kept_weeks`). A month's tenants see their weeks mature on different nights (their
- * last signups fall on different weekdays): decided per month, each night recomputed the months of any tenant with a
- * matured week, for all their members (7 of 8 months at scale 1); per row, a tenant's members are read on the nights
- * its own weeks mature, and all of a month's on the global view's.
+ * global view and each tenant; docs/performance.md, reader 3, states the rule and why it is exact): a row is recomputed
+ * when it is missing or recorded with other inputs, when a week of it is shown at :as_of but not at its
+ * `computed_as_of` (or the reverse), or when a day it read may have changed since: the run's own days [:changed_from,
+ * :changed_to], a day marked dirty, or a day without a global daily snapshot (never computed, so never marked). The
+ * days a row reads are its month (the members' signups) and those of its shown weeks, [month start, last signup + 7 ×
+ * shown − 1]. :force recomputes every row. The members of every month are read (one pass over the signups, or the
+ * lifecycle state and the signups since, `members`) to decide; only the members of a stale row are read for their
+ * active weeks (its tenant's, and every member of a month whose global row is stale), and of those only the weeks
+ * [from_week, to_week) of their stale rows are read from the source, or the state rows that overlap them (a state row
+ * gives every week of a member at once; `retained` and `curve` leave the others out): to_week is the weeks the row
+ * shows at :as_of (no later week is shown), and from_week is 0 when the row must be rewritten (missing, other inputs,
+ * an as_of moved back, a changed day among the days it read) and otherwise the weeks it showed when it was computed:
+ * the weeks before are kept from its stored curve (`kept_weeks`). A month's tenants see their weeks mature on different
+ * nights (their last signups fall on different weekdays): decided per month, each night recomputed the months of any
+ * tenant with a matured week, for all their members (7 of 8 months at scale 1); per row, a tenant's members are read on
+ * the nights its own weeks mature, and all of a month's on the global view's.
  * `changed_days` is MATERIALIZED so that it is computed once, not per month and scope tested; `members` so that
  * the active weeks join a computed set (as when it had two readers).
  * A stored row of the run's scopes and months whose scope has no member any more (a late earlier signup moved its
@@ -207,7 +225,7 @@ export function cohortsUpsertSql(
       LEFT JOIN stale t ON NOT t.is_global AND t.tenant_id = m.tenant_id AND t.cohort_month = m.cohort_month
       LEFT JOIN stale g ON g.is_global AND g.cohort_month = m.cohort_month
       WHERE t.cohort_month IS NOT NULL OR g.cohort_month IS NOT NULL),
-    active_weeks AS (${activeWeeks === 'state' ? activeWeeksFromStateSql() : activeWeeksFromActivitySql(rel)}),
+    tenant_weeks AS (${activeWeeks === 'state' ? weekCountsFromStateSql() : weekCountsFromActivitySql(rel)}),
     sizes AS (
       SELECT s.* FROM all_sizes s
       JOIN stale st ON st.is_global = s.is_global AND ${SAME_TENANT('st', 's')} AND st.cohort_month = s.cohort_month),
@@ -220,8 +238,8 @@ export function cohortsUpsertSql(
       CROSS JOIN LATERAL jsonb_array_elements(r.curve) AS cell
       WHERE (cell ->> 'week')::int < st.from_week),
     counted_weeks AS (
-      SELECT grouping(tenant_id) = 1 AS is_global, tenant_id, cohort_month, week, count(*) AS retained
-      FROM active_weeks GROUP BY GROUPING SETS ((tenant_id, cohort_month, week), (cohort_month, week))),
+      SELECT grouping(tenant_id) = 1 AS is_global, tenant_id, cohort_month, week, sum(retained)::bigint AS retained
+      FROM tenant_weeks GROUP BY GROUPING SETS ((tenant_id, cohort_month, week), (cohort_month, week))),
     retained AS (
       -- A scope's weeks from its own first week read on: a member may have been read from an earlier week for the
       -- other scope it belongs to (its tenant's or the global view's), and a scope read in part (the global view of a
