@@ -112,6 +112,15 @@ describe('per-user activity state: incremental runs equal a full recompute', () 
     expect(await stateDays('a', 'u1', 2026)).toEqual(['2026-01-01', '2026-01-09', '2026-01-14']);
     expect(await stateDays(null, 'x1', 2025)).toEqual(['2025-12-31']);
     expect(await coverage()).toEqual({ timezone: 'UTC', first_day: '2025-09-01', last_day: '2026-01-08' });
+    // Written into the empty state before its indexes were built: every index is back.
+    const indexes = await test.dataSource.query<{ name: string }[]>(
+      `SELECT indexname AS name FROM pg_indexes WHERE tablename = 'metrics_user_activity' ORDER BY 1`,
+    );
+    expect(indexes.map((index) => index.name)).toEqual([
+      'metrics_user_activity_key',
+      'metrics_user_activity_last_month',
+      'metrics_user_activity_recent',
+    ]);
   });
 
   it('through late events, a deactivation and a deleted event, nightly runs equal a full recompute', async () => {

@@ -23,6 +23,12 @@ export class ActivityStateRun {
     private readonly relations: SourceRelations,
     private readonly timezone: string,
     private coverage: ActivityCoverage | undefined,
+    /**
+     * No coverage was stored when the run began: no reader counts from the state (a reader does only when the
+     * coverage holds its days), so a whole run's fold into it while empty may build its indexes after writing, which
+     * locks the table until the run commits. With a coverage stored, a summary may be counting from the old rows.
+     */
+    private readonly unread: boolean,
   ) {}
 
   /** The table of a whole run's user-day counts, once foldRun has built it: every chunk reads it. */
@@ -39,12 +45,13 @@ export class ActivityStateRun {
     timezone: string,
     activityConnected: boolean,
   ): Promise<ActivityStateRun> {
+    const stored = await writes.activityCoverage(manager);
     const coverage = await usableCoverage(
-      await writes.activityCoverage(manager),
+      stored,
       { connected: activityConnected, timezone, source: sourceKey(relations) },
       { forget: () => writes.forgetActivityCoverage(manager), reset: () => writes.resetActivityState(manager) },
     );
-    return new ActivityStateRun(manager, writes, relations, timezone, coverage);
+    return new ActivityStateRun(manager, writes, relations, timezone, coverage, stored === undefined);
   }
 
   /**
@@ -88,11 +95,12 @@ export class ActivityStateRun {
     const fromState = windowsFromEve || (await this.holds(lookback, before));
     const from = windowsFromEve ? 'window changes' : fromState ? 'state' : wholeRun ? 'run from activity' : 'activity';
     const built = await this.writes.materialiseUserDays(this.manager, this.relations, params, from);
-    await this.writes.foldUserDays(this.manager, built, {
-      ...params,
-      f0: fromState ? params.d0 : lookback,
-      f1: params.w1,
-    });
+    await this.writes.foldUserDays(
+      this.manager,
+      built,
+      { ...params, f0: fromState ? params.d0 : lookback, f1: params.w1 },
+      wholeRun && this.unread,
+    );
     const counts = await this.writes.countUserDays(this.manager, built);
     // Only the days this run computes join the coverage: a late event for a computed day marks it dirty and the
     // catch-up folds it again, which is not so for a day merely read as a window's lookback.

@@ -36,8 +36,10 @@ import {
 import { foldLifecycleSql, lifecycleCoverageSql } from '../sql/user-lifecycle.sql.js';
 import {
   coverageSql,
+  fillEmptyStateSql,
   foldedUserYearsSql,
   foldUserYearsSql,
+  STATE_EMPTY_SQL,
   stateHoldsSql,
   stateLastDaysSql,
   windowChangesUserDaysSql,
@@ -198,6 +200,11 @@ export const computeStatements = {
     sql: foldUserYearsSql(userYears),
     params,
   }),
+
+  /** A whole run's user-years written into the empty per-user activity state as they are (fillEmptyStateSql). */
+  fillEmptyActivityState: (): Statement => ({ sql: fillEmptyStateSql(USER_YEARS_TABLE), params: {} }),
+
+  activityStateEmpty: (): Statement => ({ sql: STATE_EMPTY_SQL, params: {} }),
 
   activityCoverage: (): Statement => ({ sql: coverageSql.read, params: {} }),
 

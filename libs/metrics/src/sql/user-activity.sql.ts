@@ -116,6 +116,19 @@ export function foldUserYearsSql(userYears: string): string {
 }
 
 /**
+ * A whole run's user-years (userYearsOfRunSql) written into an empty state as they are: with no stored row to meet,
+ * what foldUserYearsSql would write is these rows (each has a day, its first and last beside its bits). A fresh
+ * backfill writes them before the state's indexes are built (SnapshotWritesRepository.foldUserDays).
+ */
+export function fillEmptyStateSql(userYears: string): string {
+  return `INSERT INTO ${USER_ACTIVITY_TABLE} (tenant_id, user_id, year, days, first_day, last_day)
+      SELECT tenant_id, user_id, year, days, first_day, last_day FROM ${userYears}`;
+}
+
+/** Whether the state has no row at all. */
+export const STATE_EMPTY_SQL = `SELECT NOT EXISTS (SELECT 1 FROM ${USER_ACTIVITY_TABLE}) AS empty`;
+
+/**
  * The fold of `folded` (tenant_id, user_id, year, days, first_day, last_day: the state's rows of the days [:f0, :f1]
  * as read from the activity source) into the state.
  *
