@@ -17,6 +17,22 @@ import { insertSourceRows, type SourceRows } from './support/source-rows.js';
 type Lifecycle = NonNullable<SourceRows['lifecycle']>[number];
 type Activity = NonNullable<SourceRows['activity']>[number];
 
+/**
+ * Each scope's retained members per week of the cohort `month`, read from the state alone: a backfill from the month's
+ * first day to `end` folds every day its curve reads into the state and covers them; with the raw activity gone (no
+ * dirty mark), the cohorts recomputed by force can only have read the state. The global view first.
+ */
+async function curvesFromState(test: TestApp, month: string, end: string, asOf: Date) {
+  await test.app.get(MetricsService).computeRange({ start: month, end, asOf });
+  await test.dataSource.query('DELETE FROM metrics_activity_event');
+  await test.app.get(SnapshotComputeService).computeCohortMonths(month, month, asOf);
+  const rows = await test.dataSource.query<{ tenant_id: string | null; curve: { retained: number | null }[] }[]>(
+    `SELECT tenant_id, curve FROM system_cohort_retention WHERE cohort_month = $1 ORDER BY tenant_id NULLS FIRST`,
+    [month],
+  );
+  return rows.map((row) => ({ tenant: row.tenant_id, weeks: row.curve.map((cell) => cell.retained) }));
+}
+
 describe('activity state: a week is active from the bits of its own days', () => {
   let test: TestApp;
   const asOf = new Date('2025-11-01T06:00:00Z');
@@ -41,19 +57,8 @@ describe('activity state: a week is active from the bits of its own days', () =>
   afterAll(() => test.close());
 
   it("counts each member's week from the state's bits, on the week's first and last days and not beside them", async () => {
-    // A backfill from the cohort month's first day folds every day its curve reads into the state and covers them.
-    await test.app.get(MetricsService).computeRange({ start: '2025-03-01', end: '2025-10-31', asOf });
-    // With the raw activity gone (no dirty mark), the cohorts recomputed by force can only have read the state.
-    await test.dataSource.query('DELETE FROM metrics_activity_event');
-    await test.app.get(SnapshotComputeService).computeCohortMonths('2025-03-01', '2025-03-01', asOf);
-
-    const rows = await test.dataSource.query<{ tenant_id: string | null; curve: { retained: number }[] }[]>(
-      `SELECT tenant_id, curve FROM system_cohort_retention WHERE cohort_month = '2025-03-01' ORDER BY tenant_id NULLS FIRST`,
-    );
-    const retained = rows.map((row) => ({
-      tenant: row.tenant_id,
-      weeks: row.curve.slice(0, 8).map((cell) => cell.retained),
-    }));
+    const curves = await curvesFromState(test, '2025-03-01', '2025-10-31', asOf);
+    const retained = curves.map(({ tenant, weeks }) => ({ tenant, weeks: weeks.slice(0, 8) }));
     // Week 0 all three; 1 p3 (its last day); 2 p1 (its first day), not p3 (the days either side); 3 p2 (its last day)
     // and p3 (its first day); 4 nobody; 5 p1; 6 p2.
     const weeks = [3, 1, 1, 2, 0, 1, 1, 0];
@@ -102,16 +107,10 @@ describe('activity state: a curve across New Year from two yearly rows', () => {
   afterAll(() => test.close());
 
   it('counts a week with days in both rows once, and each week from the right row', async () => {
-    await test.app.get(MetricsService).computeRange({ start: '2024-12-01', end: '2025-07-31', asOf });
-    await test.dataSource.query('DELETE FROM metrics_activity_event');
-    await test.app.get(SnapshotComputeService).computeCohortMonths('2024-12-01', '2024-12-01', asOf);
-
-    const rows = await test.dataSource.query<{ tenant_id: string | null; curve: { retained: number | null }[] }[]>(
-      `SELECT tenant_id, curve FROM system_cohort_retention WHERE cohort_month = '2024-12-01' ORDER BY tenant_id NULLS FIRST`,
-    );
+    const curves = await curvesFromState(test, '2024-12-01', '2025-07-31', asOf);
     // Week 0 all three (n1 once for its two rows); 1 n1 and n3; 2 n2 and n3; later weeks nobody, every one shown.
     const weeks = [3, 2, 2, ...Array<number>(24).fill(0)];
-    expect(rows.map((row) => ({ tenant: row.tenant_id, weeks: row.curve.map((cell) => cell.retained) }))).toEqual([
+    expect(curves).toEqual([
       { tenant: null, weeks },
       { tenant: 't', weeks },
     ]);

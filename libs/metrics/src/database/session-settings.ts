@@ -32,9 +32,10 @@ async function withSetting<T>(
 
 /**
  * Runs `statement` with the planner's sorts disabled. For a statement whose row estimates are far off through its
- * materialised CTEs: the cohorts' member-weeks, estimated at 78 rows where a backfill at scale 1 makes 3.2 million,
- * were sorted to be grouped and merge-joined (the join re-reading 8.8 million sorted rows); with sorts disabled they
- * are hashed (9.2 → 6.1 s; docs/performance-history.md).
+ * materialised CTEs: the cohorts' member-weeks, estimated at 78 rows where a backfill at scale 1 made 3.2 million
+ * (each a row of its own then; read from raw activity they still are), were sorted to be grouped and merge-joined (the
+ * join re-reading 8.8 million sorted rows); with sorts disabled they are hashed (9.2 → 6.1 s;
+ * docs/performance-history.md).
  */
 export function withoutSorts<T>(query: (sql: string) => Promise<unknown>, statement: () => Promise<T>): Promise<T> {
   return withSetting(query, 'enable_sort', 'off', statement);
