@@ -114,7 +114,8 @@ describe('per-user activity state: incremental runs equal a full recompute', () 
     expect(await coverage()).toEqual({ timezone: 'UTC', first_day: '2025-09-01', last_day: '2026-01-08' });
     // Written into the empty state before its indexes were built: every index is back.
     const indexes = await test.dataSource.query<{ name: string }[]>(
-      `SELECT indexname AS name FROM pg_indexes WHERE tablename = 'metrics_user_activity' ORDER BY 1`,
+      `SELECT indexname AS name FROM pg_indexes
+       WHERE schemaname = current_schema() AND tablename = 'metrics_user_activity' ORDER BY 1`,
     );
     expect(indexes.map((index) => index.name)).toEqual([
       'metrics_user_activity_key',
