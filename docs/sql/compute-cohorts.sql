@@ -693,7 +693,14 @@ WITH
       OR g.cohort_month IS NOT NULL
   ),
   tenant_weeks AS (
+    -- MATERIALIZED: computed once, where the bound's two uses each read every member.
     WITH
+      earliest_week AS MATERIALIZED (
+        SELECT
+          min(signup_day + 7 * from_week) AS day
+        FROM
+          members
+      ),
       member_days AS (
         SELECT
           m.tenant_id,
@@ -716,26 +723,26 @@ WITH
           AND u.year BETWEEN date_part('year', m.signup_day + 7 * m.from_week)::int AND date_part('year', m.signup_day + 7 * m.to_week - 1)::int
           AND u.last_day >= m.signup_day + 7 * m.from_week
           AND u.first_day <= m.signup_day + 7 * m.to_week - 1
-          -- The bound of every member's at once (one value): the rows of users inactive since the earliest week read are
-          -- left out before the join, where the nightly hashed every row of the state to match the members of the months
-          -- with a matured week, whose weeks read are recent.
+          -- The bound of every member's at once (one value, earliest_week): the rows of users inactive since the earliest
+          -- week read are left out before the join, where the nightly hashed every row of the state to match the members
+          -- of the months with a matured week, whose weeks read are recent.
         WHERE
           u.last_month >= date_trunc(
             'month',
             (
               (
                 SELECT
-                  min(signup_day + 7 * from_week)
+                  day
                 FROM
-                  members
+                  earliest_week
               )
             )::timestamp
           )::date
           AND u.last_day >= (
             SELECT
-              min(signup_day + 7 * from_week)
+              day
             FROM
-              members
+              earliest_week
           )
         GROUP BY
           m.tenant_id,
@@ -1276,7 +1283,14 @@ WITH
       OR g.cohort_month IS NOT NULL
   ),
   tenant_weeks AS (
+    -- MATERIALIZED: computed once, where the bound's two uses each read every member.
     WITH
+      earliest_week AS MATERIALIZED (
+        SELECT
+          min(signup_day + 7 * from_week) AS day
+        FROM
+          members
+      ),
       member_days AS (
         SELECT
           m.tenant_id,
@@ -1299,26 +1313,26 @@ WITH
           AND u.year BETWEEN date_part('year', m.signup_day + 7 * m.from_week)::int AND date_part('year', m.signup_day + 7 * m.to_week - 1)::int
           AND u.last_day >= m.signup_day + 7 * m.from_week
           AND u.first_day <= m.signup_day + 7 * m.to_week - 1
-          -- The bound of every member's at once (one value): the rows of users inactive since the earliest week read are
-          -- left out before the join, where the nightly hashed every row of the state to match the members of the months
-          -- with a matured week, whose weeks read are recent.
+          -- The bound of every member's at once (one value, earliest_week): the rows of users inactive since the earliest
+          -- week read are left out before the join, where the nightly hashed every row of the state to match the members
+          -- of the months with a matured week, whose weeks read are recent.
         WHERE
           u.last_month >= date_trunc(
             'month',
             (
               (
                 SELECT
-                  min(signup_day + 7 * from_week)
+                  day
                 FROM
-                  members
+                  earliest_week
               )
             )::timestamp
           )::date
           AND u.last_day >= (
             SELECT
-              min(signup_day + 7 * from_week)
+              day
             FROM
-              members
+              earliest_week
           )
         GROUP BY
           m.tenant_id,

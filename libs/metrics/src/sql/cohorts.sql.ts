@@ -57,7 +57,8 @@ const CURVE_DAYS = CURVE_LAST_DAY + 1;
  * Each stale member's days of the curve as one bit string from the state: bit n set when the member was active n days
  * after their signup day. A yearly row's bits are shifted by the signup day's place in that year (to the right for the
  * row of the year after) and cut to the curve's days; a member whose curve crosses New Year has two rows, OR-ed. Only
- * the rows that overlap the weeks the member is read for are read, each member's rows once.
+ * the rows that overlap the weeks the member is read for are read, each member's rows once. Reads the CTEs `members`
+ * and `earliest_week` (weekCountsFromStateSql).
  */
 function memberDaysFromStateSql(): string {
   const firstDay = 'm.signup_day + 7 * m.from_week';
@@ -70,10 +71,10 @@ function memberDaysFromStateSql(): string {
         AND (u.tenant_id = m.tenant_id OR (u.tenant_id IS NULL AND m.tenant_id IS NULL))
         AND u.year BETWEEN ${DATE_FIELD('year', firstDay)} AND ${DATE_FIELD('year', lastDay)}
         AND u.last_day >= ${firstDay} AND u.first_day <= ${lastDay}
-      -- The bound of every member's at once (one value): the rows of users inactive since the earliest week read are
-      -- left out before the join, where the nightly hashed every row of the state to match the members of the months
-      -- with a matured week, whose weeks read are recent.
-      WHERE ${lastDayFrom('u.', '(SELECT min(signup_day + 7 * from_week) FROM members)')}
+      -- The bound of every member's at once (one value, earliest_week): the rows of users inactive since the earliest
+      -- week read are left out before the join, where the nightly hashed every row of the state to match the members
+      -- of the months with a matured week, whose weeks read are recent.
+      WHERE ${lastDayFrom('u.', '(SELECT day FROM earliest_week)')}
       GROUP BY m.tenant_id, m.user_id, m.cohort_month`;
 }
 
@@ -91,7 +92,9 @@ function weekCountsFromStateSql(): string {
   const weekStarts = Array.from({ length: 7 }, (_, shift) => (shift === 0 ? 'days' : `(days << ${shift})`));
   const weeks = Array.from({ length: COHORT_CURVE_WEEKS + 1 }, (_, week) => `sum(get_bit(weeks, ${7 * week}))`);
   return `
-      WITH member_days AS (${memberDaysFromStateSql()}),
+      -- MATERIALIZED: computed once, where the bound's two uses each read every member.
+      WITH earliest_week AS MATERIALIZED (SELECT min(signup_day + 7 * from_week) AS day FROM members),
+      member_days AS (${memberDaysFromStateSql()}),
       -- OFFSET 0: computed once per member; merged into its reader, the expression was computed once per sum.
       member_weeks AS (SELECT tenant_id, cohort_month, ${weekStarts.join(' | ')} AS weeks FROM member_days OFFSET 0)
       SELECT tenant_id, cohort_month, (w.ordinal - 1)::int AS week, w.retained
