@@ -21,6 +21,7 @@ import {
   computeStatements,
   USER_DAY_COUNTS_TABLE,
   USER_DAYS_TABLE,
+  RUN_ACTIVE_DAYS_TABLE,
   USER_YEARS_TABLE,
   FOLDED_USER_YEARS_TABLE,
 } from '../libs/metrics/src/repositories/compute-statements.js';
@@ -329,9 +330,14 @@ export const SQL_DOCS: SqlDoc[] = [
       },
       { name: 'userDays', built: SOURCES, statement: computeStatements.userDays(OWN_TABLES, COMPUTE_PARAMS) },
       {
-        name: 'userYearsOfRun',
+        name: 'activeDaysOfRun',
         built: SOURCES,
-        statement: computeStatements.userYearsOfRun(OWN_TABLES, { ...COMPUTE_PARAMS, w0: '2024-01-01' }),
+        statement: computeStatements.activeDaysOfRun(OWN_TABLES, { ...COMPUTE_PARAMS, w0: '2024-01-01' }),
+      },
+      {
+        name: 'userYearsOfRun',
+        built: { activeDays: RUN_ACTIVE_DAYS_TABLE },
+        statement: computeStatements.userYearsOfRun(),
       },
       {
         name: 'firstKeyActionsOfRun',
@@ -382,14 +388,19 @@ export const SQL_DOCS: SqlDoc[] = [
         }),
       },
       {
+        name: 'fillEmptyActivityState',
+        built: { activeDays: RUN_ACTIVE_DAYS_TABLE },
+        statement: computeStatements.fillEmptyActivityState(),
+      },
+      {
         name: 'userDayCounts',
         built: { userDays: USER_DAYS_TABLE },
         statement: computeStatements.userDayCounts(USER_DAYS_TABLE),
       },
       {
-        name: 'userYearDayCounts',
-        built: { userYears: USER_YEARS_TABLE },
-        statement: computeStatements.userDayCounts(USER_YEARS_TABLE),
+        name: 'activeDayCounts',
+        built: { activeDays: RUN_ACTIVE_DAYS_TABLE },
+        statement: computeStatements.userDayCounts(RUN_ACTIVE_DAYS_TABLE),
       },
       {
         name: 'extendActivityCoverage',

@@ -83,64 +83,76 @@ WINDOW
       day
   );
 
--- userYearsOfRun
+-- activeDaysOfRun
 -- built with: {"enabled":"lifecycle, activity, activation, config, billing, jobs, ai, api","relations":"the module's own tables"}
 -- sample parameters: {"tenant":null,"tz":"Europe/Berlin","w0":"2024-01-01","w1":"2026-03-02"}
-CREATE TEMP TABLE metrics_user_years ON
+CREATE TEMP TABLE metrics_run_active_days ON
 COMMIT
 DROP AS
 SELECT
   tenant_id,
   user_id,
-  year,
-  bit_or(
-    (
-      B'1'::bit(366) >> (date_part('doy', day)::int - 1)
-    )
-  ) AS days,
-  min(day) AS first_day,
-  max(day) AS last_day,
   array_agg(
-    day
+    DISTINCT (occurred_at AT TIME ZONE :tz)::date
     ORDER BY
-      day
-  ) AS active_days,
-  lag(max(day)) OVER by_user AS previous_year_last,
-  lead(min(day)) OVER by_user AS next_year_first
+      (occurred_at AT TIME ZONE :tz)::date
+  ) AS active_days
 FROM
-  (
-    SELECT
-      tenant_id,
-      user_id,
-      date_part('year', occurred_at AT TIME ZONE :tz)::int AS year,
-      (occurred_at AT TIME ZONE :tz)::date AS day
-    FROM
-      metrics_activity_event AS activity_source
-    WHERE
-      occurred_at >= ((:w0::date - 29)::timestamp AT TIME ZONE :tz)
-      AND occurred_at < ((:w1::date + 1)::timestamp AT TIME ZONE :tz)
-      AND (
-        :tenant::varchar IS NULL
-        OR tenant_id = :tenant
-      )
-    GROUP BY
-      1,
-      2,
-      3,
-      4
-  ) AS user_days
+  metrics_activity_event AS activity_source
+WHERE
+  occurred_at >= ((:w0::date - 29)::timestamp AT TIME ZONE :tz)
+  AND occurred_at < ((:w1::date + 1)::timestamp AT TIME ZONE :tz)
+  AND (
+    :tenant::varchar IS NULL
+    OR tenant_id = :tenant
+  )
 GROUP BY
-  1,
-  2,
-  3
-WINDOW
-  by_user AS (
-    PARTITION BY
-      tenant_id,
-      user_id
-    ORDER BY
-      year
-  );
+  tenant_id,
+  user_id;
+
+-- userYearsOfRun
+-- built with: {"activeDays":"metrics_run_active_days"}
+-- sample parameters: {}
+CREATE TEMP TABLE metrics_user_years ON
+COMMIT
+DROP AS
+SELECT
+  u.tenant_id,
+  u.user_id,
+  y.year,
+  bits.days,
+  u.active_days[y.days_before + 1] AS first_day,
+  u.active_days[y.days_through] AS last_day
+FROM
+  metrics_run_active_days AS u
+  CROSS JOIN LATERAL (
+    SELECT
+      year,
+      days_before,
+      days_through
+    FROM
+      (
+        SELECT
+          year,
+          width_bucket(make_date(year, 1, 1) - 1, u.active_days) AS days_before,
+          width_bucket(make_date(year, 12, 31), u.active_days) AS days_through
+        FROM
+          generate_series(
+            date_part('year', u.active_days[1])::int,
+            date_part('year', u.active_days[cardinality(u.active_days)])::int
+          ) AS year
+      ) AS bounds
+    WHERE
+      days_through > days_before
+  ) AS y
+  CROSS JOIN LATERAL (
+    SELECT
+      bit_or(
+        (B'1'::bit(366) >> (day - make_date(y.year, 1, 1)))
+      ) AS days
+    FROM
+      unnest(u.active_days[y.days_before + 1:y.days_through]) AS day
+  ) AS bits;
 
 -- firstKeyActionsOfRun
 -- built with: {"enabled":"lifecycle, activity, activation, config, billing, jobs, ai, api","relations":"the module's own tables"}
@@ -457,7 +469,9 @@ SELECT
   date_part('year', day)::int AS year,
   bit_or(
     (
-      B'1'::bit(366) >> (date_part('doy', day)::int - 1)
+      B'1'::bit(366) >> (
+        day - make_date(date_part('year', day)::int, 1, 1)
+      )
     )
   ) AS days,
   min(day) AS first_day,
@@ -837,6 +851,66 @@ SET
   ),
   last_day = greatest(metrics_user_activity.last_day, EXCLUDED.last_day);
 
+-- fillEmptyActivityState
+-- built with: {"activeDays":"metrics_run_active_days"}
+-- sample parameters: {}
+INSERT INTO
+  metrics_user_activity (
+    tenant_id,
+    user_id,
+    year,
+    days,
+    first_day,
+    last_day
+  )
+SELECT
+  tenant_id,
+  user_id,
+  year,
+  days,
+  first_day,
+  last_day
+FROM
+  (
+    SELECT
+      u.tenant_id,
+      u.user_id,
+      y.year,
+      bits.days,
+      u.active_days[y.days_before + 1] AS first_day,
+      u.active_days[y.days_through] AS last_day
+    FROM
+      metrics_run_active_days AS u
+      CROSS JOIN LATERAL (
+        SELECT
+          year,
+          days_before,
+          days_through
+        FROM
+          (
+            SELECT
+              year,
+              width_bucket(make_date(year, 1, 1) - 1, u.active_days) AS days_before,
+              width_bucket(make_date(year, 12, 31), u.active_days) AS days_through
+            FROM
+              generate_series(
+                date_part('year', u.active_days[1])::int,
+                date_part('year', u.active_days[cardinality(u.active_days)])::int
+              ) AS year
+          ) AS bounds
+        WHERE
+          days_through > days_before
+      ) AS y
+      CROSS JOIN LATERAL (
+        SELECT
+          bit_or(
+            (B'1'::bit(366) >> (day - make_date(y.year, 1, 1)))
+          ) AS days
+        FROM
+          unnest(u.active_days[y.days_before + 1:y.days_through]) AS day
+      ) AS bits
+  ) AS user_years;
+
 -- userDayCounts
 -- built with: {"userDays":"metrics_user_days"}
 -- sample parameters: {}
@@ -883,8 +957,8 @@ GROUP BY
   tenant_id,
   day;
 
--- userYearDayCounts
--- built with: {"userYears":"metrics_user_years"}
+-- activeDayCounts
+-- built with: {"activeDays":"metrics_run_active_days"}
 -- sample parameters: {}
 CREATE TEMP TABLE metrics_user_day_counts ON
 COMMIT
@@ -930,13 +1004,13 @@ FROM
       user_id,
       unnest(active_days) AS day,
       unnest(
-        previous_year_last || active_days[1:cardinality(active_days) - 1]
+        NULL::date || active_days[1:cardinality(active_days) - 1]
       ) AS previous_day,
       unnest(
-        active_days[2:cardinality(active_days)] || next_year_first
+        active_days[2:cardinality(active_days)] || NULL::date
       ) AS next_day
     FROM
-      metrics_user_years
+      metrics_run_active_days
   ) AS user_days
 GROUP BY
   tenant_id,

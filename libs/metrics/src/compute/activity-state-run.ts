@@ -73,9 +73,9 @@ export class ActivityStateRun {
    * counted in one go, as one chunk's are; each chunk then reads the counts of its days (every reader keeps to its
    * work range). A user-day's neighbours are the same whichever chunk reads it, so the counts of a chunk's days are
    * those its own user-days gave. Read from the activity source, the whole range's user-days come in the order of its
-   * (tenant, user, time) index, one sort of each user's days, and are kept as one row per user and year
-   * (userYearsOfRunSql): the state's rows as they are, and the counts' user-days read back from them; where each chunk
-   * sorted a year's events, the state is folded once. The price: the whole run's user-years in one temporary table.
+   * (tenant, user, time) index, one sort of each user's days, and are kept as one row per user (activeDaysOfRunSql):
+   * the state's rows are taken from it year by year, and the counts' user-days read back from it; where each chunk
+   * sorted a year's events, the state is folded once. The price: the whole run's user-days in one temporary table.
    */
   async foldRun(params: RunDays): Promise<void> {
     this.runCounts = (await this.build(params, false, true)).counts;

@@ -40,15 +40,3 @@ async function withSetting<T>(
 export function withoutSorts<T>(query: (sql: string) => Promise<unknown>, statement: () => Promise<T>): Promise<T> {
   return withSetting(query, 'enable_sort', 'off', statement);
 }
-
-/**
- * Runs `statement` with parallel workers priced at a tenth of the default per row they hand to the leader. A whole
- * run's user-days (userYearsOfRunSql) read every event of the range in index order and hand ~20 million rows at
- * scale 1 to the leader's grouping and window: at the default price the planner keeps the scan and its sort in one
- * process; with two workers scanning and sorting, the statement took 13.6–14.1 s instead of 17.6–17.7 s
- * (docs/performance-history.md). Nothing else changes: a plan without workers is still chosen when it costs less, and
- * PGlite has none.
- */
-export function withParallelScan<T>(query: (sql: string) => Promise<unknown>, statement: () => Promise<T>): Promise<T> {
-  return withSetting(query, 'parallel_tuple_cost', '0.01', statement);
-}

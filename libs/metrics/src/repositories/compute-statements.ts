@@ -24,13 +24,13 @@ import { STATE_SOURCES, markOf } from '../sql/dirty-marks.sql.js';
 import {
   DAY_START,
   WORK_START,
+  activeDayNeighboursSql,
+  activeDaysOfRunSql,
   firstKeyActionsSql,
   inWindowOrder,
   userDayCountsSql,
   userDaysInWindowOrderSql,
   userDaysSql,
-  userYearDaysSql,
-  userYearsOfRunSql,
   withNeighbourDaysSql,
 } from '../sql/source-facts.js';
 import { foldLifecycleSql, lifecycleCoverageSql } from '../sql/user-lifecycle.sql.js';
@@ -44,6 +44,7 @@ import {
   stateLastDaysSql,
   windowChangesUserDaysSql,
   stateUserDaysSql,
+  userYearsOfActiveDaysSql,
 } from '../sql/user-activity.sql.js';
 import type { SourceRelations } from '../sql/source-relations.js';
 import type { LedgerRows } from '../sql/billing-facts.js';
@@ -86,16 +87,19 @@ export const USER_DAYS_TABLE = 'metrics_user_days';
 export const USER_DAY_COUNTS_TABLE = 'metrics_user_day_counts';
 
 /**
- * A whole run's user-days, built once per user and year instead (userYearsOfRunSql): the state's rows as they are,
- * and the user-days with their neighbours read from them for the counts (userYearDaysSql).
+ * A whole run's user-days, built once per user instead (activeDaysOfRunSql): the user-days with their neighbours read
+ * from it for the counts (activeDayNeighboursSql), and the state's rows taken from it year by year.
  */
+export const RUN_ACTIVE_DAYS_TABLE = 'metrics_run_active_days';
+
+/** A whole run's user-days as the state's rows (userYearsOfActiveDaysSql), when the fold meets a stored state. */
 export const USER_YEARS_TABLE = 'metrics_user_years';
 
 /** A chunk's user-days of the days it folds, as the state's rows (foldedUserYearsSql), which the fold reads. */
 export const FOLDED_USER_YEARS_TABLE = 'metrics_folded_user_years';
 
 /** The table a chunk's or a run's user-days were built into, which the fold and the counts read. */
-export type UserDaysTable = typeof USER_DAYS_TABLE | typeof USER_YEARS_TABLE;
+export type UserDaysTable = typeof USER_DAYS_TABLE | typeof RUN_ACTIVE_DAYS_TABLE;
 
 /** The chunk's daily work: one row per scope and day of its work range (dailyWorkSql), which every bucket rolls up. */
 export const DAILY_WORK_TABLE = 'metrics_work';
@@ -138,11 +142,17 @@ export const computeStatements = {
 
   /**
    * The user-days of a whole run of several chunks at once (ActivityStateRun.foldRun), every day from the activity
-   * source, one row per tenant, user and year (userYearsOfRunSql).
+   * source, one row per tenant and user (activeDaysOfRunSql).
    */
-  userYearsOfRun: (relations: SourceRelations, params: Params): Statement => ({
-    sql: `CREATE TEMP TABLE ${USER_YEARS_TABLE} ON COMMIT DROP AS ${userYearsOfRunSql(relations)}`,
+  activeDaysOfRun: (relations: SourceRelations, params: Params): Statement => ({
+    sql: `CREATE TEMP TABLE ${RUN_ACTIVE_DAYS_TABLE} ON COMMIT DROP AS ${activeDaysOfRunSql(relations)}`,
     params,
+  }),
+
+  /** A whole run's user-days as the state's rows, into USER_YEARS_TABLE (userYearsOfActiveDaysSql). */
+  userYearsOfRun: (): Statement => ({
+    sql: `CREATE TEMP TABLE ${USER_YEARS_TABLE} ON COMMIT DROP AS ${userYearsOfActiveDaysSql(RUN_ACTIVE_DAYS_TABLE)}`,
+    params: {},
   }),
 
   /**
@@ -182,7 +192,7 @@ export const computeStatements = {
 
   /** The chunk's or run's user-days counted per tenant and day (userDayCountsSql), in one pass. */
   userDayCounts: (built: UserDaysTable): Statement => {
-    const userDays = built === USER_YEARS_TABLE ? `(${userYearDaysSql(USER_YEARS_TABLE)}) AS user_days` : built;
+    const userDays = built === RUN_ACTIVE_DAYS_TABLE ? `(${activeDayNeighboursSql(built)}) AS user_days` : built;
     return {
       sql: `CREATE TEMP TABLE ${USER_DAY_COUNTS_TABLE} ON COMMIT DROP AS ${userDayCountsSql(userDays)}`,
       params: {},
@@ -202,7 +212,10 @@ export const computeStatements = {
   }),
 
   /** A whole run's user-years written into the empty per-user activity state as they are (fillEmptyStateSql). */
-  fillEmptyActivityState: (): Statement => ({ sql: fillEmptyStateSql(USER_YEARS_TABLE), params: {} }),
+  fillEmptyActivityState: (): Statement => ({
+    sql: fillEmptyStateSql(`(${userYearsOfActiveDaysSql(RUN_ACTIVE_DAYS_TABLE)}) AS user_years`),
+    params: {},
+  }),
 
   activityStateEmpty: (): Statement => ({ sql: STATE_EMPTY_SQL, params: {} }),
 

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { COMPUTE_WORK_MEM, NO_JIT, withParallelScan, withoutSorts } from '../database/session-settings.js';
+import { COMPUTE_WORK_MEM, NO_JIT, withoutSorts } from '../database/session-settings.js';
 import { run, type Statement } from '../database/statement.js';
 import { withIndexesBuiltAfter } from '../database/indexes-built-after.js';
 import type { KeyActionUsers } from '../sql/bucket-facts.sql.js';
@@ -19,6 +19,7 @@ import {
   USER_DAYS_STATISTICS_TARGET,
   USER_DAY_COUNTS_TABLE,
   USER_DAYS_TABLE,
+  RUN_ACTIVE_DAYS_TABLE,
   USER_YEARS_TABLE,
   FOLDED_USER_YEARS_TABLE,
   computeStatements,
@@ -68,8 +69,8 @@ export class SnapshotWritesRepository {
   /**
    * Builds the chunk's user-days table and answers its name, read as `from` says: every day from the activity
    * source (userDays), the days before :d0 from the per-user activity state (userDaysFromState), the lookback of
-   * the users whose windows change only (userDaysForWindowChanges), or a whole run's from the source, per user and
-   * year (userYearsOfRun).
+   * the users whose windows change only (userDaysForWindowChanges), or a whole run's from the source, one row per
+   * user (activeDaysOfRun).
    */
   async materialiseUserDays(
     manager: EntityManager,
@@ -77,19 +78,15 @@ export class SnapshotWritesRepository {
     params: Params,
     from: UserDaysFrom = 'activity',
   ): Promise<UserDaysTable> {
-    const runFromActivity = from === 'run from activity';
-    const table = runFromActivity ? USER_YEARS_TABLE : USER_DAYS_TABLE;
+    const table = from === 'run from activity' ? RUN_ACTIVE_DAYS_TABLE : USER_DAYS_TABLE;
     const statement = {
       activity: computeStatements.userDays,
       state: computeStatements.userDaysFromState,
       'window changes': computeStatements.userDaysForWindowChanges,
-      'run from activity': computeStatements.userYearsOfRun,
+      'run from activity': computeStatements.activeDaysOfRun,
     }[from];
     await manager.query(`DROP TABLE IF EXISTS ${table}`);
-    const build = () => this.exec(manager, statement(relations, params));
-    // A whole run's read every event of its range: worth two more processes (withParallelScan).
-    if (runFromActivity) await withParallelScan((sql) => manager.query(sql), build);
-    else await build();
+    await this.exec(manager, statement(relations, params));
     await this.analyzeWithSample(manager, table);
     return table;
   }
@@ -101,7 +98,7 @@ export class SnapshotWritesRepository {
    */
   private async analyzeWithSample(
     manager: EntityManager,
-    table: UserDaysTable | typeof FOLDED_USER_YEARS_TABLE | typeof DAILY_WORK_TABLE,
+    table: UserDaysTable | typeof USER_YEARS_TABLE | typeof FOLDED_USER_YEARS_TABLE | typeof DAILY_WORK_TABLE,
   ): Promise<void> {
     await manager.query(`SET LOCAL default_statistics_target = ${USER_DAYS_STATISTICS_TARGET}`);
     await manager.query(`ANALYZE ${table}`);
@@ -123,8 +120,9 @@ export class SnapshotWritesRepository {
   }
 
   /**
-   * Folds the user-days of [:f0, :f1] into the per-user activity state: a whole run's user-years as they are, a chunk's
-   * user-days grouped into the state's rows first, into a table of their own, analysed (foldUserYearsSql says why).
+   * Folds the user-days of [:f0, :f1] into the per-user activity state: a whole run's taken year by year from each
+   * user's days, a chunk's grouped into the state's rows; either into a table of their own, analysed (foldUserYearsSql
+   * says why).
    *
    * Into an empty state that no reader counts from (`unread`: no coverage was stored when the run began, so a reader
    * reads no row of it) a whole run's user-years are written as they are, before the state's indexes are built
@@ -133,7 +131,7 @@ export class SnapshotWritesRepository {
    * backfill's transaction; docs/performance-history.md, "eighteenth session").
    */
   async foldUserDays(manager: EntityManager, built: UserDaysTable, params: Params, unread = false): Promise<void> {
-    if (built === USER_YEARS_TABLE) {
+    if (built === RUN_ACTIVE_DAYS_TABLE) {
       if (unread && (await this.activityStateEmpty(manager))) {
         await withIndexesBuiltAfter(
           (sql, values) => manager.query(sql, values),
@@ -142,6 +140,9 @@ export class SnapshotWritesRepository {
         );
         return;
       }
+      await manager.query(`DROP TABLE IF EXISTS ${USER_YEARS_TABLE}`);
+      await this.exec(manager, computeStatements.userYearsOfRun());
+      await this.analyzeWithSample(manager, USER_YEARS_TABLE);
       await this.exec(manager, computeStatements.foldUserYears(USER_YEARS_TABLE, params));
       return;
     }

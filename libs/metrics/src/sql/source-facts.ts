@@ -2,17 +2,7 @@ import type { SourceName } from '../metrics.options.js';
 import { factsOfQuery, foldsHistory, type FactQueryName } from '../catalog/facts/fact-registry.js';
 import type { SourceRelations } from './source-relations.js';
 import { BILLING_FACT_QUERIES, billingCtes, type LedgerRows } from './billing-facts.js';
-import {
-  DATE_FIELD,
-  EVE,
-  LOCAL_DAY,
-  SAME_TENANT,
-  TENANT_FILTER,
-  WINDOW_START,
-  WORK_END,
-  WORK_START,
-} from './sql-fragments.js';
-import { DAY_BIT } from './user-activity.sql.js';
+import { EVE, LOCAL_DAY, SAME_TENANT, TENANT_FILTER, WINDOW_START, WORK_END, WORK_START } from './sql-fragments.js';
 import { lifecycleCtesFromState, transitionsSql } from './user-lifecycle.sql.js';
 import { WINDOW_DAYS } from './stored-eve.sql.js';
 import { DAYS_INTO_BUCKET } from './bucket-dates.js';
@@ -69,54 +59,40 @@ export function userDaysInWindowOrderSql(rel: SourceRelations, from = WINDOW_STA
 }
 
 /**
- * A whole run's user-days grouped by user and calendar year (the table USER_YEARS_TABLE holds), every day from the
- * activity source: per tenant, user and year the bits of the active days (`days`, as the per-user activity state keeps
- * them: DAY_BIT), the first and last of them, every one of them in order (`active_days`), and the user's last active
- * day of the year before and first of the year after among the run's (`previous_year_last`, `next_year_first`), so
- * userYearDaysSql gives every user-day its neighbours. The state's rows are these rows as they are (foldUserYearsSql),
- * and the counts per tenant and day are taken from them (userDayCountsSql over userYearDaysSql).
+ * A whole run's user-days as one row per tenant and user (the table RUN_ACTIVE_DAYS_TABLE holds): every active day of
+ * the run from the activity source, in order and once each (`active_days`). The per-user activity state's rows are
+ * taken from it year by year (userYearsOfActiveDaysSql), and the counts per tenant and day from its days with their
+ * neighbours (activeDayNeighboursSql).
  *
- * Grouped by tenant and user, the order of the module's (tenant_id, user_id, occurred_at) index: over years of events
- * the planner reads them from that index in order, sorts each user's days alone (an incremental sort) and groups them
- * by year as they come. Where the run's user-days were written as one row each (15 million at scale 1), then hashed by
- * user and year for the state and read again for the counts, 353,000 rows are written (docs/performance.md). A short
- * range, or a host relation without such an index, is hashed and sorted.
- *
- * The year is a key of the user-days' grouping, before their day: the planner cannot know that a day's year follows
- * its order, so grouped by the day alone, the user-days (sorted by tenant, user and day) were sorted again by tenant,
- * user and year before the years' grouping, one process sorting 15 million rows at scale 1. As the first key after
- * the user, the year costs the parallel sort of each user's events little, and the years' grouping reads the
- * user-days as they come: the statement took 11.9 and 12.2 s instead of 14.2 and 14.5 in psql, alternated, the same
- * rows (performance-history.md, "fourteenth session").
+ * Grouped by tenant and user alone, the order of the module's (tenant_id, user_id, occurred_at) index: the planner
+ * reads the events from that index in order and the aggregate sorts each user's days by themselves, one small sort of
+ * dates per user. Grouped by user, year and day, as until 2026-12-07's nineteenth session, the planner sorted every
+ * event again by its year and day within its user (an incremental sort of 20 million rows at scale 1, as it cannot
+ * know that a local day follows the instant), which cost more than reading them: 29.0–32.1 s in psql where this and
+ * the years after it took 11.7–15.4 and 5.5 s (performance-history.md, "nineteenth session"). A host relation without
+ * such an index is sorted by tenant and user first.
  */
-export function userYearsOfRunSql(rel: SourceRelations): string {
-  return `SELECT tenant_id, user_id, year, bit_or(${DAY_BIT('day')}) AS days,
-             min(day) AS first_day, max(day) AS last_day, array_agg(day ORDER BY day) AS active_days,
-             lag(max(day)) OVER by_user AS previous_year_last, lead(min(day)) OVER by_user AS next_year_first
-      FROM (SELECT tenant_id, user_id, ${DATE_FIELD('year', 'occurred_at AT TIME ZONE :tz')} AS year,
-                   ${LOCAL_DAY('occurred_at')} AS day
-            ${activityRowsFrom(rel)}
-            GROUP BY 1, 2, 3, 4) AS user_days
-      GROUP BY 1, 2, 3
-      WINDOW by_user AS (PARTITION BY tenant_id, user_id ORDER BY year)`;
+export function activeDaysOfRunSql(rel: SourceRelations): string {
+  return `SELECT tenant_id, user_id, array_agg(DISTINCT ${LOCAL_DAY('occurred_at')} ORDER BY ${LOCAL_DAY('occurred_at')}) AS active_days
+      ${activityRowsFrom(rel)}
+      GROUP BY tenant_id, user_id`;
 }
 
 /**
- * The user-days of a table of user-years (userYearsOfRunSql) with their neighbours, the columns withNeighbourDaysSql
- * gives: each active day of a row beside the one before and after it in the row's ordered days, or across New Year
- * the user's last day of the year before and first of the year after. The three are unnested side by side from
- * arrays of one length (the days; the days shifted one on, the year before's last first; shifted one back, the year
- * after's first last), set-returning functions of the select list, which PostgreSQL runs in step. Read this way, in a
- * subquery its reader cannot merge (userDayCountsSql's filters read each neighbour once), a scale-1 run's counts took
- * 7.5 and 6.6 s instead of 9.4 and 10.4 (psql, alternated, the same counts; performance-history.md, "fourteenth
- * session"), where a lateral unnest with ordinality read the neighbours by subscript: a function scan materialises
- * each row's days, and every subscript is an array lookup.
+ * The user-days of a table of each user's ordered active days (activeDaysOfRunSql) with their neighbours, the columns
+ * withNeighbourDaysSql gives: each active day beside the one before and after it (none: null). The three are unnested
+ * side by side from arrays of one length (the days; the days shifted one on, a null first; shifted one back, a null
+ * last), set-returning functions of the select list, which PostgreSQL runs in step. Read this way, in a subquery its
+ * reader cannot merge (userDayCountsSql's filters read each neighbour once), a scale-1 run's counts took 7.5 and 6.6 s
+ * instead of 9.4 and 10.4 (psql, alternated, the same counts; performance-history.md, "fourteenth session"), where a
+ * lateral unnest with ordinality read the neighbours by subscript: a function scan materialises each row's days, and
+ * every subscript is an array lookup.
  */
-export function userYearDaysSql(userYears: string): string {
+export function activeDayNeighboursSql(activeDays: string): string {
   return `SELECT tenant_id, user_id, unnest(active_days) AS day,
-             unnest(previous_year_last || active_days[1 : cardinality(active_days) - 1]) AS previous_day,
-             unnest(active_days[2 : cardinality(active_days)] || next_year_first) AS next_day
-      FROM ${userYears}`;
+             unnest(NULL::date || active_days[1 : cardinality(active_days) - 1]) AS previous_day,
+             unnest(active_days[2 : cardinality(active_days)] || NULL::date) AS next_day
+      FROM ${activeDays}`;
 }
 
 /**

@@ -17,8 +17,8 @@ export const USER_ACTIVITY_COVERAGE_TABLE = 'metrics_user_activity_coverage';
 const NO_DAYS = `B'0'::bit(366)`;
 const ALL_DAYS = `(~${NO_DAYS})`;
 
-/** The bit of one local day in its year's string. */
-export const DAY_BIT = (day: string) => `(B'1'::bit(366) >> (${DATE_FIELD('doy', day)} - 1))`;
+/** The bit of one local day in its year's string (`year`: the day's year, an int expression). */
+const DAY_BIT = (day: string, year: string) => `(B'1'::bit(366) >> (${day} - make_date(${year}, 1, 1)))`;
 
 /** The bit (day of the year, from 1) where days from `from` begin in `year`: 1 when `from` lies in an earlier year. */
 const firstBitFrom = (year: string, from: string) =>
@@ -94,14 +94,37 @@ const FOLDED_LAST_DAY = `CASE WHEN stored_last > :f1::date THEN stored_last
  * then folds: see there.
  */
 export function foldedUserYearsSql(userDays: string): string {
-  return `SELECT tenant_id, user_id, ${DATE_FIELD('year', 'day')} AS year, bit_or(${DAY_BIT('day')}) AS days,
+  return `SELECT tenant_id, user_id, ${DATE_FIELD('year', 'day')} AS year, bit_or(${DAY_BIT('day', DATE_FIELD('year', 'day'))}) AS days,
              min(day) AS first_day, max(day) AS last_day
       FROM ${userDays} WHERE day BETWEEN :f0::date AND :f1::date GROUP BY 1, 2, 3`;
 }
 
 /**
+ * The state's rows of a table of each user's ordered active days (activeDaysOfRunSql), one per tenant, user and
+ * calendar year with a day: the year's days are a slice of the user's, its bounds found by binary search
+ * (`width_bucket` of the year's eve and last day among the sorted days: how many of them lie on or before it), and
+ * only the slice's days are read for the bits. Computed once per user, where the days' year and day of the year were
+ * each computed per event (`date_part`, ~50 and ~100 ns a row) and every day's bit set within a grouping by year.
+ */
+export function userYearsOfActiveDaysSql(activeDays: string): string {
+  return `SELECT u.tenant_id, u.user_id, y.year, bits.days,
+             u.active_days[y.days_before + 1] AS first_day, u.active_days[y.days_through] AS last_day
+      FROM ${activeDays} AS u
+      CROSS JOIN LATERAL (
+        SELECT year, days_before, days_through FROM (
+          SELECT year, width_bucket(make_date(year, 1, 1) - 1, u.active_days) AS days_before,
+                 width_bucket(make_date(year, 12, 31), u.active_days) AS days_through
+          FROM generate_series(${DATE_FIELD('year', 'u.active_days[1]')},
+                               ${DATE_FIELD('year', 'u.active_days[cardinality(u.active_days)]')}) AS year) AS bounds
+        WHERE days_through > days_before) AS y
+      CROSS JOIN LATERAL (
+        SELECT bit_or(${DAY_BIT('day', 'y.year')}) AS days
+        FROM unnest(u.active_days[y.days_before + 1 : y.days_through]) AS day) AS bits`;
+}
+
+/**
  * Folds the user-years of the local days [:f0, :f1] in `userYears` (its rows the state's, one per tenant, user and
- * year, read from the activity source for exactly those days: a whole run's, userYearsOfRunSql, or a chunk's,
+ * year, read from the activity source for exactly those days: a whole run's, userYearsOfActiveDaysSql, or a chunk's,
  * foldedUserYearsSql) into the state, exactly: every bit of those days is cleared for the scope's users and set again
  * from them, so an event that was deleted or moved since the last fold is gone too. Rows left without any bit are
  * deleted.
@@ -116,7 +139,7 @@ export function foldUserYearsSql(userYears: string): string {
 }
 
 /**
- * A whole run's user-years (userYearsOfRunSql) written into an empty state as they are: with no stored row to meet,
+ * A whole run's user-years (userYearsOfActiveDaysSql) written into an empty state as they are: with no stored row to meet,
  * what foldUserYearsSql would write is these rows (each has a day, its first and last beside its bits). A fresh
  * backfill writes them before the state's indexes are built (SnapshotWritesRepository.foldUserDays).
  */
