@@ -485,7 +485,33 @@ WITH
       sum("api_errors_total") AS "api_errors_total",
       sum("api_client_errors_total") AS "api_client_errors_total",
       sum("api_latency_sum_ms") AS "api_latency_sum_ms",
-      metrics_histogram_sum ("api_latency_histogram") AS "api_latency_histogram",
+      (
+        CASE
+          WHEN count("api_latency_histogram") > 0 THEN (
+            ARRAY[
+              coalesce(sum("api_latency_histogram" [1]), 0),
+              coalesce(sum("api_latency_histogram" [2]), 0),
+              coalesce(sum("api_latency_histogram" [3]), 0),
+              coalesce(sum("api_latency_histogram" [4]), 0),
+              coalesce(sum("api_latency_histogram" [5]), 0),
+              coalesce(sum("api_latency_histogram" [6]), 0),
+              coalesce(sum("api_latency_histogram" [7]), 0),
+              coalesce(sum("api_latency_histogram" [8]), 0),
+              coalesce(sum("api_latency_histogram" [9]), 0),
+              coalesce(sum("api_latency_histogram" [10]), 0),
+              coalesce(sum("api_latency_histogram" [11]), 0),
+              coalesce(sum("api_latency_histogram" [12]), 0),
+              coalesce(sum("api_latency_histogram" [13]), 0),
+              coalesce(sum("api_latency_histogram" [14]), 0),
+              coalesce(sum("api_latency_histogram" [15]), 0),
+              coalesce(sum("api_latency_histogram" [16]), 0),
+              coalesce(sum("api_latency_histogram" [17]), 0),
+              coalesce(sum("api_latency_histogram" [18]), 0),
+              coalesce(sum("api_latency_histogram" [19]), 0)
+            ]::bigint[]
+          ) [1:max(cardinality("api_latency_histogram"))]
+        END
+      ) AS "api_latency_histogram",
       sum("ai_tokens_used") AS "ai_tokens_used",
       sum("ai_cost_usd") AS "ai_cost_usd",
       (

@@ -1405,7 +1405,33 @@ WITH
           sum(server_errors) AS api_server_errors,
           sum(client_errors) AS api_client_errors,
           sum(latency_sum_ms) AS api_latency_sum_ms,
-          metrics_histogram_sum (latency_histogram) AS api_latency_histogram
+          (
+            CASE
+              WHEN count(latency_histogram) > 0 THEN (
+                ARRAY[
+                  coalesce(sum(latency_histogram[1]), 0),
+                  coalesce(sum(latency_histogram[2]), 0),
+                  coalesce(sum(latency_histogram[3]), 0),
+                  coalesce(sum(latency_histogram[4]), 0),
+                  coalesce(sum(latency_histogram[5]), 0),
+                  coalesce(sum(latency_histogram[6]), 0),
+                  coalesce(sum(latency_histogram[7]), 0),
+                  coalesce(sum(latency_histogram[8]), 0),
+                  coalesce(sum(latency_histogram[9]), 0),
+                  coalesce(sum(latency_histogram[10]), 0),
+                  coalesce(sum(latency_histogram[11]), 0),
+                  coalesce(sum(latency_histogram[12]), 0),
+                  coalesce(sum(latency_histogram[13]), 0),
+                  coalesce(sum(latency_histogram[14]), 0),
+                  coalesce(sum(latency_histogram[15]), 0),
+                  coalesce(sum(latency_histogram[16]), 0),
+                  coalesce(sum(latency_histogram[17]), 0),
+                  coalesce(sum(latency_histogram[18]), 0),
+                  coalesce(sum(latency_histogram[19]), 0)
+                ]::bigint[]
+              ) [1:max(cardinality(latency_histogram))]
+            END
+          ) AS api_latency_histogram
         FROM
           metrics_api_request_rollup AS api_source
         WHERE
@@ -1450,7 +1476,33 @@ WITH
       sum(api_server_errors) AS api_server_errors,
       sum(api_client_errors) AS api_client_errors,
       sum(api_latency_sum_ms) AS api_latency_sum_ms,
-      metrics_histogram_sum (api_latency_histogram) AS api_latency_histogram,
+      (
+        CASE
+          WHEN count(api_latency_histogram) > 0 THEN (
+            ARRAY[
+              coalesce(sum(api_latency_histogram[1]), 0),
+              coalesce(sum(api_latency_histogram[2]), 0),
+              coalesce(sum(api_latency_histogram[3]), 0),
+              coalesce(sum(api_latency_histogram[4]), 0),
+              coalesce(sum(api_latency_histogram[5]), 0),
+              coalesce(sum(api_latency_histogram[6]), 0),
+              coalesce(sum(api_latency_histogram[7]), 0),
+              coalesce(sum(api_latency_histogram[8]), 0),
+              coalesce(sum(api_latency_histogram[9]), 0),
+              coalesce(sum(api_latency_histogram[10]), 0),
+              coalesce(sum(api_latency_histogram[11]), 0),
+              coalesce(sum(api_latency_histogram[12]), 0),
+              coalesce(sum(api_latency_histogram[13]), 0),
+              coalesce(sum(api_latency_histogram[14]), 0),
+              coalesce(sum(api_latency_histogram[15]), 0),
+              coalesce(sum(api_latency_histogram[16]), 0),
+              coalesce(sum(api_latency_histogram[17]), 0),
+              coalesce(sum(api_latency_histogram[18]), 0),
+              coalesce(sum(api_latency_histogram[19]), 0)
+            ]::bigint[]
+          ) [1:max(cardinality(api_latency_histogram))]
+        END
+      ) AS api_latency_histogram,
       sum(mrr_delta) AS mrr_delta,
       sum(arr_delta) AS arr_delta,
       sum(paying_delta) AS paying_delta,
@@ -1510,7 +1562,33 @@ WITH
       sum(api_server_errors) AS api_server_errors,
       sum(api_client_errors) AS api_client_errors,
       sum(api_latency_sum_ms) AS api_latency_sum_ms,
-      metrics_histogram_sum (api_latency_histogram) AS api_latency_histogram,
+      (
+        CASE
+          WHEN count(api_latency_histogram) > 0 THEN (
+            ARRAY[
+              coalesce(sum(api_latency_histogram[1]), 0),
+              coalesce(sum(api_latency_histogram[2]), 0),
+              coalesce(sum(api_latency_histogram[3]), 0),
+              coalesce(sum(api_latency_histogram[4]), 0),
+              coalesce(sum(api_latency_histogram[5]), 0),
+              coalesce(sum(api_latency_histogram[6]), 0),
+              coalesce(sum(api_latency_histogram[7]), 0),
+              coalesce(sum(api_latency_histogram[8]), 0),
+              coalesce(sum(api_latency_histogram[9]), 0),
+              coalesce(sum(api_latency_histogram[10]), 0),
+              coalesce(sum(api_latency_histogram[11]), 0),
+              coalesce(sum(api_latency_histogram[12]), 0),
+              coalesce(sum(api_latency_histogram[13]), 0),
+              coalesce(sum(api_latency_histogram[14]), 0),
+              coalesce(sum(api_latency_histogram[15]), 0),
+              coalesce(sum(api_latency_histogram[16]), 0),
+              coalesce(sum(api_latency_histogram[17]), 0),
+              coalesce(sum(api_latency_histogram[18]), 0),
+              coalesce(sum(api_latency_histogram[19]), 0)
+            ]::bigint[]
+          ) [1:max(cardinality(api_latency_histogram))]
+        END
+      ) AS api_latency_histogram,
       sum(mrr_delta) AS mrr_delta,
       sum(arr_delta) AS arr_delta,
       sum(paying_delta) AS paying_delta,
@@ -2181,7 +2259,33 @@ WITH
       sum("api_errors_total") AS "api_errors_total",
       sum("api_client_errors_total") AS "api_client_errors_total",
       sum("api_latency_sum_ms") AS "api_latency_sum_ms",
-      metrics_histogram_sum ("api_latency_histogram") AS "api_latency_histogram",
+      (
+        CASE
+          WHEN count("api_latency_histogram") > 0 THEN (
+            ARRAY[
+              coalesce(sum("api_latency_histogram" [1]), 0),
+              coalesce(sum("api_latency_histogram" [2]), 0),
+              coalesce(sum("api_latency_histogram" [3]), 0),
+              coalesce(sum("api_latency_histogram" [4]), 0),
+              coalesce(sum("api_latency_histogram" [5]), 0),
+              coalesce(sum("api_latency_histogram" [6]), 0),
+              coalesce(sum("api_latency_histogram" [7]), 0),
+              coalesce(sum("api_latency_histogram" [8]), 0),
+              coalesce(sum("api_latency_histogram" [9]), 0),
+              coalesce(sum("api_latency_histogram" [10]), 0),
+              coalesce(sum("api_latency_histogram" [11]), 0),
+              coalesce(sum("api_latency_histogram" [12]), 0),
+              coalesce(sum("api_latency_histogram" [13]), 0),
+              coalesce(sum("api_latency_histogram" [14]), 0),
+              coalesce(sum("api_latency_histogram" [15]), 0),
+              coalesce(sum("api_latency_histogram" [16]), 0),
+              coalesce(sum("api_latency_histogram" [17]), 0),
+              coalesce(sum("api_latency_histogram" [18]), 0),
+              coalesce(sum("api_latency_histogram" [19]), 0)
+            ]::bigint[]
+          ) [1:max(cardinality("api_latency_histogram"))]
+        END
+      ) AS "api_latency_histogram",
       sum("ai_tokens_used") AS "ai_tokens_used",
       sum("ai_cost_usd") AS "ai_cost_usd",
       (
@@ -2989,7 +3093,33 @@ WITH
       sum("api_errors_total") AS "api_errors_total",
       sum("api_client_errors_total") AS "api_client_errors_total",
       sum("api_latency_sum_ms") AS "api_latency_sum_ms",
-      metrics_histogram_sum ("api_latency_histogram") AS "api_latency_histogram",
+      (
+        CASE
+          WHEN count("api_latency_histogram") > 0 THEN (
+            ARRAY[
+              coalesce(sum("api_latency_histogram" [1]), 0),
+              coalesce(sum("api_latency_histogram" [2]), 0),
+              coalesce(sum("api_latency_histogram" [3]), 0),
+              coalesce(sum("api_latency_histogram" [4]), 0),
+              coalesce(sum("api_latency_histogram" [5]), 0),
+              coalesce(sum("api_latency_histogram" [6]), 0),
+              coalesce(sum("api_latency_histogram" [7]), 0),
+              coalesce(sum("api_latency_histogram" [8]), 0),
+              coalesce(sum("api_latency_histogram" [9]), 0),
+              coalesce(sum("api_latency_histogram" [10]), 0),
+              coalesce(sum("api_latency_histogram" [11]), 0),
+              coalesce(sum("api_latency_histogram" [12]), 0),
+              coalesce(sum("api_latency_histogram" [13]), 0),
+              coalesce(sum("api_latency_histogram" [14]), 0),
+              coalesce(sum("api_latency_histogram" [15]), 0),
+              coalesce(sum("api_latency_histogram" [16]), 0),
+              coalesce(sum("api_latency_histogram" [17]), 0),
+              coalesce(sum("api_latency_histogram" [18]), 0),
+              coalesce(sum("api_latency_histogram" [19]), 0)
+            ]::bigint[]
+          ) [1:max(cardinality("api_latency_histogram"))]
+        END
+      ) AS "api_latency_histogram",
       sum("ai_tokens_used") AS "ai_tokens_used",
       sum("ai_cost_usd") AS "ai_cost_usd",
       (

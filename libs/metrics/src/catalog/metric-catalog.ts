@@ -52,7 +52,4 @@ export function isPublicMetricKey(key: string): key is MetricKey {
   return metric !== undefined && !metric.internal;
 }
 
-/** Latency histogram bucket upper bounds in milliseconds; the last bucket is open-ended. */
-export const LATENCY_BUCKETS_MS: readonly number[] = [
-  5, 10, 25, 50, 75, 100, 150, 200, 300, 500, 750, 1000, 1500, 2000, 3000, 5000, 10000, 30000,
-];
+export { LATENCY_BUCKETS_MS } from './facts/latency-histogram.js';

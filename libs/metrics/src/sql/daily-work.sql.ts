@@ -3,6 +3,7 @@ import type { MetricDefinition } from '../catalog/catalog.types.js';
 import type { SourceRelations } from './source-relations.js';
 import { quoteIdent } from '../database/named-sql.js';
 import { FACT_NAMES, FACT_SQL_TYPE, type FactName } from '../catalog/facts/fact-registry.js';
+import { histogramSumSql } from '../catalog/facts/latency-histogram.js';
 import { EVE, factSubqueries, sourceCtes, type FirstKeyActions, type LifecycleRows } from './source-facts.js';
 import { SAME_TENANT } from './sql-fragments.js';
 import { STATE_EVE_SQL } from './user-lifecycle.sql.js';
@@ -85,7 +86,7 @@ export function dailyWorkSql(
   if (storedEve.length > 0)
     subqueries.push(rows(storedEveFacts(storedEve), storedEveSql(storedEve), subqueries.length));
   const aggregates = factNames.map((name) =>
-    FACT_SQL_TYPE[name] === 'bigint[]' ? `metrics_histogram_sum(${name}) AS ${name}` : `sum(${name}) AS ${name}`,
+    FACT_SQL_TYPE[name] === 'bigint[]' ? `${histogramSumSql(name)} AS ${name}` : `sum(${name}) AS ${name}`,
   );
   const metrics = workMetrics();
   const direct = metrics.filter((metric) => !('previousDay' in metric.daily));

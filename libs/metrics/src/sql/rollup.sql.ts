@@ -1,4 +1,5 @@
 import { LATENCY_BUCKETS_MS, METRIC_CATALOG } from '../catalog/metric-catalog.js';
+import { histogramSumSql } from '../catalog/facts/latency-histogram.js';
 import type { DistinctRollup, MetricDefinition } from '../catalog/catalog.types.js';
 import { unreachable } from '../common/unreachable.js';
 import { quoteIdent } from '../database/named-sql.js';
@@ -35,7 +36,7 @@ function aggregate(metric: MetricDefinition, bucket: RollupBucket, through: stri
   const column = quoteIdent(metric.key);
   switch (metric.kind) {
     case 'flow':
-      return metric.column === 'bigint[]' ? `metrics_histogram_sum(${column})` : `sum(${column})`;
+      return metric.column === 'bigint[]' ? histogramSumSql(column) : `sum(${column})`;
     case 'stock':
       return last(column);
     case 'opening':

@@ -1,4 +1,5 @@
 import type { FactDefinition } from './fact.types.js';
+import { histogramSumSql } from './latency-histogram.js';
 
 /** The per-day facts of the host's own sources (lifecycle, activity, activation, jobs, AI, API); see fact.types.ts. */
 export const USAGE_FACTS = [
@@ -108,6 +109,6 @@ export const USAGE_FACTS = [
     source: 'api',
     sqlType: 'bigint[]',
     query: 'api_minutes',
-    sql: `metrics_histogram_sum(latency_histogram)`,
+    sql: histogramSumSql('latency_histogram'),
   },
 ] as const satisfies readonly FactDefinition[];
