@@ -69,8 +69,8 @@ export function userDaysInWindowOrderSql(rel: SourceRelations, from = WINDOW_STA
  * dates per user. Grouped by user, year and day, as until 2026-12-07's nineteenth session, the planner sorted every
  * event again by its year and day within its user (an incremental sort of 20 million rows at scale 1, as it cannot
  * know that a local day follows the instant), which cost more than reading them: 29.0–32.1 s in psql where this and
- * the years after it took 11.7–15.4 and 5.5 s (performance-history.md, "nineteenth session"). A host relation without
- * such an index is sorted by tenant and user first.
+ * the years after it took 11.0–16.4 and 5.5–7.5 s (performance-history.md, "nineteenth session"). A host relation
+ * without such an index is sorted by tenant and user first.
  */
 export function activeDaysOfRunSql(rel: SourceRelations): string {
   return `SELECT tenant_id, user_id, array_agg(DISTINCT ${LOCAL_DAY('occurred_at')} ORDER BY ${LOCAL_DAY('occurred_at')}) AS active_days
