@@ -39,8 +39,11 @@ export interface ComputeResult {
   durationMs: number;
 }
 
-/** Ranges longer than this refresh the planner's statistics first (a backfill, not the nightly day). */
-const ANALYZE_AFTER_DAYS = 31;
+/**
+ * A range longer than this is a long run (a backfill, not the nightly day): it refreshes the planner's statistics
+ * first, and its cohorts, many of them recomputed, are joined without nested loops (upsertCohorts).
+ */
+const LONG_RUN_DAYS = 31;
 
 /**
  * Chunks of more days than this analyse their daily work before the bucket upserts (analyseDailyWork says why); a
@@ -124,7 +127,7 @@ export class SnapshotComputeService {
 
     const computed = this.dataSource.transaction(async (manager) => {
       await this.writes.begin(manager, base.env);
-      if (totalDays > ANALYZE_AFTER_DAYS) await this.refreshStatistics(manager);
+      if (totalDays > LONG_RUN_DAYS) await this.refreshStatistics(manager);
       const activityState = await ActivityStateRun.open(
         manager,
         this.writes,
@@ -332,14 +335,15 @@ export class SnapshotComputeService {
     const c0 = monthStart(addDays(request.start, -7 * (COHORT_CURVE_WEEKS + 1) - 31));
     const c1 = monthStart(request.end);
     const run = { ...base, changed_from: request.start, changed_to: request.end, force: false };
+    const many = daysBetween(request.start, request.end) + 1 > LONG_RUN_DAYS;
     const folded =
       request.start === monthStart(request.start) ? request.start : addMonths(monthStart(request.start), 1);
     if (folded > c0 && folded <= c1) {
-      await this.writes.upsertCohorts(manager, this.relations, { ...run, c0, c1: addMonths(folded, -1) });
-      await this.writes.upsertCohorts(manager, this.relations, { ...run, c0: folded, c1 });
+      await this.writes.upsertCohorts(manager, this.relations, { ...run, c0, c1: addMonths(folded, -1) }, many);
+      await this.writes.upsertCohorts(manager, this.relations, { ...run, c0: folded, c1 }, many);
       return;
     }
-    await this.writes.upsertCohorts(manager, this.relations, { ...run, c0, c1 });
+    await this.writes.upsertCohorts(manager, this.relations, { ...run, c0, c1 }, many);
   }
 
   /**
@@ -375,7 +379,7 @@ export class SnapshotComputeService {
     await this.dataSource
       .transaction(async (manager) => {
         await this.writes.settings(manager);
-        await this.writes.upsertCohorts(manager, this.relations, params);
+        await this.writes.upsertCohorts(manager, this.relations, params, true);
         await this.cache.bump(manager);
       })
       .catch(this.explainFailure);

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { COMPUTE_WORK_MEM, NO_JIT, withoutSorts } from '../database/session-settings.js';
+import { COMPUTE_WORK_MEM, NO_JIT, withoutSorts, withoutSortsOrNestedLoops } from '../database/session-settings.js';
 import { run, type Statement } from '../database/statement.js';
 import { withIndexesBuiltAfter } from '../database/indexes-built-after.js';
 import type { KeyActionUsers } from '../sql/bucket-facts.sql.js';
@@ -277,12 +277,15 @@ export class SnapshotWritesRepository {
    * weeks are read from the per-user activity state when it holds every day they depend on (same timezone and
    * activity relation, covered, no day waiting to be recomputed), otherwise from the activity source; their members
    * (first signups) from the per-user lifecycle state when a run could read it (same lifecycle relation, no mark of a
-   * late transition before its instant), otherwise from every signup of the lifecycle source.
+   * late transition before its instant), otherwise from every signup of the lifecycle source. `many`: the run
+   * recomputes many cohorts (a long range, months asked for by name), so its joins are never nested loops
+   * (withoutSortsOrNestedLoops).
    */
   async upsertCohorts(
     manager: EntityManager,
     relations: SourceRelations,
     params: Params,
+    many: boolean,
   ): Promise<{ activeWeeks: CohortActivity; members: CohortMembers }> {
     const [holds] = await this.exec(
       manager,
@@ -294,7 +297,7 @@ export class SnapshotWritesRepository {
       computeStatements.cohortMembersFromState({ ...params, source: relations.from('lifecycle') }),
     );
     const members: CohortMembers = folded ? 'state' : 'lifecycle';
-    await withoutSorts(
+    await (many ? withoutSortsOrNestedLoops : withoutSorts)(
       (sql) => manager.query(sql),
       () =>
         this.exec(
