@@ -78,14 +78,3 @@ export const DERIVED_TABLES = [
   'metrics_billing_movement, metrics_billing_movement_coverage, metrics_billing_movement_stale',
   'metrics_ai_usage_day, metrics_ai_usage_day_coverage',
 ].join(', ');
-
-/** Empties the source tables and everything derived from them between two data sets (the growth series). */
-export async function emptySources(db: BenchDb, generators: TableGenerator[]): Promise<void> {
-  for (const generator of generators) {
-    const [{ exists }] = await db.query<{ exists: boolean }>('SELECT to_regclass($1) IS NOT NULL AS exists', [
-      generator.table,
-    ]);
-    if (exists) await db.query(`TRUNCATE ${generator.table}`);
-  }
-  await db.query(`TRUNCATE ${DERIVED_TABLES}`);
-}
