@@ -45,8 +45,8 @@ export function withoutSorts<T>(query: (sql: string) => Promise<unknown>, statem
  * Runs `statement` with the planner's sorts and nested loops disabled: for the cohorts of a run that recomputes many
  * of them (a backfill, the months asked for by name). Their sets are all large, but the planner sees them through CTEs
  * and a range on the signup day it cannot estimate (30,350 members estimated at 152 at scale 0.25), and joined the
- * curve's 25,272 cells to its 24,570 counts in a nested loop: the backfill's cohorts took 78–86 s instead of ~1 s, in
- * one backfill out of two (docs/performance.md, "A backfill's cohorts and first fold"). A night's few stale cohorts
+ * curve's 25,272 cells to its 24,570 counts in a nested loop: the backfill's cohorts took 78–89 s instead of ~1 s, in
+ * five backfills of eight (docs/performance.md, "A backfill's cohorts and first fold"). A night's few stale cohorts
  * keep their plan, whose probes of the lifecycle state are nested loops.
  */
 export function withoutSortsOrNestedLoops<T>(
