@@ -39,10 +39,7 @@ export interface ComputeResult {
   durationMs: number;
 }
 
-/**
- * A range longer than this is a long run (a backfill, not the nightly day): it refreshes the planner's statistics
- * first, and its cohorts, many of them recomputed, are joined without nested loops (upsertCohorts).
- */
+/** A range longer than this is a long run (a backfill): its statistics refreshed first, its many cohorts hashed. */
 const LONG_RUN_DAYS = 31;
 
 /**
