@@ -98,6 +98,7 @@ export class SnapshotComputeService {
     const config = await this.config.get();
     const enabled = MetricsConfigService.enabledSources(config, await this.billing.connected());
     const totalDays = daysBetween(request.start, request.end) + 1;
+    const longRun = totalDays > LONG_RUN_DAYS;
     const base = {
       tz: config.timezone,
       tenant: request.tenant ?? null,
@@ -124,7 +125,7 @@ export class SnapshotComputeService {
 
     const computed = this.dataSource.transaction(async (manager) => {
       await this.writes.begin(manager, base.env);
-      if (totalDays > LONG_RUN_DAYS) await this.refreshStatistics(manager);
+      if (longRun) await this.refreshStatistics(manager);
       const activityState = await ActivityStateRun.open(
         manager,
         this.writes,
@@ -249,7 +250,7 @@ export class SnapshotComputeService {
       }
       await keyActionState.finish(base.tenant);
       if (refreshed) await this.writes.refreshActivation(manager, refreshed, keeps);
-      await this.computeCohorts(manager, request, base);
+      await this.computeCohorts(manager, request, base, longRun);
       if (request.inspectThenRollBack) {
         await request.inspectThenRollBack(manager);
         throw new DryRunRollback('dry run');
@@ -322,17 +323,17 @@ export class SnapshotComputeService {
    * while the earlier months (their curves start before the range) read raw activity. Each month's cohort is
    * computed from its own members alone, so the split changes no value; each part checks the state holds its days.
    * Of those months, each statement rewrites only the ones whose stored rows a recompute could change (the run's
-   * days [start, end] are the days it has just recomputed; docs/performance.md, reader 3).
+   * days [start, end] are the days it has just recomputed; docs/performance.md, reader 3). `many`: a long run's.
    */
   private async computeCohorts(
     manager: EntityManager,
     request: ComputeRequest,
     base: Record<string, unknown>,
+    many: boolean,
   ): Promise<void> {
     const c0 = monthStart(addDays(request.start, -7 * (COHORT_CURVE_WEEKS + 1) - 31));
     const c1 = monthStart(request.end);
     const run = { ...base, changed_from: request.start, changed_to: request.end, force: false };
-    const many = daysBetween(request.start, request.end) + 1 > LONG_RUN_DAYS;
     const folded =
       request.start === monthStart(request.start) ? request.start : addMonths(monthStart(request.start), 1);
     if (folded > c0 && folded <= c1) {
