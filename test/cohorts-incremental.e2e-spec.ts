@@ -1,5 +1,5 @@
 import { MetricsService } from '@exec-metrics/metrics';
-import { SnapshotComputeService } from '../libs/metrics/src/compute/snapshot-compute.service.js';
+import { CohortComputeService } from '../libs/metrics/src/compute/cohort-compute.service.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
 import { insertSourceRows } from './support/source-rows.js';
 
@@ -26,7 +26,7 @@ const morningAfter = (date: string) => new Date(`${nextDay(date)}T06:00:00Z`);
 describe('cohorts: a run recomputes only the months whose stored rows can change', () => {
   let test: TestApp;
   let metrics: MetricsService;
-  let compute: SnapshotComputeService;
+  let cohortCompute: CohortComputeService;
 
   const nightly = (date: string, asOf = morningAfter(date)) => metrics.computeRange({ start: date, end: date, asOf });
 
@@ -47,7 +47,7 @@ describe('cohorts: a run recomputes only the months whose stored rows can change
     expect(incremental.length).toBeGreaterThan(0);
     const saved = await saveCohortRows();
     await test.dataSource.query('DELETE FROM system_cohort_retention');
-    await fromWholeHistory(() => compute.computeCohortMonths(FIRST_COHORT, monthOf(asOf), asOf));
+    await fromWholeHistory(() => cohortCompute.months(FIRST_COHORT, monthOf(asOf), asOf));
     expect(incremental).toEqual(await cohortRows(tenant));
     await restoreCohortRows(saved.rows);
   };
@@ -136,7 +136,7 @@ describe('cohorts: a run recomputes only the months whose stored rows can change
   beforeAll(async () => {
     test = await createTestApp();
     metrics = test.app.get(MetricsService);
-    compute = test.app.get(SnapshotComputeService);
+    cohortCompute = test.app.get(CohortComputeService);
     await insertSourceRows(test.dataSource, {
       lifecycle: [
         ['a', 'u1', 'signup', '2025-10-06T09:00:00Z'],
@@ -235,10 +235,10 @@ describe('cohorts: a run recomputes only the months whose stored rows can change
       await test.dataSource.query(
         `UPDATE metrics_user_lifecycle SET first_signup_at = '2025-10-12T09:00:00Z' WHERE tenant_id = 'a' AND user_id = 'u3'`,
       );
-      await compute.computeCohortMonths(FIRST_COHORT, monthOf(asOf), asOf);
+      await cohortCompute.months(FIRST_COHORT, monthOf(asOf), asOf);
       expect([await cohortSize('2025-10-01'), await cohortSize('2025-11-01')]).toEqual([3, 0]);
       // With the state's coverage hidden, the same recompute reads the history.
-      await fromWholeHistory(() => compute.computeCohortMonths(FIRST_COHORT, monthOf(asOf), asOf));
+      await fromWholeHistory(() => cohortCompute.months(FIRST_COHORT, monthOf(asOf), asOf));
       expect([await cohortSize('2025-10-01'), await cohortSize('2025-11-01')]).toEqual([2, 1]);
     } finally {
       await test.dataSource.query(

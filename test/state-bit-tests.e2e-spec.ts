@@ -1,4 +1,4 @@
-import { SnapshotComputeService } from '../libs/metrics/src/compute/snapshot-compute.service.js';
+import { CohortComputeService } from '../libs/metrics/src/compute/cohort-compute.service.js';
 import { MetricsService } from '@exec-metrics/metrics';
 import { createTestApp, type TestApp } from './support/test-app.js';
 import { insertSourceRows, type SourceRows } from './support/source-rows.js';
@@ -25,7 +25,7 @@ type Activity = NonNullable<SourceRows['activity']>[number];
 async function curvesFromState(test: TestApp, month: string, end: string, asOf: Date) {
   await test.app.get(MetricsService).computeRange({ start: month, end, asOf });
   await test.dataSource.query('DELETE FROM metrics_activity_event');
-  await test.app.get(SnapshotComputeService).computeCohortMonths(month, month, asOf);
+  await test.app.get(CohortComputeService).months(month, month, asOf);
   const rows = await test.dataSource.query<{ tenant_id: string | null; curve: { retained: number | null }[] }[]>(
     `SELECT tenant_id, curve FROM system_cohort_retention WHERE cohort_month = $1 ORDER BY tenant_id NULLS FIRST`,
     [month],

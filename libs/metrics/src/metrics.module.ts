@@ -26,6 +26,7 @@ import { AnnotationsService } from './annotations/annotations.service.js';
 import { ComputeController } from './compute/compute.controller.js';
 import { MetricsRunsService } from './compute/runs.service.js';
 import { SnapshotComputeService } from './compute/snapshot-compute.service.js';
+import { CohortComputeService } from './compute/cohort-compute.service.js';
 import { MetricsSources } from './sources/source-check.js';
 import { ConfigController } from './config/config.controller.js';
 import { MetricsConfigService } from './repositories/metrics-config.service.js';
@@ -116,6 +117,7 @@ const PROVIDERS = [
   MetricsVerifier,
   MetricsHealthIndicator,
   SnapshotComputeService,
+  CohortComputeService,
   MetricsRunsService,
   SummaryService,
   DashboardReads,

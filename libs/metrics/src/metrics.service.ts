@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { MetricsRunsService, type RunRequest, type RunView } from './compute/runs.service.js';
 import { SnapshotComputeService, type ComputeRequest, type ComputeResult } from './compute/snapshot-compute.service.js';
+import { CohortComputeService } from './compute/cohort-compute.service.js';
 import { CohortsService, type CohortRow } from './read/cohorts.service.js';
 import { SummaryService, type MetricsSummary, type SummaryQuery } from './read/summary.service.js';
 import { TimeseriesService, type Timeseries, type TimeseriesQuery } from './read/timeseries.service.js';
@@ -10,6 +11,7 @@ import { TimeseriesService, type Timeseries, type TimeseriesQuery } from './read
 export class MetricsService {
   constructor(
     private readonly compute: SnapshotComputeService,
+    private readonly cohortCompute: CohortComputeService,
     private readonly runs: MetricsRunsService,
     private readonly summaries: SummaryService,
     private readonly cohortReader: CohortsService,
@@ -23,7 +25,7 @@ export class MetricsService {
 
   /** The signup cohorts of one month (YYYY-MM-01), global and per tenant. */
   computeCohorts(month: string): Promise<void> {
-    return this.compute.computeCohortMonths(month, month);
+    return this.cohortCompute.months(month, month);
   }
 
   /** Starts a background run (see getRun for its progress). */

@@ -7,12 +7,11 @@ import { MetricsConfigService } from '../repositories/metrics-config.service.js'
 import { ReadCache } from '../repositories/read-cache.service.js';
 import { InjectMetricsOptions } from '../metrics.module-definition.js';
 import type { ResolvedMetricsOptions } from '../metrics.options.js';
-import { addDays, addMonths, calendarYearChunks, daysBetween, monthStart } from '../common/calendar-dates.js';
+import { addDays, calendarYearChunks, daysBetween } from '../common/calendar-dates.js';
 import { MetricsSources } from '../sources/source-check.js';
-import { ActivityStateRun } from './activity-state-run.js';
-import { LifecycleStateRun, type LifecycleRead } from './lifecycle-state-run.js';
-import { KeyActionStateRun } from './key-action-state-run.js';
-import { AiUsageDaysRun } from './ai-usage-days-run.js';
+import type { ActivityStateRun } from './activity-state-run.js';
+import type { LifecycleStateRun, LifecycleRead } from './lifecycle-state-run.js';
+import { openStateRuns } from './state-runs.js';
 import { AiUsageDaysRepository } from '../repositories/ai-usage-days.repository.js';
 import { BillingMovementsRepository } from '../repositories/billing-movements.repository.js';
 import { KeyActionDaysRepository } from '../repositories/key-action-days.repository.js';
@@ -22,7 +21,7 @@ import { SOURCE_NAMES, SOURCE_TABLES, type SourceRelations } from '../sql/source
 import type { StoredEvePart } from '../sql/stored-eve.sql.js';
 import { SnapshotWritesRepository } from '../repositories/snapshot-writes.repository.js';
 import type { FirstKeyActions, Params, StoredBucket } from '../repositories/compute-statements.js';
-import { COHORT_CURVE_WEEKS } from '../sql/cohorts.sql.js';
+import { CohortComputeService } from './cohort-compute.service.js';
 import { ACTIVATION_WINDOW_DAYS } from '../sql/activation-refresh.sql.js';
 
 /** A chunk's parameters: its days [d0, d1] and work range [w0, w1] beside the run's. */
@@ -86,6 +85,7 @@ export class SnapshotComputeService {
     private readonly keyActionDays: KeyActionDaysRepository,
     private readonly billingMovements: BillingMovementsRepository,
     private readonly aiUsageDays: AiUsageDaysRepository,
+    private readonly cohorts: CohortComputeService,
   ) {}
 
   /** Checked at start: a host relation's columns are read through casts chosen from its types. */
@@ -126,33 +126,12 @@ export class SnapshotComputeService {
     const computed = this.dataSource.transaction(async (manager) => {
       await this.writes.begin(manager, base.env);
       if (longRun) await this.refreshStatistics(manager);
-      const activityState = await ActivityStateRun.open(
+      const { activityState, lifecycleState, keyActionState, aiUsageDays } = await openStateRuns(
         manager,
-        this.writes,
+        { writes: this.writes, keyActionDays: this.keyActionDays, aiUsageDays: this.aiUsageDays },
         this.relations,
         base.tz,
-        enabled.has('activity'),
-      );
-      const lifecycleState = await LifecycleStateRun.open(
-        manager,
-        this.writes,
-        this.relations,
-        enabled.has('lifecycle'),
-      );
-      const keyActionState = await KeyActionStateRun.open(
-        manager,
-        this.keyActionDays,
-        this.writes,
-        this.relations,
-        base.tz,
-        enabled.has('activation'),
-      );
-      const aiUsageDays = await AiUsageDaysRun.open(
-        manager,
-        this.aiUsageDays,
-        this.relations,
-        base.tz,
-        enabled.has('ai'),
+        enabled,
       );
       const chunks = calendarYearChunks(request.start, request.end);
       const keeps = base.tenant === null && !request.inspectThenRollBack;
@@ -250,7 +229,7 @@ export class SnapshotComputeService {
       }
       await keyActionState.finish(base.tenant);
       if (refreshed) await this.writes.refreshActivation(manager, refreshed, keeps);
-      await this.computeCohorts(manager, request, base, longRun);
+      await this.cohorts.ofRun(manager, request, base, longRun);
       if (request.inspectThenRollBack) {
         await request.inspectThenRollBack(manager);
         throw new DryRunRollback('dry run');
@@ -318,33 +297,6 @@ export class SnapshotComputeService {
   }
 
   /**
-   * Cohorts whose 26-week curve overlaps the range are recomputed. The months from the range's first whole month on
-   * are a statement of their own: this run has just folded their days into the activity state, so they can read it
-   * while the earlier months (their curves start before the range) read raw activity. Each month's cohort is
-   * computed from its own members alone, so the split changes no value; each part checks the state holds its days.
-   * Of those months, each statement rewrites only the ones whose stored rows a recompute could change (the run's
-   * days [start, end] are the days it has just recomputed; docs/performance.md, reader 3). `many`: a long run's.
-   */
-  private async computeCohorts(
-    manager: EntityManager,
-    request: ComputeRequest,
-    base: Record<string, unknown>,
-    many: boolean,
-  ): Promise<void> {
-    const c0 = monthStart(addDays(request.start, -7 * (COHORT_CURVE_WEEKS + 1) - 31));
-    const c1 = monthStart(request.end);
-    const run = { ...base, changed_from: request.start, changed_to: request.end, force: false };
-    const folded =
-      request.start === monthStart(request.start) ? request.start : addMonths(monthStart(request.start), 1);
-    if (folded > c0 && folded <= c1) {
-      await this.writes.upsertCohorts(manager, this.relations, { ...run, c0, c1: addMonths(folded, -1) }, many);
-      await this.writes.upsertCohorts(manager, this.relations, { ...run, c0: folded, c1 }, many);
-      return;
-    }
-    await this.writes.upsertCohorts(manager, this.relations, { ...run, c0, c1 }, many);
-  }
-
-  /**
    * Fresh planner statistics for the module's own source tables before a long computation: after a bulk
    * ingest, stale estimates make PostgreSQL pick nested loops (a one-year cohort query went from 20 s to
    * 0.5 s on PGlite, which has no autovacuum to do this on its own). Only the tables whose statistics are missing or
@@ -357,30 +309,6 @@ export class SnapshotComputeService {
     );
     const billing = ['metrics_revenue_ledger', 'metrics_billing_customer', 'metrics_billing_invoice_state'];
     await this.writes.analyzeStale(manager, [...own, ...billing]);
-  }
-
-  /** The cohorts of the months [first, last] (each YYYY-MM-01), global and per tenant, in one transaction. */
-  async computeCohortMonths(first: string, last: string, asOf = new Date()): Promise<void> {
-    const config = await this.config.get();
-    const params = {
-      tz: config.timezone,
-      tenant: null,
-      as_of: asOf.toISOString(),
-      env: this.options.environment,
-      c0: first,
-      c1: last,
-      // Asked for by name (the monthly schedule, the API): every month of them is recomputed.
-      changed_from: null,
-      changed_to: null,
-      force: true,
-    };
-    await this.dataSource
-      .transaction(async (manager) => {
-        await this.writes.settings(manager);
-        await this.writes.upsertCohorts(manager, this.relations, params, true);
-        await this.cache.bump(manager);
-      })
-      .catch(this.explainFailure);
   }
 
   /** A failure caused by a host relation changed since start names the source and column (the run records it). */

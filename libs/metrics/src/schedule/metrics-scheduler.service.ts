@@ -4,7 +4,7 @@ import { SchedulerRegistry } from '@nestjs/schedule';
 import { CronJob } from 'cron';
 import { addDays, addMonths, monthStart } from '../common/calendar-dates.js';
 import { MetricsRunsService, type RunView } from '../compute/runs.service.js';
-import { SnapshotComputeService } from '../compute/snapshot-compute.service.js';
+import { CohortComputeService } from '../compute/cohort-compute.service.js';
 import { MetricsConfigService } from '../repositories/metrics-config.service.js';
 import { DirtyDaysRepository } from '../repositories/dirty-days.repository.js';
 import { ScheduleRepository } from '../repositories/schedule.repository.js';
@@ -37,7 +37,7 @@ export class MetricsScheduler implements OnApplicationBootstrap, OnApplicationSh
     private readonly schedule: ScheduleRepository,
     private readonly dirtyDays: DirtyDaysRepository,
     private readonly runs: MetricsRunsService,
-    private readonly compute: SnapshotComputeService,
+    private readonly cohorts: CohortComputeService,
     private readonly config: MetricsConfigService,
     private readonly locker: PgLeaseLocker,
     private readonly sources: MetricsSources,
@@ -106,7 +106,7 @@ export class MetricsScheduler implements OnApplicationBootstrap, OnApplicationSh
     const { timezone } = await this.config.get();
     const lastMonth = addMonths(monthStart(localDate(now, timezone)), -1);
     if (!(await this.claim('cohorts', lastMonth))) return false;
-    await this.compute.computeCohortMonths(lastMonth, lastMonth);
+    await this.cohorts.months(lastMonth, lastMonth);
     return true;
   }
 
