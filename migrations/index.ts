@@ -27,6 +27,7 @@ import { HistogramLoops1765425600000 } from './1765425600000-histogram-loops.js'
 import { KeyActionTenantDays1765440000000 } from './1765440000000-key-action-tenant-days.js';
 import { AiUsageDays1765454400000 } from './1765454400000-ai-usage-days.js';
 import { DirtyDaySources1765468800000 } from './1765468800000-dirty-day-sources.js';
+import { KeyActionDayKeyBytes1765483200000 } from './1765483200000-key-action-day-key-bytes.js';
 
 /** Every migration of the metrics module, oldest first. Hosts add these to their data source. */
 export const METRICS_MIGRATIONS = [
@@ -59,4 +60,5 @@ export const METRICS_MIGRATIONS = [
   KeyActionTenantDays1765440000000,
   AiUsageDays1765454400000,
   DirtyDaySources1765468800000,
+  KeyActionDayKeyBytes1765483200000,
 ];

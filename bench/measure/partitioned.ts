@@ -85,10 +85,12 @@ export async function partitionKeyActionDays(db: BenchDb, partitions: number): P
   await db.query(`DROP TABLE ${table}`);
   await db.query(`
     CREATE TABLE ${table} (
-      tenant_id varchar, action varchar NOT NULL, user_id varchar NOT NULL, day date NOT NULL, previous_day date,
-      CONSTRAINT ${table}_key UNIQUE NULLS NOT DISTINCT (tenant_id, action, user_id, day)
+      tenant_id varchar, action varchar NOT NULL, user_id varchar NOT NULL, day date NOT NULL, previous_day date
     ) PARTITION BY HASH (tenant_id)`);
   await createHashPartitions(db, table, partitions);
+  await db.query(
+    `CREATE UNIQUE INDEX ${table}_key ON ${table} (user_id COLLATE "C", tenant_id, action COLLATE "C", day) NULLS NOT DISTINCT`,
+  );
   await db.query(`CREATE INDEX ${table}_range ON ${table} (day) INCLUDE (tenant_id, action, previous_day)`);
   await db.query(
     'TRUNCATE metrics_key_action_day_coverage, metrics_key_action_global_day, metrics_key_action_tenant_day',

@@ -5655,10 +5655,10 @@ WITH
                 FROM
                   metrics_key_action_day c
                 WHERE
-                  coalesce(c.tenant_id, '') = coalesce(k.tenant_id, '')
+                  c.user_id = k.user_id COLLATE "C"
+                  AND coalesce(c.tenant_id, '') = coalesce(k.tenant_id, '')
                   AND c.tenant_id IS NOT DISTINCT FROM k.tenant_id
-                  AND c.user_id = k.user_id
-                  AND c.action = ANY (:actions::text[])
+                  AND c.action COLLATE "C" = ANY (:actions::text[])
                   AND c.day BETWEEN :w0::date AND :w1::date
                   AND (
                     c.previous_day IS NULL

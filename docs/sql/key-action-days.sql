@@ -55,9 +55,9 @@ SELECT
           FROM
             metrics_key_action_day AS p
           WHERE
-            p.tenant_id IS NULL
-            AND p.action = by_event.action
-            AND p.user_id = by_event.user_id
+            p.user_id = by_event.user_id COLLATE "C"
+            AND p.tenant_id IS NULL
+            AND p.action = by_event.action COLLATE "C"
             AND p.day < :f0::date
         )
         ELSE (
@@ -66,9 +66,9 @@ SELECT
           FROM
             metrics_key_action_day AS p
           WHERE
-            p.tenant_id = by_event.tenant_id
-            AND p.action = by_event.action
-            AND p.user_id = by_event.user_id
+            p.user_id = by_event.user_id COLLATE "C"
+            AND p.tenant_id = by_event.tenant_id
+            AND p.action = by_event.action COLLATE "C"
             AND p.day < :f0::date
         )
       END
@@ -245,9 +245,9 @@ WITH
           FROM
             metrics_key_action_day AS p
           WHERE
-            p.tenant_id IS NULL
-            AND p.action = r.action
-            AND p.user_id = r.user_id
+            p.user_id = r.user_id COLLATE "C"
+            AND p.tenant_id IS NULL
+            AND p.action = r.action COLLATE "C"
             AND p.day < r.day
         )
         ELSE (
@@ -256,9 +256,9 @@ WITH
           FROM
             metrics_key_action_day AS p
           WHERE
-            p.tenant_id = r.tenant_id
-            AND p.action = r.action
-            AND p.user_id = r.user_id
+            p.user_id = r.user_id COLLATE "C"
+            AND p.tenant_id = r.tenant_id
+            AND p.action = r.action COLLATE "C"
             AND p.day < r.day
         )
       END
@@ -279,9 +279,9 @@ WITH
           FROM
             metrics_key_action_day AS p
           WHERE
-            p.tenant_id IS NULL
-            AND p.action = r.action
-            AND p.user_id = r.user_id
+            p.user_id = r.user_id COLLATE "C"
+            AND p.tenant_id IS NULL
+            AND p.action = r.action COLLATE "C"
             AND p.day < r.day
         )
         ELSE (
@@ -290,9 +290,9 @@ WITH
           FROM
             metrics_key_action_day AS p
           WHERE
-            p.tenant_id = r.tenant_id
-            AND p.action = r.action
-            AND p.user_id = r.user_id
+            p.user_id = r.user_id COLLATE "C"
+            AND p.tenant_id = r.tenant_id
+            AND p.action = r.action COLLATE "C"
             AND p.day < r.day
         )
       END

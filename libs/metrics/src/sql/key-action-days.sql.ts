@@ -31,11 +31,14 @@ export const keyActionCoverageSql = dayCoverageSql(
 
 /**
  * The latest day before `before` on which the user of `row` did its action (null: none), probed through the unique
- * key's index (tenant_id, action, user_id, day); a null tenant is probed by its own equality, as `=` never matches it.
+ * key's index (user_id COLLATE "C", tenant_id, action COLLATE "C", day), so the user and the action are compared as
+ * bytes, as the index compares them (migrations/1765483200000-key-action-day-key-bytes.ts); a null tenant is probed by
+ * its own equality, as `=` never matches it.
  */
 const previousDayBefore = (row: string, before: string) => {
   const probe = (tenant: string) => `(SELECT max(p.day) FROM ${KEY_ACTION_DAYS_TABLE} AS p
-        WHERE ${tenant} AND p.action = ${row}.action AND p.user_id = ${row}.user_id AND p.day < ${before})`;
+        WHERE p.user_id = ${row}.user_id COLLATE "C" AND ${tenant} AND p.action = ${row}.action COLLATE "C"
+          AND p.day < ${before})`;
   return `CASE WHEN ${row}.tenant_id IS NULL THEN ${probe('p.tenant_id IS NULL')}
         ELSE ${probe(`p.tenant_id = ${row}.tenant_id`)} END`;
 };

@@ -270,11 +270,13 @@ export type FirstKeyActions = { table: string } | 'probe all' | 'probe candidate
  * key action (the state before :key_actions_held_from is not known exact). Only the candidates are probed: a night at
  * scale 1 probed the history before its work range for 8,445 users (~80 ms, ~840 ms cold), of which 337 had their
  * first key action there. The candidates are found first (`OFFSET 0`): with the probes beside them in one WHERE, the
- * planner ran the probes on every user before the join with the candidates.
+ * planner ran the probes on every user before the join with the candidates. The user and the action are compared as
+ * bytes, as the key-action days' unique index compares them (key-action-days.sql.ts, previousDayBefore).
  */
 const firstKeyActionCandidates = `EXISTS (
             SELECT 1 FROM ${KEY_ACTION_DAYS_TABLE} c
-            WHERE ${SAME_TENANT('c', 'k')} AND c.user_id = k.user_id AND c.action = ANY(:actions::text[])
+            WHERE c.user_id = k.user_id COLLATE "C" AND ${SAME_TENANT('c', 'k')}
+              AND c.action COLLATE "C" = ANY(:actions::text[])
               AND c.day BETWEEN :w0::date AND :w1::date
               AND (c.previous_day IS NULL OR c.previous_day < :key_actions_held_from::date))`;
 
