@@ -151,18 +151,21 @@ describe('key-action days: users per key action equal a distinct count of the ev
     return Object.fromEntries(ACTIONS.map((action) => [action, summary.metrics[COLUMNS[action]]]));
   };
 
-  /** The table's indexes: each one's id and definition. */
-  const indexes = () =>
+  /** A table's indexes (the key-action days' by default): each one's id and definition. */
+  const indexes = (table = 'metrics_key_action_day') =>
     test.dataSource.query<{ id: string; definition: string }[]>(
       `SELECT indexrelid::int::text AS id, pg_get_indexdef(indexrelid) AS definition FROM pg_index
-       WHERE indrelid = 'metrics_key_action_day'::regclass ORDER BY 2`,
+       WHERE indrelid = $1::regclass ORDER BY 2`,
+      [table],
     );
   let migratedIndexes: { id: string; definition: string }[];
+  let migratedCountIndexes: { id: string; definition: string }[];
 
   beforeAll(async () => {
     test = await createTestApp();
     metrics = test.app.get(MetricsService);
     migratedIndexes = await indexes();
+    migratedCountIndexes = await indexes('metrics_key_action_tenant_day');
     // Signed up before the key actions: a tenant's scope exists from its users' signups.
     const signups = TENANTS.flatMap((tenant) =>
       [0, 1, 2, 3, 4, 5].map((user): [string | null, string, string, string] => [
@@ -184,13 +187,31 @@ describe('key-action days: users per key action equal a distinct count of the ev
     await countsAgainstDays();
   });
 
-  it('a first fold into the empty table builds its indexes after its rows, as the migrations define them', async () => {
+  it('a first fold into the empty tables builds their indexes after their rows, as the migrations define them', async () => {
     const built = await indexes();
     expect(built.map((index) => index.definition)).toEqual(migratedIndexes.map((index) => index.definition));
     for (const index of built) expect(migratedIndexes.map(({ id }) => id)).not.toContain(index.id);
+    // The tenants' counts of the days too.
+    const builtCounts = await indexes('metrics_key_action_tenant_day');
+    expect(builtCounts.map((index) => index.definition)).toEqual(migratedCountIndexes.map((index) => index.definition));
+    for (const index of builtCounts) expect(migratedCountIndexes.map(({ id }) => id)).not.toContain(index.id);
+    // The keys, built again, are enforced: the user and the action compared as bytes find the same duplicates.
+    await expect(
+      test.dataSource.query(
+        `INSERT INTO metrics_key_action_day (tenant_id, action, user_id, day)
+         SELECT tenant_id, action, user_id, day FROM metrics_key_action_day WHERE tenant_id IS NULL LIMIT 1`,
+      ),
+    ).rejects.toThrow(/metrics_key_action_day_key/);
+    await expect(
+      test.dataSource.query(
+        `INSERT INTO metrics_key_action_tenant_day (tenant_id, action, day, users, week_first, month_first)
+         SELECT tenant_id, action, day, 1, 1, 1 FROM metrics_key_action_tenant_day LIMIT 1`,
+      ),
+    ).rejects.toThrow(/metrics_key_action_tenant_day_key/);
     // A fold into a table with rows keeps its indexes up to date as it writes.
     await range('2025-10-01', '2025-10-01');
     expect(await indexes()).toEqual(built);
+    expect(await indexes('metrics_key_action_tenant_day')).toEqual(builtCounts);
   });
 
   it('a global range longer than the counts tell apart reads its later days from the key-action days', async () => {
