@@ -80,9 +80,7 @@ SELECT
   -- user_id, occurred_at) index, so over a backfill's years the planner reads that index in order and sorts each
   -- user's actions alone (an incremental sort). A whole scale-1 backfill's 2 million key actions: 7.3 → 4.3 s in
   -- psql, where a distinct and the window shared one sort of every key action as bytes (COLLATE "C"). A night's
-  -- day, or a host relation without such an index, is sorted whole. The action alone is compared as bytes: a
-  -- user's sort is then memcmp, and the tenant and user keep the index's order (the statement 10.3–10.8 → 9.1–9.8 s
-  -- in psql at scale 1, alternated; the partitions are the same, as the collations are deterministic).
+  -- day, or a host relation without such an index, is sorted whole.
 FROM
   (
     SELECT
@@ -113,7 +111,7 @@ FROM
         PARTITION BY
           tenant_id,
           user_id,
-          action COLLATE "C"
+          action
         ORDER BY
           day
       )

@@ -70,16 +70,14 @@ export const foldKeyActionDaysSql = {
     -- user_id, occurred_at) index, so over a backfill's years the planner reads that index in order and sorts each
     -- user's actions alone (an incremental sort). A whole scale-1 backfill's 2 million key actions: 7.3 → 4.3 s in
     -- psql, where a distinct and the window shared one sort of every key action as bytes (COLLATE "C"). A night's
-    -- day, or a host relation without such an index, is sorted whole. The action alone is compared as bytes: a
-    -- user's sort is then memcmp, and the tenant and user keep the index's order (the statement 10.3–10.8 → 9.1–9.8 s
-    -- in psql at scale 1, alternated; the partitions are the same, as the collations are deterministic).
+    -- day, or a host relation without such an index, is sorted whole.
     FROM (
       SELECT tenant_id, action, user_id, day, lag(day) OVER same_key AS previous_day
       FROM (SELECT tenant_id, user_id, action, ${LOCAL_DAY('occurred_at')} AS day
             FROM ${relations.from('activation')}
             WHERE occurred_at >= ${DAY_START(':f0::date')} AND occurred_at < ${DAY_START(':f1::date + 1')}
               AND ${TENANT_FILTER}) AS key_actions
-      WINDOW same_key AS (PARTITION BY tenant_id, user_id, action COLLATE "C" ORDER BY day)) AS by_event
+      WINDOW same_key AS (PARTITION BY tenant_id, user_id, action ORDER BY day)) AS by_event
     WHERE previous_day IS DISTINCT FROM day
     -- Written in day order, so a day's rows share pages: a later fold of one day (the nightly) empties and fills the
     -- pages of that day alone, and the other days' pages stay all-visible after a vacuum, so a month's users per key
