@@ -654,7 +654,7 @@ export const SQL_DOCS: SqlDoc[] = [
         ),
       },
       {
-        name: 'cohortsUpsert (members from the per-user lifecycle state as of :lifecycle_at and the signups after, weeks from the activity state: a nightly run)',
+        name: 'cohortsUpsert (members from the per-user lifecycle state as of :lifecycle_at and the signups after, weeks from the activity state, probed member by member: a nightly run)',
         built: SOURCES,
         statement: computeStatements.cohortsUpsert(
           OWN_TABLES,
@@ -667,6 +667,7 @@ export const SQL_DOCS: SqlDoc[] = [
           },
           'state',
           'state',
+          'probe',
         ),
       },
       {

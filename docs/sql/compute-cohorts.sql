@@ -221,9 +221,13 @@ WITH
       AND t.cohort_month = m.cohort_month
       LEFT JOIN stale g ON g.is_global
       AND g.cohort_month = m.cohort_month
+      -- A member none of whose rows shows a week yet (an open month's, its last signup days ago) has no week to read.
     WHERE
-      t.cohort_month IS NOT NULL
-      OR g.cohort_month IS NOT NULL
+      (
+        t.cohort_month IS NOT NULL
+        OR g.cohort_month IS NOT NULL
+      )
+      AND greatest(t.to_week, g.to_week) > least(t.from_week, g.from_week)
   ),
   tenant_weeks AS (
     SELECT
@@ -688,13 +692,16 @@ WITH
       AND t.cohort_month = m.cohort_month
       LEFT JOIN stale g ON g.is_global
       AND g.cohort_month = m.cohort_month
+      -- A member none of whose rows shows a week yet (an open month's, its last signup days ago) has no week to read.
     WHERE
-      t.cohort_month IS NOT NULL
-      OR g.cohort_month IS NOT NULL
+      (
+        t.cohort_month IS NOT NULL
+        OR g.cohort_month IS NOT NULL
+      )
+      AND greatest(t.to_week, g.to_week) > least(t.from_week, g.from_week)
   ),
   tenant_weeks AS (
-    -- MATERIALIZED: computed once, where the bound's two uses each read every member.
-    WITH
+    WITH -- MATERIALIZED: computed once, where the bound's two uses each read every member.
       earliest_week AS MATERIALIZED (
         SELECT
           min(signup_day + 7 * from_week) AS day
@@ -712,14 +719,14 @@ WITH
           ) AS days
         FROM
           members m
-          JOIN metrics_user_activity u ON u.user_id = m.user_id
-          AND (
+          JOIN metrics_user_activity u ON (
             u.tenant_id = m.tenant_id
             OR (
               u.tenant_id IS NULL
               AND m.tenant_id IS NULL
             )
           )
+          AND u.user_id = m.user_id
           AND u.year BETWEEN date_part('year', m.signup_day + 7 * m.from_week)::int AND date_part('year', m.signup_day + 7 * m.to_week - 1)::int
           AND u.last_day >= m.signup_day + 7 * m.from_week
           AND u.first_day <= m.signup_day + 7 * m.to_week - 1
@@ -983,7 +990,7 @@ SET
   computed_as_of = EXCLUDED.computed_as_of,
   computed_inputs = EXCLUDED.computed_inputs;
 
--- cohortsUpsert (members from the per-user lifecycle state as of :lifecycle_at and the signups after, weeks from the activity state: a nightly run)
+-- cohortsUpsert (members from the per-user lifecycle state as of :lifecycle_at and the signups after, weeks from the activity state, probed member by member: a nightly run)
 -- built with: {"enabled":"lifecycle, activity, activation, config, billing, jobs, ai, api","relations":"the module's own tables"}
 -- sample parameters: {"as_of":"2026-03-02T08:00:00.000Z","c0":"2025-06-01","c1":"2026-03-01","changed_from":"2026-03-01","changed_to":"2026-03-01","env":"production","force":false,"inputs":"{\"version\":1,\"tz\":\"Europe/Berlin\",\"activity\":\"metrics_activity_event AS a\",\"lifecycle\":\"metrics_lifecycle_event AS l\"}","lifecycle_at":"2026-01-01T00:00:00.000Z","tenant":null,"tz":"Europe/Berlin"}
 WITH
@@ -1278,19 +1285,16 @@ WITH
       AND t.cohort_month = m.cohort_month
       LEFT JOIN stale g ON g.is_global
       AND g.cohort_month = m.cohort_month
+      -- A member none of whose rows shows a week yet (an open month's, its last signup days ago) has no week to read.
     WHERE
-      t.cohort_month IS NOT NULL
-      OR g.cohort_month IS NOT NULL
+      (
+        t.cohort_month IS NOT NULL
+        OR g.cohort_month IS NOT NULL
+      )
+      AND greatest(t.to_week, g.to_week) > least(t.from_week, g.from_week)
   ),
   tenant_weeks AS (
-    -- MATERIALIZED: computed once, where the bound's two uses each read every member.
     WITH
-      earliest_week AS MATERIALIZED (
-        SELECT
-          min(signup_day + 7 * from_week) AS day
-        FROM
-          members
-      ),
       member_days AS (
         SELECT
           m.tenant_id,
@@ -1302,38 +1306,32 @@ WITH
           ) AS days
         FROM
           members m
-          JOIN metrics_user_activity u ON u.user_id = m.user_id
-          AND (
-            u.tenant_id = m.tenant_id
-            OR (
-              u.tenant_id IS NULL
-              AND m.tenant_id IS NULL
-            )
-          )
-          AND u.year BETWEEN date_part('year', m.signup_day + 7 * m.from_week)::int AND date_part('year', m.signup_day + 7 * m.to_week - 1)::int
-          AND u.last_day >= m.signup_day + 7 * m.from_week
-          AND u.first_day <= m.signup_day + 7 * m.to_week - 1
-          -- The bound of every member's at once (one value, earliest_week): the rows of users inactive since the earliest
-          -- week read are left out before the join, where the nightly hashed every row of the state to match the members
-          -- of the months with a matured week, whose weeks read are recent.
-        WHERE
-          u.last_month >= date_trunc(
-            'month',
-            (
-              (
-                SELECT
-                  day
-                FROM
-                  earliest_week
-              )
-            )::timestamp
-          )::date
-          AND u.last_day >= (
+          CROSS JOIN LATERAL (
             SELECT
-              day
+              u.year,
+              u.days
             FROM
-              earliest_week
-          )
+              metrics_user_activity u
+            WHERE
+              u.tenant_id = m.tenant_id
+              AND u.user_id = m.user_id
+              AND u.year BETWEEN date_part('year', m.signup_day + 7 * m.from_week)::int AND date_part('year', m.signup_day + 7 * m.to_week - 1)::int
+              AND u.last_day >= m.signup_day + 7 * m.from_week
+              AND u.first_day <= m.signup_day + 7 * m.to_week - 1
+            UNION ALL
+            SELECT
+              u.year,
+              u.days
+            FROM
+              metrics_user_activity u
+            WHERE
+              m.tenant_id IS NULL
+              AND u.tenant_id IS NULL
+              AND u.user_id = m.user_id
+              AND u.year BETWEEN date_part('year', m.signup_day + 7 * m.from_week)::int AND date_part('year', m.signup_day + 7 * m.to_week - 1)::int
+              AND u.last_day >= m.signup_day + 7 * m.from_week
+              AND u.first_day <= m.signup_day + 7 * m.to_week - 1
+          ) AS u
         GROUP BY
           m.tenant_id,
           m.user_id,

@@ -16,6 +16,7 @@ import {
   cohortsUpsertSql,
   type CohortActivity,
   type CohortMembers,
+  type CohortStateRows,
 } from '../sql/cohorts.sql.js';
 import { dailyWorkSql, type DailyWorkReads } from '../sql/daily-work.sql.js';
 import { BUCKET_DATE, rollupSql, type RollupBucket } from '../sql/rollup.sql.js';
@@ -341,8 +342,9 @@ export const computeStatements = {
     params: Params,
     activeWeeks: CohortActivity = 'activity',
     members: CohortMembers = 'lifecycle',
+    stateRows: CohortStateRows = 'hash',
   ): Statement => ({
-    sql: cohortsUpsertSql(relations, activeWeeks, members),
+    sql: cohortsUpsertSql(relations, activeWeeks, members, stateRows),
     params: { ...params, inputs: cohortInputs(relations, String(params.tz)) },
   }),
 };

@@ -279,7 +279,7 @@ export class SnapshotWritesRepository {
    * (first signups) from the per-user lifecycle state when a run could read it (same lifecycle relation, no mark of a
    * late transition before its instant), otherwise from every signup of the lifecycle source. `many`: the run
    * recomputes many cohorts (a long range, months asked for by name), so its joins are never nested loops
-   * (withoutSortsOrNestedLoops).
+   * (withoutSortsOrNestedLoops) and its members' state rows are hashed; a short run's few are probed (CohortStateRows).
    */
   async upsertCohorts(
     manager: EntityManager,
@@ -307,6 +307,7 @@ export class SnapshotWritesRepository {
             { ...params, lifecycle_at: folded?.folded_to ?? null },
             activeWeeks,
             members,
+            many ? 'hash' : 'probe',
           ),
         ),
     );

@@ -54,27 +54,46 @@ function weekCountsFromActivitySql(rel: SourceRelations): string {
 const CURVE_DAYS = CURVE_LAST_DAY + 1;
 
 /**
+ * How a cohort statement finds its members' rows of the state: `hash` reads every row active since the earliest week
+ * read and hashes them (a long run's many members: a backfill's 200,000), `probe` looks each member's rows up by the
+ * state's unique key (a night's few thousand: at scale 1 the open month's ~7,000 members met 170,000 hashed rows, of
+ * which 14 were read; the cohort statement ~260 → ~150 ms in psql, where probing a backfill's members took 3.7–4.1 s
+ * against 3.2–3.4).
+ */
+export type CohortStateRows = 'hash' | 'probe';
+
+/**
  * Each stale member's days of the curve as one bit string from the state: bit n set when the member was active n days
  * after their signup day. A yearly row's bits are shifted by the signup day's place in that year (to the right for the
  * row of the year after) and cut to the curve's days; a member whose curve crosses New Year has two rows, OR-ed. Only
- * the rows that overlap the weeks the member is read for are read, each member's rows once. Reads the CTEs `members`
- * and `earliest_week` (weekCountsFromStateSql).
+ * the rows that overlap the weeks the member is read for are read, each member's rows once, found as `rows` says.
+ * Reads the CTEs `members` and `earliest_week` (weekCountsFromStateSql).
  */
-function memberDaysFromStateSql(): string {
+function memberDaysFromStateSql(rows: CohortStateRows): string {
   const firstDay = 'm.signup_day + 7 * m.from_week';
   const lastDay = 'm.signup_day + 7 * m.to_week - 1';
+  const overlapping = `u.user_id = m.user_id
+        AND u.year BETWEEN ${DATE_FIELD('year', firstDay)} AND ${DATE_FIELD('year', lastDay)}
+        AND u.last_day >= ${firstDay} AND u.first_day <= ${lastDay}`;
+  const memberRows =
+    rows === 'probe'
+      ? // Two probes of the unique key (a tenant's, and no tenant's): with an OR the key could not be used.
+        `CROSS JOIN LATERAL (
+        SELECT u.year, u.days FROM ${USER_ACTIVITY_TABLE} u WHERE u.tenant_id = m.tenant_id AND ${overlapping}
+        UNION ALL
+        SELECT u.year, u.days FROM ${USER_ACTIVITY_TABLE} u
+        WHERE m.tenant_id IS NULL AND u.tenant_id IS NULL AND ${overlapping}) AS u`
+      : `JOIN ${USER_ACTIVITY_TABLE} u ON (u.tenant_id = m.tenant_id OR (u.tenant_id IS NULL AND m.tenant_id IS NULL))
+        AND ${overlapping}
+      -- The bound of every member's at once (one value, earliest_week): the rows of users inactive since the earliest
+      -- week read are left out before the join, where the nightly hashed every row of the state to match the members
+      -- of the months with a matured week, whose weeks read are recent.
+      WHERE ${lastDayFrom('u.', '(SELECT day FROM earliest_week)')}`;
   return `
       SELECT m.tenant_id, m.cohort_month,
              bit_or((u.days << (m.signup_day - make_date(u.year, 1, 1)))::bit(${CURVE_DAYS})) AS days
       FROM members m
-      JOIN ${USER_ACTIVITY_TABLE} u ON u.user_id = m.user_id
-        AND (u.tenant_id = m.tenant_id OR (u.tenant_id IS NULL AND m.tenant_id IS NULL))
-        AND u.year BETWEEN ${DATE_FIELD('year', firstDay)} AND ${DATE_FIELD('year', lastDay)}
-        AND u.last_day >= ${firstDay} AND u.first_day <= ${lastDay}
-      -- The bound of every member's at once (one value, earliest_week): the rows of users inactive since the earliest
-      -- week read are left out before the join, where the nightly hashed every row of the state to match the members
-      -- of the months with a matured week, whose weeks read are recent.
-      WHERE ${lastDayFrom('u.', '(SELECT day FROM earliest_week)')}
+      ${memberRows}
       GROUP BY m.tenant_id, m.user_id, m.cohort_month`;
 }
 
@@ -88,13 +107,17 @@ function memberDaysFromStateSql(): string {
  * Where each member's week was a row of its own (3.1 million member-weeks in a scale-1 backfill, each tested against
  * the bits of the week, then grouped by tenant, month and week, and again by month and week), a member is one row.
  */
-function weekCountsFromStateSql(): string {
+function weekCountsFromStateSql(rows: CohortStateRows): string {
   const weekStarts = Array.from({ length: 7 }, (_, shift) => (shift === 0 ? 'days' : `(days << ${shift})`));
   const weeks = Array.from({ length: COHORT_CURVE_WEEKS + 1 }, (_, week) => `sum(get_bit(weeks, ${7 * week}))`);
+  const earliestWeek =
+    rows === 'hash'
+      ? `-- MATERIALIZED: computed once, where the bound's two uses each read every member.
+      earliest_week AS MATERIALIZED (SELECT min(signup_day + 7 * from_week) AS day FROM members),
+      `
+      : '';
   return `
-      -- MATERIALIZED: computed once, where the bound's two uses each read every member.
-      WITH earliest_week AS MATERIALIZED (SELECT min(signup_day + 7 * from_week) AS day FROM members),
-      member_days AS (${memberDaysFromStateSql()}),
+      WITH ${earliestWeek}member_days AS (${memberDaysFromStateSql(rows)}),
       -- OFFSET 0: computed once per member; merged into its reader, the expression was computed once per sum.
       member_weeks AS (SELECT tenant_id, cohort_month, ${weekStarts.join(' | ')} AS weeks FROM member_days OFFSET 0)
       SELECT tenant_id, cohort_month, (w.ordinal - 1)::int AS week, w.retained
@@ -160,19 +183,22 @@ function shownWeeks(lastSignup: string, at: string): string {
  * gives every week of a member at once; `retained` and `curve` leave the others out): to_week is the weeks the row
  * shows at :as_of (no later week is shown), and from_week is 0 when the row must be rewritten (missing, other inputs,
  * an as_of moved back, a changed day among the days it read) and otherwise the weeks it showed when it was computed:
- * the weeks before are kept from its stored curve (`kept_weeks`). A month's tenants see their weeks mature on different
+ * the weeks before are kept from its stored curve (`kept_weeks`); a member with no week in [from_week, to_week) of any
+ * of its stale rows (an open month's, none of whose weeks is shown yet) is not read at all. A month's tenants see their weeks mature on different
  * nights (their last signups fall on different weekdays): decided per month, each night recomputed the months of any
  * tenant with a matured week, for all their members (7 of 8 months at scale 1); per row, a tenant's members are read on
  * the nights its own weeks mature, and all of a month's on the global view's.
  * `changed_days` is MATERIALIZED so that it is computed once, not per month and scope tested; `members` so that
  * the active weeks join a computed set (as when it had two readers).
  * A stored row of the run's scopes and months whose scope has no member any more (a late earlier signup moved its
- * only members to another month) is deleted (`emptied`): a recompute writes no row for it.
+ * only members to another month) is deleted (`emptied`): a recompute writes no row for it. `stateRows`: how the members'
+ * rows of the activity state are found (CohortStateRows).
  */
 export function cohortsUpsertSql(
   rel: SourceRelations,
   activeWeeks: CohortActivity = 'activity',
   members: CohortMembers = 'lifecycle',
+  stateRows: CohortStateRows = 'hash',
 ): string {
   const inScope = `((is_global AND :tenant::varchar IS NULL) OR (NOT is_global AND tenant_id IS NOT NULL))`;
   const milestoneColumns = MILESTONES.map(
@@ -227,8 +253,10 @@ export function cohortsUpsertSql(
       FROM all_members m
       LEFT JOIN stale t ON NOT t.is_global AND t.tenant_id = m.tenant_id AND t.cohort_month = m.cohort_month
       LEFT JOIN stale g ON g.is_global AND g.cohort_month = m.cohort_month
-      WHERE t.cohort_month IS NOT NULL OR g.cohort_month IS NOT NULL),
-    tenant_weeks AS (${activeWeeks === 'state' ? weekCountsFromStateSql() : weekCountsFromActivitySql(rel)}),
+      -- A member none of whose rows shows a week yet (an open month's, its last signup days ago) has no week to read.
+      WHERE (t.cohort_month IS NOT NULL OR g.cohort_month IS NOT NULL)
+        AND greatest(t.to_week, g.to_week) > least(t.from_week, g.from_week)),
+    tenant_weeks AS (${activeWeeks === 'state' ? weekCountsFromStateSql(stateRows) : weekCountsFromActivitySql(rel)}),
     sizes AS (
       SELECT s.* FROM all_sizes s
       JOIN stale st ON st.is_global = s.is_global AND ${SAME_TENANT('st', 's')} AND st.cohort_month = s.cohort_month),
