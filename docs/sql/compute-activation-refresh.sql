@@ -68,30 +68,32 @@ SELECT
   (s.signup_at AT TIME ZONE :tz)::date AS day,
   count(*) FILTER (
     WHERE
-      EXISTS (
-        SELECT
-          1
-        FROM
-          system_activation_event AS k
-        WHERE
-          k.tenant_id = s.tenant_id
-          AND k.user_id = s.user_id
-          AND k.action = ANY (:actions::text[])
-          AND k.occurred_at >= s.signup_at
-          AND k.occurred_at <= s.signup_at + interval '7 days'
-      )
-      OR EXISTS (
-        SELECT
-          1
-        FROM
-          system_activation_event AS k
-        WHERE
-          s.tenant_id IS NULL
-          AND k.tenant_id IS NULL
-          AND k.user_id = s.user_id
-          AND k.action = ANY (:actions::text[])
-          AND k.occurred_at >= s.signup_at
-          AND k.occurred_at <= s.signup_at + interval '7 days'
+      (
+        EXISTS (
+          SELECT
+            1
+          FROM
+            system_activation_event AS k
+          WHERE
+            k.tenant_id = s.tenant_id
+            AND k.user_id = s.user_id
+            AND k.action = ANY (:actions::text[])
+            AND k.occurred_at >= s.signup_at
+            AND k.occurred_at <= s.signup_at + interval '7 days'
+        )
+        OR EXISTS (
+          SELECT
+            1
+          FROM
+            system_activation_event AS k
+          WHERE
+            s.tenant_id IS NULL
+            AND k.tenant_id IS NULL
+            AND k.user_id = s.user_id
+            AND k.action = ANY (:actions::text[])
+            AND k.occurred_at >= s.signup_at
+            AND k.occurred_at <= s.signup_at + interval '7 days'
+        )
       )
   ) AS activated
 FROM

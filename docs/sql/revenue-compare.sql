@@ -1180,22 +1180,32 @@ WITH
           first_signups s
         WHERE
           s.signup_at >= ((:w0::date)::timestamp AT TIME ZONE :tz)
-          AND EXISTS (
-            SELECT
-              1
-            FROM
-              key_actions k
-            WHERE
-              k.user_id = s.user_id
-              AND (
+          AND (
+            EXISTS (
+              SELECT
+                1
+              FROM
+                system_activation_event AS k
+              WHERE
                 k.tenant_id = s.tenant_id
-                OR (
-                  k.tenant_id IS NULL
-                  AND s.tenant_id IS NULL
-                )
-              )
-              AND k.occurred_at >= s.signup_at
-              AND k.occurred_at <= s.signup_at + interval '7 days'
+                AND k.user_id = s.user_id
+                AND k.action = ANY (:actions::text[])
+                AND k.occurred_at >= s.signup_at
+                AND k.occurred_at <= s.signup_at + interval '7 days'
+            )
+            OR EXISTS (
+              SELECT
+                1
+              FROM
+                system_activation_event AS k
+              WHERE
+                s.tenant_id IS NULL
+                AND k.tenant_id IS NULL
+                AND k.user_id = s.user_id
+                AND k.action = ANY (:actions::text[])
+                AND k.occurred_at >= s.signup_at
+                AND k.occurred_at <= s.signup_at + interval '7 days'
+            )
           )
         GROUP BY
           1,

@@ -6,6 +6,7 @@ import { BUCKET_DATE, BUCKET_LAST_DAY } from './bucket-dates.js';
 import { ratioValueSql } from './rollup.sql.js';
 import { DAILY_WORK_TABLE } from './stored-eve.sql.js';
 import { DAY_START, LOCAL_DAY, SAME_TENANT, tenantFilterOf } from './sql-fragments.js';
+import { keyActionProbesWithinActivationWindow } from './source-facts.js';
 
 /*
  * The activation of the days before a run's first, refreshed by the run (docs/performance.md, "Activation refreshed
@@ -18,9 +19,6 @@ import { DAY_START, LOCAL_DAY, SAME_TENANT, tenantFilterOf } from './sql-fragmen
  * marked the 7 computed days before its own instead, and the catch-up computed them whole again. Parameters: :env,
  * :tz, :tenant, :actions, :as_of, :r0, :r1.
  */
-
-/** A signup is activated by a key action within this many days of it (as the daily work's activated_signups). */
-export const ACTIVATION_WINDOW_DAYS = 7;
 
 /** The table of the refreshed days' activated signups: the global view's, each tenant's, and those of no tenant. */
 export const ACTIVATION_REFRESH_TABLE = 'activation_refresh';
@@ -48,21 +46,13 @@ const earlierSignup = (rel: SourceRelations, sameTenant: string) => `SELECT 1 FR
         WHERE ${sameTenant} AND earlier.user_id = s.user_id AND earlier.type = 'signup'
           AND earlier.occurred_at < ${DAY_START(':r0::date')}${rel.isOwn('lifecycle') ? ' OFFSET 0' : ''}`;
 
-/**
- * A key action of the signup's user (`sameTenant`: and tenant) within 7 days of the signup, as the daily work counts
- * it. Asked as two probes (a tenant's, and no tenant's), each an index-only scan of (tenant_id, user_id, occurred_at)
- * INCLUDE (action); one probe with an OR took a bitmap of both and the rows from the heap (~280 ms a night at scale 1).
- */
-const keyActionWithin7Days = (rel: SourceRelations, sameTenant: string) => `SELECT 1 FROM ${rel.from('activation', 'k')}
-          WHERE ${sameTenant} AND k.user_id = s.user_id AND k.action = ANY(:actions::text[])
-            AND k.occurred_at >= s.signup_at AND k.occurred_at <= s.signup_at + interval '${ACTIVATION_WINDOW_DAYS} days'`;
-
 export const activationRefreshSql = {
   /**
    * The users' first signups on the days [:r0, :r1] (their first signup ever: none before), and how many of them a
    * key action activated within 7 days, per day: for the global view, each tenant, and the data of no tenant (which
    * counts in the global view alone, and has stored days of its own). Two probes for an earlier signup (a tenant's,
-   * and no tenant's), each through the (tenant_id, user_id, occurred_at) index.
+   * and no tenant's), each through the (tenant_id, user_id, occurred_at) index, and two for a key action in the
+   * signup's window (keyActionProbesWithinActivationWindow).
    */
   count: (rel: SourceRelations) => `CREATE TEMP TABLE ${ACTIVATION_REFRESH_TABLE} ON COMMIT DROP AS
     WITH signups AS (
@@ -76,9 +66,7 @@ export const activationRefreshSql = {
       WHERE NOT EXISTS (${earlierSignup(rel, 'earlier.tenant_id = s.tenant_id')})
         AND NOT EXISTS (${earlierSignup(rel, 's.tenant_id IS NULL AND earlier.tenant_id IS NULL')}))
     SELECT grouping(s.tenant_id) = 1 AS is_global, s.tenant_id, ${LOCAL_DAY('s.signup_at')} AS day,
-           count(*) FILTER (WHERE EXISTS (${keyActionWithin7Days(rel, 'k.tenant_id = s.tenant_id')})
-                               OR EXISTS (${keyActionWithin7Days(rel, 's.tenant_id IS NULL AND k.tenant_id IS NULL')}))
-             AS activated
+           count(*) FILTER (WHERE ${keyActionProbesWithinActivationWindow(rel)}) AS activated
     FROM first_signups s
     GROUP BY GROUPING SETS ((s.tenant_id, ${LOCAL_DAY('s.signup_at')}), (${LOCAL_DAY('s.signup_at')}))`,
 
