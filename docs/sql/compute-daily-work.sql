@@ -2812,7 +2812,23 @@ WITH
         SELECT
           1
         FROM
-          lifecycle_events e
+          (
+            SELECT
+              tenant_id,
+              user_id,
+              type,
+              occurred_at,
+              (occurred_at AT TIME ZONE :tz)::date AS day
+            FROM
+              metrics_lifecycle_event AS lifecycle_source
+            WHERE
+              occurred_at >= :lifecycle_at::timestamptz
+              AND occurred_at < ((:w1::date + 1)::timestamp AT TIME ZONE :tz)
+              AND (
+                :tenant::varchar IS NULL
+                OR tenant_id = :tenant
+              )
+          ) AS e
         WHERE
           coalesce(s.tenant_id, '') = coalesce(e.tenant_id, '')
           AND s.tenant_id IS NOT DISTINCT FROM e.tenant_id
