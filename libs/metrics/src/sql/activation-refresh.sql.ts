@@ -20,6 +20,9 @@ import { keyActionProbesWithinActivationWindow } from './source-facts.js';
  * :tz, :tenant, :actions, :as_of, :r0, :r1.
  */
 
+/** How many days before its first a run refreshes: the daily work's activation window (source-facts.ts). */
+export { ACTIVATION_WINDOW_DAYS } from './source-facts.js';
+
 /** The table of the refreshed days' activated signups: the global view's, each tenant's, and those of no tenant. */
 export const ACTIVATION_REFRESH_TABLE = 'activation_refresh';
 
