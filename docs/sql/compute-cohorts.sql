@@ -221,7 +221,7 @@ WITH
       AND t.cohort_month = m.cohort_month
       LEFT JOIN stale g ON g.is_global
       AND g.cohort_month = m.cohort_month
-      -- A member none of whose rows shows a week yet (an open month's, its last signup days ago) has no week to read.
+      -- A member whose stale rows show no week yet (an open month's, its last signup under a week ago) reads none.
     WHERE
       (
         t.cohort_month IS NOT NULL
@@ -692,7 +692,7 @@ WITH
       AND t.cohort_month = m.cohort_month
       LEFT JOIN stale g ON g.is_global
       AND g.cohort_month = m.cohort_month
-      -- A member none of whose rows shows a week yet (an open month's, its last signup days ago) has no week to read.
+      -- A member whose stale rows show no week yet (an open month's, its last signup under a week ago) reads none.
     WHERE
       (
         t.cohort_month IS NOT NULL
@@ -1285,7 +1285,7 @@ WITH
       AND t.cohort_month = m.cohort_month
       LEFT JOIN stale g ON g.is_global
       AND g.cohort_month = m.cohort_month
-      -- A member none of whose rows shows a week yet (an open month's, its last signup days ago) has no week to read.
+      -- A member whose stale rows show no week yet (an open month's, its last signup under a week ago) reads none.
     WHERE
       (
         t.cohort_month IS NOT NULL

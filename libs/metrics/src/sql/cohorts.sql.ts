@@ -67,7 +67,7 @@ export type CohortStateRows = 'hash' | 'probe';
  * after their signup day. A yearly row's bits are shifted by the signup day's place in that year (to the right for the
  * row of the year after) and cut to the curve's days; a member whose curve crosses New Year has two rows, OR-ed. Only
  * the rows that overlap the weeks the member is read for are read, each member's rows once, found as `rows` says.
- * Reads the CTEs `members` and `earliest_week` (weekCountsFromStateSql).
+ * Reads the CTE `members`, and when hashing `earliest_week` (weekCountsFromStateSql).
  */
 function memberDaysFromStateSql(rows: CohortStateRows): string {
   const firstDay = 'm.signup_day + 7 * m.from_week';
@@ -184,10 +184,10 @@ function shownWeeks(lastSignup: string, at: string): string {
  * shows at :as_of (no later week is shown), and from_week is 0 when the row must be rewritten (missing, other inputs,
  * an as_of moved back, a changed day among the days it read) and otherwise the weeks it showed when it was computed:
  * the weeks before are kept from its stored curve (`kept_weeks`); a member with no week in [from_week, to_week) of any
- * of its stale rows (an open month's, none of whose weeks is shown yet) is not read at all. A month's tenants see their weeks mature on different
- * nights (their last signups fall on different weekdays): decided per month, each night recomputed the months of any
- * tenant with a matured week, for all their members (7 of 8 months at scale 1); per row, a tenant's members are read on
- * the nights its own weeks mature, and all of a month's on the global view's.
+ * of its stale rows (an open month's, none of whose weeks is shown yet) is not read at all. A month's tenants see their
+ * weeks mature on different nights (their last signups fall on different weekdays): decided per month, each night
+ * recomputed the months of any tenant with a matured week, for all their members (7 of 8 months at scale 1); per row, a
+ * tenant's members are read on the nights its own weeks mature, and all of a month's on the global view's.
  * `changed_days` is MATERIALIZED so that it is computed once, not per month and scope tested; `members` so that
  * the active weeks join a computed set (as when it had two readers).
  * A stored row of the run's scopes and months whose scope has no member any more (a late earlier signup moved its
@@ -253,7 +253,7 @@ export function cohortsUpsertSql(
       FROM all_members m
       LEFT JOIN stale t ON NOT t.is_global AND t.tenant_id = m.tenant_id AND t.cohort_month = m.cohort_month
       LEFT JOIN stale g ON g.is_global AND g.cohort_month = m.cohort_month
-      -- A member none of whose rows shows a week yet (an open month's, its last signup days ago) has no week to read.
+      -- A member whose stale rows show no week yet (an open month's, its last signup under a week ago) reads none.
       WHERE (t.cohort_month IS NOT NULL OR g.cohort_month IS NOT NULL)
         AND greatest(t.to_week, g.to_week) > least(t.from_week, g.from_week)),
     tenant_weeks AS (${activeWeeks === 'state' ? weekCountsFromStateSql(stateRows) : weekCountsFromActivitySql(rel)}),
