@@ -22,7 +22,7 @@ import type { StoredEvePart } from '../sql/stored-eve.sql.js';
 import { SnapshotWritesRepository } from '../repositories/snapshot-writes.repository.js';
 import type { FirstKeyActions, Params, StoredBucket } from '../repositories/compute-statements.js';
 import { CohortComputeService } from './cohort-compute.service.js';
-import { ACTIVATION_WINDOW_DAYS } from '../sql/activation-refresh.sql.js';
+import { ACTIVATION_WINDOW_DAYS } from '../sql/activation-window.js';
 
 /** A chunk's parameters: its days [d0, d1] and work range [w0, w1] beside the run's. */
 type ChunkParams = Params & { d0: string; d1: string; w0: string; w1: string };

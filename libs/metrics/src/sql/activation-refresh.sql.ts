@@ -6,7 +6,7 @@ import { BUCKET_DATE, BUCKET_LAST_DAY } from './bucket-dates.js';
 import { ratioValueSql } from './rollup.sql.js';
 import { DAILY_WORK_TABLE } from './stored-eve.sql.js';
 import { DAY_START, LOCAL_DAY, SAME_TENANT, tenantFilterOf } from './sql-fragments.js';
-import { keyActionProbesWithinActivationWindow } from './source-facts.js';
+import { keyActionProbesWithinActivationWindow } from './activation-window.js';
 
 /*
  * The activation of the days before a run's first, refreshed by the run (docs/performance.md, "Activation refreshed
@@ -19,9 +19,6 @@ import { keyActionProbesWithinActivationWindow } from './source-facts.js';
  * marked the 7 computed days before its own instead, and the catch-up computed them whole again. Parameters: :env,
  * :tz, :tenant, :actions, :as_of, :r0, :r1.
  */
-
-/** How many days before its first a run refreshes: the daily work's activation window (source-facts.ts). */
-export { ACTIVATION_WINDOW_DAYS } from './source-facts.js';
 
 /** The table of the refreshed days' activated signups: the global view's, each tenant's, and those of no tenant. */
 export const ACTIVATION_REFRESH_TABLE = 'activation_refresh';

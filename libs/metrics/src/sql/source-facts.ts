@@ -7,6 +7,7 @@ import { lifecycleCtesFromState, transitionsSql } from './user-lifecycle.sql.js'
 import { WINDOW_DAYS } from './stored-eve.sql.js';
 import { DAYS_INTO_BUCKET } from './bucket-dates.js';
 import { KEY_ACTION_DAYS_TABLE } from './key-action-days.sql.js';
+import { keyActionProbesWithinActivationWindow, withinActivationWindow } from './activation-window.js';
 
 /**
  * Where a run's lifecycle rows come from: the whole history, or (`state`) the per-user lifecycle state as of
@@ -107,26 +108,6 @@ export function firstKeyActionsSql(rel: SourceRelations): string {
       FROM ${rel.from('activation')}
       WHERE action = ANY(:actions::text[]) AND occurred_at < ${WORK_END} AND ${TENANT_FILTER}
       GROUP BY tenant_id, user_id`;
-}
-
-/** A signup is activated by a key action within this many days of it (activated_signups, activation-refresh.sql.ts). */
-export const ACTIVATION_WINDOW_DAYS = 7;
-
-/** A key action `k` within the activation window of signup `s` (its instant `signup_at`). */
-const withinActivationWindow = (k: string, s: string) =>
-  `${k}.occurred_at >= ${s}.signup_at AND ${k}.occurred_at <= ${s}.signup_at + interval '${ACTIVATION_WINDOW_DAYS} days'`;
-
-/**
- * Whether signup `s` (tenant_id, user_id, signup_at) has a key action of its user within the activation window, as two
- * probes (a tenant's, and no tenant's), each an index-only scan of the module's (tenant_id, user_id, occurred_at)
- * INCLUDE (action); one probe with an OR took a bitmap of both and the rows from the heap (~280 ms a night at scale 1).
- */
-export function keyActionProbesWithinActivationWindow(rel: SourceRelations): string {
-  const probe = (sameTenant: string) => `EXISTS (SELECT 1 FROM ${rel.from('activation', 'k')}
-          WHERE ${sameTenant} AND k.user_id = s.user_id AND k.action = ANY(:actions::text[])
-            AND ${withinActivationWindow('k', 's')})`;
-  return `(${probe('k.tenant_id = s.tenant_id')}
-        OR ${probe('s.tenant_id IS NULL AND k.tenant_id IS NULL')})`;
 }
 
 /** Any query of user-days (tenant_id, user_id, day) in the form withNeighbourDaysSql reads. */
