@@ -109,25 +109,35 @@ GROUP BY
 -- sample parameters: {"r0":"2026-02-22","r1":"2026-02-28"}
 UPDATE metrics_work w
 SET
-  "signups_activated_7d" = coalesce(
-    (
-      SELECT
-        r.activated
-      FROM
-        activation_refresh r
-      WHERE
-        r.day = w.day
-        AND r.is_global = w.is_global
-        AND (
-          r.is_global
-          OR coalesce(r.tenant_id, '') = coalesce(w.tenant_id, '')
-          AND r.tenant_id IS NOT DISTINCT FROM w.tenant_id
-        )
-    ),
-    0
-  )
+  "signups_activated_7d" = v.activated
+FROM
+  (
+    SELECT
+      d.day,
+      d.is_global,
+      d.tenant_id,
+      coalesce(r.activated, 0) AS activated
+    FROM
+      metrics_work d
+      LEFT JOIN activation_refresh r ON r.day = d.day
+      AND r.is_global = d.is_global
+      AND (
+        r.is_global
+        OR coalesce(r.tenant_id, '') = coalesce(d.tenant_id, '')
+        AND r.tenant_id IS NOT DISTINCT FROM d.tenant_id
+      )
+    WHERE
+      d.day BETWEEN :r0::date AND :r1::date
+      AND true
+  ) AS v
 WHERE
-  w.day BETWEEN :r0::date AND :r1::date;
+  w.day = v.day
+  AND w.is_global = v.is_global
+  AND coalesce(w.tenant_id, '') = coalesce(v.tenant_id, '')
+  AND w.tenant_id IS NOT DISTINCT FROM v.tenant_id
+  AND (
+    w."signups_activated_7d" IS DISTINCT FROM v.activated
+  );
 
 -- daily (counts)
 -- built with: {"enabled":"lifecycle, activity, activation, config, billing, jobs, ai, api","relations":"the module's own tables"}
@@ -159,7 +169,10 @@ FROM
       )
   ) AS v
 WHERE
-  s.id = v.id;
+  s.id = v.id
+  AND (
+    s."signups_activated_7d" IS DISTINCT FROM v.activated
+  );
 
 -- daily (rates)
 -- built with: {"enabled":"lifecycle, activity, activation, config, billing, jobs, ai, api","relations":"the module's own tables"}
@@ -180,7 +193,15 @@ WHERE
     :tenant::varchar IS NULL
     OR s.tenant_id = :tenant
   )
-  AND true;
+  AND true
+  AND (
+    "activation_rate" IS DISTINCT FROM CASE
+      WHEN ((bucket_date + 1 + 7)::timestamp AT TIME ZONE :tz) <= :as_of::timestamptz THEN round(
+        "signups_activated_7d"::numeric * 100 / nullif("new_customers", 0),
+        2
+      )
+    END
+  );
 
 -- bucket weekly (counts)
 -- built with: {"enabled":"lifecycle, activity, activation, config, billing, jobs, ai, api","relations":"the module's own tables"}
@@ -233,7 +254,10 @@ WHERE
   )
   AND (b.bucket_date + 6) < :r1::date + 1
   AND b.bucket_date = v.bucket_date
-  AND b.tenant_id IS NOT DISTINCT FROM v.tenant_id;
+  AND b.tenant_id IS NOT DISTINCT FROM v.tenant_id
+  AND (
+    b."signups_activated_7d" IS DISTINCT FROM coalesce(v."signups_activated_7d", 0)
+  );
 
 -- bucket weekly (rates)
 -- built with: {"enabled":"lifecycle, activity, activation, config, billing, jobs, ai, api","relations":"the module's own tables"}
@@ -256,7 +280,17 @@ WHERE
     :tenant::varchar IS NULL
     OR s.tenant_id = :tenant
   )
-  AND (s.bucket_date + 6) < :r1::date + 1;
+  AND (s.bucket_date + 6) < :r1::date + 1
+  AND (
+    "activation_rate" IS DISTINCT FROM CASE
+      WHEN (
+        ((bucket_date + 6) + 1 + 7)::timestamp AT TIME ZONE :tz
+      ) <= :as_of::timestamptz THEN round(
+        "signups_activated_7d"::numeric * 100 / nullif("new_customers", 0),
+        2
+      )
+    END
+  );
 
 -- bucket monthly (counts)
 -- built with: {"enabled":"lifecycle, activity, activation, config, billing, jobs, ai, api","relations":"the module's own tables"}
@@ -311,33 +345,43 @@ WHERE
   )
   AND ((b.bucket_date + interval '1 month')::date - 1) < :r1::date + 1
   AND b.bucket_date = v.bucket_date
-  AND b.tenant_id IS NOT DISTINCT FROM v.tenant_id;
+  AND b.tenant_id IS NOT DISTINCT FROM v.tenant_id
+  AND (
+    b."signups_activated_7d" IS DISTINCT FROM coalesce(v."signups_activated_7d", 0)
+  );
 
 -- stored
 -- built with: {"enabled":"lifecycle, activity, activation, config, billing, jobs, ai, api","relations":"the module's own tables"}
 -- sample parameters: {"env":"production","r0":"2026-02-22","r1":"2026-02-28"}
 UPDATE metrics_daily_work w
 SET
-  work = w.work || jsonb_build_object(
-    'signups_activated_7d',
-    coalesce(
-      (
-        SELECT
-          r.activated
-        FROM
-          activation_refresh r
-        WHERE
-          r.day = w.day
-          AND r.is_global = w.is_global
-          AND (
-            r.is_global
-            OR coalesce(r.tenant_id, '') = coalesce(w.tenant_id, '')
-            AND r.tenant_id IS NOT DISTINCT FROM w.tenant_id
-          )
-      ),
-      0
-    )
-  )
+  work = w.work || jsonb_build_object('signups_activated_7d', v.activated)
+FROM
+  (
+    SELECT
+      d.day,
+      d.is_global,
+      d.tenant_id,
+      coalesce(r.activated, 0) AS activated
+    FROM
+      metrics_daily_work d
+      LEFT JOIN activation_refresh r ON r.day = d.day
+      AND r.is_global = d.is_global
+      AND (
+        r.is_global
+        OR coalesce(r.tenant_id, '') = coalesce(d.tenant_id, '')
+        AND r.tenant_id IS NOT DISTINCT FROM d.tenant_id
+      )
+    WHERE
+      d.day BETWEEN :r0::date AND :r1::date
+      AND d.environment = :env
+  ) AS v
 WHERE
   w.environment = :env
-  AND w.day BETWEEN :r0::date AND :r1::date;
+  AND w.day = v.day
+  AND w.is_global = v.is_global
+  AND coalesce(w.tenant_id, '') = coalesce(v.tenant_id, '')
+  AND w.tenant_id IS NOT DISTINCT FROM v.tenant_id
+  AND (
+    w.work -> 'signups_activated_7d' IS DISTINCT FROM to_jsonb(v.activated)
+  );

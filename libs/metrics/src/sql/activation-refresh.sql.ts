@@ -75,7 +75,12 @@ export const activationRefreshSql = {
    * flagged) takes the counts of its days among them, restored from the store or built: its week's and month's
    * rollup then sums them.
    */
-  work: `UPDATE metrics_work w SET ${setActivated(countOf('w'))} WHERE w.day BETWEEN :r0::date AND :r1::date`,
+  work: `UPDATE metrics_work w SET ${setActivated('v.activated')}
+    FROM (${countedScopeDays('metrics_work', 'true')}) AS v
+    WHERE ${sameScopeDay('w', 'v')} AND ${activatedChanged(
+      (key) => `w.${quoteIdent(key)}`,
+      () => 'v.activated',
+    )}`,
 
   /**
    * The days' snapshots take the counts (0 for a scope without signups), the global view's row (no tenant) the
@@ -90,7 +95,10 @@ export const activationRefreshSql = {
       LEFT JOIN ${ACTIVATION_REFRESH_TABLE} r
         ON r.day = d.bucket_date AND r.is_global = (d.tenant_id IS NULL) AND (r.is_global OR r.tenant_id = d.tenant_id)
       WHERE ${inBucketsOfRefreshedDays('daily', 'd')}) AS v
-    WHERE s.id = v.id`,
+    WHERE s.id = v.id AND ${activatedChanged(
+      (key) => `s.${quoteIdent(key)}`,
+      () => 'v.activated',
+    )}`,
     ratiosOf('daily'),
   ],
 
@@ -117,7 +125,11 @@ export const activationRefreshSql = {
     SET ${ACTIVATED.map((key) => `${quoteIdent(key)} = coalesce(v.${quoteIdent(key)}, 0)`).join(', ')}, computed_at = now()
     FROM days v JOIN computed c ON c.bucket_date = v.bucket_date
     WHERE ${inBucketsOfRefreshedDays(bucket, 'b')} AND ${BEFORE_RUN(bucket, 'b')}
-      AND b.bucket_date = v.bucket_date AND b.tenant_id IS NOT DISTINCT FROM v.tenant_id`,
+      AND b.bucket_date = v.bucket_date AND b.tenant_id IS NOT DISTINCT FROM v.tenant_id
+      AND ${activatedChanged(
+        (key) => `b.${quoteIdent(key)}`,
+        (key) => `coalesce(v.${quoteIdent(key)}, 0)`,
+      )}`,
       ratiosOf(bucket, BEFORE_RUN(bucket, 's')),
     ];
   },
@@ -127,9 +139,23 @@ export const activationRefreshSql = {
    * recompute would give. Every stored scope of the days: one without signups counts 0.
    */
   stored: `UPDATE ${DAILY_WORK_TABLE} w
-    SET work = w.work || jsonb_build_object(${ACTIVATED.map((key) => `'${key}', ${countOf('w')}`).join(', ')})
-    WHERE w.environment = :env AND w.day BETWEEN :r0::date AND :r1::date`,
+    SET work = w.work || jsonb_build_object(${ACTIVATED.map((key) => `'${key}', v.activated`).join(', ')})
+    FROM (${countedScopeDays(DAILY_WORK_TABLE, 'd.environment = :env')}) AS v
+    WHERE w.environment = :env AND ${sameScopeDay('w', 'v')}
+      AND ${activatedChanged(
+        (key) => `w.work -> '${key}'`,
+        () => 'to_jsonb(v.activated)',
+      )}`,
 };
+
+/**
+ * Whether a row's refreshed flows (`stored`: each one's value in the row) differ from their counts (`count`). Each
+ * refresh writes only the rows whose value changes: a night's key actions activate a few signups of the 7 days before
+ * it, and most of those days' ~700 rows (7 days of every scope) keep their counts and rates.
+ */
+function activatedChanged(stored: (key: string) => string, count: (key: string) => string): string {
+  return `(${ACTIVATED.map((key) => `${stored(key)} IS DISTINCT FROM ${count(key)}`).join(' OR ')})`;
+}
 
 /** Each refreshed flow of a row set to the count (every one of them is the activated signups). */
 function setActivated(count: string): string {
@@ -137,12 +163,21 @@ function setActivated(count: string): string {
 }
 
 /**
- * A work row's count (`w`, a day of the work table or the store: `is_global` and `tenant_id`, no tenant being data of
- * no tenant), 0 for a scope without signups that day: a few hundred rows looked up by day and scope.
+ * The refreshed days' rows of `rows` (a table of scope-days: `day`, `is_global` and `tenant_id`, no tenant being data
+ * of no tenant; alias `d`, filtered by `where`), each with its count, 0 for a scope without signups that day: the
+ * work table's or the store's few hundred rows joined to the counts once. A lookup per row read the counts' table
+ * whole for each, twice now that it tells a changed row too.
  */
-function countOf(w: string): string {
-  return `coalesce((SELECT r.activated FROM ${ACTIVATION_REFRESH_TABLE} r WHERE r.day = ${w}.day
-      AND r.is_global = ${w}.is_global AND (r.is_global OR ${SAME_TENANT('r', w)})), 0)`;
+function countedScopeDays(rows: string, where: string): string {
+  return `SELECT d.day, d.is_global, d.tenant_id, coalesce(r.activated, 0) AS activated
+      FROM ${rows} d LEFT JOIN ${ACTIVATION_REFRESH_TABLE} r
+        ON r.day = d.day AND r.is_global = d.is_global AND (r.is_global OR ${SAME_TENANT('r', 'd')})
+      WHERE d.day BETWEEN :r0::date AND :r1::date AND ${where}`;
+}
+
+/** Rows `a` and `b` of the same scope and day (one row each per scope and day in the work table and the store). */
+function sameScopeDay(a: string, b: string): string {
+  return `${a}.day = ${b}.day AND ${a}.is_global = ${b}.is_global AND ${SAME_TENANT(a, b)}`;
 }
 
 /** A bucket that ends before the run's first day (:r1 + 1). */
@@ -159,6 +194,9 @@ function inBucketsOfRefreshedDays(bucket: 'daily' | 'weekly' | 'monthly', alias:
 /** The maturing ratios of the refreshed buckets (and `also`), from their rows' components as of :as_of. */
 function ratiosOf(bucket: 'daily' | 'weekly' | 'monthly', also = 'true'): string {
   const set = MATURING_RATIOS.map((metric) => `${quoteIdent(metric.key)} = ${ratioValueSql(metric, bucket)}`);
+  const changed = MATURING_RATIOS.map(
+    (metric) => `${quoteIdent(metric.key)} IS DISTINCT FROM ${ratioValueSql(metric, bucket)}`,
+  );
   return `UPDATE system_metrics_snapshot s SET ${set.join(', ')}
-    WHERE ${inBucketsOfRefreshedDays(bucket, 's')} AND ${also}`;
+    WHERE ${inBucketsOfRefreshedDays(bucket, 's')} AND ${also} AND (${changed.join(' OR ')})`;
 }
