@@ -165,8 +165,8 @@ function setActivated(count: string): string {
 /**
  * The refreshed days' rows of `rows` (a table of scope-days: `day`, `is_global` and `tenant_id`, no tenant being data
  * of no tenant; alias `d`, filtered by `where`), each with its count, 0 for a scope without signups that day: the
- * work table's or the store's few hundred rows joined to the counts once. A lookup per row read the counts' table
- * whole for each, twice now that it tells a changed row too.
+ * work table's or the store's few hundred rows joined to the counts once, where a lookup per row scanned the counts'
+ * table for each of them.
  */
 function countedScopeDays(rows: string, where: string): string {
   return `SELECT d.day, d.is_global, d.tenant_id, coalesce(r.activated, 0) AS activated
